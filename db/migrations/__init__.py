@@ -1,0 +1,65 @@
+"""Schema versions: numbered scripts applied forward at start-up.
+
+Each script holds its own frozen SQL and never imports the live models, so an
+old database can always be brought forward, whatever the models say today. A
+merged script is never edited; a change is a new script. ``PRAGMA user_version``
+records the version. Before an existing database is changed, an online backup
+is taken beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from peewee import SqliteDatabase
+
+from db.backup import backup_to
+from db.connection import StorageError
+from db.migrations import m0001_initial
+
+MIGRATIONS = (m0001_initial,)
+LATEST_VERSION = MIGRATIONS[-1].VERSION
+
+
+@dataclass(frozen=True)
+class MigrationResult:
+    from_version: int
+    to_version: int
+    backup: Path | None
+
+
+def schema_version(database: SqliteDatabase) -> int:
+    return database.execute_sql("PRAGMA user_version").fetchone()[0]
+
+
+def _is_empty(database: SqliteDatabase) -> bool:
+    return database.execute_sql("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0
+
+
+def backup_folder(db_path: Path) -> Path:
+    return db_path.parent / "backups"
+
+
+def migrate(database: SqliteDatabase, db_path: Path) -> MigrationResult:
+    """Bring the database to ``LATEST_VERSION``; refuse one made by a newer ils."""
+    current = schema_version(database)
+    if current > LATEST_VERSION:
+        raise StorageError("too_new", db_path, f"{current} > {LATEST_VERSION}")
+    if current == 0 and not _is_empty(database):
+        raise StorageError("foreign", db_path, "tables present but no ils schema version")
+    if current == LATEST_VERSION:
+        return MigrationResult(current, current, None)
+    backup = None
+    if current > 0:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup = backup_folder(db_path) / f"{db_path.stem}-v{current}-{stamp}.sqlite"
+        backup_to(db_path, backup)
+    for script in MIGRATIONS:
+        if script.VERSION <= current:
+            continue
+        with database.atomic():
+            script.apply(database.execute_sql)
+            database.execute_sql(f"PRAGMA user_version = {int(script.VERSION)}")
+    return MigrationResult(current, LATEST_VERSION, backup)

@@ -1,0 +1,156 @@
+"""Branches and service points: the places where loans happen and items live."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from peewee import fn
+
+from db.models import Branch, ServicePoint
+from ils.errors import Invalid, NotFound
+from ils.i18n import N_, _
+from ils.library import NODE_BRANCH, Writer
+from ils.permissions import Permission
+from ils.session import Session
+
+KINDS: dict[str, str] = {
+    "central": N_("Central library"),
+    "branch": N_("Branch"),
+    "van": N_("Mobile library van"),
+    "self_service": N_("Self-service room"),
+}
+_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,15}$")
+
+
+@dataclass(frozen=True)
+class ServicePointInfo:
+    id: str
+    code: str
+    name: str
+    branch_code: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class BranchInfo:
+    id: str
+    code: str
+    name: str
+    kind: str
+    kind_label: str
+    active: bool
+    service_points: tuple[ServicePointInfo, ...]
+
+
+def _clean_code(code: str) -> str:
+    cleaned = code.strip().upper()
+    if not _CODE.match(cleaned):
+        raise Invalid(
+            _("A code has 1 to 16 letters, digits, '-' or '_', starting with a letter or digit: {code}").format(
+                code=code
+            )
+        )
+    return cleaned
+
+
+def _clean_name(name: str) -> str:
+    cleaned = name.strip()
+    if not cleaned:
+        raise Invalid(_("A name cannot be empty."))
+    return cleaned
+
+
+def _info(branch: Branch) -> BranchInfo:
+    points = tuple(
+        ServicePointInfo(p.id, p.code, p.name, branch.code, p.active)
+        for p in branch.service_points.order_by(ServicePoint.code)
+    )
+    return BranchInfo(branch.id, branch.code, branch.name, branch.kind, _(KINDS[branch.kind]), branch.active, points)
+
+
+def get_branch(code: str) -> Branch:
+    branch = Branch.get_or_none(Branch.code == code.strip().upper())
+    if branch is None:
+        raise NotFound(_("There is no branch with the code {code}.").format(code=code))
+    return branch
+
+
+def list_branches(session: Session) -> list[BranchInfo]:
+    return [_info(b) for b in Branch.select().order_by(Branch.sort_order, Branch.code)]
+
+
+def insert_branch(writer: Writer, *, code: str, name: str, kind: str, created_at: str) -> Branch:
+    """Insert and journal a branch; shared by ``add_branch`` and ``ils init``."""
+    code = _clean_code(code)
+    name = _clean_name(name)
+    if kind not in KINDS:
+        raise Invalid(_("Unknown kind of branch {kind}; kinds are: {kinds}.").format(kind=kind, kinds=", ".join(KINDS)))
+    if Branch.get_or_none(Branch.code == code) is not None:
+        raise Invalid(_("The branch code {code} is taken.").format(code=code))
+    order = (Branch.select(fn.MAX(Branch.sort_order)).scalar() or 0) + 1
+    branch = Branch.create(code=code, name=name, kind=kind, sort_order=order, created_at=created_at)
+    writer.journal("branch.add", "branch", branch.id, {"code": code, "name": name, "kind": kind})
+    return branch
+
+
+def insert_service_point(writer: Writer, *, branch: Branch, code: str, name: str, created_at: str) -> ServicePoint:
+    code = _clean_code(code)
+    name = _clean_name(name)
+    if ServicePoint.get_or_none(ServicePoint.code == code) is not None:
+        raise Invalid(_("The service point code {code} is taken.").format(code=code))
+    point = ServicePoint.create(branch=branch, code=code, name=name, created_at=created_at)
+    writer.journal(
+        "service_point.add", "service_point", point.id, {"code": code, "name": name, "branch_id": branch.id}
+    )
+    return point
+
+
+def add_branch(session: Session, *, code: str, name: str, kind: str = "branch") -> BranchInfo:
+    session.require(Permission.MANAGE_BRANCHES)
+    with session.write() as writer:
+        branch = insert_branch(writer, code=code, name=name, kind=kind, created_at=session.library.now_text())
+    return _info(branch)
+
+
+def rename_branch(session: Session, code: str, name: str) -> BranchInfo:
+    session.require(Permission.MANAGE_BRANCHES)
+    branch = get_branch(code)
+    name = _clean_name(name)
+    with session.write() as writer:
+        Branch.update(name=name).where(Branch.id == branch.id).execute()
+        writer.journal("branch.rename", "branch", branch.id, {"name": name})
+    session.library.forget_node()
+    return _info(Branch.get_by_id(branch.id))
+
+
+def set_branch_active(session: Session, code: str, active: bool) -> BranchInfo:
+    session.require(Permission.MANAGE_BRANCHES)
+    branch = get_branch(code)
+    if not active and session.library.setting(NODE_BRANCH) == branch.id:
+        raise Invalid(_("This desk belongs to {name}; it cannot be closed here.").format(name=branch.name))
+    with session.write() as writer:
+        Branch.update(active=active).where(Branch.id == branch.id).execute()
+        writer.journal("branch.activate" if active else "branch.deactivate", "branch", branch.id, {})
+    return _info(Branch.get_by_id(branch.id))
+
+
+def add_service_point(session: Session, *, branch: str, code: str, name: str) -> ServicePointInfo:
+    session.require(Permission.MANAGE_BRANCHES)
+    owner = get_branch(branch)
+    with session.write() as writer:
+        point = insert_service_point(writer, branch=owner, code=code, name=name, created_at=session.library.now_text())
+    return ServicePointInfo(point.id, point.code, point.name, owner.code, point.active)
+
+
+def rename_service_point(session: Session, code: str, name: str) -> ServicePointInfo:
+    session.require(Permission.MANAGE_BRANCHES)
+    point = ServicePoint.get_or_none(ServicePoint.code == code.strip().upper())
+    if point is None:
+        raise NotFound(_("There is no service point with the code {code}.").format(code=code))
+    name = _clean_name(name)
+    with session.write() as writer:
+        ServicePoint.update(name=name).where(ServicePoint.id == point.id).execute()
+        writer.journal("service_point.rename", "service_point", point.id, {"name": name})
+    point = ServicePoint.get_by_id(point.id)
+    return ServicePointInfo(point.id, point.code, point.name, point.branch.code, point.active)

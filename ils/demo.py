@@ -1,0 +1,84 @@
+"""``ils demo``: a realistic Chinese demo library a new user can explore at once.
+
+Deterministic for a given ``--seed``. Later parts of the system add their own
+steps to ``STEPS`` (records, readers, loans), each a function of the admin's
+session and the seeded random generator, so one demo grows with the system.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+from ils import branches, staff
+from ils.clock import Clock
+from ils.initialise import initialise
+from ils.library import Library
+from ils.session import Session
+
+DEMO_PASSWORD = "demo1234"
+ADMIN = "admin"
+
+# The report names five of the 26 branches and mentions the towns 枫林 and 茶山;
+# the rest are towns and communities of Liling, as a plausible demo network.
+OTHER_BRANCHES = (
+    ("FL", "枫林镇分馆"), ("CS", "茶山镇分馆"), ("JS", "嘉树乡分馆"), ("SF", "泗汾镇分馆"),
+    ("GZ", "官庄镇分馆"), ("MY", "明月镇分馆"), ("JC", "均楚镇分馆"), ("CW", "船湾镇分馆"),
+    ("ST", "石亭镇分馆"), ("WX", "王仙镇分馆"), ("SJW", "孙家湾镇分馆"), ("SHT", "沈潭镇分馆"),
+    ("DF", "东富镇分馆"), ("LT", "李畋镇分馆"), ("SFG", "神福港镇分馆"), ("FLI", "富里镇分馆"),
+    ("JTZ", "枧头洲镇分馆"), ("HTZ", "黄獭嘴镇分馆"), ("XS", "西山街道分馆"), ("LLM", "来龙门街道分馆"),
+    ("XYS", "仙岳山街道分馆"),
+)
+
+STAFF = (
+    ("circ", "流通台", "circulation"),
+    ("cat", "编目室", "cataloguing"),
+    ("blind", "盲人阅览室", "blind_room"),
+    ("events", "活动部", "events"),
+    ("stats", "统计", "statistics"),
+)
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国红梅玲志文斌辉婷雪琴云飞鹏宇浩晨欣怡佳琪子涵思远"
+
+Step = Callable[[Session, random.Random], None]
+
+
+def chinese_name(rng: random.Random) -> str:
+    given = "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+    return rng.choice(SURNAMES) + given
+
+
+def _branches_and_staff(session: Session, rng: random.Random) -> None:
+    for code, name in OTHER_BRANCHES:
+        branches.add_branch(session, code=code, name=name, kind="branch")
+        branches.add_service_point(session, branch=code, code=f"{code}-JH", name="借还台")
+    for username, desk, role in STAFF:
+        staff.add_staff(
+            session,
+            username=username,
+            display_name=f"{chinese_name(rng)}（{desk}）",
+            password=DEMO_PASSWORD,
+            roles=role,
+            branch="ZG",
+        )
+
+
+STEPS: list[Step] = [_branches_and_staff]
+
+
+def build_demo(path: Path, *, seed: int = 2021, clock: Clock | None = None) -> Library:
+    """Create a demo library at ``path`` (which must not exist yet)."""
+    rng = random.Random(seed)
+    library = initialise(
+        path,
+        admin_username=ADMIN,
+        admin_password=DEMO_PASSWORD,
+        admin_display_name=f"{chinese_name(rng)}（馆长）",
+        node_name="总馆-流通台1",
+        clock=clock,
+    )
+    session = staff.log_in(library, ADMIN, DEMO_PASSWORD)
+    for step in STEPS:
+        step(session, rng)
+    return library

@@ -1,0 +1,98 @@
+"""``ils init``: a new library database with its branches, this node and the first administrator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from db.ids import new_id
+from db.models import Branch, Setting
+from ils import presets
+from ils.branches import insert_branch, insert_service_point
+from ils.clock import Clock, SystemClock
+from ils.errors import DatabaseProblem, Invalid
+from ils.i18n import _
+from ils.library import LIBRARY_NAME, NODE_BRANCH, NODE_ID, NODE_NAME, Library, is_initialised
+from ils.permissions import Role
+from ils.staff import MIN_PASSWORD_LENGTH, create_staff_row
+from ils.storage import open_database
+
+
+def _remove_database_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def initialise(
+    path: Path,
+    *,
+    admin_username: str,
+    admin_password: str,
+    admin_display_name: str = "",
+    library_name: str = presets.LIBRARY_NAME,
+    branch_code: str = "ZG",
+    node_name: str = "",
+    clock: Clock | None = None,
+) -> Library:
+    """Create the database at ``path``; on any failure no file is left behind."""
+    path = Path(path)
+    if is_initialised(path):
+        raise Invalid(_("A library database already exists at {path}.").format(path=path))
+    codes = {preset.code for preset in presets.BRANCHES}
+    branch_code = branch_code.strip().upper()
+    if branch_code not in codes:
+        raise Invalid(
+            _("Unknown branch {code}; choose one of: {codes}.").format(code=branch_code, codes=", ".join(sorted(codes)))
+        )
+    if len(admin_password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(_("A password needs at least {n} characters.").format(n=MIN_PASSWORD_LENGTH))
+    if not library_name.strip():
+        raise Invalid(_("A name cannot be empty."))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseProblem(_("Cannot write to {path}: check the folder's permissions.").format(path=path)) from error
+    database, migration = open_database(path)
+    library = Library(database, path, clock or SystemClock(), migration)
+    try:
+        _fill(library, library_name.strip(), branch_code, node_name.strip(), admin_username, admin_password,
+              admin_display_name)
+    except BaseException:
+        library.close()
+        _remove_database_files(path)
+        raise
+    return library
+
+
+def _fill(
+    library: Library,
+    library_name: str,
+    branch_code: str,
+    node_name: str,
+    admin_username: str,
+    admin_password: str,
+    admin_display_name: str,
+) -> None:
+    now = library.now_text()
+    with library.write(None) as writer:
+        node_id = new_id()
+        Setting.create(key=NODE_ID, value=node_id)
+        Setting.create(key=LIBRARY_NAME, value=library_name)
+        writer.journal("library.init", "node", node_id, {"library_name": library_name})
+        for preset in presets.BRANCHES:
+            branch = insert_branch(writer, code=preset.code, name=preset.name, kind=preset.kind, created_at=now)
+            for code, name in preset.service_points:
+                insert_service_point(writer, branch=branch, code=code, name=name, created_at=now)
+        home = Branch.get(Branch.code == branch_code)
+        node_name = node_name or f"{home.name}-1"
+        Setting.create(key=NODE_BRANCH, value=home.id)
+        Setting.create(key=NODE_NAME, value=node_name)
+        writer.journal("node.configure", "node", node_id, {"branch_id": home.id, "node_name": node_name})
+        create_staff_row(
+            writer,
+            username=admin_username,
+            display_name=admin_display_name,
+            password=admin_password,
+            roles=frozenset({Role.ADMIN}),
+            branch_id=home.id,
+            now=now,
+        )

@@ -1,0 +1,148 @@
+"""An open library database: the node it runs on, its clock, and the write path.
+
+Every write goes through ``Library.write``: one ``BEGIN IMMEDIATE`` transaction
+that must append at least one journal row for what it changed. A write that
+changes rows without journaling them is a programming error and is rolled back,
+which is how "nothing else writes" is enforced rather than hoped for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from peewee import OperationalError, SqliteDatabase
+
+from db import journal
+from db.migrations import MigrationResult
+from db.models import Branch, Setting
+from ils.clock import Clock, SystemClock
+from ils.errors import DatabaseProblem
+from ils.i18n import _
+from ils.storage import explain, open_database, storage_failure
+
+LIBRARY_NAME = "library.name"
+NODE_ID = "node.id"
+NODE_NAME = "node.name"
+NODE_BRANCH = "node.branch_id"
+
+
+@dataclass(frozen=True)
+class NodeInfo:
+    """Which desk database this is: shown in the header, stamped on every journal row."""
+
+    node_id: str
+    node_name: str
+    library_name: str
+    branch_id: str
+    branch_code: str
+    branch_name: str
+
+
+class Writer:
+    """Handed to the body of a write so it can journal what it changes."""
+
+    def __init__(self, library: Library, staff_id: str | None) -> None:
+        self._library = library
+        self._staff_id = staff_id
+        self.entries: list[journal.JournalEntry] = []
+
+    def journal(
+        self, action: str, entity_type: str, entity_id: str | None, data: dict[str, Any]
+    ) -> journal.JournalEntry:
+        entry = journal.append(
+            self._library.database,
+            node_id=self._library.node_id,
+            now=self._library.now(),
+            staff_id=self._staff_id,
+            action=action,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            data=data,
+        )
+        self.entries.append(entry)
+        return entry
+
+
+class Library:
+    def __init__(self, database: SqliteDatabase, path: Path, clock: Clock, migration: MigrationResult):
+        self.database = database
+        self.path = path
+        self.clock = clock
+        self.migration = migration
+        self._node: NodeInfo | None = None
+
+    def now(self) -> dt.datetime:
+        return self.clock.now()
+
+    def now_text(self) -> str:
+        return self.now().isoformat(timespec="seconds")
+
+    @property
+    def node_id(self) -> str:
+        return self.setting(NODE_ID) or ""
+
+    @property
+    def node(self) -> NodeInfo:
+        if self._node is None:
+            self._node = self._load_node()
+        return self._node
+
+    def forget_node(self) -> None:
+        """Drop the cached node description after a rename of the library or branch."""
+        self._node = None
+
+    def _load_node(self) -> NodeInfo:
+        branch = Branch.get_by_id(self.setting(NODE_BRANCH))
+        return NodeInfo(
+            node_id=self.setting(NODE_ID) or "",
+            node_name=self.setting(NODE_NAME) or "",
+            library_name=self.setting(LIBRARY_NAME) or "",
+            branch_id=branch.id,
+            branch_code=branch.code,
+            branch_name=branch.name,
+        )
+
+    def setting(self, key: str) -> str | None:
+        row = Setting.get_or_none(Setting.key == key)
+        return row.value if row else None
+
+    @contextmanager
+    def write(self, staff_id: str | None) -> Iterator[Writer]:
+        """One transaction; a full or failing disk becomes a message, and nothing is half-written."""
+        try:
+            with self.database.atomic():
+                connection = self.database.connection()
+                before = connection.total_changes
+                writer = Writer(self, staff_id)
+                yield writer
+                if connection.total_changes != before and not writer.entries:
+                    raise RuntimeError("a service changed rows without journaling them")
+        except OperationalError as error:
+            raise explain(storage_failure(error, self.path)) from error
+
+    def close(self) -> None:
+        self.database.close()
+
+
+def is_initialised(path: Path) -> bool:
+    return Path(path).is_file() and Path(path).stat().st_size > 0
+
+
+def open_library(path: Path, clock: Clock | None = None) -> Library:
+    """Open an initialised library database, migrating it forward if needed."""
+    path = Path(path)
+    if not is_initialised(path):
+        raise DatabaseProblem(
+            _("No library database at {path}; create one with `ils init` or `ils demo`.").format(path=path)
+        )
+    database, migration = open_database(path)
+    library = Library(database, path, clock or SystemClock(), migration)
+    if library.setting(NODE_ID) is None:
+        library.close()
+        raise DatabaseProblem(_("{path} was never initialised; run `ils init`.").format(path=path))
+    return library

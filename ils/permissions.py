@@ -1,0 +1,93 @@
+"""Roles and what each may do. Checked in services, never in screens."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from ils.i18n import N_, _
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    CIRCULATION = "circulation"
+    CATALOGUING = "cataloguing"
+    BLIND_ROOM = "blind_room"
+    EVENTS = "events"
+    STATISTICS = "statistics"
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.ADMIN: N_("Administrator"),
+    Role.CIRCULATION: N_("Circulation"),
+    Role.CATALOGUING: N_("Cataloguing"),
+    Role.BLIND_ROOM: N_("Blind reading room"),
+    Role.EVENTS: N_("Events"),
+    Role.STATISTICS: N_("Statistics"),
+}
+
+
+class Permission(StrEnum):
+    MANAGE_STAFF = "manage_staff"
+    MANAGE_BRANCHES = "manage_branches"
+    BACKUP = "backup"
+    RESTORE = "restore"
+    CHECK_DATABASE = "check_database"
+    PRINT_TEST_PAGE = "print_test_page"
+
+
+PERMISSION_LABELS: dict[Permission, str] = {
+    Permission.MANAGE_STAFF: N_("manage staff accounts"),
+    Permission.MANAGE_BRANCHES: N_("manage branches and service points"),
+    Permission.BACKUP: N_("back up the database"),
+    Permission.RESTORE: N_("restore the database from a backup"),
+    Permission.CHECK_DATABASE: N_("check the database"),
+    Permission.PRINT_TEST_PAGE: N_("print a test page"),
+}
+
+_EVERY_DESK = {Permission.CHECK_DATABASE, Permission.PRINT_TEST_PAGE}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.CIRCULATION: frozenset(_EVERY_DESK),
+    Role.CATALOGUING: frozenset(_EVERY_DESK),
+    Role.BLIND_ROOM: frozenset(_EVERY_DESK),
+    Role.EVENTS: frozenset(_EVERY_DESK),
+    Role.STATISTICS: frozenset(_EVERY_DESK),
+}
+
+
+def permissions_of(roles: frozenset[Role]) -> frozenset[Permission]:
+    granted: set[Permission] = set()
+    for role in roles:
+        granted |= ROLE_PERMISSIONS[role]
+    return frozenset(granted)
+
+
+def role_label(role: Role) -> str:
+    return _(ROLE_LABELS[role])
+
+
+def parse_roles(text: str) -> frozenset[Role]:
+    """Roles from a comma-separated list of codes or labels in either language."""
+    from ils.errors import Invalid
+
+    by_name: dict[str, Role] = {}
+    for role in Role:
+        by_name[role.value] = role
+        by_name[ROLE_LABELS[role].lower()] = role
+        by_name[_(ROLE_LABELS[role]).lower()] = role
+    roles = set()
+    for part in text.replace("，", ",").split(","):
+        name = part.strip().lower()
+        if not name:
+            continue
+        if name not in by_name:
+            raise Invalid(
+                _("Unknown role {role}; roles are: {roles}.").format(
+                    role=part.strip(), roles=", ".join(r.value for r in Role)
+                )
+            )
+        roles.add(by_name[name])
+    if not roles:
+        raise Invalid(_("A staff member needs at least one role."))
+    return frozenset(roles)

@@ -1,0 +1,65 @@
+"""Opening the database for the services, with storage failures told in words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from peewee import SqliteDatabase
+
+from db.connection import StorageError, classify, connect
+from db.migrations import LATEST_VERSION, MigrationResult, migrate
+from ils.errors import DatabaseProblem
+from ils.i18n import _
+
+
+def explain(error: StorageError) -> DatabaseProblem:
+    """The message a librarian reads for each way a database file can be unusable."""
+    path = error.path
+    messages = {
+        "not_a_database": _("{path} is not an ils database or is damaged.").format(path=path),
+        "foreign": _("{path} is a SQLite file but not an ils database.").format(path=path),
+        "too_new": _(
+            "{path} was made by a newer version of ils (schema {detail}); "
+            "install the newer version to open it."
+        ).format(path=path, detail=error.detail),
+        "unwritable": _("Cannot write to {path}: check the folder's permissions.").format(path=path),
+        "missing": _("{path} does not exist.").format(path=path),
+        "full": _("The disk is full while writing {path}; nothing was changed.").format(path=path),
+        "io": _("Writing {path} failed: the disk may be full or failing; nothing was changed.").format(path=path),
+    }
+    return DatabaseProblem(messages.get(error.reason, messages["not_a_database"]))
+
+
+def storage_failure(error: BaseException, path: Path) -> StorageError:
+    """Classify a failed write by the first cause that names the disk.
+
+    A commit that fails on a full disk is followed by a failed rollback, whose
+    message hides the cause; the cause is further down the exception chain.
+    """
+    cause: BaseException | None = error
+    while cause is not None:
+        reason = classify(cause, path)
+        if reason.reason in ("full", "io", "unwritable"):
+            return reason
+        cause = cause.__cause__ or cause.__context__
+    return classify(error, path)
+
+
+def open_database(path: Path) -> tuple[SqliteDatabase, MigrationResult]:
+    """Connect and bring the schema forward (backing up first); refuse what cannot be used."""
+    try:
+        database = connect(path)
+    except StorageError as error:
+        raise explain(error) from error
+    try:
+        result = migrate(database, path)
+    except StorageError as error:
+        database.close()
+        raise explain(error) from error
+    except Exception as error:
+        database.close()
+        raise explain(classify(error, path)) from error
+    return database, result
+
+
+__all__ = ["LATEST_VERSION", "explain", "open_database", "storage_failure"]

@@ -1,0 +1,17 @@
+"""Starting the desk application: the one place ``ils`` reaches up to ``screens``.
+
+Kept apart from the command modules so that importing the CLI or the services
+never loads Textual.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ils.i18n import current_language
+
+
+def run_desk(db_path: Path) -> None:
+    from screens.app import make_app
+
+    make_app(db_path, language=current_language()).run()

@@ -1,0 +1,131 @@
+"""Initialisation, branches, the node, and the rule that every write is journaled."""
+
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+
+from db import journal
+from db.models import Branch, Setting
+from ils import branches, node
+from ils.demo import build_demo
+from ils.errors import DatabaseProblem, Invalid
+from ils.initialise import initialise
+from ils.library import open_library
+
+
+def test_init_presets_the_library_from_the_annual_report(library):
+    names = [b.name for b in branches.list_branches(None)]
+    for name in ("总馆", "星海明筑分馆", "阳三分馆", "左权分馆", "白兔潭镇汆溪分馆", "浦口镇荷花垅分馆",
+                 "流动汽车图书屋", "24小时自助借还室"):
+        assert name in names
+    assert library.node.library_name == "醴陵市图书馆"
+    assert library.node.branch_code == "ZG"
+    central = next(b for b in branches.list_branches(None) if b.code == "ZG")
+    assert {"少儿阅览室", "地方文献室", "古籍室", "陶瓷资料室", "盲人阅览室"} <= {p.name for p in central.service_points}
+
+
+def test_every_row_made_by_init_is_journaled(library):
+    entries = journal.entries(library.database, limit=10_000)
+    journaled = {(e.entity_type, e.entity_id) for e in entries}
+    for branch in Branch.select():
+        assert ("branch", branch.id) in journaled
+    assert {e.node_id for e in entries} == {library.node_id}
+
+
+def test_init_refuses_bad_input_and_leaves_no_file(tmp_path):
+    path = tmp_path / "lib.sqlite"
+    with pytest.raises(Invalid, match="未知分馆"):
+        initialise(path, admin_username="admin", admin_password="password1", branch_code="NOPE")
+    with pytest.raises(Invalid, match="至少需要 8 个字符"):
+        initialise(path, admin_username="admin", admin_password="short")
+    with pytest.raises(Invalid, match="用户名"):
+        initialise(path, admin_username="a b", admin_password="password1")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_init_refuses_an_existing_database(library):
+    with pytest.raises(Invalid, match="已有图书馆数据库"):
+        initialise(library.path, admin_username="admin", admin_password="password1")
+
+
+def test_open_refuses_missing_and_foreign_files(tmp_path):
+    with pytest.raises(DatabaseProblem, match="ils init"):
+        open_library(tmp_path / "none.sqlite")
+    junk = tmp_path / "junk.sqlite"
+    junk.write_text("这不是数据库" * 100, encoding="utf-8")
+    with pytest.raises(DatabaseProblem, match="不是 ils 数据库"):
+        open_library(junk)
+
+
+def test_read_only_folder_gives_a_clear_message(tmp_path):
+    import os
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    if os.access(folder, os.W_OK):  # root ignores folder modes; /proc refuses new files even to root
+        folder = pathlib.Path("/proc/self")
+    try:
+        with pytest.raises(DatabaseProblem, match="无法写入"):
+            initialise(folder / "lib.sqlite", admin_username="admin", admin_password="password1")
+    finally:
+        (tmp_path / "ro").chmod(0o700)
+
+
+def test_staff_can_add_and_rename_branches_and_service_points(admin):
+    branches.add_branch(admin, code="fl", name="枫林镇分馆")
+    branches.add_service_point(admin, branch="FL", code="FL-JH", name="借还台")
+    branches.rename_branch(admin, "FL", "枫林镇图书分馆")
+    branches.rename_service_point(admin, "FL-JH", "一楼借还台")
+    fl = next(b for b in branches.list_branches(admin) if b.code == "FL")
+    assert fl.name == "枫林镇图书分馆" and [p.name for p in fl.service_points] == ["一楼借还台"]
+    with pytest.raises(Invalid, match="已被使用"):
+        branches.add_branch(admin, code="FL", name="重复")
+    with pytest.raises(Invalid):
+        branches.add_branch(admin, code="枫林", name="中文代码")
+
+
+def test_this_desk_cannot_close_its_own_branch(admin):
+    with pytest.raises(Invalid, match="本工作台属于"):
+        branches.set_branch_active(admin, "ZG", False)
+    branches.set_branch_active(admin, "YS", False)
+    with pytest.raises(Invalid, match="已关闭"):
+        node.move_node(admin, "YS")
+
+
+def test_node_names_show_in_the_header_data(admin, library):
+    node.set_library_name(admin, "醴陵市图书馆（测试）")
+    node.move_node(admin, "LDQC")
+    node.set_node_name(admin, "流动车-笔记本")
+    assert (library.node.library_name, library.node.branch_name, library.node.node_name) == (
+        "醴陵市图书馆（测试）", "流动汽车图书屋", "流动车-笔记本")
+
+
+def test_a_write_without_a_journal_row_is_rolled_back(library):
+    with pytest.raises(RuntimeError, match="without journaling"):
+        with library.write(None):
+            Setting.create(key="sneaky", value="x")
+    assert Setting.get_or_none(Setting.key == "sneaky") is None
+
+
+def test_demo_is_deterministic(tmp_path):
+    def staff_names(path):
+        library = build_demo(path, seed=7)
+        rows = library.database.execute_sql("SELECT username, display_name FROM staff ORDER BY username").fetchall()
+        library.close()
+        return rows
+
+    first, second = staff_names(tmp_path / "a.sqlite"), staff_names(tmp_path / "b.sqlite")
+    assert first == second and len(first) == 6
+    assert len(branches_in(tmp_path / "a.sqlite")) == 26 + 3
+
+
+def branches_in(path):
+    import sqlite3
+
+    raw = sqlite3.connect(path)
+    rows = raw.execute("SELECT code FROM branch").fetchall()
+    raw.close()
+    return rows
