@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Set up everything the tests need and run the whole suite.
+#
+#   bash tools/test.sh                      all tests (2 workers on 2 cores)
+#   bash tools/test.sh -k barcode -x        any arguments go to pytest
+#
+# 1. Debian packages the tests use, when missing: poppler-utils (pdffonts,
+#    pdftotext, pdftoppm), zbar-tools (zbarimg), tmux (the TUI driven for
+#    real), fonts-wqy-zenhei, binutils (objcopy, for PyInstaller).
+#    As root apt-get runs directly, otherwise through sudo.
+# 2. .venv/ with the project installed editable with its `test` extra
+#    (skipped when pyproject.toml has not changed since the last install).
+# 3. lint-imports: the layer contracts in pyproject.toml.
+# 4. pytest -n auto over tests/ (--dist loadfile). No test collected counts as a
+#    failure.
+#
+# Works unattended (CI=true, no terminal, no standard input).
+
+set -euo pipefail
+
+ILS_LOG_NAME=test.sh
+# shellcheck source=tools/run.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/run.sh"
+
+debs=(poppler-utils zbar-tools tmux fonts-wqy-zenhei binutils)
+
+ils_ensure_venv
+# PyInstaller needs the interpreter's shared library; Debian's own Python
+# keeps it in a separate package (libpython3.N).
+libpython="$("$ILS_VENV/bin/python" - <<'PY'
+import os, sys, sysconfig
+name = sysconfig.get_config_var("INSTSONAME") or ""
+libdir = sysconfig.get_config_var("LIBDIR") or ""
+if sys.base_prefix == "/usr" and not os.path.exists(os.path.join(libdir, name)):
+    print("libpython%d.%d" % sys.version_info[:2])
+PY
+)"
+[[ -n $libpython ]] && debs+=("$libpython")
+ils_ensure_debs "${debs[@]}"
+ils_ensure_installed test
+
+cd "$ILS_ROOT"
+
+ils_log "lint-imports"
+"$ILS_VENV/bin/lint-imports"
+
+ils_log "pytest -n auto $*"
+set +e
+# --dist loadfile keeps each file's tests on one worker, so the tests that share
+# one built executable (or one wheel) do not wait for each other's build.
+"$ILS_VENV/bin/python" -m pytest -n auto --dist loadfile --durations=10 "$@"
+status=$?
+set -e
+if [[ $status -eq 5 ]]; then
+    ils_log "error: pytest collected no test"
+    exit 1
+fi
+exit $status
