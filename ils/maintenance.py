@@ -41,6 +41,12 @@ class CheckReport:
     def ok(self) -> bool:
         return not (self.integrity or self.foreign_keys or self.journal)
 
+    def lines(self) -> list[str]:
+        """The report as the desk and the command line show it: counts, then problems."""
+        counts = [_("{table}: {count} rows").format(table=t, count=c) for t, c in self.counts.items()]
+        problems = [*self.integrity, *self.foreign_keys, *self.journal]
+        return counts + (problems or [_("No problems found.")])
+
 
 def default_backup_path(library: Library) -> Path:
     stamp = library.now().strftime("%Y%m%d-%H%M%S")

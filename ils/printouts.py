@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import platform
+from pathlib import Path
 
 from printing.pages import LABEL_SHEETS, label_sheet
 from printing.testpage import TestPage, render_label_calibration, render_receipt_test, render_test_page
 
 from ils import __version__
-from ils.errors import NotFound
+from ils.errors import DatabaseProblem, NotFound
 from ils.i18n import _
 from ils.permissions import Permission
 from ils.session import Session
@@ -72,3 +73,29 @@ def receipt_test(session: Session) -> bytes:
         "醴陵市图书馆 白兔潭镇汆溪分馆 《红楼梦》",
     ]
     return render_receipt_test(lines, f"ILS-{node.branch_code}", _("Receipt printer test"))
+
+
+def write_pdf(pdf: bytes, path: Path) -> Path:
+    """Write a printout to ``path``; an unwritable place is a message, not a traceback."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pdf)
+    except OSError as error:
+        raise DatabaseProblem(_("Cannot write to {path}: check the folder's permissions.").format(path=path)) from error
+    return path
+
+
+def save_pdf(session: Session, name: str, pdf: bytes) -> Path:
+    """Keep a desk's printout as ``prints/<name>-<time>.pdf`` beside the database.
+
+    The desk's PDF viewer or print spooler picks printouts up from there; a
+    second printout in the same second gets a number instead of overwriting.
+    """
+    folder = session.library.path.parent / "prints"
+    stamp = session.now().strftime("%Y%m%d-%H%M%S")
+    path = folder / f"{name}-{stamp}.pdf"
+    number = 1
+    while path.exists():
+        number += 1
+        path = folder / f"{name}-{stamp}-{number}.pdf"
+    return write_pdf(pdf, path)

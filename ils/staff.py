@@ -110,6 +110,12 @@ def log_in(library: Library, username: str, password: str) -> Session:
     return Session(library, _identity(Staff.get_by_id(row.id)))
 
 
+def log_out(session: Session) -> None:
+    """End a desk session; journaled so the audit trail shows when the desk was left."""
+    with session.write() as writer:
+        writer.journal("staff.logout", "staff", session.staff.id, {"node_id": session.library.node_id})
+
+
 def _validate_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise Invalid(_("A password needs at least {n} characters.").format(n=MIN_PASSWORD_LENGTH))

@@ -10,15 +10,11 @@ from ils import printouts
 from ils.cli.group import cli
 from ils.cli.output import emit
 from ils.cli.state import json_option, state
-from ils.errors import DatabaseProblem
 from ils.i18n import N_, _
 
 
 def _write(pdf: bytes, out: Path, as_json: bool) -> None:
-    try:
-        out.write_bytes(pdf)
-    except OSError as error:
-        raise DatabaseProblem(_("Cannot write to {path}: check the folder's permissions.").format(path=out)) from error
+    printouts.write_pdf(pdf, out)
     emit(as_json, {"file": out, "bytes": len(pdf)}, lambda: _("Wrote {path}.").format(path=out))
 
 

@@ -100,13 +100,6 @@ def restore(file: Path, as_json: bool) -> None:
 @json_option
 def check(as_json: bool) -> None:
     report = maintenance.check(state().session())
-
-    def text() -> str:
-        lines = [_("{table}: {count} rows").format(table=t, count=c) for t, c in report.counts.items()]
-        problems = [*report.integrity, *report.foreign_keys, *report.journal]
-        lines += problems or [_("No problems found.")]
-        return "\n".join(lines)
-
-    emit(as_json, {"ok": report.ok, **report.__dict__}, text)
+    emit(as_json, {"ok": report.ok, **report.__dict__}, lambda: "\n".join(report.lines()))
     if not report.ok:
         raise click.exceptions.Exit(1)

@@ -1,0 +1,8 @@
+"""Widgets every desk shares: the header, the translated footer, the status line, lists."""
+
+from screens.widgets.footer import LocalFooter
+from screens.widgets.header import DeskHeader
+from screens.widgets.status import StatusLine
+from screens.widgets.table import ListTable
+
+__all__ = ["DeskHeader", "ListTable", "LocalFooter", "StatusLine"]

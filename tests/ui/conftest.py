@@ -1,0 +1,117 @@
+"""Driving the desk application as a librarian would, on a real database file.
+
+Each test gets its own copy of one demo library (``ils.demo.build_demo``): a
+file, not ``:memory:``, because the app's workers run in threads and peewee
+connections are per thread. Building the demo hashes six passwords, so it is
+built once per test session and copied, which keeps the suite fast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import shutil
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from ils.clock import FixedClock
+from ils.demo import DEMO_PASSWORD, build_demo
+from ils.i18n import set_language
+from ils.library import Library, open_library
+from ils.session import Session
+from ils.staff import log_in
+from screens.app import IlsApp, make_app
+
+SIZE = (80, 24)
+TZ = dt.timezone(dt.timedelta(hours=8))
+Scenario = Callable[[Pilot[None]], Awaitable[None]]
+
+
+@pytest.fixture(autouse=True)
+def chinese_after_each_test() -> Iterator[None]:
+    """The language is process-wide; a test that switches it must not leak into the next."""
+    yield
+    set_language("zh_CN")
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(dt.datetime(2026, 3, 2, 9, 30, tzinfo=TZ))
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "lib.sqlite"
+    build_demo(path).close()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "lib.sqlite"
+    shutil.copy(demo_template, target)
+    return target
+
+
+def run(app: IlsApp, scenario: Scenario) -> None:
+    """Run ``scenario`` against ``app`` in an 80×24 terminal."""
+
+    async def main() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await scenario(pilot)
+
+    asyncio.run(main())
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until no worker runs and every message they posted has been handled."""
+    for _ in range(50):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if len(pilot.app.workers) == 0:
+            return
+    raise AssertionError("workers did not finish")
+
+
+def screen_text(app: IlsApp) -> str:
+    """The terminal's text, line by line, as the user sees it now."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    await pilot.press(*text)
+
+
+async def log_in_as(pilot: Pilot[None], username: str, password: str = DEMO_PASSWORD) -> None:
+    """Type the user name and password into the log-in screen and press Enter."""
+    await type_text(pilot, username)
+    await pilot.press("enter")
+    await type_text(pilot, password)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def press_button(pilot: Pilot[None], selector: str) -> None:
+    """Move the focus to a button, as Tab would, and press Enter on it."""
+    pilot.app.screen.set_focus(pilot.app.screen.query_one(selector))
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def admin_session(db_path: Path) -> tuple[Library, Session]:
+    """Open the database after the app has closed, to check outcomes through the services."""
+    library = open_library(db_path)
+    return library, log_in(library, "admin", DEMO_PASSWORD)
+
+
+@pytest.fixture
+def app_for(clock: FixedClock) -> Callable[..., IlsApp]:
+    def make(db_path: Path, language: str = "zh_CN") -> IlsApp:
+        return make_app(db_path, language=language, clock=clock)
+
+    return make
