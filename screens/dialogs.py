@@ -49,6 +49,9 @@ class FormDialog(IlsModal[T]):
     """A titled form; ``submit(values)`` runs in a worker and its result is the answer."""
 
     CSS_PATH: ClassVar[str] = "dialogs.tcss"
+    # Focus the first field as soon as the form is composed, not after it mounts:
+    # keys typed while the dialog opens then land in the form instead of nowhere.
+    AUTO_FOCUS: ClassVar[str] = ".field Input, .field Select, .field SelectionList"
 
     def __init__(
         self,
@@ -91,10 +94,6 @@ class FormDialog(IlsModal[T]):
         return Input(
             str(field.value), id=control_id, password=field.kind == "password", placeholder=placeholder, compact=True
         )
-
-    def on_mount(self) -> None:
-        first = self.query(".field Input, .field Select, .field SelectionList").first()
-        self.set_focus(first)
 
     def values(self) -> Values:
         values: Values = {}
