@@ -57,12 +57,16 @@ class DeskHeader(Horizontal):
         super().__init__()
         self._title = title
         self._show_clock = show_clock
+        # Held, not queried: the app's watchers may fire while this screen is
+        # being replaced and its children are already gone.
+        self._place = Label("", id="header-place", markup=False)
+        self._clock = Label("", id="header-clock")
 
     def compose(self) -> ComposeResult:
         yield Label(_(self._title), id="header-title", markup=False)
-        yield Label("", id="header-place", markup=False)
+        yield self._place
         if self._show_clock:
-            yield Label("", id="header-clock")
+            yield self._clock
 
     def on_mount(self) -> None:
         self.watch(self.app, "node", self._update_place, init=False)
@@ -77,7 +81,7 @@ class DeskHeader(Horizontal):
         return self.app  # type: ignore[return-value]
 
     def _update_place(self, _changed: object = None) -> None:
-        self.query_one("#header-place", Label).update(place_text(self._state.node, self._state.session))
+        self._place.update(place_text(self._state.node, self._state.session))
 
     def _update_clock(self) -> None:
-        self.query_one("#header-clock", Label).update(self._state.clock.now().strftime("%H:%M"))
+        self._clock.update(self._state.clock.now().strftime("%H:%M"))

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 
-import sqlite3
-
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.widgets import Tabs
@@ -21,6 +19,19 @@ from screens.system_desk import SystemScreen
 from screens.theme import HIGH_CONTRAST_THEME, NORMAL_THEME
 
 from .conftest import log_in_as, run, screen_text, settle
+
+
+def test_the_app_reaches_the_log_in_screen_every_time_it_starts(demo_db, app_for):
+    """The start-up screen is replaced within milliseconds; nothing may trip over the swap."""
+    for _ in range(8):
+        app = app_for(demo_db)
+
+        async def scenario(pilot):
+            await settle(pilot)
+            assert isinstance(app.screen, LoginScreen)
+            assert "醴陵市图书馆 · 总馆" in screen_text(app).splitlines()[0]
+
+        run(app, scenario)
 
 
 def test_a_file_that_is_not_a_database_shows_the_error_screen(tmp_path, app_for):
