@@ -1,0 +1,1 @@
+"""The cataloguing desk's rules: MARC records, call numbers, search keys."""

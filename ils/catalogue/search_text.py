@@ -1,0 +1,173 @@
+"""Search keys for the catalogue: FTS5 tokens for Chinese, pinyin keys, ISBNs.
+
+Why one token per Han character: readers search for one- and two-character words
+(瓷, 三体, 鲁迅). SQLite's trigram tokenizer cannot match anything shorter than three
+characters, and ``unicode61`` alone treats a whole run of Han characters as one token,
+so 红楼梦 would only match the exact run. Spacing the Han characters apart before they
+reach ``unicode61`` makes every character a token; a phrase query over adjacent
+characters ("红 楼 梦") then matches the word and nothing else. No dictionary or
+segmenter is needed, which keeps the desk installable offline.
+
+The same ``index_tokens`` must be applied to the indexed text and (through
+``match_query``) to the query, or the two will not meet.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pypinyin import Style, lazy_pinyin
+from stdnum import isbn as stdnum_isbn
+
+MAX_QUERY_CHARS = 200
+
+# Scripts written without spaces: every character is its own token.
+_HAN = (
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\u3005\u3007"
+    "\U00020000-\U0002ebef\U00030000-\U0003134f"
+)
+_TOKEN = re.compile(rf"[{_HAN}]|[^\W_{_HAN}]+")
+_HAN_RUN_OR_WORD = re.compile(rf"[{_HAN}]+|[^\W_{_HAN}]+")
+_IS_HAN = re.compile(rf"[{_HAN}]")
+
+
+def _normal(text: str) -> str:
+    """Full-width to half-width (NFKC) and case-folded: how both index and query see text."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def index_tokens(text: str) -> str:
+    """The text as FTS5 ``unicode61`` should index it: tokens separated by single spaces.
+
+    Han characters one by one, Latin words and numbers whole and lower-cased,
+    punctuation dropped. ``index_tokens("《三体》 Liu Cixin 2008")`` is
+    ``"三 体 liu cixin 2008"``.
+    """
+    return " ".join(_TOKEN.findall(_normal(text)))
+
+
+def _quoted(phrase: str) -> str:
+    return '"' + phrase.replace('"', '""') + '"'
+
+
+def match_query(user_text: str, *, prefix_last: bool = False) -> str | None:
+    """A safe FTS5 MATCH expression for what a user typed, or None if there is nothing to search.
+
+    Every token is quoted, so FTS5 syntax in the input (quotes, ``*``, ``NEAR``, ``AND``,
+    ``column:``, ``-``, parentheses) is either dropped as punctuation or searched as a
+    plain word; it is never interpreted. A run of Han characters becomes one phrase
+    ("红 楼 梦") so the characters must be adjacent; separate words are AND-ed.
+    ``prefix_last`` lets the last word match as a prefix (search-as-you-type).
+    None for an empty query, one of punctuation only, or one over 200 characters
+    (nobody types that; it is a paste accident or an attack).
+    """
+    if not user_text or len(user_text) > MAX_QUERY_CHARS:
+        return None
+    parts = [_quoted(" ".join(_TOKEN.findall(run))) for run in _HAN_RUN_OR_WORD.findall(_normal(user_text))]
+    if not parts:
+        return None
+    if prefix_last:
+        parts[-1] += " *"
+    return " AND ".join(parts)
+
+
+# --- pinyin ------------------------------------------------------------------------------
+
+def _pinyin_units(text: str, style: Style) -> list[str]:
+    """pypinyin over the normalised text; characters without pinyin come back unchanged."""
+    return lazy_pinyin(_normal(text), style=style, errors="default")
+
+
+def _alnum(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def pinyin_full(text: str) -> str:
+    """Toneless pinyin with Latin and digits kept: 红楼梦 → ``hongloumeng``, 三体2 → ``santi2``.
+
+    Polyphonic characters take pypinyin's most common reading (heteronym=False), helped
+    by its phrase dictionary (重庆 → chongqing). A rare reading in a title or name
+    (e.g. a surname 单 Shàn) may be wrong, so search also keeps the characters themselves.
+    ü is written ``v`` (绿 → ``lv``), as pinyin input methods type it.
+    """
+    return _alnum("".join(_pinyin_units(text, Style.NORMAL)))
+
+
+def pinyin_initials(text: str) -> str:
+    """First letter of each Han character's pinyin, Latin words and digits kept whole:
+    红楼梦 → ``hlm``, Java编程思想 → ``javabcsx``. Same polyphone limitation as ``pinyin_full``.
+    """
+    return _alnum("".join(_pinyin_units(text, Style.FIRST_LETTER)))
+
+
+def pinyin_sort_key(text: str) -> str:
+    """A string that sorts titles and names by pinyin, character by character.
+
+    Order: digits first, then Latin letters (case ignored), then Han characters by
+    toneless pinyin, then anything else; punctuation and spaces are ignored. Titles
+    starting with digits or Latin therefore come before the Chinese ones, as in the
+    byte order users see elsewhere. Han characters with the same pinyin (红, 洪) are
+    ordered by code point so the order is stable. The result is a plain string, so it
+    can be stored in a column and used with ``ORDER BY``.
+    """
+    normal = _normal(text)
+    # Readings in context, so phrases pick the right polyphone (重庆 chongqing).
+    readings = iter(_han_readings(normal))
+    keys: list[str] = []
+    for ch in normal:
+        if _IS_HAN.fullmatch(ch):
+            keys.append("1" + next(readings) + " " + ch)
+        elif not ch.isalnum():
+            continue
+        elif ch.isascii():
+            keys.append("0" + ch)
+        else:
+            keys.append("2" + ch)
+    return "".join(keys)
+
+
+def _han_readings(text: str) -> list[str]:
+    """One toneless reading per Han character of ``text``, in order."""
+    readings: list[str] = []
+    for run in re.findall(rf"[{_HAN}]+", text):
+        units = lazy_pinyin(run, style=Style.NORMAL, errors=lambda chars: list(chars))
+        if len(units) != len(run):  # never seen, but alignment must not go wrong
+            units = [lazy_pinyin(ch, style=Style.NORMAL, errors=lambda c: [c])[0] for ch in run]
+        readings.extend(units)
+    return readings
+
+
+# --- ISBN --------------------------------------------------------------------------------
+
+_ISBN_CANDIDATE = re.compile(r"[0-9][0-9\- ]*[0-9X]")
+
+
+def normalise_isbn(text: str) -> str | None:
+    """The ISBN-13 digits in ``text``, or None if it holds no valid ISBN.
+
+    Accepts what arrives in CNMARC 010$a and at the desk: hyphens and spaces, full-width
+    digits, lower-case x, an ``ISBN`` label, ISBN-10 (converted) and trailing binding or
+    price (``7-5063-3946-X (平装) : CNY25.00``). The check digit is verified, so a
+    mistyped ISBN does not silently match another book.
+    """
+    if not text:
+        return None
+    cleaned = unicodedata.normalize("NFKC", text).upper()
+    for candidate in _ISBN_CANDIDATE.findall(cleaned):
+        digits = candidate.replace("-", "").replace(" ", "")
+        for length in (len(digits), 13, 10):
+            code = digits[:length]
+            if len(code) in (10, 13) and stdnum_isbn.is_valid(code):
+                return stdnum_isbn.to_isbn13(code).replace("-", "")
+    return None
+
+
+def isbn_variants(text: str) -> tuple[str, ...]:
+    """The ISBN-13 and, where one exists (978 prefix), the ISBN-10 of ``text``, for search."""
+    isbn13 = normalise_isbn(text)
+    if isbn13 is None:
+        return ()
+    if isbn13.startswith("978"):
+        return (isbn13, stdnum_isbn.to_isbn10(isbn13).replace("-", ""))
+    return (isbn13,)
