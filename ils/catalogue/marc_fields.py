@@ -1,0 +1,204 @@
+"""The bibliographic facts a catalogue needs, pulled out of a CNMARC or MARC21 record.
+
+The import, duplicate check and spine labels all want the same handful of
+values (title, ISBN, 中图法 class, holdings); extracting them once here keeps
+each consumer from knowing which tag and subfield holds what in which format.
+
+Local holdings layout (CNMARC 905, the Chinese convention; DOMAIN.md §3):
+
+    $a holding library code   $b barcode (册条码)   $c shelving location
+    $d class part of the call number   $e book number (种次号/著者号)
+    $f volume / copy (辅助区分号)   $s whole call number (some systems, e.g. the dp2 sample)
+
+The call number is ``$s`` when present, else ``$d/$e`` plus ``:$f`` when
+there is a volume. 905 carries no per-copy price, so ``Holding.price`` is
+``None`` for CNMARC; the title's price is in ``BibFields.price`` (010$d).
+MARC21 holdings come from Koha's 952 ($a home library, $c location, $o call
+number, $p barcode, $g price) or standard 852 ($b library, $c location,
+$h/$i call number, $p barcode, $9 price).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pymarc import Record
+
+CNMARC = "cnmarc"
+MARC21 = "marc21"
+
+_ISBD_TAIL = " /:;,.="
+
+
+@dataclass(frozen=True)
+class Holding:
+    """One physical copy as the supplier or source system described it."""
+
+    barcode: str | None
+    library: str | None
+    location: str | None
+    call_number: str | None
+    price: str | None
+
+
+@dataclass(frozen=True)
+class BibFields:
+    """The searchable and printable facts of one bibliographic record."""
+
+    title: str | None
+    parallel_title: str | None
+    other_title: str | None
+    responsibility: str | None
+    publisher: str | None
+    place: str | None
+    year: str | None
+    isbns: tuple[str, ...]
+    clc_class: str | None
+    subjects: tuple[str, ...]
+    series: str | None
+    price: str | None
+    material_type: str | None
+    edition: str | None
+    holdings: tuple[Holding, ...]
+
+
+def clean(value: str | None) -> str | None:
+    """Strip ISBD punctuation that cataloguers type before the next element.
+
+    ' /', ' :', ';', '=' and a final '.' belong to the display, not the value;
+    keeping them would make duplicate checks and sorting see two titles.
+    """
+    if value is None:
+        return None
+    text = value.strip().rstrip(_ISBD_TAIL).strip()
+    return text or None
+
+
+def _first(record: Record, tags: tuple[str, ...], code: str) -> str | None:
+    for field in record.get_fields(*tags):
+        if field.is_control_field():
+            continue
+        for value in field.get_subfields(code):
+            if cleaned := clean(value):
+                return cleaned
+    return None
+
+
+def _all(record: Record, tags: tuple[str, ...], code: str) -> tuple[str, ...]:
+    values: list[str] = []
+    for field in record.get_fields(*tags):
+        if field.is_control_field():
+            continue
+        for value in field.get_subfields(code):
+            if (cleaned := clean(value)) and cleaned not in values:
+                values.append(cleaned)
+    return tuple(values)
+
+
+def _joined(field, codes: str) -> str | None:
+    parts = [c for v in field.get_subfields(*codes) if (c := clean(v))]
+    return " ; ".join(parts) or None
+
+
+def extract(record: Record, fmt: str) -> BibFields:
+    """Read the catalogue facts out of ``record`` laid out as ``fmt`` ('cnmarc' or 'marc21')."""
+    return _cnmarc(record) if fmt == CNMARC else _marc21(record)
+
+
+def _cnmarc(record: Record) -> BibFields:
+    title_field = next((f for f in record.get_fields("200") if not f.is_control_field()), None)
+    responsibility = _joined(title_field, "fg") if title_field else None
+    return BibFields(
+        title=_first(record, ("200",), "a"),
+        parallel_title=_first(record, ("200",), "d"),
+        other_title=_first(record, ("200",), "e"),
+        responsibility=responsibility,
+        publisher=_first(record, ("210",), "c"),
+        place=_first(record, ("210",), "a"),
+        year=_first(record, ("210",), "d"),
+        isbns=_all(record, ("010",), "a"),
+        clc_class=_first(record, ("690",), "a"),
+        subjects=_all(record, ("606",), "a"),
+        series=_first(record, ("225",), "a"),
+        price=_first(record, ("010",), "d"),
+        material_type=_material_type(record),
+        edition=_first(record, ("205",), "a"),
+        holdings=tuple(_holding_905(f) for f in record.get_fields("905") if not f.is_control_field()),
+    )
+
+
+def _marc21(record: Record) -> BibFields:
+    title_field = next((f for f in record.get_fields("245") if not f.is_control_field()), None)
+    publication = ("260", "264")
+    clc = None
+    for field in record.get_fields("084"):
+        if not field.is_control_field() and (field.get("2") or "").strip().lower() == "clc":
+            clc = clean(field.get("a"))
+            break
+    holdings = [_holding_952(f) for f in record.get_fields("952") if not f.is_control_field()]
+    holdings += [_holding_852(f) for f in record.get_fields("852") if not f.is_control_field()]
+    return BibFields(
+        title=_first(record, ("245",), "a"),
+        parallel_title=None,
+        other_title=_first(record, ("245",), "b"),
+        responsibility=clean(title_field.get("c")) if title_field else None,
+        publisher=_first(record, publication, "b"),
+        place=_first(record, publication, "a"),
+        year=_first(record, publication, "c"),
+        isbns=_all(record, ("020",), "a"),
+        clc_class=clc,
+        subjects=_all(record, ("650",), "a"),
+        series=_first(record, ("490",), "a"),
+        price=_first(record, ("020",), "c"),
+        material_type=_material_type(record),
+        edition=_first(record, ("250",), "a"),
+        holdings=tuple(holdings),
+    )
+
+
+def _material_type(record: Record) -> str | None:
+    """Leader/06-07 (type of record + bibliographic level), e.g. 'am' for a printed book."""
+    leader = str(record.leader or "")
+    kind = leader[6:8].strip()
+    return kind or None
+
+
+def _sub(field, code: str) -> str | None:
+    return clean(field.get(code))
+
+
+def _holding_905(field) -> Holding:
+    call = _sub(field, "s")
+    if call is None:
+        parts = [p for p in (_sub(field, "d"), _sub(field, "e")) if p]
+        call = "/".join(parts) or None
+        if call and (volume := _sub(field, "f")):
+            call = f"{call}:{volume}"
+    return Holding(
+        barcode=_sub(field, "b"),
+        library=_sub(field, "a"),
+        location=_sub(field, "c"),
+        call_number=call,
+        price=None,
+    )
+
+
+def _holding_952(field) -> Holding:
+    return Holding(
+        barcode=_sub(field, "p"),
+        library=_sub(field, "a"),
+        location=_sub(field, "c"),
+        call_number=_sub(field, "o"),
+        price=_sub(field, "g"),
+    )
+
+
+def _holding_852(field) -> Holding:
+    parts = [p for p in (_sub(field, "h"), _sub(field, "i")) if p]
+    return Holding(
+        barcode=_sub(field, "p"),
+        library=_sub(field, "b"),
+        location=_sub(field, "c"),
+        call_number=" ".join(parts) or None,
+        price=_sub(field, "9"),
+    )

@@ -1,0 +1,382 @@
+"""Read MARC files as suppliers and other libraries actually send them.
+
+Files arrive as ISO 2709 or MARCXML, in CNMARC or MARC21, and Chinese book
+suppliers send GBK whatever the leader or 100$a claims. This module turns any
+such file into whole, Unicode pymarc records plus a list of refused records
+with reasons a cataloguer can act on; it never stops at a bad record and
+never hands back half of one. Parsing itself is pymarc's job; this layer only
+finds where each record starts (so a refusal can name its byte offset) and
+chooses the character set per record.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import warnings
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+from pymarc import Field, Indicators, Leader, Record, Subfield
+from pymarc import exceptions as marc_errors
+
+from ils.catalogue.marc_fields import CNMARC, MARC21, BibFields, extract
+from ils.i18n import _
+
+ISO2709 = "iso2709"
+MARCXML = "marcxml"
+MIXED = "mixed"
+
+UTF8 = "utf-8"
+GB18030 = "gb18030"
+MARC8 = "marc-8"
+
+_END_OF_RECORD = b"\x1d"
+_END_OF_FIELD = b"\x1e"
+_ESC = b"\x1b"
+_BOM = b"\xef\xbb\xbf"
+_XML_DECLARED = re.compile(rb"""<\?xml[^>]*encoding=["']([A-Za-z0-9._-]+)["']""")
+_CONTENT_TAGS = frozenset({"leader", "controlfield", "datafield"})
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A record that was refused: its 1-based place in the file, byte offset (ISO 2709) and why."""
+
+    number: int
+    offset: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class ParsedRecord:
+    """One whole record, decoded to Unicode, with the facts the catalogue uses."""
+
+    number: int
+    offset: int | None
+    record: Record
+    format: str
+    encoding: str
+    fields: BibFields
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """Everything a file held: good records, refused ones, and what kind of file it was.
+
+    ``format`` is 'cnmarc', 'marc21', 'mixed' or None (no record read);
+    ``serialisation`` is 'iso2709', 'marcxml' or None (not MARC at all).
+    """
+
+    records: tuple[ParsedRecord, ...]
+    rejects: tuple[Reject, ...]
+    format: str | None
+    serialisation: str | None
+
+
+class _Refused(Exception):
+    """Internal: the record cannot be used; ``args[0]`` is the translated problem."""
+
+
+def read_marc_file(path: str | Path, encoding: str | None = None) -> ReadResult:
+    """Read the MARC file at ``path``; see :func:`read_marc`."""
+    return read_marc(Path(path).read_bytes(), encoding=encoding)
+
+
+def read_marc(data: bytes, *, encoding: str | None = None) -> ReadResult:
+    """Read every record in ``data``, ISO 2709 or MARCXML, refusing bad ones one by one.
+
+    ``encoding`` overrides detection for ISO 2709 ('utf-8', 'gbk', 'gb18030',
+    'marc-8' or any Python codec name); it is for files whose records detect
+    wrongly, e.g. a Cyrillic UNIMARC file that happens to decode as GB18030.
+    """
+    chosen = _normalise_encoding(encoding) if encoding else None
+    body = data[len(_BOM) :] if data.startswith(_BOM) else data
+    start = body.lstrip()
+    if not start:
+        return _not_marc(_("the file is empty"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if start[:5].isdigit():
+            return _read_iso2709(data, chosen)
+        if start.startswith(b"<"):
+            return _read_marcxml(data)
+    return _not_marc(_("this file is not MARC (neither ISO 2709 nor MARCXML)"))
+
+
+def _normalise_encoding(name: str) -> str:
+    key = name.strip().lower().replace("_", "-")
+    if key in {"marc-8", "marc8"}:
+        return MARC8
+    try:
+        return codecs.lookup(key).name.replace("_", "-")
+    except LookupError:
+        raise ValueError(_("unknown character set: {name}").format(name=name)) from None
+
+
+def _not_marc(reason: str) -> ReadResult:
+    return ReadResult(records=(), rejects=(Reject(number=1, offset=None, reason=reason),), format=None, serialisation=None)
+
+
+def _result(records: list[ParsedRecord], rejects: list[Reject], serialisation: str) -> ReadResult:
+    formats = {r.format for r in records}
+    fmt = formats.pop() if len(formats) == 1 else (MIXED if formats else None)
+    return ReadResult(records=tuple(records), rejects=tuple(rejects), format=fmt, serialisation=serialisation)
+
+
+# --- ISO 2709 -------------------------------------------------------------
+
+
+def _read_iso2709(data: bytes, encoding: str | None) -> ReadResult:
+    """Split on the record terminator to know each record's offset; pymarc parses each piece.
+
+    Splitting (rather than trusting leader/00-04) also survives real exports whose
+    leader counts characters instead of bytes, and CR/LF between records.
+    """
+    records: list[ParsedRecord] = []
+    rejects: list[Reject] = []
+    number = 0
+    position = 0
+    size = len(data)
+    while position < size:
+        end = data.find(_END_OF_RECORD, position)
+        stop = size if end == -1 else end + 1
+        piece = data[position:stop]
+        stripped = piece.lstrip(b"\r\n\t \x00" + _BOM)
+        offset = position + len(piece) - len(stripped)
+        position = stop
+        if not stripped.strip():
+            continue
+        number += 1
+        try:
+            if end == -1:
+                raise _Refused(_("the record is cut short"))
+            record, fmt, used = _decode_iso(stripped, encoding)
+            parsed = _finish(number, offset, record, fmt, used)
+        except _Refused as refused:
+            rejects.append(Reject(number, offset, _iso_reason(number, offset, str(refused))))
+            continue
+        records.append(parsed)
+    return _result(records, rejects, ISO2709)
+
+
+def _iso_reason(number: int, offset: int, problem: str) -> str:
+    return _("record {number} at byte {offset}: {problem}").format(number=number, offset=offset, problem=problem)
+
+
+def _xml_reason(number: int, problem: str) -> str:
+    return _("record {number}: {problem}").format(number=number, problem=problem)
+
+
+def _directory_tags(chunk: bytes) -> set[str]:
+    """Check the directory against the field data and return its tags.
+
+    pymarc slices fields by the directory without checking that each slice ends
+    in a field terminator; when a supplier counted characters instead of bytes
+    every later field is shifted, and the record would come out silently garbled.
+    The tags also choose format and character set before anything is decoded.
+    """
+    if len(chunk) < 24 or not chunk[:5].isdigit() or not chunk[12:17].isdigit():
+        raise _Refused(_("the leader is not numeric"))
+    base = int(chunk[12:17])
+    if base <= 24 or base > len(chunk) or chunk[base - 1 : base] != _END_OF_FIELD:
+        raise _Refused(_("the leader's base address is wrong"))
+    directory = chunk[24 : base - 1]
+    if len(directory) % 12:
+        raise _Refused(_("the directory is damaged"))
+    tags: set[str] = set()
+    for start in range(0, len(directory), 12):
+        entry = directory[start : start + 12]
+        if not entry[3:].isdigit():
+            raise _Refused(_("the directory is damaged"))
+        end = base + int(entry[3:7]) + int(entry[7:12])
+        if int(entry[3:7]) == 0 or chunk[end - 1 : end] != _END_OF_FIELD:
+            raise _Refused(_("the directory does not match the field data"))
+        tags.add(entry[:3].decode("latin-1"))
+    return tags
+
+
+def _format_of(tags: set[str]) -> str:
+    """CNMARC/UNIMARC titles live in 200, MARC21 titles in 245; 008 and 100 break ties."""
+    if "245" in tags:
+        return MARC21
+    if "200" in tags:
+        return CNMARC
+    if "008" in tags:
+        return MARC21
+    return CNMARC if "100" in tags else MARC21
+
+
+def _candidates(chunk: bytes, fmt: str) -> tuple[str, ...]:
+    """Character sets to try, most likely first.
+
+    CNMARC: strict UTF-8, then GB18030 (a superset of GBK and GB2312) because
+    suppliers send GBK whatever the leader says. MARC21: leader/09 'a' means
+    UTF-8; otherwise MARC-8, unless the bytes are valid UTF-8 with no MARC-8
+    escapes (a common export mistake).
+    """
+    if fmt == CNMARC:
+        return (UTF8, GB18030)
+    if chunk[9:10] == b"a":
+        return (UTF8,)
+    if _ESC in chunk or chunk.isascii():
+        return (MARC8,)
+    return (UTF8, MARC8)
+
+
+def _decode_iso(chunk: bytes, encoding: str | None) -> tuple[Record, str, str]:
+    if not chunk[:24].isascii():
+        raise _Refused(_("the leader is not numeric"))
+    fmt = _format_of(_directory_tags(chunk))
+    for charset in (encoding,) if encoding else _candidates(chunk, fmt):
+        try:
+            record = _parse(chunk, charset)
+        except UnicodeDecodeError:
+            continue
+        return record, _format_of({f.tag for f in record.fields}), charset
+    raise _Refused(_("the text is in a character set that could not be recognised"))
+
+
+def _parse(chunk: bytes, charset: str) -> Record:
+    """Let pymarc parse ``chunk`` decoding text as ``charset``, then mark the record Unicode."""
+    try:
+        if charset == UTF8:
+            record = Record(chunk, force_utf8=True, utf8_handling="strict")
+        else:
+            # pymarc decodes as UTF-8 whenever leader/09 is 'a'; blank it so our choice wins.
+            unflagged = chunk[:9] + b" " + chunk[10:]
+            file_encoding = "iso8859-1" if charset == MARC8 else charset
+            record = Record(unflagged, file_encoding=file_encoding, hide_utf8_warnings=True)
+    except UnicodeDecodeError:  # a ValueError too, but it means "try the next charset"
+        raise
+    except marc_errors.TruncatedRecord:
+        raise _Refused(_("the record is cut short")) from None
+    except (marc_errors.BaseAddressInvalid, marc_errors.BaseAddressNotFound):
+        raise _Refused(_("the leader's base address is wrong")) from None
+    except marc_errors.RecordLeaderInvalid:
+        raise _Refused(_("the leader is not numeric")) from None
+    except marc_errors.NoFieldsFound:
+        raise _Refused(_("the record has no fields")) from None
+    except (marc_errors.RecordDirectoryInvalid, ValueError, IndexError):
+        raise _Refused(_("the directory is damaged")) from None
+    except Exception:  # pymarc on hostile bytes: refuse the record, keep the file going
+        raise _Refused(_("the record structure is damaged")) from None
+    return record
+
+
+# --- MARCXML --------------------------------------------------------------
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _read_marcxml(data: bytes) -> ReadResult:
+    """Every element named 'record' holding leader/controlfield/datafield is a record.
+
+    That covers plain MARCXML collections, the CNMARC namespace and SRU envelopes
+    (dp2), whose outer <record> wraps the MARC record.
+    """
+    declared = _XML_DECLARED.search(data[:200])
+    try:
+        charset = _normalise_encoding(declared.group(1).decode("ascii")) if declared else UTF8
+    except ValueError:
+        return _xml_refused(_("the XML declares an unknown character set"))
+    if charset != UTF8 and declared:
+        # expat cannot read multi-byte charsets such as GBK: decode here, hand it UTF-8.
+        try:
+            text = data.decode(charset)
+        except UnicodeDecodeError:
+            return _xml_refused(_("the XML is not in the character set it declares"))
+        start, end = declared.span(1)
+        data = (data[:start].decode("ascii") + "UTF-8" + text[len(data[:end].decode(charset)) :]).encode()
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as error:
+        line = error.position[0] if error.position else 0
+        return _xml_refused(_("the XML is not well-formed (line {line})").format(line=line))
+    records: list[ParsedRecord] = []
+    rejects: list[Reject] = []
+    number = 0
+    for element in root.iter():
+        if _local(element.tag) != "record" or not any(_local(c.tag) in _CONTENT_TAGS for c in element):
+            continue
+        number += 1
+        try:
+            record = _record_from_xml(element)
+            parsed = _finish(number, None, record, _format_of({f.tag for f in record.fields}), charset)
+        except _Refused as refused:
+            rejects.append(Reject(number, None, _xml_reason(number, str(refused))))
+            continue
+        records.append(parsed)
+    if number == 0:
+        return _xml_refused(_("the XML holds no MARC records"))
+    return _result(records, rejects, MARCXML)
+
+
+def _xml_refused(reason: str) -> ReadResult:
+    """The whole XML file is unusable: one reject, no records."""
+    return ReadResult(records=(), rejects=(Reject(1, None, reason),), format=None, serialisation=MARCXML)
+
+
+def _blank(value: str | None) -> str:
+    """'-' and '#' stand for blanks in some exports (dp2, Catmandu)."""
+    value = (value or " ")[:1]
+    return " " if value in "-#" else value
+
+
+def _record_from_xml(element: ET.Element) -> Record:
+    record = Record()
+    for child in element:
+        name = _local(child.tag)
+        if name == "leader":
+            text = (child.text or "").replace("-", " ").replace("#", " ")
+            record.leader = Leader(text[:24].ljust(24))
+        elif name == "controlfield":
+            record.add_field(Field(tag=_tag(child), data=child.text or ""))
+        elif name == "datafield":
+            subfields = []
+            for sub in child:
+                if _local(sub.tag) != "subfield":
+                    continue
+                code = sub.get("code")
+                if not code:
+                    raise _Refused(_("a subfield has no code"))
+                subfields.append(Subfield(code=code, value=sub.text or ""))
+            indicators = Indicators(_blank(child.get("ind1")), _blank(child.get("ind2")))
+            record.add_field(Field(tag=_tag(child), indicators=indicators, subfields=subfields))
+    if not record.fields:
+        raise _Refused(_("the record has no fields"))
+    return record
+
+
+def _tag(element: ET.Element) -> str:
+    tag = (element.get("tag") or "").strip()
+    if not tag:
+        raise _Refused(_("a field has no tag"))
+    return tag
+
+
+# --- both -----------------------------------------------------------------
+
+
+def _finish(number: int, offset: int | None, record: Record, fmt: str, charset: str) -> ParsedRecord:
+    """Mark the record Unicode, tidy CNMARC's '#' blanks in 100$a, extract, refuse title-less records.
+
+    Leader/09 becomes 'a' whatever the source claimed: the record now holds Unicode,
+    so writing it back out (as pymarc does, in UTF-8) must not claim MARC-8 or GBK.
+    """
+    leader = str(record.leader)
+    record.leader = Leader(leader[:9] + "a" + leader[10:])
+    if fmt == CNMARC:
+        for field in record.get_fields("100"):
+            if not field.is_control_field() and (value := field.get("a")) and "#" in value:
+                field["a"] = value.replace("#", " ")
+    try:
+        fields = extract(record, fmt)
+    except Exception:  # a field shaped in a way no rule expects: refuse, don't crash
+        raise _Refused(_("the record structure is damaged")) from None
+    if not fields.title:
+        raise _Refused(_("no title"))
+    return ParsedRecord(number=number, offset=offset, record=record, format=fmt, encoding=charset, fields=fields)

@@ -1,0 +1,57 @@
+"""Build the GBK/GB18030 ISO 2709 files Chinese suppliers send, at test time.
+
+No public GBK CNMARC file exists (SOURCES.md, Gaps), so the tests take the real
+Chinese CNMARC records of the dp2 MARCXML sample and write them as ISO 2709 in
+the supplier's character set. pymarc only writes UTF-8 or Latin-1, so each
+field is turned into a ``RawField`` holding bytes already encoded, and the
+record is serialised with ``to_unicode`` off so pymarc leaves the bytes alone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pymarc import Field, RawField, Record, Subfield
+
+MARC_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "marc"
+DP2_SAMPLE = MARC_DIR / "dp2" / "sample_cnmarcxml.xml"
+
+
+def dp2_records() -> list[Record]:
+    """The ten Chinese CNMARC records of the dp2 sample, read by our own reader."""
+    from ils.catalogue.marc_read import read_marc_file
+
+    return [parsed.record for parsed in read_marc_file(DP2_SAMPLE).records]
+
+
+def record_bytes(record: Record, encoding: str, *, leader09: str = " ", charset_100: str | None = None) -> bytes:
+    """``record`` as ISO 2709 with every text byte in ``encoding``.
+
+    ``leader09`` and ``charset_100`` (100$a/26-29) let a test write the false
+    claims suppliers make about their character set.
+    """
+    raw = Record(leader=str(record.leader), to_unicode=False)
+    for field in record.fields:
+        if field.is_control_field():
+            raw.add_field(RawField(tag=field.tag, data=field.data.encode(encoding)))
+            continue
+        subfields = []
+        for sub in field.subfields:
+            value = sub.value
+            if field.tag == "100" and sub.code == "a" and charset_100 is not None:
+                value = value.ljust(30)[:26] + charset_100 + value.ljust(30)[30:]
+            subfields.append(Subfield(code=sub.code, value=value.encode(encoding)))
+        raw.add_field(RawField(tag=field.tag, indicators=field.indicators, subfields=subfields))
+    data = raw.as_marc()
+    return data[:9] + leader09.encode("ascii") + data[10:]
+
+
+def write_file(path: Path, records: list[Record], encoding: str, **claims: str) -> Path:
+    """Write ``records`` to ``path`` as one ISO 2709 file in ``encoding``."""
+    path.write_bytes(b"".join(record_bytes(r, encoding, **claims) for r in records))
+    return path
+
+
+def plain_field(tag: str, **subfields: str) -> Field:
+    """A data field with blank indicators, for hand-made records."""
+    return Field(tag=tag, indicators=[" ", " "], subfields=[Subfield(c, v) for c, v in subfields.items()])
