@@ -20,7 +20,7 @@ def _branch_text(b: service.BranchInfo) -> str:
 
 @cli.group(help=N_("Branches and service points."))
 def branches() -> None:
-    pass
+    """Group only: each branch action is a subcommand."""
 
 
 @branches.command("list", help=N_("List branches and their service points."))
@@ -91,7 +91,7 @@ def rename_point(code, name, as_json) -> None:
 
 @cli.group(help=N_("This desk: its library, branch and name."))
 def node() -> None:
-    pass
+    """Group only: each node action is a subcommand."""
 
 
 @node.command(help=N_("Show this desk's library, branch and node."))

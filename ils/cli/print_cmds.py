@@ -24,7 +24,7 @@ out_option = click.option("--out", required=True, type=click.Path(dir_okay=False
 
 @cli.group("print", help=N_("Printer test pages."))
 def print_() -> None:
-    pass
+    """Group only: the printouts are the subcommands."""
 
 
 @print_.command("test-page", help=N_("An A4 test page with Chinese text, barcodes and a ruler."))

@@ -20,7 +20,7 @@ def _summary_text(s: service.StaffSummary) -> str:
 
 @cli.group(help=N_("Staff accounts, roles and passwords."))
 def staff() -> None:
-    pass
+    """Group only: each account action is a subcommand."""
 
 
 @staff.command("list", help=N_("List staff accounts."))
