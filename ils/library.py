@@ -75,6 +75,7 @@ class Library:
         self.clock = clock
         self.migration = migration
         self._node: NodeInfo | None = None
+        self._node_id: str | None = None
 
     def now(self) -> dt.datetime:
         return self.clock.now()
@@ -84,7 +85,13 @@ class Library:
 
     @property
     def node_id(self) -> str:
-        return self.setting(NODE_ID) or ""
+        """Set once by ``ils init`` and never changed, so read once: every journal row needs it."""
+        if self._node_id is None:
+            value = self.setting(NODE_ID)
+            if value is None:
+                return ""  # inside ``ils init``, before the node has its id
+            self._node_id = value
+        return self._node_id
 
     @property
     def node(self) -> NodeInfo:

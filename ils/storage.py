@@ -7,7 +7,7 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from db.connection import StorageError, classify, connect
-from db.migrations import LATEST_VERSION, MigrationResult, migrate
+from db.migrations import MigrationResult, migrate
 from ils.errors import DatabaseProblem
 from ils.i18n import _
 
@@ -62,4 +62,3 @@ def open_database(path: Path) -> tuple[SqliteDatabase, MigrationResult]:
     return database, result
 
 
-__all__ = ["LATEST_VERSION", "explain", "open_database", "storage_failure"]
