@@ -10,6 +10,7 @@ from __future__ import annotations
 from peewee import (
     BooleanField,
     CharField,
+    CompositeKey,
     DatabaseProxy,
     ForeignKeyField,
     IntegerField,
@@ -95,3 +96,122 @@ class Journal(BaseModel):
 
     class Meta:
         table_name = "journal"
+
+
+class Location(Entity):
+    """A shelving location or collection in a branch (图书外借部, 古籍室, 地方文献室 ...).
+
+    It decides how book numbers are given there (种次号 or 著者号), whether its items
+    float (stay where they are returned instead of going home) and whether they lend.
+    """
+
+    branch = ForeignKeyField(Branch, backref="locations", column_name="branch_id")
+    code = CharField(unique=True)
+    name = CharField()
+    book_number_scheme = CharField(default="sequence")
+    floating = BooleanField(default=False)
+    loanable = BooleanField(default=True)
+    active = BooleanField(default=True)
+    created_at = CharField()
+
+
+class BibRecord(Entity):
+    """A bibliographic record: the MARC record kept whole, and the facts indexed from it."""
+
+    doc = IntegerField(unique=True)
+    format = CharField()
+    marc = TextField()
+    title = CharField()
+    parallel_title = CharField(null=True)
+    other_title = CharField(null=True)
+    responsibility = CharField(null=True)
+    edition = CharField(null=True)
+    publisher = CharField(null=True)
+    place = CharField(null=True)
+    year = CharField(null=True)
+    isbn = CharField(null=True)
+    clc_class = CharField(null=True)
+    subjects = CharField(null=True)
+    series = CharField(null=True)
+    price = CharField(null=True)
+    material_type = CharField(null=True)
+    call_class = CharField(null=True)
+    book_number = CharField(null=True)
+    title_sort = CharField()
+    dedup_key = CharField(null=True)
+    source = CharField(null=True)
+    deleted = BooleanField(default=False)
+    created_at = CharField()
+    updated_at = CharField()
+
+    class Meta:
+        table_name = "bib_record"
+
+
+class BibIsbn(BaseModel):
+    """Every ISBN of a record, as ISBN-13 digits: a record may carry several (volumes, bindings)."""
+
+    isbn = CharField()
+    bib = ForeignKeyField(BibRecord, backref="isbns", column_name="bib_id")
+
+    class Meta:
+        table_name = "bib_isbn"
+        primary_key = CompositeKey("isbn", "bib")
+
+
+class Item(Entity):
+    """One physical copy (册): its barcode is unique across the whole union."""
+
+    bib = ForeignKeyField(BibRecord, backref="items", column_name="bib_id")
+    barcode = CharField(unique=True)
+    branch = ForeignKeyField(Branch, column_name="branch_id")
+    location = ForeignKeyField(Location, null=True, column_name="location_id")
+    call_number = CharField(null=True)
+    shelf_key = CharField(null=True)
+    item_type = CharField(default="book")
+    status = CharField(default="available")
+    price_fen = IntegerField(null=True)
+    acquired_on = CharField(null=True)
+    source = CharField(null=True)
+    note = TextField(null=True)
+    created_at = CharField()
+    updated_at = CharField()
+
+
+class NumberRange(Entity):
+    """A block of book numbers or item barcodes reserved for one node, so offline nodes never collide."""
+
+    kind = CharField()
+    node_id = CharField()
+    first = IntegerField()
+    last = IntegerField()
+    created_at = CharField()
+
+    class Meta:
+        table_name = "number_range"
+
+
+class BookNumber(BaseModel):
+    """The 种次号 ledger: a number given (or met on import) in a class is never given again."""
+
+    clc_class = CharField()
+    number = IntegerField()
+    bib = ForeignKeyField(BibRecord, null=True, column_name="bib_id")
+    node_id = CharField()
+    assigned_at = CharField()
+
+    class Meta:
+        table_name = "book_number"
+        primary_key = CompositeKey("clc_class", "number")
+
+
+class LabelQueue(Entity):
+    """Spine and barcode labels waiting to be printed together on one sheet."""
+
+    item = ForeignKeyField(Item, column_name="item_id")
+    kind = CharField()
+    staff_id = CharField(null=True)
+    queued_at = CharField()
+
+    class Meta:
+        table_name = "label_queue"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from peewee import fn
@@ -13,6 +12,7 @@ from ils.i18n import N_, _
 from ils.library import NODE_BRANCH, Writer
 from ils.permissions import Permission
 from ils.session import Session
+from ils.validation import clean_code, clean_name
 
 KINDS: dict[str, str] = {
     "central": N_("Central library"),
@@ -20,7 +20,6 @@ KINDS: dict[str, str] = {
     "van": N_("Mobile library van"),
     "self_service": N_("Self-service room"),
 }
-_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,15}$")
 
 
 @dataclass(frozen=True)
@@ -41,24 +40,6 @@ class BranchInfo:
     kind_label: str
     active: bool
     service_points: tuple[ServicePointInfo, ...]
-
-
-def _clean_code(code: str) -> str:
-    cleaned = code.strip().upper()
-    if not _CODE.match(cleaned):
-        raise Invalid(
-            _("A code has 1 to 16 letters, digits, '-' or '_', starting with a letter or digit: {code}").format(
-                code=code
-            )
-        )
-    return cleaned
-
-
-def _clean_name(name: str) -> str:
-    cleaned = name.strip()
-    if not cleaned:
-        raise Invalid(_("A name cannot be empty."))
-    return cleaned
 
 
 def _info(branch: Branch) -> BranchInfo:
@@ -82,8 +63,8 @@ def list_branches(session: Session) -> list[BranchInfo]:
 
 def insert_branch(writer: Writer, *, code: str, name: str, kind: str, created_at: str) -> Branch:
     """Insert and journal a branch; shared by ``add_branch`` and ``ils init``."""
-    code = _clean_code(code)
-    name = _clean_name(name)
+    code = clean_code(code)
+    name = clean_name(name)
     if kind not in KINDS:
         raise Invalid(_("Unknown kind of branch {kind}; kinds are: {kinds}.").format(kind=kind, kinds=", ".join(KINDS)))
     if Branch.get_or_none(Branch.code == code) is not None:
@@ -95,8 +76,8 @@ def insert_branch(writer: Writer, *, code: str, name: str, kind: str, created_at
 
 
 def insert_service_point(writer: Writer, *, branch: Branch, code: str, name: str, created_at: str) -> ServicePoint:
-    code = _clean_code(code)
-    name = _clean_name(name)
+    code = clean_code(code)
+    name = clean_name(name)
     if ServicePoint.get_or_none(ServicePoint.code == code) is not None:
         raise Invalid(_("The service point code {code} is taken.").format(code=code))
     point = ServicePoint.create(branch=branch, code=code, name=name, created_at=created_at)
@@ -116,7 +97,7 @@ def add_branch(session: Session, *, code: str, name: str, kind: str = "branch") 
 def rename_branch(session: Session, code: str, name: str) -> BranchInfo:
     session.require(Permission.MANAGE_BRANCHES)
     branch = get_branch(code)
-    name = _clean_name(name)
+    name = clean_name(name)
     with session.write() as writer:
         Branch.update(name=name).where(Branch.id == branch.id).execute()
         writer.journal("branch.rename", "branch", branch.id, {"name": name})
@@ -148,7 +129,7 @@ def rename_service_point(session: Session, code: str, name: str) -> ServicePoint
     point = ServicePoint.get_or_none(ServicePoint.code == code.strip().upper())
     if point is None:
         raise NotFound(_("There is no service point with the code {code}.").format(code=code))
-    name = _clean_name(name)
+    name = clean_name(name)
     with session.write() as writer:
         ServicePoint.update(name=name).where(ServicePoint.id == point.id).execute()
         writer.journal("service_point.rename", "service_point", point.id, {"name": name})

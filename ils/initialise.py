@@ -8,6 +8,7 @@ from db.ids import new_id
 from db.models import Branch, Setting
 from ils import presets
 from ils.branches import insert_branch, insert_service_point
+from ils.catalogue.locations import insert_location
 from ils.clock import Clock, SystemClock
 from ils.errors import DatabaseProblem, Invalid
 from ils.i18n import _
@@ -82,6 +83,11 @@ def _fill(
             branch = insert_branch(writer, code=preset.code, name=preset.name, kind=preset.kind, created_at=now)
             for code, name in preset.service_points:
                 insert_service_point(writer, branch=branch, code=code, name=name, created_at=now)
+            for location in preset.locations:
+                insert_location(
+                    writer, branch=branch, code=location.code, name=location.name, created_at=now,
+                    book_number_scheme=location.book_number_scheme, loanable=location.loanable,
+                )
         home = Branch.get(Branch.code == branch_code)
         node_name = node_name or f"{home.name}-1"
         Setting.create(key=NODE_BRANCH, value=home.id)

@@ -49,7 +49,7 @@ class Writer:
     def __init__(self, library: Library, staff_id: str | None) -> None:
         self._library = library
         self._staff_id = staff_id
-        self.entries: list[journal.JournalEntry] = []
+        self.last: journal.JournalEntry | None = None
 
     def journal(
         self, action: str, entity_type: str, entity_id: str | None, data: dict[str, Any]
@@ -63,8 +63,9 @@ class Writer:
             entity_type=entity_type,
             entity_id=entity_id,
             data=data,
+            previous=self.last,
         )
-        self.entries.append(entry)
+        self.last = entry
         return entry
 
 
@@ -127,7 +128,7 @@ class Library:
                 before = connection.total_changes
                 writer = Writer(self, staff_id)
                 yield writer
-                if connection.total_changes != before and not writer.entries:
+                if connection.total_changes != before and writer.last is None:
                     raise RuntimeError("a service changed rows without journaling them")
         except OperationalError as error:
             raise explain(storage_failure(error, self.path)) from error

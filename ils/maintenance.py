@@ -21,6 +21,10 @@ JOURNALED_TABLES: dict[str, str] = {
     "branch": "branch",
     "service_point": "service_point",
     "staff": "staff",
+    "location": "location",
+    "bib_record": "bib_record",
+    "item": "item",
+    "number_range": "number_range",
 }
 
 

@@ -33,6 +33,10 @@ class Permission(StrEnum):
     RESTORE = "restore"
     CHECK_DATABASE = "check_database"
     PRINT_TEST_PAGE = "print_test_page"
+    CATALOGUE = "catalogue"
+    MANAGE_LOCATIONS = "manage_locations"
+    RESERVE_NUMBERS = "reserve_numbers"
+    PRINT_LABELS = "print_labels"
 
 
 PERMISSION_LABELS: dict[Permission, str] = {
@@ -42,6 +46,10 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.RESTORE: N_("restore the database from a backup"),
     Permission.CHECK_DATABASE: N_("check the database"),
     Permission.PRINT_TEST_PAGE: N_("print a test page"),
+    Permission.CATALOGUE: N_("import, edit and export catalogue records and items"),
+    Permission.MANAGE_LOCATIONS: N_("manage shelving locations"),
+    Permission.RESERVE_NUMBERS: N_("reserve book-number and barcode ranges for workstations"),
+    Permission.PRINT_LABELS: N_("print spine and barcode labels"),
 }
 
 _EVERY_DESK = {Permission.CHECK_DATABASE, Permission.PRINT_TEST_PAGE}
@@ -49,7 +57,9 @@ _EVERY_DESK = {Permission.CHECK_DATABASE, Permission.PRINT_TEST_PAGE}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.CIRCULATION: frozenset(_EVERY_DESK),
-    Role.CATALOGUING: frozenset(_EVERY_DESK),
+    Role.CATALOGUING: frozenset(
+        _EVERY_DESK | {Permission.CATALOGUE, Permission.MANAGE_LOCATIONS, Permission.PRINT_LABELS}
+    ),
     Role.BLIND_ROOM: frozenset(_EVERY_DESK),
     Role.EVENTS: frozenset(_EVERY_DESK),
     Role.STATISTICS: frozenset(_EVERY_DESK),

@@ -17,9 +17,9 @@ from peewee import SqliteDatabase
 
 from db.backup import backup_to
 from db.connection import StorageError
-from db.migrations import m0001_initial
+from db.migrations import m0001_initial, m0002_catalogue
 
-MIGRATIONS = (m0001_initial,)
+MIGRATIONS = (m0001_initial, m0002_catalogue)
 LATEST_VERSION = MIGRATIONS[-1].VERSION
 
 

@@ -49,6 +49,7 @@ class BibFields:
     parallel_title: str | None
     other_title: str | None
     responsibility: str | None
+    authors: tuple[str, ...]
     publisher: str | None
     place: str | None
     year: str | None
@@ -95,6 +96,24 @@ def _all(record: Record, tags: tuple[str, ...], code: str) -> tuple[str, ...]:
     return tuple(values)
 
 
+def _names(record: Record, tags: tuple[str, ...], codes: str) -> tuple[str, ...]:
+    """Name access points, main entry first. CNMARC splits some names into $a (entry
+    element) and $b (the rest); Chinese names are written together (曹 + 雪芹 → 曹雪芹),
+    Western ones with a comma (Smith, John)."""
+    names: list[str] = []
+    for field in record.get_fields(*tags):
+        if field.is_control_field():
+            continue
+        parts = [c for v in field.get_subfields(*codes) if (c := clean(v))]
+        if not parts:
+            continue
+        joiner = ", " if all(p.isascii() for p in parts) else ""
+        name = joiner.join(parts)
+        if name not in names:
+            names.append(name)
+    return tuple(names)
+
+
 def _joined(field, codes: str) -> str | None:
     parts = [c for v in field.get_subfields(*codes) if (c := clean(v))]
     return " ; ".join(parts) or None
@@ -113,6 +132,7 @@ def _cnmarc(record: Record) -> BibFields:
         parallel_title=_first(record, ("200",), "d"),
         other_title=_first(record, ("200",), "e"),
         responsibility=responsibility,
+        authors=_names(record, ("700", "701", "702", "710", "711", "712"), "ab"),
         publisher=_first(record, ("210",), "c"),
         place=_first(record, ("210",), "a"),
         year=_first(record, ("210",), "d"),
@@ -142,6 +162,7 @@ def _marc21(record: Record) -> BibFields:
         parallel_title=None,
         other_title=_first(record, ("245",), "b"),
         responsibility=clean(title_field.get("c")) if title_field else None,
+        authors=_names(record, ("100", "110", "111", "700", "710", "711"), "a"),
         publisher=_first(record, publication, "b"),
         place=_first(record, publication, "a"),
         year=_first(record, publication, "c"),

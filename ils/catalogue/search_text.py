@@ -74,11 +74,6 @@ def match_query(user_text: str, *, prefix_last: bool = False) -> str | None:
 
 # --- pinyin ------------------------------------------------------------------------------
 
-def _pinyin_units(text: str, style: Style) -> list[str]:
-    """pypinyin over the normalised text; characters without pinyin come back unchanged."""
-    return lazy_pinyin(_normal(text), style=style, errors="default")
-
-
 def _alnum(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
@@ -91,14 +86,37 @@ def pinyin_full(text: str) -> str:
     (e.g. a surname 单 Shàn) may be wrong, so search also keeps the characters themselves.
     ü is written ``v`` (绿 → ``lv``), as pinyin input methods type it.
     """
-    return _alnum("".join(_pinyin_units(text, Style.NORMAL)))
+    return pinyin_keys(text)[0]
 
 
 def pinyin_initials(text: str) -> str:
     """First letter of each Han character's pinyin, Latin words and digits kept whole:
     红楼梦 → ``hlm``, Java编程思想 → ``javabcsx``. Same polyphone limitation as ``pinyin_full``.
     """
-    return _alnum("".join(_pinyin_units(text, Style.FIRST_LETTER)))
+    return pinyin_keys(text)[1]
+
+
+def pinyin_keys(text: str) -> tuple[str, str]:
+    """``(pinyin_full(text), pinyin_initials(text))`` from one pypinyin pass.
+
+    The first letter of a toneless syllable is its initial (zh → z), so the initials
+    need no second pass; indexing an import calls this for every title and name.
+    """
+    units = lazy_pinyin(_normal(text), style=Style.NORMAL, errors=lambda chars: [_KEPT + chars])
+    full = []
+    initials = []
+    for unit in units:
+        if unit.startswith(_KEPT):
+            kept = unit[1:]
+            full.append(kept)
+            initials.append(kept)
+        else:
+            full.append(unit)
+            initials.append(unit[:1])
+    return _alnum("".join(full)), _alnum("".join(initials))
+
+
+_KEPT = "\x00"
 
 
 def pinyin_sort_key(text: str) -> str:

@@ -9,7 +9,20 @@ from peewee import IntegrityError
 
 from db.connection import StorageError, connect
 from db.migrations import LATEST_VERSION, migrate, schema_version
-from db.models import Branch, Journal, ServicePoint, Setting, Staff
+from db.models import (
+    BibIsbn,
+    BibRecord,
+    BookNumber,
+    Branch,
+    Item,
+    Journal,
+    LabelQueue,
+    Location,
+    NumberRange,
+    ServicePoint,
+    Setting,
+    Staff,
+)
 
 
 @pytest.fixture
@@ -53,7 +66,8 @@ def test_journal_refuses_update_and_delete(database):
 
 
 def test_models_match_the_migrated_schema(database):
-    for model in (Setting, Branch, ServicePoint, Staff, Journal):
+    for model in (Setting, Branch, ServicePoint, Staff, Journal, Location, BibRecord, BibIsbn, Item,
+                  NumberRange, BookNumber, LabelQueue):
         table = model._meta.table_name
         columns = {row[1] for row in database.execute_sql(f"PRAGMA table_info({table})")}
         fields = {field.column_name for field in model._meta.sorted_fields}

@@ -1,0 +1,97 @@
+"""The full-text index row of a record: which text goes in which FTS5 column.
+
+``bib_search`` (see ``db.migrations.m0002_catalogue``) has five columns: title, author,
+publisher, subjects and pinyin. The first four hold ``index_tokens`` text (one token per
+Han character). The pinyin column holds whole-word keys, so a prefix query on it finds a
+title from the first letters a reader types:
+
+- full pinyin and initials of the whole title (红楼梦 → ``hongloumeng``, ``hlm``);
+- the same for each part of a title split at punctuation (三体:地球往事 → ``diqiuwangshi``);
+- the initials from every later character of the title, so ``stj`` finds 脂砚斋重评石头记
+  (initials only: full-pinyin suffixes would multiply the index for little use);
+- full pinyin and initials of every author name (曹雪芹 → ``caoxueqin``, ``cxq``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ils.catalogue.marc_fields import BibFields
+from ils.catalogue.search_text import index_tokens, pinyin_keys
+
+# Only this many leading characters of a title give initials suffixes: enough for the
+# words readers remember, without letting a 60-character title flood the index.
+_SUFFIX_CHARS = 24
+_TITLE_PARTS = re.compile(r"[\s,.:;!?'\"()\[\]<>/\\=+\-—·、，。：；！？“”‘’（）《》〈〉【】〔〕…]+")
+_BRACKETED = re.compile(r"[(（\[【〔][^)）\]】〕]*[)）\]】〕]")
+_NAME_SPLIT = re.compile(r"[,，、;；/&]+|\s+等|\s{2,}")
+_ROLE_WORDS = re.compile(r"(主编|编著|编译|编写|编绘|整理|校注|评注|改编|译注|合著|著|编|译|绘|撰|选|注|等)$")
+
+
+@dataclass(frozen=True)
+class SearchRow:
+    title: str
+    author: str
+    publisher: str
+    subjects: str
+    pinyin: str
+
+
+def author_names(fields: BibFields) -> tuple[str, ...]:
+    """The record's people: name access points, else names cut out of the statement of
+    responsibility ("(清)曹雪芹, 高鹗著" → 曹雪芹, 高鹗)."""
+    if fields.authors:
+        return fields.authors
+    if not fields.responsibility:
+        return ()
+    names = []
+    for part in _NAME_SPLIT.split(_BRACKETED.sub("", fields.responsibility)):
+        name = _ROLE_WORDS.sub("", part.strip()).strip()
+        if name and name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+def _pinyin_words(fields: BibFields) -> list[str]:
+    words: list[str] = []
+    title = fields.title or ""
+    full, initials = pinyin_keys(title)
+    words += [full, initials]
+    parts = [p for p in _TITLE_PARTS.split(title) if p]
+    if len(parts) > 1:
+        for part in parts:
+            words += pinyin_keys(part)
+    head = _TITLE_PARTS.sub("", title)[:_SUFFIX_CHARS]
+    head_initials = pinyin_keys(head)[1] if head != title else initials
+    words += [head_initials[i:] for i in range(1, len(head_initials) - 1)]
+    for name in author_names(fields):
+        words += pinyin_keys(name)
+    seen: dict[str, None] = {}
+    for word in words:
+        if len(word) >= 2:
+            seen.setdefault(word, None)
+    return list(seen)
+
+
+def search_row(fields: BibFields) -> SearchRow:
+    titles = [t for t in (fields.title, fields.parallel_title, fields.other_title, fields.series) if t]
+    authors = [fields.responsibility or "", *author_names(fields)]
+    return SearchRow(
+        title=index_tokens(" ".join(titles)),
+        author=index_tokens(" ".join(authors)),
+        publisher=index_tokens(fields.publisher or ""),
+        subjects=index_tokens(" ".join(fields.subjects)),
+        pinyin=" ".join(_pinyin_words(fields)),
+    )
+
+
+def index_insert(database, doc: int, row: SearchRow) -> None:
+    database.execute_sql(
+        "INSERT INTO bib_search (rowid, title, author, publisher, subjects, pinyin) VALUES (?, ?, ?, ?, ?, ?)",
+        (doc, row.title, row.author, row.publisher, row.subjects, row.pinyin),
+    )
+
+
+def index_delete(database, doc: int) -> None:
+    database.execute_sql("DELETE FROM bib_search WHERE rowid = ?", (doc,))

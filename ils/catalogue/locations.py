@@ -1,0 +1,127 @@
+"""Shelving locations (馆藏地): where in a branch an item is shelved, and the rules that go with it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from db.models import Branch, Location
+from ils.branches import get_branch
+from ils.errors import Invalid, NotFound
+from ils.i18n import N_, _
+from ils.library import Writer
+from ils.permissions import Permission
+from ils.session import Session
+from ils.validation import clean_code, clean_name
+
+SCHEMES: dict[str, str] = {
+    "sequence": N_("running number per class (种次号)"),
+    "author": N_("author number (著者号)"),
+}
+
+
+@dataclass(frozen=True)
+class LocationInfo:
+    id: str
+    code: str
+    name: str
+    branch_code: str
+    branch_name: str
+    book_number_scheme: str
+    floating: bool
+    loanable: bool
+    active: bool
+
+
+def _info(row: Location) -> LocationInfo:
+    return LocationInfo(
+        row.id, row.code, row.name, row.branch.code, row.branch.name,
+        row.book_number_scheme, row.floating, row.loanable, row.active,
+    )
+
+
+def list_locations(branch_code: str | None = None, *, include_closed: bool = False) -> list[LocationInfo]:
+    query = Location.select(Location, Branch).join(Branch).order_by(Branch.sort_order, Branch.code, Location.code)
+    if branch_code:
+        query = query.where(Branch.code == branch_code.strip().upper())
+    if not include_closed:
+        query = query.where(Location.active == True)  # noqa: E712 (peewee expression)
+    return [_info(row) for row in query]
+
+
+def get_location(code: str) -> Location:
+    row = Location.get_or_none(Location.code == code.strip().upper())
+    if row is None:
+        raise NotFound(_("There is no shelving location with the code {code}.").format(code=code))
+    return row
+
+
+def _check_scheme(scheme: str) -> str:
+    if scheme not in SCHEMES:
+        raise Invalid(
+            _("Unknown book-number scheme {scheme}; choose one of: {schemes}.").format(
+                scheme=scheme, schemes=", ".join(SCHEMES)
+            )
+        )
+    return scheme
+
+
+def insert_location(
+    writer: Writer, *, branch: Branch, code: str, name: str, created_at: str,
+    book_number_scheme: str = "sequence", floating: bool = False, loanable: bool = True,
+) -> Location:
+    row = Location.create(
+        branch=branch, code=code, name=name, book_number_scheme=book_number_scheme,
+        floating=floating, loanable=loanable, created_at=created_at,
+    )
+    writer.journal("location.add", "location", row.id, {
+        "branch_id": branch.id, "code": code, "name": name, "book_number_scheme": book_number_scheme,
+        "floating": floating, "loanable": loanable,
+    })
+    return row
+
+
+def add_location(
+    session: Session, *, branch: str, code: str, name: str, book_number_scheme: str = "sequence",
+    floating: bool = False, loanable: bool = True,
+) -> LocationInfo:
+    session.require(Permission.MANAGE_LOCATIONS)
+    code = clean_code(code)
+    name = clean_name(name)
+    _check_scheme(book_number_scheme)
+    branch_row = get_branch(branch)
+    if Location.get_or_none(Location.code == code):
+        raise Invalid(_("The location code {code} is already in use.").format(code=code))
+    with session.write() as writer:
+        row = insert_location(
+            writer, branch=branch_row, code=code, name=name, created_at=session.library.now_text(),
+            book_number_scheme=book_number_scheme, floating=floating, loanable=loanable,
+        )
+    return _info(row)
+
+
+def change_location(
+    session: Session, code: str, *, name: str | None = None, book_number_scheme: str | None = None,
+    floating: bool | None = None, loanable: bool | None = None, active: bool | None = None,
+) -> LocationInfo:
+    """Change what is given; ``None`` leaves a setting as it is."""
+    session.require(Permission.MANAGE_LOCATIONS)
+    row = get_location(code)
+    changes: dict[str, object] = {}
+    if name is not None:
+        changes["name"] = clean_name(name)
+    if book_number_scheme is not None:
+        changes["book_number_scheme"] = _check_scheme(book_number_scheme)
+    for key, value in (("floating", floating), ("loanable", loanable), ("active", active)):
+        if value is not None:
+            changes[key] = bool(value)
+    changes = {k: v for k, v in changes.items() if getattr(row, k) != v}
+    if not changes:
+        return _info(row)
+    with session.write() as writer:
+        Location.update(**changes).where(Location.id == row.id).execute()
+        writer.journal("location.change", "location", row.id, changes)
+    return _info(Location.get_by_id(row.id))
+
+
+def scheme_label(scheme: str) -> str:
+    return _(SCHEMES[scheme])

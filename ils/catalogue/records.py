@@ -1,0 +1,256 @@
+"""Bibliographic records: stored whole as MARC, indexed for search, edited and journaled.
+
+A record's local holdings fields (CNMARC 905, MARC21 852/952) are taken out when it is
+stored: the copies they describe become items, which are the truth about holdings from
+then on, and export writes them back. Everything else in the record is kept as it came.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pymarc import Record, parse_json_to_array
+
+from db.ids import new_id
+from db.models import BibIsbn, BibRecord, Item
+from ils.catalogue.callnumbers import parse_call_number
+from ils.catalogue.index import SearchRow, index_delete, index_insert, search_row
+from ils.catalogue.items import ItemInfo, items_of, record_call_number
+from ils.catalogue.marc_fields import CNMARC, MARC21, BibFields, Holding, extract
+from ils.catalogue.search_text import normalise_isbn, pinyin_sort_key
+from ils.errors import Invalid, NotFound
+from ils.i18n import _
+from ils.library import Library, Writer
+from ils.permissions import Permission
+from ils.session import Session
+
+HOLDING_TAGS = {CNMARC: ("905",), MARC21: ("852", "952")}
+FORMATS = (CNMARC, MARC21)
+_DEDUP_DROP = re.compile(r"[\W_]+")
+
+
+@dataclass(frozen=True)
+class PreparedRecord:
+    """A record ready to store: holdings taken out, columns and index row worked out.
+
+    Computed without touching the database, so an import can prepare a whole file
+    before its single write transaction begins.
+    """
+
+    record: Record
+    format: str
+    fields: BibFields
+    isbns: tuple[str, ...]
+    columns: dict[str, object]
+    search: SearchRow
+
+    @property
+    def holdings(self) -> tuple[Holding, ...]:
+        return self.fields.holdings
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    id: str
+    title: str
+    responsibility: str | None
+    publisher: str | None
+    year: str | None
+    isbn: str | None
+    call_number: str | None
+    format: str
+
+
+@dataclass(frozen=True)
+class RecordView:
+    summary: RecordSummary
+    record: Record
+    fields: BibFields
+    items: tuple[ItemInfo, ...]
+
+
+def _normal_words(text: str | None) -> str:
+    return _DEDUP_DROP.sub("", unicodedata.normalize("NFKC", text or "").casefold())
+
+
+def dedup_key(fields: BibFields) -> str | None:
+    """Title + edition + publisher with case, width, spaces and punctuation ignored: how a
+    cataloguer recognises the same edition when the ISBN is missing or differs."""
+    title = _normal_words(fields.title)
+    if not title:
+        return None
+    return "|".join((title, _normal_words(fields.edition), _normal_words(fields.publisher)))
+
+
+def marc_json(record: Record) -> str:
+    return record.as_json(ensure_ascii=False)
+
+
+def record_from_json(text: str) -> Record:
+    return parse_json_to_array(text)[0]
+
+
+def prepare(record: Record, fmt: str) -> PreparedRecord:
+    """Split off the holdings and derive what the catalogue stores and indexes."""
+    if fmt not in FORMATS:
+        raise Invalid(_("Unknown record format {format}.").format(format=fmt))
+    fields = extract(record, fmt)
+    if not fields.title:
+        raise Invalid(_("A record needs a title."))
+    bare = Record(leader=record.leader, force_utf8=True)
+    bare.add_field(*[f for f in record.fields if f.tag not in HOLDING_TAGS[fmt]])
+    isbns: list[str] = []
+    for text in fields.isbns:
+        if (isbn := normalise_isbn(text)) and isbn not in isbns:
+            isbns.append(isbn)
+    call_class, book_number = _call_parts(fields)
+    columns = {
+        "format": fmt,
+        "title": fields.title,
+        "parallel_title": fields.parallel_title,
+        "other_title": fields.other_title,
+        "responsibility": fields.responsibility,
+        "edition": fields.edition,
+        "publisher": fields.publisher,
+        "place": fields.place,
+        "year": fields.year,
+        "isbn": isbns[0] if isbns else None,
+        "clc_class": fields.clc_class,
+        "subjects": " ; ".join(fields.subjects) or None,
+        "series": fields.series,
+        "price": fields.price,
+        "material_type": fields.material_type,
+        "call_class": call_class,
+        "book_number": book_number,
+        "title_sort": pinyin_sort_key(fields.title),
+        "dedup_key": dedup_key(fields),
+    }
+    return PreparedRecord(bare, fmt, fields, tuple(isbns), columns, search_row(fields))
+
+
+def _call_parts(fields: BibFields) -> tuple[str | None, str | None]:
+    """The record's class and book number, from the first holding that carries a call number."""
+    for holding in fields.holdings:
+        if not holding.call_number:
+            continue
+        try:
+            parsed = parse_call_number(holding.call_number)
+        except Invalid:
+            continue
+        return parsed.clc_class, parsed.book_number
+    return None, None
+
+
+def next_doc(library: Library) -> int:
+    """The next free full-text document number; call inside the write that uses it."""
+    return (library.database.execute_sql("SELECT MAX(doc) FROM bib_record").fetchone()[0] or 0) + 1
+
+
+def insert_prepared(writer: Writer, library: Library, prepared: PreparedRecord, *, doc: int,
+                    source: str | None) -> str:
+    """Store, index and journal one prepared record (not its holdings); returns its id."""
+    bib_id = new_id()
+    now = library.now_text()
+    text = marc_json(prepared.record)
+    BibRecord.insert(id=bib_id, doc=doc, marc=text, source=source, created_at=now, updated_at=now,
+                     **prepared.columns).execute()
+    if prepared.isbns:
+        BibIsbn.insert_many([(isbn, bib_id) for isbn in prepared.isbns], fields=[BibIsbn.isbn, BibIsbn.bib]).execute()
+    index_insert(library.database, doc, prepared.search)
+    writer.journal("record.add", "bib_record", bib_id,
+                   {"format": prepared.format, "marc": json.loads(text), "source": source})
+    return bib_id
+
+
+def add_record(session: Session, record: Record, fmt: str, *, source: str | None = None) -> str:
+    """Catalogue one record typed or fetched at the desk (an import goes through ``marc_import``)."""
+    session.require(Permission.CATALOGUE)
+    prepared = prepare(record, fmt)
+    with session.write() as writer:
+        return insert_prepared(writer, session.library, prepared, doc=next_doc(session.library), source=source)
+
+
+def _live(bib_id: str) -> BibRecord:
+    row = BibRecord.get_or_none((BibRecord.id == bib_id) & (BibRecord.deleted == False))  # noqa: E712
+    if row is None:
+        raise NotFound(_("There is no such catalogue record."))
+    return row
+
+
+def replace_record(session: Session, bib_id: str, record: Record) -> RecordSummary:
+    """Save an edited record: re-derive its columns and index row in the same write."""
+    session.require(Permission.CATALOGUE)
+    row = _live(bib_id)
+    prepared = prepare(record, row.format)
+    columns = dict(prepared.columns)
+    if not columns["call_class"]:  # call numbers given at the desk live on the record, not in 905
+        columns["call_class"], columns["book_number"] = row.call_class, row.book_number
+    text = marc_json(prepared.record)
+    with session.write() as writer:
+        BibRecord.update(marc=text, updated_at=session.library.now_text(), **columns).where(
+            BibRecord.id == row.id
+        ).execute()
+        BibIsbn.delete().where(BibIsbn.bib == row.id).execute()
+        if prepared.isbns:
+            BibIsbn.insert_many([(i, row.id) for i in prepared.isbns], fields=[BibIsbn.isbn, BibIsbn.bib]).execute()
+        index_delete(session.library.database, row.doc)
+        index_insert(session.library.database, row.doc, prepared.search)
+        writer.journal("record.edit", "bib_record", row.id, {"marc": json.loads(text)})
+    return summary(BibRecord.get_by_id(row.id))
+
+
+def delete_record(session: Session, bib_id: str) -> None:
+    """Withdraw a record from the catalogue; refused while it still has copies that are not withdrawn."""
+    session.require(Permission.CATALOGUE)
+    row = _live(bib_id)
+    live_items = Item.select().where((Item.bib == row.id) & (Item.status != "withdrawn")).count()
+    if live_items:
+        raise Invalid(
+            _("The record still has {count} copies; withdraw or move them first.").format(count=live_items)
+        )
+    with session.write() as writer:
+        BibRecord.update(deleted=True, updated_at=session.library.now_text()).where(BibRecord.id == row.id).execute()
+        index_delete(session.library.database, row.doc)
+        writer.journal("record.delete", "bib_record", row.id, {})
+
+
+def summary(row: BibRecord) -> RecordSummary:
+    return RecordSummary(
+        id=row.id, title=row.title, responsibility=row.responsibility, publisher=row.publisher, year=row.year,
+        isbn=row.isbn, call_number=record_call_number(row), format=row.format,
+    )
+
+
+def view_record(bib_id: str) -> RecordView:
+    row = _live(bib_id)
+    record = record_from_json(row.marc)
+    return RecordView(summary(row), record, extract(record, row.format), tuple(items_of(row.id)))
+
+
+def reindex(session: Session, progress: Callable[[int, int], None] | None = None) -> int:
+    """Rebuild the full-text index from the stored records (after a tokenizer change or damage).
+
+    One transaction: searches on other desks see the old index until it commits.
+    """
+    session.require(Permission.CATALOGUE)
+    database = session.library.database
+    total = BibRecord.select().where(BibRecord.deleted == False).count()  # noqa: E712
+    done = 0
+    with session.write() as writer:
+        database.execute_sql("DELETE FROM bib_search")
+        query = BibRecord.select(BibRecord.doc, BibRecord.marc, BibRecord.format).where(
+            BibRecord.deleted == False  # noqa: E712
+        ).tuples()
+        for doc, text, fmt in query.iterator():
+            index_insert(database, doc, search_row(extract(record_from_json(text), fmt)))
+            done += 1
+            if progress and done % 500 == 0:
+                progress(done, total)
+        writer.journal("catalogue.reindex", "bib_search", None, {"records": done})
+    if progress:
+        progress(done, total)
+    return done

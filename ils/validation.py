@@ -1,0 +1,28 @@
+"""Checks shared by every service that takes codes and names typed at a desk."""
+
+from __future__ import annotations
+
+import re
+
+from ils.errors import Invalid
+from ils.i18n import _
+
+_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,15}$")
+
+
+def clean_code(code: str) -> str:
+    cleaned = code.strip().upper()
+    if not _CODE.match(cleaned):
+        raise Invalid(
+            _("A code has 1 to 16 letters, digits, '-' or '_', starting with a letter or digit: {code}").format(
+                code=code
+            )
+        )
+    return cleaned
+
+
+def clean_name(name: str) -> str:
+    cleaned = name.strip()
+    if not cleaned:
+        raise Invalid(_("A name cannot be empty."))
+    return cleaned
