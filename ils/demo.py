@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ils import branches, staff
 from ils.clock import Clock
+from ils.demo_catalogue import add_catalogue, person_name
 from ils.initialise import initialise
 from ils.library import Library
 from ils.session import Session
@@ -38,15 +39,8 @@ STAFF = (
     ("events", "活动部", "events"),
     ("stats", "统计", "statistics"),
 )
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国红梅玲志文斌辉婷雪琴云飞鹏宇浩晨欣怡佳琪子涵思远"
 
 Step = Callable[[Session, random.Random], None]
-
-
-def chinese_name(rng: random.Random) -> str:
-    given = "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
-    return rng.choice(SURNAMES) + given
 
 
 def _branches_and_staff(session: Session, rng: random.Random) -> None:
@@ -57,14 +51,14 @@ def _branches_and_staff(session: Session, rng: random.Random) -> None:
         staff.add_staff(
             session,
             username=username,
-            display_name=f"{chinese_name(rng)}（{desk}）",
+            display_name=f"{person_name(rng)}（{desk}）",
             password=DEMO_PASSWORD,
             roles=role,
             branch="ZG",
         )
 
 
-STEPS: list[Step] = [_branches_and_staff]
+STEPS: list[Step] = [_branches_and_staff, add_catalogue]
 
 
 def build_demo(path: Path, *, seed: int = 2021, clock: Clock | None = None) -> Library:
@@ -74,7 +68,7 @@ def build_demo(path: Path, *, seed: int = 2021, clock: Clock | None = None) -> L
         path,
         admin_username=ADMIN,
         admin_password=DEMO_PASSWORD,
-        admin_display_name=f"{chinese_name(rng)}（馆长）",
+        admin_display_name=f"{person_name(rng)}（馆长）",
         node_name="总馆-流通台1",
         clock=clock,
     )

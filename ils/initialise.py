@@ -8,6 +8,7 @@ from db.ids import new_id
 from db.models import Branch, Setting
 from ils import presets
 from ils.branches import insert_branch, insert_service_point
+from ils.catalogue.book_numbers import CENTRAL_BOOK_NUMBERS, insert_range
 from ils.catalogue.locations import insert_location
 from ils.clock import Clock, SystemClock
 from ils.errors import DatabaseProblem, Invalid
@@ -73,6 +74,13 @@ def _fill(
     admin_password: str,
     admin_display_name: str,
 ) -> None:
+    """Everything a new database starts with, in one journaled write.
+
+    A central library's desk also gets its first block of 种次号
+    (``CENTRAL_BOOK_NUMBERS``, 1–4999), because cataloguing is centralised at the 总馆
+    and should work from the first day; a branch desk gets none, since only the
+    central library can say which block is free for it (``ils catalogue ranges reserve``).
+    """
     now = library.now_text()
     with library.write(None) as writer:
         node_id = new_id()
@@ -93,6 +101,9 @@ def _fill(
         Setting.create(key=NODE_BRANCH, value=home.id)
         Setting.create(key=NODE_NAME, value=node_name)
         writer.journal("node.configure", "node", node_id, {"branch_id": home.id, "node_name": node_name})
+        if home.kind == "central":  # branches wait for a block from the central library
+            first, last = CENTRAL_BOOK_NUMBERS
+            insert_range(writer, kind="book_number", node_id=node_id, first=first, last=last, now=now)
         create_staff_row(
             writer,
             username=admin_username,

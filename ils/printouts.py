@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 from pathlib import Path
 
-from printing.pages import LABEL_SHEETS, label_sheet
+from printing.pages import LABEL_SHEETS, LabelSheet, label_sheet
 from printing.testpage import TestPage, render_label_calibration, render_receipt_test, render_test_page
 
 from ils import __version__
@@ -45,15 +45,20 @@ def sheet_names() -> list[str]:
     return sorted(LABEL_SHEETS)
 
 
+def sheet_named(name: str) -> LabelSheet:
+    """A label sheet by its name, or a message listing the sheets there are."""
+    try:
+        return label_sheet(name)
+    except KeyError as error:
+        raise NotFound(
+            _("Unknown label sheet {name}; sheets are: {names}.").format(name=name, names=", ".join(sheet_names()))
+        ) from error
+
+
 def label_calibration(session: Session, sheet_name: str) -> bytes:
     """One sheet with every label outlined and numbered, to hold against label stock."""
     session.require(Permission.PRINT_TEST_PAGE)
-    try:
-        sheet = label_sheet(sheet_name)
-    except KeyError as error:
-        raise NotFound(
-            _("Unknown label sheet {name}; sheets are: {names}.").format(name=sheet_name, names=", ".join(sheet_names()))
-        ) from error
+    sheet = sheet_named(sheet_name)
     return render_label_calibration(
         sheet,
         _("Label sheet {name}").format(name=sheet.name),

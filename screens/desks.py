@@ -24,6 +24,7 @@ from textual.screen import Screen
 from ils.i18n import N_
 from ils.permissions import Permission
 from ils.session import Session
+from screens.cataloguing_desk import CataloguingScreen
 from screens.system_desk import SystemScreen
 
 
@@ -60,4 +61,5 @@ def visible_desks(session: Session) -> list[Desk]:
     return [desk for desk in all_desks() if desk.permission is None or session.may(desk.permission)]
 
 
+register(Desk("cataloguing", N_("Cataloguing"), Permission.CATALOGUE, CataloguingScreen, order=20))
 register(Desk("system", N_("System"), None, SystemScreen, order=80))

@@ -6,15 +6,18 @@ Han character). The pinyin column holds whole-word keys, so a prefix query on it
 title from the first letters a reader types:
 
 - full pinyin and initials of the whole title (红楼梦 → ``hongloumeng``, ``hlm``);
-- the same for each part of a title split at punctuation (三体:地球往事 → ``diqiuwangshi``);
+- the same for each part of a title split at punctuation and where Chinese meets digits or
+  Latin (三体:地球往事 → ``diqiuwangshi``, '94中国发展报告 → ``zhongguofazhanbaogao``);
 - the initials from every later character of the title, so ``stj`` finds 脂砚斋重评石头记
   (initials only: full-pinyin suffixes would multiply the index for little use);
-- full pinyin and initials of every author name (曹雪芹 → ``caoxueqin``, ``cxq``).
+- full pinyin and initials of every author name, from the name access points and the
+  statement of responsibility (曹雪芹 → ``caoxueqin``, ``cxq``).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from ils.catalogue.marc_fields import BibFields
@@ -24,6 +27,8 @@ from ils.catalogue.search_text import index_tokens, pinyin_keys
 # words readers remember, without letting a 60-character title flood the index.
 _SUFFIX_CHARS = 24
 _TITLE_PARTS = re.compile(r"[\s,.:;!?'\"()\[\]<>/\\=+\-—·、，。：；！？“”‘’（）《》〈〉【】〔〕…]+")
+# Between a digit or Latin letter and anything else, either way round (94|中国, Java|编程).
+_SCRIPT_CHANGE = re.compile(r"(?<=[0-9A-Za-z])(?=[^0-9A-Za-z])|(?<=[^0-9A-Za-z])(?=[0-9A-Za-z])")
 _BRACKETED = re.compile(r"[(（\[【〔][^)）\]】〕]*[)）\]】〕]")
 _NAME_SPLIT = re.compile(r"[,，、;；/&]+|\s+等|\s{2,}")
 _ROLE_WORDS = re.compile(r"(主编|编著|编译|编写|编绘|整理|校注|评注|改编|译注|合著|著|编|译|绘|撰|选|注|等)$")
@@ -41,12 +46,12 @@ class SearchRow:
 def author_names(fields: BibFields) -> tuple[str, ...]:
     """The record's people: name access points, else names cut out of the statement of
     responsibility ("(清)曹雪芹, 高鹗著" → 曹雪芹, 高鹗)."""
-    if fields.authors:
-        return fields.authors
-    if not fields.responsibility:
-        return ()
-    names = []
-    for part in _NAME_SPLIT.split(_BRACKETED.sub("", fields.responsibility)):
+    return fields.authors or _responsibility_names(fields.responsibility)
+
+
+def _responsibility_names(responsibility: str | None) -> tuple[str, ...]:
+    names: list[str] = []
+    for part in _NAME_SPLIT.split(_BRACKETED.sub("", responsibility or "")):
         name = _ROLE_WORDS.sub("", part.strip()).strip()
         if name and name not in names:
             names.append(name)
@@ -58,14 +63,16 @@ def _pinyin_words(fields: BibFields) -> list[str]:
     title = fields.title or ""
     full, initials = pinyin_keys(title)
     words += [full, initials]
-    parts = [p for p in _TITLE_PARTS.split(title) if p]
+    parts = [p for chunk in _TITLE_PARTS.split(unicodedata.normalize("NFKC", title))
+             for p in _SCRIPT_CHANGE.split(chunk) if p]
     if len(parts) > 1:
         for part in parts:
             words += pinyin_keys(part)
     head = _TITLE_PARTS.sub("", title)[:_SUFFIX_CHARS]
     head_initials = pinyin_keys(head)[1] if head != title else initials
     words += [head_initials[i:] for i in range(1, len(head_initials) - 1)]
-    for name in author_names(fields):
+    # Both: the access points may leave out a name the title page gives (a corporate body).
+    for name in dict.fromkeys(fields.authors + _responsibility_names(fields.responsibility)):
         words += pinyin_keys(name)
     seen: dict[str, None] = {}
     for word in words:

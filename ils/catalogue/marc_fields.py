@@ -24,6 +24,9 @@ from dataclasses import dataclass
 
 from pymarc import Record
 
+from ils.catalogue.callnumbers import normalise_class
+from ils.errors import Invalid
+
 CNMARC = "cnmarc"
 MARC21 = "marc21"
 
@@ -215,11 +218,23 @@ def _holding_952(field) -> Holding:
 
 
 def _holding_852(field) -> Holding:
-    parts = [p for p in (_sub(field, "h"), _sub(field, "i")) if p]
     return Holding(
         barcode=_sub(field, "p"),
         library=_sub(field, "b"),
         location=_sub(field, "c"),
-        call_number=" ".join(parts) or None,
+        call_number=_call_852(_sub(field, "h"), _sub(field, "i")),
         price=_sub(field, "9"),
     )
+
+
+def _call_852(class_part: str | None, item_part: str | None) -> str | None:
+    """852 splits a call number into $h (class) and $i (item part). A 中图法 class is
+    followed by "/" and its book number (I247.5/12), as on the spine; other schemes
+    (LC: QA76.73 .P98) are joined with a space."""
+    if not (class_part and item_part):
+        return class_part or item_part
+    try:
+        normalise_class(class_part)
+    except Invalid:
+        return f"{class_part} {item_part}"
+    return f"{class_part}/{item_part}"

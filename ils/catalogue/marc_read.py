@@ -38,6 +38,10 @@ _ESC = b"\x1b"
 _BOM = b"\xef\xbb\xbf"
 _XML_DECLARED = re.compile(rb"""<\?xml[^>]*encoding=["']([A-Za-z0-9._-]+)["']""")
 _CONTENT_TAGS = frozenset({"leader", "controlfield", "datafield"})
+_FIELD_END_BYTE = _END_OF_FIELD[0]
+# A directory entry: any three tag bytes, four digits of length, five of start.
+_DIRECTORY = re.compile(rb"(?:.{3}[0-9]{9})*", re.DOTALL)
+_DIRECTORY_ENTRY = re.compile(rb"(.{3})([0-9]{4})([0-9]{5})", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -180,20 +184,17 @@ def _directory_tags(chunk: bytes) -> set[str]:
     if len(chunk) < 24 or not chunk[:5].isdigit() or not chunk[12:17].isdigit():
         raise _Refused(_("the leader is not numeric"))
     base = int(chunk[12:17])
-    if base <= 24 or base > len(chunk) or chunk[base - 1 : base] != _END_OF_FIELD:
+    if base <= 24 or base > len(chunk) or chunk[base - 1] != _FIELD_END_BYTE:
         raise _Refused(_("the leader's base address is wrong"))
     directory = chunk[24 : base - 1]
-    if len(directory) % 12:
+    if not _DIRECTORY.fullmatch(directory):
         raise _Refused(_("the directory is damaged"))
     tags: set[str] = set()
-    for start in range(0, len(directory), 12):
-        entry = directory[start : start + 12]
-        if not entry[3:].isdigit():
-            raise _Refused(_("the directory is damaged"))
-        end = base + int(entry[3:7]) + int(entry[7:12])
-        if int(entry[3:7]) == 0 or chunk[end - 1 : end] != _END_OF_FIELD:
+    for tag, length, start in _DIRECTORY_ENTRY.findall(directory):
+        end = base + int(start) + int(length)
+        if length == b"0000" or chunk[end - 1 : end] != _END_OF_FIELD:
             raise _Refused(_("the directory does not match the field data"))
-        tags.add(entry[:3].decode("latin-1"))
+        tags.add(tag.decode("latin-1"))
     return tags
 
 
@@ -229,13 +230,29 @@ def _decode_iso(chunk: bytes, encoding: str | None) -> tuple[Record, str, str]:
     if not chunk[:24].isascii():
         raise _Refused(_("the leader is not numeric"))
     fmt = _format_of(_directory_tags(chunk))
-    for charset in (encoding,) if encoding else _candidates(chunk, fmt):
+    candidates = (encoding,) if encoding else _candidates(chunk, fmt)
+    # Decoding the whole record is one fast C call; parsing is not. Try first the
+    # character sets the bytes are valid in, so a GBK record is parsed once, not twice.
+    if len(candidates) > 1 and (valid := next((c for c in candidates if _decodes(chunk, c)), None)):
+        candidates = (valid, *(c for c in candidates if c != valid))
+    for charset in candidates:
         try:
             record = _parse(chunk, charset)
         except UnicodeDecodeError:
             continue
         return record, _format_of({f.tag for f in record.fields}), charset
     raise _Refused(_("the text is in a character set that could not be recognised"))
+
+
+def _decodes(chunk: bytes, charset: str) -> bool:
+    """Whether every byte of ``chunk`` is valid in ``charset`` (MARC-8 is checked by parsing)."""
+    if charset == MARC8:
+        return True
+    try:
+        chunk.decode(charset)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
 
 
 def _parse(chunk: bytes, charset: str) -> Record:

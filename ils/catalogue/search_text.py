@@ -62,14 +62,24 @@ def match_query(user_text: str, *, prefix_last: bool = False) -> str | None:
     None for an empty query, one of punctuation only, or one over 200 characters
     (nobody types that; it is a paste accident or an attack).
     """
-    if not user_text or len(user_text) > MAX_QUERY_CHARS:
+    phrases = query_phrases(user_text)
+    if phrases is None:
         return None
-    parts = [_quoted(" ".join(_TOKEN.findall(run))) for run in _HAN_RUN_OR_WORD.findall(_normal(user_text))]
-    if not parts:
-        return None
+    parts = [_quoted(phrase) for phrase in phrases]
     if prefix_last:
         parts[-1] += " *"
     return " AND ".join(parts)
+
+
+def query_phrases(user_text: str) -> list[str] | None:
+    """The phrases ``match_query`` searches for, as index tokens: one per Han run or word
+    (``"红楼梦 曹雪芹"`` → ``["红 楼 梦", "曹 雪 芹"]``). Search ranking compares them with a
+    record's indexed title. None when ``match_query`` would be None.
+    """
+    if not user_text or len(user_text) > MAX_QUERY_CHARS:
+        return None
+    phrases = [" ".join(_TOKEN.findall(run)) for run in _HAN_RUN_OR_WORD.findall(_normal(user_text))]
+    return phrases or None
 
 
 # --- pinyin ------------------------------------------------------------------------------
@@ -143,6 +153,24 @@ def pinyin_sort_key(text: str) -> str:
         else:
             keys.append("2" + ch)
     return "".join(keys)
+
+
+_SORT_UNIT = re.compile(r"1(\S+) \S|[02](\S)")
+
+
+def sort_key_pinyin(sort_key: str) -> tuple[str, str]:
+    """``(full pinyin, initials)`` of a title read back from its ``pinyin_sort_key``.
+
+    Search ranks pinyin matches by how they meet the title (whole title, start, inside).
+    Running pypinyin again over every candidate title would cost more than the search
+    itself; the readings are already in the stored sort key.
+    """
+    full = []
+    initials = []
+    for reading, kept in _SORT_UNIT.findall(sort_key):
+        full.append(reading or kept)
+        initials.append(reading[:1] or kept)
+    return "".join(full), "".join(initials)
 
 
 def _han_readings(text: str) -> list[str]:

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from ils.cli import branch_cmds, print_cmds, staff_cmds, system  # noqa: F401  (register commands)
+from ils.cli import (  # noqa: F401  (register commands)
+    branch_cmds,
+    catalogue_group,
+    catalogue_io_cmds,
+    item_cmds,
+    print_cmds,
+    search_cmds,
+    staff_cmds,
+    system,
+)
 from ils.cli.group import cli
 
 __all__ = ["cli"]

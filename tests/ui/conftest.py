@@ -96,6 +96,15 @@ async def log_in_as(pilot: Pilot[None], username: str, password: str = DEMO_PASS
     await settle(pilot)
 
 
+async def open_desk(pilot: Pilot[None], key: str) -> None:
+    """Press the home screen's number for the desk ``key``, as the staff member sees them numbered."""
+    from screens.desks import visible_desks
+
+    keys = [desk.key for desk in visible_desks(pilot.app.session)]
+    await pilot.press(str(keys.index(key) + 1))
+    await settle(pilot)
+
+
 async def press_button(pilot: Pilot[None], selector: str) -> None:
     """Move the focus to a button, as Tab would, and press Enter on it."""
     pilot.app.screen.set_focus(pilot.app.screen.query_one(selector))

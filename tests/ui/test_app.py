@@ -18,7 +18,7 @@ from screens.startup import ErrorScreen
 from screens.system_desk import SystemScreen
 from screens.theme import HIGH_CONTRAST_THEME, NORMAL_THEME
 
-from .conftest import log_in_as, run, screen_text, settle
+from .conftest import log_in_as, open_desk, run, screen_text, settle
 
 
 def test_the_app_reaches_the_log_in_screen_every_time_it_starts(demo_db, app_for):
@@ -87,8 +87,7 @@ def test_f10_logs_out_from_a_desk_back_to_an_empty_log_in_screen(demo_db, app_fo
 
     async def scenario(pilot):
         await log_in_as(pilot, "admin")
-        await pilot.press("1")
-        await settle(pilot)
+        await open_desk(pilot, "system")
         assert isinstance(app.screen, SystemScreen)
         await pilot.press("f10")
         await settle(pilot)
@@ -173,8 +172,7 @@ def test_at_80_by_24_tab_reaches_every_system_tab_and_button(demo_db, app_for):
 
     async def scenario(pilot):
         await log_in_as(pilot, "admin")
-        await pilot.press("1")
-        await settle(pilot)
+        await open_desk(pilot, "system")
         for tab in ("分馆", "工作人员", "本工作台", "维护"):
             assert tab in screen_text(app).splitlines()[1]
         focused = set()

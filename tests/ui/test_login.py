@@ -21,7 +21,7 @@ def test_log_in_in_chinese_shows_the_desks_and_where_we_are(demo_db, app_for):
         await log_in_as(pilot, "admin")
         assert isinstance(app.screen, HomeScreen)
         text = screen_text(app)
-        assert "1  系统" in text
+        assert "1  编目" in text and "2  系统" in text
         header = text.splitlines()[0]
         assert "工作台" in header
         for part in ("醴陵市图书馆", "总馆", "总馆-流通台1", app.session.staff.display_name):
@@ -54,7 +54,7 @@ def test_log_in_in_english_shows_english(demo_db, app_for):
         assert "Log in" in text and "User name" in text and "登录" not in text
         await log_in_as(pilot, "admin")
         text = screen_text(app)
-        assert "1  System" in text and "Desks" in text
+        assert "2  System" in text and "Desks" in text
         assert "F2 Language" in text.splitlines()[-1]
 
     run(app, scenario)
@@ -87,7 +87,7 @@ def test_f2_on_the_home_screen_switches_and_is_remembered_for_the_staff_member(d
         await pilot.press("f2")
         await settle(pilot)
         text = screen_text(app)
-        assert "1  System" in text and "not logged in" not in text
+        assert "2  System" in text and "not logged in" not in text
         footer = text.splitlines()[-1]
         assert "F10 Log out" in footer and "退出登录" not in footer
 
@@ -108,6 +108,6 @@ def test_a_saved_language_is_used_after_log_in(demo_db, app_for):
     async def scenario(pilot):
         assert "登录" in screen_text(app)
         await log_in_as(pilot, "admin", DEMO_PASSWORD)
-        assert "1  System" in screen_text(app)
+        assert "2  System" in screen_text(app)
 
     run(app, scenario)

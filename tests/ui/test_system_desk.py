@@ -13,13 +13,12 @@ from screens.dialogs import FormDialog
 from screens.system_desk import SystemScreen
 from screens.widgets import StatusLine
 
-from .conftest import admin_session, log_in_as, press_button, run, screen_text, settle, type_text
+from .conftest import admin_session, log_in_as, open_desk, press_button, run, screen_text, settle, type_text
 
 
 async def open_system_desk(pilot, username: str = "admin") -> None:
     await log_in_as(pilot, username)
-    await pilot.press("1")
-    await settle(pilot)
+    await open_desk(pilot, "system")
     assert isinstance(pilot.app.screen, SystemScreen)
 
 

@@ -1,0 +1,489 @@
+"""The staged MARC import: read a supplier's file into a batch, review it, apply it at once.
+
+A cataloguer accepting a supplier's delivery wants to see what a file holds before any
+of it reaches the catalogue: how many records, which ones the catalogue already has
+(same ISBN, or same title + edition + publisher when the ISBN is missing or differs),
+and which ones could not be read and why. ``stage`` works all of that out without
+writing; the cataloguer then chooses per duplicate (``Batch.decide``) and ``apply``
+stores the batch in one write transaction, so an import is never half done.
+
+Decisions: ``accept`` stores the record as a new one; ``merge`` keeps the record that
+is already there (in the catalogue, or earlier in the same file) and only adds the
+incoming record's copies to it; ``skip`` stores nothing of it. A merge whose target was
+itself skipped and stored nowhere stores the record instead, so the copies still arrive.
+
+Copies come from the local holdings fields (CNMARC 905, MARC21 852/952, see
+``marc_fields``). A copy without a usable barcode, or with one already in use, is left
+out and reported; its record is still stored.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from db.models import BibIsbn, BibRecord, BookNumber, Branch, Item, Location
+from ils.branches import get_branch
+from ils.catalogue.callnumbers import parse_call_number
+from ils.catalogue.items import clean_call_number, insert_item, normalise_barcode, parse_price
+from ils.catalogue.locations import get_location
+from ils.catalogue.marc_fields import Holding
+from ils.catalogue.marc_read import ParsedRecord, Reject, read_marc
+from ils.catalogue.records import PreparedRecord, insert_prepared, next_doc, prepare
+from ils.errors import Invalid
+from ils.i18n import N_, _
+from ils.library import Writer
+from ils.permissions import Permission
+from ils.session import Session
+
+ACCEPT = "accept"
+MERGE = "merge"
+SKIP = "skip"
+DECISIONS = (ACCEPT, MERGE, SKIP)
+DECISION_LABELS: dict[str, str] = {
+    ACCEPT: N_("add as a new record"),
+    MERGE: N_("add its copies to the record it duplicates"),
+    SKIP: N_("skip"),
+}
+
+BY_ISBN = "isbn"
+BY_TITLE = "title"
+
+# Progress is reported, and cancellation checked, once per this many records.
+PROGRESS_EVERY = 200
+# Values per ``IN (...)`` query: well under SQLite's host-parameter limit.
+_CHUNK = 500
+
+
+@dataclass
+class StagedRecord:
+    """One good record of the file, what it duplicates, and what the cataloguer chose."""
+
+    number: int
+    offset: int | None
+    prepared: PreparedRecord
+    encoding: str
+    duplicate_of: str | None = None
+    duplicate_in_batch: int | None = None
+    match: str | None = None
+    decision: str = ACCEPT
+
+    @property
+    def title(self) -> str:
+        return self.prepared.fields.title or ""
+
+    @property
+    def holdings(self) -> tuple[Holding, ...]:
+        return self.prepared.holdings
+
+    @property
+    def is_duplicate(self) -> bool:
+        return self.duplicate_of is not None or self.duplicate_in_batch is not None
+
+
+@dataclass(frozen=True)
+class BatchCounts:
+    """What the review shows first: records in the file, new ones, duplicates, refusals, copies."""
+
+    total: int
+    new: int
+    duplicates: int
+    rejects: int
+    holdings: int
+
+
+@dataclass
+class Batch:
+    """A whole file read and checked, waiting for the cataloguer's decisions."""
+
+    source_name: str
+    format: str | None
+    serialisation: str | None
+    records: list[StagedRecord]
+    rejects: tuple[Reject, ...]
+
+    @property
+    def counts(self) -> BatchCounts:
+        duplicates = sum(1 for r in self.records if r.is_duplicate)
+        return BatchCounts(
+            total=len(self.records) + len(self.rejects),
+            new=len(self.records) - duplicates,
+            duplicates=duplicates,
+            rejects=len(self.rejects),
+            holdings=sum(len(r.holdings) for r in self.records),
+        )
+
+    def record(self, number: int) -> StagedRecord:
+        for staged in self.records:
+            if staged.number == number:
+                return staged
+        raise Invalid(_("The file has no usable record {number}.").format(number=number))
+
+    def decide(self, number: int, decision: str) -> None:
+        """Choose accept, merge or skip for record ``number``; merge only for a duplicate."""
+        _check_decision(decision)
+        staged = self.record(number)
+        if decision == MERGE and not staged.is_duplicate:
+            raise Invalid(_("Record {number} duplicates nothing, so there is nothing to merge it into.").format(
+                number=number))
+        staged.decision = decision
+
+    def decide_all_duplicates(self, decision: str) -> None:
+        _check_decision(decision)
+        for staged in self.records:
+            if staged.is_duplicate:
+                staged.decision = decision
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What ``apply`` stored. ``bib_ids``: the records added or merged into, in file order."""
+
+    added: int
+    merged: int
+    skipped: int
+    items_added: int
+    item_problems: tuple[str, ...]
+    bib_ids: tuple[str, ...]
+
+
+def decision_label(decision: str) -> str:
+    return _(DECISION_LABELS[decision]) if decision in DECISION_LABELS else decision
+
+
+def _check_decision(decision: str) -> None:
+    if decision not in DECISIONS:
+        raise Invalid(_("Unknown decision {decision}; choose one of: {choices}.").format(
+            decision=decision, choices=", ".join(DECISIONS)))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause CPython's cyclic garbage collector while a batch is built or stored.
+
+    A batch is hundreds of thousands of small objects (fields, subfields, index rows)
+    that all stay alive until the import ends; the collector would scan them again and
+    again while they are being allocated, which measured as long as parsing itself.
+    Reference counting still frees everything without cycles in the meantime.
+    """
+    if not gc.isenabled():  # an outer import already paused it
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start:start + _CHUNK]
+
+
+# --- stage ---------------------------------------------------------------------------------
+
+
+def stage(session: Session, data: bytes, *, source_name: str, encoding: str | None = None,
+          progress: Callable[[int, int], None] | None = None) -> Batch:
+    """Read ``data`` into a batch and find its duplicates; writes nothing.
+
+    A file that is not MARC at all gives a batch with no records and one reject that
+    says why, like any other refusal. ``encoding`` overrides the detected character
+    set (e.g. 'gbk' for a file whose records are misdetected).
+    """
+    session.require(Permission.CATALOGUE)
+    with _collector_paused():
+        return _stage(data, source_name, encoding, progress)
+
+
+def _stage(data: bytes, source_name: str, encoding: str | None,
+           progress: Callable[[int, int], None] | None) -> Batch:
+    try:
+        result = read_marc(data, encoding=encoding)
+    except ValueError:
+        raise Invalid(_("The character set {name} is unknown; use e.g. utf-8, gbk, gb18030 or marc-8.").format(
+            name=encoding)) from None
+    staged: list[StagedRecord] = []
+    rejects = list(result.rejects)
+    total = len(result.records)
+    for done, parsed in enumerate(result.records, 1):
+        try:
+            prepared = prepare(parsed.record, parsed.format, parsed.fields)
+        except Invalid as problem:
+            rejects.append(Reject(parsed.number, parsed.offset, _reason(parsed, str(problem))))
+        else:
+            staged.append(StagedRecord(parsed.number, parsed.offset, prepared, parsed.encoding))
+        if progress and done % PROGRESS_EVERY == 0:
+            progress(done, total)
+    _find_duplicates(staged)
+    if progress:
+        progress(total, total)
+    rejects.sort(key=lambda r: r.number)
+    return Batch(source_name, result.format, result.serialisation, staged, tuple(rejects))
+
+
+def _reason(parsed: ParsedRecord, problem: str) -> str:
+    if parsed.offset is None:
+        return _("record {number}: {problem}").format(number=parsed.number, problem=problem)
+    return _("record {number} at byte {offset}: {problem}").format(
+        number=parsed.number, offset=parsed.offset, problem=problem)
+
+
+def _find_duplicates(staged: list[StagedRecord]) -> None:
+    """Mark each record that the catalogue, or an earlier record of the file, already has,
+    and propose merging it.
+
+    The catalogue wins over the file, and an ISBN match over a title match: merging into
+    a stored record is what the cataloguer most often wants.
+    """
+    by_isbn = _catalogue_isbns({isbn for r in staged for isbn in r.prepared.isbns})
+    by_key = _catalogue_keys({key for r in staged if (key := r.prepared.columns["dedup_key"])})
+    first_isbn: dict[str, int] = {}
+    first_key: dict[str, int] = {}
+    for record in staged:
+        isbns = record.prepared.isbns
+        key = record.prepared.columns["dedup_key"]
+        if found := next((by_isbn[i] for i in isbns if i in by_isbn), None):
+            record.duplicate_of, record.match = found, BY_ISBN
+        elif key in by_key:
+            record.duplicate_of, record.match = by_key[key], BY_TITLE
+        elif earlier := next((first_isbn[i] for i in isbns if i in first_isbn), None):
+            record.duplicate_in_batch, record.match = earlier, BY_ISBN
+        elif key in first_key:
+            record.duplicate_in_batch, record.match = first_key[key], BY_TITLE
+        if record.is_duplicate:
+            record.decision = MERGE
+        for isbn in isbns:
+            first_isbn.setdefault(isbn, record.number)
+        if key:
+            first_key.setdefault(key, record.number)
+
+
+def _catalogue_isbns(isbns: set[str]) -> dict[str, str]:
+    """ISBN-13 → id of the oldest live record carrying it."""
+    found: dict[str, str] = {}
+    for chunk in _chunks(sorted(isbns)):
+        query = (BibIsbn.select(BibIsbn.isbn, BibRecord.id).join(BibRecord)
+                 .where(BibIsbn.isbn.in_(chunk) & (BibRecord.deleted == False))  # noqa: E712
+                 .order_by(BibRecord.doc).tuples())
+        for isbn, bib_id in query:
+            found.setdefault(isbn, bib_id)
+    return found
+
+
+def _catalogue_keys(keys: set[str]) -> dict[str, str]:
+    """Title + edition + publisher key → id of the oldest live record with it."""
+    found: dict[str, str] = {}
+    for chunk in _chunks(sorted(keys)):
+        query = (BibRecord.select(BibRecord.dedup_key, BibRecord.id)
+                 .where(BibRecord.dedup_key.in_(chunk) & (BibRecord.deleted == False))  # noqa: E712
+                 .order_by(BibRecord.doc).tuples())
+        for key, bib_id in query:
+            found.setdefault(key, bib_id)
+    return found
+
+
+# --- apply ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Places:
+    """Branches and shelving locations by the codes (and names) a holding may give."""
+
+    branches: dict[str, str]
+    locations: dict[tuple[str, str], str]
+    default_branch: str
+    default_location: Location | None
+
+    @classmethod
+    def load(cls, session: Session, branch: str | None, location: str | None) -> _Places:
+        default_branch = get_branch(branch).id if branch else session.library.node.branch_id
+        default_location = get_location(location) if location else None
+        locations: dict[tuple[str, str], str] = {}
+        for row in Location.select():
+            locations.setdefault((row.branch_id, row.name.strip()), row.id)
+            locations[(row.branch_id, row.code)] = row.id
+        return cls({b.code: b.id for b in Branch.select()}, locations, default_branch, default_location)
+
+    def branch_of(self, holding: Holding) -> str:
+        code = (holding.library or "").strip().upper()
+        return self.branches.get(code, self.default_branch)
+
+    def location_of(self, holding: Holding, branch_id: str) -> str | None:
+        if holding.location:
+            text = holding.location.strip()
+            found = self.locations.get((branch_id, text.upper())) or self.locations.get((branch_id, text))
+            if found:
+                return found
+        if self.default_location is not None and self.default_location.branch_id == branch_id:
+            return self.default_location.id
+        return None
+
+
+class _Apply:
+    """One ``apply`` run: the state shared by the records of the batch while it is stored."""
+
+    def __init__(self, session: Session, writer: Writer, batch: Batch, places: _Places) -> None:
+        self.session = session
+        self.writer = writer
+        self.batch = batch
+        self.places = places
+        self.now = session.library.now_text()
+        self.today = session.now().date().isoformat()
+        self.doc = next_doc(session.library)
+        self.home: dict[int, str | None] = {}  # record number → the stored record holding its data
+        self.call_of: dict[str, str | None] = _existing_call_numbers(batch)
+        self.taken = _barcodes_in_use(batch)
+        self.problems: list[str] = []
+        self.ledger: dict[tuple[str, int], str] = {}
+        self.touched: dict[str, None] = {}
+        self.added = self.merged = self.skipped = self.items = 0
+
+    def store(self, record: StagedRecord) -> None:
+        target = None
+        if record.decision != ACCEPT:
+            target = record.duplicate_of
+            if target is None and record.duplicate_in_batch is not None:
+                target = self.home.get(record.duplicate_in_batch)
+        if record.decision == SKIP:
+            self.home[record.number] = target
+            self.skipped += 1
+            return
+        if target is None:
+            target = insert_prepared(self.writer, self.session.library, record.prepared, doc=self.doc,
+                                     source=self.batch.source_name)
+            self.doc += 1
+            self.added += 1
+            columns = record.prepared.columns
+            call_class, book_number = columns["call_class"], columns["book_number"]
+            self.call_of[target] = f"{call_class}/{book_number}" if call_class and book_number else None
+        else:
+            self.merged += 1
+        self.home[record.number] = target
+        self.touched[target] = None
+        for holding in record.holdings:
+            self.add_copy(record, holding, target)
+
+    def add_copy(self, record: StagedRecord, holding: Holding, bib_id: str) -> None:
+        call_number, shelf_key = clean_call_number(holding.call_number or self.call_of.get(bib_id))
+        if shelf_key is not None:
+            parsed = parse_call_number(call_number)
+            if parsed.book_number.isdigit():
+                self.ledger.setdefault((parsed.clc_class, int(parsed.book_number)), bib_id)
+        barcode = self.barcode(record.number, holding)
+        if barcode is None:
+            return
+        branch_id = self.places.branch_of(holding)
+        material = record.prepared.columns["material_type"] or ""
+        price = holding.price or record.prepared.fields.price
+        insert_item(
+            self.writer, bib_id=bib_id, barcode=barcode, branch_id=branch_id,
+            location_id=self.places.location_of(holding, branch_id), call_number=call_number, shelf_key=shelf_key,
+            now=self.now, item_type="periodical" if material[1:2] == "s" else "book",
+            price_fen=parse_price(price), acquired_on=self.today,
+        )
+        self.items += 1
+
+    def barcode(self, number: int, holding: Holding) -> str | None:
+        """The copy's barcode as stored, or None with the problem noted."""
+        if not holding.barcode:
+            return self.problem(number, _("a copy has no barcode, so it was not added"))
+        try:
+            barcode = normalise_barcode(holding.barcode)
+        except Invalid as invalid:
+            return self.problem(number, str(invalid))
+        if barcode in self.taken:
+            if self.taken[barcode]:
+                return self.problem(number, _("the barcode {barcode} is already on another item").format(
+                    barcode=barcode))
+            return self.problem(number, _("the barcode {barcode} is given to two copies in the file").format(
+                barcode=barcode))
+        self.taken[barcode] = False
+        return barcode
+
+    def problem(self, number: int, text: str) -> None:
+        self.problems.append(_("record {number}: {problem}").format(number=number, problem=text))
+
+    def finish(self) -> ImportResult:
+        # Book numbers met on import count as taken, so the 种次号 counter never hands them out again.
+        rows = [(c, n, bib_id, self.session.library.node_id, self.now) for (c, n), bib_id in self.ledger.items()]
+        fields = [BookNumber.clc_class, BookNumber.number, BookNumber.bib, BookNumber.node_id, BookNumber.assigned_at]
+        per_insert = _CHUNK // len(fields)
+        for start in range(0, len(rows), per_insert):
+            BookNumber.insert_many(rows[start:start + per_insert], fields=fields).on_conflict_ignore().execute()
+        self.writer.journal("import.apply", "import", None, {
+            "source": self.batch.source_name, "added": self.added, "merged": self.merged,
+            "skipped": self.skipped, "items": self.items, "item_problems": len(self.problems),
+            "rejects": len(self.batch.rejects),
+        })
+        return ImportResult(self.added, self.merged, self.skipped, self.items, tuple(self.problems),
+                            tuple(self.touched))
+
+
+def apply(session: Session, batch: Batch, *, branch: str | None = None, location: str | None = None,
+          progress: Callable[[int, int], None] | None = None,
+          cancelled: Callable[[], bool] | None = None) -> ImportResult:
+    """Store the batch as decided, in one write transaction: all of it or, on any failure, none.
+
+    A copy's branch is the one its holding names when that branch exists, else ``branch``,
+    else this desk's; its location the one the holding names (code or name) in that branch,
+    else ``location`` when it is in that branch, else none.
+    """
+    session.require(Permission.CATALOGUE)
+    if not batch.records:
+        raise Invalid(_("There is nothing to import: the file has no record that can be used."))
+    places = _Places.load(session, branch, location)
+    total = len(batch.records)
+    with _collector_paused(), session.write() as writer:
+        run = _Apply(session, writer, batch, places)
+        for done, record in enumerate(batch.records, 1):
+            run.store(record)
+            if done % PROGRESS_EVERY == 0:
+                if cancelled and cancelled():
+                    raise Invalid(_("Import cancelled; nothing was stored."))
+                if progress:
+                    progress(done, total)
+        result = run.finish()
+    if progress:
+        progress(total, total)
+    return result
+
+
+def _existing_call_numbers(batch: Batch) -> dict[str, str | None]:
+    """Call numbers of the catalogue records the batch merges into; refuses a target deleted since staging."""
+    targets = sorted({r.duplicate_of for r in batch.records if r.duplicate_of and r.decision != ACCEPT})
+    found: dict[str, str | None] = {}
+    for chunk in _chunks(targets):
+        query = (BibRecord.select(BibRecord.id, BibRecord.call_class, BibRecord.book_number)
+                 .where(BibRecord.id.in_(chunk) & (BibRecord.deleted == False)).tuples())  # noqa: E712
+        for bib_id, call_class, book_number in query:
+            found[bib_id] = f"{call_class}/{book_number}" if call_class and book_number else None
+    for record in batch.records:
+        if record.duplicate_of in targets and record.duplicate_of not in found:
+            raise Invalid(_("Record {number} duplicates a catalogue record that has been deleted since the file "
+                            "was read; read the file again.").format(number=record.number))
+    return found
+
+
+def _barcodes_in_use(batch: Batch) -> dict[str, bool]:
+    """Barcodes of the batch already on items (value True); the run adds its own as False."""
+    wanted: set[str] = set()
+    for holding in _holdings_to_store(batch.records):
+        try:
+            wanted.add(normalise_barcode(holding.barcode or ""))
+        except Invalid:
+            continue
+    taken: dict[str, bool] = {}
+    for chunk in _chunks(sorted(wanted)):
+        for (barcode,) in Item.select(Item.barcode).where(Item.barcode.in_(chunk)).tuples():
+            taken[barcode] = True
+    return taken
+
+
+def _holdings_to_store(records: Iterable[StagedRecord]) -> Iterator[Holding]:
+    for record in records:
+        if record.decision != SKIP:
+            yield from record.holdings

@@ -1,0 +1,81 @@
+"""Cataloguing desk, Labels tab: the queue of spine and barcode labels, printed a sheet at a time.
+
+Copies added during the day queue their labels; the cataloguer prints them together
+on one label sheet (a part-used sheet can start at a later position), and printed
+labels leave the queue. The PDF is kept in ``prints/`` beside the database.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, Select
+
+from ils import printouts
+from ils.catalogue import labels
+from ils.i18n import N_, _
+from screens.base import DeskPane
+from screens.widgets import ListTable, StatusLine
+from screens.work import call_service
+
+KIND_LABELS: dict[str, str] = {"spine": N_("Spine labels"), "barcode": N_("Barcode labels")}
+DEFAULT_SHEETS = {"spine": "a4-4x10-48.5x25.4", "barcode": "a4-5x13-38.1x21.2"}
+
+
+class LabelsPane(DeskPane):
+    """See what is queued and print it."""
+
+    def compose(self) -> ComposeResult:
+        yield ListTable(N_("Barcode"), N_("Title"), N_("Call number"), N_("Label"), id="labels-queue")
+        with Horizontal(id="labels-bar"):
+            yield Select([(_(label), kind) for kind, label in KIND_LABELS.items()], value="spine",
+                         id="labels-kind", allow_blank=False, compact=True)
+            yield Select([(name, name) for name in printouts.sheet_names()], value=DEFAULT_SHEETS["spine"],
+                         id="labels-sheet", allow_blank=False, compact=True)
+            yield Input("1", id="labels-start", compact=True, type="integer", tooltip=_("First free label on the sheet"))
+            yield Button(_("Print"), id="labels-print", variant="primary", compact=True)
+            yield Button(_("Empty the queue"), id="labels-clear", compact=True)
+        yield StatusLine(id="labels-status")
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        call_service(self, "labels", labels.queued_labels, self._fill)
+
+    def _fill(self, queued: list[labels.QueuedLabel]) -> None:
+        self.query_one("#labels-queue", ListTable).show_rows([
+            (f"{q.kind}:{q.barcode}", (q.barcode, q.title, q.call_number or "", _(KIND_LABELS[q.kind])))
+            for q in queued
+        ])
+        if not queued:
+            self.status().info(_("No labels are waiting. Copies added at this desk queue their labels here."))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "labels-kind":
+            event.stop()
+            self.query_one("#labels-sheet", Select).value = DEFAULT_SHEETS[str(event.value)]
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        session = self.session
+        if event.button.id == "labels-clear":
+            call_service(self, "labels", lambda: labels.clear_queue(session), lambda _done: self._cleared())
+            return
+        kind = str(self.query_one("#labels-kind", Select).value)
+        sheet = str(self.query_one("#labels-sheet", Select).value)
+        start = int(self.query_one("#labels-start", Input).value or "1")
+
+        def print_() -> str:
+            pdf = labels.print_queue(session, sheet=sheet, kind=kind, start_at=start)
+            return str(printouts.save_pdf(session, f"labels-{kind}", pdf))
+
+        call_service(self, "labels", print_, self._printed)
+
+    def _printed(self, path: str) -> None:
+        self.reload()
+        self.status().info(_("Saved the label sheet as {path}.").format(path=path))
+
+    def _cleared(self) -> None:
+        self.reload()
+        self.status().info(_("The label queue is empty."))
