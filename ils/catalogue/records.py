@@ -170,17 +170,26 @@ _INSERT_RECORD = (
 
 def insert_prepared(writer: Writer, library: Library, prepared: PreparedRecord, *, doc: int,
                     source: str | None) -> str:
-    """Store, index and journal one prepared record (not its holdings); returns its id."""
+    """Store, index and journal one prepared record (not its holdings); returns its id.
+
+    The journal row names the record (format, title, ISBN, source) but does not repeat
+    its MARC: the row in ``bib_record`` holds it, and a sync bundle carries the records
+    its events touch. Copying every imported record into the journal would double the
+    database and the import time. An edit does journal the whole new record (edits are
+    few, and the audit trail should show what was changed).
+    """
     bib_id = new_id()
     now = library.now_text()
-    marc = prepared.record.as_dict()  # once: the stored text and the journal row both come from it
     database = library.database
-    database.execute_sql(_INSERT_RECORD, (bib_id, doc, json.dumps(marc, ensure_ascii=False), source, now, now,
+    database.execute_sql(_INSERT_RECORD, (bib_id, doc, marc_json(prepared.record), source, now, now,
                                           *(prepared.columns[c] for c in _RECORD_COLUMNS)))
     for isbn in prepared.isbns:
         database.execute_sql("INSERT INTO bib_isbn (isbn, bib_id) VALUES (?, ?)", (isbn, bib_id))
     index_insert(database, doc, prepared.search)
-    writer.journal("record.add", "bib_record", bib_id, {"format": prepared.format, "marc": marc, "source": source})
+    writer.journal("record.add", "bib_record", bib_id, {
+        "format": prepared.format, "title": prepared.columns["title"], "isbn": prepared.columns["isbn"],
+        "source": source,
+    })
     return bib_id
 
 

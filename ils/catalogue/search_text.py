@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 from stdnum import isbn as stdnum_isbn
@@ -30,6 +31,7 @@ _HAN = (
 _TOKEN = re.compile(rf"[{_HAN}]|[^\W_{_HAN}]+")
 _HAN_RUN_OR_WORD = re.compile(rf"[{_HAN}]+|[^\W_{_HAN}]+")
 _IS_HAN = re.compile(rf"[{_HAN}]")
+_HAN_RUN = re.compile(rf"[{_HAN}]+")
 
 
 def _normal(text: str) -> str:
@@ -107,26 +109,24 @@ def pinyin_initials(text: str) -> str:
 
 
 def pinyin_keys(text: str) -> tuple[str, str]:
-    """``(pinyin_full(text), pinyin_initials(text))`` from one pypinyin pass.
+    """``(pinyin_full(text), pinyin_initials(text))`` in one pass.
 
     The first letter of a toneless syllable is its initial (zh → z), so the initials
-    need no second pass; indexing an import calls this for every title and name.
+    need no second pass. Runs of Han characters are read through a cache: an import
+    indexes thousands of titles whose names, publishers and words repeat.
     """
-    units = lazy_pinyin(_normal(text), style=Style.NORMAL, errors=lambda chars: [_KEPT + chars])
-    full = []
-    initials = []
-    for unit in units:
-        if unit.startswith(_KEPT):
-            kept = unit[1:]
-            full.append(kept)
-            initials.append(kept)
-        else:
-            full.append(unit)
-            initials.append(unit[:1])
-    return _alnum("".join(full)), _alnum("".join(initials))
-
-
-_KEPT = "\x00"
+    normal = _normal(text)
+    full: list[str] = []
+    initials: list[str] = []
+    position = 0
+    for run in _HAN_RUN.finditer(normal):
+        between = _alnum(normal[position:run.start()])
+        readings = _run_readings(run.group())
+        full += (between, *readings)
+        initials += (between, *(reading[:1] for reading in readings))
+        position = run.end()
+    rest = _alnum(normal[position:])
+    return "".join(full) + rest, "".join(initials) + rest
 
 
 def pinyin_sort_key(text: str) -> str:
@@ -176,12 +176,19 @@ def sort_key_pinyin(sort_key: str) -> tuple[str, str]:
 def _han_readings(text: str) -> list[str]:
     """One toneless reading per Han character of ``text``, in order."""
     readings: list[str] = []
-    for run in re.findall(rf"[{_HAN}]+", text):
-        units = lazy_pinyin(run, style=Style.NORMAL, errors=lambda chars: list(chars))
-        if len(units) != len(run):  # never seen, but alignment must not go wrong
-            units = [lazy_pinyin(ch, style=Style.NORMAL, errors=lambda c: [c])[0] for ch in run]
-        readings.extend(units)
+    for run in _HAN_RUN.findall(text):
+        readings += _run_readings(run)
     return readings
+
+
+@lru_cache(maxsize=1 << 16)
+def _run_readings(run: str) -> tuple[str, ...]:
+    """The readings of one run of Han characters, in context, so phrases pick the right
+    polyphone (重庆 chongqing, 银行 yinhang); a character without pinyin stands for itself."""
+    units = lazy_pinyin(run, style=Style.NORMAL, errors=lambda chars: list(chars))
+    if len(units) != len(run):  # never seen, but alignment must not go wrong
+        units = [lazy_pinyin(ch, style=Style.NORMAL, errors=lambda c: [c])[0] for ch in run]
+    return tuple(units)
 
 
 # --- ISBN --------------------------------------------------------------------------------
