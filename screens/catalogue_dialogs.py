@@ -161,14 +161,15 @@ class ScanItemsDialog(_Dialog):
     def on_mount(self) -> None:
         self.query_one("#scan-barcode", Input).focus()
         branch = self.session.library.node.branch_code
-        call_service(self, "locations", lambda: locations.list_locations(branch), self._fill_locations)
+        call_service(self, "locations",
+                     lambda: (locations.list_locations(branch), locations.main_location(branch)), self._fill_locations)
 
-    def _fill_locations(self, found: list[locations.LocationInfo]) -> None:
+    def _fill_locations(self, found: tuple[list[locations.LocationInfo], str | None]) -> None:
+        places, main = found
         select = self.query_one("#scan-location", Select)
-        select.set_options([(loc.name, loc.code) for loc in found])
-        codes = [loc.code for loc in found]
-        lending = [loc.code for loc in found if loc.loanable]
-        default = self._location if self._location in codes else (lending or codes or [None])[0]
+        select.set_options([(loc.name, loc.code) for loc in places])
+        codes = {loc.code for loc in places}
+        default = self._location if self._location in codes else main
         if default is not None:
             select.value = default
 

@@ -40,15 +40,18 @@ class LabelsPane(DeskPane):
     def on_mount(self) -> None:
         self.reload()
 
-    def reload(self) -> None:
-        call_service(self, "labels", labels.queued_labels, self._fill)
+    def reload(self, message: str | None = None) -> None:
+        """Re-read the queue; ``message`` (what was just done) is shown once it is in."""
+        call_service(self, "labels", labels.queued_labels, lambda queued: self._fill(queued, message))
 
-    def _fill(self, queued: list[labels.QueuedLabel]) -> None:
+    def _fill(self, queued: list[labels.QueuedLabel], message: str | None) -> None:
         self.query_one("#labels-queue", ListTable).show_rows([
             (f"{q.kind}:{q.barcode}", (q.barcode, q.title, q.call_number or "", _(KIND_LABELS[q.kind])))
             for q in queued
         ])
-        if not queued:
+        if message:
+            self.status().info(message)
+        elif not queued:
             self.status().info(_("No labels are waiting. Copies added at this desk queue their labels here."))
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -73,9 +76,7 @@ class LabelsPane(DeskPane):
         call_service(self, "labels", print_, self._printed)
 
     def _printed(self, path: str) -> None:
-        self.reload()
-        self.status().info(_("Saved the label sheet as {path}.").format(path=path))
+        self.reload(_("Saved the label sheet as {path}.").format(path=path))
 
     def _cleared(self) -> None:
-        self.reload()
-        self.status().info(_("The label queue is empty."))
+        self.reload(_("The label queue is empty."))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from db.models import Branch, Location
+from peewee import JOIN, fn
+
+from db.models import Branch, Item, Location
 from ils.branches import get_branch
 from ils.errors import Invalid, NotFound
 from ils.i18n import N_, _
@@ -46,6 +48,19 @@ def list_locations(branch_code: str | None = None, *, include_closed: bool = Fal
     if not include_closed:
         query = query.where(Location.active == True)  # noqa: E712 (peewee expression)
     return [_info(row) for row in query]
+
+
+def main_location(branch_code: str) -> str | None:
+    """The branch's open, lending location with the most copies: where new copies usually go."""
+    query = (
+        Location.select(Location.code)
+        .join(Branch).switch(Location).join(Item, JOIN.LEFT_OUTER, on=(Item.location == Location.id))
+        .where((Branch.code == branch_code.strip().upper()) & (Location.active == True)  # noqa: E712
+               & (Location.loanable == True))  # noqa: E712
+        .group_by(Location.id).order_by(fn.COUNT(Item.id).desc(), Location.code).limit(1)
+    )
+    row = query.first()
+    return row.code if row else None
 
 
 def get_location(code: str) -> Location:

@@ -13,7 +13,7 @@ from ils.i18n import N_, _
 _CNMARC_TAGS: dict[str, str] = {
     "001": N_("Record identifier"),
     "005": N_("Version identifier"),
-    "010": N_("ISBN"),
+    "010": N_("International Standard Book Number (ISBN)"),
     "011": N_("ISSN"),
     "091": N_("Unified book number"),
     "100": N_("General processing data"),
@@ -55,7 +55,7 @@ _MARC21_TAGS: dict[str, str] = {
     "005": N_("Date and time of latest transaction"),
     "008": N_("Fixed-length data elements"),
     "010": N_("LC control number"),
-    "020": N_("ISBN"),
+    "020": N_("International Standard Book Number (ISBN)"),
     "022": N_("ISSN"),
     "040": N_("Cataloguing source"),
     "041": N_("Language code"),
@@ -86,7 +86,7 @@ _MARC21_TAGS: dict[str, str] = {
 }
 
 _CNMARC_SUBFIELDS: dict[tuple[str, str], str] = {
-    ("010", "a"): N_("ISBN"),
+    ("010", "a"): N_("International Standard Book Number (ISBN)"),
     ("010", "b"): N_("Qualification"),
     ("010", "d"): N_("Price"),
     ("200", "a"): N_("Title proper"),
@@ -116,7 +116,7 @@ _CNMARC_SUBFIELDS: dict[tuple[str, str], str] = {
 }
 
 _MARC21_SUBFIELDS: dict[tuple[str, str], str] = {
-    ("020", "a"): N_("ISBN"),
+    ("020", "a"): N_("International Standard Book Number (ISBN)"),
     ("020", "c"): N_("Terms of availability"),
     ("084", "a"): N_("Class number"),
     ("084", "2"): N_("Source"),
