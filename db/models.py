@@ -8,6 +8,7 @@ every model matches the migrated schema column for column.
 from __future__ import annotations
 
 from peewee import (
+    BlobField,
     BooleanField,
     CharField,
     CompositeKey,
@@ -215,3 +216,100 @@ class LabelQueue(Entity):
 
     class Meta:
         table_name = "label_queue"
+
+
+class ReaderType(BaseModel):
+    """A kind of reader (成人, 少儿, 视障, 团体, 临时): how long a card lasts, whether it uses the blind room."""
+
+    code = CharField(primary_key=True)
+    name = CharField()
+    sort_order = IntegerField(default=0)
+    validity_months = IntegerField(null=True)
+    blind_service = BooleanField(default=False)
+    active = BooleanField(default=True)
+    created_at = CharField()
+
+    class Meta:
+        table_name = "reader_type"
+
+
+class PrivacyNotice(BaseModel):
+    """One published version of the privacy notice; consents name the version the reader was shown."""
+
+    version = IntegerField(primary_key=True)
+    text = TextField()
+    published_at = CharField()
+    published_by = CharField(null=True)
+
+    class Meta:
+        table_name = "privacy_notice"
+
+
+class Reader(Entity):
+    """A card holder. ID and phone numbers only as ciphertext and keyed hash (see m0003)."""
+
+    card_number = CharField(unique=True)
+    name = CharField()
+    name_pinyin = CharField()
+    name_initials = CharField()
+    id_type = CharField()
+    id_cipher = BlobField(null=True)
+    id_hash = CharField(null=True)
+    birth_date = CharField(null=True)
+    age_band = CharField(null=True)
+    phone_cipher = BlobField(null=True)
+    phone_hash = CharField(null=True)
+    reader_type = ForeignKeyField(ReaderType, column_name="reader_type", field="code")
+    branch = ForeignKeyField(Branch, column_name="branch_id")
+    guardian = ForeignKeyField("self", null=True, column_name="guardian_id", backref="wards")
+    notes = TextField(null=True)
+    expires_on = CharField(null=True)
+    created_at = CharField()
+    updated_at = CharField()
+    cancelled_at = CharField(null=True)
+    anonymised_at = CharField(null=True)
+
+
+class ReaderCard(Entity):
+    """Every card a reader has had: the current one, and the lost, replaced or cancelled ones."""
+
+    reader = ForeignKeyField(Reader, backref="cards", column_name="reader_id")
+    card_number = CharField(unique=True)
+    state = CharField()
+    issued_at = CharField()
+    lost_at = CharField(null=True)
+    ended_at = CharField(null=True)
+
+    class Meta:
+        table_name = "reader_card"
+
+
+class ReaderBlock(Entity):
+    """A block staff placed on a reader (a suspension), with its reason; blocks stack."""
+
+    reader = ForeignKeyField(Reader, backref="blocks", column_name="reader_id")
+    kind = CharField()
+    reason = TextField()
+    placed_at = CharField()
+    placed_by = CharField(null=True)
+    lifted_at = CharField(null=True)
+    lifted_by = CharField(null=True)
+
+    class Meta:
+        table_name = "reader_block"
+
+
+class ReaderConsent(Entity):
+    """A separate consent (sharing with the union, disability status, SMS, a guardian's), as recorded."""
+
+    reader = ForeignKeyField(Reader, backref="consents", column_name="reader_id")
+    kind = CharField()
+    notice_version = ForeignKeyField(PrivacyNotice, column_name="notice_version", field="version")
+    guardian = ForeignKeyField(Reader, null=True, column_name="guardian_id", backref="consents_given")
+    granted_at = CharField()
+    granted_by = CharField(null=True)
+    withdrawn_at = CharField(null=True)
+    withdrawn_by = CharField(null=True)
+
+    class Meta:
+        table_name = "reader_consent"

@@ -37,7 +37,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     localize(cli)
     click_words.install()
     try:
-        cli.main(args=args, prog_name="ils", standalone_mode=False)
+        # Without standalone mode click returns, rather than raises, a command's exit code.
+        code = cli.main(args=args, prog_name="ils", standalone_mode=False)
     except IlsError as error:
         click.echo(str(error), err=True)
         return error.exit_code
@@ -49,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.Abort:
         click.echo("", err=True)
         return 1
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":

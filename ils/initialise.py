@@ -15,6 +15,7 @@ from ils.errors import DatabaseProblem, Invalid
 from ils.i18n import _
 from ils.library import LIBRARY_NAME, NODE_BRANCH, NODE_ID, NODE_NAME, Library, is_initialised
 from ils.permissions import Role
+from ils.readers.keys import ensure_keys, key_path
 from ils.staff import MIN_PASSWORD_LENGTH, create_staff_row
 from ils.storage import open_database
 
@@ -53,6 +54,7 @@ def initialise(
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise DatabaseProblem(_("Cannot write to {path}: check the folder's permissions.").format(path=path)) from error
+    keys_were_there = key_path(path).exists()
     database, migration = open_database(path)
     library = Library(database, path, clock or SystemClock(), migration)
     try:
@@ -61,6 +63,8 @@ def initialise(
     except BaseException:
         library.close()
         _remove_database_files(path)
+        if not keys_were_there:
+            key_path(path).unlink(missing_ok=True)
         raise
     return library
 
@@ -80,6 +84,9 @@ def _fill(
     (``CENTRAL_BOOK_NUMBERS``, 1–4999), because cataloguing is centralised at the 总馆
     and should work from the first day; a branch desk gets none, since only the
     central library can say which block is free for it (``ils catalogue ranges reserve``).
+
+    The reader key file is made beside the database, or adopted if one is already there
+    (copied from the central desk, so that all desks of the library share one key).
     """
     now = library.now_text()
     with library.write(None) as writer:
@@ -104,6 +111,7 @@ def _fill(
         if home.kind == "central":  # branches wait for a block from the central library
             first, last = CENTRAL_BOOK_NUMBERS
             insert_range(writer, kind="book_number", node_id=node_id, first=first, last=last, now=now)
+        ensure_keys(writer, library)
         create_staff_row(
             writer,
             username=admin_username,

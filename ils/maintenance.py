@@ -25,6 +25,10 @@ JOURNALED_TABLES: dict[str, str] = {
     "bib_record": "bib_record",
     "item": "item",
     "number_range": "number_range",
+    "reader": "reader",
+    "reader_card": "reader_card",
+    "reader_block": "reader_block",
+    "reader_consent": "reader_consent",
 }
 
 

@@ -37,6 +37,13 @@ class Permission(StrEnum):
     MANAGE_LOCATIONS = "manage_locations"
     RESERVE_NUMBERS = "reserve_numbers"
     PRINT_LABELS = "print_labels"
+    VIEW_READERS = "view_readers"
+    REGISTER_READERS = "register_readers"
+    MANAGE_CARDS = "manage_cards"
+    REVEAL_ID_NUMBERS = "reveal_id_numbers"
+    EXPORT_READER_DATA = "export_reader_data"
+    RUN_PRIVACY_JOBS = "run_privacy_jobs"
+    CONFIGURE_READERS = "configure_readers"
 
 
 PERMISSION_LABELS: dict[Permission, str] = {
@@ -50,17 +57,28 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.MANAGE_LOCATIONS: N_("manage shelving locations"),
     Permission.RESERVE_NUMBERS: N_("reserve book-number and barcode ranges for workstations"),
     Permission.PRINT_LABELS: N_("print spine and barcode labels"),
+    Permission.VIEW_READERS: N_("find readers and view their records"),
+    Permission.REGISTER_READERS: N_("register readers, change their details and record their consents"),
+    Permission.MANAGE_CARDS: N_("report cards lost, replace, renew, suspend, cancel and print reader cards"),
+    Permission.REVEAL_ID_NUMBERS: N_("see readers' full ID numbers"),
+    Permission.EXPORT_READER_DATA: N_("export a reader's personal data for them"),
+    Permission.RUN_PRIVACY_JOBS: N_("run the privacy jobs that anonymise and de-identify reader data"),
+    Permission.CONFIGURE_READERS: N_("configure reader types, card numbers, retention periods and the privacy notice"),
 }
 
 _EVERY_DESK = {Permission.CHECK_DATABASE, Permission.PRINT_TEST_PAGE}
+# The front desk and the blind reading room (which issues 视障 cards) register readers
+# and work their cards; full ID numbers, personal-data exports and the privacy jobs stay
+# with administrators (DOMAIN 5.2.8: personal-data exports need a supervisor).
+_READER_DESK = {Permission.VIEW_READERS, Permission.REGISTER_READERS, Permission.MANAGE_CARDS}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.CIRCULATION: frozenset(_EVERY_DESK),
+    Role.CIRCULATION: frozenset(_EVERY_DESK | _READER_DESK),
     Role.CATALOGUING: frozenset(
         _EVERY_DESK | {Permission.CATALOGUE, Permission.MANAGE_LOCATIONS, Permission.PRINT_LABELS}
     ),
-    Role.BLIND_ROOM: frozenset(_EVERY_DESK),
+    Role.BLIND_ROOM: frozenset(_EVERY_DESK | _READER_DESK),
     Role.EVENTS: frozenset(_EVERY_DESK),
     Role.STATISTICS: frozenset(_EVERY_DESK),
 }

@@ -8,6 +8,7 @@ from ils.cli import (  # noqa: F401  (register commands)
     catalogue_io_cmds,
     item_cmds,
     print_cmds,
+    reader_cmds,
     search_cmds,
     staff_cmds,
     system,

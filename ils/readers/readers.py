@@ -1,0 +1,484 @@
+"""Registering readers, finding them, viewing their records and changing their details.
+
+Collect nothing more than the card needs (PIPL minimum necessary, DOMAIN 5.2.1): name,
+ID document, birth date, reader type, home branch, a guardian for children under 14;
+a mobile phone only if the reader wants SMS notices. No address, photo or occupation.
+
+Every full view is journaled ("reader.view"), and so is every reveal of a full ID
+number, which needs its own permission. A search returns summaries without any number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from db.ids import new_id
+from db.models import Branch, Reader, ReaderCard
+from ils.branches import get_branch
+from ils.errors import Invalid, NotFound
+from ils.i18n import _
+from ils.library import NODE_BRANCH, Writer
+from ils.permissions import Permission
+from ils.readers import consents as consent_rules
+from ils.readers.ages import ADULT_AGE, CHILD_AGE, age_on
+from ils.readers.cards import check_card_number, new_card_number, normalise_card_number
+from ils.readers.consents import ConsentInfo, check_kinds, consents_of, current_notice, insert_consent
+from ils.readers.idnumbers import (
+    ORGANISATION_TYPES,
+    IdNumber,
+    check_id_number,
+    id_type_label,
+    lookup_candidates,
+    mask,
+)
+from ils.readers.keys import ReaderKeys, ensure_keys, keys_if_any, load_keys
+from ils.readers.names import name_keys
+from ils.readers.rows import (
+    CardInfo,
+    ReaderSummary,
+    card_history,
+    card_of,
+    card_state_label,
+    date_of,
+    display_name,
+    reader_by_card,
+    summary,
+)
+from ils.readers.settings import reader_settings
+from ils.readers.types import get_reader_type
+from ils.session import Session
+
+MAX_NAME_CHARS = 50
+MAX_FOUND = 50
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+ID_FIELD = "id_number"
+PHONE_FIELD = "phone"
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What the desk fills in. The numbers stay out of ``repr`` so no traceback or log shows them."""
+
+    name: str
+    id_type: str
+    id_number: str = field(repr=False)
+    reader_type: str = "adult"
+    birth_date: dt.date | None = None
+    phone: str | None = field(default=None, repr=False)
+    branch: str | None = None
+    guardian_card: str | None = None
+    notes: str | None = None
+    consents: frozenset[str] = frozenset()
+    card_number: str | None = None  # a pre-printed card's number; a new random one otherwise
+
+
+@dataclass(frozen=True)
+class PersonLink:
+    card_number: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ReaderRecord:
+    """The full record as the desk shows it: numbers masked, history and consents included."""
+
+    summary: ReaderSummary
+    name_pinyin: str
+    id_type: str
+    id_type_label: str
+    id_masked: str
+    birth_date: str | None
+    age: int | None
+    phone_masked: str | None
+    guardian: PersonLink | None
+    wards: tuple[PersonLink, ...]
+    notes: str | None
+    created_at: str
+    updated_at: str
+    cancelled_at: str | None
+    cards: tuple[CardInfo, ...]
+    consents: tuple[ConsentInfo, ...]
+
+
+# --- cleaning what the desk typed ---------------------------------------------------------
+
+
+def clean_reader_name(name: str) -> str:
+    cleaned = unicodedata.normalize("NFKC", name or "").strip()
+    cleaned = re.sub(r"\s+", " ", cleaned)
+    if not cleaned:
+        raise Invalid(_("A name cannot be empty."))
+    if len(cleaned) > MAX_NAME_CHARS:
+        raise Invalid(_("A name has at most {count} characters.").format(count=MAX_NAME_CHARS))
+    return cleaned
+
+
+def clean_phone(phone: str) -> str:
+    digits = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", phone))
+    digits = digits.removeprefix("+86")
+    if not _MOBILE.match(digits):
+        raise Invalid(_("A mobile phone number has 11 digits and starts with 1."))
+    return digits
+
+
+def mask_phone(phone: str) -> str:
+    return phone[:3] + "****" + phone[-4:]
+
+
+def _birth_date(number: IdNumber, given: dt.date | None, today: dt.date) -> dt.date | None:
+    """The birth date the ID number carries; a different one typed beside it is a typing error."""
+    if number.birth_date is not None:
+        if given is not None and given != number.birth_date:
+            raise Invalid(_("The birth date typed differs from the one in the ID number."))
+        return number.birth_date
+    if given is None and number.id_type not in ORGANISATION_TYPES:
+        raise Invalid(_("This document carries no birth date: type the reader's birth date."))
+    if given is not None and (given > today or given.year < 1900):
+        raise Invalid(_("The birth date {date} is impossible.").format(date=given.isoformat()))
+    return given
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def expiry_after(months: int | None, start: dt.date) -> str | None:
+    return _add_months(start, months).isoformat() if months else None
+
+
+def _guardian(card_number: str, today: dt.date) -> Reader:
+    """The guardian: an adult reader whose card is in use."""
+    card = card_of(card_number)
+    guardian = card.reader
+    if card.state != "active" or guardian.cancelled_at:
+        raise Invalid(_("The guardian's card {number} is not in use: {state}.").format(
+            number=card.card_number, state=card_state_label("cancelled" if guardian.cancelled_at else card.state)))
+    if guardian.birth_date and age_on(dt.date.fromisoformat(guardian.birth_date), today) < ADULT_AGE:
+        raise Invalid(_("A guardian must be at least {age} years old.").format(age=ADULT_AGE))
+    return guardian
+
+
+def _duplicate_check(id_hash: str, reader_id: str | None = None) -> None:
+    """One card per person: refuse a second reader with the same document number."""
+    query = Reader.select().where(Reader.id_hash == id_hash, Reader.cancelled_at.is_null())
+    if reader_id is not None:
+        query = query.where(Reader.id != reader_id)
+    other = query.first()
+    if other is not None:
+        raise Invalid(_("This person already has card {number} ({name}, registered on {date}); "
+                        "one card per person.").format(
+            number=other.card_number, name=other.name, date=date_of(other.created_at)))
+
+
+def unused_card_number(prefix: str, rng: random.Random | None = None) -> str:
+    while True:
+        number = new_card_number(prefix, rng)
+        if ReaderCard.get_or_none(ReaderCard.card_number == number) is None:
+            return number
+
+
+def chosen_card_number(text: str) -> str:
+    number = check_card_number(text)
+    existing = ReaderCard.get_or_none(ReaderCard.card_number == number)
+    if existing is not None:
+        raise Invalid(_("Card number {number} is already used.").format(number=number))
+    return number
+
+
+def issue_card_row(writer: Writer, reader: Reader, number: str, now: str) -> ReaderCard:
+    card = ReaderCard.create(reader=reader, card_number=number, state="active", issued_at=now)
+    writer.journal("reader_card.issue", "reader_card", card.id, {"reader_id": reader.id, "card_number": number})
+    return card
+
+
+# --- registering --------------------------------------------------------------------------
+
+
+def insert_reader(
+    writer: Writer, session: Session, keys: ReaderKeys, form: Registration, *, rng: random.Random | None = None
+) -> Reader:
+    """Check, store and journal one reader with its card and consents; the caller holds the write.
+
+    ``register_reader`` calls it for one reader; the demo and bulk loads call it in one
+    write for many. Anything wrong raises before a row is written, so the write rolls back.
+    """
+    today = session.now().date()
+    now = session.library.now_text()
+    name = clean_reader_name(form.name)
+    reader_type = get_reader_type(form.reader_type)
+    if not reader_type.active:
+        raise Invalid(_("The reader type {name} is no longer used for new readers.").format(name=reader_type.name))
+    number = check_id_number(form.id_type, form.id_number, today)
+    birth_date = _birth_date(number, form.birth_date, today)
+    kinds = check_kinds(form.consents)
+    guardian = _guardian(form.guardian_card, today) if form.guardian_card else None
+    child = birth_date is not None and age_on(birth_date, today) < CHILD_AGE
+    if child and guardian is None:
+        raise Invalid(_("A reader under {age} registers with a guardian: give the guardian's card number.").format(
+            age=CHILD_AGE))
+    if child and consent_rules.GUARDIAN not in kinds:
+        raise Invalid(_("A reader under {age} needs the guardian's consent.").format(age=CHILD_AGE))
+    if reader_type.blind_service and consent_rules.DISABILITY not in kinds:
+        raise Invalid(_("A {type} reader needs the reader's separate consent to record disability status.").format(
+            type=reader_type.name))
+    phone = clean_phone(form.phone) if form.phone else None
+    branch = get_branch(form.branch) if form.branch else Branch.get_by_id(session.library.setting(NODE_BRANCH))
+    id_hash = keys.digest(number.namespace, number.number)
+    _duplicate_check(id_hash)
+    if guardian is not None and guardian.id_hash == id_hash:
+        raise Invalid(_("A reader cannot be their own guardian."))
+    prefix = reader_settings(session.library).card_prefix
+    card_number = chosen_card_number(form.card_number) if form.card_number else unused_card_number(prefix, rng)
+    reader_id = new_id()
+    full, initials = name_keys(name)
+    reader = Reader.create(
+        id=reader_id, card_number=card_number, name=name, name_pinyin=full, name_initials=initials,
+        id_type=number.id_type, id_cipher=keys.seal(reader_id, ID_FIELD, number.number), id_hash=id_hash,
+        birth_date=birth_date.isoformat() if birth_date else None,
+        phone_cipher=keys.seal(reader_id, PHONE_FIELD, phone) if phone else None,
+        phone_hash=keys.digest(PHONE_FIELD, phone) if phone else None,
+        reader_type=reader_type.code, branch=branch, guardian=guardian, notes=(form.notes or "").strip() or None,
+        expires_on=expiry_after(reader_type.validity_months, today), created_at=now, updated_at=now,
+    )
+    given = [f for f, present in (("phone", phone is not None), ("guardian", guardian is not None),
+                                  ("notes", reader.notes is not None)) if present]
+    writer.journal("reader.register", "reader", reader_id, {
+        "card_number": card_number, "reader_type": reader_type.code, "branch_id": branch.id,
+        "id_type": number.id_type, "fields": given,
+    })
+    issue_card_row(writer, reader, card_number, now)
+    notice = current_notice().version
+    for kind in sorted(kinds, key=lambda k: k != consent_rules.GUARDIAN):  # the guardian's first
+        insert_consent(writer, session, reader, kind, notice)
+    return reader
+
+
+def register_reader(session: Session, form: Registration) -> ReaderRecord:
+    """Register a reader and issue the card: one write, or nothing at all."""
+    session.require(Permission.REGISTER_READERS)
+    with session.write() as writer:
+        keys = ensure_keys(writer, session.library)
+        reader = insert_reader(writer, session, keys, form)
+    return _record(Reader.get_by_id(reader.id), keys, session.now().date())
+
+
+# --- finding ------------------------------------------------------------------------------
+
+
+def _prefix(column, text: str):
+    return (column >= text) & (column < text + "\U0010ffff")
+
+
+def find_readers(session: Session, text: str, *, limit: int = MAX_FOUND) -> list[ReaderSummary]:
+    """Readers by card number (old cards too), ID number or phone (through the keyed hash),
+    name or pinyin (full or initials, from the start). Exact matches come first.
+
+    Anonymised readers are never found: there is nothing left to find them by.
+    """
+    session.require(Permission.VIEW_READERS)
+    typed = unicodedata.normalize("NFKC", text or "").strip()
+    if not typed:
+        return []
+    today = session.now().date()
+    exact: list[Reader] = []
+    card = ReaderCard.get_or_none(ReaderCard.card_number == normalise_card_number(typed))
+    if card is not None:
+        exact.append(card.reader)
+    keys = keys_if_any(session.library)
+    if keys is not None:
+        hashes = [keys.digest(n.namespace, n.number) for n in lookup_candidates(typed, today)]
+        digits = re.sub(r"[\s\-]", "", typed).removeprefix("+86")
+        if _MOBILE.match(digits):
+            hashes.append(keys.digest(PHONE_FIELD, digits))
+        if hashes:
+            exact.extend(Reader.select().where(Reader.id_hash.in_(hashes) | Reader.phone_hash.in_(hashes)))
+    lowered = typed.lower().replace(" ", "")
+    named = _prefix(Reader.name, typed)
+    if lowered.isascii() and lowered.isalpha():
+        named = named | _prefix(Reader.name_pinyin, lowered) | _prefix(Reader.name_initials, lowered)
+    by_name = Reader.select().where(named)
+    found: dict[str, Reader] = {}
+    for reader in [*exact, *by_name.order_by(Reader.name_pinyin, Reader.name).limit(limit)]:
+        if not reader.anonymised_at:
+            found.setdefault(reader.id, reader)
+    return [summary(reader, today) for reader in list(found.values())[:limit]]
+
+
+def scan_card(session: Session, card_number: str) -> ReaderSummary:
+    """A card presented at the desk: the reader it serves, or why it serves no one.
+
+    A lost, replaced or returned card is refused with the date and what to do; a card in
+    use comes back with every block on the reader, for the desk to read out.
+    """
+    session.require(Permission.VIEW_READERS)
+    card = card_of(card_number)
+    reader = card.reader
+    if card.state == "lost":
+        raise Invalid(_("Card {number} was reported lost on {date}: check the holder's ID before cancelling "
+                        "the loss report.").format(number=card.card_number, date=date_of(card.lost_at)))
+    if card.state == "replaced":
+        raise Invalid(_("Card {number} was replaced on {date}; the reader's card is now {current}.").format(
+            number=card.card_number, date=date_of(card.ended_at), current=reader.card_number))
+    if card.state == "cancelled":
+        raise Invalid(_("Card {number} was returned on {date}; it is no longer valid.").format(
+            number=card.card_number, date=date_of(card.ended_at)))
+    return summary(reader, session.now().date())
+
+
+# --- viewing ------------------------------------------------------------------------------
+
+
+def _record(reader: Reader, keys: ReaderKeys | None, today: dt.date) -> ReaderRecord:
+    id_masked = ""
+    phone_masked = None
+    if reader.id_cipher is not None and keys is not None:
+        id_masked = mask(keys.open(reader.id, ID_FIELD, bytes(reader.id_cipher)))
+    if reader.phone_cipher is not None and keys is not None:
+        phone_masked = mask_phone(keys.open(reader.id, PHONE_FIELD, bytes(reader.phone_cipher)))
+    birth = dt.date.fromisoformat(reader.birth_date) if reader.birth_date else None
+    guardian = reader.guardian
+    wards = Reader.select().where(Reader.guardian == reader.id, Reader.cancelled_at.is_null())
+    return ReaderRecord(
+        summary=summary(reader, today),
+        name_pinyin=reader.name_pinyin,
+        id_type=reader.id_type,
+        id_type_label=id_type_label(reader.id_type),
+        id_masked=id_masked,
+        birth_date=reader.birth_date,
+        age=age_on(birth, today) if birth else None,
+        phone_masked=phone_masked,
+        guardian=PersonLink(guardian.card_number, display_name(guardian)) if guardian else None,
+        wards=tuple(PersonLink(w.card_number, w.name) for w in wards.order_by(Reader.name_pinyin)),
+        notes=reader.notes,
+        created_at=reader.created_at,
+        updated_at=reader.updated_at,
+        cancelled_at=reader.cancelled_at,
+        cards=card_history(reader),
+        consents=consents_of(reader),
+    )
+
+
+def reader_record(session: Session, reader: Reader) -> ReaderRecord:
+    """The full record without journaling, for services that just journaled what they did."""
+    keys = load_keys(session.library) if reader.id_cipher is not None else None
+    return _record(Reader.get_by_id(reader.id), keys, session.now().date())
+
+
+def view_reader(session: Session, card_number: str) -> ReaderRecord:
+    """The full record (numbers masked); the view itself is journaled."""
+    session.require(Permission.VIEW_READERS)
+    reader = reader_by_card(card_number)
+    record = reader_record(session, reader)
+    with session.write() as writer:
+        writer.journal("reader.view", "reader", reader.id, {"card_number": reader.card_number})
+    return record
+
+
+def reveal_id_number(session: Session, card_number: str) -> str:
+    """The full ID number, for staff allowed to see it; each reveal is journaled."""
+    session.require(Permission.REVEAL_ID_NUMBERS)
+    reader = reader_by_card(card_number)
+    if reader.id_cipher is None:
+        raise NotFound(_("Card {number} has no ID number any more: the reader was anonymised.").format(
+            number=reader.card_number))
+    number = load_keys(session.library).open(reader.id, ID_FIELD, bytes(reader.id_cipher))
+    with session.write() as writer:
+        writer.journal("reader.reveal", "reader", reader.id, {"card_number": reader.card_number,
+                                                              "fields": [ID_FIELD]})
+    return number
+
+
+# --- changing -----------------------------------------------------------------------------
+
+def change_reader(
+    session: Session,
+    card_number: str,
+    *,
+    name: str | None = None,
+    id_type: str | None = None,
+    id_number: str | None = None,
+    birth_date: dt.date | None = None,
+    phone: str | None = None,
+    reader_type: str | None = None,
+    branch: str | None = None,
+    guardian_card: str | None = None,
+    notes: str | None = None,
+) -> ReaderRecord:
+    """Correct or update a reader's details; ``""`` clears the phone, the guardian or the notes.
+
+    A corrected ID number is checked like a new one (check digit, one card per person);
+    its birth date replaces the stored one. The journal names the fields, not the values.
+    """
+    session.require(Permission.REGISTER_READERS)
+    reader = reader_by_card(card_number)
+    if reader.cancelled_at:
+        raise Invalid(_("Card {number} was returned; its details can no longer be changed.").format(
+            number=reader.card_number))
+    today = session.now().date()
+    changes: dict[str, object] = {}
+    if name is not None:
+        changes["name"] = clean_reader_name(name)
+        changes["name_pinyin"], changes["name_initials"] = name_keys(changes["name"])
+    if reader_type is not None:
+        new_type = get_reader_type(reader_type)
+        if not new_type.active:
+            raise Invalid(_("The reader type {name} is no longer used for new readers.").format(name=new_type.name))
+        if new_type.blind_service and consent_rules.active_consent(reader, consent_rules.DISABILITY) is None:
+            raise Invalid(_("A {type} reader needs the reader's separate consent to record disability status.")
+                          .format(type=new_type.name))
+        changes["reader_type"] = new_type.code
+    if branch is not None:
+        changes["branch"] = get_branch(branch)
+    if notes is not None:
+        changes["notes"] = notes.strip() or None
+    with session.write() as writer:
+        keys = ensure_keys(writer, session.library)
+        if id_number is not None or id_type is not None:
+            if id_number is None:
+                raise Invalid(_("Give the ID number with its new type."))
+            number = check_id_number(id_type or reader.id_type, id_number, today)
+            id_hash = keys.digest(number.namespace, number.number)
+            _duplicate_check(id_hash, reader.id)
+            born = _birth_date(number, birth_date, today)
+            changes.update(id_type=number.id_type, id_cipher=keys.seal(reader.id, ID_FIELD, number.number),
+                           id_hash=id_hash, birth_date=born.isoformat() if born else None)
+        elif birth_date is not None:
+            if reader.id_cipher is not None:
+                stored = check_id_number(reader.id_type, keys.open(reader.id, ID_FIELD, bytes(reader.id_cipher)),
+                                         today)
+                born = _birth_date(stored, birth_date, today)
+            else:
+                born = birth_date
+            changes["birth_date"] = born.isoformat() if born else None
+        if phone is not None:
+            cleaned = clean_phone(phone) if phone.strip() else None
+            changes["phone_cipher"] = keys.seal(reader.id, PHONE_FIELD, cleaned) if cleaned else None
+            changes["phone_hash"] = keys.digest(PHONE_FIELD, cleaned) if cleaned else None
+        if guardian_card is not None:
+            changes["guardian"] = _guardian(guardian_card, today) if guardian_card.strip() else None
+            if changes["guardian"] is not None and changes["guardian"].id == reader.id:
+                raise Invalid(_("A reader cannot be their own guardian."))
+        born_text = changes.get("birth_date", reader.birth_date)
+        guardian = changes.get("guardian", reader.guardian)
+        if born_text and guardian is None and age_on(dt.date.fromisoformat(born_text), today) < CHILD_AGE:
+            raise Invalid(_("A reader under {age} registers with a guardian: give the guardian's card number.")
+                          .format(age=CHILD_AGE))
+        if not changes:
+            return reader_record(session, reader)
+        changes["updated_at"] = session.library.now_text()
+        Reader.update(**changes).where(Reader.id == reader.id).execute()
+        fields = sorted({"id_number" if k in ("id_cipher", "id_hash") else "phone" if k.startswith("phone")
+                         else "name" if k.startswith("name") else k for k in changes} - {"updated_at"})
+        writer.journal("reader.change", "reader", reader.id, {"card_number": reader.card_number, "fields": fields})
+    return reader_record(session, reader)

@@ -1,0 +1,157 @@
+"""Reading readers and cards: look-ups by card number, the blocks on a reader, summaries.
+
+Shared by every reader service; nothing here writes. Results are frozen dataclasses so
+a screen never holds a live row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from db.models import Reader, ReaderBlock, ReaderCard
+from ils.errors import NotFound
+from ils.i18n import N_, _
+from ils.readers.cards import normalise_card_number
+
+CARD_STATES: dict[str, str] = {
+    "active": N_("In use"),
+    "lost": N_("Reported lost"),
+    "replaced": N_("Replaced"),
+    "cancelled": N_("Cancelled"),
+}
+READER_STATUSES: dict[str, str] = {
+    "active": N_("Active"),
+    "cancelled": N_("Card returned"),
+    "anonymised": N_("Anonymised"),
+}
+# Circulation adds the blocks it owns (overdue, owes) to this table and to ``blocks_of``.
+BLOCK_KINDS: dict[str, str] = {
+    "cancelled": N_("Card returned"),
+    "lost": N_("Card reported lost"),
+    "suspended": N_("Suspended"),
+    "expired": N_("Card expired"),
+}
+SUSPENDED = "suspended"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One reason the reader cannot borrow now; several may stand at once."""
+
+    kind: str
+    label: str
+    since: str | None
+    detail: str
+    block_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CardInfo:
+    card_number: str
+    state: str
+    state_label: str
+    issued_at: str
+    lost_at: str | None
+    ended_at: str | None
+
+
+@dataclass(frozen=True)
+class ReaderSummary:
+    id: str
+    card_number: str
+    name: str
+    reader_type: str
+    reader_type_name: str
+    branch_code: str
+    branch_name: str
+    status: str
+    status_label: str
+    expires_on: str | None
+    blocks: tuple[Block, ...]
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.blocks)
+
+
+def card_state_label(state: str) -> str:
+    return _(CARD_STATES[state]) if state in CARD_STATES else state
+
+
+def block_label(kind: str) -> str:
+    return _(BLOCK_KINDS[kind]) if kind in BLOCK_KINDS else kind
+
+
+def date_of(moment: str | None) -> str:
+    """The date part of a stored time, as the desk shows it."""
+    return (moment or "")[:10]
+
+
+def card_of(number: str) -> ReaderCard:
+    """The card with this number, in whatever state; ``NotFound`` when no card has it."""
+    cleaned = normalise_card_number(number)
+    card = ReaderCard.get_or_none(ReaderCard.card_number == cleaned) if cleaned else None
+    if card is None:
+        raise NotFound(_("No reader card has the number {number}.").format(number=number.strip()))
+    return card
+
+
+def reader_by_card(number: str) -> Reader:
+    return card_of(number).reader
+
+
+def current_card(reader: Reader) -> ReaderCard:
+    return ReaderCard.get(ReaderCard.card_number == reader.card_number)
+
+
+def status_of(reader: Reader) -> str:
+    if reader.anonymised_at:
+        return "anonymised"
+    return "cancelled" if reader.cancelled_at else "active"
+
+
+def display_name(reader: Reader) -> str:
+    return reader.name if not reader.anonymised_at else _("(anonymised)")
+
+
+def blocks_of(reader: Reader, today: dt.date) -> tuple[Block, ...]:
+    """Every block on the reader, each with its reason, in the order the desk should read them."""
+    if reader.cancelled_at:
+        return (Block("cancelled", block_label("cancelled"), date_of(reader.cancelled_at),
+                      _("The reader returned the card; register again to borrow.")),)
+    blocks = []
+    card = current_card(reader)
+    if card.state == "lost":
+        blocks.append(Block("lost", block_label("lost"), date_of(card.lost_at),
+                            _("Cancel the loss report when the card is found, or replace the card.")))
+    for row in reader.blocks.where(ReaderBlock.lifted_at.is_null()).order_by(ReaderBlock.placed_at):
+        blocks.append(Block(row.kind, block_label(row.kind), date_of(row.placed_at), row.reason,
+                            row.id))
+    if reader.expires_on and reader.expires_on < today.isoformat():
+        blocks.append(Block("expired", block_label("expired"), reader.expires_on, _("Renew the card.")))
+    return tuple(blocks)
+
+
+def summary(reader: Reader, today: dt.date) -> ReaderSummary:
+    status = status_of(reader)
+    return ReaderSummary(
+        id=reader.id,
+        card_number=reader.card_number,
+        name=display_name(reader),
+        reader_type=reader.reader_type_id,
+        reader_type_name=reader.reader_type.name,
+        branch_code=reader.branch.code,
+        branch_name=reader.branch.name,
+        status=status,
+        status_label=_(READER_STATUSES[status]),
+        expires_on=reader.expires_on,
+        blocks=blocks_of(reader, today),
+    )
+
+
+def card_history(reader: Reader) -> tuple[CardInfo, ...]:
+    return tuple(
+        CardInfo(c.card_number, c.state, card_state_label(c.state), c.issued_at, c.lost_at, c.ended_at)
+        for c in reader.cards.order_by(ReaderCard.issued_at, ReaderCard.id)
+    )
