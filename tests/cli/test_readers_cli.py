@@ -8,19 +8,10 @@ import subprocess
 import sys
 
 import pytest
-from stdnum.cn import ric
+
+from tests.services.reader_samples import ADULT, CHILD, GUARDIAN, citizen
 
 PASSWORD = "password1"
-
-
-def citizen(born: str, order: str = "123") -> str:
-    body = "430281" + born + order
-    return body + ric.calc_check_digit(body + "0")
-
-
-ADULT = citizen("19850312")
-GUARDIAN = citizen("19800520", "456")
-CHILD = citizen("20180601", "789")
 
 
 def ils(db, *args, stdin=None):
@@ -83,7 +74,7 @@ def test_find_and_show(db, adult):
 
 
 def test_lost_found_replaced_and_the_old_card_is_dead(db):
-    card = json.loads(ils(db, "readers", "add", "王芳", "--id-number", citizen("19900101", "111"),
+    card = json.loads(ils(db, "readers", "add", "王芳", "--id-number", citizen("19900101", order="111"),
                           "--json").stdout)["summary"]["card_number"]
     lost = ils(db, "readers", "lost", card)
     assert lost.returncode == 0 and "Card reported lost" in lost.stdout
@@ -91,8 +82,8 @@ def test_lost_found_replaced_and_the_old_card_is_dead(db):
     assert again.returncode == 1 and "already reported lost" in again.stderr
     wrong = ils(db, "readers", "unlost", card, stdin=GUARDIAN + "\n")
     assert wrong.returncode == 1 and "not the card holder's" in wrong.stderr
-    assert ils(db, "readers", "unlost", card, stdin=citizen("19900101", "111") + "\n").returncode == 0
-    replaced = json.loads(ils(db, "readers", "replace", card, "--json", stdin=citizen("19900101", "111") + "\n").stdout)
+    assert ils(db, "readers", "unlost", card, stdin=citizen("19900101", order="111") + "\n").returncode == 0
+    replaced = json.loads(ils(db, "readers", "replace", card, "--json", stdin=citizen("19900101", order="111") + "\n").stdout)
     new = replaced["summary"]["card_number"]
     assert new != card
     dead = ils(db, "readers", "lost", card)
@@ -133,7 +124,7 @@ def test_card_and_export_pdfs(db, adult, tmp_path):
 
 
 def test_return_anonymise_and_the_privacy_jobs(db):
-    card = json.loads(ils(db, "readers", "add", "赵敏", "--id-number", citizen("19700101", "222"),
+    card = json.loads(ils(db, "readers", "add", "赵敏", "--id-number", citizen("19700101", order="222"),
                           "--json").stdout)["summary"]["card_number"]
     assert "Card returned" in ils(db, "readers", "cancel", card).stdout
     done = ils(db, "readers", "anonymise", card)

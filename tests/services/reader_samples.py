@@ -13,6 +13,12 @@ def citizen(born: str = "19850312", region: str = "430281", order: str = "123") 
     return body + ric.calc_check_digit(body + "0")
 
 
+# Three people the reader tests share: an adult, a parent, and the parent's child (under 14).
+ADULT = citizen("19850312")
+GUARDIAN = citizen("19800520", order="456")
+CHILD = citizen("20180601", order="789")
+
+
 def with_x(born: str = "19800101", region: str = "430281") -> str:
     """A valid number whose check digit is X, found by trying order codes."""
     for order in range(1000):

@@ -8,11 +8,8 @@ from ils.errors import Invalid, PermissionDenied
 from ils.i18n import set_language
 from ils.readers import consents, lifecycle, privacy
 from ils.readers.readers import change_reader, view_reader
-from tests.services.reader_samples import citizen, register
+from tests.services.reader_samples import ADULT, CHILD, GUARDIAN, register
 
-ADULT = citizen("19850312")
-GUARDIAN = citizen("19800520", order="456")
-CHILD = citizen("20180601", order="789")
 
 
 @pytest.fixture(autouse=True)

@@ -17,11 +17,8 @@ from ils.readers.ages import age_band, age_on
 from ils.readers.keys import ensure_keys
 from ils.readers.printouts import card_pdf, export_pdf
 from ils.readers.readers import Registration, find_readers, insert_reader, scan_card, view_reader
-from tests.services.reader_samples import citizen, register
+from tests.services.reader_samples import ADULT, CHILD, GUARDIAN, citizen, register
 
-ADULT = citizen("19850312")
-GUARDIAN = citizen("19800520", order="456")
-CHILD = citizen("20180601", order="789")
 
 
 @pytest.fixture(autouse=True)

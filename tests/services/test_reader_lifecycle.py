@@ -11,11 +11,8 @@ from ils.i18n import set_language
 from ils.readers import lifecycle
 from ils.readers.readers import find_readers, scan_card, view_reader
 from ils.staff import add_staff, log_in
-from tests.services.reader_samples import citizen, register
+from tests.services.reader_samples import ADULT, CHILD, GUARDIAN, register
 
-ADULT = citizen("19850312")
-GUARDIAN = citizen("19800520", order="456")
-CHILD = citizen("20180601", order="789")
 
 
 @pytest.fixture(autouse=True)

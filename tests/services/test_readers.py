@@ -17,11 +17,8 @@ from ils.readers import lifecycle
 from ils.readers.keys import key_path
 from ils.readers.readers import change_reader, find_readers, reveal_id_number, scan_card, view_reader
 from ils.staff import add_staff, log_in
-from tests.services.reader_samples import citizen, register, with_x
+from tests.services.reader_samples import ADULT, CHILD, GUARDIAN, citizen, register, with_x
 
-ADULT = citizen("19850312")
-GUARDIAN = citizen("19800520", order="456")
-CHILD = citizen("20180601", order="789")
 
 
 @pytest.fixture(autouse=True)
