@@ -18,7 +18,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Input, ProgressBar, Select, Static
 
-from ils.catalogue import marc_import
+from ils.catalogue import marc_import, records
 from ils.catalogue.marc_import import Batch, ImportResult
 from ils.i18n import N_, _
 from screens.base import DeskPane
@@ -79,6 +79,8 @@ class ImportPane(DeskPane):
             yield Button(_("Merge all duplicates"), id="import-merge-all", compact=True)
             yield Button(_("Skip all duplicates"), id="import-skip-all", compact=True)
             yield Button(_("Apply the batch"), id="import-apply", variant="success", compact=True)
+        with Horizontal(id="import-maintenance"):
+            yield Button(_("Rebuild the search index"), id="import-reindex", compact=True)
         yield StatusLine(id="import-status")
 
     def on_mount(self) -> None:
@@ -98,6 +100,8 @@ class ImportPane(DeskPane):
                 self._decide_all("skip")
             case "import-apply":
                 self._apply()
+            case "import-reindex":
+                self._reindex()
 
     def _start_folder(self) -> Path:
         typed = Path(self.query_one("#import-path", Input).value.strip() or ".").expanduser()
@@ -230,6 +234,20 @@ class ImportPane(DeskPane):
         self._working(True)
         self.status().info(_("Storing the batch… (Esc cancels; nothing is stored then)"))
         call_service(self, "import", apply, self._applied, self._failed)
+
+    def _reindex(self) -> None:
+        """Rebuild the full-text index in a worker, with the same progress bar as an import."""
+        if self._busy:
+            return
+        session = self.session
+        self._working(True)
+        self.status().info(_("Rebuilding the search index…"))
+        call_service(self, "import", lambda: records.reindex(session, progress=self._report), self._reindexed,
+                     self._failed)
+
+    def _reindexed(self, count: int) -> None:
+        self._working(False)
+        self.status().info(_("Indexed {count} records.").format(count=count))
 
     def action_cancel_import(self) -> None:
         if self._busy:

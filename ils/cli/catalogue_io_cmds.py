@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ils.catalogue import records
 from ils.catalogue.marc_export import (
     ENCODINGS,
     SERIALISATIONS,
@@ -134,3 +135,11 @@ def export(out: Path, serialisation: str, encoding: str, everything: bool, bib_i
     emit(as_json, {"file": out, "records": count, "bytes": len(data), "format": serialisation,
                    "encoding": encoding.lower()},
          lambda: _("Wrote {count} records to {path} ({size} bytes).").format(count=count, path=out, size=len(data)))
+
+
+@catalogue.command("reindex", help=N_("Rebuild the search index from the stored records (after damage or an upgrade "
+                                      "that changes how text is indexed)."))
+@json_option
+def reindex(as_json: bool) -> None:
+    count = records.reindex(state().session())
+    emit(as_json, {"records": count}, lambda: _("Indexed {count} records.").format(count=count))

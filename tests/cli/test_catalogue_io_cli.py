@@ -158,3 +158,17 @@ def test_export_needs_exactly_one_choice_of_records(tmp_path, db):
     missing = ils("--db", str(db), "--lang", "en", "catalogue", "export", str(tmp_path / "x.mrc"), "--barcode", "NOPE")
     assert missing.returncode == 1 and "No item has the barcode NOPE." in missing.stderr
     assert not (tmp_path / "x.mrc").exists()
+
+
+def test_reindex_rebuilds_a_damaged_search_index(db, supplier_file):
+    assert ils("--db", str(db), "catalogue", "import", str(supplier_file)).returncode == 0
+    before = json.loads(ils("--db", str(db), "catalogue", "search", "发展报告", "--json").stdout)
+    assert before["hits"]
+    with sqlite3.connect(db) as connection:
+        connection.execute("DELETE FROM bib_search")  # damage: every record gone from the index
+    lost = json.loads(ils("--db", str(db), "catalogue", "search", "发展报告", "--json").stdout)
+    assert lost["hits"] == []
+    done = ils("--db", str(db), "--lang", "en", "catalogue", "reindex")
+    assert done.returncode == 0 and "Indexed 9 records." in done.stdout
+    found = json.loads(ils("--db", str(db), "catalogue", "search", "发展报告", "--json").stdout)
+    assert found["hits"] == before["hits"]

@@ -200,3 +200,19 @@ def test_editing_a_record_names_a_bad_line_and_saves_a_good_edit(app_for, demo_d
 
     run(app_for(demo_db), scenario)
     assert Path(demo_db).exists()
+
+
+def test_rebuilding_the_search_index_runs_in_the_background_and_says_how_many(app_for, demo_db):
+    async def scenario(pilot):
+        await open_cataloguing(pilot)
+        await open_tab(pilot, "tab-import")
+        pilot.app.screen.set_focus(pilot.app.screen.query_one("#import-reindex"))
+        await pilot.press("enter")
+        await settle(pilot)
+        status = pilot.app.screen.query_one("#import-status")
+        assert "3000" in status.text and not status.has_class("-error")
+        await open_tab(pilot, "tab-search")
+        await search_for(pilot, "hlm")
+        assert "红楼梦" in screen_text(pilot.app)  # the rebuilt index finds what it found before
+
+    run(app_for(demo_db), scenario)
