@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Input, OptionList, Select, SelectionList, TabbedContent
+from textual.widgets import Input, OptionList, Select, SelectionList, TabbedContent, TabPane
 
 from ils.i18n import N_
 from ils.session import Session
@@ -129,6 +129,31 @@ class DeskScreen(IlsScreen):
     """A desk opened from the home screen; Escape goes back to it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", N_("Back"), key_display="Esc")]
+
+
+class TabbedDeskScreen(DeskScreen):
+    """A desk whose tasks are tabs: Ctrl+PgDn / Ctrl+PgUp go to the next or previous tab.
+
+    The bindings have priority because scrolling widgets (lists, tables) take
+    Ctrl+PgDn / Ctrl+PgUp for sideways paging, and the desk's tabs matter more.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+pagedown", "switch_tab(1)", N_("Next tab"), key_display="Ctrl+PgDn", priority=True),
+        Binding("ctrl+pageup", "switch_tab(-1)", N_("Previous tab"), key_display="Ctrl+PgUp", priority=True),
+    ]
+
+    def action_switch_tab(self, step: int) -> None:
+        """Move to the next or previous tab and into it, without reaching for the row of tabs."""
+        tabs = self.query_one(TabbedContent)
+        panes = [pane.id for pane in tabs.query(TabPane)]
+        tabs.active = panes[(panes.index(tabs.active) + step) % len(panes)]
+        self.call_after_refresh(self._focus_active_pane)
+
+    def _focus_active_pane(self) -> None:
+        pane = self.query_one(TabbedContent).active_pane
+        if pane is not None and (first := next((w for w in pane.query("*") if w.focusable), None)):
+            first.focus()
 
 
 class IlsModal(ServiceCaller, AppAccess, Relocalise, ModalScreen[T]):

@@ -25,6 +25,7 @@ from ils.i18n import N_
 from ils.permissions import Permission
 from ils.session import Session
 from screens.cataloguing_desk import CataloguingScreen
+from screens.readers_desk import ReadersScreen
 from screens.system_desk import SystemScreen
 
 
@@ -62,4 +63,5 @@ def visible_desks(session: Session) -> list[Desk]:
 
 
 register(Desk("cataloguing", N_("Cataloguing"), Permission.CATALOGUE, CataloguingScreen, order=20))
+register(Desk("readers", N_("Readers"), Permission.VIEW_READERS, ReadersScreen, order=30))
 register(Desk("system", N_("System"), None, SystemScreen, order=80))

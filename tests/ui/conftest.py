@@ -21,6 +21,7 @@ from ils.clock import FixedClock
 from ils.demo import DEMO_PASSWORD, build_demo
 from ils.i18n import set_language
 from ils.library import Library, open_library
+from ils.readers.keys import key_path
 from ils.session import Session
 from ils.staff import log_in
 from screens.app import IlsApp, make_app
@@ -51,8 +52,10 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def demo_db(demo_template: Path, tmp_path: Path) -> Path:
+    """A copy of the demo library with its reader key file: without the key no ID number opens."""
     target = tmp_path / "lib.sqlite"
     shutil.copy(demo_template, target)
+    shutil.copy(key_path(demo_template), key_path(target))
     return target
 
 

@@ -110,8 +110,7 @@ def test_escape_goes_back_from_a_desk_to_home(demo_db, app_for):
 
     async def scenario(pilot):
         await log_in_as(pilot, "admin")
-        await pilot.press("down", "enter")
-        await settle(pilot)
+        await open_desk(pilot, "system")
         assert isinstance(app.screen, SystemScreen)
         await pilot.press("escape")
         await settle(pilot)
