@@ -16,7 +16,7 @@ from textual.widgets import Button, Static
 
 from ils.i18n import N_, _
 from ils.readers import consents as consent_rules
-from ils.readers.consents import ConsentInfo, NoticeInfo
+from ils.readers.consents import ConsentInfo, NoticeInfo, consent_text
 from ils.readers.rows import date_of
 from screens.base import IlsModal
 from screens.dialogs import FormDialog
@@ -32,17 +32,6 @@ class LoudForm(FormDialog[T]):
     def _failed(self, text: str) -> None:
         super()._failed(text)
         self.app.bell()
-
-
-def consent_text(consent: ConsentInfo) -> str:
-    """When and under which notice a consent was given, by whom for a child, and whether it was withdrawn."""
-    text = _("given {date} under notice version {version}").format(
-        date=date_of(consent.granted_at), version=consent.notice_version)
-    if consent.guardian_card:
-        text += _(", by the guardian (card {card})").format(card=consent.guardian_card)
-    if consent.withdrawn_at:
-        text += _("; withdrawn {date}").format(date=date_of(consent.withdrawn_at))
-    return text
 
 
 def latest_consent(consents: tuple[ConsentInfo, ...], kind: str) -> ConsentInfo | None:

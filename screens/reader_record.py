@@ -27,7 +27,7 @@ from textual.widgets.option_list import Option
 from ils import printouts
 from ils.i18n import N_, _
 from ils.readers import lifecycle
-from ils.readers.consents import ConsentInfo
+from ils.readers.consents import ConsentInfo, consent_text
 from ils.readers.lifecycle import Verification
 from ils.readers.printouts import card_pdf, export_pdf
 from ils.readers.readers import ReaderRecord, reveal_id_number, view_reader
@@ -35,7 +35,7 @@ from ils.readers.rows import SUSPENDED, ReaderSummary, date_of
 from ils.session import Session
 from screens.base import DeskScreen, IlsModal
 from screens.dialogs import Field
-from screens.reader_dialogs import ConfirmDialog, ConsentsDialog, LoudForm, RevealDialog, consent_text
+from screens.reader_dialogs import ConfirmDialog, ConsentsDialog, LoudForm, RevealDialog
 from screens.widgets import StatusLine
 from screens.work import call_service
 

@@ -25,7 +25,7 @@ from ils.i18n import N_, _
 from ils.library import Writer
 from ils.permissions import Permission
 from ils.readers.ages import CHILD_AGE, age_on
-from ils.readers.rows import reader_by_card
+from ils.readers.rows import date_of, reader_by_card
 from ils.session import Session
 
 UNION_SHARING = "union_sharing"
@@ -61,6 +61,17 @@ class ConsentInfo:
     @property
     def current(self) -> bool:
         return self.withdrawn_at is None
+
+
+def consent_text(consent: ConsentInfo) -> str:
+    """When and under which notice a consent was given, by whom for a child, and whether it was withdrawn."""
+    text = _("given {date} under notice version {version}").format(
+        date=date_of(consent.granted_at), version=consent.notice_version)
+    if consent.guardian_card:
+        text += _(", by the guardian (card {card})").format(card=consent.guardian_card)
+    if consent.withdrawn_at:
+        text += _("; withdrawn {date}").format(date=date_of(consent.withdrawn_at))
+    return text
 
 
 def consent_label(kind: str) -> str:

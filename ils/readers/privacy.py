@@ -23,7 +23,7 @@ from ils.i18n import N_, _
 from ils.library import Writer
 from ils.permissions import Permission
 from ils.readers.ages import age_band
-from ils.readers.consents import consent_label, consents_of, current_notice, shareable
+from ils.readers.consents import consent_label, consent_text, consents_of, current_notice, shareable
 from ils.readers.lifecycle import open_obligations
 from ils.readers.readers import reader_record
 from ils.readers.rows import ReaderSummary, block_label, date_of, reader_by_card, summary
@@ -110,13 +110,7 @@ def _cards(record) -> ExportPart:
 def _consents(reader: Reader) -> ExportPart:
     rows = []
     for consent in consents_of(reader):
-        text = _("given {date} under notice version {version}").format(
-            date=date_of(consent.granted_at), version=consent.notice_version)
-        if consent.guardian_card:
-            text += _(", by the guardian (card {card})").format(card=consent.guardian_card)
-        if consent.withdrawn_at:
-            text += _("; withdrawn {date}").format(date=date_of(consent.withdrawn_at))
-        rows.append((consent.kind_label, text))
+        rows.append((consent.kind_label, consent_text(consent)))
     return ExportPart(_("Consents"), tuple(rows) or ((_("Consents"), _("none")),))
 
 
