@@ -147,13 +147,20 @@ class TabbedDeskScreen(DeskScreen):
         """Move to the next or previous tab and into it, without reaching for the row of tabs."""
         tabs = self.query_one(TabbedContent)
         panes = [pane.id for pane in tabs.query(TabPane)]
+        # Let go of the focus first: a focused field that the switch hides would otherwise be
+        # moved by Textual to some other field, sometimes after ours has been focused.
+        self.set_focus(None)
         tabs.active = panes[(panes.index(tabs.active) + step) % len(panes)]
         self.call_after_refresh(self._focus_active_pane)
 
-    def _focus_active_pane(self) -> None:
+    def _focus_active_pane(self, tries: int = 10) -> None:
+        """Focus the new tab's first field; until the tab is shown its fields cannot take the
+        focus, and on a busy desk that can take more than one refresh, so try again shortly."""
         pane = self.query_one(TabbedContent).active_pane
         if pane is not None and (first := next((w for w in pane.query("*") if w.focusable), None)):
             first.focus()
+        elif tries:
+            self.set_timer(0.05, lambda: self._focus_active_pane(tries - 1))
 
 
 class IlsModal(ServiceCaller, AppAccess, Relocalise, ModalScreen[T]):

@@ -282,6 +282,7 @@ class RegisterPane(DeskPane):
         ticked = set(consents.selected)
         consents.clear_options()
         consents.add_options([(consent_label(kind), kind, kind in ticked) for kind in kinds])
+        consents.highlighted = 0  # so Space ticks the first consent as soon as Tab reaches the list
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

@@ -55,7 +55,7 @@ async def open_register_tab(pilot) -> None:
             break
         await pilot.pause(0.05)
     assert pilot.app.screen.query_one(TabbedContent).active == "tab-register"
-    assert pilot.app.focused.id == "reg-name"
+    assert pilot.app.focused is not None and pilot.app.focused.id == "reg-name", (pilot.app.focused, pilot.app.screen)
 
 
 async def find(pilot, text: str) -> None:
@@ -105,8 +105,10 @@ def test_register_an_adult_after_the_live_check_catches_a_wrong_check_digit(app_
         await settle(pilot)
         assert check_line(app, "reg-phone-check") == ("", False)
         consents = app.screen.query_one("#reg-consents")
-        consents.select("union_sharing")
-        consents.select("sms")
+        consents.focus()  # where Tab reaches after the notes; Space ticks, Down moves on
+        await pilot.press("space", "down", "space")
+        await settle(pilot)
+        assert set(consents.selected) == {"union_sharing", "sms"}
         await press_button(pilot, "#reg-submit")
         assert isinstance(app.screen, ConfirmDialog)  # the card is offered for printing
         await pilot.press("escape")
