@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ils.errors import Invalid
 from ils.i18n import _
 
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,15}$")
+_SPACES_AND_HYPHENS = re.compile(r"[\s\-]")
 
 
 def clean_code(code: str) -> str:
@@ -19,6 +21,12 @@ def clean_code(code: str) -> str:
             )
         )
     return cleaned
+
+
+def typed_number(text: str | None) -> str:
+    """A number as a scanner or a typist sends it (card, ID, phone), as it is compared:
+    full-width digits and letters folded (NFKC), spaces and hyphens dropped."""
+    return _SPACES_AND_HYPHENS.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
 def clean_name(name: str) -> str:

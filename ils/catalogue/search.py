@@ -40,6 +40,7 @@ from ils.catalogue.items import normalise_barcode, record_call_number
 from ils.catalogue.search_text import (
     MAX_QUERY_CHARS,
     match_query,
+    normal_text,
     normalise_isbn,
     pinyin_keys,
     pinyin_sort_key,
@@ -373,7 +374,7 @@ def _text(query: str, field: str, branch_id: str | None, cap: int) -> _Found | s
     if phrases is None:
         return _("Type letters, Chinese characters or digits to search.")
     letters = None
-    normal = unicodedata.normalize("NFKC", query).casefold()
+    normal = normal_text(query)
     if field in ("any", "title", "author") and _LATIN.fullmatch(normal):
         letters = "".join(ch for ch in normal if ch.isalpha())
         if len(letters) < MIN_PINYIN:

@@ -34,7 +34,7 @@ _IS_HAN = re.compile(rf"[{_HAN}]")
 _HAN_RUN = re.compile(rf"[{_HAN}]+")
 
 
-def _normal(text: str) -> str:
+def normal_text(text: str) -> str:
     """Full-width to half-width (NFKC) and case-folded: how both index and query see text."""
     return unicodedata.normalize("NFKC", text).casefold()
 
@@ -46,7 +46,7 @@ def index_tokens(text: str) -> str:
     punctuation dropped. ``index_tokens("《三体》 Liu Cixin 2008")`` is
     ``"三 体 liu cixin 2008"``.
     """
-    return " ".join(_TOKEN.findall(_normal(text)))
+    return " ".join(_TOKEN.findall(normal_text(text)))
 
 
 def _quoted(phrase: str) -> str:
@@ -80,7 +80,7 @@ def query_phrases(user_text: str) -> list[str] | None:
     """
     if not user_text or len(user_text) > MAX_QUERY_CHARS:
         return None
-    phrases = [" ".join(_TOKEN.findall(run)) for run in _HAN_RUN_OR_WORD.findall(_normal(user_text))]
+    phrases = [" ".join(_TOKEN.findall(run)) for run in _HAN_RUN_OR_WORD.findall(normal_text(user_text))]
     return phrases or None
 
 
@@ -115,7 +115,7 @@ def pinyin_keys(text: str) -> tuple[str, str]:
     need no second pass. Runs of Han characters are read through a cache: an import
     indexes thousands of titles whose names, publishers and words repeat.
     """
-    normal = _normal(text)
+    normal = normal_text(text)
     full: list[str] = []
     initials: list[str] = []
     position = 0
@@ -139,7 +139,7 @@ def pinyin_sort_key(text: str) -> str:
     ordered by code point so the order is stable. The result is a plain string, so it
     can be stored in a column and used with ``ORDER BY``.
     """
-    normal = _normal(text)
+    normal = normal_text(text)
     # Readings in context, so phrases pick the right polyphone (重庆 chongqing).
     readings = iter(_han_readings(normal))
     keys: list[str] = []

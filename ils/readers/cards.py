@@ -19,12 +19,12 @@ from __future__ import annotations
 import random
 import re
 import secrets
-import unicodedata
 
 from stdnum import luhn
 
 from ils.errors import Invalid
 from ils.i18n import _
+from ils.validation import typed_number
 
 RANDOM_DIGITS = 9
 _PREFIX = re.compile(r"^\d{0,8}$")
@@ -47,7 +47,7 @@ def new_card_number(prefix: str, rng: random.Random | None = None) -> str:
 
 def normalise_card_number(text: str) -> str:
     """What a scanner or a typist sends, as stored: full-width folded, spaces and hyphens dropped."""
-    return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", text or ""))
+    return typed_number(text)
 
 
 def check_card_number(text: str) -> str:

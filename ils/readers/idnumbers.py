@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from stdnum.cn import ric, uscc
@@ -22,6 +21,7 @@ from stdnum.exceptions import ValidationError
 
 from ils.errors import Invalid
 from ils.i18n import N_, _
+from ils.validation import typed_number
 
 RESIDENT = "resident"
 HOUSEHOLD = "household"
@@ -84,7 +84,7 @@ def id_type_label(id_type: str) -> str:
 
 def normalise(text: str) -> str:
     """Full-width digits and letters folded (NFKC), upper case, spaces and hyphens dropped."""
-    return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", text or "")).upper()
+    return typed_number(text).upper()
 
 
 def check_id_number(id_type: str, text: str, today: dt.date) -> IdNumber:
@@ -171,14 +171,12 @@ def lookup_candidates(text: str, today: dt.date) -> list[IdNumber]:
     document whose format it fits (a passport and a permit can look alike).
     """
     cleaned = normalise(text)
-    try:
-        return [check_id_number(RESIDENT, cleaned, today)]
-    except Invalid:
-        pass
     found = []
-    for id_type in (PASSPORT, HK_MACAO, TAIWAN, FOREIGN_PERMANENT, ORGANISATION, OTHER):
+    for id_type in (RESIDENT, PASSPORT, HK_MACAO, TAIWAN, FOREIGN_PERMANENT, ORGANISATION, OTHER):
         try:
             found.append(check_id_number(id_type, cleaned, today))
         except Invalid:
             continue
+        if id_type == RESIDENT:
+            break
     return found

@@ -153,13 +153,19 @@ def _keeping(session: Session, reader: Reader) -> ExportPart:
     ))
 
 
-def export_reader_data(session: Session, card_number: str) -> ReaderExport:
-    """Everything this library holds about one reader, for the reader (PIPL access right)."""
-    session.require(Permission.EXPORT_READER_DATA)
+def _with_personal_data(card_number: str) -> Reader:
+    """The card's reader, refused if anonymised: nothing personal is left to export or remove."""
     reader = reader_by_card(card_number)
     if reader.anonymised_at:
         raise Invalid(_("Card {number} belonged to a reader who was anonymised: no personal data is left.").format(
             number=reader.card_number))
+    return reader
+
+
+def export_reader_data(session: Session, card_number: str) -> ReaderExport:
+    """Everything this library holds about one reader, for the reader (PIPL access right)."""
+    session.require(Permission.EXPORT_READER_DATA)
+    reader = _with_personal_data(card_number)
     record = reader_record(session, reader)
     node = session.library.node
     export = ReaderExport(
@@ -211,10 +217,7 @@ def anonymise_due(session: Session) -> int:
 def anonymise_reader(session: Session, card_number: str) -> ReaderSummary:
     """Anonymise one reader who returned the card, now, at their request (PIPL Art. 47)."""
     session.require(Permission.RUN_PRIVACY_JOBS)
-    reader = reader_by_card(card_number)
-    if reader.anonymised_at:
-        raise Invalid(_("Card {number} belonged to a reader who was anonymised: no personal data is left.").format(
-            number=reader.card_number))
+    reader = _with_personal_data(card_number)
     if not reader.cancelled_at:
         raise Invalid(_("{reader} still holds card {number}: the card must be returned first.").format(
             reader=reader.name, number=reader.card_number))

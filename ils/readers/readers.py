@@ -51,6 +51,7 @@ from ils.readers.rows import (
 from ils.readers.settings import reader_settings
 from ils.readers.types import get_reader_type
 from ils.session import Session
+from ils.validation import typed_number
 
 MAX_NAME_CHARS = 50
 MAX_FOUND = 50
@@ -118,7 +119,7 @@ def clean_reader_name(name: str) -> str:
 
 
 def clean_phone(phone: str) -> str:
-    digits = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", phone))
+    digits = typed_number(phone)
     digits = digits.removeprefix("+86")
     if not _MOBILE.match(digits):
         raise Invalid(_("A mobile phone number has 11 digits and starts with 1."))
