@@ -13,6 +13,7 @@ from peewee import (
     CharField,
     CompositeKey,
     DatabaseProxy,
+    DeferredForeignKey,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -52,6 +53,7 @@ class Branch(Entity):
     sort_order = IntegerField(default=0)
     active = BooleanField(default=True)
     created_at = CharField()
+    closed_weekdays = CharField(default="")
 
 
 class ServicePoint(Entity):
@@ -62,6 +64,7 @@ class ServicePoint(Entity):
     name = CharField()
     active = BooleanField(default=True)
     created_at = CharField()
+    route = CharField(null=True)
 
 
 class Staff(Entity):
@@ -177,6 +180,8 @@ class Item(Entity):
     note = TextField(null=True)
     created_at = CharField()
     updated_at = CharField()
+    at_branch = ForeignKeyField(Branch, null=True, column_name="at_branch_id")
+    rotation_batch = DeferredForeignKey("RotationBatch", null=True, column_name="rotation_batch_id")
 
 
 class NumberRange(Entity):
@@ -313,3 +318,158 @@ class ReaderConsent(Entity):
 
     class Meta:
         table_name = "reader_consent"
+
+
+class LoanRule(BaseModel):
+    """One cell of the rules matrix: reader type x item type (x branch), ``*`` for any (see m0005)."""
+
+    id = CharField(primary_key=True)
+    reader_type = CharField()
+    item_type = CharField()
+    branch = ForeignKeyField(Branch, null=True, column_name="branch_id")
+    loan_limit = IntegerField()
+    loan_days = IntegerField()
+    renewals = IntegerField()
+    renew_days = IntegerField()
+    holds_allowed = BooleanField(default=True)
+    fine_fen_per_day = IntegerField(default=0)
+    updated_at = CharField()
+
+    class Meta:
+        table_name = "loan_rule"
+
+
+class CalendarDay(Entity):
+    """A day that differs from a branch's weekly pattern: a holiday, an emergency closing, a 调休 day."""
+
+    branch = ForeignKeyField(Branch, null=True, column_name="branch_id")
+    day = CharField()
+    open = BooleanField()
+    kind = CharField()
+    name = CharField()
+    created_at = CharField()
+
+    class Meta:
+        table_name = "calendar_day"
+
+
+class RotationBatch(Entity):
+    """A batch of copies sent out for a period (图书流转) to a branch, service point or van stop."""
+
+    code = CharField(unique=True)
+    from_branch = ForeignKeyField(Branch, column_name="from_branch_id")
+    to_branch = ForeignKeyField(Branch, column_name="to_branch_id")
+    to_service_point = ForeignKeyField(ServicePoint, null=True, column_name="to_service_point_id")
+    sent_at = CharField()
+    due_back_on = CharField()
+    returned_at = CharField(null=True)
+    note = TextField(null=True)
+
+    class Meta:
+        table_name = "rotation_batch"
+
+
+class RotationItem(Entity):
+    batch = ForeignKeyField(RotationBatch, backref="items", column_name="batch_id")
+    item = ForeignKeyField(Item, column_name="item_id")
+    sent_at = CharField()
+    returned_at = CharField(null=True)
+
+    class Meta:
+        table_name = "rotation_item"
+
+
+class Loan(Entity):
+    """One loan of one copy; the borrower's type, age band and branch are kept for statistics."""
+
+    item = ForeignKeyField(Item, backref="loans", column_name="item_id")
+    reader = ForeignKeyField(Reader, null=True, backref="loans", column_name="reader_id")
+    reader_type = CharField()
+    age_band = CharField(null=True)
+    reader_branch = ForeignKeyField(Branch, null=True, column_name="reader_branch_id")
+    item_type = CharField()
+    branch = ForeignKeyField(Branch, column_name="branch_id")
+    service_point = ForeignKeyField(ServicePoint, null=True, column_name="service_point_id")
+    rotation_batch = ForeignKeyField(RotationBatch, null=True, column_name="rotation_batch_id")
+    rule_id = CharField()
+    loaned_at = CharField()
+    due_on = CharField()
+    renewals = IntegerField(default=0)
+    override_reason = TextField(null=True)
+    claimed_returned_at = CharField(null=True)
+    ended_at = CharField(null=True)
+    ended_as = CharField(null=True)
+    end_branch = ForeignKeyField(Branch, null=True, column_name="end_branch_id")
+    end_service_point = ForeignKeyField(ServicePoint, null=True, column_name="end_service_point_id")
+    deidentified_at = CharField(null=True)
+
+
+class LoanRenewal(Entity):
+    loan = ForeignKeyField(Loan, backref="renewal_rows", column_name="loan_id")
+    renewed_at = CharField()
+    branch = ForeignKeyField(Branch, column_name="branch_id")
+    service_point = ForeignKeyField(ServicePoint, null=True, column_name="service_point_id")
+    previous_due_on = CharField()
+    due_on = CharField()
+    override_reason = TextField(null=True)
+
+    class Meta:
+        table_name = "loan_renewal"
+
+
+class Hold(Entity):
+    """A reservation (预约) on a record or one copy, queued by the time it was placed."""
+
+    reader = ForeignKeyField(Reader, null=True, backref="holds", column_name="reader_id")
+    reader_type = CharField()
+    bib = ForeignKeyField(BibRecord, backref="holds", column_name="bib_id")
+    item = ForeignKeyField(Item, null=True, column_name="item_id")
+    pickup_branch = ForeignKeyField(Branch, column_name="pickup_branch_id")
+    state = CharField()
+    placed_at = CharField()
+    trapped_item = ForeignKeyField(Item, null=True, column_name="trapped_item_id")
+    trapped_at = CharField(null=True)
+    ready_at = CharField(null=True)
+    expires_on = CharField(null=True)
+    ended_at = CharField(null=True)
+    end_reason = CharField(null=True)
+    deidentified_at = CharField(null=True)
+
+
+class Transit(Entity):
+    """A copy on its way between branches: home, to a hold's pickup branch, or on rotation."""
+
+    item = ForeignKeyField(Item, column_name="item_id")
+    from_branch = ForeignKeyField(Branch, column_name="from_branch_id")
+    to_branch = ForeignKeyField(Branch, column_name="to_branch_id")
+    reason = CharField()
+    hold = ForeignKeyField(Hold, null=True, column_name="hold_id")
+    rotation_batch = ForeignKeyField(RotationBatch, null=True, column_name="rotation_batch_id")
+    sent_at = CharField()
+    received_at = CharField(null=True)
+    received_branch = ForeignKeyField(Branch, null=True, column_name="received_branch_id")
+
+
+class Charge(Entity):
+    """Money a reader owes: an overdue fine, a lost or a damaged copy; settled by payments."""
+
+    reader = ForeignKeyField(Reader, null=True, backref="charges", column_name="reader_id")
+    loan = ForeignKeyField(Loan, null=True, column_name="loan_id")
+    item = ForeignKeyField(Item, null=True, column_name="item_id")
+    kind = CharField()
+    amount_fen = IntegerField()
+    created_at = CharField()
+    note = TextField(null=True)
+    settled_at = CharField(null=True)
+    deidentified_at = CharField(null=True)
+
+
+class Payment(Entity):
+    """A payment, a waiver or a replacement copy against a charge."""
+
+    charge = ForeignKeyField(Charge, backref="payments", column_name="charge_id")
+    kind = CharField()
+    amount_fen = IntegerField()
+    paid_at = CharField()
+    branch = ForeignKeyField(Branch, column_name="branch_id")
+    note = TextField(null=True)

@@ -44,6 +44,12 @@ class Permission(StrEnum):
     EXPORT_READER_DATA = "export_reader_data"
     RUN_PRIVACY_JOBS = "run_privacy_jobs"
     CONFIGURE_READERS = "configure_readers"
+    CIRCULATE = "circulate"
+    OVERRIDE_RULES = "override_rules"
+    TAKE_PAYMENTS = "take_payments"
+    WAIVE_CHARGES = "waive_charges"
+    ROTATE_STOCK = "rotate_stock"
+    CONFIGURE_CIRCULATION = "configure_circulation"
 
 
 PERMISSION_LABELS: dict[Permission, str] = {
@@ -64,6 +70,12 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.EXPORT_READER_DATA: N_("export a reader's personal data for them"),
     Permission.RUN_PRIVACY_JOBS: N_("run the privacy jobs that anonymise and de-identify reader data"),
     Permission.CONFIGURE_READERS: N_("configure reader types, card numbers, retention periods and the privacy notice"),
+    Permission.CIRCULATE: N_("check out, return and renew items, place and cancel holds, receive transit"),
+    Permission.OVERRIDE_RULES: N_("override a loan rule with a recorded reason"),
+    Permission.TAKE_PAYMENTS: N_("take payments and mark items lost, damaged or claimed returned"),
+    Permission.WAIVE_CHARGES: N_("waive charges and write off claimed-returned items"),
+    Permission.ROTATE_STOCK: N_("send and bring back rotation batches"),
+    Permission.CONFIGURE_CIRCULATION: N_("configure loan rules, the calendar, van stops and circulation settings"),
 }
 
 _EVERY_DESK = {Permission.CHECK_DATABASE, Permission.PRINT_TEST_PAGE}
@@ -71,14 +83,16 @@ _EVERY_DESK = {Permission.CHECK_DATABASE, Permission.PRINT_TEST_PAGE}
 # and work their cards; full ID numbers, personal-data exports and the privacy jobs stay
 # with administrators (DOMAIN 5.2.8: personal-data exports need a supervisor).
 _READER_DESK = {Permission.VIEW_READERS, Permission.REGISTER_READERS, Permission.MANAGE_CARDS}
+# Overriding a rule and waiving a charge are a supervisor's call, as in most libraries.
+_LOAN_DESK = {Permission.CIRCULATE, Permission.TAKE_PAYMENTS, Permission.ROTATE_STOCK}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.CIRCULATION: frozenset(_EVERY_DESK | _READER_DESK),
+    Role.CIRCULATION: frozenset(_EVERY_DESK | _READER_DESK | _LOAN_DESK),
     Role.CATALOGUING: frozenset(
         _EVERY_DESK | {Permission.CATALOGUE, Permission.MANAGE_LOCATIONS, Permission.PRINT_LABELS}
     ),
-    Role.BLIND_ROOM: frozenset(_EVERY_DESK | _READER_DESK),
+    Role.BLIND_ROOM: frozenset(_EVERY_DESK | _READER_DESK | {Permission.CIRCULATE, Permission.TAKE_PAYMENTS}),
     Role.EVENTS: frozenset(_EVERY_DESK),
     Role.STATISTICS: frozenset(_EVERY_DESK),
 }

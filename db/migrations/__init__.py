@@ -17,9 +17,15 @@ from peewee import SqliteDatabase
 
 from db.backup import backup_to
 from db.connection import StorageError
-from db.migrations import m0001_initial, m0002_catalogue, m0003_readers, m0004_call_number_index
+from db.migrations import (
+    m0001_initial,
+    m0002_catalogue,
+    m0003_readers,
+    m0004_call_number_index,
+    m0005_circulation,
+)
 
-MIGRATIONS = (m0001_initial, m0002_catalogue, m0003_readers, m0004_call_number_index)
+MIGRATIONS = (m0001_initial, m0002_catalogue, m0003_readers, m0004_call_number_index, m0005_circulation)
 LATEST_VERSION = MIGRATIONS[-1].VERSION
 
 

@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from db.models import Reader, ReaderBlock, ReaderCard
+from ils.circulation.standing import obligations
 from ils.errors import Invalid
 from ils.i18n import _
 from ils.permissions import Permission
@@ -39,15 +40,6 @@ class Verification:
     card_number: str
     name: str
     matches: bool
-
-
-def open_obligations(reader_id: str) -> tuple[str, ...]:
-    """What the reader still owes the library, each as a sentence for the desk; () when nothing.
-
-    Returning a card (退证) needs all loans back and no debt. There are no loans yet:
-    circulation (issue 6) extends this with open loans, unpaid fines and lost-item charges.
-    """
-    return ()
 
 
 def _current(card_number: str) -> tuple[ReaderCard, Reader]:
@@ -203,7 +195,7 @@ def cancel_card(session: Session, card_number: str) -> ReaderRecord:
     """
     session.require(Permission.MANAGE_CARDS)
     card, reader = _current(card_number)
-    owed = open_obligations(reader.id)
+    owed = obligations(reader.id, session.now().date())
     if owed:
         raise Invalid(_("{reader} cannot return the card yet: {what}.").format(reader=reader.name,
                                                                               what="; ".join(owed)))

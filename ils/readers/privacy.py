@@ -17,14 +17,14 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from db.models import Journal, Reader, ReaderBlock, ReaderConsent, Staff
+from db.models import BibRecord, Charge, Hold, Item, Journal, Loan, Reader, ReaderBlock, ReaderConsent, Staff
+from ils.circulation.standing import obligations
 from ils.errors import Invalid
 from ils.i18n import N_, _
 from ils.library import Writer
 from ils.permissions import Permission
 from ils.readers.ages import age_band
 from ils.readers.consents import consent_label, consent_text, consents_of, current_notice, shareable
-from ils.readers.lifecycle import open_obligations
 from ils.readers.readers import reader_record
 from ils.readers.rows import ReaderSummary, block_label, date_of, reader_by_card, summary
 from ils.readers.settings import reader_settings
@@ -124,6 +124,20 @@ def _blocks(reader: Reader) -> ExportPart:
     return ExportPart(_("Suspensions"), tuple(rows) or ((_("Suspensions"), _("none")),))
 
 
+def _loans(reader: Reader) -> ExportPart:
+    """The loans still linked to the reader: open ones, and returned ones inside the retention period."""
+    rows = []
+    query = (Loan.select(Loan, Item.barcode, BibRecord.title).join(Item).join(BibRecord)
+             .where(Loan.reader == reader.id).order_by(Loan.loaned_at.desc()))
+    for loan in query:
+        if loan.ended_at:
+            when = _("{start} to {end}").format(start=date_of(loan.loaned_at), end=date_of(loan.ended_at))
+        else:
+            when = _("since {start}, due {due}").format(start=date_of(loan.loaned_at), due=loan.due_on)
+        rows.append((when, f"{loan.item.bib.title} ({loan.item.barcode})"))
+    return ExportPart(_("Loans"), tuple(rows) or ((_("Loans"), _("none")),))
+
+
 def _uses(reader: Reader) -> ExportPart:
     """Who did what with the reader's data, from the journal: every view, print and export."""
     ids = [reader.id, *(c.id for c in reader.cards), *(c.id for c in reader.consents),
@@ -172,7 +186,8 @@ def export_reader_data(session: Session, card_number: str) -> ReaderExport:
         card_number=reader.card_number,
         title=_("Your personal data held by the library"),
         subtitle=" · ".join((reader.name, reader.card_number, node.library_name, session.now().strftime("%Y-%m-%d"))),
-        sections=(_details(record, reader), _cards(record), _consents(reader), _blocks(reader), _uses(reader),
+        sections=(_details(record, reader), _cards(record), _consents(reader), _blocks(reader), _loans(reader),
+                  _uses(reader),
                   _keeping(session, reader)),
         footer=_("Printed by {staff} at {place}. Privacy notice version {version}.").format(
             staff=session.staff.display_name, place=node.branch_name, version=current_notice().version),
@@ -205,7 +220,8 @@ def anonymise_due(session: Session) -> int:
     cutoff = (session.now() - dt.timedelta(days=days)).isoformat(timespec="seconds")
     due = Reader.select().where(Reader.cancelled_at.is_null(False), Reader.cancelled_at <= cutoff,
                                 Reader.anonymised_at.is_null())
-    settled = [reader for reader in due if not open_obligations(reader.id)]
+    today = session.now().date()
+    settled = [reader for reader in due if not obligations(reader.id, today)]
     if settled:
         now = session.library.now_text()
         with session.write() as writer:
@@ -221,7 +237,7 @@ def anonymise_reader(session: Session, card_number: str) -> ReaderSummary:
     if not reader.cancelled_at:
         raise Invalid(_("{reader} still holds card {number}: the card must be returned first.").format(
             reader=reader.name, number=reader.card_number))
-    owed = open_obligations(reader.id)
+    owed = obligations(reader.id, session.now().date())
     if owed:
         raise Invalid(_("{reader} cannot be anonymised yet: {what}.").format(reader=reader.name, what="; ".join(owed)))
     with session.write() as writer:
@@ -229,8 +245,32 @@ def anonymise_reader(session: Session, card_number: str) -> ReaderSummary:
     return summary(Reader.get_by_id(reader.id), session.now().date())
 
 
-# Each retention job: (code, what its count means, the job). Circulation adds loan history.
+def deidentify_history(session: Session) -> int:
+    """Cut the link between readers and loans returned, holds ended and charges settled longer
+    ago than the retention period; the reader type, age band and branch kept on each row keep
+    every statistic. One journal row records the sweep; loan journal rows never named the reader.
+    """
+    session.require(Permission.RUN_PRIVACY_JOBS)
+    days = reader_settings(session.library).loan_history_days
+    cutoff = (session.now() - dt.timedelta(days=days)).isoformat(timespec="seconds")
+    now = session.library.now_text()
+    with session.write() as writer:
+        loans = (Loan.update(reader=None, deidentified_at=now)
+                 .where(Loan.reader.is_null(False), Loan.ended_at.is_null(False), Loan.ended_at <= cutoff).execute())
+        holds = (Hold.update(reader=None, deidentified_at=now)
+                 .where(Hold.reader.is_null(False), Hold.ended_at.is_null(False), Hold.ended_at <= cutoff).execute())
+        charges = (Charge.update(reader=None, deidentified_at=now)
+                   .where(Charge.reader.is_null(False), Charge.settled_at.is_null(False),
+                          Charge.settled_at <= cutoff).execute())
+        if loans or holds or charges:
+            writer.journal("loan.deidentify", "loan", None,
+                           {"before": cutoff, "loans": loans, "holds": holds, "charges": charges})
+    return loans + holds + charges
+
+
+# Each retention job: (code, what its count means, the job).
 RETENTION_JOBS: list[tuple[str, str, Callable[[Session], int]]] = [
+    ("deidentify_loan_history", N_("Loans, holds and charges no longer linked to a reader"), deidentify_history),
     ("anonymise_returned_cards", N_("Readers anonymised after returning their card"), anonymise_due),
 ]
 

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from db.models import Reader, ReaderBlock, ReaderCard
+from ils.circulation.standing import circulation_blocks
 from ils.errors import NotFound
 from ils.i18n import N_, _
 from ils.readers.cards import normalise_card_number
@@ -25,12 +26,13 @@ READER_STATUSES: dict[str, str] = {
     "cancelled": N_("Card returned"),
     "anonymised": N_("Anonymised"),
 }
-# Circulation adds the blocks it owns (overdue, owes) to this table and to ``blocks_of``.
 BLOCK_KINDS: dict[str, str] = {
     "cancelled": N_("Card returned"),
     "lost": N_("Card reported lost"),
     "suspended": N_("Suspended"),
     "expired": N_("Card expired"),
+    "overdue": N_("Items overdue"),
+    "owes": N_("Money owed"),
 }
 SUSPENDED = "suspended"
 
@@ -130,6 +132,7 @@ def blocks_of(reader: Reader, today: dt.date) -> tuple[Block, ...]:
                             row.id))
     if reader.expires_on and reader.expires_on < today.isoformat():
         blocks.append(Block("expired", block_label("expired"), reader.expires_on, _("Renew the card.")))
+    blocks.extend(Block(kind, block_label(kind), None, detail) for kind, detail in circulation_blocks(reader.id, today))
     return tuple(blocks)
 
 

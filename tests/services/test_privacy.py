@@ -63,12 +63,12 @@ def test_the_export_holds_everything_about_the_reader_masked_and_is_journaled(ad
     assert "王芳" in text and "430281********" + ADULT[-4:] in text and "138****5678" in text
     assert ADULT not in text and "13812345678" not in text
     headings = [part.heading for part in export.sections]
-    assert headings == ["Personal details", "Cards", "Consents", "Suspensions", "Use of your data",
+    assert headings == ["Personal details", "Cards", "Consents", "Suspensions", "Loans", "Use of your data",
                         "How your data is kept"]
-    uses = [value for _time, value in export.sections[4].rows]
+    uses = [value for _time, value in export.sections[5].rows]
     assert "Record viewed by staff · 李芳" in uses
     assert any("Consent given: SMS notices" in use for use in uses)
-    assert ("Shared with the union catalogue", "yes") in export.sections[5].rows
+    assert ("Shared with the union catalogue", "yes") in export.sections[6].rows
     last = admin.library.database.execute_sql("SELECT action FROM journal ORDER BY rowid DESC LIMIT 1").fetchone()
     assert last == ("reader.export",)
 
@@ -144,8 +144,8 @@ def test_the_retention_jobs_run_together_and_need_the_permission(admin, clerk, c
         privacy.run_retention_jobs(clerk)
     clock.advance(days=366)
     results = privacy.run_retention_jobs(admin)
-    assert [(r.job, r.count) for r in results] == [("anonymise_returned_cards", 1)]
-    assert [r.count for r in privacy.run_retention_jobs(admin)] == [0]
+    assert [(r.job, r.count) for r in results] == [("deidentify_loan_history", 0), ("anonymise_returned_cards", 1)]
+    assert [r.count for r in privacy.run_retention_jobs(admin)] == [0, 0]
 
 
 # --- no raw ID number anywhere on disk ---------------------------------------------------------

@@ -156,14 +156,6 @@ def test_a_guardian_cannot_return_the_card_while_a_child_depends_on_it(admin):
         lifecycle.cancel_card(admin, guardian)
 
 
-def test_returning_the_card_waits_for_open_loans_and_debts(clerk, card, monkeypatch):
-    assert lifecycle.open_obligations("any reader") == ()
-    monkeypatch.setattr(lifecycle, "open_obligations", lambda reader_id: ("2 books on loan", "¥3.00 owed"))
-    with pytest.raises(Invalid, match="cannot return the card yet: 2 books on loan; ¥3.00 owed"):
-        lifecycle.cancel_card(clerk, card)
-    assert scan_card(clerk, card).status == "active"
-
-
 def test_card_steps_need_the_permission(admin, library, card):
     add_staff(admin, username="events", display_name="活动", password="events-pass-1", roles="events")
     events = log_in(library, "events", "events-pass-1")

@@ -1,0 +1,341 @@
+"""Checkout, return and renewal: one transaction and one journal row each (plus the rows for
+what a return sets in motion: a transit, a trapped hold, a fine).
+
+Every rule is applied here, at the desk: the card, the reader's blocks, the copy's status,
+the loan limit of the rule's cell, holds, and a due date from the rule and the lending
+branch's calendar. A refusal names every reason at once; staff allowed to override may lend
+anyway with a recorded reason, except on a dead card or a copy that is not here to lend.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from db.models import BibRecord, Charge, Hold, Item, Location, Loan, LoanRenewal, LoanRule, Reader, Transit
+from ils.catalogue.items import get_item, status_label
+from ils.circulation.calendar import due_date
+from ils.circulation.places import Place, place_of
+from ils.circulation.rules import RuleBook, same_cell
+from ils.circulation.settings import circulation_settings
+from ils.circulation.standing import days_late, running_fine, yuan
+from ils.circulation.transit import Disposition, arrive, route
+from ils.errors import Invalid
+from ils.i18n import _
+from ils.library import Writer
+from ils.permissions import Permission
+from ils.readers.ages import age_band
+from ils.readers.readers import scan_card
+from ils.readers.rows import ReaderSummary, reader_by_card, summary
+from ils.session import Session
+
+# Blocks an override may pass; a lost, replaced or returned card never lends.
+OVERRIDABLE_BLOCKS = {"suspended", "expired", "overdue", "owes"}
+
+
+class LoanRefused(Invalid):
+    """A checkout or renewal refused for the reasons listed; ``overridable`` when staff with
+    the permission may go ahead with a recorded reason."""
+
+    def __init__(self, reasons: list[str], overridable: bool) -> None:
+        super().__init__(" ".join(reasons))
+        self.reasons = tuple(reasons)
+        self.overridable = overridable
+
+
+@dataclass(frozen=True)
+class LoanInfo:
+    id: str
+    item_id: str
+    barcode: str
+    title: str
+    author: str
+    call_number: str
+    item_type: str
+    loaned_at: str
+    due_on: str
+    renewals: int
+    renewals_allowed: int
+    overdue_days: int
+    branch_code: str
+    claimed_returned: bool
+    ended_at: str | None
+    ended_as: str | None
+
+
+@dataclass(frozen=True)
+class CheckoutResult:
+    loan: LoanInfo
+    reader: ReaderSummary
+    filled_hold: bool
+    override_reason: str | None
+
+
+@dataclass(frozen=True)
+class ReturnResult:
+    barcode: str
+    title: str
+    loan: LoanInfo | None  # None when the copy was not on loan (a check-in)
+    card_number: str | None
+    fine_fen: int
+    disposition: Disposition
+    notes: tuple[str, ...]
+
+
+def loan_info(loan: Loan, item: Item, bib: BibRecord, today: dt.date, allowed: int) -> LoanInfo:
+    return LoanInfo(
+        id=loan.id, item_id=item.id, barcode=item.barcode, title=bib.title or "", author=bib.responsibility or "",
+        call_number=item.call_number or "", item_type=loan.item_type, loaned_at=loan.loaned_at,
+        due_on=loan.due_on, renewals=loan.renewals, renewals_allowed=allowed,
+        overdue_days=0 if loan.ended_at else days_late(loan.due_on, today), branch_code=loan.branch.code,
+        claimed_returned=loan.claimed_returned_at is not None, ended_at=loan.ended_at, ended_as=loan.ended_as,
+    )
+
+
+def _allowed(rule_id: str) -> int:
+    row = LoanRule.get_or_none(LoanRule.id == rule_id)
+    return row.renewals if row else 0
+
+
+def _info_of(loan_id: str, today: dt.date) -> LoanInfo:
+    loan = Loan.get_by_id(loan_id)
+    return loan_info(loan, loan.item, loan.item.bib, today, _allowed(loan.rule_id))
+
+
+def open_loans(reader_id: str, today: dt.date) -> list[LoanInfo]:
+    """The reader's loans not yet back, soonest due first: one indexed query however long the history."""
+    allowed = dict(LoanRule.select(LoanRule.id, LoanRule.renewals).tuples())
+    query = (Loan.select(Loan, Item, BibRecord).join(Item).join(BibRecord)
+             .where(Loan.reader == reader_id, Loan.ended_at.is_null()).order_by(Loan.due_on, Loan.loaned_at))
+    return [loan_info(loan, loan.item, loan.item.bib, today, allowed.get(loan.rule_id, 0)) for loan in query]
+
+
+def _hold_for_copy(item: Item) -> Hold | None:
+    """The hold this copy is kept for (on the hold shelf or on its way), or an item-level hold waiting."""
+    trapped = Hold.get_or_none(Hold.trapped_item == item.id, Hold.state.in_(("ready", "in_transit")))
+    if trapped is not None:
+        return trapped
+    return (Hold.select().where(Hold.item == item.id, Hold.state == "waiting").order_by(Hold.placed_at).first())
+
+
+def _item_refusal(item: Item, reader: Reader, here: Place) -> tuple[list[str], list[str]]:
+    """(hard reasons, overridable reasons) the copy itself gives."""
+    hard: list[str] = []
+    soft: list[str] = []
+    if item.status == "on_loan":
+        loan = Loan.get_or_none(Loan.item == item.id, Loan.ended_at.is_null())
+        if loan is not None and loan.reader_id == reader.id:
+            hard.append(_("{barcode} is already on loan to this reader, due {due}.").format(
+                barcode=item.barcode, due=loan.due_on))
+        else:
+            hard.append(_("{barcode} is on loan to another reader: return it first.").format(barcode=item.barcode))
+    elif item.status in ("lost", "missing", "withdrawn", "processing", "damaged"):
+        hard.append(_("{barcode} is marked {status}: scan it in return mode to put it back in circulation.").format(
+            barcode=item.barcode, status=status_label(item.status)))
+    elif item.status == "in_transit":
+        transit = Transit.get_or_none(Transit.item == item.id, Transit.received_at.is_null())
+        if transit is not None and transit.to_branch_id != here.branch_id:
+            hard.append(_("{barcode} is in transit to {branch}.").format(barcode=item.barcode,
+                                                                          branch=transit.to_branch.name))
+    if item.location_id is not None and not Location.get_by_id(item.location_id).loanable:
+        soft.append(_("{barcode} is for use in the library only.").format(barcode=item.barcode))
+    hold = _hold_for_copy(item)
+    if hold is not None and hold.reader_id != reader.id:
+        soft.append(_("{barcode} is kept for another reader's hold.").format(barcode=item.barcode))
+    return hard, soft
+
+
+def checkout(session: Session, card_number: str, barcode: str, *, point: str | None = None,
+             override: str | None = None) -> CheckoutResult:
+    """Lend the copy to the card's reader, due on the rule's day rolled to an opening day."""
+    session.require(Permission.CIRCULATE)
+    reason = (override or "").strip() or None
+    if reason:
+        session.require(Permission.OVERRIDE_RULES)
+    reader_summary = scan_card(session, card_number)  # a lost, replaced or returned card stops here
+    reader = Reader.get_by_id(reader_summary.id)
+    item = get_item(barcode)
+    here = place_of(session, point)
+    today = session.now().date()
+    hard, soft = _item_refusal(item, reader, here)
+    soft = [f"{block.label}: {block.detail}" for block in reader_summary.blocks
+            if block.kind in OVERRIDABLE_BLOCKS] + soft
+    book = RuleBook()
+    rule = book.rule_for(reader.reader_type_id, item.item_type, here.branch_id)
+    if rule.loan_limit == 0:
+        soft.append(_("{type} readers may not borrow this kind of item.").format(type=reader_summary.reader_type_name))
+    else:
+        types = [t for (t,) in Loan.select(Loan.item_type).where(Loan.reader == reader.id,
+                                                                   Loan.ended_at.is_null()).tuples()]
+        held = same_cell(book, rule, reader.reader_type_id, types, here.branch_id)
+        if held >= rule.loan_limit:
+            soft.append(_("Loan limit reached: {held} of {limit} items of this kind are out.").format(
+                held=held, limit=rule.loan_limit))
+    if hard or (soft and not reason):
+        raise LoanRefused(hard + soft, overridable=not hard)
+    due = due_date(here.branch_id, today, rule.loan_days).isoformat()
+    now = session.library.now_text()
+    with session.write() as writer:
+        if item.status == "in_transit":
+            arrive(writer, item, here, today, now)
+        loan = Loan.create(
+            item=item.id, reader=reader.id, reader_type=reader.reader_type_id,
+            age_band=age_band(dt.date.fromisoformat(reader.birth_date) if reader.birth_date else None, today),
+            reader_branch=reader.branch_id, item_type=item.item_type, branch=here.branch_id,
+            service_point=here.point_id, rotation_batch=item.rotation_batch_id, rule_id=rule.id, loaned_at=now,
+            due_on=due, override_reason=reason if soft else None)
+        Item.update(status="on_loan", updated_at=now).where(Item.id == item.id).execute()
+        writer.journal("loan.checkout", "loan", loan.id, {
+            "item_id": item.id, "barcode": item.barcode, "due_on": due, "branch": here.branch_code,
+            "point": here.point_code, "reader_type": loan.reader_type, "age_band": loan.age_band,
+            "rule": rule.id, "override": loan.override_reason, "overridden": soft if reason else []})
+        filled = _fill_hold(writer, item, reader, now)
+        if reason and not filled:
+            _release_other_hold(writer, item)
+    return CheckoutResult(_info_of(loan.id, today), summary(reader, today), filled, loan.override_reason)
+
+
+def _fill_hold(writer: Writer, item: Item, reader: Reader, now: str) -> bool:
+    """The reader collects a copy kept for them, or any copy of a record they are waiting for."""
+    hold = (Hold.select().where(Hold.reader == reader.id, Hold.bib == item.bib_id,
+                                Hold.state.in_(("ready", "in_transit", "waiting")),
+                                Hold.item.is_null() | (Hold.item == item.id))
+            .order_by(Hold.state != "ready", Hold.placed_at).first())
+    if hold is None:
+        return False
+    if hold.trapped_item_id not in (None, item.id) and hold.state in ("ready", "in_transit"):
+        # The reader took another copy: the copy trapped for them goes to the next in the queue.
+        Hold.update(trapped_item=None).where(Hold.id == hold.id).execute()
+    Hold.update(state="fulfilled", ended_at=now, end_reason="collected").where(Hold.id == hold.id).execute()
+    writer.journal("hold.fulfil", "hold", hold.id, {"item_id": item.id, "barcode": item.barcode})
+    return True
+
+
+def _release_other_hold(writer: Writer, item: Item) -> None:
+    """An override lent a copy kept for someone else: their hold waits again, first in line."""
+    hold = Hold.get_or_none(Hold.trapped_item == item.id, Hold.state.in_(("ready", "in_transit")))
+    if hold is not None:
+        Hold.update(state="waiting", trapped_item=None, trapped_at=None, ready_at=None, expires_on=None).where(
+            Hold.id == hold.id).execute()
+        writer.journal("hold.release", "hold", hold.id, {"item_id": item.id, "barcode": item.barcode})
+
+
+def _fine(writer: Writer, loan: Loan, item: Item, today: dt.date, now: str) -> int:
+    settings = circulation_settings()
+    if not settings.fines or loan.claimed_returned_at:
+        return 0
+    rule = LoanRule.get_or_none(LoanRule.id == loan.rule_id)
+    amount = running_fine(loan, rule.fine_fen_per_day if rule else 0, item.price_fen, today)
+    if amount <= 0:
+        return 0
+    charge = Charge.create(reader=loan.reader_id, loan=loan.id, item=item.id, kind="overdue", amount_fen=amount,
+                           created_at=now, note=_("{days} days late").format(days=days_late(loan.due_on, today)))
+    writer.journal("charge.add", "charge", charge.id, {"kind": "overdue", "amount_fen": amount, "loan_id": loan.id})
+    return amount
+
+
+def return_item(session: Session, barcode: str, *, point: str | None = None) -> ReturnResult:
+    """Take a copy back at any branch (通借通还); say where it goes next.
+
+    A copy that was not on loan is checked in all the same: a copy found after being
+    marked lost or missing goes back into circulation, and one in transit is received.
+    """
+    session.require(Permission.CIRCULATE)
+    item = get_item(barcode)
+    here = place_of(session, point)
+    today = session.now().date()
+    now = session.library.now_text()
+    loan = Loan.get_or_none(Loan.item == item.id, Loan.ended_at.is_null())
+    notes: list[str] = []
+    card_number = None
+    fine = 0
+    with session.write() as writer:
+        if loan is not None:
+            Loan.update(ended_at=now, ended_as="returned", end_branch=here.branch_id,
+                        end_service_point=here.point_id).where(Loan.id == loan.id).execute()
+            late = days_late(loan.due_on, today)
+            writer.journal("loan.return", "loan", loan.id, {
+                "item_id": item.id, "barcode": item.barcode, "branch": here.branch_code, "point": here.point_code,
+                "days_late": late})
+            fine = _fine(writer, loan, item, today, now)
+            card_number = loan.reader.card_number if loan.reader_id else None
+            if late:
+                notes.append(_("Returned {days} days late.").format(days=late))
+            if fine:
+                notes.append(_("Overdue fine {amount} charged.").format(amount=yuan(fine)))
+            if loan.claimed_returned_at:
+                notes.append(_("The reader had said it was returned: it has turned up."))
+        elif item.status in ("lost", "missing"):
+            notes.append(_("{barcode} was marked {status}: it is back in circulation.").format(
+                barcode=item.barcode, status=status_label(item.status)))
+            writer.journal("item.found", "item", item.id, {"barcode": item.barcode, "was": item.status})
+        elif item.status in ("withdrawn", "processing"):
+            raise Invalid(_("{barcode} is {status}, not in circulation: give it to cataloguing.").format(
+                barcode=item.barcode, status=status_label(item.status)))
+        disposition = arrive(writer, item, here, today, now) if item.status == "in_transit" else None
+        if disposition is None:
+            if loan is None and item.status in ("available", "on_hold_shelf"):
+                raise Invalid(_("{barcode} is not on loan: it is {status}.").format(
+                    barcode=item.barcode, status=status_label(item.status)))
+            disposition = route(writer, item, here, today, now)
+    return ReturnResult(item.barcode, item.bib.title or "", _info_of(loan.id, today) if loan else None,
+                        card_number, fine, disposition, tuple(notes))
+
+
+def renew(session: Session, barcode: str, *, point: str | None = None, override: str | None = None) -> LoanInfo:
+    """One more period, counted from the current due date: not when late, reserved or out of renewals."""
+    session.require(Permission.CIRCULATE)
+    reason = (override or "").strip() or None
+    if reason:
+        session.require(Permission.OVERRIDE_RULES)
+    item = get_item(barcode)
+    loan = Loan.get_or_none(Loan.item == item.id, Loan.ended_at.is_null())
+    if loan is None:
+        raise Invalid(_("{barcode} is not on loan, so it cannot be renewed.").format(barcode=item.barcode))
+    here = place_of(session, point)
+    today = session.now().date()
+    reader = loan.reader
+    hard: list[str] = []
+    soft: list[str] = []
+    for block in summary(reader, today).blocks:
+        (soft if block.kind in OVERRIDABLE_BLOCKS else hard).append(f"{block.label}: {block.detail}")
+    rule = RuleBook().rule_for(loan.reader_type, loan.item_type, loan.branch_id)
+    if loan.renewals >= rule.renewals:
+        soft.append(_("No renewals left: {used} of {allowed} used.").format(used=loan.renewals, allowed=rule.renewals))
+    if loan.due_on < today.isoformat():
+        soft.append(_("{barcode} is overdue since {due}: overdue items cannot be renewed.").format(
+            barcode=item.barcode, due=loan.due_on))
+    waiting = Hold.select().where(Hold.bib == item.bib_id, Hold.state == "waiting",
+                                  Hold.item.is_null() | (Hold.item == item.id)).exists()
+    if waiting:
+        soft.append(_("Another reader has placed a hold on this title."))
+    soft = [s for s in soft if s not in hard]
+    if hard or (soft and not reason):
+        raise LoanRefused(hard + soft, overridable=not hard)
+    start = max(today, dt.date.fromisoformat(loan.due_on))
+    due = due_date(loan.branch_id, start, rule.renew_days).isoformat()
+    now = session.library.now_text()
+    with session.write() as writer:
+        row = LoanRenewal.create(loan=loan.id, renewed_at=now, branch=here.branch_id, service_point=here.point_id,
+                                 previous_due_on=loan.due_on, due_on=due, override_reason=reason if soft else None)
+        Loan.update(due_on=due, renewals=Loan.renewals + 1).where(Loan.id == loan.id).execute()
+        writer.journal("loan.renew", "loan_renewal", row.id, {
+            "loan_id": loan.id, "barcode": item.barcode, "due_on": due, "previous_due_on": loan.due_on,
+            "branch": here.branch_code, "override": row.override_reason})
+    return _info_of(loan.id, today)
+
+
+def reader_loans(session: Session, card_number: str) -> list[LoanInfo]:
+    session.require(Permission.CIRCULATE)
+    return open_loans(reader_by_card(card_number).id, session.now().date())
+
+
+def loan_history(session: Session, card_number: str, *, limit: int = 20, offset: int = 0) -> list[LoanInfo]:
+    """Returned loans still linked to the reader, newest first, one page at a time."""
+    session.require(Permission.CIRCULATE)
+    reader = reader_by_card(card_number)
+    today = session.now().date()
+    query = (Loan.select(Loan, Item, BibRecord).join(Item).join(BibRecord)
+             .where(Loan.reader == reader.id, Loan.ended_at.is_null(False))
+             .order_by(Loan.loaned_at.desc()).limit(limit).offset(offset))
+    return [loan_info(loan, loan.item, loan.item.bib, today, 0) for loan in query]

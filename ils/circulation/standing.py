@@ -1,0 +1,91 @@
+"""A reader's standing with circulation: open loans, overdue loans, money owed.
+
+``ils.readers`` reads this for the blocks it shows (overdue, owes) and for what stops a card
+being returned, so it depends on nothing in ``ils`` that depends on readers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from peewee import fn
+
+from db.models import Charge, Item, Loan, LoanRule, Payment
+from ils.circulation.settings import CirculationSettings, circulation_settings
+from ils.i18n import _
+
+
+@dataclass(frozen=True)
+class Standing:
+    open_loans: int
+    overdue_loans: int
+    owed_fen: int  # charges not yet paid, plus fines still running on overdue loans
+    settings: CirculationSettings
+
+    @property
+    def blocked_by_overdue(self) -> bool:
+        return self.overdue_loans > 0 and not self.settings.fines
+
+    @property
+    def blocked_by_debt(self) -> bool:
+        return self.settings.fines and self.owed_fen > 0 and self.owed_fen >= self.settings.fine_block_fen
+
+
+def yuan(fen: int) -> str:
+    return f"¥{fen / 100:.2f}"
+
+
+def days_late(due_on: str, day: dt.date) -> int:
+    return max(0, (day - dt.date.fromisoformat(due_on)).days)
+
+
+def running_fine(loan: Loan, fine_per_day: int, price_fen: int | None, day: dt.date) -> int:
+    """The fine a late loan has run up by ``day``: per calendar day, never more than the copy's price."""
+    fine = days_late(loan.due_on, day) * fine_per_day
+    return min(fine, price_fen) if price_fen else fine
+
+
+def unpaid_fen(reader_id: str) -> int:
+    charged = (Charge.select(fn.COALESCE(fn.SUM(Charge.amount_fen), 0))
+               .where(Charge.reader == reader_id, Charge.settled_at.is_null()).scalar())
+    paid = (Payment.select(fn.COALESCE(fn.SUM(Payment.amount_fen), 0)).join(Charge)
+            .where(Charge.reader == reader_id, Charge.settled_at.is_null()).scalar())
+    return charged - paid
+
+
+def standing_of(reader_id: str, day: dt.date) -> Standing:
+    settings = circulation_settings()
+    loans = list(Loan.select(Loan.id, Loan.item, Loan.due_on, Loan.rule_id, Loan.claimed_returned_at, Item.price_fen)
+                 .join(Item).where(Loan.reader == reader_id, Loan.ended_at.is_null()))
+    late = [loan for loan in loans if loan.due_on < day.isoformat() and loan.claimed_returned_at is None]
+    owed = unpaid_fen(reader_id)
+    if settings.fines and late:
+        rates = dict(LoanRule.select(LoanRule.id, LoanRule.fine_fen_per_day)
+                     .where(LoanRule.id.in_({loan.rule_id for loan in late})).tuples())
+        owed += sum(running_fine(loan, rates.get(loan.rule_id, 0), loan.item.price_fen, day) for loan in late)
+    return Standing(open_loans=len(loans), overdue_loans=len(late), owed_fen=owed, settings=settings)
+
+
+def circulation_blocks(reader_id: str, day: dt.date) -> list[tuple[str, str]]:
+    """(kind, detail) for each block circulation places: overdue items, a debt at the threshold."""
+    standing = standing_of(reader_id, day)
+    blocks = []
+    if standing.blocked_by_overdue:
+        blocks.append(("overdue", _("{count} items overdue: return them to borrow again.").format(
+            count=standing.overdue_loans)))
+    if standing.blocked_by_debt:
+        blocks.append(("owes", _("Owes {amount}; borrowing stops at {limit}.").format(
+            amount=yuan(standing.owed_fen), limit=yuan(standing.settings.fine_block_fen))))
+    return blocks
+
+
+def obligations(reader_id: str, day: dt.date) -> tuple[str, ...]:
+    """What stops the reader returning the card: loans not yet back, money not yet paid."""
+    standing = standing_of(reader_id, day)
+    owed = []
+    if standing.open_loans:
+        owed.append(_("{count} items still on loan").format(count=standing.open_loans))
+    if standing.owed_fen > 0:
+        owed.append(_("{amount} still owed").format(amount=yuan(standing.owed_fen)))
+    return tuple(owed)
