@@ -29,6 +29,15 @@ JOURNALED_TABLES: dict[str, str] = {
     "reader_card": "reader_card",
     "reader_block": "reader_block",
     "reader_consent": "reader_consent",
+    "calendar_day": "calendar_day",
+    "loan": "loan",
+    "loan_renewal": "loan_renewal",
+    "hold": "hold",
+    "transit": "transit",
+    "charge": "charge",
+    "payment": "payment",
+    "rotation_batch": "rotation_batch",
+    "rotation_item": "rotation_item",
 }
 
 

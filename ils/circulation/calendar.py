@@ -12,8 +12,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from peewee import fn
-
 from db.models import Branch, CalendarDay
 from ils.branches import get_branch
 from ils.errors import Invalid, NotFound
@@ -204,9 +202,7 @@ def list_days(session: Session, year: int, *, branch: str | None = None) -> list
     """The year's recorded days that apply to ``branch`` (or only those for every branch)."""
     session.require(Permission.CIRCULATE)
     branch_row = get_branch(branch) if branch else None
-    query = CalendarDay.select(CalendarDay, Branch.code).join(Branch, on=CalendarDay.branch == Branch.id,
-                                                              join_type="LEFT OUTER")
-    where = fn.substr(CalendarDay.day, 1, 4) == str(year)
+    where = CalendarDay.day.between(f"{year}-01-01", f"{year}-12-31")
     where &= CalendarDay.branch.is_null() | (CalendarDay.branch == (branch_row.id if branch_row else ""))
-    return [_entry(row, row.branch.code if row.branch_id else None)
-            for row in query.where(where).order_by(CalendarDay.day)]
+    codes = dict(Branch.select(Branch.id, Branch.code).tuples())
+    return [_entry(row, codes.get(row.branch_id)) for row in CalendarDay.select().where(where).order_by(CalendarDay.day)]

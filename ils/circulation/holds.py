@@ -117,11 +117,11 @@ def place_hold(session: Session, card_number: str, target: str, *, pickup: str |
     pickup_branch = get_branch(pickup) if pickup else Branch.get_by_id(place_of(session).branch_id)
     settings = circulation_settings()
     active = Hold.select().where(Hold.reader == reader.id, Hold.state.in_(ACTIVE))
+    if active.where(Hold.bib == bib.id).exists():
+        raise Invalid(_("{name} is already waiting for this title.").format(name=reader.name))
     if active.count() >= settings.hold_limit:
         raise Invalid(_("{name} already has {count} holds, the most allowed.").format(
             name=reader.name, count=settings.hold_limit))
-    if active.where(Hold.bib == bib.id).exists():
-        raise Invalid(_("{name} is already waiting for this title.").format(name=reader.name))
     copies = list(Item.select().where(Item.bib == bib.id, Item.status.not_in(("withdrawn", "lost"))))
     if copy_only:
         copies = [copy]
