@@ -57,7 +57,6 @@ class LoanInfo:
     renewals: int
     renewals_allowed: int
     overdue_days: int
-    branch_code: str
     claimed_returned: bool
     ended_at: str | None
     ended_as: str | None
@@ -82,40 +81,47 @@ class ReturnResult:
     notes: tuple[str, ...]
 
 
+# What a loan line shows of its record: never the whole MARC.
+_BIB_COLUMNS = (BibRecord.id, BibRecord.title, BibRecord.responsibility)
+
+
 def loan_info(loan: Loan, item: Item, bib: BibRecord, today: dt.date, allowed: int) -> LoanInfo:
     return LoanInfo(
         id=loan.id, item_id=item.id, barcode=item.barcode, title=bib.title or "", author=bib.responsibility or "",
         call_number=item.call_number or "", item_type=loan.item_type, loaned_at=loan.loaned_at,
         due_on=loan.due_on, renewals=loan.renewals, renewals_allowed=allowed,
-        overdue_days=0 if loan.ended_at else days_late(loan.due_on, today), branch_code=loan.branch.code,
+        overdue_days=0 if loan.ended_at else days_late(loan.due_on, today),
         claimed_returned=loan.claimed_returned_at is not None, ended_at=loan.ended_at, ended_as=loan.ended_as,
     )
 
 
-def _allowed(rule_id: str) -> int:
-    row = LoanRule.get_or_none(LoanRule.id == rule_id)
-    return row.renewals if row else 0
+def _renewals_allowed() -> dict[str, int]:
+    return dict(LoanRule.select(LoanRule.id, LoanRule.renewals).tuples())
+
+
+def _loans(where, today: dt.date, order) -> list[LoanInfo]:
+    allowed = _renewals_allowed()
+    query = Loan.select(Loan, Item, *_BIB_COLUMNS).join(Item).join(BibRecord).where(where).order_by(*order)
+    return [loan_info(loan, loan.item, loan.item.bib, today, allowed.get(loan.rule_id, 0)) for loan in query]
 
 
 def _info_of(loan_id: str, today: dt.date) -> LoanInfo:
-    loan = Loan.get_by_id(loan_id)
-    return loan_info(loan, loan.item, loan.item.bib, today, _allowed(loan.rule_id))
+    return _loans(Loan.id == loan_id, today, (Loan.id,))[0]
 
 
 def open_loans(reader_id: str, today: dt.date) -> list[LoanInfo]:
     """The reader's loans not yet back, soonest due first: one indexed query however long the history."""
-    allowed = dict(LoanRule.select(LoanRule.id, LoanRule.renewals).tuples())
-    query = (Loan.select(Loan, Item, BibRecord).join(Item).join(BibRecord)
-             .where(Loan.reader == reader_id, Loan.ended_at.is_null()).order_by(Loan.due_on, Loan.loaned_at))
-    return [loan_info(loan, loan.item, loan.item.bib, today, allowed.get(loan.rule_id, 0)) for loan in query]
+    return _loans((Loan.reader == reader_id) & Loan.ended_at.is_null(), today, (Loan.due_on, Loan.loaned_at))
 
 
 def _hold_for_copy(item: Item) -> Hold | None:
-    """The hold this copy is kept for (on the hold shelf or on its way), or an item-level hold waiting."""
-    trapped = Hold.get_or_none(Hold.trapped_item == item.id, Hold.state.in_(("ready", "in_transit")))
-    if trapped is not None:
-        return trapped
-    return (Hold.select().where(Hold.item == item.id, Hold.state == "waiting").order_by(Hold.placed_at).first())
+    """The hold this copy is kept for (on the hold shelf or on its way), or a hold waiting for this very copy."""
+    if item.status in ("on_hold_shelf", "in_transit"):
+        trapped = Hold.get_or_none(Hold.trapped_item == item.id, Hold.state.in_(("in_transit", "ready")))
+        if trapped is not None:
+            return trapped
+    return (Hold.select().where(Hold.bib == item.bib_id, Hold.state == "waiting", Hold.item == item.id)
+            .order_by(Hold.placed_at).first())
 
 
 def _item_refusal(item: Item, reader: Reader, here: Place) -> tuple[list[str], list[str]]:
@@ -192,7 +198,10 @@ def checkout(session: Session, card_number: str, barcode: str, *, point: str | N
         filled = _fill_hold(writer, item, reader, now)
         if reason and not filled:
             _release_other_hold(writer, item)
-    return CheckoutResult(_info_of(loan.id, today), summary(reader, today), filled, loan.override_reason)
+    # A checkout adds no block, so the reader read at the start of the call is still true.
+    bib = BibRecord.select(*_BIB_COLUMNS).where(BibRecord.id == item.bib_id).get()
+    info = loan_info(loan, item, bib, today, rule.renewals)
+    return CheckoutResult(info, reader_summary, filled, loan.override_reason)
 
 
 def _fill_hold(writer: Writer, item: Item, reader: Reader, now: str) -> bool:
@@ -278,7 +287,8 @@ def return_item(session: Session, barcode: str, *, point: str | None = None) -> 
                 raise Invalid(_("{barcode} is not on loan: it is {status}.").format(
                     barcode=item.barcode, status=status_label(item.status)))
             disposition = route(writer, item, here, today, now)
-    return ReturnResult(item.barcode, item.bib.title or "", _info_of(loan.id, today) if loan else None,
+    title = BibRecord.select(BibRecord.title).where(BibRecord.id == item.bib_id).scalar() or ""
+    return ReturnResult(item.barcode, title, _info_of(loan.id, today) if loan else None,
                         card_number, fine, disposition, tuple(notes))
 
 
@@ -335,7 +345,7 @@ def loan_history(session: Session, card_number: str, *, limit: int = 20, offset:
     session.require(Permission.CIRCULATE)
     reader = reader_by_card(card_number)
     today = session.now().date()
-    query = (Loan.select(Loan, Item, BibRecord).join(Item).join(BibRecord)
+    query = (Loan.select(Loan, Item, *_BIB_COLUMNS).join(Item).join(BibRecord)
              .where(Loan.reader == reader.id, Loan.ended_at.is_null(False))
              .order_by(Loan.loaned_at.desc()).limit(limit).offset(offset))
     return [loan_info(loan, loan.item, loan.item.bib, today, 0) for loan in query]
