@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from db.models import BibRecord, Charge, Hold, Item, Location, Loan, LoanRenewal, LoanRule, Reader, Transit
 from ils.catalogue.items import get_item, status_label
 from ils.circulation.calendar import due_date
+from ils.circulation.charges import add_charge
 from ils.circulation.places import Place, place_of
 from ils.circulation.rules import RuleBook, same_cell
 from ils.circulation.settings import circulation_settings
@@ -229,7 +230,8 @@ def _release_other_hold(writer: Writer, item: Item) -> None:
         writer.journal("hold.release", "hold", hold.id, {"item_id": item.id, "barcode": item.barcode})
 
 
-def _fine(writer: Writer, loan: Loan, item: Item, today: dt.date, now: str) -> int:
+def charge_overdue_fine(writer: Writer, loan: Loan, item: Item, today: dt.date, now: str) -> int:
+    """In fines mode, charge what a late loan ran up, when it comes back (returned or damaged)."""
     settings = circulation_settings()
     if not settings.fines or loan.claimed_returned_at:
         return 0
@@ -237,9 +239,8 @@ def _fine(writer: Writer, loan: Loan, item: Item, today: dt.date, now: str) -> i
     amount = running_fine(loan, rule.fine_fen_per_day if rule else 0, item.price_fen, today)
     if amount <= 0:
         return 0
-    charge = Charge.create(reader=loan.reader_id, loan=loan.id, item=item.id, kind="overdue", amount_fen=amount,
-                           created_at=now, note=_("{days} days late").format(days=days_late(loan.due_on, today)))
-    writer.journal("charge.add", "charge", charge.id, {"kind": "overdue", "amount_fen": amount, "loan_id": loan.id})
+    add_charge(writer, reader_id=loan.reader_id, loan_id=loan.id, item_id=item.id, kind="overdue", amount_fen=amount,
+               note=_("{days} days late").format(days=days_late(loan.due_on, today)), now=now)
     return amount
 
 
@@ -266,7 +267,7 @@ def return_item(session: Session, barcode: str, *, point: str | None = None) -> 
             writer.journal("loan.return", "loan", loan.id, {
                 "item_id": item.id, "barcode": item.barcode, "branch": here.branch_code, "point": here.point_code,
                 "days_late": late})
-            fine = _fine(writer, loan, item, today, now)
+            fine = charge_overdue_fine(writer, loan, item, today, now)
             card_number = loan.reader.card_number if loan.reader_id else None
             if late:
                 notes.append(_("Returned {days} days late.").format(days=late))
@@ -278,6 +279,8 @@ def return_item(session: Session, barcode: str, *, point: str | None = None) -> 
             notes.append(_("{barcode} was marked {status}: it is back in circulation.").format(
                 barcode=item.barcode, status=status_label(item.status)))
             writer.journal("item.found", "item", item.id, {"barcode": item.barcode, "was": item.status})
+            if Charge.select().where(Charge.item == item.id, Charge.kind == "lost", Charge.settled_at.is_null()).exists():
+                notes.append(_("A charge for losing it is still open: waive it if the library's rules say so."))
         elif item.status in ("withdrawn", "processing"):
             raise Invalid(_("{barcode} is {status}, not in circulation: give it to cataloguing.").format(
                 barcode=item.barcode, status=status_label(item.status)))

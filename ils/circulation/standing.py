@@ -27,7 +27,10 @@ class Standing:
 
     @property
     def blocked_by_debt(self) -> bool:
-        return self.settings.fines and self.owed_fen > 0 and self.owed_fen >= self.settings.fine_block_fen
+        """With fines, from the threshold on; without, any charge (only lost or damaged copies make one)."""
+        if self.owed_fen <= 0:
+            return False
+        return self.owed_fen >= self.settings.fine_block_fen if self.settings.fines else True
 
 
 def yuan(fen: int) -> str:
@@ -79,9 +82,12 @@ def circulation_blocks(reader_id: str, day: dt.date) -> list[tuple[str, str]]:
     if standing.blocked_by_overdue:
         blocks.append(("overdue", _("{count} items overdue: return them to borrow again.").format(
             count=standing.overdue_loans)))
-    if standing.blocked_by_debt:
+    if standing.blocked_by_debt and standing.settings.fines:
         blocks.append(("owes", _("Owes {amount}; borrowing stops at {limit}.").format(
             amount=yuan(standing.owed_fen), limit=yuan(standing.settings.fine_block_fen))))
+    elif standing.blocked_by_debt:
+        blocks.append(("owes", _("Owes {amount} for a lost or damaged item: pay, replace it or have it waived.")
+                       .format(amount=yuan(standing.owed_fen))))
     return blocks
 
 

@@ -176,3 +176,17 @@ def test_loan_history_is_cut_from_the_reader_after_the_retention_period(admin, c
     reader_id = Loan.get(Loan.ended_at.is_null()).reader_id
     journal = admin.library.database.execute_sql("SELECT data FROM journal WHERE action LIKE 'loan.%'").fetchall()
     assert journal and all(reader_id not in data and shelf.adult not in data for (data,) in journal)
+
+
+def test_without_fines_an_unpaid_lost_copy_blocks_borrowing_until_settled(clerk, admin, shelf):
+    from ils.circulation.charges import pay, reader_charges
+    from ils.circulation.losses import mark_lost
+
+    loans.checkout(clerk, shelf.adult, "T0001")
+    mark_lost(clerk, "T0001")
+    with pytest.raises(LoanRefused, match="Owes ¥23.00 for a lost or damaged item"):
+        loans.checkout(clerk, shelf.adult, "T0003")
+    pay(clerk, reader_charges(clerk, shelf.adult)[0].id, 2300)
+    assert loans.checkout(clerk, shelf.adult, "T0003").loan.barcode == "T0003"
+    found = loans.return_item(clerk, "T0001")
+    assert found.loan is None and "T0001 was marked Lost: it is back in circulation." in found.notes

@@ -1,0 +1,200 @@
+"""Money a reader owes, and how it is settled: paid (in parts if need be), waived by a
+supervisor, or, for a lost or damaged copy, settled with a replacement copy.
+
+A charge is settled (``settled_at``) once its payments, waivers and replacements cover it;
+what is still owed is the charge less everything recorded against it, so a partial payment
+lowers the debt at once and the reader's block (``standing.unpaid_fen``) with it. Each
+payment row records the branch whose desk took it, for the cash count there. Journal rows
+name the charge and the amount, never the reader (the charge is de-identified later like
+a loan).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from peewee import JOIN, fn
+
+from db.models import BibRecord, Charge, Item, Payment
+from ils.catalogue.items import parse_price
+from ils.circulation.places import place_of
+from ils.circulation.standing import yuan
+from ils.errors import Invalid, NotFound
+from ils.i18n import N_, _
+from ils.library import Writer
+from ils.permissions import Permission
+from ils.readers.rows import reader_by_card
+from ils.session import Session
+
+KINDS: dict[str, str] = {
+    "overdue": N_("Overdue fine"),
+    "lost": N_("Lost item"),
+    "damaged": N_("Damaged item"),
+}
+PAYMENT_KINDS: dict[str, str] = {
+    "payment": N_("Paid"),
+    "waiver": N_("Waived"),
+    "replacement": N_("Replacement copy"),
+}
+#: Charges a replacement copy can settle: the copy itself was the loss.
+REPLACEABLE = ("lost", "damaged")
+
+
+@dataclass(frozen=True)
+class PaymentInfo:
+    id: str
+    kind: str
+    kind_label: str
+    amount_fen: int
+    paid_at: str
+    branch_code: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class ChargeInfo:
+    id: str
+    kind: str
+    kind_label: str
+    amount_fen: int
+    paid_fen: int  # payments, waivers and replacements together
+    owed_fen: int
+    created_at: str
+    settled_at: str | None
+    card_number: str | None  # None once the settled charge was de-identified
+    barcode: str | None
+    title: str | None
+    note: str | None
+    payments: tuple[PaymentInfo, ...]
+
+    @property
+    def settled(self) -> bool:
+        return self.settled_at is not None
+
+
+def kind_label(kind: str) -> str:
+    return _(KINDS[kind]) if kind in KINDS else kind
+
+
+def payment_kind_label(kind: str) -> str:
+    return _(PAYMENT_KINDS[kind]) if kind in PAYMENT_KINDS else kind
+
+
+def parse_amount(text: str, *, allow_zero: bool = False) -> int:
+    """An amount of money as the desk types it (12.50, ¥12.5, 12元), in fen; refused unless above
+    zero (or zero itself with ``allow_zero``: a damage staff let go)."""
+    fen = parse_price(text)
+    if fen is None or "-" in text or fen < (0 if allow_zero else 1):
+        raise Invalid(_("{text} is not an amount of money: type yuan, such as 12.50.").format(text=text.strip()))
+    return fen
+
+
+def _paid_fen(charge_id: str) -> int:
+    return Payment.select(fn.COALESCE(fn.SUM(Payment.amount_fen), 0)).where(Payment.charge == charge_id).scalar()
+
+
+def charge_info(charge: Charge) -> ChargeInfo:
+    payments = tuple(
+        PaymentInfo(p.id, p.kind, payment_kind_label(p.kind), p.amount_fen, p.paid_at, p.branch.code, p.note)
+        for p in charge.payments.order_by(Payment.paid_at, Payment.id)
+    )
+    paid = sum(p.amount_fen for p in payments)
+    item = charge.item
+    return ChargeInfo(
+        id=charge.id, kind=charge.kind, kind_label=kind_label(charge.kind), amount_fen=charge.amount_fen,
+        paid_fen=paid, owed_fen=0 if charge.settled_at else max(0, charge.amount_fen - paid),
+        created_at=charge.created_at, settled_at=charge.settled_at,
+        card_number=charge.reader.card_number if charge.reader_id else None,
+        barcode=item.barcode if item else None, title=item.bib.title if item else None, note=charge.note,
+        payments=payments,
+    )
+
+
+def add_charge(writer: Writer, *, reader_id: str, loan_id: str | None, item_id: str | None, kind: str,
+               amount_fen: int, note: str | None, now: str) -> Charge:
+    """Charge the reader inside the caller's write; the journal names the loan, not the reader."""
+    charge = Charge.create(reader=reader_id, loan=loan_id, item=item_id, kind=kind, amount_fen=amount_fen,
+                           created_at=now, note=note)
+    writer.journal("charge.add", "charge", charge.id, {"kind": kind, "amount_fen": amount_fen, "loan_id": loan_id})
+    return charge
+
+
+def get_charge(charge_id: str) -> Charge:
+    charge = Charge.get_or_none(Charge.id == (charge_id or "").strip())
+    if charge is None:
+        raise NotFound(_("There is no charge {id}.").format(id=(charge_id or "").strip()))
+    return charge
+
+
+def reader_charges(session: Session, card_number: str, *, include_settled: bool = False) -> list[ChargeInfo]:
+    """What the card's reader owes, oldest first; with ``include_settled`` what they paid too."""
+    session.require(Permission.CIRCULATE)
+    reader = reader_by_card(card_number)
+    query = (Charge.select(Charge, Item, BibRecord).join(Item, JOIN.LEFT_OUTER).join(BibRecord, JOIN.LEFT_OUTER)
+             .where(Charge.reader == reader.id))
+    if not include_settled:
+        query = query.where(Charge.settled_at.is_null())
+    return [charge_info(charge) for charge in query.order_by(Charge.created_at, Charge.id)]
+
+
+def _open(charge_id: str) -> tuple[Charge, int]:
+    """The charge and what is still owed on it; a settled charge takes nothing more."""
+    charge = get_charge(charge_id)
+    if charge.settled_at:
+        raise Invalid(_("This charge was settled on {date}; nothing more is owed on it.").format(
+            date=charge.settled_at[:10]))
+    return charge, charge.amount_fen - _paid_fen(charge.id)
+
+
+def _record(session: Session, charge: Charge, owed: int, kind: str, amount_fen: int, note: str | None,
+            point: str | None) -> ChargeInfo:
+    """One payment row against the charge, settling it when it covers what was owed."""
+    here = place_of(session, point)
+    now = session.library.now_text()
+    settled = amount_fen >= owed
+    with session.write() as writer:
+        payment = Payment.create(charge=charge.id, kind=kind, amount_fen=amount_fen, paid_at=now,
+                                 branch=here.branch_id, note=note)
+        if settled:
+            Charge.update(settled_at=now).where(Charge.id == charge.id).execute()
+        writer.journal(f"charge.{kind}", "payment", payment.id, {
+            "charge_id": charge.id, "amount_fen": amount_fen, "branch": here.branch_code, "settled": settled})
+    return charge_info(Charge.get_by_id(charge.id))
+
+
+def pay(session: Session, charge_id: str, amount_fen: int, *, note: str | None = None,
+        point: str | None = None) -> ChargeInfo:
+    """Take money against a charge: all of it or a part; never more than is owed."""
+    session.require(Permission.TAKE_PAYMENTS)
+    charge, owed = _open(charge_id)
+    if amount_fen <= 0:
+        raise Invalid(_("A payment must be more than ¥0.00."))
+    if amount_fen > owed:
+        raise Invalid(_("Only {owed} is owed on this charge; {amount} is too much.").format(
+            owed=yuan(owed), amount=yuan(amount_fen)))
+    return _record(session, charge, owed, "payment", amount_fen, (note or "").strip() or None, point)
+
+
+def waive(session: Session, charge_id: str, reason: str, *, point: str | None = None) -> ChargeInfo:
+    """Let the reader off what is still owed, for a reason a supervisor gives and the record keeps."""
+    session.require(Permission.WAIVE_CHARGES)
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid(_("Say why the charge is waived."))
+    charge, owed = _open(charge_id)
+    return _record(session, charge, owed, "waiver", owed, reason, point)
+
+
+def accept_replacement(session: Session, charge_id: str, *, note: str | None = None,
+                       point: str | None = None) -> ChargeInfo:
+    """The reader brought a copy (the same or a newer edition) instead of paying: the charge is settled.
+
+    The replacement is recorded at the value still owed, so the charge's payments cover it;
+    cataloguing adds the new copy to the catalogue as it would any other.
+    """
+    session.require(Permission.TAKE_PAYMENTS)
+    charge, owed = _open(charge_id)
+    if charge.kind not in REPLACEABLE:
+        raise Invalid(_("A replacement copy settles a lost or damaged item, not {kind}.").format(
+            kind=kind_label(charge.kind)))
+    return _record(session, charge, owed, "replacement", owed, (note or "").strip() or None, point)
