@@ -23,9 +23,17 @@ from db.migrations import (
     m0003_readers,
     m0004_call_number_index,
     m0005_circulation,
+    m0006_rotation_loans_index,
 )
 
-MIGRATIONS = (m0001_initial, m0002_catalogue, m0003_readers, m0004_call_number_index, m0005_circulation)
+MIGRATIONS = (
+    m0001_initial,
+    m0002_catalogue,
+    m0003_readers,
+    m0004_call_number_index,
+    m0005_circulation,
+    m0006_rotation_loans_index,
+)
 LATEST_VERSION = MIGRATIONS[-1].VERSION
 
 

@@ -9,6 +9,7 @@ from ils.cli import (  # noqa: F401  (register commands)
     circ_cmds,
     circ_group,
     circ_money_cmds,
+    circ_setup_cmds,
     item_cmds,
     print_cmds,
     reader_cmds,
