@@ -50,6 +50,7 @@ class Permission(StrEnum):
     WAIVE_CHARGES = "waive_charges"
     ROTATE_STOCK = "rotate_stock"
     CONFIGURE_CIRCULATION = "configure_circulation"
+    VIEW_STATISTICS = "view_statistics"
 
 
 PERMISSION_LABELS: dict[Permission, str] = {
@@ -76,6 +77,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.WAIVE_CHARGES: N_("waive charges and write off claimed-returned items"),
     Permission.ROTATE_STOCK: N_("send and bring back rotation batches"),
     Permission.CONFIGURE_CIRCULATION: N_("configure loan rules, the calendar, van stops and circulation settings"),
+    Permission.VIEW_STATISTICS: N_("see the library's statistics"),
 }
 
 _EVERY_DESK = {Permission.CHECK_DATABASE, Permission.PRINT_TEST_PAGE}
@@ -94,7 +96,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.BLIND_ROOM: frozenset(_EVERY_DESK | _READER_DESK | {Permission.CIRCULATE, Permission.TAKE_PAYMENTS}),
     Role.EVENTS: frozenset(_EVERY_DESK),
-    Role.STATISTICS: frozenset(_EVERY_DESK),
+    Role.STATISTICS: frozenset(_EVERY_DESK | {Permission.VIEW_STATISTICS}),
 }
 
 
