@@ -25,6 +25,7 @@ from ils.i18n import N_
 from ils.permissions import Permission
 from ils.session import Session
 from screens.cataloguing_desk import CataloguingScreen
+from screens.circulation_desk import CirculationScreen
 from screens.readers_desk import ReadersScreen
 from screens.system_desk import SystemScreen
 
@@ -62,6 +63,7 @@ def visible_desks(session: Session) -> list[Desk]:
     return [desk for desk in all_desks() if desk.permission is None or session.may(desk.permission)]
 
 
+register(Desk("circulation", N_("Circulation"), Permission.CIRCULATE, CirculationScreen, order=10))
 register(Desk("cataloguing", N_("Cataloguing"), Permission.CATALOGUE, CataloguingScreen, order=20))
 register(Desk("readers", N_("Readers"), Permission.VIEW_READERS, ReadersScreen, order=30))
 register(Desk("system", N_("System"), None, SystemScreen, order=80))
