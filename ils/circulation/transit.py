@@ -164,11 +164,14 @@ def receive(session: Session, barcode: str, *, point: str | None = None) -> Disp
     session.require(Permission.CIRCULATE)
     item = get_item(barcode)
     here = place_of(session, point)
-    with session.write() as writer:
-        disposition = arrive(writer, item, here, session.now().date(), session.library.now_text())
-    if disposition is None:
+    transit = Transit.get_or_none(Transit.item == item.id, Transit.received_at.is_null())
+    if transit is None:
         raise Invalid(_("{barcode} is not in transit.").format(barcode=item.barcode))
-    return disposition
+    if transit.to_branch_id != here.branch_id:
+        raise Invalid(_("This copy is on its way to {branch}, not here: send it on.").format(
+            branch=transit.to_branch.name))
+    with session.write() as writer:
+        return arrive(writer, item, here, session.now().date(), session.library.now_text())
 
 
 def transits(session: Session, *, branch: str | None = None, incoming: bool = True) -> list[TransitInfo]:

@@ -118,3 +118,11 @@ def test_every_circulation_row_is_journaled(admin, clerk, shelf):
     report = check(admin)
     assert report.ok and report.journal == ()
     assert report.counts["loan"] == 1 and report.counts["transit"] == 1 and report.counts["loan_renewal"] == 1
+
+
+def test_a_copy_received_at_the_wrong_branch_is_not_received(clerk, shelf):
+    loans.checkout(clerk, shelf.adult, "T0001")
+    loans.return_item(clerk, "T0001", point="XHMZ-JH")
+    with pytest.raises(Invalid, match="on its way to 总馆, not here: send it on"):
+        receive(clerk, "T0001", point="YS-JH")
+    assert _status("T0001") == "in_transit"
