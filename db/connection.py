@@ -52,6 +52,8 @@ def classify(error: sqlite3.Error | Exception, path: Path) -> StorageError:
         return StorageError("io", path, str(error))
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         return StorageError("unwritable", path, str(error))
+    if "locked" in text or "busy" in text:
+        return StorageError("busy", path, str(error))
     return StorageError("not_a_database", path, str(error))
 
 

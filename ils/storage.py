@@ -24,6 +24,7 @@ def explain(error: StorageError) -> DatabaseProblem:
         ).format(path=path, detail=error.detail),
         "unwritable": _("Cannot write to {path}: check the folder's permissions.").format(path=path),
         "missing": _("{path} does not exist.").format(path=path),
+        "busy": _("Another desk kept {path} busy for too long; nothing was changed: try again.").format(path=path),
         "full": _("The disk is full while writing {path}; nothing was changed.").format(path=path),
         "io": _("Writing {path} failed: the disk may be full or failing; nothing was changed.").format(path=path),
     }
