@@ -34,6 +34,9 @@ from stats import Figure  # noqa: E402
 
 PASSWORD = "bench-pass"
 SIZE = (100, 30)
+# Poll by yielding to the app's event loop for a moment: Pilot.pause() waits for whole refresh
+# cycles, which would hide the difference between the desk and the floor.
+POLL_S = 0.001
 
 
 def _figure(name: str, times_ms: list[float]) -> Figure:
@@ -43,6 +46,13 @@ def _figure(name: str, times_ms: list[float]) -> Figure:
 
 
 # --- children: each prints one JSON line and leaves at once ---------------------------------
+
+
+def _enter(app) -> None:
+    """Enter as the terminal driver delivers it, without Pilot's waits, so the clock starts at the key."""
+    from textual import events
+
+    app._driver.send_message(events.Key("enter", "\r"))
 
 
 async def _bare_app(runs: int, out: dict) -> None:
@@ -66,9 +76,9 @@ async def _bare_app(runs: int, out: dict) -> None:
             code = f"{i:010d}"
             await pilot.press(*code)
             start = time.perf_counter()
-            await pilot.press("enter")
+            _enter(app)
             while str(app.query_one("#shown", Label).content) != code:
-                await pilot.pause()
+                await asyncio.sleep(POLL_S)
             times.append((time.perf_counter() - start) * 1000)
         out["scan_ms"] = times
 
@@ -115,11 +125,11 @@ async def _desk_app(db: Path, runs: int, password: str, out: dict) -> None:
                 break
             await pilot.press(*barcode)
             start = time.perf_counter()
-            await pilot.press("enter")
+            _enter(app)
             deadline = start + 5
             shown = False
             while time.perf_counter() < deadline:
-                await pilot.pause()
+                await asyncio.sleep(POLL_S)
                 if any(str(table.get_row_at(r)[0]) == barcode for r in range(table.row_count)):
                     shown = True
                     break
