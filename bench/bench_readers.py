@@ -33,17 +33,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--runs", type=int, default=300)
+    parser.add_argument("--password", default=PASSWORD)
     args = parser.parse_args()
     library = open_library(args.db)
-    session = log_in(library, "admin", PASSWORD)
+    session = log_in(library, "admin", args.password)
     keys = load_keys(library)
     today = session.now().date()
     raw = sqlite3.connect(args.db)
     for pragma, value in PRAGMAS:
         raw.execute(f"PRAGMA {pragma} = {value}")
     sample = raw.execute(
-        "SELECT id, card_number, name, id_cipher FROM reader WHERE anonymised_at IS NULL AND id_cipher IS NOT NULL"
-        " ORDER BY random() LIMIT ?", (args.runs,)).fetchall()
+        "SELECT r.id, r.card_number, r.name, r.id_cipher FROM reader r JOIN reader_card c"
+        " ON c.card_number = r.card_number AND c.state = 'active'"
+        " WHERE r.cancelled_at IS NULL AND r.id_cipher IS NOT NULL ORDER BY random() LIMIT ?", (args.runs,)).fetchall()
     print(f"{raw.execute('SELECT COUNT(*) FROM reader').fetchone()[0]:,} readers in {args.db}")
     cards = [card for _id, card, _n, _c in sample]
     names = [name[:2] for _id, _card, name, _c in sample]
