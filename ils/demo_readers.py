@@ -118,14 +118,19 @@ def add_readers(session: Session, rng: random.Random, *, count: int = DEMO_READE
     kinds = [_pick(rng, TYPES) for _ in moments]
     adults: list[str] = []  # card numbers of possible guardians, registered before the child
     cards: dict[str, list[str]] = {kind: [] for kind, _ in TYPES}
+    used: set[str] = set()  # synthetic ID numbers drawn so far: among 100,000 some come up twice
     with session.write() as writer:
         keys = ensure_keys(writer, library)
         for moment, kind in zip(moments, kinds):
             if kind == "child" and not adults:
                 kind = "adult"
             guardian = rng.choice(adults) if kind == "child" else None
+            form = _form(rng, kind, moment.date(), guardian)
+            while form.id_number in used:
+                form = _form(rng, kind, moment.date(), guardian)
+            used.add(form.id_number)
             with _at(library, moment):
-                reader = insert_reader(writer, session, keys, _form(rng, kind, moment.date(), guardian), rng=rng)
+                reader = insert_reader(writer, session, keys, form, rng=rng)
             cards[kind].append(reader.card_number)
             if kind == "adult":
                 adults.append(reader.card_number)
