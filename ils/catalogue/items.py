@@ -130,7 +130,9 @@ def info(row: Item) -> ItemInfo:
 
 
 def get_item(barcode: str) -> Item:
-    row = Item.get_or_none(Item.barcode == normalise_barcode(barcode))
+    """The copy with its shelving location, read together: the desk checks the location at every scan."""
+    row = (Item.select(Item, Location).join(Location, JOIN.LEFT_OUTER)
+           .where(Item.barcode == normalise_barcode(barcode)).first())
     if row is None:
         raise NotFound(_("No item has the barcode {barcode}.").format(barcode=barcode.strip()))
     return row

@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from db.models import BibRecord, Charge, Hold, Item, Location, Loan, LoanRenewal, LoanRule, Reader, Transit
+from peewee import JOIN
+
+from db.models import BibRecord, Charge, Hold, Item, Loan, LoanRenewal, LoanRule, Reader, Transit
 from ils.catalogue.items import get_item, status_label
 from ils.circulation.calendar import due_date
 from ils.circulation.charges import add_charge
@@ -26,7 +28,7 @@ from ils.i18n import _
 from ils.library import Writer
 from ils.permissions import Permission
 from ils.readers.ages import age_band
-from ils.readers.readers import scan_card
+from ils.readers.readers import presented_reader
 from ils.readers.rows import ReaderSummary, reader_by_card, summary
 from ils.session import Session
 
@@ -144,7 +146,7 @@ def _item_refusal(item: Item, reader: Reader, here: Place) -> tuple[list[str], l
         if transit is not None and transit.to_branch_id != here.branch_id:
             hard.append(_("{barcode} is in transit to {branch}.").format(barcode=item.barcode,
                                                                           branch=transit.to_branch.name))
-    if item.location_id is not None and not Location.get_by_id(item.location_id).loanable:
+    if item.location_id is not None and not item.location.loanable:
         soft.append(_("{barcode} is for use in the library only.").format(barcode=item.barcode))
     hold = _hold_for_copy(item)
     if hold is not None and hold.reader_id != reader.id:
@@ -159,8 +161,7 @@ def checkout(session: Session, card_number: str, barcode: str, *, point: str | N
     reason = (override or "").strip() or None
     if reason:
         session.require(Permission.OVERRIDE_RULES)
-    reader_summary = scan_card(session, card_number)  # a lost, replaced or returned card stops here
-    reader = Reader.get_by_id(reader_summary.id)
+    reader, reader_summary = presented_reader(session, card_number)  # a lost or dead card stops here
     item = get_item(barcode)
     here = place_of(session, point)
     today = session.now().date()
@@ -232,8 +233,7 @@ def _release_other_hold(writer: Writer, item: Item) -> None:
 
 def charge_overdue_fine(writer: Writer, loan: Loan, item: Item, today: dt.date, now: str) -> int:
     """In fines mode, charge what a late loan ran up, when it comes back (returned or damaged)."""
-    settings = circulation_settings()
-    if not settings.fines or loan.claimed_returned_at:
+    if loan.claimed_returned_at or days_late(loan.due_on, today) == 0 or not circulation_settings().fines:
         return 0
     rule = LoanRule.get_or_none(LoanRule.id == loan.rule_id)
     amount = running_fine(loan, rule.fine_fen_per_day if rule else 0, item.price_fen, today)
@@ -255,7 +255,8 @@ def return_item(session: Session, barcode: str, *, point: str | None = None) -> 
     here = place_of(session, point)
     today = session.now().date()
     now = session.library.now_text()
-    loan = Loan.get_or_none(Loan.item == item.id, Loan.ended_at.is_null())
+    loan = (Loan.select(Loan, Reader.id, Reader.card_number).join(Reader, JOIN.LEFT_OUTER)
+            .where(Loan.item == item.id, Loan.ended_at.is_null()).first())
     notes: list[str] = []
     card_number = None
     fine = 0
@@ -269,6 +270,7 @@ def return_item(session: Session, barcode: str, *, point: str | None = None) -> 
                 "days_late": late})
             fine = charge_overdue_fine(writer, loan, item, today, now)
             card_number = loan.reader.card_number if loan.reader_id else None
+            loan.ended_at, loan.ended_as = now, "returned"
             if late:
                 notes.append(_("Returned {days} days late.").format(days=late))
             if fine:
@@ -290,8 +292,8 @@ def return_item(session: Session, barcode: str, *, point: str | None = None) -> 
                 raise Invalid(_("{barcode} is not on loan: it is {status}.").format(
                     barcode=item.barcode, status=status_label(item.status)))
             disposition = route(writer, item, here, today, now)
-    title = BibRecord.select(BibRecord.title).where(BibRecord.id == item.bib_id).scalar() or ""
-    return ReturnResult(item.barcode, title, _info_of(loan.id, today) if loan else None,
+    bib = BibRecord.select(*_BIB_COLUMNS).where(BibRecord.id == item.bib_id).get()
+    return ReturnResult(item.barcode, bib.title or "", loan_info(loan, item, bib, today, 0) if loan else None,
                         card_number, fine, disposition, tuple(notes))
 
 

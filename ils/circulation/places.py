@@ -29,7 +29,8 @@ class Place:
 def place_of(session: Session, point: str | None = None) -> Place:
     """The desk's place: the given service point (code), or the node's branch."""
     if point:
-        row = ServicePoint.get_or_none(ServicePoint.code == point.strip().upper())
+        row = (ServicePoint.select(ServicePoint, Branch).join(Branch)
+               .where(ServicePoint.code == point.strip().upper()).first())
         if row is None:
             raise NotFound(_("There is no service point with the code {code}.").format(code=point.strip()))
         branch = row.branch

@@ -50,10 +50,13 @@ def _rule(row: LoanRule, codes: dict[str, str]) -> Rule:
 
 
 class RuleBook:
-    """Every rule, read once per service call: a checkout resolves several loans against it."""
+    """Every rule, read once per service call: a checkout resolves several loans against it.
 
-    def __init__(self) -> None:
-        codes = dict(Branch.select(Branch.id, Branch.code).tuples())
+    Branch codes are shown only when rules are listed, so a desk call reads the rules alone.
+    """
+
+    def __init__(self, *, with_codes: bool = False) -> None:
+        codes = dict(Branch.select(Branch.id, Branch.code).tuples()) if with_codes else {}
         self.rules = [_rule(row, codes) for row in LoanRule.select()]
 
     def rule_for(self, reader_type: str, item_type: str, branch_id: str) -> Rule:
@@ -73,7 +76,7 @@ class RuleBook:
 
 def list_rules(session: Session) -> list[Rule]:
     session.require(Permission.CIRCULATE)
-    return sorted(RuleBook().rules, key=lambda r: (r.branch_code or "", r.reader_type != ANY, r.reader_type,
+    return sorted(RuleBook(with_codes=True).rules, key=lambda r: (r.branch_code or "", r.reader_type != ANY, r.reader_type,
                                                     r.item_type != ANY, r.item_type))
 
 
@@ -123,7 +126,7 @@ def set_rule(
                         branch=branch_row.id if branch_row else None, updated_at=now,
                         **values).on_conflict_replace().execute()
         writer.journal("loan_rule.set", "loan_rule", rule_id, {k: v for k, v in values.items()})
-    return next(r for r in RuleBook().rules if r.id == rule_id)
+    return next(r for r in RuleBook(with_codes=True).rules if r.id == rule_id)
 
 
 def remove_rule(session: Session, rule_id: str) -> None:

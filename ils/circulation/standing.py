@@ -66,7 +66,7 @@ def standing_of(reader_id: str, day: dt.date) -> Standing:
         " WHERE reader_id = ? AND ended_at IS NULL", (today, reader_id)).fetchone()
     owed = unpaid_fen(reader_id)
     if settings.fines and late_count:
-        late = list(Loan.select(Loan.id, Loan.item, Loan.due_on, Loan.rule_id, Item.price_fen).join(Item)
+        late = list(Loan.select(Loan.id, Loan.due_on, Loan.rule_id, Item.id, Item.price_fen).join(Item)
                     .where(Loan.reader == reader_id, Loan.ended_at.is_null(), Loan.due_on < today,
                            Loan.claimed_returned_at.is_null()))
         rates = dict(LoanRule.select(LoanRule.id, LoanRule.fine_fen_per_day)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from db.models import BibRecord, Branch, Hold, Item, Location, Transit
+from db.models import BibRecord, Branch, Hold, Item, Transit
 from ils.branches import get_branch
 from ils.catalogue.items import get_item
 from ils.circulation.calendar import next_open_day
@@ -99,8 +99,11 @@ def put_on_hold_shelf(writer: Writer, item: Item, hold: Hold, today: dt.date, no
 
 
 def route(writer: Writer, item: Item, here: Place, today: dt.date, now: str) -> Disposition:
-    """Decide and record where the copy goes from this desk (see the module docstring)."""
-    item = Item.get_by_id(item.id)
+    """Decide and record where the copy goes from this desk (see the module docstring).
+
+    ``item`` must be as stored now (its rotation batch, where it lives): callers read it
+    within the same call.
+    """
     hold = _next_hold(item)
     if hold is not None:
         writer.journal("hold.trap", "hold", hold.id, {"item_id": item.id, "barcode": item.barcode})
@@ -115,7 +118,7 @@ def route(writer: Writer, item: Item, here: Place, today: dt.date, now: str) -> 
         return Disposition(TRANSIT, _("Hold for a reader: send it to {branch}.").format(branch=name),
                            hold.pickup_branch.code, name, row.id, hold.id)
     target = expected_branch(item)
-    floating = item.location_id is not None and bool(Location.get_by_id(item.location_id).floating)
+    floating = item.location_id is not None and bool(item.location.floating)
     if target != here.branch_id and floating and item.rotation_batch_id is None:
         Item.update(status="available", at_branch=None if here.branch_id == item.branch_id else here.branch_id,
                     updated_at=now).where(Item.id == item.id).execute()

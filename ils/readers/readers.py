@@ -322,6 +322,11 @@ def scan_card(session: Session, card_number: str) -> ReaderSummary:
     A lost, replaced or returned card is refused with the date and what to do; a card in
     use comes back with every block on the reader, for the desk to read out.
     """
+    return presented_reader(session, card_number)[1]
+
+
+def presented_reader(session: Session, card_number: str) -> tuple[Reader, ReaderSummary]:
+    """``scan_card`` with the reader's row, for services that go on to write about the reader."""
     session.require(Permission.VIEW_READERS)
     card = card_of(card_number)
     reader = card.reader
@@ -334,7 +339,7 @@ def scan_card(session: Session, card_number: str) -> ReaderSummary:
     if card.state == "cancelled":
         raise Invalid(_("Card {number} was returned on {date}; it is no longer valid.").format(
             number=card.card_number, date=date_of(card.ended_at)))
-    return summary(reader, session.now().date())
+    return reader, summary(reader, session.now().date(), card)
 
 
 # --- viewing ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from db.models import Reader, ReaderBlock, ReaderCard
+from db.models import Branch, Reader, ReaderBlock, ReaderCard, ReaderType
 from ils.circulation.standing import circulation_blocks
 from ils.errors import NotFound
 from ils.i18n import N_, _
@@ -91,9 +91,14 @@ def date_of(moment: str | None) -> str:
 
 
 def card_of(number: str) -> ReaderCard:
-    """The card with this number, in whatever state; ``NotFound`` when no card has it."""
+    """The card with this number, in whatever state; ``NotFound`` when no card has it.
+
+    Read with its reader, the reader's type and branch in one query: every scan at the
+    desk starts here and shows all of them.
+    """
     cleaned = normalise_card_number(number)
-    card = ReaderCard.get_or_none(ReaderCard.card_number == cleaned) if cleaned else None
+    card = (ReaderCard.select(ReaderCard, Reader, ReaderType, Branch).join(Reader).join(ReaderType)
+            .switch(Reader).join(Branch).where(ReaderCard.card_number == cleaned).first()) if cleaned else None
     if card is None:
         raise NotFound(_("No reader card has the number {number}.").format(number=number.strip()))
     return card
@@ -117,13 +122,17 @@ def display_name(reader: Reader) -> str:
     return reader.name if not reader.anonymised_at else _("(anonymised)")
 
 
-def blocks_of(reader: Reader, today: dt.date) -> tuple[Block, ...]:
-    """Every block on the reader, each with its reason, in the order the desk should read them."""
+def blocks_of(reader: Reader, today: dt.date, card: ReaderCard | None = None) -> tuple[Block, ...]:
+    """Every block on the reader, each with its reason, in the order the desk should read them.
+
+    ``card`` is the reader's current card when the caller has it already.
+    """
     if reader.cancelled_at:
         return (Block("cancelled", block_label("cancelled"), date_of(reader.cancelled_at),
                       _("The reader returned the card; register again to borrow.")),)
     blocks = []
-    card = current_card(reader)
+    if card is None or card.card_number != reader.card_number:
+        card = current_card(reader)
     if card.state == "lost":
         blocks.append(Block("lost", block_label("lost"), date_of(card.lost_at),
                             _("Cancel the loss report when the card is found, or replace the card.")))
@@ -136,7 +145,7 @@ def blocks_of(reader: Reader, today: dt.date) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-def summary(reader: Reader, today: dt.date) -> ReaderSummary:
+def summary(reader: Reader, today: dt.date, card: ReaderCard | None = None) -> ReaderSummary:
     status = status_of(reader)
     return ReaderSummary(
         id=reader.id,
@@ -149,7 +158,7 @@ def summary(reader: Reader, today: dt.date) -> ReaderSummary:
         status=status,
         status_label=_(READER_STATUSES[status]),
         expires_on=reader.expires_on,
-        blocks=blocks_of(reader, today),
+        blocks=blocks_of(reader, today, card),
     )
 
 
