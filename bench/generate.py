@@ -26,7 +26,7 @@ from pathlib import Path
 from ils import branches
 from ils.demo import OTHER_BRANCHES
 from ils.demo_catalogue import add_catalogue
-from ils.demo_circulation import add_current_circulation, add_loan_history
+from ils.demo_circulation import ROTATED_PER_YEAR, add_current_circulation, add_loan_history, add_rotation_year
 from ils.demo_readers import add_readers
 from ils.initialise import initialise
 from ils.session import Session
@@ -76,6 +76,8 @@ def generate(path: Path, *, scale: float = 1.0, seed: int = 2021,
         end = today - dt.timedelta(days=1)
         per_year = loans * 365.25 / ((end - start).days + 1)
         phase("loan history", lambda: add_loan_history(session, rng, start=start, end=end, loans_per_year=per_year))
+        phase("rotation", lambda: add_rotation_year(session, rng, year=today.year - 1,
+                                                    volumes=max(1, round(ROTATED_PER_YEAR * scale))))
         phase("today's desk", lambda: add_current_circulation(session, rng, loans=max(100, round(OPEN_LOANS * scale))))
         phase("checkpoint", lambda: library.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)") and None)
         for table in COUNTED:

@@ -61,6 +61,9 @@ DEMO_YEARS = 3
 DEMO_LOANS_PER_YEAR = 1_000
 DEMO_OPEN_LOANS = 200
 ROTATION_COPIES = 40
+DEMO_ROTATED = 500  # the demo's last year of rotation: two batches
+ROTATED_PER_YEAR = 9_500  # the 2021 annual report: 截至年底共流转图书9500余册
+ROTATION_BATCH = 250  # copies in one batch of the past year's rotation
 
 # Lunar New Year's Day (正月初一): the Spring Festival dip, and the winter holidays around it.
 SPRING_FESTIVAL = {year: dt.date(year, month, day) for year, month, day in (
@@ -702,9 +705,57 @@ def add_current_circulation(session: Session, rng: random.Random, *, loans: int 
     )
 
 
+def add_rotation_year(session: Session, rng: random.Random, *, year: int, volumes: int) -> int:
+    """A past year of book rotation (图书流转) through the rotation services, as the desks did it:
+    batches from the central library to the town branches through the year, each received there,
+    brought back after about three months and received home. Returns the copies sent, the
+    annual report's figure (``rotation.rotation_year``).
+    """
+    library = session.library
+    central = Branch.get_by_id(library.node.branch_id)
+    towns = list(Branch.select().where(Branch.kind == "branch", Branch.id != central.id, Branch.active == True))  # noqa: E712
+    desks = {p.branch_id: p.code for p in ServicePoint.select().where(ServicePoint.route.is_null())}
+    towns = [town for town in towns if town.id in desks]
+    shelf = [barcode for (barcode,) in Item.select(Item.barcode).join(Location).where(
+        Item.branch == central.id, Item.status == "available", Item.item_type == "book",
+        Item.rotation_batch.is_null(), Location.loanable == True).tuples()]  # noqa: E712
+    if not towns or not shelf:
+        return 0
+    rng.shuffle(shelf)
+    batches = max(1, -(-volumes // ROTATION_BATCH))
+    sent = 0
+    for number in range(batches):
+        size = min(ROTATION_BATCH, volumes - sent, len(shelf))
+        if size <= 0:
+            break
+        copies, shelf = shelf[:size], shelf[size:] + shelf[:size]  # a copy may go out again later in the year
+        town = rng.choice(towns)
+        day = dt.date(year, 1, 5) + dt.timedelta(days=round(number * 250 / batches))
+        start = dt.datetime.combine(day, dt.time(9, 30), tzinfo=session.now().tzinfo)
+        with _at(library, start):
+            batch = rotation.create_batch(session, town.code, due_back=day + dt.timedelta(days=90),
+                                          note="图书流转·送书下乡")
+            rotation.add_items(session, batch.code, copies)
+            went = rotation.send_batch(session, batch.code).sent
+        with _at(library, start + dt.timedelta(days=2)):
+            for barcode in went:
+                receive(session, barcode, point=desks[town.id])
+        with _at(library, start + dt.timedelta(days=rng.randint(80, 100))):
+            rotation.bring_back(session, batch.code)
+        with _at(library, start + dt.timedelta(days=102)):
+            for barcode in went:
+                try:
+                    receive(session, barcode)
+                except IlsError:
+                    pass  # still out on loan at the branch: it comes home when it is returned
+        sent += len(went)
+    return sent
+
+
 def add_circulation(session: Session, rng: random.Random) -> None:
-    """The ``ils demo`` step: three years of returned loans, then today's desks."""
+    """The ``ils demo`` step: three years of returned loans, last year's rotation, then today's desks."""
     today = session.now().date()
     add_loan_history(session, rng, start=today - dt.timedelta(days=365 * DEMO_YEARS),
                      end=today - dt.timedelta(days=1), loans_per_year=DEMO_LOANS_PER_YEAR)
+    add_rotation_year(session, rng, year=today.year - 1, volumes=DEMO_ROTATED)
     add_current_circulation(session, rng)

@@ -93,12 +93,23 @@ def test_a_hold_is_ready_on_the_hold_shelf_and_others_wait(demo):
 
 
 def test_a_rotation_batch_is_out_at_a_town_branch_and_lent_there(demo):
-    batch = RotationBatch.get()
+    batch = RotationBatch.get(RotationBatch.returned_at.is_null())
     assert batch.sent_at and batch.returned_at is None and batch.to_branch.kind == "branch"
     there = Item.select().where(Item.rotation_batch == batch.id)
     assert there.count() > 10
     assert {item.at_branch_id for item in there} == {batch.to_branch_id}
     assert Loan.select().where(Loan.rotation_batch == batch.id).exists()
+
+
+def test_last_years_rotation_gives_the_annual_reports_figure(demo):
+    from ils.circulation.rotation import rotation_year
+    from ils.demo_circulation import DEMO_ROTATED
+
+    year = rotation_year(demo, TODAY.year - 1)
+    assert year.volumes == DEMO_ROTATED and year.batches == 2
+    back = RotationBatch.select().where(RotationBatch.returned_at.is_null(False))
+    assert back.count() == 2
+    assert not Item.select().where(Item.rotation_batch.in_(back)).exists()  # all home or going home
 
 
 def test_loans_ended_longer_ago_than_the_retention_period_are_cut_from_their_reader(demo):
