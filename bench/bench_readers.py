@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import PASSWORD  # noqa: E402
 from stats import measure  # noqa: E402
 
 from db.connection import PRAGMAS  # noqa: E402
@@ -26,7 +27,6 @@ from ils.readers.keys import load_keys  # noqa: E402
 from ils.readers.readers import ID_FIELD, find_readers, scan_card  # noqa: E402
 from ils.staff import log_in  # noqa: E402
 
-PASSWORD = "bench-pass"
 
 
 def main() -> None:

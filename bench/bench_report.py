@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import PASSWORD  # noqa: E402
 from stats import measure  # noqa: E402
 
 from db.connection import PRAGMAS  # noqa: E402
@@ -22,7 +23,6 @@ from ils.library import open_library  # noqa: E402
 from ils.staff import log_in  # noqa: E402
 from ils.stats.loans import loans_per_branch_month  # noqa: E402
 
-PASSWORD = "bench-pass"
 FLOOR = ("SELECT branch_id, substr(loaned_at, 6, 2), COUNT(*) FROM loan"
          " WHERE loaned_at >= ? AND loaned_at < ? GROUP BY 1, 2")
 

@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import PASSWORD  # noqa: E402
 from stats import measure  # noqa: E402
 
 from db.connection import PRAGMAS  # noqa: E402
@@ -35,7 +36,6 @@ from ils.initialise import initialise  # noqa: E402
 from ils.library import open_library  # noqa: E402
 from ils.staff import log_in  # noqa: E402
 
-PASSWORD = "bench-pass"
 _ROLE = re.compile(r"(主编|编著|编写|整理|著|编|译|等).*$")
 _HAN_PAIR = re.compile(r"^[\u4e00-\u9fff]{2}")
 

@@ -30,9 +30,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import PASSWORD  # noqa: E402
 from stats import Figure  # noqa: E402
 
-PASSWORD = "bench-pass"
 SIZE = (100, 30)
 # Poll by yielding to the app's event loop for a moment: Pilot.pause() waits for whole refresh
 # cycles, which would hide the difference between the desk and the floor.
