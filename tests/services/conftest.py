@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from ils.clock import FixedClock
+from ils.i18n import set_language
 from ils.initialise import initialise
 from ils.library import Library
 from ils.session import Session
@@ -15,6 +16,14 @@ from ils.staff import add_staff, log_in
 
 ADMIN_PASSWORD = "admin-pass-1"
 TZ = dt.timezone(dt.timedelta(hours=8))
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """For tests that read messages: English, the msgids, whatever the catalogues say; Chinese after."""
+    set_language("en")
+    yield
+    set_language("zh_CN")
 
 
 @pytest.fixture

@@ -18,18 +18,13 @@ from ils.catalogue.book_numbers import (
 from ils.catalogue.items import add_item, find_item
 from ils.catalogue.records import add_record
 from ils.errors import Invalid, NotFound, PermissionDenied
-from ils.i18n import set_language
 from ils.initialise import initialise
 from ils.staff import add_staff, log_in
 
 from .conftest import ADMIN_PASSWORD
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def cnmarc_record(title: str, *, clc: str | None = "I247.5", author: str | None = None,

@@ -10,7 +10,6 @@ from db.models import Branch, CalendarDay
 from ils.circulation import calendar
 from ils.circulation.rules import RuleBook, list_rules, remove_rule, set_rule
 from ils.errors import Invalid, PermissionDenied
-from ils.i18n import set_language
 
 YEAR_2026 = """# 2026年部分节假日安排
 2026-10-01..2026-10-07 休 国庆节、中秋节
@@ -19,11 +18,7 @@ YEAR_2026 = """# 2026年部分节假日安排
 """
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _zg() -> str:

@@ -17,14 +17,9 @@ from ils.catalogue.callnumbers import (
     shelf_key_text,
 )
 from ils.errors import Invalid
-from ils.i18n import set_language
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.mark.parametrize(("typed", "expected"), [

@@ -11,17 +11,12 @@ from ils.circulation import calendar, loans
 from ils.circulation.loans import LoanRefused
 from ils.circulation.rules import set_rule
 from ils.errors import Invalid, NotFound, PermissionDenied
-from ils.i18n import set_language
 from ils.readers.lifecycle import report_lost, suspend
 from tests.services.circ_samples import shelf  # noqa: F401
 from tests.services.conftest import TZ
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_checkout_gives_the_rule_due_date_and_records_where(clerk, shelf, clock):

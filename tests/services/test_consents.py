@@ -5,18 +5,13 @@ from __future__ import annotations
 import pytest
 
 from ils.errors import Invalid, PermissionDenied
-from ils.i18n import set_language
 from ils.readers import consents, lifecycle, privacy
 from ils.readers.readers import change_reader, view_reader
 from tests.services.reader_samples import ADULT, CHILD, GUARDIAN, register
 
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_the_first_notice_comes_with_the_library(library):

@@ -11,18 +11,13 @@ import pytest
 from db.models import Item, Loan, database_proxy
 from ils.circulation import desk, holds
 from ils.circulation.desk import reader_at_desk, scan
-from ils.i18n import set_language
 from ils.readers.lifecycle import report_lost, suspend
 from ils.readers.rows import reader_by_card
 from tests.services.circ_samples import shelf  # noqa: F401
 from tests.services.conftest import TZ
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def at_desk(session, code, open_card=None, mode=desk.CHECKOUT, point=None, override=None):

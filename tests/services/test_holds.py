@@ -11,17 +11,12 @@ from ils.circulation import holds, loans
 from ils.circulation.settings import change_circulation_settings
 from ils.circulation.transit import receive
 from ils.errors import Invalid, NotFound
-from ils.i18n import set_language
 from tests.services.circ_samples import shelf  # noqa: F401
 from tests.services.conftest import TZ
 from tests.services.reader_samples import citizen, register
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _status(barcode: str) -> str:

@@ -8,18 +8,13 @@ import pytest
 from stdnum.cn import ric
 
 from ils.errors import Invalid
-from ils.i18n import set_language
 from ils.readers.idnumbers import check_id_number, lookup_candidates, mask, normalise
 from tests.services.reader_samples import citizen, with_x
 
 TODAY = dt.date(2026, 3, 2)
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_a_liling_number_is_accepted_although_stdnum_does_not_know_its_region():

@@ -20,17 +20,12 @@ from ils.catalogue.labels import (
     spine_lines,
 )
 from ils.errors import Invalid, NotFound, PermissionDenied
-from ils.i18n import set_language
 from tests.printing.conftest import PdfTools
 
 from .test_book_numbers import new_record
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

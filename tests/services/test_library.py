@@ -131,21 +131,17 @@ def branches_in(path):
     return rows
 
 
-def test_a_desk_kept_waiting_by_another_is_told_so_and_nothing_changes(library, admin):
+def test_a_desk_kept_waiting_by_another_is_told_so_and_nothing_changes(library, admin, english):
     """Another process holds the write lock past the busy timeout: a clear message, no half write."""
     import sqlite3
-
-    from ils.i18n import set_language
 
     library.database.execute_sql("PRAGMA busy_timeout = 50")
     other = sqlite3.connect(library.path, timeout=0)
     other.execute("BEGIN IMMEDIATE")
-    set_language("en")
     try:
         with pytest.raises(DatabaseProblem, match="busy for too long; nothing was changed"):
             branches.add_branch(admin, code="FL2", name="枫林二分馆")
     finally:
-        set_language("zh_CN")
         other.rollback()
         other.close()
     assert Branch.get_or_none(Branch.code == "FL2") is None

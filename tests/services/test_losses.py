@@ -13,17 +13,12 @@ from ils.circulation import charges, loans, losses
 from ils.circulation.settings import change_circulation_settings
 from ils.circulation.standing import standing_of, unpaid_fen
 from ils.errors import Invalid, NotFound, PermissionDenied
-from ils.i18n import set_language
 from ils.readers.rows import reader_by_card
 from tests.services.circ_samples import shelf  # noqa: F401
 from tests.services.conftest import TZ
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def owed(card: str) -> int:

@@ -13,7 +13,6 @@ from ils.catalogue import items, records
 from ils.catalogue.marc_export import all_bib_ids, bib_ids_for_barcodes, export_records, write_export
 from ils.catalogue.marc_import import apply, stage
 from ils.errors import DatabaseProblem, Invalid, NotFound, PermissionDenied
-from ils.i18n import set_language
 from ils.initialise import initialise
 from ils.library import Library
 from ils.session import Session
@@ -22,11 +21,7 @@ from tests.services.conftest import ADMIN_PASSWORD
 from tests.services.marc_samples import MARC_DIR, dp2_records, plain_field, record_bytes
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def cnmarc_delivery() -> list[Record]:

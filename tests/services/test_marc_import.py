@@ -15,16 +15,11 @@ from ils.catalogue import items, marc_import, records
 from ils.catalogue.marc_import import Batch, apply, stage
 from ils.catalogue.marc_read import read_marc
 from ils.errors import Invalid, NotFound, PermissionDenied
-from ils.i18n import set_language
 from tests.services.marc_samples import MARC_DIR, dp2_records, plain_field, record_bytes
 from tests.services.test_marc_read import EXPECTED_COUNTS
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def book(title: str, *, isbn: str | None = None, edition: str | None = None, publisher: str = "人民文学出版社",

@@ -11,17 +11,12 @@ import pytest
 from db.models import Journal
 from ils.circulation import loans, losses, overdues
 from ils.errors import PermissionDenied
-from ils.i18n import set_language
 from tests.services.circ_samples import shelf  # noqa: F401
 from tests.services.conftest import TZ
 from tests.services.reader_samples import citizen, register
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

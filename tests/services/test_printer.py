@@ -9,15 +9,10 @@ import pytest
 
 from ils import printer
 from ils.errors import Invalid
-from ils.i18n import set_language
 from ils.printer import send_to_printer
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import pytest
 from db.models import Reader, ReaderBlock, ReaderConsent
 from ils import maintenance
 from ils.errors import Invalid, PermissionDenied
-from ils.i18n import set_language
 from ils.readers import lifecycle, privacy, settings
 from ils.readers.ages import age_band, age_on
 from ils.readers.keys import ensure_keys
@@ -21,11 +20,7 @@ from tests.services.reader_samples import ADULT, CHILD, GUARDIAN, citizen, regis
 
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_age_bands_keep_what_statistics_need():

@@ -7,7 +7,6 @@ import pytest
 from db.models import Journal
 from ils import maintenance
 from ils.errors import Invalid, PermissionDenied
-from ils.i18n import set_language
 from ils.readers import lifecycle
 from ils.readers.readers import find_readers, scan_card, view_reader
 from ils.staff import add_staff, log_in
@@ -15,11 +14,7 @@ from tests.services.reader_samples import ADULT, CHILD, GUARDIAN, register
 
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

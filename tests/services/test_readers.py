@@ -11,7 +11,6 @@ from stdnum import luhn
 
 from db.models import Journal, Reader, ReaderCard
 from ils.errors import DatabaseProblem, Invalid, NotFound, PermissionDenied
-from ils.i18n import set_language
 from ils.library import open_library
 from ils.readers import lifecycle
 from ils.readers.keys import key_path
@@ -21,11 +20,7 @@ from tests.services.reader_samples import ADULT, CHILD, GUARDIAN, citizen, regis
 
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _journal_text(library) -> str:

@@ -16,17 +16,12 @@ from ils.circulation import loans, receipts
 from ils.circulation.holds import place_hold
 from ils.circulation.settings import change_circulation_settings
 from ils.errors import Invalid, NotFound
-from ils.i18n import set_language
 from tests.services.circ_samples import shelf  # noqa: F401
 from tests.services.conftest import TZ
 from tests.services.test_printer import fake_lp
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def text_of(path: Path) -> str:

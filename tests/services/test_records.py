@@ -15,11 +15,7 @@ from ils.i18n import set_language
 from tests.services.marc_samples import dp2_records
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def cnmarc(title: str, *, author: str = "曹雪芹", isbn: str | None = "7-02-000220-X", holdings=()) -> Record:

@@ -11,7 +11,6 @@ from db.models import Item, Journal, Loan, RotationItem, Transit
 from ils.catalogue.items import add_item, change_item
 from ils.circulation import loans, rotation, transit, van
 from ils.errors import Invalid, NotFound, PermissionDenied
-from ils.i18n import set_language
 from ils.staff import add_staff, log_in
 from tests.services.circ_samples import shelf  # noqa: F401
 from tests.services.conftest import TZ
@@ -19,11 +18,7 @@ from tests.services.conftest import TZ
 DUE_BACK = dt.date(2026, 6, 1)
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def item(barcode: str) -> Item:

@@ -11,15 +11,10 @@ from ils.catalogue.records import add_record, delete_record
 from ils.catalogue.search import FIELDS, SORTS, Availability, search
 from ils.catalogue.search_text import pinyin_keys, pinyin_sort_key, sort_key_pinyin
 from ils.errors import Invalid, NotFound
-from ils.i18n import set_language
 from tests.services.marc_samples import dp2_records, plain_field
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def cnmarc(title: str, *, responsibility: str | None = None, publisher: str | None = None, year: str | None = None,

@@ -10,15 +10,10 @@ from db.models import Loan
 from ils import branches
 from ils.circulation import loans, rotation, van
 from ils.errors import Invalid, NotFound, PermissionDenied
-from ils.i18n import set_language
 from tests.services.circ_samples import shelf  # noqa: F401
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture
