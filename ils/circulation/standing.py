@@ -7,6 +7,7 @@ being returned, so it depends on nothing in ``ils`` that depends on readers.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from db.models import Charge, Item, Loan, LoanRule
@@ -47,37 +48,56 @@ def running_fine(loan: Loan, fine_per_day: int, price_fen: int | None, day: dt.d
     return min(fine, price_fen) if price_fen else fine
 
 
+def _in(ids: Sequence[str]) -> str:
+    return ",".join("?" * len(ids))
+
+
+def _unpaid(ids: Sequence[str]) -> dict[str, int]:
+    """Charges not yet settled, less what has been paid towards them, per reader: one statement."""
+    rows = Charge._meta.database.execute_sql(
+        "SELECT c.reader_id, SUM(c.amount_fen - COALESCE((SELECT SUM(p.amount_fen) FROM payment p"
+        f" WHERE p.charge_id = c.id), 0)) FROM charge c WHERE c.reader_id IN ({_in(ids)}) AND c.settled_at IS NULL"
+        " GROUP BY c.reader_id", tuple(ids))
+    return dict(rows)
+
+
 def unpaid_fen(reader_id: str) -> int:
-    """Charges not yet settled, less what has been paid towards them: one statement."""
-    row = Charge._meta.database.execute_sql(
-        "SELECT COALESCE(SUM(c.amount_fen), 0) - COALESCE((SELECT SUM(p.amount_fen) FROM payment p"
-        " JOIN charge pc ON pc.id = p.charge_id WHERE pc.reader_id = ? AND pc.settled_at IS NULL), 0)"
-        " FROM charge c WHERE c.reader_id = ? AND c.settled_at IS NULL", (reader_id, reader_id)).fetchone()
-    return row[0]
+    return _unpaid([reader_id]).get(reader_id, 0)
 
 
-def standing_of(reader_id: str, day: dt.date) -> Standing:
-    """Read at every scan of a card: counts come from the open-loan index in one statement, and
-    late loans are read one by one only when fines run."""
+def standings(reader_ids: Sequence[str], day: dt.date) -> dict[str, Standing]:
+    """The standing of many readers at once (a list of readers found at the desk): counts come from
+    the open-loan index in one statement, and late loans are read one by one only when fines run."""
+    ids = list(dict.fromkeys(reader_ids))
     settings = circulation_settings()
+    if not ids:
+        return {}
     today = day.isoformat()
-    open_count, late_count = Loan._meta.database.execute_sql(
-        "SELECT COUNT(*), COALESCE(SUM(due_on < ? AND claimed_returned_at IS NULL), 0) FROM loan"
-        " WHERE reader_id = ? AND ended_at IS NULL", (today, reader_id)).fetchone()
-    owed = unpaid_fen(reader_id)
-    if settings.fines and late_count:
-        late = list(Loan.select(Loan.id, Loan.due_on, Loan.rule_id, Item.id, Item.price_fen).join(Item)
-                    .where(Loan.reader == reader_id, Loan.ended_at.is_null(), Loan.due_on < today,
+    counts = {reader: (open_, late) for reader, open_, late in Loan._meta.database.execute_sql(
+        "SELECT reader_id, COUNT(*), COALESCE(SUM(due_on < ? AND claimed_returned_at IS NULL), 0) FROM loan"
+        f" WHERE reader_id IN ({_in(ids)}) AND ended_at IS NULL GROUP BY reader_id", (today, *ids))}
+    owed = _unpaid(ids)
+    late_readers = [reader for reader, (_open, late) in counts.items() if late]
+    if settings.fines and late_readers:
+        late = list(Loan.select(Loan.id, Loan.reader, Loan.due_on, Loan.rule_id, Item.id, Item.price_fen).join(Item)
+                    .where(Loan.reader.in_(late_readers), Loan.ended_at.is_null(), Loan.due_on < today,
                            Loan.claimed_returned_at.is_null()))
         rates = dict(LoanRule.select(LoanRule.id, LoanRule.fine_fen_per_day)
                      .where(LoanRule.id.in_({loan.rule_id for loan in late})).tuples())
-        owed += sum(running_fine(loan, rates.get(loan.rule_id, 0), loan.item.price_fen, day) for loan in late)
-    return Standing(open_loans=open_count, overdue_loans=late_count, owed_fen=owed, settings=settings)
+        for loan in late:
+            fine = running_fine(loan, rates.get(loan.rule_id, 0), loan.item.price_fen, day)
+            owed[loan.reader_id] = owed.get(loan.reader_id, 0) + fine
+    return {reader: Standing(open_loans=counts.get(reader, (0, 0))[0], overdue_loans=counts.get(reader, (0, 0))[1],
+                             owed_fen=owed.get(reader, 0), settings=settings) for reader in ids}
 
 
-def circulation_blocks(reader_id: str, day: dt.date) -> list[tuple[str, str]]:
+def standing_of(reader_id: str, day: dt.date) -> Standing:
+    """Read at every scan of a card."""
+    return standings([reader_id], day)[reader_id]
+
+
+def standing_blocks(standing: Standing) -> list[tuple[str, str]]:
     """(kind, detail) for each block circulation places: overdue items, a debt at the threshold."""
-    standing = standing_of(reader_id, day)
     blocks = []
     if standing.blocked_by_overdue:
         blocks.append(("overdue", _("{count} items overdue: return them to borrow again.").format(

@@ -46,6 +46,7 @@ from ils.readers.rows import (
     date_of,
     display_name,
     reader_by_card,
+    summaries,
     summary,
 )
 from ils.readers.settings import reader_settings
@@ -313,7 +314,7 @@ def find_readers(session: Session, text: str, *, limit: int = MAX_FOUND) -> list
     for reader in [*exact, *by_name.order_by(Reader.name_pinyin, Reader.name).limit(limit)]:
         if not reader.anonymised_at:
             found.setdefault(reader.id, reader)
-    return [summary(reader, today) for reader in list(found.values())[:limit]]
+    return summaries(list(found.values())[:limit], today)
 
 
 def scan_card(session: Session, card_number: str) -> ReaderSummary:
