@@ -27,18 +27,16 @@ import argparse
 import datetime as dt
 import json
 import random
-import sqlite3
 import sys
 import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import PASSWORD  # noqa: E402
-from stats import measure  # noqa: E402
+from stats import measure, raw_connection  # noqa: E402
 
 from peewee import fn  # noqa: E402
 
-from db.connection import PRAGMAS  # noqa: E402
 from db.models import Hold, Item, Loan, Location, Reader, ReaderCard, ServicePoint  # noqa: E402
 from ils.circulation.desk import reader_at_desk  # noqa: E402
 from ils.circulation.loans import checkout, open_loans, return_item  # noqa: E402
@@ -120,9 +118,7 @@ class Floor:
     """The same writes as checkout and return, in plain ``sqlite3``: one transaction each."""
 
     def __init__(self, path: Path, session: Session, point: ServicePoint) -> None:
-        self.raw = sqlite3.connect(path, isolation_level=None)
-        for pragma, value in PRAGMAS:
-            self.raw.execute(f"PRAGMA {pragma} = {value}")
+        self.raw = raw_connection(path, isolation_level=None)
         self.point, self.branch = point.id, point.branch_id
         self.today = session.now().date()
         self.loans: dict[str, str] = {}  # barcode -> loan id

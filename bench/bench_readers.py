@@ -12,15 +12,13 @@ Run: ``.venv/bin/python bench/bench_readers.py --db PATH [--runs N]``.
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import PASSWORD  # noqa: E402
-from stats import measure  # noqa: E402
+from stats import measure, raw_connection  # noqa: E402
 
-from db.connection import PRAGMAS  # noqa: E402
 from ils.library import open_library  # noqa: E402
 from ils.readers.idnumbers import lookup_candidates  # noqa: E402
 from ils.readers.keys import load_keys  # noqa: E402
@@ -39,9 +37,7 @@ def main() -> None:
     session = log_in(library, "admin", args.password)
     keys = load_keys(library)
     today = session.now().date()
-    raw = sqlite3.connect(args.db)
-    for pragma, value in PRAGMAS:
-        raw.execute(f"PRAGMA {pragma} = {value}")
+    raw = raw_connection(args.db)
     sample = raw.execute(
         "SELECT r.id, r.card_number, r.name, r.id_cipher FROM reader r JOIN reader_card c"
         " ON c.card_number = r.card_number AND c.state = 'active'"

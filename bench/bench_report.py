@@ -10,15 +10,13 @@ Run: ``.venv/bin/python bench/bench_report.py --db PATH [--runs N]``.
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import PASSWORD  # noqa: E402
-from stats import measure  # noqa: E402
+from stats import measure, raw_connection  # noqa: E402
 
-from db.connection import PRAGMAS  # noqa: E402
 from ils.library import open_library  # noqa: E402
 from ils.staff import log_in  # noqa: E402
 from ils.stats.loans import loans_per_branch_month  # noqa: E402
@@ -35,9 +33,7 @@ def main() -> None:
     args = parser.parse_args()
     library = open_library(args.db)
     session = log_in(library, "admin", args.password)
-    raw = sqlite3.connect(args.db)
-    for pragma, value in PRAGMAS:
-        raw.execute(f"PRAGMA {pragma} = {value}")
+    raw = raw_connection(args.db)
     total = raw.execute("SELECT COUNT(*) FROM loan").fetchone()[0]
     year = int(raw.execute("SELECT substr(loaned_at, 1, 4) FROM loan GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1")
                .fetchone()[0])

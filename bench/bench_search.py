@@ -25,9 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import PASSWORD  # noqa: E402
-from stats import measure  # noqa: E402
+from stats import measure, raw_connection  # noqa: E402
 
-from db.connection import PRAGMAS  # noqa: E402
 from ils.catalogue.callnumbers import class_prefix_text  # noqa: E402
 from ils.catalogue.search import search  # noqa: E402
 from ils.catalogue.search_text import match_query, normalise_isbn, pinyin_full, pinyin_initials  # noqa: E402
@@ -102,9 +101,7 @@ def main() -> None:
     records_count = library.database.execute_sql("SELECT COUNT(*) FROM bib_record").fetchone()[0]
     items_count = library.database.execute_sql("SELECT COUNT(*) FROM item").fetchone()[0]
     print(f"{records_count:,} records, {items_count:,} items in {path}")
-    raw = sqlite3.connect(path)
-    for pragma, value in PRAGMAS:
-        raw.execute(f"PRAGMA {pragma} = {value}")
+    raw = raw_connection(path)
     for name, typed, floor_sql, floor_params in _cases(raw):
         ours = measure(f"search(): {name}", lambda i: search(typed[i % len(typed)]), args.runs)
         floor = measure("  raw sqlite3 floor", lambda i: raw.execute(

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 import sys
 import tempfile
 import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stats import measure  # noqa: E402
+from stats import measure, raw_connection  # noqa: E402
 
-from db.connection import PRAGMAS  # noqa: E402
 from ils.branches import add_service_point  # noqa: E402
 from ils.initialise import initialise  # noqa: E402
 from ils.staff import log_in  # noqa: E402
@@ -37,9 +35,7 @@ def main() -> None:
                       lambda i: add_service_point(session, branch="ZG", code=f"B{i}", name=f"服务点{i}"), args.runs)
     library.close()
 
-    raw = sqlite3.connect(folder / "ils.sqlite", isolation_level=None)
-    for pragma, value in PRAGMAS:
-        raw.execute(f"PRAGMA {pragma} = {value}")
+    raw = raw_connection(folder / "ils.sqlite", isolation_level=None)
     branch_id = raw.execute("SELECT id FROM branch WHERE code = 'ZG'").fetchone()[0]
 
     def floor_write(i: int) -> None:

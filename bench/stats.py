@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+
+from db.connection import PRAGMAS
 
 
 @dataclass(frozen=True)
@@ -32,3 +36,11 @@ def measure(name: str, action: Callable[[int], object], runs: int) -> Figure:
     times.sort()
     p99 = times[min(len(times) - 1, int(round(0.99 * (len(times) - 1))))]
     return Figure(name, runs, statistics.median(times), p99)
+
+
+def raw_connection(path: Path, **options: object) -> sqlite3.Connection:
+    """The floor's connection: plain ``sqlite3`` with the pragmas the project's own connection uses."""
+    raw = sqlite3.connect(path, **options)
+    for pragma, value in PRAGMAS:
+        raw.execute(f"PRAGMA {pragma} = {value}")
+    return raw
