@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from peewee import SQL, fn
 
 from db.models import Item, Loan, ReaderCard
-from ils.catalogue.items import normalise_barcode
+from ils.catalogue.items import get_item
 from ils.circulation import holds, loans, transit
 from ils.circulation.holds import HoldInfo
 from ils.circulation.loans import LoanInfo, LoanRefused, ReturnResult
 from ils.circulation.standing import standing_of, yuan
 from ils.circulation.transit import Disposition
-from ils.errors import IlsError, Invalid
+from ils.errors import IlsError, Invalid, NotFound
 from ils.i18n import N_, _
 from ils.permissions import Permission
 from ils.readers.cards import check_card_number, normalise_card_number
@@ -113,7 +113,7 @@ def reader_at_desk(session: Session, card_number: str) -> ReaderAtDesk:
     today = session.now().date()
     open_ = tuple(loans.open_loans(summary.id, today))
     return ReaderAtDesk(
-        reader=summary, loans=open_, holds=tuple(holds.reader_holds(session, summary.card_number)),
+        reader=summary, loans=open_, holds=tuple(holds.active_holds(summary.id, today)),
         owed_fen=standing_of(summary.id, today).owed_fen, past_loans=_history_count(summary.id) - len(open_))
 
 
@@ -128,10 +128,9 @@ def _card(code: str) -> ReaderCard | None:
 
 def _item(code: str) -> Item | None:
     try:
-        barcode = normalise_barcode(code)
-    except Invalid:
+        return get_item(code)
+    except (Invalid, NotFound):  # not a barcode, or nobody's here
         return None
-    return Item.get_or_none(Item.barcode == barcode)
 
 
 _CLOSING = "。！？；：”）"

@@ -188,12 +188,15 @@ def hold_shelf(session: Session, *, branch: str | None = None) -> list[HoldInfo]
     return [hold_info(hold, today) for hold in query]
 
 
+def active_holds(reader_id: str, today: dt.date) -> list[HoldInfo]:
+    """The reader's holds not yet ended, in the order placed."""
+    query = Hold.select().where(Hold.reader == reader_id, Hold.state.in_(ACTIVE)).order_by(Hold.placed_at)
+    return [hold_info(hold, today) for hold in query]
+
+
 def reader_holds(session: Session, card_number: str) -> list[HoldInfo]:
     session.require(Permission.CIRCULATE)
-    reader = reader_by_card(card_number)
-    today = session.now().date()
-    query = Hold.select().where(Hold.reader == reader.id, Hold.state.in_(ACTIVE)).order_by(Hold.placed_at)
-    return [hold_info(hold, today) for hold in query]
+    return active_holds(reader_by_card(card_number).id, session.now().date())
 
 
 def title_queue(session: Session, target: str) -> list[HoldInfo]:
