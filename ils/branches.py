@@ -53,7 +53,7 @@ def _info(branch: Branch) -> BranchInfo:
 def get_branch(code: str) -> Branch:
     branch = Branch.get_or_none(Branch.code == code.strip().upper())
     if branch is None:
-        raise NotFound(_("There is no branch with the code {code}.").format(code=code))
+        raise NotFound("branches.there_branch_code", "There is no branch with the code {code}.", code=code)
     return branch
 
 
@@ -66,9 +66,9 @@ def insert_branch(writer: Writer, *, code: str, name: str, kind: str, created_at
     code = clean_code(code)
     name = clean_name(name)
     if kind not in KINDS:
-        raise Invalid(_("Unknown kind of branch {kind}; kinds are: {kinds}.").format(kind=kind, kinds=", ".join(KINDS)))
+        raise Invalid("branches.unknown_kind_branch_kinds", "Unknown kind of branch {kind}; kinds are: {kinds}.", kind=kind, kinds=", ".join(KINDS))
     if Branch.get_or_none(Branch.code == code) is not None:
-        raise Invalid(_("The branch code {code} is taken.").format(code=code))
+        raise Invalid("branches.branch_code_taken", "The branch code {code} is taken.", code=code)
     order = (Branch.select(fn.MAX(Branch.sort_order)).scalar() or 0) + 1
     branch = Branch.create(code=code, name=name, kind=kind, sort_order=order, created_at=created_at)
     writer.journal("branch.add", "branch", branch.id, {"code": code, "name": name, "kind": kind})
@@ -79,7 +79,7 @@ def insert_service_point(writer: Writer, *, branch: Branch, code: str, name: str
     code = clean_code(code)
     name = clean_name(name)
     if ServicePoint.get_or_none(ServicePoint.code == code) is not None:
-        raise Invalid(_("The service point code {code} is taken.").format(code=code))
+        raise Invalid("branches.service_point_code_taken", "The service point code {code} is taken.", code=code)
     point = ServicePoint.create(branch=branch, code=code, name=name, created_at=created_at)
     writer.journal(
         "service_point.add", "service_point", point.id, {"code": code, "name": name, "branch_id": branch.id}
@@ -109,7 +109,7 @@ def set_branch_active(session: Session, code: str, active: bool) -> BranchInfo:
     session.require(Permission.MANAGE_BRANCHES)
     branch = get_branch(code)
     if not active and session.library.setting(NODE_BRANCH) == branch.id:
-        raise Invalid(_("This desk belongs to {name}; it cannot be closed here.").format(name=branch.name))
+        raise Invalid("branches.desk_belongs_closed_here", "This desk belongs to {name}; it cannot be closed here.", name=branch.name)
     with session.write() as writer:
         Branch.update(active=active).where(Branch.id == branch.id).execute()
         writer.journal("branch.activate" if active else "branch.deactivate", "branch", branch.id, {})
@@ -128,7 +128,7 @@ def rename_service_point(session: Session, code: str, name: str) -> ServicePoint
     session.require(Permission.MANAGE_BRANCHES)
     point = ServicePoint.get_or_none(ServicePoint.code == code.strip().upper())
     if point is None:
-        raise NotFound(_("There is no service point with the code {code}.").format(code=code))
+        raise NotFound("branches.there_service_point_code", "There is no service point with the code {code}.", code=code)
     name = clean_name(name)
     with session.write() as writer:
         ServicePoint.update(name=name).where(ServicePoint.id == point.id).execute()

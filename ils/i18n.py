@@ -9,6 +9,13 @@ string in the code has a translation in both catalogues.
 language toggle shows the new language. Strings needed before a language is
 chosen (binding descriptions, command help) are marked with ``N_`` and
 translated where they are shown.
+
+The language of a call lives in a context variable (``use_language``), so a
+server answering several staff or terminals in one process (SIP2, the union)
+speaks each one's language. A process that serves one person (the desk, one
+CLI command) sets its default with ``set_language``; a context that has not
+chosen falls back to it. Threads do not inherit context variables, so whoever
+hands work to a thread (``screens.work.call_service``) passes the language on.
 """
 
 from __future__ import annotations
@@ -16,6 +23,9 @@ from __future__ import annotations
 import gettext
 import io
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
@@ -23,7 +33,8 @@ LANGUAGES: dict[str, str] = {"zh_CN": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh_CN"
 LOCALE_DIR = Path(__file__).with_name("locale")
 
-_current = DEFAULT_LANGUAGE
+_process_default = DEFAULT_LANGUAGE
+_call_language: ContextVar[str | None] = ContextVar("ils_language", default=None)
 
 
 def normalise_language(code: str | None) -> str:
@@ -47,14 +58,24 @@ def language_from_environment() -> str:
 
 
 def set_language(code: str) -> str:
-    """Switch the language for everything translated from now on; returns the code used."""
-    global _current
-    _current = normalise_language(code)
-    return _current
+    """Switch this process's default language (the desk's F2, the CLI's ``--lang``); returns the code used."""
+    global _process_default
+    _process_default = normalise_language(code)
+    return _process_default
+
+
+@contextmanager
+def use_language(code: str | None) -> Iterator[str]:
+    """Speak ``code`` for everything translated inside the block, in this context only."""
+    token = _call_language.set(normalise_language(code) if code else current_language())
+    try:
+        yield current_language()
+    finally:
+        _call_language.reset(token)
 
 
 def current_language() -> str:
-    return _current
+    return _call_language.get() or _process_default
 
 
 @cache
@@ -71,14 +92,19 @@ def _catalogue(language: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buffer)
 
 
+def translate(message: str, language: str | None = None) -> str:
+    """The message in ``language``, or in the language of this call."""
+    return _catalogue(language or current_language()).gettext(message)
+
+
 def _(message: str) -> str:
-    """The message in the current language."""
-    return _catalogue(_current).gettext(message)
+    """The message in the language of this call."""
+    return _catalogue(current_language()).gettext(message)
 
 
-def ngettext(singular: str, plural: str, n: int) -> str:
+def ngettext(singular: str, plural: str, n: int, language: str | None = None) -> str:
     """Plural-aware lookup: English needs it, Chinese has one form."""
-    return _catalogue(_current).ngettext(singular, plural, n)
+    return _catalogue(language or current_language()).ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:

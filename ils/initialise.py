@@ -39,21 +39,21 @@ def initialise(
     """Create the database at ``path``; on any failure no file is left behind."""
     path = Path(path)
     if is_initialised(path):
-        raise Invalid(_("A library database already exists at {path}.").format(path=path))
+        raise Invalid("initialise.library_database_already_exists", "A library database already exists at {path}.", path=path)
     codes = {preset.code for preset in presets.BRANCHES}
     branch_code = branch_code.strip().upper()
     if branch_code not in codes:
         raise Invalid(
-            _("Unknown branch {code}; choose one of: {codes}.").format(code=branch_code, codes=", ".join(sorted(codes)))
+            "initialise.unknown_branch_choose_one", "Unknown branch {code}; choose one of: {codes}.", code=branch_code, codes=", ".join(sorted(codes))
         )
     if len(admin_password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(_("A password needs at least {n} characters.").format(n=MIN_PASSWORD_LENGTH))
+        raise Invalid("initialise.password_needs_least_characters", "A password needs at least {n} characters.", n=MIN_PASSWORD_LENGTH)
     if not library_name.strip():
-        raise Invalid(_("A name cannot be empty."))
+        raise Invalid("initialise.name_empty", "A name cannot be empty.")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise DatabaseProblem(_("Cannot write to {path}: check the folder's permissions.").format(path=path)) from error
+        raise DatabaseProblem("initialise.write_check_folder_permissions", "Cannot write to {path}: check the folder's permissions.", path=path) from error
     keys_were_there = key_path(path).exists()
     database, migration = open_database(path)
     library = Library(database, path, clock or SystemClock(), migration)

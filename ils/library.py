@@ -4,24 +4,34 @@ Every write goes through ``Library.write``: one ``BEGIN IMMEDIATE`` transaction
 that must append at least one journal row for what it changed. A write that
 changes rows without journaling them is a programming error and is rolled back,
 which is how "nothing else writes" is enforced rather than hoped for.
+
+A service that decides on what it reads opens the write first and reads inside
+it: the write lock is held from the first read to the commit, so two desks
+racing for one copy are served one after the other, and the second one sees the
+first one's loan. Writes nest: a service called inside another's write joins it.
+If the database still refuses a row on a unique or foreign key (a race the
+service did not foresee), the whole write is rolled back and the caller gets a
+``Conflict`` refusal, never a traceback. Refusals recorded inside a write that
+is then rolled back (``Writer.refusal``) are journaled in a write of their own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from peewee import OperationalError, SqliteDatabase
+from peewee import IntegrityError, OperationalError, SqliteDatabase
 
 from db import journal
 from db.migrations import MigrationResult
 from db.models import Branch, Setting
 from ils.clock import Clock, SystemClock
-from ils.errors import DatabaseProblem
+from ils.errors import Conflict, DatabaseProblem
 from ils.i18n import _
 from ils.storage import explain, open_database, storage_failure
 
@@ -50,6 +60,11 @@ class Writer:
         self._library = library
         self._staff_id = staff_id
         self.last: journal.JournalEntry | None = None
+        self.refusals: list[tuple[str, str, str | None, dict[str, Any]]] = []
+
+    def refusal(self, action: str, entity_type: str, entity_id: str | None, data: dict[str, Any]) -> None:
+        """Journal a refusal even though the write it happens in is about to be rolled back."""
+        self.refusals.append((action, entity_type, entity_id, data))
 
     def journal(
         self, action: str, entity_type: str, entity_id: str | None, data: dict[str, Any]
@@ -77,6 +92,7 @@ class Library:
         self.migration = migration
         self._node: NodeInfo | None = None
         self._node_id: str | None = None
+        self._writing = threading.local()
 
     def now(self) -> dt.datetime:
         return self.clock.now()
@@ -121,17 +137,41 @@ class Library:
 
     @contextmanager
     def write(self, staff_id: str | None) -> Iterator[Writer]:
-        """One transaction; a full or failing disk becomes a message, and nothing is half-written."""
+        """One transaction holding the write lock; a full disk or a lost race becomes a message,
+        and nothing is half-written."""
+        outer: Writer | None = getattr(self._writing, "writer", None)
+        if outer is not None:
+            yield outer
+            return
+        writer = Writer(self, staff_id)
+        self._writing.writer = writer
+        committed = False
         try:
             with self.database.atomic():
                 connection = self.database.connection()
                 before = connection.total_changes
-                writer = Writer(self, staff_id)
                 yield writer
+                for refusal in writer.refusals:
+                    writer.journal(*refusal)
                 if connection.total_changes != before and writer.last is None:
                     raise RuntimeError("a service changed rows without journaling them")
+            committed = True
+        except IntegrityError as error:
+            raise Conflict("storage.conflict", "Another desk changed the same record at the same moment; "
+                           "nothing was changed: look again and retry.") from error
         except OperationalError as error:
             raise explain(storage_failure(error, self.path)) from error
+        finally:
+            self._writing.writer = None
+            if not committed and writer.refusals:
+                self._journal_refusals(staff_id, writer.refusals)
+
+    def _journal_refusals(self, staff_id: str | None,
+                          refusals: list[tuple[str, str, str | None, dict[str, Any]]]) -> None:
+        """The refusals of a write that was rolled back, in a write of their own."""
+        with self.write(staff_id) as writer:
+            for refusal in refusals:
+                writer.journal(*refusal)
 
     def close(self) -> None:
         self.database.close()
@@ -146,11 +186,11 @@ def open_library(path: Path, clock: Clock | None = None) -> Library:
     path = Path(path)
     if not is_initialised(path):
         raise DatabaseProblem(
-            _("No library database at {path}; create one with `ils init` or `ils demo`.").format(path=path)
+            "library.library_database_create_one", "No library database at {path}; create one with `ils init` or `ils demo`.", path=path
         )
     database, migration = open_database(path)
     library = Library(database, path, clock or SystemClock(), migration)
     if library.setting(NODE_ID) is None:
         library.close()
-        raise DatabaseProblem(_("{path} was never initialised; run `ils init`.").format(path=path))
+        raise DatabaseProblem("library.never_initialised_run_ils", "{path} was never initialised; run `ils init`.", path=path)
     return library

@@ -78,7 +78,7 @@ def backup(session: Session, target: Path | None = None) -> BackupResult:
     if target.exists() and target.is_dir():
         target = target / default_backup_path(library).name
     if target.resolve() == library.path.resolve():
-        raise Invalid(_("A backup cannot overwrite the database itself."))
+        raise Invalid("maintenance.backup_overwrite_database_itself", "A backup cannot overwrite the database itself.")
     try:
         backup_to(library.path, target)
     except StorageError as error:
@@ -97,10 +97,10 @@ def verify_backup_file(source: Path) -> None:
         raise explain(error) from error
     if problems:
         raise DatabaseProblem(
-            _("{path} fails the integrity check: {problems}").format(path=source, problems="; ".join(problems[:3]))
+            "maintenance.fails_integrity_check", "{path} fails the integrity check: {problems}", path=source, problems="; ".join(problems[:3])
         )
     if version == 0:
-        raise DatabaseProblem(_("{path} is a SQLite file but not an ils database.").format(path=source))
+        raise DatabaseProblem("maintenance.sqlite_file_but_ils", "{path} is a SQLite file but not an ils database.", path=source)
     if version > LATEST_VERSION:
         raise explain(StorageError("too_new", source, f"{version} > {LATEST_VERSION}"))
 

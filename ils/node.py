@@ -22,14 +22,14 @@ def _set(session: Session, key: str, value: str) -> NodeInfo:
 def set_library_name(session: Session, name: str) -> NodeInfo:
     session.require(Permission.MANAGE_BRANCHES)
     if not name.strip():
-        raise Invalid(_("A name cannot be empty."))
+        raise Invalid("node.name_empty", "A name cannot be empty.")
     return _set(session, LIBRARY_NAME, name.strip())
 
 
 def set_node_name(session: Session, name: str) -> NodeInfo:
     session.require(Permission.MANAGE_BRANCHES)
     if not name.strip():
-        raise Invalid(_("A name cannot be empty."))
+        raise Invalid("node.name_empty", "A name cannot be empty.")
     return _set(session, NODE_NAME, name.strip())
 
 
@@ -38,5 +38,5 @@ def move_node(session: Session, branch_code: str) -> NodeInfo:
     session.require(Permission.MANAGE_BRANCHES)
     branch = get_branch(branch_code)
     if not branch.active:
-        raise Invalid(_("{name} is closed.").format(name=branch.name))
+        raise Invalid("node.closed", "{name} is closed.", name=branch.name)
     return _set(session, NODE_BRANCH, branch.id)

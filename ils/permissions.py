@@ -127,11 +127,9 @@ def parse_roles(text: str) -> frozenset[Role]:
             continue
         if name not in by_name:
             raise Invalid(
-                _("Unknown role {role}; roles are: {roles}.").format(
-                    role=part.strip(), roles=", ".join(r.value for r in Role)
-                )
+                "permissions.unknown_role_roles", "Unknown role {role}; roles are: {roles}.", role=part.strip(), roles=", ".join(r.value for r in Role)
             )
         roles.add(by_name[name])
     if not roles:
-        raise Invalid(_("A staff member needs at least one role."))
+        raise Invalid("permissions.staff_member_needs_least", "A staff member needs at least one role.")
     return frozenset(roles)

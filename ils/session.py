@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Concatenate, ParamSpec, TypeVar
 
-from ils.errors import PermissionDenied
-from ils.i18n import _
+from ils.errors import PermissionDenied, message
 from ils.library import Library, Writer
 from ils.permissions import PERMISSION_LABELS, Permission, Role, permissions_of
 
@@ -43,14 +44,32 @@ class Session:
         if self.may(permission):
             return
         with self.library.write(self.staff.id) as writer:
-            writer.journal("staff.refused", "staff", self.staff.id, {"permission": permission.value})
-        raise PermissionDenied(
-            _("{name} may not {action}.").format(
-                name=self.staff.display_name, action=_(PERMISSION_LABELS[permission])
-            )
-        )
+            writer.refusal("staff.refused", "staff", self.staff.id, {"permission": permission.value})
+        raise PermissionDenied("staff.not_permitted", "{name} may not {action}.", name=self.staff.display_name,
+                               action=message(f"permission.{permission.value}", PERMISSION_LABELS[permission]))
 
     @contextmanager
     def write(self) -> Iterator[Writer]:
         with self.library.write(self.staff.id) as writer:
             yield writer
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def writes(body: Callable[Concatenate[Session, P], R]) -> Callable[Concatenate[Session, P], R]:
+    """Run a service that reads, decides and writes wholly inside one write transaction.
+
+    The write lock is taken before the body's first read, so what it decides on cannot
+    change under it (two desks lending one copy, two returning it). The body's own
+    ``session.write()`` joins this transaction. A refusal rolls everything back.
+    """
+
+    @functools.wraps(body)
+    def run(session: Session, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with session.write():
+            return body(session, *args, **kwargs)
+
+    run.__ils_writes__ = True  # type: ignore[attr-defined]  # read by the test that every deciding service is wrapped
+    return run

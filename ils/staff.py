@@ -76,18 +76,17 @@ def log_in(library: Library, username: str, password: str) -> Session:
         verify_password(password, _DUMMY_HASH)
         with library.write(None) as writer:
             writer.journal("staff.login_failed", "staff", None, {"username": username.strip()})
-        raise LoginFailed(_("Wrong user name or password."))
+        raise LoginFailed("staff.wrong_user_name_password", "Wrong user name or password.")
     if not row.active:
         with library.write(row.id) as writer:
             writer.journal("staff.login_refused", "staff", row.id, {"reason": "inactive"})
-        raise LoginFailed(_("This account has been deactivated; ask an administrator."))
+        raise LoginFailed("staff.account_been_deactivated_ask", "This account has been deactivated; ask an administrator.")
     if _is_locked(row, now):
         with library.write(row.id) as writer:
             writer.journal("staff.login_refused", "staff", row.id, {"reason": "locked"})
         until = dt.datetime.fromisoformat(row.locked_until)
         raise LoginFailed(
-            _("This account is locked after too many wrong passwords until {time}; an administrator can unlock it.")
-            .format(time=until.strftime("%H:%M"))
+            "staff.account_locked_after_too", "This account is locked after too many wrong passwords until {time}; an administrator can unlock it.", time=until.strftime("%H:%M")
         )
     if not verify_password(password, row.password_hash):
         failures = row.failed_logins + 1
@@ -99,11 +98,9 @@ def log_in(library: Library, username: str, password: str) -> Session:
             )
         if locked_until:
             raise LoginFailed(
-                _("Wrong password {count} times: the account is locked for {minutes} minutes.").format(
-                    count=failures, minutes=int(LOCKOUT.total_seconds() // 60)
-                )
+                "staff.wrong_password_times_account", "Wrong password {count} times: the account is locked for {minutes} minutes.", count=failures, minutes=int(LOCKOUT.total_seconds() // 60)
             )
-        raise LoginFailed(_("Wrong user name or password."))
+        raise LoginFailed("staff.wrong_user_name_password", "Wrong user name or password.")
     with library.write(row.id) as writer:
         Staff.update(failed_logins=0, locked_until=None).where(Staff.id == row.id).execute()
         writer.journal("staff.login", "staff", row.id, {"node_id": library.node_id})
@@ -118,7 +115,7 @@ def log_out(session: Session) -> None:
 
 def _validate_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(_("A password needs at least {n} characters.").format(n=MIN_PASSWORD_LENGTH))
+        raise Invalid("staff.password_needs_least_characters", "A password needs at least {n} characters.", n=MIN_PASSWORD_LENGTH)
 
 
 def _branch_id(code: str | None) -> str | None:
@@ -126,7 +123,7 @@ def _branch_id(code: str | None) -> str | None:
         return None
     branch = Branch.get_or_none(Branch.code == code.strip().upper())
     if branch is None:
-        raise NotFound(_("There is no branch with the code {code}.").format(code=code))
+        raise NotFound("staff.there_branch_code", "There is no branch with the code {code}.", code=code)
     return branch.id
 
 
@@ -136,9 +133,9 @@ def create_staff_row(
     """Insert a staff row and journal it; shared by ``add_staff`` and ``ils init``."""
     username = username.strip()
     if not _USERNAME.match(username):
-        raise Invalid(_("A user name has 2 to 32 characters and no spaces."))
+        raise Invalid("staff.user_name_characters_spaces", "A user name has 2 to 32 characters and no spaces.")
     if Staff.get_or_none(Staff.username == username) is not None:
-        raise Invalid(_("The user name {username} is taken.").format(username=username))
+        raise Invalid("staff.user_name_taken", "The user name {username} is taken.", username=username)
     _validate_password(password)
     display_name = display_name.strip() or username
     row = Staff.create(
@@ -186,7 +183,7 @@ def list_staff(session: Session) -> list[StaffSummary]:
 def _get(username: str) -> Staff:
     row = Staff.get_or_none(Staff.username == username.strip())
     if row is None:
-        raise NotFound(_("There is no staff member {username}.").format(username=username))
+        raise NotFound("staff.there_staff_member", "There is no staff member {username}.", username=username)
     return row
 
 
@@ -203,7 +200,7 @@ def set_roles(session: Session, username: str, roles: str) -> StaffSummary:
     row = _get(username)
     parsed = parse_roles(roles)
     if Role.ADMIN not in parsed and _active_admins_other_than(row.id) == 0:
-        raise Invalid(_("The last active administrator cannot lose the administrator role."))
+        raise Invalid("staff.last_active_administrator_lose", "The last active administrator cannot lose the administrator role.")
     with session.write() as writer:
         Staff.update(roles=_roles_text(parsed)).where(Staff.id == row.id).execute()
         writer.journal("staff.roles", "staff", row.id, {"roles": _roles_text(parsed)})
@@ -226,7 +223,7 @@ def reset_password(session: Session, username: str, password: str) -> StaffSumma
 def change_own_password(session: Session, old_password: str, new_password: str) -> None:
     row = Staff.get_by_id(session.staff.id)
     if not verify_password(old_password, row.password_hash):
-        raise LoginFailed(_("The current password is wrong."))
+        raise LoginFailed("staff.current_password_wrong", "The current password is wrong.")
     _validate_password(new_password)
     with session.write() as writer:
         Staff.update(password_hash=hash_password(new_password)).where(Staff.id == row.id).execute()
@@ -246,9 +243,9 @@ def set_active(session: Session, username: str, active: bool) -> StaffSummary:
     session.require(Permission.MANAGE_STAFF)
     row = _get(username)
     if not active and row.id == session.staff.id:
-        raise Invalid(_("You cannot deactivate your own account."))
+        raise Invalid("staff.you_deactivate_your_own", "You cannot deactivate your own account.")
     if not active and Role.ADMIN.value in row.roles.split(",") and _active_admins_other_than(row.id) == 0:
-        raise Invalid(_("The last active administrator cannot be deactivated."))
+        raise Invalid("staff.last_active_administrator_deactivated", "The last active administrator cannot be deactivated.")
     with session.write() as writer:
         Staff.update(active=active).where(Staff.id == row.id).execute()
         writer.journal("staff.activate" if active else "staff.deactivate", "staff", row.id, {})

@@ -9,26 +9,25 @@ from peewee import SqliteDatabase
 from db.connection import StorageError, classify, connect
 from db.migrations import MigrationResult, migrate
 from ils.errors import DatabaseProblem
-from ils.i18n import _
+from ils.i18n import N_
+
+
+_STORAGE_MESSAGES = {
+    "not_a_database": N_("{path} is not an ils database or is damaged."),
+    "foreign": N_("{path} is a SQLite file but not an ils database."),
+    "too_new": N_("{path} was made by a newer version of ils (schema {detail}); install the newer version to open it."),
+    "unwritable": N_("Cannot write to {path}: check the folder's permissions."),
+    "missing": N_("{path} does not exist."),
+    "busy": N_("Another desk kept {path} busy for too long; nothing was changed: try again."),
+    "full": N_("The disk is full while writing {path}; nothing was changed."),
+    "io": N_("Writing {path} failed: the disk may be full or failing; nothing was changed."),
+}
 
 
 def explain(error: StorageError) -> DatabaseProblem:
     """The message a librarian reads for each way a database file can be unusable."""
-    path = error.path
-    messages = {
-        "not_a_database": _("{path} is not an ils database or is damaged.").format(path=path),
-        "foreign": _("{path} is a SQLite file but not an ils database.").format(path=path),
-        "too_new": _(
-            "{path} was made by a newer version of ils (schema {detail}); "
-            "install the newer version to open it."
-        ).format(path=path, detail=error.detail),
-        "unwritable": _("Cannot write to {path}: check the folder's permissions.").format(path=path),
-        "missing": _("{path} does not exist.").format(path=path),
-        "busy": _("Another desk kept {path} busy for too long; nothing was changed: try again.").format(path=path),
-        "full": _("The disk is full while writing {path}; nothing was changed.").format(path=path),
-        "io": _("Writing {path} failed: the disk may be full or failing; nothing was changed.").format(path=path),
-    }
-    return DatabaseProblem(messages.get(error.reason, messages["not_a_database"]))
+    reason = error.reason if error.reason in _STORAGE_MESSAGES else "not_a_database"
+    return DatabaseProblem(f"storage.{reason}", _STORAGE_MESSAGES[reason], path=error.path, detail=error.detail)
 
 
 def storage_failure(error: BaseException, path: Path) -> StorageError:

@@ -16,9 +16,7 @@ def clean_code(code: str) -> str:
     cleaned = code.strip().upper()
     if not _CODE.match(cleaned):
         raise Invalid(
-            _("A code has 1 to 16 letters, digits, '-' or '_', starting with a letter or digit: {code}").format(
-                code=code
-            )
+            "validation.code_letters_digits_starting", "A code has 1 to 16 letters, digits, '-' or '_', starting with a letter or digit: {code}", code=code
         )
     return cleaned
 
@@ -32,5 +30,5 @@ def typed_number(text: str | None) -> str:
 def clean_name(name: str) -> str:
     cleaned = name.strip()
     if not cleaned:
-        raise Invalid(_("A name cannot be empty."))
+        raise Invalid("validation.name_empty", "A name cannot be empty.")
     return cleaned

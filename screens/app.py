@@ -13,6 +13,7 @@ log-out pops back down to it.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 from typing import ClassVar
 
@@ -25,6 +26,7 @@ from textual.screen import Screen
 from ils import staff
 from ils.clock import Clock, SystemClock
 from ils.i18n import N_, _, current_language, set_language
+from ils.logs import start_log
 from ils.library import Library, NodeInfo, is_initialised, open_library
 from ils.session import Session
 from screens.base import Relocalise
@@ -72,6 +74,8 @@ class IlsApp(ServiceCaller, App[None], inherit_bindings=False):
         self.theme = NORMAL_THEME
 
     def on_mount(self) -> None:
+        with suppress(OSError):  # a folder that cannot hold a log must not stop the desk
+            start_log(self.db_path)
         self.open_library()
 
     def open_library(self) -> None:

@@ -70,7 +70,7 @@ def parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError as error:
-        raise Invalid(_("Type the birth date as YYYY-MM-DD, e.g. 1985-03-12.")) from error
+        raise Invalid("screens.type_birth_date_yyyy", "Type the birth date as YYYY-MM-DD, e.g. 1985-03-12.") from error
 
 
 class RegisterPane(DeskPane):

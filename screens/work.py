@@ -1,10 +1,12 @@
 """Running a service call in a worker and bringing its answer back as a message.
 
 Every database, file or printer call goes through ``call_service``: it runs the
-call on a thread (scrypt, a backup or a PDF must never freeze the desk), turns
-an ``IlsError`` into the already-translated text the user reads, and posts the
-outcome to the widget that asked. The worker itself never touches a widget.
-Any other exception is a programming error and stops the app with a traceback.
+call on a thread (scrypt, a backup or a PDF must never freeze the desk) in the
+language the desk speaks at the moment of the call, renders an ``IlsError`` in
+that language, and posts the outcome to the widget that asked. The worker itself
+never touches a widget. Any other exception is a bug: it is written to the log
+with its traceback and shown as a short apology, and the desk stays open, so a
+clerk in the middle of a queue never loses the application.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from textual.dom import DOMNode
 from textual.worker import Worker
 
 from ils.errors import IlsError
+from ils.i18n import _, current_language, use_language
+from ils.logs import LOGGER
 from screens.messages import ServiceDone, ServiceFailed
 
 T = TypeVar("T")
@@ -34,13 +38,21 @@ def call_service(
     running (``exclusive``), so pressing a key twice does not queue two calls.
     """
 
+    language = current_language()
+
     def run() -> None:
-        try:
-            result = call()
-        except IlsError as error:
-            node.post_message(ServiceFailed(str(error), failed))
-        else:
-            node.post_message(ServiceDone(then, result))
+        with use_language(language):
+            try:
+                result = call()
+            except IlsError as error:
+                node.post_message(ServiceFailed(error.render(language), failed))
+            except Exception:
+                LOGGER.exception("unexpected failure in %s", group)
+                node.post_message(ServiceFailed(
+                    _("Something unexpected went wrong; the desk stays open. Look again before going on: "
+                      "the details are in the log."), failed))
+            else:
+                node.post_message(ServiceDone(then, result))
 
     return node.run_worker(run, name=group, group=group, exclusive=True, thread=True)
 

@@ -102,8 +102,7 @@ class RangeInfo:
 
 def _check_kind(kind: str) -> str:
     if kind not in KINDS:
-        raise Invalid(_("Unknown kind of number range {kind}; kinds are: {kinds}.").format(
-            kind=kind, kinds=", ".join(KINDS)))
+        raise Invalid("catalogue.unknown_kind_number_range", "Unknown kind of number range {kind}; kinds are: {kinds}.", kind=kind, kinds=", ".join(KINDS))
     return kind
 
 
@@ -128,19 +127,18 @@ def reserve_range(
     _check_kind(kind)
     node = (node_id or session.library.node_id).strip()
     if not node:
-        raise Invalid(_("Say which node the range is for."))
+        raise Invalid("catalogue.say_which_node_range", "Say which node the range is for.")
     if first < 1 or last < first:
-        raise Invalid(_("A range must run from 1 or more up to a number not below its start "
-                        "(got {first}–{last}).").format(first=first, last=last))
+        raise Invalid("catalogue.range_must_run_more", "A range must run from 1 or more up to a number not below its start "
+                        "(got {first}–{last}).", first=first, last=last)
     if kind == "barcode":
         _barcode_text(last, *_barcode_format(session.library))
     overlapping = NumberRange.get_or_none(
         (NumberRange.kind == kind) & (NumberRange.first <= last) & (NumberRange.last >= first)
     )
     if overlapping is not None:
-        raise Invalid(_("{first}–{last} overlaps the range {other_first}–{other_last} already reserved for "
-                        "node {node}.").format(first=first, last=last, other_first=overlapping.first,
-                                               other_last=overlapping.last, node=overlapping.node_id))
+        raise Invalid("catalogue.overlaps_range_already_reserved", "{first}–{last} overlaps the range {other_first}–{other_last} already reserved for "
+                        "node {node}.", first=first, last=last, other_first=overlapping.first, other_last=overlapping.last, node=overlapping.node_id)
     with session.write() as writer:
         range_id = insert_range(writer, kind=kind, node_id=node, first=first, last=last,
                                 now=session.library.now_text())
@@ -186,8 +184,7 @@ def _barcode_format(library: Library) -> tuple[str, int]:
 def _barcode_text(number: int, prefix: str, width: int) -> str:
     digits = str(number)
     if len(digits) > width:
-        raise Invalid(_("{number} has more than the {width} digits item barcodes have here.").format(
-            number=number, width=width))
+        raise Invalid("catalogue.more_than_digits_item", "{number} has more than the {width} digits item barcodes have here.", number=number, width=width)
     return normalise_barcode(prefix + digits.zfill(width))
 
 
@@ -222,12 +219,12 @@ def next_barcodes(session: Session, count: int) -> list[str]:
     """
     session.require(Permission.CATALOGUE)
     if count < 1:
-        raise Invalid(_("Ask for one barcode or more."))
+        raise Invalid("catalogue.ask_one_barcode_more", "Ask for one barcode or more.")
     prefix, width = _barcode_format(session.library)
     ranges = _own_ranges(session, "barcode")
     if not ranges:
-        raise Invalid(_("No barcode range is reserved for this workstation; ask the central library "
-                        "to reserve one."))
+        raise Invalid("catalogue.barcode_range_reserved_workstation", "No barcode range is reserved for this workstation; ask the central library "
+                        "to reserve one.")
     barcodes: list[str] = []
     for row in ranges:
         number = max(row.first, (_highest_barcode(prefix, width, row.first, row.last) or 0) + 1)
@@ -236,8 +233,8 @@ def next_barcodes(session: Session, count: int) -> list[str]:
             number += 1
     if len(barcodes) < count:
         spans = ", ".join(f"{r.first}–{r.last}" for r in ranges)
-        raise Invalid(_("The barcodes reserved for this workstation ({ranges}) have only {left} left; ask the "
-                        "central library for a new range.").format(ranges=spans, left=len(barcodes)))
+        raise Invalid("catalogue.barcodes_reserved_workstation_left", "The barcodes reserved for this workstation ({ranges}) have only {left} left; ask the "
+                        "central library for a new range.", ranges=spans, left=len(barcodes))
     return barcodes
 
 
@@ -285,8 +282,8 @@ def _author_book_number(bib: BibRecord, call_class: str) -> str:
     names = author_names(fields)
     mark = author_mark(names[0]) if names else ""
     if not mark:
-        raise Invalid(_("The record names no author, so no author number can be made; add the author "
-                        "or give the book a running number (种次号) instead."))
+        raise Invalid("catalogue.record_names_author_so", "The record names no author, so no author number can be made; add the author "
+                        "or give the book a running number (种次号) instead.")
     pattern = re.compile(re.escape(mark) + r"(\d*)")
     taken = []
     query = BibRecord.select(BibRecord.book_number).where(
@@ -344,14 +341,14 @@ def assign_call_number(
     session.require(Permission.CATALOGUE)
     bib = BibRecord.get_or_none((BibRecord.id == bib_id) & (BibRecord.deleted == False))  # noqa: E712
     if bib is None:
-        raise NotFound(_("There is no such catalogue record."))
+        raise NotFound("catalogue.there_such_catalogue_record", "There is no such catalogue record.")
     old = record_call_number(bib)
     if old and not replace:
-        raise Invalid(_("The record already has the call number {call_number}; ask for a new one explicitly "
-                        "to replace it.").format(call_number=old))
+        raise Invalid("catalogue.record_already_call_number", "The record already has the call number {call_number}; ask for a new one explicitly "
+                        "to replace it.", call_number=old)
     class_text = clc_class or bib.clc_class
     if not class_text or not class_text.strip():
-        raise Invalid(_("The record has no CLC (中图法) class (690$a or 084); give the class."))
+        raise Invalid("catalogue.record_clc_class_give", "The record has no CLC (中图法) class (690$a or 084); give the class.")
     call_class = normalise_class(class_text)
     scheme = _scheme_at(location, bib.id)
     now = session.library.now_text()

@@ -85,7 +85,7 @@ def normalise_barcode(text: str) -> str:
     cleaned = unicodedata.normalize("NFKC", text or "").strip().upper().replace(" ", "")
     if not _BARCODE.match(cleaned):
         raise Invalid(
-            _("{barcode} is not an item barcode: use 1 to 32 letters, digits or '-'.").format(barcode=text.strip())
+            "catalogue.item_barcode_use_letters", "{barcode} is not an item barcode: use 1 to 32 letters, digits or '-'.", barcode=text.strip()
         )
     return cleaned
 
@@ -134,7 +134,7 @@ def get_item(barcode: str) -> Item:
     row = (Item.select(Item, Location).join(Location, JOIN.LEFT_OUTER)
            .where(Item.barcode == normalise_barcode(barcode)).first())
     if row is None:
-        raise NotFound(_("No item has the barcode {barcode}.").format(barcode=barcode.strip()))
+        raise NotFound("catalogue.item_barcode", "No item has the barcode {barcode}.", barcode=barcode.strip())
     return row
 
 
@@ -182,7 +182,7 @@ def insert_item(
 
 def _check_choice(value: str, choices: dict[str, str] | tuple[str, ...], what: str) -> str:
     if value not in choices:
-        raise Invalid(_("Unknown {what}: {value}.").format(what=what, value=value))
+        raise Invalid("catalogue.unknown", "Unknown {what}: {value}.", what=what, value=value)
     return value
 
 
@@ -192,9 +192,7 @@ def _location_in(branch: Branch, code: str | None) -> Location | None:
     location = get_location(code)
     if location.branch_id != branch.id:
         raise Invalid(
-            _("The location {location} belongs to another branch, not {branch}.").format(
-                location=location.name, branch=branch.name
-            )
+            "catalogue.location_belongs_another_branch", "The location {location} belongs to another branch, not {branch}.", location=location.name, branch=branch.name
         )
     return location
 
@@ -215,10 +213,10 @@ def add_item(
     session.require(Permission.CATALOGUE)
     bib = BibRecord.get_or_none((BibRecord.id == bib_id) & (BibRecord.deleted == False))  # noqa: E712
     if bib is None:
-        raise NotFound(_("There is no such catalogue record."))
+        raise NotFound("catalogue.there_such_catalogue_record", "There is no such catalogue record.")
     code = normalise_barcode(barcode)
     if Item.get_or_none(Item.barcode == code):
-        raise Invalid(_("The barcode {barcode} is already on another item.").format(barcode=code))
+        raise Invalid("catalogue.barcode_already_another_item", "The barcode {barcode} is already on another item.", barcode=code)
     branch_row = get_branch(branch) if branch else Branch.get_by_id(session.library.node.branch_id)
     location_row = _location_in(branch_row, location)
     _check_choice(item_type, ITEM_TYPES, _("item type"))
@@ -258,9 +256,7 @@ def change_item(
     if status is not None and status != row.status:
         if row.status not in CATALOGUING_STATUSES:
             raise Invalid(
-                _("The item is {status}; circulation changes that status, not cataloguing.").format(
-                    status=status_label(row.status)
-                )
+                "catalogue.item_circulation_changes_status", "The item is {status}; circulation changes that status, not cataloguing.", status=status_label(row.status)
             )
         changes["status"] = _check_choice(status, CATALOGUING_STATUSES, _("status"))
     if price is not None:

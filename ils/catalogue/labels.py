@@ -58,16 +58,15 @@ class QueuedLabel:
 def _check_kinds(kinds: Sequence[str]) -> tuple[str, ...]:
     for kind in kinds:
         if kind not in KINDS:
-            raise Invalid(_("Unknown kind of label {kind}; kinds are: {kinds}.").format(
-                kind=kind, kinds=", ".join(KINDS)))
+            raise Invalid("catalogue.unknown_kind_label_kinds", "Unknown kind of label {kind}; kinds are: {kinds}.", kind=kind, kinds=", ".join(KINDS))
     if not kinds:
-        raise Invalid(_("Say which labels: spine, barcode or both."))
+        raise Invalid("catalogue.say_which_labels_spine", "Say which labels: spine, barcode or both.")
     return tuple(dict.fromkeys(kinds))
 
 
 def _no_call_number(barcode: str) -> Invalid:
-    return Invalid(_("The item {barcode} has no call number yet, so it has no spine label; "
-                     "give its record a call number first.").format(barcode=barcode))
+    return Invalid("catalogue.item_call_number_yet", "The item {barcode} has no call number yet, so it has no spine label; "
+                     "give its record a call number first.", barcode=barcode)
 
 
 def _wanted(items: Sequence[Item], kinds: Sequence[str] | None) -> list[tuple[str, str]]:
@@ -116,7 +115,7 @@ def queue_labels(session: Session, barcodes: Sequence[str], kinds: Sequence[str]
     session.require(Permission.PRINT_LABELS)
     items = [get_item(barcode) for barcode in barcodes]
     if not items:
-        raise Invalid(_("Scan or type at least one item barcode."))
+        raise Invalid("catalogue.scan_type_least_one", "Scan or type at least one item barcode.")
     return _queue(session, items, kinds)
 
 
@@ -126,10 +125,10 @@ def queue_record_labels(session: Session, bib_id: str, kinds: Sequence[str] | No
     session.require(Permission.PRINT_LABELS)
     bib = BibRecord.get_or_none((BibRecord.id == bib_id) & (BibRecord.deleted == False))  # noqa: E712
     if bib is None:
-        raise NotFound(_("There is no such catalogue record."))
+        raise NotFound("catalogue.there_such_catalogue_record", "There is no such catalogue record.")
     items = list(Item.select().where((Item.bib == bib.id) & (Item.status != "withdrawn")))
     if not items:
-        raise Invalid(_("The record has no copies to label yet."))
+        raise Invalid("catalogue.record_copies_label_yet", "The record has no copies to label yet.")
     return _queue(session, items, kinds)
 
 
@@ -205,8 +204,8 @@ def _render(kind: str, labels: list[QueuedLabel], sheet: LabelSheet, start_at: i
     try:
         return render_barcode_labels(barcodes, sheet, start_at=start_at, title=_("Barcode labels"))
     except ValueError as error:  # a barcode too long for the stock, checked before drawing
-        raise Invalid(_("Some barcodes are too long for the labels of sheet {sheet}; print them on wider "
-                        "label stock.").format(sheet=sheet.name)) from error
+        raise Invalid("catalogue.some_barcodes_too_long", "Some barcodes are too long for the labels of sheet {sheet}; print them on wider "
+                        "label stock.", sheet=sheet.name) from error
 
 
 def print_queue(session: Session, *, kind: str, sheet: str = DEFAULT_SHEET, start_at: int = 1) -> bytes:
@@ -219,11 +218,10 @@ def print_queue(session: Session, *, kind: str, sheet: str = DEFAULT_SHEET, star
     (kind,) = _check_kinds([kind])
     stock = sheet_named(sheet)
     if not 1 <= start_at <= stock.count:
-        raise Invalid(_("Start at a position from 1 to {count}: sheet {sheet} has {count} labels.").format(
-            count=stock.count, sheet=stock.name))
+        raise Invalid("catalogue.start_position_sheet_labels", "Start at a position from 1 to {count}: sheet {sheet} has {count} labels.", count=stock.count, sheet=stock.name)
     labels = queued_labels(kind)
     if not labels:
-        raise Invalid(_(_NOTHING_WAITING[kind]))
+        raise Invalid(f"labels.nothing_waiting_{kind}", _NOTHING_WAITING[kind])
     pdf = _render(kind, labels, stock, start_at)
     with session.write() as writer:
         LabelQueue.delete().where(LabelQueue.id.in_([label.id for label in labels])).execute()

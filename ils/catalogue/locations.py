@@ -66,16 +66,14 @@ def main_location(branch_code: str) -> str | None:
 def get_location(code: str) -> Location:
     row = Location.get_or_none(Location.code == code.strip().upper())
     if row is None:
-        raise NotFound(_("There is no shelving location with the code {code}.").format(code=code))
+        raise NotFound("catalogue.there_shelving_location_code", "There is no shelving location with the code {code}.", code=code)
     return row
 
 
 def _check_scheme(scheme: str) -> str:
     if scheme not in SCHEMES:
         raise Invalid(
-            _("Unknown book-number scheme {scheme}; choose one of: {schemes}.").format(
-                scheme=scheme, schemes=", ".join(SCHEMES)
-            )
+            "catalogue.unknown_book_number_scheme", "Unknown book-number scheme {scheme}; choose one of: {schemes}.", scheme=scheme, schemes=", ".join(SCHEMES)
         )
     return scheme
 
@@ -105,7 +103,7 @@ def add_location(
     _check_scheme(book_number_scheme)
     branch_row = get_branch(branch)
     if Location.get_or_none(Location.code == code):
-        raise Invalid(_("The location code {code} is already in use.").format(code=code))
+        raise Invalid("catalogue.location_code_already_use", "The location code {code} is already in use.", code=code)
     with session.write() as writer:
         row = insert_location(
             writer, branch=branch_row, code=code, name=name, created_at=session.library.now_text(),

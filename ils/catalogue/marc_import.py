@@ -119,15 +119,14 @@ class Batch:
         for staged in self.records:
             if staged.number == number:
                 return staged
-        raise Invalid(_("The file has no usable record {number}.").format(number=number))
+        raise Invalid("catalogue.file_usable_record", "The file has no usable record {number}.", number=number)
 
     def decide(self, number: int, decision: str) -> None:
         """Choose accept, merge or skip for record ``number``; merge only for a duplicate."""
         _check_decision(decision)
         staged = self.record(number)
         if decision == MERGE and not staged.is_duplicate:
-            raise Invalid(_("Record {number} duplicates nothing, so there is nothing to merge it into.").format(
-                number=number))
+            raise Invalid("catalogue.record_duplicates_nothing_so", "Record {number} duplicates nothing, so there is nothing to merge it into.", number=number)
         staged.decision = decision
 
     def decide_all_duplicates(self, decision: str) -> None:
@@ -155,8 +154,7 @@ def decision_label(decision: str) -> str:
 
 def _check_decision(decision: str) -> None:
     if decision not in DECISIONS:
-        raise Invalid(_("Unknown decision {decision}; choose one of: {choices}.").format(
-            decision=decision, choices=", ".join(DECISIONS)))
+        raise Invalid("catalogue.unknown_decision_choose_one", "Unknown decision {decision}; choose one of: {choices}.", decision=decision, choices=", ".join(DECISIONS))
 
 
 @contextmanager
@@ -204,8 +202,7 @@ def _stage(data: bytes, source_name: str, encoding: str | None,
     try:
         result = read_marc(data, encoding=encoding)
     except ValueError:
-        raise Invalid(_("The character set {name} is unknown; use e.g. utf-8, gbk, gb18030 or marc-8.").format(
-            name=encoding)) from None
+        raise Invalid("catalogue.character_set_unknown_use", "The character set {name} is unknown; use e.g. utf-8, gbk, gb18030 or marc-8.", name=encoding) from None
     staged: list[StagedRecord] = []
     rejects = list(result.rejects)
     total = len(result.records)
@@ -434,7 +431,7 @@ def apply(session: Session, batch: Batch, *, branch: str | None = None, location
     """
     session.require(Permission.CATALOGUE)
     if not batch.records:
-        raise Invalid(_("There is nothing to import: the file has no record that can be used."))
+        raise Invalid("catalogue.there_nothing_import_file", "There is nothing to import: the file has no record that can be used.")
     places = _Places.load(session, branch, location)
     total = len(batch.records)
     with _collector_paused(), session.write() as writer:
@@ -443,7 +440,7 @@ def apply(session: Session, batch: Batch, *, branch: str | None = None, location
             run.store(record)
             if done % PROGRESS_EVERY == 0:
                 if cancelled and cancelled():
-                    raise Invalid(_("Import cancelled; nothing was stored."))
+                    raise Invalid("catalogue.import_cancelled_nothing_stored", "Import cancelled; nothing was stored.")
                 if progress:
                     progress(done, total)
         result = run.finish()
@@ -463,8 +460,8 @@ def _existing_call_numbers(batch: Batch) -> dict[str, str | None]:
             found[bib_id] = f"{call_class}/{book_number}" if call_class and book_number else None
     for record in batch.records:
         if record.duplicate_of in targets and record.duplicate_of not in found:
-            raise Invalid(_("Record {number} duplicates a catalogue record that has been deleted since the file "
-                            "was read; read the file again.").format(number=record.number))
+            raise Invalid("catalogue.record_duplicates_catalogue_record", "Record {number} duplicates a catalogue record that has been deleted since the file "
+                            "was read; read the file again.", number=record.number)
     return found
 
 

@@ -50,7 +50,7 @@ def record_to_text(record: Record) -> str:
 
 
 def _line_error(number: int, problem: str) -> Invalid:
-    return Invalid(_("Line {line}: {problem}").format(line=number, problem=problem))
+    return Invalid("catalogue.line", "Line {line}: {problem}", line=number, problem=problem)
 
 
 def _data_field(number: int, tag: str, rest: str) -> Field:
@@ -88,7 +88,7 @@ def text_to_record(text: str) -> Record:
         else:
             record.add_field(_data_field(number, tag, rest))
     if not leader_seen:
-        raise Invalid(_("The record has no leader line (LDR)."))
+        raise Invalid("catalogue.record_leader_line_ldr", "The record has no leader line (LDR).")
     if not record.fields:
-        raise Invalid(_("The record has no fields."))
+        raise Invalid("catalogue.record_fields", "The record has no fields.")
     return record

@@ -101,10 +101,10 @@ def prepare(record: Record, fmt: str, fields: BibFields | None = None) -> Prepar
     does not extract every record twice.
     """
     if fmt not in FORMATS:
-        raise Invalid(_("Unknown record format {format}.").format(format=fmt))
+        raise Invalid("catalogue.unknown_record_format", "Unknown record format {format}.", format=fmt)
     fields = fields or extract(record, fmt)
     if not fields.title:
-        raise Invalid(_("A record needs a title."))
+        raise Invalid("catalogue.record_needs_title", "A record needs a title.")
     bare = Record(leader=record.leader, force_utf8=True)
     bare.add_field(*[f for f in record.fields if f.tag not in HOLDING_TAGS[fmt]])
     isbns: list[str] = []
@@ -204,7 +204,7 @@ def add_record(session: Session, record: Record, fmt: str, *, source: str | None
 def _live(bib_id: str) -> BibRecord:
     row = BibRecord.get_or_none((BibRecord.id == bib_id) & (BibRecord.deleted == False))  # noqa: E712
     if row is None:
-        raise NotFound(_("There is no such catalogue record."))
+        raise NotFound("catalogue.there_such_catalogue_record", "There is no such catalogue record.")
     return row
 
 
@@ -237,7 +237,7 @@ def delete_record(session: Session, bib_id: str) -> None:
     live_items = Item.select().where((Item.bib == row.id) & (Item.status != "withdrawn")).count()
     if live_items:
         raise Invalid(
-            _("The record still has {count} copies; withdraw or move them first.").format(count=live_items)
+            "catalogue.record_still_copies_withdraw", "The record still has {count} copies; withdraw or move them first.", count=live_items
         )
     with session.write() as writer:
         BibRecord.update(deleted=True, updated_at=session.library.now_text()).where(BibRecord.id == row.id).execute()

@@ -187,12 +187,11 @@ def search(text: str, *, field: str = "any", sort: str = "relevance", branch: st
     ``field``, ``sort``, ``limit`` or ``offset`` that no search box can produce.
     """
     if field not in FIELDS:
-        raise Invalid(_("Unknown search field {field}; use one of: {fields}.").format(
-            field=field, fields=", ".join(FIELDS)))
+        raise Invalid("catalogue.unknown_search_field_use", "Unknown search field {field}; use one of: {fields}.", field=field, fields=", ".join(FIELDS))
     if sort not in SORTS:
-        raise Invalid(_("Unknown sort order {sort}; use one of: {sorts}.").format(sort=sort, sorts=", ".join(SORTS)))
+        raise Invalid("catalogue.unknown_sort_order_use", "Unknown sort order {sort}; use one of: {sorts}.", sort=sort, sorts=", ".join(SORTS))
     if not 1 <= limit <= MAX_LIMIT or offset < 0:
-        raise Invalid(_("Ask for 1 to {most} hits from an offset of 0 or more.").format(most=MAX_LIMIT))
+        raise Invalid("catalogue.ask_hits_offset_more", "Ask for 1 to {most} hits from an offset of 0 or more.", most=MAX_LIMIT)
     query = (text or "").strip()
     branch_id = get_branch(branch).id if branch else None
     if not query:

@@ -54,9 +54,9 @@ def parse_weekdays(text: str) -> str:
         elif part in names:
             days.add(names[part])
         else:
-            raise Invalid(_("{text} is not a weekday: use 1 (Monday) to 7 (Sunday).").format(text=part))
+            raise Invalid("circ.weekday_use_monday_sunday", "{text} is not a weekday: use 1 (Monday) to 7 (Sunday).", text=part)
     if len(days) == 7:
-        raise Invalid(_("A branch closed every day of the week cannot lend."))
+        raise Invalid("circ.branch_closed_every_day", "A branch closed every day of the week cannot lend.")
     return ",".join(str(d) for d in sorted(days))
 
 
@@ -88,7 +88,7 @@ def next_open_day(branch_id: str, day: dt.date) -> dt.date:
         candidate = day + dt.timedelta(days=offset)
         if calendar.is_open(candidate):
             return candidate
-    raise Invalid(_("The branch has no opening day in the coming year: check its calendar."))
+    raise Invalid("circ.branch_opening_day_coming", "The branch has no opening day in the coming year: check its calendar.")
 
 
 def due_date(branch_id: str, start: dt.date, days: int) -> dt.date:
@@ -115,7 +115,7 @@ def _day(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise Invalid(_("{text} is not a date: write it as 2026-10-01.").format(text=text.strip())) from None
+        raise Invalid("circ.date_write", "{text} is not a date: write it as 2026-10-01.", text=text.strip()) from None
 
 
 def add_day(session: Session, day: str, kind: str, name: str, *, branch: str | None = None) -> CalendarEntry:
@@ -127,8 +127,7 @@ def add_day(session: Session, day: str, kind: str, name: str, *, branch: str | N
 def _kind(word: str) -> str:
     kind = _KIND_WORDS.get(word.strip().lower())
     if kind is None:
-        raise Invalid(_("Unknown kind of day {kind}; use holiday (休), workday (班) or emergency (闭馆).").format(
-            kind=word.strip()))
+        raise Invalid("circ.unknown_kind_day_use", "Unknown kind of day {kind}; use holiday (休), workday (班) or emergency (闭馆).", kind=word.strip())
     return kind
 
 
@@ -166,18 +165,18 @@ def import_days(session: Session, text: str, *, branch: str | None = None) -> li
             continue
         parts = line.split(None, 2)
         if len(parts) < 2:
-            raise Invalid(_("Line {n}: write a date, a kind and a name, e.g. 2026-10-01 休 国庆节.").format(n=number))
+            raise Invalid("circ.line_write_date_kind", "Line {n}: write a date, a kind and a name, e.g. 2026-10-01 休 国庆节.", n=number)
         first, _dots, last = parts[0].partition("..")
         try:
             start, end, kind = _day(first), _day(last or first), _kind(parts[1])
         except Invalid as error:
-            raise Invalid(_("Line {n}: {problem}").format(n=number, problem=error)) from None
+            raise Invalid("circ.line", "Line {n}: {problem}", n=number, problem=error) from None
         if end < start or (end - start).days > 60:
-            raise Invalid(_("Line {n}: the range must run forward and cover at most 60 days.").format(n=number))
+            raise Invalid("circ.line_range_must_run", "Line {n}: the range must run forward and cover at most 60 days.", n=number)
         name = parts[2] if len(parts) > 2 else ""
         days.extend((start + dt.timedelta(days=i), kind, name) for i in range((end - start).days + 1))
     if not days:
-        raise Invalid(_("The list holds no days."))
+        raise Invalid("circ.list_holds_days", "The list holds no days.")
     return _add_days(session, days, branch)
 
 
@@ -188,7 +187,7 @@ def remove_day(session: Session, day: str, *, branch: str | None = None) -> None
         (CalendarDay.day == _day(day).isoformat())
         & (CalendarDay.branch.is_null() if branch_row is None else CalendarDay.branch == branch_row.id))
     if row is None:
-        raise NotFound(_("Nothing is recorded for {day}.").format(day=day.strip()))
+        raise NotFound("circ.nothing_recorded", "Nothing is recorded for {day}.", day=day.strip())
     with session.write() as writer:
         row.delete_instance()
         writer.journal("calendar_day.remove", "calendar_day", row.id, {"day": row.day})

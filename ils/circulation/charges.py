@@ -85,7 +85,7 @@ def parse_amount(text: str, *, allow_zero: bool = False) -> int:
     zero (or zero itself with ``allow_zero``: a damage staff let go)."""
     fen = parse_price(text)
     if fen is None or "-" in text or fen < (0 if allow_zero else 1):
-        raise Invalid(_("{text} is not an amount of money: type yuan, such as 12.50.").format(text=text.strip()))
+        raise Invalid("circ.amount_money_type_yuan", "{text} is not an amount of money: type yuan, such as 12.50.", text=text.strip())
     return fen
 
 
@@ -122,7 +122,7 @@ def add_charge(writer: Writer, *, reader_id: str, loan_id: str | None, item_id: 
 def get_charge(charge_id: str) -> Charge:
     charge = Charge.get_or_none(Charge.id == (charge_id or "").strip())
     if charge is None:
-        raise NotFound(_("There is no charge {id}.").format(id=(charge_id or "").strip()))
+        raise NotFound("circ.there_charge", "There is no charge {id}.", id=(charge_id or "").strip())
     return charge
 
 
@@ -141,8 +141,7 @@ def _open(charge_id: str) -> tuple[Charge, int]:
     """The charge and what is still owed on it; a settled charge takes nothing more."""
     charge = get_charge(charge_id)
     if charge.settled_at:
-        raise Invalid(_("This charge was settled on {date}; nothing more is owed on it.").format(
-            date=charge.settled_at[:10]))
+        raise Invalid("circ.charge_settled_nothing_more", "This charge was settled on {date}; nothing more is owed on it.", date=charge.settled_at[:10])
     return charge, charge.amount_fen - _paid_fen(charge.id)
 
 
@@ -168,10 +167,9 @@ def pay(session: Session, charge_id: str, amount_fen: int, *, note: str | None =
     session.require(Permission.TAKE_PAYMENTS)
     charge, owed = _open(charge_id)
     if amount_fen <= 0:
-        raise Invalid(_("A payment must be more than ¥0.00."))
+        raise Invalid("circ.payment_must_more_than", "A payment must be more than ¥0.00.")
     if amount_fen > owed:
-        raise Invalid(_("Only {owed} is owed on this charge; {amount} is too much.").format(
-            owed=yuan(owed), amount=yuan(amount_fen)))
+        raise Invalid("circ.owed_charge_too_much", "Only {owed} is owed on this charge; {amount} is too much.", owed=yuan(owed), amount=yuan(amount_fen))
     return _record(session, charge, owed, "payment", amount_fen, (note or "").strip() or None, point)
 
 
@@ -180,7 +178,7 @@ def waive(session: Session, charge_id: str, reason: str, *, point: str | None = 
     session.require(Permission.WAIVE_CHARGES)
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid(_("Say why the charge is waived."))
+        raise Invalid("circ.say_why_charge_waived", "Say why the charge is waived.")
     charge, owed = _open(charge_id)
     return _record(session, charge, owed, "waiver", owed, reason, point)
 
@@ -195,6 +193,5 @@ def accept_replacement(session: Session, charge_id: str, *, note: str | None = N
     session.require(Permission.TAKE_PAYMENTS)
     charge, owed = _open(charge_id)
     if charge.kind not in REPLACEABLE:
-        raise Invalid(_("A replacement copy settles a lost or damaged item, not {kind}.").format(
-            kind=kind_label(charge.kind)))
+        raise Invalid("circ.replacement_copy_settles_lost", "A replacement copy settles a lost or damaged item, not {kind}.", kind=kind_label(charge.kind))
     return _record(session, charge, owed, "replacement", owed, (note or "").strip() or None, point)

@@ -223,7 +223,7 @@ def scan(session: Session, code: str, *, open_card: str | None, mode: str, point
     """
     session.require(Permission.CIRCULATE)
     if mode not in MODES:
-        raise Invalid(_("Unknown desk mode {mode}.").format(mode=mode))
+        raise Invalid("circ.unknown_desk_mode", "Unknown desk mode {mode}.", mode=mode)
     typed = (code or "").strip()
     if not typed:
         words = _("Scan a reader card or an item barcode.")

@@ -99,7 +99,7 @@ def find_record(text: str) -> tuple[BibRecord, Item | None]:
         item = None
     if item is not None:
         return item.bib, item
-    raise NotFound(_("No record or copy matches {text}.").format(text=typed))
+    raise NotFound("circ.record_copy_matches", "No record or copy matches {text}.", text=typed)
 
 
 def place_hold(session: Session, card_number: str, target: str, *, pickup: str | None = None,
@@ -109,31 +109,29 @@ def place_hold(session: Session, card_number: str, target: str, *, pickup: str |
     reader_summary = scan_card(session, card_number)
     reasons = [f"{b.label}: {b.detail}" for b in reader_summary.blocks if b.kind in _HOLD_BLOCKS]
     if reasons:
-        raise Invalid(" ".join(reasons))
+        raise Invalid("circ.hold_refused", "{reasons}", reasons=" ".join(reasons))
     reader = Reader.get_by_id(reader_summary.id)
     bib, copy = find_record(target)
     if copy_only and copy is None:
-        raise Invalid(_("A hold on one copy needs that copy's barcode."))
+        raise Invalid("circ.hold_one_copy_needs", "A hold on one copy needs that copy's barcode.")
     pickup_branch = get_branch(pickup) if pickup else Branch.get_by_id(place_of(session).branch_id)
     settings = circulation_settings()
     active = Hold.select().where(Hold.reader == reader.id, Hold.state.in_(ACTIVE))
     if active.where(Hold.bib == bib.id).exists():
-        raise Invalid(_("{name} is already waiting for this title.").format(name=reader.name))
+        raise Invalid("circ.already_waiting_title", "{name} is already waiting for this title.", name=reader.name)
     if active.count() >= settings.hold_limit:
-        raise Invalid(_("{name} already has {count} holds, the most allowed.").format(
-            name=reader.name, count=settings.hold_limit))
+        raise Invalid("circ.already_holds_most_allowed", "{name} already has {count} holds, the most allowed.", name=reader.name, count=settings.hold_limit)
     copies = list(Item.select().where(Item.bib == bib.id, Item.status.not_in(("withdrawn", "lost"))))
     if copy_only:
         copies = [copy]
     if not copies:
-        raise Invalid(_("This title has no copies that could be lent."))
+        raise Invalid("circ.title_copies_could_lent", "This title has no copies that could be lent.")
     if Loan.select().join(Item).where(Loan.reader == reader.id, Loan.ended_at.is_null(),
                                       Item.bib == bib.id).exists():
-        raise Invalid(_("{name} already has a copy of this title on loan.").format(name=reader.name))
+        raise Invalid("circ.already_copy_title_loan", "{name} already has a copy of this title on loan.", name=reader.name)
     book = RuleBook()
     if not any(book.rule_for(reader.reader_type_id, c.item_type, pickup_branch.id).holds_allowed for c in copies):
-        raise Invalid(_("{type} readers may not place holds on this kind of item.").format(
-            type=reader_summary.reader_type_name))
+        raise Invalid("circ.readers_may_place_holds", "{type} readers may not place holds on this kind of item.", type=reader_summary.reader_type_name)
     now = session.library.now_text()
     with session.write() as writer:
         hold = Hold.create(reader=reader.id, reader_type=reader.reader_type_id, bib=bib.id,
@@ -163,9 +161,9 @@ def cancel_hold(session: Session, hold_id: str, *, by_reader: bool = True, point
     session.require(Permission.CIRCULATE)
     hold = Hold.get_or_none(Hold.id == hold_id)
     if hold is None:
-        raise NotFound(_("There is no hold {id}.").format(id=hold_id))
+        raise NotFound("circ.there_hold", "There is no hold {id}.", id=hold_id)
     if hold.state not in ACTIVE:
-        raise Invalid(_("This hold has already ended: {state}.").format(state=_(STATES[hold.state])))
+        raise Invalid("circ.hold_already_ended", "This hold has already ended: {state}.", state=_(STATES[hold.state]))
     return _end(session, hold, "cancelled", "reader" if by_reader else "staff", point)
 
 

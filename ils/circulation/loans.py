@@ -41,7 +41,7 @@ class LoanRefused(Invalid):
     the permission may go ahead with a recorded reason."""
 
     def __init__(self, reasons: list[str], overridable: bool) -> None:
-        super().__init__(" ".join(reasons))
+        super().__init__("circ.loan_refused", "{reasons}", reasons=" ".join(reasons))
         self.reasons = tuple(reasons)
         self.overridable = overridable
 
@@ -284,13 +284,11 @@ def return_item(session: Session, barcode: str, *, point: str | None = None) -> 
             if Charge.select().where(Charge.item == item.id, Charge.kind == "lost", Charge.settled_at.is_null()).exists():
                 notes.append(_("A charge for losing it is still open: waive it if the library's rules say so."))
         elif item.status in ("withdrawn", "processing"):
-            raise Invalid(_("{barcode} is {status}, not in circulation: give it to cataloguing.").format(
-                barcode=item.barcode, status=status_label(item.status)))
+            raise Invalid("circ.circulation_give_cataloguing", "{barcode} is {status}, not in circulation: give it to cataloguing.", barcode=item.barcode, status=status_label(item.status))
         disposition = arrive(writer, item, here, today, now) if item.status == "in_transit" else None
         if disposition is None:
             if loan is None and item.status in ("available", "on_hold_shelf"):
-                raise Invalid(_("{barcode} is not on loan: it is {status}.").format(
-                    barcode=item.barcode, status=status_label(item.status)))
+                raise Invalid("circ.loan", "{barcode} is not on loan: it is {status}.", barcode=item.barcode, status=status_label(item.status))
             disposition = route(writer, item, here, today, now)
     bib = BibRecord.select(*_BIB_COLUMNS).where(BibRecord.id == item.bib_id).get()
     return ReturnResult(item.barcode, bib.title or "", loan_info(loan, item, bib, today, 0) if loan else None,
@@ -306,7 +304,7 @@ def renew(session: Session, barcode: str, *, point: str | None = None, override:
     item = get_item(barcode)
     loan = Loan.get_or_none(Loan.item == item.id, Loan.ended_at.is_null())
     if loan is None:
-        raise Invalid(_("{barcode} is not on loan, so it cannot be renewed.").format(barcode=item.barcode))
+        raise Invalid("circ.loan_so_renewed", "{barcode} is not on loan, so it cannot be renewed.", barcode=item.barcode)
     here = place_of(session, point)
     today = session.now().date()
     reader = loan.reader

@@ -57,7 +57,7 @@ def _open_loan(barcode: str) -> tuple[Item, Loan]:
     item = get_item(barcode)
     loan = Loan.get_or_none(Loan.item == item.id, Loan.ended_at.is_null())
     if loan is None:
-        raise Invalid(_("{barcode} is not on loan.").format(barcode=item.barcode))
+        raise Invalid("circ.loan_2", "{barcode} is not on loan.", barcode=item.barcode)
     return item, loan
 
 
@@ -101,7 +101,7 @@ def mark_damaged(session: Session, barcode: str, amount_fen: int, *, note: str |
     the reader owes ``amount_fen`` (0 for nothing)."""
     session.require(Permission.TAKE_PAYMENTS)
     if amount_fen < 0:
-        raise Invalid(_("A charge cannot be less than ¥0.00."))
+        raise Invalid("circ.charge_less_than", "A charge cannot be less than ¥0.00.")
     item, loan = _open_loan(barcode)
     here = place_of(session, point)
     today = session.now().date()
@@ -131,8 +131,7 @@ def claim_returned(session: Session, barcode: str, *, point: str | None = None) 
     session.require(Permission.TAKE_PAYMENTS)
     item, loan = _open_loan(barcode)
     if loan.claimed_returned_at:
-        raise Invalid(_("The reader already said on {date} that {barcode} was returned.").format(
-            date=loan.claimed_returned_at[:10], barcode=item.barcode))
+        raise Invalid("circ.reader_already_said_returned", "The reader already said on {date} that {barcode} was returned.", date=loan.claimed_returned_at[:10], barcode=item.barcode)
     here = place_of(session, point)
     now = session.library.now_text()
     with session.write() as writer:
@@ -150,11 +149,11 @@ def write_off(session: Session, barcode: str, reason: str, *, point: str | None 
     session.require(Permission.WAIVE_CHARGES)
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid(_("Say why the loan is written off."))
+        raise Invalid("circ.say_why_loan_written", "Say why the loan is written off.")
     item, loan = _open_loan(barcode)
     if not loan.claimed_returned_at:
-        raise Invalid(_("Only a copy the reader said was returned can be written off; mark {barcode} lost "
-                        "instead.").format(barcode=item.barcode))
+        raise Invalid("circ.copy_reader_said_returned", "Only a copy the reader said was returned can be written off; mark {barcode} lost "
+                        "instead.", barcode=item.barcode)
     here = place_of(session, point)
     now = session.library.now_text()
     with session.write() as writer:

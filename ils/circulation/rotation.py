@@ -180,7 +180,7 @@ def _info(batch_id: str, today: dt.date) -> BatchInfo:
 def get_batch(code: str) -> RotationBatch:
     batch = RotationBatch.get_or_none(RotationBatch.code == code.strip().upper())
     if batch is None:
-        raise NotFound(_("There is no rotation batch {code}.").format(code=code.strip()))
+        raise NotFound("circ.there_rotation_batch", "There is no rotation batch {code}.", code=code.strip())
     return batch
 
 
@@ -196,10 +196,9 @@ def _target(to: str) -> tuple[Branch, ServicePoint | None]:
         return branch, None
     point = ServicePoint.get_or_none(ServicePoint.code == code)
     if point is None:
-        raise NotFound(_("There is no branch, service point or van stop with the code {code}.").format(
-            code=to.strip()))
+        raise NotFound("circ.there_branch_service_point", "There is no branch, service point or van stop with the code {code}.", code=to.strip())
     if not point.active:
-        raise Invalid(_("{name} is closed: a batch cannot go there.").format(name=point.name))
+        raise Invalid("circ.closed_batch_go_there", "{name} is closed: a batch cannot go there.", name=point.name)
     return point.branch, point
 
 
@@ -220,14 +219,14 @@ def create_batch(session: Session, to: str, *, due_back: dt.date, code: str | No
     target, target_point = _target(to)
     today = session.now().date()
     if not target.active:
-        raise Invalid(_("{name} is closed: a batch cannot go there.").format(name=target.name))
+        raise Invalid("circ.closed_batch_go_there", "{name} is closed: a batch cannot go there.", name=target.name)
     if target.id == origin.id and target_point is None:
-        raise Invalid(_("A batch goes to another branch, or to a service point or van stop."))
+        raise Invalid("circ.batch_goes_another_branch", "A batch goes to another branch, or to a service point or van stop.")
     if due_back <= today:
-        raise Invalid(_("The batch must be due back after today, not on {date}.").format(date=due_back.isoformat()))
+        raise Invalid("circ.batch_must_due_back", "The batch must be due back after today, not on {date}.", date=due_back.isoformat())
     code = clean_code(code) if code else _next_code(origin, today.year)
     if RotationBatch.get_or_none(RotationBatch.code == code) is not None:
-        raise Invalid(_("The batch code {code} is taken.").format(code=code))
+        raise Invalid("circ.batch_code_taken", "The batch code {code} is taken.", code=code)
     note = (note or "").strip() or None
     with session.write() as writer:
         batch = RotationBatch.create(code=code, from_branch=origin.id, to_branch=target.id,
@@ -267,8 +266,7 @@ def _refusal(item: Item, batch: RotationBatch) -> str | None:
 def _packing(code: str) -> RotationBatch:
     batch = get_batch(code)
     if _state(batch) != PACKING:
-        raise Invalid(_("Batch {code} has already been sent: start a new batch for more copies.").format(
-            code=batch.code))
+        raise Invalid("circ.batch_already_been_sent", "Batch {code} has already been sent: start a new batch for more copies.", code=batch.code)
     return batch
 
 
@@ -313,7 +311,7 @@ def send_batch(session: Session, code: str) -> SendResult:
     rows = list(RotationItem.select(RotationItem, Item).join(Item).where(RotationItem.batch == batch.id)
                 .order_by(Item.barcode))
     if not rows:
-        raise Invalid(_("Batch {code} is empty: add copies before sending it.").format(code=batch.code))
+        raise Invalid("circ.batch_empty_add_copies", "Batch {code} is empty: add copies before sending it.", code=batch.code)
     going: list[tuple[RotationItem, Item]] = []
     staying: list[tuple[RotationItem, ItemNote]] = []
     for row in rows:
@@ -323,8 +321,8 @@ def send_batch(session: Session, code: str) -> SendResult:
         else:
             going.append((row, row.item))
     if not going:
-        raise Invalid(" ".join([_("Nothing in batch {code} can be sent:").format(code=batch.code)]
-                               + [note.note for _row, note in staying]))
+        raise Invalid("circ.rotation_nothing_to_send", "Nothing in batch {code} can be sent: {reasons}",
+                      code=batch.code, reasons=" ".join(note.note for _row, note in staying))
     now = session.library.now_text()
     travels = batch.to_branch_id != batch.from_branch_id
     origin = _place(batch.from_branch)
@@ -371,10 +369,9 @@ def bring_back(session: Session, code: str) -> BringBackResult:
     batch = get_batch(code)
     state = _state(batch)
     if state == PACKING:
-        raise Invalid(_("Batch {code} has not been sent yet.").format(code=batch.code))
+        raise Invalid("circ.batch_been_sent_yet", "Batch {code} has not been sent yet.", code=batch.code)
     if state == BACK:
-        raise Invalid(_("Batch {code} was already brought back on {date}.").format(
-            code=batch.code, date=batch.returned_at[:10]))
+        raise Invalid("circ.batch_already_brought_back", "Batch {code} was already brought back on {date}.", code=batch.code, date=batch.returned_at[:10])
     rows = list(RotationItem.select(RotationItem, Item).join(Item)
                 .where(RotationItem.batch == batch.id, RotationItem.returned_at.is_null()).order_by(Item.barcode))
     now = session.library.now_text()
@@ -410,7 +407,7 @@ def list_batches(session: Session, *, state: str | None = None, branch: str | No
     sending or receiving branch's code."""
     session.require(Permission.ROTATE_STOCK)
     if state is not None and state not in STATES:
-        raise Invalid(_("A batch is one of: {states}.").format(states=", ".join(STATES)))
+        raise Invalid("circ.batch_one", "A batch is one of: {states}.", states=", ".join(STATES))
     query = RotationBatch.select()
     if branch:
         row = get_branch(branch)

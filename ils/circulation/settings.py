@@ -77,13 +77,13 @@ def circulation_settings() -> CirculationSettings:
 def _checked(name: str, value: object) -> str:
     if name == "overdue_mode":
         if value not in OVERDUE_MODES:
-            raise Invalid(_("The overdue policy is one of: {modes}.").format(modes=", ".join(OVERDUE_MODES)))
+            raise Invalid("circ.overdue_policy_one", "The overdue policy is one of: {modes}.", modes=", ".join(OVERDUE_MODES))
         return str(value)
     if name == "receipt_printer":
         return str(value).strip()
     low, high = _LIMITS[name]
     if not isinstance(value, int) or not low <= value <= high:
-        raise Invalid(_("{name} must be a whole number from {low} to {high}.").format(name=name, low=low, high=high))
+        raise Invalid("circ.must_whole_number", "{name} must be a whole number from {low} to {high}.", name=name, low=low, high=high)
     return str(value)
 
 
@@ -92,7 +92,7 @@ def change_circulation_settings(session: Session, **changes: object) -> Circulat
     session.require(Permission.CONFIGURE_CIRCULATION)
     unknown = set(changes) - set(_KEYS)
     if unknown:
-        raise Invalid(_("Unknown circulation setting {name}.").format(name=", ".join(sorted(unknown))))
+        raise Invalid("circ.unknown_circulation_setting", "Unknown circulation setting {name}.", name=", ".join(sorted(unknown)))
     checked = {_KEYS[name]: _checked(name, value) for name, value in changes.items() if value is not None}
     with session.write() as writer:
         for key, value in checked.items():

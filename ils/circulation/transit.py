@@ -169,10 +169,9 @@ def receive(session: Session, barcode: str, *, point: str | None = None) -> Disp
     here = place_of(session, point)
     transit = Transit.get_or_none(Transit.item == item.id, Transit.received_at.is_null())
     if transit is None:
-        raise Invalid(_("{barcode} is not in transit.").format(barcode=item.barcode))
+        raise Invalid("circ.transit", "{barcode} is not in transit.", barcode=item.barcode)
     if transit.to_branch_id != here.branch_id:
-        raise Invalid(_("This copy is on its way to {branch}, not here: send it on.").format(
-            branch=transit.to_branch.name))
+        raise Invalid("circ.copy_way_here_send", "This copy is on its way to {branch}, not here: send it on.", branch=transit.to_branch.name)
     with session.write() as writer:
         return arrive(writer, item, here, session.now().date(), session.library.now_text())
 

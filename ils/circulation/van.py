@@ -51,21 +51,20 @@ def van_branch(code: str | None = None) -> Branch:
     if code:
         branch = get_branch(code)
         if branch.kind != VAN:
-            raise Invalid(_("{name} is not a mobile library van.").format(name=branch.name))
+            raise Invalid("circ.mobile_library_van", "{name} is not a mobile library van.", name=branch.name)
         return branch
     vans = list(Branch.select().where(Branch.kind == VAN).order_by(Branch.code))
     if not vans:
-        raise NotFound(_("The library has no mobile library van: add a branch of kind van first."))
+        raise NotFound("circ.library_mobile_library_van", "The library has no mobile library van: add a branch of kind van first.")
     if len(vans) > 1:
-        raise Invalid(_("The library has several vans ({codes}): say which one.").format(
-            codes=", ".join(v.code for v in vans)))
+        raise Invalid("circ.library_several_vans_say", "The library has several vans ({codes}): say which one.", codes=", ".join(v.code for v in vans))
     return vans[0]
 
 
 def get_stop(code: str) -> ServicePoint:
     point = ServicePoint.get_or_none(ServicePoint.code == code.strip().upper())
     if point is None or point.route is None or point.branch.kind != VAN:
-        raise NotFound(_("There is no van stop with the code {code}.").format(code=code.strip()))
+        raise NotFound("circ.there_van_stop_code", "There is no van stop with the code {code}.", code=code.strip())
     return point
 
 
@@ -96,7 +95,7 @@ def list_stops(session: Session, *, route: str | None = None, van: str | None = 
     for point in query.order_by(ServicePoint.route, ServicePoint.code):
         routes.setdefault(point.route, []).append(_info(point))
     if route and not routes:
-        raise NotFound(_("The van has no route {route}.").format(route=route.strip()))
+        raise NotFound("circ.van_route", "The van has no route {route}.", route=route.strip())
     return [Route(name, tuple(stops)) for name, stops in routes.items()]
 
 
@@ -129,8 +128,7 @@ def set_stop_active(session: Session, code: str, active: bool) -> StopInfo:
         batch = RotationBatch.get_or_none(RotationBatch.to_service_point == point.id,
                                           RotationBatch.returned_at.is_null())
         if batch is not None:
-            raise Invalid(_("Rotation batch {batch} goes to {stop} and is not back yet.").format(
-                batch=batch.code, stop=point.name))
+            raise Invalid("circ.rotation_batch_goes_back", "Rotation batch {batch} goes to {stop} and is not back yet.", batch=batch.code, stop=point.name)
     with session.write() as writer:
         ServicePoint.update(active=active).where(ServicePoint.id == point.id).execute()
         writer.journal("service_point.activate" if active else "service_point.deactivate", "service_point",

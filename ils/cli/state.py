@@ -30,11 +30,11 @@ class CliState:
     def session(self) -> Session:
         """Log in as ``--staff`` / ``ILS_STAFF``; the password comes from ``ILS_PASSWORD`` or a prompt."""
         if not self.staff:
-            raise LoginFailed(_("Say who you are with --staff NAME or ILS_STAFF."))
+            raise LoginFailed("cli.say_who_you_staff", "Say who you are with --staff NAME or ILS_STAFF.")
         password = os.environ.get("ILS_PASSWORD")
         if password is None:
             if not sys.stdin or not sys.stdin.isatty():
-                raise LoginFailed(_("No password: set ILS_PASSWORD or run the command in a terminal."))
+                raise LoginFailed("cli.password_set_ils_password", "No password: set ILS_PASSWORD or run the command in a terminal.")
             password = click.prompt(_("Password for {name}").format(name=self.staff), hide_input=True)
         return log_in(self.library(), self.staff, password)
 

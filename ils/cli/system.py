@@ -29,7 +29,7 @@ from ils.permissions import Permission
 def init(library_name, branch_code, node_name, admin_username, admin_name, admin_password, as_json) -> None:
     st = state()
     if is_initialised(st.db_path):
-        raise DatabaseProblem(_("A library database already exists at {path}.").format(path=st.db_path))
+        raise DatabaseProblem("cli.library_database_already_exists", "A library database already exists at {path}.", path=st.db_path)
     if admin_password is None:
         admin_password = click.prompt(
             _("Password for {name}").format(name=admin_username), hide_input=True, confirmation_prompt=True
@@ -55,7 +55,7 @@ def init(library_name, branch_code, node_name, admin_username, admin_name, admin
 def demo(seed: int, as_json: bool) -> None:
     st = state()
     if is_initialised(st.db_path):
-        raise DatabaseProblem(_("A library database already exists at {path}.").format(path=st.db_path))
+        raise DatabaseProblem("cli.library_database_already_exists", "A library database already exists at {path}.", path=st.db_path)
     library = build_demo(st.db_path, seed=seed)
     node = library.node
     library.close()

@@ -34,7 +34,7 @@ _CARD = re.compile(r"^\d{6,24}$")
 def check_prefix(prefix: str) -> str:
     cleaned = prefix.strip()
     if not _PREFIX.match(cleaned):
-        raise Invalid(_("A card number prefix has up to 8 digits."))
+        raise Invalid("readers.card_number_prefix_up", "A card number prefix has up to 8 digits.")
     return cleaned
 
 
@@ -54,7 +54,7 @@ def check_card_number(text: str) -> str:
     """A card number from a pre-printed card: digits with a valid check digit."""
     number = normalise_card_number(text)
     if not _CARD.match(number):
-        raise Invalid(_("A card number has 6 to 24 digits."))
+        raise Invalid("readers.card_number_digits", "A card number has 6 to 24 digits.")
     if not luhn.is_valid(number):
-        raise Invalid(_("The card number {number} has a wrong check digit.").format(number=number))
+        raise Invalid("readers.card_number_wrong_check", "The card number {number} has a wrong check digit.", number=number)
     return number

@@ -91,44 +91,44 @@ def check_id_number(id_type: str, text: str, today: dt.date) -> IdNumber:
     """The cleaned and checked number, or ``Invalid`` saying what is wrong (never echoing it)."""
     if id_type not in ID_TYPES:
         raise Invalid(
-            _("Unknown ID type {type}; types are: {types}.").format(type=id_type, types=", ".join(ID_TYPES))
+            "readers.unknown_id_type_types", "Unknown ID type {type}; types are: {types}.", type=id_type, types=", ".join(ID_TYPES)
         )
     number = normalise(text)
     if not number:
-        raise Invalid(_("The ID number is missing."))
+        raise Invalid("readers.id_number_missing", "The ID number is missing.")
     if id_type in (RESIDENT, HOUSEHOLD):
         return IdNumber(id_type, number, _citizen_birth_date(number, today))
     if id_type == FOREIGN_PERMANENT:
         return IdNumber(id_type, number, _foreign_birth_date(number, today))
     if id_type == ORGANISATION:
         if not uscc.is_valid(number):
-            raise Invalid(_("This is not a valid unified social credit code: check its 18 characters."))
+            raise Invalid("readers.valid_unified_social_credit", "This is not a valid unified social credit code: check its 18 characters.")
         return IdNumber(id_type, number, None)
     if not _PATTERNS[id_type].match(number):
-        raise Invalid(_FORMAT_MESSAGES[id_type]())
+        raise Invalid(f"readers.id_format_{id_type}", _FORMAT_MESSAGES[id_type])
     return IdNumber(id_type, number, None)
 
 
 _FORMAT_MESSAGES = {
-    PASSPORT: lambda: _("A passport number has 5 to 20 letters and digits."),
-    HK_MACAO: lambda: _("A Hong Kong or Macao permit number is H or M followed by 8 or 10 digits."),
-    TAIWAN: lambda: _("A Taiwan resident's permit number has 8 or 10 digits."),
-    OTHER: lambda: _("A document number has 2 to 30 letters and digits."),
+    PASSPORT: N_("A passport number has 5 to 20 letters and digits."),
+    HK_MACAO: N_("A Hong Kong or Macao permit number is H or M followed by 8 or 10 digits."),
+    TAIWAN: N_("A Taiwan resident's permit number has 8 or 10 digits."),
+    OTHER: N_("A document number has 2 to 30 letters and digits."),
 }
 
 
 def _citizen_birth_date(number: str, today: dt.date) -> dt.date:
     """Length, province, check digit and birth date of an 18-character citizen number."""
     if len(number) == 15 and number.isdigit():
-        raise Invalid(_("This is a 15-digit first-generation ID number, no longer valid; ask for the 18-digit one."))
+        raise Invalid("readers.digit_first_generation_id", "This is a 15-digit first-generation ID number, no longer valid; ask for the 18-digit one.")
     if len(number) != 18:
-        raise Invalid(_("A resident ID number has 18 characters; this one has {count}.").format(count=len(number)))
+        raise Invalid("readers.resident_id_number_characters", "A resident ID number has 18 characters; this one has {count}.", count=len(number))
     if not _CITIZEN.match(number):
-        raise Invalid(_("A resident ID number is 17 digits and a final digit or X."))
+        raise Invalid("readers.resident_id_number_digits", "A resident ID number is 17 digits and a final digit or X.")
     if number[:2] not in _PROVINCES:
-        raise Invalid(_("The first two digits of this ID number are not a province code."))
+        raise Invalid("readers.first_two_digits_id", "The first two digits of this ID number are not a province code.")
     if ric.calc_check_digit(number) != number[-1]:
-        raise Invalid(_("This ID number has a wrong check digit: a digit was mistyped or swapped."))
+        raise Invalid("readers.id_number_wrong_check", "This ID number has a wrong check digit: a digit was mistyped or swapped.")
     return _birth_date(number, today)
 
 
@@ -137,9 +137,9 @@ def _foreign_birth_date(number: str, today: dt.date) -> dt.date | None:
     if _FOREIGN_OLD.match(number):
         return None
     if not (_CITIZEN.match(number) and number.startswith("9")):
-        raise Invalid(_("A permanent residence ID number is 18 characters starting with 9, or 3 letters and 12 digits."))
+        raise Invalid("readers.permanent_residence_id_number", "A permanent residence ID number is 18 characters starting with 9, or 3 letters and 12 digits.")
     if ric.calc_check_digit(number) != number[-1]:
-        raise Invalid(_("This ID number has a wrong check digit: a digit was mistyped or swapped."))
+        raise Invalid("readers.id_number_wrong_check", "This ID number has a wrong check digit: a digit was mistyped or swapped.")
     return _birth_date(number, today)
 
 
@@ -147,9 +147,9 @@ def _birth_date(number: str, today: dt.date) -> dt.date:
     try:
         born = ric.get_birth_date(number)
     except ValidationError as error:
-        raise Invalid(_("The birth date in this ID number is not a real date.")) from error
+        raise Invalid("readers.birth_date_id_number_2", "The birth date in this ID number is not a real date.") from error
     if born > today or born.year < 1900:
-        raise Invalid(_("The birth date in this ID number is impossible: {date}.").format(date=born.isoformat()))
+        raise Invalid("readers.birth_date_id_number", "The birth date in this ID number is impossible: {date}.", date=born.isoformat())
     return born
 
 

@@ -47,11 +47,9 @@ def _current(card_number: str) -> tuple[ReaderCard, Reader]:
     card = card_of(card_number)
     reader = card.reader
     if card.state == "replaced":
-        raise Invalid(_("Card {number} was replaced on {date}; the reader's card is now {current}.").format(
-            number=card.card_number, date=date_of(card.ended_at), current=reader.card_number))
+        raise Invalid("readers.card_replaced_reader_card", "Card {number} was replaced on {date}; the reader's card is now {current}.", number=card.card_number, date=date_of(card.ended_at), current=reader.card_number)
     if card.state == "cancelled" or reader.cancelled_at:
-        raise Invalid(_("Card {number} was returned on {date}; it is no longer valid.").format(
-            number=card.card_number, date=date_of(card.ended_at or reader.cancelled_at)))
+        raise Invalid("readers.card_returned_longer_valid", "Card {number} was returned on {date}; it is no longer valid.", number=card.card_number, date=date_of(card.ended_at or reader.cancelled_at))
     return card, reader
 
 
@@ -68,7 +66,7 @@ def _confirm_identity(session: Session, reader: Reader, id_number: str) -> None:
         return
     if reader.guardian_id is not None and _matches(keys, reader.guardian, id_number, today):
         return
-    raise Invalid(_("This ID number is not the card holder's (nor the guardian's): nothing was changed."))
+    raise Invalid("readers.id_number_card_holder", "This ID number is not the card holder's (nor the guardian's): nothing was changed.")
 
 
 def verify(session: Session, card_number: str, id_number: str) -> Verification:
@@ -88,8 +86,7 @@ def report_lost(session: Session, card_number: str) -> ReaderRecord:
     session.require(Permission.MANAGE_CARDS)
     card, reader = _current(card_number)
     if card.state == "lost":
-        raise Invalid(_("Card {number} was already reported lost on {date}.").format(
-            number=card.card_number, date=date_of(card.lost_at)))
+        raise Invalid("readers.card_already_reported_lost", "Card {number} was already reported lost on {date}.", number=card.card_number, date=date_of(card.lost_at))
     with session.write() as writer:
         ReaderCard.update(state="lost", lost_at=session.library.now_text()).where(ReaderCard.id == card.id).execute()
         writer.journal("reader_card.lost", "reader_card", card.id,
@@ -102,7 +99,7 @@ def cancel_loss(session: Session, card_number: str, id_number: str) -> ReaderRec
     session.require(Permission.MANAGE_CARDS)
     card, reader = _current(card_number)
     if card.state != "lost":
-        raise Invalid(_("Card {number} is not reported lost.").format(number=card.card_number))
+        raise Invalid("readers.card_reported_lost", "Card {number} is not reported lost.", number=card.card_number)
     _confirm_identity(session, reader, id_number)
     with session.write() as writer:
         ReaderCard.update(state="active", lost_at=None).where(ReaderCard.id == card.id).execute()
@@ -138,8 +135,7 @@ def renew(session: Session, card_number: str) -> ReaderRecord:
     _card, reader = _current(card_number)
     months = reader.reader_type.validity_months
     if not months:
-        raise Invalid(_("{type} cards do not expire; there is nothing to renew.").format(
-            type=reader.reader_type.name))
+        raise Invalid("readers.cards_do_expire_there", "{type} cards do not expire; there is nothing to renew.", type=reader.reader_type.name)
     today = session.now().date()
     start = max(today, dt.date.fromisoformat(reader.expires_on)) if reader.expires_on else today
     expires_on = expiry_after(months, start)
@@ -161,7 +157,7 @@ def suspend(session: Session, card_number: str, reason: str) -> ReaderRecord:
     _card, reader = _current(card_number)
     reason = reason.strip()
     if not reason:
-        raise Invalid(_("Say why the reader is suspended."))
+        raise Invalid("readers.say_why_reader_suspended", "Say why the reader is suspended.")
     with session.write() as writer:
         block = ReaderBlock.create(reader=reader, kind=SUSPENDED, reason=reason,
                                    placed_at=session.library.now_text(), placed_by=session.staff.id)
@@ -178,7 +174,7 @@ def unsuspend(session: Session, card_number: str, *, block_id: str | None = None
         query = query.where(ReaderBlock.id == block_id)
     blocks = list(query)
     if not blocks:
-        raise Invalid(_("{reader} is not suspended.").format(reader=reader.name))
+        raise Invalid("readers.suspended", "{reader} is not suspended.", reader=reader.name)
     now = session.library.now_text()
     with session.write() as writer:
         for block in blocks:
@@ -197,12 +193,10 @@ def cancel_card(session: Session, card_number: str) -> ReaderRecord:
     card, reader = _current(card_number)
     owed = obligations(reader.id, session.now().date())
     if owed:
-        raise Invalid(_("{reader} cannot return the card yet: {what}.").format(reader=reader.name,
-                                                                              what="; ".join(owed)))
+        raise Invalid("readers.return_card_yet", "{reader} cannot return the card yet: {what}.", reader=reader.name, what="; ".join(owed))
     wards = list(Reader.select().where(Reader.guardian == reader.id, Reader.cancelled_at.is_null()))
     if wards:
-        raise Invalid(_("{reader} is the guardian of {names}: give them another guardian first.").format(
-            reader=reader.name, names="、".join(w.name for w in wards)))
+        raise Invalid("readers.guardian_give_them_another", "{reader} is the guardian of {names}: give them another guardian first.", reader=reader.name, names="、".join(w.name for w in wards))
     now = session.library.now_text()
     with session.write() as writer:
         ReaderCard.update(state="cancelled", ended_at=now).where(ReaderCard.id == card.id).execute()

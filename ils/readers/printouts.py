@@ -23,8 +23,7 @@ def card_pdf(session: Session, card_number: str) -> bytes:
     card = card_of(card_number)
     reader = card.reader
     if card.state != "active":
-        raise Invalid(_("Card {number} is not in use ({state} on {date}); print the reader's current card.").format(
-            number=card.card_number, state=card_state_label(card.state), date=date_of(card.lost_at or card.ended_at)))
+        raise Invalid("readers.card_use_print_reader", "Card {number} is not in use ({state} on {date}); print the reader's current card.", number=card.card_number, state=card_state_label(card.state), date=date_of(card.lost_at or card.ended_at))
     reader_type = reader.reader_type
     pdf = render_reader_card(ReaderCard(
         library_name=session.library.node.library_name,

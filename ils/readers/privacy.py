@@ -171,8 +171,7 @@ def _with_personal_data(card_number: str) -> Reader:
     """The card's reader, refused if anonymised: nothing personal is left to export or remove."""
     reader = reader_by_card(card_number)
     if reader.anonymised_at:
-        raise Invalid(_("Card {number} belonged to a reader who was anonymised: no personal data is left.").format(
-            number=reader.card_number))
+        raise Invalid("readers.card_belonged_reader_who", "Card {number} belonged to a reader who was anonymised: no personal data is left.", number=reader.card_number)
     return reader
 
 
@@ -235,11 +234,10 @@ def anonymise_reader(session: Session, card_number: str) -> ReaderSummary:
     session.require(Permission.RUN_PRIVACY_JOBS)
     reader = _with_personal_data(card_number)
     if not reader.cancelled_at:
-        raise Invalid(_("{reader} still holds card {number}: the card must be returned first.").format(
-            reader=reader.name, number=reader.card_number))
+        raise Invalid("readers.still_holds_card_card", "{reader} still holds card {number}: the card must be returned first.", reader=reader.name, number=reader.card_number)
     owed = obligations(reader.id, session.now().date())
     if owed:
-        raise Invalid(_("{reader} cannot be anonymised yet: {what}.").format(reader=reader.name, what="; ".join(owed)))
+        raise Invalid("readers.anonymised_yet", "{reader} cannot be anonymised yet: {what}.", reader=reader.name, what="; ".join(owed))
     with session.write() as writer:
         _anonymise(writer, reader, session.library.now_text())
     return summary(Reader.get_by_id(reader.id), session.now().date())

@@ -113,9 +113,9 @@ def clean_reader_name(name: str) -> str:
     cleaned = unicodedata.normalize("NFKC", name or "").strip()
     cleaned = re.sub(r"\s+", " ", cleaned)
     if not cleaned:
-        raise Invalid(_("A name cannot be empty."))
+        raise Invalid("readers.name_empty", "A name cannot be empty.")
     if len(cleaned) > MAX_NAME_CHARS:
-        raise Invalid(_("A name has at most {count} characters.").format(count=MAX_NAME_CHARS))
+        raise Invalid("readers.name_most_characters", "A name has at most {count} characters.", count=MAX_NAME_CHARS)
     return cleaned
 
 
@@ -123,7 +123,7 @@ def clean_phone(phone: str) -> str:
     digits = typed_number(phone)
     digits = digits.removeprefix("+86")
     if not _MOBILE.match(digits):
-        raise Invalid(_("A mobile phone number has 11 digits and starts with 1."))
+        raise Invalid("readers.mobile_phone_number_digits", "A mobile phone number has 11 digits and starts with 1.")
     return digits
 
 
@@ -135,12 +135,12 @@ def _birth_date(number: IdNumber, given: dt.date | None, today: dt.date) -> dt.d
     """The birth date the ID number carries; a different one typed beside it is a typing error."""
     if number.birth_date is not None:
         if given is not None and given != number.birth_date:
-            raise Invalid(_("The birth date typed differs from the one in the ID number."))
+            raise Invalid("readers.birth_date_typed_differs", "The birth date typed differs from the one in the ID number.")
         return number.birth_date
     if given is None and number.id_type not in ORGANISATION_TYPES:
-        raise Invalid(_("This document carries no birth date: type the reader's birth date."))
+        raise Invalid("readers.document_carries_birth_date", "This document carries no birth date: type the reader's birth date.")
     if given is not None and (given > today or given.year < 1900):
-        raise Invalid(_("The birth date {date} is impossible.").format(date=given.isoformat()))
+        raise Invalid("readers.birth_date_impossible", "The birth date {date} is impossible.", date=given.isoformat())
     return given
 
 
@@ -164,10 +164,9 @@ def _guardian(card_number: str, today: dt.date) -> Reader:
     card = card_of(card_number)
     guardian = card.reader
     if card.state != "active" or guardian.cancelled_at:
-        raise Invalid(_("The guardian's card {number} is not in use: {state}.").format(
-            number=card.card_number, state=card_state_label("cancelled" if guardian.cancelled_at else card.state)))
+        raise Invalid("readers.guardian_card_use", "The guardian's card {number} is not in use: {state}.", number=card.card_number, state=card_state_label("cancelled" if guardian.cancelled_at else card.state))
     if guardian.birth_date and age_on(dt.date.fromisoformat(guardian.birth_date), today) < ADULT_AGE:
-        raise Invalid(_("A guardian must be at least {age} years old.").format(age=ADULT_AGE))
+        raise Invalid("readers.guardian_must_least_years", "A guardian must be at least {age} years old.", age=ADULT_AGE)
     return guardian
 
 
@@ -178,9 +177,8 @@ def _duplicate_check(id_hash: str, reader_id: str | None = None) -> None:
         query = query.where(Reader.id != reader_id)
     other = query.first()
     if other is not None:
-        raise Invalid(_("This person already has card {number} ({name}, registered on {date}); "
-                        "one card per person.").format(
-            number=other.card_number, name=other.name, date=date_of(other.created_at)))
+        raise Invalid("readers.person_already_card_registered", "This person already has card {number} ({name}, registered on {date}); "
+                        "one card per person.", number=other.card_number, name=other.name, date=date_of(other.created_at))
 
 
 def unused_card_number(prefix: str, rng: random.Random | None = None) -> str:
@@ -194,7 +192,7 @@ def chosen_card_number(text: str) -> str:
     number = check_card_number(text)
     existing = ReaderCard.get_or_none(ReaderCard.card_number == number)
     if existing is not None:
-        raise Invalid(_("Card number {number} is already used.").format(number=number))
+        raise Invalid("readers.card_number_already_used", "Card number {number} is already used.", number=number)
     return number
 
 
@@ -220,26 +218,24 @@ def insert_reader(
     name = clean_reader_name(form.name)
     reader_type = get_reader_type(form.reader_type)
     if not reader_type.active:
-        raise Invalid(_("The reader type {name} is no longer used for new readers.").format(name=reader_type.name))
+        raise Invalid("readers.reader_type_longer_used", "The reader type {name} is no longer used for new readers.", name=reader_type.name)
     number = check_id_number(form.id_type, form.id_number, today)
     birth_date = _birth_date(number, form.birth_date, today)
     kinds = check_kinds(form.consents)
     guardian = _guardian(form.guardian_card, today) if form.guardian_card else None
     child = birth_date is not None and age_on(birth_date, today) < CHILD_AGE
     if child and guardian is None:
-        raise Invalid(_("A reader under {age} registers with a guardian: give the guardian's card number.").format(
-            age=CHILD_AGE))
+        raise Invalid("readers.reader_under_registers_guardian", "A reader under {age} registers with a guardian: give the guardian's card number.", age=CHILD_AGE)
     if child and consent_rules.GUARDIAN not in kinds:
-        raise Invalid(_("A reader under {age} needs the guardian's consent.").format(age=CHILD_AGE))
+        raise Invalid("readers.reader_under_needs_guardian", "A reader under {age} needs the guardian's consent.", age=CHILD_AGE)
     if reader_type.blind_service and consent_rules.DISABILITY not in kinds:
-        raise Invalid(_("A {type} reader needs the reader's separate consent to record disability status.").format(
-            type=reader_type.name))
+        raise Invalid("readers.reader_needs_reader_separate", "A {type} reader needs the reader's separate consent to record disability status.", type=reader_type.name)
     phone = clean_phone(form.phone) if form.phone else None
     branch = get_branch(form.branch) if form.branch else Branch.get_by_id(session.library.setting(NODE_BRANCH))
     id_hash = keys.digest(number.namespace, number.number)
     _duplicate_check(id_hash)
     if guardian is not None and guardian.id_hash == id_hash:
-        raise Invalid(_("A reader cannot be their own guardian."))
+        raise Invalid("readers.reader_their_own_guardian", "A reader cannot be their own guardian.")
     prefix = reader_settings(session.library).card_prefix
     card_number = chosen_card_number(form.card_number) if form.card_number else unused_card_number(prefix, rng)
     reader_id = new_id()
@@ -332,14 +328,12 @@ def presented_reader(session: Session, card_number: str) -> tuple[Reader, Reader
     card = card_of(card_number)
     reader = card.reader
     if card.state == "lost":
-        raise Invalid(_("Card {number} was reported lost on {date}: check the holder's ID before cancelling "
-                        "the loss report.").format(number=card.card_number, date=date_of(card.lost_at)))
+        raise Invalid("readers.card_reported_lost_check", "Card {number} was reported lost on {date}: check the holder's ID before cancelling "
+                        "the loss report.", number=card.card_number, date=date_of(card.lost_at))
     if card.state == "replaced":
-        raise Invalid(_("Card {number} was replaced on {date}; the reader's card is now {current}.").format(
-            number=card.card_number, date=date_of(card.ended_at), current=reader.card_number))
+        raise Invalid("readers.card_replaced_reader_card", "Card {number} was replaced on {date}; the reader's card is now {current}.", number=card.card_number, date=date_of(card.ended_at), current=reader.card_number)
     if card.state == "cancelled":
-        raise Invalid(_("Card {number} was returned on {date}; it is no longer valid.").format(
-            number=card.card_number, date=date_of(card.ended_at)))
+        raise Invalid("readers.card_returned_longer_valid", "Card {number} was returned on {date}; it is no longer valid.", number=card.card_number, date=date_of(card.ended_at))
     return reader, summary(reader, session.now().date(), card)
 
 
@@ -397,8 +391,7 @@ def reveal_id_number(session: Session, card_number: str) -> str:
     session.require(Permission.REVEAL_ID_NUMBERS)
     reader = reader_by_card(card_number)
     if reader.id_cipher is None:
-        raise NotFound(_("Card {number} has no ID number any more: the reader was anonymised.").format(
-            number=reader.card_number))
+        raise NotFound("readers.card_id_number_any", "Card {number} has no ID number any more: the reader was anonymised.", number=reader.card_number)
     number = load_keys(session.library).open(reader.id, ID_FIELD, bytes(reader.id_cipher))
     with session.write() as writer:
         writer.journal("reader.reveal", "reader", reader.id, {"card_number": reader.card_number,
@@ -430,8 +423,7 @@ def change_reader(
     session.require(Permission.REGISTER_READERS)
     reader = reader_by_card(card_number)
     if reader.cancelled_at:
-        raise Invalid(_("Card {number} was returned; its details can no longer be changed.").format(
-            number=reader.card_number))
+        raise Invalid("readers.card_returned_details_longer", "Card {number} was returned; its details can no longer be changed.", number=reader.card_number)
     today = session.now().date()
     changes: dict[str, object] = {}
     if name is not None:
@@ -440,10 +432,9 @@ def change_reader(
     if reader_type is not None:
         new_type = get_reader_type(reader_type)
         if not new_type.active:
-            raise Invalid(_("The reader type {name} is no longer used for new readers.").format(name=new_type.name))
+            raise Invalid("readers.reader_type_longer_used", "The reader type {name} is no longer used for new readers.", name=new_type.name)
         if new_type.blind_service and consent_rules.active_consent(reader, consent_rules.DISABILITY) is None:
-            raise Invalid(_("A {type} reader needs the reader's separate consent to record disability status.")
-                          .format(type=new_type.name))
+            raise Invalid("readers.reader_needs_reader_separate", "A {type} reader needs the reader's separate consent to record disability status.", type=new_type.name)
         changes["reader_type"] = new_type.code
     if branch is not None:
         changes["branch"] = get_branch(branch)
@@ -453,7 +444,7 @@ def change_reader(
         keys = ensure_keys(writer, session.library)
         if id_number is not None or id_type is not None:
             if id_number is None:
-                raise Invalid(_("Give the ID number with its new type."))
+                raise Invalid("readers.give_id_number_new", "Give the ID number with its new type.")
             number = check_id_number(id_type or reader.id_type, id_number, today)
             id_hash = keys.digest(number.namespace, number.number)
             _duplicate_check(id_hash, reader.id)
@@ -475,12 +466,11 @@ def change_reader(
         if guardian_card is not None:
             changes["guardian"] = _guardian(guardian_card, today) if guardian_card.strip() else None
             if changes["guardian"] is not None and changes["guardian"].id == reader.id:
-                raise Invalid(_("A reader cannot be their own guardian."))
+                raise Invalid("readers.reader_their_own_guardian", "A reader cannot be their own guardian.")
         born_text = changes.get("birth_date", reader.birth_date)
         guardian = changes.get("guardian", reader.guardian)
         if born_text and guardian is None and age_on(dt.date.fromisoformat(born_text), today) < CHILD_AGE:
-            raise Invalid(_("A reader under {age} registers with a guardian: give the guardian's card number.")
-                          .format(age=CHILD_AGE))
+            raise Invalid("readers.reader_under_registers_guardian", "A reader under {age} registers with a guardian: give the guardian's card number.", age=CHILD_AGE)
         if not changes:
             return reader_record(session, reader)
         changes["updated_at"] = session.library.now_text()

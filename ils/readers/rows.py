@@ -100,7 +100,7 @@ def card_of(number: str) -> ReaderCard:
     card = (ReaderCard.select(ReaderCard, Reader, ReaderType, Branch).join(Reader).join(ReaderType)
             .switch(Reader).join(Branch).where(ReaderCard.card_number == cleaned).first()) if cleaned else None
     if card is None:
-        raise NotFound(_("No reader card has the number {number}.").format(number=number.strip()))
+        raise NotFound("readers.reader_card_number", "No reader card has the number {number}.", number=number.strip())
     return card
 
 

@@ -49,7 +49,7 @@ def reader_settings(library: Library) -> ReaderSettings:
 
 def _days(value: int) -> str:
     if not 1 <= value <= MAX_DAYS:
-        raise Invalid(_("A retention period is 1 to {max} days.").format(max=MAX_DAYS))
+        raise Invalid("readers.retention_period_days", "A retention period is 1 to {max} days.", max=MAX_DAYS)
     return str(value)
 
 

@@ -45,13 +45,13 @@ def get_reader_type(code: str) -> ReaderType:
     row = ReaderType.get_or_none(ReaderType.code == code.strip().lower())
     if row is None:
         codes = ", ".join(t.code for t in list_reader_types())
-        raise NotFound(_("Unknown reader type {code}; types are: {codes}.").format(code=code, codes=codes))
+        raise NotFound("readers.unknown_reader_type_types", "Unknown reader type {code}; types are: {codes}.", code=code, codes=codes)
     return row
 
 
 def _validity(months: int | None) -> int | None:
     if months is not None and not 1 <= months <= MAX_VALIDITY_MONTHS:
-        raise Invalid(_("A card lasts 1 to {max} months, or has no end date.").format(max=MAX_VALIDITY_MONTHS))
+        raise Invalid("readers.card_lasts_months_end", "A card lasts 1 to {max} months, or has no end date.", max=MAX_VALIDITY_MONTHS)
     return months
 
 
@@ -61,9 +61,9 @@ def add_reader_type(
     session.require(Permission.CONFIGURE_READERS)
     code = code.strip().lower()
     if not code.isascii() or not code.replace("_", "").isalnum() or len(code) > 16:
-        raise Invalid(_("A reader type code has 1 to 16 letters, digits or '_'."))
+        raise Invalid("readers.reader_type_code_letters", "A reader type code has 1 to 16 letters, digits or '_'.")
     if ReaderType.get_or_none(ReaderType.code == code) is not None:
-        raise Invalid(_("The reader type code {code} is taken.").format(code=code))
+        raise Invalid("readers.reader_type_code_taken", "The reader type code {code} is taken.", code=code)
     name = clean_name(name)
     order = (ReaderType.select(fn.MAX(ReaderType.sort_order)).scalar() or 0) + 1
     with session.write() as writer:
