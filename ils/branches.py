@@ -11,8 +11,11 @@ from ils.errors import Invalid, NotFound
 from ils.i18n import N_, _
 from ils.library import NODE_BRANCH, Writer
 from ils.permissions import Permission
-from ils.session import Session
-from ils.validation import clean_code, clean_name
+from ils.session import Session, writes
+from ils.text_input import clean_input
+from ils.validation import clean_code
+
+MAX_NAME_CHARS = 50
 
 KINDS: dict[str, str] = {
     "central": N_("Central library"),
@@ -51,9 +54,9 @@ def _info(branch: Branch) -> BranchInfo:
 
 
 def get_branch(code: str) -> Branch:
-    branch = Branch.get_or_none(Branch.code == code.strip().upper())
+    branch = Branch.get_or_none(Branch.code == clean_input(code, N_("Branch"), fold=True).upper())
     if branch is None:
-        raise NotFound("branches.there_branch_code", "There is no branch with the code {code}.", code=code)
+        raise NotFound("branches.no_such_branch", "There is no branch with the code {code}.", code=code)
     return branch
 
 
@@ -63,10 +66,10 @@ def list_branches(session: Session) -> list[BranchInfo]:
 
 def insert_branch(writer: Writer, *, code: str, name: str, kind: str, created_at: str) -> Branch:
     """Insert and journal a branch; shared by ``add_branch`` and ``ils init``."""
-    code = clean_code(code)
-    name = clean_name(name)
+    code = clean_code(clean_input(code, N_("Code"), fold=True))
+    name = clean_input(name, N_("Name"), max_length=MAX_NAME_CHARS)
     if kind not in KINDS:
-        raise Invalid("branches.unknown_kind_branch_kinds", "Unknown kind of branch {kind}; kinds are: {kinds}.", kind=kind, kinds=", ".join(KINDS))
+        raise Invalid("branches.unknown_kind", "Unknown kind of branch {kind}; kinds are: {kinds}.", kind=kind, kinds=", ".join(KINDS))
     if Branch.get_or_none(Branch.code == code) is not None:
         raise Invalid("branches.branch_code_taken", "The branch code {code} is taken.", code=code)
     order = (Branch.select(fn.MAX(Branch.sort_order)).scalar() or 0) + 1
@@ -76,8 +79,8 @@ def insert_branch(writer: Writer, *, code: str, name: str, kind: str, created_at
 
 
 def insert_service_point(writer: Writer, *, branch: Branch, code: str, name: str, created_at: str) -> ServicePoint:
-    code = clean_code(code)
-    name = clean_name(name)
+    code = clean_code(clean_input(code, N_("Code"), fold=True))
+    name = clean_input(name, N_("Name"), max_length=MAX_NAME_CHARS)
     if ServicePoint.get_or_none(ServicePoint.code == code) is not None:
         raise Invalid("branches.service_point_code_taken", "The service point code {code} is taken.", code=code)
     point = ServicePoint.create(branch=branch, code=code, name=name, created_at=created_at)
@@ -87,6 +90,7 @@ def insert_service_point(writer: Writer, *, branch: Branch, code: str, name: str
     return point
 
 
+@writes
 def add_branch(session: Session, *, code: str, name: str, kind: str = "branch") -> BranchInfo:
     session.require(Permission.MANAGE_BRANCHES)
     with session.write() as writer:
@@ -94,10 +98,11 @@ def add_branch(session: Session, *, code: str, name: str, kind: str = "branch") 
     return _info(branch)
 
 
+@writes
 def rename_branch(session: Session, code: str, name: str) -> BranchInfo:
     session.require(Permission.MANAGE_BRANCHES)
     branch = get_branch(code)
-    name = clean_name(name)
+    name = clean_input(name, N_("Name"), max_length=MAX_NAME_CHARS)
     with session.write() as writer:
         Branch.update(name=name).where(Branch.id == branch.id).execute()
         writer.journal("branch.rename", "branch", branch.id, {"name": name})
@@ -105,17 +110,19 @@ def rename_branch(session: Session, code: str, name: str) -> BranchInfo:
     return _info(Branch.get_by_id(branch.id))
 
 
+@writes
 def set_branch_active(session: Session, code: str, active: bool) -> BranchInfo:
     session.require(Permission.MANAGE_BRANCHES)
     branch = get_branch(code)
     if not active and session.library.setting(NODE_BRANCH) == branch.id:
-        raise Invalid("branches.desk_belongs_closed_here", "This desk belongs to {name}; it cannot be closed here.", name=branch.name)
+        raise Invalid("branches.desk_branch_cannot_close", "This desk belongs to {name}; it cannot be closed here.", name=branch.name)
     with session.write() as writer:
         Branch.update(active=active).where(Branch.id == branch.id).execute()
         writer.journal("branch.activate" if active else "branch.deactivate", "branch", branch.id, {})
     return _info(Branch.get_by_id(branch.id))
 
 
+@writes
 def add_service_point(session: Session, *, branch: str, code: str, name: str) -> ServicePointInfo:
     session.require(Permission.MANAGE_BRANCHES)
     owner = get_branch(branch)
@@ -124,12 +131,13 @@ def add_service_point(session: Session, *, branch: str, code: str, name: str) ->
     return ServicePointInfo(point.id, point.code, point.name, owner.code, point.active)
 
 
+@writes
 def rename_service_point(session: Session, code: str, name: str) -> ServicePointInfo:
     session.require(Permission.MANAGE_BRANCHES)
-    point = ServicePoint.get_or_none(ServicePoint.code == code.strip().upper())
+    point = ServicePoint.get_or_none(ServicePoint.code == clean_input(code, N_("Service point"), fold=True).upper())
     if point is None:
-        raise NotFound("branches.there_service_point_code", "There is no service point with the code {code}.", code=code)
-    name = clean_name(name)
+        raise NotFound("branches.no_such_service_point", "There is no service point with the code {code}.", code=code)
+    name = clean_input(name, N_("Name"), max_length=MAX_NAME_CHARS)
     with session.write() as writer:
         ServicePoint.update(name=name).where(ServicePoint.id == point.id).execute()
         writer.journal("service_point.rename", "service_point", point.id, {"name": name})

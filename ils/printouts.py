@@ -51,7 +51,7 @@ def sheet_named(name: str) -> LabelSheet:
         return label_sheet(name)
     except KeyError as error:
         raise NotFound(
-            "printouts.unknown_label_sheet_sheets", "Unknown label sheet {name}; sheets are: {names}.", name=name, names=", ".join(sheet_names())
+            "printouts.unknown_label_sheet", "Unknown label sheet {name}; sheets are: {names}.", name=name, names=", ".join(sheet_names())
         ) from error
 
 
@@ -86,7 +86,7 @@ def write_pdf(pdf: bytes, path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(pdf)
     except OSError as error:
-        raise DatabaseProblem("printouts.write_check_folder_permissions", "Cannot write to {path}: check the folder's permissions.", path=path) from error
+        raise DatabaseProblem("printouts.cannot_write", "Cannot write to {path}: check the folder's permissions.", path=path) from error
     return path
 
 

@@ -190,7 +190,7 @@ class ImportPane(DeskPane):
         records_table.show_rows([(str(r.number), (str(r.number), r.title, r.prepared.isbns[0] if r.prepared.isbns
                                                    else "", self._duplicate_text(r), _(DECISION_LABELS[r.decision])))
                                  for r in batch.records], select)
-        rejects_table.show_rows([(f"r{j.number}", (str(j.number), "" if j.offset is None else str(j.offset), j.reason))
+        rejects_table.show_rows([(f"r{j.number}", (str(j.number), "" if j.offset is None else str(j.offset), str(j.reason)))
                                  for j in batch.rejects])
 
     @staticmethod

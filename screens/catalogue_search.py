@@ -112,7 +112,7 @@ class SearchPane(DeskPane):
         table = self.query_one("#search-results", ListTable)
         table.show_rows(rows)
         if result.message:
-            self.status().error(result.message)
+            self.status().error(str(result.message))
         elif not result.hits:
             self.status().error(_("Nothing found for {query}.").format(query=result.query))
         else:

@@ -48,10 +48,11 @@ from ils.catalogue.marc_fields import extract
 from ils.catalogue.records import record_from_json
 from ils.catalogue.search_text import pinyin_initials
 from ils.errors import Invalid, NotFound
-from ils.i18n import N_, _
+from ils.i18n import N_
 from ils.library import Library, Writer
 from ils.permissions import Permission
-from ils.session import Session
+from ils.session import Session, writes
+from ils.text_input import clean_input
 
 KINDS: dict[str, str] = {
     "book_number": N_("book numbers (种次号)"),
@@ -102,7 +103,7 @@ class RangeInfo:
 
 def _check_kind(kind: str) -> str:
     if kind not in KINDS:
-        raise Invalid("catalogue.unknown_kind_number_range", "Unknown kind of number range {kind}; kinds are: {kinds}.", kind=kind, kinds=", ".join(KINDS))
+        raise Invalid("catalogue.range_unknown_kind", "Unknown kind of number range {kind}; kinds are: {kinds}.", kind=kind, kinds=", ".join(KINDS))
     return kind
 
 
@@ -115,34 +116,34 @@ def insert_range(writer: Writer, *, kind: str, node_id: str, first: int, last: i
     return range_id
 
 
+@writes
 def reserve_range(
     session: Session, *, kind: str, first: int, last: int, node_id: str | None = None
 ) -> RangeInfo:
     """Reserve ``first``–``last`` of ``kind`` for a node (this desk's node by default).
 
     Refused when it overlaps any range of the same kind, whichever node holds it: an
-    overlap is exactly the collision ranges exist to prevent.
+    overlap is exactly the collision ranges exist to prevent. The overlap is looked for
+    inside the write lock, so two desks reserving at once cannot both get one block.
     """
     session.require(Permission.RESERVE_NUMBERS)
     _check_kind(kind)
-    node = (node_id or session.library.node_id).strip()
-    if not node:
-        raise Invalid("catalogue.say_which_node_range", "Say which node the range is for.")
+    node = clean_input(node_id, N_("Node"), required=False) or session.library.node_id
     if first < 1 or last < first:
-        raise Invalid("catalogue.range_must_run_more", "A range must run from 1 or more up to a number not below its start "
+        raise Invalid("catalogue.range_invalid", "A range must run from 1 or more up to a number not below its start "
                         "(got {first}–{last}).", first=first, last=last)
     if kind == "barcode":
-        _barcode_text(last, *_barcode_format(session.library))
+        _barcode_text(last, *_drawn_barcodes(session.library))
     overlapping = NumberRange.get_or_none(
         (NumberRange.kind == kind) & (NumberRange.first <= last) & (NumberRange.last >= first)
     )
     if overlapping is not None:
-        raise Invalid("catalogue.overlaps_range_already_reserved", "{first}–{last} overlaps the range {other_first}–{other_last} already reserved for "
+        raise Invalid("catalogue.range_overlaps", "{first}–{last} overlaps the range {other_first}–{other_last} already reserved for "
                         "node {node}.", first=first, last=last, other_first=overlapping.first, other_last=overlapping.last, node=overlapping.node_id)
     with session.write() as writer:
         range_id = insert_range(writer, kind=kind, node_id=node, first=first, last=last,
                                 now=session.library.now_text())
-    return _range_info(NumberRange.get_by_id(range_id), _barcode_format(session.library))
+    return _range_info(NumberRange.get_by_id(range_id), _drawn_barcodes(session.library))
 
 
 def list_ranges(library: Library, kind: str | None = None) -> list[RangeInfo]:
@@ -150,7 +151,7 @@ def list_ranges(library: Library, kind: str | None = None) -> list[RangeInfo]:
     query = NumberRange.select().order_by(NumberRange.kind, NumberRange.first)
     if kind:
         query = query.where(NumberRange.kind == _check_kind(kind))
-    barcode_format = _barcode_format(library)
+    barcode_format = _drawn_barcodes(library)
     return [_range_info(row, barcode_format) for row in query]
 
 
@@ -176,7 +177,7 @@ def _own_ranges(session: Session, kind: str) -> list[NumberRange]:
 
 # --- barcodes --------------------------------------------------------------------------------
 
-def _barcode_format(library: Library) -> tuple[str, int]:
+def _drawn_barcodes(library: Library) -> tuple[str, int]:
     """(prefix, digits) of the barcodes drawn from ranges, from the settings."""
     return library.setting(BARCODE_PREFIX) or "", int(library.setting(BARCODE_WIDTH) or DEFAULT_BARCODE_WIDTH)
 
@@ -184,7 +185,7 @@ def _barcode_format(library: Library) -> tuple[str, int]:
 def _barcode_text(number: int, prefix: str, width: int) -> str:
     digits = str(number)
     if len(digits) > width:
-        raise Invalid("catalogue.more_than_digits_item", "{number} has more than the {width} digits item barcodes have here.", number=number, width=width)
+        raise Invalid("catalogue.barcode_number_too_wide", "{number} has more than the {width} digits item barcodes have here.", number=number, width=width)
     return normalise_barcode(prefix + digits.zfill(width))
 
 
@@ -219,11 +220,11 @@ def next_barcodes(session: Session, count: int) -> list[str]:
     """
     session.require(Permission.CATALOGUE)
     if count < 1:
-        raise Invalid("catalogue.ask_one_barcode_more", "Ask for one barcode or more.")
-    prefix, width = _barcode_format(session.library)
+        raise Invalid("catalogue.barcode_count_too_small", "Ask for one barcode or more.")
+    prefix, width = _drawn_barcodes(session.library)
     ranges = _own_ranges(session, "barcode")
     if not ranges:
-        raise Invalid("catalogue.barcode_range_reserved_workstation", "No barcode range is reserved for this workstation; ask the central library "
+        raise Invalid("catalogue.no_barcode_range", "No barcode range is reserved for this workstation; ask the central library "
                         "to reserve one.")
     barcodes: list[str] = []
     for row in ranges:
@@ -233,7 +234,7 @@ def next_barcodes(session: Session, count: int) -> list[str]:
             number += 1
     if len(barcodes) < count:
         spans = ", ".join(f"{r.first}–{r.last}" for r in ranges)
-        raise Invalid("catalogue.barcodes_reserved_workstation_left", "The barcodes reserved for this workstation ({ranges}) have only {left} left; ask the "
+        raise Invalid("catalogue.barcode_range_used_up", "The barcodes reserved for this workstation ({ranges}) have only {left} left; ask the "
                         "central library for a new range.", ranges=spans, left=len(barcodes))
     return barcodes
 
@@ -282,7 +283,7 @@ def _author_book_number(bib: BibRecord, call_class: str) -> str:
     names = author_names(fields)
     mark = author_mark(names[0]) if names else ""
     if not mark:
-        raise Invalid("catalogue.record_names_author_so", "The record names no author, so no author number can be made; add the author "
+        raise Invalid("catalogue.record_has_no_author", "The record names no author, so no author number can be made; add the author "
                         "or give the book a running number (种次号) instead.")
     pattern = re.compile(re.escape(mark) + r"(\d*)")
     taken = []
@@ -327,6 +328,7 @@ def _renumbered(item_call_number: str | None, old: str | None, new: CallNumber) 
     return dataclasses.replace(new, volume=current.volume, copy=current.copy)
 
 
+@writes
 def assign_call_number(
     session: Session, bib_id: str, *, location: str | None = None, clc_class: str | None = None,
     replace: bool = False,
@@ -335,20 +337,20 @@ def assign_call_number(
 
     The class is the one given, else the record's (690$a / 084). The book number is a
     种次号 from this node's ranges, or a 著者号 where the location shelves by author.
-    The number is picked inside the write transaction, so two desks sharing one
-    database file cannot pick the same one.
+    Everything it decides on (the record, its call number, the ledger) is read inside
+    the write lock, so two desks sharing one database file cannot pick the same number.
     """
     session.require(Permission.CATALOGUE)
     bib = BibRecord.get_or_none((BibRecord.id == bib_id) & (BibRecord.deleted == False))  # noqa: E712
     if bib is None:
-        raise NotFound("catalogue.there_such_catalogue_record", "There is no such catalogue record.")
+        raise NotFound("catalogue.no_such_record", "There is no such catalogue record.")
     old = record_call_number(bib)
     if old and not replace:
-        raise Invalid("catalogue.record_already_call_number", "The record already has the call number {call_number}; ask for a new one explicitly "
+        raise Invalid("catalogue.record_has_call_number", "The record already has the call number {call_number}; ask for a new one explicitly "
                         "to replace it.", call_number=old)
     class_text = clc_class or bib.clc_class
     if not class_text or not class_text.strip():
-        raise Invalid("catalogue.record_clc_class_give", "The record has no CLC (中图法) class (690$a or 084); give the class.")
+        raise Invalid("catalogue.record_has_no_class", "The record has no CLC (中图法) class (690$a or 084); give the class.")
     call_class = normalise_class(class_text)
     scheme = _scheme_at(location, bib.id)
     now = session.library.now_text()

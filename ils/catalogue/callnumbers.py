@@ -40,7 +40,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ils.errors import Invalid
-from ils.i18n import _
 
 VOLUME_MARK = ":"
 COPY_MARK = "-"
@@ -107,7 +106,7 @@ def normalise_class(text: str) -> str:
     cleaned = _clean(text)
     match = _CLASS_RE.fullmatch(cleaned)
     if not match:
-        raise Invalid("catalogue.clc_class_number_e", "\"{text}\" is not a CLC (中图法) class number, e.g. I247.5 or TP311.138.", text=text.strip())
+        raise Invalid("catalogue.clc_class_invalid", "\"{text}\" is not a CLC (中图法) class number, e.g. I247.5 or TP311.138.", text=text.strip())
     digits = (match["digits"] or "").replace(".", "")
     aux = "".join(mark + number + _AUX_CLOSE[mark] for mark, number in _AUX_RE.findall(match["aux"]))
     return match["letters"] + _dotted(digits) + (match["suffix"] or "") + aux
@@ -117,13 +116,13 @@ def parse_call_number(text: str) -> CallNumber:
     """Read a call number as typed, scanned or imported; ``Invalid`` with a clear message."""
     cleaned = _clean(text)
     if "/" not in cleaned:
-        raise Invalid("catalogue.call_number_class_book", "\"{text}\" is not a call number: class and book number are separated by \"/\", "
+        raise Invalid("catalogue.call_number_no_slash", "\"{text}\" is not a call number: class and book number are separated by \"/\", "
                         "e.g. I247.5/123.", text=text.strip())
     class_part, book_part = cleaned.split("/", 1)
     clc_class = normalise_class(class_part)
     match = _BOOK_RE.fullmatch(book_part)
     if not match:
-        raise Invalid("catalogue.valid_book_number_after", "\"{text}\" has no valid book number after \"/\": use letters and digits, "
+        raise Invalid("catalogue.call_number_bad_book_number", "\"{text}\" has no valid book number after \"/\": use letters and digits, "
                         "\":\" before a volume and \"-\" before a copy, e.g. I247.5/123:2-1.", text=text.strip())
     copy = match["copy"]
     return CallNumber(clc_class, match["book"], match["volume"], str(int(copy)) if copy else None)
@@ -213,7 +212,7 @@ class BookNumberRange:
 
     def __post_init__(self) -> None:
         if self.start < 1 or self.end < self.start:
-            raise Invalid("catalogue.book_number_range_must", "A book-number range must run from 1 or more up to a number not below its start "
+            raise Invalid("catalogue.book_number_range_invalid", "A book-number range must run from 1 or more up to a number not below its start "
                             "(got {start}–{end}).", start=self.start, end=self.end)
 
     def __contains__(self, number: object) -> bool:
@@ -229,7 +228,7 @@ def next_book_number(taken: Iterable[int], reserved: Sequence[BookNumberRange]) 
     so an old spine label or loan record never points at a different book.
     """
     if not reserved:
-        raise Invalid("catalogue.book_number_range_reserved", "No book-number range is reserved for this workstation; ask the central library "
+        raise Invalid("catalogue.no_book_number_range", "No book-number range is reserved for this workstation; ask the central library "
                         "to reserve one.")
     ranges = sorted(reserved, key=lambda r: r.start)
     used = [n for n in taken if any(n in r for r in ranges)]
@@ -239,5 +238,5 @@ def next_book_number(taken: Iterable[int], reserved: Sequence[BookNumberRange]) 
         if candidate <= r.end:
             return candidate
     spans = ", ".join(f"{r.start}–{r.end}" for r in ranges)
-    raise Invalid("catalogue.book_numbers_reserved_workstation", "The book numbers reserved for this workstation ({ranges}) are used up; ask the central "
+    raise Invalid("catalogue.book_number_range_used_up", "The book numbers reserved for this workstation ({ranges}) are used up; ask the central "
                     "library for a new range.", ranges=spans)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -10,15 +11,18 @@ from decimal import Decimal, InvalidOperation
 from peewee import JOIN
 
 from db.ids import new_id
-from db.models import BibRecord, Branch, Item, Location
+from db.models import BibRecord, Branch, Item, Location, Setting
 from ils.branches import get_branch
 from ils.catalogue.callnumbers import format_call_number, parse_call_number, shelf_key_text
 from ils.catalogue.locations import get_location
-from ils.errors import Invalid, NotFound
+from ils.code_formats import ITEM_BARCODES, CodeFormat, code_format, format_text, misfits, read_code, reading
+from ils.errors import Invalid, Message, NotFound
 from ils.i18n import N_, _
 from ils.library import Writer
+from ils.money import parse_yuan
 from ils.permissions import Permission
-from ils.session import Session
+from ils.session import Session, writes
+from ils.text_input import clean_input
 
 STATUSES: dict[str, str] = {
     "available": N_("On the shelf"),
@@ -42,7 +46,8 @@ ITEM_TYPES: dict[str, str] = {
     "av": N_("Audio-visual"),
 }
 
-_BARCODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,31}$")
+BARCODE_FIELD = N_("Item barcode")
+MAX_NOTE_CHARS = 200
 _PRICE = re.compile(r"(\d+(?:\.\d{1,2})?)")
 
 
@@ -80,14 +85,15 @@ def item_type_label(item_type: str) -> str:
     return _(ITEM_TYPES[item_type]) if item_type in ITEM_TYPES else item_type
 
 
-def normalise_barcode(text: str) -> str:
-    """What a scanner or a typist sends, as stored: full-width folded, upper case, no spaces."""
-    cleaned = unicodedata.normalize("NFKC", text or "").strip().upper().replace(" ", "")
-    if not _BARCODE.match(cleaned):
-        raise Invalid(
-            "catalogue.item_barcode_use_letters", "{barcode} is not an item barcode: use 1 to 32 letters, digits or '-'.", barcode=text.strip()
-        )
-    return cleaned
+def normalise_barcode(text: str, shape: CodeFormat | None = None) -> str:
+    """A scanned or typed item barcode as stored, refused unless it has the library's barcode format.
+
+    Read faithfully (``code_formats``): the scanner's Enter dropped, full-width folded,
+    capitals; never a character taken out, so ``abc 12`` is refused, not ``ABC12``.
+    ``shape``: the format, when the caller reads many barcodes (an import) and has it already.
+    """
+    return read_code(text, shape or barcode_format(), BARCODE_FIELD, code="catalogue.barcode_format",
+                     template=N_("{code} is not an item barcode of this library: a barcode has {format}."))
 
 
 def parse_price(text: str | None) -> int | None:
@@ -130,11 +136,17 @@ def info(row: Item) -> ItemInfo:
 
 
 def get_item(barcode: str) -> Item:
-    """The copy with its shelving location, read together: the desk checks the location at every scan."""
-    row = (Item.select(Item, Location).join(Location, JOIN.LEFT_OUTER)
-           .where(Item.barcode == normalise_barcode(barcode)).first())
+    """The copy with its shelving location, read together: the desk checks the location at every scan.
+
+    Looked up by the faithful reading of the scan first (the barcode it names fitted the
+    format when it was stored), so the format is read only for a scan that finds nothing:
+    then the refusal says whether it is not a barcode here at all or nobody's barcode.
+    """
+    code = reading(barcode, BARCODE_FIELD)
+    row = Item.select(Item, Location).join(Location, JOIN.LEFT_OUTER).where(Item.barcode == code).first()
     if row is None:
-        raise NotFound("catalogue.item_barcode", "No item has the barcode {barcode}.", barcode=barcode.strip())
+        raise NotFound("catalogue.no_such_barcode", "No item has the barcode {barcode}.",
+                       barcode=normalise_barcode(barcode))
     return row
 
 
@@ -182,7 +194,8 @@ def insert_item(
 
 def _check_choice(value: str, choices: dict[str, str] | tuple[str, ...], what: str) -> str:
     if value not in choices:
-        raise Invalid("catalogue.unknown", "Unknown {what}: {value}.", what=what, value=value)
+        raise Invalid("catalogue.unknown_choice", "Unknown {what}: {value}.", what=Message("input.field", what),
+                      value=value)
     return value
 
 
@@ -191,9 +204,8 @@ def _location_in(branch: Branch, code: str | None) -> Location | None:
         return None
     location = get_location(code)
     if location.branch_id != branch.id:
-        raise Invalid(
-            "catalogue.location_belongs_another_branch", "The location {location} belongs to another branch, not {branch}.", location=location.name, branch=branch.name
-        )
+        raise Invalid("catalogue.location_in_other_branch", "The location {location} belongs to another branch, "
+                      "not {branch}.", location=location.name, branch=branch.name)
     return location
 
 
@@ -203,41 +215,77 @@ def record_call_number(bib: BibRecord) -> str | None:
     return None
 
 
+def _typed_price(text: str | None) -> int | None:
+    """A price typed at the desk, in fen (``parse_yuan``, strictly); None when left empty."""
+    return parse_yuan(text, field=N_("Price")) if text and text.strip() else None
+
+
+def _typed_date(text: str | None, field: str) -> str | None:
+    """A date typed as YYYY-MM-DD; None when left empty."""
+    cleaned = clean_input(text, field, required=False, fold=True)
+    if not cleaned:
+        return None
+    try:
+        return dt.date.fromisoformat(cleaned).isoformat()
+    except ValueError:
+        raise Invalid("input.not_a_date", "{field}: {text} is not a date; type it as YYYY-MM-DD.",
+                      field=Message("input.field", field), text=cleaned) from None
+
+
+def _typed_text(text: str | None, field: str) -> str | None:
+    """A short free text (source, note); None when left empty."""
+    return clean_input(text, field, required=False, max_length=MAX_NOTE_CHARS) or None
+
+
+@writes
 def add_item(
     session: Session, bib_id: str, barcode: str, *, branch: str | None = None, location: str | None = None,
     call_number: str | None = None, item_type: str = "book", price: str | None = None,
     acquired_on: str | None = None, source: str | None = None, note: str | None = None,
     status: str = "available",
 ) -> ItemInfo:
-    """Add a copy; the branch defaults to this desk's, the call number to the record's."""
+    """Add a copy; the branch defaults to this desk's, the call number to the record's.
+
+    Runs inside the write lock from its first read, so two desks adding the same
+    barcode are served one after the other and the second is told the barcode is taken.
+    """
     session.require(Permission.CATALOGUE)
     bib = BibRecord.get_or_none((BibRecord.id == bib_id) & (BibRecord.deleted == False))  # noqa: E712
     if bib is None:
-        raise NotFound("catalogue.there_such_catalogue_record", "There is no such catalogue record.")
+        raise NotFound("catalogue.no_such_record", "There is no such catalogue record.")
     code = normalise_barcode(barcode)
     if Item.get_or_none(Item.barcode == code):
-        raise Invalid("catalogue.barcode_already_another_item", "The barcode {barcode} is already on another item.", barcode=code)
+        raise Invalid("catalogue.barcode_taken", "The barcode {barcode} is already on another item.", barcode=code)
     branch_row = get_branch(branch) if branch else Branch.get_by_id(session.library.node.branch_id)
     location_row = _location_in(branch_row, location)
-    _check_choice(item_type, ITEM_TYPES, _("item type"))
-    _check_choice(status, CATALOGUING_STATUSES, _("status"))
-    printed, shelf = clean_call_number(call_number or record_call_number(bib))
+    _check_choice(item_type, ITEM_TYPES, N_("item type"))
+    _check_choice(status, CATALOGUING_STATUSES, N_("status"))
+    typed_call_number = clean_input(call_number, N_("Call number"), required=False, fold=True)
+    printed, shelf = clean_call_number(typed_call_number or record_call_number(bib))
+    price_fen = _typed_price(price)
+    acquired = _typed_date(acquired_on, N_("Acquired on")) or session.now().date().isoformat()
+    source_text, note_text = _typed_text(source, N_("Source")), _typed_text(note, N_("Note"))
     with session.write() as writer:
         item_id = insert_item(
             writer, bib_id=bib.id, barcode=code, branch_id=branch_row.id,
             location_id=location_row.id if location_row else None, call_number=printed, shelf_key=shelf,
-            now=session.library.now_text(), item_type=item_type, status=status, price_fen=parse_price(price),
-            acquired_on=acquired_on or session.now().date().isoformat(), source=source, note=note,
+            now=session.library.now_text(), item_type=item_type, status=status, price_fen=price_fen,
+            acquired_on=acquired, source=source_text, note=note_text,
         )
     return info(Item.get_by_id(item_id))
 
 
+@writes
 def change_item(
     session: Session, barcode: str, *, branch: str | None = None, location: str | None = None,
     call_number: str | None = None, item_type: str | None = None, status: str | None = None,
     price: str | None = None, source: str | None = None, note: str | None = None,
 ) -> ItemInfo:
-    """Change what is given; ``None`` leaves a value as it is."""
+    """Change what is given; ``None`` leaves a value as it is, ``""`` clears a price, source or note.
+
+    The item's status is read inside the write lock: a copy lent at another desk a
+    moment ago is circulation's, and cataloguing is told so instead of overwriting it.
+    """
     session.require(Permission.CATALOGUE)
     row = get_item(barcode)
     changes: dict[str, object] = {}
@@ -250,21 +298,22 @@ def change_item(
     elif branch and row.location and row.location.branch_id != branch_row.id:
         changes["location_id"] = None
     if call_number is not None:
-        changes["call_number"], changes["shelf_key"] = clean_call_number(call_number)
+        changes["call_number"], changes["shelf_key"] = clean_call_number(
+            clean_input(call_number, N_("Call number"), required=False, fold=True))
     if item_type is not None:
-        changes["item_type"] = _check_choice(item_type, ITEM_TYPES, _("item type"))
+        changes["item_type"] = _check_choice(item_type, ITEM_TYPES, N_("item type"))
     if status is not None and status != row.status:
         if row.status not in CATALOGUING_STATUSES:
-            raise Invalid(
-                "catalogue.item_circulation_changes_status", "The item is {status}; circulation changes that status, not cataloguing.", status=status_label(row.status)
-            )
-        changes["status"] = _check_choice(status, CATALOGUING_STATUSES, _("status"))
+            raise Invalid("catalogue.status_belongs_to_circulation", "The item is {status}; circulation changes "
+                          "that status, not cataloguing.", status=Message(f"item_status.{row.status}",
+                                                                         STATUSES.get(row.status, row.status)))
+        changes["status"] = _check_choice(status, CATALOGUING_STATUSES, N_("status"))
     if price is not None:
-        changes["price_fen"] = parse_price(price)
+        changes["price_fen"] = _typed_price(price)
     if source is not None:
-        changes["source"] = source.strip() or None
+        changes["source"] = _typed_text(source, N_("Source"))
     if note is not None:
-        changes["note"] = note.strip() or None
+        changes["note"] = _typed_text(note, N_("Note"))
     changes = {k: v for k, v in changes.items() if getattr(row, k) != v}
     if not changes:
         return info(row)
@@ -274,3 +323,39 @@ def change_item(
         ).execute()
         writer.journal("item.change", "item", row.id, changes)
     return info(Item.get_by_id(row.id))
+
+
+# --- the library's barcode format ------------------------------------------------------------
+
+def barcode_format() -> CodeFormat:
+    """What this library's item barcodes look like (``code_formats``); every scan is read against it."""
+    return code_format(ITEM_BARCODES)
+
+
+@writes
+def change_barcode_format(
+    session: Session, *, letters: bool | None = None, min_length: int | None = None, max_length: int | None = None,
+    prefix: str | None = None,
+) -> CodeFormat:
+    """Set the shape of this library's item barcodes; ``None`` keeps a part as it is.
+
+    Refused while any barcode already on an item would not fit it: those copies could
+    no longer be scanned. (A barcode drawn from a range is checked when it is drawn.)
+    """
+    session.require(Permission.RESERVE_NUMBERS)
+    current = barcode_format()
+    shape = CodeFormat(
+        letters=current.letters if letters is None else letters,
+        min_length=current.min_length if min_length is None else min_length,
+        max_length=current.max_length if max_length is None else max_length,
+        prefix=current.prefix if prefix is None else prefix,
+    ).check()
+    count, example = misfits(Item.barcode, shape)
+    if count:
+        raise Invalid("catalogue.barcodes_misfit_format", "{count} barcodes already on items do not have the "
+                      "format {format} (e.g. {example}); relabel them first or choose a format they fit.",
+                      count=count, format=shape.describe(), example=example)
+    with session.write() as writer:
+        Setting.insert(key=ITEM_BARCODES, value=format_text(shape)).on_conflict_replace().execute()
+        writer.journal("setting.set", "setting", ITEM_BARCODES, {"value": format_text(shape)})
+    return shape

@@ -25,7 +25,7 @@ from ils.errors import Invalid, NotFound
 from ils.i18n import N_, _
 from ils.permissions import Permission
 from ils.printouts import sheet_named
-from ils.session import Session
+from ils.session import Session, writes
 from printing.labels import BarcodeLabel, SpineLabel, render_barcode_labels, render_spine_labels
 from printing.pages import LabelSheet
 
@@ -58,14 +58,14 @@ class QueuedLabel:
 def _check_kinds(kinds: Sequence[str]) -> tuple[str, ...]:
     for kind in kinds:
         if kind not in KINDS:
-            raise Invalid("catalogue.unknown_kind_label_kinds", "Unknown kind of label {kind}; kinds are: {kinds}.", kind=kind, kinds=", ".join(KINDS))
+            raise Invalid("catalogue.label_unknown_kind", "Unknown kind of label {kind}; kinds are: {kinds}.", kind=kind, kinds=", ".join(KINDS))
     if not kinds:
-        raise Invalid("catalogue.say_which_labels_spine", "Say which labels: spine, barcode or both.")
+        raise Invalid("catalogue.label_kinds_missing", "Say which labels: spine, barcode or both.")
     return tuple(dict.fromkeys(kinds))
 
 
 def _no_call_number(barcode: str) -> Invalid:
-    return Invalid("catalogue.item_call_number_yet", "The item {barcode} has no call number yet, so it has no spine label; "
+    return Invalid("catalogue.label_needs_call_number", "The item {barcode} has no call number yet, so it has no spine label; "
                      "give its record a call number first.", barcode=barcode)
 
 
@@ -107,6 +107,7 @@ def _queue(session: Session, items: Sequence[Item], kinds: Sequence[str] | None)
     return len(new)
 
 
+@writes
 def queue_labels(session: Session, barcodes: Sequence[str], kinds: Sequence[str] | None = None) -> int:
     """Queue labels for the items with these barcodes; returns how many labels were added.
 
@@ -115,20 +116,21 @@ def queue_labels(session: Session, barcodes: Sequence[str], kinds: Sequence[str]
     session.require(Permission.PRINT_LABELS)
     items = [get_item(barcode) for barcode in barcodes]
     if not items:
-        raise Invalid("catalogue.scan_type_least_one", "Scan or type at least one item barcode.")
+        raise Invalid("catalogue.label_barcodes_missing", "Scan or type at least one item barcode.")
     return _queue(session, items, kinds)
 
 
+@writes
 def queue_record_labels(session: Session, bib_id: str, kinds: Sequence[str] | None = None) -> int:
     """Queue labels for every copy of a record, as the cataloguer wants after giving it a
     call number or adding its copies."""
     session.require(Permission.PRINT_LABELS)
     bib = BibRecord.get_or_none((BibRecord.id == bib_id) & (BibRecord.deleted == False))  # noqa: E712
     if bib is None:
-        raise NotFound("catalogue.there_such_catalogue_record", "There is no such catalogue record.")
+        raise NotFound("catalogue.no_such_record", "There is no such catalogue record.")
     items = list(Item.select().where((Item.bib == bib.id) & (Item.status != "withdrawn")))
     if not items:
-        raise Invalid("catalogue.record_copies_label_yet", "The record has no copies to label yet.")
+        raise Invalid("catalogue.record_has_no_copies", "The record has no copies to label yet.")
     return _queue(session, items, kinds)
 
 
@@ -155,6 +157,7 @@ def queued_labels(kind: str | None = None) -> list[QueuedLabel]:
     return [_queued(row) for row in _waiting(_check_kinds([kind] if kind else list(KINDS)))]
 
 
+@writes
 def clear_queue(session: Session, kinds: Sequence[str] | None = None) -> int:
     """Empty the queue (of the given kinds only); returns how many labels were dropped."""
     session.require(Permission.PRINT_LABELS)
@@ -204,24 +207,26 @@ def _render(kind: str, labels: list[QueuedLabel], sheet: LabelSheet, start_at: i
     try:
         return render_barcode_labels(barcodes, sheet, start_at=start_at, title=_("Barcode labels"))
     except ValueError as error:  # a barcode too long for the stock, checked before drawing
-        raise Invalid("catalogue.some_barcodes_too_long", "Some barcodes are too long for the labels of sheet {sheet}; print them on wider "
+        raise Invalid("catalogue.label_barcode_too_long", "Some barcodes are too long for the labels of sheet {sheet}; print them on wider "
                         "label stock.", sheet=sheet.name) from error
 
 
+@writes
 def print_queue(session: Session, *, kind: str, sheet: str = DEFAULT_SHEET, start_at: int = 1) -> bytes:
     """Render every waiting label of ``kind`` as PDF and take them off the queue.
 
     ``start_at`` is the first free position on a part-used sheet, counted row by row
-    from the top left. Labels queued by another desk while this one prints stay queued.
+    from the top left. The queue is read inside the write lock, so two desks printing
+    at once never print the same labels twice.
     """
     session.require(Permission.PRINT_LABELS)
     (kind,) = _check_kinds([kind])
     stock = sheet_named(sheet)
     if not 1 <= start_at <= stock.count:
-        raise Invalid("catalogue.start_position_sheet_labels", "Start at a position from 1 to {count}: sheet {sheet} has {count} labels.", count=stock.count, sheet=stock.name)
+        raise Invalid("catalogue.label_start_out_of_range", "Start at a position from 1 to {count}: sheet {sheet} has {count} labels.", count=stock.count, sheet=stock.name)
     labels = queued_labels(kind)
     if not labels:
-        raise Invalid(f"labels.nothing_waiting_{kind}", _NOTHING_WAITING[kind])
+        raise Invalid(f"catalogue.no_labels_waiting_{kind}", _NOTHING_WAITING[kind])
     pdf = _render(kind, labels, stock, start_at)
     with session.write() as writer:
         LabelQueue.delete().where(LabelQueue.id.in_([label.id for label in labels])).execute()

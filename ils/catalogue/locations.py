@@ -12,8 +12,11 @@ from ils.errors import Invalid, NotFound
 from ils.i18n import N_, _
 from ils.library import Writer
 from ils.permissions import Permission
-from ils.session import Session
-from ils.validation import clean_code, clean_name
+from ils.session import Session, writes
+from ils.text_input import clean_input
+from ils.validation import clean_code
+
+MAX_NAME_CHARS = 50
 
 SCHEMES: dict[str, str] = {
     "sequence": N_("running number per class (种次号)"),
@@ -44,7 +47,7 @@ def _info(row: Location) -> LocationInfo:
 def list_locations(branch_code: str | None = None, *, include_closed: bool = False) -> list[LocationInfo]:
     query = Location.select(Location, Branch).join(Branch).order_by(Branch.sort_order, Branch.code, Location.code)
     if branch_code:
-        query = query.where(Branch.code == branch_code.strip().upper())
+        query = query.where(Branch.code == clean_input(branch_code, N_("Branch"), fold=True).upper())
     if not include_closed:
         query = query.where(Location.active == True)  # noqa: E712 (peewee expression)
     return [_info(row) for row in query]
@@ -55,7 +58,8 @@ def main_location(branch_code: str) -> str | None:
     query = (
         Location.select(Location.code)
         .join(Branch).switch(Location).join(Item, JOIN.LEFT_OUTER, on=(Item.location == Location.id))
-        .where((Branch.code == branch_code.strip().upper()) & (Location.active == True)  # noqa: E712
+        .where((Branch.code == clean_input(branch_code, N_("Branch"), fold=True).upper())
+               & (Location.active == True)  # noqa: E712
                & (Location.loanable == True))  # noqa: E712
         .group_by(Location.id).order_by(fn.COUNT(Item.id).desc(), Location.code).limit(1)
     )
@@ -64,9 +68,9 @@ def main_location(branch_code: str) -> str | None:
 
 
 def get_location(code: str) -> Location:
-    row = Location.get_or_none(Location.code == code.strip().upper())
+    row = Location.get_or_none(Location.code == clean_input(code, N_("Location"), fold=True).upper())
     if row is None:
-        raise NotFound("catalogue.there_shelving_location_code", "There is no shelving location with the code {code}.", code=code)
+        raise NotFound("catalogue.no_such_location", "There is no shelving location with the code {code}.", code=code)
     return row
 
 
@@ -93,17 +97,18 @@ def insert_location(
     return row
 
 
+@writes
 def add_location(
     session: Session, *, branch: str, code: str, name: str, book_number_scheme: str = "sequence",
     floating: bool = False, loanable: bool = True,
 ) -> LocationInfo:
     session.require(Permission.MANAGE_LOCATIONS)
-    code = clean_code(code)
-    name = clean_name(name)
+    code = clean_code(clean_input(code, N_("Code"), fold=True))
+    name = clean_input(name, N_("Name"), max_length=MAX_NAME_CHARS)
     _check_scheme(book_number_scheme)
     branch_row = get_branch(branch)
     if Location.get_or_none(Location.code == code):
-        raise Invalid("catalogue.location_code_already_use", "The location code {code} is already in use.", code=code)
+        raise Invalid("catalogue.location_code_taken", "The location code {code} is already in use.", code=code)
     with session.write() as writer:
         row = insert_location(
             writer, branch=branch_row, code=code, name=name, created_at=session.library.now_text(),
@@ -112,6 +117,7 @@ def add_location(
     return _info(row)
 
 
+@writes
 def change_location(
     session: Session, code: str, *, name: str | None = None, book_number_scheme: str | None = None,
     floating: bool | None = None, loanable: bool | None = None, active: bool | None = None,
@@ -121,7 +127,7 @@ def change_location(
     row = get_location(code)
     changes: dict[str, object] = {}
     if name is not None:
-        changes["name"] = clean_name(name)
+        changes["name"] = clean_input(name, N_("Name"), max_length=MAX_NAME_CHARS)
     if book_number_scheme is not None:
         changes["book_number_scheme"] = _check_scheme(book_number_scheme)
     for key, value in (("floating", floating), ("loanable", loanable), ("active", active)):

@@ -48,7 +48,6 @@ from ils.catalogue.marc_fields import CNMARC
 from ils.catalogue.marc_read import ISO2709, MARCXML
 from ils.catalogue.records import record_from_json
 from ils.errors import DatabaseProblem, Invalid, NotFound
-from ils.i18n import _
 from ils.permissions import Permission
 from ils.session import Session
 
@@ -90,13 +89,13 @@ def export_records(session: Session, bib_ids: Sequence[str], *, serialisation: s
     """The records ``bib_ids`` with their copies, as one ISO 2709 or MARCXML file's bytes."""
     session.require(Permission.CATALOGUE)
     if serialisation not in SERIALISATIONS:
-        raise Invalid("catalogue.unknown_export_format_choose", "Unknown export format {format}; choose one of: {choices}.", format=serialisation, choices=", ".join(SERIALISATIONS))
+        raise Invalid("catalogue.export_unknown_format", "Unknown export format {format}; choose one of: {choices}.", format=serialisation, choices=", ".join(SERIALISATIONS))
     key = encoding.strip().lower()
     if key not in ENCODINGS:
-        raise Invalid("catalogue.records_exported_utf_gbk", "Records can be exported in UTF-8 or GBK, not {encoding}.", encoding=encoding)
+        raise Invalid("catalogue.export_unknown_encoding", "Records can be exported in UTF-8 or GBK, not {encoding}.", encoding=encoding)
     wanted = list(dict.fromkeys(bib_ids))
     if not wanted:
-        raise Invalid("catalogue.choose_least_one_record", "Choose at least one record to export.")
+        raise Invalid("catalogue.export_nothing_chosen", "Choose at least one record to export.")
     # Each record is turned into bytes as soon as it is read, so exporting the whole
     # catalogue holds the file in memory, not 600,000 parsed records.
     if serialisation == MARCXML:
@@ -132,7 +131,7 @@ def write_export(data: bytes, path: Path) -> Path:
             Path(temporary).unlink(missing_ok=True)
             raise
     except OSError as error:
-        raise DatabaseProblem("catalogue.write_check_folder_permissions", "Cannot write to {path}: check the folder's permissions.", path=path) from error
+        raise DatabaseProblem("catalogue.export_cannot_write", "Cannot write to {path}: check the folder's permissions.", path=path) from error
     return path
 
 
@@ -147,7 +146,7 @@ def _records_with_copies(bib_ids: list[str]) -> Iterator[tuple[BibRecord, Record
         for bib_id in chunk:
             row = rows.get(bib_id)
             if row is None:
-                raise NotFound("catalogue.there_catalogue_record", "There is no catalogue record {id}.", id=bib_id)
+                raise NotFound("catalogue.no_such_record_id", "There is no catalogue record {id}.", id=bib_id)
             record = record_from_json(row.marc)
             for copy in copies.get(bib_id, ()):
                 record.add_field(_cnmarc_905(copy) if row.format == CNMARC else _marc21_852(copy))
@@ -220,7 +219,7 @@ def _iso2709(row: BibRecord, record: Record, encoding: str) -> bytes:
         _mark_charset(record, row.format, " ", _CHARSET_100[GBK])
         data = _gbk_record(row, record).as_marc()
     if len(data) > _ISO2709_LIMIT:
-        raise Invalid("catalogue.record_bytes_more_than", "The record {title} ({id}) is {size} bytes, more than ISO 2709 can hold; "
+        raise Invalid("catalogue.export_record_too_large", "The record {title} ({id}) is {size} bytes, more than ISO 2709 can hold; "
                         "export it as MARCXML.", title=row.title, id=row.id, size=len(data))
     return data
 
@@ -236,7 +235,7 @@ def _gbk_record(row: BibRecord, record: Record) -> Record:
                 raw.add_field(RawField(tag=field.tag, indicators=field.indicators, subfields=[
                     Subfield(code=s.code, value=s.value.encode(GBK)) for s in field.subfields]))
     except UnicodeEncodeError as error:
-        raise Invalid("catalogue.record_character_which_gbk", "The record {title} ({id}) has the character {char}, which GBK cannot hold; "
+        raise Invalid("catalogue.export_character_not_in_gbk", "The record {title} ({id}) has the character {char}, which GBK cannot hold; "
                         "export it in UTF-8 or as MARCXML.", title=row.title, id=row.id, char=error.object[error.start:error.end]) from None
     return raw
 

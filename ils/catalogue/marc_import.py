@@ -27,16 +27,17 @@ from dataclasses import dataclass
 from db.models import BibIsbn, BibRecord, BookNumber, Branch, Item, Location
 from ils.branches import get_branch
 from ils.catalogue.callnumbers import parse_call_number
-from ils.catalogue.items import clean_call_number, insert_item, normalise_barcode, parse_price
+from ils.catalogue.items import barcode_format, clean_call_number, insert_item, normalise_barcode, parse_price
 from ils.catalogue.locations import get_location
 from ils.catalogue.marc_fields import Holding
-from ils.catalogue.marc_read import ParsedRecord, Reject, read_marc
+from ils.catalogue.marc_read import Reject, read_marc, record_reason
 from ils.catalogue.records import PreparedRecord, insert_prepared, next_doc, prepare
-from ils.errors import Invalid
+from ils.code_formats import CodeFormat
+from ils.errors import Invalid, Message, message
 from ils.i18n import N_, _
 from ils.library import Writer
 from ils.permissions import Permission
-from ils.session import Session
+from ils.session import Session, writes
 
 ACCEPT = "accept"
 MERGE = "merge"
@@ -119,14 +120,14 @@ class Batch:
         for staged in self.records:
             if staged.number == number:
                 return staged
-        raise Invalid("catalogue.file_usable_record", "The file has no usable record {number}.", number=number)
+        raise Invalid("catalogue.import_no_such_record", "The file has no usable record {number}.", number=number)
 
     def decide(self, number: int, decision: str) -> None:
         """Choose accept, merge or skip for record ``number``; merge only for a duplicate."""
         _check_decision(decision)
         staged = self.record(number)
         if decision == MERGE and not staged.is_duplicate:
-            raise Invalid("catalogue.record_duplicates_nothing_so", "Record {number} duplicates nothing, so there is nothing to merge it into.", number=number)
+            raise Invalid("catalogue.import_merge_without_duplicate", "Record {number} duplicates nothing, so there is nothing to merge it into.", number=number)
         staged.decision = decision
 
     def decide_all_duplicates(self, decision: str) -> None:
@@ -144,7 +145,7 @@ class ImportResult:
     merged: int
     skipped: int
     items_added: int
-    item_problems: tuple[str, ...]
+    item_problems: tuple[Message, ...]
     bib_ids: tuple[str, ...]
 
 
@@ -154,7 +155,7 @@ def decision_label(decision: str) -> str:
 
 def _check_decision(decision: str) -> None:
     if decision not in DECISIONS:
-        raise Invalid("catalogue.unknown_decision_choose_one", "Unknown decision {decision}; choose one of: {choices}.", decision=decision, choices=", ".join(DECISIONS))
+        raise Invalid("catalogue.import_unknown_decision", "Unknown decision {decision}; choose one of: {choices}.", decision=decision, choices=", ".join(DECISIONS))
 
 
 @contextmanager
@@ -202,7 +203,7 @@ def _stage(data: bytes, source_name: str, encoding: str | None,
     try:
         result = read_marc(data, encoding=encoding)
     except ValueError:
-        raise Invalid("catalogue.character_set_unknown_use", "The character set {name} is unknown; use e.g. utf-8, gbk, gb18030 or marc-8.", name=encoding) from None
+        raise Invalid("catalogue.unknown_character_set", "The character set {name} is unknown; use e.g. utf-8, gbk, gb18030 or marc-8.", name=encoding) from None
     staged: list[StagedRecord] = []
     rejects = list(result.rejects)
     total = len(result.records)
@@ -210,7 +211,8 @@ def _stage(data: bytes, source_name: str, encoding: str | None,
         try:
             prepared = prepare(parsed.record, parsed.format, parsed.fields)
         except Invalid as problem:
-            rejects.append(Reject(parsed.number, parsed.offset, _reason(parsed, str(problem))))
+            rejects.append(Reject(parsed.number, parsed.offset,
+                                  record_reason(parsed.number, parsed.offset, problem.message)))
         else:
             staged.append(StagedRecord(parsed.number, parsed.offset, prepared, parsed.encoding))
         if progress and done % PROGRESS_EVERY == 0:
@@ -220,13 +222,6 @@ def _stage(data: bytes, source_name: str, encoding: str | None,
         progress(total, total)
     rejects.sort(key=lambda r: r.number)
     return Batch(source_name, result.format, result.serialisation, staged, tuple(rejects))
-
-
-def _reason(parsed: ParsedRecord, problem: str) -> str:
-    if parsed.offset is None:
-        return _("record {number}: {problem}").format(number=parsed.number, problem=problem)
-    return _("record {number} at byte {offset}: {problem}").format(
-        number=parsed.number, offset=parsed.offset, problem=problem)
 
 
 def _find_duplicates(staged: list[StagedRecord]) -> None:
@@ -333,8 +328,9 @@ class _Apply:
         self.doc = next_doc(session.library)
         self.home: dict[int, str | None] = {}  # record number → the stored record holding its data
         self.call_of: dict[str, str | None] = _existing_call_numbers(batch)
-        self.taken = _barcodes_in_use(batch)
-        self.problems: list[str] = []
+        self.shape = barcode_format()
+        self.taken = _barcodes_in_use(batch, self.shape)
+        self.problems: list[Message] = []
         self.ledger: dict[tuple[str, int], str] = {}
         self.touched: dict[str, None] = {}
         self.added = self.merged = self.skipped = self.items = 0
@@ -387,22 +383,26 @@ class _Apply:
     def barcode(self, number: int, holding: Holding) -> str | None:
         """The copy's barcode as stored, or None with the problem noted."""
         if not holding.barcode:
-            return self.problem(number, _("a copy has no barcode, so it was not added"))
+            return self.problem(number, message("catalogue.import_copy_without_barcode",
+                                                "a copy has no barcode, so it was not added"))
         try:
-            barcode = normalise_barcode(holding.barcode)
+            barcode = normalise_barcode(holding.barcode, self.shape)
         except Invalid as invalid:
-            return self.problem(number, str(invalid))
+            return self.problem(number, invalid.message)
         if barcode in self.taken:
             if self.taken[barcode]:
-                return self.problem(number, _("the barcode {barcode} is already on another item").format(
-                    barcode=barcode))
-            return self.problem(number, _("the barcode {barcode} is given to two copies in the file").format(
-                barcode=barcode))
+                return self.problem(number, message("catalogue.import_barcode_taken",
+                                                    "the barcode {barcode} is already on another item",
+                                                    barcode=barcode))
+            return self.problem(number, message("catalogue.import_barcode_twice",
+                                                "the barcode {barcode} is given to two copies in the file",
+                                                barcode=barcode))
         self.taken[barcode] = False
         return barcode
 
-    def problem(self, number: int, text: str) -> None:
-        self.problems.append(_("record {number}: {problem}").format(number=number, problem=text))
+    def problem(self, number: int, problem: Message) -> None:
+        self.problems.append(message("catalogue.import_copy_left_out", "record {number}: {problem}",
+                                     number=number, problem=problem))
 
     def finish(self) -> ImportResult:
         # Book numbers met on import count as taken, so the 种次号 counter never hands them out again.
@@ -420,6 +420,7 @@ class _Apply:
                             tuple(self.touched))
 
 
+@writes
 def apply(session: Session, batch: Batch, *, branch: str | None = None, location: str | None = None,
           progress: Callable[[int, int], None] | None = None,
           cancelled: Callable[[], bool] | None = None) -> ImportResult:
@@ -427,11 +428,13 @@ def apply(session: Session, batch: Batch, *, branch: str | None = None, location
 
     A copy's branch is the one its holding names when that branch exists, else ``branch``,
     else this desk's; its location the one the holding names (code or name) in that branch,
-    else ``location`` when it is in that branch, else none.
+    else ``location`` when it is in that branch, else none. The records merged into and
+    the barcodes in use are read again inside the write lock: the catalogue may have
+    changed since the file was staged.
     """
     session.require(Permission.CATALOGUE)
     if not batch.records:
-        raise Invalid("catalogue.there_nothing_import_file", "There is nothing to import: the file has no record that can be used.")
+        raise Invalid("catalogue.import_nothing_usable", "There is nothing to import: the file has no record that can be used.")
     places = _Places.load(session, branch, location)
     total = len(batch.records)
     with _collector_paused(), session.write() as writer:
@@ -440,7 +443,7 @@ def apply(session: Session, batch: Batch, *, branch: str | None = None, location
             run.store(record)
             if done % PROGRESS_EVERY == 0:
                 if cancelled and cancelled():
-                    raise Invalid("catalogue.import_cancelled_nothing_stored", "Import cancelled; nothing was stored.")
+                    raise Invalid("catalogue.import_cancelled", "Import cancelled; nothing was stored.")
                 if progress:
                     progress(done, total)
         result = run.finish()
@@ -460,17 +463,17 @@ def _existing_call_numbers(batch: Batch) -> dict[str, str | None]:
             found[bib_id] = f"{call_class}/{book_number}" if call_class and book_number else None
     for record in batch.records:
         if record.duplicate_of in targets and record.duplicate_of not in found:
-            raise Invalid("catalogue.record_duplicates_catalogue_record", "Record {number} duplicates a catalogue record that has been deleted since the file "
+            raise Invalid("catalogue.import_target_deleted", "Record {number} duplicates a catalogue record that has been deleted since the file "
                             "was read; read the file again.", number=record.number)
     return found
 
 
-def _barcodes_in_use(batch: Batch) -> dict[str, bool]:
+def _barcodes_in_use(batch: Batch, shape: CodeFormat) -> dict[str, bool]:
     """Barcodes of the batch already on items (value True); the run adds its own as False."""
     wanted: set[str] = set()
     for holding in _holdings_to_store(batch.records):
         try:
-            wanted.add(normalise_barcode(holding.barcode or ""))
+            wanted.add(normalise_barcode(holding.barcode or "", shape))
         except Invalid:
             continue
     taken: dict[str, bool] = {}

@@ -12,9 +12,14 @@ chooses the character set per record.
 from __future__ import annotations
 
 import codecs
+import contextlib
+import io
+import logging
 import re
+import threading
 import warnings
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +27,8 @@ from pymarc import Field, Indicators, Leader, Record, Subfield
 from pymarc import exceptions as marc_errors
 
 from ils.catalogue.marc_fields import CNMARC, MARC21, BibFields, extract
-from ils.i18n import _
+from ils.errors import Message, message
+from ils.logs import LOGGER
 
 ISO2709 = "iso2709"
 MARCXML = "marcxml"
@@ -39,18 +45,44 @@ _BOM = b"\xef\xbb\xbf"
 _XML_DECLARED = re.compile(rb"""<\?xml[^>]*encoding=["']([A-Za-z0-9._-]+)["']""")
 _CONTENT_TAGS = frozenset({"leader", "controlfield", "datafield"})
 _FIELD_END_BYTE = _END_OF_FIELD[0]
+#: ISO 2709's own limits: four digits for a field's length, five for a record's. A file
+#: whose leader counts characters instead of bytes may hold up to four bytes a character.
+MAX_FIELD_CHARS = 9_999
+MAX_RECORD_CHARS = 99_999
+MAX_RECORD_BYTES = 4 * MAX_RECORD_CHARS
 # A directory entry: any three tag bytes, four digits of length, five of start.
 _DIRECTORY = re.compile(rb"(?:.{3}[0-9]{9})*", re.DOTALL)
 _DIRECTORY_ENTRY = re.compile(rb"(.{3})([0-9]{4})([0-9]{5})", re.DOTALL)
 
+# Why a file or a record is refused; each carries a code and is rendered where it is shown.
+EMPTY_FILE = message("catalogue.marc_empty_file", "the file is empty")
+NOT_MARC = message("catalogue.marc_not_marc", "this file is not MARC (neither ISO 2709 nor MARCXML)")
+CUT_SHORT = message("catalogue.marc_cut_short", "the record is cut short")
+LEADER_NOT_NUMERIC = message("catalogue.marc_leader_not_numeric", "the leader is not numeric")
+BASE_ADDRESS = message("catalogue.marc_base_address", "the leader's base address is wrong")
+DIRECTORY_DAMAGED = message("catalogue.marc_directory_damaged", "the directory is damaged")
+DIRECTORY_MISMATCH = message("catalogue.marc_directory_mismatch", "the directory does not match the field data")
+UNKNOWN_CHARSET = message("catalogue.marc_unknown_charset", "the text is in a character set that could not be recognised")
+NO_FIELDS = message("catalogue.marc_no_fields", "the record has no fields")
+STRUCTURE_DAMAGED = message("catalogue.marc_structure_damaged", "the record structure is damaged")
+XML_UNKNOWN_CHARSET = message("catalogue.marc_xml_unknown_charset", "the XML declares an unknown character set")
+XML_WRONG_CHARSET = message("catalogue.marc_xml_wrong_charset", "the XML is not in the character set it declares")
+XML_NO_RECORDS = message("catalogue.marc_xml_no_records", "the XML holds no MARC records")
+SUBFIELD_WITHOUT_CODE = message("catalogue.marc_subfield_without_code", "a subfield has no code")
+FIELD_WITHOUT_TAG = message("catalogue.marc_field_without_tag", "a field has no tag")
+NO_TITLE = message("catalogue.marc_no_title", "no title")
+
 
 @dataclass(frozen=True)
 class Reject:
-    """A record that was refused: its 1-based place in the file, byte offset (ISO 2709) and why."""
+    """A record that was refused: its 1-based place in the file, byte offset (ISO 2709) and why.
+
+    ``reason`` carries a code (``catalogue.marc_*``) and is rendered where it is shown.
+    """
 
     number: int
     offset: int | None
-    reason: str
+    reason: Message
 
 
 @dataclass(frozen=True)
@@ -80,7 +112,11 @@ class ReadResult:
 
 
 class _Refused(Exception):
-    """Internal: the record cannot be used; ``args[0]`` is the translated problem."""
+    """Internal: the record cannot be used, for the reason ``problem``."""
+
+    def __init__(self, problem: Message) -> None:
+        super().__init__(problem.code)
+        self.problem = problem
 
 
 def read_marc_file(path: str | Path, encoding: str | None = None) -> ReadResult:
@@ -99,14 +135,11 @@ def read_marc(data: bytes, *, encoding: str | None = None) -> ReadResult:
     body = data[len(_BOM) :] if data.startswith(_BOM) else data
     start = body.lstrip()
     if not start:
-        return _not_marc(_("the file is empty"))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if start[:5].isdigit():
-            return _read_iso2709(data, chosen)
-        if start.startswith(b"<"):
-            return _read_marcxml(data)
-    return _not_marc(_("this file is not MARC (neither ISO 2709 nor MARCXML)"))
+        return _not_marc(EMPTY_FILE)
+    if not (start[:5].isdigit() or start.startswith(b"<")):
+        return _not_marc(NOT_MARC)
+    with _pymarc_heard():
+        return _read_iso2709(data, chosen) if start[:5].isdigit() else _read_marcxml(data)
 
 
 def _normalise_encoding(name: str) -> str:
@@ -116,10 +149,10 @@ def _normalise_encoding(name: str) -> str:
     try:
         return codecs.lookup(key).name.replace("_", "-")
     except LookupError:
-        raise ValueError(_("unknown character set: {name}").format(name=name)) from None
+        raise ValueError(name) from None
 
 
-def _not_marc(reason: str) -> ReadResult:
+def _not_marc(reason: Message) -> ReadResult:
     return ReadResult(records=(), rejects=(Reject(number=1, offset=None, reason=reason),), format=None, serialisation=None)
 
 
@@ -127,6 +160,89 @@ def _result(records: list[ParsedRecord], rejects: list[Reject], serialisation: s
     formats = {r.format for r in records}
     fmt = formats.pop() if len(formats) == 1 else (MIXED if formats else None)
     return ReadResult(records=tuple(records), rejects=tuple(rejects), format=fmt, serialisation=serialisation)
+
+
+# --- sizes ----------------------------------------------------------------
+
+
+def size_problem(record: Record) -> Message | None:
+    """Why ``record`` is too large to catalogue, or None.
+
+    The limits are ISO 2709's own (a field's length has four digits, a record's five),
+    so every record a library can exchange fits; a record past them is damaged or
+    hostile, and is refused before anything costly (pinyin, indexing) is done with it.
+    """
+    total = 0
+    for field in record.fields:
+        if field.is_control_field():
+            length = len(field.data or "")
+        else:
+            length = sum(len(subfield.value or "") for subfield in field.subfields)
+        if length > MAX_FIELD_CHARS:
+            return message("catalogue.marc_field_too_long", "field {tag} has {count} characters; a field holds "
+                           "at most {most}", tag=field.tag, count=length, most=MAX_FIELD_CHARS)
+        total += length
+    if total > MAX_RECORD_CHARS:
+        return message("catalogue.marc_record_too_long", "the record has {count} characters; a record holds at "
+                       "most {most}", count=total, most=MAX_RECORD_CHARS)
+    return None
+
+
+# --- what pymarc says -------------------------------------------------------
+#
+# pymarc reports what it repaired in English, three ways: its logger ("missing
+# indicators"), the warnings module (a bad subfield code) and, in its MARC-8 reader,
+# straight to stderr. None of it may reach a desk's terminal or screen. While a file is
+# read all three are caught, and what was said about each record goes to the program's
+# log with the record's place in the file (at INFO, which no terminal shows). One file
+# is read at a time per process, so the catching (which is process-wide) is not mixed up.
+
+_PYMARC_LOGGER = logging.getLogger("pymarc")
+_READING = threading.Lock()
+
+
+@dataclass
+class _Hearing:
+    """What pymarc has said since the last record was logged."""
+
+    lines: list[str]
+    warned: list[warnings.WarningMessage]
+
+
+_hearing = _Hearing([], [])
+
+
+class _Heard(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        _hearing.lines.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _pymarc_heard() -> Iterator[None]:
+    global _hearing
+    handler = _Heard()
+    with _READING, warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        _hearing = _Hearing([], warned)
+        propagate = _PYMARC_LOGGER.propagate
+        _PYMARC_LOGGER.addHandler(handler)
+        _PYMARC_LOGGER.propagate = False
+        try:
+            yield
+        finally:
+            _PYMARC_LOGGER.removeHandler(handler)
+            _PYMARC_LOGGER.propagate = propagate
+            _hearing = _Hearing([], [])
+
+
+def _log_heard(number: int, offset: int | None) -> None:
+    """Log what pymarc said while record ``number`` was read, and forget it."""
+    said = [*_hearing.lines, *(str(warning.message) for warning in _hearing.warned)]
+    _hearing.lines.clear()
+    _hearing.warned.clear()
+    place = f"record {number}" if offset is None else f"record {number} at byte {offset}"
+    for line in said:
+        LOGGER.info("MARC %s: pymarc: %s", place, line[:200])
 
 
 # --- ISO 2709 -------------------------------------------------------------
@@ -155,22 +271,27 @@ def _read_iso2709(data: bytes, encoding: str | None) -> ReadResult:
         number += 1
         try:
             if end == -1:
-                raise _Refused(_("the record is cut short"))
+                raise _Refused(CUT_SHORT)
+            if len(stripped) > MAX_RECORD_BYTES:
+                raise _Refused(message("catalogue.marc_record_too_many_bytes", "the record has {count} bytes; a "
+                                       "record holds at most {most}", count=len(stripped), most=MAX_RECORD_BYTES))
             record, fmt, used = _decode_iso(stripped, encoding)
             parsed = _finish(number, offset, record, fmt, used)
         except _Refused as refused:
-            rejects.append(Reject(number, offset, _iso_reason(number, offset, str(refused))))
+            rejects.append(Reject(number, offset, record_reason(number, offset, refused.problem)))
             continue
+        finally:
+            _log_heard(number, offset)
         records.append(parsed)
     return _result(records, rejects, ISO2709)
 
 
-def _iso_reason(number: int, offset: int, problem: str) -> str:
-    return _("record {number} at byte {offset}: {problem}").format(number=number, offset=offset, problem=problem)
-
-
-def _xml_reason(number: int, problem: str) -> str:
-    return _("record {number}: {problem}").format(number=number, problem=problem)
+def record_reason(number: int, offset: int | None, problem: Message) -> Message:
+    """Why record ``number`` (at byte ``offset`` of an ISO 2709 file) was refused."""
+    if offset is None:
+        return message("catalogue.marc_record_refused", "record {number}: {problem}", number=number, problem=problem)
+    return message("catalogue.marc_record_at_byte_refused", "record {number} at byte {offset}: {problem}",
+                   number=number, offset=offset, problem=problem)
 
 
 def _directory_tags(chunk: bytes) -> set[str]:
@@ -182,18 +303,18 @@ def _directory_tags(chunk: bytes) -> set[str]:
     The tags also choose format and character set before anything is decoded.
     """
     if len(chunk) < 24 or not chunk[:5].isdigit() or not chunk[12:17].isdigit():
-        raise _Refused(_("the leader is not numeric"))
+        raise _Refused(LEADER_NOT_NUMERIC)
     base = int(chunk[12:17])
     if base <= 24 or base > len(chunk) or chunk[base - 1] != _FIELD_END_BYTE:
-        raise _Refused(_("the leader's base address is wrong"))
+        raise _Refused(BASE_ADDRESS)
     directory = chunk[24 : base - 1]
     if not _DIRECTORY.fullmatch(directory):
-        raise _Refused(_("the directory is damaged"))
+        raise _Refused(DIRECTORY_DAMAGED)
     tags: set[str] = set()
     for tag, length, start in _DIRECTORY_ENTRY.findall(directory):
         end = base + int(start) + int(length)
         if length == b"0000" or chunk[end - 1 : end] != _END_OF_FIELD:
-            raise _Refused(_("the directory does not match the field data"))
+            raise _Refused(DIRECTORY_MISMATCH)
         tags.add(tag.decode("latin-1"))
     return tags
 
@@ -228,7 +349,7 @@ def _candidates(chunk: bytes, fmt: str) -> tuple[str, ...]:
 
 def _decode_iso(chunk: bytes, encoding: str | None) -> tuple[Record, str, str]:
     if not chunk[:24].isascii():
-        raise _Refused(_("the leader is not numeric"))
+        raise _Refused(LEADER_NOT_NUMERIC)
     fmt = _format_of(_directory_tags(chunk))
     candidates = (encoding,) if encoding else _candidates(chunk, fmt)
     # Decoding the whole record is one fast C call; parsing is not. Try first the
@@ -241,7 +362,7 @@ def _decode_iso(chunk: bytes, encoding: str | None) -> tuple[Record, str, str]:
         except UnicodeDecodeError:
             continue
         return record, _format_of({f.tag for f in record.fields}), charset
-    raise _Refused(_("the text is in a character set that could not be recognised"))
+    raise _Refused(UNKNOWN_CHARSET)
 
 
 def _decodes(chunk: bytes, charset: str) -> bool:
@@ -264,21 +385,23 @@ def _parse(chunk: bytes, charset: str) -> Record:
             # pymarc decodes as UTF-8 whenever leader/09 is 'a'; blank it so our choice wins.
             unflagged = chunk[:9] + b" " + chunk[10:]
             file_encoding = "iso8859-1" if charset == MARC8 else charset
-            record = Record(unflagged, file_encoding=file_encoding, hide_utf8_warnings=True)
+            with contextlib.redirect_stderr(io.StringIO()) as said:  # pymarc's MARC-8 reader prints to stderr
+                record = Record(unflagged, file_encoding=file_encoding, hide_utf8_warnings=True)
+            _hearing.lines.extend(line for line in said.getvalue().splitlines() if line.strip())
     except UnicodeDecodeError:  # a ValueError too, but it means "try the next charset"
         raise
     except marc_errors.TruncatedRecord:
-        raise _Refused(_("the record is cut short")) from None
+        raise _Refused(CUT_SHORT) from None
     except (marc_errors.BaseAddressInvalid, marc_errors.BaseAddressNotFound):
-        raise _Refused(_("the leader's base address is wrong")) from None
+        raise _Refused(BASE_ADDRESS) from None
     except marc_errors.RecordLeaderInvalid:
-        raise _Refused(_("the leader is not numeric")) from None
+        raise _Refused(LEADER_NOT_NUMERIC) from None
     except marc_errors.NoFieldsFound:
-        raise _Refused(_("the record has no fields")) from None
+        raise _Refused(NO_FIELDS) from None
     except (marc_errors.RecordDirectoryInvalid, ValueError, IndexError):
-        raise _Refused(_("the directory is damaged")) from None
+        raise _Refused(DIRECTORY_DAMAGED) from None
     except Exception:  # pymarc on hostile bytes: refuse the record, keep the file going
-        raise _Refused(_("the record structure is damaged")) from None
+        raise _Refused(STRUCTURE_DAMAGED) from None
     return record
 
 
@@ -299,20 +422,21 @@ def _read_marcxml(data: bytes) -> ReadResult:
     try:
         charset = _normalise_encoding(declared.group(1).decode("ascii")) if declared else UTF8
     except ValueError:
-        return _xml_refused(_("the XML declares an unknown character set"))
+        return _xml_refused(XML_UNKNOWN_CHARSET)
     if charset != UTF8 and declared:
         # expat cannot read multi-byte charsets such as GBK: decode here, hand it UTF-8.
         try:
             text = data.decode(charset)
         except UnicodeDecodeError:
-            return _xml_refused(_("the XML is not in the character set it declares"))
+            return _xml_refused(XML_WRONG_CHARSET)
         start, end = declared.span(1)
         data = (data[:start].decode("ascii") + "UTF-8" + text[len(data[:end].decode(charset)) :]).encode()
     try:
         root = ET.fromstring(data)
     except ET.ParseError as error:
         line = error.position[0] if error.position else 0
-        return _xml_refused(_("the XML is not well-formed (line {line})").format(line=line))
+        return _xml_refused(message("catalogue.marc_xml_not_well_formed", "the XML is not well-formed (line {line})",
+                                    line=line))
     records: list[ParsedRecord] = []
     rejects: list[Reject] = []
     number = 0
@@ -324,15 +448,17 @@ def _read_marcxml(data: bytes) -> ReadResult:
             record = _record_from_xml(element)
             parsed = _finish(number, None, record, _format_of({f.tag for f in record.fields}), charset)
         except _Refused as refused:
-            rejects.append(Reject(number, None, _xml_reason(number, str(refused))))
+            rejects.append(Reject(number, None, record_reason(number, None, refused.problem)))
             continue
+        finally:
+            _log_heard(number, None)
         records.append(parsed)
     if number == 0:
-        return _xml_refused(_("the XML holds no MARC records"))
+        return _xml_refused(XML_NO_RECORDS)
     return _result(records, rejects, MARCXML)
 
 
-def _xml_refused(reason: str) -> ReadResult:
+def _xml_refused(reason: Message) -> ReadResult:
     """The whole XML file is unusable: one reject, no records."""
     return ReadResult(records=(), rejects=(Reject(1, None, reason),), format=None, serialisation=MARCXML)
 
@@ -359,19 +485,19 @@ def _record_from_xml(element: ET.Element) -> Record:
                     continue
                 code = sub.get("code")
                 if not code:
-                    raise _Refused(_("a subfield has no code"))
+                    raise _Refused(SUBFIELD_WITHOUT_CODE)
                 subfields.append(Subfield(code=code, value=sub.text or ""))
             indicators = Indicators(_blank(child.get("ind1")), _blank(child.get("ind2")))
             record.add_field(Field(tag=_tag(child), indicators=indicators, subfields=subfields))
     if not record.fields:
-        raise _Refused(_("the record has no fields"))
+        raise _Refused(NO_FIELDS)
     return record
 
 
 def _tag(element: ET.Element) -> str:
     tag = (element.get("tag") or "").strip()
     if not tag:
-        raise _Refused(_("a field has no tag"))
+        raise _Refused(FIELD_WITHOUT_TAG)
     return tag
 
 
@@ -384,6 +510,8 @@ def _finish(number: int, offset: int | None, record: Record, fmt: str, charset: 
     Leader/09 becomes 'a' whatever the source claimed: the record now holds Unicode,
     so writing it back out (as pymarc does, in UTF-8) must not claim MARC-8 or GBK.
     """
+    if problem := size_problem(record):
+        raise _Refused(problem)
     leader = str(record.leader)
     record.leader = Leader(leader[:9] + "a" + leader[10:])
     if fmt == CNMARC:
@@ -393,7 +521,7 @@ def _finish(number: int, offset: int | None, record: Record, fmt: str, charset: 
     try:
         fields = extract(record, fmt)
     except Exception:  # a field shaped in a way no rule expects: refuse, don't crash
-        raise _Refused(_("the record structure is damaged")) from None
+        raise _Refused(STRUCTURE_DAMAGED) from None
     if not fields.title:
-        raise _Refused(_("no title"))
+        raise _Refused(NO_TITLE)
     return ParsedRecord(number=number, offset=offset, record=record, format=fmt, encoding=charset, fields=fields)

@@ -21,8 +21,9 @@ import re
 
 from pymarc import Field, Leader, Record, Subfield
 
-from ils.errors import Invalid
-from ils.i18n import _
+from ils.errors import Invalid, Message, message
+from ils.i18n import N_
+from ils.text_input import verbatim_input
 
 DOLLAR = "{dollar}"
 _TAG = re.compile(r"^[0-9A-Za-z]{3}$")
@@ -49,24 +50,28 @@ def record_to_text(record: Record) -> str:
     return "\n".join(lines)
 
 
-def _line_error(number: int, problem: str) -> Invalid:
-    return Invalid("catalogue.line", "Line {line}: {problem}", line=number, problem=problem)
+def _line_error(number: int, problem: Message) -> Invalid:
+    """The first bad line of an edited record: the problem's code, and the line it is on."""
+    return Invalid(problem.code, "Line {line}: {problem}", line=number, problem=problem)
 
 
 def _data_field(number: int, tag: str, rest: str) -> Field:
     if len(rest) < 3 or rest[2] != "$":
-        raise _line_error(number, _("a data field needs two indicators (# for blank) and then $ and a subfield code"))
+        raise _line_error(number, message("catalogue.marc_text_indicators", "a data field needs two indicators "
+                                          "(# for blank) and then $ and a subfield code"))
     indicators = [" " if ch == _BLANK else ch for ch in rest[:2]]
     subfields = []
     for chunk in rest[3:].split("$"):
         if not chunk:
-            raise _line_error(number, _("a $ must be followed by a subfield code"))
+            raise _line_error(number, message("catalogue.marc_text_subfield_code",
+                                              "a $ must be followed by a subfield code"))
         subfields.append(Subfield(chunk[0], chunk[1:].replace(DOLLAR, "$")))
     return Field(tag=tag, indicators=indicators, subfields=subfields)
 
 
 def text_to_record(text: str) -> Record:
     """Parse edited text; refuse the first bad line with its number and what is wrong."""
+    text = verbatim_input(text, N_("Record"), multiline=True)  # fixed fields count their spaces
     record = Record(force_utf8=True)
     leader_seen = False
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -77,18 +82,19 @@ def text_to_record(text: str) -> Record:
         if tag.upper() == "LDR":
             # Editors drop trailing blanks, and a leader often ends in one: pad, don't refuse.
             if not 20 <= len(rest) <= 24:
-                raise _line_error(number, _("the leader must be 24 characters"))
+                raise _line_error(number, message("catalogue.marc_text_leader", "the leader must be 24 characters"))
             record.leader = Leader(rest.ljust(24))
             leader_seen = True
             continue
         if not _TAG.match(tag):
-            raise _line_error(number, _("a line starts with a three-character tag such as 200"))
+            raise _line_error(number, message("catalogue.marc_text_tag",
+                                              "a line starts with a three-character tag such as 200"))
         if tag < "010" and tag.isdigit():
             record.add_field(Field(tag=tag, data=rest))
         else:
             record.add_field(_data_field(number, tag, rest))
     if not leader_seen:
-        raise Invalid("catalogue.record_leader_line_ldr", "The record has no leader line (LDR).")
+        raise Invalid("catalogue.record_has_no_leader", "The record has no leader line (LDR).")
     if not record.fields:
-        raise Invalid("catalogue.record_fields", "The record has no fields.")
+        raise Invalid("catalogue.record_has_no_fields", "The record has no fields.")
     return record

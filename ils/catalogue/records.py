@@ -21,12 +21,12 @@ from ils.catalogue.callnumbers import parse_call_number
 from ils.catalogue.index import SearchRow, index_delete, index_insert, search_row
 from ils.catalogue.items import ItemInfo, items_of, record_call_number
 from ils.catalogue.marc_fields import CNMARC, MARC21, BibFields, Holding, extract
+from ils.catalogue.marc_read import size_problem
 from ils.catalogue.search_text import normalise_isbn, pinyin_sort_key
 from ils.errors import Invalid, NotFound
-from ils.i18n import _
 from ils.library import Library, Writer
 from ils.permissions import Permission
-from ils.session import Session
+from ils.session import Session, writes
 
 HOLDING_TAGS = {CNMARC: ("905",), MARC21: ("852", "952")}
 FORMATS = (CNMARC, MARC21)
@@ -102,6 +102,8 @@ def prepare(record: Record, fmt: str, fields: BibFields | None = None) -> Prepar
     """
     if fmt not in FORMATS:
         raise Invalid("catalogue.unknown_record_format", "Unknown record format {format}.", format=fmt)
+    if problem := size_problem(record):
+        raise Invalid(problem.code, problem.template, **problem.params)
     fields = fields or extract(record, fmt)
     if not fields.title:
         raise Invalid("catalogue.record_needs_title", "A record needs a title.")
@@ -204,10 +206,11 @@ def add_record(session: Session, record: Record, fmt: str, *, source: str | None
 def _live(bib_id: str) -> BibRecord:
     row = BibRecord.get_or_none((BibRecord.id == bib_id) & (BibRecord.deleted == False))  # noqa: E712
     if row is None:
-        raise NotFound("catalogue.there_such_catalogue_record", "There is no such catalogue record.")
+        raise NotFound("catalogue.no_such_record", "There is no such catalogue record.")
     return row
 
 
+@writes
 def replace_record(session: Session, bib_id: str, record: Record) -> RecordSummary:
     """Save an edited record: re-derive its columns and index row in the same write."""
     session.require(Permission.CATALOGUE)
@@ -230,6 +233,7 @@ def replace_record(session: Session, bib_id: str, record: Record) -> RecordSumma
     return summary(BibRecord.get_by_id(row.id))
 
 
+@writes
 def delete_record(session: Session, bib_id: str) -> None:
     """Withdraw a record from the catalogue; refused while it still has copies that are not withdrawn."""
     session.require(Permission.CATALOGUE)
@@ -237,7 +241,7 @@ def delete_record(session: Session, bib_id: str) -> None:
     live_items = Item.select().where((Item.bib == row.id) & (Item.status != "withdrawn")).count()
     if live_items:
         raise Invalid(
-            "catalogue.record_still_copies_withdraw", "The record still has {count} copies; withdraw or move them first.", count=live_items
+            "catalogue.record_has_copies", "The record still has {count} copies; withdraw or move them first.", count=live_items
         )
     with session.write() as writer:
         BibRecord.update(deleted=True, updated_at=session.library.now_text()).where(BibRecord.id == row.id).execute()

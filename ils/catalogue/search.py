@@ -47,8 +47,9 @@ from ils.catalogue.search_text import (
     query_phrases,
     sort_key_pinyin,
 )
-from ils.errors import Invalid
-from ils.i18n import _
+from ils.errors import Invalid, Message, message
+from ils.i18n import N_
+from ils.text_input import clean_input
 
 FIELDS = ("any", "title", "author", "publisher", "subject", "isbn", "callnumber", "barcode")
 SORTS = ("relevance", "title", "year", "callnumber")
@@ -152,7 +153,7 @@ class SearchResult:
     field: str
     hits: tuple[Hit, ...]
     more: bool
-    message: str | None
+    message: Message | None
 
 
 class _PageRow(NamedTuple):
@@ -183,42 +184,45 @@ def search(text: str, *, field: str = "any", sort: str = "relevance", branch: st
            limit: int = 50, offset: int = 0) -> SearchResult:
     """Search the catalogue; a query that cannot be searched gets a message, not an error.
 
-    ``branch`` (a branch code) keeps records with a copy there. ``Invalid`` only for a
-    ``field``, ``sort``, ``limit`` or ``offset`` that no search box can produce.
+    ``branch`` (a branch code) keeps records with a copy there. ``Invalid`` only for text
+    that is not text (``text_input``), and a ``field``, ``sort``, ``limit`` or ``offset``
+    that no search box can produce.
     """
     if field not in FIELDS:
-        raise Invalid("catalogue.unknown_search_field_use", "Unknown search field {field}; use one of: {fields}.", field=field, fields=", ".join(FIELDS))
+        raise Invalid("catalogue.search_unknown_field", "Unknown search field {field}; use one of: {fields}.", field=field, fields=", ".join(FIELDS))
     if sort not in SORTS:
-        raise Invalid("catalogue.unknown_sort_order_use", "Unknown sort order {sort}; use one of: {sorts}.", sort=sort, sorts=", ".join(SORTS))
+        raise Invalid("catalogue.search_unknown_sort", "Unknown sort order {sort}; use one of: {sorts}.", sort=sort, sorts=", ".join(SORTS))
     if not 1 <= limit <= MAX_LIMIT or offset < 0:
-        raise Invalid("catalogue.ask_hits_offset_more", "Ask for 1 to {most} hits from an offset of 0 or more.", most=MAX_LIMIT)
-    query = (text or "").strip()
+        raise Invalid("catalogue.search_page_out_of_range", "Ask for 1 to {most} hits from an offset of 0 or more.", most=MAX_LIMIT)
+    query = clean_input(text, N_("Search text"), required=False)
     branch_id = get_branch(branch).id if branch else None
     if not query:
-        return _nothing(query, field, _("Type a title, author, publisher or subject word, pinyin, an ISBN, "
-                                        "a call number or a barcode."))
+        return _nothing(query, field, message(
+            "catalogue.search_empty", "Type a title, author, publisher or subject word, pinyin, an ISBN, "
+            "a call number or a barcode."))
     if len(query) > MAX_QUERY_CHARS:
-        return _nothing(query, field, _("The search text is too long: type at most {count} characters.").format(
+        return _nothing(query, field, message(
+            "catalogue.search_too_long", "The search text is too long: type at most {count} characters.",
             count=MAX_QUERY_CHARS))
     found = _find(query, field, branch_id, sort, offset + limit + 1)
-    if isinstance(found, str):
+    if isinstance(found, Message):
         return _nothing(query, field, found)
     docs = found.docs
-    message = None
+    note = None
     if sort != "relevance" and not (sort == "callnumber" and found.shelf_order):
         docs = _sorted(docs, sort)
         if found.capped:
-            message = _("Only the first {count} matches are sorted; add a word to narrow the search.").format(
-                count=len(docs))
+            note = message("catalogue.search_sorted_first", "Only the first {count} matches are sorted; add a "
+                           "word to narrow the search.", count=len(docs))
     page = docs[offset:offset + limit]
     hits = _hits(page, found.barcode)
     if not hits and offset == 0:
-        message = _("Nothing found for \"{text}\".").format(text=query)
-    return SearchResult(query, field, hits, len(docs) > offset + limit, message)
+        note = message("catalogue.search_nothing_found", "Nothing found for \"{text}\".", text=query)
+    return SearchResult(query, field, hits, len(docs) > offset + limit, note)
 
 
-def _nothing(query: str, field: str, message: str) -> SearchResult:
-    return SearchResult(query, field, (), False, message)
+def _nothing(query: str, field: str, note: Message) -> SearchResult:
+    return SearchResult(query, field, (), False, note)
 
 
 def _rows(sql: str, **params) -> list[tuple]:
@@ -227,7 +231,7 @@ def _rows(sql: str, **params) -> list[tuple]:
 
 # --- deciding what the text is -----------------------------------------------------------
 
-def _find(query: str, field: str, branch_id: str | None, sort: str, page_end: int) -> _Found | str:
+def _find(query: str, field: str, branch_id: str | None, sort: str, page_end: int) -> _Found | Message:
     """The records for ``query`` in ``field``, or a message saying what to type instead.
 
     ``page_end`` records are needed for the page and to know whether there are more;
@@ -236,18 +240,19 @@ def _find(query: str, field: str, branch_id: str | None, sort: str, page_end: in
     cap = max(CANDIDATES, page_end)
     shelf_cap = page_end if sort in ("relevance", "callnumber") else cap
     if field == "barcode":
-        return _barcode(query, branch_id) or _("No item has the barcode {barcode}.").format(barcode=query)
+        return _barcode(query, branch_id) or message("catalogue.search_no_such_barcode",
+                                                     "No item has the barcode {barcode}.", barcode=query)
     if field == "isbn":
         isbn = _isbn(query)
         if isbn is None:
-            return _("\"{text}\" is not an ISBN: type the 10 or 13 digits printed on the book, "
-                     "hyphens allowed.").format(text=query)
+            return message("catalogue.search_not_isbn", "\"{text}\" is not an ISBN: type the 10 or 13 digits "
+                           "printed on the book, hyphens allowed.", text=query)
         return _Found(_docs(_BY_ISBN, isbn=isbn, branch=branch_id))
     if field == "callnumber":
         low = _shelf_prefix(query, letters_only=True)
         if low is None:
-            return _("\"{text}\" is not a call number: type a CLC class such as I247 or TP311.1, "
-                     "or a whole call number such as I247.5/12.").format(text=query)
+            return message("catalogue.search_not_call_number", "\"{text}\" is not a call number: type a CLC class "
+                           "such as I247 or TP311.1, or a whole call number such as I247.5/12.", text=query)
         return _shelf(low, branch_id, shelf_cap)
     if field == "any":
         if found := _barcode(query, branch_id):
@@ -255,8 +260,8 @@ def _find(query: str, field: str, branch_id: str | None, sort: str, page_end: in
         if _ISBN_SHAPE.fullmatch(_isbn_digits(query)):
             isbn = _isbn(query)
             if isbn is None:
-                return _("\"{text}\" is not a valid ISBN: check the digits (the last one is a check digit).").format(
-                    text=query)
+                return message("catalogue.search_invalid_isbn", "\"{text}\" is not a valid ISBN: check the digits "
+                               "(the last one is a check digit).", text=query)
             return _Found(_docs(_BY_ISBN, isbn=isbn, branch=branch_id))
         if low := _shelf_prefix(query, letters_only=False):
             return _shelf(low, branch_id, shelf_cap)
@@ -368,10 +373,10 @@ class _TextQuery:
         return 3
 
 
-def _text(query: str, field: str, branch_id: str | None, cap: int) -> _Found | str:
+def _text(query: str, field: str, branch_id: str | None, cap: int) -> _Found | Message:
     phrases = query_phrases(query)
     if phrases is None:
-        return _("Type letters, Chinese characters or digits to search.")
+        return message("catalogue.search_no_words", "Type letters, Chinese characters or digits to search.")
     letters = None
     normal = normal_text(query)
     if field in ("any", "title", "author") and _LATIN.fullmatch(normal):

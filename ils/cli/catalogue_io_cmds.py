@@ -105,7 +105,7 @@ def import_(path: Path, dry_run: bool, encoding: str | None, on_duplicate: str, 
         raise Invalid("cli.read", "Cannot read {path}.", path=path) from None
     batch = stage(session, data, source_name=path.name, encoding=encoding)
     if not batch.records:
-        reasons = "; ".join(reject.reason for reject in batch.rejects)
+        reasons = "; ".join(str(reject.reason) for reject in batch.rejects)
         raise Invalid("cli.nothing_imported", "Nothing in {path} can be imported: {reasons}", path=path.name, reasons=reasons)
     batch.decide_all_duplicates(on_duplicate)
     result = None if dry_run else apply(session, batch, branch=branch, location=location)

@@ -24,7 +24,7 @@ def _result_text(result: SearchResult) -> str:
             (_("Title"), _("Responsibility"), _("Year"), _("Call number"), _("On the shelf / copies")),
         ))
     if result.message:
-        lines.append(result.message)
+        lines.append(str(result.message))
     if result.more:
         lines.append(_("There are more hits; raise --limit or add a word to narrow the search."))
     return "\n".join(lines)

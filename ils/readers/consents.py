@@ -26,12 +26,14 @@ from ils.library import Writer
 from ils.permissions import Permission
 from ils.readers.ages import CHILD_AGE, age_on
 from ils.readers.rows import date_of, reader_by_card
-from ils.session import Session
+from ils.session import Session, writes
+from ils.text_input import clean_input
 
 UNION_SHARING = "union_sharing"
 DISABILITY = "disability"
 SMS = "sms"
 GUARDIAN = "guardian"
+MAX_NOTICE_CHARS = 20_000
 
 CONSENT_KINDS: dict[str, str] = {
     UNION_SHARING: N_("Share with the union catalogue for borrow-anywhere"),
@@ -81,7 +83,7 @@ def consent_label(kind: str) -> str:
 def check_kinds(kinds) -> frozenset[str]:
     unknown = sorted(set(kinds) - set(CONSENT_KINDS))
     if unknown:
-        raise Invalid("readers.unknown_consent_kinds", "Unknown consent {kind}; kinds are: {kinds}.", kind=", ".join(unknown), kinds=", ".join(CONSENT_KINDS))
+        raise Invalid("readers.unknown_consent_kind", "Unknown consent {kind}; kinds are: {kinds}.", kind=", ".join(unknown), kinds=", ".join(CONSENT_KINDS))
     return frozenset(kinds)
 
 
@@ -90,14 +92,14 @@ def current_notice() -> NoticeInfo:
     return NoticeInfo(row.version, row.text, row.published_at)
 
 
+@writes
 def publish_notice(session: Session, text: str) -> NoticeInfo:
     """A new version of the notice; consents given from now on name it, earlier ones keep theirs."""
     session.require(Permission.CONFIGURE_READERS)
-    if not text.strip():
-        raise Invalid("readers.privacy_notice_empty", "The privacy notice cannot be empty.")
+    text = clean_input(text, N_("Privacy notice"), multiline=True, max_length=MAX_NOTICE_CHARS)
     version = (PrivacyNotice.select(fn.MAX(PrivacyNotice.version)).scalar() or 0) + 1
     with session.write() as writer:
-        PrivacyNotice.create(version=version, text=text.strip(), published_at=session.library.now_text(),
+        PrivacyNotice.create(version=version, text=text, published_at=session.library.now_text(),
                              published_by=session.staff.id)
         writer.journal("privacy_notice.publish", "privacy_notice", str(version), {"version": version})
     return current_notice()
@@ -114,9 +116,9 @@ def active_consent(reader: Reader, kind: str) -> ReaderConsent | None:
 def insert_consent(writer: Writer, session: Session, reader: Reader, kind: str, notice_version: int) -> ReaderConsent:
     """Record one consent; for a child it is the guardian's, so the guardian is named on it."""
     if kind == SMS and reader.phone_hash is None:
-        raise Invalid("readers.sms_notices_need_mobile", "SMS notices need a mobile phone number.")
+        raise Invalid("readers.sms_needs_phone", "SMS notices need a mobile phone number.")
     if kind == GUARDIAN and reader.guardian_id is None:
-        raise Invalid("readers.guardian_consent_needs_guardian", "A guardian's consent needs the guardian's card: register the guardian first.")
+        raise Invalid("readers.guardian_consent_without_guardian", "A guardian's consent needs the guardian's card: register the guardian first.")
     row = ReaderConsent.create(
         reader=reader, kind=kind, notice_version=notice_version, guardian=reader.guardian_id,
         granted_at=session.library.now_text(), granted_by=session.staff.id,
@@ -126,22 +128,24 @@ def insert_consent(writer: Writer, session: Session, reader: Reader, kind: str, 
     return row
 
 
+@writes
 def grant_consent(session: Session, card_number: str, kind: str) -> tuple[ConsentInfo, ...]:
     """Record a consent given after registration (the reader ticks SMS notices later, say)."""
     session.require(Permission.REGISTER_READERS)
     (kind,) = check_kinds([kind])
     reader = reader_by_card(card_number)
     if reader.cancelled_at:
-        raise Invalid("readers.card_returned_nothing_more", "Card {number} was returned; nothing more can be recorded for it.", number=reader.card_number)
+        raise Invalid("readers.card_returned_no_consents", "Card {number} was returned; nothing more can be recorded for it.", number=reader.card_number)
     if active_consent(reader, kind) is not None:
-        raise Invalid("readers.already_given_consent", "{reader} has already given this consent: {kind}.", reader=reader.name, kind=consent_label(kind))
+        raise Invalid("readers.consent_already_given", "{reader} has already given this consent: {kind}.", reader=reader.name, kind=consent_label(kind))
     if is_child(reader, session.now().date()) and kind != GUARDIAN and active_consent(reader, GUARDIAN) is None:
-        raise Invalid("readers.under_record_guardian_consent", "{reader} is under 14: record the guardian's consent first.", reader=reader.name)
+        raise Invalid("readers.child_guardian_consent_first", "{reader} is under 14: record the guardian's consent first.", reader=reader.name)
     with session.write() as writer:
         insert_consent(writer, session, reader, kind, current_notice().version)
     return consents_of(reader)
 
 
+@writes
 def withdraw_consent(session: Session, card_number: str, kind: str) -> tuple[ConsentInfo, ...]:
     """Withdraw a consent; where the service depends on it, say what has to change first."""
     session.require(Permission.REGISTER_READERS)
@@ -149,11 +153,11 @@ def withdraw_consent(session: Session, card_number: str, kind: str) -> tuple[Con
     reader = reader_by_card(card_number)
     row = active_consent(reader, kind)
     if row is None:
-        raise Invalid("readers.given_consent", "{reader} has not given this consent: {kind}.", reader=reader.name, kind=consent_label(kind))
+        raise Invalid("readers.consent_not_given", "{reader} has not given this consent: {kind}.", reader=reader.name, kind=consent_label(kind))
     if kind == DISABILITY and reader.reader_type.blind_service:
-        raise Invalid("readers.reader_change_reader_type", "{reader} is a {type} reader: change the reader type first, then withdraw.", reader=reader.name, type=reader.reader_type.name)
+        raise Invalid("readers.consent_needed_by_reader_type", "{reader} is a {type} reader: change the reader type first, then withdraw.", reader=reader.name, type=reader.reader_type.name)
     if kind == GUARDIAN and not reader.cancelled_at and is_child(reader, session.now().date()):
-        raise Invalid("readers.under_without_guardian_consent", "{reader} is under 14: without the guardian's consent the card must be returned.", reader=reader.name)
+        raise Invalid("readers.child_guardian_consent_withdrawn", "{reader} is under 14: without the guardian's consent the card must be returned.", reader=reader.name)
     with session.write() as writer:
         ReaderConsent.update(withdrawn_at=session.library.now_text(), withdrawn_by=session.staff.id).where(
             ReaderConsent.id == row.id).execute()

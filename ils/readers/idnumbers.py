@@ -21,6 +21,7 @@ from stdnum.exceptions import ValidationError
 
 from ils.errors import Invalid
 from ils.i18n import N_, _
+from ils.text_input import clean_input
 from ils.validation import typed_number
 
 RESIDENT = "resident"
@@ -45,6 +46,7 @@ ID_TYPES: dict[str, str] = {
 
 # Types that name an organisation, not a person: no birth date, no guardian.
 ORGANISATION_TYPES = frozenset({ORGANISATION})
+ID_NUMBER_LABEL = N_("ID number")
 
 # Provinces and the special regions (GB/T 2260 first two digits; 81-83 on residence permits).
 _PROVINCES = frozenset(
@@ -83,26 +85,25 @@ def id_type_label(id_type: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """Full-width digits and letters folded (NFKC), upper case, spaces and hyphens dropped."""
-    return typed_number(text).upper()
+    """Full-width digits and letters folded (NFKC), upper case, spaces and hyphens dropped: an ID
+    number is printed and read out in groups, so typing it in groups is a faithful reading."""
+    return typed_number(clean_input(text, ID_NUMBER_LABEL, fold=True)).upper()
 
 
 def check_id_number(id_type: str, text: str, today: dt.date) -> IdNumber:
     """The cleaned and checked number, or ``Invalid`` saying what is wrong (never echoing it)."""
     if id_type not in ID_TYPES:
         raise Invalid(
-            "readers.unknown_id_type_types", "Unknown ID type {type}; types are: {types}.", type=id_type, types=", ".join(ID_TYPES)
+            "readers.unknown_id_type", "Unknown ID type {type}; types are: {types}.", type=id_type, types=", ".join(ID_TYPES)
         )
     number = normalise(text)
-    if not number:
-        raise Invalid("readers.id_number_missing", "The ID number is missing.")
     if id_type in (RESIDENT, HOUSEHOLD):
         return IdNumber(id_type, number, _citizen_birth_date(number, today))
     if id_type == FOREIGN_PERMANENT:
         return IdNumber(id_type, number, _foreign_birth_date(number, today))
     if id_type == ORGANISATION:
         if not uscc.is_valid(number):
-            raise Invalid("readers.valid_unified_social_credit", "This is not a valid unified social credit code: check its 18 characters.")
+            raise Invalid("readers.organisation_code_invalid", "This is not a valid unified social credit code: check its 18 characters.")
         return IdNumber(id_type, number, None)
     if not _PATTERNS[id_type].match(number):
         raise Invalid(f"readers.id_format_{id_type}", _FORMAT_MESSAGES[id_type])
@@ -120,15 +121,15 @@ _FORMAT_MESSAGES = {
 def _citizen_birth_date(number: str, today: dt.date) -> dt.date:
     """Length, province, check digit and birth date of an 18-character citizen number."""
     if len(number) == 15 and number.isdigit():
-        raise Invalid("readers.digit_first_generation_id", "This is a 15-digit first-generation ID number, no longer valid; ask for the 18-digit one.")
+        raise Invalid("readers.id_number_first_generation", "This is a 15-digit first-generation ID number, no longer valid; ask for the 18-digit one.")
     if len(number) != 18:
-        raise Invalid("readers.resident_id_number_characters", "A resident ID number has 18 characters; this one has {count}.", count=len(number))
+        raise Invalid("readers.id_number_length", "A resident ID number has 18 characters; this one has {count}.", count=len(number))
     if not _CITIZEN.match(number):
-        raise Invalid("readers.resident_id_number_digits", "A resident ID number is 17 digits and a final digit or X.")
+        raise Invalid("readers.id_number_characters", "A resident ID number is 17 digits and a final digit or X.")
     if number[:2] not in _PROVINCES:
-        raise Invalid("readers.first_two_digits_id", "The first two digits of this ID number are not a province code.")
+        raise Invalid("readers.id_number_province", "The first two digits of this ID number are not a province code.")
     if ric.calc_check_digit(number) != number[-1]:
-        raise Invalid("readers.id_number_wrong_check", "This ID number has a wrong check digit: a digit was mistyped or swapped.")
+        raise Invalid("readers.id_number_check_digit", "This ID number has a wrong check digit: a digit was mistyped or swapped.")
     return _birth_date(number, today)
 
 
@@ -137,9 +138,9 @@ def _foreign_birth_date(number: str, today: dt.date) -> dt.date | None:
     if _FOREIGN_OLD.match(number):
         return None
     if not (_CITIZEN.match(number) and number.startswith("9")):
-        raise Invalid("readers.permanent_residence_id_number", "A permanent residence ID number is 18 characters starting with 9, or 3 letters and 12 digits.")
+        raise Invalid("readers.permanent_residence_format", "A permanent residence ID number is 18 characters starting with 9, or 3 letters and 12 digits.")
     if ric.calc_check_digit(number) != number[-1]:
-        raise Invalid("readers.id_number_wrong_check", "This ID number has a wrong check digit: a digit was mistyped or swapped.")
+        raise Invalid("readers.id_number_check_digit", "This ID number has a wrong check digit: a digit was mistyped or swapped.")
     return _birth_date(number, today)
 
 
@@ -147,9 +148,9 @@ def _birth_date(number: str, today: dt.date) -> dt.date:
     try:
         born = ric.get_birth_date(number)
     except ValidationError as error:
-        raise Invalid("readers.birth_date_id_number_2", "The birth date in this ID number is not a real date.") from error
+        raise Invalid("readers.id_number_birth_date_unreal", "The birth date in this ID number is not a real date.") from error
     if born > today or born.year < 1900:
-        raise Invalid("readers.birth_date_id_number", "The birth date in this ID number is impossible: {date}.", date=born.isoformat())
+        raise Invalid("readers.id_number_birth_date_impossible", "The birth date in this ID number is impossible: {date}.", date=born.isoformat())
     return born
 
 

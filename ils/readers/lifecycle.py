@@ -8,6 +8,10 @@ replacing the card (补办) need the holder's ID number, or the guardian's for a
 nobody takes over a card by saying it was found. A replaced card is dead for good: scanned,
 it says when it was replaced and which card took its place. Returning the card needs every
 loan back and nothing owed.
+
+Each step reads the card, decides and writes inside one write lock (``@writes``): two
+desks acting on one card at once are served one after the other, and the second one
+sees what the first did (a card replaced a moment ago cannot be reported lost).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from dataclasses import dataclass
 from db.models import Reader, ReaderBlock, ReaderCard
 from ils.circulation.standing import obligations
 from ils.errors import Invalid
-from ils.i18n import _
+from ils.i18n import N_
 from ils.permissions import Permission
 from ils.readers.idnumbers import lookup_candidates
 from ils.readers.keys import ReaderKeys, load_keys
@@ -32,7 +36,10 @@ from ils.readers.readers import (
 )
 from ils.readers.rows import SUSPENDED, card_of, date_of
 from ils.readers.settings import reader_settings
-from ils.session import Session
+from ils.session import Session, writes
+from ils.text_input import clean_input
+
+MAX_REASON_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -47,9 +54,9 @@ def _current(card_number: str) -> tuple[ReaderCard, Reader]:
     card = card_of(card_number)
     reader = card.reader
     if card.state == "replaced":
-        raise Invalid("readers.card_replaced_reader_card", "Card {number} was replaced on {date}; the reader's card is now {current}.", number=card.card_number, date=date_of(card.ended_at), current=reader.card_number)
+        raise Invalid("readers.card_replaced", "Card {number} was replaced on {date}; the reader's card is now {current}.", number=card.card_number, date=date_of(card.ended_at), current=reader.card_number)
     if card.state == "cancelled" or reader.cancelled_at:
-        raise Invalid("readers.card_returned_longer_valid", "Card {number} was returned on {date}; it is no longer valid.", number=card.card_number, date=date_of(card.ended_at or reader.cancelled_at))
+        raise Invalid("readers.card_returned", "Card {number} was returned on {date}; it is no longer valid.", number=card.card_number, date=date_of(card.ended_at or reader.cancelled_at))
     return card, reader
 
 
@@ -66,9 +73,10 @@ def _confirm_identity(session: Session, reader: Reader, id_number: str) -> None:
         return
     if reader.guardian_id is not None and _matches(keys, reader.guardian, id_number, today):
         return
-    raise Invalid("readers.id_number_card_holder", "This ID number is not the card holder's (nor the guardian's): nothing was changed.")
+    raise Invalid("readers.id_number_not_holders", "This ID number is not the card holder's (nor the guardian's): nothing was changed.")
 
 
+@writes
 def verify(session: Session, card_number: str, id_number: str) -> Verification:
     """验证: does this ID number belong to the holder of this card? The check is journaled."""
     session.require(Permission.VIEW_READERS)
@@ -81,6 +89,7 @@ def verify(session: Session, card_number: str, id_number: str) -> Verification:
     return Verification(card.card_number, reader.name, matches)
 
 
+@writes
 def report_lost(session: Session, card_number: str) -> ReaderRecord:
     """挂失: the card is blocked from now on; no proof needed, so a loss is reported at once."""
     session.require(Permission.MANAGE_CARDS)
@@ -94,12 +103,13 @@ def report_lost(session: Session, card_number: str) -> ReaderRecord:
     return reader_record(session, reader)
 
 
+@writes
 def cancel_loss(session: Session, card_number: str, id_number: str) -> ReaderRecord:
     """解挂: the card was found; the holder proves who they are and the card works again."""
     session.require(Permission.MANAGE_CARDS)
     card, reader = _current(card_number)
     if card.state != "lost":
-        raise Invalid("readers.card_reported_lost", "Card {number} is not reported lost.", number=card.card_number)
+        raise Invalid("readers.card_not_lost", "Card {number} is not reported lost.", number=card.card_number)
     _confirm_identity(session, reader, id_number)
     with session.write() as writer:
         ReaderCard.update(state="active", lost_at=None).where(ReaderCard.id == card.id).execute()
@@ -108,6 +118,7 @@ def cancel_loss(session: Session, card_number: str, id_number: str) -> ReaderRec
     return reader_record(session, reader)
 
 
+@writes
 def replace_card(
     session: Session, card_number: str, id_number: str, *, new_card_number: str | None = None
 ) -> ReaderRecord:
@@ -129,13 +140,14 @@ def replace_card(
     return reader_record(session, reader)
 
 
+@writes
 def renew(session: Session, card_number: str) -> ReaderRecord:
     """Extend a card of a type that expires by that type's period, from today or from its end date."""
     session.require(Permission.MANAGE_CARDS)
     _card, reader = _current(card_number)
     months = reader.reader_type.validity_months
     if not months:
-        raise Invalid("readers.cards_do_expire_there", "{type} cards do not expire; there is nothing to renew.", type=reader.reader_type.name)
+        raise Invalid("readers.card_never_expires", "{type} cards do not expire; there is nothing to renew.", type=reader.reader_type.name)
     today = session.now().date()
     start = max(today, dt.date.fromisoformat(reader.expires_on)) if reader.expires_on else today
     expires_on = expiry_after(months, start)
@@ -147,6 +159,7 @@ def renew(session: Session, card_number: str) -> ReaderRecord:
     return reader_record(session, reader)
 
 
+@writes
 def suspend(session: Session, card_number: str, reason: str) -> ReaderRecord:
     """停借: block the reader with a reason the desk will read; suspensions stack.
 
@@ -155,9 +168,7 @@ def suspend(session: Session, card_number: str, reason: str) -> ReaderRecord:
     """
     session.require(Permission.MANAGE_CARDS)
     _card, reader = _current(card_number)
-    reason = reason.strip()
-    if not reason:
-        raise Invalid("readers.say_why_reader_suspended", "Say why the reader is suspended.")
+    reason = clean_input(reason, N_("Reason for the suspension"), max_length=MAX_REASON_CHARS)
     with session.write() as writer:
         block = ReaderBlock.create(reader=reader, kind=SUSPENDED, reason=reason,
                                    placed_at=session.library.now_text(), placed_by=session.staff.id)
@@ -165,6 +176,7 @@ def suspend(session: Session, card_number: str, reason: str) -> ReaderRecord:
     return reader_record(session, reader)
 
 
+@writes
 def unsuspend(session: Session, card_number: str, *, block_id: str | None = None) -> ReaderRecord:
     """Lift one suspension (``block_id``) or, without it, every suspension on the reader."""
     session.require(Permission.MANAGE_CARDS)
@@ -174,7 +186,7 @@ def unsuspend(session: Session, card_number: str, *, block_id: str | None = None
         query = query.where(ReaderBlock.id == block_id)
     blocks = list(query)
     if not blocks:
-        raise Invalid("readers.suspended", "{reader} is not suspended.", reader=reader.name)
+        raise Invalid("readers.not_suspended", "{reader} is not suspended.", reader=reader.name)
     now = session.library.now_text()
     with session.write() as writer:
         for block in blocks:
@@ -183,6 +195,7 @@ def unsuspend(session: Session, card_number: str, *, block_id: str | None = None
     return reader_record(session, reader)
 
 
+@writes
 def cancel_card(session: Session, card_number: str) -> ReaderRecord:
     """退证: the reader returns the card; only with nothing on loan, nothing owed and no child in their care.
 
@@ -193,10 +206,10 @@ def cancel_card(session: Session, card_number: str) -> ReaderRecord:
     card, reader = _current(card_number)
     owed = obligations(reader.id, session.now().date())
     if owed:
-        raise Invalid("readers.return_card_yet", "{reader} cannot return the card yet: {what}.", reader=reader.name, what="; ".join(owed))
+        raise Invalid("readers.cancel_obligations_open", "{reader} cannot return the card yet: {what}.", reader=reader.name, what="; ".join(str(o) for o in owed))
     wards = list(Reader.select().where(Reader.guardian == reader.id, Reader.cancelled_at.is_null()))
     if wards:
-        raise Invalid("readers.guardian_give_them_another", "{reader} is the guardian of {names}: give them another guardian first.", reader=reader.name, names="、".join(w.name for w in wards))
+        raise Invalid("readers.cancel_guardian_of_wards", "{reader} is the guardian of {names}: give them another guardian first.", reader=reader.name, names="、".join(w.name for w in wards))
     now = session.library.now_text()
     with session.write() as writer:
         ReaderCard.update(state="cancelled", ended_at=now).where(ReaderCard.id == card.id).execute()

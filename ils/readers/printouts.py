@@ -6,24 +6,26 @@ each print, since a printed card or export is personal data leaving the system.
 
 from __future__ import annotations
 
-from printing.cards import ReaderCard, render_reader_card
-from printing.reader_export import ExportSection, render_reader_export
-
 from ils.errors import Invalid
 from ils.i18n import _
 from ils.permissions import Permission
 from ils.readers.privacy import export_reader_data
-from ils.readers.rows import card_of, card_state_label, date_of
-from ils.session import Session
+from ils.readers.rows import card_of, card_state, date_of
+from ils.session import Session, writes
+from printing.cards import ReaderCard, render_reader_card
+from printing.reader_export import ExportSection, render_reader_export
 
 
+@writes
 def card_pdf(session: Session, card_number: str) -> bytes:
     """The card to hand over: only for a card in use (a lost card is replaced, not reprinted)."""
     session.require(Permission.MANAGE_CARDS)
     card = card_of(card_number)
     reader = card.reader
     if card.state != "active":
-        raise Invalid("readers.card_use_print_reader", "Card {number} is not in use ({state} on {date}); print the reader's current card.", number=card.card_number, state=card_state_label(card.state), date=date_of(card.lost_at or card.ended_at))
+        raise Invalid("readers.card_print_not_in_use", "Card {number} is not in use ({state} on {date}); print the "
+                      "reader's current card.", number=card.card_number, state=card_state(card.state),
+                      date=date_of(card.lost_at or card.ended_at))
     reader_type = reader.reader_type
     pdf = render_reader_card(ReaderCard(
         library_name=session.library.node.library_name,

@@ -28,7 +28,7 @@ from ils.readers.consents import consent_label, consent_text, consents_of, curre
 from ils.readers.readers import reader_record
 from ils.readers.rows import ReaderSummary, block_label, date_of, reader_by_card, summary
 from ils.readers.settings import reader_settings
-from ils.session import Session
+from ils.session import Session, writes
 
 # What each journaled action on a reader means, as the reader reads it in the export.
 ACTION_LABELS: dict[str, str] = {
@@ -171,10 +171,11 @@ def _with_personal_data(card_number: str) -> Reader:
     """The card's reader, refused if anonymised: nothing personal is left to export or remove."""
     reader = reader_by_card(card_number)
     if reader.anonymised_at:
-        raise Invalid("readers.card_belonged_reader_who", "Card {number} belonged to a reader who was anonymised: no personal data is left.", number=reader.card_number)
+        raise Invalid("readers.reader_anonymised", "Card {number} belonged to a reader who was anonymised: no personal data is left.", number=reader.card_number)
     return reader
 
 
+@writes
 def export_reader_data(session: Session, card_number: str) -> ReaderExport:
     """Everything this library holds about one reader, for the reader (PIPL access right)."""
     session.require(Permission.EXPORT_READER_DATA)
@@ -212,6 +213,7 @@ def _anonymise(writer: Writer, reader: Reader, now: str) -> None:
     writer.journal("reader.anonymise", "reader", reader.id, {"age_band": band})
 
 
+@writes
 def anonymise_due(session: Session) -> int:
     """Anonymise every reader whose card was returned longer ago than the retention period."""
     session.require(Permission.RUN_PRIVACY_JOBS)
@@ -229,20 +231,22 @@ def anonymise_due(session: Session) -> int:
     return len(settled)
 
 
+@writes
 def anonymise_reader(session: Session, card_number: str) -> ReaderSummary:
     """Anonymise one reader who returned the card, now, at their request (PIPL Art. 47)."""
     session.require(Permission.RUN_PRIVACY_JOBS)
     reader = _with_personal_data(card_number)
     if not reader.cancelled_at:
-        raise Invalid("readers.still_holds_card_card", "{reader} still holds card {number}: the card must be returned first.", reader=reader.name, number=reader.card_number)
+        raise Invalid("readers.anonymise_card_in_use", "{reader} still holds card {number}: the card must be returned first.", reader=reader.name, number=reader.card_number)
     owed = obligations(reader.id, session.now().date())
     if owed:
-        raise Invalid("readers.anonymised_yet", "{reader} cannot be anonymised yet: {what}.", reader=reader.name, what="; ".join(owed))
+        raise Invalid("readers.anonymise_obligations_open", "{reader} cannot be anonymised yet: {what}.", reader=reader.name, what="; ".join(str(o) for o in owed))
     with session.write() as writer:
         _anonymise(writer, reader, session.library.now_text())
     return summary(Reader.get_by_id(reader.id), session.now().date())
 
 
+@writes
 def deidentify_history(session: Session) -> int:
     """Cut the link between readers and loans returned, holds ended and charges settled longer
     ago than the retention period; the reader type, age band and branch kept on each row keep

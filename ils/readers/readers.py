@@ -13,14 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from db.ids import new_id
 from db.models import Branch, Reader, ReaderCard
 from ils.branches import get_branch
-from ils.errors import Invalid, NotFound
-from ils.i18n import _
+from ils.errors import Invalid, Message, NotFound
+from ils.i18n import N_
 from ils.library import NODE_BRANCH, Writer
 from ils.permissions import Permission
 from ils.readers import consents as consent_rules
@@ -42,7 +41,7 @@ from ils.readers.rows import (
     ReaderSummary,
     card_history,
     card_of,
-    card_state_label,
+    card_state,
     date_of,
     display_name,
     reader_by_card,
@@ -51,11 +50,16 @@ from ils.readers.rows import (
 )
 from ils.readers.settings import reader_settings
 from ils.readers.types import get_reader_type
-from ils.session import Session
+from ils.session import Session, writes
+from ils.text_input import clean_input
 from ils.validation import typed_number
 
 MAX_NAME_CHARS = 50
+MAX_NOTES_CHARS = 500
+MAX_SEARCH_CHARS = 100
 MAX_FOUND = 50
+NAME_FIELD = N_("Name")
+SEARCH_FIELD = N_("Search text")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 ID_FIELD = "id_number"
 PHONE_FIELD = "phone"
@@ -110,20 +114,19 @@ class ReaderRecord:
 
 
 def clean_reader_name(name: str) -> str:
-    cleaned = unicodedata.normalize("NFKC", name or "").strip()
-    cleaned = re.sub(r"\s+", " ", cleaned)
-    if not cleaned:
-        raise Invalid("readers.name_empty", "A name cannot be empty.")
-    if len(cleaned) > MAX_NAME_CHARS:
-        raise Invalid("readers.name_most_characters", "A name has at most {count} characters.", count=MAX_NAME_CHARS)
-    return cleaned
+    """A name as typed, full-width letters folded and runs of spaces made one."""
+    return clean_input(name, NAME_FIELD, fold=True, max_length=MAX_NAME_CHARS)
+
+
+def clean_notes(notes: str | None) -> str | None:
+    return clean_input(notes, N_("Notes"), multiline=True, required=False, max_length=MAX_NOTES_CHARS) or None
 
 
 def clean_phone(phone: str) -> str:
-    digits = typed_number(phone)
+    digits = typed_number(clean_input(phone, N_("Mobile phone"), fold=True))
     digits = digits.removeprefix("+86")
     if not _MOBILE.match(digits):
-        raise Invalid("readers.mobile_phone_number_digits", "A mobile phone number has 11 digits and starts with 1.")
+        raise Invalid("readers.phone_invalid", "A mobile phone number has 11 digits and starts with 1.")
     return digits
 
 
@@ -138,7 +141,7 @@ def _birth_date(number: IdNumber, given: dt.date | None, today: dt.date) -> dt.d
             raise Invalid("readers.birth_date_typed_differs", "The birth date typed differs from the one in the ID number.")
         return number.birth_date
     if given is None and number.id_type not in ORGANISATION_TYPES:
-        raise Invalid("readers.document_carries_birth_date", "This document carries no birth date: type the reader's birth date.")
+        raise Invalid("readers.birth_date_needed", "This document carries no birth date: type the reader's birth date.")
     if given is not None and (given > today or given.year < 1900):
         raise Invalid("readers.birth_date_impossible", "The birth date {date} is impossible.", date=given.isoformat())
     return given
@@ -164,20 +167,25 @@ def _guardian(card_number: str, today: dt.date) -> Reader:
     card = card_of(card_number)
     guardian = card.reader
     if card.state != "active" or guardian.cancelled_at:
-        raise Invalid("readers.guardian_card_use", "The guardian's card {number} is not in use: {state}.", number=card.card_number, state=card_state_label("cancelled" if guardian.cancelled_at else card.state))
+        raise Invalid("readers.guardian_card_not_in_use", "The guardian's card {number} is not in use: {state}.",
+                      number=card.card_number, state=card_state("cancelled" if guardian.cancelled_at else card.state))
     if guardian.birth_date and age_on(dt.date.fromisoformat(guardian.birth_date), today) < ADULT_AGE:
-        raise Invalid("readers.guardian_must_least_years", "A guardian must be at least {age} years old.", age=ADULT_AGE)
+        raise Invalid("readers.guardian_too_young", "A guardian must be at least {age} years old.", age=ADULT_AGE)
     return guardian
 
 
 def _duplicate_check(id_hash: str, reader_id: str | None = None) -> None:
-    """One card per person: refuse a second reader with the same document number."""
+    """One card per person: refuse a second reader with the same document number.
+
+    Decided on a read, so it must run inside the write that stores the reader: two
+    desks registering the same person at once are served one after the other.
+    """
     query = Reader.select().where(Reader.id_hash == id_hash, Reader.cancelled_at.is_null())
     if reader_id is not None:
         query = query.where(Reader.id != reader_id)
     other = query.first()
     if other is not None:
-        raise Invalid("readers.person_already_card_registered", "This person already has card {number} ({name}, registered on {date}); "
+        raise Invalid("readers.one_card_per_person", "This person already has card {number} ({name}, registered on {date}); "
                         "one card per person.", number=other.card_number, name=other.name, date=date_of(other.created_at))
 
 
@@ -192,7 +200,7 @@ def chosen_card_number(text: str) -> str:
     number = check_card_number(text)
     existing = ReaderCard.get_or_none(ReaderCard.card_number == number)
     if existing is not None:
-        raise Invalid("readers.card_number_already_used", "Card number {number} is already used.", number=number)
+        raise Invalid("readers.card_number_taken", "Card number {number} is already used.", number=number)
     return number
 
 
@@ -216,26 +224,27 @@ def insert_reader(
     today = session.now().date()
     now = session.library.now_text()
     name = clean_reader_name(form.name)
+    notes = clean_notes(form.notes)
     reader_type = get_reader_type(form.reader_type)
     if not reader_type.active:
-        raise Invalid("readers.reader_type_longer_used", "The reader type {name} is no longer used for new readers.", name=reader_type.name)
+        raise Invalid("readers.reader_type_retired", "The reader type {name} is no longer used for new readers.", name=reader_type.name)
     number = check_id_number(form.id_type, form.id_number, today)
     birth_date = _birth_date(number, form.birth_date, today)
     kinds = check_kinds(form.consents)
     guardian = _guardian(form.guardian_card, today) if form.guardian_card else None
     child = birth_date is not None and age_on(birth_date, today) < CHILD_AGE
     if child and guardian is None:
-        raise Invalid("readers.reader_under_registers_guardian", "A reader under {age} registers with a guardian: give the guardian's card number.", age=CHILD_AGE)
+        raise Invalid("readers.child_needs_guardian", "A reader under {age} registers with a guardian: give the guardian's card number.", age=CHILD_AGE)
     if child and consent_rules.GUARDIAN not in kinds:
-        raise Invalid("readers.reader_under_needs_guardian", "A reader under {age} needs the guardian's consent.", age=CHILD_AGE)
+        raise Invalid("readers.child_needs_guardian_consent", "A reader under {age} needs the guardian's consent.", age=CHILD_AGE)
     if reader_type.blind_service and consent_rules.DISABILITY not in kinds:
-        raise Invalid("readers.reader_needs_reader_separate", "A {type} reader needs the reader's separate consent to record disability status.", type=reader_type.name)
+        raise Invalid("readers.disability_consent_needed", "A {type} reader needs the reader's separate consent to record disability status.", type=reader_type.name)
     phone = clean_phone(form.phone) if form.phone else None
     branch = get_branch(form.branch) if form.branch else Branch.get_by_id(session.library.setting(NODE_BRANCH))
     id_hash = keys.digest(number.namespace, number.number)
     _duplicate_check(id_hash)
     if guardian is not None and guardian.id_hash == id_hash:
-        raise Invalid("readers.reader_their_own_guardian", "A reader cannot be their own guardian.")
+        raise Invalid("readers.own_guardian", "A reader cannot be their own guardian.")
     prefix = reader_settings(session.library).card_prefix
     card_number = chosen_card_number(form.card_number) if form.card_number else unused_card_number(prefix, rng)
     reader_id = new_id()
@@ -246,7 +255,7 @@ def insert_reader(
         birth_date=birth_date.isoformat() if birth_date else None,
         phone_cipher=keys.seal(reader_id, PHONE_FIELD, phone) if phone else None,
         phone_hash=keys.digest(PHONE_FIELD, phone) if phone else None,
-        reader_type=reader_type.code, branch=branch, guardian=guardian, notes=(form.notes or "").strip() or None,
+        reader_type=reader_type.code, branch=branch, guardian=guardian, notes=notes,
         expires_on=expiry_after(reader_type.validity_months, today), created_at=now, updated_at=now,
     )
     given = [f for f, present in (("phone", phone is not None), ("guardian", guardian is not None),
@@ -262,8 +271,13 @@ def insert_reader(
     return reader
 
 
+@writes
 def register_reader(session: Session, form: Registration) -> ReaderRecord:
-    """Register a reader and issue the card: one write, or nothing at all."""
+    """Register a reader and issue the card: one write, or nothing at all.
+
+    Everything it decides on (one card per person, the guardian's card, the card number
+    being free) is read inside the write lock.
+    """
     session.require(Permission.REGISTER_READERS)
     with session.write() as writer:
         keys = ensure_keys(writer, session.library)
@@ -285,9 +299,7 @@ def find_readers(session: Session, text: str, *, limit: int = MAX_FOUND) -> list
     Anonymised readers are never found: there is nothing left to find them by.
     """
     session.require(Permission.VIEW_READERS)
-    typed = unicodedata.normalize("NFKC", text or "").strip()
-    if not typed:
-        return []
+    typed = clean_input(text, SEARCH_FIELD, fold=True, max_length=MAX_SEARCH_CHARS)
     today = session.now().date()
     exact: list[Reader] = []
     card = ReaderCard.get_or_none(ReaderCard.card_number == normalise_card_number(typed))
@@ -313,6 +325,32 @@ def find_readers(session: Session, text: str, *, limit: int = MAX_FOUND) -> list
     return summaries(list(found.values())[:limit], today)
 
 
+@dataclass(frozen=True)
+class LookUp:
+    """What the desk's one search line led to: one card in use (``opened``), or a list of
+    readers found, with the refusal of a card that no longer serves anyone."""
+
+    text: str
+    opened: ReaderSummary | None = None
+    found: tuple[ReaderSummary, ...] = ()
+    refusal: Message | None = None
+
+
+def look_up(session: Session, text: str) -> LookUp:
+    """Whatever the reader desk scans or types: a card number in use opens its reader; a dead
+    card is refused, its reader still listed; anything else is searched for."""
+    try:
+        check_card_number(text)
+    except Invalid:  # not a card number of this library: a name, a phone, an ID number
+        return LookUp(text, found=tuple(find_readers(session, text)))
+    try:
+        return LookUp(text, opened=scan_card(session, text))
+    except NotFound:
+        return LookUp(text, found=tuple(find_readers(session, text)))
+    except Invalid as refusal:
+        return LookUp(text, found=tuple(find_readers(session, text)), refusal=refusal.message)
+
+
 def scan_card(session: Session, card_number: str) -> ReaderSummary:
     """A card presented at the desk: the reader it serves, or why it serves no one.
 
@@ -328,12 +366,12 @@ def presented_reader(session: Session, card_number: str) -> tuple[Reader, Reader
     card = card_of(card_number)
     reader = card.reader
     if card.state == "lost":
-        raise Invalid("readers.card_reported_lost_check", "Card {number} was reported lost on {date}: check the holder's ID before cancelling "
+        raise Invalid("readers.card_lost", "Card {number} was reported lost on {date}: check the holder's ID before cancelling "
                         "the loss report.", number=card.card_number, date=date_of(card.lost_at))
     if card.state == "replaced":
-        raise Invalid("readers.card_replaced_reader_card", "Card {number} was replaced on {date}; the reader's card is now {current}.", number=card.card_number, date=date_of(card.ended_at), current=reader.card_number)
+        raise Invalid("readers.card_replaced", "Card {number} was replaced on {date}; the reader's card is now {current}.", number=card.card_number, date=date_of(card.ended_at), current=reader.card_number)
     if card.state == "cancelled":
-        raise Invalid("readers.card_returned_longer_valid", "Card {number} was returned on {date}; it is no longer valid.", number=card.card_number, date=date_of(card.ended_at))
+        raise Invalid("readers.card_returned", "Card {number} was returned on {date}; it is no longer valid.", number=card.card_number, date=date_of(card.ended_at))
     return reader, summary(reader, session.now().date(), card)
 
 
@@ -376,6 +414,7 @@ def reader_record(session: Session, reader: Reader) -> ReaderRecord:
     return _record(Reader.get_by_id(reader.id), keys, session.now().date())
 
 
+@writes
 def view_reader(session: Session, card_number: str) -> ReaderRecord:
     """The full record (numbers masked); the view itself is journaled."""
     session.require(Permission.VIEW_READERS)
@@ -386,12 +425,13 @@ def view_reader(session: Session, card_number: str) -> ReaderRecord:
     return record
 
 
+@writes
 def reveal_id_number(session: Session, card_number: str) -> str:
     """The full ID number, for staff allowed to see it; each reveal is journaled."""
     session.require(Permission.REVEAL_ID_NUMBERS)
     reader = reader_by_card(card_number)
     if reader.id_cipher is None:
-        raise NotFound("readers.card_id_number_any", "Card {number} has no ID number any more: the reader was anonymised.", number=reader.card_number)
+        raise NotFound("readers.id_number_gone", "Card {number} has no ID number any more: the reader was anonymised.", number=reader.card_number)
     number = load_keys(session.library).open(reader.id, ID_FIELD, bytes(reader.id_cipher))
     with session.write() as writer:
         writer.journal("reader.reveal", "reader", reader.id, {"card_number": reader.card_number,
@@ -401,6 +441,7 @@ def reveal_id_number(session: Session, card_number: str) -> str:
 
 # --- changing -----------------------------------------------------------------------------
 
+@writes
 def change_reader(
     session: Session,
     card_number: str,
@@ -423,7 +464,7 @@ def change_reader(
     session.require(Permission.REGISTER_READERS)
     reader = reader_by_card(card_number)
     if reader.cancelled_at:
-        raise Invalid("readers.card_returned_details_longer", "Card {number} was returned; its details can no longer be changed.", number=reader.card_number)
+        raise Invalid("readers.card_returned_no_changes", "Card {number} was returned; its details can no longer be changed.", number=reader.card_number)
     today = session.now().date()
     changes: dict[str, object] = {}
     if name is not None:
@@ -432,19 +473,19 @@ def change_reader(
     if reader_type is not None:
         new_type = get_reader_type(reader_type)
         if not new_type.active:
-            raise Invalid("readers.reader_type_longer_used", "The reader type {name} is no longer used for new readers.", name=new_type.name)
+            raise Invalid("readers.reader_type_retired", "The reader type {name} is no longer used for new readers.", name=new_type.name)
         if new_type.blind_service and consent_rules.active_consent(reader, consent_rules.DISABILITY) is None:
-            raise Invalid("readers.reader_needs_reader_separate", "A {type} reader needs the reader's separate consent to record disability status.", type=new_type.name)
+            raise Invalid("readers.disability_consent_needed", "A {type} reader needs the reader's separate consent to record disability status.", type=new_type.name)
         changes["reader_type"] = new_type.code
     if branch is not None:
         changes["branch"] = get_branch(branch)
     if notes is not None:
-        changes["notes"] = notes.strip() or None
+        changes["notes"] = clean_notes(notes)
     with session.write() as writer:
         keys = ensure_keys(writer, session.library)
         if id_number is not None or id_type is not None:
             if id_number is None:
-                raise Invalid("readers.give_id_number_new", "Give the ID number with its new type.")
+                raise Invalid("readers.id_type_without_number", "Give the ID number with its new type.")
             number = check_id_number(id_type or reader.id_type, id_number, today)
             id_hash = keys.digest(number.namespace, number.number)
             _duplicate_check(id_hash, reader.id)
@@ -460,17 +501,18 @@ def change_reader(
                 born = birth_date
             changes["birth_date"] = born.isoformat() if born else None
         if phone is not None:
-            cleaned = clean_phone(phone) if phone.strip() else None
+            cleaned = clean_phone(phone) if clean_input(phone, N_("Mobile phone"), required=False) else None
             changes["phone_cipher"] = keys.seal(reader.id, PHONE_FIELD, cleaned) if cleaned else None
             changes["phone_hash"] = keys.digest(PHONE_FIELD, cleaned) if cleaned else None
         if guardian_card is not None:
-            changes["guardian"] = _guardian(guardian_card, today) if guardian_card.strip() else None
+            given = clean_input(guardian_card, N_("Guardian's card number"), required=False)
+            changes["guardian"] = _guardian(given, today) if given else None
             if changes["guardian"] is not None and changes["guardian"].id == reader.id:
-                raise Invalid("readers.reader_their_own_guardian", "A reader cannot be their own guardian.")
+                raise Invalid("readers.own_guardian", "A reader cannot be their own guardian.")
         born_text = changes.get("birth_date", reader.birth_date)
         guardian = changes.get("guardian", reader.guardian)
         if born_text and guardian is None and age_on(dt.date.fromisoformat(born_text), today) < CHILD_AGE:
-            raise Invalid("readers.reader_under_registers_guardian", "A reader under {age} registers with a guardian: give the guardian's card number.", age=CHILD_AGE)
+            raise Invalid("readers.child_needs_guardian", "A reader under {age} registers with a guardian: give the guardian's card number.", age=CHILD_AGE)
         if not changes:
             return reader_record(session, reader)
         changes["updated_at"] = session.library.now_text()

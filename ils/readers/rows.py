@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from db.models import Branch, Reader, ReaderBlock, ReaderCard, ReaderType
 from ils.circulation.standing import standing_blocks, standing_of, standings
-from ils.errors import NotFound
+from ils.errors import Message, NotFound, message
 from ils.i18n import N_, _
-from ils.readers.cards import normalise_card_number
+from ils.readers.cards import check_card_number, normalise_card_number
 
 CARD_STATES: dict[str, str] = {
     "active": N_("In use"),
@@ -39,12 +39,18 @@ SUSPENDED = "suspended"
 
 @dataclass(frozen=True)
 class Block:
-    """One reason the reader cannot borrow now; several may stand at once."""
+    """One reason the reader cannot borrow now; several may stand at once.
+
+    ``kind`` is the stable code a terminal maps (SIP2's patron-status bits): the keys of
+    ``BLOCK_KINDS``, and the kinds circulation adds. ``detail`` says what to do about it,
+    as a ``Message`` rendered in the reader's-desk language; a suspension's detail is the
+    reason staff typed.
+    """
 
     kind: str
     label: str
     since: str | None
-    detail: str
+    detail: Message | str
     block_id: str | None = None
 
 
@@ -81,6 +87,11 @@ def card_state_label(state: str) -> str:
     return _(CARD_STATES[state]) if state in CARD_STATES else state
 
 
+def card_state(state: str) -> Message:
+    """A card's state as a refusal's parameter, rendered in the language the refusal is shown in."""
+    return Message(f"card_state.{state}", CARD_STATES.get(state, state))
+
+
 def block_label(kind: str) -> str:
     return _(BLOCK_KINDS[kind]) if kind in BLOCK_KINDS else kind
 
@@ -91,16 +102,19 @@ def date_of(moment: str | None) -> str:
 
 
 def card_of(number: str) -> ReaderCard:
-    """The card with this number, in whatever state; ``NotFound`` when no card has it.
+    """The card with this number, in whatever state; ``NotFound`` when no card has it, ``Invalid``
+    when the number does not have the library's card format (checked only then: a stored
+    card fitted when it was issued).
 
     Read with its reader, the reader's type and branch in one query: every scan at the
     desk starts here and shows all of them.
     """
     cleaned = normalise_card_number(number)
     card = (ReaderCard.select(ReaderCard, Reader, ReaderType, Branch).join(Reader).join(ReaderType)
-            .switch(Reader).join(Branch).where(ReaderCard.card_number == cleaned).first()) if cleaned else None
+            .switch(Reader).join(Branch).where(ReaderCard.card_number == cleaned).first())
     if card is None:
-        raise NotFound("readers.reader_card_number", "No reader card has the number {number}.", number=number.strip())
+        raise NotFound("readers.no_such_card", "No reader card has the number {number}.",
+                       number=check_card_number(number))
     return card
 
 
@@ -127,15 +141,17 @@ def _blocks(reader: Reader, card: ReaderCard, staff_blocks: list[ReaderBlock], c
     """The blocks in the order the desk should read them, from what was read for the reader."""
     if reader.cancelled_at:
         return (Block("cancelled", block_label("cancelled"), date_of(reader.cancelled_at),
-                      _("The reader returned the card; register again to borrow.")),)
+                      message("readers.block_cancelled", "The reader returned the card; register again to borrow.")),)
     blocks = []
     if card.state == "lost":
         blocks.append(Block("lost", block_label("lost"), date_of(card.lost_at),
-                            _("Cancel the loss report when the card is found, or replace the card.")))
+                            message("readers.block_lost", "Cancel the loss report when the card is found, "
+                                    "or replace the card.")))
     for row in sorted(staff_blocks, key=lambda b: b.placed_at):
         blocks.append(Block(row.kind, block_label(row.kind), date_of(row.placed_at), row.reason, row.id))
     if reader.expires_on and reader.expires_on < today.isoformat():
-        blocks.append(Block("expired", block_label("expired"), reader.expires_on, _("Renew the card.")))
+        blocks.append(Block("expired", block_label("expired"), reader.expires_on,
+                            message("readers.block_expired", "Renew the card.")))
     blocks.extend(Block(kind, block_label(kind), None, detail) for kind, detail in circulation)
     return tuple(blocks)
 

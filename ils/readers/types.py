@@ -15,12 +15,13 @@ from peewee import fn
 
 from db.models import ReaderType
 from ils.errors import Invalid, NotFound
-from ils.i18n import _
+from ils.i18n import N_
 from ils.permissions import Permission
-from ils.session import Session
-from ils.validation import clean_name
+from ils.session import Session, writes
+from ils.text_input import clean_input
 
 MAX_VALIDITY_MONTHS = 120
+MAX_NAME_CHARS = 30
 
 
 @dataclass(frozen=True)
@@ -42,29 +43,30 @@ def list_reader_types(*, include_inactive: bool = False) -> list[ReaderTypeInfo]
 
 
 def get_reader_type(code: str) -> ReaderType:
-    row = ReaderType.get_or_none(ReaderType.code == code.strip().lower())
+    row = ReaderType.get_or_none(ReaderType.code == clean_input(code, N_("Reader type"), fold=True).lower())
     if row is None:
         codes = ", ".join(t.code for t in list_reader_types())
-        raise NotFound("readers.unknown_reader_type_types", "Unknown reader type {code}; types are: {codes}.", code=code, codes=codes)
+        raise NotFound("readers.unknown_reader_type", "Unknown reader type {code}; types are: {codes}.", code=code, codes=codes)
     return row
 
 
 def _validity(months: int | None) -> int | None:
     if months is not None and not 1 <= months <= MAX_VALIDITY_MONTHS:
-        raise Invalid("readers.card_lasts_months_end", "A card lasts 1 to {max} months, or has no end date.", max=MAX_VALIDITY_MONTHS)
+        raise Invalid("readers.card_validity_out_of_range", "A card lasts 1 to {max} months, or has no end date.", max=MAX_VALIDITY_MONTHS)
     return months
 
 
+@writes
 def add_reader_type(
     session: Session, *, code: str, name: str, validity_months: int | None = None, blind_service: bool = False
 ) -> ReaderTypeInfo:
     session.require(Permission.CONFIGURE_READERS)
-    code = code.strip().lower()
+    code = clean_input(code, N_("Code"), fold=True).lower()
     if not code.isascii() or not code.replace("_", "").isalnum() or len(code) > 16:
-        raise Invalid("readers.reader_type_code_letters", "A reader type code has 1 to 16 letters, digits or '_'.")
+        raise Invalid("readers.reader_type_code_invalid", "A reader type code has 1 to 16 letters, digits or '_'.")
     if ReaderType.get_or_none(ReaderType.code == code) is not None:
         raise Invalid("readers.reader_type_code_taken", "The reader type code {code} is taken.", code=code)
-    name = clean_name(name)
+    name = clean_input(name, N_("Name"), max_length=MAX_NAME_CHARS)
     order = (ReaderType.select(fn.MAX(ReaderType.sort_order)).scalar() or 0) + 1
     with session.write() as writer:
         row = ReaderType.create(code=code, name=name, sort_order=order, validity_months=_validity(validity_months),
@@ -74,6 +76,7 @@ def add_reader_type(
     return _info(row)
 
 
+@writes
 def change_reader_type(
     session: Session,
     code: str,
@@ -88,7 +91,7 @@ def change_reader_type(
     row = get_reader_type(code)
     changes: dict[str, object] = {}
     if name is not None:
-        changes["name"] = clean_name(name)
+        changes["name"] = clean_input(name, N_("Name"), max_length=MAX_NAME_CHARS)
     if no_end_date:
         changes["validity_months"] = None
     elif validity_months is not None:

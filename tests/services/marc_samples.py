@@ -9,11 +9,15 @@ record is serialised with ``to_unicode`` off so pymarc leaves the bytes alone.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pymarc import Field, RawField, Record, Subfield
 
-MARC_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "marc"
+#: The shared corpus sits beside the checkout (``../shared``); ``ILS_SHARED`` points
+#: elsewhere, for a git worktree or a CI checkout laid out differently.
+SHARED_DIR = Path(os.environ.get("ILS_SHARED") or Path(__file__).resolve().parents[2].parent / "shared")
+MARC_DIR = SHARED_DIR / "testdata" / "marc"
 DP2_SAMPLE = MARC_DIR / "dp2" / "sample_cnmarcxml.xml"
 
 

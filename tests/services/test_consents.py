@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from ils.errors import Invalid, PermissionDenied
+from ils.errors import PermissionDenied
 from ils.readers import consents, lifecycle, privacy
 from ils.readers.readers import change_reader, view_reader
+from tests.codes import refused
 from tests.services.reader_samples import ADULT, CHILD, GUARDIAN, register
-
-
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -30,12 +29,12 @@ def test_a_new_notice_version_applies_to_consents_given_from_then_on(admin):
     assert consents.publish_notice(admin, "读者个人信息保护告知（第2版）……").version == 2
     given = consents.grant_consent(admin, card, "disability")
     assert {c.kind: c.notice_version for c in given} == {"union_sharing": 1, "disability": 2}
-    with pytest.raises(Invalid, match="cannot be empty"):
+    with refused("input.empty"):
         consents.publish_notice(admin, " ")
 
 
 def test_only_administrators_publish_the_notice(clerk):
-    with pytest.raises(PermissionDenied):
+    with refused("staff.not_permitted", PermissionDenied):
         consents.publish_notice(clerk, "新告知")
 
 
@@ -52,24 +51,24 @@ def test_without_the_sharing_consent_the_reader_never_leaves_this_desk(clerk):
 def test_consent_is_granted_once_and_withdrawn_once(clerk):
     card = register(clerk, "王芳", ADULT, phone="13812345678").summary.card_number
     consents.grant_consent(clerk, card, "sms")
-    with pytest.raises(Invalid, match="already given this consent: SMS notices"):
+    with refused("readers.consent_already_given"):
         consents.grant_consent(clerk, card, "sms")
     after = consents.withdraw_consent(clerk, card, "sms")
     assert after[0].withdrawn_at == "2026-03-02T09:00:00+08:00" and not after[0].current
-    with pytest.raises(Invalid, match="has not given this consent"):
+    with refused("readers.consent_not_given"):
         consents.withdraw_consent(clerk, card, "sms")
     assert [c.current for c in consents.grant_consent(clerk, card, "sms")] == [False, True]
 
 
 def test_sms_notices_need_a_phone_number(clerk):
     card = register(clerk, "王芳", ADULT).summary.card_number
-    with pytest.raises(Invalid, match="need a mobile phone"):
+    with refused("readers.sms_needs_phone"):
         consents.grant_consent(clerk, card, "sms")
 
 
 def test_disability_status_stays_while_the_reader_is_a_blind_reader(clerk):
     card = register(clerk, "张伟", ADULT, reader_type="blind", consents=frozenset({"disability"})).summary.card_number
-    with pytest.raises(Invalid, match="change the reader type first"):
+    with refused("readers.consent_needed_by_reader_type"):
         consents.withdraw_consent(clerk, card, "disability")
     change_reader(clerk, card, reader_type="adult")
     consents.withdraw_consent(clerk, card, "disability")
@@ -82,9 +81,9 @@ def test_a_childs_consents_are_the_guardians(clerk):
                      consents=frozenset({"guardian"})).summary.card_number
     given = consents.grant_consent(clerk, child, "union_sharing")
     assert {c.guardian_card for c in given} == {guardian}
-    with pytest.raises(Invalid, match="the card must be returned"):
+    with refused("readers.child_guardian_consent_withdrawn"):
         consents.withdraw_consent(clerk, child, "guardian")
-    with pytest.raises(Invalid, match="Unknown consent marketing"):
+    with refused("readers.unknown_consent_kind"):
         consents.grant_consent(clerk, child, "marketing")
 
 

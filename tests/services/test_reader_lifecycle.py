@@ -6,13 +6,12 @@ import pytest
 
 from db.models import Journal
 from ils import maintenance
-from ils.errors import Invalid, PermissionDenied
+from ils.errors import PermissionDenied
 from ils.readers import lifecycle
 from ils.readers.readers import find_readers, scan_card, view_reader
 from ils.staff import add_staff, log_in
+from tests.codes import refused
 from tests.services.reader_samples import ADULT, CHILD, GUARDIAN, register
-
-
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -37,18 +36,18 @@ def test_reporting_a_card_lost_blocks_it_at_once_and_only_once(clerk, card):
     record = lifecycle.report_lost(clerk, card)
     assert [b.kind for b in record.summary.blocks] == ["lost"]
     assert record.cards[0].state == "lost"
-    with pytest.raises(Invalid, match="already reported lost on 2026-03-02"):
+    with refused("readers.card_already_reported_lost"):
         lifecycle.report_lost(clerk, card)
 
 
 def test_cancelling_the_loss_report_needs_the_holders_id(clerk, card):
     lifecycle.report_lost(clerk, card)
-    with pytest.raises(Invalid, match="not the card holder's"):
+    with refused("readers.id_number_not_holders"):
         lifecycle.cancel_loss(clerk, card, GUARDIAN)
     assert view_reader(clerk, card).cards[0].state == "lost"
     record = lifecycle.cancel_loss(clerk, card, ADULT)
     assert record.summary.blocks == () and scan_card(clerk, card).name == "王芳"
-    with pytest.raises(Invalid, match="is not reported lost"):
+    with refused("readers.card_not_lost"):
         lifecycle.cancel_loss(clerk, card, ADULT)
 
 
@@ -62,15 +61,15 @@ def test_a_guardian_acts_for_a_child(admin):
 
 def test_replacing_gives_a_new_number_and_the_old_one_is_dead(clerk, card):
     lifecycle.report_lost(clerk, card)
-    with pytest.raises(Invalid, match="not the card holder's"):
+    with refused("readers.id_number_not_holders"):
         lifecycle.replace_card(clerk, card, GUARDIAN)
     record = lifecycle.replace_card(clerk, card, ADULT)
     new = record.summary.card_number
     assert new != card and record.summary.blocks == ()
     assert [(c.card_number, c.state) for c in record.cards] == [(card, "replaced"), (new, "active")]
-    with pytest.raises(Invalid, match=f"replaced on 2026-03-02; the reader's card is now {new}"):
+    with refused("readers.card_replaced"):
         lifecycle.report_lost(clerk, card)
-    with pytest.raises(Invalid, match="replaced on"):
+    with refused("readers.card_replaced"):
         lifecycle.replace_card(clerk, card, ADULT)
 
 
@@ -82,7 +81,7 @@ def test_a_damaged_card_is_replaced_with_a_pre_printed_one(clerk, card):
 
 
 def test_cards_that_do_not_expire_cannot_be_renewed(clerk, card):
-    with pytest.raises(Invalid, match="成人 cards do not expire"):
+    with refused("readers.card_never_expires"):
         lifecycle.renew(clerk, card)
 
 
@@ -103,7 +102,7 @@ def test_renewing_before_the_end_adds_to_the_end_date(clerk, clock):
 
 
 def test_suspensions_stack_with_their_reasons_and_lift_together(clerk, card):
-    with pytest.raises(Invalid, match="Say why"):
+    with refused("input.empty"):
         lifecycle.suspend(clerk, card, "  ")
     lifecycle.suspend(clerk, card, "损坏图书未赔偿")
     record = lifecycle.suspend(clerk, card, "借阅证借给他人使用")
@@ -111,7 +110,7 @@ def test_suspensions_stack_with_their_reasons_and_lift_together(clerk, card):
         ("suspended", "损坏图书未赔偿"), ("suspended", "借阅证借给他人使用")]
     assert "损坏图书" not in " ".join(r.data for r in Journal.select())
     assert lifecycle.unsuspend(clerk, card).summary.blocks == ()
-    with pytest.raises(Invalid, match="is not suspended"):
+    with refused("readers.not_suspended"):
         lifecycle.unsuspend(clerk, card)
 
 
@@ -134,10 +133,10 @@ def test_blocks_stack_and_the_desk_sees_each_reason(admin, clock):
 def test_returning_the_card_ends_it_and_the_person_may_register_again(clerk, card):
     record = lifecycle.cancel_card(clerk, card)
     assert record.summary.status == "cancelled" and [b.kind for b in record.summary.blocks] == ["cancelled"]
-    with pytest.raises(Invalid, match="returned on 2026-03-02"):
+    with refused("readers.card_returned"):
         scan_card(clerk, card)
     for step in (lifecycle.report_lost, lifecycle.cancel_card, lifecycle.renew):
-        with pytest.raises(Invalid, match="returned on 2026-03-02"):
+        with refused("readers.card_returned"):
             step(clerk, card)
     again = register(clerk, "王芳", ADULT)
     assert again.summary.card_number != card
@@ -147,14 +146,14 @@ def test_returning_the_card_ends_it_and_the_person_may_register_again(clerk, car
 def test_a_guardian_cannot_return_the_card_while_a_child_depends_on_it(admin):
     guardian = register(admin, "李强", GUARDIAN).summary.card_number
     register(admin, "李小明", CHILD, reader_type="child", guardian_card=guardian, consents=frozenset({"guardian"}))
-    with pytest.raises(Invalid, match="is the guardian of 李小明"):
+    with refused("readers.cancel_guardian_of_wards"):
         lifecycle.cancel_card(admin, guardian)
 
 
 def test_card_steps_need_the_permission(admin, library, card):
     add_staff(admin, username="events", display_name="活动", password="events-pass-1", roles="events")
     events = log_in(library, "events", "events-pass-1")
-    with pytest.raises(PermissionDenied):
+    with refused("staff.not_permitted", PermissionDenied):
         lifecycle.report_lost(events, card)
 
 

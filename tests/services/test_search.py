@@ -10,9 +10,9 @@ from ils.catalogue.items import add_item, change_item
 from ils.catalogue.records import add_record, delete_record
 from ils.catalogue.search import FIELDS, SORTS, Availability, search
 from ils.catalogue.search_text import pinyin_keys, pinyin_sort_key, sort_key_pinyin
-from ils.errors import Invalid, NotFound
+from ils.errors import NotFound
+from tests.codes import refused
 from tests.services.marc_samples import dp2_records, plain_field
-
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -186,14 +186,14 @@ def test_isbn_10_with_lower_case_x(books):
 def test_a_text_that_is_no_isbn_in_the_isbn_field_gets_a_message(books):
     for typed in ("红楼梦", "7-5063-3946-X", "12345"):
         result = search(typed, field="isbn")
-        assert result.hits == () and "ISBN" in result.message
+        assert result.hits == () and result.message.code == "catalogue.search_not_isbn"
 
 
 def test_a_mistyped_isbn_is_told_not_searched_as_words(books):
     result = search("9787506339463")
-    assert result.hits == () and "ISBN" in result.message
+    assert result.hits == () and result.message.code == "catalogue.search_invalid_isbn"
     result = search("43020000012")  # a barcode nobody has: not an ISBN either
-    assert result.hits == () and "Nothing found" in result.message
+    assert result.hits == () and result.message.code == "catalogue.search_nothing_found"
 
 
 def test_a_class_finds_its_subdivisions_in_shelf_order_and_not_the_next_class(books):
@@ -216,7 +216,7 @@ def test_a_whole_call_number_finds_its_copies(books):
 
 def test_a_text_that_is_no_call_number_in_that_field_gets_a_message(books):
     result = search("红楼梦", field="callnumber")
-    assert result.hits == () and "call number" in result.message
+    assert result.hits == () and result.message.code == "catalogue.search_not_call_number"
 
 
 def test_a_barcode_finds_its_record_and_says_so(books):
@@ -229,9 +229,10 @@ def test_a_barcode_finds_its_record_and_says_so(books):
 
 def test_an_unknown_barcode_in_the_barcode_field_gets_a_message(books):
     result = search("XX9999", field="barcode")
-    assert result.hits == () and "XX9999" in result.message
+    assert result.hits == () and result.message.code == "catalogue.search_no_such_barcode"
+    assert result.message.params["barcode"] == "XX9999"
     result = search("红楼 梦", field="barcode")
-    assert result.hits == () and result.message
+    assert result.hits == () and result.message.code == "catalogue.search_no_such_barcode"
 
 
 # --- what a hit shows ------------------------------------------------------------------------------
@@ -265,7 +266,7 @@ def test_branch_keeps_records_with_a_copy_there(books):
     assert titles("hlm", branch="ZG") == ["红楼梦"]
     assert titles("HZ0001", branch="XHMZ") == []
     assert titles("9787506339469", branch="ZG") == ["活着"]
-    with pytest.raises(NotFound):
+    with refused("branches.no_such_branch", NotFound):
         search("红楼梦", branch="NOPE")
 
 
@@ -328,33 +329,40 @@ def test_operators_and_marks_are_plain_words_or_dropped(books):
     assert titles("(红楼梦")[0] == "红楼梦"
 
 
-@pytest.mark.parametrize(("typed", "hint"), [
-    ("", "Type a title"),
-    ("   ", "Type a title"),
-    ("！？。，", "Type letters"),
-    ('"*()-:', "Type letters"),
-    ("瓷" * 201, "at most 200"),
+@pytest.mark.parametrize(("typed", "code"), [
+    ("", "catalogue.search_empty"),
+    ("   ", "catalogue.search_empty"),
+    ("！？。，", "catalogue.search_no_words"),
+    ('"*()-:', "catalogue.search_no_words"),
+    ("瓷" * 201, "catalogue.search_too_long"),
 ])
-def test_empty_or_absurd_queries_get_a_message(books, typed, hint):
+def test_empty_or_absurd_queries_get_a_message(books, typed, code):
     result = search(typed)
     assert result.hits == () and not result.more
-    assert hint in result.message
+    assert result.message.code == code
+
+
+@pytest.mark.parametrize("typed", ["\udcff", "红楼\x1b]0;title\x07梦", "\x00"])
+def test_text_that_is_not_text_is_refused_not_searched(books, typed):
+    with refused("input.not_text" if "\udcff" in typed else "input.control_character"):
+        search(typed)
 
 
 def test_nothing_found_says_so(books):
     result = search("量子力学")
-    assert result.hits == () and "量子力学" in result.message
+    assert result.hits == () and result.message.code == "catalogue.search_nothing_found"
+    assert result.message.params == {"text": "量子力学"}
     assert search("红楼梦").message is None
 
 
 def test_unknown_field_sort_or_page_size_is_refused():
-    with pytest.raises(Invalid):
+    with refused("catalogue.search_unknown_field"):
         search("红楼梦", field="colour")
-    with pytest.raises(Invalid):
+    with refused("catalogue.search_unknown_sort"):
         search("红楼梦", sort="price")
-    with pytest.raises(Invalid):
+    with refused("catalogue.search_page_out_of_range"):
         search("红楼梦", limit=0)
-    with pytest.raises(Invalid):
+    with refused("catalogue.search_page_out_of_range"):
         search("红楼梦", offset=-1)
     assert "any" in FIELDS and "relevance" in SORTS
 
@@ -368,7 +376,7 @@ def test_when_candidates_are_capped_the_exact_title_still_comes_first(books, adm
     found = titles("红楼梦", limit=2)
     assert found[0] == "红楼梦"
     sorted_page = search("红楼梦", limit=2, sort="title")
-    assert "sorted" in sorted_page.message and len(sorted_page.hits) == 2
+    assert sorted_page.message.code == "catalogue.search_sorted_first" and len(sorted_page.hits) == 2
 
 
 # --- real records ------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from ils import branches, staff
 from ils.errors import Invalid, LoginFailed, PermissionDenied
 from ils.i18n import set_language
 from ils.permissions import Permission, Role
+from tests.codes import refused
 
 
 def _actions(library):
@@ -22,9 +23,9 @@ def test_login_opens_a_session_and_is_journaled(library, admin):
 
 
 def test_wrong_password_and_unknown_user_are_refused_and_journaled(library):
-    with pytest.raises(LoginFailed, match="用户名或密码错误"):
+    with refused("staff.wrong_credentials", LoginFailed):
         staff.log_in(library, "admin", "nope-nope")
-    with pytest.raises(LoginFailed):
+    with refused("staff.wrong_credentials", LoginFailed):
         staff.log_in(library, "nobody", "whatever1")
     assert _actions(library)[-2:] == ["staff.login_failed", "staff.login_failed"]
 
@@ -33,7 +34,7 @@ def test_messages_follow_the_language():
     set_language("en")
     try:
         from ils.initialise import initialise  # noqa: F401  (message comes from the service)
-        with pytest.raises(Invalid, match="at least 8 characters"):
+        with refused("staff.password_too_short"):
             staff._validate_password("short")
     finally:
         set_language("zh_CN")
@@ -42,11 +43,11 @@ def test_messages_follow_the_language():
 def test_account_locks_after_five_failures_until_unlocked(library, admin, clock):
     staff.add_staff(admin, username="clerk", display_name="李芳", password="clerk-pass-1", roles="circulation")
     for _ in range(4):
-        with pytest.raises(LoginFailed):
+        with refused("staff.wrong_credentials", LoginFailed):
             staff.log_in(library, "clerk", "wrong-pass")
-    with pytest.raises(LoginFailed, match="锁定 15 分钟"):
+    with refused("staff.locked_after_failures", LoginFailed):
         staff.log_in(library, "clerk", "wrong-pass")
-    with pytest.raises(LoginFailed, match="已锁定至"):
+    with refused("staff.account_locked", LoginFailed):
         staff.log_in(library, "clerk", "clerk-pass-1")  # even the right password waits
     assert [s.locked for s in staff.list_staff(admin) if s.username == "clerk"] == [True]
     staff.unlock(admin, "clerk")
@@ -64,7 +65,7 @@ def test_lock_out_expires(library, admin, clock):
 
 
 def test_refused_actions_are_journaled(library, clerk):
-    with pytest.raises(PermissionDenied, match="管理分馆和服务点"):
+    with refused("staff.not_permitted", PermissionDenied):
         branches.add_branch(clerk, code="FL", name="枫林镇分馆")
     entry = journal.entries(library.database, limit=10_000)[-1]
     assert (entry.action, entry.staff_id, entry.data) == ("staff.refused", clerk.staff.id, {"permission": "manage_branches"})
@@ -74,9 +75,9 @@ def test_refused_actions_are_journaled(library, clerk):
 def test_roles_are_validated_and_the_last_admin_is_kept(admin):
     with pytest.raises(Invalid, match="未知角色"):
         staff.add_staff(admin, username="x1", display_name="", password="password1", roles="librarian")
-    with pytest.raises(Invalid, match="最后一位"):
+    with refused("staff.last_admin_role"):
         staff.set_roles(admin, "admin", "circulation")
-    with pytest.raises(Invalid):
+    with refused("staff.deactivate_self"):
         staff.set_active(admin, "admin", False)
     summary = staff.add_staff(admin, username="cat", display_name="", password="password1", roles="编目, 统计")
     assert summary.roles == ("cataloguing", "statistics")
@@ -85,7 +86,7 @@ def test_roles_are_validated_and_the_last_admin_is_kept(admin):
 def test_deactivated_staff_cannot_log_in(library, admin):
     staff.add_staff(admin, username="temp", display_name="临时工", password="password1", roles="events")
     staff.set_active(admin, "temp", False)
-    with pytest.raises(LoginFailed, match="已停用"):
+    with refused("staff.account_inactive", LoginFailed):
         staff.log_in(library, "temp", "password1")
 
 
@@ -97,7 +98,7 @@ def test_passwords_are_stored_with_scrypt(library, admin):
 
 
 def test_change_own_password(library, admin):
-    with pytest.raises(LoginFailed):
+    with refused("staff.current_password_wrong", LoginFailed):
         staff.change_own_password(admin, "wrong", "new-password-1")
     staff.change_own_password(admin, "admin-pass-1", "new-password-1")
     assert staff.log_in(library, "admin", "new-password-1")
