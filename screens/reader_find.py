@@ -12,7 +12,6 @@ go back to the search line: a second scan never opens the highlighted reader by 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import events
@@ -20,35 +19,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
-from ils.errors import Invalid, NotFound
 from ils.i18n import N_, _
-from ils.readers.readers import find_readers, scan_card
+from ils.readers.readers import LookUp, find_readers, look_up
 from ils.readers.rows import ReaderSummary
-from ils.session import Session
 from screens.base import DeskPane
 from screens.reader_record import ReaderScreen
 from screens.widgets import ListTable, StatusLine
 from screens.work import call_service
-
-
-@dataclass(frozen=True)
-class LookUp:
-    """What the typed text led to: one card in use (``opened``), or a list with perhaps a refusal."""
-
-    text: str
-    opened: ReaderSummary | None = None
-    found: tuple[ReaderSummary, ...] = ()
-    refusal: str | None = None
-
-
-def look_up(session: Session, text: str) -> LookUp:
-    """A card number in use opens its reader; a dead card is refused but its reader still listed."""
-    try:
-        return LookUp(text, opened=scan_card(session, text))
-    except NotFound:
-        return LookUp(text, found=tuple(find_readers(session, text)))
-    except Invalid as refusal:
-        return LookUp(text, found=tuple(find_readers(session, text)), refusal=str(refusal))
 
 
 def standing(reader: ReaderSummary) -> str:
@@ -113,7 +90,7 @@ class FindPane(DeskPane):
         self._listed = result.text
         self._fill(result.found)
         if result.refusal:
-            self.show_error(result.refusal)
+            self.show_error(str(result.refusal))
         elif not result.found:
             self.show_error(_("No reader found for {text}.").format(text=result.text.strip()))
             query.select_all()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import click
@@ -30,7 +31,7 @@ from ils.catalogue.marc_read import ISO2709
 from ils.cli.catalogue_group import catalogue
 from ils.cli.output import emit
 from ils.cli.state import json_option, state
-from ils.errors import Invalid
+from ils.errors import Invalid, Message
 from ils.i18n import N_, _
 
 
@@ -73,15 +74,25 @@ def _batch_json(batch: Batch, result: ImportResult | None) -> dict:
         "format": batch.format,
         "serialisation": batch.serialisation,
         "counts": batch.counts,
-        "rejects": batch.rejects,
+        "rejects": [{"number": r.number, "offset": r.offset, "code": _problem_code(r.reason), "reason": str(r.reason)}
+                    for r in batch.rejects],
         "duplicates": [
             {"number": r.number, "title": r.title, "duplicate_of": r.duplicate_of,
              "duplicate_in_batch": r.duplicate_in_batch, "match": r.match, "decision": r.decision}
             for r in batch.records if r.is_duplicate
         ],
         "dry_run": result is None,
-        "result": result,
+        "result": None if result is None else {
+            **dataclasses.asdict(result),
+            "item_problems": [{"code": _problem_code(p), "reason": str(p)} for p in result.item_problems],
+        },
     }
+
+
+def _problem_code(reason: Message) -> str:
+    """What is wrong, for a script: the code of the problem a record's or copy's reason names."""
+    problem = reason.params.get("problem")
+    return problem.code if isinstance(problem, Message) else reason.code
 
 
 @catalogue.command("import", help=N_("Read a MARC file (ISO 2709 or MARCXML; CNMARC or MARC21), report its records, "

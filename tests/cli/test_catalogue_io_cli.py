@@ -78,7 +78,7 @@ def test_rejects_are_listed_with_number_and_byte_offset(db):
                "--json")
     assert done.returncode == 0, done.stderr
     rejects = json.loads(done.stdout)["rejects"]
-    assert rejects[0] == {"number": 2, "offset": 127,
+    assert rejects[0] == {"number": 2, "offset": 127, "code": "catalogue.marc_base_address",
                           "reason": "record 2 at byte 127: the leader's base address is wrong"}
 
 

@@ -88,8 +88,13 @@ def test_lost_found_replaced_and_the_old_card_is_dead(db):
     assert new != card
     dead = ils(db, "readers", "lost", card)
     assert dead.returncode == 1 and f"the reader's card is now {new}" in dead.stderr
-    unknown = ils(db, "readers", "show", "4302810000000")
-    assert unknown.returncode == 1 and "No reader card has the number 4302810000000" in unknown.stderr
+    unknown = ils(db, "readers", "show", "4302810000006")
+    assert unknown.returncode == 1 and "No reader card has the number 4302810000006" in unknown.stderr
+    mistyped = ils(db, "readers", "show", "4302810000000")
+    assert mistyped.returncode == 1 and "wrong check digit" in mistyped.stderr
+    not_text = ils(db, "readers", "find", "\udcff")
+    assert not_text.returncode == 1 and "Search text holds bytes that are not text" in not_text.stderr
+    assert "Traceback" not in not_text.stderr
 
 
 def test_verify_says_whose_number_it_is(db, adult):
