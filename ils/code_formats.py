@@ -128,16 +128,21 @@ def format_text(shape: CodeFormat) -> str:
 
 def reading(text: str | None, field: str) -> str:
     """What the person scanned or typed, read faithfully (see the module's docstring); not yet checked."""
-    return clean_input(text, field, fold=True).upper()
+    return _folded(clean_input(text, field))
+
+
+def _folded(typed: str) -> str:
+    return unicodedata.normalize("NFKC", typed).upper()
 
 
 def read_code(text: str | None, shape: CodeFormat, field: str, *, code: str, template: str) -> str:
     """The code in ``text`` if it fits ``shape``; else ``Invalid(code, template)`` naming the shape.
 
-    ``template`` has ``{code}`` (what was read) and ``{format}`` (the shape in words).
+    ``template`` has ``{code}`` (what was typed, as it was typed) and ``{format}`` (the shape in words).
     """
-    read = reading(text, field)
+    typed = clean_input(text, field)
+    read = _folded(typed)
     if not shape.fits(read):
-        raise Invalid(code, template, code=read, format=shape.describe())
+        raise Invalid(code, template, code=typed, format=shape.describe())
     return read
 

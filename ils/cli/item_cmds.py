@@ -9,6 +9,7 @@ import click
 
 from ils import printouts
 from ils.catalogue import book_numbers
+from ils.catalogue import items as items_service
 from ils.catalogue import labels as label_queue
 from ils.catalogue import locations as location_service
 from ils.catalogue.items import (
@@ -94,6 +95,24 @@ def change(barcode, status, branch, location, call_number, price, item_type, sou
     result = change_item(state().session(), barcode, status=status, branch=branch, location=location,
                          call_number=call_number, price=price, item_type=item_type, source=source, note=note)
     emit(as_json, result, lambda: _item_line(result))
+
+
+@items.command("barcode-format", help=N_("Show or set what this library's item barcodes look like; a scan that "
+                                         "does not fit is refused."))
+@click.option("--letters/--digits", default=None, help=N_("Capital letters, digits and '-', or digits only."))
+@click.option("--min-length", type=click.IntRange(1), help=N_("Fewest characters, prefix included."))
+@click.option("--max-length", type=click.IntRange(1), help=N_("Most characters, prefix included."))
+@click.option("--prefix", help=N_("What every barcode starts with (empty: nothing)."))
+@json_option
+def barcode_format(letters, min_length, max_length, prefix, as_json) -> None:
+    if letters is None and min_length is None and max_length is None and prefix is None:
+        state().library()
+        result = items_service.barcode_format()
+    else:
+        result = items_service.change_barcode_format(state().session(), letters=letters, min_length=min_length,
+                                                     max_length=max_length, prefix=prefix)
+    emit(as_json, {**dataclasses.asdict(result), "description": str(result.describe())},
+         lambda: _("Item barcodes: {format}").format(format=result.describe()))
 
 
 # --- labels ---------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ can pipe one in without it showing in the process list).
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from ils.cli.group import cli
 from ils.cli.output import emit, table
 from ils.cli.state import json_option, state
 from ils.i18n import N_, _
-from ils.readers import consents, lifecycle, privacy, settings
+from ils.readers import cards, consents, lifecycle, privacy, settings
 from ils.readers import printouts as reader_printouts
 from ils.readers import readers as service
 from ils.readers.idnumbers import ID_TYPES
@@ -288,6 +289,25 @@ def type_change(code, name, months, no_end_date, active, as_json) -> None:
     result = change_reader_type(state().session(), code, name=name, validity_months=months,
                                 no_end_date=no_end_date, active=active)
     emit(as_json, result, lambda: _types_text([result]))
+
+
+@readers.command("card-format", help=N_("Show or set which card numbers this library's desks accept; a card "
+                                        "that does not fit is refused."))
+@click.option("--letters/--digits", default=None, help=N_("Capital letters, digits and '-', or digits only."))
+@click.option("--min-length", type=click.IntRange(1), help=N_("Fewest characters, prefix included."))
+@click.option("--max-length", type=click.IntRange(1), help=N_("Most characters, prefix included."))
+@click.option("--prefix", help=N_("What every card number starts with (empty: nothing)."))
+@click.option("--check-digit/--no-check-digit", default=None, help=N_("Whether the last digit is a Luhn check digit."))
+@json_option
+def card_format(letters, min_length, max_length, prefix, check_digit, as_json) -> None:
+    if all(value is None for value in (letters, min_length, max_length, prefix, check_digit)):
+        state().library()
+        result = cards.card_format()
+    else:
+        result = settings.change_card_format(state().session(), letters=letters, min_length=min_length,
+                                             max_length=max_length, prefix=prefix, check_digit=check_digit)
+    emit(as_json, {**dataclasses.asdict(result), "description": str(result.describe())},
+         lambda: _("Card numbers: {format}").format(format=result.describe()))
 
 
 @readers.command("settings", help=N_("Show or change the card number prefix and the retention periods."))
