@@ -1,0 +1,1 @@
+00063nam a2200037   450024500250000010aGood titleäbad code
