@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from peewee import fn
 
 from db.models import PrivacyNotice, Reader, ReaderConsent, Staff
-from ils.errors import Invalid
+from ils.errors import Invalid, Message
 from ils.i18n import N_, _
 from ils.library import Writer
 from ils.permissions import Permission
@@ -80,6 +80,11 @@ def consent_label(kind: str) -> str:
     return _(CONSENT_KINDS[kind]) if kind in CONSENT_KINDS else kind
 
 
+def consent_kind(kind: str) -> Message:
+    """A consent's kind as a refusal's parameter, rendered in the language the refusal is shown in."""
+    return Message(f"consent.{kind}", CONSENT_KINDS.get(kind, kind))
+
+
 def check_kinds(kinds) -> frozenset[str]:
     unknown = sorted(set(kinds) - set(CONSENT_KINDS))
     if unknown:
@@ -137,7 +142,7 @@ def grant_consent(session: Session, card_number: str, kind: str) -> tuple[Consen
     if reader.cancelled_at:
         raise Invalid("readers.card_returned_no_consents", "Card {number} was returned; nothing more can be recorded for it.", number=reader.card_number)
     if active_consent(reader, kind) is not None:
-        raise Invalid("readers.consent_already_given", "{reader} has already given this consent: {kind}.", reader=reader.name, kind=consent_label(kind))
+        raise Invalid("readers.consent_already_given", "{reader} has already given this consent: {kind}.", reader=reader.name, kind=consent_kind(kind))
     if is_child(reader, session.now().date()) and kind != GUARDIAN and active_consent(reader, GUARDIAN) is None:
         raise Invalid("readers.child_guardian_consent_first", "{reader} is under 14: record the guardian's consent first.", reader=reader.name)
     with session.write() as writer:
@@ -153,7 +158,7 @@ def withdraw_consent(session: Session, card_number: str, kind: str) -> tuple[Con
     reader = reader_by_card(card_number)
     row = active_consent(reader, kind)
     if row is None:
-        raise Invalid("readers.consent_not_given", "{reader} has not given this consent: {kind}.", reader=reader.name, kind=consent_label(kind))
+        raise Invalid("readers.consent_not_given", "{reader} has not given this consent: {kind}.", reader=reader.name, kind=consent_kind(kind))
     if kind == DISABILITY and reader.reader_type.blind_service:
         raise Invalid("readers.consent_needed_by_reader_type", "{reader} is a {type} reader: change the reader type first, then withdraw.", reader=reader.name, type=reader.reader_type.name)
     if kind == GUARDIAN and not reader.cancelled_at and is_child(reader, session.now().date()):
