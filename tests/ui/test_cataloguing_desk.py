@@ -216,3 +216,38 @@ def test_rebuilding_the_search_index_runs_in_the_background_and_says_how_many(ap
         assert "红楼梦" in screen_text(pilot.app)  # the rebuilt index finds what it found before
 
     run(app_for(demo_db), scenario)
+
+
+def test_a_scanned_barcode_that_does_not_fit_is_refused_with_the_format(app_for, demo_db):
+    library, session = admin_session(demo_db)
+    try:
+        from ils.catalogue import records
+
+        bib_id = records.add_record(session, dp2_records()[3], "cnmarc")
+    finally:
+        library.close()
+
+    async def scenario(pilot):
+        await open_cataloguing(pilot)
+        await pilot.app.push_screen(RecordScreen(bib_id))
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        pilot.app.screen.query_one("#scan-barcode").focus()
+        await type_text(pilot, "abc 12")
+        await pilot.press("enter")
+        await settle(pilot)
+        status = pilot.app.screen.query_one("#dialog-status").text
+        assert "abc 12 不是本馆的册条码" in status and "大写字母" in status
+        await type_text(pilot, "ｔ９９０１")  # a full-width scan with Caps Lock on: the same label
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "T9901" in screen_text(pilot.app)
+
+    run(app_for(demo_db), scenario)
+    library, _session = admin_session(demo_db)
+    try:
+        assert Item.get_or_none(Item.barcode == "T9901") is not None
+        assert Item.get_or_none(Item.barcode == "ABC12") is None
+    finally:
+        library.close()

@@ -384,3 +384,24 @@ def test_a_second_id_number_for_the_same_person_is_refused(app_for, demo_db, rea
         assert app.screen.query_one("#reg-id-number").value == ADULT  # nothing typed is lost
 
     run(app, scenario)
+
+
+def test_text_that_is_not_text_or_no_card_is_told_and_the_desk_stays_open(app_for, demo_db, readers):
+    app = app_for(demo_db)
+
+    async def scenario(pilot):
+        await open_readers(pilot)
+        rings = count_bells(app)
+        query = app.screen.query_one("#find-query")
+        query.value = "欧阳\x1b]0;pwned\x07"  # a pasted terminal sequence
+        await pilot.press("enter")
+        await settle(pilot)
+        status = app.screen.query_one("#find-status").text
+        assert "检索词" in status and "U+001B" in status and rings == [1]
+        for typed in (readers["adult"][:8] + " " + readers["adult"][8:], readers["adult"][:-1] + "0"):
+            await find(pilot, typed)  # a card number with a space, or a wrong check digit: searched, not opened
+            assert isinstance(app.screen, ReadersScreen) and "没有找到" in app.screen.query_one("#find-status").text
+        await find(pilot, readers["adult"])
+        assert isinstance(app.screen, ReaderScreen)
+
+    run(app, scenario)
