@@ -79,7 +79,7 @@ def log_in(library: Library, username: str, password: str) -> Session:
     account is active or locked and how many failures it has, is read again inside the
     write, so two wrong passwords typed at two desks at once count as two.
     """
-    name = clean_input(username, N_("User name"))
+    name = clean_input(username, N_("User name"), fold=True)
     password = verbatim_input(password, N_("Password"))
     row = Staff.get_or_none(Staff.username == name)
     if row is None:

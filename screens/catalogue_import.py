@@ -148,7 +148,7 @@ class ImportPane(DeskPane):
             except OSError as error:
                 from ils.errors import Invalid
 
-                raise Invalid("screens.read", "Cannot read {path}: {reason}", path=path, reason=error.strerror) from None
+                raise Invalid("screens.file_unreadable", "Cannot read {path}: {reason}", path=path, reason=error.strerror) from None
             return marc_import.stage(session, data, source_name=path.name, encoding=encoding, progress=self._report)
 
         self._working(True)

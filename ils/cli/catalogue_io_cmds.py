@@ -113,7 +113,7 @@ def import_(path: Path, dry_run: bool, encoding: str | None, on_duplicate: str, 
     try:
         data = path.read_bytes()
     except OSError:
-        raise Invalid("cli.read", "Cannot read {path}.", path=path) from None
+        raise Invalid("cli.file_unreadable", "Cannot read {path}.", path=path) from None
     batch = stage(session, data, source_name=path.name, encoding=encoding)
     if not batch.records:
         reasons = "; ".join(str(reject.reason) for reject in batch.rejects)
@@ -137,7 +137,7 @@ def import_(path: Path, dry_run: bool, encoding: str | None, on_duplicate: str, 
 def export(out: Path, serialisation: str, encoding: str, everything: bool, bib_ids: tuple[str, ...],
            barcodes: tuple[str, ...], as_json: bool) -> None:
     if sum(1 for chosen in (everything, bib_ids, barcodes) if chosen) != 1:
-        raise Invalid("cli.say_which_records_export", "Say which records to export with one of --all, --id or --barcode.")
+        raise Invalid("cli.export_nothing_chosen", "Say which records to export with one of --all, --id or --barcode.")
     session = state().session()
     wanted = all_bib_ids() if everything else list(bib_ids) if bib_ids else bib_ids_for_barcodes(barcodes)
     data = export_records(session, wanted, serialisation=serialisation, encoding=encoding)

@@ -37,6 +37,7 @@ import resource, signal, sys
 from ils.library import open_library
 from ils.staff import log_in
 from ils import branches, maintenance
+from ils.readers import consents
 from ils.errors import IlsError
 session = log_in(open_library({db!r}), "admin", "admin-pass-1")
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
@@ -64,13 +65,15 @@ def test_full_disk_during_backup_leaves_nothing_behind(library, tmp_path):
 
 def test_full_disk_during_a_write_loses_nothing(admin, library):
     wal_size = (library.path.parent / f"{library.path.name}-wal").stat().st_size
-    big_name = "很长的分馆名称" * 2000  # needs more room in the WAL than the disk has left
+    notices = "SELECT COUNT(*) FROM privacy_notice"
+    before = library.database.execute_sql(notices).fetchone()[0]
+    big_notice = "很长的隐私告知。" * 2000  # needs more room in the WAL than the disk has left
     done = _on_a_full_disk(
-        library.path, f"branches.add_branch(session, code='FULL', name={big_name!r})", wal_size + 4096
+        library.path, f"consents.publish_notice(session, {big_notice!r})", wal_size + 4096
     )
     assert done.returncode == 3, done.stderr
     assert "磁盘" in done.stdout
-    assert "FULL" not in [b.code for b in branches.list_branches(admin)]
+    assert library.database.execute_sql(notices).fetchone()[0] == before
     assert maintenance.check(admin).ok
 
 
