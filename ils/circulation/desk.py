@@ -160,7 +160,7 @@ def _open_reader(session: Session, card: ReaderCard, open_card: str | None) -> S
     code = card.card_number
     try:
         view = reader_at_desk(session, code)
-    except Invalid as refusal:  # a lost, replaced or returned card
+    except IlsError as refusal:  # a lost, replaced or returned card; no right to see readers
         return ScanOutcome(REFUSED, code, str(refusal), False, _view(session, open_card), reasons=(refusal.message,))
     if open_card is not None and code == normalise_card_number(open_card):
         return ScanOutcome(READER_OPENED, code, _("{name}'s card is already open.").format(name=view.reader.name),

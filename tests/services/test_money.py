@@ -59,13 +59,20 @@ def test_every_amount_shown_reads_back_as_itself(fen):
     assert parse_yuan(yuan(fen), refund=fen < 0) == fen
 
 
-@given(st.text(max_size=12))
+AMOUNTISH = st.text(alphabet="-+－¥￥ 0123456789.,eEx元RMBCNY", max_size=14)
+"""Text made of what amounts are made of, so the search spends its time near real ones."""
+
+
+@given(st.one_of(AMOUNTISH, st.text(max_size=12)))
 def test_nothing_reads_as_negative_unless_a_refund_is_meant(text):
     try:
         fen = parse_yuan(text)
-    except Invalid:
+    except Invalid as refused:
+        assert refused.code.startswith("money.")
         return
     assert 0 <= fen <= MAX_FEN
+    refund = parse_yuan(text, refund=True)
+    assert refund == fen
 
 
 @pytest.fixture
