@@ -14,8 +14,8 @@ A desk's attempt ends as done, as a refusal with its code (``circ.copy_on_loan``
 ``storage.conflict``), or as a raw exception, which is the bug. Afterwards the file is read:
 loans ended twice (two ``loan.return`` journal rows), loans fined twice, copies whose status
 disagrees with their loan, transit or hold (``ils.circulation.invariants``), and the whole of
-``ils check``. The pause (``--pause``) is injected in each desk process by wrapping functions
-the services call after their decisive reads (``loans.due_date``, ``loans.days_late``).
+``ils check``. The pause (``--pause``) is injected in each desk process where a service turns
+from reading to writing (``Session.write``), so what a service read before the lock goes stale.
 
 Run: ``.venv/bin/python bench/race_desks.py --procs 8 --rounds 20 [--pause 0.02] [--json]``.
 Prints a table of figures, or with ``--json`` one JSON object (the reliability suite reads it);
@@ -120,17 +120,21 @@ def prepare(path: Path, procs: int) -> list[str]:
 
 
 def _pause_between_read_and_write(seconds: float) -> None:
-    """Stall the services where they have read what they decide on and are about to write."""
-    from ils.circulation import loans
+    """Stall every service at the moment it turns from reading to writing (``Session.write``).
 
-    def stalled(function):
-        def run(*args, **kwargs):
-            time.sleep(seconds)
-            return function(*args, **kwargs)
-        return run
+    A service that reads before it takes the write lock is caught here with what it read
+    going stale; one that reads inside the lock (``@writes``) holds the lock through the pause,
+    and the other desks wait.
+    """
+    from ils.session import Session
 
-    loans.due_date = stalled(loans.due_date)  # checkout and renew: after every rule is read
-    loans.days_late = stalled(loans.days_late)  # return: after the open loan is read
+    write = Session.write
+
+    def stalled(session: Session):
+        time.sleep(seconds)
+        return write(session)
+
+    Session.write = stalled  # type: ignore[method-assign]
 
 
 def _attempt(call) -> tuple[str, str, float]:
