@@ -101,3 +101,19 @@ def clean_input(
         raise Invalid("input.too_long", "{field} has at most {count} characters.", field=field_label(field),
                       count=max_length)
     return text
+
+
+def readable_file_name(name: str) -> str:
+    """A file's name as the system gave it, made storable without inventing anything.
+
+    On Linux a name is bytes; Python hands over the bytes that are not UTF-8 as lone
+    surrogates. A supplier's file copied from a Chinese Windows desk is named in GBK, so
+    those bytes are read as GB18030; what no encoding reads is shown as U+FFFD.
+    """
+    raw = name.encode("utf-8", "surrogateescape")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "replace")

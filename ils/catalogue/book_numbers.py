@@ -348,7 +348,7 @@ def assign_call_number(
     if old and not replace:
         raise Invalid("catalogue.record_has_call_number", "The record already has the call number {call_number}; ask for a new one explicitly "
                         "to replace it.", call_number=old)
-    class_text = clc_class or bib.clc_class
+    class_text = clean_input(clc_class, N_("CLC class"), required=False, fold=True) or bib.clc_class
     if not class_text or not class_text.strip():
         raise Invalid("catalogue.record_has_no_class", "The record has no CLC (中图法) class (690$a or 084); give the class.")
     call_class = normalise_class(class_text)

@@ -38,6 +38,7 @@ from ils.i18n import N_, _
 from ils.library import Writer
 from ils.permissions import Permission
 from ils.session import Session, writes
+from ils.text_input import readable_file_name
 
 ACCEPT = "accept"
 MERGE = "merge"
@@ -195,7 +196,7 @@ def stage(session: Session, data: bytes, *, source_name: str, encoding: str | No
     """
     session.require(Permission.CATALOGUE)
     with _collector_paused():
-        return _stage(data, source_name, encoding, progress)
+        return _stage(data, readable_file_name(source_name), encoding, progress)
 
 
 def _stage(data: bytes, source_name: str, encoding: str | None,

@@ -28,14 +28,15 @@ from stdnum import luhn
 from ils.code_formats import CARD_NUMBERS, CodeFormat, code_format, read_code, reading
 from ils.errors import Invalid
 from ils.i18n import N_
+from ils.text_input import clean_input
 
 RANDOM_DIGITS = 9
 CARD_FIELD = N_("Card number")
-_PREFIX = re.compile(r"^\d{0,8}$")
+_PREFIX = re.compile(r"^[0-9]{0,8}$")
 
 
 def check_prefix(prefix: str) -> str:
-    cleaned = prefix.strip()
+    cleaned = clean_input(prefix, N_("Card number prefix"), required=False, fold=True)
     if not _PREFIX.match(cleaned):
         raise Invalid("readers.card_prefix_invalid", "A card number prefix has up to 8 digits.")
     return cleaned

@@ -270,3 +270,9 @@ def test_book_number_ranges_report_how_far_they_are_used(cataloguer, library):
     assert (central.used, central.left) == (4, 4999 - 3)
     with refused("catalogue.range_unknown_kind"):
         list_ranges(library, "cards")
+
+
+def test_a_class_that_is_not_text_is_refused_as_such(admin):
+    bib_id = new_record(admin, "红楼梦", clc=None)
+    with refused("input.not_text"):
+        assign_call_number(admin, bib_id, clc_class="I24\udcff")

@@ -118,3 +118,8 @@ def test_a_library_sets_its_card_format_and_cards_issued_must_fit_it(admin):
         settings.change_reader_settings(admin, card_prefix="4302")  # new cards would have 14 digits
     with refused("codes.check_digit_needs_digits"):
         settings.change_card_format(admin, letters=True)
+
+
+def test_a_card_prefix_typed_in_full_width_digits_is_stored_in_ascii(admin):
+    assert settings.change_reader_settings(admin, card_prefix="４３０２８２").card_prefix == "430282"
+    assert register(admin, "王芳", ADULT).summary.card_number.startswith("430282")

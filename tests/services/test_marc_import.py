@@ -402,3 +402,13 @@ def test_counts_for_the_review(admin):
     counts = batch.counts
     assert (counts.total, counts.new, counts.duplicates, counts.rejects, counts.holdings) == (3, 1, 1, 1, 3)
     assert batch.records[0].holdings[0].barcode == "C1" and batch.records[1].title == "兄弟"
+
+
+def test_a_supplier_file_named_in_gbk_imports_under_its_readable_name(admin, library):
+    import os
+
+    name = os.fsdecode("新书订单.iso".encode("gbk"))  # as Linux hands over a name copied from a Chinese desk
+    batch = stage(admin, iso(book("活着")), source_name=name)
+    assert batch.source_name == "新书订单.iso"
+    (bib_id,) = apply(admin, batch).bib_ids
+    assert BibRecord.get_by_id(bib_id).source == "新书订单.iso"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ils.i18n import N_
-from ils.text_input import clean_input, verbatim_input
+from ils.text_input import clean_input, readable_file_name, verbatim_input
 from tests.codes import refused
 
 
@@ -69,3 +69,11 @@ def test_every_character_comes_back_storable_or_is_refused_with_a_code():
                 continue
             cleaned.encode("utf-8")  # never a UnicodeEncodeError later, in SQLite or on the terminal
             assert cleaned == cleaned.strip() and "\n" not in cleaned and "\x1b" not in cleaned, hex(code)
+
+
+def test_a_file_name_in_gbk_is_read_as_gbk_and_what_no_encoding_reads_is_shown_as_such():
+    import os
+
+    assert readable_file_name(os.fsdecode("新书订单.mrc".encode("gbk"))) == "新书订单.mrc"
+    assert readable_file_name(os.fsdecode("新书订单.mrc".encode())) == "新书订单.mrc"
+    assert readable_file_name(os.fsdecode(b"\xff\xff.mrc")) == "\ufffd\ufffd.mrc"
