@@ -41,8 +41,8 @@ from reliability_base import BENCH, ROOT, Outcome, build_base, python_script, ti
 SIZES: dict[str, dict[str, int]] = {
     "full": {"checkout_kills": 300, "import_kills": 300, "import_records": 50, "race_procs": 8, "race_rounds": 20,
              "backups": 30, "disk_rounds": 10, "fuzz": 1000, "fuzz_cli": 50, "injections": 0, "readers": 30},
-    "ci": {"checkout_kills": 3, "import_kills": 3, "import_records": 20, "race_procs": 4, "race_rounds": 2,
-           "backups": 3, "disk_rounds": 1, "fuzz": 40, "fuzz_cli": 3, "injections": 3, "readers": 2},
+    "ci": {"checkout_kills": 2, "import_kills": 2, "import_records": 10, "race_procs": 4, "race_rounds": 2,
+           "backups": 3, "disk_rounds": 1, "fuzz": 30, "fuzz_cli": 2, "injections": 2, "readers": 1},
 }
 RACE = BENCH / "race_desks.py"
 
