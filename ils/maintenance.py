@@ -31,7 +31,7 @@ from db.backup import (
 )
 from db.connection import StorageError
 from db.migrations import LATEST_VERSION, backup_folder
-from ils.errors import DatabaseProblem, Invalid
+from ils.errors import DatabaseProblem, Invalid, Message, message
 from ils.i18n import _
 from ils.library import NODE_ID, Library, open_library
 from ils.permissions import Permission
@@ -75,6 +75,16 @@ class BackupResult:
     """The reader key file that was NOT included and must be kept apart; ``None`` when included or none exists."""
     removed: tuple[Path, ...] = ()
     """Temporary files of earlier backups that were killed or failed, removed now."""
+
+    @property
+    def warning(self) -> Message | None:
+        """What must be said loudly when the reader key file was left out: that it must be kept too, and where."""
+        if self.key_file is None:
+            return None
+        return message("backup.key_file_not_included",
+                       "WARNING: the reader key file is NOT in this backup. Without it no ID or phone number in the "
+                       "backup can be read or looked up, ever. Keep a copy of {path} apart from the backups, or back "
+                       "up with the reader key file sealed (ils backup --with-keys).", path=self.key_file)
 
 
 @dataclass(frozen=True)

@@ -76,12 +76,6 @@ def _passphrase(confirm: bool) -> str:
     return click.prompt(_("Passphrase for the reader key file"), hide_input=True, confirmation_prompt=confirm)
 
 
-def _key_file_warning(key_file: Path) -> str:
-    return _("WARNING: the reader key file is NOT in this backup. Without it no ID or phone number in the backup "
-             "can be read or looked up, ever. Keep a copy of {path} apart from the backups, or back up with "
-             "--with-keys.").format(path=key_file)
-
-
 @cli.command(help=N_("Back up the database while desks keep working (SQLite online backup)."))
 @click.argument("out", required=False, type=click.Path(path_type=Path))
 @click.option("--with-keys", is_flag=True,
@@ -100,9 +94,11 @@ def backup(out: Path | None, with_keys: bool, as_json: bool) -> None:
         lines += [_("Removed a leftover of an interrupted backup: {path}").format(path=p) for p in result.removed]
         return "\n".join(lines)
 
-    emit(as_json, {**result.__dict__, "keys_included": result.sealed_keys is not None}, text)
-    if result.key_file is not None:
-        click.echo(_key_file_warning(result.key_file), err=True)
+    warning = result.warning
+    emit(as_json, {**result.__dict__, "keys_included": result.sealed_keys is not None,
+                   "warning": {"code": warning.code, "message": warning.render()} if warning else None}, text)
+    if warning is not None:
+        click.echo(warning.render(), err=True)
 
 
 @cli.command(help=N_("Replace the database with a backup, after checking the backup's integrity."))
