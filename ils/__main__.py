@@ -108,6 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except click.Abort:
             click.echo(_("Aborted!"), err=True)
             return EXIT_REFUSED
+        except BrokenPipeError:  # whoever read the output stopped (``| head``): nothing more to say
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_REFUSED
         except Exception as error:  # a fault in the program: logged, never shown as a traceback
             return _crashed(error, state)
         finally:
