@@ -79,14 +79,17 @@ class HarmlessStream:
 def harmless_streams() -> Iterator[None]:
     """Wrap standard output and error for the time of one command; put them back after."""
     out, err = sys.stdout, sys.stderr
-    sys.stdout = HarmlessStream(out)  # type: ignore[assignment]  # duck-typed TextIO
-    sys.stderr = HarmlessStream(err)  # type: ignore[assignment]
+    if out is not None:  # no console at all (pythonw): nothing to wrap
+        sys.stdout = HarmlessStream(out)  # type: ignore[assignment]  # duck-typed TextIO
+    if err is not None:
+        sys.stderr = HarmlessStream(err)  # type: ignore[assignment]
     try:
         yield
     finally:
         for stream in (sys.stdout, sys.stderr):
             try:
-                stream.flush()
+                if stream is not None:
+                    stream.flush()
             except (OSError, ValueError):
                 pass  # a closed pipe: nothing more can be said on it
         sys.stdout, sys.stderr = out, err
