@@ -14,6 +14,7 @@ migration, nothing written beside it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import errno
 import os
@@ -31,6 +32,7 @@ from db.backup import (
 )
 from db.connection import StorageError
 from db.migrations import LATEST_VERSION, backup_folder
+from ils.circulation.invariants import circulation_problems
 from ils.errors import DatabaseProblem, Invalid, Message, message
 from ils.i18n import _
 from ils.library import NODE_ID, Library, open_library
@@ -102,18 +104,19 @@ class CheckReport:
     foreign_keys: tuple[str, ...] = ()
     journal: tuple[str, ...] = ()
     counts: dict[str, int] = field(default_factory=dict)
+    circulation: tuple[Message, ...] = ()  # copies, loans and charges that disagree, each with its code
     removed: tuple[str, ...] = ()
     """Leftovers of killed backups removed from the backup folder (not a problem any more)."""
     notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return not (self.integrity or self.foreign_keys or self.journal)
+        return not (self.integrity or self.foreign_keys or self.journal or self.circulation)
 
     def lines(self) -> list[str]:
         """The report as the desk and the command line show it: counts, then problems, then what was tidied."""
         counts = [_("{table}: {count} rows").format(table=t, count=c) for t, c in self.counts.items()]
-        problems = [*self.integrity, *self.foreign_keys, *self.journal]
+        problems = [*self.integrity, *self.foreign_keys, *self.journal, *map(str, self.circulation)]
         removed = [_("Removed a leftover of an interrupted backup: {path}").format(path=path) for path in self.removed]
         return counts + list(self.notes) + (problems or [_("No problems found.")]) + removed
 
@@ -262,8 +265,7 @@ def check(session: Session) -> CheckReport:
     session.require(Permission.CHECK_DATABASE)
     library = session.library
     removed = () if library.read_only else tuple(str(p) for p in remove_leftovers(backup_folder(library.path)))
-    report = check_library(library)
-    return CheckReport(report.integrity, report.foreign_keys, report.journal, report.counts, removed, report.notes)
+    return dataclasses.replace(check_library(library), removed=removed)
 
 
 def check_file(path: Path) -> CheckReport:
@@ -297,8 +299,7 @@ def check_file(path: Path) -> CheckReport:
         report = check_library(library)
     finally:
         library.close()
-    return CheckReport(report.integrity, report.foreign_keys, report.journal, report.counts, (),
-                       report.notes + leftover)
+    return dataclasses.replace(report, notes=report.notes + leftover)
 
 
 def check_library(library: Library) -> CheckReport:
@@ -345,4 +346,5 @@ def check_library(library: Library) -> CheckReport:
         foreign_keys=tuple(foreign),
         journal=tuple(journal_problems),
         counts=counts,
+        circulation=circulation_problems(database),
     )

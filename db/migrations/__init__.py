@@ -24,6 +24,7 @@ from db.migrations import (
     m0004_call_number_index,
     m0005_circulation,
     m0006_rotation_loans_index,
+    m0007_circulation_guards,
 )
 
 MIGRATIONS = (
@@ -33,6 +34,7 @@ MIGRATIONS = (
     m0004_call_number_index,
     m0005_circulation,
     m0006_rotation_loans_index,
+    m0007_circulation_guards,
 )
 LATEST_VERSION = MIGRATIONS[-1].VERSION
 
