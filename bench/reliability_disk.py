@@ -2,7 +2,7 @@
 
 Backups: a desk process lends and returns copies the whole time; backups are
 taken through the command line meanwhile, every third one killed with ``kill -9``
-part way. Each finished backup must pass ``ils check FILE``, the next backup must
+while it copies. Each finished backup must pass ``ils check FILE``, the next backup must
 remove what a killed one left, and the desk must never fail or stall for long.
 
 Full disk: the library is put on a small file system of its own (a tmpfs mounted
@@ -59,7 +59,7 @@ def backups_during_writes(base: Path, work: Path, backups: int, seed: int = 3) -
         try:
             for number in range(backups):
                 target = out / f"b{number:03d}.sqlite"
-                if number % 3 == 2:
+                if number % 3 == 1:  # never the last one: the last backup must clean up after it
                     process = subprocess.Popen([sys.executable, "-m", "ils", "--db", str(db), "backup", str(target)],
                                                env=environment(), stdout=subprocess.DEVNULL,
                                                stderr=subprocess.DEVNULL)
