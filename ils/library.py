@@ -13,6 +13,9 @@ If the database still refuses a row on a unique or foreign key (a race the
 service did not foresee), the whole write is rolled back and the caller gets a
 ``Conflict`` refusal, never a traceback. Refusals recorded inside a write that
 is then rolled back (``Writer.refusal``) are journaled in a write of their own.
+
+A library opened read-only (an archived copy, read-only media) refuses every
+write with ``storage.read_only`` before touching the file.
 """
 
 from __future__ import annotations
@@ -28,12 +31,13 @@ from typing import Any
 from peewee import IntegrityError, OperationalError, SqliteDatabase
 
 from db import journal
+from db.connection import is_writable
 from db.migrations import MigrationResult
 from db.models import Branch, Setting
 from ils.clock import Clock, SystemClock
 from ils.errors import Conflict, DatabaseProblem
 from ils.i18n import _
-from ils.storage import explain, open_database, storage_failure
+from ils.storage import explain, open_database, read_only_refusal, storage_failure
 
 LIBRARY_NAME = "library.name"
 NODE_ID = "node.id"
@@ -85,9 +89,11 @@ class Writer:
 
 
 class Library:
-    def __init__(self, database: SqliteDatabase, path: Path, clock: Clock, migration: MigrationResult):
+    def __init__(self, database: SqliteDatabase, path: Path, clock: Clock, migration: MigrationResult,
+                 read_only: bool = False):
         self.database = database
         self.path = path
+        self.read_only = read_only
         self.clock = clock
         self.migration = migration
         self._node: NodeInfo | None = None
@@ -139,6 +145,8 @@ class Library:
     def write(self, staff_id: str | None) -> Iterator[Writer]:
         """One transaction holding the write lock; a full disk or a lost race becomes a message,
         and nothing is half-written."""
+        if self.read_only:
+            raise read_only_refusal(self.path)
         outer: Writer | None = getattr(self._writing, "writer", None)
         if outer is not None:
             yield outer
@@ -181,15 +189,21 @@ def is_initialised(path: Path) -> bool:
     return Path(path).is_file() and Path(path).stat().st_size > 0
 
 
-def open_library(path: Path, clock: Clock | None = None) -> Library:
-    """Open an initialised library database, migrating it forward if needed."""
+def open_library(path: Path, clock: Clock | None = None, *, read_only: bool | None = None) -> Library:
+    """Open an initialised library database, migrating it forward if needed.
+
+    ``read_only``: ``True`` opens it for reading only (nothing migrated, every write
+    refused); ``None`` does so when the file cannot be written (``is_writable``).
+    """
     path = Path(path)
     if not is_initialised(path):
         raise DatabaseProblem(
             "library.library_database_create_one", "No library database at {path}; create one with `ils init` or `ils demo`.", path=path
         )
-    database, migration = open_database(path)
-    library = Library(database, path, clock or SystemClock(), migration)
+    if read_only is None:
+        read_only = not is_writable(path)
+    database, migration = open_database(path, read_only=read_only)
+    library = Library(database, path, clock or SystemClock(), migration, read_only)
     if library.setting(NODE_ID) is None:
         library.close()
         raise DatabaseProblem("library.never_initialised_run_ils", "{path} was never initialised; run `ils init`.", path=path)

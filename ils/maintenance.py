@@ -1,19 +1,44 @@
-"""Backup, restore and the consistency check: the database must never be lost."""
+"""Backup, restore and the consistency check: the database must never be lost.
+
+A backup is the database file; the reader key file (``ils.readers.keys``) that
+opens its ID and phone numbers is kept apart on purpose. ``backup`` either seals
+the key file with a passphrase beside the backup (``ils.sealed_keys``) or says
+where the key file is and that it must be kept too. ``restore`` puts a sealed key
+file back, after checking that it belongs to the backup.
+
+``check`` runs on the open library of a logged-in staff member, and removes what
+killed backups left in the backup folder; ``check_file`` runs the same checks on
+any database file (a backup) opened read-only: no log-in, no journal row, no
+migration, nothing written beside it.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import errno
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from db.backup import backup_to, file_schema_version, integrity_problems, restore_into
+from db.backup import (
+    backup_to,
+    file_schema_version,
+    file_setting,
+    integrity_problems,
+    leftovers,
+    remove_leftovers,
+    restore_into,
+)
 from db.connection import StorageError
 from db.migrations import LATEST_VERSION, backup_folder
 from ils.circulation.invariants import circulation_problems
-from ils.errors import DatabaseProblem, Invalid, Message
+from ils.errors import DatabaseProblem, Invalid, Message, message
 from ils.i18n import _
 from ils.library import NODE_ID, Library, open_library
 from ils.permissions import Permission
+from ils.readers.keys import KEY_FINGERPRINT, key_path, load_keys
+from ils.sealed_keys import check_passphrase, read_sealed, seal, sealed_path
 from ils.session import Session
 from ils.storage import explain
 
@@ -46,6 +71,31 @@ JOURNALED_TABLES: dict[str, str] = {
 class BackupResult:
     path: Path
     size_bytes: int
+    sealed_keys: Path | None = None
+    """The reader key file sealed beside the backup (``--with-keys``)."""
+    key_file: Path | None = None
+    """The reader key file that was NOT included and must be kept apart; ``None`` when included or none exists."""
+    removed: tuple[Path, ...] = ()
+    """Temporary files of earlier backups that were killed or failed, removed now."""
+
+    @property
+    def warning(self) -> Message | None:
+        """What must be said loudly when the reader key file was left out: that it must be kept too, and where."""
+        if self.key_file is None:
+            return None
+        return message("backup.key_file_not_included",
+                       "WARNING: the reader key file is NOT in this backup. Without it no ID or phone number in the "
+                       "backup can be read or looked up, ever. Keep a copy of {path} apart from the backups, or back "
+                       "up with the reader key file sealed (ils backup --with-keys).", path=self.key_file)
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    previous_saved_as: Path | None
+    keys_restored: Path | None = None
+    """Where the reader key file from the sealed file was put."""
+    key_file_missing: Path | None = None
+    """The restored library has readers' numbers but no key file is at this place."""
 
 
 @dataclass(frozen=True)
@@ -55,16 +105,20 @@ class CheckReport:
     journal: tuple[str, ...] = ()
     counts: dict[str, int] = field(default_factory=dict)
     circulation: tuple[Message, ...] = ()  # copies, loans and charges that disagree, each with its code
+    removed: tuple[str, ...] = ()
+    """Leftovers of killed backups removed from the backup folder (not a problem any more)."""
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
         return not (self.integrity or self.foreign_keys or self.journal or self.circulation)
 
     def lines(self) -> list[str]:
-        """The report as the desk and the command line show it: counts, then problems."""
+        """The report as the desk and the command line show it: counts, then problems, then what was tidied."""
         counts = [_("{table}: {count} rows").format(table=t, count=c) for t, c in self.counts.items()]
         problems = [*self.integrity, *self.foreign_keys, *self.journal, *map(str, self.circulation)]
-        return counts + (problems or [_("No problems found.")])
+        removed = [_("Removed a leftover of an interrupted backup: {path}").format(path=path) for path in self.removed]
+        return counts + list(self.notes) + (problems or [_("No problems found.")]) + removed
 
 
 def default_backup_path(library: Library) -> Path:
@@ -72,8 +126,12 @@ def default_backup_path(library: Library) -> Path:
     return backup_folder(library.path) / f"{library.path.stem}-{stamp}.sqlite"
 
 
-def backup(session: Session, target: Path | None = None) -> BackupResult:
-    """An online backup, safe while other desks write; journaled with its file name."""
+def backup(session: Session, target: Path | None = None, *, passphrase: str | None = None) -> BackupResult:
+    """An online backup, safe while other desks write; journaled with its file name.
+
+    With ``passphrase`` the reader key file is sealed beside the backup; without, the
+    result names the key file that must be backed up apart (when the library has one).
+    """
     session.require(Permission.BACKUP)
     library = session.library
     target = Path(target) if target else default_backup_path(library)
@@ -81,13 +139,28 @@ def backup(session: Session, target: Path | None = None) -> BackupResult:
         target = target / default_backup_path(library).name
     if target.resolve() == library.path.resolve():
         raise Invalid("maintenance.backup_overwrite_database_itself", "A backup cannot overwrite the database itself.")
+    has_keys = library.setting(KEY_FINGERPRINT) is not None
+    if passphrase is not None:
+        check_passphrase(passphrase)
+    keys = load_keys(library) if has_keys and passphrase is not None else None  # refused now if missing or foreign
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        removed = tuple(remove_leftovers(target.parent))
         backup_to(library.path, target)
+        sealed = None
+        if keys is not None:
+            assert passphrase is not None
+            sealed = seal(key_path(library.path).read_bytes(), keys.fingerprint, passphrase, sealed_path(target))
     except StorageError as error:
         raise explain(error) from error
+    except OSError as error:
+        reason = "full" if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) else "unwritable"
+        raise explain(StorageError(reason, target, str(error))) from error
     with session.write() as writer:
-        writer.journal("database.backup", "node", library.node_id, {"file": str(target)})
-    return BackupResult(target, target.stat().st_size)
+        writer.journal("database.backup", "node", library.node_id,
+                       {"file": str(target), "keys_included": sealed is not None})
+    key_file = key_path(library.path).resolve() if has_keys and sealed is None else None
+    return BackupResult(target, target.stat().st_size, sealed, key_file, removed)
 
 
 def verify_backup_file(source: Path) -> None:
@@ -107,7 +180,14 @@ def verify_backup_file(source: Path) -> None:
         raise explain(StorageError("too_new", source, f"{version} > {LATEST_VERSION}"))
 
 
-def restore(target: Path, source: Path, staff_id: str | None) -> Path | None:
+def sealed_keys_of(backup_file: Path) -> Path | None:
+    """The sealed key file beside ``backup_file``, if there is one."""
+    path = sealed_path(Path(backup_file))
+    return path if path.is_file() else None
+
+
+def restore(target: Path, source: Path, staff_id: str | None, *, keys: Path | None = None,
+            passphrase: str | None = None) -> RestoreResult:
     """Replace the database at ``target`` with ``source`` after checking ``source``.
 
     The current database, if readable, is first backed up beside itself; the
@@ -115,9 +195,26 @@ def restore(target: Path, source: Path, staff_id: str | None) -> Path | None:
     member's permission on the current database (there may be none to check).
     The restore is journaled in the restored database, which is also brought
     forward to this version's schema.
+
+    With ``keys`` (a sealed key file) and its ``passphrase`` the reader key file is
+    put back beside ``target``; it is opened and matched with the backup before
+    anything is replaced, so a wrong passphrase changes nothing. A different key
+    file already there is kept as ``<name>.keys.before-restore-<time>``.
     """
     source, target = Path(source), Path(target)
     verify_backup_file(source)
+    try:
+        recorded = file_setting(source, KEY_FINGERPRINT)
+    except StorageError as error:
+        raise explain(error) from error
+    key_content = None
+    if keys is not None:
+        sealed = read_sealed(keys)
+        if recorded is None or sealed.fingerprint != recorded:
+            raise Invalid("backup.sealed_keys_other_backup",
+                          "{keys} holds the reader key of another library database, not of {path}.",
+                          keys=keys, path=source)
+        key_content = sealed.open(passphrase or "")
     safety = None
     if target.is_file() and target.stat().st_size > 0:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -130,19 +227,87 @@ def restore(target: Path, source: Path, staff_id: str | None) -> Path | None:
         restore_into(source, target)
     except StorageError as error:
         raise explain(error) from error
-    library = open_library(target)
+    keys_restored = _put_key_file(target, key_content) if key_content is not None else None
+    library = open_library(target, read_only=False)
     try:
         with library.write(staff_id) as writer:
-            writer.journal("database.restore", "node", library.node_id, {"file": str(source)})
+            writer.journal("database.restore", "node", library.node_id,
+                           {"file": str(source), "keys_restored": keys_restored is not None})
+        if keys_restored is not None:
+            load_keys(library)  # the key file now opens this library's numbers, or this refuses
     finally:
         library.close()
-    return safety
+    missing = key_path(target) if recorded is not None and not key_path(target).exists() else None
+    return RestoreResult(safety, keys_restored, missing)
+
+
+def _put_key_file(target: Path, content: bytes) -> Path:
+    """Write the reader key file beside ``target`` (0600); a different one already there is kept aside."""
+    path = key_path(target)
+    if path.exists():
+        if path.read_bytes() == content:
+            return path
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        os.replace(path, path.with_name(f"{path.name}.before-restore-{stamp}"))
+    partial = path.with_name(f".{path.name}.partial")
+    partial.unlink(missing_ok=True)
+    handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(handle, "wb") as out:
+        out.write(content)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(partial, path)
+    return path
 
 
 def check(session: Session) -> CheckReport:
-    """integrity_check, foreign_key_check, and whether the journal and the tables agree."""
+    """The checks of ``check_library`` on this desk's database; leftovers of killed backups are removed."""
     session.require(Permission.CHECK_DATABASE)
-    database = session.library.database
+    library = session.library
+    removed = () if library.read_only else tuple(str(p) for p in remove_leftovers(backup_folder(library.path)))
+    return dataclasses.replace(check_library(library), removed=removed)
+
+
+def check_file(path: Path) -> CheckReport:
+    """The same checks on a database file (a backup), opened read-only: nothing in it or beside it changes.
+
+    No log-in (whoever can read the file can read it anyway), so nothing is journaled.
+    A file of an older schema gets the integrity and foreign-key checks only.
+    """
+    path = Path(path)
+    try:
+        version = file_schema_version(path)
+    except StorageError as error:
+        raise explain(error) from error
+    if version == 0:
+        raise DatabaseProblem("maintenance.sqlite_file_but_ils", "{path} is a SQLite file but not an ils database.",
+                              path=path)
+    if version > LATEST_VERSION:
+        raise explain(StorageError("too_new", path, f"{version} > {LATEST_VERSION}"))
+    leftover = tuple(_("A leftover of an interrupted backup is beside it: {path}").format(path=p)
+                     for p in leftovers(path.parent))
+    if version < LATEST_VERSION:
+        try:
+            problems = integrity_problems(path)
+        except StorageError as error:
+            raise explain(error) from error
+        note = _("Schema {version} of an older version of ils: only its integrity was checked; "
+                 "a restore brings it forward.").format(version=version)
+        return CheckReport(integrity=tuple(problems), notes=(note, *leftover))
+    library = open_library(path, read_only=True)
+    try:
+        report = check_library(library)
+    finally:
+        library.close()
+    return dataclasses.replace(report, notes=report.notes + leftover)
+
+
+def check_library(library: Library) -> CheckReport:
+    """integrity_check, foreign_key_check, and whether the journal and the tables agree.
+
+    Reads only: runs on a desk's library and on a backup opened read-only alike.
+    """
+    database = library.database
     integrity = [row[0] for row in database.execute_sql("PRAGMA integrity_check")]
     foreign = [
         _("{table} row {rowid} refers to a missing {parent}").format(table=row[0], rowid=row[1], parent=row[2])
@@ -161,7 +326,7 @@ def check(session: Session) -> CheckReport:
             journal_problems.append(
                 _("{count} rows of {table} have no journal entry").format(count=missing, table=table)
             )
-    node_id = session.library.setting(NODE_ID)
+    node_id = library.setting(NODE_ID)
     seq_count, seq_max = database.execute_sql(
         "SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM journal WHERE node_id = ?", (node_id,)
     ).fetchone()

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from db.connection import StorageError, classify, connect
-from db.migrations import MigrationResult, migrate
+from db.connection import StorageError, classify, connect, connect_read_only
+from db.migrations import LATEST_VERSION, MigrationResult, migrate, schema_version
 from ils.errors import DatabaseProblem
 from ils.i18n import N_
 
@@ -21,6 +21,10 @@ _STORAGE_MESSAGES = {
     "busy": N_("Another desk kept {path} busy for too long; nothing was changed: try again."),
     "full": N_("The disk is full while writing {path}; nothing was changed."),
     "io": N_("Writing {path} failed: the disk may be full or failing; nothing was changed."),
+    "read_only": N_("{path} is open read-only (an archived copy, or a file that cannot be written): "
+                    "searches and reports work, changes are refused."),
+    "too_old": N_("{path} was made by an older version of ils (schema {detail}) and cannot be brought forward "
+                  "read-only: copy it to a folder you may write and open the copy."),
 }
 
 
@@ -45,8 +49,18 @@ def storage_failure(error: BaseException, path: Path) -> StorageError:
     return classify(error, path)
 
 
-def open_database(path: Path) -> tuple[SqliteDatabase, MigrationResult]:
-    """Connect and bring the schema forward (backing up first); refuse what cannot be used."""
+def read_only_refusal(path: Path) -> DatabaseProblem:
+    return explain(StorageError("read_only", path))
+
+
+def open_database(path: Path, *, read_only: bool = False) -> tuple[SqliteDatabase, MigrationResult]:
+    """Connect and bring the schema forward (backing up first); refuse what cannot be used.
+
+    Read-only, nothing is migrated: a file of this version's schema opens, an older
+    or newer one is refused with a message that says what to do.
+    """
+    if read_only:
+        return _open_read_only(path)
     try:
         database = connect(path)
     except StorageError as error:
@@ -62,3 +76,18 @@ def open_database(path: Path) -> tuple[SqliteDatabase, MigrationResult]:
     return database, result
 
 
+def _open_read_only(path: Path) -> tuple[SqliteDatabase, MigrationResult]:
+    try:
+        database = connect_read_only(path)
+        version = schema_version(database)
+    except StorageError as error:
+        raise explain(error) from error
+    except Exception as error:
+        raise explain(classify(error, path)) from error
+    if version != LATEST_VERSION:
+        database.close()
+        reason = "too_new" if version > LATEST_VERSION else "too_old"
+        if version == 0:
+            reason = "foreign"
+        raise explain(StorageError(reason, path, f"{version} / {LATEST_VERSION}"))
+    return database, MigrationResult(version, version, None)

@@ -11,7 +11,7 @@ from pathlib import Path
 from ils.i18n import current_language
 
 
-def run_desk(db_path: Path) -> None:
+def run_desk(db_path: Path, read_only: bool | None = None) -> None:
     from screens.app import make_app
 
-    make_app(db_path, language=current_language()).run()
+    make_app(db_path, language=current_language(), read_only=read_only).run()

@@ -64,9 +64,11 @@ class IlsApp(ServiceCaller, App[None], inherit_bindings=False):
     session: var[Session | None] = var(None)
     """The staff member logged in, or ``None`` at the log-in screen."""
 
-    def __init__(self, db_path: Path, language: str, clock: Clock) -> None:
+    def __init__(self, db_path: Path, language: str, clock: Clock, read_only: bool | None = None) -> None:
         super().__init__()
         self.db_path = Path(db_path)
+        self.read_only = read_only
+        """``True``: open read-only (``ils --read-only``); ``None``: read-only when the file cannot be written."""
         self.clock = clock
         self.library: Library | None = None
         set_language(language)
@@ -84,7 +86,7 @@ class IlsApp(ServiceCaller, App[None], inherit_bindings=False):
         def open_() -> LibraryReady | None:
             if not is_initialised(self.db_path):
                 return None
-            library = open_library(self.db_path, self.clock)
+            library = open_library(self.db_path, self.clock, read_only=self.read_only)
             return LibraryReady(library, library.node)
 
         call_service(self, "open-library", open_, self._opened, self._open_failed)
@@ -182,6 +184,7 @@ class IlsApp(ServiceCaller, App[None], inherit_bindings=False):
         self.notify(_("Press Ctrl+Q to quit."))
 
 
-def make_app(db_path: Path, language: str = "zh_CN", clock: Clock | None = None) -> IlsApp:
+def make_app(db_path: Path, language: str = "zh_CN", clock: Clock | None = None,
+             read_only: bool | None = None) -> IlsApp:
     """The desk application for the database at ``db_path``, in ``language``."""
-    return IlsApp(Path(db_path), language, clock or SystemClock())
+    return IlsApp(Path(db_path), language, clock or SystemClock(), read_only)

@@ -60,6 +60,8 @@ class MaintenancePane(DeskPane):
 
     def _backed_up(self, result: BackupResult) -> None:
         self.status().info(_("Backed up to {path} ({size} bytes).").format(path=result.path, size=result.size_bytes))
+        if result.warning is not None:  # the reader key file is not in the backup: where to keep it, in full
+            self._report([str(result.warning)])
 
     def _checked(self, report: CheckReport) -> None:
         if report.ok:

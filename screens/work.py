@@ -7,6 +7,12 @@ that language, and posts the outcome to the widget that asked. The worker itself
 never touches a widget. Any other exception is a bug: it is written to the log
 with its traceback and shown as a short apology, and the desk stays open, so a
 clerk in the middle of a queue never loses the application.
+
+What comes back is made harmless for the terminal on the way (``ils.terminal``):
+Textual passes an escape sequence in a string straight to the terminal, so a
+MARC title holding one could retitle the window or clear the screen. Every
+string in a result, and every refusal's text, has its control characters shown
+instead before a screen can draw it.
 """
 
 from __future__ import annotations
@@ -19,7 +25,8 @@ from textual.worker import Worker
 
 from ils.errors import IlsError
 from ils.i18n import _, current_language, use_language
-from ils.logs import LOGGER
+from ils.logs import log_crash
+from ils.terminal import harmless, harmless_values
 from screens.messages import ServiceDone, ServiceFailed
 
 T = TypeVar("T")
@@ -43,11 +50,11 @@ def call_service(
     def run() -> None:
         with use_language(language):
             try:
-                result = call()
+                result = harmless_values(call())
             except IlsError as error:
-                node.post_message(ServiceFailed(error.render(language), failed))
-            except Exception:
-                LOGGER.exception("unexpected failure in %s", group)
+                node.post_message(ServiceFailed(harmless(error.render(language)), failed))
+            except Exception as error:
+                log_crash(group, error)
                 node.post_message(ServiceFailed(
                     _("Something unexpected went wrong; the desk stays open. Look again before going on: "
                       "the details are in the log."), failed))

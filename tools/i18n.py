@@ -86,7 +86,8 @@ def apply(path: Path) -> None:
         if message is None:
             print(f"not in the code (run update first?): {msgid!r}", file=sys.stderr)
             continue
-        message.string = text
+        # A plural message takes one form per plural of the language (Chinese has one).
+        message.string = (text,) if message.pluralizable and isinstance(text, str) else text
         applied += 1
     _save(catalog, "zh_CN")
     print(f"applied {applied} of {len(translations)}")
@@ -106,8 +107,12 @@ def problems() -> list[str]:
                 continue
             ids = message if isinstance(message, tuple) else (message,)
             wanted = set(PLACEHOLDER.findall("".join(ids)))
+            # A plural form may leave out what only the other form names ("{possibility}" /
+            # "{possibilities}": the caller passes both), never add one, never drop a shared one.
+            shared = set.intersection(*(set(PLACEHOLDER.findall(i)) for i in ids))
             for text in strings:
-                if set(PLACEHOLDER.findall(text)) != wanted:
+                used = set(PLACEHOLDER.findall(text))
+                if used != wanted and not (len(ids) > 1 and shared <= used <= wanted):
                     issues.append(f"{language}: placeholders differ in {msgid!r}: {text!r}")
     return issues
 

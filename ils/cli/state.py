@@ -1,4 +1,4 @@
-"""What every command shares: the database path, the acting staff member, the language."""
+"""What every command shares: the database path, the acting staff member, how to answer."""
 
 from __future__ import annotations
 
@@ -12,19 +12,33 @@ import click
 from ils.errors import LoginFailed
 from ils.i18n import N_, _
 from ils.library import Library, open_library
+from ils.paths import default_db_path
 from ils.session import Session
 from ils.staff import log_in
 
 
 @dataclass
 class CliState:
-    db_path: Path
-    staff: str | None
+    """Made by ``ils.__main__`` before the command line is parsed, so a failure can still be
+    answered the way the command asked (``--json``) and logged beside the right database."""
+
+    db_path: Path | None = None
+    staff: str | None = None
+    read_only: bool = False
+    """``--read-only``; a file that cannot be written is opened read-only anyway."""
+    as_json: bool = False
+    """Set while parsing, by ``--json`` of whichever command has it."""
+    command: str = ""
+    """The command group or command run (``readers``), for the log; never its arguments."""
     _library: Library | None = None
+
+    @property
+    def path(self) -> Path:
+        return self.db_path or default_db_path()
 
     def library(self) -> Library:
         if self._library is None:
-            self._library = open_library(self.db_path)
+            self._library = open_library(self.path, read_only=True if self.read_only else None)
         return self._library
 
     def session(self) -> Session:
@@ -48,4 +62,11 @@ def state() -> CliState:
     return click.get_current_context().find_object(CliState)
 
 
-json_option = click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
+def _remember_json(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    if value:
+        ctx.ensure_object(CliState).as_json = True
+    return value
+
+
+json_option = click.option("--json", "as_json", is_flag=True, callback=_remember_json,
+                           help=N_("Print the result as JSON (a refusal as {\"error\": ...} on standard error)."))

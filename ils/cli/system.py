@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import click
@@ -11,7 +13,7 @@ from ils.cli.group import cli
 from ils.cli.output import emit, node_text
 from ils.cli.state import json_option, state
 from ils.demo import ADMIN, DEMO_PASSWORD, build_demo
-from ils.errors import DatabaseProblem
+from ils.errors import DatabaseProblem, Invalid
 from ils.i18n import N_, _
 from ils.initialise import initialise
 from ils.library import is_initialised
@@ -28,14 +30,14 @@ from ils.permissions import Permission
 @json_option
 def init(library_name, branch_code, node_name, admin_username, admin_name, admin_password, as_json) -> None:
     st = state()
-    if is_initialised(st.db_path):
-        raise DatabaseProblem("cli.library_database_already_exists", "A library database already exists at {path}.", path=st.db_path)
+    if is_initialised(st.path):
+        raise DatabaseProblem("cli.library_database_already_exists", "A library database already exists at {path}.", path=st.path)
     if admin_password is None:
         admin_password = click.prompt(
             _("Password for {name}").format(name=admin_username), hide_input=True, confirmation_prompt=True
         )
     library = initialise(
-        st.db_path,
+        st.path,
         library_name=library_name,
         branch_code=branch_code,
         node_name=node_name,
@@ -45,8 +47,8 @@ def init(library_name, branch_code, node_name, admin_username, admin_name, admin
     )
     node = library.node
     library.close()
-    emit(as_json, {"db": st.db_path, **node.__dict__},
-         lambda: _("Created {path}").format(path=st.db_path) + "\n" + node_text(node))
+    emit(as_json, {"db": st.path, **node.__dict__},
+         lambda: _("Created {path}").format(path=st.path) + "\n" + node_text(node))
 
 
 @cli.command(help=N_("Create a demo library with realistic Chinese data (demo passwords in the user guide)."))
@@ -54,33 +56,68 @@ def init(library_name, branch_code, node_name, admin_username, admin_name, admin
 @json_option
 def demo(seed: int, as_json: bool) -> None:
     st = state()
-    if is_initialised(st.db_path):
-        raise DatabaseProblem("cli.library_database_already_exists", "A library database already exists at {path}.", path=st.db_path)
-    library = build_demo(st.db_path, seed=seed)
+    if is_initialised(st.path):
+        raise DatabaseProblem("cli.library_database_already_exists", "A library database already exists at {path}.", path=st.path)
+    library = build_demo(st.path, seed=seed)
     node = library.node
     library.close()
-    emit(as_json, {"db": st.db_path, "admin": ADMIN, "password": DEMO_PASSWORD, **node.__dict__},
+    emit(as_json, {"db": st.path, "admin": ADMIN, "password": DEMO_PASSWORD, **node.__dict__},
          lambda: _("Created the demo library at {path}; log in as {user} with the password {password}.").format(
-             path=st.db_path, user=ADMIN, password=DEMO_PASSWORD) + "\n" + node_text(node))
+             path=st.path, user=ADMIN, password=DEMO_PASSWORD) + "\n" + node_text(node))
+
+
+def _passphrase(confirm: bool) -> str:
+    """``ILS_BACKUP_PASSPHRASE``, else asked for in the terminal (twice when sealing)."""
+    passphrase = os.environ.get("ILS_BACKUP_PASSPHRASE")
+    if passphrase is not None:
+        return passphrase
+    if not sys.stdin or not sys.stdin.isatty():
+        raise Invalid("cli.passphrase_needed", "No passphrase: set ILS_BACKUP_PASSPHRASE or run the command in a terminal.")
+    return click.prompt(_("Passphrase for the reader key file"), hide_input=True, confirmation_prompt=confirm)
 
 
 @cli.command(help=N_("Back up the database while desks keep working (SQLite online backup)."))
 @click.argument("out", required=False, type=click.Path(path_type=Path))
+@click.option("--with-keys", is_flag=True,
+              help=N_("Also seal the reader key file with a passphrase beside the backup (FILE.keys.sealed); "
+                      "the passphrase comes from ILS_BACKUP_PASSPHRASE or is asked for."))
 @json_option
-def backup(out: Path | None, as_json: bool) -> None:
-    result = maintenance.backup(state().session(), out)
-    emit(as_json, result, lambda: _("Backed up to {path} ({size} bytes).").format(
-        path=result.path, size=result.size_bytes))
+def backup(out: Path | None, with_keys: bool, as_json: bool) -> None:
+    session = state().session()
+    passphrase = _passphrase(confirm=True) if with_keys else None
+    result = maintenance.backup(session, out, passphrase=passphrase)
+
+    def text() -> str:
+        lines = [_("Backed up to {path} ({size} bytes).").format(path=result.path, size=result.size_bytes)]
+        if result.sealed_keys:
+            lines.append(_("The reader key file is sealed beside it: {path}").format(path=result.sealed_keys))
+        lines += [_("Removed a leftover of an interrupted backup: {path}").format(path=p) for p in result.removed]
+        return "\n".join(lines)
+
+    warning = result.warning
+    emit(as_json, {**result.__dict__, "keys_included": result.sealed_keys is not None,
+                   "warning": {"code": warning.code, "message": warning.render()} if warning else None}, text)
+    if warning is not None:
+        click.echo(warning.render(), err=True)
 
 
 @cli.command(help=N_("Replace the database with a backup, after checking the backup's integrity."))
 @click.argument("file", type=click.Path(path_type=Path))
+@click.option("--keys", "keys", type=click.Path(dir_okay=False, path_type=Path),
+              help=N_("The sealed reader key file to put back (default: FILE.keys.sealed, when it is there); "
+                      "the passphrase comes from ILS_BACKUP_PASSPHRASE or is asked for."))
+@click.option("--without-keys", is_flag=True, help=N_("Leave the reader key file as it is, even if a sealed one is "
+                                                       "beside the backup."))
 @json_option
-def restore(file: Path, as_json: bool) -> None:
+def restore(file: Path, keys: Path | None, without_keys: bool, as_json: bool) -> None:
     st = state()
     maintenance.verify_backup_file(file)
+    if without_keys:
+        keys = None
+    elif keys is None:
+        keys = maintenance.sealed_keys_of(file)
     staff_id = None
-    if is_initialised(st.db_path):
+    if is_initialised(st.path):
         try:
             st.library()
         except DatabaseProblem:
@@ -90,16 +127,30 @@ def restore(file: Path, as_json: bool) -> None:
             session.require(Permission.RESTORE)
             staff_id = session.staff.id
             st.close()
-    safety = maintenance.restore(st.db_path, file, staff_id)
-    emit(as_json, {"db": st.db_path, "restored_from": file, "previous_saved_as": safety},
-         lambda: _("Restored {path} from {file}.").format(path=st.db_path, file=file)
-         + ("\n" + _("The previous database was saved as {safety}.").format(safety=safety) if safety else ""))
+    passphrase = _passphrase(confirm=False) if keys is not None else None
+    result = maintenance.restore(st.path, file, staff_id, keys=keys, passphrase=passphrase)
+
+    def text() -> str:
+        lines = [_("Restored {path} from {file}.").format(path=st.path, file=file)]
+        if result.previous_saved_as:
+            lines.append(_("The previous database was saved as {safety}.").format(safety=result.previous_saved_as))
+        if result.keys_restored:
+            lines.append(_("The reader key file was put back: {path}").format(path=result.keys_restored))
+        return "\n".join(lines)
+
+    emit(as_json, {"db": st.path, "restored_from": file, **result.__dict__}, text)
+    if result.key_file_missing is not None:
+        click.echo(_("WARNING: this library's reader key file is not at {path}: no ID or phone number can be read or "
+                     "looked up until it is put back (ils restore --keys FILE.keys.sealed, or a copy of the key "
+                     "file).").format(path=result.key_file_missing), err=True)
 
 
-@cli.command(help=N_("Check the database: integrity, foreign keys, and journal against tables."))
+@cli.command(help=N_("Check the database: integrity, foreign keys, and journal against tables. With FILE (a backup), "
+                     "check that file read-only, without logging in; nothing in it changes."))
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @json_option
-def check(as_json: bool) -> None:
-    report = maintenance.check(state().session())
+def check(file: Path | None, as_json: bool) -> None:
+    report = maintenance.check_file(file) if file is not None else maintenance.check(state().session())
     emit(as_json, {"ok": report.ok, **report.__dict__}, lambda: "\n".join(report.lines()))
     if not report.ok:
         raise click.exceptions.Exit(1)

@@ -18,6 +18,7 @@ from ils.clock import Clock
 from ils.i18n import _
 from ils.library import NodeInfo
 from ils.session import Session
+from ils.terminal import harmless
 
 CLOCK_REFRESH_S = 15
 
@@ -34,7 +35,7 @@ def place_text(node: NodeInfo | None, session: Session | None) -> str:
     """Library · branch · desk · staff member, or as much of it as is known yet."""
     parts = [node.library_name, node.branch_name, node.node_name] if node else []
     parts.append(session.staff.display_name if session else _("not logged in"))
-    return " · ".join(parts)
+    return harmless(" · ".join(parts), lines=False)
 
 
 class DeskHeader(Horizontal):

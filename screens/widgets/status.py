@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from ils.terminal import harmless
+
 
 class StatusLine(Static):
-    """Shows one message: an error in red, a result in green; markup in it is shown as typed."""
+    """Shows one message: an error in red, a result in green; markup and control characters are shown as typed."""
 
     DEFAULT_CSS = """
     StatusLine {
@@ -37,4 +39,4 @@ class StatusLine(Static):
     def _show(self, text: str, kind: str) -> None:
         self.set_class(kind == "-error", "-error")
         self.set_class(kind == "-info", "-info")
-        self.update(text)
+        self.update(harmless(text))

@@ -14,6 +14,7 @@ from rich.cells import cell_len
 from textual.widgets import DataTable
 
 from ils.i18n import _
+from ils.terminal import harmless
 
 Row = tuple[str, Sequence[str]]
 """A row's key and its cells."""
@@ -32,7 +33,11 @@ class ListTable(DataTable[str]):
         self.show_rows(self._first_rows)
 
     def show_rows(self, rows: Sequence[Row], select: str | None = None) -> None:
-        """Replace the rows; put the cursor on ``select`` if it is one of them."""
+        """Replace the rows; put the cursor on ``select`` if it is one of them.
+
+        A cell is one line: its control characters, newlines too, are shown, not obeyed.
+        """
+        rows = [(key, [harmless(cell, lines=False) for cell in cells]) for key, cells in rows]
         self.clear(columns=True)
         labels = [_(column) for column in self._column_ids]
         for index, label in enumerate(labels):

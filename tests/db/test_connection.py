@@ -140,3 +140,58 @@ def test_existing_database_is_backed_up_before_a_migration(tmp_path, monkeypatch
     assert saved.execute("SELECT value FROM setting").fetchone()[0] == "醴陵市图书馆"
     saved.close()
     db.close()
+
+
+# --- opening a file read-only ---------------------------------------------------------------
+
+
+def _names(folder):
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_a_read_only_connection_makes_no_file_beside_a_wal_database_and_refuses_writes(tmp_path):
+    from db.connection import connect_read_only
+
+    path = tmp_path / "t.sqlite"
+    db = connect(path)
+    migrate(db, path)
+    db.close()
+    assert _names(tmp_path) == ["t.sqlite"]  # WAL mode, closed cleanly: no -wal beside it
+    reader = connect_read_only(path)
+    try:
+        assert reader.execute_sql("SELECT COUNT(*) FROM branch").fetchone()[0] >= 0
+        with pytest.raises(Exception, match="readonly|read-only"):
+            reader.execute_sql("INSERT INTO setting (key, value) VALUES ('x', 'y')")
+    finally:
+        reader.close()
+    assert _names(tmp_path) == ["t.sqlite"]
+
+
+def test_a_read_only_connection_reads_what_is_still_in_the_wal(tmp_path):
+    from db.connection import connect_read_only, read_only_uri
+
+    path = tmp_path / "t.sqlite"
+    writer = sqlite3.connect(path)
+    writer.execute("PRAGMA journal_mode = wal")
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    writer.execute("CREATE TABLE t (x)")
+    writer.execute("INSERT INTO t VALUES (1)")
+    writer.commit()  # still only in the -wal file while the writer is open
+    try:
+        assert "immutable" not in read_only_uri(path)
+        reader = connect_read_only(path)
+        assert reader.execute_sql("SELECT COUNT(*) FROM t").fetchone()[0] == 1
+        reader.close()
+    finally:
+        writer.close()
+
+
+def test_a_file_nobody_may_write_is_not_writable_even_for_root(tmp_path):
+    from db.connection import is_writable
+
+    path = tmp_path / "t.sqlite"
+    path.write_bytes(b"")
+    assert is_writable(path)
+    path.chmod(0o444)
+    assert not is_writable(path)
+    assert not is_writable(tmp_path / "missing.sqlite")
