@@ -89,8 +89,9 @@ def _fill(
     (copied from the central desk, so that all desks of the library share one key).
     """
     now = library.now_text()
+    node_id = new_id()
+    library.adopt_node_id(node_id)  # every change of this first write is captured as this node's
     with library.write(None) as writer:
-        node_id = new_id()
         Setting.create(key=NODE_ID, value=node_id)
         Setting.create(key=LIBRARY_NAME, value=library_name)
         writer.journal("library.init", "node", node_id, {"library_name": library_name})

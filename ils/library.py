@@ -27,6 +27,7 @@ from typing import Any
 
 from peewee import IntegrityError, OperationalError, SqliteDatabase
 
+from db import dialect_sqlite as capture
 from db import journal
 from db.migrations import MigrationResult
 from db.models import Branch, Setting
@@ -56,9 +57,10 @@ class NodeInfo:
 class Writer:
     """Handed to the body of a write so it can journal what it changes."""
 
-    def __init__(self, library: Library, staff_id: str | None) -> None:
+    def __init__(self, library: Library, staff_id: str | None, stamp: int = 0) -> None:
         self._library = library
         self._staff_id = staff_id
+        self.stamp = stamp  # this transaction's HLC stamp: its captured changes carry it
         self.last: journal.JournalEntry | None = None
         self.refusals: list[tuple[str, str, str | None, dict[str, Any]]] = []
 
@@ -78,6 +80,7 @@ class Writer:
             entity_type=entity_type,
             entity_id=entity_id,
             data=data,
+            hlc=self.last.hlc + 1 if self.last is not None else self.stamp,
             previous=self.last,
         )
         self.last = entry
@@ -109,6 +112,11 @@ class Library:
                 return ""  # inside ``ils init``, before the node has its id
             self._node_id = value
         return self._node_id
+
+    def adopt_node_id(self, node_id: str) -> None:
+        """This database now speaks as ``node_id`` (``ils init``, or a copy that became a new node)."""
+        self._node_id = node_id
+        self._node = None
 
     @property
     def node(self) -> NodeInfo:
@@ -149,12 +157,15 @@ class Library:
         try:
             with self.database.atomic():
                 connection = self.database.connection()
+                writer.stamp = capture.take_stamp(self.database, int(self.now().timestamp() * 1000), self.node_id)
                 before = connection.total_changes
                 yield writer
                 for refusal in writer.refusals:
                     writer.journal(*refusal)
                 if connection.total_changes != before and writer.last is None:
                     raise RuntimeError("a service changed rows without journaling them")
+                if writer.last is not None:
+                    capture.finish_stamp(self.database, writer.last.hlc)
             committed = True
         except IntegrityError as error:
             raise Conflict("storage.conflict", "Another desk changed the same record at the same moment; "

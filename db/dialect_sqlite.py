@@ -1,0 +1,102 @@
+"""The SQLite side of change capture and the sync bookkeeping: the only module with SQL that
+SQLite alone speaks (``RETURNING`` on the clock row, ``json_patch``), and the one a
+PostgreSQL union replaces with a sibling.
+
+On SQLite the capture triggers (``db.migrations.m0011_sync_capture``) record every local
+change; ``capture`` below records the same thing explicitly, for changes made while the
+triggers are switched off (a conflict found during an import) and for a union without
+triggers. Everything else in ``ils.sync`` is portable SQL passed through ``run``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from peewee import Database
+
+NAME = "sqlite"
+COUNTER_BITS = 16
+
+
+def run(database: Database, sql: str, params: Sequence[Any] = ()) -> Any:
+    """Every sync statement goes through here (``?`` placeholders, as SQLite takes them)."""
+    return database.execute_sql(sql, tuple(params))
+
+
+def take_stamp(database: Database, wall_ms: int, node_id: str) -> int:
+    """The stamp of the write transaction just opened: ``max(now << 16, last + 1)``.
+
+    Read and raised inside the transaction, which holds the write lock, so stamps increase
+    strictly across processes sharing the file and when the wall clock jumps back.
+    """
+    wall = wall_ms << COUNTER_BITS
+    return database.execute_sql(
+        "UPDATE sync_clock SET stamp = MAX(?, last + 1), last = MAX(?, last + 1), node = ? RETURNING stamp",
+        (wall, wall, node_id)).fetchone()[0]
+
+
+def finish_stamp(database: Database, highest: int) -> None:
+    """The journal rows of one write are numbered stamp, stamp + 1, …: the clock moves past them."""
+    database.execute_sql("UPDATE sync_clock SET last = MAX(last, ?)", (highest,))
+
+
+def receive(database: Database, remote: int) -> None:
+    """Raise the clock to a remote stamp already judged sane (Kulkarni's receive rule)."""
+    database.execute_sql("UPDATE sync_clock SET last = MAX(last, ?)", (remote,))
+
+
+def clock(database: Database) -> tuple[int, int, str, bool]:
+    """(last, stamp, node, capturing)."""
+    last, stamp, node, capture = database.execute_sql(
+        "SELECT last, stamp, node, capture FROM sync_clock").fetchone()
+    return last, stamp, node, bool(capture)
+
+
+def set_capture(database: Database, on: bool) -> None:
+    """Switch the capture triggers on or off for the rest of this transaction (an import writes
+    other nodes' versions itself); a rollback switches them back on with everything else."""
+    database.execute_sql("UPDATE sync_clock SET capture = ?", (1 if on else 0,))
+
+
+def next_seq(database: Database) -> int:
+    return database.execute_sql("SELECT IFNULL(MAX(seq), 0) + 1 FROM sync_row").fetchone()[0]
+
+
+def max_seq(database: Database) -> int:
+    return database.execute_sql("SELECT IFNULL(MAX(seq), 0) FROM sync_row").fetchone()[0]
+
+
+def capture(database: Database, table: str, pk: str, groups: Iterable[str] = (), *, created: bool = False,
+            deleted: bool = False) -> None:
+    """Record a local change as the triggers would: a new row, a deletion, or changed groups."""
+    version = database.execute_sql("SELECT stamp, node FROM sync_clock").fetchone()
+    seq = next_seq(database)
+    if created or deleted:
+        database.execute_sql(
+            "INSERT INTO sync_row (tbl, pk, seq, hlc, node, colvers, deleted, base) VALUES (?, ?, ?, ?, ?, NULL, ?, NULL)"
+            " ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, hlc = excluded.hlc, node = excluded.node,"
+            " colvers = NULL, deleted = excluded.deleted, base = NULL",
+            (table, pk, seq, version[0], version[1], 1 if deleted else 0))
+        return
+    stamped = {name: f"{version[0]}/{version[1]}" for name in groups}
+    database.execute_sql(
+        "UPDATE sync_row SET seq = ?, colvers = json_patch(IFNULL(colvers, '{}'), ?) WHERE tbl = ? AND pk = ?",
+        (seq, _json(stamped), table, pk))
+
+
+def _json(value: Any) -> str:
+    import json
+
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def write_versions(database: Database, table: str, pk: str, *, seq: int | None, hlc: int, node: str,
+                   colvers: dict[str, str] | None, deleted: bool, base: dict[str, Any] | None) -> None:
+    """Store a merged row's versions as they are (an import keeps each change's origin)."""
+    database.execute_sql(
+        "INSERT INTO sync_row (tbl, pk, seq, hlc, node, colvers, deleted, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (tbl, pk) DO UPDATE SET seq = IFNULL(excluded.seq, sync_row.seq), hlc = excluded.hlc,"
+        " node = excluded.node, colvers = excluded.colvers, deleted = excluded.deleted, base = excluded.base",
+        (table, pk, seq, hlc, node, _json(colvers) if colvers else None, 1 if deleted else 0,
+         _json(base) if base else None))
