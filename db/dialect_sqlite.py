@@ -100,3 +100,53 @@ def write_versions(database: Database, table: str, pk: str, *, seq: int | None, 
         " node = excluded.node, colvers = excluded.colvers, deleted = excluded.deleted, base = excluded.base",
         (table, pk, seq, hlc, node, _json(colvers) if colvers else None, 1 if deleted else 0,
          _json(base) if base else None))
+
+
+def pk_expression(pk: Sequence[str], alias: str = "t") -> str:
+    """The text that names a row in ``sync_row``: the key itself, or a JSON array of a composite key
+    (exactly as the capture triggers write it)."""
+    if len(pk) == 1:
+        return f"{alias}.{pk[0]}"
+    return "json_array(" + ", ".join(f"{alias}.{c}" for c in pk) + ")"
+
+
+def _join_keys(pk: Sequence[str]) -> str:
+    if len(pk) == 1:
+        return f"t.{pk[0]} = k.value"
+    return " AND ".join(f"t.{c} = json_extract(k.value, '$[{i}]')" for i, c in enumerate(pk))
+
+
+def rows_by_pk(database: Database, table: str, pk: Sequence[str], columns: Sequence[str],
+               keys: Sequence[str]) -> list[tuple[Any, ...]]:
+    """(key text, *columns) of the rows named by ``keys``, in one statement."""
+    select = ", ".join([f"CAST({pk_expression(pk)} AS TEXT)", *(f"t.{c}" for c in columns)])
+    return database.execute_sql(
+        f"SELECT {select} FROM json_each(?) k JOIN {table} t ON {_join_keys(pk)}", (_json(list(keys)),)).fetchall()
+
+
+def versions_by_pk(database: Database, table: str, keys: Sequence[str]) -> list[tuple[Any, ...]]:
+    """(pk, hlc, node, colvers, deleted, base) of the ``sync_row`` entries named by ``keys``."""
+    return database.execute_sql(
+        "SELECT s.pk, s.hlc, s.node, s.colvers, s.deleted, s.base FROM json_each(?) k"
+        " JOIN sync_row s ON s.tbl = ? AND s.pk = k.value", (_json(list(keys)), table)).fetchall()
+
+
+def changed_between(database: Database, first: int, last: int) -> list[tuple[str, str]]:
+    """(table, pk) of every row whose latest change is numbered in ``(first, last]``, in order."""
+    return database.execute_sql(
+        "SELECT tbl, pk FROM sync_row WHERE seq > ? AND seq <= ? ORDER BY seq", (first, last)).fetchall()
+
+
+def forget_versions(database: Database, table: str, keys: Sequence[str]) -> None:
+    """Drop the version entries of rows removed from this replica without a tombstone (a reader
+    whose sharing consent ended is forgotten here, not deleted everywhere)."""
+    database.execute_sql("DELETE FROM sync_row WHERE tbl = ? AND pk IN (SELECT value FROM json_each(?))",
+                         (table, _json(list(keys))))
+
+
+#: ``column IN {LISTED}`` with ``listed(values)`` as the parameter: a whole list in one parameter.
+LISTED = "(SELECT value FROM json_each(?))"
+
+
+def listed(values: Iterable[Any]) -> str:
+    return _json(list(values))

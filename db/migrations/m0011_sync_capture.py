@@ -18,7 +18,9 @@ Design notes that the frozen SQL cannot say:
 - Rows that existed before this version are entered in ``sync_row`` with this node as their
   origin, so the first bundle carries the whole database. Rows the migrations themselves
   inserted on an empty database (reader types, the first privacy notice, the default loan
-  rules) are the same on every desk and get the genesis version ``0/`` (hlc 0, no node).
+  rules) must be the same on every desk: they get the genesis version ``0/`` (hlc 0, no
+  node), and their time columns, which said when each desk's file was made, are set to one
+  fixed time (``GENESIS_TIME``), so two desks made apart hold equal rows under equal versions.
 - ``sync_peer``: nodes this database trusts (their Ed25519 public key, by enrolment) and what
   each has acknowledged; ``sync_range``: the ranges of other nodes' changes applied, per
   node and epoch, from which gaps and replays are seen; ``sync_bundle``: every bundle written
@@ -255,10 +257,17 @@ def trigger_statements(table: str, pk: tuple[str, ...], groups: tuple[tuple[str,
     return statements
 
 
+GENESIS_TIME = "2021-01-01T00:00:00"
+_GENESIS_TIMES = (("reader_type", "created_at"), ("privacy_notice", "published_at"), ("loan_rule", "updated_at"))
+
+
 def _seed(execute) -> None:
     """Enter every existing row in ``sync_row``, numbered table by table in dependency order."""
     node = execute("SELECT value FROM setting WHERE key = 'node.id'").fetchone()
     node_id = node[0] if node else ""
+    if not node_id:
+        for table, column in _GENESIS_TIMES:
+            execute(f"UPDATE {table} SET {column} = ?", (GENESIS_TIME,))
     stamp = execute("SELECT IFNULL(MAX(hlc), 0) FROM journal").fetchone()[0] if node_id else 0
     execute("INSERT INTO sync_clock (id, last, stamp, node) VALUES (1, ?, ?, ?)", (stamp, stamp, node_id))
     seq = 0

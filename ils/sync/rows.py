@@ -1,0 +1,123 @@
+"""Rows as sync sees them: read with their versions, written back after a merge.
+
+A row's state (``merge.RowState``) is its replicated values, group by group, and the
+versions ``sync_row`` keeps for it. A derived column (``item.status``) is read as its
+replicated value (``sync_row.base`` while the value shown is recomputed from the facts), so
+what is merged and sent is always the replicated value, never a local recomputation.
+
+Writing happens with capture switched off: the versions written are the merged ones, each
+keeping the node and stamp of the change it came from.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from peewee import Database
+
+from db import dialect_sqlite as dialect
+from db.sync_spec import Table
+from ils.sync.merge import RowState, Version, format_version, parse_version
+
+CHUNK = 500
+
+# Desk-local columns a new row needs a value for: its number in this desk's full-text index.
+_LOCAL_ON_INSERT = {"bib_record": {"doc": "(SELECT IFNULL(MAX(doc), 0) + 1 FROM bib_record)"}}
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def split_values(table: Table, row: Sequence[Any]) -> dict[str, tuple[Any, ...]]:
+    values: dict[str, tuple[Any, ...]] = {}
+    at = 0
+    for group in table.groups:
+        values[group.name] = tuple(row[at:at + len(group.columns)])
+        at += len(group.columns)
+    return values
+
+
+def _state(table: Table, hlc: int, node: str, colvers: str | None, deleted: int, base: str | None,
+           row: Sequence[Any] | None) -> RowState:
+    values = split_values(table, row) if row is not None and not deleted else {}
+    if base and values:
+        replicated = json.loads(base)
+        for group in table.groups:
+            if any(c in replicated for c in group.columns):
+                values[group.name] = tuple(replicated.get(c, v) for c, v in zip(group.columns, values[group.name],
+                                                                                 strict=True))
+    parsed = {g: parse_version(v) for g, v in json.loads(colvers).items()} if colvers else {}
+    return RowState((hlc, node), bool(deleted), parsed, values)
+
+
+def load(database: Database, table: Table, keys: Sequence[str]) -> dict[str, RowState]:
+    """The states of the named rows this replica holds (a tombstone has no values)."""
+    states: dict[str, RowState] = {}
+    for chunk in _chunks(list(keys)):
+        rows = {r[0]: r[1:] for r in dialect.rows_by_pk(database, table.name, table.pk, table.columns, chunk)}
+        for pk, hlc, node, colvers, deleted, base in dialect.versions_by_pk(database, table.name, chunk):
+            row = rows.get(pk)
+            if row is None and not deleted:
+                continue  # forgotten here (a reader no longer shared): as if never seen
+            states[pk] = _state(table, hlc, node, colvers, deleted, base, row)
+    return states
+
+
+def key_values(table: Table, pk: str) -> tuple[Any, ...]:
+    return (pk,) if len(table.pk) == 1 else tuple(json.loads(pk))
+
+
+def _versions(state: RowState) -> dict[str, str] | None:
+    return {g: format_version(v) for g, v in state.colvers.items()} or None
+
+
+def store(database: Database, table: Table, pk: str, before: RowState | None, after: RowState, *,
+          seq: int | None, base: dict[str, Any] | None) -> None:
+    """Make this replica hold ``after`` for the row (with capture off)."""
+    where = " AND ".join(f"{c} = ?" for c in table.pk)
+    keys = key_values(table, pk)
+    alive_before = before is not None and not before.deleted
+    if after.deleted:
+        if alive_before:
+            database.execute_sql(f"DELETE FROM {table.name} WHERE {where}", keys)
+    elif not alive_before:
+        columns = list(table.pk)
+        values: list[Any] = list(keys)
+        for group in table.groups:
+            if group.name in after.values:
+                columns += group.columns
+                values += after.values[group.name]
+        local = _LOCAL_ON_INSERT.get(table.name, {})
+        names = ", ".join([*columns, *local])
+        marks = ", ".join(["?"] * len(columns) + list(local.values()))
+        database.execute_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", values)
+    else:
+        columns, values = [], []
+        for group in table.groups:
+            if group.name in after.values and after.values[group.name] != before.values.get(group.name):
+                columns += group.columns
+                values += after.values[group.name]
+        if columns:
+            sets = ", ".join(f"{c} = ?" for c in columns)
+            database.execute_sql(f"UPDATE {table.name} SET {sets} WHERE {where}", [*values, *keys])
+    dialect.write_versions(database, table.name, pk, seq=seq, hlc=after.version[0], node=after.version[1],
+                           colvers=_versions(after), deleted=after.deleted, base=None if after.deleted else base)
+
+
+def current_base(database: Database, table: Table, pk: str) -> dict[str, Any] | None:
+    row = database.execute_sql("SELECT base FROM sync_row WHERE tbl = ? AND pk = ?", (table.name, pk)).fetchone()
+    return json.loads(row[0]) if row and row[0] else None
+
+
+def same(a: RowState, b: RowState) -> bool:
+    return (a.version == b.version and a.deleted == b.deleted and a.colvers == b.colvers
+            and (a.deleted or a.values == b.values))
+
+
+def versions_of(state: RowState) -> Iterable[Version]:
+    yield state.version
+    yield from state.colvers.values()
