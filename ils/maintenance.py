@@ -15,6 +15,7 @@ from ils.library import NODE_ID, Library, open_library
 from ils.permissions import Permission
 from ils.session import Session
 from ils.storage import explain
+from ils.sync.identity import start_new_epoch
 
 # Tables whose every row must have been created through a journaled service call.
 JOURNALED_TABLES: dict[str, str] = {
@@ -130,6 +131,8 @@ def restore(target: Path, source: Path, staff_id: str | None) -> Path | None:
         raise explain(error) from error
     library = open_library(target)
     try:
+        if library.identity_change is None:  # a restored database names its next changes in a new epoch
+            start_new_epoch(library, "restored")
         with library.write(staff_id) as writer:
             writer.journal("database.restore", "node", library.node_id, {"file": str(source)})
     finally:
