@@ -10,6 +10,7 @@ triggers. Everything else in ``ils.sync`` is portable SQL passed through ``run``
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -68,26 +69,36 @@ def max_seq(database: Database) -> int:
 
 
 def capture(database: Database, table: str, pk: str, groups: Iterable[str] = (), *, created: bool = False,
-            deleted: bool = False) -> None:
-    """Record a local change as the triggers would: a new row, a deletion, or changed groups."""
+            deleted: dict[str, Any] | None = None) -> None:
+    """Record a local change as the triggers would: a new row, changed groups, or a deletion
+    (``deleted``: the values the row had, by column, which the tombstone keeps)."""
     version = database.execute_sql("SELECT stamp, node FROM sync_clock").fetchone()
     seq = next_seq(database)
-    if created or deleted:
+    stamp = f"{version[0]}/{version[1]}"
+    if deleted is not None:
+        old = database.execute_sql("SELECT hlc, node, colvers FROM sync_row WHERE tbl = ? AND pk = ?",
+                                   (table, pk)).fetchone()
+        kept = json.loads(old[2]) if old and old[2] else {}
+        versions = {g: kept.get(g, f"{old[0]}/{old[1]}") for g in groups} if old else {}
         database.execute_sql(
-            "INSERT INTO sync_row (tbl, pk, seq, hlc, node, colvers, deleted, base) VALUES (?, ?, ?, ?, ?, NULL, ?, NULL)"
+            "INSERT INTO sync_row (tbl, pk, seq, hlc, node, colvers, deleted, base) VALUES (?, ?, ?, ?, ?, ?, 1, ?)"
             " ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, hlc = excluded.hlc, node = excluded.node,"
-            " colvers = NULL, deleted = excluded.deleted, base = NULL",
-            (table, pk, seq, version[0], version[1], 1 if deleted else 0))
+            " colvers = excluded.colvers, deleted = 1, base = excluded.base",
+            (table, pk, seq, version[0], version[1], _json(versions), _json(deleted)))
         return
-    stamped = {name: f"{version[0]}/{version[1]}" for name in groups}
+    if created:
+        database.execute_sql(
+            "INSERT INTO sync_row (tbl, pk, seq, hlc, node, colvers, deleted, base) VALUES (?, ?, ?, ?, ?, NULL, 0, NULL)"
+            " ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, hlc = excluded.hlc, node = excluded.node,"
+            " colvers = NULL, deleted = 0, base = NULL",
+            (table, pk, seq, version[0], version[1]))
+        return
     database.execute_sql(
         "UPDATE sync_row SET seq = ?, colvers = json_patch(IFNULL(colvers, '{}'), ?) WHERE tbl = ? AND pk = ?",
-        (seq, _json(stamped), table, pk))
+        (seq, _json({name: stamp for name in groups}), table, pk))
 
 
 def _json(value: Any) -> str:
-    import json
-
     return json.dumps(value, separators=(",", ":"), sort_keys=True)
 
 

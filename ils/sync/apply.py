@@ -52,7 +52,7 @@ def encode_state(state: RowState) -> list[Any]:
     """A row state as a bundle line carries it: versions as ``hlc/node`` text."""
     return [format_version(state.version), 1 if state.deleted else 0,
             {g: format_version(v) for g, v in state.colvers.items()} or None,
-            None if state.deleted else {g: list(v) for g, v in state.values.items()}]
+            {g: list(v) for g, v in state.values.items()}]
 
 
 def decode_state(table: Table, line: list[Any]) -> RowState:
@@ -66,8 +66,6 @@ def decode_state(table: Table, line: list[Any]) -> RowState:
             raise ValueError(f"{table.name}: value in {name}")
         parsed_values[name] = tuple(value)
     parsed_versions = {g: parse_version(v) for g, v in (colvers or {}).items() if g in groups}
-    if not deleted and set(parsed_values) - set(groups):
-        raise ValueError(table.name)
     return RowState(parse_version(version), bool(deleted), parsed_versions, parsed_values)
 
 

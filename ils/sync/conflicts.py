@@ -38,6 +38,7 @@ from peewee import Database
 
 from db import dialect_sqlite as dialect
 from db.ids import ILS_NAMESPACE
+from db.sync_spec import BY_NAME
 from db.models import Loan
 from ils.errors import Invalid, NotFound, message
 from ils.permissions import Permission
@@ -97,9 +98,15 @@ def _file(database: Database, kind: str, table: str, facts: Iterable[str], *, it
 
 
 def _withdraw(database: Database, row_id: str) -> None:
-    database.execute_sql("DELETE FROM sync_conflict WHERE id = ? AND state = 'open'", (row_id,))
+    table = BY_NAME["sync_conflict"]
+    row = database.execute_sql(f"SELECT {', '.join(table.columns)} FROM sync_conflict WHERE id = ? AND state = 'open'",
+                               (row_id,)).fetchone()
+    if row is None:
+        return
+    database.execute_sql("DELETE FROM sync_conflict WHERE id = ?", (row_id,))
     if not dialect.clock(database)[3]:
-        dialect.capture(database, "sync_conflict", row_id, deleted=True)
+        dialect.capture(database, "sync_conflict", row_id, [g.name for g in table.groups],
+                        deleted=dict(zip(table.columns, row, strict=True)))
 
 
 # --- holding rows apart ------------------------------------------------------------------------

@@ -39,7 +39,8 @@ class RowState:
 
     ``version`` is the row's existence version (its creation, or its deletion when
     ``deleted``) and the version of every group not named in ``colvers``. ``values`` has one
-    tuple per group this replica knows (a privacy projection may leave groups out).
+    tuple per group this replica knows (a privacy projection may leave groups out); a
+    tombstone keeps the values the row had when it was deleted.
     """
 
     version: Version
@@ -135,28 +136,30 @@ def _contradiction(table: Table, group: str, pk: str, a: Pick, b: Pick) -> Seen 
 
 
 def merge_row(table: Table, pk: str, local: RowState | None, remote: RowState) -> tuple[RowState, list[Seen]]:
-    """The state both replicas agree on once each has seen the other's."""
+    """The state both replicas agree on once each has seen the other's.
+
+    Whether the row exists is a register of its own (its creations and deletions, the later one
+    wins); each group merges by its kind whether or not the row exists at the moment, since a
+    tombstone keeps the values the row had (``RowState.values``). Every part is a join, so the
+    whole is one.
+    """
     if local is None:
         return remote, []
     seen: list[Seen] = []
-    if local.deleted or remote.deleted:
-        winner = local if local.version >= remote.version else remote
-        if winner.deleted:
-            return RowState(winner.version, True), seen
-        return winner, seen  # the other side is an older tombstone: the newer creation stands
     version = max(local.version, remote.version)
-    values = dict(local.values)
-    versions = {g: local.group_version(g) for g in local.values}
+    deleted = (local if local.version >= remote.version else remote).deleted
+    values: dict[str, tuple[Any, ...]] = {}
+    versions: dict[str, Version] = {}
     for group in table.groups:
-        if group.name not in remote.values:
+        ours = (tuple(local.values[group.name]), local.group_version(group.name)) if group.name in local.values else None
+        theirs = ((tuple(remote.values[group.name]), remote.group_version(group.name))
+                  if group.name in remote.values else None)
+        if ours is None or theirs is None:
+            if (only := ours or theirs) is not None:
+                values[group.name], versions[group.name] = only
             continue
-        theirs: Pick = (tuple(remote.values[group.name]), remote.group_version(group.name))
-        if group.name not in local.values:
-            values[group.name], versions[group.name] = theirs
-            continue
-        ours: Pick = (tuple(local.values[group.name]), local.group_version(group.name))
-        if (found := _contradiction(table, group.name, pk, ours, theirs)) is not None:
+        if not (local.deleted or remote.deleted) and (found := _contradiction(table, group.name, pk, ours, theirs)):
             seen.append(found)
         values[group.name], versions[group.name] = MERGES[group.merge](ours, theirs)
     colvers = {g: v for g, v in versions.items() if v != version}
-    return RowState(version, False, colvers, values), seen
+    return RowState(version, deleted, colvers, values), seen

@@ -43,7 +43,13 @@ def split_values(table: Table, row: Sequence[Any]) -> dict[str, tuple[Any, ...]]
 
 def _state(table: Table, hlc: int, node: str, colvers: str | None, deleted: int, base: str | None,
            row: Sequence[Any] | None) -> RowState:
-    values = split_values(table, row) if row is not None and not deleted else {}
+    if deleted:
+        kept = json.loads(base) if base else {}
+        values = {g.name: tuple(kept.get(c) for c in g.columns) for g in table.groups
+                  if all(c in kept for c in g.columns)}
+        parsed = {g: parse_version(v) for g, v in json.loads(colvers).items()} if colvers else {}
+        return RowState((hlc, node), True, parsed, values)
+    values = split_values(table, row) if row is not None else {}
     if base and values:
         replicated = json.loads(base)
         for group in table.groups:
@@ -104,8 +110,11 @@ def store(database: Database, table: Table, pk: str, before: RowState | None, af
         if columns:
             sets = ", ".join(f"{c} = ?" for c in columns)
             database.execute_sql(f"UPDATE {table.name} SET {sets} WHERE {where}", [*values, *keys])
+    if after.deleted:  # a tombstone keeps the row's values
+        base = {c: v for g in table.groups if g.name in after.values
+                for c, v in zip(g.columns, after.values[g.name], strict=True)}
     dialect.write_versions(database, table.name, pk, seq=seq, hlc=after.version[0], node=after.version[1],
-                           colvers=_versions(after), deleted=after.deleted, base=None if after.deleted else base)
+                           colvers=_versions(after), deleted=after.deleted, base=base)
 
 
 def current_base(database: Database, table: Table, pk: str) -> dict[str, Any] | None:
@@ -114,8 +123,7 @@ def current_base(database: Database, table: Table, pk: str) -> dict[str, Any] | 
 
 
 def same(a: RowState, b: RowState) -> bool:
-    return (a.version == b.version and a.deleted == b.deleted and a.colvers == b.colvers
-            and (a.deleted or a.values == b.values))
+    return a.version == b.version and a.deleted == b.deleted and a.colvers == b.colvers and a.values == b.values
 
 
 def versions_of(state: RowState) -> Iterable[Version]:

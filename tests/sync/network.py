@@ -120,12 +120,17 @@ def open_copy(template: Path, target: Path, clock: FixedClock, name: str) -> Nod
 
 
 def build(folder: Path, templates: dict[str, Path], branches: dict[str, str]) -> Network:
-    """A union and one desk per ``{name: branch code}``, enrolled and trusted."""
-    union = open_copy(templates[identity.UNION], folder / "union" / "union.sqlite", FixedClock(START), "union")
+    """A union and one desk per ``{name: branch code}``, enrolled and trusted.
+
+    The clocks start at the real time: a maintenance step that opens a database on the system clock
+    (``ils restore``) then stamps what it writes in step with the nodes' own clocks.
+    """
+    start = dt.datetime.now(TZ).replace(microsecond=0)
+    union = open_copy(templates[identity.UNION], folder / "union" / "union.sqlite", FixedClock(start), "union")
     network = Network(folder, union)
     fingerprint = node_fingerprint(union.library)
     for name, branch in branches.items():
-        desk = open_copy(templates[identity.DESK], folder / name / "desk.sqlite", FixedClock(START), name)
+        desk = open_copy(templates[identity.DESK], folder / name / "desk.sqlite", FixedClock(start), name)
         network.desks[name] = desk
         session = desk.session()
         if desk.library.node.branch_code != branch:
