@@ -276,16 +276,35 @@ def export_union(session: Session, node: str, out_dir: Path) -> BundleReport:
 
 @dataclass
 class Incoming:
-    """A verified bundle, parsed, not yet applied."""
+    """A verified bundle: signature, key, archive, members and manifest checked; rows parsed on demand."""
 
     data: bytes
     bundle_id: str
     manifest: dict[str, Any]
     public_key: bytes
     members_hash: str
-    rows: dict[str, list[tuple[str, RowState]]]
-    forget: list[str]
-    highest: int
+    contents: archive.Contents
+    _parsed: tuple[dict[str, list[tuple[str, RowState]]], list[str], int] | None = None
+
+    def parse(self) -> None:
+        """Parse the rows: only once the bundle is known not to be a replay or a tampered one."""
+        if self._parsed is None:
+            self._parsed = _parse(self.contents)
+
+    @property
+    def rows(self) -> dict[str, list[tuple[str, RowState]]]:
+        self.parse()
+        return self._parsed[0]  # type: ignore[index]
+
+    @property
+    def forget(self) -> list[str]:
+        self.parse()
+        return self._parsed[1]  # type: ignore[index]
+
+    @property
+    def highest(self) -> int:
+        self.parse()
+        return self._parsed[2]  # type: ignore[index]
 
     @property
     def origin(self) -> str:
@@ -373,7 +392,7 @@ def _check_manifest(library: Library, manifest: dict[str, Any], signer_role: str
 
 
 def verify(library: Library, data: bytes) -> Incoming:
-    """Everything short of applying: signature and key, archive, members, manifest, rows. Writes nothing."""
+    """Everything short of parsing the rows: signature and key, archive, members, manifest. Writes nothing."""
     envelope = archive.open_envelope(data)
     role = identity.identity(library).role
     if role == identity.UNION:
@@ -384,10 +403,9 @@ def verify(library: Library, data: bytes) -> Incoming:
         signer_role, signer = identity.UNION, union.node_id if union else ""
     contents = archive.read_members(envelope)
     _check_manifest(library, contents.manifest, signer_role, signer)
-    parsed, forget, highest = _parse(contents)
     members_hash = hashlib.sha256(json.dumps(contents.manifest["members"], sort_keys=True).encode()).hexdigest()
     return Incoming(data, hashlib.sha256(data).hexdigest(), contents.manifest, envelope.public_key, members_hash,
-                    parsed, forget, highest)
+                    contents)
 
 
 def _read_file(path: Path) -> bytes:
@@ -430,6 +448,7 @@ def receive(session: Session, incoming: Incoming, *, restamp: bool = False) -> B
     if previous is not None or incoming.first == incoming.last:
         _acknowledge(session, incoming)
         return _report(library, "replayed" if previous is not None else "applied", incoming, Applied())
+    incoming.parse()
     if not restamp and incoming.highest > _horizon(library):
         return _quarantine(session, incoming)
     return _apply(session, incoming, restamp=restamp)
