@@ -198,6 +198,10 @@ class Applier:
             if not in_use:
                 self.database.execute_sql("UPDATE reader SET guardian_id = NULL WHERE guardian_id = ?", (reader_id,))
                 self.database.execute_sql("DELETE FROM reader WHERE id = ?", (reader_id,))
+            if self.renumber:  # the union passes the forget on to every desk
+                self.database.execute_sql("UPDATE sync_row SET deleted = ?, seq = ?, colvers = NULL, base = NULL"
+                                          " WHERE tbl = 'reader' AND pk = ?", (rows.FORGOTTEN, self._next(), reader_id))
+            else:
                 dialect.forget_versions(self.database, "reader", [reader_id])
             forgotten += 1
         return forgotten

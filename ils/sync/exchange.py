@@ -68,11 +68,6 @@ class BundleReport:
     gaps: tuple[tuple[int, int], ...] = ()
 
 
-def sync_folder(library: Library) -> Path:
-    """Where this database keeps the bundles it wrote and read, until the privacy schedule clears them."""
-    return library.path.parent / "sync" / library.path.stem
-
-
 def max_drift(library: Library) -> dt.timedelta:
     value = library.setting(MAX_DRIFT)
     return dt.timedelta(minutes=int(value) if value else DEFAULT_MAX_DRIFT_MINUTES)
@@ -124,6 +119,9 @@ def collect(database: Database, first: int, last: int) -> tuple[dict[str, bytes]
     by_table: dict[str, list[str]] = defaultdict(list)
     for table, pk in dialect.changed_between(database, first, last):
         by_table[table].append(pk)
+    passed_on = {pk for (pk,) in database.execute_sql(
+        f"SELECT pk FROM sync_row WHERE tbl = 'reader' AND deleted = ? AND pk IN {dialect.LISTED}",
+        (rows.FORGOTTEN, dialect.listed(by_table.get("reader", ()))))} if by_table.get("reader") else set()
     consents = rows.load(database, BY_NAME["reader_consent"], by_table.get("reader_consent", []))
     starting = {s.values["reader_id"][0] for s in consents.values() if not s.deleted
                 and s.values["kind"][0] == privacy.UNION_SHARING and s.values["withdrawn"][0] is None}
@@ -143,7 +141,7 @@ def collect(database: Database, first: int, last: int) -> tuple[dict[str, bytes]
         if lines:
             members[f"rows/{table.name}.jsonl"] = "\n".join(lines).encode()
             counts[table.name] = len(lines)
-    forget = _ever_shared(database, forget)
+    forget = _ever_shared(database, forget) | passed_on
     if forget:
         members[archive.FORGET] = json.dumps(sorted(forget)).encode()
     return members, counts, len(forget)
@@ -160,7 +158,7 @@ def _save(library: Library, out_dir: Path, name: str, data: bytes) -> Path:
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise NotFound("sync.no_such_folder", "There is no folder {path}.", path=out_dir)
-    kept = sync_folder(library) / "sent"
+    kept = identity.sync_folder(library.path) / "sent"
     kept.mkdir(parents=True, exist_ok=True)
     for folder in (kept, out_dir):
         target = folder / name
@@ -577,7 +575,7 @@ def _apply(session: Session, incoming: Incoming, *, restamp: bool) -> BundleRepo
             "origin": incoming.origin, "epoch": incoming.epoch, "first": incoming.first, "last": incoming.last,
             "counts": applied.counts, "pending": applied.pending, "conflicts": found, "forgotten": forgotten})
         _acknowledge(session, incoming)
-    kept = sync_folder(library) / "received"
+    kept = identity.sync_folder(library.path) / "received"
     kept.mkdir(parents=True, exist_ok=True)
     (kept / f"{incoming.bundle_id[:16]}{SUFFIX}").write_bytes(incoming.data)
     return _report(library, "applied", incoming, applied, forgotten, found)

@@ -44,6 +44,11 @@ DESK, UNION = "desk", "union"
 _FORMAT = "ils-node-marker-1"
 
 
+def sync_folder(db_path: Path) -> Path:
+    """Where a database keeps the bundles it wrote and read, until the privacy schedule clears them."""
+    return Path(db_path).parent / "sync" / Path(db_path).stem
+
+
 def marker_path(db_path: Path) -> Path:
     return Path(db_path).with_suffix(".node")
 

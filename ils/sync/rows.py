@@ -22,6 +22,7 @@ from db.sync_spec import Table
 from ils.sync.merge import RowState, Version, format_version, parse_version
 
 CHUNK = 500
+FORGOTTEN = 2  # sync_row.deleted of a reader the union forgot: not a tombstone, a "forget" to pass on
 
 # Desk-local columns a new row needs a value for: its number in this desk's full-text index.
 _LOCAL_ON_INSERT = {"bib_record": {"doc": "(SELECT IFNULL(MAX(doc), 0) + 1 FROM bib_record)"}}
@@ -67,7 +68,7 @@ def load(database: Database, table: Table, keys: Sequence[str]) -> dict[str, Row
         rows = {r[0]: r[1:] for r in dialect.rows_by_pk(database, table.name, table.pk, table.columns, chunk)}
         for pk, hlc, node, colvers, deleted, base in dialect.versions_by_pk(database, table.name, chunk):
             row = rows.get(pk)
-            if row is None and not deleted:
+            if deleted == FORGOTTEN or (row is None and not deleted):
                 continue  # forgotten here (a reader no longer shared): as if never seen
             states[pk] = _state(table, hlc, node, colvers, deleted, base, row)
     return states

@@ -114,8 +114,13 @@ class Network:
 
 
 def open_copy(template: Path, target: Path, clock: FixedClock, name: str) -> Node:
+    """A copy of a template, opened: it becomes a node of its own, as a fresh ``ils init`` would be
+    (the note that it was copied from the template is dropped)."""
     _copy(template, target)
     library = open_library(target, clock)
+    with library.write(None) as writer:
+        library.database.execute_sql("DELETE FROM setting WHERE key = ?", (identity.COPIED_FROM,))
+        writer.journal("test.fresh_node", "node", library.node_id, {})
     return Node(name, library, clock)
 
 
