@@ -21,6 +21,8 @@ from peewee import Database
 NAME = "sqlite"
 #: What a refused row raises, through peewee or through the driver's own ``executemany``.
 INTEGRITY_ERRORS = (peewee.IntegrityError, sqlite3.IntegrityError)
+#: What a value SQLite cannot store raises (a bundle's row holding a list or an object).
+BINDING_ERRORS = (sqlite3.InterfaceError, sqlite3.ProgrammingError, peewee.InterfaceError, peewee.ProgrammingError)
 COUNTER_BITS = 16
 
 

@@ -55,15 +55,17 @@ def encode_state(state: RowState) -> list[Any]:
             {g: list(v) for g, v in state.values.items()}]
 
 
+_SIZES = {t.name: {g.name: len(g.columns) for g in t.groups} for t in TABLES}
+
+
 def decode_state(table: Table, line: list[Any]) -> RowState:
     version, deleted, colvers, values = line
-    groups = {g.name: len(g.columns) for g in table.groups}
+    groups = _SIZES[table.name]
     parsed_values: dict[str, tuple[Any, ...]] = {}
     for name, value in (values or {}).items():
-        if name not in groups or not isinstance(value, list) or len(value) != groups[name]:
+        # Shape only: a value of the wrong kind (a list, an object) cannot be bound, and SQLite refuses it.
+        if groups.get(name) != len(value) or not isinstance(value, list):
             raise ValueError(f"{table.name}: group {name}")
-        if any(v is not None and not isinstance(v, (str, int, float)) for v in value):
-            raise ValueError(f"{table.name}: value in {name}")
         parsed_values[name] = tuple(value)
     parsed_versions = {g: parse_version(v) for g, v in (colvers or {}).items() if g in groups}
     return RowState(parse_version(version), bool(deleted), parsed_versions, parsed_values)
@@ -80,12 +82,24 @@ def _flat(table: Table, state: RowState, before: RowState | None, pk: str) -> di
     return values
 
 
+def _item_positions(table: Table) -> tuple[tuple[str, int], ...]:
+    """Where a table's references to a copy sit: (group, index in the group)."""
+    return tuple((g.name, g.columns.index(c)) for g in table.groups for c in _ITEM_COLUMNS.get(table.name, ())
+                 if c in g.columns)
+
+
+_ITEM_AT = {t.name: _item_positions(t) for t in TABLES}
+
+
 def _items_of(table: Table, state: RowState | None) -> set[str]:
-    if state is None or table.name not in _ITEM_COLUMNS:
+    if state is None:
         return set()
-    flat = {c: v for g in table.groups if g.name in state.values
-            for c, v in zip(g.columns, state.values[g.name], strict=True)}
-    return {flat[c] for c in _ITEM_COLUMNS[table.name] if flat.get(c)}
+    found = set()
+    for group, index in _ITEM_AT[table.name]:
+        values = state.values.get(group)
+        if values and values[index]:
+            found.add(values[index])
+    return found
 
 
 class Applier:

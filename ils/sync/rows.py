@@ -11,6 +11,7 @@ keeping the node and stamp of the change it came from.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import Any
 from peewee import Database
 
 from db import dialect_sqlite as dialect
-from db.sync_spec import Table
+from db.sync_spec import BY_NAME, Table
 from ils.sync.merge import RowState, Version, format_version, parse_version
 
 CHUNK = 500
@@ -105,15 +106,11 @@ def _statement(table: Table, write: Write) -> tuple[str, list[Any]] | None:
     columns: list[str] = []
     values: list[Any] = []
     if not alive_before:
-        columns, values = list(table.pk), list(keys)
-        for group in table.groups:
-            if group.name in after.values:
-                columns += group.columns
-                values += after.values[group.name]
-        local = _LOCAL_ON_INSERT.get(table.name, {})
-        names = ", ".join([*columns, *local])
-        marks = ", ".join(["?"] * len(columns) + list(local.values()))
-        return f"INSERT INTO {table.name} ({names}) VALUES ({marks})", values
+        present = tuple(g.name for g in table.groups if g.name in after.values)
+        values = list(keys)
+        for name in present:
+            values += after.values[name]
+        return _insert(table.name, present), values
     for group in table.groups:
         if group.name in after.values and after.values[group.name] != before.values.get(group.name):
             columns += group.columns
@@ -122,6 +119,17 @@ def _statement(table: Table, write: Write) -> tuple[str, list[Any]] | None:
         return None
     sets = ", ".join(f"{c} = ?" for c in columns)
     return f"UPDATE {table.name} SET {sets} WHERE {where}", [*values, *keys]
+
+
+@functools.lru_cache(maxsize=256)
+def _insert(name: str, present: tuple[str, ...]) -> str:
+    """The INSERT of a row carrying these groups (built once per shape: an import stores thousands)."""
+    table = BY_NAME[name]
+    columns = list(table.pk) + [c for g in table.groups if g.name in present for c in g.columns]
+    local = _LOCAL_ON_INSERT.get(table.name, {})
+    names = ", ".join([*columns, *local])
+    marks = ", ".join(["?"] * len(columns) + list(local.values()))
+    return f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
 
 
 def _versions_row(table: Table, write: Write) -> tuple[Any, ...]:
