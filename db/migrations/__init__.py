@@ -24,6 +24,7 @@ from db.migrations import (
     m0004_call_number_index,
     m0005_circulation,
     m0006_rotation_loans_index,
+    m0007_circulation_guards,
     m0010_sync_identity,
     m0011_sync_capture,
 )
@@ -35,6 +36,7 @@ MIGRATIONS = (
     m0004_call_number_index,
     m0005_circulation,
     m0006_rotation_loans_index,
+    m0007_circulation_guards,
     m0010_sync_identity,
     m0011_sync_capture,
 )
