@@ -1,11 +1,14 @@
-"""Appending to the journal, with a hybrid logical clock (HLC) stamp.
+"""Appending to the journal, stamped by the hybrid logical clock (HLC).
 
 The HLC is one 64-bit integer: wall-clock milliseconds shifted left 16 bits,
-plus a 16-bit counter. Each new stamp is ``max(now << 16, highest stamp in the
-journal + 1)``. Because the highest stamp is read from the journal itself inside
-the write transaction (which holds the write lock), stamps stay strictly
-increasing across restarts, across several processes on one file, across rows
-merged from other nodes, and when the system clock jumps backwards.
+plus a 16-bit counter. The clock lives in one row (``sync_clock``, see
+``db.dialect_sqlite``): each write transaction takes one stamp,
+``max(now << 16, last + 1)``, when it opens, and its journal rows are stamped
+stamp, stamp + 1, … Because the clock row is read and raised inside the write
+transaction (which holds the write lock), stamps stay strictly increasing across
+restarts, across several processes on one file, across changes merged from
+other nodes (an import raises the clock to their stamps), and when the system
+clock jumps backwards.
 """
 
 from __future__ import annotations
@@ -55,25 +58,24 @@ def append(
     entity_type: str,
     entity_id: str | None,
     data: dict[str, Any],
+    hlc: int,
     previous: JournalEntry | None = None,
 ) -> JournalEntry:
-    """Append one row; the caller holds the write transaction.
+    """Append one row stamped ``hlc``; the caller holds the write transaction.
 
     ``previous`` is the row this same transaction appended last, if any: holding the
-    write lock, nobody else can have appended since, so the next stamp and sequence
-    follow from it without two look-ups per row (an import journals thousands).
+    write lock, nobody else can have appended since, so the next sequence number
+    follows from it without a look-up per row (an import journals thousands).
     """
     if not database.in_transaction():
         raise RuntimeError("journal rows are appended inside the write they record")
     if previous is not None and previous.node_id == node_id:
-        highest, seq = previous.hlc, previous.seq + 1
+        seq = previous.seq + 1
     else:
-        highest = database.execute_sql("SELECT MAX(hlc) FROM journal").fetchone()[0] or 0
         seq = (
             database.execute_sql("SELECT MAX(seq) FROM journal WHERE node_id = ?", (node_id,)).fetchone()[0]
             or 0
         ) + 1
-    hlc = max(hlc_from_wall(now), highest + 1)
     wall_time = now.isoformat(timespec="milliseconds")
     database.execute_sql(
         "INSERT INTO journal (node_id, seq, hlc, wall_time, staff_id, action, entity_type, entity_id, data)"

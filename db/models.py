@@ -182,6 +182,7 @@ class Item(Entity):
     updated_at = CharField()
     at_branch = ForeignKeyField(Branch, null=True, column_name="at_branch_id")
     rotation_batch = DeferredForeignKey("RotationBatch", null=True, column_name="rotation_batch_id")
+    sync_apart = IntegerField(default=0)  # desk-local: non-zero while held apart in a sync conflict (m0010)
 
 
 class NumberRange(Entity):
@@ -273,6 +274,7 @@ class Reader(Entity):
     updated_at = CharField()
     cancelled_at = CharField(null=True)
     anonymised_at = CharField(null=True)
+    sync_apart = IntegerField(default=0)  # desk-local: non-zero while held apart in a sync conflict (m0010)
 
 
 class ReaderCard(Entity):
@@ -284,6 +286,7 @@ class ReaderCard(Entity):
     issued_at = CharField()
     lost_at = CharField(null=True)
     ended_at = CharField(null=True)
+    sync_apart = IntegerField(default=0)
 
     class Meta:
         table_name = "reader_card"
@@ -315,6 +318,7 @@ class ReaderConsent(Entity):
     granted_by = CharField(null=True)
     withdrawn_at = CharField(null=True)
     withdrawn_by = CharField(null=True)
+    sync_apart = IntegerField(default=0)
 
     class Meta:
         table_name = "reader_consent"
@@ -402,6 +406,7 @@ class Loan(Entity):
     end_branch = ForeignKeyField(Branch, null=True, column_name="end_branch_id")
     end_service_point = ForeignKeyField(ServicePoint, null=True, column_name="end_service_point_id")
     deidentified_at = CharField(null=True)
+    sync_apart = IntegerField(default=0)
 
 
 class LoanRenewal(Entity):
@@ -434,6 +439,7 @@ class Hold(Entity):
     ended_at = CharField(null=True)
     end_reason = CharField(null=True)
     deidentified_at = CharField(null=True)
+    sync_apart = IntegerField(default=0)
 
 
 class Transit(Entity):
@@ -448,6 +454,7 @@ class Transit(Entity):
     sent_at = CharField()
     received_at = CharField(null=True)
     received_branch = ForeignKeyField(Branch, null=True, column_name="received_branch_id")
+    sync_apart = IntegerField(default=0)
 
 
 class Charge(Entity):

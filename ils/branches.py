@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from peewee import fn
 
+from db.ids import reference_id
 from db.models import Branch, ServicePoint
 from ils.errors import Invalid, NotFound
 from ils.i18n import N_, _
@@ -73,7 +74,8 @@ def insert_branch(writer: Writer, *, code: str, name: str, kind: str, created_at
     if Branch.get_or_none(Branch.code == code) is not None:
         raise Invalid("branches.branch_code_taken", "The branch code {code} is taken.", code=code)
     order = (Branch.select(fn.MAX(Branch.sort_order)).scalar() or 0) + 1
-    branch = Branch.create(code=code, name=name, kind=kind, sort_order=order, created_at=created_at)
+    branch = Branch.create(id=reference_id("branch", code), code=code, name=name, kind=kind, sort_order=order,
+                           created_at=created_at)
     writer.journal("branch.add", "branch", branch.id, {"code": code, "name": name, "kind": kind})
     return branch
 
@@ -83,7 +85,8 @@ def insert_service_point(writer: Writer, *, branch: Branch, code: str, name: str
     name = clean_input(name, N_("Name"), max_length=MAX_NAME_CHARS)
     if ServicePoint.get_or_none(ServicePoint.code == code) is not None:
         raise Invalid("branches.service_point_code_taken", "The service point code {code} is taken.", code=code)
-    point = ServicePoint.create(branch=branch, code=code, name=name, created_at=created_at)
+    point = ServicePoint.create(id=reference_id("service_point", code), branch=branch, code=code, name=name,
+                                created_at=created_at)
     writer.journal(
         "service_point.add", "service_point", point.id, {"code": code, "name": name, "branch_id": branch.id}
     )

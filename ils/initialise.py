@@ -16,6 +16,7 @@ from ils.i18n import _
 from ils.library import LIBRARY_NAME, NODE_BRANCH, NODE_ID, NODE_NAME, Library, is_initialised
 from ils.permissions import Role
 from ils.readers.keys import ensure_keys, key_path
+from ils.sync import identity
 from ils.staff import MIN_PASSWORD_LENGTH, create_staff_row
 from ils.storage import open_database
 
@@ -35,8 +36,12 @@ def initialise(
     branch_code: str = "ZG",
     node_name: str = "",
     clock: Clock | None = None,
+    role: str = identity.DESK,
 ) -> Library:
-    """Create the database at ``path``; on any failure no file is left behind."""
+    """Create the database at ``path``; on any failure no file is left behind.
+
+    ``role`` is ``union`` for the county union catalogue's database (``ils union init``).
+    """
     path = Path(path)
     if is_initialised(path):
         raise Invalid("initialise.library_database_already_exists", "A library database already exists at {path}.", path=path)
@@ -59,12 +64,14 @@ def initialise(
     library = Library(database, path, clock or SystemClock(), migration)
     try:
         _fill(library, library_name.strip(), branch_code, node_name.strip(), admin_username, admin_password,
-              admin_display_name)
+              admin_display_name, role)
+        identity.write_marker(library)
     except BaseException:
         library.close()
         _remove_database_files(path)
         if not keys_were_there:
             key_path(path).unlink(missing_ok=True)
+        identity.marker_path(path).unlink(missing_ok=True)
         raise
     return library
 
@@ -77,6 +84,7 @@ def _fill(
     admin_username: str,
     admin_password: str,
     admin_display_name: str,
+    role: str,
 ) -> None:
     """Everything a new database starts with, in one journaled write.
 
@@ -89,11 +97,13 @@ def _fill(
     (copied from the central desk, so that all desks of the library share one key).
     """
     now = library.now_text()
+    node_id = new_id()
+    library.adopt_node_id(node_id)  # every change of this first write is captured as this node's
     with library.write(None) as writer:
-        node_id = new_id()
         Setting.create(key=NODE_ID, value=node_id)
         Setting.create(key=LIBRARY_NAME, value=library_name)
         writer.journal("library.init", "node", node_id, {"library_name": library_name})
+        identity.begin(writer, library, role)
         for preset in presets.BRANCHES:
             branch = insert_branch(writer, code=preset.code, name=preset.name, kind=preset.kind, created_at=now)
             for code, name in preset.service_points:
@@ -108,7 +118,7 @@ def _fill(
         Setting.create(key=NODE_BRANCH, value=home.id)
         Setting.create(key=NODE_NAME, value=node_name)
         writer.journal("node.configure", "node", node_id, {"branch_id": home.id, "node_name": node_name})
-        if home.kind == "central":  # branches wait for a block from the central library
+        if home.kind == "central" and role == identity.DESK:  # branches wait for a block from the central library
             first, last = CENTRAL_BOOK_NUMBERS
             insert_range(writer, kind="book_number", node_id=node_id, first=first, last=last, now=now)
         ensure_keys(writer, library)

@@ -30,6 +30,7 @@ from typing import Any
 
 from peewee import IntegrityError, OperationalError, SqliteDatabase
 
+from db import dialect_sqlite as capture
 from db import journal
 from db.connection import is_writable
 from db.migrations import MigrationResult
@@ -60,9 +61,10 @@ class NodeInfo:
 class Writer:
     """Handed to the body of a write so it can journal what it changes."""
 
-    def __init__(self, library: Library, staff_id: str | None) -> None:
+    def __init__(self, library: Library, staff_id: str | None, stamp: int = 0) -> None:
         self._library = library
         self._staff_id = staff_id
+        self.stamp = stamp  # this transaction's HLC stamp: its captured changes carry it
         self.last: journal.JournalEntry | None = None
         self.refusals: list[tuple[str, str, str | None, dict[str, Any]]] = []
 
@@ -82,6 +84,7 @@ class Writer:
             entity_type=entity_type,
             entity_id=entity_id,
             data=data,
+            hlc=self.last.hlc + 1 if self.last is not None else self.stamp,
             previous=self.last,
         )
         self.last = entry
@@ -99,6 +102,7 @@ class Library:
         self._node: NodeInfo | None = None
         self._node_id: str | None = None
         self._writing = threading.local()
+        self.identity_change: Any = None  # set at opening when the file was copied or restored (ils.sync.identity)
 
     def now(self) -> dt.datetime:
         return self.clock.now()
@@ -115,6 +119,11 @@ class Library:
                 return ""  # inside ``ils init``, before the node has its id
             self._node_id = value
         return self._node_id
+
+    def adopt_node_id(self, node_id: str) -> None:
+        """This database now speaks as ``node_id`` (``ils init``, or a copy that became a new node)."""
+        self._node_id = node_id
+        self._node = None
 
     @property
     def node(self) -> NodeInfo:
@@ -157,12 +166,15 @@ class Library:
         try:
             with self.database.atomic():
                 connection = self.database.connection()
+                writer.stamp = capture.take_stamp(self.database, int(self.now().timestamp() * 1000), self.node_id)
                 before = connection.total_changes
                 yield writer
                 for refusal in writer.refusals:
                     writer.journal(*refusal)
                 if connection.total_changes != before and writer.last is None:
                     raise RuntimeError("a service changed rows without journaling them")
+                if writer.last is not None:
+                    capture.finish_stamp(self.database, writer.last.hlc)
             committed = True
         except IntegrityError as error:
             raise Conflict("storage.conflict", "Another desk changed the same record at the same moment; "
@@ -207,4 +219,7 @@ def open_library(path: Path, clock: Clock | None = None, *, read_only: bool | No
     if library.setting(NODE_ID) is None:
         library.close()
         raise DatabaseProblem("library.never_initialised_run_ils", "{path} was never initialised; run `ils init`.", path=path)
+    from ils.sync.identity import check  # sync builds on the library, so it is imported when first needed
+
+    library.identity_change = check(library)
     return library

@@ -41,6 +41,7 @@ from ils.readers.keys import KEY_FINGERPRINT, key_path, load_keys
 from ils.sealed_keys import check_passphrase, read_sealed, seal, sealed_path
 from ils.session import Session
 from ils.storage import explain
+from ils.sync.identity import start_new_epoch
 
 # Tables whose every row must have been created through a journaled service call.
 JOURNALED_TABLES: dict[str, str] = {
@@ -230,6 +231,8 @@ def restore(target: Path, source: Path, staff_id: str | None, *, keys: Path | No
     keys_restored = _put_key_file(target, key_content) if key_content is not None else None
     library = open_library(target, read_only=False)
     try:
+        if library.identity_change is None:  # a restored database names its next changes in a new epoch
+            start_new_epoch(library, "restored")
         with library.write(staff_id) as writer:
             writer.journal("database.restore", "node", library.node_id,
                            {"file": str(source), "keys_restored": keys_restored is not None})
@@ -317,10 +320,13 @@ def check_library(library: Library) -> CheckReport:
     counts: dict[str, int] = {}
     for table, entity_type in JOURNALED_TABLES.items():
         counts[table] = database.execute_sql(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        # A row another node made arrived in a bundle (journaled once as ``sync.import``): the
+        # journal that names it is that node's.
         missing = database.execute_sql(
             f"SELECT COUNT(*) FROM {table} WHERE id NOT IN "
-            "(SELECT entity_id FROM journal WHERE entity_type = ? AND entity_id IS NOT NULL)",
-            (entity_type,),
+            "(SELECT entity_id FROM journal WHERE entity_type = ? AND entity_id IS NOT NULL)"
+            " AND id NOT IN (SELECT pk FROM sync_row WHERE tbl = ? AND node NOT IN (?, ''))",
+            (entity_type, table, session.library.node_id),
         ).fetchone()[0]
         if missing:
             journal_problems.append(

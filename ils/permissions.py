@@ -51,6 +51,8 @@ class Permission(StrEnum):
     ROTATE_STOCK = "rotate_stock"
     CONFIGURE_CIRCULATION = "configure_circulation"
     VIEW_STATISTICS = "view_statistics"
+    SYNC = "sync"
+    RESOLVE_CONFLICTS = "resolve_conflicts"
 
 
 PERMISSION_LABELS: dict[Permission, str] = {
@@ -78,6 +80,8 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.ROTATE_STOCK: N_("send and bring back rotation batches"),
     Permission.CONFIGURE_CIRCULATION: N_("configure loan rules, the calendar, van stops and circulation settings"),
     Permission.VIEW_STATISTICS: N_("see the library's statistics"),
+    Permission.SYNC: N_("exchange sync bundles with the union catalogue"),
+    Permission.RESOLVE_CONFLICTS: N_("resolve sync conflicts and enrol desks with the union"),
 }
 
 _EVERY_DESK = {Permission.CHECK_DATABASE, Permission.PRINT_TEST_PAGE}
@@ -86,13 +90,13 @@ _EVERY_DESK = {Permission.CHECK_DATABASE, Permission.PRINT_TEST_PAGE}
 # with administrators (DOMAIN 5.2.8: personal-data exports need a supervisor).
 _READER_DESK = {Permission.VIEW_READERS, Permission.REGISTER_READERS, Permission.MANAGE_CARDS}
 # Overriding a rule and waiving a charge are a supervisor's call, as in most libraries.
-_LOAN_DESK = {Permission.CIRCULATE, Permission.TAKE_PAYMENTS, Permission.ROTATE_STOCK}
+_LOAN_DESK = {Permission.CIRCULATE, Permission.TAKE_PAYMENTS, Permission.ROTATE_STOCK, Permission.SYNC}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.CIRCULATION: frozenset(_EVERY_DESK | _READER_DESK | _LOAN_DESK),
     Role.CATALOGUING: frozenset(
-        _EVERY_DESK | {Permission.CATALOGUE, Permission.MANAGE_LOCATIONS, Permission.PRINT_LABELS}
+        _EVERY_DESK | {Permission.CATALOGUE, Permission.MANAGE_LOCATIONS, Permission.PRINT_LABELS, Permission.SYNC}
     ),
     Role.BLIND_ROOM: frozenset(_EVERY_DESK | _READER_DESK | {Permission.CIRCULATE, Permission.TAKE_PAYMENTS}),
     Role.EVENTS: frozenset(_EVERY_DESK),

@@ -25,6 +25,8 @@ from db.migrations import (
     m0005_circulation,
     m0006_rotation_loans_index,
     m0007_circulation_guards,
+    m0010_sync_identity,
+    m0011_sync_capture,
 )
 
 MIGRATIONS = (
@@ -35,6 +37,8 @@ MIGRATIONS = (
     m0005_circulation,
     m0006_rotation_loans_index,
     m0007_circulation_guards,
+    m0010_sync_identity,
+    m0011_sync_capture,
 )
 LATEST_VERSION = MIGRATIONS[-1].VERSION
 
@@ -75,7 +79,28 @@ def migrate(database: SqliteDatabase, db_path: Path) -> MigrationResult:
     for script in MIGRATIONS:
         if script.VERSION <= current:
             continue
+        _apply(database, script)
+    return MigrationResult(current, LATEST_VERSION, backup)
+
+
+def _apply(database: SqliteDatabase, script) -> None:
+    """One script in one transaction.
+
+    A script that rebuilds tables (``REBUILDS_TABLES``) runs with foreign keys off, as SQLite's
+    table-rebuild procedure requires (the pragma cannot change inside a transaction), and
+    must leave ``foreign_key_check`` clean before it commits.
+    """
+    rebuilds = getattr(script, "REBUILDS_TABLES", False)
+    if rebuilds:
+        database.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
         with database.atomic():
             script.apply(database.execute_sql)
+            if rebuilds:
+                broken = database.execute_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration {script.VERSION} broke foreign keys: {broken[:5]}")
             database.execute_sql(f"PRAGMA user_version = {int(script.VERSION)}")
-    return MigrationResult(current, LATEST_VERSION, backup)
+    finally:
+        if rebuilds:
+            database.execute_sql("PRAGMA foreign_keys = ON")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from peewee import JOIN, fn
 
+from db.ids import reference_id
 from db.models import Branch, Item, Location
 from ils.branches import get_branch
 from ils.errors import Invalid, NotFound
@@ -87,7 +88,7 @@ def insert_location(
     book_number_scheme: str = "sequence", floating: bool = False, loanable: bool = True,
 ) -> Location:
     row = Location.create(
-        branch=branch, code=code, name=name, book_number_scheme=book_number_scheme,
+        id=reference_id("location", code), branch=branch, code=code, name=name, book_number_scheme=book_number_scheme,
         floating=floating, loanable=loanable, created_at=created_at,
     )
     writer.journal("location.add", "location", row.id, {

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from db.ids import reference_id
 from db.models import Branch, CalendarDay
 from ils.branches import get_branch
 from ils.errors import Invalid, NotFound
@@ -133,6 +134,11 @@ def _kind(word: str) -> str:
     return kind
 
 
+def calendar_day_id(branch_code: str | None, day: dt.date) -> str:
+    """Name-based, so two desks that mark the same day for the same branch make the same row."""
+    return reference_id("calendar_day", f"{branch_code or '*'}:{day.isoformat()}")
+
+
 def _add_days(session: Session, days: list[tuple[dt.date, str, str]], branch: str | None) -> list[CalendarEntry]:
     branch_row = get_branch(branch) if branch else None
     now = session.library.now_text()
@@ -144,7 +150,8 @@ def _add_days(session: Session, days: list[tuple[dt.date, str, str]], branch: st
                 (CalendarDay.day == day.isoformat())
                 & (CalendarDay.branch.is_null() if branch_row is None else CalendarDay.branch == branch_row.id)
             ).execute()
-            row = CalendarDay.create(branch=branch_row.id if branch_row else None, day=day.isoformat(),
+            row = CalendarDay.create(id=calendar_day_id(branch_row.code if branch_row else None, day),
+                                     branch=branch_row.id if branch_row else None, day=day.isoformat(),
                                      open=kind == "workday", kind=kind, name=label, created_at=now)
             writer.journal("calendar_day.set", "calendar_day", row.id,
                            {"day": row.day, "kind": kind, "name": label,

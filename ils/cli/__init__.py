@@ -15,7 +15,9 @@ from ils.cli import (  # noqa: F401  (register commands)
     reader_cmds,
     search_cmds,
     staff_cmds,
+    sync_cmds,
     system,
+    union_cmds,
 )
 from ils.cli.group import cli
 

@@ -29,6 +29,7 @@ from ils.readers.readers import reader_record
 from ils.readers.rows import ReaderSummary, block_label, date_of, reader_by_card, summary
 from ils.readers.settings import reader_settings
 from ils.session import Session, writes
+from ils.sync.retention import expire_bundles
 
 # What each journaled action on a reader means, as the reader reads it in the export.
 ACTION_LABELS: dict[str, str] = {
@@ -274,6 +275,7 @@ def deidentify_history(session: Session) -> int:
 RETENTION_JOBS: list[tuple[str, str, Callable[[Session], int]]] = [
     ("deidentify_loan_history", N_("Loans, holds and charges no longer linked to a reader"), deidentify_history),
     ("anonymise_returned_cards", N_("Readers anonymised after returning their card"), anonymise_due),
+    ("expire_sync_bundles", N_("Sync bundles kept past the loan-history period, deleted"), expire_bundles),
 ]
 
 

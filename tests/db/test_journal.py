@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from db import journal
+from db import dialect_sqlite, journal
 from db.connection import connect
 from db.migrations import migrate
 
@@ -12,9 +12,13 @@ TZ = dt.timezone.utc
 
 
 def _append(db, node, moment):
+    """One write transaction, as ``Library.write`` makes it: a stamp from the clock row, one journal row."""
     with db.atomic():
-        return journal.append(db, node_id=node, now=moment, staff_id=None, action="t", entity_type="t",
-                              entity_id=None, data={"at": moment.isoformat()})
+        stamp = dialect_sqlite.take_stamp(db, int(moment.timestamp() * 1000), node)
+        entry = journal.append(db, node_id=node, now=moment, staff_id=None, action="t", entity_type="t",
+                               entity_id=None, data={"at": moment.isoformat()}, hlc=stamp)
+        dialect_sqlite.finish_stamp(db, entry.hlc)
+        return entry
 
 
 def test_stamps_increase_when_the_clock_jumps_back_and_across_restarts(tmp_path):
@@ -41,9 +45,11 @@ def test_stamps_stay_ahead_of_rows_from_other_nodes(tmp_path):
     db = connect(path)
     migrate(db, path)
     now = dt.datetime(2026, 5, 1, 12, 0, tzinfo=TZ)
-    remote = _append(db, "VAN", now + dt.timedelta(hours=2))  # a bundle from a node whose clock runs fast
+    remote = journal.hlc_from_wall(now + dt.timedelta(hours=2))  # a change from a node whose clock runs fast
+    with db.atomic():
+        dialect_sqlite.receive(db, remote)  # an import raises the clock to the stamps it accepts
     local = _append(db, "A", now)
-    assert local.hlc > remote.hlc
+    assert local.hlc > remote
     assert local.seq == 1
     db.close()
 
@@ -54,7 +60,7 @@ def test_entries_decode_chinese_values(tmp_path):
     migrate(db, path)
     with db.atomic():
         journal.append(db, node_id="A", now=dt.datetime(2026, 1, 1, tzinfo=TZ), staff_id="s", action="branch.add",
-                       entity_type="branch", entity_id="b", data={"name": "阳三分馆"})
+                       entity_type="branch", entity_id="b", data={"name": "阳三分馆"}, hlc=1)
     (entry,) = journal.entries(db)
     assert entry.data == {"name": "阳三分馆"} and entry.action == "branch.add"
     raw = db.execute_sql("SELECT data FROM journal").fetchone()[0]

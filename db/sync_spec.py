@@ -1,0 +1,191 @@
+"""Which tables and columns replicate between desks and the union, and how each part merges.
+
+One declaration serves the triggers that capture changes (their SQL is generated from it
+and frozen into the migration that creates them), the bundle writer and reader, the merge
+and the state hash. A column is either replicated (in one of its table's groups), or
+desk-local (``local``: never captured, never sent, e.g. the full-text index number), or the
+table is not replicated at all (``DESK_TABLES``).
+
+Groups: the columns of a group change together and carry one version ``(hlc, node)``, so a
+merge never mixes half of one edit with half of another (a record's MARC and the title
+derived from it; a loan's end time, how and where it ended). A lone column is a group of
+its own.
+
+Merge kinds, per group (``ils/sync/merge.py`` holds the functions):
+
+- ``lww``: the higher version wins (an editable record, per field).
+- ``earliest``: set once; when both sides set it, the earlier value of its first column
+  wins (a loan ends once, at its earliest end; a transit is received once).
+- ``max``: the larger value wins (renewal counts and the due date only move forward).
+- ``deident``: a row cut from its reader stays cut (de-identification wins over the link).
+- ``hold``: a hold that ended (collected, cancelled, expired) stays ended, at its earliest
+  end; before that, the later change wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LWW, EARLIEST, MAX, DEIDENT, HOLD = "lww", "earliest", "max", "deident", "hold"
+MERGES = (LWW, EARLIEST, MAX, DEIDENT, HOLD)
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    columns: tuple[str, ...]
+    merge: str = LWW
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    pk: tuple[str, ...]
+    groups: tuple[Group, ...]
+    kind: str  # "reference", "record" or "fact": how ARCHITECTURE.md describes its merge
+    local: tuple[str, ...] = ()
+    parents: dict[str, str] = field(default_factory=dict)  # column -> table it refers to
+    derived: tuple[str, ...] = ()  # recomputed from the facts after a merge (never captured as a change)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(c for g in self.groups for c in g.columns)
+
+    def group(self, name: str) -> Group:
+        return next(g for g in self.groups if g.name == name)
+
+
+def _each(*columns: str, merge: str = LWW) -> tuple[Group, ...]:
+    """One group per column."""
+    return tuple(Group(c, (c,), merge) for c in columns)
+
+
+def _one(name: str, *columns: str, merge: str = LWW) -> Group:
+    return Group(name, columns, merge)
+
+
+# In dependency order: a table comes after every table it refers to, so a bundle applied in
+# this order meets parents before children.
+TABLES: tuple[Table, ...] = (
+    Table("setting", ("key",), _each("value"), "reference"),
+    Table("branch", ("id",), _each("code", "name", "kind", "sort_order", "active", "created_at", "closed_weekdays"),
+          "reference"),
+    Table("service_point", ("id",), _each("branch_id", "code", "name", "active", "created_at", "route"),
+          "reference", parents={"branch_id": "branch"}),
+    Table("location", ("id",), _each("branch_id", "code", "name", "book_number_scheme", "floating", "loanable",
+                                     "active", "created_at"), "reference", parents={"branch_id": "branch"}),
+    Table("reader_type", ("code",), _each("name", "sort_order", "validity_months", "blind_service", "active",
+                                          "created_at"), "reference"),
+    Table("privacy_notice", ("version",), (_one("notice", "text", "published_at", "published_by"),), "reference"),
+    Table("loan_rule", ("id",), _each("reader_type", "item_type", "branch_id", "loan_limit", "loan_days", "renewals",
+                                      "renew_days", "holds_allowed", "fine_fen_per_day", "updated_at"),
+          "reference", parents={"branch_id": "branch"}),
+    Table("calendar_day", ("id",), (*_each("branch_id", "day"), _one("what", "open", "kind", "name"),
+                                    *_each("created_at")), "reference", parents={"branch_id": "branch"}),
+    Table("number_range", ("id",), (_one("range", "kind", "node_id", "first", "last", "created_at"),), "reference"),
+    Table("bib_record", ("id",), (
+        _one("marc", "format", "marc", "title", "parallel_title", "other_title", "responsibility", "edition",
+             "publisher", "place", "year", "isbn", "clc_class", "subjects", "series", "price", "material_type",
+             "title_sort", "dedup_key"),
+        _one("call", "call_class", "book_number"),
+        *_each("source", "deleted", "created_at", "updated_at"),
+    ), "record", local=("doc",)),
+    Table("bib_isbn", ("isbn", "bib_id"), (), "record", parents={"bib_id": "bib_record"}),
+    Table("book_number", ("clc_class", "number"), _each("bib_id", "node_id", "assigned_at"), "record",
+          parents={"bib_id": "bib_record"}),
+    Table("rotation_batch", ("id",), (
+        *_each("code", "from_branch_id", "to_branch_id", "to_service_point_id", "sent_at", "due_back_on", "note"),
+        _one("returned_at", "returned_at", merge=EARLIEST),
+    ), "fact", parents={"from_branch_id": "branch", "to_branch_id": "branch", "to_service_point_id": "service_point"}),
+    Table("item", ("id",), (
+        *_each("bib_id", "barcode", "branch_id", "location_id"),
+        _one("call", "call_number", "shelf_key"),
+        *_each("item_type", "status", "price_fen", "acquired_on", "source", "note", "created_at", "updated_at",
+               "at_branch_id", "rotation_batch_id"),
+    ), "record", local=("sync_apart",), derived=("status",),
+        parents={"bib_id": "bib_record", "branch_id": "branch", "location_id": "location", "at_branch_id": "branch",
+                 "rotation_batch_id": "rotation_batch"}),
+    Table("rotation_item", ("id",), (
+        *_each("batch_id", "item_id", "sent_at"), _one("returned_at", "returned_at", merge=EARLIEST),
+    ), "fact", parents={"batch_id": "rotation_batch", "item_id": "item"}),
+    Table("reader", ("id",), (
+        _each("card_number")[0],
+        _one("name", "name", "name_pinyin", "name_initials"),
+        *_each("id_type", "id_hash", "age_band", "reader_type", "branch_id", "expires_on", "created_at",
+               "updated_at", "cancelled_at", "anonymised_at"),
+    ), "record", local=("id_cipher", "birth_date", "phone_cipher", "phone_hash", "guardian_id", "notes",
+                        "sync_apart"),
+        parents={"reader_type": "reader_type", "branch_id": "branch"}),
+    Table("reader_card", ("id",), (
+        *_each("reader_id", "card_number", "issued_at"), _one("state", "state", "lost_at", "ended_at"),
+    ), "record", local=("sync_apart",), parents={"reader_id": "reader"}),
+    Table("reader_block", ("id",), (
+        *_each("reader_id", "kind", "reason", "placed_at", "placed_by"), _one("lift", "lifted_at", "lifted_by"),
+    ), "record", parents={"reader_id": "reader"}),
+    Table("reader_consent", ("id",), (
+        *_each("reader_id", "kind", "notice_version", "granted_at", "granted_by"),
+        _one("withdrawn", "withdrawn_at", "withdrawn_by", merge=EARLIEST),
+    ), "fact", local=("guardian_id", "sync_apart"),
+        parents={"reader_id": "reader", "notice_version": "privacy_notice"}),
+    Table("loan", ("id",), (
+        _one("made", "item_id", "reader_type", "age_band", "reader_branch_id", "item_type", "branch_id",
+             "service_point_id", "rotation_batch_id", "rule_id", "loaned_at", "override_reason"),
+        _one("reader", "reader_id", "deidentified_at", merge=DEIDENT),
+        _one("due_on", "due_on", merge=MAX),
+        _one("renewals", "renewals", merge=MAX),
+        _one("claimed", "claimed_returned_at", merge=EARLIEST),
+        _one("end", "ended_at", "ended_as", "end_branch_id", "end_service_point_id", merge=EARLIEST),
+    ), "fact", local=("sync_apart",),
+        parents={"item_id": "item", "reader_id": "reader", "reader_branch_id": "branch", "branch_id": "branch",
+                 "service_point_id": "service_point", "rotation_batch_id": "rotation_batch",
+                 "end_branch_id": "branch", "end_service_point_id": "service_point"}),
+    Table("loan_renewal", ("id",), (
+        _one("made", "loan_id", "renewed_at", "branch_id", "service_point_id", "previous_due_on", "due_on",
+             "override_reason"),
+    ), "fact", parents={"loan_id": "loan", "branch_id": "branch", "service_point_id": "service_point"}),
+    Table("hold", ("id",), (
+        _one("made", "reader_type", "bib_id", "item_id", "pickup_branch_id", "placed_at"),
+        _one("reader", "reader_id", "deidentified_at", merge=DEIDENT),
+        _one("state", "state", "trapped_item_id", "trapped_at", "ready_at", "expires_on", "ended_at", "end_reason",
+             merge=HOLD),
+    ), "fact", local=("sync_apart",),
+        parents={"reader_id": "reader", "bib_id": "bib_record", "item_id": "item", "pickup_branch_id": "branch",
+                 "trapped_item_id": "item"}),
+    Table("transit", ("id",), (
+        _one("made", "item_id", "from_branch_id", "to_branch_id", "reason", "hold_id", "rotation_batch_id", "sent_at"),
+        _one("received", "received_at", "received_branch_id", merge=EARLIEST),
+    ), "fact", local=("sync_apart",),
+        parents={"item_id": "item", "from_branch_id": "branch", "to_branch_id": "branch", "hold_id": "hold",
+                 "rotation_batch_id": "rotation_batch", "received_branch_id": "branch"}),
+    Table("charge", ("id",), (
+        _one("made", "loan_id", "item_id", "kind", "amount_fen", "created_at", "note"),
+        _one("reader", "reader_id", "deidentified_at", merge=DEIDENT),
+        _one("settled_at", "settled_at", merge=EARLIEST),
+    ), "fact", parents={"reader_id": "reader", "loan_id": "loan", "item_id": "item"}),
+    Table("payment", ("id",), (
+        _one("made", "charge_id", "kind", "amount_fen", "paid_at", "branch_id", "note"),
+    ), "fact", parents={"charge_id": "charge", "branch_id": "branch"}),
+    Table("sync_conflict", ("id",), (
+        _one("found", "kind", "tbl", "facts", "item_id", "reader_id", "branch_ids", "found_at"),
+        _one("resolution", "state", "resolution", "resolved_at", "resolved_by"),
+    ), "fact"),
+)
+
+BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+
+#: Tables that never leave the desk: staff accounts log in where they were made, the journal
+#: is each desk's own audit trail, the label queue is this desk's printer's, the full-text
+#: index is rebuilt locally from the records, and the sync tables describe this replica.
+DESK_TABLES = frozenset({
+    "staff", "journal", "label_queue", "bib_search", "sync_clock", "sync_row", "sync_peer", "sync_bundle",
+    "sync_range", "sync_pending", "sync_inbox",
+})
+
+#: Settings that describe this desk and never leave it; every other key is library-wide and
+#: replicates (last writer wins). ``node.*`` and ``sync.*`` keys are desk-local by prefix.
+DESK_SETTINGS = frozenset({"circ.receipt_printer", "readers.key_fingerprint"})
+DESK_SETTING_PREFIXES = ("node.", "sync.")
+
+
+def setting_is_local(key: str) -> bool:
+    return key in DESK_SETTINGS or key.startswith(DESK_SETTING_PREFIXES)

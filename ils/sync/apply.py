@@ -1,0 +1,272 @@
+"""Applying other nodes' rows: merge, store, then derived state, the index and conflicts.
+
+Runs inside the import's one write transaction, with capture switched off (the versions
+written are the merged ones, not new local changes). At the union every row changed gets
+a new number in the union's own change counter, so it is forwarded to the other desks; at
+a desk the rows merged in keep their number (none when new), so they are not sent back.
+
+A row whose parent has not arrived yet (a bundle delivered before the one it follows) waits
+in ``sync_pending`` and is applied by the first import after its parent. A row that breaks
+a uniqueness rule (a barcode, card or person twice, a copy lent twice) is stored beside the
+row it collides with, held apart, and the conflict is filed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from peewee import Database
+
+from db import dialect_sqlite as dialect
+from db.sync_spec import BY_NAME, TABLES, Table
+from ils.catalogue.index import index_delete, index_insert, search_row
+from ils.catalogue.marc_fields import extract
+from ils.catalogue.records import record_from_json
+from ils.sync import conflicts, derived, rows
+from ils.sync.merge import RowState, Seen, format_version, merge_row, parse_version
+
+_ITEM_COLUMNS = {"loan": ("item_id",), "transit": ("item_id",), "hold": ("item_id", "trapped_item_id"),
+                 "rotation_item": ("item_id",)}
+
+
+@dataclass
+class Applied:
+    """What one application changed, for the bundle's report and for what runs after it."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    touched: dict[str, set[str]] = field(default_factory=dict)
+    items: set[str] = field(default_factory=set)
+    seen: list[Seen] = field(default_factory=list)
+    pending: int = 0
+    highest: int = 0
+
+    def note(self, table: str, pk: str) -> None:
+        self.counts[table] = self.counts.get(table, 0) + 1
+        self.touched.setdefault(table, set()).add(pk)
+
+
+def encode_state(state: RowState) -> list[Any]:
+    """A row state as a bundle line carries it: versions as ``hlc/node`` text."""
+    return [format_version(state.version), 1 if state.deleted else 0,
+            {g: format_version(v) for g, v in state.colvers.items()} or None,
+            {g: list(v) for g, v in state.values.items()}]
+
+
+_SIZES = {t.name: {g.name: len(g.columns) for g in t.groups} for t in TABLES}
+
+
+def decode_state(table: Table, line: list[Any]) -> RowState:
+    version, deleted, colvers, values = line
+    groups = _SIZES[table.name]
+    parsed_values: dict[str, tuple[Any, ...]] = {}
+    for name, value in (values or {}).items():
+        # Shape only: a value of the wrong kind (a list, an object) cannot be bound, and SQLite refuses it.
+        if groups.get(name) != len(value) or not isinstance(value, list):
+            raise ValueError(f"{table.name}: group {name}")
+        parsed_values[name] = tuple(value)
+    parsed_versions = {g: parse_version(v) for g, v in (colvers or {}).items() if g in groups}
+    return RowState(parse_version(version), bool(deleted), parsed_versions, parsed_values)
+
+
+def _flat(table: Table, state: RowState, before: RowState | None, pk: str) -> dict[str, Any]:
+    values: dict[str, Any] = dict(zip(table.pk, rows.key_values(table, pk), strict=True))
+    for source in (before, state):
+        if source is None:
+            continue
+        for group in table.groups:
+            if group.name in source.values:
+                values.update(zip(group.columns, source.values[group.name], strict=True))
+    return values
+
+
+def _item_positions(table: Table) -> tuple[tuple[str, int], ...]:
+    """Where a table's references to a copy sit: (group, index in the group)."""
+    return tuple((g.name, g.columns.index(c)) for g in table.groups for c in _ITEM_COLUMNS.get(table.name, ())
+                 if c in g.columns)
+
+
+_ITEM_AT = {t.name: _item_positions(t) for t in TABLES}
+
+
+def _items_of(table: Table, state: RowState | None) -> set[str]:
+    if state is None:
+        return set()
+    found = set()
+    for group, index in _ITEM_AT[table.name]:
+        values = state.values.get(group)
+        if values and values[index]:
+            found.add(values[index])
+    return found
+
+
+class Applier:
+    """Merges rows into this replica; ``renumber`` at the union."""
+
+    def __init__(self, database: Database, *, renumber: bool, origin: str, now: str) -> None:
+        self.database = database
+        self.renumber = renumber
+        self.origin = origin
+        self.now = now
+        self.result = Applied()
+        self._seq = dialect.max_seq(database)
+        self._waiting = {(t, pk) for t, pk in database.execute_sql("SELECT tbl, pk FROM sync_pending")}
+
+    def _next(self) -> int | None:
+        if not self.renumber:
+            return None
+        self._seq += 1
+        return self._seq
+
+    def apply(self, table: Table, incoming: list[tuple[str, RowState]]) -> None:
+        for start in range(0, len(incoming), rows.CHUNK):
+            chunk = incoming[start:start + rows.CHUNK]
+            local = rows.load(self.database, table, [pk for pk, _state in chunk])
+            writes: list[rows.Write] = []
+            for pk, remote in chunk:
+                write = self._merge(table, pk, local.get(pk), remote)
+                if write is not None:
+                    writes.append(write)
+            if not writes:
+                continue
+            try:
+                with self.database.atomic():  # a savepoint: a refused row sends the batch down the slow path
+                    rows.store(self.database, table, writes)
+            except dialect.INTEGRITY_ERRORS:
+                for write in writes:
+                    self._one_by_one(table, write, dict(chunk)[write.pk])
+                continue
+            for write in writes:
+                self._stored(table, write)
+
+    def _merge(self, table: Table, pk: str, local: RowState | None, remote: RowState) -> rows.Write | None:
+        merged, seen = merge_row(table, pk, local, remote)
+        self.result.seen += seen
+        self.result.highest = max(self.result.highest, remote.version[0], *(v[0] for v in remote.colvers.values()))
+        if local is not None and rows.same(local, merged):
+            return None
+        base = None
+        if table.derived and local is not None and not merged.deleted:
+            changed = any(merged.values.get(g.name) != local.values.get(g.name)
+                          for g in table.groups if set(g.columns) & set(table.derived))
+            base = None if changed else rows.current_base(self.database, table, pk)
+        return rows.Write(pk, local, merged, self._next(), base)
+
+    def _stored(self, table: Table, write: rows.Write) -> None:
+        self.result.note(table.name, write.pk)
+        self.result.items |= _items_of(table, write.before) | _items_of(table, write.after)
+        if (table.name, write.pk) in self._waiting:
+            self.database.execute_sql("DELETE FROM sync_pending WHERE tbl = ? AND pk = ?", (table.name, write.pk))
+            self._waiting.discard((table.name, write.pk))
+
+    def one(self, table: Table, pk: str, local: RowState | None, remote: RowState) -> bool:
+        """Merge and store one row on its own, parking it or holding rows apart when SQLite refuses it."""
+        write = self._merge(table, pk, local, remote)
+        if write is None:  # nothing to change: a row that waited is no longer waiting
+            if (table.name, pk) in self._waiting:
+                self.database.execute_sql("DELETE FROM sync_pending WHERE tbl = ? AND pk = ?", (table.name, pk))
+                self._waiting.discard((table.name, pk))
+            return True
+        return self._one_by_one(table, write, remote)
+
+    def _one_by_one(self, table: Table, write: rows.Write, remote: RowState) -> bool:
+        try:
+            with self.database.atomic():
+                rows.store(self.database, table, [write])
+        except dialect.INTEGRITY_ERRORS as error:
+            text = str(error)
+            values = _flat(table, write.after, write.before, write.pk)
+            if "UNIQUE" not in text or not conflicts.hold_apart(self.database, table.name, write.pk, values):
+                self._park(table, write.pk, remote)
+                return False
+            try:
+                with self.database.atomic():
+                    rows.store(self.database, table, [write])
+            except dialect.INTEGRITY_ERRORS:
+                self._park(table, write.pk, remote)
+                return False
+        self._stored(table, write)
+        return True
+
+    def _park(self, table: Table, pk: str, remote: RowState) -> None:
+        self.database.execute_sql(
+            "INSERT INTO sync_pending (tbl, pk, payload, origin, since) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (tbl, pk) DO UPDATE SET payload = excluded.payload, origin = excluded.origin",
+            (table.name, pk, json.dumps(encode_state(remote)), self.origin, self.now))
+        self._waiting.add((table.name, pk))
+        self.result.pending += 1
+
+    def retry_pending(self) -> None:
+        """Rows waiting for a parent, tried again in dependency order until none moves."""
+        while True:
+            waiting = self.database.execute_sql("SELECT tbl, pk, payload FROM sync_pending").fetchall()
+            if not waiting:
+                return
+            order = {t.name: i for i, t in enumerate(TABLES)}
+            moved = False
+            for table_name, pk, payload in sorted(waiting, key=lambda r: (order.get(r[0], 99), r[1])):
+                table = BY_NAME[table_name]
+                local = rows.load(self.database, table, [pk]).get(pk)
+                before = self.result.pending
+                if self.one(table, pk, local, decode_state(table, json.loads(payload))):
+                    moved = True
+                self.result.pending = before
+            if not moved:
+                self.result.pending = len(waiting)
+                return
+
+    def forget(self, readers: Iterable[str]) -> int:
+        """Readers who stopped sharing: drop what this replica was given of them (not a desk's own readers)."""
+        forgotten = 0
+        node = dialect.clock(self.database)[2]
+        for reader_id in sorted(set(readers)):
+            row = self.database.execute_sql("SELECT id_cipher IS NOT NULL FROM reader WHERE id = ?",
+                                            (reader_id,)).fetchone()
+            if row is None or row[0]:
+                continue  # unknown here, or registered here: this desk keeps its own readers
+            for table in ("reader_consent", "reader_block", "reader_card"):
+                ids = [r for (r,) in self.database.execute_sql(f"SELECT id FROM {table} WHERE reader_id = ?",
+                                                              (reader_id,))]
+                self.database.execute_sql(f"DELETE FROM {table} WHERE reader_id = ?", (reader_id,))
+                dialect.forget_versions(self.database, table, ids)
+            for table in ("loan", "hold", "charge"):
+                self.database.execute_sql(
+                    f"UPDATE {table} SET reader_id = NULL WHERE reader_id = ? AND id NOT IN"
+                    " (SELECT pk FROM sync_row WHERE tbl = ? AND node = ?)", (reader_id, table, node))
+            in_use = any(self.database.execute_sql(f"SELECT 1 FROM {t} WHERE reader_id = ? LIMIT 1",
+                                                   (reader_id,)).fetchone() for t in ("loan", "hold", "charge"))
+            if not in_use:
+                self.database.execute_sql("UPDATE reader SET guardian_id = NULL WHERE guardian_id = ?", (reader_id,))
+                self.database.execute_sql("DELETE FROM reader WHERE id = ?", (reader_id,))
+            if self.renumber:  # the union passes the forget on to every desk
+                self.database.execute_sql("UPDATE sync_row SET deleted = ?, seq = ?, colvers = NULL, base = NULL"
+                                          " WHERE tbl = 'reader' AND pk = ?", (rows.FORGOTTEN, self._next(), reader_id))
+            else:
+                dialect.forget_versions(self.database, "reader", [reader_id])
+            forgotten += 1
+        return forgotten
+
+    def finish(self) -> Applied:
+        """What follows the rows: pending rows, the copies' status, the search index, conflicts."""
+        self.retry_pending()
+        touched = self.result.touched
+        derived.recompute_items(self.database, self.result.items | touched.get("item", set()))
+        reindex(self.database, touched.get("bib_record", set()))
+        conflicts.after_merge(self.database, touched, self.result.items, self.result.seen)
+        derived.recompute_items(self.database, self.result.items)
+        return self.result
+
+
+def reindex(database: Database, bib_ids: Iterable[str]) -> None:
+    """Keep this desk's full-text index in step with the records merged in."""
+    ids = sorted(set(bib_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for doc, text, fmt, deleted in database.execute_sql(
+                f"SELECT doc, marc, format, deleted FROM bib_record WHERE id IN {dialect.LISTED}",
+                (dialect.listed(chunk),)).fetchall():
+            index_delete(database, doc)
+            if not deleted:
+                index_insert(database, doc, search_row(extract(record_from_json(text), fmt)))

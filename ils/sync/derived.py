@@ -1,0 +1,74 @@
+"""State derived from the facts, recomputed after every merge, the same way on every replica.
+
+A copy's status is where the facts say it is: lent while a loan of it is open (and not
+claimed returned), in transit while a transit of it is open, on the hold shelf while a hold
+is ready with it; otherwise the status staff or circulation last set (the replicated value),
+except that a circulation status no fact supports any more (lent, but every loan has ended
+elsewhere) becomes "available". Hold queue positions and a reader's counts are computed
+when read, from the facts, so they need nothing here.
+
+The recomputed value is written without capturing a change: every replica computes it for
+itself. The replicated value it replaces is kept in ``sync_row.base``, so it is still what a
+bundle carries and what the next merge compares.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from peewee import Database
+
+from db import dialect_sqlite as dialect
+
+CIRCULATION_STATUSES = ("on_loan", "in_transit", "on_hold_shelf")
+
+_FACTS = (
+    "SELECT i.id, i.status, s.base,"
+    " EXISTS (SELECT 1 FROM loan l WHERE l.item_id = i.id AND l.ended_at IS NULL AND l.claimed_returned_at IS NULL),"
+    " EXISTS (SELECT 1 FROM transit t WHERE t.item_id = i.id AND t.received_at IS NULL),"
+    " EXISTS (SELECT 1 FROM hold h WHERE h.trapped_item_id = i.id AND h.state = 'ready')"
+    " FROM item i JOIN sync_row s ON s.tbl = 'item' AND s.pk = i.id WHERE i.id IN " + dialect.LISTED
+)
+
+
+def item_status(replicated: str, lent: bool, travelling: bool, kept: bool) -> str:
+    if lent:
+        return "on_loan"
+    if travelling:
+        return "in_transit"
+    if kept:
+        return "on_hold_shelf"
+    return "available" if replicated in CIRCULATION_STATUSES else replicated
+
+
+def recompute_items(database: Database, item_ids: Iterable[str]) -> int:
+    """Bring the named copies' status in line with the facts; returns how many changed."""
+    ids = sorted(set(item_ids))
+    changed = 0
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for item_id, shown, base, lent, travelling, kept in database.execute_sql(_FACTS, (dialect.listed(chunk),)):
+            replicated = json.loads(base).get("status", shown) if base else shown
+            status = item_status(replicated, bool(lent), bool(travelling), bool(kept))
+            if status == shown:
+                continue
+            database.execute_sql("UPDATE item SET status = ? WHERE id = ?", (status, item_id))
+            new_base = json.dumps({"status": replicated}) if status != replicated else None
+            database.execute_sql("UPDATE sync_row SET base = ? WHERE tbl = 'item' AND pk = ?", (new_base, item_id))
+            changed += 1
+    return changed
+
+
+def items_touched(database: Database, touched: dict[str, set[str]]) -> set[str]:
+    """The copies whose status may have changed with the rows just merged."""
+    items = set(touched.get("item", ()))
+    for table, columns in (("loan", ("item_id",)), ("transit", ("item_id",)), ("hold", ("item_id", "trapped_item_id"))):
+        ids = touched.get(table)
+        if not ids:
+            continue
+        for column in columns:
+            items |= {i for (i,) in database.execute_sql(
+                f"SELECT {column} FROM {table} WHERE id IN {dialect.LISTED} AND {column} IS NOT NULL",
+                (dialect.listed(ids),))}
+    return items

@@ -1,0 +1,173 @@
+"""Rows as sync sees them: read with their versions, written back after a merge.
+
+A row's state (``merge.RowState``) is its replicated values, group by group, and the
+versions ``sync_row`` keeps for it. A derived column (``item.status``) is read as its
+replicated value (``sync_row.base`` while the value shown is recomputed from the facts), so
+what is merged and sent is always the replicated value, never a local recomputation.
+
+Writing happens with capture switched off: the versions written are the merged ones, each
+keeping the node and stamp of the change it came from.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from peewee import Database
+
+from db import dialect_sqlite as dialect
+from db.sync_spec import BY_NAME, Table
+from ils.sync.merge import RowState, Version, format_version, parse_version
+
+CHUNK = 500
+FORGOTTEN = 2  # sync_row.deleted of a reader the union forgot: not a tombstone, a "forget" to pass on
+
+# Desk-local columns a new row needs a value for: its number in this desk's full-text index.
+_LOCAL_ON_INSERT = {"bib_record": {"doc": "(SELECT IFNULL(MAX(doc), 0) + 1 FROM bib_record)"}}
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def split_values(table: Table, row: Sequence[Any]) -> dict[str, tuple[Any, ...]]:
+    values: dict[str, tuple[Any, ...]] = {}
+    at = 0
+    for group in table.groups:
+        values[group.name] = tuple(row[at:at + len(group.columns)])
+        at += len(group.columns)
+    return values
+
+
+def _state(table: Table, hlc: int, node: str, colvers: str | None, deleted: int, base: str | None,
+           row: Sequence[Any] | None) -> RowState:
+    if deleted:
+        kept = json.loads(base) if base else {}
+        values = {g.name: tuple(kept.get(c) for c in g.columns) for g in table.groups
+                  if all(c in kept for c in g.columns)}
+        parsed = {g: parse_version(v) for g, v in json.loads(colvers).items()} if colvers else {}
+        return RowState((hlc, node), True, parsed, values)
+    values = split_values(table, row) if row is not None else {}
+    if base and values:
+        replicated = json.loads(base)
+        for group in table.groups:
+            if any(c in replicated for c in group.columns):
+                values[group.name] = tuple(replicated.get(c, v) for c, v in zip(group.columns, values[group.name],
+                                                                                 strict=True))
+    parsed = {g: parse_version(v) for g, v in json.loads(colvers).items()} if colvers else {}
+    return RowState((hlc, node), bool(deleted), parsed, values)
+
+
+def load(database: Database, table: Table, keys: Sequence[str]) -> dict[str, RowState]:
+    """The states of the named rows this replica holds (a tombstone has no values)."""
+    states: dict[str, RowState] = {}
+    for chunk in _chunks(list(keys)):
+        rows = {r[0]: r[1:] for r in dialect.rows_by_pk(database, table.name, table.pk, table.columns, chunk)}
+        for pk, hlc, node, colvers, deleted, base in dialect.versions_by_pk(database, table.name, chunk):
+            row = rows.get(pk)
+            if deleted == FORGOTTEN or (row is None and not deleted):
+                continue  # forgotten here (a reader no longer shared): as if never seen
+            states[pk] = _state(table, hlc, node, colvers, deleted, base, row)
+    return states
+
+
+def key_values(table: Table, pk: str) -> tuple[Any, ...]:
+    return (pk,) if len(table.pk) == 1 else tuple(json.loads(pk))
+
+
+def _versions(state: RowState) -> dict[str, str] | None:
+    return {g: format_version(v) for g, v in state.colvers.items()} or None
+
+
+@dataclass
+class Write:
+    """One merged row to store: what this replica held, what it will hold, its new number and base."""
+
+    pk: str
+    before: RowState | None
+    after: RowState
+    seq: int | None
+    base: dict[str, Any] | None
+
+
+def _statement(table: Table, write: Write) -> tuple[str, list[Any]] | None:
+    """The one statement that makes the table's row what ``write.after`` says (None: nothing to do)."""
+    keys = key_values(table, write.pk)
+    where = " AND ".join(f"{c} = ?" for c in table.pk)
+    before, after = write.before, write.after
+    alive_before = before is not None and not before.deleted
+    if after.deleted:
+        return (f"DELETE FROM {table.name} WHERE {where}", list(keys)) if alive_before else None
+    columns: list[str] = []
+    values: list[Any] = []
+    if not alive_before:
+        present = tuple(g.name for g in table.groups if g.name in after.values)
+        values = list(keys)
+        for name in present:
+            values += after.values[name]
+        return _insert(table.name, present), values
+    for group in table.groups:
+        if group.name in after.values and after.values[group.name] != before.values.get(group.name):
+            columns += group.columns
+            values += after.values[group.name]
+    if not columns:
+        return None
+    sets = ", ".join(f"{c} = ?" for c in columns)
+    return f"UPDATE {table.name} SET {sets} WHERE {where}", [*values, *keys]
+
+
+@functools.lru_cache(maxsize=256)
+def _insert(name: str, present: tuple[str, ...]) -> str:
+    """The INSERT of a row carrying these groups (built once per shape: an import stores thousands)."""
+    table = BY_NAME[name]
+    columns = list(table.pk) + [c for g in table.groups if g.name in present for c in g.columns]
+    local = _LOCAL_ON_INSERT.get(table.name, {})
+    names = ", ".join([*columns, *local])
+    marks = ", ".join(["?"] * len(columns) + list(local.values()))
+    return f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
+
+
+def _versions_row(table: Table, write: Write) -> tuple[Any, ...]:
+    after, base = write.after, write.base
+    if after.deleted:  # a tombstone keeps the row's values
+        base = {c: v for g in table.groups if g.name in after.values
+                for c, v in zip(g.columns, after.values[g.name], strict=True)}
+    return dialect.versions_row(table.name, write.pk, seq=write.seq, hlc=after.version[0], node=after.version[1],
+                                colvers=_versions(after), deleted=after.deleted, base=base)
+
+
+def store(database: Database, table: Table, writes: Sequence[Write]) -> None:
+    """Make this replica hold each write's ``after`` (with capture off): the table's rows first, grouped
+    into one ``executemany`` per statement shape, then every version in one more.
+
+    The caller runs it inside a savepoint: when SQLite refuses a row (a missing parent, a broken
+    uniqueness rule), the caller rolls the batch back and stores its rows one by one.
+    """
+    shapes: dict[str, list[list[Any]]] = {}
+    for write in writes:
+        statement = _statement(table, write)
+        if statement is not None:
+            shapes.setdefault(statement[0], []).append(statement[1])
+    connection = dialect.connection(database)
+    for sql, params in shapes.items():
+        connection.executemany(sql, params)
+    dialect.write_versions_many(database, [_versions_row(table, write) for write in writes])
+
+
+def current_base(database: Database, table: Table, pk: str) -> dict[str, Any] | None:
+    row = database.execute_sql("SELECT base FROM sync_row WHERE tbl = ? AND pk = ?", (table.name, pk)).fetchone()
+    return json.loads(row[0]) if row and row[0] else None
+
+
+def same(a: RowState, b: RowState) -> bool:
+    return a.version == b.version and a.deleted == b.deleted and a.colvers == b.colvers and a.values == b.values
+
+
+def versions_of(state: RowState) -> Iterable[Version]:
+    yield state.version
+    yield from state.colvers.values()
