@@ -26,6 +26,7 @@ from db.migrations import (
     m0006_rotation_loans_index,
     m0010_sync_identity,
     m0011_sync_capture,
+    m0020_blind_room,
 )
 
 MIGRATIONS = (
@@ -37,6 +38,7 @@ MIGRATIONS = (
     m0006_rotation_loans_index,
     m0010_sync_identity,
     m0011_sync_capture,
+    m0020_blind_room,
 )
 LATEST_VERSION = MIGRATIONS[-1].VERSION
 
