@@ -1,4 +1,4 @@
-"""The System desk (系统): branches, staff, this desk, and maintenance, one tab each."""
+"""The System desk (系统): branches, staff, this desk, maintenance and sync, one tab each."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from screens.system_branches import BranchesPane
 from screens.system_maintenance import MaintenancePane
 from screens.system_node import ThisDeskPane
 from screens.system_staff import StaffPane
+from screens.system_sync import SyncPane
 
 
 class SystemScreen(DeskScreen):
@@ -31,3 +32,5 @@ class SystemScreen(DeskScreen):
                 yield ThisDeskPane(id="desk-pane")
             with TabPane(_("Maintenance"), id="tab-maintenance"):
                 yield MaintenancePane(id="maintenance-pane")
+            with TabPane(_("Sync"), id="tab-sync"):
+                yield SyncPane(id="sync-pane")

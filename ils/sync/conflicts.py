@@ -177,10 +177,14 @@ def lent_twice(database: Database, item_ids: Iterable[str]) -> None:
                     wanted.add(conflict_id("copy_lent_twice", (first[0], second[0])))
                     _file(database, "copy_lent_twice", "loan", (first[0], second[0]), item_id=item_id, reader_id=None,
                           branch_ids=(first[3], second[3]), found_at=max(first[1], second[1]))
-        stale = database.execute_sql("SELECT id FROM sync_conflict WHERE kind = 'copy_lent_twice' AND item_id = ?"
-                                     " AND state = 'open'", (item_id,)).fetchall()
-        for (row_id,) in stale:
-            if row_id not in wanted:
+        # Withdrawn only when both loans are here and do not overlap: a loan still on its way (or waiting
+        # for its reader) proves nothing, and since a loan's time only ever shrinks (its end comes, or
+        # comes earlier), a withdrawn conflict can never become true again.
+        here = {loan[0] for loan in loans}
+        stale = database.execute_sql("SELECT id, facts FROM sync_conflict WHERE kind = 'copy_lent_twice'"
+                                     " AND item_id = ? AND state = 'open'", (item_id,)).fetchall()
+        for row_id, facts in stale:
+            if row_id not in wanted and set(json.loads(facts)) <= here:
                 _withdraw(database, row_id)
 
 

@@ -241,3 +241,20 @@ def test_switching_language_in_a_dialog_keeps_what_was_typed_and_the_answer_arri
         assert " LX          渌江分馆          Branch " in screen_text(app)
 
     run(app, scenario)
+
+
+def test_the_sync_tab_shows_this_desk_and_refuses_an_export_before_enrolment(demo_db, app_for, tmp_path):
+    app = app_for(demo_db)
+
+    async def scenario(pilot):
+        await open_system_desk(pilot)
+        await show_tab(pilot, "tab-sync")
+        text = screen_text(app)
+        assert "纪元" in text and "最近导出：从未" in text
+        await press_button(pilot, "#sync-export")
+        assert isinstance(app.screen, FormDialog)
+        await press_button(pilot, "#dialog-ok")
+        assert isinstance(app.screen, FormDialog)  # refused: the dialog stays open with the reason
+        assert "尚未向联合目录登记" in screen_text(app)
+
+    run(app, scenario)
