@@ -26,7 +26,7 @@ from ils.blind.eligibility import require_eligible
 from ils.blind.lending import GivenBack, give_back, lend
 from ils.blind.profiles import Address, profile_of
 from ils.blind.requests import close, get_request, state_label
-from ils.blind.stock import item_by_code
+from ils.blind.stock import item_by_code, room_point
 from ils.circulation.places import place_of
 from ils.errors import Invalid, NotFound
 from ils.i18n import N_, _
@@ -180,6 +180,7 @@ def dispatch(session: Session, *, barcodes: Sequence[str], request_id: str | Non
         if route is None:
             raise Invalid("blind.no_route", "Say which delivery route takes it.")
     number = _registered(registered_number) if how == "post" else None
+    point = room_point(session, point)
     here = place_of(session, point)
     now = session.library.now_text()
     with session.write() as writer:

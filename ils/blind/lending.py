@@ -27,6 +27,7 @@ from ils.blind.stock import (
     check_accessories,
     device_of,
     item_by_code,
+    room_point,
 )
 from ils.circulation import loans
 from ils.circulation.loans import LoanInfo, ReturnResult
@@ -108,7 +109,7 @@ def lend(session: Session, card_number: str, code: str, *, accessories=None, pro
         out = kit if accessories is None else check_accessories(accessories, kit)
     elif accessories:
         raise Invalid("blind.accessories_for_devices", "Only a listening device goes out with accessories.")
-    result = loans.checkout(session, card_number, item.barcode, point=point, override=override)
+    result = loans.checkout(session, card_number, item.barcode, point=room_point(session, point), override=override)
     volumes = BlindVolume.select().where(BlindVolume.item == item.id, BlindVolume.state == "present").count()
     with session.write() as writer:
         BlindLoan.insert(loan=result.loan.id, proxy=proxy.id if proxy else None, accessories_out=json.dumps(list(out)),
@@ -155,7 +156,7 @@ def _device_back(session: Session, item: Item, loan: Loan, *, accessories, condi
         state = "accessory_missing"
     text = " ".join((note or "").split()) or None
     now = session.library.now_text()
-    returned = loans.return_item(session, item.barcode, point=point)
+    returned = loans.return_item(session, item.barcode, point=room_point(session, point))
     with session.write() as writer:
         _record_back(writer, loan, now, accessories=back, condition=state, note=text)
         if missing:
@@ -184,6 +185,7 @@ def _set_back(session: Session, item: Item, loan: Loan, *, volumes, point: str |
         if not numbers:
             raise Invalid("blind.no_volume_ticked", "Tick at least one volume that came back.")
         coming = [by_number[n] for n in numbers]
+    point = room_point(session, point)
     here = place_of(session, point)
     now = session.library.now_text()
     with session.write() as writer:
@@ -214,7 +216,7 @@ def give_back(session: Session, code: str, *, accessories=None, condition: str |
         return _device_back(session, item, loan, accessories=accessories, condition=condition, note=note, point=point)
     if loan is not None and kind == "set":
         return _set_back(session, item, loan, volumes=volumes, point=point, dispatch_id=dispatch_id)
-    returned = loans.return_item(session, item.barcode, point=point)
+    returned = loans.return_item(session, item.barcode, point=room_point(session, point))
     return GivenBack(item.barcode, returned.title, kind, True, None, (), (), (), returned)
 
 
@@ -233,7 +235,7 @@ def write_off_volume(session: Session, code: str, number: int, *, note: str | No
         writer.journal("blind.volume_lost", "blind_volume", volume.id, {
             "item_id": item.id, "barcode": item.barcode, "number": number, "note": " ".join((note or "").split())})
         if loan is not None and not volumes_out(loan):
-            returned = loans.return_item(session, item.barcode)
+            returned = loans.return_item(session, item.barcode, point=room_point(session))
             _record_back(writer, loan, session.library.now_text(), accessories=None, condition=None, note=None)
             return GivenBack(item.barcode, returned.title, "set", True, None, (), (), (), returned)
     return None
@@ -243,7 +245,7 @@ def write_off_volume(session: Session, code: str, number: int, *, note: str | No
 def renew(session: Session, code: str, *, point: str | None = None, override: str | None = None) -> LoanInfo:
     """One more period for a device or set, by the loan rules (a scan of the serial works too)."""
     session.require(Permission.BLIND_SERVICE)
-    return loans.renew(session, item_by_code(code).barcode, point=point, override=override)
+    return loans.renew(session, item_by_code(code).barcode, point=room_point(session, point), override=override)
 
 
 def accessories_text(codes) -> str:

@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass
 
 from db.ids import ILS_NAMESPACE
-from db.models import BibRecord, BlindDevice, BlindRepair, BlindVolume, Branch, Item, Location
+from db.models import BibRecord, BlindDevice, BlindRepair, BlindVolume, Branch, Item, Location, ServicePoint
 from ils.catalogue.items import get_item, insert_item, normalise_barcode, parse_price
 from ils.errors import Invalid, NotFound
 from ils.i18n import N_, _
@@ -169,6 +169,16 @@ def get_device(session: Session, code: str) -> DeviceInfo:
     session.require(Permission.BLIND_SERVICE)
     device = find_device(code)
     return device_info(device, device.item, open_repair(device) is not None)
+
+
+def room_point(session: Session, point: str | None = None) -> str | None:
+    """Where the room's loans are made: the given service point, else the branch's ``…-MR`` one (盲人阅览室)."""
+    if point:
+        return point
+    row = (ServicePoint.select(ServicePoint.code).where(ServicePoint.branch == session.library.node.branch_id,
+                                                        ServicePoint.code.endswith("-MR"),
+                                                        ServicePoint.active == True).first())  # noqa: E712
+    return row.code if row is not None else None
 
 
 def room_location(branch_id: str) -> Location | None:
