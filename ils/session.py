@@ -23,6 +23,7 @@ class StaffIdentity:
     roles: frozenset[Role]
     branch_id: str | None
     language: str | None
+    high_contrast: bool = False  # the large-text, high-contrast display, remembered like the language
 
     @property
     def permissions(self) -> frozenset[Permission]:

@@ -155,12 +155,16 @@ def inventory(session: Session) -> Inventory:
         batches.setdefault(device.batch, Counter())[state] += 1
         years = _days(device.received_on, today) / 365.25
         ages[next(label for low, high, label in AGE_BANDS if low <= years < high)] += 1
-    not_checked = [serial for (serial,) in BlindDevice.select(BlindDevice.serial)
-                   .join(Loan, on=(Loan.item == BlindDevice.item))
-                   .join(BlindLoan, JOIN.LEFT_OUTER, on=(BlindLoan.loan == Loan.id))
-                   .where(Loan.ended_at.is_null(False), Loan.ended_as == "returned", BlindLoan.condition.is_null(),
-                          Loan.ended_at == (Loan.select(fn.MAX(Loan.ended_at)).where(Loan.item == BlindDevice.item)))
-                   .tuples()]
+    last: dict[str, tuple[str, str | None]] = {}
+    since = {d.item_id: d.created_at for d in devices}
+    for item_id, ended_at, ended_as, condition in (
+            Loan.select(Loan.item, Loan.ended_at, Loan.ended_as, BlindLoan.condition)
+            .join(BlindLoan, JOIN.LEFT_OUTER, on=(BlindLoan.loan == Loan.id))
+            .where(Loan.item.in_(list(since)), Loan.ended_at.is_null(False)).order_by(Loan.ended_at, Loan.id).tuples()):
+        if ended_at >= since[item_id]:  # loans that ended before the room registered the device are not its concern
+            last[item_id] = (ended_as, condition)
+    not_checked = [d.serial for d in devices if d.item.status != "on_loan"
+                   and last.get(d.item_id, ("", "checked")) == ("returned", None)]
 
     def counts(counter: Counter[str]) -> tuple[Count, ...]:
         return tuple(Count(state, device_state_label(state), counter[state]) for state in DEVICE_STATES)
@@ -181,7 +185,7 @@ def rotation(session: Session, *, limit: int = 20) -> Rotation:
     """The 循环出借 view: who has had a device longest, who has waited longest, what sat idle longest."""
     session.require(Permission.BLIND_SERVICE)
     today = session.now().date()
-    out = (Loan.select(Loan, BlindDevice.serial, BlindDevice.model, Item.barcode, Reader.card_number, Reader.name,
+    out = (Loan.select(Loan, BlindDevice.serial, BlindDevice.model, Item.barcode, Reader.id, Reader.card_number, Reader.name,
                        Reader.anonymised_at)
            .join(Item, on=(Loan.item == Item.id)).join(BlindDevice, on=(BlindDevice.item == Item.id), attr="device")
            .switch(Loan).join(Reader, JOIN.LEFT_OUTER, on=(Loan.reader == Reader.id))
@@ -192,7 +196,7 @@ def rotation(session: Session, *, limit: int = 20) -> Rotation:
                   display_name(loan.reader) if loan.reader_id else None,
                   loan.loaned_at, loan.due_on, _days(loan.loaned_at, today), loan.renewals)
         for loan in out)
-    waiting = (Hold.select(Hold, BibRecord.title, Reader.card_number, Reader.name, Reader.anonymised_at)
+    waiting = (Hold.select(Hold, BibRecord.title, Reader.id, Reader.card_number, Reader.name, Reader.anonymised_at)
                .join(BibRecord, on=(Hold.bib == BibRecord.id)).switch(Hold)
                .join(Reader, JOIN.LEFT_OUTER, on=(Hold.reader == Reader.id))
                .where(Hold.bib.in_(_device_records()), Hold.state == "waiting").order_by(Hold.placed_at).limit(limit))

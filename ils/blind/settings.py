@@ -71,7 +71,7 @@ def _checked(name: str, value: object) -> str:
         if value not in LABEL_SIZES:
             raise Invalid("blind.label_size", "The label size is one of: {sizes}.", sizes=", ".join(LABEL_SIZES))
         return str(value)
-    text = " ".join(str(value).split())
+    text = "\n".join(" ".join(line.split()) for line in str(value).split("\n") if line.strip())
     if len(text) > 120:
         raise Invalid("blind.return_address_long", "The return address has at most 120 characters.")
     if name == "return_postcode" and text and not (text.isdigit() and len(text) == 6):

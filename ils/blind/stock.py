@@ -203,7 +203,10 @@ def _new_copy(writer: Writer, session: Session, *, bib_id: str, barcode: str, it
 @writes
 def add_device(session: Session, *, serial: str, model: str, batch: str, received_on: dt.date | None = None,
                accessories=tuple(ACCESSORIES), barcode: str | None = None, price: str | None = None) -> DeviceInfo:
-    """Register a device as it comes from the programme: a copy of its model, ready to lend."""
+    """Register a device as it comes from the programme: a copy of its model, ready to lend.
+
+    A listening device catalogued before as a plain copy is registered by giving its barcode.
+    """
     session.require(Permission.BLIND_SERVICE)
     serial = clean_serial(serial)
     model = " ".join(unicodedata.normalize("NFKC", model or "").split())
@@ -217,10 +220,15 @@ def add_device(session: Session, *, serial: str, model: str, batch: str, receive
                       serial=serial)
     day = (received_on or session.now().date()).isoformat()
     now = session.library.now_text()
+    known = Item.get_or_none(Item.barcode == normalise_barcode(barcode)) if barcode else None
+    if known is not None and (known.item_type != "listening_device" or device_of(known) is not None):
+        raise Invalid("blind.barcode_taken", "The barcode {barcode} is already on another item.", barcode=known.barcode)
     with session.write() as writer:
-        bib_id = device_record(writer, session, model)
-        item_id = _new_copy(writer, session, bib_id=bib_id, barcode=barcode or serial, item_type="listening_device",
-                            price=price, acquired_on=day, source=batch)
+        if known is not None:
+            item_id = known.id
+        else:
+            item_id = _new_copy(writer, session, bib_id=device_record(writer, session, model), barcode=barcode or serial,
+                                item_type="listening_device", price=price, acquired_on=day, source=batch)
         row_id = device_id(serial)
         BlindDevice.insert(id=row_id, item=item_id, serial=serial, model=model, batch=batch, received_on=day,
                            accessories=json.dumps(list(kit)), created_at=now, updated_at=now).execute()
