@@ -433,3 +433,10 @@ class BlindScreen(TabbedDeskScreen):
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", lambda _theme: self.counter().draw(), init=False)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """A tab brought forward shows the room as it is now: the counter's work changes every list."""
+        for pane in event.pane.query(DeskPane):
+            reload = getattr(pane, "reload", None)
+            if reload is not None:
+                reload()

@@ -67,7 +67,7 @@ class RequestsPane(DeskPane):
         self._rows: dict[str, requests.RequestInfo] = {}
 
     def compose(self) -> ComposeResult:
-        yield ListTable(N_("Received"), N_("Reader"), N_("By"), N_("How"), N_("Wanted"), id="requests-table")
+        yield ListTable(N_("Asked"), N_("Reader"), N_("By"), N_("How"), N_("Wanted"), id="requests-table")
         with Grid(classes="pane-buttons"):
             yield Button(_("New request"), id="request-new", compact=True)
             yield Button(_("Dispatch"), id="request-dispatch", compact=True)

@@ -229,9 +229,11 @@ def wait_for_device(session: Session, card_number: str, *, model: str | None = N
     if model:
         counts = counts.where(BibRecord.title == model)
     record = counts.first()
+    if record is None and model:
+        raise NotFound("blind.no_device_of_model", "The room has no listening devices of the model {model}.",
+                       model=model)
     if record is None:
-        raise NotFound("blind.no_device_model", "The room has no listening devices{model}.",
-                       model=f" ({model})" if model else "")
+        raise NotFound("blind.no_device_model", "The room has no listening devices.")
     return place_hold(session, card_number, record.id)
 
 

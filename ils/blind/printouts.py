@@ -45,7 +45,7 @@ def _words() -> PostalWords:
     return PostalWords(
         mark="盲人读物",  # the words the postal rule requires, in Chinese whatever the desk's language
         free=_("Free post for the blind · 盲人读物免费寄递"),
-        to=_("To"), sender=_("From"), phone=_("Phone"), registered=_("Registered"), reference=_("Parcel"),
+        to=_("Addressee"), sender=_("Sender"), phone=_("Tel."), registered=_("Registered mail"), reference=_("Parcel"),
         contents=_("In this parcel (tick what you send back):"),
         instructions=_("To send it back: turn this card over in the mailbag's window, so the library's address "
                        "shows, and post it. No stamp is needed."),
