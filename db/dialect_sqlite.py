@@ -11,12 +11,18 @@ triggers. Everything else in ``ils.sync`` is portable SQL passed through ``run``
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import peewee
 from peewee import Database
 
 NAME = "sqlite"
+#: What a refused row raises, through peewee or through the driver's own ``executemany``.
+INTEGRITY_ERRORS = (peewee.IntegrityError, sqlite3.IntegrityError)
+#: What a value SQLite cannot store raises (a bundle's row holding a list or an object).
+BINDING_ERRORS = (sqlite3.InterfaceError, sqlite3.ProgrammingError, peewee.InterfaceError, peewee.ProgrammingError)
 COUNTER_BITS = 16
 
 
@@ -102,15 +108,26 @@ def _json(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), sort_keys=True)
 
 
-def write_versions(database: Database, table: str, pk: str, *, seq: int | None, hlc: int, node: str,
-                   colvers: dict[str, str] | None, deleted: bool, base: dict[str, Any] | None) -> None:
-    """Store a merged row's versions as they are (an import keeps each change's origin)."""
-    database.execute_sql(
-        "INSERT INTO sync_row (tbl, pk, seq, hlc, node, colvers, deleted, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (tbl, pk) DO UPDATE SET seq = IFNULL(excluded.seq, sync_row.seq), hlc = excluded.hlc,"
-        " node = excluded.node, colvers = excluded.colvers, deleted = excluded.deleted, base = excluded.base",
-        (table, pk, seq, hlc, node, _json(colvers) if colvers else None, 1 if deleted else 0,
-         _json(base) if base else None))
+def connection(database: Database) -> Any:
+    """The driver's own connection, for ``executemany`` on the bulk paths."""
+    return database.connection()
+
+
+_WRITE_VERSIONS = (
+    "INSERT INTO sync_row (tbl, pk, seq, hlc, node, colvers, deleted, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (tbl, pk) DO UPDATE SET seq = IFNULL(excluded.seq, sync_row.seq), hlc = excluded.hlc,"
+    " node = excluded.node, colvers = excluded.colvers, deleted = excluded.deleted, base = excluded.base")
+
+
+def versions_row(table: str, pk: str, *, seq: int | None, hlc: int, node: str, colvers: dict[str, str] | None,
+                 deleted: bool, base: dict[str, Any] | None) -> tuple[Any, ...]:
+    return (table, pk, seq, hlc, node, _json(colvers) if colvers else None, 1 if deleted else 0,
+            _json(base) if base else None)
+
+
+def write_versions_many(database: Database, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Store merged rows' versions as they are (an import keeps each change's origin)."""
+    connection(database).executemany(_WRITE_VERSIONS, rows)
 
 
 def pk_expression(pk: Sequence[str], alias: str = "t") -> str:
@@ -131,6 +148,9 @@ def rows_by_pk(database: Database, table: str, pk: Sequence[str], columns: Seque
                keys: Sequence[str]) -> list[tuple[Any, ...]]:
     """(key text, *columns) of the rows named by ``keys``, in one statement."""
     select = ", ".join([f"CAST({pk_expression(pk)} AS TEXT)", *(f"t.{c}" for c in columns)])
+    if len(pk) == 1:  # IN (subquery) makes SQLite probe the key's index once per key
+        return database.execute_sql(f"SELECT {select} FROM {table} t WHERE t.{pk[0]} IN {LISTED}",
+                                    (_json(list(keys)),)).fetchall()
     return database.execute_sql(
         f"SELECT {select} FROM json_each(?) k JOIN {table} t ON {_join_keys(pk)}", (_json(list(keys)),)).fetchall()
 
@@ -138,8 +158,8 @@ def rows_by_pk(database: Database, table: str, pk: Sequence[str], columns: Seque
 def versions_by_pk(database: Database, table: str, keys: Sequence[str]) -> list[tuple[Any, ...]]:
     """(pk, hlc, node, colvers, deleted, base) of the ``sync_row`` entries named by ``keys``."""
     return database.execute_sql(
-        "SELECT s.pk, s.hlc, s.node, s.colvers, s.deleted, s.base FROM json_each(?) k"
-        " JOIN sync_row s ON s.tbl = ? AND s.pk = k.value", (_json(list(keys)), table)).fetchall()
+        "SELECT s.pk, s.hlc, s.node, s.colvers, s.deleted, s.base FROM sync_row s WHERE s.tbl = ? AND s.pk IN"
+        " (SELECT value FROM json_each(?))", (table, _json(list(keys)))).fetchall()
 
 
 def changed_between(database: Database, first: int, last: int) -> list[tuple[str, str]]:

@@ -9,7 +9,8 @@ from pathlib import Path
 from db.backup import backup_to, file_schema_version, integrity_problems, restore_into
 from db.connection import StorageError
 from db.migrations import LATEST_VERSION, backup_folder
-from ils.errors import DatabaseProblem, Invalid
+from ils.circulation.invariants import circulation_problems
+from ils.errors import DatabaseProblem, Invalid, Message
 from ils.i18n import _
 from ils.library import NODE_ID, Library, open_library
 from ils.permissions import Permission
@@ -54,15 +55,16 @@ class CheckReport:
     foreign_keys: tuple[str, ...] = ()
     journal: tuple[str, ...] = ()
     counts: dict[str, int] = field(default_factory=dict)
+    circulation: tuple[Message, ...] = ()  # copies, loans and charges that disagree, each with its code
 
     @property
     def ok(self) -> bool:
-        return not (self.integrity or self.foreign_keys or self.journal)
+        return not (self.integrity or self.foreign_keys or self.journal or self.circulation)
 
     def lines(self) -> list[str]:
         """The report as the desk and the command line show it: counts, then problems."""
         counts = [_("{table}: {count} rows").format(table=t, count=c) for t, c in self.counts.items()]
-        problems = [*self.integrity, *self.foreign_keys, *self.journal]
+        problems = [*self.integrity, *self.foreign_keys, *self.journal, *map(str, self.circulation)]
         return counts + (problems or [_("No problems found.")])
 
 
@@ -182,4 +184,5 @@ def check(session: Session) -> CheckReport:
         foreign_keys=tuple(foreign),
         journal=tuple(journal_problems),
         counts=counts,
+        circulation=circulation_problems(database),
     )

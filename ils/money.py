@@ -29,7 +29,9 @@ def parse_yuan(text: str | None, *, field: str = N_("Amount"), refund: bool = Fa
 
     ``field`` names the box in the refusal. ``refund`` allows a leading minus.
     """
-    cleaned = _CURRENCY.sub("", unicodedata.normalize("NFKC", text or "").strip()).strip()
+    typed = unicodedata.normalize("NFKC", text or "").strip()
+    sign, typed = (typed[0], typed[1:]) if typed[:1] in ("-", "+") else ("", typed)  # -¥5.00, as ``yuan`` shows it
+    cleaned = sign + _CURRENCY.sub("", typed.strip()).strip()
     if not cleaned:
         raise Invalid("money.empty", "{field}: type an amount in yuan, e.g. 12.50.", field=_label(field))
     match = _AMOUNT.fullmatch(cleaned)

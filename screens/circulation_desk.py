@@ -363,7 +363,8 @@ class CirculationScreen(DeskScreen):
 
         def retry(values: dict[str, Any]) -> ScanOutcome:
             if not values["reason"].strip():
-                raise Invalid("screens.say_why_rules_set", "Say why the rules are set aside: the reason is recorded with the loan.")
+                raise Invalid("circ.override_needs_reason",
+                              "Say why the rules are set aside: the reason is recorded with the loan.")
             return scan(session, refused.code, open_card=card, mode=mode, point=point, override=values["reason"])
 
         dialog: FormDialog[ScanOutcome] = FormDialog(

@@ -14,7 +14,7 @@ from ils.circulation.desk import CHECKOUT, MODES, ReaderAtDesk
 from ils.circulation.holds import HoldInfo
 from ils.circulation.loans import LoanInfo
 from ils.circulation.places import Place
-from ils.circulation.standing import yuan
+from ils.money import yuan
 from ils.i18n import _
 from screens.widgets import ListTable
 

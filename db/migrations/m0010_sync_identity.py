@@ -82,10 +82,10 @@ def _rewrite(execute, table: str, columns: list[str]) -> None:
 def _rebuild(execute, table: str, edits: tuple[tuple[str, str], ...], mapped: list[str]) -> None:
     """SQLite's table rebuild: a new table from the edited CREATE statement, the rows copied
     (with reference ids rewritten on the way), the old table dropped, the new one renamed,
-    and the old indexes made again."""
+    and the old indexes and triggers made again."""
     (create,) = execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()
-    indexes = execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-                      (table,)).fetchall()
+    indexes = execute("SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = ?"
+                      " AND sql IS NOT NULL ORDER BY type", (table,)).fetchall()
     for pattern, replacement in edits:
         create, count = re.subn(pattern, replacement, create, count=1)
         if count != 1:

@@ -30,6 +30,10 @@ Design notes that the frozen SQL cannot say:
   in the future) with their signed bytes, until the clock catches up or staff decide.
 - ``sync_conflict`` replicates: two desks that find the same contradiction make the same row
   (its id is name-based on the kind and the facts).
+- The guards of m0007 (a loan ends once; one charge of each kind per loan) stop a desk's own
+  services. Merging another desk's facts is not such a service: a loan returned here and
+  reported lost there keeps its earliest end, and both desks' fines are kept; each is a
+  conflict for a person. The guards are made again to hold only while changes are captured.
 """
 
 from __future__ import annotations
@@ -290,6 +294,20 @@ def _seed(execute) -> None:
         seq = execute("SELECT IFNULL(MAX(seq), 0) FROM sync_row").fetchone()[0]
 
 
+# m0007's guards, holding for the changes a desk makes itself (captured), not for a merge.
+GUARDS = (
+    "DROP TRIGGER IF EXISTS charge_once_per_loan",
+    """CREATE TRIGGER charge_once_per_loan BEFORE INSERT ON charge
+       WHEN NEW.loan_id IS NOT NULL AND (SELECT capture FROM sync_clock)
+        AND EXISTS (SELECT 1 FROM charge WHERE loan_id = NEW.loan_id AND kind = NEW.kind)
+       BEGIN SELECT RAISE(ABORT, 'constraint failed: a loan bears one charge of each kind'); END""",
+    "DROP TRIGGER IF EXISTS loan_ends_once",
+    """CREATE TRIGGER loan_ends_once BEFORE UPDATE OF ended_at ON loan
+       WHEN OLD.ended_at IS NOT NULL AND NEW.ended_at IS NOT OLD.ended_at AND (SELECT capture FROM sync_clock)
+       BEGIN SELECT RAISE(ABORT, 'constraint failed: a loan ends once'); END""",
+)
+
+
 def apply(execute) -> None:
     for statement in TABLES:
         execute(statement)
@@ -297,3 +315,5 @@ def apply(execute) -> None:
     for table, (pk, groups) in CAPTURED.items():
         for statement in trigger_statements(table, pk, groups, DERIVED.get(table, ())):
             execute(statement)
+    for statement in GUARDS:
+        execute(statement)

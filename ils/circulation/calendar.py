@@ -18,7 +18,7 @@ from ils.branches import get_branch
 from ils.errors import Invalid, NotFound
 from ils.i18n import N_, _
 from ils.permissions import Permission
-from ils.session import Session
+from ils.session import Session, writes
 
 KINDS: dict[str, str] = {
     "holiday": N_("Public holiday (closed)"),
@@ -55,9 +55,9 @@ def parse_weekdays(text: str) -> str:
         elif part in names:
             days.add(names[part])
         else:
-            raise Invalid("circ.weekday_use_monday_sunday", "{text} is not a weekday: use 1 (Monday) to 7 (Sunday).", text=part)
+            raise Invalid("circ.calendar_bad_weekday", "{text} is not a weekday: use 1 (Monday) to 7 (Sunday).", text=part)
     if len(days) == 7:
-        raise Invalid("circ.branch_closed_every_day", "A branch closed every day of the week cannot lend.")
+        raise Invalid("circ.calendar_closed_every_day", "A branch closed every day of the week cannot lend.")
     return ",".join(str(d) for d in sorted(days))
 
 
@@ -89,7 +89,7 @@ def next_open_day(branch_id: str, day: dt.date) -> dt.date:
         candidate = day + dt.timedelta(days=offset)
         if calendar.is_open(candidate):
             return candidate
-    raise Invalid("circ.branch_opening_day_coming", "The branch has no opening day in the coming year: check its calendar.")
+    raise Invalid("circ.calendar_no_opening_day", "The branch has no opening day in the coming year: check its calendar.")
 
 
 def due_date(branch_id: str, start: dt.date, days: int) -> dt.date:
@@ -100,6 +100,7 @@ def is_open(branch_id: str, day: dt.date) -> bool:
     return Calendar(branch_id, day, day).is_open(day)
 
 
+@writes
 def set_closed_weekdays(session: Session, branch: str, weekdays: str) -> str:
     """The branch's weekly closing days (e.g. Monday for system maintenance); "" opens every day."""
     session.require(Permission.CONFIGURE_CIRCULATION)
@@ -116,9 +117,10 @@ def _day(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise Invalid("circ.date_write", "{text} is not a date: write it as 2026-10-01.", text=text.strip()) from None
+        raise Invalid("circ.calendar_bad_date", "{text} is not a date: write it as 2026-10-01.", text=text.strip()) from None
 
 
+@writes
 def add_day(session: Session, day: str, kind: str, name: str, *, branch: str | None = None) -> CalendarEntry:
     """Record a holiday, an emergency closing or an adjusted working day, for one branch or all."""
     session.require(Permission.CONFIGURE_CIRCULATION)
@@ -128,7 +130,7 @@ def add_day(session: Session, day: str, kind: str, name: str, *, branch: str | N
 def _kind(word: str) -> str:
     kind = _KIND_WORDS.get(word.strip().lower())
     if kind is None:
-        raise Invalid("circ.unknown_kind_day_use", "Unknown kind of day {kind}; use holiday (休), workday (班) or emergency (闭馆).", kind=word.strip())
+        raise Invalid("circ.calendar_unknown_kind", "Unknown kind of day {kind}; use holiday (休), workday (班) or emergency (闭馆).", kind=word.strip())
     return kind
 
 
@@ -158,6 +160,7 @@ def _add_days(session: Session, days: list[tuple[dt.date, str, str]], branch: st
     return entries
 
 
+@writes
 def import_days(session: Session, text: str, *, branch: str | None = None) -> list[CalendarEntry]:
     """The year's list, one day per line: ``2026-10-01 休 国庆节`` or ``2026-09-28 班 国庆节调休``.
 
@@ -172,21 +175,22 @@ def import_days(session: Session, text: str, *, branch: str | None = None) -> li
             continue
         parts = line.split(None, 2)
         if len(parts) < 2:
-            raise Invalid("circ.line_write_date_kind", "Line {n}: write a date, a kind and a name, e.g. 2026-10-01 休 国庆节.", n=number)
+            raise Invalid("circ.calendar_bad_line", "Line {n}: write a date, a kind and a name, e.g. 2026-10-01 休 国庆节.", n=number)
         first, _dots, last = parts[0].partition("..")
         try:
             start, end, kind = _day(first), _day(last or first), _kind(parts[1])
         except Invalid as error:
-            raise Invalid("circ.line", "Line {n}: {problem}", n=number, problem=error) from None
+            raise Invalid("circ.calendar_line", "Line {n}: {problem}", n=number, problem=error.message) from None
         if end < start or (end - start).days > 60:
-            raise Invalid("circ.line_range_must_run", "Line {n}: the range must run forward and cover at most 60 days.", n=number)
+            raise Invalid("circ.calendar_bad_range", "Line {n}: the range must run forward and cover at most 60 days.", n=number)
         name = parts[2] if len(parts) > 2 else ""
         days.extend((start + dt.timedelta(days=i), kind, name) for i in range((end - start).days + 1))
     if not days:
-        raise Invalid("circ.list_holds_days", "The list holds no days.")
+        raise Invalid("circ.calendar_empty_list", "The list holds no days.")
     return _add_days(session, days, branch)
 
 
+@writes
 def remove_day(session: Session, day: str, *, branch: str | None = None) -> None:
     session.require(Permission.CONFIGURE_CIRCULATION)
     branch_row = get_branch(branch) if branch else None
@@ -194,7 +198,7 @@ def remove_day(session: Session, day: str, *, branch: str | None = None) -> None
         (CalendarDay.day == _day(day).isoformat())
         & (CalendarDay.branch.is_null() if branch_row is None else CalendarDay.branch == branch_row.id))
     if row is None:
-        raise NotFound("circ.nothing_recorded", "Nothing is recorded for {day}.", day=day.strip())
+        raise NotFound("circ.calendar_day_not_found", "Nothing is recorded for {day}.", day=day.strip())
     with session.write() as writer:
         row.delete_instance()
         writer.journal("calendar_day.remove", "calendar_day", row.id, {"day": row.day})

@@ -6,7 +6,9 @@ what is still owed is the charge less everything recorded against it, so a parti
 lowers the debt at once and the reader's block (``standing.unpaid_fen``) with it. Each
 payment row records the branch whose desk took it, for the cash count there. Journal rows
 name the charge and the amount, never the reader (the charge is de-identified later like
-a loan).
+a loan). What is still owed is read inside the write (``@writes``), so two desks taking the
+last payment at once cannot both take it. Amounts arrive in fen: the desk and the command
+line parse what staff type with ``ils.money.parse_yuan``.
 """
 
 from __future__ import annotations
@@ -16,15 +18,14 @@ from dataclasses import dataclass
 from peewee import JOIN, fn
 
 from db.models import BibRecord, Charge, Item, Payment
-from ils.catalogue.items import parse_price
 from ils.circulation.places import place_of
-from ils.circulation.standing import yuan
 from ils.errors import Invalid, NotFound
 from ils.i18n import N_, _
 from ils.library import Writer
+from ils.money import yuan
 from ils.permissions import Permission
 from ils.readers.rows import reader_by_card
-from ils.session import Session
+from ils.session import Session, writes
 
 KINDS: dict[str, str] = {
     "overdue": N_("Overdue fine"),
@@ -80,15 +81,6 @@ def payment_kind_label(kind: str) -> str:
     return _(PAYMENT_KINDS[kind]) if kind in PAYMENT_KINDS else kind
 
 
-def parse_amount(text: str, *, allow_zero: bool = False) -> int:
-    """An amount of money as the desk types it (12.50, ¥12.5, 12元), in fen; refused unless above
-    zero (or zero itself with ``allow_zero``: a damage staff let go)."""
-    fen = parse_price(text)
-    if fen is None or "-" in text or fen < (0 if allow_zero else 1):
-        raise Invalid("circ.amount_money_type_yuan", "{text} is not an amount of money: type yuan, such as 12.50.", text=text.strip())
-    return fen
-
-
 def _paid_fen(charge_id: str) -> int:
     return Payment.select(fn.COALESCE(fn.SUM(Payment.amount_fen), 0)).where(Payment.charge == charge_id).scalar()
 
@@ -122,7 +114,7 @@ def add_charge(writer: Writer, *, reader_id: str, loan_id: str | None, item_id: 
 def get_charge(charge_id: str) -> Charge:
     charge = Charge.get_or_none(Charge.id == (charge_id or "").strip())
     if charge is None:
-        raise NotFound("circ.there_charge", "There is no charge {id}.", id=(charge_id or "").strip())
+        raise NotFound("circ.charge_not_found", "There is no charge {id}.", id=(charge_id or "").strip())
     return charge
 
 
@@ -141,7 +133,8 @@ def _open(charge_id: str) -> tuple[Charge, int]:
     """The charge and what is still owed on it; a settled charge takes nothing more."""
     charge = get_charge(charge_id)
     if charge.settled_at:
-        raise Invalid("circ.charge_settled_nothing_more", "This charge was settled on {date}; nothing more is owed on it.", date=charge.settled_at[:10])
+        raise Invalid("circ.charge_settled", "This charge was settled on {date}; nothing more is owed on it.",
+                      date=charge.settled_at[:10])
     return charge, charge.amount_fen - _paid_fen(charge.id)
 
 
@@ -161,28 +154,32 @@ def _record(session: Session, charge: Charge, owed: int, kind: str, amount_fen: 
     return charge_info(Charge.get_by_id(charge.id))
 
 
+@writes
 def pay(session: Session, charge_id: str, amount_fen: int, *, note: str | None = None,
         point: str | None = None) -> ChargeInfo:
     """Take money against a charge: all of it or a part; never more than is owed."""
     session.require(Permission.TAKE_PAYMENTS)
     charge, owed = _open(charge_id)
     if amount_fen <= 0:
-        raise Invalid("circ.payment_must_more_than", "A payment must be more than ¥0.00.")
+        raise Invalid("circ.payment_not_positive", "A payment must be more than ¥0.00.")
     if amount_fen > owed:
-        raise Invalid("circ.owed_charge_too_much", "Only {owed} is owed on this charge; {amount} is too much.", owed=yuan(owed), amount=yuan(amount_fen))
+        raise Invalid("circ.payment_too_much", "Only {owed} is owed on this charge; {amount} is too much.",
+                      owed=yuan(owed), amount=yuan(amount_fen))
     return _record(session, charge, owed, "payment", amount_fen, (note or "").strip() or None, point)
 
 
+@writes
 def waive(session: Session, charge_id: str, reason: str, *, point: str | None = None) -> ChargeInfo:
     """Let the reader off what is still owed, for a reason a supervisor gives and the record keeps."""
     session.require(Permission.WAIVE_CHARGES)
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid("circ.say_why_charge_waived", "Say why the charge is waived.")
+        raise Invalid("circ.waiver_needs_reason", "Say why the charge is waived.")
     charge, owed = _open(charge_id)
     return _record(session, charge, owed, "waiver", owed, reason, point)
 
 
+@writes
 def accept_replacement(session: Session, charge_id: str, *, note: str | None = None,
                        point: str | None = None) -> ChargeInfo:
     """The reader brought a copy (the same or a newer edition) instead of paying: the charge is settled.
@@ -193,5 +190,6 @@ def accept_replacement(session: Session, charge_id: str, *, note: str | None = N
     session.require(Permission.TAKE_PAYMENTS)
     charge, owed = _open(charge_id)
     if charge.kind not in REPLACEABLE:
-        raise Invalid("circ.replacement_copy_settles_lost", "A replacement copy settles a lost or damaged item, not {kind}.", kind=kind_label(charge.kind))
+        raise Invalid("circ.not_replaceable", "A replacement copy settles a lost or damaged item, not {kind}.",
+                      kind=kind_label(charge.kind))
     return _record(session, charge, owed, "replacement", owed, (note or "").strip() or None, point)

@@ -4,9 +4,10 @@ A barcode scanner is a keyboard that types a code and Enter, so the desk has one
 line and the code alone must say what to do: a reader card opens its reader; an item
 barcode is lent to the reader who is open, or taken back when none is (or the desk is in
 return mode), or renewed, or received from transit, by the desk's mode. ``scan`` decides
-and calls the loan, return, renewal or transit service; it turns their refusals into an
-outcome with the reasons in words, since at the desk a refusal is news to read out, not
-an error. It writes nothing itself: each service it calls journals its own change.
+and calls the loan, return, renewal or transit service; it turns every refusal (a rule, a
+dead card, another desk that got there first: ``Conflict``) into an outcome with the reasons
+as ``Message`` values with codes, since at the desk a refusal is news to read out, not an
+error. It writes nothing itself: each service it calls journals its own change.
 
 ``reader_at_desk`` is what the desk shows of a reader: a summary, not the full record
 (which the reader desk opens, journaled). It reads open loans and holds through their
@@ -25,10 +26,12 @@ from ils.catalogue.items import get_item
 from ils.circulation import holds, loans, transit
 from ils.circulation.holds import HoldInfo
 from ils.circulation.loans import LoanInfo, LoanRefused, ReturnResult
-from ils.circulation.standing import standing_of, yuan
+from ils.circulation.refusals import Refused, sentences
+from ils.circulation.standing import standing_of
 from ils.circulation.transit import Disposition
-from ils.errors import IlsError, Invalid, NotFound
+from ils.errors import IlsError, Invalid, Message, NotFound, message
 from ils.i18n import N_, _
+from ils.money import yuan
 from ils.permissions import Permission
 from ils.readers.cards import check_card_number, normalise_card_number
 from ils.readers.readers import scan_card
@@ -97,8 +100,12 @@ class ScanOutcome:
     loan: LoanInfo | None = None  # lent or renewed
     returned: ReturnResult | None = None
     disposition: Disposition | None = None  # where the copy goes now (returned or received)
-    reasons: tuple[str, ...] = ()  # a refusal's reasons, each a sentence
+    reasons: tuple[Message, ...] = ()  # a refusal's reasons, each with its code (``circ.copy_on_loan``)
     overridable: bool = False  # staff allowed to override may retry with a reason
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(reason.code for reason in self.reasons)
 
 
 def _history_count(reader_id: str) -> int:
@@ -133,17 +140,6 @@ def _item(code: str) -> Item | None:
         return None
 
 
-_CLOSING = "。！？；：”）"
-
-
-def sentences(parts: list[str] | tuple[str, ...]) -> str:
-    """Sentences run together as the language writes them: a space after "." but none after "。"."""
-    text = ""
-    for part in filter(None, parts):
-        text += part if not text or text[-1] in _CLOSING else " " + part
-    return text
-
-
 def reader_words(view: ReaderAtDesk) -> str:
     """What the desk reads out when a reader opens: who, what they have, what stops them."""
     r = view.reader
@@ -164,8 +160,8 @@ def _open_reader(session: Session, card: ReaderCard, open_card: str | None) -> S
     code = card.card_number
     try:
         view = reader_at_desk(session, code)
-    except Invalid as refusal:  # a lost, replaced or returned card
-        return ScanOutcome(REFUSED, code, str(refusal), False, _view(session, open_card), reasons=(str(refusal),))
+    except IlsError as refusal:  # a lost, replaced or returned card; no right to see readers
+        return ScanOutcome(REFUSED, code, str(refusal), False, _view(session, open_card), reasons=(refusal.message,))
     if open_card is not None and code == normalise_card_number(open_card):
         return ScanOutcome(READER_OPENED, code, _("{name}'s card is already open.").format(name=view.reader.name),
                            True, view)
@@ -226,20 +222,21 @@ def scan(session: Session, code: str, *, open_card: str | None, mode: str, point
         raise Invalid("circ.unknown_desk_mode", "Unknown desk mode {mode}.", mode=mode)
     typed = (code or "").strip()
     if not typed:
-        words = _("Scan a reader card or an item barcode.")
-        return ScanOutcome(REFUSED, typed, words, False, _view(session, open_card), reasons=(words,))
+        empty = message("circ.scan_empty", "Scan a reader card or an item barcode.")
+        return ScanOutcome(REFUSED, typed, str(empty), False, _view(session, open_card), reasons=(empty,))
     card = _card(typed)
     if card is not None:
         return _open_reader(session, card, open_card)
     item = _item(typed)
     if item is None:
-        words = _("No reader card or item has the code {code}; it may belong to another library.").format(
-            code=typed)
-        return ScanOutcome(UNKNOWN, typed, words, False, _view(session, open_card), reasons=(words,))
+        unknown = message("circ.scan_unknown", "No reader card or item has the code {code}; it may belong to another "
+                          "library.", code=typed)
+        return ScanOutcome(UNKNOWN, typed, str(unknown), False, _view(session, open_card), reasons=(unknown,))
     try:
         return _item_scan(session, item, open_card, mode, point, override)
-    except IlsError as error:
-        reasons = error.reasons if isinstance(error, LoanRefused) else (str(error),)
-        words = _(NOT_DONE[_action(mode, open_card)]).format(code=item.barcode, reasons=sentences(reasons))
+    except IlsError as error:  # a rule, a permission, or another desk first (Conflict): news, not a crash
+        reasons = error.reasons if isinstance(error, Refused) else (error.message,)
+        words = _(NOT_DONE[_action(mode, open_card)]).format(
+            code=item.barcode, reasons=sentences(str(reason) for reason in reasons))
         return ScanOutcome(REFUSED, item.barcode, words, False, _view(session, open_card), reasons=reasons,
                            overridable=isinstance(error, LoanRefused) and error.overridable)

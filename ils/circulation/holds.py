@@ -4,6 +4,9 @@ branch of their choice.
 The queue is the order holds were placed. A returned or arriving copy is trapped for the
 first waiting hold it can fill (``transit.route``); the reader has the hold shelf's days to
 collect it, after which the hold expires and the copy goes to the next reader or home.
+
+Placing, cancelling and expiring read the queue inside the write (``@writes``), so two desks
+cannot end one hold twice or queue a reader twice for one title.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from ils.branches import get_branch
 from ils.catalogue.items import normalise_barcode
 from ils.catalogue.search_text import normalise_isbn
 from ils.circulation.places import place_of
+from ils.circulation.refusals import Refused, block_reason
 from ils.circulation.rules import RuleBook
 from ils.circulation.settings import circulation_settings
 from ils.circulation.transit import Disposition, route
@@ -24,7 +28,7 @@ from ils.i18n import N_, _
 from ils.permissions import Permission
 from ils.readers.readers import scan_card
 from ils.readers.rows import display_name, reader_by_card
-from ils.session import Session
+from ils.session import Session, writes
 
 STATES: dict[str, str] = {
     "waiting": N_("Waiting"),
@@ -99,39 +103,43 @@ def find_record(text: str) -> tuple[BibRecord, Item | None]:
         item = None
     if item is not None:
         return item.bib, item
-    raise NotFound("circ.record_copy_matches", "No record or copy matches {text}.", text=typed)
+    raise NotFound("circ.record_not_found", "No record or copy matches {text}.", text=typed)
 
 
+@writes
 def place_hold(session: Session, card_number: str, target: str, *, pickup: str | None = None,
                copy_only: bool = False) -> HoldInfo:
     """Queue the reader for the title (or, with ``copy_only`` and a barcode, for that copy)."""
     session.require(Permission.CIRCULATE)
     reader_summary = scan_card(session, card_number)
-    reasons = [f"{b.label}: {b.detail}" for b in reader_summary.blocks if b.kind in _HOLD_BLOCKS]
+    reasons = [block_reason(b) for b in reader_summary.blocks if b.kind in _HOLD_BLOCKS]
     if reasons:
-        raise Invalid("circ.hold_refused", "{reasons}", reasons=" ".join(reasons))
+        raise Refused("circ.hold_refused", N_("No hold placed: {reasons}"), reasons)
     reader = Reader.get_by_id(reader_summary.id)
     bib, copy = find_record(target)
     if copy_only and copy is None:
-        raise Invalid("circ.hold_one_copy_needs", "A hold on one copy needs that copy's barcode.")
+        raise Invalid("circ.hold_copy_needs_barcode", "A hold on one copy needs that copy's barcode.")
     pickup_branch = get_branch(pickup) if pickup else Branch.get_by_id(place_of(session).branch_id)
     settings = circulation_settings()
     active = Hold.select().where(Hold.reader == reader.id, Hold.state.in_(ACTIVE))
     if active.where(Hold.bib == bib.id).exists():
-        raise Invalid("circ.already_waiting_title", "{name} is already waiting for this title.", name=reader.name)
+        raise Invalid("circ.hold_already_waiting", "{name} is already waiting for this title.", name=reader.name)
     if active.count() >= settings.hold_limit:
-        raise Invalid("circ.already_holds_most_allowed", "{name} already has {count} holds, the most allowed.", name=reader.name, count=settings.hold_limit)
+        raise Invalid("circ.hold_limit_reached", "{name} already has {count} holds, the most allowed.", name=reader.name,
+                      count=settings.hold_limit)
     copies = list(Item.select().where(Item.bib == bib.id, Item.status.not_in(("withdrawn", "lost"))))
     if copy_only:
         copies = [copy]
     if not copies:
-        raise Invalid("circ.title_copies_could_lent", "This title has no copies that could be lent.")
+        raise Invalid("circ.hold_no_copies", "This title has no copies that could be lent.")
     if Loan.select().join(Item).where(Loan.reader == reader.id, Loan.ended_at.is_null(),
                                       Item.bib == bib.id).exists():
-        raise Invalid("circ.already_copy_title_loan", "{name} already has a copy of this title on loan.", name=reader.name)
+        raise Invalid("circ.hold_title_on_loan", "{name} already has a copy of this title on loan.",
+                      name=reader.name)
     book = RuleBook()
     if not any(book.rule_for(reader.reader_type_id, c.item_type, pickup_branch.id).holds_allowed for c in copies):
-        raise Invalid("circ.readers_may_place_holds", "{type} readers may not place holds on this kind of item.", type=reader_summary.reader_type_name)
+        raise Invalid("circ.holds_not_allowed", "{type} readers may not place holds on this kind of item.",
+                      type=reader_summary.reader_type_name)
     now = session.library.now_text()
     with session.write() as writer:
         hold = Hold.create(reader=reader.id, reader_type=reader.reader_type_id, bib=bib.id,
@@ -156,17 +164,19 @@ def _end(session: Session, hold: Hold, state: str, reason: str, point: str | Non
     return HoldOutcome(hold_info(Hold.get_by_id(hold.id), today), disposition)
 
 
+@writes
 def cancel_hold(session: Session, hold_id: str, *, by_reader: bool = True, point: str | None = None) -> HoldOutcome:
     """Cancel at the reader's request or by staff. A copy on its way keeps going and is routed on arrival."""
     session.require(Permission.CIRCULATE)
     hold = Hold.get_or_none(Hold.id == hold_id)
     if hold is None:
-        raise NotFound("circ.there_hold", "There is no hold {id}.", id=hold_id)
+        raise NotFound("circ.hold_not_found", "There is no hold {id}.", id=hold_id)
     if hold.state not in ACTIVE:
-        raise Invalid("circ.hold_already_ended", "This hold has already ended: {state}.", state=_(STATES[hold.state]))
+        raise Invalid("circ.hold_ended", "This hold has already ended: {state}.", state=_(STATES[hold.state]))
     return _end(session, hold, "cancelled", "reader" if by_reader else "staff", point)
 
 
+@writes
 def expire_holds(session: Session, *, point: str | None = None) -> list[HoldOutcome]:
     """Holds on this branch's shelf past their date: each ends, and the desk is told where its copy goes."""
     session.require(Permission.CIRCULATE)

@@ -3,13 +3,18 @@ what a return sets in motion: a transit, a trapped hold, a fine).
 
 Every rule is applied here, at the desk: the card, the reader's blocks, the copy's status,
 the loan limit of the rule's cell, holds, and a due date from the rule and the lending
-branch's calendar. A refusal names every reason at once; staff allowed to override may lend
-anyway with a recorded reason, except on a dead card or a copy that is not here to lend.
+branch's calendar. A refusal names every reason at once, each with its code; staff allowed
+to override may lend anyway with a recorded reason, except on a dead card or a copy that is
+not here to lend.
+
+Each service reads what it decides on inside the write (``@writes``): two desks racing for
+one copy are served one after the other, and the second sees the first one's loan or return.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from peewee import JOIN
@@ -21,28 +26,41 @@ from ils.circulation.charges import add_charge
 from ils.circulation.places import Place, place_of
 from ils.circulation.rules import RuleBook, same_cell
 from ils.circulation.settings import circulation_settings
-from ils.circulation.standing import days_late, running_fine, yuan
+from ils.circulation.refusals import Refused, block_reason
+from ils.circulation.standing import days_late, running_fine
 from ils.circulation.transit import Disposition, arrive, route
-from ils.errors import Invalid
+from ils.errors import Invalid, Message, message
 from ils.i18n import _
 from ils.library import Writer
+from ils.money import yuan
 from ils.permissions import Permission
 from ils.readers.ages import age_band
 from ils.readers.readers import presented_reader
 from ils.readers.rows import ReaderSummary, reader_by_card, summary
-from ils.session import Session
+from ils.session import Session, writes
 
 # Blocks an override may pass; a lost, replaced or returned card never lends.
 OVERRIDABLE_BLOCKS = {"suspended", "expired", "overdue", "owes"}
 
 
-class LoanRefused(Invalid):
+class LoanRefused(Refused):
     """A checkout or renewal refused for the reasons listed; ``overridable`` when staff with
-    the permission may go ahead with a recorded reason."""
+    the permission may go ahead with a recorded reason.
 
-    def __init__(self, reasons: list[str], overridable: bool) -> None:
-        super().__init__("circ.loan_refused", "{reasons}", reasons=" ".join(reasons))
-        self.reasons = tuple(reasons)
+    ``reasons`` are ``Message`` values whose codes are part of the API: the reader's blocks
+    (``circ.card_lost``, ``circ.card_expired``, ``circ.reader_suspended``,
+    ``circ.reader_overdue``, ``circ.reader_owes``, see ``refusals.BLOCK_CODES``), the copy
+    (``circ.copy_on_loan``, ``circ.copy_already_yours``, ``circ.copy_unavailable``,
+    ``circ.copy_in_transit``, ``circ.not_loanable``, ``circ.hold_for_other``), the rules
+    (``circ.loan_not_allowed``, ``circ.loan_limit``) and, for a renewal,
+    ``circ.no_renewals_left``, ``circ.renew_overdue`` and ``circ.renew_hold_waiting``.
+    A SIP2 server will map these codes to the patron-status bits of its answer (card
+    reported lost, too many items overdue, excessive outstanding fines, too many items
+    charged ...) without reading any prose.
+    """
+
+    def __init__(self, reasons: Sequence[Message], overridable: bool) -> None:
+        super().__init__("circ.loan_refused", "{reasons}", reasons)
         self.overridable = overridable
 
 
@@ -127,33 +145,36 @@ def _hold_for_copy(item: Item) -> Hold | None:
             .order_by(Hold.placed_at).first())
 
 
-def _item_refusal(item: Item, reader: Reader, here: Place) -> tuple[list[str], list[str]]:
+def _item_refusal(item: Item, reader: Reader, here: Place) -> tuple[list[Message], list[Message]]:
     """(hard reasons, overridable reasons) the copy itself gives."""
-    hard: list[str] = []
-    soft: list[str] = []
+    hard: list[Message] = []
+    soft: list[Message] = []
     if item.status == "on_loan":
         loan = Loan.get_or_none(Loan.item == item.id, Loan.ended_at.is_null())
         if loan is not None and loan.reader_id == reader.id:
-            hard.append(_("{barcode} is already on loan to this reader, due {due}.").format(
-                barcode=item.barcode, due=loan.due_on))
+            hard.append(message("circ.copy_already_yours", "{barcode} is already on loan to this reader, due {due}.",
+                                barcode=item.barcode, due=loan.due_on))
         else:
-            hard.append(_("{barcode} is on loan to another reader: return it first.").format(barcode=item.barcode))
+            hard.append(message("circ.copy_on_loan", "{barcode} is on loan to another reader: return it first.",
+                                barcode=item.barcode))
     elif item.status in ("lost", "missing", "withdrawn", "processing", "damaged"):
-        hard.append(_("{barcode} is marked {status}: scan it in return mode to put it back in circulation.").format(
-            barcode=item.barcode, status=status_label(item.status)))
+        hard.append(message("circ.copy_unavailable", "{barcode} is marked {status}: scan it in return mode to put "
+                            "it back in circulation.", barcode=item.barcode, status=status_label(item.status)))
     elif item.status == "in_transit":
         transit = Transit.get_or_none(Transit.item == item.id, Transit.received_at.is_null())
         if transit is not None and transit.to_branch_id != here.branch_id:
-            hard.append(_("{barcode} is in transit to {branch}.").format(barcode=item.barcode,
-                                                                          branch=transit.to_branch.name))
+            hard.append(message("circ.copy_in_transit", "{barcode} is in transit to {branch}.",
+                                barcode=item.barcode, branch=transit.to_branch.name))
     if item.location_id is not None and not item.location.loanable:
-        soft.append(_("{barcode} is for use in the library only.").format(barcode=item.barcode))
+        soft.append(message("circ.not_loanable", "{barcode} is for use in the library only.", barcode=item.barcode))
     hold = _hold_for_copy(item)
     if hold is not None and hold.reader_id != reader.id:
-        soft.append(_("{barcode} is kept for another reader's hold.").format(barcode=item.barcode))
+        soft.append(message("circ.hold_for_other", "{barcode} is kept for another reader's hold.",
+                            barcode=item.barcode))
     return hard, soft
 
 
+@writes
 def checkout(session: Session, card_number: str, barcode: str, *, point: str | None = None,
              override: str | None = None) -> CheckoutResult:
     """Lend the copy to the card's reader, due on the rule's day rolled to an opening day."""
@@ -166,19 +187,19 @@ def checkout(session: Session, card_number: str, barcode: str, *, point: str | N
     here = place_of(session, point)
     today = session.now().date()
     hard, soft = _item_refusal(item, reader, here)
-    soft = [f"{block.label}: {block.detail}" for block in reader_summary.blocks
-            if block.kind in OVERRIDABLE_BLOCKS] + soft
+    soft = [block_reason(block) for block in reader_summary.blocks if block.kind in OVERRIDABLE_BLOCKS] + soft
     book = RuleBook()
     rule = book.rule_for(reader.reader_type_id, item.item_type, here.branch_id)
     if rule.loan_limit == 0:
-        soft.append(_("{type} readers may not borrow this kind of item.").format(type=reader_summary.reader_type_name))
+        soft.append(message("circ.loan_not_allowed", "{type} readers may not borrow this kind of item.",
+                            type=reader_summary.reader_type_name))
     else:
         types = [t for (t,) in Loan.select(Loan.item_type).where(Loan.reader == reader.id,
                                                                    Loan.ended_at.is_null()).tuples()]
         held = same_cell(book, rule, reader.reader_type_id, types, here.branch_id)
         if held >= rule.loan_limit:
-            soft.append(_("Loan limit reached: {held} of {limit} items of this kind are out.").format(
-                held=held, limit=rule.loan_limit))
+            soft.append(message("circ.loan_limit", "Loan limit reached: {held} of {limit} items of this kind are out.",
+                                held=held, limit=rule.loan_limit))
     if hard or (soft and not reason):
         raise LoanRefused(hard + soft, overridable=not hard)
     due = due_date(here.branch_id, today, rule.loan_days).isoformat()
@@ -196,7 +217,8 @@ def checkout(session: Session, card_number: str, barcode: str, *, point: str | N
         writer.journal("loan.checkout", "loan", loan.id, {
             "item_id": item.id, "barcode": item.barcode, "due_on": due, "branch": here.branch_code,
             "point": here.point_code, "reader_type": loan.reader_type, "age_band": loan.age_band,
-            "rule": rule.id, "override": loan.override_reason, "overridden": soft if reason else []})
+            "rule": rule.id, "override": loan.override_reason,
+            "overridden": [refusal.code for refusal in soft] if reason else []})
         filled = _fill_hold(writer, item, reader, now)
         if reason and not filled:
             _release_other_hold(writer, item)
@@ -244,6 +266,7 @@ def charge_overdue_fine(writer: Writer, loan: Loan, item: Item, today: dt.date, 
     return amount
 
 
+@writes
 def return_item(session: Session, barcode: str, *, point: str | None = None) -> ReturnResult:
     """Take a copy back at any branch (通借通还); say where it goes next.
 
@@ -257,6 +280,13 @@ def return_item(session: Session, barcode: str, *, point: str | None = None) -> 
     now = session.library.now_text()
     loan = (Loan.select(Loan, Reader.id, Reader.card_number).join(Reader, JOIN.LEFT_OUTER)
             .where(Loan.item == item.id, Loan.ended_at.is_null()).first())
+    if loan is None and item.status in ("withdrawn", "processing"):
+        raise Invalid("circ.copy_not_in_circulation", "{barcode} is {status}, not in circulation: give it to "
+                      "cataloguing.", barcode=item.barcode, status=status_label(item.status))
+    if loan is None and item.status in ("available", "on_hold_shelf"):
+        raise Invalid("circ.not_on_loan", "{barcode} is not on loan: it is {status}.", barcode=item.barcode,
+                      status=status_label(item.status))
+    late = days_late(loan.due_on, today) if loan is not None else 0
     notes: list[str] = []
     card_number = None
     fine = 0
@@ -264,7 +294,6 @@ def return_item(session: Session, barcode: str, *, point: str | None = None) -> 
         if loan is not None:
             Loan.update(ended_at=now, ended_as="returned", end_branch=here.branch_id,
                         end_service_point=here.point_id).where(Loan.id == loan.id).execute()
-            late = days_late(loan.due_on, today)
             writer.journal("loan.return", "loan", loan.id, {
                 "item_id": item.id, "barcode": item.barcode, "branch": here.branch_code, "point": here.point_code,
                 "days_late": late})
@@ -283,18 +312,15 @@ def return_item(session: Session, barcode: str, *, point: str | None = None) -> 
             writer.journal("item.found", "item", item.id, {"barcode": item.barcode, "was": item.status})
             if Charge.select().where(Charge.item == item.id, Charge.kind == "lost", Charge.settled_at.is_null()).exists():
                 notes.append(_("A charge for losing it is still open: waive it if the library's rules say so."))
-        elif item.status in ("withdrawn", "processing"):
-            raise Invalid("circ.circulation_give_cataloguing", "{barcode} is {status}, not in circulation: give it to cataloguing.", barcode=item.barcode, status=status_label(item.status))
         disposition = arrive(writer, item, here, today, now) if item.status == "in_transit" else None
         if disposition is None:
-            if loan is None and item.status in ("available", "on_hold_shelf"):
-                raise Invalid("circ.loan", "{barcode} is not on loan: it is {status}.", barcode=item.barcode, status=status_label(item.status))
             disposition = route(writer, item, here, today, now)
     bib = BibRecord.select(*_BIB_COLUMNS).where(BibRecord.id == item.bib_id).get()
     return ReturnResult(item.barcode, bib.title or "", loan_info(loan, item, bib, today, 0) if loan else None,
                         card_number, fine, disposition, tuple(notes))
 
 
+@writes
 def renew(session: Session, barcode: str, *, point: str | None = None, override: str | None = None) -> LoanInfo:
     """One more period, counted from the current due date: not when late, reserved or out of renewals."""
     session.require(Permission.CIRCULATE)
@@ -304,25 +330,25 @@ def renew(session: Session, barcode: str, *, point: str | None = None, override:
     item = get_item(barcode)
     loan = Loan.get_or_none(Loan.item == item.id, Loan.ended_at.is_null())
     if loan is None:
-        raise Invalid("circ.loan_so_renewed", "{barcode} is not on loan, so it cannot be renewed.", barcode=item.barcode)
+        raise Invalid("circ.not_on_loan", "{barcode} is not on loan, so it cannot be renewed.", barcode=item.barcode)
     here = place_of(session, point)
     today = session.now().date()
     reader = loan.reader
-    hard: list[str] = []
-    soft: list[str] = []
+    hard: list[Message] = []
+    soft: list[Message] = []
     for block in summary(reader, today).blocks:
-        (soft if block.kind in OVERRIDABLE_BLOCKS else hard).append(f"{block.label}: {block.detail}")
+        (soft if block.kind in OVERRIDABLE_BLOCKS else hard).append(block_reason(block))
     rule = RuleBook().rule_for(loan.reader_type, loan.item_type, loan.branch_id)
     if loan.renewals >= rule.renewals:
-        soft.append(_("No renewals left: {used} of {allowed} used.").format(used=loan.renewals, allowed=rule.renewals))
+        soft.append(message("circ.no_renewals_left", "No renewals left: {used} of {allowed} used.",
+                            used=loan.renewals, allowed=rule.renewals))
     if loan.due_on < today.isoformat():
-        soft.append(_("{barcode} is overdue since {due}: overdue items cannot be renewed.").format(
-            barcode=item.barcode, due=loan.due_on))
+        soft.append(message("circ.renew_overdue", "{barcode} is overdue since {due}: overdue items cannot be "
+                            "renewed.", barcode=item.barcode, due=loan.due_on))
     waiting = Hold.select().where(Hold.bib == item.bib_id, Hold.state == "waiting",
                                   Hold.item.is_null() | (Hold.item == item.id)).exists()
     if waiting:
-        soft.append(_("Another reader has placed a hold on this title."))
-    soft = [s for s in soft if s not in hard]
+        soft.append(message("circ.renew_hold_waiting", "Another reader has placed a hold on this title."))
     if hard or (soft and not reason):
         raise LoanRefused(hard + soft, overridable=not hard)
     start = max(today, dt.date.fromisoformat(loan.due_on))

@@ -15,6 +15,7 @@
 
 A copy found after being marked lost goes back into circulation through
 ``loans.return_item`` too; the lost charge stays with the reader until paid or waived.
+Each step reads the open loan inside its write (``@writes``): a loan ends once.
 """
 
 from __future__ import annotations
@@ -27,11 +28,11 @@ from ils.circulation.charges import ChargeInfo, add_charge, charge_info
 from ils.circulation.loans import charge_overdue_fine
 from ils.circulation.places import Place, place_of
 from ils.circulation.settings import circulation_settings
-from ils.circulation.standing import yuan
 from ils.errors import Invalid
 from ils.i18n import _
+from ils.money import yuan
 from ils.permissions import Permission
-from ils.session import Session
+from ils.session import Session, writes
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def _open_loan(barcode: str) -> tuple[Item, Loan]:
     item = get_item(barcode)
     loan = Loan.get_or_none(Loan.item == item.id, Loan.ended_at.is_null())
     if loan is None:
-        raise Invalid("circ.loan_2", "{barcode} is not on loan.", barcode=item.barcode)
+        raise Invalid("circ.not_on_loan", "{barcode} is not on loan.", barcode=item.barcode)
     return item, loan
 
 
@@ -73,6 +74,7 @@ def _end(loan: Loan, ended_as: str, here: Place, now: str) -> None:
                 end_service_point=here.point_id).where(Loan.id == loan.id).execute()
 
 
+@writes
 def mark_lost(session: Session, barcode: str, *, point: str | None = None) -> LossOutcome:
     """The reader lost the copy on loan: the loan ends as lost and the reader is charged for it."""
     session.require(Permission.TAKE_PAYMENTS)
@@ -95,13 +97,14 @@ def mark_lost(session: Session, barcode: str, *, point: str | None = None) -> Lo
     return _outcome(item, loan, "lost", charged, message)
 
 
+@writes
 def mark_damaged(session: Session, barcode: str, amount_fen: int, *, note: str | None = None,
                  point: str | None = None) -> LossOutcome:
     """The reader hands the copy in damaged: it is taken back here, kept out of circulation, and
     the reader owes ``amount_fen`` (0 for nothing)."""
     session.require(Permission.TAKE_PAYMENTS)
     if amount_fen < 0:
-        raise Invalid("circ.charge_less_than", "A charge cannot be less than ¥0.00.")
+        raise Invalid("circ.charge_negative", "A charge cannot be less than ¥0.00.")
     item, loan = _open_loan(barcode)
     here = place_of(session, point)
     today = session.now().date()
@@ -126,12 +129,14 @@ def mark_damaged(session: Session, barcode: str, amount_fen: int, *, note: str |
     return _outcome(item, loan, "damaged", charged, message)
 
 
+@writes
 def claim_returned(session: Session, barcode: str, *, point: str | None = None) -> LossOutcome:
     """The reader says the copy came back: it is looked for (missing), and no longer overdue."""
     session.require(Permission.TAKE_PAYMENTS)
     item, loan = _open_loan(barcode)
     if loan.claimed_returned_at:
-        raise Invalid("circ.reader_already_said_returned", "The reader already said on {date} that {barcode} was returned.", date=loan.claimed_returned_at[:10], barcode=item.barcode)
+        raise Invalid("circ.already_claimed_returned", "The reader already said on {date} that {barcode} was "
+                      "returned.", date=loan.claimed_returned_at[:10], barcode=item.barcode)
     here = place_of(session, point)
     now = session.library.now_text()
     with session.write() as writer:
@@ -144,15 +149,16 @@ def claim_returned(session: Session, barcode: str, *, point: str | None = None) 
         barcode=item.barcode))
 
 
+@writes
 def write_off(session: Session, barcode: str, reason: str, *, point: str | None = None) -> LossOutcome:
     """A claimed-returned copy that never turned up: the loan ends, the reader owes nothing for it."""
     session.require(Permission.WAIVE_CHARGES)
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid("circ.say_why_loan_written", "Say why the loan is written off.")
+        raise Invalid("circ.write_off_needs_reason", "Say why the loan is written off.")
     item, loan = _open_loan(barcode)
     if not loan.claimed_returned_at:
-        raise Invalid("circ.copy_reader_said_returned", "Only a copy the reader said was returned can be written off; mark {barcode} lost "
+        raise Invalid("circ.write_off_not_claimed", "Only a copy the reader said was returned can be written off; mark {barcode} lost "
                         "instead.", barcode=item.barcode)
     here = place_of(session, point)
     now = session.library.now_text()

@@ -174,4 +174,4 @@ def _write_csv(path: Path, notices: list[SmsNotice]) -> None:
             writer.writerow((_("Mobile phone"), _("Reader name"), _("SMS text")))
             writer.writerows((notice.phone, notice.name, notice.message) for notice in notices)
     except OSError as error:
-        raise DatabaseProblem("circ.write_check_folder_permissions", "Cannot write to {path}: check the folder's permissions.", path=path) from error
+        raise DatabaseProblem("circ.export_unwritable", "Cannot write to {path}: check the folder's permissions.", path=path) from error

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from db.models import Branch, ServicePoint
 from ils.errors import NotFound
-from ils.i18n import _
 from ils.session import Session
 
 
@@ -32,7 +31,7 @@ def place_of(session: Session, point: str | None = None) -> Place:
         row = (ServicePoint.select(ServicePoint, Branch).join(Branch)
                .where(ServicePoint.code == point.strip().upper()).first())
         if row is None:
-            raise NotFound("circ.there_service_point_code", "There is no service point with the code {code}.", code=point.strip())
+            raise NotFound("circ.service_point_not_found", "There is no service point with the code {code}.", code=point.strip())
         branch = row.branch
         return Place(branch.id, branch.code, branch.name, row.id, row.code, row.name)
     node = session.library.node

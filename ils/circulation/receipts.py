@@ -34,10 +34,11 @@ from db.models import Hold, Loan, Reader, Transit
 from ils.circulation.loans import ReturnResult
 from ils.circulation.places import place_of
 from ils.circulation.settings import circulation_settings
-from ils.circulation.standing import days_late, yuan
+from ils.circulation.standing import days_late
 from ils.circulation.transit import REASONS
 from ils.errors import Invalid, NotFound
 from ils.i18n import _
+from ils.money import yuan
 from ils.permissions import Permission
 from ils.printer import send_to_printer
 from ils.printouts import save_pdf
@@ -115,13 +116,13 @@ def checkout_receipt(session: Session, card_number: str, loan_ids: list[str], po
     session.require(Permission.CIRCULATE)
     reader = reader_by_card(card_number)
     if not loan_ids:
-        raise Invalid("circ.receipt_needs_least_one", "A receipt needs at least one loan.")
+        raise Invalid("circ.receipt_no_loans", "A receipt needs at least one loan.")
     loans = {loan.id: loan for loan in Loan.select().where(Loan.id.in_(list(loan_ids)))}
     lines = []
     for loan_id in loan_ids:
         loan = loans.get(loan_id)
         if loan is None or loan.reader_id != reader.id:
-            raise NotFound("circ.card_loan_print", "Card {card} has no loan {loan} to print.", card=reader.card_number, loan=loan_id)
+            raise NotFound("circ.receipt_loan_not_found", "Card {card} has no loan {loan} to print.", card=reader.card_number, loan=loan_id)
         lines.append(ReceiptLine(title=loan.item.bib.title or "", barcode=loan.item.barcode, due_date=loan.due_on))
     pdf = render_checkout_receipt(_receipt(session, point, reader, lines), receipt_labels())
     path = save_pdf(session, "checkout-receipt", pdf)
@@ -147,7 +148,7 @@ def return_receipt(session: Session, results: list[ReturnResult], point: str | N
     """
     session.require(Permission.CIRCULATE)
     if not results:
-        raise Invalid("circ.receipt_needs_least_one_2", "A receipt needs at least one returned item.")
+        raise Invalid("circ.receipt_no_returns", "A receipt needs at least one returned item.")
     cards = {result.card_number for result in results}
     reader = reader_by_card(cards.pop()) if len(cards) == 1 and None not in cards else None
     lines = [ReceiptLine(title=result.title, barcode=result.barcode, note=_return_note(result)) for result in results]
@@ -163,7 +164,7 @@ def transit_slip(session: Session, transit_id: str) -> Path:
     session.require(Permission.CIRCULATE)
     transit = Transit.get_or_none(Transit.id == transit_id)
     if transit is None:
-        raise NotFound("circ.there_transit", "There is no transit {id}.", id=transit_id)
+        raise NotFound("circ.transit_not_found", "There is no transit {id}.", id=transit_id)
     slip = TransitSlip(
         library_name=session.library.node.library_name,
         to_branch=transit.to_branch.name,
@@ -181,9 +182,9 @@ def hold_slip(session: Session, hold_id: str) -> Path:
     session.require(Permission.CIRCULATE)
     hold = Hold.get_or_none(Hold.id == hold_id)
     if hold is None:
-        raise NotFound("circ.there_hold", "There is no hold {id}.", id=hold_id)
+        raise NotFound("circ.hold_not_found", "There is no hold {id}.", id=hold_id)
     if hold.state != "ready" or hold.trapped_item_id is None or hold.reader_id is None:
-        raise Invalid("circ.hold_hold_shelf_so", "This hold is not on the hold shelf, so it has no slip to print.")
+        raise Invalid("circ.hold_not_on_shelf", "This hold is not on the hold shelf, so it has no slip to print.")
     reader = hold.reader
     slip = HoldSlip(
         library_name=session.library.node.library_name,

@@ -12,6 +12,10 @@ The schema's ``rotation_batch.sent_at`` and ``rotation_item.sent_at`` cannot be 
 batch (and a copy in it) still being packed has them empty until the batch is sent.
 The annual report's figure (流转图书 9,500 册) is ``rotation_year``: the copies of the
 batches sent in the year, per receiving branch.
+
+Packing, sending and bringing back read the batch and its copies inside the write
+(``@writes``): a copy lent at the desk while the batch is sent is either lent or sent, never
+both. A copy refused or left behind is named with a reason that carries its code.
 """
 
 from __future__ import annotations
@@ -26,11 +30,12 @@ from db.models import BibRecord, Branch, Item, Loan, RotationBatch, RotationItem
 from ils.branches import get_branch
 from ils.catalogue.items import get_item, status_label
 from ils.circulation.places import Place, place_of
+from ils.circulation.refusals import Refused
 from ils.circulation.transit import send
-from ils.errors import Invalid, NotFound
+from ils.errors import Invalid, Message, NotFound, message
 from ils.i18n import N_, _
 from ils.permissions import Permission
-from ils.session import Session
+from ils.session import Session, writes
 from ils.validation import clean_code
 
 NOT_SENT = ""  # sent_at of a batch, and of its copies, while it is being packed
@@ -73,7 +78,7 @@ class ItemNote:
     """A copy the desk is told about in words: refused, left behind, or not on the shelf."""
 
     barcode: str
-    note: str
+    note: Message
 
 
 @dataclass(frozen=True)
@@ -180,7 +185,7 @@ def _info(batch_id: str, today: dt.date) -> BatchInfo:
 def get_batch(code: str) -> RotationBatch:
     batch = RotationBatch.get_or_none(RotationBatch.code == code.strip().upper())
     if batch is None:
-        raise NotFound("circ.there_rotation_batch", "There is no rotation batch {code}.", code=code.strip())
+        raise NotFound("circ.batch_not_found", "There is no rotation batch {code}.", code=code.strip())
     return batch
 
 
@@ -196,9 +201,10 @@ def _target(to: str) -> tuple[Branch, ServicePoint | None]:
         return branch, None
     point = ServicePoint.get_or_none(ServicePoint.code == code)
     if point is None:
-        raise NotFound("circ.there_branch_service_point", "There is no branch, service point or van stop with the code {code}.", code=to.strip())
+        raise NotFound("circ.unknown_destination", "There is no branch, service point or van stop with the code "
+                       "{code}.", code=to.strip())
     if not point.active:
-        raise Invalid("circ.closed_batch_go_there", "{name} is closed: a batch cannot go there.", name=point.name)
+        raise Invalid("circ.batch_target_closed", "{name} is closed: a batch cannot go there.", name=point.name)
     return point.branch, point
 
 
@@ -211,6 +217,7 @@ def _next_code(origin: Branch, year: int) -> str:
     return f"{prefix}{number:03d}"
 
 
+@writes
 def create_batch(session: Session, to: str, *, due_back: dt.date, code: str | None = None,
                  note: str | None = None, point: str | None = None) -> BatchInfo:
     """Start packing a batch at this desk's branch for a branch, a service point or a van stop."""
@@ -219,11 +226,12 @@ def create_batch(session: Session, to: str, *, due_back: dt.date, code: str | No
     target, target_point = _target(to)
     today = session.now().date()
     if not target.active:
-        raise Invalid("circ.closed_batch_go_there", "{name} is closed: a batch cannot go there.", name=target.name)
+        raise Invalid("circ.batch_target_closed", "{name} is closed: a batch cannot go there.", name=target.name)
     if target.id == origin.id and target_point is None:
-        raise Invalid("circ.batch_goes_another_branch", "A batch goes to another branch, or to a service point or van stop.")
+        raise Invalid("circ.batch_to_own_branch", "A batch goes to another branch, or to a service point or van stop.")
     if due_back <= today:
-        raise Invalid("circ.batch_must_due_back", "The batch must be due back after today, not on {date}.", date=due_back.isoformat())
+        raise Invalid("circ.batch_due_back_past", "The batch must be due back after today, not on {date}.",
+                      date=due_back.isoformat())
     code = clean_code(code) if code else _next_code(origin, today.year)
     if RotationBatch.get_or_none(RotationBatch.code == code) is not None:
         raise Invalid("circ.batch_code_taken", "The batch code {code} is taken.", code=code)
@@ -246,30 +254,34 @@ def _other_batch(item: Item, batch: RotationBatch) -> RotationBatch | None:
     return row.batch if row else None
 
 
-def _refusal(item: Item, batch: RotationBatch) -> str | None:
+def _refusal(item: Item, batch: RotationBatch) -> Message | None:
     """Why the copy cannot go in (or out with) the batch; None when it can."""
     other = _other_batch(item, batch)
     if other is not None:
-        return _("{barcode} is already in batch {batch}.").format(barcode=item.barcode, batch=other.code)
+        return message("circ.batch_copy_in_other_batch", "{barcode} is already in batch {batch}.",
+                       barcode=item.barcode, batch=other.code)
     if item.status == "on_loan":
-        return _("{barcode} is on loan: add it once it is back.").format(barcode=item.barcode)
+        return message("circ.batch_copy_on_loan", "{barcode} is on loan: add it once it is back.",
+                       barcode=item.barcode)
     if item.status != "available":
-        return _("{barcode} is not on the shelf ({status}): only copies on the shelf can go on rotation.").format(
-            barcode=item.barcode, status=status_label(item.status))
+        return message("circ.batch_copy_not_on_shelf", "{barcode} is not on the shelf ({status}): only copies on "
+                       "the shelf can go on rotation.", barcode=item.barcode, status=status_label(item.status))
     if (item.at_branch_id or item.branch_id) != batch.from_branch_id:
-        return _("{barcode} is at {branch}, not at {origin}: it can only be sent from where it is.").format(
-            barcode=item.barcode, branch=Branch.get_by_id(item.at_branch_id or item.branch_id).name,
-            origin=batch.from_branch.name)
+        return message("circ.batch_copy_elsewhere", "{barcode} is at {branch}, not at {origin}: it can only be sent "
+                       "from where it is.", barcode=item.barcode,
+                       branch=Branch.get_by_id(item.at_branch_id or item.branch_id).name,
+                       origin=batch.from_branch.name)
     return None
 
 
 def _packing(code: str) -> RotationBatch:
     batch = get_batch(code)
     if _state(batch) != PACKING:
-        raise Invalid("circ.batch_already_been_sent", "Batch {code} has already been sent: start a new batch for more copies.", code=batch.code)
+        raise Invalid("circ.batch_already_sent", "Batch {code} has already been sent: start a new batch for more copies.", code=batch.code)
     return batch
 
 
+@writes
 def add_items(session: Session, code: str, barcodes: Iterable[str]) -> AddResult:
     """Scan copies into a batch being packed; each copy refused is named with the reason."""
     session.require(Permission.ROTATE_STOCK)
@@ -284,10 +296,10 @@ def add_items(session: Session, code: str, barcodes: Iterable[str]) -> AddResult
         try:
             item = get_item(typed)
         except (NotFound, Invalid) as error:
-            refused.append(ItemNote(typed.strip(), str(error)))
+            refused.append(ItemNote(typed.strip(), error.message))
             continue
-        reason = (_("{barcode} is already in this batch.").format(barcode=item.barcode) if item.id in in_batch
-                  else _refusal(item, batch))
+        reason = (message("circ.batch_copy_already_in", "{barcode} is already in this batch.", barcode=item.barcode)
+                  if item.id in in_batch else _refusal(item, batch))
         if reason:
             refused.append(ItemNote(item.barcode, reason))
             continue
@@ -302,6 +314,7 @@ def add_items(session: Session, code: str, barcodes: Iterable[str]) -> AddResult
     return AddResult(_info(batch.id, session.now().date()), tuple(i.barcode for i in accepted), tuple(refused))
 
 
+@writes
 def send_batch(session: Session, code: str) -> SendResult:
     """Send the packed batch: each copy goes in transit to the batch's branch (or straight onto
     the shelves of a service point in the sending branch). A copy that is no longer on the
@@ -311,7 +324,7 @@ def send_batch(session: Session, code: str) -> SendResult:
     rows = list(RotationItem.select(RotationItem, Item).join(Item).where(RotationItem.batch == batch.id)
                 .order_by(Item.barcode))
     if not rows:
-        raise Invalid("circ.batch_empty_add_copies", "Batch {code} is empty: add copies before sending it.", code=batch.code)
+        raise Invalid("circ.batch_empty", "Batch {code} is empty: add copies before sending it.", code=batch.code)
     going: list[tuple[RotationItem, Item]] = []
     staying: list[tuple[RotationItem, ItemNote]] = []
     for row in rows:
@@ -321,8 +334,8 @@ def send_batch(session: Session, code: str) -> SendResult:
         else:
             going.append((row, row.item))
     if not going:
-        raise Invalid("circ.rotation_nothing_to_send", "Nothing in batch {code} can be sent: {reasons}",
-                      code=batch.code, reasons=" ".join(note.note for _row, note in staying))
+        raise Refused("circ.rotation_nothing_to_send", N_("Nothing in batch {code} can be sent: {reasons}"),
+                      [note.note for _row, note in staying], code=batch.code)
     now = session.library.now_text()
     travels = batch.to_branch_id != batch.from_branch_id
     origin = _place(batch.from_branch)
@@ -330,7 +343,7 @@ def send_batch(session: Session, code: str) -> SendResult:
         for row, note in staying:
             row.delete_instance()
             writer.journal("rotation.leave_behind", "rotation_item", row.id, {
-                "batch": batch.code, "barcode": note.barcode, "reason": note.note})
+                "batch": batch.code, "barcode": note.barcode, "reason": note.note.code})
         for row, item in going:
             RotationItem.update(sent_at=now).where(RotationItem.id == row.id).execute()
             Item.update(rotation_batch=batch.id, updated_at=now,
@@ -346,22 +359,23 @@ def send_batch(session: Session, code: str) -> SendResult:
                       travels, tuple(note for _row, note in staying))
 
 
-def _elsewhere_note(item: Item, home: str) -> str:
+def _elsewhere_note(item: Item, home: str) -> Message:
     if item.status == "on_loan":
         loan = Loan.get_or_none(Loan.item == item.id, Loan.ended_at.is_null())
         due = loan.due_on if loan else "?"
-        return _("{barcode} is on loan until {due}: when it is returned it goes to {home}.").format(
-            barcode=item.barcode, due=due, home=home)
+        return message("circ.batch_back_on_loan", "{barcode} is on loan until {due}: when it is returned it goes "
+                       "to {home}.", barcode=item.barcode, due=due, home=home)
     if item.status == "in_transit":
-        return _("{barcode} is in transit: on arrival it will be sent on to {home}.").format(
-            barcode=item.barcode, home=home)
+        return message("circ.batch_back_in_transit", "{barcode} is in transit: on arrival it will be sent on to "
+                       "{home}.", barcode=item.barcode, home=home)
     if item.status == "on_hold_shelf":
-        return _("{barcode} is kept for a reader's hold: after that it goes to {home}.").format(
-            barcode=item.barcode, home=home)
-    return _("{barcode} is marked {status}: if it turns up, it goes to {home}.").format(
-        barcode=item.barcode, status=status_label(item.status), home=home)
+        return message("circ.batch_back_on_hold_shelf", "{barcode} is kept for a reader's hold: after that it goes "
+                       "to {home}.", barcode=item.barcode, home=home)
+    return message("circ.batch_back_not_here", "{barcode} is marked {status}: if it turns up, it goes to {home}.",
+                   barcode=item.barcode, status=status_label(item.status), home=home)
 
 
+@writes
 def bring_back(session: Session, code: str) -> BringBackResult:
     """End the batch's period: copies on the shelf at its place travel home now (or are home at
     once, within one branch); the others are no longer rotated and go home when they come back."""
@@ -369,9 +383,10 @@ def bring_back(session: Session, code: str) -> BringBackResult:
     batch = get_batch(code)
     state = _state(batch)
     if state == PACKING:
-        raise Invalid("circ.batch_been_sent_yet", "Batch {code} has not been sent yet.", code=batch.code)
+        raise Invalid("circ.batch_not_sent", "Batch {code} has not been sent yet.", code=batch.code)
     if state == BACK:
-        raise Invalid("circ.batch_already_brought_back", "Batch {code} was already brought back on {date}.", code=batch.code, date=batch.returned_at[:10])
+        raise Invalid("circ.batch_already_back", "Batch {code} was already brought back on {date}.", code=batch.code,
+                      date=batch.returned_at[:10])
     rows = list(RotationItem.select(RotationItem, Item).join(Item)
                 .where(RotationItem.batch == batch.id, RotationItem.returned_at.is_null()).order_by(Item.barcode))
     now = session.library.now_text()
@@ -407,7 +422,7 @@ def list_batches(session: Session, *, state: str | None = None, branch: str | No
     sending or receiving branch's code."""
     session.require(Permission.ROTATE_STOCK)
     if state is not None and state not in STATES:
-        raise Invalid("circ.batch_one", "A batch is one of: {states}.", states=", ".join(STATES))
+        raise Invalid("circ.unknown_batch_state", "A batch is one of: {states}.", states=", ".join(STATES))
     query = RotationBatch.select()
     if branch:
         row = get_branch(branch)

@@ -17,9 +17,8 @@ from db.models import Branch, LoanRule, ReaderType
 from ils.branches import get_branch
 from ils.catalogue.items import ITEM_TYPES
 from ils.errors import Invalid, NotFound
-from ils.i18n import _
 from ils.permissions import Permission
-from ils.session import Session
+from ils.session import Session, writes
 
 ANY = "*"
 DEFAULT_RULE = "*/*/*"
@@ -70,7 +69,7 @@ class RuleBook:
             if best is None or rank > best[0]:
                 best = (rank, rule)
         if best is None:
-            raise NotFound("circ.loan_rule_covers_reader", "No loan rule covers this reader type and item type; add a rule for */*.")
+            raise NotFound("circ.no_loan_rule", "No loan rule covers this reader type and item type; add a rule for */*.")
         return best[1]
 
 
@@ -86,9 +85,9 @@ def _rule_id(reader_type: str, item_type: str, branch_code: str | None) -> str:
 
 def _check_types(reader_type: str, item_type: str) -> None:
     if reader_type != ANY and ReaderType.get_or_none(ReaderType.code == reader_type) is None:
-        raise Invalid("circ.there_reader_type", "There is no reader type {code}.", code=reader_type)
+        raise Invalid("circ.unknown_reader_type", "There is no reader type {code}.", code=reader_type)
     if item_type != ANY and item_type not in ITEM_TYPES:
-        raise Invalid("circ.unknown_item_type_types", "Unknown item type {type}; types are: {types}.", type=item_type, types=", ".join(ITEM_TYPES))
+        raise Invalid("circ.unknown_item_type", "Unknown item type {type}; types are: {types}.", type=item_type, types=", ".join(ITEM_TYPES))
 
 
 def _check_numbers(values: dict[str, int | bool]) -> None:
@@ -97,9 +96,10 @@ def _check_numbers(values: dict[str, int | bool]) -> None:
     for name, (low, high) in bounds.items():
         value = values.get(name)
         if value is not None and not low <= int(value) <= high:
-            raise Invalid("circ.must", "{name} must be from {low} to {high}.", name=name, low=low, high=high)
+            raise Invalid("circ.rule_out_of_range", "{name} must be from {low} to {high}.", name=name, low=low, high=high)
 
 
+@writes
 def set_rule(
     session: Session, reader_type: str, item_type: str, *, branch: str | None = None,
     loan_limit: int | None = None, loan_days: int | None = None, renewals: int | None = None,
@@ -128,13 +128,14 @@ def set_rule(
     return next(r for r in RuleBook(with_codes=True).rules if r.id == rule_id)
 
 
+@writes
 def remove_rule(session: Session, rule_id: str) -> None:
     """Remove a cell; loans then fall to the next less specific one. The */*/* cell stays."""
     session.require(Permission.CONFIGURE_CIRCULATION)
     if rule_id == DEFAULT_RULE:
-        raise Invalid("circ.rule_any_reader_any", "The rule for any reader and any item cannot be removed; change it instead.")
+        raise Invalid("circ.default_rule_kept", "The rule for any reader and any item cannot be removed; change it instead.")
     if LoanRule.get_or_none(LoanRule.id == rule_id) is None:
-        raise NotFound("circ.there_loan_rule", "There is no loan rule {rule}.", rule=rule_id)
+        raise NotFound("circ.rule_not_found", "There is no loan rule {rule}.", rule=rule_id)
     with session.write() as writer:
         LoanRule.delete().where(LoanRule.id == rule_id).execute()
         writer.journal("loan_rule.remove", "loan_rule", rule_id, {})

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from db.models import Setting
 from ils.errors import Invalid
-from ils.i18n import N_, _
+from ils.i18n import N_
 from ils.permissions import Permission
-from ils.session import Session
+from ils.session import Session, writes
 
 OVERDUE_MODE = "circ.overdue_mode"
 FINE_BLOCK_FEN = "circ.fine_block_fen"
@@ -77,16 +77,17 @@ def circulation_settings() -> CirculationSettings:
 def _checked(name: str, value: object) -> str:
     if name == "overdue_mode":
         if value not in OVERDUE_MODES:
-            raise Invalid("circ.overdue_policy_one", "The overdue policy is one of: {modes}.", modes=", ".join(OVERDUE_MODES))
+            raise Invalid("circ.unknown_overdue_mode", "The overdue policy is one of: {modes}.", modes=", ".join(OVERDUE_MODES))
         return str(value)
     if name == "receipt_printer":
         return str(value).strip()
     low, high = _LIMITS[name]
     if not isinstance(value, int) or not low <= value <= high:
-        raise Invalid("circ.must_whole_number", "{name} must be a whole number from {low} to {high}.", name=name, low=low, high=high)
+        raise Invalid("circ.setting_out_of_range", "{name} must be a whole number from {low} to {high}.", name=name, low=low, high=high)
     return str(value)
 
 
+@writes
 def change_circulation_settings(session: Session, **changes: object) -> CirculationSettings:
     """Change any of the settings by name; unknown names are refused before anything is written."""
     session.require(Permission.CONFIGURE_CIRCULATION)

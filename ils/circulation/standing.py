@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from db.models import Charge, Item, Loan, LoanRule
 from ils.circulation.settings import CirculationSettings, circulation_settings
 from ils.i18n import _
+from ils.money import yuan
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,6 @@ class Standing:
         if self.owed_fen <= 0:
             return False
         return self.owed_fen >= self.settings.fine_block_fen if self.settings.fines else True
-
-
-def yuan(fen: int) -> str:
-    return f"¥{fen / 100:.2f}"
 
 
 def days_late(due_on: str, day: dt.date) -> int:

@@ -22,7 +22,7 @@ from ils.errors import Invalid
 from ils.i18n import N_, _
 from ils.library import Writer
 from ils.permissions import Permission
-from ils.session import Session
+from ils.session import Session, writes
 
 REASONS: dict[str, str] = {
     "home": N_("back to its home branch"),
@@ -162,6 +162,7 @@ def arrive(writer: Writer, item: Item, here: Place, today: dt.date, now: str) ->
     return route(writer, item, here, today, now)
 
 
+@writes
 def receive(session: Session, barcode: str, *, point: str | None = None) -> Disposition:
     """A copy arrived by the library's van or courier: close its transit and say where it goes."""
     session.require(Permission.CIRCULATE)
@@ -169,9 +170,10 @@ def receive(session: Session, barcode: str, *, point: str | None = None) -> Disp
     here = place_of(session, point)
     transit = Transit.get_or_none(Transit.item == item.id, Transit.received_at.is_null())
     if transit is None:
-        raise Invalid("circ.transit", "{barcode} is not in transit.", barcode=item.barcode)
+        raise Invalid("circ.not_in_transit", "{barcode} is not in transit.", barcode=item.barcode)
     if transit.to_branch_id != here.branch_id:
-        raise Invalid("circ.copy_way_here_send", "This copy is on its way to {branch}, not here: send it on.", branch=transit.to_branch.name)
+        raise Invalid("circ.transit_elsewhere", "This copy is on its way to {branch}, not here: send it on.",
+                      branch=transit.to_branch.name)
     with session.write() as writer:
         return arrive(writer, item, here, session.now().date(), session.library.now_text())
 

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from db.models import Branch, RotationBatch, ServicePoint
 from ils.branches import get_branch, insert_service_point, rename_service_point
 from ils.errors import Invalid, NotFound
-from ils.i18n import _
 from ils.library import Writer
 from ils.permissions import Permission
-from ils.session import Session
+from ils.session import Session, writes
 from ils.validation import clean_name
 
 VAN = "van"
@@ -51,20 +50,20 @@ def van_branch(code: str | None = None) -> Branch:
     if code:
         branch = get_branch(code)
         if branch.kind != VAN:
-            raise Invalid("circ.mobile_library_van", "{name} is not a mobile library van.", name=branch.name)
+            raise Invalid("circ.not_a_van", "{name} is not a mobile library van.", name=branch.name)
         return branch
     vans = list(Branch.select().where(Branch.kind == VAN).order_by(Branch.code))
     if not vans:
-        raise NotFound("circ.library_mobile_library_van", "The library has no mobile library van: add a branch of kind van first.")
+        raise NotFound("circ.no_van", "The library has no mobile library van: add a branch of kind van first.")
     if len(vans) > 1:
-        raise Invalid("circ.library_several_vans_say", "The library has several vans ({codes}): say which one.", codes=", ".join(v.code for v in vans))
+        raise Invalid("circ.several_vans", "The library has several vans ({codes}): say which one.", codes=", ".join(v.code for v in vans))
     return vans[0]
 
 
 def get_stop(code: str) -> ServicePoint:
     point = ServicePoint.get_or_none(ServicePoint.code == code.strip().upper())
     if point is None or point.route is None or point.branch.kind != VAN:
-        raise NotFound("circ.there_van_stop_code", "There is no van stop with the code {code}.", code=code.strip())
+        raise NotFound("circ.stop_not_found", "There is no van stop with the code {code}.", code=code.strip())
     return point
 
 
@@ -73,6 +72,7 @@ def _set_route(writer: Writer, point: ServicePoint, route: str) -> None:
     writer.journal("service_point.route", "service_point", point.id, {"route": route})
 
 
+@writes
 def add_stop(session: Session, code: str, name: str, route: str, *, van: str | None = None) -> StopInfo:
     """A new stop on a route (a new route name starts a new route)."""
     session.require(Permission.CONFIGURE_CIRCULATION)
@@ -95,10 +95,11 @@ def list_stops(session: Session, *, route: str | None = None, van: str | None = 
     for point in query.order_by(ServicePoint.route, ServicePoint.code):
         routes.setdefault(point.route, []).append(_info(point))
     if route and not routes:
-        raise NotFound("circ.van_route", "The van has no route {route}.", route=route.strip())
+        raise NotFound("circ.route_not_found", "The van has no route {route}.", route=route.strip())
     return [Route(name, tuple(stops)) for name, stops in routes.items()]
 
 
+@writes
 def move_stop(session: Session, code: str, route: str) -> StopInfo:
     """Put a stop on another route."""
     session.require(Permission.CONFIGURE_CIRCULATION)
@@ -109,6 +110,7 @@ def move_stop(session: Session, code: str, route: str) -> StopInfo:
     return _info(ServicePoint.get_by_id(point.id))
 
 
+@writes
 def rename_stop(session: Session, code: str, name: str) -> StopInfo:
     """A stop is renamed like any service point (that also needs the right to manage branches)."""
     session.require(Permission.CONFIGURE_CIRCULATION)
@@ -117,6 +119,7 @@ def rename_stop(session: Session, code: str, name: str) -> StopInfo:
     return _info(ServicePoint.get_by_id(point.id))
 
 
+@writes
 def set_stop_active(session: Session, code: str, active: bool) -> StopInfo:
     """Close a stop the van no longer serves (its loans stay counted), or reopen it.
 
@@ -128,7 +131,7 @@ def set_stop_active(session: Session, code: str, active: bool) -> StopInfo:
         batch = RotationBatch.get_or_none(RotationBatch.to_service_point == point.id,
                                           RotationBatch.returned_at.is_null())
         if batch is not None:
-            raise Invalid("circ.rotation_batch_goes_back", "Rotation batch {batch} goes to {stop} and is not back yet.", batch=batch.code, stop=point.name)
+            raise Invalid("circ.stop_has_batch_out", "Rotation batch {batch} goes to {stop} and is not back yet.", batch=batch.code, stop=point.name)
     with session.write() as writer:
         ServicePoint.update(active=active).where(ServicePoint.id == point.id).execute()
         writer.journal("service_point.activate" if active else "service_point.deactivate", "service_point",

@@ -33,7 +33,7 @@ def _reasons_on_refusal() -> Iterator[None]:
         yield
     except LoanRefused as refused:
         for reason in refused.reasons:
-            click.echo(reason, err=True)
+            click.echo(str(reason), err=True)
         if refused.overridable:
             click.echo(_("Staff allowed to override the rules may add --override REASON."), err=True)
         raise click.exceptions.Exit(1) from None

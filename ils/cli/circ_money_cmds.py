@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 
 from ils.circulation import charges, losses, overdues
-from ils.circulation.standing import yuan
 from ils.cli.circ_group import circ
 from ils.cli.output import emit, table
 from ils.cli.state import json_option, state
 from ils.i18n import N_, _
+from ils.money import parse_yuan, yuan
 
 barcode_argument = click.argument("barcode")
 charge_argument = click.argument("charge_id")
@@ -80,7 +80,7 @@ def lost(barcode, point, as_json) -> None:
 @point_option
 @json_option
 def damaged(barcode, amount, note, point, as_json) -> None:
-    fen = charges.parse_amount(amount, allow_zero=True)
+    fen = parse_yuan(amount, field=N_("Damage charge"))
     outcome = losses.mark_damaged(state().session(), barcode, fen, note=note, point=point)
     emit(as_json, outcome, lambda: _loss_text(outcome))
 
@@ -137,7 +137,8 @@ def charges_(card, settled, as_json) -> None:
 @point_option
 @json_option
 def pay(charge_id, amount, note, point, as_json) -> None:
-    result = charges.pay(state().session(), charge_id, charges.parse_amount(amount), note=note, point=point)
+    fen = parse_yuan(amount, field=N_("Amount paid"))
+    result = charges.pay(state().session(), charge_id, fen, note=note, point=point)
     emit(as_json, result, lambda: _charge_text(result))
 
 

@@ -5,23 +5,26 @@ from __future__ import annotations
 
 import click
 
-from ils.catalogue.items import parse_price
 from ils.circulation import calendar, rotation, rules, settings, van
-from ils.circulation.standing import yuan
 from ils.cli.circ_group import circ
 from ils.cli.output import emit, table
 from ils.cli.state import json_option, state
 from ils.i18n import N_, _
+from ils.money import parse_yuan, yuan
+
+AMOUNT_FIELDS = {
+    "fine_fen_per_day": N_("Fine per day"),
+    "fine_block_fen": N_("Borrowing stops at a debt of"),
+    "lost_default_fen": N_("Lost copy without a price"),
+}
+"""The box each amount option fills, named in a refusal of what was typed."""
 
 
-def _amount(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:
-    """An amount typed in yuan (30, 0.10, ¥30) as fen."""
+def _amount(_ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """An amount typed in yuan (30, 0.10, ¥30) as fen; anything else is refused (``money.*``), nothing stored."""
     if value is None:
         return None
-    fen = parse_price(value)
-    if fen is None:
-        raise click.BadParameter(_("{value} is not an amount of money, e.g. 30 or 0.10.").format(value=value))
-    return fen
+    return parse_yuan(value, field=AMOUNT_FIELDS[param.name or ""])
 
 
 date_type = click.DateTime(["%Y-%m-%d"])
@@ -273,7 +276,7 @@ def _batch_text(b: rotation.BatchInfo) -> str:
 
 
 def _notes(notes: tuple[rotation.ItemNote, ...]) -> list[str]:
-    return [note.note for note in notes]
+    return [str(note.note) for note in notes]
 
 
 @rotation_group.command("create", help=N_("Start a batch at this desk's branch for a branch, service point "

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from peewee import Database, IntegrityError
+from peewee import Database
 
 from db import dialect_sqlite as dialect
 from db.sync_spec import BY_NAME, TABLES, Table
@@ -55,15 +55,17 @@ def encode_state(state: RowState) -> list[Any]:
             {g: list(v) for g, v in state.values.items()}]
 
 
+_SIZES = {t.name: {g.name: len(g.columns) for g in t.groups} for t in TABLES}
+
+
 def decode_state(table: Table, line: list[Any]) -> RowState:
     version, deleted, colvers, values = line
-    groups = {g.name: len(g.columns) for g in table.groups}
+    groups = _SIZES[table.name]
     parsed_values: dict[str, tuple[Any, ...]] = {}
     for name, value in (values or {}).items():
-        if name not in groups or not isinstance(value, list) or len(value) != groups[name]:
+        # Shape only: a value of the wrong kind (a list, an object) cannot be bound, and SQLite refuses it.
+        if groups.get(name) != len(value) or not isinstance(value, list):
             raise ValueError(f"{table.name}: group {name}")
-        if any(v is not None and not isinstance(v, (str, int, float)) for v in value):
-            raise ValueError(f"{table.name}: value in {name}")
         parsed_values[name] = tuple(value)
     parsed_versions = {g: parse_version(v) for g, v in (colvers or {}).items() if g in groups}
     return RowState(parse_version(version), bool(deleted), parsed_versions, parsed_values)
@@ -80,12 +82,24 @@ def _flat(table: Table, state: RowState, before: RowState | None, pk: str) -> di
     return values
 
 
+def _item_positions(table: Table) -> tuple[tuple[str, int], ...]:
+    """Where a table's references to a copy sit: (group, index in the group)."""
+    return tuple((g.name, g.columns.index(c)) for g in table.groups for c in _ITEM_COLUMNS.get(table.name, ())
+                 if c in g.columns)
+
+
+_ITEM_AT = {t.name: _item_positions(t) for t in TABLES}
+
+
 def _items_of(table: Table, state: RowState | None) -> set[str]:
-    if state is None or table.name not in _ITEM_COLUMNS:
+    if state is None:
         return set()
-    flat = {c: v for g in table.groups if g.name in state.values
-            for c, v in zip(g.columns, state.values[g.name], strict=True)}
-    return {flat[c] for c in _ITEM_COLUMNS[table.name] if flat.get(c)}
+    found = set()
+    for group, index in _ITEM_AT[table.name]:
+        values = state.values.get(group)
+        if values and values[index]:
+            found.add(values[index])
+    return found
 
 
 class Applier:
@@ -98,6 +112,7 @@ class Applier:
         self.now = now
         self.result = Applied()
         self._seq = dialect.max_seq(database)
+        self._waiting = {(t, pk) for t, pk in database.execute_sql("SELECT tbl, pk FROM sync_pending")}
 
     def _next(self) -> int | None:
         if not self.renumber:
@@ -109,51 +124,78 @@ class Applier:
         for start in range(0, len(incoming), rows.CHUNK):
             chunk = incoming[start:start + rows.CHUNK]
             local = rows.load(self.database, table, [pk for pk, _state in chunk])
+            writes: list[rows.Write] = []
             for pk, remote in chunk:
-                self.one(table, pk, local.get(pk), remote)
+                write = self._merge(table, pk, local.get(pk), remote)
+                if write is not None:
+                    writes.append(write)
+            if not writes:
+                continue
+            try:
+                with self.database.atomic():  # a savepoint: a refused row sends the batch down the slow path
+                    rows.store(self.database, table, writes)
+            except dialect.INTEGRITY_ERRORS:
+                for write in writes:
+                    self._one_by_one(table, write, dict(chunk)[write.pk])
+                continue
+            for write in writes:
+                self._stored(table, write)
 
-    def one(self, table: Table, pk: str, local: RowState | None, remote: RowState) -> bool:
+    def _merge(self, table: Table, pk: str, local: RowState | None, remote: RowState) -> rows.Write | None:
         merged, seen = merge_row(table, pk, local, remote)
         self.result.seen += seen
         self.result.highest = max(self.result.highest, remote.version[0], *(v[0] for v in remote.colvers.values()))
         if local is not None and rows.same(local, merged):
-            return True
+            return None
         base = None
         if table.derived and local is not None and not merged.deleted:
             changed = any(merged.values.get(g.name) != local.values.get(g.name)
                           for g in table.groups if set(g.columns) & set(table.derived))
             base = None if changed else rows.current_base(self.database, table, pk)
+        return rows.Write(pk, local, merged, self._next(), base)
+
+    def _stored(self, table: Table, write: rows.Write) -> None:
+        self.result.note(table.name, write.pk)
+        self.result.items |= _items_of(table, write.before) | _items_of(table, write.after)
+        if (table.name, write.pk) in self._waiting:
+            self.database.execute_sql("DELETE FROM sync_pending WHERE tbl = ? AND pk = ?", (table.name, write.pk))
+            self._waiting.discard((table.name, write.pk))
+
+    def one(self, table: Table, pk: str, local: RowState | None, remote: RowState) -> bool:
+        """Merge and store one row on its own, parking it or holding rows apart when SQLite refuses it."""
+        write = self._merge(table, pk, local, remote)
+        if write is None:  # nothing to change: a row that waited is no longer waiting
+            if (table.name, pk) in self._waiting:
+                self.database.execute_sql("DELETE FROM sync_pending WHERE tbl = ? AND pk = ?", (table.name, pk))
+                self._waiting.discard((table.name, pk))
+            return True
+        return self._one_by_one(table, write, remote)
+
+    def _one_by_one(self, table: Table, write: rows.Write, remote: RowState) -> bool:
         try:
-            self._store(table, pk, local, merged, base)
-        except IntegrityError as error:
+            with self.database.atomic():
+                rows.store(self.database, table, [write])
+        except dialect.INTEGRITY_ERRORS as error:
             text = str(error)
-            if "FOREIGN KEY" in text:
-                self._park(table, pk, remote)
-                return False
-            if "UNIQUE" not in text or not conflicts.hold_apart(self.database, table.name, pk,
-                                                                _flat(table, merged, local, pk)):
-                self._park(table, pk, remote)
+            values = _flat(table, write.after, write.before, write.pk)
+            if "UNIQUE" not in text or not conflicts.hold_apart(self.database, table.name, write.pk, values):
+                self._park(table, write.pk, remote)
                 return False
             try:
-                self._store(table, pk, local, merged, base)
-            except IntegrityError:
-                self._park(table, pk, remote)
+                with self.database.atomic():
+                    rows.store(self.database, table, [write])
+            except dialect.INTEGRITY_ERRORS:
+                self._park(table, write.pk, remote)
                 return False
-        self.result.note(table.name, pk)
-        self.result.items |= _items_of(table, local) | _items_of(table, merged)
-        self.database.execute_sql("DELETE FROM sync_pending WHERE tbl = ? AND pk = ?", (table.name, pk))
+        self._stored(table, write)
         return True
-
-    def _store(self, table: Table, pk: str, local: RowState | None, merged: RowState, base: dict | None) -> None:
-        # The table's row is written first, in one statement: when SQLite refuses it, nothing of
-        # the row was written, and the versions after it are not reached.
-        rows.store(self.database, table, pk, local, merged, seq=self._next(), base=base)
 
     def _park(self, table: Table, pk: str, remote: RowState) -> None:
         self.database.execute_sql(
             "INSERT INTO sync_pending (tbl, pk, payload, origin, since) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (tbl, pk) DO UPDATE SET payload = excluded.payload, origin = excluded.origin",
             (table.name, pk, json.dumps(encode_state(remote)), self.origin, self.now))
+        self._waiting.add((table.name, pk))
         self.result.pending += 1
 
     def retry_pending(self) -> None:

@@ -147,7 +147,10 @@ def hold_apart(database: Database, table: str, pk: str, values: dict[str, Any]) 
 
 def settle_loans(database: Database, item_ids: Iterable[str]) -> None:
     """Loans held apart come back together once at most one of them is open."""
-    for item_id in set(item_ids):
+    apart = {i for (i,) in database.execute_sql(
+        f"SELECT DISTINCT item_id FROM loan WHERE sync_apart != 0 AND item_id IN {dialect.LISTED}",
+        (dialect.listed(set(item_ids)),))}
+    for item_id in sorted(apart):
         database.execute_sql("UPDATE loan SET sync_apart = 0 WHERE item_id = ? AND sync_apart != 0"
                              " AND ended_at IS NOT NULL", (item_id,))
         open_loans = database.execute_sql("SELECT COUNT(*) FROM loan WHERE item_id = ? AND ended_at IS NULL",
@@ -167,25 +170,39 @@ def _overlap(a: tuple[str, str, str | None], b: tuple[str, str, str | None]) -> 
 
 
 def lent_twice(database: Database, item_ids: Iterable[str]) -> None:
-    for item_id in sorted(set(item_ids)):
-        loans = database.execute_sql("SELECT id, loaned_at, ended_at, branch_id FROM loan WHERE item_id = ?"
-                                     " ORDER BY loaned_at, id", (item_id,)).fetchall()
-        wanted: set[str] = set()
+    items = sorted(set(item_ids))
+    for start in range(0, len(items), 500):
+        chunk = dialect.listed(items[start:start + 500])
+        by_item: dict[str, list[tuple[str, str, str | None, str]]] = {}
+        for loan in database.execute_sql(f"SELECT item_id, id, loaned_at, ended_at, branch_id FROM loan"
+                                         f" WHERE item_id IN {dialect.LISTED} ORDER BY loaned_at, id", (chunk,)):
+            by_item.setdefault(loan[0], []).append(loan[1:])
+        recorded: dict[str, list[tuple[str, str]]] = {}
+        for item_id, row_id, facts in database.execute_sql(
+                f"SELECT item_id, id, facts FROM sync_conflict WHERE kind = 'copy_lent_twice' AND state = 'open'"
+                f" AND item_id IN {dialect.LISTED}", (chunk,)):
+            recorded.setdefault(item_id, []).append((row_id, facts))
+        for item_id, loans in by_item.items():
+            _lent_twice(database, item_id, loans, recorded.get(item_id, []))
+
+
+def _lent_twice(database: Database, item_id: str, loans: list[tuple[str, str, str | None, str]],
+                recorded: list[tuple[str, str]]) -> None:
+    wanted: set[str] = set()
+    if len(loans) > 1:
         for i, first in enumerate(loans):
             for second in loans[i + 1:]:
                 if _overlap(first[:3], second[:3]):
                     wanted.add(conflict_id("copy_lent_twice", (first[0], second[0])))
-                    _file(database, "copy_lent_twice", "loan", (first[0], second[0]), item_id=item_id, reader_id=None,
-                          branch_ids=(first[3], second[3]), found_at=max(first[1], second[1]))
-        # Withdrawn only when both loans are here and do not overlap: a loan still on its way (or waiting
-        # for its reader) proves nothing, and since a loan's time only ever shrinks (its end comes, or
-        # comes earlier), a withdrawn conflict can never become true again.
-        here = {loan[0] for loan in loans}
-        stale = database.execute_sql("SELECT id, facts FROM sync_conflict WHERE kind = 'copy_lent_twice'"
-                                     " AND item_id = ? AND state = 'open'", (item_id,)).fetchall()
-        for row_id, facts in stale:
-            if row_id not in wanted and set(json.loads(facts)) <= here:
-                _withdraw(database, row_id)
+                    _file(database, "copy_lent_twice", "loan", (first[0], second[0]), item_id=item_id,
+                          reader_id=None, branch_ids=(first[3], second[3]), found_at=max(first[1], second[1]))
+    # Withdrawn only when both loans are here and do not overlap: a loan still on its way (or waiting
+    # for its reader) proves nothing, and since a loan's time only ever shrinks (its end comes, or
+    # comes earlier), a withdrawn conflict can never become true again.
+    here = {loan[0] for loan in loans}
+    for row_id, facts in recorded:
+        if row_id not in wanted and set(json.loads(facts)) <= here:
+            _withdraw(database, row_id)
 
 
 def renewed_after_return(database: Database, loan_ids: Iterable[str]) -> None:

@@ -334,14 +334,17 @@ def _parse(contents: archive.Contents) -> tuple[dict[str, list[tuple[str, RowSta
         table = BY_NAME[name[len("rows/"):-len(".jsonl")]]
         states: list[tuple[str, RowState]] = []
         try:
-            for line in data.decode("utf-8").splitlines():
-                pk, *encoded = json.loads(line)
-                if not isinstance(pk, str) or len(encoded) != 4:
-                    raise ValueError(line[:40])
+            lines = json.loads(b"[" + data.replace(b"\n", b",") + b"]")  # one parse for the whole member
+            if not isinstance(lines, list):
+                raise ValueError(name)
+            for line in lines:
+                if not isinstance(line, list) or len(line) != 5 or not isinstance(line[0], str):
+                    raise ValueError(name)
+                pk, *encoded = line
                 state = decode_state(table, encoded)
                 highest = max(highest, state.version[0], *(v[0] for v in state.colvers.values()))
                 states.append((pk, state))
-        except (ValueError, TypeError, UnicodeDecodeError):
+        except (ValueError, TypeError, AttributeError, UnicodeDecodeError):
             raise _bad(name) from None
         parsed[table.name] = states
     forget: list[str] = []
@@ -549,8 +552,11 @@ def _apply(session: Session, incoming: Incoming, *, restamp: bool) -> BundleRepo
             rows_in = _restamped(incoming, _horizon(library), writer.stamp, library.node_id)
         dialect.set_capture(database, False)
         applier = Applier(database, renumber=role == identity.UNION or restamp, origin=incoming.origin, now=now)
-        for table in TABLES:
-            applier.apply(table, rows_in.get(table.name, []))
+        try:
+            for table in TABLES:
+                applier.apply(table, rows_in.get(table.name, []))
+        except dialect.BINDING_ERRORS:
+            raise _bad(table.name) from None  # the whole write is rolled back
         forgotten = applier.forget(incoming.forget)
         before = database.execute_sql("SELECT COUNT(*) FROM sync_conflict").fetchone()[0]
         applied = applier.finish()

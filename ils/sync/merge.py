@@ -13,6 +13,7 @@ state deterministically, so every replica shows the same thing until someone res
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +25,9 @@ HOLD_ENDED = ("fulfilled", "cancelled", "expired")
 HOLD_KEPT = ("in_transit", "ready")
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_version(text: str) -> Version:
+    """``"hlc/node"`` as a version; cached, since the rows of one write share their version."""
     hlc, _slash, node = text.partition("/")
     return int(hlc), node
 

@@ -11,14 +11,16 @@ keeping the node and stamp of the change it came from.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from peewee import Database
 
 from db import dialect_sqlite as dialect
-from db.sync_spec import Table
+from db.sync_spec import BY_NAME, Table
 from ils.sync.merge import RowState, Version, format_version, parse_version
 
 CHUNK = 500
@@ -82,40 +84,79 @@ def _versions(state: RowState) -> dict[str, str] | None:
     return {g: format_version(v) for g, v in state.colvers.items()} or None
 
 
-def store(database: Database, table: Table, pk: str, before: RowState | None, after: RowState, *,
-          seq: int | None, base: dict[str, Any] | None) -> None:
-    """Make this replica hold ``after`` for the row (with capture off)."""
+@dataclass
+class Write:
+    """One merged row to store: what this replica held, what it will hold, its new number and base."""
+
+    pk: str
+    before: RowState | None
+    after: RowState
+    seq: int | None
+    base: dict[str, Any] | None
+
+
+def _statement(table: Table, write: Write) -> tuple[str, list[Any]] | None:
+    """The one statement that makes the table's row what ``write.after`` says (None: nothing to do)."""
+    keys = key_values(table, write.pk)
     where = " AND ".join(f"{c} = ?" for c in table.pk)
-    keys = key_values(table, pk)
+    before, after = write.before, write.after
     alive_before = before is not None and not before.deleted
     if after.deleted:
-        if alive_before:
-            database.execute_sql(f"DELETE FROM {table.name} WHERE {where}", keys)
-    elif not alive_before:
-        columns = list(table.pk)
-        values: list[Any] = list(keys)
-        for group in table.groups:
-            if group.name in after.values:
-                columns += group.columns
-                values += after.values[group.name]
-        local = _LOCAL_ON_INSERT.get(table.name, {})
-        names = ", ".join([*columns, *local])
-        marks = ", ".join(["?"] * len(columns) + list(local.values()))
-        database.execute_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", values)
-    else:
-        columns, values = [], []
-        for group in table.groups:
-            if group.name in after.values and after.values[group.name] != before.values.get(group.name):
-                columns += group.columns
-                values += after.values[group.name]
-        if columns:
-            sets = ", ".join(f"{c} = ?" for c in columns)
-            database.execute_sql(f"UPDATE {table.name} SET {sets} WHERE {where}", [*values, *keys])
+        return (f"DELETE FROM {table.name} WHERE {where}", list(keys)) if alive_before else None
+    columns: list[str] = []
+    values: list[Any] = []
+    if not alive_before:
+        present = tuple(g.name for g in table.groups if g.name in after.values)
+        values = list(keys)
+        for name in present:
+            values += after.values[name]
+        return _insert(table.name, present), values
+    for group in table.groups:
+        if group.name in after.values and after.values[group.name] != before.values.get(group.name):
+            columns += group.columns
+            values += after.values[group.name]
+    if not columns:
+        return None
+    sets = ", ".join(f"{c} = ?" for c in columns)
+    return f"UPDATE {table.name} SET {sets} WHERE {where}", [*values, *keys]
+
+
+@functools.lru_cache(maxsize=256)
+def _insert(name: str, present: tuple[str, ...]) -> str:
+    """The INSERT of a row carrying these groups (built once per shape: an import stores thousands)."""
+    table = BY_NAME[name]
+    columns = list(table.pk) + [c for g in table.groups if g.name in present for c in g.columns]
+    local = _LOCAL_ON_INSERT.get(table.name, {})
+    names = ", ".join([*columns, *local])
+    marks = ", ".join(["?"] * len(columns) + list(local.values()))
+    return f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
+
+
+def _versions_row(table: Table, write: Write) -> tuple[Any, ...]:
+    after, base = write.after, write.base
     if after.deleted:  # a tombstone keeps the row's values
         base = {c: v for g in table.groups if g.name in after.values
                 for c, v in zip(g.columns, after.values[g.name], strict=True)}
-    dialect.write_versions(database, table.name, pk, seq=seq, hlc=after.version[0], node=after.version[1],
-                           colvers=_versions(after), deleted=after.deleted, base=base)
+    return dialect.versions_row(table.name, write.pk, seq=write.seq, hlc=after.version[0], node=after.version[1],
+                                colvers=_versions(after), deleted=after.deleted, base=base)
+
+
+def store(database: Database, table: Table, writes: Sequence[Write]) -> None:
+    """Make this replica hold each write's ``after`` (with capture off): the table's rows first, grouped
+    into one ``executemany`` per statement shape, then every version in one more.
+
+    The caller runs it inside a savepoint: when SQLite refuses a row (a missing parent, a broken
+    uniqueness rule), the caller rolls the batch back and stores its rows one by one.
+    """
+    shapes: dict[str, list[list[Any]]] = {}
+    for write in writes:
+        statement = _statement(table, write)
+        if statement is not None:
+            shapes.setdefault(statement[0], []).append(statement[1])
+    connection = dialect.connection(database)
+    for sql, params in shapes.items():
+        connection.executemany(sql, params)
+    dialect.write_versions_many(database, [_versions_row(table, write) for write in writes])
 
 
 def current_base(database: Database, table: Table, pk: str) -> dict[str, Any] | None:

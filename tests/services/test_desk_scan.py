@@ -69,16 +69,17 @@ def test_renew_mode_renews_the_scanned_item(clerk, shelf):
     assert renewed.kind == desk.RENEWED and renewed.loan.due_on == "2026-04-16"
     assert renewed.reader.loans[0].renewals == 1
     again = at_desk(clerk, "T0001", open_card=shelf.adult, mode=desk.RENEW)
-    assert again.kind == desk.REFUSED and again.reasons == ("No renewals left: 1 of 1 used.",)
+    assert again.kind == desk.REFUSED and again.codes == ("circ.no_renewals_left",)
 
 
 def test_an_unknown_code_is_said_in_words(clerk, shelf):
     for code in ("ZZ999", "图书", "4302810000000000"):
         unknown = at_desk(clerk, code, open_card=shelf.adult)
         assert unknown.kind == desk.UNKNOWN and not unknown.success
-        assert "may belong to another library" in unknown.message
+        assert unknown.codes == ("circ.scan_unknown",) and unknown.message == str(unknown.reasons[0])
         assert unknown.reader.card_number == shelf.adult  # the reader stays open
-    assert at_desk(clerk, "  ").kind == desk.REFUSED
+    empty = at_desk(clerk, "  ")
+    assert empty.kind == desk.REFUSED and empty.codes == ("circ.scan_empty",)
 
 
 def test_the_loan_limit_is_refused_with_reasons_and_overridden_with_one(admin, clerk, shelf):
@@ -86,10 +87,10 @@ def test_the_loan_limit_is_refused_with_reasons_and_overridden_with_one(admin, c
         assert at_desk(clerk, barcode, open_card=shelf.adult).success
     refused = at_desk(clerk, "T0007", open_card=shelf.adult)
     assert refused.kind == desk.REFUSED and not refused.success and refused.overridable
-    assert refused.reasons == ("Loan limit reached: 5 of 5 items of this kind are out.",)
+    assert refused.codes == ("circ.loan_limit",) and "T0007" in refused.message
     assert len(refused.reader.loans) == 5
     no_right = at_desk(clerk, "T0007", open_card=shelf.adult, override="exam week")
-    assert no_right.kind == desk.REFUSED and "may not override" in no_right.message
+    assert no_right.kind == desk.REFUSED and no_right.codes == ("staff.not_permitted",)
     lent = at_desk(admin, "T0007", open_card=shelf.adult, override="exam week")
     assert lent.kind == desk.CHECKED_OUT and "Rules overridden: exam week" in lent.message
     assert Loan.get(Loan.id == lent.loan.id).override_reason == "exam week"
@@ -98,18 +99,29 @@ def test_the_loan_limit_is_refused_with_reasons_and_overridden_with_one(admin, c
 def test_hard_refusals_cannot_be_overridden(admin, clerk, shelf):
     at_desk(clerk, "T0001", open_card=shelf.adult)
     taken = at_desk(clerk, "T0001", open_card=shelf.other)
-    assert taken.reasons == ("T0001 is on loan to another reader: return it first.",)
-    assert not taken.overridable
+    assert taken.codes == ("circ.copy_on_loan",) and not taken.overridable
+
+
+def test_a_desk_that_loses_a_race_gets_a_refusal_not_a_traceback(clerk, shelf, monkeypatch):
+    """The database refuses a second open loan of one copy; the desk reads it out as a Conflict."""
+    from ils.circulation import loans
+
+    at_desk(clerk, "T0001", open_card=shelf.adult)
+    monkeypatch.setattr(loans, "_item_refusal", lambda item, reader, here: ([], []))  # as if read before the loan
+    lost_race = at_desk(clerk, "T0001", open_card=shelf.other)
+    assert lost_race.kind == desk.REFUSED and lost_race.codes == ("storage.conflict",)
+    assert not lost_race.overridable and lost_race.reader.card_number == shelf.other
+    assert Loan.select().where(Loan.ended_at.is_null()).count() == 1
 
 
 def test_a_blocked_reader_opens_loudly_and_a_lost_card_is_refused(admin, clerk, shelf):
     suspend(admin, shelf.other, "damaged a book")
     blocked = at_desk(clerk, shelf.other)
     assert blocked.kind == desk.READER_OPENED and not blocked.success
-    assert "Cannot borrow: Suspended: damaged a book" in blocked.message
+    assert [block.kind for block in blocked.reader.reader.blocks] == ["suspended"]
     report_lost(clerk, shelf.adult)
     lost = at_desk(clerk, shelf.adult, open_card=shelf.other)
-    assert lost.kind == desk.REFUSED and "reported lost" in lost.message
+    assert lost.kind == desk.REFUSED and lost.codes[0].startswith("readers.")
     assert lost.reader.card_number == shelf.other
 
 

@@ -33,8 +33,9 @@ def test_a_returned_copy_is_trapped_for_the_first_reader_in_the_queue(clerk, she
     assert returned.disposition.action == "hold_shelf"
     assert returned.disposition.hold_expires_on == "2026-03-05"  # three days on the shelf
     assert _status("T0003") == "on_hold_shelf"
-    with pytest.raises(loans.LoanRefused, match="kept for another reader's hold"):
+    with pytest.raises(loans.LoanRefused) as refused:
         loans.checkout(clerk, third, "T0003")
+    assert "circ.hold_for_other" in refused.value.codes
     collected = loans.checkout(clerk, shelf.other, "T0003")
     assert collected.filled_hold
     assert Hold.get_by_id(first.id).state == "fulfilled"
@@ -73,24 +74,42 @@ def test_a_cancelled_hold_puts_its_copy_back_on_the_shelf(clerk, shelf):
     outcome = holds.cancel_hold(clerk, hold.id)
     assert outcome.hold.state == "cancelled" and outcome.disposition.action == "shelve"
     assert _status("T0003") == "available"
-    with pytest.raises(Invalid, match="already ended"):
+    with pytest.raises(Invalid) as refused:
         holds.cancel_hold(clerk, hold.id)
+    assert refused.value.code == "circ.hold_ended"
 
 
 def test_hold_refusals(clerk, admin, shelf):
     change_circulation_settings(admin, hold_limit=1)
     holds.place_hold(clerk, shelf.other, "T0001")
-    with pytest.raises(Invalid, match="already waiting for this title"):
+    with pytest.raises(Invalid) as refused:
         holds.place_hold(clerk, shelf.other, shelf.bibs["三体"])
-    with pytest.raises(Invalid, match="already has 1 holds"):
+    assert refused.value.code == "circ.hold_already_waiting"
+    with pytest.raises(Invalid) as refused:
         holds.place_hold(clerk, shelf.other, "T0003")
+    assert refused.value.code == "circ.hold_limit_reached"
     loans.checkout(clerk, shelf.adult, "T0004")
-    with pytest.raises(Invalid, match="already has a copy of this title on loan"):
+    with pytest.raises(Invalid) as refused:
         holds.place_hold(clerk, shelf.adult, "T0004")
-    with pytest.raises(Invalid, match="may not place holds"):
+    assert refused.value.code == "circ.hold_title_on_loan"
+    with pytest.raises(Invalid) as refused:
         holds.place_hold(clerk, shelf.adult, "D0001", copy_only=True)
-    with pytest.raises(NotFound, match="No record or copy matches"):
+    assert refused.value.code == "circ.holds_not_allowed"
+    with pytest.raises(NotFound) as refused:
         holds.place_hold(clerk, shelf.adult, "9999")
+    assert refused.value.code == "circ.record_not_found"
+
+
+def test_a_blocked_reader_is_refused_a_hold_with_each_block_as_a_reason(admin, clerk, shelf):
+    from ils.circulation.refusals import Refused
+    from ils.readers.lifecycle import suspend
+
+    suspend(admin, shelf.other, "damaged a book")
+    with pytest.raises(Refused) as refused:
+        holds.place_hold(clerk, shelf.other, "T0001")
+    assert refused.value.code == "circ.hold_refused" and refused.value.codes == ("circ.reader_suspended",)
+    assert str(refused.value) == "No hold placed: Suspended: damaged a book"
+    assert Hold.select().count() == 0
 
 
 def test_a_hold_by_isbn_and_a_copy_level_hold(clerk, shelf):
@@ -118,6 +137,7 @@ def test_every_circulation_row_is_journaled(admin, clerk, shelf):
 def test_a_copy_received_at_the_wrong_branch_is_not_received(clerk, shelf):
     loans.checkout(clerk, shelf.adult, "T0001")
     loans.return_item(clerk, "T0001", point="XHMZ-JH")
-    with pytest.raises(Invalid, match="on its way to 总馆, not here: send it on"):
+    with pytest.raises(Invalid) as refused:
         receive(clerk, "T0001", point="YS-JH")
+    assert refused.value.code == "circ.transit_elsewhere"
     assert _status("T0001") == "in_transit"

@@ -45,10 +45,12 @@ def test_a_copy_without_a_price_costs_the_default(admin, clerk, shelf):
 
 
 def test_only_a_copy_on_loan_can_be_lost_and_the_refusal_says_so(clerk, shelf):
-    with pytest.raises(Invalid, match="T0003 is not on loan"):
+    with pytest.raises(Invalid) as refused:
         losses.mark_lost(clerk, "T0003")
-    with pytest.raises(NotFound, match="ZZ1"):
+    assert refused.value.code == "circ.not_on_loan"
+    with pytest.raises(NotFound) as unknown:
         losses.mark_lost(clerk, "ZZ1")
+    assert unknown.value.params["barcode"] == "ZZ1"
     assert Charge.select().count() == 0
 
 
@@ -57,14 +59,16 @@ def test_pay_in_parts_then_the_charge_is_settled(clerk, shelf):
     charge = losses.mark_lost(clerk, "T0001").charges[0]
     part = charges.pay(clerk, charge.id, 1000)
     assert part.owed_fen == 1300 and not part.settled and owed(shelf.adult) == 1300
-    with pytest.raises(Invalid, match="Only ¥13.00 is owed"):
+    with pytest.raises(Invalid) as refused:
         charges.pay(clerk, charge.id, 2000)
+    assert refused.value.code == "circ.payment_too_much"
     rest = charges.pay(clerk, charge.id, 1300)
     assert rest.settled and rest.owed_fen == 0 and rest.paid_fen == 2300
     assert owed(shelf.adult) == 0 and charges.reader_charges(clerk, shelf.adult) == []
     assert [c.id for c in charges.reader_charges(clerk, shelf.adult, include_settled=True)] == [charge.id]
-    with pytest.raises(Invalid, match="settled"):
+    with pytest.raises(Invalid) as refused:
         charges.pay(clerk, charge.id, 100)
+    assert refused.value.code == "circ.charge_settled"
     # The desk's branch takes the money; the journal names the charge, not the reader.
     assert {p.branch.code for p in Payment.select()} == {"ZG"}
     paid = [json.loads(j.data) for j in Journal.select().where(Journal.action == "charge.payment")]
@@ -78,8 +82,9 @@ def test_waiving_needs_a_supervisor_and_a_reason(admin, clerk, shelf):
     charges.pay(clerk, charge.id, 300)
     with pytest.raises(PermissionDenied):
         charges.waive(clerk, charge.id, "found in the book drop")
-    with pytest.raises(Invalid, match="Say why"):
+    with pytest.raises(Invalid) as refused:
         charges.waive(admin, charge.id, "  ")
+    assert refused.value.code == "circ.waiver_needs_reason"
     waived = charges.waive(admin, charge.id, "long-standing reader, hardship")
     assert waived.settled and [(p.kind, p.amount_fen) for p in waived.payments] == [("payment", 300), ("waiver", 2000)]
     assert waived.payments[1].note == "long-standing reader, hardship"
@@ -92,13 +97,6 @@ def test_a_replacement_copy_settles_a_lost_charge(clerk, shelf):
     assert settled.settled and settled.payments[0].kind == "replacement" and owed(shelf.adult) == 0
 
 
-def test_amounts_typed_at_the_desk():
-    assert charges.parse_amount("12.50") == 1250 and charges.parse_amount("¥3") == 300
-    for bad in ("-5", "abc", "0"):
-        with pytest.raises(Invalid):
-            charges.parse_amount(bad)
-
-
 def test_damaged_ends_the_loan_keeps_the_copy_here_and_charges_what_staff_said(clerk, shelf):
     loans.checkout(clerk, shelf.adult, "T0002")  # a XHMZ copy taken back damaged at the central library
     outcome = losses.mark_damaged(clerk, "T0002", 1250, note="water damage")
@@ -106,8 +104,9 @@ def test_damaged_ends_the_loan_keeps_the_copy_here_and_charges_what_staff_said(c
     item = Item.get(Item.barcode == "T0002")
     assert item.status == "damaged" and item.at_branch.code == "ZG"
     assert Loan.get_by_id(outcome.loan_id).ended_as == "returned"
-    with pytest.raises(Invalid, match="not on loan"):
+    with pytest.raises(Invalid) as refused:
         losses.mark_damaged(clerk, "T0002", 100)
+    assert refused.value.code == "circ.not_on_loan"
 
 
 def test_damaged_late_in_fines_mode_charges_the_fine_too(admin, clerk, shelf, clock):
@@ -128,8 +127,9 @@ def test_a_claimed_return_is_no_longer_overdue_and_comes_back_as_a_return(clerk,
     assert Item.get(Item.barcode == "T0003").status == "missing"
     standing = standing_of(reader.id, clock.now().date())
     assert standing.open_loans == 1 and standing.overdue_loans == 0
-    with pytest.raises(Invalid, match="already said"):
+    with pytest.raises(Invalid) as refused:
         losses.claim_returned(clerk, "T0003")
+    assert refused.value.code == "circ.already_claimed_returned"
     back = loans.return_item(clerk, "T0003")
     assert "it has turned up" in " ".join(back.notes)
     assert Item.get(Item.barcode == "T0003").status == "available"
@@ -137,8 +137,9 @@ def test_a_claimed_return_is_no_longer_overdue_and_comes_back_as_a_return(clerk,
 
 def test_a_claim_is_written_off_only_by_a_supervisor(admin, clerk, shelf):
     loans.checkout(clerk, shelf.adult, "T0003")
-    with pytest.raises(Invalid, match="mark T0003 lost instead"):
+    with pytest.raises(Invalid) as refused:
         losses.write_off(admin, "T0003", "never found")
+    assert refused.value.code == "circ.write_off_not_claimed"
     losses.claim_returned(clerk, "T0003")
     with pytest.raises(PermissionDenied):
         losses.write_off(clerk, "T0003", "never found")

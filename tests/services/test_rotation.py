@@ -61,7 +61,7 @@ def test_a_batch_goes_to_a_branch_is_lent_there_and_comes_home(clerk, shelf, clo
     back = rotation.bring_back(clerk, batch.code)
     assert back.sent_home == ("T0001", "T0004") and not back.shelved
     [(barcode, note)] = [(n.barcode, n.note) for n in back.elsewhere]
-    assert barcode == "T0003" and note == "T0003 is on loan until 2026-04-01: when it is returned it goes to 总馆."
+    assert barcode == "T0003" and note.code == "circ.batch_back_on_loan" and note.params["due"] == "2026-04-01"
     assert back.batch.state == "back" and back.batch.returned_at.startswith("2026-06-01")
     assert {t.reason for t in transit.transits(clerk, branch="ZG")} == {"rotation_return"}
     assert RotationItem.select().where(RotationItem.returned_at.is_null()).count() == 0
@@ -108,45 +108,72 @@ def test_each_refused_barcode_is_named_with_its_reason(admin, clerk, shelf):
     result = rotation.add_items(clerk, batch.code, ["ZZ999", "T0005", "T0006", "T0002", "T0007", "T0001",
                                                     "t0001", "bad barcode!"])
     assert result.added == ("T0001",)
-    assert [(n.barcode, n.note) for n in result.refused] == [
-        ("ZZ999", "No item has the barcode ZZ999."),
-        ("T0005", "T0005 is on loan: add it once it is back."),
-        ("T0006", "T0006 is already in batch ZG-LZ2026-001."),
-        ("T0002", "T0002 is at 星海明筑分馆, not at 总馆: it can only be sent from where it is."),
-        ("T0007", "T0007 is not on the shelf (Missing): only copies on the shelf can go on rotation."),
-        ("T0001", "T0001 is already in this batch."),
-        ("bad barcode!", "bad barcode! is not an item barcode: use 1 to 32 letters, digits or '-'."),
+    refused = [(n.barcode, n.note.code) for n in result.refused]
+    assert refused[1:-1] == [
+        ("T0005", "circ.batch_copy_on_loan"),
+        ("T0006", "circ.batch_copy_in_other_batch"),
+        ("T0002", "circ.batch_copy_elsewhere"),
+        ("T0007", "circ.batch_copy_not_on_shelf"),
+        ("T0001", "circ.batch_copy_already_in"),
     ]
+    assert [barcode for barcode, _code in refused[::len(refused) - 1]] == ["ZZ999", "bad barcode!"]
+    assert all(code.startswith("catalogue.") for _barcode, code in refused[::len(refused) - 1])
+    assert result.refused[2].note.params["batch"] == "ZG-LZ2026-001"
+    assert str(result.refused[3].note) == "T0002 is at 星海明筑分馆, not at 总馆: it can only be sent from where it is."
 
 
 def test_a_copy_lent_after_packing_is_left_behind_when_the_batch_goes(clerk, shelf):
     batch = packed(clerk, "XHMZ", ["T0001", "T0003"])
     loans.checkout(clerk, shelf.adult, "T0003")
     sent = rotation.send_batch(clerk, batch.code)
-    assert sent.sent == ("T0001",) and [n.barcode for n in sent.left_behind] == ["T0003"]
+    assert sent.sent == ("T0001",) and [(n.barcode, n.note.code) for n in sent.left_behind] == [
+        ("T0003", "circ.batch_copy_on_loan")]
     assert sent.batch.items == 1 and item("T0003").rotation_batch is None
-    with pytest.raises(Invalid, match="already been sent"):
+    with pytest.raises(Invalid) as refused:
         rotation.add_items(clerk, batch.code, ["T0004"])
-    with pytest.raises(Invalid, match="already been sent"):
+    assert refused.value.code == "circ.batch_already_sent"
+    with pytest.raises(Invalid) as refused:
         rotation.send_batch(clerk, batch.code)
+    assert refused.value.code == "circ.batch_already_sent"
+
+
+def test_a_batch_with_nothing_left_to_send_names_every_copy_and_why(clerk, shelf):
+    batch = packed(clerk, "XHMZ", ["T0001", "T0003"])
+    loans.checkout(clerk, shelf.adult, "T0001")
+    loans.checkout(clerk, shelf.adult, "T0003")
+    with pytest.raises(rotation.Refused) as refused:
+        rotation.send_batch(clerk, batch.code)
+    assert refused.value.code == "circ.rotation_nothing_to_send"
+    assert refused.value.codes == ("circ.batch_copy_on_loan", "circ.batch_copy_on_loan")
+    assert [reason.params["barcode"] for reason in refused.value.reasons] == ["T0001", "T0003"]
+    assert str(refused.value) == (f"Nothing in batch {batch.code} can be sent: T0001 is on loan: add it once it is "
+                                  "back. T0003 is on loan: add it once it is back.")
+    assert RotationItem.select().count() == 2  # nothing was left behind: the refusal changed nothing
 
 
 def test_a_batch_is_refused_in_clear_words(library, admin, clerk, shelf):
-    with pytest.raises(Invalid, match="due back after today"):
+    with pytest.raises(Invalid) as refused:
         rotation.create_batch(clerk, "XHMZ", due_back=dt.date(2026, 3, 2))
-    with pytest.raises(Invalid, match="goes to another branch"):
+    assert refused.value.code == "circ.batch_due_back_past"
+    with pytest.raises(Invalid) as refused:
         rotation.create_batch(clerk, "ZG", due_back=DUE_BACK)
-    with pytest.raises(NotFound, match="no branch, service point or van stop with the code nowhere"):
+    assert refused.value.code == "circ.batch_to_own_branch"
+    with pytest.raises(NotFound) as refused:
         rotation.create_batch(clerk, "nowhere", due_back=DUE_BACK)
+    assert refused.value.code == "circ.unknown_destination"
     rotation.create_batch(clerk, "XHMZ", due_back=DUE_BACK, code="lz-spring")
-    with pytest.raises(Invalid, match="The batch code LZ-SPRING is taken"):
+    with pytest.raises(Invalid) as refused:
         rotation.create_batch(clerk, "YS", due_back=DUE_BACK, code="LZ-SPRING")
-    with pytest.raises(Invalid, match="is empty"):
+    assert refused.value.code == "circ.batch_code_taken"
+    with pytest.raises(Invalid) as refused:
         rotation.send_batch(clerk, "LZ-SPRING")
-    with pytest.raises(Invalid, match="has not been sent yet"):
+    assert refused.value.code == "circ.batch_empty"
+    with pytest.raises(Invalid) as refused:
         rotation.bring_back(clerk, "LZ-SPRING")
-    with pytest.raises(NotFound, match="no rotation batch lz-autumn"):
+    assert refused.value.code == "circ.batch_not_sent"
+    with pytest.raises(NotFound) as refused:
         rotation.bring_back(clerk, "lz-autumn")
+    assert refused.value.code == "circ.batch_not_found"
     add_staff(admin, username="cat", display_name="编目", password="cat-pass-1", roles="cataloguing")
     with pytest.raises(PermissionDenied):
         rotation.create_batch(log_in(library, "cat", "cat-pass-1"), "XHMZ", due_back=DUE_BACK)
@@ -158,9 +185,10 @@ def test_bringing_back_twice_is_refused_and_late_batches_are_flagged(clerk, shel
     clock.set(dt.datetime(2026, 6, 2, 9, 0, tzinfo=TZ))
     assert rotation.list_batches(clerk, state="out")[0].late
     back = rotation.bring_back(clerk, batch.code)
-    assert back.elsewhere[0].note.startswith("T0001 is in transit: on arrival it will be sent on to 总馆")
-    with pytest.raises(Invalid, match="already brought back on 2026-06-02"):
+    assert back.elsewhere[0].note.code == "circ.batch_back_in_transit"
+    with pytest.raises(Invalid) as refused:
         rotation.bring_back(clerk, batch.code)
+    assert refused.value.code == "circ.batch_already_back"
     # The copy never reached the branch: when it does, it is sent straight home.
     assert transit.receive(clerk, "T0001", point="XHMZ-JH").to_branch_code == "ZG"
 

@@ -68,18 +68,18 @@ def test_an_import_killed_half_way_then_run_again_gives_the_uninterrupted_state(
     _restore(union, saved)  # the same union, back to before the import
     assert union.hashes() == before
     calls = {"n": 0}
-    real = apply.Applier.one
+    real = apply.Applier._stored
 
-    def dying(self, *args, **kwargs):
+    def dying(self, *args, **kwargs):  # called as each row is stored
         calls["n"] += 1
         if calls["n"] > after:
             raise Killed
         return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(apply.Applier, "one", dying)
+    monkeypatch.setattr(apply.Applier, "_stored", dying)
     with pytest.raises(Killed):
         exchange.import_bundle(union.session(), bundle)
-    monkeypatch.setattr(apply.Applier, "one", real)
+    monkeypatch.setattr(apply.Applier, "_stored", real)
     assert union.hashes() == before  # nothing of the killed import stayed
     assert exchange.import_bundle(union.session(), bundle).state == "applied"
     assert union.hashes() == uninterrupted

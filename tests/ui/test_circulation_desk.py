@@ -271,3 +271,29 @@ def test_a_circulation_clerk_has_no_override_key_and_unknown_codes_are_said(app_
         assert isinstance(app.screen, CirculationScreen)
 
     run(app, scenario)
+
+
+def test_a_desk_that_loses_a_race_for_a_copy_says_so_and_stays_open(app_for, demo_db, desk, monkeypatch):
+    """Another desk lent the copy between this desk's look and its loan: a red refusal, not a crash."""
+    library, session = admin_session(demo_db)
+    try:
+        loans.checkout(session, desk.holder, desk.books[0])  # the other desk, a moment earlier
+    finally:
+        library.close()
+    monkeypatch.setattr(loans, "_item_refusal", lambda item, reader, here: ([], []))  # as if read before it
+    app = app_for(demo_db)
+
+    async def scenario(pilot):
+        await log_in_as(pilot, "circ")
+        await open_desk(pilot, "circulation")
+        rings = count_bells(app)
+        await scan(pilot, desk.lender)
+        await scan(pilot, desk.books[0])
+        text, red = status(app)
+        assert red and rings == [1] and desk.books[0] in text
+        assert isinstance(app.screen, CirculationScreen) and loan_rows(app) == []
+        assert app.screen.refused is None  # a lost race is not for overriding: scan again
+        await scan(pilot, desk.books[1])  # the desk goes on
+        assert not status(app)[1] and [row[0] for row in loan_rows(app)] == [desk.books[1]]
+
+    run(app, scenario)
