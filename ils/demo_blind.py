@@ -426,21 +426,40 @@ def _visits(session: Session, rng: random.Random) -> None:
 
 
 def _today(session: Session, rng: random.Random, readers: list[str]) -> None:
-    """Today: three devices away at the repairer, readers without a device waiting for one."""
+    """The last days: the devices on the shelf lent to readers who had none, three sent to the
+    repairer, three readers still waiting, and this morning two devices back, kept on the hold
+    shelf for the first two of them (the 循环出借 the programme asks for)."""
+    library = session.library
+
+    def without_device() -> list[str]:
+        holding = {loan.reader_id for loan in Loan.select(Loan.reader).where(
+            Loan.ended_at.is_null(), Loan.item_type == "listening_device")}
+        return [card for card in readers if Reader.get(Reader.card_number == card).id not in holding]
+
     shelf = [d.serial for d in BlindDevice.select(BlindDevice.serial).join(Item, on=(BlindDevice.item == Item.id))
              .where(Item.status == "available").order_by(BlindDevice.serial)]
-    for serial in rng.sample(shelf, min(3, len(shelf))):
-        with _at(session.library, session.now() - dt.timedelta(days=rng.uniform(3, 20))):
+    rng.shuffle(shelf)
+    for serial in shelf[3:]:
+        for card in rng.sample(without_device(), min(5, len(without_device()))):
+            with _at(library, session.now() - dt.timedelta(days=rng.uniform(0.5, 3))):
+                try:
+                    lending.lend(session, card, serial)
+                    break
+                except IlsError:
+                    continue
+    for serial in shelf[:3]:
+        with _at(library, session.now() - dt.timedelta(days=rng.uniform(3, 20))):
             repairs.send_to_repair(session, serial, repairer="中国盲文出版社售后服务中心",
                                    fault=rng.choice(("无法充电", "按键失灵", "无法联网")))
-    holding = {loan.reader_id for loan in Loan.select(Loan.reader).where(
-        Loan.ended_at.is_null(), Loan.item_type == "listening_device")}
-    waiting = [card for card in readers if Reader.get(Reader.card_number == card).id not in holding]
-    for card in rng.sample(waiting, min(3, len(waiting))):
+    for card in rng.sample(without_device(), min(3, len(without_device()))):
         try:
             inventory.wait_for_device(session, card)
         except IlsError:
             continue
+    longest = inventory.rotation(session, limit=2).out_longest
+    with _at(library, session.now() - dt.timedelta(hours=1)):
+        for device in longest:
+            lending.give_back(session, device.serial)
 
 
 def add_blind_room(session: Session, rng: random.Random) -> None:

@@ -45,6 +45,7 @@ from screens.work import call_service
 
 T = TypeVar("T")
 LEND, RETURN = "lend", "return"
+SELF = "self"  # the reader borrows in person, no proxy
 
 
 class BlindScanLine(Input):
@@ -188,20 +189,20 @@ class CounterPane(DeskPane):
         reader = self.reader
         assert reader is not None  # noqa: S101  (checked by the caller)
         session, card = self.session, reader.summary.card_number
-        who = (("", _("The reader")),) + tuple((p.id, f"{p.name}（{p.relation}）") for p in reader.proxies)
+        who = ((SELF, _("The reader")),) + tuple((p.id, f"{p.name}（{p.relation}）") for p in reader.proxies)
         fields = []
         if found.kind == "device" and found.device is not None:
             kit = tuple((lending.accessory_label(a), a) for a in found.device.accessories)
             fields.append(Field("accessories", N_("Goes out with"), "checks", value=found.device.accessories,
                                 options=kit))
         if reader.proxies:
-            fields.append(Field("proxy", N_("Taken by"), "select", value="", options=tuple((n, v) for v, n in who)))
+            fields.append(Field("proxy", N_("Taken by"), "select", value=SELF, options=tuple((n, v) for v, n in who)))
 
         def lend(values: dict[str, Any]) -> lending.Lent:
             return spoken(session, lambda: lending.lend(
                 session, card, found.code,
                 accessories=values.get("accessories") if found.kind == "device" else None,
-                proxy_id=values.get("proxy") or None),
+                proxy_id=values.get("proxy") if values.get("proxy") not in (None, "", SELF) else None),
                 lambda lent: _("{title} is lent. Please bring it back by {date}.").format(
                     title=lent.loan.title, date=spoken_date(lent.loan.due_on)))
 
@@ -395,12 +396,14 @@ class BlindScreen(TabbedDeskScreen):
         Binding("f4", "counter('toggle_mode')", N_("Take back mode"), key_display="F4"),
         Binding("f5", "counter('renew')", N_("Renew"), key_display="F5"),
         Binding("f6", "counter('wait')", N_("Wait for a device"), key_display="F6"),
-        Binding("ctrl+e", "counter('check')", N_("Eligibility"), key_display="^E"),
-        Binding("ctrl+a", "counter('address')", N_("Address"), key_display="^A"),
-        Binding("ctrl+r", "counter('proxy')", N_("Proxy"), show=False, key_display="^R"),
-        Binding("ctrl+n", "counter('request')", N_("Request"), key_display="^N"),
-        Binding("ctrl+v", "counter('visit')", N_("Visit"), show=False, key_display="^V"),
-        Binding("ctrl+t", "counter('toggle_speech')", N_("Speech"), key_display="^T"),
+        # Priority: the scanner's line (a text field) has the focus, and would take Ctrl+A and Ctrl+E
+        # (start and end of the line) and Ctrl+V (paste) for itself.
+        Binding("ctrl+e", "counter('check')", N_("Eligibility"), key_display="^E", priority=True),
+        Binding("ctrl+a", "counter('address')", N_("Address"), key_display="^A", priority=True),
+        Binding("ctrl+r", "counter('proxy')", N_("Proxy"), show=False, key_display="^R", priority=True),
+        Binding("ctrl+n", "counter('request')", N_("Request"), key_display="^N", priority=True),
+        Binding("ctrl+v", "counter('visit')", N_("Visit"), show=False, key_display="^V", priority=True),
+        Binding("ctrl+t", "counter('toggle_speech')", N_("Speech"), key_display="^T", priority=True),
         Binding("escape", "close", N_("Close the reader"), show=False, key_display="Esc"),
     ]
 

@@ -153,10 +153,10 @@ class ParcelsPane(DeskPane):
         self._rows: dict[str, DispatchInfo] = {}
 
     def compose(self) -> ComposeResult:
-        yield ListTable(N_("Parcel"), N_("How"), N_("Reader"), N_("Sent"), N_("Items"), N_("Registered"),
+        yield ListTable(N_("Parcel"), N_("How"), N_("Reader"), N_("Sent"), N_("Items"), N_("Registered mail"),
                         id="parcels-table")
         with Grid(classes="pane-buttons"):
-            yield Button(_("Back"), id="parcel-back", compact=True)
+            yield Button(_("Came back"), id="parcel-back", compact=True)
             yield Button(_("Registered no."), id="parcel-registered", compact=True)
             yield Button(_("Delivered"), id="parcel-delivered", compact=True)
             yield Button(_("Print again"), id="parcel-print", compact=True)

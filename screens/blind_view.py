@@ -42,7 +42,9 @@ def with_it(line: LoanLine) -> str:
     if line.kind == "device":
         return accessories_text(line.accessories)
     parts = []
-    if line.kind == "set":
+    if line.kind == "set" and len(line.volumes_out) == line.volumes:
+        parts.append(_("{count} volumes").format(count=line.volumes))
+    elif line.kind == "set":
         parts.append(_("volumes out {numbers} of {count}").format(
             numbers=",".join(str(n) for n in line.volumes_out), count=line.volumes))
     if line.proxy:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from db.models import BlindDevice, BlindDispatch, BlindProfile, BlindRequest, BlindVolume, Item, Loan, Reader, Staff
-from ils.blind import eligibility, stats
+from ils.blind import eligibility, inventory, lending, stats
 from screens.blind_desk import BlindScreen
 from screens.dialogs import FormDialog
 from screens.theme import HIGH_CONTRAST_THEME
@@ -37,8 +37,13 @@ def day(demo_db: Path) -> Day:
                                                         Reader.id.not_in(busy), Reader.cancelled_at.is_null())
                       .order_by(Reader.card_number)
                       if eligibility.eligibility(session, r.card_number).eligible)
-        device = (BlindDevice.select().join(Item, on=(BlindDevice.item == Item.id))
-                  .where(Item.status == "available").order_by(BlindDevice.serial).first())
+        device = None
+        for out in inventory.rotation(session).out_longest:  # the demo lends every device it can
+            lending.give_back(session, out.serial)  # the first go to the readers waiting; then one is free
+            device = (BlindDevice.select().join(Item, on=(BlindDevice.item == Item.id))
+                      .where(Item.status == "available").order_by(BlindDevice.serial).first())
+            if device is not None:
+                break
         braille = (Item.select().where(Item.item_type == "braille", Item.status == "available",
                                        Item.id.in_(BlindVolume.select(BlindVolume.item))).order_by(Item.barcode).first())
         from ils.blind.requests import take_request
