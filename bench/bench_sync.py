@@ -146,8 +146,9 @@ def busy_day(folder: Path, loans_per_day: int) -> None:
     for barcode in barcodes:
         add_item(session, bib, barcode)
     cards = [register_reader(session, Registration(
-        name=f"读者{n}", id_type="resident", id_number=citizen("19850312", order=f"{n:03d}"),
-        consents=frozenset({"union_sharing"} if n % 2 else set()))).summary.card_number for n in range(200)]
+        name=f"读者{n}", id_type="resident", id_number=citizen(f"{1950 + n // 1000}0312", order=f"{n % 1000:03d}"),
+        consents=frozenset({"union_sharing"} if n % 2 else set()))).summary.card_number
+        for n in range(loans_per_day // 4 + 1)]  # four loans each: under the limit of five
     report = exchange.export_desk(session, folder)  # the morning: everything before the day's work
     database_proxy.initialize(union.database)
     morning = exchange.import_bundle(log_in(union, "admin", PASSWORD), Path(report.path))

@@ -155,10 +155,13 @@ def check(session: Session) -> CheckReport:
     counts: dict[str, int] = {}
     for table, entity_type in JOURNALED_TABLES.items():
         counts[table] = database.execute_sql(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        # A row another node made arrived in a bundle (journaled once as ``sync.import``): the
+        # journal that names it is that node's.
         missing = database.execute_sql(
             f"SELECT COUNT(*) FROM {table} WHERE id NOT IN "
-            "(SELECT entity_id FROM journal WHERE entity_type = ? AND entity_id IS NOT NULL)",
-            (entity_type,),
+            "(SELECT entity_id FROM journal WHERE entity_type = ? AND entity_id IS NOT NULL)"
+            " AND id NOT IN (SELECT pk FROM sync_row WHERE tbl = ? AND node NOT IN (?, ''))",
+            (entity_type, table, session.library.node_id),
         ).fetchone()[0]
         if missing:
             journal_problems.append(

@@ -9,7 +9,7 @@ import pytest
 from db import dialect_sqlite
 from db.migrations import MIGRATIONS
 from db.sync_spec import BY_NAME, DESK_TABLES, TABLES
-from ils.catalogue.items import add_item, change_item
+from ils.catalogue.items import change_item
 from ils.circulation.loans import checkout, return_item
 from tests.services.reader_samples import citizen
 from tests.sync.network import catalogue, reader

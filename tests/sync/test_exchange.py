@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
@@ -186,3 +185,18 @@ def test_the_same_range_with_different_content_is_refused_as_tampering(network: 
     database = network.union.database
     assert database.execute_sql("SELECT COUNT(*) FROM sync_bundle WHERE state = 'tampered'").fetchone()[0] == 1
     assert database.execute_sql("SELECT COUNT(*) FROM item WHERE barcode = 'T0666'").fetchone()[0] == 0
+
+
+def test_the_check_finds_nothing_wrong_after_rows_arrived_from_other_desks(network: Network):
+    from ils import maintenance
+
+    a = network.desks["a"]
+    catalogue(network.union, "三体", ("T0001", "ZG"))
+    network.round()
+    card = reader(a, "王芳", citizen("19850312"))
+    checkout(a.session(), card, "T0001")
+    network.round()
+    network.round()
+    for node in (network.union, *network.desks.values()):
+        report = maintenance.check(node.session())
+        assert report.ok, (node.name, report.lines())

@@ -16,7 +16,7 @@ from ils.library import open_library
 from ils.readers.keys import key_path
 from ils.sync import archive, identity
 from ils.sync.keys import key_file
-from tests.sync.network import PASSWORD, START, Network, catalogue
+from tests.sync.network import PASSWORD, Network, catalogue
 
 
 def _ids(database, table: str) -> dict[str, str]:
