@@ -86,3 +86,35 @@ def test_a_volume_written_off_ends_a_loan_waiting_only_for_it(room):
     assert [v.state for v in stock.get_set(room.session, room.audio).volumes] == ["present", "lost", "present"]
     again = lending.lend(room.session, room.other, room.audio)
     assert again.volumes == 2
+
+
+def test_a_certificate_number_is_kept_only_when_the_library_says_so_and_then_sealed(room, admin):
+    from db.models import BlindVerification
+    from ils.blind.settings import change_blind_settings
+    from ils.errors import PermissionDenied
+    number = "43028119700101333311"
+    with pytest.raises(PermissionDenied):  # keeping them is a privacy decision, not the room's
+        change_blind_settings(room.session, store_certificate_number=True)
+    change_blind_settings(admin, store_certificate_number=True)
+    checked = eligibility.verify(room.session, room.other, certificate_number=number)
+    assert checked.verification.certificate_kept
+    row = BlindVerification.get_by_id(checked.verification.id)
+    assert number.encode() not in bytes(row.certificate_cipher)
+    with pytest.raises(PermissionDenied):
+        eligibility.reveal_certificate(room.session, room.other)
+    assert eligibility.reveal_certificate(admin, room.other) == number
+    eligibility.withdraw_verification(room.session, room.other)
+    assert BlindVerification.get_by_id(row.id).certificate_cipher is None
+
+
+def test_a_proxy_borrows_for_the_reader_and_the_loan_says_so(room):
+    from ils.blind import desk, proxies
+    helper = proxies.add_proxy(room.session, room.reader, name="刘小红", relation="女儿", phone="13700001111")
+    lent = lending.lend(room.session, room.reader, room.braille, proxy_id=helper.id)
+    assert lent.proxy == "刘小红" and BlindLoan.get_by_id(lent.loan.id).proxy_id == helper.id
+    [line] = desk.open_reader(room.session, room.reader).loans
+    assert line.proxy == "刘小红" and line.volumes_out == (1, 2, 3, 4, 5)
+    proxies.end_proxy(room.session, room.reader, helper.id)
+    with pytest.raises(Exception) as ended:
+        lending.lend(room.session, room.reader, room.audio, proxy_id=helper.id)
+    assert ended.value.code == "blind.no_such_proxy"
