@@ -78,6 +78,7 @@ class Staff(Entity):
     locked_until = CharField(null=True)
     language = CharField(null=True)
     created_at = CharField()
+    high_contrast = BooleanField(default=False)  # the large-text, high-contrast display, remembered (m0020)
 
 
 class Journal(BaseModel):
@@ -480,3 +481,202 @@ class Payment(Entity):
     paid_at = CharField()
     branch = ForeignKeyField(Branch, column_name="branch_id")
     note = TextField(null=True)
+
+
+# --- the blind reading room (m0020) ------------------------------------------------------------
+
+
+class BlindProfile(BaseModel):
+    """What the blind room keeps about a reader it serves: the postal address and a group's contact
+    person (sealed with the reader key), how they like items to reach them, the delivery route."""
+
+    reader = ForeignKeyField(Reader, primary_key=True, column_name="reader_id")
+    address_cipher = BlobField(null=True)
+    contact_cipher = BlobField(null=True)
+    delivery = CharField(default="post")
+    route = CharField(null=True)
+    association = BooleanField(default=False)
+    created_at = CharField()
+    updated_at = CharField()
+
+    class Meta:
+        table_name = "blind_profile"
+
+
+class BlindVerification(Entity):
+    """A check of a reader's eligibility: when, by whom, which document was seen."""
+
+    reader = ForeignKeyField(Reader, column_name="reader_id")
+    verified_on = CharField()
+    verified_by = CharField(null=True)
+    document = CharField()
+    certificate_cipher = BlobField(null=True)
+    created_at = CharField()
+    withdrawn_at = CharField(null=True)
+    withdrawn_by = CharField(null=True)
+
+    class Meta:
+        table_name = "blind_verification"
+
+
+class BlindProxy(Entity):
+    """A family member or carer who may borrow on a reader's behalf, with the reader's consent."""
+
+    reader = ForeignKeyField(Reader, column_name="reader_id")
+    name = CharField()
+    relation = CharField()
+    phone_cipher = BlobField(null=True)
+    consented_at = CharField()
+    consented_by = CharField(null=True)
+    ended_at = CharField(null=True)
+    ended_by = CharField(null=True)
+
+    class Meta:
+        table_name = "blind_proxy"
+
+
+class BlindDevice(Entity):
+    """A listening device (智能听书机): the copy it is lent as, its serial, model, batch and kit."""
+
+    item = ForeignKeyField(Item, column_name="item_id")
+    serial = CharField()
+    model = CharField()
+    batch = CharField()
+    received_on = CharField()
+    accessories = TextField(default="[]")
+    note = TextField(null=True)
+    created_at = CharField()
+    updated_at = CharField()
+
+    class Meta:
+        table_name = "blind_device"
+
+
+class BlindRepair(Entity):
+    device = ForeignKeyField(BlindDevice, column_name="device_id")
+    sent_at = CharField()
+    sent_by = CharField(null=True)
+    repairer = CharField()
+    fault = TextField(null=True)
+    back_at = CharField(null=True)
+    outcome = CharField(null=True)
+    back_note = TextField(null=True)
+
+    class Meta:
+        table_name = "blind_repair"
+
+
+class BlindVolume(Entity):
+    """One volume of a set lent as one copy (a braille novel in 17 volumes, a DAISY book on 3 discs)."""
+
+    item = ForeignKeyField(Item, column_name="item_id")
+    number = IntegerField()
+    label = CharField(null=True)
+    state = CharField(default="present")
+    created_at = CharField()
+
+    class Meta:
+        table_name = "blind_volume"
+
+
+class BlindLoan(BaseModel):
+    """What a blind-room loan adds: accessories out and back, condition on return, the proxy."""
+
+    loan = ForeignKeyField(Loan, primary_key=True, column_name="loan_id")
+    proxy = ForeignKeyField(BlindProxy, null=True, column_name="proxy_id")
+    accessories_out = TextField(default="[]")
+    lent_at = CharField()
+    returned_at = CharField(null=True)
+    accessories_back = TextField(null=True)
+    condition = CharField(null=True)
+    condition_note = TextField(null=True)
+
+    class Meta:
+        table_name = "blind_loan"
+
+
+class BlindRequest(Entity):
+    """A request by phone, WeChat, letter or in person, waiting in the queue until it is dispatched."""
+
+    reader = ForeignKeyField(Reader, null=True, column_name="reader_id")
+    deidentified_at = CharField(null=True)
+    channel = CharField()
+    wanted = TextField()
+    next_volumes = BooleanField(default=False)
+    how = CharField()
+    note = TextField(null=True)
+    received_at = CharField()
+    received_by = CharField(null=True)
+    state = CharField(default="open")
+    closed_at = CharField(null=True)
+
+    class Meta:
+        table_name = "blind_request"
+
+
+class BlindDispatch(Entity):
+    """A parcel by post or a home delivery, and when it came back."""
+
+    request = ForeignKeyField(BlindRequest, null=True, column_name="request_id")
+    reader = ForeignKeyField(Reader, null=True, column_name="reader_id")
+    deidentified_at = CharField(null=True)
+    method = CharField()
+    branch = ForeignKeyField(Branch, column_name="branch_id")
+    dispatched_at = CharField()
+    dispatched_by = CharField(null=True)
+    deliver_on = CharField(null=True)
+    route = CharField(null=True)
+    registered_number = CharField(null=True)
+    delivered_at = CharField(null=True)
+    delivered_by = CharField(null=True)
+    back_at = CharField(null=True)
+
+    class Meta:
+        table_name = "blind_dispatch"
+
+
+class BlindDispatchItem(Entity):
+    dispatch = ForeignKeyField(BlindDispatch, backref="items", column_name="dispatch_id")
+    loan = ForeignKeyField(Loan, column_name="loan_id")
+    item = ForeignKeyField(Item, column_name="item_id")
+    back_at = CharField(null=True)
+
+    class Meta:
+        table_name = "blind_dispatch_item"
+
+
+class BlindVolumeReturn(Entity):
+    loan = ForeignKeyField(Loan, column_name="loan_id")
+    volume = ForeignKeyField(BlindVolume, column_name="volume_id")
+    returned_at = CharField()
+    branch = ForeignKeyField(Branch, null=True, column_name="branch_id")
+    dispatch = ForeignKeyField(BlindDispatch, null=True, column_name="dispatch_id")
+
+    class Meta:
+        table_name = "blind_volume_return"
+
+
+class BlindCall(Entity):
+    """A follow-up call about a device loan long overdue."""
+
+    loan = ForeignKeyField(Loan, column_name="loan_id")
+    called_at = CharField()
+    called_by = CharField(null=True)
+    outcome = CharField()
+    note = TextField(null=True)
+
+    class Meta:
+        table_name = "blind_call"
+
+
+class BlindVisit(Entity):
+    """Visits to the blind reading room, tallied for a day."""
+
+    day = CharField()
+    visits = IntegerField()
+    branch = ForeignKeyField(Branch, column_name="branch_id")
+    recorded_at = CharField()
+    recorded_by = CharField(null=True)
+
+    class Meta:
+        table_name = "blind_visit"

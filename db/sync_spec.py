@@ -169,6 +169,47 @@ TABLES: tuple[Table, ...] = (
         _one("found", "kind", "tbl", "facts", "item_id", "reader_id", "branch_ids", "found_at"),
         _one("resolution", "state", "resolution", "resolved_at", "resolved_by"),
     ), "fact"),
+    # The blind reading room (m0020). Devices, volumes and requests are editable records; loans of
+    # devices, repairs, volume returns, dispatches, verifications and visits are facts.
+    Table("blind_verification", ("id",), (
+        *_each("reader_id", "verified_on", "verified_by", "document", "created_at"),
+        _one("withdrawn", "withdrawn_at", "withdrawn_by", merge=EARLIEST),
+    ), "fact", local=("certificate_cipher",), parents={"reader_id": "reader"}),
+    Table("blind_device", ("id",), _each("item_id", "serial", "model", "batch", "received_on", "accessories", "note",
+                                         "created_at", "updated_at"), "record", parents={"item_id": "item"}),
+    Table("blind_repair", ("id",), (
+        _one("sent", "device_id", "sent_at", "sent_by", "repairer", "fault"),
+        _one("back", "back_at", "outcome", "back_note", merge=EARLIEST),
+    ), "fact", parents={"device_id": "blind_device"}),
+    Table("blind_volume", ("id",), _each("item_id", "number", "label", "state", "created_at"), "record",
+          parents={"item_id": "item"}),
+    Table("blind_loan", ("loan_id",), (
+        _one("made", "accessories_out", "lent_at"),
+        _one("back", "returned_at", "accessories_back", "condition", "condition_note", merge=EARLIEST),
+    ), "fact", local=("proxy_id",), parents={"loan_id": "loan"}),
+    Table("blind_request", ("id",), (
+        _one("reader", "reader_id", "deidentified_at", merge=DEIDENT),
+        *_each("channel", "wanted", "next_volumes", "how", "note", "received_at", "received_by"),
+        _one("state", "state", "closed_at"),
+    ), "record", parents={"reader_id": "reader"}),
+    Table("blind_dispatch", ("id",), (
+        _one("made", "request_id", "method", "branch_id", "dispatched_at", "dispatched_by", "deliver_on", "route"),
+        _one("reader", "reader_id", "deidentified_at", merge=DEIDENT),
+        _one("registered_number", "registered_number"),
+        _one("delivered", "delivered_at", "delivered_by", merge=EARLIEST),
+        _one("back_at", "back_at", merge=EARLIEST),
+    ), "fact", parents={"request_id": "blind_request", "reader_id": "reader", "branch_id": "branch"}),
+    Table("blind_dispatch_item", ("id",), (
+        _one("made", "dispatch_id", "loan_id", "item_id"),
+        _one("back_at", "back_at", merge=EARLIEST),
+    ), "fact", parents={"dispatch_id": "blind_dispatch", "loan_id": "loan", "item_id": "item"}),
+    Table("blind_volume_return", ("id",), (
+        _one("made", "loan_id", "volume_id"),
+        _one("returned", "returned_at", "branch_id", "dispatch_id", merge=EARLIEST),
+    ), "fact", parents={"loan_id": "loan", "volume_id": "blind_volume", "branch_id": "branch",
+                        "dispatch_id": "blind_dispatch"}),
+    Table("blind_visit", ("id",), (_one("made", "day", "visits", "branch_id", "recorded_at", "recorded_by"),), "fact",
+          parents={"branch_id": "branch"}),
 )
 
 BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
@@ -179,11 +220,14 @@ BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 DESK_TABLES = frozenset({
     "staff", "journal", "label_queue", "bib_search", "sync_clock", "sync_row", "sync_peer", "sync_bundle",
     "sync_range", "sync_pending", "sync_inbox",
+    # The blind room's personal data the union has no use for: addresses and contacts, proxies,
+    # follow-up calls (m0020).
+    "blind_profile", "blind_proxy", "blind_call",
 })
 
 #: Settings that describe this desk and never leave it; every other key is library-wide and
 #: replicates (last writer wins). ``node.*`` and ``sync.*`` keys are desk-local by prefix.
-DESK_SETTINGS = frozenset({"circ.receipt_printer", "readers.key_fingerprint"})
+DESK_SETTINGS = frozenset({"circ.receipt_printer", "readers.key_fingerprint", "blind.speech"})
 DESK_SETTING_PREFIXES = ("node.", "sync.")
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ils import branches, staff
 from ils.clock import Clock
+from ils.demo_blind import add_blind_room
 from ils.demo_catalogue import add_catalogue, person_name
 from ils.demo_circulation import add_circulation
 from ils.demo_readers import add_readers
@@ -60,7 +61,7 @@ def _branches_and_staff(session: Session, rng: random.Random) -> None:
         )
 
 
-STEPS: list[Step] = [_branches_and_staff, add_catalogue, add_readers, add_circulation]
+STEPS: list[Step] = [_branches_and_staff, add_catalogue, add_readers, add_circulation, add_blind_room]
 
 
 def build_demo(path: Path, *, seed: int = 2021, clock: Clock | None = None) -> Library:

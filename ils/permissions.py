@@ -53,6 +53,7 @@ class Permission(StrEnum):
     VIEW_STATISTICS = "view_statistics"
     SYNC = "sync"
     RESOLVE_CONFLICTS = "resolve_conflicts"
+    BLIND_SERVICE = "blind_service"
 
 
 PERMISSION_LABELS: dict[Permission, str] = {
@@ -82,6 +83,8 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.VIEW_STATISTICS: N_("see the library's statistics"),
     Permission.SYNC: N_("exchange sync bundles with the union catalogue"),
     Permission.RESOLVE_CONFLICTS: N_("resolve sync conflicts and enrol desks with the union"),
+    Permission.BLIND_SERVICE: N_("work the blind reading room: see who is visually impaired, their addresses and "
+                                 "the call list; lend devices and sets, post and deliver"),
 }
 
 _EVERY_DESK = {Permission.CHECK_DATABASE, Permission.PRINT_TEST_PAGE}
@@ -98,7 +101,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CATALOGUING: frozenset(
         _EVERY_DESK | {Permission.CATALOGUE, Permission.MANAGE_LOCATIONS, Permission.PRINT_LABELS, Permission.SYNC}
     ),
-    Role.BLIND_ROOM: frozenset(_EVERY_DESK | _READER_DESK | {Permission.CIRCULATE, Permission.TAKE_PAYMENTS}),
+    # Only the blind reading room sees who is visually impaired (DOMAIN 5.2.3), and administrators.
+    Role.BLIND_ROOM: frozenset(_EVERY_DESK | _READER_DESK | {Permission.CIRCULATE, Permission.TAKE_PAYMENTS,
+                                                             Permission.BLIND_SERVICE}),
     Role.EVENTS: frozenset(_EVERY_DESK),
     Role.STATISTICS: frozenset(_EVERY_DESK | {Permission.VIEW_STATISTICS}),
 }

@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -22,10 +23,25 @@ class StaffIdentity:
     roles: frozenset[Role]
     branch_id: str | None
     language: str | None
+    high_contrast: bool = False  # the large-text, high-contrast display, remembered like the language
 
     @property
     def permissions(self) -> frozenset[Permission]:
         return permissions_of(self.roles)
+
+
+_SERVING: ContextVar[frozenset[Permission]] = ContextVar("ils_serving", default=frozenset())
+
+
+def serving_may(permission: Permission) -> bool:
+    """Whether the staff member the current service call serves may ``permission``.
+
+    Set by ``Session.require``, which every service calls first, like the language of a call: the
+    code that builds what a call returns asks it to leave out what only some roles may see (who is
+    visually impaired, DOMAIN 5.2.3) without every summary taking the session along. Outside a
+    service call nothing is permitted, so nothing hidden is shown by mistake.
+    """
+    return permission in _SERVING.get()
 
 
 class Session:
@@ -41,6 +57,7 @@ class Session:
 
     def require(self, permission: Permission) -> None:
         """Refuse, and journal the refusal, when the staff member lacks ``permission``."""
+        _SERVING.set(self.staff.permissions)
         if self.may(permission):
             return
         with self.library.write(self.staff.id) as writer:

@@ -49,6 +49,7 @@ def _identity(row: Staff) -> StaffIdentity:
         roles=frozenset(Role(code) for code in row.roles.split(",") if code),
         branch_id=row.branch_id,
         language=row.language,
+        high_contrast=bool(row.high_contrast),
     )
 
 
@@ -290,3 +291,11 @@ def set_language(session: Session, language: str) -> str:
         Staff.update(language=code).where(Staff.id == session.staff.id).execute()
         writer.journal("staff.language", "staff", session.staff.id, {"language": code})
     return code
+
+
+def set_high_contrast(session: Session, on: bool) -> bool:
+    """Remember the large-text, high-contrast display for this staff member, as the language is."""
+    with session.write() as writer:
+        Staff.update(high_contrast=on).where(Staff.id == session.staff.id).execute()
+        writer.journal("staff.high_contrast", "staff", session.staff.id, {"high_contrast": on})
+    return on

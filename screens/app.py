@@ -126,6 +126,8 @@ class IlsApp(ServiceCaller, App[None], inherit_bindings=False):
         saved = message.session.staff.language
         if saved and saved != current_language():
             await self.switch_language(saved)
+        if message.session.staff.high_contrast:
+            self.theme = HIGH_CONTRAST_THEME
         self.refresh_bindings()
         await self.push_screen(HomeScreen())
 
@@ -150,6 +152,7 @@ class IlsApp(ServiceCaller, App[None], inherit_bindings=False):
             await self.pop_screen()
         self.screen.reset()
         self.session = None
+        self.theme = NORMAL_THEME  # the next staff member starts from the usual display, or their own
         self.refresh_bindings()
 
     async def action_toggle_language(self) -> None:
@@ -168,7 +171,11 @@ class IlsApp(ServiceCaller, App[None], inherit_bindings=False):
         self.refresh_bindings()
 
     def action_toggle_contrast(self) -> None:
+        """Switch the large-text, high-contrast display; a staff member logged in keeps the choice."""
         self.theme = NORMAL_THEME if self.theme == HIGH_CONTRAST_THEME else HIGH_CONTRAST_THEME
+        session, on = self.session, self.theme == HIGH_CONTRAST_THEME
+        if session is not None:
+            call_service(self, "save-contrast", lambda: staff.set_high_contrast(session, on), lambda _on: None)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

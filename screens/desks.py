@@ -24,6 +24,7 @@ from textual.screen import Screen
 from ils.i18n import N_
 from ils.permissions import Permission
 from ils.session import Session
+from screens.blind_desk import BlindScreen
 from screens.cataloguing_desk import CataloguingScreen
 from screens.circulation_desk import CirculationScreen
 from screens.readers_desk import ReadersScreen
@@ -66,4 +67,5 @@ def visible_desks(session: Session) -> list[Desk]:
 register(Desk("circulation", N_("Circulation"), Permission.CIRCULATE, CirculationScreen, order=10))
 register(Desk("cataloguing", N_("Cataloguing"), Permission.CATALOGUE, CataloguingScreen, order=20))
 register(Desk("readers", N_("Readers"), Permission.VIEW_READERS, ReadersScreen, order=30))
+register(Desk("blind", N_("Blind reading room"), Permission.BLIND_SERVICE, BlindScreen, order=40))
 register(Desk("system", N_("System"), None, SystemScreen, order=80))

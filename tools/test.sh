@@ -6,7 +6,8 @@
 #
 # 1. Debian packages the tests use, when missing: poppler-utils (pdffonts,
 #    pdftotext, pdftoppm), zbar-tools (zbarimg), tmux (the TUI driven for
-#    real), fonts-wqy-zenhei, binutils (objcopy, for PyInstaller).
+#    real), fonts-wqy-zenhei, binutils (objcopy, for PyInstaller), espeak-ng
+#    and sox (the blind room's spoken feedback, spoken to a WAV and measured).
 #    As root apt-get runs directly, otherwise through sudo.
 # 2. .venv/ with the project installed editable with its `test` extra
 #    (skipped when pyproject.toml has not changed since the last install).
@@ -22,7 +23,7 @@ ILS_LOG_NAME=test.sh
 # shellcheck source=tools/run.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/run.sh"
 
-debs=(poppler-utils zbar-tools tmux fonts-wqy-zenhei binutils)
+debs=(poppler-utils zbar-tools tmux fonts-wqy-zenhei binutils espeak-ng sox)
 
 ils_ensure_venv
 # PyInstaller needs the interpreter's shared library; Debian's own Python

@@ -27,6 +27,7 @@ from db.migrations import (
     m0007_circulation_guards,
     m0010_sync_identity,
     m0011_sync_capture,
+    m0020_blind_room,
 )
 
 MIGRATIONS = (
@@ -39,6 +40,7 @@ MIGRATIONS = (
     m0007_circulation_guards,
     m0010_sync_identity,
     m0011_sync_capture,
+    m0020_blind_room,
 )
 LATEST_VERSION = MIGRATIONS[-1].VERSION
 

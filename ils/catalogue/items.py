@@ -43,6 +43,8 @@ ITEM_TYPES: dict[str, str] = {
     "periodical": N_("Periodical"),
     "audiobook": N_("Audiobook"),
     "listening_device": N_("Listening device"),
+    "braille": N_("Braille"),
+    "large_print": N_("Large print"),
     "av": N_("Audio-visual"),
 }
 

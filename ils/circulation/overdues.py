@@ -22,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.models import BibRecord, Branch, Item, Loan, Reader, ReaderConsent
+from db.models import BibRecord, Branch, Item, Loan, Reader, ReaderConsent, ReaderType
 from ils.branches import get_branch
 from ils.circulation.places import place_of
 from ils.circulation.standing import days_late
@@ -33,7 +33,7 @@ from ils.readers.consents import SMS
 from ils.readers.keys import keys_if_any
 from ils.readers.readers import PHONE_FIELD, mask_phone
 from ils.readers.rows import display_name
-from ils.session import Session
+from ils.session import Session, serving_may
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,10 @@ def overdue_list(session: Session, branch: str | None = None, *, all_branches: b
     branch_id = _branch_id(session, branch, all_branches)
     today = session.now().date()
     rows = _overdue_rows(branch_id, today)
+    if not serving_may(Permission.BLIND_SERVICE):  # the blind room follows its readers up itself (its call list)
+        blind = {code for (code,) in ReaderType.select(ReaderType.code).where(ReaderType.blind_service == True)  # noqa: E712
+                 .tuples()}
+        rows = [loan for loan in rows if loan.reader_type not in blind]
     phones = _phones(session, list({loan.reader.id: loan.reader for loan in rows}.values()))
     if reveal_contact and phones:
         with session.write() as writer:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ils.cli import (  # noqa: F401  (register commands)
+    blind_cmds,
     branch_cmds,
     catalogue_group,
     catalogue_io_cmds,

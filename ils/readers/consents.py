@@ -26,7 +26,7 @@ from ils.library import Writer
 from ils.permissions import Permission
 from ils.readers.ages import CHILD_AGE, age_on
 from ils.readers.rows import date_of, reader_by_card
-from ils.session import Session, writes
+from ils.session import Session, serving_may, writes
 from ils.text_input import clean_input
 
 UNION_SHARING = "union_sharing"
@@ -138,6 +138,8 @@ def grant_consent(session: Session, card_number: str, kind: str) -> tuple[Consen
     """Record a consent given after registration (the reader ticks SMS notices later, say)."""
     session.require(Permission.REGISTER_READERS)
     (kind,) = check_kinds([kind])
+    if kind == DISABILITY:
+        session.require(Permission.BLIND_SERVICE)
     reader = reader_by_card(card_number)
     if reader.cancelled_at:
         raise Invalid("readers.card_returned_no_consents", "Card {number} was returned; nothing more can be recorded for it.", number=reader.card_number)
@@ -155,6 +157,8 @@ def withdraw_consent(session: Session, card_number: str, kind: str) -> tuple[Con
     """Withdraw a consent; where the service depends on it, say what has to change first."""
     session.require(Permission.REGISTER_READERS)
     (kind,) = check_kinds([kind])
+    if kind == DISABILITY:
+        session.require(Permission.BLIND_SERVICE)
     reader = reader_by_card(card_number)
     row = active_consent(reader, kind)
     if row is None:
@@ -177,7 +181,11 @@ def shareable(reader_id: str) -> bool:
 
 
 def consents_of(reader: Reader) -> tuple[ConsentInfo, ...]:
+    """The reader's consents as this call may show them: the disability consent says the reader is
+    visually impaired, so only staff who may see that are shown it (DOMAIN 5.2.3)."""
     rows = reader.consents.order_by(ReaderConsent.granted_at, ReaderConsent.id)
+    if not serving_may(Permission.BLIND_SERVICE):
+        rows = rows.where(ReaderConsent.kind != DISABILITY)
     staff = {s.id: s.display_name for s in Staff.select(Staff.id, Staff.display_name)}
     return tuple(
         ConsentInfo(

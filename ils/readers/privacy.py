@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from db.models import BibRecord, Charge, Hold, Item, Journal, Loan, Reader, ReaderBlock, ReaderConsent, Staff
+from ils.blind.privacy import deidentify_blind
 from ils.circulation.standing import obligations
 from ils.errors import Invalid
 from ils.i18n import N_, _
@@ -276,6 +277,8 @@ RETENTION_JOBS: list[tuple[str, str, Callable[[Session], int]]] = [
     ("deidentify_loan_history", N_("Loans, holds and charges no longer linked to a reader"), deidentify_history),
     ("anonymise_returned_cards", N_("Readers anonymised after returning their card"), anonymise_due),
     ("expire_sync_bundles", N_("Sync bundles kept past the loan-history period, deleted"), expire_bundles),
+    ("deidentify_blind_room", N_("Blind room requests, parcels, calls and addresses no longer kept"),
+     deidentify_blind),
 ]
 
 

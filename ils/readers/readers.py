@@ -237,6 +237,8 @@ def insert_reader(
         raise Invalid("readers.child_needs_guardian", "A reader under {age} registers with a guardian: give the guardian's card number.", age=CHILD_AGE)
     if child and consent_rules.GUARDIAN not in kinds:
         raise Invalid("readers.child_needs_guardian_consent", "A reader under {age} needs the guardian's consent.", age=CHILD_AGE)
+    if reader_type.blind_service or consent_rules.DISABILITY in kinds:
+        session.require(Permission.BLIND_SERVICE)  # only the blind reading room learns who is visually impaired
     if reader_type.blind_service and consent_rules.DISABILITY not in kinds:
         raise Invalid("readers.disability_consent_needed", "A {type} reader needs the reader's separate consent to record disability status.", type=reader_type.name)
     phone = clean_phone(form.phone) if form.phone else None
@@ -472,6 +474,8 @@ def change_reader(
         changes["name_pinyin"], changes["name_initials"] = name_keys(changes["name"])
     if reader_type is not None:
         new_type = get_reader_type(reader_type)
+        if new_type.blind_service:
+            session.require(Permission.BLIND_SERVICE)
         if not new_type.active:
             raise Invalid("readers.reader_type_retired", "The reader type {name} is no longer used for new readers.", name=new_type.name)
         if new_type.blind_service and consent_rules.active_consent(reader, consent_rules.DISABILITY) is None:

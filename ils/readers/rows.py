@@ -13,7 +13,10 @@ from db.models import Branch, Reader, ReaderBlock, ReaderCard, ReaderType
 from ils.circulation.standing import standing_blocks, standing_of, standings
 from ils.errors import Message, NotFound, message
 from ils.i18n import N_, _
+from ils.permissions import Permission
+from ils.readers.ages import CHILD_AGE, age_on
 from ils.readers.cards import check_card_number, normalise_card_number
+from ils.session import serving_may
 
 CARD_STATES: dict[str, str] = {
     "active": N_("In use"),
@@ -168,13 +171,31 @@ def blocks_of(reader: Reader, today: dt.date, card: ReaderCard | None = None) ->
     return _blocks(reader, card, staff_blocks, circulation, today)
 
 
-def _summary(reader: Reader, type_name: str, branch: Branch, blocks: tuple[Block, ...]) -> ReaderSummary:
+def shown_type(reader: Reader, reader_type: ReaderType, today: dt.date) -> tuple[str, str]:
+    """(code, name) of the reader's type as this call may show it.
+
+    A blind-service type says the reader is visually impaired, which only staff who may see that
+    are shown (DOMAIN 5.2.3). Others see the type the reader would have otherwise, by age (少儿
+    under 14, 成人 from then on), so nothing on their screen or in their output tells the reader
+    apart from any other.
+    """
+    if not reader_type.blind_service or serving_may(Permission.BLIND_SERVICE):
+        return reader_type.code, reader_type.name
+    born = dt.date.fromisoformat(reader.birth_date) if reader.birth_date else None
+    code = "child" if born is not None and age_on(born, today) < CHILD_AGE else "adult"
+    row = ReaderType.get_or_none(ReaderType.code == code)
+    return code, row.name if row is not None else _("Reader")
+
+
+def _summary(reader: Reader, reader_type: ReaderType, branch: Branch, blocks: tuple[Block, ...],
+             today: dt.date) -> ReaderSummary:
     status = status_of(reader)
+    type_code, type_name = shown_type(reader, reader_type, today)
     return ReaderSummary(
         id=reader.id,
         card_number=reader.card_number,
         name=display_name(reader),
-        reader_type=reader.reader_type_id,
+        reader_type=type_code,
         reader_type_name=type_name,
         branch_code=branch.code,
         branch_name=branch.name,
@@ -186,7 +207,7 @@ def _summary(reader: Reader, type_name: str, branch: Branch, blocks: tuple[Block
 
 
 def summary(reader: Reader, today: dt.date, card: ReaderCard | None = None) -> ReaderSummary:
-    return _summary(reader, reader.reader_type.name, reader.branch, blocks_of(reader, today, card))
+    return _summary(reader, reader.reader_type, reader.branch, blocks_of(reader, today, card), today)
 
 
 def summaries(readers: list[Reader], today: dt.date) -> list[ReaderSummary]:
@@ -200,13 +221,13 @@ def summaries(readers: list[Reader], today: dt.date) -> list[ReaderSummary]:
     staff_blocks: dict[str, list[ReaderBlock]] = {}
     for row in ReaderBlock.select().where(ReaderBlock.reader.in_(ids), ReaderBlock.lifted_at.is_null()):
         staff_blocks.setdefault(row.reader_id, []).append(row)
-    types = dict(ReaderType.select(ReaderType.code, ReaderType.name).tuples())
+    types = {row.code: row for row in ReaderType.select()}
     branches = {b.id: b for b in Branch.select()}
     standing = standings([reader.id for reader in readers if not reader.cancelled_at], today)
     return [
         _summary(reader, types[reader.reader_type_id], branches[reader.branch_id],
                  _blocks(reader, cards[reader.card_number], staff_blocks.get(reader.id, []),
-                         standing_blocks(standing[reader.id]) if reader.id in standing else [], today))
+                         standing_blocks(standing[reader.id]) if reader.id in standing else [], today), today)
         for reader in readers
     ]
 

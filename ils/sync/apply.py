@@ -25,7 +25,7 @@ from db.sync_spec import BY_NAME, TABLES, Table
 from ils.catalogue.index import index_delete, index_insert, search_row
 from ils.catalogue.marc_fields import extract
 from ils.catalogue.records import record_from_json
-from ils.sync import conflicts, derived, rows
+from ils.sync import conflicts, derived, privacy, rows
 from ils.sync.merge import RowState, Seen, format_version, merge_row, parse_version
 
 _ITEM_COLUMNS = {"loan": ("item_id",), "transit": ("item_id",), "hold": ("item_id", "trapped_item_id"),
@@ -226,17 +226,17 @@ class Applier:
                                             (reader_id,)).fetchone()
             if row is None or row[0]:
                 continue  # unknown here, or registered here: this desk keeps its own readers
-            for table in ("reader_consent", "reader_block", "reader_card"):
+            for table in privacy.READER_ROWS:
                 ids = [r for (r,) in self.database.execute_sql(f"SELECT id FROM {table} WHERE reader_id = ?",
                                                               (reader_id,))]
                 self.database.execute_sql(f"DELETE FROM {table} WHERE reader_id = ?", (reader_id,))
                 dialect.forget_versions(self.database, table, ids)
-            for table in ("loan", "hold", "charge"):
+            for table in privacy.LINKED:
                 self.database.execute_sql(
                     f"UPDATE {table} SET reader_id = NULL WHERE reader_id = ? AND id NOT IN"
                     " (SELECT pk FROM sync_row WHERE tbl = ? AND node = ?)", (reader_id, table, node))
             in_use = any(self.database.execute_sql(f"SELECT 1 FROM {t} WHERE reader_id = ? LIMIT 1",
-                                                   (reader_id,)).fetchone() for t in ("loan", "hold", "charge"))
+                                                   (reader_id,)).fetchone() for t in privacy.LINKED)
             if not in_use:
                 self.database.execute_sql("UPDATE reader SET guardian_id = NULL WHERE guardian_id = ?", (reader_id,))
                 self.database.execute_sql("DELETE FROM reader WHERE id = ?", (reader_id,))

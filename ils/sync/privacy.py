@@ -29,8 +29,8 @@ from db.sync_spec import setting_is_local
 from ils.sync.merge import RowState
 
 UNION_SHARING = "union_sharing"
-READER_ROWS = ("reader_card", "reader_block", "reader_consent")
-LINKED = ("loan", "hold", "charge")
+READER_ROWS = ("reader_card", "reader_block", "reader_consent", "blind_verification")
+LINKED = ("loan", "hold", "charge", "blind_request", "blind_dispatch")
 
 
 def shareable(database: Database, reader_ids: Iterable[str | None]) -> set[str]:

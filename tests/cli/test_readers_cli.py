@@ -135,7 +135,8 @@ def test_return_anonymise_and_the_privacy_jobs(db):
     done = ils(db, "readers", "anonymise", card)
     assert done.returncode == 0 and "anonymised" in done.stdout
     jobs = json.loads(ils(db, "readers", "deidentify", "--json").stdout)
-    assert [j["job"] for j in jobs] == ["deidentify_loan_history", "anonymise_returned_cards", "expire_sync_bundles"]
+    assert [j["job"] for j in jobs] == ["deidentify_loan_history", "anonymise_returned_cards", "expire_sync_bundles",
+                                        "deidentify_blind_room"]
     assert ils(db, "check").returncode == 0
 
 

@@ -7,6 +7,7 @@ import pytest
 from ils.errors import PermissionDenied
 from ils.readers import consents, lifecycle, privacy
 from ils.readers.readers import change_reader, view_reader
+from ils.staff import add_staff, log_in
 from tests.codes import refused
 from tests.services.reader_samples import ADULT, CHILD, GUARDIAN, register
 
@@ -66,13 +67,15 @@ def test_sms_notices_need_a_phone_number(clerk):
         consents.grant_consent(clerk, card, "sms")
 
 
-def test_disability_status_stays_while_the_reader_is_a_blind_reader(clerk):
-    card = register(clerk, "张伟", ADULT, reader_type="blind", consents=frozenset({"disability"})).summary.card_number
+def test_disability_status_stays_while_the_reader_is_a_blind_reader(library, admin):
+    add_staff(admin, username="room", display_name="赵敏", password="room-pass-1", roles="blind_room")
+    room = log_in(library, "room", "room-pass-1")
+    card = register(room, "张伟", ADULT, reader_type="blind", consents=frozenset({"disability"})).summary.card_number
     with refused("readers.consent_needed_by_reader_type"):
-        consents.withdraw_consent(clerk, card, "disability")
-    change_reader(clerk, card, reader_type="adult")
-    consents.withdraw_consent(clerk, card, "disability")
-    assert [c.current for c in view_reader(clerk, card).consents] == [False]
+        consents.withdraw_consent(room, card, "disability")
+    change_reader(room, card, reader_type="adult")
+    consents.withdraw_consent(room, card, "disability")
+    assert [c.current for c in view_reader(room, card).consents] == [False]
 
 
 def test_a_childs_consents_are_the_guardians(clerk):
