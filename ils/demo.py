@@ -11,7 +11,9 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 
+from db.models import Item
 from ils import branches, staff
+from ils.catalogue.book_numbers import reserve_range
 from ils.clock import Clock
 from ils.demo_blind import add_blind_room
 from ils.demo_catalogue import add_catalogue, person_name
@@ -61,7 +63,14 @@ def _branches_and_staff(session: Session, rng: random.Random) -> None:
         )
 
 
-STEPS: list[Step] = [_branches_and_staff, add_catalogue, add_readers, add_circulation, add_blind_room]
+def _barcode_range(session: Session, rng: random.Random) -> None:
+    """This desk's block of barcodes, after the copies the catalogue came with, as the central
+    library reserves one for each desk: staff adding a copy in the demo draw from it."""
+    highest = max(int(code) for (code,) in Item.select(Item.barcode).tuples() if code.isdigit())
+    reserve_range(session, kind="barcode", first=highest + 1, last=highest + 100_000)
+
+
+STEPS: list[Step] = [_branches_and_staff, add_catalogue, _barcode_range, add_readers, add_circulation, add_blind_room]
 
 
 def build_demo(path: Path, *, seed: int = 2021, clock: Clock | None = None) -> Library:

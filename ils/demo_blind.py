@@ -45,18 +45,22 @@ from ils.blind import (
 )
 from ils.blind.records import Description, add_description
 from ils.blind.settings import change_blind_settings
+from ils.catalogue.book_numbers import next_barcodes
 from ils.demo_catalogue import person_name
 from ils.demo_readers import _at, _born, organisation_code, resident_id
 from ils.errors import IlsError
 from ils.library import Library
 from ils.permissions import Permission
+from ils.blind.privacy import deidentify_blind
 from ils.readers.keys import ensure_keys
+from ils.readers.privacy import deidentify_history
 from ils.readers.readers import Registration, insert_reader
 from ils.session import Session
 
 MODEL = "智能听书机"
 BATCHES = (("2017年盲人数字阅读推广工程第一批", dt.date(2017, 12, 20), 24, "ZNTSJ17"),
            ("2020年盲人数字阅读推广工程第二批", dt.date(2020, 11, 10), 16, "ZNTSJ20"))
+DEVICES = 40  # the programme's two batches, the catalogue's copies among them
 AUDIO_TITLES = 200
 BRAILLE_SETS = 30
 LARGE_PRINT = 20
@@ -173,20 +177,22 @@ def _devices(session: Session, year_ago: dt.datetime) -> list[str]:
     old = [item.barcode for item in Item.select().join(BlindDevice, JOIN.LEFT_OUTER, on=(BlindDevice.item == Item.id))
            .where(Item.item_type == "listening_device", BlindDevice.id.is_null()).order_by(Item.barcode)
            if item.bib.title == MODEL]
-    old = old[:BATCHES[0][2]]
+    # The catalogue's copies are the first batch's first devices; the second batch brings the room to DEVICES.
+    (first_batch, first_day, first_count, first_prefix), (second_batch, second_day, _count, second_prefix) = BATCHES
+    first_count = max(first_count, len(old))
+    wanted = [(first_batch, first_day, first_prefix, number) for number in range(len(old) + 1, first_count + 1)]
+    wanted += [(second_batch, second_day, second_prefix, number) for number in range(1, DEVICES - first_count + 1)]
+    barcodes = iter(next_barcodes(session, len(wanted)))
     serials = []
     with _at(session.library, year_ago):
-        for batch, received, count, prefix in BATCHES:
-            first = len(old) + 1 if batch == BATCHES[0][0] else 1
-            for number in range(first, count + 1):
-                serial = f"{prefix}{number:05d}"
-                stock.add_device(session, serial=serial, model=MODEL, batch=batch, received_on=received,
-                                 price="680.00")
-                serials.append(serial)
-    batch, received, _count, prefix = BATCHES[0]
+        for batch, received, prefix, number in wanted:
+            serial = f"{prefix}{number:05d}"
+            stock.add_device(session, serial=serial, model=MODEL, batch=batch, received_on=received,
+                             price="680.00", barcode=next(barcodes))
+            serials.append(serial)
     for number, barcode in enumerate(old, start=1):
-        stock.add_device(session, serial=f"{prefix}{number:05d}", model=MODEL, batch=batch, received_on=received,
-                         barcode=barcode)
+        stock.add_device(session, serial=f"{first_prefix}{number:05d}", model=MODEL, batch=first_batch,
+                         received_on=first_day, barcode=barcode)
     return serials
 
 
@@ -204,6 +210,8 @@ def _stock(session: Session, rng: random.Random) -> tuple[list[str], list[str]]:
     """Audio, braille and large print; returns the barcodes of the sets and of the single copies."""
     sets: list[str] = []
     singles: list[str] = []
+    # One barcode sequence for the whole library, as its labels are printed: the room's stock included.
+    barcodes = iter(next_barcodes(session, AUDIO_TITLES + BRAILLE_SETS + LARGE_PRINT))
     with tempfile.TemporaryDirectory() as folder:
         for number in range(1, 6):  # five DAISY books read by the importer itself
             title, author = WORKS[number - 1]
@@ -212,7 +220,7 @@ def _stock(session: Session, rng: random.Random) -> tuple[list[str], list[str]]:
             discs = rng.choice((2, 3, 4))
             (book / "ncc.html").write_bytes(_ncc(title, author, rng.choice(NARRATORS), f"CBP-DAISY-{2015 + number}"
                                                  f"-{number:04d}", rng.randint(8, 30), discs))
-            barcode = f"MRA{number:05d}"
+            barcode = next(barcodes)
             daisy_import.import_daisy(session, book, barcode=barcode)
             sets.append(barcode)
     with session.write() as writer:
@@ -234,7 +242,7 @@ def _stock(session: Session, rng: random.Random) -> tuple[list[str], list[str]]:
                                                               creator=WORKS[-1 - n][1], publisher="中国盲文出版社"),
                                  source="demo") for n in range(LARGE_PRINT)]
     for number, daisy_disc, bib in bibs:
-        barcode = f"MRA{number:05d}"
+        barcode = next(barcodes)
         if daisy_disc:
             stock.add_set(session, bib, barcode=barcode, volumes=rng.randint(2, 4), item_type="audiobook")
             sets.append(barcode)
@@ -242,11 +250,11 @@ def _stock(session: Session, rng: random.Random) -> tuple[list[str], list[str]]:
             stock.add_copy(session, bib, barcode=barcode, item_type="audiobook")
             singles.append(barcode)
     for number, bib in enumerate(braille, start=1):
-        barcode = f"MRB{number:05d}"
+        barcode = next(barcodes)
         stock.add_set(session, bib, barcode=barcode, volumes=rng.randint(3, 17))
         sets.append(barcode)
     for number, bib in enumerate(large, start=1):
-        barcode = f"MRL{number:05d}"
+        barcode = next(barcodes)
         stock.add_copy(session, bib, barcode=barcode, item_type="large_print")
         singles.append(barcode)
     return sets, singles
@@ -482,3 +490,6 @@ def add_blind_room(session: Session, rng: random.Random) -> None:
     year.run()
     _visits(session, rng)
     _today(session, rng, cards)
+    # The nightly privacy jobs have run all year: the room's history older than the period is cut.
+    deidentify_history(session)
+    deidentify_blind(session)

@@ -142,7 +142,13 @@ def begin(writer: Writer, library: Library, role: str = DESK) -> None:
 
 
 def check(library: Library) -> Change | None:
-    """Run when a database is opened: a copy becomes a new node, a restored file a new epoch."""
+    """Run when a database is opened: a copy becomes a new node, a restored file a new epoch.
+
+    A file opened read-only (an archived copy, a backup being checked) records nothing, so
+    whatever it is a copy of, it names no changes and keeps the identity it has.
+    """
+    if library.read_only:
+        return None
     home = json.loads(library.setting(HOME) or "null")
     marker = _read_marker(library)
     if home is None:  # made before sync existed: it is where it has always been

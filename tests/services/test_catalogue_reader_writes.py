@@ -45,6 +45,7 @@ DECIDES_NOTHING = {
     "readers.privacy.run_retention_jobs": "runs each retention job, and each is wrapped",
     "staff.log_out": "journals the end of a session",
     "staff.set_language": "stores the language given, whatever was there",
+    "staff.set_high_contrast": "stores the display chosen, whatever was there",
     "node.set_library_name": "stores the name given, whatever was there",
     "node.set_node_name": "stores the name given, whatever was there",
 }
