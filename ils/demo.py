@@ -15,6 +15,7 @@ from ils import branches, staff
 from ils.clock import Clock
 from ils.demo_blind import add_blind_room
 from ils.demo_catalogue import add_catalogue, person_name
+from ils.demo_events import add_events
 from ils.demo_circulation import add_circulation
 from ils.demo_readers import add_readers
 from ils.initialise import initialise
@@ -61,7 +62,7 @@ def _branches_and_staff(session: Session, rng: random.Random) -> None:
         )
 
 
-STEPS: list[Step] = [_branches_and_staff, add_catalogue, add_readers, add_circulation, add_blind_room]
+STEPS: list[Step] = [_branches_and_staff, add_catalogue, add_readers, add_circulation, add_blind_room, add_events]
 
 
 def build_demo(path: Path, *, seed: int = 2021, clock: Clock | None = None) -> Library:

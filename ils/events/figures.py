@@ -197,12 +197,20 @@ def figures(session: Session, first: dt.date, last: dt.date, *, branch: str | No
         _add(rooms, "blind", 0, blind_visits)
 
     # Digital services.
+    # A month's figure adds up, except followers: a level, so the period's is its last month's.
     digital: dict[str, tuple[int, int]] = {}
-    for measure, total, months in (DigitalUse.select(DigitalUse.measure, fn.SUM(DigitalUse.value),
-                                                     fn.COUNT(DigitalUse.id.distinct()))
-                                   .where(DigitalUse.month.between(first.isoformat()[:7], last.isoformat()[:7]))
-                                   .group_by(DigitalUse.measure).tuples()):
-        digital[measure] = (months, total)
+    latest: dict[tuple[str, str], tuple[str, int]] = {}
+    for month, platform, measure, value in (DigitalUse.select(DigitalUse.month, DigitalUse.platform,
+                                                              DigitalUse.measure, DigitalUse.value)
+                                            .where(DigitalUse.month.between(first.isoformat()[:7],
+                                                                            last.isoformat()[:7])).tuples()):
+        if measure in v.LEVEL_MEASURES:
+            if (platform, measure) not in latest or latest[(platform, measure)][0] < month:
+                latest[(platform, measure)] = (month, value)
+        else:
+            _add(digital, measure, 1, value)
+    for (_platform, measure), (_month, value) in latest.items():
+        _add(digital, measure, 1, value)
 
     # Enquiries.
     enquiries = Enquiry.select(Enquiry.channel, Enquiry.kind).where(_between(Enquiry.day, first, last))

@@ -120,6 +120,9 @@ DIGITAL_MEASURES: dict[str, str] = {
     "booklists": N_("Booklists pushed"),
 }
 
+#: Measures that are a level at the month's end, not a count during it: a period reports its last.
+LEVEL_MEASURES = frozenset({"followers"})
+
 
 def choice(value: str | None, choices: dict[str, str], field: str) -> str:
     """``value`` if it is one of ``choices``' codes (or labels, in either language), else a refusal."""
