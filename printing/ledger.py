@@ -21,6 +21,7 @@ from printing.text import line_height, wrap
 MARGIN = 15 * mm
 TITLE_SIZE, HEADING_SIZE, BODY_SIZE, FOOT_SIZE = 16, 11.5, 9, 7.5
 CELL_PAD = 1.5 * mm
+KEEP_TOGETHER = 12  # rows: a table this short never breaks across pages
 
 
 @dataclass(frozen=True)
@@ -105,8 +106,10 @@ def _table(pages: _Pages, table: Table) -> None:
     header = _cells(table.columns, widths, BODY_SIZE)
     rows = [_cells(r, widths, BODY_SIZE) for r in table.rows]
     heading = line_height(HEADING_SIZE) * 1.6
-    first = _row_height(rows[0], BODY_SIZE) if rows else line_height(BODY_SIZE)
-    if not pages.room(heading + _row_height(header, BODY_SIZE) + first):
+    # A short table is kept on one page; a long one starts where at least its first row fits.
+    kept = rows if len(rows) <= KEEP_TOGETHER else rows[:1]
+    body = sum(_row_height(r, BODY_SIZE) for r in kept) if kept else line_height(BODY_SIZE)
+    if not pages.room(heading + _row_height(header, BODY_SIZE) + body):
         pages.new_page()
     c = pages.canvas
     pages.y -= line_height(HEADING_SIZE) * 0.6

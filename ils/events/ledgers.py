@@ -21,7 +21,7 @@ from ils.events import vocabulary as v
 from ils.events.attendance import day_counts
 from ils.events.inputs import count_of, day_of, text_of
 from ils.events.programmes import get_programme
-from ils.i18n import N_, _
+from ils.i18n import N_, _, use_language
 from ils.permissions import Permission
 from ils.session import Session, writes
 
@@ -142,19 +142,25 @@ def add_milestone(session: Session, *, text: str, day: dt.date | str | None = No
 
 
 def _offer_text(kind: str, source_id: str) -> tuple[str, str]:
-    """(day, text) a source offers, with its figures counted from the rows."""
+    """(day, text) a source offers, with its figures counted from the rows, in Chinese: the 大事记
+    goes into the annual report whatever language the desk speaks."""
+    with use_language("zh_CN"):
+        return _offer_text_now(kind, source_id)
+
+
+def _offer_text_now(kind: str, source_id: str) -> tuple[str, str]:
     if kind == "programme":
         programme = get_programme(source_id)
         sessions = list(EventSession.select().where(EventSession.programme == programme.id))
         if not sessions:
             raise Invalid("events.programme_has_no_sessions", "{title} has no session yet.", title=programme.title)
         people = sum(c.total for c in day_counts([s.id for s in sessions]).values())
-        clicks = EventReach.select(fn.COALESCE(fn.SUM(EventReach.clicks + EventReach.views), 0)).where(
+        clicks = EventReach.select(fn.COALESCE(fn.SUM(EventReach.clicks), 0)).where(
             EventReach.programme == programme.id).scalar()
         text = _("{title}: {sessions} sessions, {people} participants.").format(
             title=programme.title, sessions=len(sessions), people=people)
         if clicks:
-            text += _(" Online: {clicks} views and clicks.").format(clicks=clicks)
+            text += _(" Online: {clicks} clicks.").format(clicks=clicks)
         return min(s.starts_at for s in sessions)[:10], text
     if kind == "honour":
         honour = EventHonour.get_or_none(EventHonour.id == source_id)

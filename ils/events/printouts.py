@@ -57,7 +57,7 @@ def _summary(f: figures.Figures) -> Table:
         (_("Volunteers: person-times / hours"), f"{_n(f.volunteer_people)} / {_n(f.volunteer_hours)}"),
         (_("Media reports"), _n(f.media_reports)), (_("Honours"), _n(f.honours)),
     ]
-    return Table(_("Summary"), (_("Indicator"), _("Figure")), tuple(rows), (3, 2))
+    return Table(_("The year at a glance"), (_("Indicator"), _("This year")), tuple(rows), (3, 2))
 
 
 def _programmes(year: int) -> Table:
@@ -79,7 +79,7 @@ def _programmes(year: int) -> Table:
         rows.append((start if end == start else f"{start}–{end}", p.title, v.label(v.PROGRAMME_KINDS, p.kind),
                      v.label(v.AUDIENCES, p.audience), _n(len(items)), _n(people), _n(files)))
     return Table(_("Programmes"), (_("Date"), _("Title"), _("Type"), _("Target group"), _("Sessions"),
-                                   _("Participants"), _("Evidence")), tuple(rows), (2.2, 4, 1.8, 1.4, 1, 1.2, 1),
+                                   _("Participants"), _("Evidence")), tuple(rows), (3.3, 4, 1.8, 1.3, 0.8, 1.1, 0.8),
                  _("None recorded."))
 
 
