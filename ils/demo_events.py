@@ -24,7 +24,15 @@ from pathlib import Path
 
 from db.models import Branch, RotationBatch
 from ils.demo_readers import _at
-from ils.events import attendance, enquiries, gates, ledgers, programmes, tallies, training
+from ils.events import (
+    attendance,
+    enquiries,
+    gates,
+    ledgers,
+    programmes,
+    tallies,
+    training,
+)
 from ils.session import Session
 
 CLOSED_MONTHS = (1, 8)  # "因受疫情影响，全年闭馆2个月"

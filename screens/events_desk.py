@@ -60,7 +60,7 @@ class CalendarPane(DeskPane):
 
     def compose(self) -> ComposeResult:
         yield Label("", id="calendar-month", markup=False)
-        yield ListTable(N_("Starts"), N_("Until"), N_("Title"), N_("Type"), N_("Venue"), N_("Count"),
+        yield ListTable(N_("Starts"), N_("Title"), N_("Count"), N_("Venue"), N_("Type"), N_("Until"),
                         id="calendar-list")
         with Grid(classes="pane-buttons"):
             yield Button(_("◀ Month"), id="calendar-previous", compact=True)
@@ -88,14 +88,14 @@ class CalendarPane(DeskPane):
         call_service(self, "calendar", load, lambda found: self._fill(found, select), self.show_error)
 
     def _fill(self, found: list[tuple[programmes.SessionInfo, int]], select: str | None) -> None:
-        assert self.month is not None  # noqa: S101  (set by reload)
+        assert self.month is not None
         self.sessions = {s.id: s for s, _n in found}
         self.query_one("#calendar-month", Label).update(
             _("{year}-{month:02d}: {count} sessions").format(year=self.month.year, month=self.month.month,
                                                              count=len(found)))
         self.query_one("#calendar-list", ListTable).show_rows([
-            (s.id, (s.starts_at, s.ends_on or "", ("✕ " if s.cancelled else "") + s.title, s.kind_label,
-                    s.venue_label, str(n))) for s, n in found], select)
+            (s.id, (s.starts_at, ("✕ " if s.cancelled else "") + s.title, str(n), s.venue_label, s.kind_label,
+                    s.ends_on or "")) for s, n in found], select)
 
     def selected(self) -> programmes.SessionInfo | None:
         key = self.query_one("#calendar-list", ListTable).selected_key
@@ -105,7 +105,7 @@ class CalendarPane(DeskPane):
         return found
 
     def step(self, months: int) -> None:
-        assert self.month is not None  # noqa: S101  (set on mount)
+        assert self.month is not None
         index = self.month.year * 12 + self.month.month - 1 + months
         self.month = dt.date(index // 12, index % 12 + 1, 1)
         self.reload()

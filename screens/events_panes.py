@@ -303,28 +303,6 @@ class LedgersPane(DeskPane):
         self.reload()
 
 
-def figures_text(f: figures.Figures) -> str:
-    digital = {line.code: line.people for line in f.digital}
-    lines = [
-        _("{first} to {last}").format(first=f.first, last=f.last),
-        _("Programmes {programmes}, sessions {sessions}, participants {people}").format(
-            programmes=f.programmes, sessions=f.sessions, people=f.attendance),
-        *(f"  {line.label}: {line.count} / {line.people}" for line in f.national_return),
-        _("Visits {visits} (gate {gate}, tallies {tallied})").format(visits=f.visits, gate=f.gate_visits,
-                                                                     tallied=f.tallied_visits),
-        _("Online: {items} items, {views} views, {clicks} clicks").format(
-            items=f.online_items, views=f.online_views, clicks=f.online_clicks),
-        f"{_('E-resource clicks')}: {digital.get('clicks', 0)}   {_('Booklists pushed')}: {digital.get('booklists', 0)}",
-        _("Enquiries {count}").format(count=f.enquiries),
-        _("Training for branch staff: {count} sessions, {hours} hours").format(
-            count=f.branch_training.count, hours=f.branch_training_hours),
-        _("Volunteers: {people} person-times, {hours} hours").format(people=f.volunteer_people,
-                                                                    hours=f.volunteer_hours),
-        _("Media reports {media}, honours {honours}").format(media=f.media_reports, honours=f.honours),
-    ]
-    return "\n".join(lines)
-
-
 class FiguresPane(DeskPane):
     """A year's figures, counted from what was recorded, and its ledger as a PDF."""
 
@@ -354,7 +332,7 @@ class FiguresPane(DeskPane):
             return
         session = self.session
         call_service(self, "figures", lambda: figures.year_figures(session, year),
-                     lambda f: self.query_one("#figures-text", Static).update(figures_text(f)), self.show_error)
+                     lambda f: self.query_one("#figures-text", Static).update("\n".join(figures.summary_lines(f))), self.show_error)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -277,25 +277,6 @@ def volunteers(activity, people, hours, day, as_json) -> None:
 # --- figures and the ledger ---------------------------------------------------------------------
 
 
-def _figures_text(f: figures.Figures) -> str:
-    lines = [_("{first} to {last}").format(first=f.first, last=f.last),
-             _("Programmes {programmes}, sessions {sessions}, participants {people}").format(
-                 programmes=f.programmes, sessions=f.sessions, people=f.attendance)]
-    lines += [f"  {line.label}: {line.count} / {line.people}" for line in f.national_return]
-    lines.append(_("Visits {visits} (gate {gate}, tallies {tallied})").format(
-        visits=f.visits, gate=f.gate_visits, tallied=f.tallied_visits))
-    lines.append(_("Online: {items} items, {views} views, {clicks} clicks").format(
-        items=f.online_items, views=f.online_views, clicks=f.online_clicks))
-    lines += [f"  {line.label}: {line.people}" for line in f.digital]
-    lines.append(_("Enquiries {count}").format(count=f.enquiries))
-    lines.append(_("Training for branch staff: {count} sessions, {hours} hours").format(
-        count=f.branch_training.count, hours=f.branch_training_hours))
-    lines.append(_("Volunteers: {people} person-times, {hours} hours").format(
-        people=f.volunteer_people, hours=f.volunteer_hours))
-    lines.append(_("Media reports {media}, honours {honours}").format(media=f.media_reports, honours=f.honours))
-    return "\n".join(lines)
-
-
 @events.command("figures", help=N_("The year's figures, or the 4-year window with averages."))
 @click.option("--year", type=int, required=True, help=N_("A calendar year (the window's last)."))
 @click.option("--branch", help=N_("One branch only."))
@@ -310,7 +291,7 @@ def figures_(year, branch, as_window, as_json) -> None:
                                             for r in found.rows]))
         return
     f = figures.year_figures(session, year, branch=branch)
-    emit(as_json, {**f.__dict__, "visits": f.visits}, lambda: _figures_text(f))
+    emit(as_json, {**f.__dict__, "visits": f.visits}, lambda: "\n".join(figures.summary_lines(f)))
 
 
 @events.command("ledger", help=N_("Write the year's ledger (台账) as a PDF, with the evidence files beside it."))

@@ -87,7 +87,7 @@ def record_count(session: Session, session_id: str, *, total: int | str | None =
         whole = grown + young
     elif whole is not None and (grown or 0) + (young or 0) > whole:
         raise Invalid("events.split_too_large", "Adults and children cannot be more than {total}.", total=whole)
-    assert whole is not None  # noqa: S101  (required above unless both halves were given)
+    assert whole is not None
     now = session.library.now_text()
     values = {"total": whole, "adults": grown, "children": young, "recorded_at": now, "recorded_by": session.staff.id}
     key = count_id(row.id, on)

@@ -38,6 +38,7 @@ from ils.errors import Invalid
 from ils.events import vocabulary as v
 from ils.events.attendance import day_counts
 from ils.events.inputs import branch_of
+from ils.i18n import _
 from ils.permissions import Permission
 from ils.session import Session
 
@@ -266,6 +267,30 @@ def figures(session: Session, first: dt.date, last: dt.date, *, branch: str | No
         media_reports=EventMedia.select().where(_between(EventMedia.reported_on, first, last)).count(),
         honours=EventHonour.select().where(_between(EventHonour.awarded_on, first, last)).count(),
     )
+
+
+def summary_lines(f: Figures) -> list[str]:
+    """The figures as the desk and the command line show them, in the current language."""
+    digital = {line.code: line.people for line in f.digital}
+    return [
+        _("{first} to {last}").format(first=f.first, last=f.last),
+        _("Programmes {programmes}, sessions {sessions}, participants {people}").format(
+            programmes=f.programmes, sessions=f.sessions, people=f.attendance),
+        *("  " + _("{label}: {sessions} sessions, {people} participants").format(
+            label=line.label, sessions=line.count, people=line.people) for line in f.national_return),
+        _("Visits {visits} (gate {gate}, tallies {tallied})").format(visits=f.visits, gate=f.gate_visits,
+                                                                     tallied=f.tallied_visits),
+        _("Online: {items} items, {views} views, {clicks} clicks").format(
+            items=f.online_items, views=f.online_views, clicks=f.online_clicks),
+        _("E-resource clicks {clicks}, booklists pushed {booklists}").format(
+            clicks=digital.get("clicks", 0), booklists=digital.get("booklists", 0)),
+        _("Enquiries {count}").format(count=f.enquiries),
+        _("Training for branch staff: {count} sessions, {hours} hours").format(
+            count=f.branch_training.count, hours=f.branch_training_hours),
+        _("Volunteers: {people} person-times, {hours} hours").format(people=f.volunteer_people,
+                                                                    hours=f.volunteer_hours),
+        _("Media reports {media}, honours {honours}").format(media=f.media_reports, honours=f.honours),
+    ]
 
 
 def year_figures(session: Session, year: int, *, branch: str | None = None) -> Figures:

@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from peewee import fn
 
 from db.ids import ILS_NAMESPACE
-from db.models import EventHonour, EventMedia, EventMilestone, EventProgramme, EventReach, EventSession, RotationBatch
+from db.models import (
+    EventHonour,
+    EventMedia,
+    EventMilestone,
+    EventProgramme,
+    EventReach,
+    EventSession,
+    RotationBatch,
+)
 from ils.errors import Invalid, NotFound
 from ils.events import vocabulary as v
 from ils.events.attendance import day_counts

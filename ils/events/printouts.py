@@ -43,8 +43,8 @@ def _summary(f: figures.Figures) -> Table:
         (_("Programmes"), _n(f.programmes)), (_("Sessions"), _n(f.sessions)),
         (_("Participants"), _n(f.attendance)),
         (_("Of them adults / children (where split)"), f"{_n(f.adults)} / {_n(f.children)}"),
-        (_("Reading-for-all sessions / participants"), f"{_n(f.reading_for_all.count)} / "
-                                                       f"{_n(f.reading_for_all.people)}"),
+        (_("Reading-for-all sessions / participants"),
+         f"{_n(f.reading_for_all.count)} / {_n(f.reading_for_all.people)}"),
         (_("Visits (gate counters and tallies)"), _n(f.visits)),
         (_("Online items / views / clicks"), f"{_n(f.online_items)} / {_n(f.online_views)} / {_n(f.online_clicks)}"),
         (_("E-resource clicks"), _n(digital.get("clicks", 0))),

@@ -67,7 +67,7 @@ def register(session: Session, session_id: str, *, card: str | None = None, name
     if row.capacity is None:
         raise Invalid("events.no_registration", "This session takes no registration: it has no capacity set.")
     people = count_of(party, N_("Places"), minimum=1)
-    assert people is not None  # noqa: S101  (required)
+    assert people is not None
     if people > MAX_PARTY:
         raise Invalid("events.party_too_large", "At most {count} places at a time.", count=MAX_PARTY)
     reader = None

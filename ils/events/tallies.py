@@ -80,7 +80,7 @@ def record_tally(session: Session, *, site_kind: str, site: str | None, count: i
             VisitTally.update(count=number, recorded_at=now, recorded_by=session.staff.id).where(
                 VisitTally.id == key).execute()
         writer.journal("visits.tally", "visit_tally", key, {"day": on.isoformat(), "count": number})
-    assert number is not None  # noqa: S101  (required)
+    assert number is not None
     return Tally(kind, code, what, on.isoformat(), number, before is not None)
 
 
@@ -113,7 +113,7 @@ def record_digital(session: Session, *, month: str, platform: str, measure: str,
             DigitalUse.update(value=number, recorded_at=now, recorded_by=session.staff.id).where(
                 DigitalUse.id == key).execute()
         writer.journal("visits.digital", "visit_digital", key, {"month": which, "measure": what, "value": number})
-    assert name is not None and number is not None  # noqa: S101  (required)
+    assert name is not None and number is not None
     return Digital(which, name, what, number, before is not None)
 
 

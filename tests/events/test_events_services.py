@@ -10,7 +10,16 @@ import pytest
 
 from db.models import EventCount, EventRegistration, EventScan, EventSession, Journal
 from ils.errors import Invalid, NotFound, PermissionDenied
-from ils.events import attendance, enquiries, figures, ledgers, programmes, registration, tallies, training
+from ils.events import (
+    attendance,
+    enquiries,
+    figures,
+    ledgers,
+    programmes,
+    registration,
+    tallies,
+    training,
+)
 from ils.readers.lifecycle import report_lost
 from tests.services.reader_samples import citizen, register
 

@@ -5,7 +5,15 @@ the desk."""
 
 from __future__ import annotations
 
-from ils.events import attendance, enquiries, gates, ledgers, programmes, registration, tallies
+from ils.events import (
+    attendance,
+    enquiries,
+    gates,
+    ledgers,
+    programmes,
+    registration,
+    tallies,
+)
 from ils.sync import archive
 from tests.services.reader_samples import citizen
 from tests.sync.conftest import network, templates  # noqa: F401  (shared fixtures)

@@ -12,7 +12,16 @@ from ils.events import figures
 from screens.dialogs import FormDialog
 from screens.events_desk import EventsScreen
 from screens.events_enquiry import EnquiryDialog
-from tests.ui.conftest import admin_session, log_in_as, open_desk, press_button, run, screen_text, settle, type_text
+from tests.ui.conftest import (
+    admin_session,
+    log_in_as,
+    open_desk,
+    press_button,
+    run,
+    screen_text,
+    settle,
+    type_text,
+)
 
 
 def _enquiries() -> list[tuple[str, str]]:
@@ -110,7 +119,7 @@ def test_the_enquiry_tally_from_the_circulation_desk_takes_two_or_three_keys(dem
         assert "2" in screen_text(pilot.app)
 
     run(app_for(demo_db), scenario)
-    library, session = admin_session(demo_db)
+    library, _session = admin_session(demo_db)
     try:
         assert _enquiries() == [("in_person", "directions"), ("online", "digital")]
     finally:
