@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid
 from textual.widgets import Button, Input, Label, TabbedContent, TabPane
 
-from ils.events import attendance, ledgers, programmes, registration
+from ils.events import attendance, evidence, ledgers, programmes, registration
 from ils.events import vocabulary as v
 from ils.i18n import N_, _
 from screens.base import DeskPane, TabbedDeskScreen
@@ -68,6 +68,7 @@ class CalendarPane(DeskPane):
             yield Button(_("Programme"), id="calendar-programme", compact=True)
             yield Button(_("Head count"), id="calendar-count", compact=True)
             yield Button(_("At the door"), id="calendar-door", compact=True)
+            yield Button(_("Evidence"), id="calendar-evidence", compact=True)
         yield StatusLine(id="calendar-status")
 
     def on_mount(self) -> None:
@@ -114,7 +115,7 @@ class CalendarPane(DeskPane):
         event.stop()
         actions = {"calendar-previous": lambda: self.step(-1), "calendar-next": lambda: self.step(1),
                    "calendar-programme": self.new_programme, "calendar-count": self.head_count,
-                   "calendar-door": self.to_door}
+                   "calendar-door": self.to_door, "calendar-evidence": self.add_evidence}
         actions[event.button.id or ""]()
 
     def new_programme(self) -> None:
@@ -181,6 +182,21 @@ class CalendarPane(DeskPane):
         if chosen is not None:
             self.screen.query_one(TabbedContent).active = "tab-door"
             self.screen.query_one(DoorPane).open_session(chosen)
+
+    def add_evidence(self) -> None:
+        """A file (photo, sign-in sheet, cutting) kept as evidence of the highlighted session's programme."""
+        chosen = self.selected()
+        if chosen is None:
+            return
+        session, pid = self.session, chosen.programme_id
+        fields = [Field("path", N_("File"), placeholder=N_("path of the photo, scan or cutting")),
+                  Field("kind", N_("Kind of evidence"), "select", value="photo", options=_options(v.EVIDENCE_KINDS),
+                        translate_options=True)]
+        self.ask(FormDialog(N_("Evidence of {title}"), fields,
+                            lambda x: evidence.attach(session, pid, x["path"], kind=x["kind"] or "photo"),
+                            submit_label=N_("Keep"), title_args={"title": chosen.title}),
+                 lambda pane, e: pane.status().info(_("Kept {name} (SHA-256 {sha}).").format(
+                     name=e.name, sha=e.sha256[:16])))
 
     def to_milestones(self) -> None:
         chosen = self.selected()

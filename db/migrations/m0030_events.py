@@ -8,8 +8,9 @@ Design notes that the frozen SQL cannot say:
 - Attendance is counted two ways. ``event_count``: a head count, or an exhibition's count for
   one day; its id is name-based on the session and the day, so two desks that count the same
   day make one row and the later count stands (a correction). ``event_scan``: a reader's card
-  scanned at the door; its id is name-based on the session and the reader, so a card scanned
-  twice, or at two doors, is one attendance, at its earliest scan.
+  scanned at the door; its id is name-based on a keyed hash (the reader key) of the session, the
+  reader and the day, so a card scanned twice that day, or at two doors, is one attendance at its
+  earliest scan, and the union cannot tell whose it is.
 - ``event_registration``: who registered or waits for a place. The reader, a non-reader's name
   and the phone (sealed with the reader key like readers' phones) are desk-local: the union
   learns how many registered, never who.

@@ -21,6 +21,7 @@ from ils.events.inputs import count_of, day_of
 from ils.events.programmes import get_session
 from ils.i18n import N_
 from ils.permissions import Permission
+from ils.readers.keys import keys_if_any
 from ils.readers.readers import presented_reader
 from ils.session import Session, writes
 
@@ -48,6 +49,14 @@ class Scanned:
 
 def count_id(session_id: str, day: dt.date) -> str:
     return str(uuid.uuid5(ILS_NAMESPACE, f"event_count:{session_id}:{day.isoformat()}"))
+
+
+def scan_id(session: Session, session_id: str, reader_id: str, day: dt.date) -> str:
+    """A door scan's id: the same for one reader, session and day on every desk that shares the
+    reader key, and, being keyed, no way for the union to tell which reader it names."""
+    keys = keys_if_any(session.library)
+    basis = f"{session_id}:{reader_id}:{day.isoformat()}"
+    return str(uuid.uuid5(ILS_NAMESPACE, "event_scan:" + (keys.digest("event_scan", basis) if keys else basis)))
 
 
 def _session_days(row: EventSession) -> tuple[dt.date, dt.date]:
@@ -113,7 +122,7 @@ def scan_at_door(session: Session, session_id: str, card_number: str) -> Scanned
     if summary.status != "active" or dead:
         raise Invalid("events.card_not_valid", "Card {number} is not valid: {reason}.", number=summary.card_number,
                       reason=dead[0].label if dead else summary.status_label)
-    key = str(uuid.uuid5(ILS_NAMESPACE, f"event_scan:{row.id}:{reader.id}:{today.isoformat()}"))
+    key = scan_id(session, row.id, reader.id, today)
     first = EventScan.get_or_none(EventScan.id == key) is None
     if first:
         with session.write() as writer:
