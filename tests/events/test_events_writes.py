@@ -16,6 +16,7 @@ READS_ONLY = {
     "evidence.evidence_of", "figures.figures", "figures.year_figures", "figures.window", "printouts.year_ledger",
     "printouts.export_ledger",  # writes a PDF and copies files, nothing in the database
     "inputs.branch_of",  # a look-up for the services above
+    "attendance.scan_id",  # a name, computed
 }
 
 

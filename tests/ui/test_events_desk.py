@@ -51,11 +51,11 @@ def test_a_day_at_the_events_desk(demo_db: Path, app_for, tmp_path):
         # A lecture: F4, its title, then its first session in the hall at the default time.
         await pilot.press("f4")
         await settle(pilot)
-        await type_text(pilot, "陶瓷文化讲座")
+        await type_text(pilot, "瓷都非遗讲座")
         await answer(pilot)
         assert isinstance(pilot.app.screen, FormDialog)  # the session's form follows
         await answer(pilot)
-        assert "陶瓷文化讲座" in screen_text(pilot.app)
+        assert "瓷都非遗讲座" in screen_text(pilot.app)
         # Its head count.
         await pilot.press("f6")
         await settle(pilot)
@@ -95,7 +95,7 @@ def test_a_day_at_the_events_desk(demo_db: Path, app_for, tmp_path):
     assert "85" in seen["figures"]
     library, session = admin_session(demo_db)
     try:
-        lecture = EventProgramme.get(EventProgramme.title == "陶瓷文化讲座")
+        lecture = EventProgramme.get(EventProgramme.title == "瓷都非遗讲座")
         s = EventSession.get(EventSession.programme == lecture.id)
         assert (s.venue, s.starts_at) == ("hall", "2026-03-02 09:30")
         assert EventCount.get(EventCount.session == s.id).total == 85
