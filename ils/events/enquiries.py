@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from peewee import fn
+
 from db.models import Enquiry
 from ils.events import vocabulary as v
 from ils.i18n import N_
@@ -24,11 +26,9 @@ class EnquiryTally:
 
 
 def _today(session: Session, branch_id: str, day: dt.date) -> EnquiryTally:
-    rows = (Enquiry.select(Enquiry.channel).where((Enquiry.branch == branch_id) & (Enquiry.day == day.isoformat()))
-            .tuples())
-    counts: dict[str, int] = {}
-    for (channel,) in rows:
-        counts[channel] = counts.get(channel, 0) + 1
+    counts = dict(Enquiry.select(Enquiry.channel, fn.COUNT(Enquiry.id))
+                  .where((Enquiry.branch == branch_id) & (Enquiry.day == day.isoformat()))
+                  .group_by(Enquiry.channel).tuples())
     return EnquiryTally(day.isoformat(), sum(counts.values()),
                         tuple((c, counts[c]) for c in v.ENQUIRY_CHANNELS if c in counts))
 
