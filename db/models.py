@@ -680,3 +680,273 @@ class BlindVisit(Entity):
 
     class Meta:
         table_name = "blind_visit"
+
+
+# --- events, visits and other services (m0030) ------------------------------------------------
+
+
+class EventProgramme(Entity):
+    """A programme: a lecture series, an exhibition, a contest, a festival's activity."""
+
+    title = CharField()
+    kind = CharField()
+    brand = CharField(null=True)
+    audience = CharField(default="all")
+    partners = CharField(null=True)
+    branch = ForeignKeyField(Branch, column_name="branch_id")
+    reading_for_all = BooleanField(default=False)
+    note = TextField(null=True)
+    created_at = CharField()
+    updated_at = CharField()
+    cancelled_at = CharField(null=True)
+
+    class Meta:
+        table_name = "event_programme"
+
+
+class EventSession(Entity):
+    """One occurrence of a programme: a time, or a range of days for an exhibition, and a venue."""
+
+    programme = ForeignKeyField(EventProgramme, column_name="programme_id", backref="sessions")
+    starts_at = CharField()
+    ends_on = CharField(null=True)
+    venue_kind = CharField()
+    venue = CharField()
+    branch = ForeignKeyField(Branch, column_name="branch_id")
+    capacity = IntegerField(null=True)
+    created_at = CharField()
+    updated_at = CharField()
+    cancelled_at = CharField(null=True)
+
+    class Meta:
+        table_name = "event_session"
+
+
+class EventRegistration(Entity):
+    """A place booked (or waited for) at a session: a reader, or a non-reader by name and phone."""
+
+    session = ForeignKeyField(EventSession, column_name="session_id")
+    reader = ForeignKeyField(Reader, column_name="reader_id", null=True)
+    name = CharField(null=True)
+    phone_cipher = BlobField(null=True)
+    party = IntegerField(default=1)
+    registered_at = CharField()
+    registered_by = CharField(null=True)
+    state = CharField()
+    changed_at = CharField()
+
+    class Meta:
+        table_name = "event_registration"
+
+
+class EventCount(Entity):
+    """A head count of a session, or an exhibition's count for one day."""
+
+    session = ForeignKeyField(EventSession, column_name="session_id")
+    day = CharField()
+    total = IntegerField()
+    adults = IntegerField(null=True)
+    children = IntegerField(null=True)
+    recorded_at = CharField()
+    recorded_by = CharField(null=True)
+
+    class Meta:
+        table_name = "event_count"
+
+
+class EventScan(Entity):
+    """A reader's card scanned at a session's door."""
+
+    session = ForeignKeyField(EventSession, column_name="session_id")
+    reader = ForeignKeyField(Reader, column_name="reader_id", null=True)
+    age_band = CharField(null=True)
+    day = CharField()
+    scanned_at = CharField()
+    scanned_by = CharField(null=True)
+
+    class Meta:
+        table_name = "event_scan"
+
+
+class EventReach(Entity):
+    """An online item (WeChat article, video, live stream) and its views, clicks and pushes."""
+
+    programme = ForeignKeyField(EventProgramme, column_name="programme_id", null=True)
+    channel = CharField()
+    title = CharField()
+    published_on = CharField()
+    views = IntegerField(default=0)
+    clicks = IntegerField(default=0)
+    pushes = IntegerField(default=0)
+    created_at = CharField()
+    updated_at = CharField()
+
+    class Meta:
+        table_name = "event_reach"
+
+
+class EventEvidence(Entity):
+    """A file kept as evidence of a programme (photo, sign-in sheet, cutting), by its hash."""
+
+    programme = ForeignKeyField(EventProgramme, column_name="programme_id")
+    kind = CharField()
+    name = CharField()
+    sha256 = CharField()
+    size = IntegerField()
+    stored = CharField()
+    added_at = CharField()
+    added_by = CharField(null=True)
+
+    class Meta:
+        table_name = "event_evidence"
+
+
+class EventMedia(Entity):
+    """A media report (新闻报道) about the library."""
+
+    programme = ForeignKeyField(EventProgramme, column_name="programme_id", null=True)
+    outlet = CharField()
+    reported_on = CharField()
+    title = CharField()
+    link = CharField(null=True)
+    created_at = CharField()
+    updated_at = CharField()
+
+    class Meta:
+        table_name = "event_media"
+
+
+class EventHonour(Entity):
+    """An honour (荣誉) received by the library, a branch, a staff member or a reader."""
+
+    body = CharField()
+    title = CharField()
+    awarded_on = CharField()
+    recipient_kind = CharField()
+    recipient = CharField(null=True)
+    note = TextField(null=True)
+    created_at = CharField()
+    updated_at = CharField()
+
+    class Meta:
+        table_name = "event_honour"
+
+
+class EventMilestone(Entity):
+    """An entry of the year's 大事记."""
+
+    day = CharField()
+    text = TextField()
+    source_kind = CharField()
+    source_id = CharField(null=True)
+    created_at = CharField()
+    updated_at = CharField()
+    withdrawn_at = CharField(null=True)
+
+    class Meta:
+        table_name = "event_milestone"
+
+
+class EventTraining(Entity):
+    """Training given to branch staff (基层辅导) or taken by the library's own staff."""
+
+    audience = CharField()
+    category = CharField()
+    day = CharField()
+    branch = ForeignKeyField(Branch, column_name="branch_id", null=True)
+    topic = CharField()
+    minutes = IntegerField()
+    attendees = IntegerField()
+    created_at = CharField()
+    updated_at = CharField()
+
+    class Meta:
+        table_name = "event_training"
+
+
+class EventVolunteer(Entity):
+    """Volunteers' service on a day: how many people, how long, doing what."""
+
+    day = CharField()
+    activity = CharField()
+    people = IntegerField()
+    minutes = IntegerField()
+    programme = ForeignKeyField(EventProgramme, column_name="programme_id", null=True)
+    names = TextField(null=True)
+    created_at = CharField()
+    updated_at = CharField()
+
+    class Meta:
+        table_name = "event_volunteer"
+
+
+class GateSite(Entity):
+    """A site with a gate counter and how its CSV files' columns are read."""
+
+    code = CharField(unique=True)
+    name = CharField()
+    branch = ForeignKeyField(Branch, column_name="branch_id")
+    mapping = TextField(null=True)
+    created_at = CharField()
+    updated_at = CharField()
+
+    class Meta:
+        table_name = "visit_gate_site"
+
+
+class GateCount(Entity):
+    """One reading of a gate counter: entries through a gate in the period ending ``at``."""
+
+    site = ForeignKeyField(GateSite, column_name="site_id")
+    gate = CharField()
+    at = CharField()
+    day = CharField()
+    entries = IntegerField()
+    imported_at = CharField()
+
+    class Meta:
+        table_name = "visit_gate_count"
+
+
+class VisitTally(Entity):
+    """A day's manual count of visits (or sessions) at a branch, a van stop or a room."""
+
+    site_kind = CharField()
+    site_code = CharField()
+    branch = ForeignKeyField(Branch, column_name="branch_id")
+    measure = CharField()
+    day = CharField()
+    count = IntegerField()
+    recorded_at = CharField()
+    recorded_by = CharField(null=True)
+
+    class Meta:
+        table_name = "visit_tally"
+
+
+class DigitalUse(Entity):
+    """A month's figure for a digital service: e-book clicks, website visits, WeChat pushes."""
+
+    month = CharField()
+    platform = CharField()
+    measure = CharField()
+    value = IntegerField()
+    recorded_at = CharField()
+    recorded_by = CharField(null=True)
+
+    class Meta:
+        table_name = "visit_digital"
+
+
+class Enquiry(Entity):
+    """One enquiry answered (检索与咨询)."""
+
+    branch = ForeignKeyField(Branch, column_name="branch_id")
+    day = CharField()
+    at = CharField()
+    channel = CharField()
+    kind = CharField()
+    recorded_by = CharField(null=True)
+
+    class Meta:
+        table_name = "visit_enquiry"

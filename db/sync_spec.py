@@ -210,6 +210,57 @@ TABLES: tuple[Table, ...] = (
                         "dispatch_id": "blind_dispatch"}),
     Table("blind_visit", ("id",), (_one("made", "day", "visits", "branch_id", "recorded_at", "recorded_by"),), "fact",
           parents={"branch_id": "branch"}),
+    # Events, visits and other services (m0030). Programmes, sessions and the ledgers are editable
+    # records; a day's count, a tally and a month's digital figure are records named by what they
+    # count (the later count stands); door scans, gate readings, enquiries and evidence are facts.
+    # Who registered or was scanned stays on the desk.
+    Table("event_programme", ("id",), _each("title", "kind", "brand", "audience", "partners", "branch_id",
+                                            "reading_for_all", "note", "created_at", "updated_at", "cancelled_at"),
+          "record", parents={"branch_id": "branch"}),
+    Table("event_session", ("id",), (
+        *_each("programme_id", "starts_at", "ends_on"), _one("venue", "venue_kind", "venue"),
+        *_each("branch_id", "capacity", "created_at", "updated_at"), _one("cancelled_at", "cancelled_at", merge=EARLIEST),
+    ), "record", parents={"programme_id": "event_programme", "branch_id": "branch"}),
+    Table("event_registration", ("id",), (
+        _one("made", "session_id", "party", "registered_at", "registered_by"), _one("state", "state", "changed_at"),
+    ), "fact", local=("reader_id", "name", "phone_cipher"), parents={"session_id": "event_session"}),
+    Table("event_count", ("id",), (
+        _one("made", "session_id", "day"), _one("count", "total", "adults", "children", "recorded_at", "recorded_by"),
+    ), "record", parents={"session_id": "event_session"}),
+    Table("event_scan", ("id",), (
+        _one("made", "scanned_at", "session_id", "age_band", "day", "scanned_by", merge=EARLIEST),
+    ), "fact", local=("reader_id",), parents={"session_id": "event_session"}),
+    Table("event_reach", ("id",), _each("programme_id", "channel", "title", "published_on", "views", "clicks", "pushes",
+                                        "created_at", "updated_at"), "record",
+          parents={"programme_id": "event_programme"}),
+    Table("event_evidence", ("id",), (
+        _one("made", "programme_id", "kind", "name", "sha256", "size", "stored", "added_at", "added_by"),
+    ), "fact", parents={"programme_id": "event_programme"}),
+    Table("event_media", ("id",), _each("programme_id", "outlet", "reported_on", "title", "link", "created_at",
+                                        "updated_at"), "record", parents={"programme_id": "event_programme"}),
+    Table("event_honour", ("id",), _each("body", "title", "awarded_on", "recipient_kind", "recipient", "note",
+                                         "created_at", "updated_at"), "record"),
+    Table("event_milestone", ("id",), _each("day", "text", "source_kind", "source_id", "created_at", "updated_at",
+                                            "withdrawn_at"), "record"),
+    Table("event_training", ("id",), _each("audience", "category", "day", "branch_id", "topic", "minutes",
+                                           "attendees", "created_at", "updated_at"), "record",
+          parents={"branch_id": "branch"}),
+    Table("event_volunteer", ("id",), _each("day", "activity", "people", "minutes", "programme_id", "created_at",
+                                            "updated_at"), "record", local=("names",),
+          parents={"programme_id": "event_programme"}),
+    Table("visit_gate_site", ("id",), _each("code", "name", "branch_id", "mapping", "created_at", "updated_at"),
+          "reference", parents={"branch_id": "branch"}),
+    Table("visit_gate_count", ("id",), (_one("made", "site_id", "gate", "at", "day", "entries", "imported_at"),),
+          "fact", parents={"site_id": "visit_gate_site"}),
+    Table("visit_tally", ("id",), (
+        _one("made", "site_kind", "site_code", "branch_id", "measure", "day"),
+        _one("count", "count", "recorded_at", "recorded_by"),
+    ), "record", parents={"branch_id": "branch"}),
+    Table("visit_digital", ("id",), (
+        _one("made", "month", "platform", "measure"), _one("value", "value", "recorded_at", "recorded_by"),
+    ), "record"),
+    Table("visit_enquiry", ("id",), (_one("made", "branch_id", "day", "at", "channel", "kind", "recorded_by"),),
+          "fact", parents={"branch_id": "branch"}),
 )
 
 BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

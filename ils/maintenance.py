@@ -33,6 +33,7 @@ from db.backup import (
 from db.connection import StorageError
 from db.migrations import LATEST_VERSION, backup_folder
 from ils.circulation.invariants import circulation_problems
+from ils.events import evidence
 from ils.errors import DatabaseProblem, Invalid, Message, message
 from ils.i18n import _
 from ils.library import NODE_ID, Library, open_library
@@ -106,18 +107,20 @@ class CheckReport:
     journal: tuple[str, ...] = ()
     counts: dict[str, int] = field(default_factory=dict)
     circulation: tuple[Message, ...] = ()  # copies, loans and charges that disagree, each with its code
+    files: tuple[Message, ...] = ()  # evidence files missing or changed on disk (ils.events.evidence)
     removed: tuple[str, ...] = ()
     """Leftovers of killed backups removed from the backup folder (not a problem any more)."""
     notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return not (self.integrity or self.foreign_keys or self.journal or self.circulation)
+        return not (self.integrity or self.foreign_keys or self.journal or self.circulation or self.files)
 
     def lines(self) -> list[str]:
         """The report as the desk and the command line show it: counts, then problems, then what was tidied."""
         counts = [_("{table}: {count} rows").format(table=t, count=c) for t, c in self.counts.items()]
-        problems = [*self.integrity, *self.foreign_keys, *self.journal, *map(str, self.circulation)]
+        problems = [*self.integrity, *self.foreign_keys, *self.journal, *map(str, self.circulation),
+                    *map(str, self.files)]
         removed = [_("Removed a leftover of an interrupted backup: {path}").format(path=path) for path in self.removed]
         return counts + list(self.notes) + (problems or [_("No problems found.")]) + removed
 
@@ -353,4 +356,6 @@ def check_library(library: Library) -> CheckReport:
         journal=tuple(journal_problems),
         counts=counts,
         circulation=circulation_problems(database),
+        # A backup (opened read-only) has no evidence folder beside it: only a desk's own files are checked.
+        files=() if library.read_only else tuple(evidence.check_files(library)),
     )

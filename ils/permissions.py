@@ -54,6 +54,8 @@ class Permission(StrEnum):
     SYNC = "sync"
     RESOLVE_CONFLICTS = "resolve_conflicts"
     BLIND_SERVICE = "blind_service"
+    RECORD_EVENTS = "record_events"
+    TALLY_ENQUIRIES = "tally_enquiries"
 
 
 PERMISSION_LABELS: dict[Permission, str] = {
@@ -85,6 +87,9 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.RESOLVE_CONFLICTS: N_("resolve sync conflicts and enrol desks with the union"),
     Permission.BLIND_SERVICE: N_("work the blind reading room: see who is visually impaired, their addresses and "
                                  "the call list; lend devices and sets, post and deliver"),
+    Permission.RECORD_EVENTS: N_("log programmes, attendance, visits, online reach, training, media reports, honours "
+                                 "and the 大事记"),
+    Permission.TALLY_ENQUIRIES: N_("tally the enquiries answered at the desk"),
 }
 
 _EVERY_DESK = {Permission.CHECK_DATABASE, Permission.PRINT_TEST_PAGE}
@@ -97,14 +102,18 @@ _LOAN_DESK = {Permission.CIRCULATE, Permission.TAKE_PAYMENTS, Permission.ROTATE_
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.CIRCULATION: frozenset(_EVERY_DESK | _READER_DESK | _LOAN_DESK),
+    Role.CIRCULATION: frozenset(_EVERY_DESK | _READER_DESK | _LOAN_DESK | {Permission.TALLY_ENQUIRIES}),
     Role.CATALOGUING: frozenset(
         _EVERY_DESK | {Permission.CATALOGUE, Permission.MANAGE_LOCATIONS, Permission.PRINT_LABELS, Permission.SYNC}
     ),
     # Only the blind reading room sees who is visually impaired (DOMAIN 5.2.3), and administrators.
     Role.BLIND_ROOM: frozenset(_EVERY_DESK | _READER_DESK | {Permission.CIRCULATE, Permission.TAKE_PAYMENTS,
-                                                             Permission.BLIND_SERVICE}),
-    Role.EVENTS: frozenset(_EVERY_DESK),
+                                                             Permission.BLIND_SERVICE,
+                                                             Permission.TALLY_ENQUIRIES}),
+    # Events staff look readers up to register them and scan cards at the door; every desk that
+    # answers questions tallies its enquiries.
+    Role.EVENTS: frozenset(_EVERY_DESK | {Permission.VIEW_READERS, Permission.RECORD_EVENTS,
+                                          Permission.TALLY_ENQUIRIES, Permission.SYNC}),
     Role.STATISTICS: frozenset(_EVERY_DESK | {Permission.VIEW_STATISTICS}),
 }
 

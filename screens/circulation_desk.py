@@ -56,6 +56,7 @@ from ils.session import Session
 from screens.base import DeskScreen
 from screens.circulation_view import mode_line, reader_lines, show_holds, show_loans
 from screens.dialogs import Field, FormDialog
+from screens.events_enquiry import EnquiryDialog, tallied_text
 from screens.reader_record import block_lines
 from screens.widgets import ListTable, StatusLine
 from screens.work import call_service
@@ -148,6 +149,7 @@ class CirculationScreen(DeskScreen):
         Binding("f8", "override", N_("Override"), key_display="F8"),
         Binding("f9", f"toggle_mode('{RECEIVE}')", N_("Receive"), key_display="F9"),
         Binding("f12", "choose_place", N_("Service point"), key_display="F12"),
+        Binding("f11", "tally_enquiry", N_("Enquiry"), key_display="F11"),
         Binding("up", "move_loan(-1)", N_("Previous loan"), show=False, key_display="↑"),
         Binding("down", "move_loan(1)", N_("Next loan"), show=False, key_display="↓"),
         # Out of the crowded footer: the line at the top says "Esc ends the transaction" while one is open.
@@ -400,6 +402,11 @@ class CirculationScreen(DeskScreen):
             title=hold.title, branch=hold.pickup_branch_name)
         self.status().info(words)
         self._add_log(words, "-ok")
+
+    def action_tally_enquiry(self) -> None:
+        """Count a question answered at the counter (检索与咨询): F11 and one key."""
+        self.app.push_screen(EnquiryDialog(), lambda tally: tally is not None and self._add_log(
+            tallied_text(tally), "-ok"))
 
     def action_choose_place(self) -> None:
         session = self.session

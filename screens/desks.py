@@ -27,6 +27,7 @@ from ils.session import Session
 from screens.blind_desk import BlindScreen
 from screens.cataloguing_desk import CataloguingScreen
 from screens.circulation_desk import CirculationScreen
+from screens.events_desk import EventsScreen
 from screens.readers_desk import ReadersScreen
 from screens.system_desk import SystemScreen
 
@@ -68,4 +69,5 @@ register(Desk("circulation", N_("Circulation"), Permission.CIRCULATE, Circulatio
 register(Desk("cataloguing", N_("Cataloguing"), Permission.CATALOGUE, CataloguingScreen, order=20))
 register(Desk("readers", N_("Readers"), Permission.VIEW_READERS, ReadersScreen, order=30))
 register(Desk("blind", N_("Blind reading room"), Permission.BLIND_SERVICE, BlindScreen, order=40))
+register(Desk("events", N_("Events and visits"), Permission.RECORD_EVENTS, EventsScreen, order=50))
 register(Desk("system", N_("System"), None, SystemScreen, order=80))

@@ -28,6 +28,7 @@ from db.migrations import (
     m0010_sync_identity,
     m0011_sync_capture,
     m0020_blind_room,
+    m0030_events,
 )
 
 MIGRATIONS = (
@@ -41,6 +42,7 @@ MIGRATIONS = (
     m0010_sync_identity,
     m0011_sync_capture,
     m0020_blind_room,
+    m0030_events,
 )
 LATEST_VERSION = MIGRATIONS[-1].VERSION
 

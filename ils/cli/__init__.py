@@ -11,6 +11,7 @@ from ils.cli import (  # noqa: F401  (register commands)
     circ_group,
     circ_money_cmds,
     circ_setup_cmds,
+    events_cmds,
     item_cmds,
     print_cmds,
     reader_cmds,
