@@ -14,6 +14,7 @@ class Role(StrEnum):
     BLIND_ROOM = "blind_room"
     EVENTS = "events"
     STATISTICS = "statistics"
+    PERIODICALS = "periodicals"
 
 
 ROLE_LABELS: dict[Role, str] = {
@@ -23,6 +24,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.BLIND_ROOM: N_("Blind reading room"),
     Role.EVENTS: N_("Events"),
     Role.STATISTICS: N_("Statistics"),
+    Role.PERIODICALS: N_("Periodicals"),
 }
 
 
@@ -54,6 +56,7 @@ class Permission(StrEnum):
     SYNC = "sync"
     RESOLVE_CONFLICTS = "resolve_conflicts"
     BLIND_SERVICE = "blind_service"
+    SERIALS = "serials"
 
 
 PERMISSION_LABELS: dict[Permission, str] = {
@@ -85,6 +88,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.RESOLVE_CONFLICTS: N_("resolve sync conflicts and enrol desks with the union"),
     Permission.BLIND_SERVICE: N_("work the blind reading room: see who is visually impaired, their addresses and "
                                  "the call list; lend devices and sets, post and deliver"),
+    Permission.SERIALS: N_("work the periodicals: subscriptions and renewal, check-in, claims, routing and binding"),
 }
 
 _EVERY_DESK = {Permission.CHECK_DATABASE, Permission.PRINT_TEST_PAGE}
@@ -106,6 +110,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                                              Permission.BLIND_SERVICE}),
     Role.EVENTS: frozenset(_EVERY_DESK),
     Role.STATISTICS: frozenset(_EVERY_DESK | {Permission.VIEW_STATISTICS}),
+    # The periodicals room (报刊阅览室) checks in, claims and binds; a bound volume's spine label
+    # goes through the label queue.
+    Role.PERIODICALS: frozenset(_EVERY_DESK | {Permission.SERIALS, Permission.PRINT_LABELS, Permission.SYNC}),
 }
 
 

@@ -28,6 +28,7 @@ from db.migrations import (
     m0010_sync_identity,
     m0011_sync_capture,
     m0020_blind_room,
+    m0040_serials,
 )
 
 MIGRATIONS = (
@@ -41,6 +42,7 @@ MIGRATIONS = (
     m0010_sync_identity,
     m0011_sync_capture,
     m0020_blind_room,
+    m0040_serials,
 )
 LATEST_VERSION = MIGRATIONS[-1].VERSION
 
