@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from db.ids import ILS_NAMESPACE
-from db.models import Branch, Location, SerialClaim, SerialReceipt, SerialSubscription, SerialTitle
+from db.models import SerialReceipt, SerialSubscription, SerialTitle
 from ils.errors import Invalid, NotFound
 from ils.i18n import _
 from ils.library import Writer
@@ -66,24 +66,22 @@ def routing_text(place: str | None, copies: int = 1) -> str:
     return _("Send {copies} to {place}").format(copies=copies, place=place)
 
 
+def _rows(sql: str, *params) -> list[tuple]:
+    return SerialReceipt._meta.database.execute_sql(sql, params).fetchall()
+
+
 def received_copies(subscription_id: str, number: int) -> set[int]:
-    return {row.copy for row in SerialReceipt.select(SerialReceipt.copy)
-            .where(SerialReceipt.subscription == subscription_id, SerialReceipt.number == number)}
+    return {r[0] for r in _rows("SELECT copy FROM serial_receipt WHERE subscription_id = ? AND number = ?",
+                                subscription_id, number)}
 
 
 def desk_locations(session: Session) -> set[str]:
-    branch_id = session.library.node.branch_id
-    return {row.id for row in Location.select(Location.id).where(Location.branch == branch_id)}
+    return {r[0] for r in _rows("SELECT id FROM location WHERE branch_id = ?", session.library.node.branch_id)}
 
 
-def _is_central(session: Session) -> bool:
-    branch = Branch.get_or_none(Branch.id == session.library.node.branch_id)
-    return branch is not None and branch.kind == "central"
-
-
-def own_slots(session: Session, sub: SerialSubscription) -> list[tuple[int, str | None]]:
+def own_slots(session: Session, sub: SerialSubscription, here: set[str] | None = None) -> list[tuple[int, str | None]]:
     """The copies this desk receives: those routed to its branch (or routed nowhere named)."""
-    here = desk_locations(session)
+    here = desk_locations(session) if here is None else here
     return [s for s in slots(sub) if s[1] is None or s[1] in here]
 
 
@@ -103,6 +101,7 @@ def _subscriptions(title: SerialTitle, year: int) -> list[SerialSubscription]:
 
 
 def _full(sub: SerialSubscription, number: int) -> bool:
+    """Every copy of the issue is in (the copies a subscription takes, at every desk)."""
     return len(received_copies(sub.id, number)) >= sub.copies
 
 
@@ -114,11 +113,11 @@ def _which_issue(title: SerialTitle, number: int | None, today: dt.date) -> tupl
     early = dt.timedelta(days=EARLY_DAYS[title.frequency])
     if number is not None:
         for sub in subs:
-            issue = next((i for i in expected_issues(sub) if i.number == number), None)
+            issue = next((i for i in expected_issues(sub, title) if i.number == number), None)
             if issue is not None and issue.date <= today + early and not _full(sub, number):
                 return sub, issue, False
         for sub in subs:
-            issue = next((i for i in expected_issues(sub) if i.number == number), None)
+            issue = next((i for i in expected_issues(sub, title) if i.number == number), None)
             if issue is not None and issue.date <= today + early:
                 raise _all_in(title, sub, issue)
         sub = subs[0]
@@ -126,7 +125,7 @@ def _which_issue(title: SerialTitle, number: int | None, today: dt.date) -> tupl
             raise _all_in(title, sub, Issue(sub.year, number, today, sub.volume))
         return sub, Issue(sub.year, number, today, sub.volume, expected=False), True
     sub = next((s for s in subs if s.year == today.year), subs[0])
-    issues = expected_issues(sub)
+    issues = expected_issues(sub, title)
     if not issues:
         raise Invalid("serials.say_the_issue", "{title} has no predicted issues: scan the add-on or type the issue "
                       "number.", title=title.title)
@@ -151,32 +150,35 @@ def _all_in(title: SerialTitle, sub: SerialSubscription, issue: Issue) -> Invali
                    copies=sub.copies, title=title.title, issue=issue.label(title.kind))
 
 
+_INSERT_RECEIPT = ("INSERT INTO serial_receipt (id, subscription_id, number, copy, issue_date, volume, total, location_id,"
+                   " received_at, received_by, branch_id, via, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+
 def record_receipt(writer: Writer, session: Session, sub: SerialSubscription, issue: Issue, slot: tuple[int, str | None],
                    *, via: str, note: str | None = None) -> tuple[str, int]:
     """Insert one copy's receipt; close the claims it answers. Returns (receipt id, claims closed)."""
     copy, location_id = slot
     rid = receipt_id(sub.id, issue.number, copy)
     now = session.library.now_text()
-    SerialReceipt.insert(id=rid, subscription=sub.id, number=issue.number, copy=copy, issue_date=issue.date.isoformat(),
-                         volume=issue.volume, total=issue.total, location=location_id, received_at=now,
-                         received_by=session.staff.id, branch=session.library.node.branch_id, via=via,
-                         note=note).execute()
+    SerialReceipt._meta.database.execute_sql(_INSERT_RECEIPT, (
+        rid, sub.id, issue.number, copy, issue.date.isoformat(), issue.volume, issue.total, location_id, now,
+        session.staff.id, session.library.node.branch_id, via, note))
     writer.journal("serials.check_in", "serial_receipt", rid, {
         "subscription_id": sub.id, "number": issue.number, "copy": copy, "location_id": location_id, "via": via,
         "unexpected": not issue.expected})
     closed = 0
     if _full(sub, issue.number):
-        closed = (SerialClaim.update(closed_at=now, closed_as="received")
-                  .where(SerialClaim.subscription == sub.id, SerialClaim.number == issue.number,
-                         SerialClaim.closed_at.is_null()).execute())
+        closed = SerialReceipt._meta.database.execute_sql(
+            "UPDATE serial_claim SET closed_at = ?, closed_as = 'received' WHERE subscription_id = ? AND number = ?"
+            " AND closed_at IS NULL", (now, sub.id, issue.number)).rowcount
     return rid, closed
 
 
 def _place(location_id: str | None) -> str | None:
     if location_id is None:
         return None
-    location = Location.get_or_none(Location.id == location_id)
-    return location.name if location else None
+    found = _rows("SELECT name FROM location WHERE id = ?", location_id)
+    return found[0][0] if found else None
 
 
 @writes
@@ -252,12 +254,14 @@ def check_in_day(session: Session, day: dt.date | None = None, *, missing: Seque
     absent = {find_title(code).id for code in missing}
     received, not_come = [], []
     already = 0
+    here = desk_locations(session)
     with session.write() as writer:
         for sub, issue in _papers_on(day):
             title = sub.title
             taken = received_copies(sub.id, issue.number)
-            due = [s for s in own_slots(session, sub) if s[0] not in taken]
-            already += len(own_slots(session, sub)) - len(due)
+            mine = own_slots(session, sub, here)
+            due = [s for s in mine if s[0] not in taken]
+            already += len(mine) - len(due)
             if not due:
                 continue
             places = tuple(routing_text(_place(s[1])) for s in due)

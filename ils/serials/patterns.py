@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass, field
 
@@ -138,6 +139,7 @@ def make_pattern(frequency: str, *, weekdays=None, days=None, months=None, pause
                    ms if frequency in ("bimonthly", "quarterly") else (), int(pause))
 
 
+@functools.lru_cache(maxsize=1024)
 def load_pattern(frequency: str, text: str) -> Pattern:
     data = json.loads(text or "{}")
     return make_pattern(frequency, weekdays=data.get("weekdays"), days=data.get("days"), months=data.get("months"),
@@ -175,9 +177,12 @@ def issue_dates(pattern: Pattern, year: int) -> list[dt.date]:
     return sorted({_in_month(year, m, d) for m in months for d in pattern.days})
 
 
+@functools.lru_cache(maxsize=1024)
 def predict(pattern: Pattern, year: int, *, volume: int | None = None, first_number: int = 1,
             first_total: int | None = None) -> tuple[Issue, ...]:
-    """The expected issues of ``year``: numbered from ``first_number``, totals from ``first_total``."""
+    """The expected issues of ``year``: numbered from ``first_number``, totals from ``first_total``.
+
+    Pure, so cached: the desk asks for the same year's issues at every scan."""
     return tuple(Issue(year, first_number + i, day, volume, first_total + i if first_total is not None else None)
                  for i, day in enumerate(issue_dates(pattern, year)))
 

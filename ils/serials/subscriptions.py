@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from db.ids import ILS_NAMESPACE
-from db.models import Branch, Location, SerialSubscription, SerialTitle
+from db.models import Location, SerialSubscription, SerialTitle
 from ils.catalogue.locations import get_location
 from ils.errors import Invalid, Message, NotFound
 from ils.i18n import N_, _
@@ -82,30 +82,33 @@ def subscription_id(title_id: str, year: int) -> str:
     return str(uuid.uuid5(ILS_NAMESPACE, f"serial_subscription:{title_id}:{year}"))
 
 
+_PLACES = ("SELECT l.id, l.code, l.name, l.branch_id, b.name FROM location l JOIN branch b ON b.id = l.branch_id"
+           " WHERE l.id IN (SELECT value FROM json_each(?))")
+
+
 def routing_of(row: SerialSubscription) -> tuple[Destination, ...]:
+    """Where the copies go, in routing order (one query: the desk asks at every scan)."""
     pairs = json.loads(row.routing or "[]")
-    places = {loc.id: loc for loc in Location.select(Location, Branch).join(Branch)
-              .where(Location.id.in_([p[0] for p in pairs]))}
-    found = []
-    for location_id, copies in pairs:
-        loc = places.get(location_id)
-        if loc is not None:
-            found.append(Destination(loc.id, loc.code, loc.name, loc.branch_id, loc.branch.name, int(copies)))
-    return tuple(found)
+    cursor = SerialSubscription._meta.database.execute_sql(_PLACES, (json.dumps([p[0] for p in pairs]),))
+    places = {r[0]: r for r in cursor.fetchall()}
+    return tuple(Destination(*places[location_id], int(copies)) for location_id, copies in pairs
+                 if location_id in places)
 
 
 def slots(row: SerialSubscription) -> list[tuple[int, str | None]]:
     """(copy number, location id) for each copy, in routing order; copies not routed go nowhere named."""
     out: list[tuple[int, str | None]] = []
     for dest in routing_of(row):
-        out += [(len(out) + 1, dest.location_id) for _n in range(dest.copies)]
+        for _n in range(dest.copies):
+            out.append((len(out) + 1, dest.location_id))
     while len(out) < row.copies:
         out.append((len(out) + 1, None))
     return out[:row.copies]
 
 
-def expected_issues(row: SerialSubscription) -> tuple[Issue, ...]:
-    return predict(pattern_of(row.title), row.year, volume=row.volume, first_number=row.first_number,
+def expected_issues(row: SerialSubscription, title: SerialTitle | None = None) -> tuple[Issue, ...]:
+    """The year's predicted issues; ``title``: the subscription's title when the caller has it read."""
+    return predict(pattern_of(title or row.title), row.year, volume=row.volume, first_number=row.first_number,
                    first_total=row.first_total)
 
 
