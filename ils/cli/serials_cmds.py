@@ -243,7 +243,7 @@ def late(day, as_json) -> None:
     found = claims.late_issues(state().session(), _day(day))
     emit(as_json, found, lambda: table([(x.title, x.issue_label, x.date, str(x.days_late), str(x.missing),
                                          x.supplier_text, x.last_claimed or "") for x in found],
-                                       (_("Title"), _("Issue"), _("Date"), _("Days late"), _("Missing"),
+                                       (_("Title"), _("Issue"), _("Date"), _("Days late"), _("Copies missing"),
                                         _("Supplier"), _("Claimed"))))
 
 
@@ -319,7 +319,7 @@ def check_run(title, year, run, as_json) -> None:
 def _volume_text(v: binding.VolumeInfo) -> str:
     return table([(v.title, v.label, v.barcode, v.call_number or "", str(v.issues),
                    "、".join(str(n) for n in v.missing))],
-                 (_("Title"), _("Run"), _("Barcode"), _("Call number"), _("Issues"), _("Missing")))
+                 (_("Title"), _("Run"), _("Barcode"), _("Call number"), _("Issues"), _("Missing issues")))
 
 
 @serials.command(help=N_("Bind a run into a volume: a new copy with a barcode and call number; its spine label is "

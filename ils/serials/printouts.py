@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from pathlib import Path
 
 from db.models import SerialSubscription, SerialTitle
 from ils.errors import Invalid
 from ils.i18n import _
 from ils.money import yuan
+from ils.printouts import write_pdf
 from ils.permissions import Permission
 from ils.serials import binding, claims, subscriptions
 from ils.serials.checkin import received_on
@@ -75,7 +77,7 @@ def binding_list(session: Session, first: dt.date, last: dt.date) -> bytes:
     volumes = binding.bound_between(first, last)
     section = Section(_("Volumes bound {first} – {last}").format(first=first.isoformat(), last=last.isoformat()),
                       (Column(_("Title"), 0.2), Column(_("Run"), 0.2), Column(_("Barcode"), 0.14),
-                       Column(_("Call number"), 0.2), Column(_("Issues"), 0.08, "right"), Column(_("Missing"), 0.18)),
+                       Column(_("Call number"), 0.2), Column(_("Issues"), 0.08, "right"), Column(_("Missing issues"), 0.18)),
                       tuple((v.title, v.label, v.barcode, v.call_number or "", str(v.issues),
                              "、".join(str(n) for n in v.missing)) for v in volumes),
                       totals=("", "", "", _("Total"), str(sum(v.issues for v in volumes)), ""), new_page=False)
@@ -144,3 +146,10 @@ def cover_barcodes(session: Session, year: int) -> bytes:
     if not found:
         raise Invalid("serials.no_issn_titles", "No subscribed title of {year} has an ISSN.", year=year)
     return render_cover_barcodes(found, _("Cover barcodes for practice"))
+
+
+def save_order_xlsx(session: Session, year: int) -> Path:
+    """Write the order list spreadsheet beside the desk's printouts (``prints/order-<year>-<time>.xlsx``)."""
+    data = order_list_xlsx(session, year)
+    stamp = session.now().strftime("%Y%m%d-%H%M%S")
+    return write_pdf(data, session.library.path.parent / "prints" / f"order-{year}-{stamp}.xlsx")
