@@ -112,14 +112,15 @@ def _which_issue(title: SerialTitle, number: int | None, today: dt.date) -> tupl
                        year=today.year)
     early = dt.timedelta(days=EARLY_DAYS[title.frequency])
     if number is not None:
-        for sub in subs:
-            issue = next((i for i in expected_issues(sub, title) if i.number == number), None)
-            if issue is not None and issue.date <= today + early and not _full(sub, number):
-                return sub, issue, False
-        for sub in subs:
-            issue = next((i for i in expected_issues(sub, title) if i.number == number), None)
-            if issue is not None and issue.date <= today + early:
+        # The most recent issue with this number that is out by now: in January, No. 12 is
+        # last December's; the same number a year older is never taken for a copy too many.
+        dated = [(sub, issue) for sub in subs for issue in expected_issues(sub, title)
+                 if issue.number == number and issue.date <= today + early]
+        if dated:
+            sub, issue = max(dated, key=lambda pair: pair[1].date)
+            if _full(sub, number):
                 raise _all_in(title, sub, issue)
+            return sub, issue, False
         sub = subs[0]
         if _full(sub, number):
             raise _all_in(title, sub, Issue(sub.year, number, today, sub.volume))

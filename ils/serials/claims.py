@@ -1,7 +1,8 @@
 """Claims (催缺): issues not received some days after their date, and the claims sent for them.
 
 An expected issue is late when fewer of this desk's copies are in than are due,
-``CLAIM_AFTER_DAYS`` (per frequency) after its date. A claim records the day, the supplier and
+``CLAIM_AFTER_DAYS`` (per frequency) after its date, and stays on the list for ``CLAIM_WITHIN_DAYS``
+more: suppliers do not replace issues claimed later than that (it then only counts as missing). A claim records the day, the supplier and
 how many copies are missing; its id is name-based on the subscription, the issue and the day,
 so two desks claiming the same issue the same day record one claim. A claim is answered when
 the issue comes: closed by the check-in at the desk that holds the claim, and shown as
@@ -25,6 +26,9 @@ from ils.serials.patterns import CLAIM_AFTER_DAYS, Issue
 from ils.serials.subscriptions import SUPPLIERS, expected_issues
 from ils.serials.titles import find_title
 from ils.session import Session, writes
+
+#: How long after its grace days a late issue can still be claimed.
+CLAIM_WITHIN_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,8 @@ def late_issues(session: Session, today: dt.date | None = None, *, supplier: str
     for sub in subs:
         title = sub.title
         grace = dt.timedelta(days=CLAIM_AFTER_DAYS[title.frequency])
-        issues = [i for i in expected_issues(sub) if i.date + grace <= today]
+        window = grace + dt.timedelta(days=CLAIM_WITHIN_DAYS)
+        issues = [i for i in expected_issues(sub, title) if i.date + grace <= today < i.date + window]
         if not issues:
             continue
         mine = [s[0] for s in own_slots(session, sub)]

@@ -173,3 +173,16 @@ def test_staff_without_the_periodicals_permission_are_refused(room, admin, libra
     with pytest.raises(PermissionDenied):
         checkin.check_in_scan(clerk, ean(READER_ISSN, 1))
     assert SerialReceipt.select().count() == 0 and SerialVolume.select().count() == 0
+
+
+def test_in_january_an_add_on_names_last_decembers_issue_and_a_copy_too_many_is_refused(room, clock):
+    session = room.session
+    subscriptions.renew_year(session, 2026)
+    clock.advance(days=310)  # 2027-01-07
+    december = checkin.check_in_scan(session, ean(STORY_ISSN, 12))
+    assert (december.year, december.number) == (2026, 12)
+    january = checkin.check_in_scan(session, ean(STORY_ISSN, 1))
+    assert (january.year, january.number) == (2027, 1)
+    with pytest.raises(Invalid) as refused:  # 故事会 takes one copy: not last year's No. 1 instead
+        checkin.check_in_scan(session, ean(STORY_ISSN, 1))
+    assert refused.value.code == "serials.already_checked_in"
