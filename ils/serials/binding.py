@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from db.ids import new_id
-from db.models import Item, SerialReceipt, SerialSubscription, SerialTitle, SerialVolume
+from db.models import Item, Location, SerialReceipt, SerialSubscription, SerialTitle, SerialVolume
 from ils.catalogue.items import clean_call_number, insert_item, normalise_barcode
 from ils.catalogue.labels import queue_labels
 from ils.errors import Invalid
@@ -203,9 +203,19 @@ def _new_volume(session: Session, writer, title: SerialTitle, run: Run, *, barco
     return volume_id
 
 
-def _binding_place(session: Session, sub: SerialSubscription) -> str | None:
+def _binding_place(session: Session, title: SerialTitle) -> str | None:
+    """Where a volume is shelved: the room here that the title's latest subscription sends copies to,
+    else this branch's periodicals room (``…-BK``), else its first location."""
     here = desk_locations(session)
-    return next((loc for _copy, loc in slots(sub) if loc in here), None)
+    latest = (SerialSubscription.select().where(SerialSubscription.title == title.id)
+              .order_by(SerialSubscription.year.desc()).first())
+    routed = next((loc for _copy, loc in slots(latest) if loc in here), None) if latest else None
+    if routed:
+        return routed
+    branch = session.library.node.branch_id
+    room = (Location.select().where(Location.branch == branch, Location.code.endswith("-BK")).first()
+            or Location.select().where(Location.branch == branch).order_by(Location.code).first())
+    return room.id if room else None
 
 
 @writes
@@ -230,7 +240,7 @@ def bind(session: Session, title: str, year: int, run: str, *, barcode: str, cal
         if present_issues and not chosen.numbers else chosen.dates()
     with session.write() as writer:
         volume_id = _new_volume(session, writer, row, chosen, barcode=barcode, call_number=call_number,
-                                location_id=_binding_place(session, sub), issues=len(check.present),
+                                location_id=_binding_place(session, row), issues=len(check.present),
                                 missing=check.missing, historical=False, dates=dates, spine=True)
         now = session.library.now_text()
         for number in check.present:
@@ -248,7 +258,8 @@ def add_bound_volume(session: Session, title: str, year: int, run: str, *, barco
     chosen = parse_run(year, run)
     with session.write() as writer:
         volume_id = _new_volume(session, writer, row, chosen, barcode=barcode, call_number=call_number,
-                                location_id=None, issues=0, missing=(), historical=True, dates=chosen.dates(),
+                                location_id=_binding_place(session, row), issues=0, missing=(), historical=True,
+                                dates=chosen.dates(),
                                 spine=spine)
     return volume_info(SerialVolume.get_by_id(volume_id))
 

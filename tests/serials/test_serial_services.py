@@ -140,6 +140,8 @@ def test_historical_runs_are_entered_as_volumes(room):
     assert [(v.year, v.run) for v in found] == [(1951, "h1"), (1951, "h2"), (1952, "h1"), (1952, "h2")]
     assert found[0].call_number == "Z/430001:1951H1" and found[0].historical
     assert (found[0].first_date, found[0].last_date) == ("1951-01-01", "1951-06-30")
+    shelved = {i.location_code for i in items_of(titles.find_title("湖南日报").bib_id)}
+    assert shelved == {"ZG-BK"}  # where the paper's copies are read
 
 
 def test_renewal_copies_the_year_and_the_order_list_totals_per_supplier(room):
