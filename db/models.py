@@ -950,3 +950,106 @@ class Enquiry(Entity):
 
     class Meta:
         table_name = "visit_enquiry"
+
+
+class SerialTitle(Entity):
+    """A newspaper or magazine the library takes: its numbers, publication pattern and record (m0040)."""
+
+    bib = ForeignKeyField(BibRecord, column_name="bib_id")
+    title = CharField()
+    kind = CharField()
+    issn = CharField(null=True)
+    cn = CharField(null=True)
+    post_code = CharField(null=True)
+    publisher = CharField(null=True)
+    clc_class = CharField()
+    frequency = CharField()
+    pattern = TextField(default="{}")
+    lending = CharField(default="back_issues")
+    created_at = CharField()
+    updated_at = CharField()
+
+    class Meta:
+        table_name = "serial_title"
+
+
+class SerialSubscription(Entity):
+    """One title taken for one year: supplier, prices, copies, where they go, the year's numbering."""
+
+    title = ForeignKeyField(SerialTitle, column_name="title_id")
+    year = IntegerField()
+    supplier = CharField()
+    supplier_name = CharField(null=True)
+    price_issue_fen = IntegerField(null=True)
+    price_year_fen = IntegerField(null=True)
+    copies = IntegerField()
+    routing = TextField(default="[]")
+    volume = IntegerField(null=True)
+    first_number = IntegerField(default=1)
+    first_total = IntegerField(null=True)
+    state = CharField(default="active")
+    note = TextField(null=True)
+    created_at = CharField()
+    updated_at = CharField()
+
+    class Meta:
+        table_name = "serial_subscription"
+
+
+class SerialReceipt(Entity):
+    """One copy of one issue checked in; retired when bound into a volume."""
+
+    subscription = ForeignKeyField(SerialSubscription, column_name="subscription_id")
+    number = IntegerField()
+    copy = IntegerField()
+    issue_date = CharField()
+    volume = IntegerField(null=True)
+    total = IntegerField(null=True)
+    location = ForeignKeyField(Location, null=True, column_name="location_id")
+    received_at = CharField()
+    received_by = CharField(null=True)
+    branch = ForeignKeyField(Branch, column_name="branch_id")
+    via = CharField()
+    note = TextField(null=True)
+    retired_at = CharField(null=True)
+    bound_volume_id = CharField(null=True)
+
+    class Meta:
+        table_name = "serial_receipt"
+
+
+class SerialClaim(Entity):
+    """A claim sent to the supplier for an issue that did not come."""
+
+    subscription = ForeignKeyField(SerialSubscription, column_name="subscription_id")
+    number = IntegerField()
+    copies = IntegerField()
+    supplier = CharField()
+    claimed_at = CharField()
+    claimed_by = CharField(null=True)
+    branch = ForeignKeyField(Branch, column_name="branch_id")
+    closed_at = CharField(null=True)
+    closed_as = CharField(null=True)
+
+    class Meta:
+        table_name = "serial_claim"
+
+
+class SerialVolume(Entity):
+    """A bound volume (合订本) or a historical run: the copy it is and the run of issues it holds."""
+
+    title = ForeignKeyField(SerialTitle, column_name="title_id")
+    item = ForeignKeyField(Item, column_name="item_id")
+    year = IntegerField()
+    run = CharField()
+    label = CharField()
+    first_date = CharField(null=True)
+    last_date = CharField(null=True)
+    issues = IntegerField(default=0)
+    missing = TextField(default="[]")
+    historical = BooleanField(default=False)
+    created_at = CharField()
+    created_by = CharField(null=True)
+
+    class Meta:
+        table_name = "serial_volume"

@@ -261,6 +261,29 @@ TABLES: tuple[Table, ...] = (
     ), "record"),
     Table("visit_enquiry", ("id",), (_one("made", "branch_id", "day", "at", "channel", "kind", "recorded_by"),),
           "fact", parents={"branch_id": "branch"}),
+    # Periodicals (m0040). Titles, subscriptions and bound volumes are editable records; a copy of
+    # an issue checked in and a claim are facts (ids name-based, so a double check-in is one row).
+    Table("serial_title", ("id",), _each("bib_id", "title", "kind", "issn", "cn", "post_code", "publisher",
+                                         "clc_class", "frequency", "pattern", "lending", "created_at",
+                                         "updated_at"), "record", parents={"bib_id": "bib_record"}),
+    Table("serial_subscription", ("id",), (
+        *_each("title_id", "year", "supplier", "supplier_name", "price_issue_fen", "price_year_fen", "copies",
+               "routing"),
+        _one("numbering", "volume", "first_number", "first_total"),
+        *_each("state", "note", "created_at", "updated_at"),
+    ), "record", parents={"title_id": "serial_title"}),
+    Table("serial_receipt", ("id",), (
+        _one("made", "subscription_id", "number", "copy", "issue_date", "volume", "total", "location_id"),
+        _one("received", "received_at", "received_by", "branch_id", "via", "note", merge=EARLIEST),
+        _one("retired", "retired_at", "bound_volume_id", merge=EARLIEST),
+    ), "fact", parents={"subscription_id": "serial_subscription", "location_id": "location", "branch_id": "branch"}),
+    Table("serial_claim", ("id",), (
+        _one("made", "subscription_id", "number", "copies", "supplier", "claimed_at", "claimed_by", "branch_id"),
+        _one("closed", "closed_at", "closed_as", merge=EARLIEST),
+    ), "fact", parents={"subscription_id": "serial_subscription", "branch_id": "branch"}),
+    Table("serial_volume", ("id",), _each("title_id", "item_id", "year", "run", "label", "first_date", "last_date",
+                                          "issues", "missing", "historical", "created_at", "created_by"),
+          "record", parents={"title_id": "serial_title", "item_id": "item"}),
 )
 
 BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

@@ -20,6 +20,7 @@ from ils.demo_catalogue import add_catalogue, person_name
 from ils.demo_events import add_events
 from ils.demo_circulation import add_circulation
 from ils.demo_readers import add_readers
+from ils.demo_serials import add_serials
 from ils.initialise import initialise
 from ils.library import Library
 from ils.session import Session
@@ -71,7 +72,7 @@ def _barcode_range(session: Session, rng: random.Random) -> None:
     reserve_range(session, kind="barcode", first=highest + 1, last=highest + 100_000)
 
 
-STEPS: list[Step] = [_branches_and_staff, add_catalogue, _barcode_range, add_readers, add_circulation, add_blind_room, add_events]
+STEPS: list[Step] = [_branches_and_staff, add_catalogue, _barcode_range, add_readers, add_circulation, add_blind_room, add_events, add_serials]
 
 
 def build_demo(path: Path, *, seed: int = 2021, clock: Clock | None = None) -> Library:

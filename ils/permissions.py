@@ -14,6 +14,7 @@ class Role(StrEnum):
     BLIND_ROOM = "blind_room"
     EVENTS = "events"
     STATISTICS = "statistics"
+    PERIODICALS = "periodicals"
 
 
 ROLE_LABELS: dict[Role, str] = {
@@ -23,6 +24,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.BLIND_ROOM: N_("Blind reading room"),
     Role.EVENTS: N_("Events"),
     Role.STATISTICS: N_("Statistics"),
+    Role.PERIODICALS: N_("Periodicals"),
 }
 
 
@@ -56,6 +58,7 @@ class Permission(StrEnum):
     BLIND_SERVICE = "blind_service"
     RECORD_EVENTS = "record_events"
     TALLY_ENQUIRIES = "tally_enquiries"
+    SERIALS = "serials"
 
 
 PERMISSION_LABELS: dict[Permission, str] = {
@@ -90,6 +93,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.RECORD_EVENTS: N_("log programmes, attendance, visits, online reach, training, media reports, honours "
                                  "and the 大事记"),
     Permission.TALLY_ENQUIRIES: N_("tally the enquiries answered at the desk"),
+    Permission.SERIALS: N_("work the periodicals: subscriptions and renewal, check-in, claims, routing and binding"),
 }
 
 _EVERY_DESK = {Permission.CHECK_DATABASE, Permission.PRINT_TEST_PAGE}
@@ -115,6 +119,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.EVENTS: frozenset(_EVERY_DESK | {Permission.VIEW_READERS, Permission.RECORD_EVENTS,
                                           Permission.TALLY_ENQUIRIES, Permission.SYNC}),
     Role.STATISTICS: frozenset(_EVERY_DESK | {Permission.VIEW_STATISTICS}),
+    # The periodicals room (报刊阅览室) checks in, claims and binds; a bound volume's spine label
+    # goes through the label queue.
+    Role.PERIODICALS: frozenset(_EVERY_DESK | {Permission.SERIALS, Permission.PRINT_LABELS, Permission.SYNC}),
 }
 
 

@@ -26,6 +26,7 @@ from ils.permissions import Permission
 from ils.session import Session
 from screens.blind_desk import BlindScreen
 from screens.cataloguing_desk import CataloguingScreen
+from screens.periodicals_desk import PeriodicalsScreen
 from screens.circulation_desk import CirculationScreen
 from screens.events_desk import EventsScreen
 from screens.readers_desk import ReadersScreen
@@ -71,3 +72,4 @@ register(Desk("readers", N_("Readers"), Permission.VIEW_READERS, ReadersScreen, 
 register(Desk("blind", N_("Blind reading room"), Permission.BLIND_SERVICE, BlindScreen, order=40))
 register(Desk("events", N_("Events and visits"), Permission.RECORD_EVENTS, EventsScreen, order=50))
 register(Desk("system", N_("System"), None, SystemScreen, order=80))
+register(Desk("periodicals", N_("Periodicals"), Permission.SERIALS, PeriodicalsScreen, order=45))

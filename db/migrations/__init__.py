@@ -29,6 +29,7 @@ from db.migrations import (
     m0011_sync_capture,
     m0020_blind_room,
     m0030_events,
+    m0040_serials,
 )
 
 MIGRATIONS = (
@@ -43,6 +44,7 @@ MIGRATIONS = (
     m0011_sync_capture,
     m0020_blind_room,
     m0030_events,
+    m0040_serials,
 )
 LATEST_VERSION = MIGRATIONS[-1].VERSION
 

@@ -16,6 +16,7 @@ from ils.cli import (  # noqa: F401  (register commands)
     print_cmds,
     reader_cmds,
     search_cmds,
+    serials_cmds,
     staff_cmds,
     sync_cmds,
     system,
