@@ -66,3 +66,17 @@ def raw_connection(path: Path, **options: object) -> sqlite3.Connection:
     for pragma, value in PRAGMAS:
         raw.execute(f"PRAGMA {pragma} = {value}")
     return raw
+
+
+class Stopwatch:
+    """Wall and CPU seconds of one stretch of work timed once (an import, an export): ``with Stopwatch() as t``."""
+
+    wall = cpu = 0.0
+
+    def __enter__(self) -> "Stopwatch":
+        self._start, self._start_cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.wall = time.perf_counter() - self._start
+        self.cpu = time.process_time() - self._start_cpu
