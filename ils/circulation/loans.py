@@ -167,7 +167,7 @@ def open_loans(reader_id: str, today: dt.date) -> list[LoanInfo]:
     return _loans((Loan.reader == reader_id) & Loan.ended_at.is_null(), today, (Loan.due_on, Loan.loaned_at))
 
 
-def _item_refusal(item: Item, reader: Reader, here: Place, holds: list[Hold]) -> tuple[list[Message], list[Message]]:
+def _item_refusal(item: Item, reader: Reader, here: Place) -> tuple[list[Message], list[Message]]:
     """(hard reasons, overridable reasons) the copy itself gives."""
     hard: list[Message] = []
     soft: list[Message] = []
@@ -189,11 +189,15 @@ def _item_refusal(item: Item, reader: Reader, here: Place, holds: list[Hold]) ->
                                 barcode=item.barcode, branch=transit.to_branch.name))
     if item.location_id is not None and not item.location.loanable:
         soft.append(message("circ.not_loanable", "{barcode} is for use in the library only.", barcode=item.barcode))
+    return hard, soft
+
+
+def _hold_refusal(item: Item, reader: Reader, holds: list[Hold]) -> list[Message]:
+    """The overridable reason a hold gives: the copy is kept for, or waited for by, someone else."""
     hold = _kept_for(item, holds)
     if hold is not None and hold.reader_id != reader.id:
-        soft.append(message("circ.hold_for_other", "{barcode} is kept for another reader's hold.",
-                            barcode=item.barcode))
-    return hard, soft
+        return [message("circ.hold_for_other", "{barcode} is kept for another reader's hold.", barcode=item.barcode)]
+    return []
 
 
 @writes
@@ -209,7 +213,8 @@ def checkout(session: Session, card_number: str, barcode: str, *, point: str | N
     here = place_of(session, point)
     today = session.now().date()
     holds = _holds_touching(item, reader.id)
-    hard, soft = _item_refusal(item, reader, here, holds)
+    hard, soft = _item_refusal(item, reader, here)
+    soft += _hold_refusal(item, reader, holds)
     soft = [block_reason(block) for block in reader_summary.blocks if block.kind in OVERRIDABLE_BLOCKS] + soft
     book = RuleBook()
     rule = book.rule_for(reader.reader_type_id, item.item_type, here.branch_id)
