@@ -19,12 +19,11 @@ import argparse
 import datetime as dt
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from stats import raw_connection  # noqa: E402
+from stats import Stopwatch, raw_connection  # noqa: E402
 
 from db.ids import new_id  # noqa: E402
 from db.models import database_proxy  # noqa: E402
@@ -80,7 +79,7 @@ def _bulk(desk, half: int) -> list[tuple]:
     return items, loans
 
 
-def _floor_import(folder: Path, template: Path, items: list[tuple], loans: list[tuple]) -> float:
+def _floor_import(folder: Path, template: Path, items: list[tuple], loans: list[tuple]) -> Stopwatch:
     """The same rows into an empty database of the same schema with raw sqlite3: the floor."""
     import shutil
 
@@ -96,16 +95,15 @@ def _floor_import(folder: Path, template: Path, items: list[tuple], loans: list[
     branch = raw.execute("SELECT id FROM branch WHERE code = 'ZG'").fetchone()[0]
     items = [(i[0], bib_id, i[2], branch, *i[4:]) for i in items]
     loans = [(loan[0], loan[1], loan[2], loan[3], branch, *loan[5:]) for loan in loans]
-    start = time.perf_counter()
-    raw.execute("BEGIN IMMEDIATE")
-    raw.executemany("INSERT INTO item (id, bib_id, barcode, branch_id, item_type, status, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", items)
-    raw.executemany("INSERT INTO loan (id, item_id, reader_type, item_type, branch_id, rule_id, loaned_at, due_on)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", loans)
-    raw.execute("COMMIT")
-    elapsed = time.perf_counter() - start
+    with Stopwatch() as floor:
+        raw.execute("BEGIN IMMEDIATE")
+        raw.executemany("INSERT INTO item (id, bib_id, barcode, branch_id, item_type, status, created_at, updated_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", items)
+        raw.executemany("INSERT INTO loan (id, item_id, reader_type, item_type, branch_id, rule_id, loaned_at, due_on)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", loans)
+        raw.execute("COMMIT")
     raw.close()
-    return elapsed
+    return floor
 
 
 def union_import(folder: Path, changes: int) -> None:
@@ -118,19 +116,18 @@ def union_import(folder: Path, changes: int) -> None:
     maintenance.backup(log_in(union, "admin", PASSWORD), empty)
     items, loans = _bulk(desk, changes // 2)
     database_proxy.initialize(desk.database)
-    start = time.perf_counter()
-    report = exchange.export_desk(log_in(desk, "admin", PASSWORD), folder)
-    exported = time.perf_counter() - start
+    with Stopwatch() as exported:
+        report = exchange.export_desk(log_in(desk, "admin", PASSWORD), folder)
     rows = sum(report.counts.values())
     database_proxy.initialize(union.database)
     session = log_in(union, "admin", PASSWORD)
-    start = time.perf_counter()
-    applied = exchange.import_bundle(session, Path(report.path))
-    elapsed = time.perf_counter() - start
+    with Stopwatch() as imported:
+        applied = exchange.import_bundle(session, Path(report.path))
     floor = _floor_import(folder, empty, items, loans)
-    print(f"union import of {rows:,} changes ({applied.state}): {elapsed:6.2f} s"
-          f"   floor (raw sqlite3 inserts) {floor:5.2f} s   {elapsed / floor:5.1f}x floor")
-    print(f"desk export of the same {rows:,} changes: {exported:6.2f} s")
+    print(f"union import of {rows:,} changes ({applied.state}): {imported.wall:6.2f} s (cpu {imported.cpu:6.2f} s)"
+          f"   floor (raw sqlite3 inserts) {floor.wall:5.2f} s (cpu {floor.cpu:5.2f} s)"
+          f"   {imported.wall / floor.wall:5.1f}x floor (cpu {imported.cpu / max(floor.cpu, 1e-9):5.1f}x)")
+    print(f"desk export of the same {rows:,} changes: {exported.wall:6.2f} s (cpu {exported.cpu:6.2f} s)")
     print(f"bundle: {report.size:,} bytes, {report.size * 10_000 / rows:,.0f} bytes per 10,000 changes")
     union.close()
     desk.close()
@@ -157,28 +154,25 @@ def busy_day(folder: Path, loans_per_day: int) -> None:
     session = log_in(desk, "admin", PASSWORD)
     exchange.import_bundle(session, Path(acks.path))
     assert morning.state == "applied"
-    start = time.perf_counter()
-    for n, barcode in enumerate(barcodes):
-        clock.advance(seconds=10)
-        checkout(session, cards[n % len(cards)], barcode)
-    for barcode in barcodes:
-        clock.advance(seconds=10)
-        return_item(session, barcode)
-    circulated = time.perf_counter() - start
-    start = time.perf_counter()
-    day = exchange.export_desk(session, folder)
-    elapsed = time.perf_counter() - start
+    with Stopwatch() as circulated:
+        for n, barcode in enumerate(barcodes):
+            clock.advance(seconds=10)
+            checkout(session, cards[n % len(cards)], barcode)
+        for barcode in barcodes:
+            clock.advance(seconds=10)
+            return_item(session, barcode)
+    with Stopwatch() as exported:
+        day = exchange.export_desk(session, folder)
     rows = sum(day.counts.values())
     raw = raw_connection(desk.path)
-    start = time.perf_counter()
-    first, last = day.first, day.last
-    raw.execute("SELECT s.pk, l.* FROM sync_row s LEFT JOIN loan l ON l.id = s.pk WHERE s.seq > ? AND s.seq <= ?",
-                (first, last)).fetchall()
-    floor = time.perf_counter() - start
+    with Stopwatch() as floor:
+        raw.execute("SELECT s.pk, l.* FROM sync_row s LEFT JOIN loan l ON l.id = s.pk WHERE s.seq > ? AND s.seq <= ?",
+                    (day.first, day.last)).fetchall()
     raw.close()
     print(f"busy branch's day ({loans_per_day:,} loans + {loans_per_day:,} returns through the services,"
-          f" {circulated:.1f} s): export {elapsed * 1000:7.1f} ms for {rows:,} rows"
-          f"   floor (one SELECT of the day's rows) {floor * 1000:6.1f} ms")
+          f" {circulated.wall:.1f} s, cpu {circulated.cpu:.1f} s): export {exported.wall * 1000:7.1f} ms"
+          f" (cpu {exported.cpu * 1000:7.1f} ms) for {rows:,} rows"
+          f"   floor (one SELECT of the day's rows) {floor.wall * 1000:6.1f} ms (cpu {floor.cpu * 1000:6.1f} ms)")
     print(f"day bundle: {day.size:,} bytes, {day.size * 10_000 / max(rows, 1):,.0f} bytes per 10,000 changes")
     union.close()
     desk.close()

@@ -23,7 +23,6 @@ import asyncio
 import json
 import os
 import resource
-import statistics
 import subprocess
 import sys
 import time
@@ -39,10 +38,8 @@ SIZE = (100, 30)
 POLL_S = 0.001
 
 
-def _figure(name: str, times_ms: list[float]) -> Figure:
-    times = sorted(times_ms)
-    p99 = times[min(len(times) - 1, int(round(0.99 * (len(times) - 1))))]
-    return Figure(name, len(times), statistics.median(times), p99)
+def _figure(name: str, times_ms: list[float], cpu_ms: list[float]) -> Figure:
+    return Figure.of(name, times_ms, cpu_ms)
 
 
 # --- children: each prints one JSON line and leaves at once ---------------------------------
@@ -71,16 +68,17 @@ async def _bare_app(runs: int, out: dict) -> None:
     app = Bare()
     async with app.run_test(size=SIZE) as pilot:
         _ready(out, runs)
-        times = []
+        times, cpu = [], []
         for i in range(runs):
             code = f"{i:010d}"
             await pilot.press(*code)
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             _enter(app)
             while str(app.query_one("#shown", Label).content) != code:
                 await asyncio.sleep(POLL_S)
             times.append((time.perf_counter() - start) * 1000)
-        out["scan_ms"] = times
+            cpu.append((time.process_time() - start_cpu) * 1000)
+        out["scan_ms"], out["scan_cpu_ms"] = times, cpu
 
 
 async def _desk_app(db: Path, runs: int, password: str, out: dict) -> None:
@@ -119,12 +117,12 @@ async def _desk_app(db: Path, runs: int, password: str, out: dict) -> None:
         table = app.screen.query_one("#desk-loans", ListTable)
         while table.row_count == 0 and card not in str(app.screen.query_one("#desk-reader").content):
             await pilot.pause()
-        times = []
+        times, cpu = [], []
         for barcode in copies:
             if len(times) == runs:
                 break
             await pilot.press(*barcode)
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             _enter(app)
             deadline = start + 5
             shown = False
@@ -135,8 +133,9 @@ async def _desk_app(db: Path, runs: int, password: str, out: dict) -> None:
                     break
             if shown:
                 times.append((time.perf_counter() - start) * 1000)
+                cpu.append((time.process_time() - start_cpu) * 1000)
                 return_item(session, barcode)
-        out["scan_ms"] = times
+        out["scan_ms"], out["scan_cpu_ms"] = times, cpu
 
 
 def _ready(out: dict, runs: int) -> None:
@@ -157,14 +156,20 @@ def child(kind: str, db: Path | None, runs: int, password: str) -> None:
     os._exit(0)
 
 
-def _spawn(kind: str, db: Path | None, runs: int, password: str = PASSWORD) -> tuple[float, dict]:
-    """Run a child; (milliseconds from spawn until it left, its report)."""
+def _children_cpu_ms() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (used.ru_utime + used.ru_stime) * 1000
+
+
+def _spawn(kind: str, db: Path | None, runs: int, password: str = PASSWORD) -> tuple[float, float, dict]:
+    """Run a child; (milliseconds from spawn until it left, the CPU milliseconds it used, its report)."""
     command = [sys.executable, __file__, "--child", kind, "--runs", str(runs), "--password", password]
     if db is not None:
         command += ["--db", str(db)]
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), _children_cpu_ms()
     done = subprocess.run(command, capture_output=True, text=True, check=True)
-    return (time.perf_counter() - start) * 1000, json.loads(done.stdout.strip().splitlines()[-1])
+    return ((time.perf_counter() - start) * 1000, _children_cpu_ms() - start_cpu,
+            json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def main() -> None:
@@ -182,16 +187,16 @@ def main() -> None:
         parser.error("--db is required")
     desk_starts, bare_starts = [], []
     for _ in range(args.starts):
-        desk_starts.append(_spawn("desk", args.db, 0, args.password)[0])
-        bare_starts.append(_spawn("bare", None, 0)[0])
-    _total, desk = _spawn("desk", args.db, args.runs, args.password)
-    _total, bare = _spawn("bare", None, args.runs)
-    start_desk, start_bare = _figure("start-up to the log-in screen", desk_starts), _figure(
-        "  bare Textual app floor", bare_starts)
+        desk_starts.append(_spawn("desk", args.db, 0, args.password)[:2])
+        bare_starts.append(_spawn("bare", None, 0)[:2])
+    _total, _cpu, desk = _spawn("desk", args.db, args.runs, args.password)
+    _total, _cpu, bare = _spawn("bare", None, args.runs)
+    start_desk = _figure("start-up to the log-in screen", *map(list, zip(*desk_starts)))
+    start_bare = _figure("  bare Textual app floor", *map(list, zip(*bare_starts)))
     print(start_desk.line(start_bare))
     print(start_bare.line())
-    scan_desk, scan_bare = _figure("scan-to-screen (Enter until the loan shows)", desk["scan_ms"]), _figure(
-        "  bare Textual app floor", bare["scan_ms"])
+    scan_desk = _figure("scan-to-screen (Enter until the loan shows)", desk["scan_ms"], desk["scan_cpu_ms"])
+    scan_bare = _figure("  bare Textual app floor", bare["scan_ms"], bare["scan_cpu_ms"])
     print(scan_desk.line(scan_bare))
     print(scan_bare.line())
     print(f"{'desk peak RSS':<44} {desk['rss_mb']:8.1f} MB   bare Textual app {bare['rss_mb']:.1f} MB")

@@ -35,6 +35,7 @@ from db import journal
 from db.connection import is_writable
 from db.migrations import MigrationResult
 from db.models import Branch, Setting
+from ils import caches
 from ils.clock import Clock, SystemClock
 from ils.errors import Conflict, DatabaseProblem
 from ils.i18n import _
@@ -67,6 +68,7 @@ class Writer:
         self.stamp = stamp  # this transaction's HLC stamp: its captured changes carry it
         self.last: journal.JournalEntry | None = None
         self.refusals: list[tuple[str, str, str | None, dict[str, Any]]] = []
+        self.unsteady = False  # journaled a change the per-connection caches hold (``ils.caches``)
 
     def refusal(self, action: str, entity_type: str, entity_id: str | None, data: dict[str, Any]) -> None:
         """Journal a refusal even though the write it happens in is about to be rolled back."""
@@ -75,6 +77,7 @@ class Writer:
     def journal(
         self, action: str, entity_type: str, entity_id: str | None, data: dict[str, Any]
     ) -> journal.JournalEntry:
+        self.unsteady |= caches.journaled(entity_type, self._library.database)
         entry = journal.append(
             self._library.database,
             node_id=self._library.node_id,
@@ -183,6 +186,8 @@ class Library:
             raise explain(storage_failure(error, self.path)) from error
         finally:
             self._writing.writer = None
+            if not committed and writer.unsteady:
+                caches.forget(self.database)  # it may hold what this rolled-back write changed
             if not committed and writer.refusals:
                 self._journal_refusals(staff_id, writer.refusals)
 

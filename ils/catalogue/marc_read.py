@@ -174,10 +174,10 @@ def size_problem(record: Record) -> Message | None:
     """
     total = 0
     for field in record.fields:
-        if field.is_control_field():
+        if field.control_field:
             length = len(field.data or "")
         else:
-            length = sum(len(subfield.value or "") for subfield in field.subfields)
+            length = len("".join([subfield.value or "" for subfield in field.subfields]))
         if length > MAX_FIELD_CHARS:
             return message("catalogue.marc_field_too_long", "field {tag} has {count} characters; a field holds "
                            "at most {most}", tag=field.tag, count=length, most=MAX_FIELD_CHARS)

@@ -97,12 +97,12 @@ def record_from_json(text: str) -> Record:
 def prepare(record: Record, fmt: str, fields: BibFields | None = None) -> PreparedRecord:
     """Split off the holdings and derive what the catalogue stores and indexes.
 
-    ``fields``: the facts ``marc_read`` already extracted from ``record``, so an import
-    does not extract every record twice.
+    ``fields``: the facts ``marc_read`` already extracted from ``record`` after checking its
+    size (``marc_read._finish``), so an import neither extracts nor measures every record twice.
     """
     if fmt not in FORMATS:
         raise Invalid("catalogue.unknown_record_format", "Unknown record format {format}.", format=fmt)
-    if problem := size_problem(record):
+    if fields is None and (problem := size_problem(record)):
         raise Invalid(problem.code, problem.template, **problem.params)
     fields = fields or extract(record, fmt)
     if not fields.title:

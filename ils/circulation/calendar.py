@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from types import MappingProxyType
 from dataclasses import dataclass
 
 from db.ids import reference_id
 from db.models import Branch, CalendarDay
 from ils.branches import get_branch
+from ils.caches import cached
 from ils.errors import Invalid, NotFound
 from ils.i18n import N_, _
 from ils.permissions import Permission
@@ -62,24 +64,37 @@ def parse_weekdays(text: str) -> str:
 
 
 class Calendar:
-    """One branch's opening days, read once for a range of dates."""
+    """One branch's opening days: its weekly closing days and every day recorded for it or for
+    all branches (the branch's own row wins).
 
-    def __init__(self, branch_id: str, first: dt.date, last: dt.date) -> None:
-        branch = Branch.get_by_id(branch_id)
-        self.closed_weekdays = {int(d) for d in branch.closed_weekdays.split(",") if d}
+    Read once per connection and branch and kept until the calendar changes here or anything
+    changes at another desk (``ils.caches``): every loan rolls its due date through it. The
+    recorded days are a few dozen a year. ``first`` and ``last`` say which days the caller will
+    ask about; all are kept.
+    """
+
+    def __init__(self, branch_id: str, first: dt.date | None = None, last: dt.date | None = None) -> None:
+        self.closed_weekdays, self.days = cached(("calendar", branch_id), lambda: _read_calendar(branch_id))
         self.first, self.last = first, last
-        rows = CalendarDay.select().where(
-            (CalendarDay.branch.is_null() | (CalendarDay.branch == branch_id))
-            & CalendarDay.day.between(first.isoformat(), last.isoformat()))
-        self.days: dict[str, bool] = {}
-        for row in sorted(rows, key=lambda r: r.branch_id is not None):  # the branch's own row wins
-            self.days[row.day] = bool(row.open)
 
     def is_open(self, day: dt.date) -> bool:
         explicit = self.days.get(day.isoformat())
         if explicit is not None:
             return explicit
         return day.isoweekday() not in self.closed_weekdays
+
+
+def _read_calendar(branch_id: str) -> tuple[frozenset[int], MappingProxyType[str, bool]]:
+    database = Branch._meta.database
+    found = database.execute_sql("SELECT closed_weekdays FROM branch WHERE id = ?", (branch_id,)).fetchone()
+    if found is None:
+        raise Branch.DoesNotExist(branch_id)  # callers pass a branch they have read
+    days: dict[str, bool] = {}
+    for day, is_open, _own in database.execute_sql(
+            "SELECT day, open, branch_id IS NOT NULL AS own FROM calendar_day WHERE branch_id IS NULL OR branch_id = ?"
+            " ORDER BY own", (branch_id,)):
+        days[day] = bool(is_open)
+    return frozenset(int(d) for d in (found[0] or "").split(",") if d), MappingProxyType(days)
 
 
 def next_open_day(branch_id: str, day: dt.date) -> dt.date:

@@ -17,9 +17,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from peewee import JOIN
 
-from db.models import BibRecord, Charge, Hold, Item, Loan, LoanRenewal, LoanRule, Reader, Transit
+from db import prepared
+from db.models import BibRecord, Charge, Hold, Item, Loan, LoanRenewal, Reader, Transit
 from ils.catalogue.items import get_item, status_label
 from ils.circulation.calendar import due_date
 from ils.circulation.charges import add_charge
@@ -117,7 +117,39 @@ def loan_info(loan: Loan, item: Item, bib: BibRecord, today: dt.date, allowed: i
 
 
 def _renewals_allowed() -> dict[str, int]:
-    return dict(LoanRule.select(LoanRule.id, LoanRule.renewals).tuples())
+    return {rule.id: rule.renewals for rule in RuleBook().rules}
+
+
+def _bib_of(item: Item) -> BibRecord:
+    """What a loan line shows of the copy's record: its title and author, never the MARC."""
+    title, author = BibRecord._meta.database.execute_sql(
+        "SELECT title, responsibility FROM bib_record WHERE id = ?", (item.bib_id,)).fetchone()
+    return prepared.partial(BibRecord, id=item.bib_id, title=title, responsibility=author)
+
+
+_HOLDS_SQL = (
+    f"SELECT {prepared.columns(Hold, 'h')} FROM hold h WHERE h.bib_id = ? AND h.state = 'waiting'"
+    f" UNION SELECT {prepared.columns(Hold, 'h')} FROM hold h WHERE h.trapped_item_id = ?"
+    " AND h.state IN ('in_transit', 'ready')"
+    f" UNION SELECT {prepared.columns(Hold, 'h')} FROM hold h WHERE h.reader_id = ? AND h.state IN ('in_transit', 'ready')"
+    " AND h.bib_id = ?")
+
+
+def _holds_touching(item: Item, reader_id: str) -> list[Hold]:
+    """In one statement (each part on its own index), every hold a checkout of ``item`` by the reader
+    must weigh: the record's queue, the hold the copy is kept for, the reader's holds on the record
+    kept or on their way. Oldest first."""
+    rows = Hold._meta.database.execute_sql(_HOLDS_SQL, (item.bib_id, item.id, reader_id, item.bib_id)).fetchall()
+    return sorted((prepared.model_at(Hold, row) for row in rows), key=lambda hold: (hold.placed_at, hold.id))
+
+
+def _kept_for(item: Item, holds: list[Hold]) -> Hold | None:
+    """The hold this copy is kept for (on the hold shelf or on its way), or a hold waiting for this very copy."""
+    if item.status in ("on_hold_shelf", "in_transit"):
+        trapped = next((h for h in holds if h.trapped_item_id == item.id and h.state in ("in_transit", "ready")), None)
+        if trapped is not None:
+            return trapped
+    return next((h for h in holds if h.bib_id == item.bib_id and h.state == "waiting" and h.item_id == item.id), None)
 
 
 def _loans(where, today: dt.date, order) -> list[LoanInfo]:
@@ -133,16 +165,6 @@ def _info_of(loan_id: str, today: dt.date) -> LoanInfo:
 def open_loans(reader_id: str, today: dt.date) -> list[LoanInfo]:
     """The reader's loans not yet back, soonest due first: one indexed query however long the history."""
     return _loans((Loan.reader == reader_id) & Loan.ended_at.is_null(), today, (Loan.due_on, Loan.loaned_at))
-
-
-def _hold_for_copy(item: Item) -> Hold | None:
-    """The hold this copy is kept for (on the hold shelf or on its way), or a hold waiting for this very copy."""
-    if item.status in ("on_hold_shelf", "in_transit"):
-        trapped = Hold.get_or_none(Hold.trapped_item == item.id, Hold.state.in_(("in_transit", "ready")))
-        if trapped is not None:
-            return trapped
-    return (Hold.select().where(Hold.bib == item.bib_id, Hold.state == "waiting", Hold.item == item.id)
-            .order_by(Hold.placed_at).first())
 
 
 def _item_refusal(item: Item, reader: Reader, here: Place) -> tuple[list[Message], list[Message]]:
@@ -167,11 +189,15 @@ def _item_refusal(item: Item, reader: Reader, here: Place) -> tuple[list[Message
                                 barcode=item.barcode, branch=transit.to_branch.name))
     if item.location_id is not None and not item.location.loanable:
         soft.append(message("circ.not_loanable", "{barcode} is for use in the library only.", barcode=item.barcode))
-    hold = _hold_for_copy(item)
-    if hold is not None and hold.reader_id != reader.id:
-        soft.append(message("circ.hold_for_other", "{barcode} is kept for another reader's hold.",
-                            barcode=item.barcode))
     return hard, soft
+
+
+def _hold_refusal(item: Item, reader: Reader, holds: list[Hold]) -> list[Message]:
+    """The overridable reason a hold gives: the copy is kept for, or waited for by, someone else."""
+    hold = _kept_for(item, holds)
+    if hold is not None and hold.reader_id != reader.id:
+        return [message("circ.hold_for_other", "{barcode} is kept for another reader's hold.", barcode=item.barcode)]
+    return []
 
 
 @writes
@@ -186,7 +212,9 @@ def checkout(session: Session, card_number: str, barcode: str, *, point: str | N
     item = get_item(barcode)
     here = place_of(session, point)
     today = session.now().date()
+    holds = _holds_touching(item, reader.id)
     hard, soft = _item_refusal(item, reader, here)
+    soft += _hold_refusal(item, reader, holds)
     soft = [block_reason(block) for block in reader_summary.blocks if block.kind in OVERRIDABLE_BLOCKS] + soft
     book = RuleBook()
     rule = book.rule_for(reader.reader_type_id, item.item_type, here.branch_id)
@@ -194,8 +222,8 @@ def checkout(session: Session, card_number: str, barcode: str, *, point: str | N
         soft.append(message("circ.loan_not_allowed", "{type} readers may not borrow this kind of item.",
                             type=reader_summary.reader_type_name))
     else:
-        types = [t for (t,) in Loan.select(Loan.item_type).where(Loan.reader == reader.id,
-                                                                   Loan.ended_at.is_null()).tuples()]
+        types = [t for (t,) in Loan._meta.database.execute_sql(
+            "SELECT item_type FROM loan WHERE reader_id = ? AND ended_at IS NULL", (reader.id,))]
         held = same_cell(book, rule, reader.reader_type_id, types, here.branch_id)
         if held >= rule.loan_limit:
             soft.append(message("circ.loan_limit", "Loan limit reached: {held} of {limit} items of this kind are out.",
@@ -207,33 +235,35 @@ def checkout(session: Session, card_number: str, barcode: str, *, point: str | N
     with session.write() as writer:
         if item.status == "in_transit":
             arrive(writer, item, here, today, now)
-        loan = Loan.create(
+            holds = _holds_touching(item, reader.id)  # its arrival may have put a hold on the shelf
+        loan = Loan(
             item=item.id, reader=reader.id, reader_type=reader.reader_type_id,
             age_band=age_band(dt.date.fromisoformat(reader.birth_date) if reader.birth_date else None, today),
             reader_branch=reader.branch_id, item_type=item.item_type, branch=here.branch_id,
             service_point=here.point_id, rotation_batch=item.rotation_batch_id, rule_id=rule.id, loaned_at=now,
             due_on=due, override_reason=reason if soft else None)
-        Item.update(status="on_loan", updated_at=now).where(Item.id == item.id).execute()
+        prepared.insert(loan)
+        Item._meta.database.execute_sql("UPDATE item SET status = 'on_loan', updated_at = ? WHERE id = ?",
+                                        (now, item.id))
         writer.journal("loan.checkout", "loan", loan.id, {
             "item_id": item.id, "barcode": item.barcode, "due_on": due, "branch": here.branch_code,
             "point": here.point_code, "reader_type": loan.reader_type, "age_band": loan.age_band,
             "rule": rule.id, "override": loan.override_reason,
             "overridden": [refusal.code for refusal in soft] if reason else []})
-        filled = _fill_hold(writer, item, reader, now)
+        filled = _fill_hold(writer, item, reader, holds, now)
         if reason and not filled:
-            _release_other_hold(writer, item)
+            _release_other_hold(writer, item, holds)
     # A checkout adds no block, so the reader read at the start of the call is still true.
-    bib = BibRecord.select(*_BIB_COLUMNS).where(BibRecord.id == item.bib_id).get()
+    bib = _bib_of(item)
     info = loan_info(loan, item, bib, today, rule.renewals)
     return CheckoutResult(info, reader_summary, filled, loan.override_reason)
 
 
-def _fill_hold(writer: Writer, item: Item, reader: Reader, now: str) -> bool:
+def _fill_hold(writer: Writer, item: Item, reader: Reader, holds: list[Hold], now: str) -> bool:
     """The reader collects a copy kept for them, or any copy of a record they are waiting for."""
-    hold = (Hold.select().where(Hold.reader == reader.id, Hold.bib == item.bib_id,
-                                Hold.state.in_(("ready", "in_transit", "waiting")),
-                                Hold.item.is_null() | (Hold.item == item.id))
-            .order_by(Hold.state != "ready", Hold.placed_at).first())
+    theirs = [h for h in holds if h.reader_id == reader.id and h.bib_id == item.bib_id
+              and h.state in ("ready", "in_transit", "waiting") and h.item_id in (None, item.id)]
+    hold = min(theirs, key=lambda h: (h.state != "ready", h.placed_at), default=None)
     if hold is None:
         return False
     if hold.trapped_item_id not in (None, item.id) and hold.state in ("ready", "in_transit"):
@@ -244,9 +274,9 @@ def _fill_hold(writer: Writer, item: Item, reader: Reader, now: str) -> bool:
     return True
 
 
-def _release_other_hold(writer: Writer, item: Item) -> None:
+def _release_other_hold(writer: Writer, item: Item, holds: list[Hold]) -> None:
     """An override lent a copy kept for someone else: their hold waits again, first in line."""
-    hold = Hold.get_or_none(Hold.trapped_item == item.id, Hold.state.in_(("ready", "in_transit")))
+    hold = next((h for h in holds if h.trapped_item_id == item.id and h.state in ("ready", "in_transit")), None)
     if hold is not None:
         Hold.update(state="waiting", trapped_item=None, trapped_at=None, ready_at=None, expires_on=None).where(
             Hold.id == hold.id).execute()
@@ -257,13 +287,23 @@ def charge_overdue_fine(writer: Writer, loan: Loan, item: Item, today: dt.date, 
     """In fines mode, charge what a late loan ran up, when it comes back (returned or damaged)."""
     if loan.claimed_returned_at or days_late(loan.due_on, today) == 0 or not circulation_settings().fines:
         return 0
-    rule = LoanRule.get_or_none(LoanRule.id == loan.rule_id)
+    rule = RuleBook().by_id(loan.rule_id)
     amount = running_fine(loan, rule.fine_fen_per_day if rule else 0, item.price_fen, today)
     if amount <= 0:
         return 0
     add_charge(writer, reader_id=loan.reader_id, loan_id=loan.id, item_id=item.id, kind="overdue", amount_fen=amount,
                note=_("{days} days late").format(days=days_late(loan.due_on, today)), now=now)
     return amount
+
+
+def _open_loan_of(item: Item) -> tuple[Loan | None, str | None]:
+    """The copy's loan not yet back, and its reader's card number (None once de-identified)."""
+    row = Loan._meta.database.execute_sql(
+        f"SELECT {prepared.columns(Loan, 'l')}, r.card_number FROM loan l LEFT JOIN reader r ON r.id = l.reader_id"
+        " WHERE l.item_id = ? AND l.ended_at IS NULL", (item.id,)).fetchone()
+    if row is None:
+        return None, None
+    return prepared.model_at(Loan, row), row[-1]
 
 
 @writes
@@ -278,8 +318,7 @@ def return_item(session: Session, barcode: str, *, point: str | None = None) -> 
     here = place_of(session, point)
     today = session.now().date()
     now = session.library.now_text()
-    loan = (Loan.select(Loan, Reader.id, Reader.card_number).join(Reader, JOIN.LEFT_OUTER)
-            .where(Loan.item == item.id, Loan.ended_at.is_null()).first())
+    loan, card_number = _open_loan_of(item)
     if loan is None and item.status in ("withdrawn", "processing"):
         raise Invalid("circ.copy_not_in_circulation", "{barcode} is {status}, not in circulation: give it to "
                       "cataloguing.", barcode=item.barcode, status=status_label(item.status))
@@ -288,17 +327,16 @@ def return_item(session: Session, barcode: str, *, point: str | None = None) -> 
                       status=status_label(item.status))
     late = days_late(loan.due_on, today) if loan is not None else 0
     notes: list[str] = []
-    card_number = None
     fine = 0
     with session.write() as writer:
         if loan is not None:
-            Loan.update(ended_at=now, ended_as="returned", end_branch=here.branch_id,
-                        end_service_point=here.point_id).where(Loan.id == loan.id).execute()
+            Loan._meta.database.execute_sql(
+                "UPDATE loan SET ended_at = ?, ended_as = 'returned', end_branch_id = ?, end_service_point_id = ?"
+                " WHERE id = ?", (now, here.branch_id, here.point_id, loan.id))
             writer.journal("loan.return", "loan", loan.id, {
                 "item_id": item.id, "barcode": item.barcode, "branch": here.branch_code, "point": here.point_code,
                 "days_late": late})
             fine = charge_overdue_fine(writer, loan, item, today, now)
-            card_number = loan.reader.card_number if loan.reader_id else None
             loan.ended_at, loan.ended_as = now, "returned"
             if late:
                 notes.append(_("Returned {days} days late.").format(days=late))
@@ -315,7 +353,7 @@ def return_item(session: Session, barcode: str, *, point: str | None = None) -> 
         disposition = arrive(writer, item, here, today, now) if item.status == "in_transit" else None
         if disposition is None:
             disposition = route(writer, item, here, today, now)
-    bib = BibRecord.select(*_BIB_COLUMNS).where(BibRecord.id == item.bib_id).get()
+    bib = _bib_of(item)
     return ReturnResult(item.barcode, bib.title or "", loan_info(loan, item, bib, today, 0) if loan else None,
                         card_number, fine, disposition, tuple(notes))
 

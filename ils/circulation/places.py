@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from db.models import Branch, ServicePoint
+from db.models import Branch
+from ils.caches import cached
 from ils.errors import NotFound
 from ils.session import Session
 
@@ -26,17 +27,25 @@ class Place:
 
 
 def place_of(session: Session, point: str | None = None) -> Place:
-    """The desk's place: the given service point (code), or the node's branch."""
+    """The desk's place: the given service point (code), or the node's branch.
+
+    Asked at every loan and return, so a point's place is kept per connection (``ils.caches``).
+    """
     if point:
-        row = (ServicePoint.select(ServicePoint, Branch).join(Branch)
-               .where(ServicePoint.code == point.strip().upper()).first())
-        if row is None:
-            raise NotFound("circ.service_point_not_found", "There is no service point with the code {code}.", code=point.strip())
-        branch = row.branch
-        return Place(branch.id, branch.code, branch.name, row.id, row.code, row.name)
+        code = point.strip().upper()
+        return cached(("place", code), lambda: _point_place(code, point.strip()))
     node = session.library.node
     return Place(node.branch_id, node.branch_code, node.branch_name)
 
 
+def _point_place(code: str, typed: str) -> Place:
+    row = Branch._meta.database.execute_sql(
+        "SELECT b.id, b.code, b.name, p.id, p.code, p.name FROM service_point p JOIN branch b ON b.id = p.branch_id"
+        " WHERE p.code = ?", (code,)).fetchone()
+    if row is None:
+        raise NotFound("circ.service_point_not_found", "There is no service point with the code {code}.", code=typed)
+    return Place(*row)
+
+
 def branch_name(branch_id: str) -> str:
-    return Branch.get_by_id(branch_id).name
+    return cached(("branch_name", branch_id), lambda: Branch.get_by_id(branch_id).name)

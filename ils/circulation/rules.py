@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from db.models import Branch, LoanRule, ReaderType
 from ils.branches import get_branch
+from ils.caches import cached
 from ils.catalogue.items import ITEM_TYPES
 from ils.errors import Invalid, NotFound
 from ils.permissions import Permission
@@ -48,15 +49,27 @@ def _rule(row: LoanRule, codes: dict[str, str]) -> Rule:
     )
 
 
-class RuleBook:
-    """Every rule, read once per service call: a checkout resolves several loans against it.
+def _read_rules() -> tuple[Rule, ...]:
+    return tuple(_rule(row, {}) for row in LoanRule.select())
 
-    Branch codes are shown only when rules are listed, so a desk call reads the rules alone.
+
+class RuleBook:
+    """Every rule: a checkout resolves several loans against it.
+
+    The desk's book (without branch codes) is kept per connection until a rule changes here or
+    anything changes at another desk (``ils.caches``); branch codes are shown only when rules
+    are listed, so that book is read afresh.
     """
 
     def __init__(self, *, with_codes: bool = False) -> None:
-        codes = dict(Branch.select(Branch.id, Branch.code).tuples()) if with_codes else {}
-        self.rules = [_rule(row, codes) for row in LoanRule.select()]
+        if with_codes:
+            codes = dict(Branch.select(Branch.id, Branch.code).tuples())
+            self.rules: tuple[Rule, ...] = tuple(_rule(row, codes) for row in LoanRule.select())
+        else:
+            self.rules = cached("loan_rules", _read_rules)
+
+    def by_id(self, rule_id: str) -> Rule | None:
+        return next((rule for rule in self.rules if rule.id == rule_id), None)
 
     def rule_for(self, reader_type: str, item_type: str, branch_id: str) -> Rule:
         best: tuple[tuple[bool, bool, bool], Rule] | None = None

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from db.models import Setting
+from ils.caches import cached
 from ils.errors import Invalid
 from ils.i18n import N_
 from ils.permissions import Permission
@@ -64,7 +65,12 @@ _LIMITS = {
 
 
 def circulation_settings() -> CirculationSettings:
-    """Read straight from the table: ``ils.readers`` asks this for every reader's blocks."""
+    """Asked at every scan of a card (for the reader's blocks) and every loan: kept per connection
+    until a setting changes here or anything changes at another desk (``ils.caches``)."""
+    return cached("circulation_settings", _read_settings)
+
+
+def _read_settings() -> CirculationSettings:
     stored = {row.key: row.value for row in Setting.select().where(Setting.key.in_(list(_KEYS.values())))}
     values = {}
     for name, key in _KEYS.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from db import prepared
 from db.models import Branch, Reader, ReaderBlock, ReaderCard, ReaderType
 from ils.circulation.standing import standing_blocks, standing_of, standings
 from ils.errors import Message, NotFound, message
@@ -113,12 +114,24 @@ def card_of(number: str) -> ReaderCard:
     desk starts here and shows all of them.
     """
     cleaned = normalise_card_number(number)
-    card = (ReaderCard.select(ReaderCard, Reader, ReaderType, Branch).join(Reader).join(ReaderType)
-            .switch(Reader).join(Branch).where(ReaderCard.card_number == cleaned).first())
-    if card is None:
+    found = ReaderCard._meta.database.execute_sql(_CARD_SQL, (cleaned,)).fetchone()
+    if found is None:
         raise NotFound("readers.no_such_card", "No reader card has the number {number}.",
                        number=check_card_number(number))
+    card = prepared.model_at(ReaderCard, found)
+    reader = card.__rel__["reader"] = prepared.model_at(Reader, found, _CARD_WIDTH)
+    reader.__rel__["reader_type"] = prepared.model_at(ReaderType, found, _CARD_WIDTH + prepared.width(Reader))
+    reader.__rel__["branch"] = prepared.model_at(
+        Branch, found, _CARD_WIDTH + prepared.width(Reader) + prepared.width(ReaderType))
     return card
+
+
+# In plain SQL: peewee's building of this four-table select cost more than the rest of a checkout.
+_CARD_SQL = (f"SELECT {prepared.columns(ReaderCard, 'c')}, {prepared.columns(Reader, 'r')},"
+             f" {prepared.columns(ReaderType, 't')}, {prepared.columns(Branch, 'b')} FROM reader_card c"
+             " JOIN reader r ON r.id = c.reader_id JOIN reader_type t ON t.code = r.reader_type"
+             " JOIN branch b ON b.id = r.branch_id WHERE c.card_number = ?")
+_CARD_WIDTH = prepared.width(ReaderCard)
 
 
 def reader_by_card(number: str) -> Reader:
