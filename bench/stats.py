@@ -19,7 +19,7 @@ class Figure:
     median_ms: float
     p99_ms: float
 
-    def line(self, floor: "Figure | None" = None) -> str:
+    def line(self, floor: Figure | None = None) -> str:
         text = f"{self.name:<44} median {self.median_ms:8.3f} ms   p99 {self.p99_ms:8.3f} ms   runs {self.runs}"
         if floor is not None and floor.median_ms > 0:
             text += f"   {self.median_ms / floor.median_ms:5.1f}x floor"

@@ -37,7 +37,6 @@ from db.migrations import MigrationResult
 from db.models import Branch, Setting
 from ils.clock import Clock, SystemClock
 from ils.errors import Conflict, DatabaseProblem
-from ils.i18n import _
 from ils.storage import explain, open_database, read_only_refusal, storage_failure
 
 LIBRARY_NAME = "library.name"

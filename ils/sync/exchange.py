@@ -526,7 +526,7 @@ def _quarantine(session: Session, incoming: Incoming) -> BundleReport:
 
 
 def _wall_text(hlc: int) -> str:
-    return dt.datetime.fromtimestamp(hlc_wall_ms(hlc) / 1000, dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.fromtimestamp(hlc_wall_ms(hlc) / 1000, dt.UTC).isoformat(timespec="seconds")
 
 
 def _restamped(incoming: Incoming, horizon: int, stamp: int, node: str) -> dict[str, list[tuple[str, RowState]]]:
