@@ -104,6 +104,8 @@ def screen_text(app: IlsApp) -> str:
         column, row = round(float(x) / cell), rows[int(line)]
         for char in html.unescape(text).replace("\xa0", " "):
             cells = cell_len(char)
+            if not char.isprintable():  # the line break Rich leaves at the end of a line
+                continue
             if cells == 0:  # a combining mark belongs to the character before it
                 row[column - 1] += char
                 continue
