@@ -33,9 +33,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import PASSWORD  # noqa: E402
-from stats import measure, raw_connection  # noqa: E402
-
 from peewee import fn  # noqa: E402
+from stats import measure, raw_connection  # noqa: E402
 
 from db.models import Hold, Item, Loan, Location, Reader, ReaderCard, ServicePoint  # noqa: E402
 from ils.circulation.desk import reader_at_desk  # noqa: E402

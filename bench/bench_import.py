@@ -21,9 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stats import measure  # noqa: E402
-
 from pymarc import Field, MARCReader, Record, Subfield  # noqa: E402
+from stats import measure  # noqa: E402
 
 from ils.catalogue.marc_import import apply, stage  # noqa: E402
 from ils.catalogue.marc_read import read_marc_file  # noqa: E402

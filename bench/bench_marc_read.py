@@ -13,9 +13,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stats import measure  # noqa: E402
-
 from pymarc import MARCReader  # noqa: E402
+from stats import measure  # noqa: E402
 
 from ils.catalogue.marc_read import read_marc  # noqa: E402
 

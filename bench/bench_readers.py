@@ -26,7 +26,6 @@ from ils.readers.readers import ID_FIELD, find_readers, scan_card  # noqa: E402
 from ils.staff import log_in  # noqa: E402
 
 
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", type=Path, required=True)
@@ -50,7 +49,7 @@ def main() -> None:
 
     def floor_id(i: int) -> list:
         hashes = [keys.digest(c.namespace, c.number) for c in lookup_candidates(numbers[i % n], today)]
-        return raw.execute("SELECT * FROM reader WHERE id_hash IN (%s)" % ",".join("?" * len(hashes)),
+        return raw.execute(f"SELECT * FROM reader WHERE id_hash IN ({','.join('?' * len(hashes))})",
                            hashes).fetchall()
 
     cases = [

@@ -15,8 +15,8 @@ take a while to load (the same bulk path as ``ils demo``) and about 3 GB of disk
 from __future__ import annotations
 
 import argparse
-import re
 import random
+import re
 import sqlite3
 import sys
 import tempfile

@@ -33,11 +33,11 @@ class Figure:
     cpu_p99_ms: float | None = None
 
     @classmethod
-    def of(cls, name: str, wall_ms: list[float], cpu_ms: list[float] | None = None) -> "Figure":
+    def of(cls, name: str, wall_ms: list[float], cpu_ms: list[float] | None = None) -> Figure:
         return cls(name, len(wall_ms), statistics.median(wall_ms), _p99(wall_ms),
                    statistics.median(cpu_ms) if cpu_ms else None, _p99(cpu_ms) if cpu_ms else None)
 
-    def line(self, floor: "Figure | None" = None) -> str:
+    def line(self, floor: Figure | None = None) -> str:
         text = f"{self.name:<44} median {self.median_ms:8.3f} ms   p99 {self.p99_ms:8.3f} ms"
         if self.cpu_median_ms is not None and self.cpu_p99_ms is not None:
             text += f"   cpu median {self.cpu_median_ms:8.3f} ms   p99 {self.cpu_p99_ms:8.3f} ms"

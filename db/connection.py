@@ -15,7 +15,6 @@ a write (``query_only``).
 from __future__ import annotations
 
 import os
-import sqlite3
 import stat
 from pathlib import Path
 
@@ -56,7 +55,7 @@ class StorageError(Exception):
         self.detail = detail
 
 
-def classify(error: sqlite3.Error | Exception, path: Path) -> StorageError:
+def classify(error: BaseException, path: Path) -> StorageError:
     """Turn a raw SQLite failure into one of the reasons users are told about."""
     text = str(error).lower()
     if "not a database" in text or "malformed" in text:

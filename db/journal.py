@@ -92,4 +92,4 @@ def entries(database: SqliteDatabase, *, after_rowid: int = 0, limit: int = 1000
         " FROM journal WHERE rowid > ? ORDER BY rowid LIMIT ?",
         (after_rowid, limit),
     )
-    return [JournalEntry(*row[:8], json.loads(row[8])) for row in cursor]
+    return [JournalEntry(*row[:8], json.loads(row[8])) for row in cursor]  # type: ignore[call-arg]  # 8 + data

@@ -895,7 +895,7 @@ def demo_shelves(session: Session) -> dict[str, list[tuple[str, str | None, floa
     central = next(b.code for b in branches if b.kind == "central")
     shelves = {kind: [(central, code, 1.0)] for kind, code in _CENTRAL.items()}
     shelves[GENERAL] = [(central, _LENDING, 55.0), *outside]
-    shelves[CHILDREN] = [(central, _CENTRAL[CHILDREN], 45.0), *((b, l, w / 2) for b, l, w in outside)]
+    shelves[CHILDREN] = [(central, _CENTRAL[CHILDREN], 45.0), *((b, code, w / 2) for b, code, w in outside)]
     shelves[LOCAL] = [(central, _CENTRAL[LOCAL], 85.0), (central, _LENDING, 15.0)]
     shelves[CERAMICS] = [(central, _CENTRAL[CERAMICS], 80.0), (central, _LENDING, 20.0)]
     return shelves

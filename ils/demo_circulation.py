@@ -357,7 +357,7 @@ def add_loan_history(session: Session, rng: random.Random, *, start: dt.date, en
     total = round(loans_per_year * len(days) / 365.25)
     if not history.stock.copies or not history.readers.all or total <= 0:
         return 0
-    made = history.loans(zip(days, _spread(rng, total, [day_weight(_date(day)) for day in days])))
+    made = history.loans(zip(days, _spread(rng, total, [day_weight(_date(day)) for day in days]), strict=True))
     written = 0
     while batch := list(islice(made, LOAD_BATCH)):
         _store(session, batch)
@@ -370,7 +370,7 @@ def _spread(rng: random.Random, total: int, weights: list[float]) -> list[int]:
     scale = total / sum(weights)
     counts = [int(weight * scale) for weight in weights]
     rest = total - sum(counts)
-    for n in rng.choices(range(len(weights)), weights=[w * scale - c for w, c in zip(weights, counts)], k=rest):
+    for n in rng.choices(range(len(weights)), weights=[w * scale - c for w, c in zip(weights, counts, strict=True)], k=rest):
         counts[n] += 1
     return counts
 

@@ -121,7 +121,7 @@ def add_readers(session: Session, rng: random.Random, *, count: int = DEMO_READE
     used: set[str] = set()  # synthetic ID numbers drawn so far: among 100,000 some come up twice
     with session.write() as writer:
         keys = ensure_keys(writer, library)
-        for moment, kind in zip(moments, kinds):
+        for moment, kind in zip(moments, kinds, strict=True):
             if kind == "child" and not adults:
                 kind = "adult"
             guardian = rng.choice(adults) if kind == "child" else None

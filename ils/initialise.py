@@ -12,13 +12,12 @@ from ils.catalogue.book_numbers import CENTRAL_BOOK_NUMBERS, insert_range
 from ils.catalogue.locations import insert_location
 from ils.clock import Clock, SystemClock
 from ils.errors import DatabaseProblem, Invalid
-from ils.i18n import _
 from ils.library import LIBRARY_NAME, NODE_BRANCH, NODE_ID, NODE_NAME, Library, is_initialised
 from ils.permissions import Role
 from ils.readers.keys import ensure_keys, key_path
-from ils.sync import identity
 from ils.staff import MIN_PASSWORD_LENGTH, create_staff_row
 from ils.storage import open_database
+from ils.sync import identity
 
 
 def _remove_database_files(path: Path) -> None:

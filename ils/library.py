@@ -38,7 +38,6 @@ from db.models import Branch, Setting
 from ils import caches
 from ils.clock import Clock, SystemClock
 from ils.errors import Conflict, DatabaseProblem
-from ils.i18n import _
 from ils.storage import explain, open_database, read_only_refusal, storage_failure
 
 LIBRARY_NAME = "library.name"

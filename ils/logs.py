@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import logging
 import re
-from logging.handlers import RotatingFileHandler
 import traceback
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from platformdirs import user_log_path

@@ -5,14 +5,13 @@ from __future__ import annotations
 import platform
 from pathlib import Path
 
-from printing.pages import LABEL_SHEETS, LabelSheet, label_sheet
-from printing.testpage import TestPage, render_label_calibration, render_receipt_test, render_test_page
-
 from ils import __version__
 from ils.errors import DatabaseProblem, NotFound
 from ils.i18n import _
 from ils.permissions import Permission
 from ils.session import Session
+from printing.pages import LABEL_SHEETS, LabelSheet, label_sheet
+from printing.testpage import TestPage, render_label_calibration, render_receipt_test, render_test_page
 
 
 def test_page(session: Session) -> bytes:

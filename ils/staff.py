@@ -146,7 +146,7 @@ def _validate_password(password: str) -> None:
 
 
 def _branch_id(code: str | None) -> str | None:
-    return get_branch(code).id if clean_input(code, N_("Branch"), required=False) else None
+    return get_branch(code).id if code is not None and clean_input(code, N_("Branch"), required=False) else None
 
 
 def create_staff_row(

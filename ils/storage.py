@@ -11,7 +11,6 @@ from db.migrations import LATEST_VERSION, MigrationResult, migrate, schema_versi
 from ils.errors import DatabaseProblem
 from ils.i18n import N_
 
-
 _STORAGE_MESSAGES = {
     "not_a_database": N_("{path} is not an ils database or is damaged."),
     "foreign": N_("{path} is a SQLite file but not an ils database."),

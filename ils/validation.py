@@ -6,7 +6,6 @@ import re
 import unicodedata
 
 from ils.errors import Invalid
-from ils.i18n import _
 
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,15}$")
 _SPACES_AND_HYPHENS = re.compile(r"[\s\-]")

@@ -48,7 +48,7 @@ def register_cjk_font() -> str:
 def render_pdf(
     page_size: tuple[float, float],
     title: str,
-    draw: Callable[[Canvas], None],
+    draw: Callable[[Canvas], object],
 ) -> bytes:
     """Run ``draw`` on a fresh canvas and return the finished PDF.
 

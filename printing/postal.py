@@ -120,7 +120,7 @@ def _party(canvas: Canvas, title: str, party: PostalAddress, phone_word: str, wi
     draw_fitted(canvas, title, x, top - text_size, width, text_size)
     top -= text_size * 1.4
     inner = width - 2 * _MARGIN
-    for line in (wrapped for line in party.lines for wrapped in wrap(line, inner, text_size + 1)):
+    for line in (wrapped for given in party.lines for wrapped in wrap(given, inner, text_size + 1)):
         top -= (text_size + 1) * 1.3
         draw_fitted(canvas, line, x, top, inner, text_size + 1)
     top -= name_size * 1.25

@@ -227,7 +227,7 @@ class _Strip:
     """A full-width strip of the roll: its height, and how to draw it below a given top."""
 
     height: float
-    draw: Callable[[Canvas, float], None]
+    draw: Callable[[Canvas, float], object]
 
 
 def _render(title: str, strips: Sequence[_Strip]) -> bytes:

@@ -26,8 +26,8 @@ from textual.screen import Screen
 from ils import staff
 from ils.clock import Clock, SystemClock
 from ils.i18n import N_, _, current_language, set_language
-from ils.logs import start_log
 from ils.library import Library, NodeInfo, is_initialised, open_library
+from ils.logs import start_log
 from ils.session import Session
 from screens.base import Relocalise
 from screens.commands import DeskCommands

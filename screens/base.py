@@ -37,9 +37,7 @@ def _capture(screen: Screen[Any]) -> dict[str, Any]:
     for widget in screen.query("Input, Select, SelectionList, TabbedContent, OptionList"):
         if widget.id is None:
             continue
-        if isinstance(widget, Input):
-            kept[widget.id] = widget.value
-        elif isinstance(widget, Select):
+        if isinstance(widget, (Input, Select)):
             kept[widget.id] = widget.value
         elif isinstance(widget, SelectionList):
             kept[widget.id] = list(widget.selected)
@@ -56,9 +54,7 @@ def _restore(screen: Screen[Any], kept: dict[str, Any]) -> None:
         if not found:
             continue
         widget = found.first()
-        if isinstance(widget, Input):
-            widget.value = value
-        elif isinstance(widget, Select):
+        if isinstance(widget, (Input, Select)):
             widget.value = value
         elif isinstance(widget, SelectionList):
             widget.deselect_all()

@@ -29,7 +29,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Digits, Input, Label, Static, TabbedContent, TabPane
 
-from ils.blind import desk, dispatch, eligibility, inventory, lending, profiles, proxies, requests, speech, visits
+from ils.blind import desk, eligibility, inventory, lending, profiles, proxies, speech, visits
 from ils.blind.settings import change_blind_settings
 from ils.errors import IlsError, Invalid
 from ils.i18n import N_, _, use_language
@@ -82,7 +82,8 @@ def spoken(session: Session, call: Callable[[], T], sentence: Callable[[T], str]
     try:
         result = call()
     except IlsError as error:
-        speak_if(session, lambda: _("Refused: {reason}").format(reason=error.render("zh_CN")))
+        refusal = error  # the lambda may outlive the name ``error``, which the except clause unbinds
+        speak_if(session, lambda: _("Refused: {reason}").format(reason=refusal.render("zh_CN")))
         raise
     speak_if(session, lambda: sentence(result))
     return result

@@ -10,7 +10,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Grid
-from textual.widgets import Button, Static
+from textual.widgets import Button, Static, TabbedContent
 
 from ils.blind import dispatch, printouts, profiles, requests
 from ils.blind.dispatch import DispatchInfo
@@ -216,7 +216,7 @@ class ParcelsPane(DeskPane):
         """Tick what came back in the parcel: whole copies, and each volume of a set."""
         if parcel is None:
             return
-        self.screen.query_one("TabbedContent").active = "tab-parcels"
+        self.screen.query_one(TabbedContent).active = "tab-parcels"
         session = self.session
 
         def options() -> tuple[tuple[str, str], ...]:

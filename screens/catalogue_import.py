@@ -176,7 +176,7 @@ class ImportPane(DeskPane):
         has_batch = batch is not None
         for widget_id in ("#import-merge-all", "#import-skip-all", "#import-apply"):
             self.query_one(widget_id).display = has_batch
-        rejects_table.display = has_batch and bool(batch.rejects)
+        rejects_table.display = batch is not None and bool(batch.rejects)
         if batch is None:
             summary.update(_("Choose a file from the supplier; it is read and shown here before anything is stored."))
             records_table.show_rows([])

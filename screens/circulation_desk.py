@@ -34,8 +34,8 @@ from textual.widgets import Input, Label, Static
 from ils.branches import BranchInfo, list_branches
 from ils.circulation import receipts
 from ils.circulation.desk import (
-    CHECKOUT,
     CHECKED_OUT,
+    CHECKOUT,
     RECEIVE,
     RENEW,
     RETURN,

@@ -14,8 +14,8 @@ from ils.circulation.desk import CHECKOUT, MODES, ReaderAtDesk
 from ils.circulation.holds import HoldInfo
 from ils.circulation.loans import LoanInfo
 from ils.circulation.places import Place
-from ils.money import yuan
 from ils.i18n import _
+from ils.money import yuan
 from screens.widgets import ListTable
 
 TITLE_CELLS = 24

@@ -107,7 +107,7 @@ def card_lines(record: ReaderRecord) -> list[str]:
 def consent_lines(consents: tuple[ConsentInfo, ...]) -> list[str]:
     """Each consent ticked (holds now) or crossed (withdrawn), with when and under which notice."""
     lines = [_("{label}: {detail}").format(label=c.kind_label, detail=consent_text(c)) for c in consents]
-    return [("✓ " if c.current else "✗ ") + line for c, line in zip(consents, lines)] or [_("none")]
+    return [("✓ " if c.current else "✗ ") + line for c, line in zip(consents, lines, strict=True)] or [_("none")]
 
 
 def block_lines(reader: ReaderSummary) -> list[str]:

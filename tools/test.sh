@@ -11,9 +11,11 @@
 #    As root apt-get runs directly, otherwise through sudo.
 # 2. .venv/ with the project installed editable with its `test` extra
 #    (skipped when pyproject.toml has not changed since the last install).
-# 3. lint-imports: the layer contracts in pyproject.toml.
-# 4. pytest -n auto over tests/ (--dist loadfile). No test collected counts as a
-#    failure.
+# 3. ruff check (lint), ruff format --check, mypy: their settings are in
+#    pyproject.toml.
+# 4. lint-imports: the layer contracts in pyproject.toml.
+# 5. pytest -n auto over tests/ (--dist loadfile), the screen snapshots in
+#    tests/ui/__snapshots__/ included. No test collected counts as a failure.
 #
 # Works unattended (CI=true, no terminal, no standard input).
 
@@ -22,6 +24,10 @@ set -euo pipefail
 ILS_LOG_NAME=test.sh
 # shellcheck source=tools/run.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/run.sh"
+
+# 1 once the whole tree has been through `ruff format` (issue 13: done once, after
+# the branches that change many files are merged, so none of them conflicts with it).
+format_check=0
 
 debs=(poppler-utils zbar-tools tmux fonts-wqy-zenhei binutils espeak-ng sox)
 
@@ -41,6 +47,17 @@ ils_ensure_debs "${debs[@]}"
 ils_ensure_installed test
 
 cd "$ILS_ROOT"
+
+ils_log "ruff check"
+"$ILS_VENV/bin/ruff" check --no-cache .
+if [[ $format_check -eq 1 ]]; then
+    ils_log "ruff format --check"
+    "$ILS_VENV/bin/ruff" format --check --no-cache .
+else
+    ils_log "ruff format --check: off until the tree has been formatted (format_check in tools/test.sh)"
+fi
+ils_log "mypy"
+"$ILS_VENV/bin/mypy"
 
 ils_log "lint-imports"
 "$ILS_VENV/bin/lint-imports"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from db.ids import ILS_NAMESPACE
-from db.models import BibRecord, BlindDispatch, BlindDispatchItem, BlindProfile, BlindRequest, Item, Loan, Reader
+from db.models import BibRecord, BlindDispatch, BlindDispatchItem, BlindProfile, Item, Reader
 from ils.blind.eligibility import require_eligible
 from ils.blind.lending import GivenBack, give_back, lend
 from ils.blind.profiles import Address, profile_of

@@ -10,20 +10,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from printing.postal import Parcel, PostalAddress, PostalWords, render_parcel_label, render_return_card
-
 from db.models import BlindDispatch, BlindDispatchItem, BlindProfile, BlindVolume, Item
 from ils.blind.dispatch import get_dispatch_row
 from ils.blind.profiles import profile_of
 from ils.blind.settings import LABEL_SIZES, blind_settings
+from ils.catalogue.items import item_type_label
 from ils.errors import Invalid, NotFound
 from ils.i18n import _
-from ils.catalogue.items import item_type_label
 from ils.permissions import Permission
 from ils.printouts import save_pdf
 from ils.readers.keys import keys_if_any
 from ils.readers.readers import PHONE_FIELD
 from ils.session import Session
+from printing.postal import Parcel, PostalAddress, PostalWords, render_parcel_label, render_return_card
 
 
 def parcel_reference(dispatch_id: str) -> str:

@@ -11,7 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from db.models import BlindCall, BlindDispatch, BlindLoan, BlindProfile, BlindProxy, BlindRequest, BlindVerification, Loan, Reader
+from db.models import (
+    BlindCall,
+    BlindDispatch,
+    BlindLoan,
+    BlindProfile,
+    BlindProxy,
+    BlindRequest,
+    BlindVerification,
+    Loan,
+    Reader,
+)
 from ils.permissions import Permission
 from ils.readers.settings import reader_settings
 from ils.session import Session

@@ -22,12 +22,12 @@ from dataclasses import dataclass
 
 from db.ids import ILS_NAMESPACE
 from db.models import BibRecord, BlindDevice, BlindRepair, BlindVolume, Branch, Item, Location, ServicePoint
+from ils.blind.records import device_record
 from ils.catalogue.items import get_item, insert_item, normalise_barcode, parse_price
 from ils.errors import Invalid, NotFound
 from ils.i18n import N_, _
 from ils.library import Writer
 from ils.permissions import Permission
-from ils.blind.records import device_record
 from ils.session import Session, writes
 
 ACCESSORIES: dict[str, str] = {

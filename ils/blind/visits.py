@@ -9,8 +9,8 @@ import datetime as dt
 from peewee import fn
 
 from db.models import BlindVisit
-from ils.circulation.places import place_of
 from ils.blind.stock import room_point
+from ils.circulation.places import place_of
 from ils.errors import Invalid
 from ils.permissions import Permission
 from ils.session import Session, writes

@@ -24,9 +24,9 @@ from ils.catalogue.items import get_item, status_label
 from ils.circulation.calendar import due_date
 from ils.circulation.charges import add_charge
 from ils.circulation.places import Place, place_of
+from ils.circulation.refusals import Refused, block_reason
 from ils.circulation.rules import RuleBook, same_cell
 from ils.circulation.settings import circulation_settings
-from ils.circulation.refusals import Refused, block_reason
 from ils.circulation.standing import days_late, running_fine
 from ils.circulation.transit import Disposition, arrive, route
 from ils.errors import Invalid, Message, message

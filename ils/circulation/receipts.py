@@ -18,18 +18,6 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from printing.receipts import (
-    HoldSlip,
-    Receipt,
-    ReceiptLabels,
-    ReceiptLine,
-    TransitSlip,
-    render_checkout_receipt,
-    render_hold_slip,
-    render_return_receipt,
-    render_transit_slip,
-)
-
 from db.models import Hold, Loan, Reader, Transit
 from ils.circulation.loans import ReturnResult
 from ils.circulation.places import place_of
@@ -44,6 +32,17 @@ from ils.printer import send_to_printer
 from ils.printouts import save_pdf
 from ils.readers.rows import display_name, reader_by_card
 from ils.session import Session
+from printing.receipts import (
+    HoldSlip,
+    Receipt,
+    ReceiptLabels,
+    ReceiptLine,
+    TransitSlip,
+    render_checkout_receipt,
+    render_hold_slip,
+    render_return_receipt,
+    render_transit_slip,
+)
 
 #: Digits kept at each end of a card number on paper: the region prefix and enough to tell cards apart.
 CARD_KEEP = 4

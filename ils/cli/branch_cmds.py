@@ -109,10 +109,10 @@ def rename_library(name, as_json) -> None:
     emit(as_json, n, lambda: node_text(n))
 
 
-@node.command(help=N_("Change this desk's name."))
+@node.command("rename", help=N_("Change this desk's name."))
 @click.argument("name")
 @json_option
-def rename(name, as_json) -> None:
+def rename_node(name, as_json) -> None:
     n = node_service.set_node_name(state().session(), name)
     emit(as_json, n, lambda: node_text(n))
 

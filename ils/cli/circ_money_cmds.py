@@ -25,9 +25,9 @@ all_option = click.option("--all", "all_branches", is_flag=True, help=N_("Every 
 def _overdue_text(rows: list[overdues.OverdueLoan], all_branches: bool) -> str:
     if not rows:
         return _("Nothing is overdue.")
-    headers = (_("Days overdue"), _("Due"), _("Barcode"), _("Title"), _("Card number"), _("Reader name"),
+    headers: tuple[str, ...] = (_("Days overdue"), _("Due"), _("Barcode"), _("Title"), _("Card number"), _("Reader name"),
                _("Mobile phone"))
-    lines = [(str(r.days_overdue), r.due_on, r.barcode, r.title, r.card_number, r.reader_name, r.phone or "")
+    lines: list[tuple[str, ...]] = [(str(r.days_overdue), r.due_on, r.barcode, r.title, r.card_number, r.reader_name, r.phone or "")
              for r in rows]
     if all_branches:
         headers += (_("Branch"),)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
@@ -80,9 +80,9 @@ def harmless_streams() -> Iterator[None]:
     """Wrap standard output and error for the time of one command; put them back after."""
     out, err = sys.stdout, sys.stderr
     if out is not None:  # no console at all (pythonw): nothing to wrap
-        sys.stdout = HarmlessStream(out)  # type: ignore[assignment]  # duck-typed TextIO
+        sys.stdout = HarmlessStream(out)  # duck-typed TextIO
     if err is not None:
-        sys.stderr = HarmlessStream(err)  # type: ignore[assignment]
+        sys.stderr = HarmlessStream(err)
     try:
         yield
     finally:
@@ -95,7 +95,7 @@ def harmless_streams() -> Iterator[None]:
         sys.stdout, sys.stderr = out, err
 
 
-def table(rows: list[tuple[str, ...]], headers: tuple[str, ...]) -> str:
+def table(rows: Sequence[tuple[str, ...]], headers: tuple[str, ...]) -> str:
     """A plain column layout that counts a Chinese character as two columns."""
     from unicodedata import east_asian_width
 

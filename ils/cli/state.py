@@ -59,7 +59,9 @@ class CliState:
 
 
 def state() -> CliState:
-    return click.get_current_context().find_object(CliState)
+    found = click.get_current_context().find_object(CliState)
+    assert found is not None, "the ils command group makes the state before any subcommand runs"
+    return found
 
 
 def _remember_json(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:

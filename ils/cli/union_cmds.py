@@ -31,13 +31,13 @@ def union_group() -> None:
 def init(admin_username: str, admin_name: str, admin_password: str | None, library_name: str | None,
          as_json: bool) -> None:
     st = state()
-    if is_initialised(st.db_path):
+    if is_initialised(st.path):
         raise DatabaseProblem("cli.library_database_already_exists", "A library database already exists at {path}.",
-                              path=st.db_path)
+                              path=st.path)
     if admin_password is None:
         admin_password = click.prompt(_("Password for {name}").format(name=admin_username), hide_input=True,
                                       confirmation_prompt=True)
-    made = init_union(st.db_path, admin_username=admin_username, admin_password=admin_password,
+    made = init_union(st.path, admin_username=admin_username, admin_password=admin_password,
                       admin_display_name=admin_name, library_name=library_name)
     emit(as_json, made, lambda: _("Created the union catalogue at {path}. Its key fingerprint is {fingerprint}: "
                                   "give it to every desk that enrols.").format(path=made.db, fingerprint=made.fingerprint))

@@ -167,7 +167,7 @@ def _entries(archive: bytes) -> list[zipfile.ZipInfo]:
             raise Invalid("sync.bundle_too_large", "The bundle is larger than {limit} bytes.", limit=MAX_TOTAL)
         if info.file_size > MAX_RATIO * max(info.compress_size, 1) and info.file_size > 64 * 1024:
             raise Invalid("sync.compression_ratio", "{name} in the bundle inflates too far: a zip bomb.", name=name)
-    spans = sorted((_span(archive, info) for info in infos))
+    spans = sorted(_span(archive, info) for info in infos)
     for (_start, end, name), (start_next, _end, _name) in zip(spans, spans[1:], strict=False):
         if end > start_next:
             raise Invalid("sync.overlapping_members", "Members of the bundle overlap ({name}): a zip bomb.", name=name)

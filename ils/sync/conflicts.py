@@ -38,8 +38,8 @@ from peewee import Database
 
 from db import dialect_sqlite as dialect
 from db.ids import ILS_NAMESPACE
-from db.sync_spec import BY_NAME
 from db.models import Loan
+from db.sync_spec import BY_NAME
 from ils.errors import Invalid, NotFound, message
 from ils.permissions import Permission
 from ils.session import Session, writes

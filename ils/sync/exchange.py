@@ -117,16 +117,16 @@ def collect(database: Database, first: int, last: int) -> tuple[dict[str, bytes]
     """The members of a bundle for ``(first, last]``: each table's rows as JSON lines, and the
     readers to forget."""
     by_table: dict[str, list[str]] = defaultdict(list)
-    for table, pk in dialect.changed_between(database, first, last):
-        by_table[table].append(pk)
+    for name, pk in dialect.changed_between(database, first, last):
+        by_table[name].append(pk)
     passed_on = {pk for (pk,) in database.execute_sql(
         f"SELECT pk FROM sync_row WHERE tbl = 'reader' AND deleted = ? AND pk IN {dialect.LISTED}",
         (rows.FORGOTTEN, dialect.listed(by_table.get("reader", ()))))} if by_table.get("reader") else set()
     consents = rows.load(database, BY_NAME["reader_consent"], by_table.get("reader_consent", []))
     starting = {s.values["reader_id"][0] for s in consents.values() if not s.deleted
                 and s.values["kind"][0] == privacy.UNION_SHARING and s.values["withdrawn"][0] is None}
-    for table, keys in privacy.linked_rows(database, privacy.shareable(database, starting)).items():
-        by_table[table] += keys
+    for name, keys in privacy.linked_rows(database, privacy.shareable(database, starting)).items():
+        by_table[name] += keys
     members: dict[str, bytes] = {}
     counts: dict[str, int] = {}
     forget: set[str] = set()
@@ -217,8 +217,8 @@ def _export(session: Session, out_dir: Path, *, recipient: str, start: int, name
                         counts, len(data), forgotten)
 
 
-def _union_peer(library: Library) -> tuple[str, str, int, int] | None:
-    """(node id, fingerprint, acked epoch, acked seq) of the union, once its first bundle came."""
+def _union_peer(library: Library) -> tuple[str, str, int, int, int] | None:
+    """(node id, fingerprint, acked epoch, acked seq, epoch) of the union, once its first bundle came."""
     row = library.database.execute_sql(
         "SELECT node_id, fingerprint, acked_epoch, acked_seq, epoch FROM sync_peer WHERE role = 'union'").fetchone()
     return row
@@ -526,7 +526,7 @@ def _quarantine(session: Session, incoming: Incoming) -> BundleReport:
 
 
 def _wall_text(hlc: int) -> str:
-    return dt.datetime.fromtimestamp(hlc_wall_ms(hlc) / 1000, dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.fromtimestamp(hlc_wall_ms(hlc) / 1000, dt.UTC).isoformat(timespec="seconds")
 
 
 def _restamped(incoming: Incoming, horizon: int, stamp: int, node: str) -> dict[str, list[tuple[str, RowState]]]:

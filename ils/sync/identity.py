@@ -28,6 +28,7 @@ import secrets
 import socket
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
 
 from db.ids import new_id
 from db.models import Setting
@@ -84,6 +85,10 @@ class Change:
     previous_node_id: str
 
 
+@overload
+def _setting(library: Library, key: str) -> str | None: ...
+@overload
+def _setting(library: Library, key: str, default: str) -> str: ...
 def _setting(library: Library, key: str, default: str | None = None) -> str | None:
     value = library.setting(key)
     return default if value is None else value

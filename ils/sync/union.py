@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ils.initialise import initialise
 from ils.sync import identity
@@ -27,7 +28,7 @@ class UnionCreated:
 
 def init_union(path: Path, *, admin_username: str, admin_password: str, admin_display_name: str = "",
                library_name: str | None = None, node_name: str = "") -> UnionCreated:
-    kwargs = {"library_name": library_name} if library_name else {}
+    kwargs: dict[str, Any] = {"library_name": library_name} if library_name else {}
     library = initialise(path, admin_username=admin_username, admin_password=admin_password,
                          admin_display_name=admin_display_name, node_name=node_name or "县域联合目录",
                          role=identity.UNION, **kwargs)

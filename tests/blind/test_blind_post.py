@@ -9,7 +9,7 @@ import pytest
 
 from db.models import BlindDispatch, BlindRequest, Loan
 from ils.blind import desk, dispatch, lending, printouts, profiles, requests
-from ils.errors import Invalid
+from ils.errors import IlsError, Invalid
 
 ADDRESS = "湖南省株洲市醴陵市阳三石街道\n瓷城大道128号3栋2单元501室"
 
@@ -75,8 +75,9 @@ def test_a_parcel_needs_an_address_and_an_eligible_reader(room):
 def test_a_refused_item_stops_the_whole_parcel(addressed):
     room = addressed
     lending.lend(room.session, room.other, room.audio)
-    with pytest.raises(Exception):
+    with pytest.raises(IlsError) as refused:
         dispatch.dispatch(room.session, card_number=room.reader, barcodes=[room.braille, room.audio])
+    assert refused.value.code == "circ.loan_refused"
     assert Loan.select().where(Loan.reader.is_null(False)).count() == 1 and BlindDispatch.select().count() == 0
 
 

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from tests.cli.test_cli import ils
-from tests.services.marc_samples import MARC_DIR, dp2_records, plain_field, record_bytes
+from tests.services.marc_samples import corpus_file, dp2_records, plain_field, record_bytes
 
 
 def _count(db, table: str) -> int:
@@ -74,7 +74,7 @@ def test_import_json_for_scripts(db, supplier_file):
 
 
 def test_rejects_are_listed_with_number_and_byte_offset(db):
-    done = ils("--db", str(db), "--lang", "en", "catalogue", "import", str(MARC_DIR / "pymarc" / "bad_records.mrc"),
+    done = ils("--db", str(db), "--lang", "en", "catalogue", "import", str(corpus_file("pymarc/bad_records.mrc")),
                "--json")
     assert done.returncode == 0, done.stderr
     rejects = json.loads(done.stdout)["rejects"]

@@ -12,9 +12,9 @@ WRITES = 60
 
 
 def _desk(path: str, name: str, barrier, errors) -> None:
+    from ils.branches import add_service_point
     from ils.library import open_library
     from ils.staff import log_in
-    from ils.branches import add_service_point
 
     try:
         library = open_library(path)

@@ -50,10 +50,9 @@ def test_pragmas_protect_committed_work(database):
 
 def test_write_transactions_take_the_lock_up_front(database, tmp_path):
     other = sqlite3.connect(tmp_path / "t.sqlite", timeout=0)
-    with database.atomic():
-        # BEGIN IMMEDIATE holds the write lock before anything is written.
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
-            other.execute("BEGIN IMMEDIATE")
+    # BEGIN IMMEDIATE holds the write lock before anything is written.
+    with database.atomic(), pytest.raises(sqlite3.OperationalError, match="locked"):
+        other.execute("BEGIN IMMEDIATE")
     other.execute("BEGIN IMMEDIATE")
     other.rollback()
     other.close()

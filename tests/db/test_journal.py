@@ -8,7 +8,7 @@ from db import dialect_sqlite, journal
 from db.connection import connect
 from db.migrations import migrate
 
-TZ = dt.timezone.utc
+TZ = dt.UTC
 
 
 def _append(db, node, moment):

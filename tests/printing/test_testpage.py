@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 
@@ -117,7 +118,7 @@ def test_test_page_ruler_is_printed_at_actual_size(pdf_tools) -> None:
             lines.append(col)
     assert len(lines) == 18  # 17 squares of 10 mm
     ten_mm = 10 * mm * scale
-    assert all(b - a == pytest.approx(ten_mm, abs=1.5) for a, b in zip(lines, lines[1:]))
+    assert all(b - a == pytest.approx(ten_mm, abs=1.5) for a, b in itertools.pairwise(lines))
     assert lines[-1] - lines[0] == pytest.approx(17 * ten_mm, abs=1.5)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -126,7 +128,7 @@ def test_lines_run_down_the_page_without_touching(pdf_tools) -> None:
     words = pdf_tools.words(pdf)
     assert [word.text for word in words] == lines
     assert words[0].y_min >= A4[1] - top
-    for upper, lower in zip(words, words[1:]):
+    for upper, lower in itertools.pairwise(words):
         assert upper.y_max <= lower.y_min
 
 

@@ -159,7 +159,7 @@ def test_key_text_sorts_exactly_like_key():
     by_key = sorted(numbers, key=shelf_key)
     by_text = sorted(numbers, key=shelf_key_text)
     assert [shelf_key(c) for c in by_text] == [shelf_key(c) for c in by_key]
-    for a, b in zip(numbers, numbers[1:] + numbers[:1]):
+    for a, b in zip(numbers, numbers[1:] + numbers[:1], strict=True):
         assert (shelf_key(a) < shelf_key(b)) == (shelf_key_text(a) < shelf_key_text(b))
         assert (shelf_key(a) == shelf_key(b)) == (shelf_key_text(a) == shelf_key_text(b))
 

@@ -15,7 +15,6 @@ from ils.readers.lifecycle import report_lost, suspend
 from tests.services.circ_samples import shelf  # noqa: F401
 from tests.services.conftest import TZ
 
-
 pytestmark = pytest.mark.usefixtures("english")
 
 

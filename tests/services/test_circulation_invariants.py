@@ -87,10 +87,10 @@ def test_a_loan_ended_twice_and_a_double_fine_are_named_and_can_no_longer_be_mad
     item = Item.get(Item.barcode == "T0001")
     with pytest.raises(IntegrityError, match="a loan ends once"):
         Loan.update(ended_at="2026-04-12T09:00:00+08:00").where(Loan.id == loan.id).execute()
-    with pytest.raises(Conflict) as second_fine:  # a second fine, through the write path: a refusal
-        with library.write(admin.staff.id) as writer:
-            add_charge(writer, reader_id=loan.reader_id, loan_id=loan.id, item_id=item.id, kind="overdue",
-                       amount_fen=100, note=None, now=library.now_text())
+    # a second fine, through the write path: a refusal
+    with pytest.raises(Conflict) as second_fine, library.write(admin.staff.id) as writer:
+        add_charge(writer, reader_id=loan.reader_id, loan_id=loan.id, item_id=item.id, kind="overdue",
+                   amount_fen=100, note=None, now=library.now_text())
     assert second_fine.value.code == "storage.conflict"
     assert _codes(library) == []
 

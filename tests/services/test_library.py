@@ -105,9 +105,8 @@ def test_node_names_show_in_the_header_data(admin, library):
 
 
 def test_a_write_without_a_journal_row_is_rolled_back(library):
-    with pytest.raises(RuntimeError, match="without journaling"):
-        with library.write(None):
-            Setting.create(key="sneaky", value="x")
+    with pytest.raises(RuntimeError, match="without journaling"), library.write(None):
+        Setting.create(key="sneaky", value="x")
     assert Setting.get_or_none(Setting.key == "sneaky") is None
 
 

@@ -17,7 +17,6 @@ from ils.readers.rows import reader_by_card
 from tests.services.circ_samples import shelf  # noqa: F401
 from tests.services.conftest import TZ
 
-
 pytestmark = pytest.mark.usefixtures("english")
 
 

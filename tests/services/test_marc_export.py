@@ -19,7 +19,7 @@ from ils.session import Session
 from ils.staff import log_in
 from tests.codes import refused
 from tests.services.conftest import ADMIN_PASSWORD
-from tests.services.marc_samples import MARC_DIR, dp2_records, plain_field, record_bytes
+from tests.services.marc_samples import corpus_file, dp2_records, plain_field, record_bytes
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -39,7 +39,7 @@ def cnmarc_delivery() -> list[Record]:
 def marc21_delivery() -> list[Record]:
     """pymarc's ten MARC21 test records with Koha copies, and one Chinese MARC21 record."""
     delivered = []
-    with (MARC_DIR / "pymarc" / "test.dat").open("rb") as handle:
+    with (corpus_file("pymarc/test.dat")).open("rb") as handle:
         for number, record in enumerate(MARCReader(handle)):
             record.add_field(plain_field("952", a="YS", c="YS", p=f"M21{number:03d}", g="12.50"))
             delivered.append(record)
@@ -253,7 +253,7 @@ def test_write_export_replaces_the_file_whole(tmp_path):
 
 def test_the_dp2_sample_reads_back_the_same_as_it_was_imported(admin, other_library):
     """A real MARCXML file, straight through: what the dp2 export held is what comes back."""
-    apply(admin, stage(admin, (MARC_DIR / "dp2" / "sample_cnmarcxml.xml").read_bytes(), source_name="dp2.xml"))
+    apply(admin, stage(admin, (corpus_file("dp2/sample_cnmarcxml.xml")).read_bytes(), source_name="dp2.xml"))
     before = snapshot()
     data = export_records(admin, all_bib_ids(), encoding="gbk")
     other = other_library()

@@ -15,7 +15,6 @@ from tests.services.circ_samples import shelf  # noqa: F401
 from tests.services.conftest import TZ
 from tests.services.reader_samples import citizen, register
 
-
 pytestmark = pytest.mark.usefixtures("english")
 
 

@@ -11,7 +11,6 @@ from ils import printer
 from ils.errors import Invalid
 from ils.printer import send_to_printer
 
-
 pytestmark = pytest.mark.usefixtures("english")
 
 

@@ -10,7 +10,7 @@ import pytest
 from stdnum import luhn
 
 from db.models import Journal, Reader, ReaderCard
-from ils.errors import DatabaseProblem, Invalid, NotFound, PermissionDenied
+from ils.errors import DatabaseProblem, NotFound, PermissionDenied
 from ils.library import open_library
 from ils.readers import lifecycle
 from ils.readers.keys import key_path

@@ -20,7 +20,6 @@ from tests.services.circ_samples import shelf  # noqa: F401
 from tests.services.conftest import TZ
 from tests.services.test_printer import fake_lp
 
-
 pytestmark = pytest.mark.usefixtures("english")
 
 

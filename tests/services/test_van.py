@@ -12,7 +12,6 @@ from ils.circulation import loans, rotation, van
 from ils.errors import Invalid, NotFound, PermissionDenied
 from tests.services.circ_samples import shelf  # noqa: F401
 
-
 pytestmark = pytest.mark.usefixtures("english")
 
 

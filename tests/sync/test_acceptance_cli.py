@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.services.marc_samples import DP2_SAMPLE
+from tests.services.marc_samples import corpus_file
 from tests.services.reader_samples import citizen
 
 PASSWORD = "admin-pass-1"
@@ -34,10 +34,7 @@ def ok(db: Path, *args: str) -> dict | list:
 
 
 def test_two_desks_and_a_union_exchange_bundles_through_the_command_line(tmp_path):
-    if not DP2_SAMPLE.is_file():
-        import pytest
-
-        pytest.skip(f"test data missing: {DP2_SAMPLE}")
+    sample = corpus_file("dp2/sample_cnmarcxml.xml")
     union, desk_a, desk_b, van = (tmp_path / "u" / "union.sqlite", tmp_path / "a" / "desk.sqlite",
                                   tmp_path / "b" / "desk.sqlite", tmp_path / "van")
     for folder in (union.parent, desk_a.parent, desk_b.parent, van):
@@ -51,7 +48,7 @@ def test_two_desks_and_a_union_exchange_bundles_through_the_command_line(tmp_pat
         assert trusted["fingerprint"] == request["fingerprint"]
 
     # A record catalogued at the union, with a copy at each desk's branch.
-    imported = ok(union, "catalogue", "import", str(DP2_SAMPLE), "--branch", "ZG")
+    imported = ok(union, "catalogue", "import", str(sample), "--branch", "ZG")
     bib = imported["result"]["bib_ids"][0]
     ok(union, "items", "add", bib, "9000000001", "--branch", "ZG")
     ok(union, "items", "add", bib, "9000000002", "--branch", "YS")

@@ -15,7 +15,7 @@ from tests.sync.network import Network
 
 
 def _wall(stamp: int) -> dt.datetime:
-    return dt.datetime.fromtimestamp((stamp >> dialect_sqlite.COUNTER_BITS) / 1000, dt.timezone.utc)
+    return dt.datetime.fromtimestamp((stamp >> dialect_sqlite.COUNTER_BITS) / 1000, dt.UTC)
 
 
 def _stamps(node) -> list[int]:

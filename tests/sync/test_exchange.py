@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from ils.catalogue.items import add_item
@@ -10,7 +9,7 @@ from ils.circulation.loans import LoanRefused, checkout, renew, return_item
 from ils.circulation.losses import mark_lost
 from ils.errors import Conflict
 from ils.readers.lifecycle import suspend
-from ils.sync import conflicts, exchange
+from ils.sync import conflicts
 from tests.services.reader_samples import citizen
 from tests.sync.network import Network, catalogue, reader
 

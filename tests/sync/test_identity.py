@@ -6,8 +6,8 @@ import shutil
 
 from db.connection import connect
 from db.ids import reference_id
-from db.models import database_proxy
 from db.migrations import MIGRATIONS, _apply, migrate, schema_version
+from db.models import database_proxy
 from ils import maintenance
 from ils.branches import add_branch
 from ils.clock import FixedClock

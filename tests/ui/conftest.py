@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import html
+import re
 import shutil
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from textual.pilot import Pilot
 
 from ils.clock import FixedClock
@@ -81,9 +84,36 @@ async def settle(pilot: Pilot[None]) -> None:
     raise AssertionError("workers did not finish")
 
 
+_SVG_LINE_WIDTH = re.compile(r'<clipPath id="[^"]+-line-0">\s*<rect x="0" y="[\d.]+" width="([\d.]+)"')
+_SVG_TEXT = re.compile(r'<text [^>]*?x="([\d.]+)"[^>]*?clip-path="url\(#[^)]+-line-(\d+)\)">([^<]*)</text>')
+
+
 def screen_text(app: IlsApp) -> str:
-    """The terminal's text, line by line, as the user sees it now."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    """The terminal's text, line by line, as the user sees it now.
+
+    Read from the app's public screenshot (SVG): each run of text sits at its column
+    (``x`` over the width of one cell) on its line; a wide character takes two cells.
+    """
+    svg = app.export_screenshot()
+    width, height = app.size
+    line_width = _SVG_LINE_WIDTH.search(svg)
+    assert line_width is not None, "the screenshot's layout has changed"
+    cell = float(line_width.group(1)) / width
+    rows = [[" "] * width for _ in range(height)]
+    for x, line, text in _SVG_TEXT.findall(svg):
+        column, row = round(float(x) / cell), rows[int(line)]
+        for char in html.unescape(text).replace("\xa0", " "):
+            cells = cell_len(char)
+            if not char.isprintable():  # the line break Rich leaves at the end of a line
+                continue
+            if cells == 0:  # a combining mark belongs to the character before it
+                row[column - 1] += char
+                continue
+            if column + cells > width:
+                break
+            row[column : column + cells] = [char, ""][:cells]
+            column += cells
+    return "\n".join("".join(row) for row in rows)
 
 
 async def type_text(pilot: Pilot[None], text: str) -> None:

@@ -10,10 +10,12 @@ from textual.widgets import TabbedContent
 
 from db.models import BibRecord, Item
 from ils.catalogue import search
-from screens.catalogue_import import ImportPane
+from ils.i18n import translate
+from screens.catalogue_import import DECISION_LABELS
 from screens.catalogue_record import RecordScreen
 from screens.catalogue_search import SearchPane
 from screens.cataloguing_desk import CataloguingScreen
+from screens.widgets.table import ListTable
 from tests.services.marc_samples import dp2_records, write_file
 from tests.ui.conftest import admin_session, log_in_as, open_desk, run, screen_text, settle, type_text
 
@@ -88,13 +90,12 @@ def test_import_a_gbk_supplier_file_review_and_apply_then_find_it(app_for, demo_
         await settle(pilot)
         text = screen_text(pilot.app)
         assert "10" in text and "中国发展报告" in text  # decoded right although it claims UTF-8
-        pane = pilot.app.screen.query_one(ImportPane)
-        assert pane._batch is not None and pane._batch.counts.total == 10
-        table = pilot.app.screen.query_one("#import-records")
+        table = pilot.app.screen.query_one("#import-records", ListTable)
+        assert table.row_count == 10
         table.focus()
         await pilot.press("s")  # skip the first record
         await settle(pilot)
-        assert pane._batch.records[0].decision == "skip"
+        assert table.get_row_at(0)[-1] == translate(DECISION_LABELS["skip"], "zh_CN")
         pilot.app.screen.set_focus(pilot.app.screen.query_one("#import-apply"))
         await pilot.press("enter")
         await settle(pilot)

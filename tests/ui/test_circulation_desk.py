@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from textual.widgets import Select
+from textual.widgets import OptionList, Select
 
 from db.models import BibRecord, Branch, Hold, Item, Loan, Location, Reader, ReaderCard
 from ils.circulation import holds, loans
@@ -102,9 +102,11 @@ async def choose_point(pilot, code: str) -> None:
     dialog = pilot.app.screen
     assert isinstance(dialog, FormDialog)
     select = dialog.query_one("#field-point", Select)
-    codes = [value for _label, value in select._options if value is not Select.NULL]
-    position = codes.index(code) - (codes.index(select.value) if select.value in codes else -1)
-    await pilot.press("enter")
+    await pilot.press("enter")  # opens the list, the current point highlighted
+    await settle(pilot)
+    listed = select.query_one(OptionList)
+    prompts = [str(option.prompt) for option in listed.options]
+    position = next(n for n, prompt in enumerate(prompts) if prompt.endswith(f"({code})")) - (listed.highlighted or 0)
     await pilot.press(*(["down"] * position if position > 0 else ["up"] * -position))
     await pilot.press("enter", "tab", "enter")
     await settle(pilot)
