@@ -16,7 +16,7 @@ from ils.i18n import _
 from ils.library import LIBRARY_NAME, NODE_BRANCH, NODE_ID, NODE_NAME, Library, is_initialised
 from ils.permissions import Role
 from ils.readers.keys import ensure_keys, key_path
-from ils.sync import identity
+from ils import identity
 from ils.staff import MIN_PASSWORD_LENGTH, create_staff_row
 from ils.storage import open_database
 

@@ -102,7 +102,7 @@ class Library:
         self._node: NodeInfo | None = None
         self._node_id: str | None = None
         self._writing = threading.local()
-        self.identity_change: Any = None  # set at opening when the file was copied or restored (ils.sync.identity)
+        self.identity_change: Any = None  # set at opening when the file was copied or restored (ils.identity)
 
     def now(self) -> dt.datetime:
         return self.clock.now()
@@ -219,7 +219,7 @@ def open_library(path: Path, clock: Clock | None = None, *, read_only: bool | No
     if library.setting(NODE_ID) is None:
         library.close()
         raise DatabaseProblem("library.never_initialised_run_ils", "{path} was never initialised; run `ils init`.", path=path)
-    from ils.sync.identity import check  # sync builds on the library, so it is imported when first needed
+    from ils.identity import check  # the identity is kept through the library, so it is imported at opening
 
     library.identity_change = check(library)
     return library

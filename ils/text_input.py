@@ -21,10 +21,10 @@ marked with ``N_`` (``N_("Name")``) and is translated when the refusal is shown.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from ils.errors import Invalid, Message
 from ils.i18n import N_
+from ils.text import fold
 
 #: Control characters (C0 and C1, NUL and ESC among them), then what makes text show
 #: something other than what it holds: the bidirectional embeddings, overrides and
@@ -88,7 +88,7 @@ def clean_input(
     """
     text = _refuse_unstorable(_decoded(text, field).strip(_AROUND), field, multiline)
     if fold:
-        text = unicodedata.normalize("NFKC", text)
+        text = fold(text)
     if multiline:
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         text = "\n".join(_SPACES.sub(" ", line).strip() for line in lines)

@@ -35,7 +35,6 @@ from ils.readers.idnumbers import (
     mask,
 )
 from ils.readers.keys import ReaderKeys, ensure_keys, keys_if_any, load_keys
-from ils.readers.names import name_keys
 from ils.readers.rows import (
     CardInfo,
     ReaderSummary,
@@ -51,6 +50,7 @@ from ils.readers.rows import (
 from ils.readers.settings import reader_settings
 from ils.readers.types import get_reader_type
 from ils.session import Session, writes
+from ils.text import name_keys
 from ils.text_input import clean_input
 from ils.validation import typed_number
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ils.initialise import initialise
-from ils.sync import identity
+from ils import identity
 from ils.sync.keys import node_fingerprint
 
 
