@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import re
 
+from ils import text as chinese_text
 from ils.errors import Invalid, Message
 from ils.i18n import N_
-from ils.text import fold
 
 #: Control characters (C0 and C1, NUL and ESC among them), then what makes text show
 #: something other than what it holds: the bidirectional embeddings, overrides and
@@ -88,7 +88,7 @@ def clean_input(
     """
     text = _refuse_unstorable(_decoded(text, field).strip(_AROUND), field, multiline)
     if fold:
-        text = fold(text)
+        text = chinese_text.fold(text)
     if multiline:
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         text = "\n".join(_SPACES.sub(" ", line).strip() for line in lines)

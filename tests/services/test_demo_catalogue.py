@@ -17,7 +17,7 @@ from ils.catalogue.items import parse_price
 from ils.catalogue.search_text import match_query, normalise_isbn
 from ils.clock import FixedClock
 from ils.demo import build_demo
-from ils.demo_catalogue import (
+from ils.demo.catalogue import (
     ANCIENT,
     AUDIO,
     CERAMICS,

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from ils import branches, staff
 from ils.clock import Clock
-from ils.demo_blind import add_blind_room
-from ils.demo_catalogue import add_catalogue, person_name
-from ils.demo_circulation import add_circulation
-from ils.demo_readers import add_readers
+from ils.demo.blind import add_blind_room
+from ils.demo.catalogue import add_catalogue, person_name
+from ils.demo.circulation import add_circulation
+from ils.demo.readers import add_readers
 from ils.initialise import initialise
 from ils.library import Library
 from ils.session import Session
