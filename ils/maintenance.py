@@ -326,7 +326,7 @@ def check_library(library: Library) -> CheckReport:
             f"SELECT COUNT(*) FROM {table} WHERE id NOT IN "
             "(SELECT entity_id FROM journal WHERE entity_type = ? AND entity_id IS NOT NULL)"
             " AND id NOT IN (SELECT pk FROM sync_row WHERE tbl = ? AND node NOT IN (?, ''))",
-            (entity_type, table, session.library.node_id),
+            (entity_type, table, library.node_id),
         ).fetchone()[0]
         if missing:
             journal_problems.append(

@@ -30,7 +30,8 @@ from ils.permissions import Permission
 from ils.readers import lifecycle
 from ils.readers.ages import CHILD_AGE
 from ils.readers.keys import ensure_keys, load_keys
-from ils.readers.readers import ID_FIELD, Registration, insert_reader
+from ils.readers.readers import ID_FIELD, Registration, insert_reader, unused_card_number
+from ils.readers.settings import reader_settings
 from ils.session import Session
 
 DEMO_READERS = 300
@@ -145,11 +146,13 @@ def _lifecycle(session: Session, rng: random.Random, cards: dict[str, list[str]]
     rng.shuffle(pool)
     lost, suspended, rest = pool[:8], pool[8:13], pool[13:]
     keys = load_keys(session.library)
+    prefix = reader_settings(session.library).card_prefix
     for card in lost:
         lifecycle.report_lost(session, card)
     for card in lost[:3]:
         reader = Reader.get(Reader.card_number == card)
-        lifecycle.replace_card(session, card, keys.open(reader.id, ID_FIELD, bytes(reader.id_cipher)))
+        lifecycle.replace_card(session, card, keys.open(reader.id, ID_FIELD, bytes(reader.id_cipher)),
+                               new_card_number=unused_card_number(prefix, rng))  # drawn from the seed
     for card in suspended:
         lifecycle.suspend(session, card, rng.choice(SUSPENSION_REASONS))
     library = session.library
