@@ -13,7 +13,7 @@ The desk load is ``reader_at_desk`` (the card scanned, open loans, holds, money 
 history counted) and its parts ``scan_card`` + ``open_loans``, for a reader with 400 loans
 still linked to them and one with 4; their floor is the card look-up and the open-loans
 query in plain SQL. Readers with that history are made once, by loading returned loans for
-them (journaled ``loan.load``, as ``demo_circulation.add_loan_history`` loads the history).
+them (journaled ``loan.load``, as ``ils.demo.circulation.add_loan_history`` loads the history).
 
 The bench leaves its work in the database like a desk would: its loans returned and
 journaled; the floor's journal rows under the node ``bench-floor`` (its loans are deleted).
@@ -39,7 +39,7 @@ from stats import measure, raw_connection  # noqa: E402
 from db.models import Hold, Item, Loan, Location, Reader, ReaderCard, ServicePoint  # noqa: E402
 from ils.circulation.desk import reader_at_desk  # noqa: E402
 from ils.circulation.loans import checkout, open_loans, return_item  # noqa: E402
-from ils.demo_circulation import LOAD_ACTION  # noqa: E402
+from ils.demo.circulation import LOAD_ACTION  # noqa: E402
 from ils.library import open_library  # noqa: E402
 from ils.readers.ages import age_band  # noqa: E402
 from ils.readers.readers import scan_card  # noqa: E402

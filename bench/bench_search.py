@@ -29,8 +29,9 @@ from stats import measure, raw_connection  # noqa: E402
 
 from ils.catalogue.callnumbers import class_prefix_text  # noqa: E402
 from ils.catalogue.search import search  # noqa: E402
-from ils.catalogue.search_text import match_query, normalise_isbn, pinyin_full, pinyin_initials  # noqa: E402
-from ils.demo_catalogue import add_catalogue  # noqa: E402
+from ils.catalogue.search_text import match_query, normalise_isbn  # noqa: E402
+from ils.text import pinyin_full, pinyin_initials  # noqa: E402
+from ils.demo.catalogue import add_catalogue  # noqa: E402
 from ils.initialise import initialise  # noqa: E402
 from ils.library import open_library  # noqa: E402
 from ils.staff import log_in  # noqa: E402

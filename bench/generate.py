@@ -2,9 +2,9 @@
 100,000 readers and 3,000,000 returned loans over five years, plus today's desk.
 
 Built only through the project's own bulk paths, the ones ``ils demo`` uses, so every row
-is journaled as the desk would journal it: the catalogue through ``demo_catalogue.add_catalogue``,
-the readers through ``demo_readers.add_readers`` (one write for many registrations), the loan
-history through ``demo_circulation.add_loan_history`` (the documented bulk-load mode: one
+is journaled as the desk would journal it: the catalogue through ``ils.demo.catalogue.add_catalogue``,
+the readers through ``ils.demo.readers.add_readers`` (one write for many registrations), the loan
+history through ``ils.demo.circulation.add_loan_history`` (the documented bulk-load mode: one
 ``loan.load`` journal row per loan) and today's open loans, holds and transits through the
 circulation services themselves. The branch network is the demo's (26 branches, the van and
 the 24-hour room). Prints the time of each phase and the database size.
@@ -25,9 +25,9 @@ from pathlib import Path
 
 from ils import branches
 from ils.demo import OTHER_BRANCHES
-from ils.demo_catalogue import add_catalogue
-from ils.demo_circulation import ROTATED_PER_YEAR, add_current_circulation, add_loan_history, add_rotation_year
-from ils.demo_readers import add_readers
+from ils.demo.catalogue import add_catalogue
+from ils.demo.circulation import ROTATED_PER_YEAR, add_current_circulation, add_loan_history, add_rotation_year
+from ils.demo.readers import add_readers
 from ils.initialise import initialise
 from ils.session import Session
 from ils.staff import log_in

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,12 +78,39 @@ def append(
             or 0
         ) + 1
     wall_time = now.isoformat(timespec="milliseconds")
-    database.execute_sql(
-        "INSERT INTO journal (node_id, seq, hlc, wall_time, staff_id, action, entity_type, entity_id, data)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (node_id, seq, hlc, wall_time, staff_id, action, entity_type, entity_id, encode(data)),
-    )
+    database.execute_sql(_INSERT, (node_id, seq, hlc, wall_time, staff_id, action, entity_type, entity_id, encode(data)))
     return JournalEntry(node_id, seq, hlc, wall_time, staff_id, action, entity_type, entity_id, data)
+
+
+_INSERT = ("INSERT INTO journal (node_id, seq, hlc, wall_time, staff_id, action, entity_type, entity_id, data)"
+           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+#: A row to journal: action, entity type, entity id, data.
+Entry = tuple[str, str, str | None, dict[str, Any]]
+
+
+def append_many(
+    database: SqliteDatabase,
+    *,
+    node_id: str,
+    now: dt.datetime,
+    staff_id: str | None,
+    entries: Sequence[Entry],
+    hlc: int,
+    previous: JournalEntry | None = None,
+) -> JournalEntry | None:
+    """Append the rows of a bulk load (thousands of loans in one write) in one statement: each
+    numbered and stamped as ``append`` would number and stamp it, one after the other. Returns the
+    last row (``previous`` when there are none), for the next append of this transaction."""
+    if not entries:
+        return previous
+    first = append(database, node_id=node_id, now=now, staff_id=staff_id, action=entries[0][0],
+                   entity_type=entries[0][1], entity_id=entries[0][2], data=entries[0][3], hlc=hlc, previous=previous)
+    rows = [(node_id, first.seq + n, first.hlc + n, first.wall_time, staff_id, action, entity_type, entity_id,
+             encode(data)) for n, (action, entity_type, entity_id, data) in enumerate(entries[1:], 1)]
+    if not rows:
+        return first
+    database.connection().executemany(_INSERT, rows)
+    return JournalEntry(*rows[-1][:8], entries[-1][3])
 
 
 def entries(database: SqliteDatabase, *, after_rowid: int = 0, limit: int = 1000) -> list[JournalEntry]:

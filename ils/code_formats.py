@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import asdict, dataclass, replace
 
 from peewee import Field, fn
 
 from db.models import Setting
 from ils.errors import Invalid, Message, message
+from ils.text import code_text, fold
 from ils.text_input import clean_input
 
 ITEM_BARCODES = "barcode.format"
@@ -74,7 +74,7 @@ class CodeFormat:
 
     def check(self) -> CodeFormat:
         """Refuse a format that could never be met, or that would read a code wrongly."""
-        prefix = unicodedata.normalize("NFKC", self.prefix).strip().upper()
+        prefix = code_text(self.prefix)
         if not _PREFIX.match(prefix) or (prefix and not self.letters and not prefix.isdigit()):
             raise Invalid("codes.prefix", "{prefix} cannot start these codes: a prefix has up to 16 of the "
                           "characters the codes themselves may have.", prefix=self.prefix)
@@ -132,7 +132,7 @@ def reading(text: str | None, field: str) -> str:
 
 
 def _folded(typed: str) -> str:
-    return unicodedata.normalize("NFKC", typed).upper()
+    return fold(typed).upper()
 
 
 def read_code(text: str | None, shape: CodeFormat, field: str, *, code: str, template: str) -> str:

@@ -15,6 +15,7 @@ from ils.errors import DatabaseProblem, Invalid
 from ils.library import LIBRARY_NAME, NODE_BRANCH, NODE_ID, NODE_NAME, Library, is_initialised
 from ils.permissions import Role
 from ils.readers.keys import ensure_keys, key_path
+from ils import identity
 from ils.staff import MIN_PASSWORD_LENGTH, create_staff_row
 from ils.storage import open_database
 from ils.sync import identity

@@ -42,7 +42,7 @@ from ils.readers.keys import KEY_FINGERPRINT, key_path, load_keys
 from ils.sealed_keys import check_passphrase, read_sealed, seal, sealed_path
 from ils.session import Session
 from ils.storage import explain
-from ils.sync.identity import start_new_epoch
+from ils.identity import start_new_epoch
 
 # Tables whose every row must have been created through a journaled service call.
 JOURNALED_TABLES: dict[str, str] = {

@@ -11,11 +11,11 @@ are read leniently by ``catalogue.items.parse_price``.)
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal
 
 from ils.errors import Invalid, Message
 from ils.i18n import N_
+from ils.text import fold
 
 MAX_FEN = 100_000_000
 """¥1,000,000: more than any fine, charge or book price; a larger figure is a slip of the finger."""
@@ -29,7 +29,7 @@ def parse_yuan(text: str | None, *, field: str = N_("Amount"), refund: bool = Fa
 
     ``field`` names the box in the refusal. ``refund`` allows a leading minus.
     """
-    typed = unicodedata.normalize("NFKC", text or "").strip()
+    typed = fold(text).strip()
     sign, typed = (typed[0], typed[1:]) if typed[:1] in ("-", "+") else ("", typed)  # -¥5.00, as ``yuan`` shows it
     cleaned = sign + _CURRENCY.sub("", typed.strip()).strip()
     if not cleaned:

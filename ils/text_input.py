@@ -21,8 +21,8 @@ marked with ``N_`` (``N_("Name")``) and is translated when the refusal is shown.
 from __future__ import annotations
 
 import re
-import unicodedata
 
+from ils import text as chinese_text
 from ils.errors import Invalid, Message
 from ils.i18n import N_
 
@@ -88,7 +88,7 @@ def clean_input(
     """
     text = _refuse_unstorable(_decoded(text, field).strip(_AROUND), field, multiline)
     if fold:
-        text = unicodedata.normalize("NFKC", text)
+        text = chinese_text.fold(text)
     if multiline:
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         text = "\n".join(_SPACES.sub(" ", line).strip() for line in lines)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from ils.errors import Invalid
+from ils.i18n import _
+from ils.text import fold
 
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,15}$")
 _SPACES_AND_HYPHENS = re.compile(r"[\s\-]")
@@ -23,7 +24,7 @@ def clean_code(code: str) -> str:
 def typed_number(text: str | None) -> str:
     """A number as a scanner or a typist sends it (card, ID, phone), as it is compared:
     full-width digits and letters folded (NFKC), spaces and hyphens dropped."""
-    return _SPACES_AND_HYPHENS.sub("", unicodedata.normalize("NFKC", text or ""))
+    return _SPACES_AND_HYPHENS.sub("", fold(text))
 
 
 def clean_name(name: str) -> str:

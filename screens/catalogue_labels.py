@@ -19,7 +19,6 @@ from screens.widgets import ListTable, StatusLine
 from screens.work import call_service
 
 KIND_LABELS: dict[str, str] = {"spine": N_("Spine labels"), "barcode": N_("Barcode labels")}
-DEFAULT_SHEETS = {"spine": "a4-4x10-48.5x25.4", "barcode": "a4-5x13-38.1x21.2"}
 
 
 class LabelsPane(DeskPane):
@@ -30,7 +29,7 @@ class LabelsPane(DeskPane):
         with Horizontal(id="labels-bar"):
             yield Select([(_(label), kind) for kind, label in KIND_LABELS.items()], value="spine",
                          id="labels-kind", allow_blank=False, compact=True)
-            yield Select([(name, name) for name in printouts.sheet_names()], value=DEFAULT_SHEETS["spine"],
+            yield Select([(name, name) for name in printouts.sheet_names()], value=labels.DEFAULT_SHEETS["spine"],
                          id="labels-sheet", allow_blank=False, compact=True)
             yield Input("1", id="labels-start", compact=True, type="integer", tooltip=_("First free label on the sheet"))
             yield Button(_("Print"), id="labels-print", variant="primary", compact=True)
@@ -57,7 +56,7 @@ class LabelsPane(DeskPane):
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "labels-kind":
             event.stop()
-            self.query_one("#labels-sheet", Select).value = DEFAULT_SHEETS[str(event.value)]
+            self.query_one("#labels-sheet", Select).value = labels.DEFAULT_SHEETS[str(event.value)]
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -70,8 +69,7 @@ class LabelsPane(DeskPane):
         start = int(self.query_one("#labels-start", Input).value or "1")
 
         def print_() -> str:
-            pdf = labels.print_queue(session, sheet=sheet, kind=kind, start_at=start)
-            return str(printouts.save_pdf(session, f"labels-{kind}", pdf))
+            return str(labels.print_queue_file(session, sheet=sheet, kind=kind, start_at=start))
 
         call_service(self, "labels", print_, self._printed)
 

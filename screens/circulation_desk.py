@@ -48,11 +48,10 @@ from ils.circulation.desk import (
 from ils.circulation.holds import HoldInfo, place_hold
 from ils.circulation.loans import ReturnResult
 from ils.circulation.places import Place, place_of
-from ils.circulation.transit import HOLD_SHELF, Disposition
+from ils.circulation.transit import Disposition
 from ils.errors import Invalid
 from ils.i18n import N_, _
 from ils.permissions import Permission
-from ils.session import Session
 from screens.base import DeskScreen
 from screens.circulation_view import mode_line, reader_lines, show_holds, show_loans
 from screens.dialogs import Field, FormDialog
@@ -63,6 +62,8 @@ from screens.work import call_service
 
 LOG_LINES = 200
 """Lines the desk's log keeps: a morning's work, without growing all day."""
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -80,36 +81,6 @@ class LogLine:
     time: str
     text: str
     kind: str  # "-ok", "-refused", "-send" (a copy to put on the hold shelf or send on)
-
-
-T = TypeVar("T")
-Done = tuple[str | None, T]
-"""Something done at a service point (its code; None: the node's branch): receipts name the place."""
-
-
-def by_point(done: list[Done[T]]) -> dict[str | None, list[T]]:
-    grouped: dict[str | None, list[T]] = {}
-    for point, thing in done:
-        grouped.setdefault(point, []).append(thing)
-    return grouped
-
-
-def print_receipts(session: Session, card: str | None, lent: list[Done[str]],
-                   returned: list[Done[ReturnResult]]) -> list[Path]:
-    """The transaction's checkout receipt and the return receipt, one per service point where the work was done."""
-    paths = [receipts.checkout_receipt(session, card, loan_ids, point)
-             for point, loan_ids in by_point(lent).items() if card]
-    paths += [receipts.return_receipt(session, results, point) for point, results in by_point(returned).items()]
-    return paths
-
-
-def print_slip(session: Session, where: Disposition) -> Path | None:
-    """The slip that goes in a copy put on the hold shelf (the reader's masked name) or sent on (where to)."""
-    if where.action == HOLD_SHELF and where.hold_id:
-        return receipts.hold_slip(session, where.hold_id)
-    if where.transit_id:
-        return receipts.transit_slip(session, where.transit_id)
-    return None
 
 
 class ScanLine(Input):
@@ -162,9 +133,9 @@ class CirculationScreen(DeskScreen):
         self.place: Place | None = None
         self.branches: list[BranchInfo] = []
         self.view: ReaderAtDesk | None = None
-        self.lent: list[Done[str]] = []
+        self.lent: list[receipts.Done[str]] = []
         """Loans made in this transaction, for its checkout receipt."""
-        self.returned: list[Done[ReturnResult]] = []
+        self.returned: list[receipts.Done[ReturnResult]] = []
         """Returns since the last receipt, for the return receipt."""
         self._slips = 0
         """Slips printed so far: each prints in a worker of its own, so none replaces another."""
@@ -302,7 +273,7 @@ class CirculationScreen(DeskScreen):
         if outcome.kind == RETURNED and outcome.returned is not None:
             self.returned.append((point, outcome.returned))
         where = outcome.disposition  # set for a return or a transit received
-        routed = where is not None and (where.action == HOLD_SHELF or where.transit_id is not None)
+        routed = where is not None and receipts.gets_slip(where)
         if where is not None and routed:
             self._print_slip(where)
         self._draw()
@@ -430,10 +401,10 @@ class CirculationScreen(DeskScreen):
             self.show_error(_("Nothing to print yet: lend or return something first."))
             return
         session, card, lent, returned = self.session, self.open_card, list(self.lent), list(self.returned)
-        call_service(self, "print", lambda: print_receipts(session, card, lent, returned),
+        call_service(self, "print", lambda: receipts.transaction_receipts(session, card, lent, returned),
                      lambda paths: self._printed(paths, lent, returned))
 
-    def _printed(self, paths: list[Path], lent: list[Done[str]], returned: list[Done[ReturnResult]]) -> None:
+    def _printed(self, paths: list[Path], lent: list[receipts.Done[str]], returned: list[receipts.Done[ReturnResult]]) -> None:
         """Forget what is printed now; whatever was done while it printed waits for the next receipt."""
         self.lent = [done for done in self.lent if done not in lent]
         self.returned = [done for done in self.returned if done not in returned]
@@ -447,7 +418,7 @@ class CirculationScreen(DeskScreen):
         """A copy to put on the hold shelf or send on gets its slip at once: it goes in the book now."""
         self._slips += 1
         session = self.session
-        call_service(self, f"slip-{self._slips}", lambda: print_slip(session, where), self._slip_printed,
+        call_service(self, f"slip-{self._slips}", lambda: receipts.slip_for(session, where), self._slip_printed,
                      self.show_error)
 
     def _slip_printed(self, path: Path | None) -> None:

@@ -1,9 +1,11 @@
 """Reader desk, Register tab: the registration form (办证), checked as the clerk types.
 
 The ID number is checked on every key press (length, check digit, birth date) by
-``idnumbers.check_id_number``, which is pure and safe on the UI thread; the birth date
-it carries decides whether the reader is under 14 and so needs a guardian, whose card
-is looked up (a database call, so in a worker) when the clerk leaves the field.
+``idnumbers.check_id_number``, which is pure and safe on the UI thread. What the reader
+must give follows from the document, the birth date and the reader type; the form asks
+the service (``requirements.requirements``, pure too) and shows the birth date, the
+guardian's card and the consents it names. The guardian's card is looked up (a database
+call, so in a worker) when the clerk leaves the field.
 
 The ID number is shown as typed, not masked like a password: the clerk copies it from
 the document in their hand and must be able to compare the two, and the live check
@@ -31,11 +33,10 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 from ils.branches import list_branches
 from ils.errors import Invalid
 from ils.i18n import N_, _
-from ils.readers import consents as consent_rules
-from ils.readers.ages import CHILD_AGE, age_on
 from ils.readers.consents import NoticeInfo, consent_label, current_notice
-from ils.readers.idnumbers import ID_TYPES, ORGANISATION_TYPES, RESIDENT, IdNumber, check_id_number, id_type_label
+from ils.readers.idnumbers import ID_TYPES, RESIDENT, IdNumber, check_id_number, id_type_label
 from ils.readers.readers import ReaderRecord, Registration, clean_phone, register_reader, scan_card
+from ils.readers.requirements import Requirements, requirements
 from ils.readers.rows import ReaderSummary
 from ils.readers.types import ReaderTypeInfo, list_reader_types
 from ils.session import Session
@@ -88,6 +89,8 @@ class RegisterPane(DeskPane):
         super().__init__(id=id)
         self._choices = choices
         self._kinds: tuple[str, ...] = ()
+        self._born: dt.date | None = None
+        """The birth date the form shows (from the ID number or typed), once it is valid."""
 
     def compose(self) -> ComposeResult:
         choices = self._choices
@@ -202,7 +205,7 @@ class RegisterPane(DeskPane):
         """From the ID number when it carries one, else as typed: what decides on a guardian."""
         number = self._id_number()
         birth = self.query_one("#reg-birth", Input)
-        self.query_one("#row-birth").display = self._selected("reg-id-type") not in ORGANISATION_TYPES
+        self.query_one("#row-birth").display = self._needs(None).birth_date_asked
         if number is not None and number.birth_date is not None:
             birth.value = number.birth_date.isoformat()
             birth.disabled = True
@@ -223,14 +226,22 @@ class RegisterPane(DeskPane):
         self._say("reg-birth-check", "")
         return born
 
+    def _needs(self, born: dt.date | None) -> Requirements:
+        """What the service says a reader of the chosen type and document, born then, must give."""
+        types = {t.code: t for t in self._choices.reader_types} if self._choices else {}
+        chosen = types.get(self._selected("reg-type"))
+        return requirements(id_type=self._selected("reg-id-type"), birth_date=born,
+                            blind_service=chosen is not None and chosen.blind_service, today=self._today())
+
     def _check_person(self) -> None:
         """ID number, birth date and age: show the checks, the guardian field and the consents that apply."""
         born = self._birth_date()
-        child = born is not None and age_on(born, self._today()) < CHILD_AGE
-        self.query_one("#row-guardian").display = child
+        self._born = born
+        needs = self._needs(born)
+        self.query_one("#row-guardian").display = needs.guardian
         if born is not None and self.query_one("#reg-birth", Input).disabled:
             self._say("reg-id-check", _("The number is valid: born {date}, age {age}.").format(
-                date=born.isoformat(), age=age_on(born, self._today())), "-ok")
+                date=born.isoformat(), age=needs.age), "-ok")
         self._guardian_hint()
         self._refresh_consents()
 
@@ -239,8 +250,8 @@ class RegisterPane(DeskPane):
         if not self.query_one("#row-guardian").display:
             self._say("reg-guardian-check", "")
         elif not self._value("reg-guardian").strip():
-            self._say("reg-guardian-check", _("Under {age}: the guardian's card is required.").format(age=CHILD_AGE),
-                      "-hint")
+            self._say("reg-guardian-check", _("Under {age}: the guardian's card is required.").format(
+                age=self._needs(self._born).child_age), "-hint")
 
     def _check_phone(self) -> None:
         text = self._value("reg-phone")
@@ -266,18 +277,11 @@ class RegisterPane(DeskPane):
             name=guardian.name, type=guardian.reader_type_name, branch=guardian.branch_name), "-ok")
 
     def _refresh_consents(self) -> None:
-        """The consents that apply: the blind reading room's needs the type, the guardian's a child."""
-        types = {t.code: t for t in self._choices.reader_types} if self._choices else {}
-        chosen = types.get(self._selected("reg-type"))
-        kinds = []
-        if self.query_one("#row-guardian").display:
-            kinds.append(consent_rules.GUARDIAN)
-        kinds += [consent_rules.UNION_SHARING, consent_rules.SMS]
-        if chosen is not None and chosen.blind_service:
-            kinds.append(consent_rules.DISABILITY)
-        if tuple(kinds) == self._kinds:
+        """The consents the service offers a reader of this type and age."""
+        kinds = self._needs(self._born).consents
+        if kinds == self._kinds:
             return
-        self._kinds = tuple(kinds)
+        self._kinds = kinds
         consents = self.query_one("#reg-consents", SelectionList)
         ticked = set(consents.selected)
         consents.clear_options()

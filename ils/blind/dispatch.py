@@ -13,7 +13,6 @@ Home deliveries are listed per day and route, with who delivered them.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from ils.readers.keys import keys_if_any
 from ils.readers.readers import PHONE_FIELD
 from ils.readers.rows import display_name, reader_by_card
 from ils.session import Session, writes
+from ils.text import code_text, one_line
 
 METHODS: dict[str, str] = {
     "post": N_("By post"),
@@ -130,7 +130,7 @@ def get_dispatch(session: Session, dispatch_id: str) -> DispatchInfo:
 
 
 def _registered(text: str | None) -> str | None:
-    number = unicodedata.normalize("NFKC", text or "").strip().upper().replace(" ", "")
+    number = code_text(text).replace(" ", "")
     if not number:
         return None
     if len(number) > _REGISTERED or not number.isalnum():
@@ -140,7 +140,7 @@ def _registered(text: str | None) -> str | None:
 
 
 def _clean_route(text: str | None) -> str | None:
-    return " ".join(unicodedata.normalize("NFKC", text or "").split())[:30] or None
+    return one_line(text)[:30] or None
 
 
 @writes
@@ -165,7 +165,7 @@ def dispatch(session: Session, *, barcodes: Sequence[str], request_id: str | Non
     if how not in METHODS:
         raise Invalid("blind.dispatch_method", "Items are sent {methods}; a reader who collects them borrows at the "
                       "desk.", methods=", ".join(METHODS))
-    codes = list(dict.fromkeys(unicodedata.normalize("NFKC", b).strip().upper() for b in barcodes if b.strip()))
+    codes = list(dict.fromkeys(code_text(b) for b in barcodes if b.strip()))
     if not codes:
         raise Invalid("blind.empty_parcel", "A parcel needs at least one item.")
     require_eligible(reader)
@@ -223,7 +223,7 @@ def mark_delivered(session: Session, dispatch_id: str, *, delivered_by: str) -> 
         raise Invalid("blind.not_a_delivery", "Only a home delivery is marked delivered.")
     if row.delivered_at:
         raise Invalid("blind.already_delivered", "This delivery was made on {date}.", date=row.delivered_at[:10])
-    who = " ".join(unicodedata.normalize("NFKC", delivered_by or "").split())[:30]
+    who = one_line(delivered_by)[:30]
     if not who:
         raise Invalid("blind.who_delivered", "Say who delivered it.")
     with session.write() as writer:

@@ -22,11 +22,14 @@ from db.models import (
     Loan,
     Reader,
 )
+from ils.i18n import N_
 from ils.permissions import Permission
 from ils.readers.settings import reader_settings
+from ils.retention import retention_job
 from ils.session import Session
 
 
+@retention_job("deidentify_blind_room", N_("Blind room requests, parcels, calls and addresses no longer kept"))
 def deidentify_blind(session: Session) -> int:
     """One sweep; running it again the same day changes nothing. Returns the rows changed."""
     session.require(Permission.RUN_PRIVACY_JOBS)

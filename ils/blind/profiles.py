@@ -24,6 +24,7 @@ from ils.readers.keys import ReaderKeys, ensure_keys, keys_if_any
 from ils.readers.readers import clean_phone, clean_reader_name
 from ils.readers.rows import reader_by_card
 from ils.session import Session, writes
+from ils.text import fold, one_line
 
 ADDRESS_FIELD = "blind_address"
 CONTACT_FIELD = "blind_contact"
@@ -71,14 +72,14 @@ def delivery_label(kind: str) -> str:
 
 
 def clean_address(text: str, postcode: str | None) -> Address:
-    lines = [" ".join(unicodedata.normalize("NFKC", line).split()) for line in (text or "").replace("\r", "").split("\n")]
+    lines = [one_line(line) for line in (text or "").replace("\r", "").split("\n")]
     cleaned = "\n".join(line for line in lines if line)
     if not cleaned:
         raise Invalid("blind.address_empty", "An address cannot be empty.")
     if len(cleaned) > MAX_ADDRESS_CHARS or any(unicodedata.category(ch) == "Cc" for ch in cleaned.replace("\n", "")):
         raise Invalid("blind.address_too_long", "An address has at most {count} characters and no control characters.",
                       count=MAX_ADDRESS_CHARS)
-    code = unicodedata.normalize("NFKC", postcode or "").strip()
+    code = fold(postcode).strip()
     if not _POSTCODE.match(code):
         raise Invalid("blind.postcode", "A postcode has 6 digits.")
     return Address(cleaned, code)
@@ -132,7 +133,7 @@ def set_profile(session: Session, card_number: str, *, address: str | None = Non
             raise Invalid("blind.unknown_delivery", "Items reach a reader {kinds}.", kinds=", ".join(DELIVERY))
         changes["delivery"] = delivery
     if route is not None:
-        cleaned = " ".join(unicodedata.normalize("NFKC", route).split())
+        cleaned = one_line(route)
         if len(cleaned) > MAX_ROUTE_CHARS:
             raise Invalid("blind.route_too_long", "A route name has at most {count} characters.", count=MAX_ROUTE_CHARS)
         changes["route"] = cleaned or None

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import unicodedata
 import uuid
 from dataclasses import dataclass
 
@@ -29,6 +28,7 @@ from ils.i18n import N_, _
 from ils.library import Writer
 from ils.permissions import Permission
 from ils.session import Session, writes
+from ils.text import code_text, one_line
 
 ACCESSORIES: dict[str, str] = {
     "charger": N_("Charger"),
@@ -100,7 +100,7 @@ def volume_id(item_id: str, number: int) -> str:
 
 
 def clean_serial(text: str) -> str:
-    serial = unicodedata.normalize("NFKC", text or "").strip().upper()
+    serial = code_text(text)
     if not serial or len(serial) > _SERIAL_CHARS or not all(ch.isalnum() or ch == "-" for ch in serial):
         raise Invalid("blind.serial", "A serial number has 1 to {count} letters, digits or '-'.", count=_SERIAL_CHARS)
     return serial
@@ -148,7 +148,7 @@ def item_by_code(code: str) -> Item:
     try:
         return get_item(code)
     except NotFound:
-        device = BlindDevice.get_or_none(BlindDevice.serial == unicodedata.normalize("NFKC", code or "").strip().upper())
+        device = BlindDevice.get_or_none(BlindDevice.serial == code_text(code))
         if device is None:
             raise
         return get_item(device.item.barcode)
@@ -209,8 +209,8 @@ def add_device(session: Session, *, serial: str, model: str, batch: str, receive
     """
     session.require(Permission.BLIND_SERVICE)
     serial = clean_serial(serial)
-    model = " ".join(unicodedata.normalize("NFKC", model or "").split())
-    batch = " ".join(unicodedata.normalize("NFKC", batch or "").split())
+    model = one_line(model)
+    batch = one_line(batch)
     if not model or not batch or len(model) > 60 or len(batch) > 60:
         raise Invalid("blind.model_and_batch", "A device needs its model and the programme batch it came in "
                       "(at most 60 characters each).")

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from peewee import fn
@@ -46,12 +45,13 @@ from ils.catalogue.items import normalise_barcode, record_call_number
 from ils.catalogue.locations import get_location
 from ils.catalogue.marc_fields import extract
 from ils.catalogue.records import record_from_json
-from ils.catalogue.search_text import pinyin_initials
 from ils.errors import Invalid, NotFound
 from ils.i18n import N_
 from ils.library import Library, Writer
 from ils.permissions import Permission
 from ils.session import Session, writes
+from ils.text import pinyin_initials
+from ils.text import fold
 from ils.text_input import clean_input
 
 KINDS: dict[str, str] = {
@@ -264,7 +264,7 @@ def author_mark(name: str) -> str:
     Smith → SMI). Bracketed dynasties and nationalities ((清), [英]) are dropped, and at
     most four letters are kept. Empty when the name has no letters at all.
     """
-    name = _BRACKETED.sub("", unicodedata.normalize("NFKC", name)).strip()
+    name = _BRACKETED.sub("", fold(name)).strip()
     if _HAN.search(name):
         letters = "".join(ch for ch in pinyin_initials(name) if ch.isascii() and ch.isalpha())
     else:

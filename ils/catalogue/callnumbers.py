@@ -35,11 +35,11 @@ Not supported (refused with a message): 组配 ``:`` and 联合 ``+`` inside the
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ils.errors import Invalid
+from ils.text import fold
 
 VOLUME_MARK = ":"
 COPY_MARK = "-"
@@ -88,7 +88,7 @@ class CallNumber:
 
 def _clean(text: str) -> str:
     """Full-width to half-width, Chinese marks to ASCII, no spaces, upper case."""
-    text = unicodedata.normalize("NFKC", text).translate(_LOOKALIKES)
+    text = fold(text).translate(_LOOKALIKES)
     return "".join(text.split()).upper()
 
 

@@ -17,11 +17,12 @@ title from the first letters a reader types:
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from ils.catalogue.marc_fields import BibFields
-from ils.catalogue.search_text import index_tokens, pinyin_keys
+from ils.catalogue.search_text import index_tokens
+from ils.text import pinyin_keys
+from ils.text import fold
 
 # Only this many leading characters of a title give initials suffixes: enough for the
 # words readers remember, without letting a 60-character title flood the index.
@@ -63,7 +64,7 @@ def _pinyin_words(fields: BibFields) -> list[str]:
     title = fields.title or ""
     full, initials = pinyin_keys(title)
     words += [full, initials]
-    parts = [p for chunk in _TITLE_PARTS.split(unicodedata.normalize("NFKC", title))
+    parts = [p for chunk in _TITLE_PARTS.split(fold(title))
              for p in _SCRIPT_CHANGE.split(chunk) if p]
     if len(parts) > 1:
         for part in parts:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -23,6 +22,7 @@ from ils.library import Writer
 from ils.money import parse_yuan
 from ils.permissions import Permission
 from ils.session import Session, writes
+from ils.text import fold
 from ils.text_input import clean_input
 
 STATUSES: dict[str, str] = {
@@ -103,7 +103,7 @@ def parse_price(text: str | None) -> int | None:
     """A price as MARC and suppliers write it (CNY25.00, ¥25, 25.00元, 25) in fen; None if there is none."""
     if not text:
         return None
-    match = _PRICE.search(unicodedata.normalize("NFKC", text).replace(",", ""))
+    match = _PRICE.search(fold(text).replace(",", ""))
     if not match:
         return None
     try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from peewee import JOIN
 
@@ -24,7 +25,7 @@ from ils.catalogue.items import get_item
 from ils.errors import Invalid, NotFound
 from ils.i18n import N_, _
 from ils.permissions import Permission
-from ils.printouts import sheet_named
+from ils.printouts import save_pdf, sheet_named, write_pdf
 from ils.session import Session, writes
 from printing.labels import BarcodeLabel, SpineLabel, render_barcode_labels, render_spine_labels
 from printing.pages import LabelSheet
@@ -34,7 +35,9 @@ _NOTHING_WAITING: dict[str, str] = {
     "spine": N_("No spine labels are waiting to be printed."),
     "barcode": N_("No barcode labels are waiting to be printed."),
 }
-DEFAULT_SHEET = "a4-3x8-70x37"
+#: The sheet each kind is printed on unless another is chosen: small spine labels, many to a sheet;
+#: barcode labels wide enough for a scanner to read.
+DEFAULT_SHEETS: dict[str, str] = {"spine": "a4-4x10-48.5x25.4", "barcode": "a4-5x13-38.1x21.2"}
 #: A barcode label's title line is shrunk to fit; past this length it would be unreadable.
 _TITLE_CHARS = 16
 
@@ -212,16 +215,17 @@ def _render(kind: str, labels: list[QueuedLabel], sheet: LabelSheet, start_at: i
 
 
 @writes
-def print_queue(session: Session, *, kind: str, sheet: str = DEFAULT_SHEET, start_at: int = 1) -> bytes:
+def print_queue(session: Session, *, kind: str, sheet: str | None = None, start_at: int = 1) -> bytes:
     """Render every waiting label of ``kind`` as PDF and take them off the queue.
 
+    ``sheet`` is the label stock's name, by default the kind's (``DEFAULT_SHEETS``).
     ``start_at`` is the first free position on a part-used sheet, counted row by row
     from the top left. The queue is read inside the write lock, so two desks printing
     at once never print the same labels twice.
     """
     session.require(Permission.PRINT_LABELS)
     (kind,) = _check_kinds([kind])
-    stock = sheet_named(sheet)
+    stock = sheet_named(sheet or DEFAULT_SHEETS[kind])
     if not 1 <= start_at <= stock.count:
         raise Invalid("catalogue.label_start_out_of_range", "Start at a position from 1 to {count}: sheet {sheet} has {count} labels.", count=stock.count, sheet=stock.name)
     labels = queued_labels(kind)
@@ -234,3 +238,11 @@ def print_queue(session: Session, *, kind: str, sheet: str = DEFAULT_SHEET, star
             "kind": kind, "sheet": stock.name, "start_at": start_at, "barcodes": [label.barcode for label in labels],
         })
     return pdf
+
+
+def print_queue_file(session: Session, *, kind: str, sheet: str | None = None, start_at: int = 1,
+                     out: Path | None = None) -> Path:
+    """``print_queue`` kept as a PDF: at ``out``, or in the prints folder beside the database as
+    ``<kind>-labels-<time>.pdf``, whichever desk or command printed it."""
+    pdf = print_queue(session, kind=kind, sheet=sheet, start_at=start_at)
+    return write_pdf(pdf, out) if out is not None else save_pdf(session, f"{kind}-labels", pdf)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,11 +21,13 @@ from ils.catalogue.index import SearchRow, index_delete, index_insert, search_ro
 from ils.catalogue.items import ItemInfo, items_of, record_call_number
 from ils.catalogue.marc_fields import CNMARC, MARC21, BibFields, Holding, extract
 from ils.catalogue.marc_read import size_problem
-from ils.catalogue.search_text import normalise_isbn, pinyin_sort_key
+from ils.catalogue.search_text import normalise_isbn
 from ils.errors import Invalid, NotFound
 from ils.library import Library, Writer
 from ils.permissions import Permission
 from ils.session import Session, writes
+from ils.text import pinyin_sort_key
+from ils.text import fold
 
 HOLDING_TAGS = {CNMARC: ("905",), MARC21: ("852", "952")}
 FORMATS = (CNMARC, MARC21)
@@ -74,7 +75,7 @@ class RecordView:
 
 
 def _normal_words(text: str | None) -> str:
-    return _DEDUP_DROP.sub("", unicodedata.normalize("NFKC", text or "").casefold())
+    return _DEDUP_DROP.sub("", fold(text).casefold())
 
 
 def dedup_key(fields: BibFields) -> str | None:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -37,18 +36,11 @@ from db.models import database_proxy
 from ils.branches import get_branch
 from ils.catalogue.callnumbers import CallNumber, class_prefix_text, parse_call_number, shelf_key_text
 from ils.catalogue.items import normalise_barcode, record_call_number
-from ils.catalogue.search_text import (
-    MAX_QUERY_CHARS,
-    match_query,
-    normal_text,
-    normalise_isbn,
-    pinyin_keys,
-    pinyin_sort_key,
-    query_phrases,
-    sort_key_pinyin,
-)
+from ils.catalogue.search_text import MAX_QUERY_CHARS, match_query, normalise_isbn, query_phrases
 from ils.errors import Invalid, Message, message
 from ils.i18n import N_
+from ils.text import normal_text, pinyin_keys, pinyin_sort_key, sort_key_pinyin
+from ils.text import fold
 from ils.text_input import clean_input
 
 FIELDS = ("any", "title", "author", "publisher", "subject", "isbn", "callnumber", "barcode")
@@ -286,7 +278,7 @@ def _barcode(query: str, branch_id: str | None) -> _Found | None:
 
 def _isbn_digits(query: str) -> str:
     """The text without an "ISBN" label, hyphens and spaces: ten or thirteen digits if it is one."""
-    return _ISBN_LABEL.sub("", unicodedata.normalize("NFKC", query).upper().strip())
+    return _ISBN_LABEL.sub("", fold(query).upper().strip())
 
 
 def _isbn(query: str) -> str | None:
@@ -301,7 +293,7 @@ def _shelf_prefix(query: str, *, letters_only: bool) -> str | None:
     In "any" a class needs a digit (I247), so Latin words such as "I" or "TP" stay words.
     A whole call number (I247.5/12) matches that book's volumes and copies too.
     """
-    cleaned = "".join(unicodedata.normalize("NFKC", query).split()).upper()
+    cleaned = "".join(fold(query).split()).upper()
     if not letters_only and not _CLASS_SHAPE.match(cleaned):
         return None
     try:

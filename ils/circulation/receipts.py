@@ -17,13 +17,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from db.models import Hold, Loan, Reader, Transit
 from ils.circulation.loans import ReturnResult
 from ils.circulation.places import place_of
 from ils.circulation.settings import circulation_settings
 from ils.circulation.standing import days_late
-from ils.circulation.transit import REASONS
+from ils.circulation.transit import HOLD_SHELF, REASONS, Disposition
 from ils.errors import Invalid, NotFound
 from ils.i18n import _
 from ils.money import yuan
@@ -206,3 +207,42 @@ def _send(path: Path) -> Path:
     if printer:
         send_to_printer(path, printer)
     return path
+
+
+# --- what a transaction prints ------------------------------------------------------------
+
+T = TypeVar("T")
+Done = tuple[str | None, T]
+"""Something done at a service point (its code; None: the node's branch): receipts name the place."""
+
+
+def _by_point(done: Sequence[Done[T]]) -> dict[str | None, list[T]]:
+    grouped: dict[str | None, list[T]] = {}
+    for point, thing in done:
+        grouped.setdefault(point, []).append(thing)
+    return grouped
+
+
+def transaction_receipts(session: Session, card_number: str | None, lent: Sequence[Done[str]],
+                         returned: Sequence[Done[ReturnResult]]) -> list[Path]:
+    """The receipts of a desk's transaction: a checkout receipt for the reader's loans and a return
+    receipt, each one per service point where the work was done (a receipt names its place)."""
+    paths = [checkout_receipt(session, card_number, loan_ids, point)
+             for point, loan_ids in _by_point(lent).items() if card_number]
+    paths += [return_receipt(session, results, point) for point, results in _by_point(returned).items()]
+    return paths
+
+
+def gets_slip(where: Disposition) -> bool:
+    """A copy put on the hold shelf or sent on gets a slip at once: it goes in the book now."""
+    return where.action == HOLD_SHELF or where.transit_id is not None
+
+
+def slip_for(session: Session, where: Disposition) -> Path | None:
+    """The slip that goes in a returned copy put on the hold shelf (the reader's masked name) or
+    sent on (where to); None when the copy goes back on the shelf."""
+    if where.action == HOLD_SHELF and where.hold_id:
+        return hold_slip(session, where.hold_id)
+    if where.transit_id:
+        return transit_slip(session, where.transit_id)
+    return None

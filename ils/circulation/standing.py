@@ -1,7 +1,7 @@
 """A reader's standing with circulation: open loans, overdue loans, money owed.
 
-``ils.readers`` reads this for the blocks it shows (overdue, owes) and for what stops a card
-being returned, so it depends on nothing in ``ils`` that depends on readers.
+Circulation contributes the blocks it puts on a reader (overdue, owes) and what stops a card
+being returned (loans out, money owed) to ``ils.standing``, where ``ils.readers`` asks for them.
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from db.models import Charge, Item, Loan, LoanRule
 from ils.circulation.settings import CirculationSettings, circulation_settings
-from ils.i18n import _
+from ils.errors import Message, message
+from ils.i18n import N_
 from ils.money import yuan
+from ils.standing import reader_blocks, reader_obligations
 
 
 @dataclass(frozen=True)
@@ -93,27 +95,34 @@ def standing_of(reader_id: str, day: dt.date) -> Standing:
     return standings([reader_id], day)[reader_id]
 
 
-def standing_blocks(standing: Standing) -> list[tuple[str, str]]:
+def standing_blocks(standing: Standing) -> list[tuple[str, Message]]:
     """(kind, detail) for each block circulation places: overdue items, a debt at the threshold."""
     blocks = []
     if standing.blocked_by_overdue:
-        blocks.append(("overdue", _("{count} items overdue: return them to borrow again.").format(
-            count=standing.overdue_loans)))
+        blocks.append(("overdue", message("circ.block_overdue", "{count} items overdue: return them to borrow again.",
+                                          count=standing.overdue_loans)))
     if standing.blocked_by_debt and standing.settings.fines:
-        blocks.append(("owes", _("Owes {amount}; borrowing stops at {limit}.").format(
-            amount=yuan(standing.owed_fen), limit=yuan(standing.settings.fine_block_fen))))
+        blocks.append(("owes", message("circ.block_owes", "Owes {amount}; borrowing stops at {limit}.",
+                                       amount=yuan(standing.owed_fen), limit=yuan(standing.settings.fine_block_fen))))
     elif standing.blocked_by_debt:
-        blocks.append(("owes", _("Owes {amount} for a lost or damaged item: pay, replace it or have it waived.")
-                       .format(amount=yuan(standing.owed_fen))))
+        blocks.append(("owes", message("circ.block_owes_charge", "Owes {amount} for a lost or damaged item: pay, "
+                                       "replace it or have it waived.", amount=yuan(standing.owed_fen))))
     return blocks
 
 
-def obligations(reader_id: str, day: dt.date) -> tuple[str, ...]:
+@reader_blocks(kinds={"overdue": N_("Items overdue"), "owes": N_("Money owed")})
+def circulation_blocks(reader_ids: Sequence[str], day: dt.date) -> dict[str, list[tuple[str, Message]]]:
+    """The blocks circulation puts on each of a list of readers, read together."""
+    return {reader: standing_blocks(standing) for reader, standing in standings(reader_ids, day).items()}
+
+
+@reader_obligations
+def obligations(reader_id: str, day: dt.date) -> tuple[Message, ...]:
     """What stops the reader returning the card: loans not yet back, money not yet paid."""
     standing = standing_of(reader_id, day)
     owed = []
     if standing.open_loans:
-        owed.append(_("{count} items still on loan").format(count=standing.open_loans))
+        owed.append(message("circ.obligation_loans", "{count} items still on loan", count=standing.open_loans))
     if standing.owed_fen > 0:
-        owed.append(_("{amount} still owed").format(amount=yuan(standing.owed_fen)))
+        owed.append(message("circ.obligation_owed", "{amount} still owed", amount=yuan(standing.owed_fen)))
     return tuple(owed)

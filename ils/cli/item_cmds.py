@@ -155,8 +155,8 @@ def list_labels(kind, as_json) -> None:
 @labels.command("print", help=N_("Print the waiting labels of one kind as a PDF sheet and take them off the queue."))
 @click.option("--kind", type=click.Choice(sorted(label_queue.KINDS)), default="spine", show_default=True,
               help=N_("Which labels to print: spine or barcode."))
-@click.option("--sheet", type=click.Choice(printouts.sheet_names()), default=label_queue.DEFAULT_SHEET,
-              show_default=True, help=N_("Label sheet layout."))
+@click.option("--sheet", type=click.Choice(printouts.sheet_names()),
+              help=N_("Label sheet layout (default: the kind's usual sheet)."))
 @click.option("--start-at", type=int, default=1, show_default=True,
               help=N_("First free label on a part-used sheet, counted row by row from the top left."))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
@@ -164,9 +164,8 @@ def list_labels(kind, as_json) -> None:
 @json_option
 def print_labels(kind, sheet, start_at, out, as_json) -> None:
     session = state().session()
-    pdf = label_queue.print_queue(session, kind=kind, sheet=sheet, start_at=start_at)
-    path = printouts.write_pdf(pdf, out) if out else printouts.save_pdf(session, f"{kind}-labels", pdf)
-    emit(as_json, {"file": path, "bytes": len(pdf)}, lambda: _("Wrote {path}.").format(path=path))
+    path = label_queue.print_queue_file(session, kind=kind, sheet=sheet, start_at=start_at, out=out)
+    emit(as_json, {"file": path, "bytes": path.stat().st_size}, lambda: _("Wrote {path}.").format(path=path))
 
 
 @labels.command("clear", help=N_("Empty the label queue without printing."))

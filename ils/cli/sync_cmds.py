@@ -11,7 +11,8 @@ from ils.cli.group import cli
 from ils.cli.output import emit, table
 from ils.cli.state import json_option, state
 from ils.i18n import N_, _
-from ils.sync import conflicts, exchange, identity, peers, statehash, status
+from ils import identity
+from ils.sync import conflicts, exchange, peers, statehash, status
 from ils.sync.exchange import BundleReport
 
 

@@ -21,6 +21,11 @@ def age_on(birth_date: dt.date, day: dt.date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
+def is_child(birth_date: dt.date | None, day: dt.date) -> bool:
+    """Under ``CHILD_AGE`` on ``day``: registers with a guardian, who consents for the child."""
+    return birth_date is not None and age_on(birth_date, day) < CHILD_AGE
+
+
 def age_band(birth_date: dt.date | None, day: dt.date) -> str:
     """The reader's age band on ``day`` ("7-13", "18-34" ...), or "unknown" for an organisation."""
     if birth_date is None:

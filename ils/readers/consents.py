@@ -24,7 +24,7 @@ from ils.errors import Invalid, Message
 from ils.i18n import N_, _
 from ils.library import Writer
 from ils.permissions import Permission
-from ils.readers.ages import CHILD_AGE, age_on
+from ils.readers import ages
 from ils.readers.rows import date_of, reader_by_card
 from ils.session import Session, serving_may, writes
 from ils.text_input import clean_input
@@ -111,7 +111,7 @@ def publish_notice(session: Session, text: str) -> NoticeInfo:
 
 
 def is_child(reader: Reader, today: dt.date) -> bool:
-    return reader.birth_date is not None and age_on(dt.date.fromisoformat(reader.birth_date), today) < CHILD_AGE
+    return ages.is_child(dt.date.fromisoformat(reader.birth_date) if reader.birth_date else None, today)
 
 
 def active_consent(reader: Reader, kind: str) -> ReaderConsent | None:

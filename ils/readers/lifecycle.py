@@ -20,7 +20,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from db.models import Reader, ReaderBlock, ReaderCard
-from ils.circulation.standing import obligations
 from ils.errors import Invalid
 from ils.i18n import N_
 from ils.permissions import Permission
@@ -37,6 +36,7 @@ from ils.readers.readers import (
 from ils.readers.rows import SUSPENDED, card_of, date_of
 from ils.readers.settings import reader_settings
 from ils.session import Session, writes
+from ils.standing import obligations_of
 from ils.text_input import clean_input
 
 MAX_REASON_CHARS = 200
@@ -204,7 +204,7 @@ def cancel_card(session: Session, card_number: str) -> ReaderRecord:
     """
     session.require(Permission.MANAGE_CARDS)
     card, reader = _current(card_number)
-    owed = obligations(reader.id, session.now().date())
+    owed = obligations_of(reader.id, session.now().date())
     if owed:
         raise Invalid("readers.cancel_obligations_open", "{reader} cannot return the card yet: {what}.", reader=reader.name, what="; ".join(str(o) for o in owed))
     wards = list(Reader.select().where(Reader.guardian == reader.id, Reader.cancelled_at.is_null()))

@@ -14,12 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from db.models import BibRecord, Charge, Hold, Item, Journal, Loan, Reader, ReaderBlock, ReaderConsent, Staff
-from ils.blind.privacy import deidentify_blind
-from ils.circulation.standing import obligations
 from ils.errors import Invalid
 from ils.i18n import N_, _
 from ils.library import Writer
@@ -29,8 +26,9 @@ from ils.readers.consents import consent_label, consent_text, consents_of, curre
 from ils.readers.readers import reader_record
 from ils.readers.rows import ReaderSummary, block_label, date_of, reader_by_card, summary
 from ils.readers.settings import reader_settings
+from ils.retention import retention_job, retention_jobs
 from ils.session import Session, writes
-from ils.sync.retention import expire_bundles
+from ils.standing import obligations_of
 
 # What each journaled action on a reader means, as the reader reads it in the export.
 ACTION_LABELS: dict[str, str] = {
@@ -215,39 +213,7 @@ def _anonymise(writer: Writer, reader: Reader, now: str) -> None:
     writer.journal("reader.anonymise", "reader", reader.id, {"age_band": band})
 
 
-@writes
-def anonymise_due(session: Session) -> int:
-    """Anonymise every reader whose card was returned longer ago than the retention period."""
-    session.require(Permission.RUN_PRIVACY_JOBS)
-    days = reader_settings(session.library).anonymise_after_days
-    cutoff = (session.now() - dt.timedelta(days=days)).isoformat(timespec="seconds")
-    due = Reader.select().where(Reader.cancelled_at.is_null(False), Reader.cancelled_at <= cutoff,
-                                Reader.anonymised_at.is_null())
-    today = session.now().date()
-    settled = [reader for reader in due if not obligations(reader.id, today)]
-    if settled:
-        now = session.library.now_text()
-        with session.write() as writer:
-            for reader in settled:
-                _anonymise(writer, reader, now)
-    return len(settled)
-
-
-@writes
-def anonymise_reader(session: Session, card_number: str) -> ReaderSummary:
-    """Anonymise one reader who returned the card, now, at their request (PIPL Art. 47)."""
-    session.require(Permission.RUN_PRIVACY_JOBS)
-    reader = _with_personal_data(card_number)
-    if not reader.cancelled_at:
-        raise Invalid("readers.anonymise_card_in_use", "{reader} still holds card {number}: the card must be returned first.", reader=reader.name, number=reader.card_number)
-    owed = obligations(reader.id, session.now().date())
-    if owed:
-        raise Invalid("readers.anonymise_obligations_open", "{reader} cannot be anonymised yet: {what}.", reader=reader.name, what="; ".join(str(o) for o in owed))
-    with session.write() as writer:
-        _anonymise(writer, reader, session.library.now_text())
-    return summary(Reader.get_by_id(reader.id), session.now().date())
-
-
+@retention_job("deidentify_loan_history", N_("Loans, holds and charges no longer linked to a reader"))
 @writes
 def deidentify_history(session: Session) -> int:
     """Cut the link between readers and loans returned, holds ended and charges settled longer
@@ -272,17 +238,41 @@ def deidentify_history(session: Session) -> int:
     return loans + holds + charges
 
 
-# Each retention job: (code, what its count means, the job).
-RETENTION_JOBS: list[tuple[str, str, Callable[[Session], int]]] = [
-    ("deidentify_loan_history", N_("Loans, holds and charges no longer linked to a reader"), deidentify_history),
-    ("anonymise_returned_cards", N_("Readers anonymised after returning their card"), anonymise_due),
-    ("expire_sync_bundles", N_("Sync bundles kept past the loan-history period, deleted"), expire_bundles),
-    ("deidentify_blind_room", N_("Blind room requests, parcels, calls and addresses no longer kept"),
-     deidentify_blind),
-]
+@retention_job("anonymise_returned_cards", N_("Readers anonymised after returning their card"))
+@writes
+def anonymise_due(session: Session) -> int:
+    """Anonymise every reader whose card was returned longer ago than the retention period."""
+    session.require(Permission.RUN_PRIVACY_JOBS)
+    days = reader_settings(session.library).anonymise_after_days
+    cutoff = (session.now() - dt.timedelta(days=days)).isoformat(timespec="seconds")
+    due = Reader.select().where(Reader.cancelled_at.is_null(False), Reader.cancelled_at <= cutoff,
+                                Reader.anonymised_at.is_null())
+    today = session.now().date()
+    settled = [reader for reader in due if not obligations_of(reader.id, today)]
+    if settled:
+        now = session.library.now_text()
+        with session.write() as writer:
+            for reader in settled:
+                _anonymise(writer, reader, now)
+    return len(settled)
+
+
+@writes
+def anonymise_reader(session: Session, card_number: str) -> ReaderSummary:
+    """Anonymise one reader who returned the card, now, at their request (PIPL Art. 47)."""
+    session.require(Permission.RUN_PRIVACY_JOBS)
+    reader = _with_personal_data(card_number)
+    if not reader.cancelled_at:
+        raise Invalid("readers.anonymise_card_in_use", "{reader} still holds card {number}: the card must be returned first.", reader=reader.name, number=reader.card_number)
+    owed = obligations_of(reader.id, session.now().date())
+    if owed:
+        raise Invalid("readers.anonymise_obligations_open", "{reader} cannot be anonymised yet: {what}.", reader=reader.name, what="; ".join(str(o) for o in owed))
+    with session.write() as writer:
+        _anonymise(writer, reader, session.library.now_text())
+    return summary(Reader.get_by_id(reader.id), session.now().date())
 
 
 def run_retention_jobs(session: Session) -> tuple[JobResult, ...]:
     """Every retention job once; running them again the same day changes nothing."""
     session.require(Permission.RUN_PRIVACY_JOBS)
-    return tuple(JobResult(code, _(label), job(session)) for code, label, job in RETENTION_JOBS)
+    return tuple(JobResult(job.code, _(job.label), job.run(session)) for job in retention_jobs())

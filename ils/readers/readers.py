@@ -23,11 +23,10 @@ from ils.i18n import N_
 from ils.library import NODE_BRANCH, Writer
 from ils.permissions import Permission
 from ils.readers import consents as consent_rules
-from ils.readers.ages import ADULT_AGE, CHILD_AGE, age_on
+from ils.readers.ages import ADULT_AGE, age_on
 from ils.readers.cards import check_card_number, new_card_number, normalise_card_number
 from ils.readers.consents import ConsentInfo, check_kinds, consents_of, current_notice, insert_consent
 from ils.readers.idnumbers import (
-    ORGANISATION_TYPES,
     IdNumber,
     check_id_number,
     id_type_label,
@@ -35,7 +34,7 @@ from ils.readers.idnumbers import (
     mask,
 )
 from ils.readers.keys import ReaderKeys, ensure_keys, keys_if_any, load_keys
-from ils.readers.names import name_keys
+from ils.readers.requirements import birth_date_asked, refuse_missing_consents, refuse_missing_guardian, requirements
 from ils.readers.rows import (
     CardInfo,
     ReaderSummary,
@@ -51,6 +50,7 @@ from ils.readers.rows import (
 from ils.readers.settings import reader_settings
 from ils.readers.types import get_reader_type
 from ils.session import Session, writes
+from ils.text import name_keys
 from ils.text_input import clean_input
 from ils.validation import typed_number
 
@@ -140,7 +140,7 @@ def _birth_date(number: IdNumber, given: dt.date | None, today: dt.date) -> dt.d
         if given is not None and given != number.birth_date:
             raise Invalid("readers.birth_date_typed_differs", "The birth date typed differs from the one in the ID number.")
         return number.birth_date
-    if given is None and number.id_type not in ORGANISATION_TYPES:
+    if given is None and birth_date_asked(number.id_type):
         raise Invalid("readers.birth_date_needed", "This document carries no birth date: type the reader's birth date.")
     if given is not None and (given > today or given.year < 1900):
         raise Invalid("readers.birth_date_impossible", "The birth date {date} is impossible.", date=given.isoformat())
@@ -232,15 +232,12 @@ def insert_reader(
     birth_date = _birth_date(number, form.birth_date, today)
     kinds = check_kinds(form.consents)
     guardian = _guardian(form.guardian_card, today) if form.guardian_card else None
-    child = birth_date is not None and age_on(birth_date, today) < CHILD_AGE
-    if child and guardian is None:
-        raise Invalid("readers.child_needs_guardian", "A reader under {age} registers with a guardian: give the guardian's card number.", age=CHILD_AGE)
-    if child and consent_rules.GUARDIAN not in kinds:
-        raise Invalid("readers.child_needs_guardian_consent", "A reader under {age} needs the guardian's consent.", age=CHILD_AGE)
+    needs = requirements(id_type=number.id_type, birth_date=birth_date, blind_service=reader_type.blind_service,
+                         today=today)
+    refuse_missing_guardian(birth_date, today, guardian is not None)
     if reader_type.blind_service or consent_rules.DISABILITY in kinds:
         session.require(Permission.BLIND_SERVICE)  # only the blind reading room learns who is visually impaired
-    if reader_type.blind_service and consent_rules.DISABILITY not in kinds:
-        raise Invalid("readers.disability_consent_needed", "A {type} reader needs the reader's separate consent to record disability status.", type=reader_type.name)
+    refuse_missing_consents(needs, kinds, reader_type.name)
     phone = clean_phone(form.phone) if form.phone else None
     branch = get_branch(form.branch) if form.branch else Branch.get_by_id(session.library.setting(NODE_BRANCH))
     id_hash = keys.digest(number.namespace, number.number)
@@ -478,8 +475,11 @@ def change_reader(
             session.require(Permission.BLIND_SERVICE)
         if not new_type.active:
             raise Invalid("readers.reader_type_retired", "The reader type {name} is no longer used for new readers.", name=new_type.name)
-        if new_type.blind_service and consent_rules.active_consent(reader, consent_rules.DISABILITY) is None:
-            raise Invalid("readers.disability_consent_needed", "A {type} reader needs the reader's separate consent to record disability status.", type=new_type.name)
+        # Only the disability consent can be newly required here; a child's guardian consented at registration.
+        given = frozenset({consent_rules.DISABILITY}) if consent_rules.active_consent(
+            reader, consent_rules.DISABILITY) is not None else frozenset()
+        refuse_missing_consents(requirements(id_type=reader.id_type, birth_date=None, blind_service=True,
+                                             today=today), given, new_type.name)
         changes["reader_type"] = new_type.code
     if branch is not None:
         changes["branch"] = get_branch(branch)
@@ -515,8 +515,7 @@ def change_reader(
                 raise Invalid("readers.own_guardian", "A reader cannot be their own guardian.")
         born_text = changes.get("birth_date", reader.birth_date)
         guardian = changes.get("guardian", reader.guardian)
-        if born_text and guardian is None and age_on(dt.date.fromisoformat(born_text), today) < CHILD_AGE:
-            raise Invalid("readers.child_needs_guardian", "A reader under {age} registers with a guardian: give the guardian's card number.", age=CHILD_AGE)
+        refuse_missing_guardian(dt.date.fromisoformat(born_text) if born_text else None, today, guardian is not None)
         if not changes:
             return reader_record(session, reader)
         changes["updated_at"] = session.library.now_text()

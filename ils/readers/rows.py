@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 from db import prepared
 from db.models import Branch, Reader, ReaderBlock, ReaderCard, ReaderType
-from ils.circulation.standing import standing_blocks, standing_of, standings
 from ils.errors import Message, NotFound, message
 from ils.i18n import N_, _
 from ils.permissions import Permission
 from ils.readers.ages import CHILD_AGE, age_on
 from ils.readers.cards import check_card_number, normalise_card_number
 from ils.session import serving_may
+from ils.standing import block_kinds, blocks_of as contributed_blocks
 
 CARD_STATES: dict[str, str] = {
     "active": N_("In use"),
@@ -35,8 +35,6 @@ BLOCK_KINDS: dict[str, str] = {
     "lost": N_("Card reported lost"),
     "suspended": N_("Suspended"),
     "expired": N_("Card expired"),
-    "overdue": N_("Items overdue"),
-    "owes": N_("Money owed"),
 }
 SUSPENDED = "suspended"
 
@@ -46,9 +44,9 @@ class Block:
     """One reason the reader cannot borrow now; several may stand at once.
 
     ``kind`` is the stable code a terminal maps (SIP2's patron-status bits): the keys of
-    ``BLOCK_KINDS``, and the kinds circulation adds. ``detail`` says what to do about it,
-    as a ``Message`` rendered in the reader's-desk language; a suspension's detail is the
-    reason staff typed.
+    ``BLOCK_KINDS``, and the kinds other domains contribute (``ils.standing``). ``detail``
+    says what to do about it, as a ``Message`` rendered in the reader's-desk language; a
+    suspension's detail is the reason staff typed.
     """
 
     kind: str
@@ -97,7 +95,8 @@ def card_state(state: str) -> Message:
 
 
 def block_label(kind: str) -> str:
-    return _(BLOCK_KINDS[kind]) if kind in BLOCK_KINDS else kind
+    label = BLOCK_KINDS.get(kind) or block_kinds().get(kind)
+    return _(label) if label else kind
 
 
 def date_of(moment: str | None) -> str:
@@ -152,8 +151,8 @@ def display_name(reader: Reader) -> str:
     return reader.name if not reader.anonymised_at else _("(anonymised)")
 
 
-def _blocks(reader: Reader, card: ReaderCard, staff_blocks: list[ReaderBlock], circulation: list[tuple[str, str]],
-            today: dt.date) -> tuple[Block, ...]:
+def _blocks(reader: Reader, card: ReaderCard, staff_blocks: list[ReaderBlock],
+            contributed: list[tuple[str, Message]], today: dt.date) -> tuple[Block, ...]:
     """The blocks in the order the desk should read them, from what was read for the reader."""
     if reader.cancelled_at:
         return (Block("cancelled", block_label("cancelled"), date_of(reader.cancelled_at),
@@ -168,7 +167,7 @@ def _blocks(reader: Reader, card: ReaderCard, staff_blocks: list[ReaderBlock], c
     if reader.expires_on and reader.expires_on < today.isoformat():
         blocks.append(Block("expired", block_label("expired"), reader.expires_on,
                             message("readers.block_expired", "Renew the card.")))
-    blocks.extend(Block(kind, block_label(kind), None, detail) for kind, detail in circulation)
+    blocks.extend(Block(kind, block_label(kind), None, detail) for kind, detail in contributed)
     return tuple(blocks)
 
 
@@ -180,8 +179,8 @@ def blocks_of(reader: Reader, today: dt.date, card: ReaderCard | None = None) ->
     if card is None or card.card_number != reader.card_number:
         card = current_card(reader)
     staff_blocks = list(reader.blocks.where(ReaderBlock.lifted_at.is_null()))
-    circulation = [] if reader.cancelled_at else standing_blocks(standing_of(reader.id, today))
-    return _blocks(reader, card, staff_blocks, circulation, today)
+    contributed = [] if reader.cancelled_at else contributed_blocks([reader.id], today)[reader.id]
+    return _blocks(reader, card, staff_blocks, contributed, today)
 
 
 def shown_type(reader: Reader, reader_type: ReaderType, today: dt.date) -> tuple[str, str]:
@@ -236,11 +235,11 @@ def summaries(readers: list[Reader], today: dt.date) -> list[ReaderSummary]:
         staff_blocks.setdefault(row.reader_id, []).append(row)
     types = {row.code: row for row in ReaderType.select()}
     branches = {b.id: b for b in Branch.select()}
-    standing = standings([reader.id for reader in readers if not reader.cancelled_at], today)
+    contributed = contributed_blocks([reader.id for reader in readers if not reader.cancelled_at], today)
     return [
         _summary(reader, types[reader.reader_type_id], branches[reader.branch_id],
                  _blocks(reader, cards[reader.card_number], staff_blocks.get(reader.id, []),
-                         standing_blocks(standing[reader.id]) if reader.id in standing else [], today), today)
+                         contributed.get(reader.id, []), today), today)
         for reader in readers
     ]
 

@@ -37,7 +37,8 @@ from ils.errors import Conflict, Invalid, NotFound
 from ils.library import Library
 from ils.permissions import Permission
 from ils.session import Session
-from ils.sync import archive, identity, peers, privacy, rows
+from ils import identity
+from ils.sync import archive, peers, privacy, rows
 from ils.sync.apply import Applied, Applier, decode_state, encode_state
 from ils.sync.keys import signing_key
 from ils.sync.merge import RowState

@@ -28,7 +28,7 @@ from ils.errors import Invalid, NotFound
 from ils.library import Library
 from ils.permissions import Permission
 from ils.session import Session, writes
-from ils.sync import identity
+from ils import identity
 from ils.sync.archive import fingerprint
 from ils.sync.keys import public_bytes, signing_key
 

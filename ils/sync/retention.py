@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ils.i18n import N_
 from ils.readers.settings import reader_settings
+from ils.retention import retention_job
 from ils.session import Session
-from ils.sync.identity import sync_folder
+from ils.identity import sync_folder
 
 
+@retention_job("expire_sync_bundles", N_("Sync bundles kept past the loan-history period, deleted"))
 def expire_bundles(session: Session) -> int:
     """Delete kept bundles, quarantined bundles and waiting rows older than the loan-history period."""
     library = session.library

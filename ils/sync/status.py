@@ -18,7 +18,8 @@ from ils.errors import Message, message
 from ils.library import Library
 from ils.permissions import Permission
 from ils.session import Session
-from ils.sync import conflicts, exchange, identity, peers
+from ils import identity
+from ils.sync import conflicts, exchange, peers
 from ils.sync.keys import node_fingerprint
 
 # A desk more than this far ahead of the last union stamp it has seen is probably wrong.

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ils.initialise import initialise
-from ils.sync import identity
+from ils import identity
 from ils.sync.keys import node_fingerprint
 
 

@@ -100,7 +100,7 @@ def test_home_deliveries_by_day_and_route_and_who_delivered(addressed, clock):
 def test_a_group_of_blind_people_borrows_through_its_contact(room):
     import random
 
-    from ils.demo_readers import organisation_code
+    from ils.demo.readers import organisation_code
     from tests.services.reader_samples import register
     group = register(room.session, "醴陵市盲人协会", organisation_code(random.Random(1)), id_type="organisation",
                      reader_type="group").summary.card_number

@@ -17,8 +17,8 @@ from ils.catalogue.items import parse_price
 from ils.catalogue.search_text import match_query, normalise_isbn
 from ils.clock import FixedClock
 from ils.demo import build_demo
-from ils.demo_blind import AUDIO_TITLES, BRAILLE_SETS, DEVICES, LARGE_PRINT
-from ils.demo_catalogue import (
+from ils.demo.blind import AUDIO_TITLES, BRAILLE_SETS, DEVICES, LARGE_PRINT
+from ils.demo.catalogue import (
     ANCIENT,
     AUDIO,
     CERAMICS,

@@ -12,12 +12,12 @@ import statistics
 import pytest
 
 from db.models import Hold, Item, Journal, Loan, LoanRenewal, Reader, RotationBatch, Transit
-from ils.demo_blind import BATCHES
+from ils.demo.blind import BATCHES
 from ils.circulation import holds, transit
 from ils.circulation.loans import open_loans
 from ils.clock import FixedClock
 from ils.demo import ADMIN, DEMO_PASSWORD, build_demo
-from ils.demo_circulation import (
+from ils.demo.circulation import (
     DEMO_LOANS_PER_YEAR,
     DEMO_OPEN_LOANS,
     DEMO_YEARS,
@@ -107,7 +107,7 @@ def test_a_rotation_batch_is_out_at_a_town_branch_and_lent_there(demo):
 
 def test_last_years_rotation_gives_the_annual_reports_figure(demo):
     from ils.circulation.rotation import rotation_year
-    from ils.demo_circulation import DEMO_ROTATED
+    from ils.demo.circulation import DEMO_ROTATED
 
     year = rotation_year(demo, TODAY.year - 1)
     assert year.volumes == DEMO_ROTATED and year.batches == 2

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from db.models import BibRecord, Item, Journal, Loan, LoanRenewal, Reader
-from ils.demo_circulation import LOAD_ACTION, RENEWAL_LOAD_ACTION
+from ils.demo.circulation import LOAD_ACTION, RENEWAL_LOAD_ACTION
 from ils.library import open_library
 from ils.maintenance import check
 from ils.staff import log_in

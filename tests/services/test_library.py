@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import pathlib
+import re
+import sqlite3
 
 import pytest
 
@@ -10,10 +14,12 @@ from db import journal
 from db.models import Branch, Setting
 from ils import branches, node
 from ils.demo import build_demo
+from ils.clock import FixedClock
 from ils.errors import DatabaseProblem, Invalid
 from ils.initialise import initialise
 from ils.library import open_library
 from tests.codes import refused
+from tests.services.conftest import TZ
 
 
 def test_init_presets_the_library_from_the_annual_report(library):
@@ -110,21 +116,61 @@ def test_a_write_without_a_journal_row_is_rolled_back(library):
     assert Setting.get_or_none(Setting.key == "sneaky") is None
 
 
-def test_demo_is_deterministic(tmp_path):
-    def staff_names(path):
-        library = build_demo(path, seed=7)
-        rows = library.database.execute_sql("SELECT username, display_name FROM staff ORDER BY username").fetchall()
-        library.close()
-        return rows
+#: What differs between two builds by design: keys and what they seal or hash, the salted
+#: password hashes, where the file lives and the key's fingerprint. Ids differ too (UUIDv7 carries
+#: random bits) and are compared by where they first appear, so every link between rows counts.
+_RANDOM_COLUMNS = ("_cipher", "_hash")
+_RANDOM_SETTINGS = {"node.home", "readers.key_fingerprint"}
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
-    first, second = staff_names(tmp_path / "a.sqlite"), staff_names(tmp_path / "b.sqlite")
-    assert first == second and len(first) == 6
+
+def _random_setting(table: str, row: dict) -> bool:
+    """A random setting's row, or the journal row that set it."""
+    if table == "setting":
+        return row["key"] in _RANDOM_SETTINGS
+    return table == "journal" and row["entity_type"] == "setting" and row["entity_id"] in _RANDOM_SETTINGS
+
+
+def table_hashes(path: pathlib.Path) -> dict[str, str]:
+    """A hash of every table's rows, ids renamed by where they first appear: tables with a rowid in
+    the order their rows were written (which names every id), then those without one in key order."""
+    raw = sqlite3.connect(path)
+    names: dict[str, str] = {}
+
+    def canonical(value):
+        if isinstance(value, str):
+            return _UUID.sub(lambda match: names.setdefault(match.group(), f"#{len(names)}"), value)
+        return value.hex() if isinstance(value, bytes) else value
+
+    tables = sorted(raw.execute("SELECT name, sql LIKE '%WITHOUT ROWID%' FROM sqlite_master"
+                                " WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"), key=lambda t: (t[1], t[0]))
+    hashes = {}
+    for table, without_rowid in tables:
+        columns = [row[1] for row in raw.execute(f'PRAGMA table_info("{table}")')]
+        kept = [c for c in columns if not c.endswith(_RANDOM_COLUMNS)]
+        selected = ", ".join(f'"{column}"' for column in kept)
+        rows = [[canonical(value) for value in row] for row in raw.execute(
+            f'SELECT {selected} FROM "{table}"' + ("" if without_rowid else " ORDER BY rowid"))
+                if not _random_setting(table, dict(zip(kept, row)))]
+        lines = [repr(row) for row in rows]
+        hashes[table] = hashlib.sha256("\n".join(sorted(lines) if without_rowid else lines).encode()).hexdigest()
+    raw.close()
+    return hashes
+
+
+def test_demo_is_deterministic(tmp_path):
+    """The same seed on the same clock builds the same library: every table, row by row."""
+    def build(path):
+        build_demo(path, seed=7, clock=FixedClock(dt.datetime(2026, 3, 2, 9, 30, tzinfo=TZ))).close()
+        return table_hashes(path)
+
+    first, second = build(tmp_path / "a.sqlite"), build(tmp_path / "b.sqlite")
+    assert len(first) > 40
+    assert [table for table in first if first[table] != second[table]] == []
     assert len(branches_in(tmp_path / "a.sqlite")) == 26 + 3
 
 
 def branches_in(path):
-    import sqlite3
-
     raw = sqlite3.connect(path)
     rows = raw.execute("SELECT code FROM branch").fetchall()
     raw.close()
@@ -133,8 +179,6 @@ def branches_in(path):
 
 def test_a_desk_kept_waiting_by_another_is_told_so_and_nothing_changes(library, admin, english):
     """Another process holds the write lock past the busy timeout: a clear message, no half write."""
-    import sqlite3
-
     library.database.execute_sql("PRAGMA busy_timeout = 50")
     other = sqlite3.connect(library.path, timeout=0)
     other.execute("BEGIN IMMEDIATE")

@@ -9,7 +9,7 @@ from ils.catalogue import search as search_module
 from ils.catalogue.items import add_item, change_item
 from ils.catalogue.records import add_record, delete_record
 from ils.catalogue.search import FIELDS, SORTS, Availability, search
-from ils.catalogue.search_text import pinyin_keys, pinyin_sort_key, sort_key_pinyin
+from ils.text import pinyin_keys, pinyin_sort_key, sort_key_pinyin
 from ils.errors import NotFound
 from tests.codes import refused
 from tests.services.marc_samples import dp2_records, plain_field

@@ -11,10 +11,8 @@ from ils.catalogue.search_text import (
     isbn_variants,
     match_query,
     normalise_isbn,
-    pinyin_full,
-    pinyin_initials,
-    pinyin_sort_key,
 )
+from ils.text import pinyin_full, pinyin_initials, pinyin_sort_key
 
 BOOKS = {
     1: "三体 刘慈欣 重庆出版社",

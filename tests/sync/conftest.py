@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ils.sync import identity
+from ils import identity
 from tests.sync.network import Network, build, make_template
 
 

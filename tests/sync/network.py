@@ -22,7 +22,8 @@ from ils.node import move_node
 from ils.readers.keys import key_path
 from ils.session import Session
 from ils.staff import log_in
-from ils.sync import exchange, identity, peers
+from ils import identity
+from ils.sync import exchange, peers
 from ils.sync.keys import key_file, node_fingerprint
 from ils.sync.statehash import state_hash
 

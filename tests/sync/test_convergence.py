@@ -28,7 +28,8 @@ from ils.errors import IlsError
 from ils.library import open_library
 from ils.readers.keys import key_path
 from ils.readers.lifecycle import suspend, unsuspend
-from ils.sync import archive, exchange, identity
+from ils import identity
+from ils.sync import archive, exchange
 from tests.services.reader_samples import citizen
 from tests.sync.network import Network, Node, build, catalogue, reader
 

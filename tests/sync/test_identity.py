@@ -14,7 +14,8 @@ from ils.clock import FixedClock
 from ils.initialise import initialise
 from ils.library import open_library
 from ils.readers.keys import key_path
-from ils.sync import archive, identity
+from ils import identity
+from ils.sync import archive
 from ils.sync.keys import key_file
 from tests.sync.network import PASSWORD, Network, catalogue
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from ils.circulation.loans import checkout, return_item
 from ils.readers.consents import withdraw_consent
 from ils.readers.privacy import run_retention_jobs
-from ils.sync import archive, identity, privacy
+from ils import identity
+from ils.sync import archive, privacy
 from tests.services.reader_samples import citizen
 from tests.sync.network import Network, catalogue, reader
 

@@ -41,15 +41,20 @@ def chinese_after_each_test() -> Iterator[None]:
     set_language("zh_CN")
 
 
+NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=TZ)
+"""The desk's time in every UI test, and the time the demo template is built at: the demo's
+loans fall due, and its cards expire, around the day the desk shows."""
+
+
 @pytest.fixture
 def clock() -> FixedClock:
-    return FixedClock(dt.datetime(2026, 3, 2, 9, 30, tzinfo=TZ))
+    return FixedClock(NOW)
 
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "lib.sqlite"
-    build_demo(path).close()
+    build_demo(path, clock=FixedClock(NOW)).close()
     return path
 
 

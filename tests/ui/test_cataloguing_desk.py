@@ -166,7 +166,7 @@ def test_call_number_copies_by_scanning_and_the_printed_label_sheet(app_for, dem
         assert len(copies) == 2 and all(copy.call_number.startswith("F124/") for copy in copies)
     finally:
         library.close()
-    (pdf,) = (demo_db.parent / "prints").glob("labels-spine-*.pdf")
+    (pdf,) = (demo_db.parent / "prints").glob("spine-labels-*.pdf")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "F124" in text and "图书外借部" in text
 

@@ -15,12 +15,12 @@ from db.models import Item
 from ils import branches, staff
 from ils.catalogue.book_numbers import reserve_range
 from ils.clock import Clock
-from ils.demo_blind import add_blind_room
-from ils.demo_catalogue import add_catalogue, person_name
-from ils.demo_events import add_events
-from ils.demo_circulation import add_circulation
-from ils.demo_readers import add_readers
-from ils.demo_serials import add_serials
+from ils.demo.blind import add_blind_room
+from ils.demo.catalogue import add_catalogue, person_name
+from ils.demo.circulation import add_circulation
+from ils.demo.events import add_events
+from ils.demo.readers import add_readers
+from ils.demo.serials import add_serials
 from ils.initialise import initialise
 from ils.library import Library
 from ils.session import Session

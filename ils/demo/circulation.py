@@ -46,9 +46,8 @@ from ils.circulation.holds import place_hold
 from ils.circulation.loans import checkout, renew, return_item
 from ils.circulation.rules import Rule, RuleBook
 from ils.circulation.transit import receive
-from ils.demo_readers import _at
+from ils.demo.readers import _at
 from ils.errors import IlsError
-from ils.library import Writer
 from ils.permissions import Permission
 from ils.readers.ages import age_band
 from ils.readers.settings import reader_settings
@@ -332,8 +331,7 @@ _LOAN_COLUMNS = ("id", "item_id", "reader_id", "reader_type", "age_band", "reade
                  "branch_id", "service_point_id", "rule_id", "loaned_at", "due_on", "renewals", "ended_at",
                  "ended_as", "end_branch_id", "end_service_point_id", "deidentified_at")
 _RENEWAL_COLUMNS = ("id", "loan_id", "renewed_at", "branch_id", "service_point_id", "previous_due_on", "due_on")
-_JOURNAL_COLUMNS = ("node_id", "seq", "hlc", "wall_time", "staff_id", "action", "entity_type", "entity_id", "data")
-Entry = tuple[str, str, str, dict[str, Any]]  # a journal row to write: action, entity type, entity id, data
+Entry = journal.Entry
 Made = tuple[tuple, list[tuple], list[Entry]]  # a loan row, its renewal rows, their journal rows
 
 
@@ -483,21 +481,7 @@ def _store(session: Session, batch: list[Made]) -> None:
         renewals = [row for _l, rows, _e in batch for row in rows]
         if renewals:
             connection.executemany(_insert("loan_renewal", _RENEWAL_COLUMNS), renewals)
-        _journal_many(writer, connection, [entry for _l, _r, entries in batch for entry in entries])
-
-
-def _journal_many(writer: Writer, connection, entries: list[Entry]) -> None:
-    """The first row through ``writer.journal``, which stamps and numbers it as every journal row
-    is; the rest follow it in one ``executemany`` with the next numbers and stamps, which is what
-    ``journal.append`` would give each inside this write; ``writer.last`` is left at the last row
-    so anything journaled after it in this write follows on."""
-    first = writer.journal(*entries[0])
-    rows = [(first.node_id, first.seq + n, first.hlc + n, first.wall_time, first.staff_id, action, entity_type,
-             entity_id, journal.encode(data))
-            for n, (action, entity_type, entity_id, data) in enumerate(entries[1:], 1)]
-    if rows:
-        connection.executemany(_insert("journal", _JOURNAL_COLUMNS), rows)
-        writer.last = journal.JournalEntry(*rows[-1][:8], entries[-1][3])
+        writer.journal_many([entry for _l, _r, entries in batch for entry in entries])
 
 
 # --- today's desk -----------------------------------------------------------------------------

@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 from db.models import Branch, RotationBatch
-from ils.demo_readers import _at
+from ils.demo.readers import _at
 from ils.events import (
     attendance,
     enquiries,

@@ -46,8 +46,9 @@ from ils.blind import (
 from ils.blind.records import Description, add_description
 from ils.blind.settings import change_blind_settings
 from ils.catalogue.book_numbers import next_barcodes
-from ils.demo_catalogue import person_name
-from ils.demo_readers import _at, _born, organisation_code, resident_id
+from ils.demo import wordlists
+from ils.demo.catalogue import person_name
+from ils.demo.readers import _at, _born, organisation_code, resident_id
 from ils.errors import IlsError
 from ils.library import Library
 from ils.permissions import Permission
@@ -68,70 +69,8 @@ MORE_READERS = 30
 ROUTES = ("城东线", "城西线", "城南线")
 VOLUNTEERS = ("志愿者 周建国", "志愿者 刘晓燕", "馆员 谭文")
 NARRATORS = ("李野墨", "王明军", "艾宝良", "关山", "张震", "纪涵邦", "徐涛", "姚科")
-STREETS = ("阳三石街道瓷城大道", "来龙门街道解放路", "西山街道西山路", "仙岳山街道华山路", "浦口镇荷花垅村",
-           "白兔潭镇汆溪村", "孙家湾镇新街", "东富镇东富大道")
-WORKS = tuple(line.split("|") for line in """
-平凡的世界|路遥
-活着|余华
-白鹿原|陈忠实
-围城|钱钟书
-骆驼祥子|老舍
-红楼梦|曹雪芹
-三国演义|罗贯中
-水浒传|施耐庵
-西游记|吴承恩
-边城|沈从文
-呐喊|鲁迅
-朝花夕拾|鲁迅
-四世同堂|老舍
-茶馆|老舍
-家|巴金
-子夜|茅盾
-城南旧事|林海音
-许三观卖血记|余华
-人生|路遥
-额尔古纳河右岸|迟子建
-长恨歌|王安忆
-尘埃落定|阿来
-穆斯林的葬礼|霍达
-芙蓉镇|古华
-秦腔|贾平凹
-繁花|金宇澄
-三体|刘慈欣
-三体Ⅱ·黑暗森林|刘慈欣
-三体Ⅲ·死神永生|刘慈欣
-流浪地球|刘慈欣
-解忧杂货店|东野圭吾
-追风筝的人|卡勒德·胡赛尼
-百年孤独|加西亚·马尔克斯
-老人与海|海明威
-钢铁是怎样炼成的|奥斯特洛夫斯基
-假如给我三天光明|海伦·凯勒
-简·爱|夏洛蒂·勃朗特
-悲惨世界|雨果
-巴黎圣母院|雨果
-战争与和平|列夫·托尔斯泰
-苏东坡传|林语堂
-万历十五年|黄仁宇
-明朝那些事儿|当年明月
-史记故事|司马迁
-唐诗三百首|蘅塘退士
-宋词三百首|上彊村民
-论语译注|杨伯峻
-乡土中国|费孝通
-人类简史|尤瓦尔·赫拉利
-时间简史|史蒂芬·霍金
-曾国藩|唐浩明
-毛泽东传|罗斯·特里尔
-长征|王树增
-黄河传|刘醒龙
-湖南老字号|醴陵市文化馆
-醴陵瓷业史话|醴陵市政协
-中医养生常识|中国盲文出版社
-高血压防治手册|中国盲文出版社
-盲人按摩技法|中国盲文出版社
-智能手机读屏入门|中国盲文出版社
-""".strip().splitlines())
+STREETS = wordlists.sections("places.txt")["streets"]
+WORKS = tuple(list(row) for row in wordlists.table("blind_works.txt", 2))
 _TRIES = 30
 
 Event = tuple[dt.datetime, int, Callable[[], None]]

@@ -26,7 +26,7 @@ import random
 
 from stdnum import issn as stdnum_issn
 
-from ils.demo_readers import _at
+from ils.demo.readers import _at
 from ils.errors import IlsError
 from ils.serials import binding, checkin, claims, subscriptions, titles
 from ils.serials.numbers import issn_ean

@@ -23,13 +23,15 @@ from stdnum.cn import ric, uscc
 
 from db.models import Reader
 from ils.clock import FixedClock
-from ils.demo_catalogue import person_name
+from ils.demo import wordlists
+from ils.demo.catalogue import person_name
 from ils.library import Library
 from ils.permissions import Permission
 from ils.readers import lifecycle
 from ils.readers.ages import CHILD_AGE
 from ils.readers.keys import ensure_keys, load_keys
-from ils.readers.readers import ID_FIELD, Registration, insert_reader
+from ils.readers.readers import ID_FIELD, Registration, insert_reader, unused_card_number
+from ils.readers.settings import reader_settings
 from ils.session import Session
 
 DEMO_READERS = 300
@@ -38,8 +40,7 @@ REGIONS = (("430281", 70), ("430202", 4), ("430203", 4), ("430204", 3), ("430211
            ("430223", 4), ("430224", 3), ("430225", 2), ("430922", 2))
 TYPES = (("adult", 58), ("child", 20), ("blind", 6), ("group", 4), ("temporary", 12))
 BRANCH_WEIGHTS = (("ZG", 60), ("XHMZ", 8), ("YS", 8), ("ZQ", 6), ("BTTCX", 6), ("PKHHL", 6), ("LDQC", 6))
-GROUPS = ("醴陵市第一中学", "醴陵市实验小学", "阳三石街道社区服务中心", "醴陵市老年大学", "醴陵市盲人协会",
-          "浦口镇荷花垅村农家书屋", "醴陵陶瓷职业技术学校", "左权小学")
+GROUPS = wordlists.sections("places.txt")["groups"]
 SUSPENSION_REASONS = ("损坏图书未赔偿", "多次逾期未还", "借阅证借给他人使用", "馆内违规")
 _MOBILE_PREFIXES = ("134", "135", "136", "137", "138", "139", "150", "151", "158", "159", "182", "187", "188",
                     "176", "199")
@@ -145,11 +146,15 @@ def _lifecycle(session: Session, rng: random.Random, cards: dict[str, list[str]]
     rng.shuffle(pool)
     lost, suspended, rest = pool[:8], pool[8:13], pool[13:]
     keys = load_keys(session.library)
+    prefix = reader_settings(session.library).card_prefix
     for card in lost:
         lifecycle.report_lost(session, card)
     for card in lost[:3]:
         reader = Reader.get(Reader.card_number == card)
-        lifecycle.replace_card(session, card, keys.open(reader.id, ID_FIELD, bytes(reader.id_cipher)))
+        # The new number from the old one, so it comes out the same every build without
+        # drawing on ``rng``, whose sequence the rest of the demo follows.
+        lifecycle.replace_card(session, card, keys.open(reader.id, ID_FIELD, bytes(reader.id_cipher)),
+                               new_card_number=unused_card_number(prefix, random.Random(card)))
     for card in suspended:
         lifecycle.suspend(session, card, rng.choice(SUSPENSION_REASONS))
     library = session.library
