@@ -63,9 +63,19 @@ def copy_of(record: Record, fmt: str, number: int) -> Record:
             subfields.append(Subfield(sub.code, value))
         copy.add_field(Field(tag=field.tag, indicators=field.indicators, subfields=subfields))
     copy.fields.insert(0, Field(tag="001", data=f"BENCH{number:06d}"))
-    copy.add_field(Field(tag="905", indicators=[" ", " "], subfields=[
-        Subfield("a", "ZG"), Subfield("b", f"B{number:08d}"), Subfield("c", "ZG-WJ"),
-        Subfield("d", "I247.5"), Subfield("e", str(number))]))
+    copy.add_field(
+        Field(
+            tag="905",
+            indicators=[" ", " "],
+            subfields=[
+                Subfield("a", "ZG"),
+                Subfield("b", f"B{number:08d}"),
+                Subfield("c", "ZG-WJ"),
+                Subfield("d", "I247.5"),
+                Subfield("e", str(number)),
+            ],
+        )
+    )
     return copy
 
 
@@ -92,9 +102,11 @@ def main() -> None:
         # its own fresh library, then stages and applies the file.
         imports = [_prepared_import(folder / f"run{run}.sqlite", data, args.records) for run in range(args.runs)]
         ours = measure(f"stage + apply ({args.records:,} records)", lambda run: imports[run](), args.runs)
-        floor = measure("pymarc MARCReader loop (floor)",
-                        lambda _i: sum(1 for r in MARCReader(data, to_unicode=True, force_utf8=True) if r),
-                        args.runs)
+        floor = measure(
+            "pymarc MARCReader loop (floor)",
+            lambda _i: sum(1 for r in MARCReader(data, to_unicode=True, force_utf8=True) if r),
+            args.runs,
+        )
         print(f"file: {len(data):,} bytes, {args.records:,} records")
         print(ours.line(floor))
         print(floor.line())

@@ -28,8 +28,11 @@ def main() -> None:
     args = parser.parse_args()
     data = args.file.read_bytes()
     ours = measure(f"read_marc ({args.file.name})", lambda _i: read_marc(data), args.runs)
-    floor = measure("pymarc MARCReader loop (floor)",
-                    lambda _i: sum(1 for r in MARCReader(data, to_unicode=True, force_utf8=True) if r), args.runs)
+    floor = measure(
+        "pymarc MARCReader loop (floor)",
+        lambda _i: sum(1 for r in MARCReader(data, to_unicode=True, force_utf8=True) if r),
+        args.runs,
+    )
     print(ours.line(floor))
     print(floor.line())
 

@@ -40,7 +40,9 @@ def main() -> None:
     sample = raw.execute(
         "SELECT r.id, r.card_number, r.name, r.id_cipher FROM reader r JOIN reader_card c"
         " ON c.card_number = r.card_number AND c.state = 'active'"
-        " WHERE r.cancelled_at IS NULL AND r.id_cipher IS NOT NULL ORDER BY random() LIMIT ?", (args.runs,)).fetchall()
+        " WHERE r.cancelled_at IS NULL AND r.id_cipher IS NOT NULL ORDER BY random() LIMIT ?",
+        (args.runs,),
+    ).fetchall()
     print(f"{raw.execute('SELECT COUNT(*) FROM reader').fetchone()[0]:,} readers in {args.db}")
     cards = [card for _id, card, _n, _c in sample]
     names = [name[:2] for _id, _card, name, _c in sample]
@@ -49,20 +51,34 @@ def main() -> None:
 
     def floor_id(i: int) -> list:
         hashes = [keys.digest(c.namespace, c.number) for c in lookup_candidates(numbers[i % n], today)]
-        return raw.execute(f"SELECT * FROM reader WHERE id_hash IN ({','.join('?' * len(hashes))})",
-                           hashes).fetchall()
+        return raw.execute(f"SELECT * FROM reader WHERE id_hash IN ({','.join('?' * len(hashes))})", hashes).fetchall()
 
     cases = [
-        ("by card number", lambda i: find_readers(session, cards[i % n]),
-         lambda i: raw.execute("SELECT r.* FROM reader_card c JOIN reader r ON r.id = c.reader_id"
-                               " WHERE c.card_number = ?", (cards[i % n],)).fetchall()),
-        ("by name (two characters)", lambda i: find_readers(session, names[i % n]),
-         lambda i: raw.execute("SELECT * FROM reader WHERE name >= ? AND name < ? ORDER BY name_pinyin LIMIT 50",
-                               (names[i % n], names[i % n] + "\U0010ffff")).fetchall()),
+        (
+            "by card number",
+            lambda i: find_readers(session, cards[i % n]),
+            lambda i: raw.execute(
+                "SELECT r.* FROM reader_card c JOIN reader r ON r.id = c.reader_id WHERE c.card_number = ?",
+                (cards[i % n],),
+            ).fetchall(),
+        ),
+        (
+            "by name (two characters)",
+            lambda i: find_readers(session, names[i % n]),
+            lambda i: raw.execute(
+                "SELECT * FROM reader WHERE name >= ? AND name < ? ORDER BY name_pinyin LIMIT 50",
+                (names[i % n], names[i % n] + "\U0010ffff"),
+            ).fetchall(),
+        ),
         ("by ID number (keyed hash)", lambda i: find_readers(session, numbers[i % n]), floor_id),
-        ("card scanned at the desk (scan_card)", lambda i: scan_card(session, cards[i % n]),
-         lambda i: raw.execute("SELECT r.* FROM reader_card c JOIN reader r ON r.id = c.reader_id"
-                               " WHERE c.card_number = ?", (cards[i % n],)).fetchall()),
+        (
+            "card scanned at the desk (scan_card)",
+            lambda i: scan_card(session, cards[i % n]),
+            lambda i: raw.execute(
+                "SELECT r.* FROM reader_card c JOIN reader r ON r.id = c.reader_id WHERE c.card_number = ?",
+                (cards[i % n],),
+            ).fetchall(),
+        ),
     ]
     for name, ours, floor in cases:
         mine = measure(f"reader look-up {name}", ours, args.runs)

@@ -21,8 +21,9 @@ from ils.library import open_library  # noqa: E402
 from ils.staff import log_in  # noqa: E402
 from ils.stats.loans import loans_per_branch_month  # noqa: E402
 
-FLOOR = ("SELECT branch_id, substr(loaned_at, 6, 2), COUNT(*) FROM loan"
-         " WHERE loaned_at >= ? AND loaned_at < ? GROUP BY 1, 2")
+FLOOR = (
+    "SELECT branch_id, substr(loaned_at, 6, 2), COUNT(*) FROM loan WHERE loaned_at >= ? AND loaned_at < ? GROUP BY 1, 2"
+)
 
 
 def main() -> None:
@@ -35,13 +36,13 @@ def main() -> None:
     session = log_in(library, "admin", args.password)
     raw = raw_connection(args.db)
     total = raw.execute("SELECT COUNT(*) FROM loan").fetchone()[0]
-    year = int(raw.execute("SELECT substr(loaned_at, 1, 4) FROM loan GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1")
-               .fetchone()[0])
+    year = int(
+        raw.execute("SELECT substr(loaned_at, 1, 4) FROM loan GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1").fetchone()[0]
+    )
     print(f"{total:,} loans in {args.db}; report year {year}")
     span = (f"{year}-01-01", f"{year + 1}-01-01")
     for label, renewals in (("loans per branch per month", False), ("  the same with renewals", True)):
-        ours = measure(label, lambda _i, r=renewals: loans_per_branch_month(session, year, with_renewals=r),
-                       args.runs)
+        ours = measure(label, lambda _i, r=renewals: loans_per_branch_month(session, year, with_renewals=r), args.runs)
         floor = measure("  raw sqlite3 floor", lambda _i: raw.execute(FLOOR, span).fetchall(), args.runs)
         print(ours.line(floor))
         print(floor.line())

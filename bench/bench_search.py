@@ -30,11 +30,11 @@ from stats import measure, raw_connection  # noqa: E402
 from ils.catalogue.callnumbers import class_prefix_text  # noqa: E402
 from ils.catalogue.search import search  # noqa: E402
 from ils.catalogue.search_text import match_query, normalise_isbn  # noqa: E402
-from ils.text import pinyin_full, pinyin_initials  # noqa: E402
 from ils.demo.catalogue import add_catalogue  # noqa: E402
 from ils.initialise import initialise  # noqa: E402
 from ils.library import open_library  # noqa: E402
 from ils.staff import log_in  # noqa: E402
+from ils.text import pinyin_full, pinyin_initials  # noqa: E402
 
 _ROLE = re.compile(r"(主编|编著|编写|整理|著|编|译|等).*$")
 _HAN_PAIR = re.compile(r"^[\u4e00-\u9fff]{2}")
@@ -69,9 +69,13 @@ def _cases(raw: sqlite3.Connection) -> list[tuple[str, list[str], str, list[tupl
     full = [pinyin_full(t) for t in rng.sample(titles, 50)]
     initials = [i for i in (pinyin_initials(t) for t in rng.sample(titles, 80)) if len(i) >= 2]
     isbns = [isbn for _t, _r, isbn in sample if isbn][:50]
-    classes = [c for (c,) in raw.execute(
-        "SELECT DISTINCT substr(call_class, 1, instr(call_class || '.', '.') - 1) FROM bib_record"
-        " WHERE call_class IS NOT NULL")]
+    classes = [
+        c
+        for (c,) in raw.execute(
+            "SELECT DISTINCT substr(call_class, 1, instr(call_class || '.', '.') - 1) FROM bib_record"
+            " WHERE call_class IS NOT NULL"
+        )
+    ]
     barcodes = [b for (b,) in raw.execute("SELECT barcode FROM item ORDER BY random() LIMIT 100")]
     fts = "SELECT rowid FROM bib_search WHERE bib_search MATCH ? LIMIT 50"
     any_columns = "{title author publisher subjects} : "
@@ -83,8 +87,12 @@ def _cases(raw: sqlite3.Connection) -> list[tuple[str, list[str], str, list[tupl
         ("pinyin full", full, fts, [(f"pinyin : {match_query(p, prefix_last=True)}",) for p in full]),
         ("pinyin initials", initials, fts, [(f"pinyin : {match_query(p, prefix_last=True)}",) for p in initials]),
         ("ISBN", isbns, "SELECT bib_id FROM bib_isbn WHERE isbn = ?", [(normalise_isbn(i),) for i in isbns]),
-        ("call-number prefix", classes, shelf,
-         [(class_prefix_text(c), class_prefix_text(c) + "\U0010ffff") for c in classes]),
+        (
+            "call-number prefix",
+            classes,
+            shelf,
+            [(class_prefix_text(c), class_prefix_text(c) + "\U0010ffff") for c in classes],
+        ),
         ("barcode", barcodes, "SELECT bib_id FROM item WHERE barcode = ?", [(b,) for b in barcodes]),
     ]
 
@@ -105,8 +113,11 @@ def main() -> None:
     raw = raw_connection(path)
     for name, typed, floor_sql, floor_params in _cases(raw):
         ours = measure(f"search(): {name}", lambda i: search(typed[i % len(typed)]), args.runs)
-        floor = measure("  raw sqlite3 floor", lambda i: raw.execute(
-            floor_sql, floor_params[i % len(floor_params)]).fetchall(), args.runs)
+        floor = measure(
+            "  raw sqlite3 floor",
+            lambda i: raw.execute(floor_sql, floor_params[i % len(floor_params)]).fetchall(),
+            args.runs,
+        )
         print(ours.line(floor))
         print(floor.line())
     raw.close()

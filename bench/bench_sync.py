@@ -71,10 +71,16 @@ def _bulk(desk, half: int) -> list[tuple]:
     loans = [(new_id(), item[0], "adult", "book", branch, "*/*/*", now, "2026-04-01") for item in items]
     with desk.write(None) as writer:
         connection = desk.database.connection()
-        connection.executemany("INSERT INTO item (id, bib_id, barcode, branch_id, item_type, status, created_at,"
-                               " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", items)
-        connection.executemany("INSERT INTO loan (id, item_id, reader_type, item_type, branch_id, rule_id, loaned_at,"
-                               " due_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", loans)
+        connection.executemany(
+            "INSERT INTO item (id, bib_id, barcode, branch_id, item_type, status, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            items,
+        )
+        connection.executemany(
+            "INSERT INTO loan (id, item_id, reader_type, item_type, branch_id, rule_id, loaned_at,"
+            " due_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            loans,
+        )
         writer.journal("bench.load", "loan", None, {"items": half, "loans": half})
     return items, loans
 
@@ -90,17 +96,26 @@ def _floor_import(folder: Path, template: Path, items: list[tuple], loans: list[
     bib = raw.execute("SELECT id FROM bib_record").fetchone()
     bib_id = items[0][1]
     if bib is None:
-        raw.execute("INSERT INTO bib_record (id, doc, format, marc, title, title_sort, created_at, updated_at)"
-                    " VALUES (?, 1, 'cnmarc', '{}', '三体', 'santi', 't', 't')", (bib_id,))
+        raw.execute(
+            "INSERT INTO bib_record (id, doc, format, marc, title, title_sort, created_at, updated_at)"
+            " VALUES (?, 1, 'cnmarc', '{}', '三体', 'santi', 't', 't')",
+            (bib_id,),
+        )
     branch = raw.execute("SELECT id FROM branch WHERE code = 'ZG'").fetchone()[0]
     items = [(i[0], bib_id, i[2], branch, *i[4:]) for i in items]
     loans = [(loan[0], loan[1], loan[2], loan[3], branch, *loan[5:]) for loan in loans]
     with Stopwatch() as floor:
         raw.execute("BEGIN IMMEDIATE")
-        raw.executemany("INSERT INTO item (id, bib_id, barcode, branch_id, item_type, status, created_at, updated_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", items)
-        raw.executemany("INSERT INTO loan (id, item_id, reader_type, item_type, branch_id, rule_id, loaned_at, due_on)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", loans)
+        raw.executemany(
+            "INSERT INTO item (id, bib_id, barcode, branch_id, item_type, status, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            items,
+        )
+        raw.executemany(
+            "INSERT INTO loan (id, item_id, reader_type, item_type, branch_id, rule_id, loaned_at, due_on)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            loans,
+        )
         raw.execute("COMMIT")
     raw.close()
     return floor
@@ -124,9 +139,11 @@ def union_import(folder: Path, changes: int) -> None:
     with Stopwatch() as imported:
         applied = exchange.import_bundle(session, Path(report.path))
     floor = _floor_import(folder, empty, items, loans)
-    print(f"union import of {rows:,} changes ({applied.state}): {imported.wall:6.2f} s (cpu {imported.cpu:6.2f} s)"
-          f"   floor (raw sqlite3 inserts) {floor.wall:5.2f} s (cpu {floor.cpu:5.2f} s)"
-          f"   {imported.wall / floor.wall:5.1f}x floor (cpu {imported.cpu / max(floor.cpu, 1e-9):5.1f}x)")
+    print(
+        f"union import of {rows:,} changes ({applied.state}): {imported.wall:6.2f} s (cpu {imported.cpu:6.2f} s)"
+        f"   floor (raw sqlite3 inserts) {floor.wall:5.2f} s (cpu {floor.cpu:5.2f} s)"
+        f"   {imported.wall / floor.wall:5.1f}x floor (cpu {imported.cpu / max(floor.cpu, 1e-9):5.1f}x)"
+    )
     print(f"desk export of the same {rows:,} changes: {exported.wall:6.2f} s (cpu {exported.cpu:6.2f} s)")
     print(f"bundle: {report.size:,} bytes, {report.size * 10_000 / rows:,.0f} bytes per 10,000 changes")
     union.close()
@@ -142,10 +159,18 @@ def busy_day(folder: Path, loans_per_day: int) -> None:
     barcodes = [f"D{n:07d}" for n in range(loans_per_day)]
     for barcode in barcodes:
         add_item(session, bib, barcode)
-    cards = [register_reader(session, Registration(
-        name=f"读者{n}", id_type="resident", id_number=citizen(f"{1950 + n // 1000}0312", order=f"{n % 1000:03d}"),
-        consents=frozenset({"union_sharing"} if n % 2 else set()))).summary.card_number
-        for n in range(loans_per_day // 4 + 1)]  # four loans each: under the limit of five
+    cards = [
+        register_reader(
+            session,
+            Registration(
+                name=f"读者{n}",
+                id_type="resident",
+                id_number=citizen(f"{1950 + n // 1000}0312", order=f"{n % 1000:03d}"),
+                consents=frozenset({"union_sharing"} if n % 2 else set()),
+            ),
+        ).summary.card_number
+        for n in range(loans_per_day // 4 + 1)
+    ]  # four loans each: under the limit of five
     report = exchange.export_desk(session, folder)  # the morning: everything before the day's work
     database_proxy.initialize(union.database)
     morning = exchange.import_bundle(log_in(union, "admin", PASSWORD), Path(report.path))
@@ -166,13 +191,17 @@ def busy_day(folder: Path, loans_per_day: int) -> None:
     rows = sum(day.counts.values())
     raw = raw_connection(desk.path)
     with Stopwatch() as floor:
-        raw.execute("SELECT s.pk, l.* FROM sync_row s LEFT JOIN loan l ON l.id = s.pk WHERE s.seq > ? AND s.seq <= ?",
-                    (day.first, day.last)).fetchall()
+        raw.execute(
+            "SELECT s.pk, l.* FROM sync_row s LEFT JOIN loan l ON l.id = s.pk WHERE s.seq > ? AND s.seq <= ?",
+            (day.first, day.last),
+        ).fetchall()
     raw.close()
-    print(f"busy branch's day ({loans_per_day:,} loans + {loans_per_day:,} returns through the services,"
-          f" {circulated.wall:.1f} s, cpu {circulated.cpu:.1f} s): export {exported.wall * 1000:7.1f} ms"
-          f" (cpu {exported.cpu * 1000:7.1f} ms) for {rows:,} rows"
-          f"   floor (one SELECT of the day's rows) {floor.wall * 1000:6.1f} ms (cpu {floor.cpu * 1000:6.1f} ms)")
+    print(
+        f"busy branch's day ({loans_per_day:,} loans + {loans_per_day:,} returns through the services,"
+        f" {circulated.wall:.1f} s, cpu {circulated.cpu:.1f} s): export {exported.wall * 1000:7.1f} ms"
+        f" (cpu {exported.cpu * 1000:7.1f} ms) for {rows:,} rows"
+        f"   floor (one SELECT of the day's rows) {floor.wall * 1000:6.1f} ms (cpu {floor.cpu * 1000:6.1f} ms)"
+    )
     print(f"day bundle: {day.size:,} bytes, {day.size * 10_000 / max(rows, 1):,.0f} bytes per 10,000 changes")
     union.close()
     desk.close()

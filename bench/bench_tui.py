@@ -105,14 +105,33 @@ async def _desk_app(db: Path, runs: int, password: str, out: dict) -> None:
         session = app.session
         search("中国")
         # Lists, not lazy queries: a cursor left open would pin this thread's read snapshot.
-        readers = list(Reader.select().join(ReaderCard, on=(ReaderCard.card_number == Reader.card_number))
-                       .where(Reader.reader_type == "adult", ReaderCard.state == "active",
-                              Reader.cancelled_at.is_null()).limit(200))
-        card = next(r.card_number for r in readers if not scan_card(session, r.card_number).blocks
-                    and not Loan.select().where(Loan.reader == r.id, Loan.ended_at.is_null()).exists())
-        copies = [i.barcode for i in Item.select().join(Location).switch(Item).join(Branch).where(
-            Item.status == "available", Item.item_type == "book", Location.loanable == True,  # noqa: E712
-            Branch.id == session.library.node.branch_id, Item.rotation_batch.is_null()).limit(runs * 3)]
+        readers = list(
+            Reader.select()
+            .join(ReaderCard, on=(ReaderCard.card_number == Reader.card_number))
+            .where(Reader.reader_type == "adult", ReaderCard.state == "active", Reader.cancelled_at.is_null())
+            .limit(200)
+        )
+        card = next(
+            r.card_number
+            for r in readers
+            if not scan_card(session, r.card_number).blocks
+            and not Loan.select().where(Loan.reader == r.id, Loan.ended_at.is_null()).exists()
+        )
+        copies = [
+            i.barcode
+            for i in Item.select()
+            .join(Location)
+            .switch(Item)
+            .join(Branch)
+            .where(
+                Item.status == "available",
+                Item.item_type == "book",
+                Location.loanable == True,  # noqa: E712
+                Branch.id == session.library.node.branch_id,
+                Item.rotation_batch.is_null(),
+            )
+            .limit(runs * 3)
+        ]
         await pilot.press(*card, "enter")
         table = app.screen.query_one("#desk-loans", ListTable)
         while table.row_count == 0 and card not in str(app.screen.query_one("#desk-reader").content):
@@ -168,8 +187,11 @@ def _spawn(kind: str, db: Path | None, runs: int, password: str = PASSWORD) -> t
         command += ["--db", str(db)]
     start, start_cpu = time.perf_counter(), _children_cpu_ms()
     done = subprocess.run(command, capture_output=True, text=True, check=True)
-    return ((time.perf_counter() - start) * 1000, _children_cpu_ms() - start_cpu,
-            json.loads(done.stdout.strip().splitlines()[-1]))
+    return (
+        (time.perf_counter() - start) * 1000,
+        _children_cpu_ms() - start_cpu,
+        json.loads(done.stdout.strip().splitlines()[-1]),
+    )
 
 
 def main() -> None:
@@ -191,8 +213,8 @@ def main() -> None:
         bare_starts.append(_spawn("bare", None, 0)[:2])
     _total, _cpu, desk = _spawn("desk", args.db, args.runs, args.password)
     _total, _cpu, bare = _spawn("bare", None, args.runs)
-    start_desk = _figure("start-up to the log-in screen", *map(list, zip(*desk_starts)))
-    start_bare = _figure("  bare Textual app floor", *map(list, zip(*bare_starts)))
+    start_desk = _figure("start-up to the log-in screen", *map(list, zip(*desk_starts, strict=False)))
+    start_bare = _figure("  bare Textual app floor", *map(list, zip(*bare_starts, strict=False)))
     print(start_desk.line(start_bare))
     print(start_bare.line())
     scan_desk = _figure("scan-to-screen (Enter until the loan shows)", desk["scan_ms"], desk["scan_cpu_ms"])

@@ -31,8 +31,11 @@ def main() -> None:
 
     library = initialise(folder / "ils.sqlite", admin_username="admin", admin_password="bench-pass")
     session = log_in(library, "admin", "bench-pass")
-    service = measure("service write + journal (add_service_point)",
-                      lambda i: add_service_point(session, branch="ZG", code=f"B{i}", name=f"服务点{i}"), args.runs)
+    service = measure(
+        "service write + journal (add_service_point)",
+        lambda i: add_service_point(session, branch="ZG", code=f"B{i}", name=f"服务点{i}"),
+        args.runs,
+    )
     library.close()
 
     raw = raw_connection(folder / "ils.sqlite", isolation_level=None)
@@ -41,11 +44,15 @@ def main() -> None:
     def floor_write(i: int) -> None:
         raw.execute("BEGIN IMMEDIATE")
         point = str(uuid.uuid4())
-        raw.execute("INSERT INTO service_point (id, branch_id, code, name, active, created_at) VALUES (?,?,?,?,1,?)",
-                    (point, branch_id, f"R{i}", f"服务点{i}", "2026-01-01T00:00:00"))
-        raw.execute("INSERT INTO journal (node_id, seq, hlc, wall_time, staff_id, action, entity_type, entity_id, data)"
-                    " VALUES ('floor', ?, ?, 't', NULL, 'service_point.add', 'service_point', ?, ?)",
-                    (i + 1, i + 1, point, json.dumps({"code": f"R{i}"})))
+        raw.execute(
+            "INSERT INTO service_point (id, branch_id, code, name, active, created_at) VALUES (?,?,?,?,1,?)",
+            (point, branch_id, f"R{i}", f"服务点{i}", "2026-01-01T00:00:00"),
+        )
+        raw.execute(
+            "INSERT INTO journal (node_id, seq, hlc, wall_time, staff_id, action, entity_type, entity_id, data)"
+            " VALUES ('floor', ?, ?, 't', NULL, 'service_point.add', 'service_point', ?, ?)",
+            (i + 1, i + 1, point, json.dumps({"code": f"R{i}"})),
+        )
         raw.execute("COMMIT")
 
     floor = measure("raw sqlite3 floor (same two inserts)", floor_write, args.runs)

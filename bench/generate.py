@@ -48,8 +48,9 @@ def _network(session: Session) -> None:
         branches.add_service_point(session, branch=code, code=f"{code}-JH", name="借还台")
 
 
-def generate(path: Path, *, scale: float = 1.0, seed: int = 2021,
-             report: Callable[[str], None] = print) -> dict[str, float]:
+def generate(
+    path: Path, *, scale: float = 1.0, seed: int = 2021, report: Callable[[str], None] = print
+) -> dict[str, float]:
     """Build the library at ``path`` (which must not exist); the seconds each phase took."""
     if path.exists():
         raise SystemExit(f"{path} exists: remove it or choose another --db")
@@ -61,8 +62,10 @@ def generate(path: Path, *, scale: float = 1.0, seed: int = 2021,
         started, cpu = time.perf_counter(), time.process_time()
         result = action()
         times[name] = time.perf_counter() - started
-        report(f"{name:<22} {times[name]:9.1f} s   cpu {time.process_time() - cpu:8.1f} s"
-               + (f"   {result}" if result is not None else ""))
+        report(
+            f"{name:<22} {times[name]:9.1f} s   cpu {time.process_time() - cpu:8.1f} s"
+            + (f"   {result}" if result is not None else "")
+        )
 
     library = initialise(path, admin_username="admin", admin_password=PASSWORD)
     session = log_in(library, "admin", PASSWORD)
@@ -76,8 +79,12 @@ def generate(path: Path, *, scale: float = 1.0, seed: int = 2021,
         end = today - dt.timedelta(days=1)
         per_year = loans * 365.25 / ((end - start).days + 1)
         phase("loan history", lambda: add_loan_history(session, rng, start=start, end=end, loans_per_year=per_year))
-        phase("rotation", lambda: add_rotation_year(session, rng, year=today.year - 1,
-                                                    volumes=max(1, round(ROTATED_PER_YEAR * scale))))
+        phase(
+            "rotation",
+            lambda: add_rotation_year(
+                session, rng, year=today.year - 1, volumes=max(1, round(ROTATED_PER_YEAR * scale))
+            ),
+        )
         phase("today's desk", lambda: add_current_circulation(session, rng, loans=max(100, round(OPEN_LOANS * scale))))
         phase("checkpoint", lambda: library.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)") and None)
         for table in COUNTED:

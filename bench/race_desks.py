@@ -76,8 +76,14 @@ class Figures:
 
     @property
     def clean(self) -> bool:
-        return (self.raw_exceptions == 0 and self.wrong_winners == 0 and self.double_returns == 0
-                and self.double_fines == 0 and self.status_disagreements == 0 and self.check_ok)
+        return (
+            self.raw_exceptions == 0
+            and self.wrong_winners == 0
+            and self.double_returns == 0
+            and self.double_fines == 0
+            and self.status_disagreements == 0
+            and self.check_ok
+        )
 
 
 def _record(title: str):
@@ -113,8 +119,12 @@ def prepare(path: Path, procs: int) -> list[str]:
         change_circulation_settings(admin, overdue_mode="fines", fine_block_fen=1_000_000)
         set_rule(admin, "*", "*", fine_fen_per_day=FINE_PER_DAY)
         add_item(admin, add_record(admin, _record("三体"), "cnmarc"), BARCODE, location="ZG-WJ", price="CNY23.00")
-        return [register_reader(admin, Registration(name=f"读者{n}", id_type="resident", id_number=_id_number(n)))
-                .summary.card_number for n in range(procs)]
+        return [
+            register_reader(
+                admin, Registration(name=f"读者{n}", id_type="resident", id_number=_id_number(n))
+            ).summary.card_number
+            for n in range(procs)
+        ]
     finally:
         library.close()
 
@@ -188,8 +198,7 @@ def desk(path: str, index: int, cards: list[str], rounds: int, pause: float, bar
             step(lent_on + LATE)
             outcomes.append((number, "renew", *_attempt(lambda: renew(session, BARCODE))))
             step(lent_on + LATE)
-            mixed = ((lambda: return_item(session, BARCODE)) if index % 2 else
-                     (lambda: checkout(session, card, BARCODE)))
+            mixed = (lambda: return_item(session, BARCODE)) if index % 2 else (lambda: checkout(session, card, BARCODE))
             outcomes.append((number, "mixed", *_attempt(mixed)))
             step(lent_on + LATE)
             setup(lambda: return_item(session, BARCODE))
@@ -218,8 +227,12 @@ def _check(path: Path, figures: Figures) -> None:
         figures.status_disagreements = sum(codes.values())
         report = check(log_in(library, "admin", PASSWORD))
         figures.check_ok = report.ok
-        figures.check_problems = [*report.integrity, *report.foreign_keys, *report.journal,
-                                  *map(str, report.circulation)][:20]
+        figures.check_problems = [
+            *report.integrity,
+            *report.foreign_keys,
+            *report.journal,
+            *map(str, report.circulation),
+        ][:20]
     finally:
         library.close()
 
@@ -231,8 +244,9 @@ def race(path: Path, procs: int, rounds: int, pause: float = 0.02) -> Figures:
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(procs), context.Queue()
     began = time.perf_counter()
-    desks = [context.Process(target=desk, args=(str(path), i, cards, rounds, pause, barrier, results))
-             for i in range(procs)]
+    desks = [
+        context.Process(target=desk, args=(str(path), i, cards, rounds, pause, barrier, results)) for i in range(procs)
+    ]
     for process in desks:
         process.start()
     collected = [results.get(timeout=BARRIER_S * 2) for _ in desks]
@@ -260,8 +274,9 @@ def race(path: Path, procs: int, rounds: int, pause: float = 0.02) -> Figures:
                 if len(figures.raw_examples) < 5:
                     figures.raw_examples.append(f"{phase}: {detail}")
     figures.done, figures.refused = dict(done), dict(refused.most_common())
-    figures.wrong_winners = sum(1 for number in range(rounds) for phase, count in WINNERS.items()
-                                if winners[number, phase] != count)
+    figures.wrong_winners = sum(
+        1 for number in range(rounds) for phase, count in WINNERS.items() if winners[number, phase] != count
+    )
     if len(timings) > 1:
         figures.attempt_ms_median = round(statistics.median(timings), 1)
         figures.attempt_ms_p99 = round(statistics.quantiles(timings, n=100)[98], 1)
@@ -272,8 +287,9 @@ def race(path: Path, procs: int, rounds: int, pause: float = 0.02) -> Figures:
 
 def _text(figures: Figures) -> str:
     rows: list[tuple[str, Any]] = [
-        ("desk processes", figures.procs), ("rounds", figures.rounds), ("pause between read and write (s)",
-                                                                          figures.pause_s),
+        ("desk processes", figures.procs),
+        ("rounds", figures.rounds),
+        ("pause between read and write (s)", figures.pause_s),
         ("attempts", figures.attempts),
         *((f"done: {phase}", figures.done.get(phase, 0)) for phase in PHASES),
         *((f"refused: {code}", count) for code, count in figures.refused.items()),
@@ -307,8 +323,7 @@ def main(argv: list[str] | None = None) -> int:
         if path.exists():
             parser.error(f"{path} exists: give a new file")
         figures = race(path, args.procs, args.rounds, args.pause)
-    print(json.dumps({**asdict(figures), "clean": figures.clean}, ensure_ascii=False) if args.json
-          else _text(figures))
+    print(json.dumps({**asdict(figures), "clean": figures.clean}, ensure_ascii=False) if args.json else _text(figures))
     return 0 if figures.clean else 1
 
 

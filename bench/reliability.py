@@ -39,10 +39,32 @@ sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve
 from reliability_base import BENCH, ROOT, Outcome, build_base, python_script, timed  # noqa: E402
 
 SIZES: dict[str, dict[str, int]] = {
-    "full": {"checkout_kills": 300, "import_kills": 300, "import_records": 50, "race_procs": 8, "race_rounds": 20,
-             "backups": 30, "disk_rounds": 10, "fuzz": 1000, "fuzz_cli": 50, "injections": 0, "readers": 30},
-    "ci": {"checkout_kills": 2, "import_kills": 2, "import_records": 10, "race_procs": 4, "race_rounds": 2,
-           "backups": 3, "disk_rounds": 1, "fuzz": 30, "fuzz_cli": 2, "injections": 2, "readers": 1},
+    "full": {
+        "checkout_kills": 300,
+        "import_kills": 300,
+        "import_records": 50,
+        "race_procs": 8,
+        "race_rounds": 20,
+        "backups": 30,
+        "disk_rounds": 10,
+        "fuzz": 1000,
+        "fuzz_cli": 50,
+        "injections": 0,
+        "readers": 30,
+    },
+    "ci": {
+        "checkout_kills": 2,
+        "import_kills": 2,
+        "import_records": 10,
+        "race_procs": 4,
+        "race_rounds": 2,
+        "backups": 3,
+        "disk_rounds": 1,
+        "fuzz": 30,
+        "fuzz_cli": 2,
+        "injections": 2,
+        "readers": 1,
+    },
 }
 RACE = BENCH / "race_desks.py"
 
@@ -56,9 +78,12 @@ def race(work: Path, procs: int, rounds: int) -> Outcome:
     folder = work / "race"
     folder.mkdir(parents=True, exist_ok=True)
     with timed(outcome):
-        done = subprocess.run(python_script(RACE, "--procs", procs, "--rounds", rounds, "--json",
-                                            "--db", folder / "race.sqlite"),
-                              capture_output=True, text=True, timeout=6 * 3600)
+        done = subprocess.run(
+            python_script(RACE, "--procs", procs, "--rounds", rounds, "--json", "--db", folder / "race.sqlite"),
+            capture_output=True,
+            text=True,
+            timeout=6 * 3600,
+        )
     try:
         figures = json.loads(done.stdout)
     except ValueError:
@@ -69,8 +94,11 @@ def race(work: Path, procs: int, rounds: int) -> Outcome:
     outcome.add("refusals", sum((figures.get("refused") or {}).values()))
     for name in ("raw_exceptions", "wrong_winners", "double_returns", "double_fines", "status_disagreements"):
         outcome.add(name.replace("_", " "), figures.get(name), zero=True)
-    outcome.add("ils check problems after", 0 if figures.get("check_ok") else len(figures.get("check_problems") or [1]),
-                zero=True)
+    outcome.add(
+        "ils check problems after",
+        0 if figures.get("check_ok") else len(figures.get("check_problems") or [1]),
+        zero=True,
+    )
     outcome.examples += [str(e) for e in (figures.get("raw_examples") or [])[:5]]
     return outcome
 
@@ -96,10 +124,14 @@ def scenarios(size: dict[str, int]) -> dict[str, Callable[[Path, Path], Outcome]
 def machine() -> str:
     cores = os.cpu_count()
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip() or "unknown"
-    return (f"{dt.datetime.now().isoformat(timespec='seconds')}, {cores} cores, {memory:.0f} GB, "
-            f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, commit {commit}")
+    commit = (
+        subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        or "unknown"
+    )
+    return (
+        f"{dt.datetime.now().isoformat(timespec='seconds')}, {cores} cores, {memory:.0f} GB, "
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, commit {commit}"
+    )
 
 
 def table(outcomes: list[Outcome]) -> str:
@@ -132,8 +164,11 @@ def run(size_name: str, work: Path, only: list[str] | None = None) -> list[Outco
             continue
         print(f"# {name} ...", file=sys.stderr, flush=True)
         outcome = scenario(base, work)
-        print(f"#   {'ok' if outcome.ok else 'skipped' if outcome.skipped else 'FAILED'} "
-              f"in {outcome.seconds:.0f} s", file=sys.stderr, flush=True)
+        print(
+            f"#   {'ok' if outcome.ok else 'skipped' if outcome.skipped else 'FAILED'} in {outcome.seconds:.0f} s",
+            file=sys.stderr,
+            flush=True,
+        )
         outcomes.append(outcome)
     return outcomes
 
@@ -141,8 +176,12 @@ def run(size_name: str, work: Path, only: list[str] | None = None) -> list[Outco
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="full")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/ils-reliability"),
-                        help="folder for the libraries and files (default /tmp/ils-reliability)")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path("/tmp/ils-reliability"),
+        help="folder for the libraries and files (default /tmp/ils-reliability)",
+    )
     parser.add_argument("--only", nargs="*", choices=list(scenarios(SIZES["ci"])), help="run only these scenarios")
     args = parser.parse_args(argv)
     outcomes = run(args.size, args.work, args.only)

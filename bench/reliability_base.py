@@ -115,12 +115,25 @@ def environment(**extra: str) -> dict[str, str]:
     return env
 
 
-def ils(db: Path, *args: str | bytes | Path, env: dict[str, str] | None = None, cwd: Path | None = None,
-        timeout: float = 300, preexec_fn: Any = None) -> subprocess.CompletedProcess[bytes]:
+def ils(
+    db: Path,
+    *args: str | bytes | Path,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float = 300,
+    preexec_fn: Any = None,
+) -> subprocess.CompletedProcess[bytes]:
     """Run the ``ils`` command line on ``db`` as a script would; output kept as bytes."""
     command = [sys.executable, "-m", "ils", "--db", str(db), *(a if isinstance(a, bytes) else str(a) for a in args)]
-    return subprocess.run(command, capture_output=True, env=env or environment(), cwd=cwd or db.parent,
-                          stdin=subprocess.DEVNULL, timeout=timeout, preexec_fn=preexec_fn)
+    return subprocess.run(
+        command,
+        capture_output=True,
+        env=env or environment(),
+        cwd=cwd or db.parent,
+        stdin=subprocess.DEVNULL,
+        timeout=timeout,
+        preexec_fn=preexec_fn,
+    )
 
 
 def crashed(done: subprocess.CompletedProcess[bytes]) -> bool:
@@ -170,20 +183,30 @@ def problems(db: Path) -> list[str]:
 
 
 INVARIANTS: Sequence[tuple[str, str]] = (
-    ("copies on loan without an open loan",
-     "SELECT COUNT(*) FROM item i WHERE i.status = 'on_loan' AND NOT EXISTS "
-     "(SELECT 1 FROM loan l WHERE l.item_id = i.id AND l.ended_at IS NULL)"),
-    ("open loans of a copy that is on the shelf",
-     "SELECT COUNT(*) FROM loan l JOIN item i ON i.id = l.item_id "
-     "WHERE l.ended_at IS NULL AND i.status IN ('available', 'on_hold_shelf', 'in_transit')"),
-    ("copies with two open loans",
-     "SELECT COUNT(*) FROM (SELECT item_id FROM loan WHERE ended_at IS NULL GROUP BY item_id HAVING COUNT(*) > 1)"),
-    ("loans returned twice",
-     "SELECT COUNT(*) FROM (SELECT entity_id FROM journal WHERE action = 'loan.return' "
-     "GROUP BY entity_id HAVING COUNT(*) > 1)"),
-    ("journal rows of loans that do not exist",
-     "SELECT COUNT(*) FROM journal j WHERE j.action = 'loan.checkout' "
-     "AND NOT EXISTS (SELECT 1 FROM loan l WHERE l.id = j.entity_id)"),
+    (
+        "copies on loan without an open loan",
+        "SELECT COUNT(*) FROM item i WHERE i.status = 'on_loan' AND NOT EXISTS "
+        "(SELECT 1 FROM loan l WHERE l.item_id = i.id AND l.ended_at IS NULL)",
+    ),
+    (
+        "open loans of a copy that is on the shelf",
+        "SELECT COUNT(*) FROM loan l JOIN item i ON i.id = l.item_id "
+        "WHERE l.ended_at IS NULL AND i.status IN ('available', 'on_hold_shelf', 'in_transit')",
+    ),
+    (
+        "copies with two open loans",
+        "SELECT COUNT(*) FROM (SELECT item_id FROM loan WHERE ended_at IS NULL GROUP BY item_id HAVING COUNT(*) > 1)",
+    ),
+    (
+        "loans returned twice",
+        "SELECT COUNT(*) FROM (SELECT entity_id FROM journal WHERE action = 'loan.return' "
+        "GROUP BY entity_id HAVING COUNT(*) > 1)",
+    ),
+    (
+        "journal rows of loans that do not exist",
+        "SELECT COUNT(*) FROM journal j WHERE j.action = 'loan.checkout' "
+        "AND NOT EXISTS (SELECT 1 FROM loan l WHERE l.id = j.entity_id)",
+    ),
 )
 
 

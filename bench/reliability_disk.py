@@ -60,9 +60,12 @@ def backups_during_writes(base: Path, work: Path, backups: int, seed: int = 3) -
             for number in range(backups):
                 target = out / f"b{number:03d}.sqlite"
                 if number % 3 == 1:  # never the last one: the last backup must clean up after it
-                    process = subprocess.Popen([sys.executable, "-m", "ils", "--db", str(db), "backup", str(target)],
-                                               env=environment(), stdout=subprocess.DEVNULL,
-                                               stderr=subprocess.DEVNULL)
+                    process = subprocess.Popen(
+                        [sys.executable, "-m", "ils", "--db", str(db), "backup", str(target)],
+                        env=environment(),
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                    )
                     _wait_for(out / f".{target.name}.partial", process)  # the copy has begun
                     time.sleep(rng.uniform(0.0, 1.0))  # copying the demo library takes a second or two
                     process.send_signal(signal.SIGKILL)
@@ -117,8 +120,9 @@ def small_disk(folder: Path, size_mb: int) -> Iterator[bool]:
     folder.mkdir(parents=True, exist_ok=True)
     mounted = False
     if shutil.which("mount") and os.geteuid() == 0:
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_mb}m", "tmpfs", str(folder)],
-                              capture_output=True, timeout=30)
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size_mb}m", "tmpfs", str(folder)], capture_output=True, timeout=30
+        )
         mounted = done.returncode == 0
     try:
         yield mounted

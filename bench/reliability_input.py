@@ -53,8 +53,11 @@ def _seeds() -> list[bytes]:
     seeds = [marc_file("FZ", 4, 700_000_000), marc_file("FZ", 4, 700_000_100, gbk=True)]
     if SHARED_MARC.is_dir():
         for path in sorted(SHARED_MARC.rglob("*")):
-            if path.is_file() and path.suffix.lower() in (".mrc", ".iso", ".marc", ".xml") \
-                    and path.stat().st_size < 300_000:
+            if (
+                path.is_file()
+                and path.suffix.lower() in (".mrc", ".iso", ".marc", ".xml")
+                and path.stat().st_size < 300_000
+            ):
                 seeds.append(path.read_bytes())
     return seeds
 
@@ -86,8 +89,11 @@ def fuzzed_marc(base: Path, work: Path, files: int, cli_samples: int = 50, seed:
                 started = time.monotonic()
                 signal.setitimer(signal.ITIMER_REAL, SLOW_S)
                 try:
-                    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(said), \
-                            contextlib.redirect_stderr(said):
+                    with (
+                        warnings.catch_warnings(record=True) as caught,
+                        contextlib.redirect_stdout(said),
+                        contextlib.redirect_stderr(said),
+                    ):
                         warnings.simplefilter("always")
                         batch = marc_import.stage(session, data, source_name=f"fuzz{number}.mrc")
                         if batch.records:
@@ -97,7 +103,9 @@ def fuzzed_marc(base: Path, work: Path, files: int, cli_samples: int = 50, seed:
                             results["nothing to store (every record refused with its reason)"] += 1
                     if said.getvalue() or caught:
                         printed += 1
-                        outcome.example(f"file {number} ({kind}) printed: {(said.getvalue() or str(caught[0].message))[:200]!r}")
+                        outcome.example(
+                            f"file {number} ({kind}) printed: {(said.getvalue() or str(caught[0].message))[:200]!r}"
+                        )
                 except _TooSlow:
                     slow[kind] += 1
                     outcome.example(f"file {number} ({kind}, {len(data):,} bytes) still staging after {SLOW_S:.0f} s")
@@ -118,8 +126,9 @@ def fuzzed_marc(base: Path, work: Path, files: int, cli_samples: int = 50, seed:
                     cli_runs += 1
                     if crashed(done) or unsafe_output(done):
                         cli_crashes += 1
-                        outcome.example(f"ils catalogue import fuzz{number}.mrc: exit {done.returncode} "
-                                        f"{done.stderr[-200:]!r}")
+                        outcome.example(
+                            f"ils catalogue import fuzz{number}.mrc: exit {done.returncode} {done.stderr[-200:]!r}"
+                        )
                     path.unlink()
         finally:
             signal.signal(signal.SIGALRM, previous)
@@ -188,9 +197,13 @@ def _tables_hash(db: Path) -> str:
     connection = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
     digest = hashlib.sha256()
     try:
-        tables = [r[0] for r in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "AND name NOT LIKE '%fts%' AND name NOT IN ('journal') ORDER BY name")]
+        tables = [
+            r[0]
+            for r in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                "AND name NOT LIKE '%fts%' AND name NOT IN ('journal') ORDER BY name"
+            )
+        ]
         for table in tables:
             rows = sorted(repr(row) for row in connection.execute(f"SELECT * FROM {table}"))  # names from the schema
             digest.update(f"{table}:{len(rows)}".encode())
@@ -210,7 +223,7 @@ def injection(base: Path, work: Path, limit: int | None = None) -> Outcome:
     exits: Counter[int] = Counter()
     codes: Counter[str] = Counter()
     crashes = unsafe = runs = 0
-    cases = INJECTIONS if limit is None else INJECTIONS[::max(1, len(INJECTIONS) // limit)]
+    cases = INJECTIONS if limit is None else INJECTIONS[:: max(1, len(INJECTIONS) // limit)]
     with timed(outcome):
         before = _tables_hash(db)
         for kind, text in cases:
@@ -223,8 +236,10 @@ def injection(base: Path, work: Path, limit: int | None = None) -> Outcome:
                     codes[code] += 1
                 if crashed(done):
                     crashes += 1
-                    outcome.example(f"{kind} via {' '.join(command[:2])}: exit {done.returncode} "
-                                    f"{done.stderr.decode('utf-8', 'replace')[-200:]!r}")
+                    outcome.example(
+                        f"{kind} via {' '.join(command[:2])}: exit {done.returncode} "
+                        f"{done.stderr.decode('utf-8', 'replace')[-200:]!r}"
+                    )
                 if unsafe_output(done):
                     unsafe += 1
                     outcome.example(f"{kind} via {' '.join(command[:2])}: a control character reached the terminal")

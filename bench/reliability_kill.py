@@ -28,8 +28,9 @@ class Worker:
     """One worker process, its output read line by line."""
 
     def __init__(self, *args: str | Path) -> None:
-        self.process = subprocess.Popen(python_script(WORKER, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        env=environment(), text=True)
+        self.process = subprocess.Popen(
+            python_script(WORKER, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment(), text=True
+        )
         self.lines: list[str] = []
 
     def wait_ready(self) -> None:
@@ -188,4 +189,3 @@ def _stored(db: Path, tag: str) -> int:
         return connection.execute("SELECT COUNT(*) FROM bib_record WHERE title LIKE ?", (f"% {tag}-%",)).fetchone()[0]
     finally:
         connection.close()
-

@@ -22,20 +22,35 @@ def _marc21(tag: str, number: int, barcode: str) -> bytes:
         Field(tag="245", indicators=["1", "0"], subfields=[Subfield("a", f"{TITLE_WORDS[number % 8]} {tag}-{number}")]),
         Field(tag="100", indicators=["1", " "], subfields=[Subfield("a", "测试者")]),
         Field(tag="260", indicators=[" ", " "], subfields=[Subfield("b", "醴陵出版社"), Subfield("c", "2024")]),
-        Field(tag="852", indicators=[" ", " "], subfields=[Subfield("b", "ZG"), Subfield("h", "I247.5"),
-                                                           Subfield("i", str(number)), Subfield("p", barcode)]),
+        Field(
+            tag="852",
+            indicators=[" ", " "],
+            subfields=[
+                Subfield("b", "ZG"),
+                Subfield("h", "I247.5"),
+                Subfield("i", str(number)),
+                Subfield("p", barcode),
+            ],
+        ),
     )
     return record.as_marc()
 
 
 def _cnmarc_gbk(tag: str, number: int, barcode: str) -> bytes:
     record = Record(leader="00000nam0 2200000   450 ", to_unicode=False)
-    fields = (("200", ["1", " "], [("a", f"{TITLE_WORDS[number % 8]} {tag}-{number}"), ("f", "测试者著")]),
-              ("210", [" ", " "], [("c", "醴陵出版社"), ("d", "2024")]),
-              ("905", [" ", " "], [("a", "ZG"), ("b", barcode), ("d", "I247.5"), ("e", str(number))]))
+    fields = (
+        ("200", ["1", " "], [("a", f"{TITLE_WORDS[number % 8]} {tag}-{number}"), ("f", "测试者著")]),
+        ("210", [" ", " "], [("c", "醴陵出版社"), ("d", "2024")]),
+        ("905", [" ", " "], [("a", "ZG"), ("b", barcode), ("d", "I247.5"), ("e", str(number))]),
+    )
     for name, indicators, subfields in fields:
-        record.add_field(RawField(tag=name, indicators=indicators,
-                                  subfields=[Subfield(code, value.encode("gbk")) for code, value in subfields]))
+        record.add_field(
+            RawField(
+                tag=name,
+                indicators=indicators,
+                subfields=[Subfield(code, value.encode("gbk")) for code, value in subfields],
+            )
+        )
     return record.as_marc()
 
 
@@ -71,8 +86,8 @@ def _bad_lengths(data: bytearray, rng: random.Random) -> bytes:
 def _bad_directory(data: bytearray, rng: random.Random) -> bytes:
     """A directory entry whose length or start points anywhere."""
     entry = 24 + 12 * rng.randrange(3)
-    data[entry + 3: entry + 7] = f"{rng.randrange(10000):04d}".encode()
-    data[entry + 7: entry + 12] = f"{rng.randrange(100000):05d}".encode()
+    data[entry + 3 : entry + 7] = f"{rng.randrange(10000):04d}".encode()
+    data[entry + 7 : entry + 12] = f"{rng.randrange(100000):05d}".encode()
     return bytes(data)
 
 
@@ -87,7 +102,9 @@ def _bad_encoding(data: bytearray, rng: random.Random) -> bytes:
     """Bytes that are not valid in the claimed character set, and control characters in text."""
     for _ in range(rng.randint(1, 20)):
         position = rng.randrange(24, len(data))
-        data[position:position] = rng.choice([b"\xff\xfe", b"\x80", b"\xc3", b"\x1b]2;PWNED\x07", b"\x00", b"\xed\xa0\x80"])
+        data[position:position] = rng.choice(
+            [b"\xff\xfe", b"\x80", b"\xc3", b"\x1b]2;PWNED\x07", b"\x00", b"\xed\xa0\x80"]
+        )
     return bytes(data)
 
 
@@ -98,7 +115,7 @@ def _huge_field(data: bytearray, rng: random.Random) -> bytes:
     record.add_field(Field(tag="245", indicators=["1", "0"], subfields=[Subfield("a", "x")]))
     raw = bytearray(record.as_marc())
     start = raw.index(b"\x1fax")
-    raw[start + 2: start + 3] = title
+    raw[start + 2 : start + 3] = title
     return bytes(raw)
 
 
@@ -111,10 +128,26 @@ def _many_fields(data: bytearray, rng: random.Random) -> bytes:
 
 
 def _not_marc(data: bytearray, rng: random.Random) -> bytes:
-    return rng.choice([b"", b"\x00" * 100, b"<?xml version='1.0'?><collection><record><leader>",
-                       b"<!DOCTYPE x [<!ENTITY a SYSTEM 'file:///etc/passwd'>]><record>&a;</record>",
-                       "书名\n作者\n".encode("gbk"), bytes(rng.randrange(256) for _ in range(2000))])
+    return rng.choice(
+        [
+            b"",
+            b"\x00" * 100,
+            b"<?xml version='1.0'?><collection><record><leader>",
+            b"<!DOCTYPE x [<!ENTITY a SYSTEM 'file:///etc/passwd'>]><record>&a;</record>",
+            "书名\n作者\n".encode("gbk"),
+            bytes(rng.randrange(256) for _ in range(2000)),
+        ]
+    )
 
 
-MUTATIONS = (_flip_bytes, _truncate, _bad_lengths, _bad_directory, _delimiters, _bad_encoding, _huge_field,
-             _many_fields, _not_marc)
+MUTATIONS = (
+    _flip_bytes,
+    _truncate,
+    _bad_lengths,
+    _bad_directory,
+    _delimiters,
+    _bad_encoding,
+    _huge_field,
+    _many_fields,
+    _not_marc,
+)

@@ -62,8 +62,7 @@ def register_and_use(base: Path, work: Path, readers: int, seed: int = 6) -> tup
     for number in range(readers):
         id_number, mobile = resident_id(rng), phone(rng)
         secrets += [id_number, mobile]
-        done = run("readers", "add", NAMES[number % len(NAMES)], "--id-number", id_number, "--phone", mobile,
-                   "--json")
+        done = run("readers", "add", NAMES[number % len(NAMES)], "--id-number", id_number, "--phone", mobile, "--json")
         if done.returncode != 0:
             outcome.example(f"register: {done.stderr[-200:]!r}")
             continue
@@ -102,9 +101,13 @@ def _shelf_barcodes(db: Path) -> list[str]:
 
     connection = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        return [r[0] for r in connection.execute(
-            "SELECT barcode FROM item WHERE status = 'available' AND branch_id = "
-            "(SELECT value FROM setting WHERE key = 'node.branch_id') ORDER BY barcode DESC LIMIT 500")]
+        return [
+            r[0]
+            for r in connection.execute(
+                "SELECT barcode FROM item WHERE status = 'available' AND branch_id = "
+                "(SELECT value FROM setting WHERE key = 'node.branch_id') ORDER BY barcode DESC LIMIT 500"
+            )
+        ]
     finally:
         connection.close()
 
@@ -123,8 +126,9 @@ def scan(folders: list[Path], secrets: list[str]) -> tuple[int, int, list[str]]:
             size += len(data)
             texts = [data, _NOT_DIGIT.sub(b"", data)]
             if path.suffix == ".pdf" and pdftotext:
-                text = subprocess.run([pdftotext, "-enc", "UTF-8", str(path), "-"], capture_output=True,
-                                      timeout=120).stdout
+                text = subprocess.run(
+                    [pdftotext, "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=120
+                ).stdout
                 texts += [text, _NOT_DIGIT.sub(b"", text)]
             for secret, needle in needles:
                 if any(needle in text for text in texts):
@@ -148,4 +152,3 @@ def personal_data(base: Path, work: Path, readers: int, scanned: list[Path] | No
     outcome.add("bytes scanned", f"{size / 1e6:.1f} MB")
     outcome.add("raw ID or phone numbers found", len(hits), zero=True)
     return outcome
-

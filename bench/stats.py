@@ -12,7 +12,6 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-
 from pathlib import Path
 
 from db.connection import PRAGMAS
@@ -34,8 +33,14 @@ class Figure:
 
     @classmethod
     def of(cls, name: str, wall_ms: list[float], cpu_ms: list[float] | None = None) -> Figure:
-        return cls(name, len(wall_ms), statistics.median(wall_ms), _p99(wall_ms),
-                   statistics.median(cpu_ms) if cpu_ms else None, _p99(cpu_ms) if cpu_ms else None)
+        return cls(
+            name,
+            len(wall_ms),
+            statistics.median(wall_ms),
+            _p99(wall_ms),
+            statistics.median(cpu_ms) if cpu_ms else None,
+            _p99(cpu_ms) if cpu_ms else None,
+        )
 
     def line(self, floor: Figure | None = None) -> str:
         text = f"{self.name:<44} median {self.median_ms:8.3f} ms   p99 {self.p99_ms:8.3f} ms"
@@ -73,7 +78,7 @@ class Stopwatch:
 
     wall = cpu = 0.0
 
-    def __enter__(self) -> "Stopwatch":
+    def __enter__(self) -> Stopwatch:
         self._start, self._start_cpu = time.perf_counter(), time.process_time()
         return self
 

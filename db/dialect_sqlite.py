@@ -40,7 +40,8 @@ def take_stamp(database: Database, wall_ms: int, node_id: str) -> int:
     wall = wall_ms << COUNTER_BITS
     return database.execute_sql(
         "UPDATE sync_clock SET stamp = MAX(?, last + 1), last = MAX(?, last + 1), node = ? RETURNING stamp",
-        (wall, wall, node_id)).fetchone()[0]
+        (wall, wall, node_id),
+    ).fetchone()[0]
 
 
 def finish_stamp(database: Database, highest: int) -> None:
@@ -55,8 +56,7 @@ def receive(database: Database, remote: int) -> None:
 
 def clock(database: Database) -> tuple[int, int, str, bool]:
     """(last, stamp, node, capturing)."""
-    last, stamp, node, capture = database.execute_sql(
-        "SELECT last, stamp, node, capture FROM sync_clock").fetchone()
+    last, stamp, node, capture = database.execute_sql("SELECT last, stamp, node, capture FROM sync_clock").fetchone()
     return last, stamp, node, bool(capture)
 
 
@@ -74,34 +74,45 @@ def max_seq(database: Database) -> int:
     return database.execute_sql("SELECT IFNULL(MAX(seq), 0) FROM sync_row").fetchone()[0]
 
 
-def capture(database: Database, table: str, pk: str, groups: Iterable[str] = (), *, created: bool = False,
-            deleted: dict[str, Any] | None = None) -> None:
+def capture(
+    database: Database,
+    table: str,
+    pk: str,
+    groups: Iterable[str] = (),
+    *,
+    created: bool = False,
+    deleted: dict[str, Any] | None = None,
+) -> None:
     """Record a local change as the triggers would: a new row, changed groups, or a deletion
     (``deleted``: the values the row had, by column, which the tombstone keeps)."""
     version = database.execute_sql("SELECT stamp, node FROM sync_clock").fetchone()
     seq = next_seq(database)
     stamp = f"{version[0]}/{version[1]}"
     if deleted is not None:
-        old = database.execute_sql("SELECT hlc, node, colvers FROM sync_row WHERE tbl = ? AND pk = ?",
-                                   (table, pk)).fetchone()
+        old = database.execute_sql(
+            "SELECT hlc, node, colvers FROM sync_row WHERE tbl = ? AND pk = ?", (table, pk)
+        ).fetchone()
         kept = json.loads(old[2]) if old and old[2] else {}
         versions = {g: kept.get(g, f"{old[0]}/{old[1]}") for g in groups} if old else {}
         database.execute_sql(
             "INSERT INTO sync_row (tbl, pk, seq, hlc, node, colvers, deleted, base) VALUES (?, ?, ?, ?, ?, ?, 1, ?)"
             " ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, hlc = excluded.hlc, node = excluded.node,"
             " colvers = excluded.colvers, deleted = 1, base = excluded.base",
-            (table, pk, seq, version[0], version[1], _json(versions), _json(deleted)))
+            (table, pk, seq, version[0], version[1], _json(versions), _json(deleted)),
+        )
         return
     if created:
         database.execute_sql(
             "INSERT INTO sync_row (tbl, pk, seq, hlc, node, colvers, deleted, base) VALUES (?, ?, ?, ?, ?, NULL, 0, NULL)"
             " ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, hlc = excluded.hlc, node = excluded.node,"
             " colvers = NULL, deleted = 0, base = NULL",
-            (table, pk, seq, version[0], version[1]))
+            (table, pk, seq, version[0], version[1]),
+        )
         return
     database.execute_sql(
         "UPDATE sync_row SET seq = ?, colvers = json_patch(IFNULL(colvers, '{}'), ?) WHERE tbl = ? AND pk = ?",
-        (seq, _json({name: stamp for name in groups}), table, pk))
+        (seq, _json({name: stamp for name in groups}), table, pk),
+    )
 
 
 def _json(value: Any) -> str:
@@ -116,13 +127,31 @@ def connection(database: Database) -> Any:
 _WRITE_VERSIONS = (
     "INSERT INTO sync_row (tbl, pk, seq, hlc, node, colvers, deleted, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (tbl, pk) DO UPDATE SET seq = IFNULL(excluded.seq, sync_row.seq), hlc = excluded.hlc,"
-    " node = excluded.node, colvers = excluded.colvers, deleted = excluded.deleted, base = excluded.base")
+    " node = excluded.node, colvers = excluded.colvers, deleted = excluded.deleted, base = excluded.base"
+)
 
 
-def versions_row(table: str, pk: str, *, seq: int | None, hlc: int, node: str, colvers: dict[str, str] | None,
-                 deleted: bool, base: dict[str, Any] | None) -> tuple[Any, ...]:
-    return (table, pk, seq, hlc, node, _json(colvers) if colvers else None, 1 if deleted else 0,
-            _json(base) if base else None)
+def versions_row(
+    table: str,
+    pk: str,
+    *,
+    seq: int | None,
+    hlc: int,
+    node: str,
+    colvers: dict[str, str] | None,
+    deleted: bool,
+    base: dict[str, Any] | None,
+) -> tuple[Any, ...]:
+    return (
+        table,
+        pk,
+        seq,
+        hlc,
+        node,
+        _json(colvers) if colvers else None,
+        1 if deleted else 0,
+        _json(base) if base else None,
+    )
 
 
 def write_versions_many(database: Database, rows: Sequence[tuple[Any, ...]]) -> None:
@@ -144,35 +173,42 @@ def _join_keys(pk: Sequence[str]) -> str:
     return " AND ".join(f"t.{c} = json_extract(k.value, '$[{i}]')" for i, c in enumerate(pk))
 
 
-def rows_by_pk(database: Database, table: str, pk: Sequence[str], columns: Sequence[str],
-               keys: Sequence[str]) -> list[tuple[Any, ...]]:
+def rows_by_pk(
+    database: Database, table: str, pk: Sequence[str], columns: Sequence[str], keys: Sequence[str]
+) -> list[tuple[Any, ...]]:
     """(key text, *columns) of the rows named by ``keys``, in one statement."""
     select = ", ".join([f"CAST({pk_expression(pk)} AS TEXT)", *(f"t.{c}" for c in columns)])
     if len(pk) == 1:  # IN (subquery) makes SQLite probe the key's index once per key
-        return database.execute_sql(f"SELECT {select} FROM {table} t WHERE t.{pk[0]} IN {LISTED}",
-                                    (_json(list(keys)),)).fetchall()
+        return database.execute_sql(
+            f"SELECT {select} FROM {table} t WHERE t.{pk[0]} IN {LISTED}", (_json(list(keys)),)
+        ).fetchall()
     return database.execute_sql(
-        f"SELECT {select} FROM json_each(?) k JOIN {table} t ON {_join_keys(pk)}", (_json(list(keys)),)).fetchall()
+        f"SELECT {select} FROM json_each(?) k JOIN {table} t ON {_join_keys(pk)}", (_json(list(keys)),)
+    ).fetchall()
 
 
 def versions_by_pk(database: Database, table: str, keys: Sequence[str]) -> list[tuple[Any, ...]]:
     """(pk, hlc, node, colvers, deleted, base) of the ``sync_row`` entries named by ``keys``."""
     return database.execute_sql(
         "SELECT s.pk, s.hlc, s.node, s.colvers, s.deleted, s.base FROM sync_row s WHERE s.tbl = ? AND s.pk IN"
-        " (SELECT value FROM json_each(?))", (table, _json(list(keys)))).fetchall()
+        " (SELECT value FROM json_each(?))",
+        (table, _json(list(keys))),
+    ).fetchall()
 
 
 def changed_between(database: Database, first: int, last: int) -> list[tuple[str, str]]:
     """(table, pk) of every row whose latest change is numbered in ``(first, last]``, in order."""
     return database.execute_sql(
-        "SELECT tbl, pk FROM sync_row WHERE seq > ? AND seq <= ? ORDER BY seq", (first, last)).fetchall()
+        "SELECT tbl, pk FROM sync_row WHERE seq > ? AND seq <= ? ORDER BY seq", (first, last)
+    ).fetchall()
 
 
 def forget_versions(database: Database, table: str, keys: Sequence[str]) -> None:
     """Drop the version entries of rows removed from this replica without a tombstone (a reader
     whose sharing consent ended is forgotten here, not deleted everywhere)."""
-    database.execute_sql("DELETE FROM sync_row WHERE tbl = ? AND pk IN (SELECT value FROM json_each(?))",
-                         (table, _json(list(keys))))
+    database.execute_sql(
+        "DELETE FROM sync_row WHERE tbl = ? AND pk IN (SELECT value FROM json_each(?))", (table, _json(list(keys)))
+    )
 
 
 #: ``column IN {LISTED}`` with ``listed(values)`` as the parameter: a whole list in one parameter.

@@ -74,16 +74,19 @@ def append(
         seq = previous.seq + 1
     else:
         seq = (
-            database.execute_sql("SELECT MAX(seq) FROM journal WHERE node_id = ?", (node_id,)).fetchone()[0]
-            or 0
+            database.execute_sql("SELECT MAX(seq) FROM journal WHERE node_id = ?", (node_id,)).fetchone()[0] or 0
         ) + 1
     wall_time = now.isoformat(timespec="milliseconds")
-    database.execute_sql(_INSERT, (node_id, seq, hlc, wall_time, staff_id, action, entity_type, entity_id, encode(data)))
+    database.execute_sql(
+        _INSERT, (node_id, seq, hlc, wall_time, staff_id, action, entity_type, entity_id, encode(data))
+    )
     return JournalEntry(node_id, seq, hlc, wall_time, staff_id, action, entity_type, entity_id, data)
 
 
-_INSERT = ("INSERT INTO journal (node_id, seq, hlc, wall_time, staff_id, action, entity_type, entity_id, data)"
-           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_INSERT = (
+    "INSERT INTO journal (node_id, seq, hlc, wall_time, staff_id, action, entity_type, entity_id, data)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 #: A row to journal: action, entity type, entity id, data.
 Entry = tuple[str, str, str | None, dict[str, Any]]
 
@@ -103,10 +106,22 @@ def append_many(
     last row (``previous`` when there are none), for the next append of this transaction."""
     if not entries:
         return previous
-    first = append(database, node_id=node_id, now=now, staff_id=staff_id, action=entries[0][0],
-                   entity_type=entries[0][1], entity_id=entries[0][2], data=entries[0][3], hlc=hlc, previous=previous)
-    rows = [(node_id, first.seq + n, first.hlc + n, first.wall_time, staff_id, action, entity_type, entity_id,
-             encode(data)) for n, (action, entity_type, entity_id, data) in enumerate(entries[1:], 1)]
+    first = append(
+        database,
+        node_id=node_id,
+        now=now,
+        staff_id=staff_id,
+        action=entries[0][0],
+        entity_type=entries[0][1],
+        entity_id=entries[0][2],
+        data=entries[0][3],
+        hlc=hlc,
+        previous=previous,
+    )
+    rows = [
+        (node_id, first.seq + n, first.hlc + n, first.wall_time, staff_id, action, entity_type, entity_id, encode(data))
+        for n, (action, entity_type, entity_id, data) in enumerate(entries[1:], 1)
+    ]
     if not rows:
         return first
     database.connection().executemany(_INSERT, rows)

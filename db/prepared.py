@@ -37,8 +37,10 @@ def width(model: type[Model]) -> int:
 def model_at(model: type[M], row: Sequence[Any], start: int = 0) -> M:
     """The ``model`` instance whose columns begin at ``row[start]`` (selected by ``columns``)."""
     instance = model.__new__(model)
-    instance.__data__ = {field.name: None if value is None else field.python_value(value)
-                         for field, value in zip(_fields(model), row[start:])}
+    instance.__data__ = {
+        field.name: None if value is None else field.python_value(value)
+        for field, value in zip(_fields(model), row[start:], strict=False)
+    }
     instance._dirty = set()
     instance.__rel__ = {}
     return instance
@@ -56,8 +58,10 @@ def partial(model: type[M], **values: Any) -> M:
 @cache
 def _insert_sql(model: type[Model], names: tuple[str, ...]) -> str:
     by_name = {field.name: field for field in _fields(model)}
-    return (f"INSERT INTO {model._meta.table_name} ({', '.join(by_name[n].column_name for n in names)})"
-            f" VALUES ({', '.join('?' * len(names))})")
+    return (
+        f"INSERT INTO {model._meta.table_name} ({', '.join(by_name[n].column_name for n in names)})"
+        f" VALUES ({', '.join('?' * len(names))})"
+    )
 
 
 def insert(instance: Model) -> None:
@@ -66,6 +70,5 @@ def insert(instance: Model) -> None:
     data = instance.__data__
     names = tuple(field.name for field in _fields(model) if field.name in data)
     by_name = model._meta.fields
-    model._meta.database.execute_sql(_insert_sql(model, names),
-                                     [by_name[name].db_value(data[name]) for name in names])
+    model._meta.database.execute_sql(_insert_sql(model, names), [by_name[name].db_value(data[name]) for name in names])
     instance._dirty.clear()

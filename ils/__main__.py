@@ -63,17 +63,21 @@ def refuse_undecodable(args: Sequence[str], environ: Mapping[str, str]) -> None:
         try:
             arg.encode("utf-8")
         except UnicodeEncodeError:
-            raise Invalid("cli.argument_not_utf8", "Argument {number} is not valid text (UTF-8): {text}. "
-                          "Type it again, or rename the file it names.",
-                          number=number, text=harmless(arg)) from None
+            raise Invalid(
+                "cli.argument_not_utf8",
+                "Argument {number} is not valid text (UTF-8): {text}. Type it again, or rename the file it names.",
+                number=number,
+                text=harmless(arg),
+            ) from None
     for name, value in environ.items():
         if not name.startswith("ILS_"):
             continue
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            raise Invalid("cli.environment_not_utf8", "The environment variable {name} is not valid text (UTF-8).",
-                          name=name) from None
+            raise Invalid(
+                "cli.environment_not_utf8", "The environment variable {name} is not valid text (UTF-8).", name=name
+            ) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -138,11 +142,15 @@ def _crashed(error: Exception, state: CliState) -> int:
         where = start_log(state.path)
         log_crash(f"ils {state.command}".strip(), error)
     except Exception:  # no folder for a log, or the log itself failing: still no traceback
-        text = _("ils stopped on an unexpected error (a fault in the program, not in what you typed); "
-                 "the details could not be written to a log.")
+        text = _(
+            "ils stopped on an unexpected error (a fault in the program, not in what you typed); "
+            "the details could not be written to a log."
+        )
     else:
-        text = _("ils stopped on an unexpected error (a fault in the program, not in what you typed). "
-                 "The details are in {log}: send that file to whoever looks after the desks.").format(log=where)
+        text = _(
+            "ils stopped on an unexpected error (a fault in the program, not in what you typed). "
+            "The details are in {log}: send that file to whoever looks after the desks."
+        ).format(log=where)
     if state.as_json:
         text = to_json({"error": {"code": "cli.crash", "message": text}})
     click.echo(text, err=True)

@@ -70,12 +70,18 @@ def insert_branch(writer: Writer, *, code: str, name: str, kind: str, created_at
     code = clean_code(clean_input(code, N_("Code"), fold=True))
     name = clean_input(name, N_("Name"), max_length=MAX_NAME_CHARS)
     if kind not in KINDS:
-        raise Invalid("branches.unknown_kind", "Unknown kind of branch {kind}; kinds are: {kinds}.", kind=kind, kinds=", ".join(KINDS))
+        raise Invalid(
+            "branches.unknown_kind",
+            "Unknown kind of branch {kind}; kinds are: {kinds}.",
+            kind=kind,
+            kinds=", ".join(KINDS),
+        )
     if Branch.get_or_none(Branch.code == code) is not None:
         raise Invalid("branches.branch_code_taken", "The branch code {code} is taken.", code=code)
     order = (Branch.select(fn.MAX(Branch.sort_order)).scalar() or 0) + 1
-    branch = Branch.create(id=reference_id("branch", code), code=code, name=name, kind=kind, sort_order=order,
-                           created_at=created_at)
+    branch = Branch.create(
+        id=reference_id("branch", code), code=code, name=name, kind=kind, sort_order=order, created_at=created_at
+    )
     writer.journal("branch.add", "branch", branch.id, {"code": code, "name": name, "kind": kind})
     return branch
 
@@ -85,11 +91,10 @@ def insert_service_point(writer: Writer, *, branch: Branch, code: str, name: str
     name = clean_input(name, N_("Name"), max_length=MAX_NAME_CHARS)
     if ServicePoint.get_or_none(ServicePoint.code == code) is not None:
         raise Invalid("branches.service_point_code_taken", "The service point code {code} is taken.", code=code)
-    point = ServicePoint.create(id=reference_id("service_point", code), branch=branch, code=code, name=name,
-                                created_at=created_at)
-    writer.journal(
-        "service_point.add", "service_point", point.id, {"code": code, "name": name, "branch_id": branch.id}
+    point = ServicePoint.create(
+        id=reference_id("service_point", code), branch=branch, code=code, name=name, created_at=created_at
     )
+    writer.journal("service_point.add", "service_point", point.id, {"code": code, "name": name, "branch_id": branch.id})
     return point
 
 
@@ -118,7 +123,11 @@ def set_branch_active(session: Session, code: str, active: bool) -> BranchInfo:
     session.require(Permission.MANAGE_BRANCHES)
     branch = get_branch(code)
     if not active and session.library.setting(NODE_BRANCH) == branch.id:
-        raise Invalid("branches.desk_branch_cannot_close", "This desk belongs to {name}; it cannot be closed here.", name=branch.name)
+        raise Invalid(
+            "branches.desk_branch_cannot_close",
+            "This desk belongs to {name}; it cannot be closed here.",
+            name=branch.name,
+        )
     with session.write() as writer:
         Branch.update(active=active).where(Branch.id == branch.id).execute()
         writer.journal("branch.activate" if active else "branch.deactivate", "branch", branch.id, {})

@@ -52,14 +52,22 @@ class CodeFormat:
     def describe(self) -> Message:
         """The shape in words, for the refusal of a code that does not fit it."""
         if self.letters:
-            shape = (message("codes.letters_exactly", "{count} capital letters, digits or '-'", count=self.min_length)
-                     if self.min_length == self.max_length else
-                     message("codes.letters_range", "{min} to {max} capital letters, digits or '-'",
-                             min=self.min_length, max=self.max_length))
+            shape = (
+                message("codes.letters_exactly", "{count} capital letters, digits or '-'", count=self.min_length)
+                if self.min_length == self.max_length
+                else message(
+                    "codes.letters_range",
+                    "{min} to {max} capital letters, digits or '-'",
+                    min=self.min_length,
+                    max=self.max_length,
+                )
+            )
         else:
-            shape = (message("codes.digits_exactly", "{count} digits", count=self.min_length)
-                     if self.min_length == self.max_length else
-                     message("codes.digits_range", "{min} to {max} digits", min=self.min_length, max=self.max_length))
+            shape = (
+                message("codes.digits_exactly", "{count} digits", count=self.min_length)
+                if self.min_length == self.max_length
+                else message("codes.digits_range", "{min} to {max} digits", min=self.min_length, max=self.max_length)
+            )
         if self.prefix:
             shape = message("codes.with_prefix", "{shape}, starting with {prefix}", shape=shape, prefix=self.prefix)
         if self.check_digit:
@@ -69,22 +77,37 @@ class CodeFormat:
     def fits(self, code: str) -> bool:
         """Whether ``code`` has this shape (the check digit is the caller's to check: it has its own refusal)."""
         allowed = r"[A-Z0-9][A-Z0-9-]*" if self.letters else r"[0-9]+"
-        return (self.min_length <= len(code) <= self.max_length and code.startswith(self.prefix)
-                and re.fullmatch(allowed, code) is not None)
+        return (
+            self.min_length <= len(code) <= self.max_length
+            and code.startswith(self.prefix)
+            and re.fullmatch(allowed, code) is not None
+        )
 
     def check(self) -> CodeFormat:
         """Refuse a format that could never be met, or that would read a code wrongly."""
         prefix = code_text(self.prefix)
         if not _PREFIX.match(prefix) or (prefix and not self.letters and not prefix.isdigit()):
-            raise Invalid("codes.prefix", "{prefix} cannot start these codes: a prefix has up to 16 of the "
-                          "characters the codes themselves may have.", prefix=self.prefix)
+            raise Invalid(
+                "codes.prefix",
+                "{prefix} cannot start these codes: a prefix has up to 16 of the "
+                "characters the codes themselves may have.",
+                prefix=self.prefix,
+            )
         if not 1 <= self.min_length <= self.max_length <= MAX_LENGTH:
-            raise Invalid("codes.lengths", "A code is 1 to {most} characters long, the shortest no longer than "
-                          "the longest (got {min} to {max}).", most=MAX_LENGTH, min=self.min_length,
-                          max=self.max_length)
+            raise Invalid(
+                "codes.lengths",
+                "A code is 1 to {most} characters long, the shortest no longer than the longest (got {min} to {max}).",
+                most=MAX_LENGTH,
+                min=self.min_length,
+                max=self.max_length,
+            )
         if len(prefix) >= self.max_length:
-            raise Invalid("codes.prefix_too_long", "The prefix {prefix} leaves no room in a code of at most "
-                          "{max} characters.", prefix=prefix, max=self.max_length)
+            raise Invalid(
+                "codes.prefix_too_long",
+                "The prefix {prefix} leaves no room in a code of at most {max} characters.",
+                prefix=prefix,
+                max=self.max_length,
+            )
         if self.check_digit and self.letters:
             raise Invalid("codes.check_digit_needs_digits", "A check digit needs codes of digits only.")
         return replace(self, prefix=prefix)
@@ -145,4 +168,3 @@ def read_code(text: str | None, shape: CodeFormat, field: str, *, code: str, tem
     if not shape.fits(read):
         raise Invalid(code, template, code=typed, format=shape.describe())
     return read
-

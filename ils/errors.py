@@ -42,8 +42,9 @@ class Message:
     plural: str | None = None
 
     def render(self, language: str | None = None) -> str:
-        values = {name: value.render(language) if isinstance(value, Message) else value
-                  for name, value in self.params.items()}
+        values = {
+            name: value.render(language) if isinstance(value, Message) else value for name, value in self.params.items()
+        }
         if self.plural is not None:
             text = ngettext(self.template, self.plural, int(values.get("count", 0)), language)
         else:

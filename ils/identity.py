@@ -102,8 +102,10 @@ def set_setting(key: str, value: str) -> None:
 def identity(library: Library) -> Identity:
     copied = _setting(library, COPIED_FROM)
     return Identity(
-        node_id=library.node_id, epoch=int(_setting(library, EPOCH, "1")),
-        epoch_start=int(_setting(library, EPOCH_START, "0")), role=_setting(library, ROLE, DESK),
+        node_id=library.node_id,
+        epoch=int(_setting(library, EPOCH, "1")),
+        epoch_start=int(_setting(library, EPOCH_START, "0")),
+        role=_setting(library, ROLE, DESK),
         copied_from=json.loads(copied)["node_id"] if copied else None,
     )
 
@@ -126,7 +128,10 @@ def write_marker(library: Library, *, sent: int | None = None) -> None:
     old = _read_marker(library) or {}
     same = old.get("node_id") == library.node_id and old.get("token") == home.get("token")
     content = {
-        "format": _FORMAT, "node_id": library.node_id, "epoch": identity(library).epoch, "token": home.get("token"),
+        "format": _FORMAT,
+        "node_id": library.node_id,
+        "epoch": identity(library).epoch,
+        "token": home.get("token"),
         "sent": max(sent or 0, int(old.get("sent", 0)) if same else 0),
     }
     path = marker_path(library.path)
@@ -165,10 +170,15 @@ def check(library: Library) -> Change | None:
         return None
     if home.get("computer") != this_computer() or home.get("path") != str(library.path.resolve()):
         return become_new_node(library)
-    if (marker is None or marker.get("node_id") != library.node_id or marker.get("token") != home.get("token")
-            or int(marker.get("sent", 0)) > last_exported(library)):
-        return start_new_epoch(library, "restored" if marker else "marker_missing",
-                               floor=int(marker.get("epoch", 0)) if marker else 0)
+    if (
+        marker is None
+        or marker.get("node_id") != library.node_id
+        or marker.get("token") != home.get("token")
+        or int(marker.get("sent", 0)) > last_exported(library)
+    ):
+        return start_new_epoch(
+            library, "restored" if marker else "marker_missing", floor=int(marker.get("epoch", 0)) if marker else 0
+        )
     return None
 
 
@@ -194,7 +204,11 @@ def become_new_node(library: Library) -> Change:
         library.adopt_node_id(node_id)
         set_setting(NODE_ID, node_id)
         set_setting(COPIED_FROM, json.dumps({"node_id": previous.node_id, "epoch": previous.epoch}))
-        for key, value in ((EPOCH, "1"), (EPOCH_START, str(last_exported(library))), (HOME, json.dumps(_home(library)))):
+        for key, value in (
+            (EPOCH, "1"),
+            (EPOCH_START, str(last_exported(library))),
+            (HOME, json.dumps(_home(library))),
+        ):
             set_setting(key, value)
         writer.journal("node.new_identity", "node", node_id, {"copied_from": previous.node_id})
     write_marker(library)
@@ -216,8 +230,9 @@ def adopt(library: Library, staff_id: str | None) -> Identity:
         Setting.delete().where(Setting.key == COPIED_FROM).execute()
         set_setting(EPOCH, str(int(previous["epoch"]) + 1))
         set_setting(EPOCH_START, str(last_exported(library)))
-        writer.journal("node.new_epoch", "node", previous["node_id"], {"epoch": int(previous["epoch"]) + 1,
-                                                                       "reason": "adopted"})
+        writer.journal(
+            "node.new_epoch", "node", previous["node_id"], {"epoch": int(previous["epoch"]) + 1, "reason": "adopted"}
+        )
     write_marker(library)
     return identity(library)
 

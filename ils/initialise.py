@@ -6,7 +6,7 @@ from pathlib import Path
 
 from db.ids import new_id
 from db.models import Branch, Setting
-from ils import presets
+from ils import identity, presets
 from ils.branches import insert_branch, insert_service_point
 from ils.catalogue.book_numbers import CENTRAL_BOOK_NUMBERS, insert_range
 from ils.catalogue.locations import insert_location
@@ -15,10 +15,8 @@ from ils.errors import DatabaseProblem, Invalid
 from ils.library import LIBRARY_NAME, NODE_BRANCH, NODE_ID, NODE_NAME, Library, is_initialised
 from ils.permissions import Role
 from ils.readers.keys import ensure_keys, key_path
-from ils import identity
 from ils.staff import MIN_PASSWORD_LENGTH, create_staff_row
 from ils.storage import open_database
-from ils.sync import identity
 
 
 def _remove_database_files(path: Path) -> None:
@@ -44,27 +42,48 @@ def initialise(
     """
     path = Path(path)
     if is_initialised(path):
-        raise Invalid("initialise.library_database_already_exists", "A library database already exists at {path}.", path=path)
+        raise Invalid(
+            "initialise.library_database_already_exists", "A library database already exists at {path}.", path=path
+        )
     codes = {preset.code for preset in presets.BRANCHES}
     branch_code = branch_code.strip().upper()
     if branch_code not in codes:
         raise Invalid(
-            "initialise.unknown_branch_choose_one", "Unknown branch {code}; choose one of: {codes}.", code=branch_code, codes=", ".join(sorted(codes))
+            "initialise.unknown_branch_choose_one",
+            "Unknown branch {code}; choose one of: {codes}.",
+            code=branch_code,
+            codes=", ".join(sorted(codes)),
         )
     if len(admin_password) < MIN_PASSWORD_LENGTH:
-        raise Invalid("initialise.password_needs_least_characters", "A password needs at least {n} characters.", n=MIN_PASSWORD_LENGTH)
+        raise Invalid(
+            "initialise.password_needs_least_characters",
+            "A password needs at least {n} characters.",
+            n=MIN_PASSWORD_LENGTH,
+        )
     if not library_name.strip():
         raise Invalid("initialise.name_empty", "A name cannot be empty.")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise DatabaseProblem("initialise.write_check_folder_permissions", "Cannot write to {path}: check the folder's permissions.", path=path) from error
+        raise DatabaseProblem(
+            "initialise.write_check_folder_permissions",
+            "Cannot write to {path}: check the folder's permissions.",
+            path=path,
+        ) from error
     keys_were_there = key_path(path).exists()
     database, migration = open_database(path)
     library = Library(database, path, clock or SystemClock(), migration)
     try:
-        _fill(library, library_name.strip(), branch_code, node_name.strip(), admin_username, admin_password,
-              admin_display_name, role)
+        _fill(
+            library,
+            library_name.strip(),
+            branch_code,
+            node_name.strip(),
+            admin_username,
+            admin_password,
+            admin_display_name,
+            role,
+        )
         identity.write_marker(library)
     except BaseException:
         library.close()
@@ -110,8 +129,13 @@ def _fill(
                 insert_service_point(writer, branch=branch, code=code, name=name, created_at=now)
             for location in preset.locations:
                 insert_location(
-                    writer, branch=branch, code=location.code, name=location.name, created_at=now,
-                    book_number_scheme=location.book_number_scheme, loanable=location.loanable,
+                    writer,
+                    branch=branch,
+                    code=location.code,
+                    name=location.name,
+                    created_at=now,
+                    book_number_scheme=location.book_number_scheme,
+                    loanable=location.loanable,
                 )
         home = Branch.get(Branch.code == branch_code)
         node_name = node_name or f"{home.name}-1"

@@ -33,6 +33,7 @@ from peewee import IntegrityError, OperationalError, SqliteDatabase
 from db import dialect_sqlite as capture
 from db import journal
 from db.connection import is_writable
+from db.journal import Entry as JournalEntry
 from db.migrations import MigrationResult
 from db.models import Branch, Setting
 from ils import caches
@@ -92,7 +93,7 @@ class Writer:
         self.last = entry
         return entry
 
-    def journal_many(self, entries: Sequence[journal.Entry]) -> None:
+    def journal_many(self, entries: Sequence[JournalEntry]) -> None:
         """Journal the rows of a bulk load at once (the demo's loan history, a benchmark's
         million loans): the same rows, numbers and stamps as ``journal`` once per entry."""
         self.last = journal.append_many(
@@ -107,8 +108,9 @@ class Writer:
 
 
 class Library:
-    def __init__(self, database: SqliteDatabase, path: Path, clock: Clock, migration: MigrationResult,
-                 read_only: bool = False):
+    def __init__(
+        self, database: SqliteDatabase, path: Path, clock: Clock, migration: MigrationResult, read_only: bool = False
+    ):
         self.database = database
         self.path = path
         self.read_only = read_only
@@ -192,8 +194,10 @@ class Library:
                     capture.finish_stamp(self.database, writer.last.hlc)
             committed = True
         except IntegrityError as error:
-            raise Conflict("storage.conflict", "Another desk changed the same record at the same moment; "
-                           "nothing was changed: look again and retry.") from error
+            raise Conflict(
+                "storage.conflict",
+                "Another desk changed the same record at the same moment; nothing was changed: look again and retry.",
+            ) from error
         except OperationalError as error:
             raise explain(storage_failure(error, self.path)) from error
         finally:
@@ -203,8 +207,9 @@ class Library:
             if not committed and writer.refusals:
                 self._journal_refusals(staff_id, writer.refusals)
 
-    def _journal_refusals(self, staff_id: str | None,
-                          refusals: list[tuple[str, str, str | None, dict[str, Any]]]) -> None:
+    def _journal_refusals(
+        self, staff_id: str | None, refusals: list[tuple[str, str, str | None, dict[str, Any]]]
+    ) -> None:
         """The refusals of a write that was rolled back, in a write of their own."""
         with self.write(staff_id) as writer:
             for refusal in refusals:
@@ -227,7 +232,9 @@ def open_library(path: Path, clock: Clock | None = None, *, read_only: bool | No
     path = Path(path)
     if not is_initialised(path):
         raise DatabaseProblem(
-            "library.library_database_create_one", "No library database at {path}; create one with `ils init` or `ils demo`.", path=path
+            "library.library_database_create_one",
+            "No library database at {path}; create one with `ils init` or `ils demo`.",
+            path=path,
         )
     if read_only is None:
         read_only = not is_writable(path)
@@ -235,7 +242,9 @@ def open_library(path: Path, clock: Clock | None = None, *, read_only: bool | No
     library = Library(database, path, clock or SystemClock(), migration, read_only)
     if library.setting(NODE_ID) is None:
         library.close()
-        raise DatabaseProblem("library.never_initialised_run_ils", "{path} was never initialised; run `ils init`.", path=path)
+        raise DatabaseProblem(
+            "library.never_initialised_run_ils", "{path} was never initialised; run `ils init`.", path=path
+        )
     from ils.identity import check  # the identity is kept through the library, so it is imported at opening
 
     library.identity_change = check(library)

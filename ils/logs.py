@@ -40,8 +40,9 @@ def start_log(db_path: Path) -> Path:
     for path in (log_path(db_path), fallback_log_path()):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8",
-                                          errors="backslashreplace")
+            handler = RotatingFileHandler(
+                path, maxBytes=1_000_000, backupCount=5, encoding="utf-8", errors="backslashreplace"
+            )
             break
         except OSError as failed:
             error = failed
@@ -74,8 +75,10 @@ def log_crash(context: str, error: BaseException) -> None:
     ``ValueError("invalid literal for int(): '430281...'")`` quotes the value it
     choked on, which may be a reader's ID number or phone: long numbers are masked.
     """
-    parts = [f"unexpected failure in {context}: {_described(error)}\n",
-             "".join(traceback.format_tb(error.__traceback__))]
+    parts = [
+        f"unexpected failure in {context}: {_described(error)}\n",
+        "".join(traceback.format_tb(error.__traceback__)),
+    ]
     cause = error.__cause__ or error.__context__
     while cause is not None and len(parts) < 12:
         parts += [f"caused by {_described(cause)}\n", "".join(traceback.format_tb(cause.__traceback__))]

@@ -33,16 +33,16 @@ from db.backup import (
 from db.connection import StorageError
 from db.migrations import LATEST_VERSION, backup_folder
 from ils.circulation.invariants import circulation_problems
-from ils.events import evidence
 from ils.errors import DatabaseProblem, Invalid, Message, message
+from ils.events import evidence
 from ils.i18n import _
+from ils.identity import start_new_epoch
 from ils.library import NODE_ID, Library, open_library
 from ils.permissions import Permission
 from ils.readers.keys import KEY_FINGERPRINT, key_path, load_keys
 from ils.sealed_keys import check_passphrase, read_sealed, seal, sealed_path
 from ils.session import Session
 from ils.storage import explain
-from ils.identity import start_new_epoch
 
 # Tables whose every row must have been created through a journaled service call.
 JOURNALED_TABLES: dict[str, str] = {
@@ -85,10 +85,13 @@ class BackupResult:
         """What must be said loudly when the reader key file was left out: that it must be kept too, and where."""
         if self.key_file is None:
             return None
-        return message("backup.key_file_not_included",
-                       "WARNING: the reader key file is NOT in this backup. Without it no ID or phone number in the "
-                       "backup can be read or looked up, ever. Keep a copy of {path} apart from the backups, or back "
-                       "up with the reader key file sealed (ils backup --with-keys).", path=self.key_file)
+        return message(
+            "backup.key_file_not_included",
+            "WARNING: the reader key file is NOT in this backup. Without it no ID or phone number in the "
+            "backup can be read or looked up, ever. Keep a copy of {path} apart from the backups, or back "
+            "up with the reader key file sealed (ils backup --with-keys).",
+            path=self.key_file,
+        )
 
 
 @dataclass(frozen=True)
@@ -119,8 +122,13 @@ class CheckReport:
     def lines(self) -> list[str]:
         """The report as the desk and the command line show it: counts, then problems, then what was tidied."""
         counts = [_("{table}: {count} rows").format(table=t, count=c) for t, c in self.counts.items()]
-        problems = [*self.integrity, *self.foreign_keys, *self.journal, *map(str, self.circulation),
-                    *map(str, self.files)]
+        problems = [
+            *self.integrity,
+            *self.foreign_keys,
+            *self.journal,
+            *map(str, self.circulation),
+            *map(str, self.files),
+        ]
         removed = [_("Removed a leftover of an interrupted backup: {path}").format(path=path) for path in self.removed]
         return counts + list(self.notes) + (problems or [_("No problems found.")]) + removed
 
@@ -161,8 +169,9 @@ def backup(session: Session, target: Path | None = None, *, passphrase: str | No
         reason = "full" if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) else "unwritable"
         raise explain(StorageError(reason, target, str(error))) from error
     with session.write() as writer:
-        writer.journal("database.backup", "node", library.node_id,
-                       {"file": str(target), "keys_included": sealed is not None})
+        writer.journal(
+            "database.backup", "node", library.node_id, {"file": str(target), "keys_included": sealed is not None}
+        )
     key_file = key_path(library.path).resolve() if has_keys and sealed is None else None
     return BackupResult(target, target.stat().st_size, sealed, key_file, removed)
 
@@ -176,10 +185,15 @@ def verify_backup_file(source: Path) -> None:
         raise explain(error) from error
     if problems:
         raise DatabaseProblem(
-            "maintenance.fails_integrity_check", "{path} fails the integrity check: {problems}", path=source, problems="; ".join(problems[:3])
+            "maintenance.fails_integrity_check",
+            "{path} fails the integrity check: {problems}",
+            path=source,
+            problems="; ".join(problems[:3]),
         )
     if version == 0:
-        raise DatabaseProblem("maintenance.sqlite_file_but_ils", "{path} is a SQLite file but not an ils database.", path=source)
+        raise DatabaseProblem(
+            "maintenance.sqlite_file_but_ils", "{path} is a SQLite file but not an ils database.", path=source
+        )
     if version > LATEST_VERSION:
         raise explain(StorageError("too_new", source, f"{version} > {LATEST_VERSION}"))
 
@@ -190,8 +204,9 @@ def sealed_keys_of(backup_file: Path) -> Path | None:
     return path if path.is_file() else None
 
 
-def restore(target: Path, source: Path, staff_id: str | None, *, keys: Path | None = None,
-            passphrase: str | None = None) -> RestoreResult:
+def restore(
+    target: Path, source: Path, staff_id: str | None, *, keys: Path | None = None, passphrase: str | None = None
+) -> RestoreResult:
     """Replace the database at ``target`` with ``source`` after checking ``source``.
 
     The current database, if readable, is first backed up beside itself; the
@@ -215,9 +230,12 @@ def restore(target: Path, source: Path, staff_id: str | None, *, keys: Path | No
     if keys is not None:
         sealed = read_sealed(keys)
         if recorded is None or sealed.fingerprint != recorded:
-            raise Invalid("backup.sealed_keys_other_backup",
-                          "{keys} holds the reader key of another library database, not of {path}.",
-                          keys=keys, path=source)
+            raise Invalid(
+                "backup.sealed_keys_other_backup",
+                "{keys} holds the reader key of another library database, not of {path}.",
+                keys=keys,
+                path=source,
+            )
         key_content = sealed.open(passphrase or "")
     safety = None
     if target.is_file() and target.stat().st_size > 0:
@@ -237,8 +255,12 @@ def restore(target: Path, source: Path, staff_id: str | None, *, keys: Path | No
         if library.identity_change is None:  # a restored database names its next changes in a new epoch
             start_new_epoch(library, "restored")
         with library.write(staff_id) as writer:
-            writer.journal("database.restore", "node", library.node_id,
-                           {"file": str(source), "keys_restored": keys_restored is not None})
+            writer.journal(
+                "database.restore",
+                "node",
+                library.node_id,
+                {"file": str(source), "keys_restored": keys_restored is not None},
+            )
         if keys_restored is not None:
             load_keys(library)  # the key file now opens this library's numbers, or this refuses
     finally:
@@ -286,19 +308,22 @@ def check_file(path: Path) -> CheckReport:
     except StorageError as error:
         raise explain(error) from error
     if version == 0:
-        raise DatabaseProblem("maintenance.sqlite_file_but_ils", "{path} is a SQLite file but not an ils database.",
-                              path=path)
+        raise DatabaseProblem(
+            "maintenance.sqlite_file_but_ils", "{path} is a SQLite file but not an ils database.", path=path
+        )
     if version > LATEST_VERSION:
         raise explain(StorageError("too_new", path, f"{version} > {LATEST_VERSION}"))
-    leftover = tuple(_("A leftover of an interrupted backup is beside it: {path}").format(path=p)
-                     for p in leftovers(path.parent))
+    leftover = tuple(
+        _("A leftover of an interrupted backup is beside it: {path}").format(path=p) for p in leftovers(path.parent)
+    )
     if version < LATEST_VERSION:
         try:
             problems = integrity_problems(path)
         except StorageError as error:
             raise explain(error) from error
-        note = _("Schema {version} of an older version of ils: only its integrity was checked; "
-                 "a restore brings it forward.").format(version=version)
+        note = _(
+            "Schema {version} of an older version of ils: only its integrity was checked; a restore brings it forward."
+        ).format(version=version)
         return CheckReport(integrity=tuple(problems), notes=(note, *leftover))
     library = open_library(path, read_only=True)
     try:

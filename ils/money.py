@@ -36,18 +36,31 @@ def parse_yuan(text: str | None, *, field: str = N_("Amount"), refund: bool = Fa
         raise Invalid("money.empty", "{field}: type an amount in yuan, e.g. 12.50.", field=_label(field))
     match = _AMOUNT.fullmatch(cleaned)
     if match is None:
-        raise Invalid("money.not_an_amount", "{field}: {text} is not an amount in yuan; type digits and at most "
-                      "one decimal point, e.g. 12.50.", field=_label(field), text=text.strip() if text else "")
+        raise Invalid(
+            "money.not_an_amount",
+            "{field}: {text} is not an amount in yuan; type digits and at most one decimal point, e.g. 12.50.",
+            field=_label(field),
+            text=text.strip() if text else "",
+        )
     fraction = match["fraction"] or ""
     if len(fraction) > 2:
-        raise Invalid("money.too_many_decimals", "{field}: {text} has more than two decimal places (fen).",
-                      field=_label(field), text=cleaned)
+        raise Invalid(
+            "money.too_many_decimals",
+            "{field}: {text} has more than two decimal places (fen).",
+            field=_label(field),
+            text=cleaned,
+        )
     if match["sign"] == "-" and not refund:
         raise Invalid("money.negative", "{field}: an amount cannot be negative here.", field=_label(field))
     fen = int(Decimal(f"{match['units']}.{fraction or '0'}") * 100)
     if fen > MAX_FEN:
-        raise Invalid("money.too_large", "{field}: {text} is more than the largest amount allowed ({limit}).",
-                      field=_label(field), text=cleaned, limit=yuan(MAX_FEN))
+        raise Invalid(
+            "money.too_large",
+            "{field}: {text} is more than the largest amount allowed ({limit}).",
+            field=_label(field),
+            text=cleaned,
+            limit=yuan(MAX_FEN),
+        )
     return -fen if match["sign"] == "-" else fen
 
 

@@ -88,10 +88,13 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.VIEW_STATISTICS: N_("see the library's statistics"),
     Permission.SYNC: N_("exchange sync bundles with the union catalogue"),
     Permission.RESOLVE_CONFLICTS: N_("resolve sync conflicts and enrol desks with the union"),
-    Permission.BLIND_SERVICE: N_("work the blind reading room: see who is visually impaired, their addresses and "
-                                 "the call list; lend devices and sets, post and deliver"),
-    Permission.RECORD_EVENTS: N_("log programmes, attendance, visits, online reach, training, media reports, honours "
-                                 "and the 大事记"),
+    Permission.BLIND_SERVICE: N_(
+        "work the blind reading room: see who is visually impaired, their addresses and "
+        "the call list; lend devices and sets, post and deliver"
+    ),
+    Permission.RECORD_EVENTS: N_(
+        "log programmes, attendance, visits, online reach, training, media reports, honours and the 大事记"
+    ),
     Permission.TALLY_ENQUIRIES: N_("tally the enquiries answered at the desk"),
     Permission.SERIALS: N_("work the periodicals: subscriptions and renewal, check-in, claims, routing and binding"),
 }
@@ -111,13 +114,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _EVERY_DESK | {Permission.CATALOGUE, Permission.MANAGE_LOCATIONS, Permission.PRINT_LABELS, Permission.SYNC}
     ),
     # Only the blind reading room sees who is visually impaired (DOMAIN 5.2.3), and administrators.
-    Role.BLIND_ROOM: frozenset(_EVERY_DESK | _READER_DESK | {Permission.CIRCULATE, Permission.TAKE_PAYMENTS,
-                                                             Permission.BLIND_SERVICE,
-                                                             Permission.TALLY_ENQUIRIES}),
+    Role.BLIND_ROOM: frozenset(
+        _EVERY_DESK
+        | _READER_DESK
+        | {Permission.CIRCULATE, Permission.TAKE_PAYMENTS, Permission.BLIND_SERVICE, Permission.TALLY_ENQUIRIES}
+    ),
     # Events staff look readers up to register them and scan cards at the door; every desk that
     # answers questions tallies its enquiries.
-    Role.EVENTS: frozenset(_EVERY_DESK | {Permission.VIEW_READERS, Permission.RECORD_EVENTS,
-                                          Permission.TALLY_ENQUIRIES, Permission.SYNC}),
+    Role.EVENTS: frozenset(
+        _EVERY_DESK | {Permission.VIEW_READERS, Permission.RECORD_EVENTS, Permission.TALLY_ENQUIRIES, Permission.SYNC}
+    ),
     Role.STATISTICS: frozenset(_EVERY_DESK | {Permission.VIEW_STATISTICS}),
     # The periodicals room (报刊阅览室) checks in, claims and binds; a bound volume's spine label
     # goes through the label queue.
@@ -152,7 +158,10 @@ def parse_roles(text: str) -> frozenset[Role]:
             continue
         if name not in by_name:
             raise Invalid(
-                "permissions.unknown_role_roles", "Unknown role {role}; roles are: {roles}.", role=part.strip(), roles=", ".join(r.value for r in Role)
+                "permissions.unknown_role_roles",
+                "Unknown role {role}; roles are: {roles}.",
+                role=part.strip(),
+                roles=", ".join(r.value for r in Role),
             )
         roles.add(by_name[name])
     if not roles:

@@ -57,15 +57,9 @@ BRANCHES: tuple[PresetBranch, ...] = (
             PresetLocation("ZG-MR", "盲人阅览室"),
         ),
     ),
-    PresetBranch(
-        "XHMZ", "星海明筑分馆", "branch", (("XHMZ-JH", "借还台"),), (PresetLocation("XHMZ", "星海明筑分馆"),)
-    ),
-    PresetBranch(
-        "YS", "阳三分馆", "branch", (("YS-JH", "借还台"),), (PresetLocation("YS", "阳三分馆"),)
-    ),
-    PresetBranch(
-        "ZQ", "左权分馆", "branch", (("ZQ-JH", "借还台"),), (PresetLocation("ZQ", "左权分馆"),)
-    ),
+    PresetBranch("XHMZ", "星海明筑分馆", "branch", (("XHMZ-JH", "借还台"),), (PresetLocation("XHMZ", "星海明筑分馆"),)),
+    PresetBranch("YS", "阳三分馆", "branch", (("YS-JH", "借还台"),), (PresetLocation("YS", "阳三分馆"),)),
+    PresetBranch("ZQ", "左权分馆", "branch", (("ZQ-JH", "借还台"),), (PresetLocation("ZQ", "左权分馆"),)),
     PresetBranch(
         "BTTCX", "白兔潭镇汆溪分馆", "branch", (("BTTCX-JH", "借还台"),), (PresetLocation("BTTCX", "白兔潭镇汆溪分馆"),)
     ),
@@ -76,6 +70,10 @@ BRANCHES: tuple[PresetBranch, ...] = (
         "LDQC", "流动汽车图书屋", "van", (("LDQC-CN", "车内借还"),), (PresetLocation("LDQC", "流动汽车图书屋"),)
     ),
     PresetBranch(
-        "ZZ24", "24小时自助借还室", "self_service", (("ZZ24-ZZ", "自助借还机"),), (PresetLocation("ZZ24", "24小时自助借还室"),)
+        "ZZ24",
+        "24小时自助借还室",
+        "self_service",
+        (("ZZ24-ZZ", "自助借还机"),),
+        (PresetLocation("ZZ24", "24小时自助借还室"),),
     ),
 )

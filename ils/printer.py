@@ -30,7 +30,9 @@ def send_to_printer(pdf_path: Path, destination: str) -> None:
     lp = shutil.which("lp")
     if lp is None:
         raise Invalid(
-            "printer.print_lp_command_cups", "Cannot print: the lp command (CUPS) is not installed. The printout is saved at {path}.", path=pdf_path
+            "printer.print_lp_command_cups",
+            "Cannot print: the lp command (CUPS) is not installed. The printout is saved at {path}.",
+            path=pdf_path,
         )
     # An absolute path can never be mistaken for an option of lp.
     command = [lp, "-d", destination, str(pdf_path.resolve())]
@@ -38,10 +40,17 @@ def send_to_printer(pdf_path: Path, destination: str) -> None:
         result = subprocess.run(command, capture_output=True, text=True, timeout=LP_TIMEOUT_SECONDS, check=False)
     except subprocess.TimeoutExpired as error:
         raise Invalid(
-            "printer.printer_did_answer_printout", "Printer {printer} did not answer; the printout is saved at {path}.", printer=destination, path=pdf_path
+            "printer.printer_did_answer_printout",
+            "Printer {printer} did not answer; the printout is saved at {path}.",
+            printer=destination,
+            path=pdf_path,
         ) from error
     if result.returncode != 0:
         reason = result.stderr.strip() or _("lp exited with status {status}").format(status=result.returncode)
         raise Invalid(
-            "printer.printer_refused_printout_saved", "Printer {printer} refused the printout ({reason}); it is saved at {path}.", printer=destination, reason=reason, path=pdf_path
+            "printer.printer_refused_printout_saved",
+            "Printer {printer} refused the printout ({reason}); it is saved at {path}.",
+            printer=destination,
+            reason=reason,
+            path=pdf_path,
         )

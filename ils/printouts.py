@@ -35,7 +35,7 @@ def test_page(session: Session) -> bytes:
         barcode_caption=_("Code 128: a scanner should read {value}").format(value=f"ILS-{node.branch_code}"),
         qr_value=node.node_id,
         qr_caption=_("QR code: this desk's node id"),
-        ruler_caption=_("Each square is 10 mm; if not, turn off \"fit to page\" in the print dialog."),
+        ruler_caption=_('Each square is 10 mm; if not, turn off "fit to page" in the print dialog.'),
     )
     return render_test_page(page)
 
@@ -50,7 +50,10 @@ def sheet_named(name: str) -> LabelSheet:
         return label_sheet(name)
     except KeyError as error:
         raise NotFound(
-            "printouts.unknown_label_sheet", "Unknown label sheet {name}; sheets are: {names}.", name=name, names=", ".join(sheet_names())
+            "printouts.unknown_label_sheet",
+            "Unknown label sheet {name}; sheets are: {names}.",
+            name=name,
+            names=", ".join(sheet_names()),
         ) from error
 
 
@@ -85,7 +88,9 @@ def write_pdf(pdf: bytes, path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(pdf)
     except OSError as error:
-        raise DatabaseProblem("printouts.cannot_write", "Cannot write to {path}: check the folder's permissions.", path=path) from error
+        raise DatabaseProblem(
+            "printouts.cannot_write", "Cannot write to {path}: check the folder's permissions.", path=path
+        ) from error
     return path
 
 

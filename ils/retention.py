@@ -31,9 +31,11 @@ _JOBS: list[RetentionJob] = []
 
 def retention_job(code: str, label: str) -> Callable[[Job], Job]:
     """Register ``run`` as the retention job ``code``; running it again the same day must change nothing."""
+
     def register(run: Job) -> Job:
         _JOBS.append(RetentionJob(code, label, run))
         return run
+
     return register
 
 

@@ -52,14 +52,21 @@ class Sealed:
         try:
             kdf = document["kdf"]
             key = _derive(passphrase, base64.b64decode(kdf["salt"]), int(kdf["n"]), int(kdf["r"]), int(kdf["p"]))
-            return AESGCM(key).decrypt(base64.b64decode(document["nonce"]), base64.b64decode(document["sealed"]),
-                                       _associated(self.fingerprint))
+            return AESGCM(key).decrypt(
+                base64.b64decode(document["nonce"]), base64.b64decode(document["sealed"]), _associated(self.fingerprint)
+            )
         except InvalidTag:
-            raise Invalid("backup.wrong_passphrase", "The passphrase does not open {path} (or the file was changed).",
-                          path=self.path) from None
+            raise Invalid(
+                "backup.wrong_passphrase",
+                "The passphrase does not open {path} (or the file was changed).",
+                path=self.path,
+            ) from None
         except (KeyError, TypeError, ValueError) as error:
-            raise DatabaseProblem("backup.sealed_keys_damaged", "{path} is not a sealed key file of ils, or it is "
-                                  "damaged.", path=self.path) from error
+            raise DatabaseProblem(
+                "backup.sealed_keys_damaged",
+                "{path} is not a sealed key file of ils, or it is damaged.",
+                path=self.path,
+            ) from error
 
 
 def _associated(fingerprint: str) -> bytes:
@@ -74,8 +81,9 @@ def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
 
 def check_passphrase(passphrase: str) -> None:
     if len(passphrase) < MIN_PASSPHRASE:
-        raise Invalid("backup.passphrase_too_short", "The passphrase must have at least {count} characters.",
-                      count=MIN_PASSPHRASE)
+        raise Invalid(
+            "backup.passphrase_too_short", "The passphrase must have at least {count} characters.", count=MIN_PASSPHRASE
+        )
 
 
 def seal(content: bytes, fingerprint: str, passphrase: str, out: Path) -> Path:
@@ -86,8 +94,7 @@ def seal(content: bytes, fingerprint: str, passphrase: str, out: Path) -> Path:
     document = {
         "format": FORMAT,
         "fingerprint": fingerprint,
-        "kdf": {"name": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P,
-                "salt": base64.b64encode(salt).decode()},
+        "kdf": {"name": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P, "salt": base64.b64encode(salt).decode()},
         "cipher": "aes-256-gcm",
         "nonce": base64.b64encode(nonce).decode(),
         "sealed": base64.b64encode(AESGCM(key).encrypt(nonce, content, _associated(fingerprint))).decode(),
@@ -117,6 +124,7 @@ def read_sealed(path: Path) -> Sealed:
     except FileNotFoundError:
         raise DatabaseProblem("backup.sealed_keys_missing", "{path} does not exist.", path=path) from None
     except (OSError, ValueError, KeyError) as error:
-        raise DatabaseProblem("backup.sealed_keys_damaged", "{path} is not a sealed key file of ils, or it is "
-                              "damaged.", path=path) from error
+        raise DatabaseProblem(
+            "backup.sealed_keys_damaged", "{path} is not a sealed key file of ils, or it is damaged.", path=path
+        ) from error
     return Sealed(Path(path), fingerprint, document)

@@ -62,8 +62,12 @@ class Session:
             return
         with self.library.write(self.staff.id) as writer:
             writer.refusal("staff.refused", "staff", self.staff.id, {"permission": permission.value})
-        raise PermissionDenied("staff.not_permitted", "{name} may not {action}.", name=self.staff.display_name,
-                               action=message(f"permission.{permission.value}", PERMISSION_LABELS[permission]))
+        raise PermissionDenied(
+            "staff.not_permitted",
+            "{name} may not {action}.",
+            name=self.staff.display_name,
+            action=message(f"permission.{permission.value}", PERMISSION_LABELS[permission]),
+        )
 
     @contextmanager
     def write(self) -> Iterator[Writer]:

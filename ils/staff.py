@@ -116,17 +116,23 @@ def _attempt(writer: Writer, row: Staff, matches: bool, library: Library) -> Log
     if _is_locked(row, now):
         writer.journal("staff.login_refused", "staff", row.id, {"reason": "locked"})
         until = dt.datetime.fromisoformat(row.locked_until)
-        return LoginFailed("staff.account_locked", "This account is locked after too many wrong passwords until "
-                           "{time}; an administrator can unlock it.", time=until.strftime("%H:%M"))
+        return LoginFailed(
+            "staff.account_locked",
+            "This account is locked after too many wrong passwords until {time}; an administrator can unlock it.",
+            time=until.strftime("%H:%M"),
+        )
     if not matches:
         failures = row.failed_logins + 1
         locked_until = (now + LOCKOUT).isoformat(timespec="seconds") if failures >= MAX_FAILED_LOGINS else None
         Staff.update(failed_logins=failures, locked_until=locked_until).where(Staff.id == row.id).execute()
-        writer.journal("staff.login_failed", "staff", row.id,
-                       {"failed_logins": failures, "locked_until": locked_until})
+        writer.journal("staff.login_failed", "staff", row.id, {"failed_logins": failures, "locked_until": locked_until})
         if locked_until:
-            return LoginFailed("staff.locked_after_failures", "Wrong password {count} times: the account is locked "
-                               "for {minutes} minutes.", count=failures, minutes=int(LOCKOUT.total_seconds() // 60))
+            return LoginFailed(
+                "staff.locked_after_failures",
+                "Wrong password {count} times: the account is locked for {minutes} minutes.",
+                count=failures,
+                minutes=int(LOCKOUT.total_seconds() // 60),
+            )
         return LoginFailed("staff.wrong_credentials", "Wrong user name or password.")
     Staff.update(failed_logins=0, locked_until=None).where(Staff.id == row.id).execute()
     writer.journal("staff.login", "staff", row.id, {"node_id": library.node_id})
@@ -285,8 +291,12 @@ def set_language(session: Session, language: str) -> str:
     try:
         code = normalise_language(clean_input(language, N_("Language"), fold=True))
     except ValueError:
-        raise Invalid("staff.unknown_language", "Unknown language {code}; languages are: {languages}.",
-                      code=language, languages=", ".join(LANGUAGES)) from None
+        raise Invalid(
+            "staff.unknown_language",
+            "Unknown language {code}; languages are: {languages}.",
+            code=language,
+            languages=", ".join(LANGUAGES),
+        ) from None
     with session.write() as writer:
         Staff.update(language=code).where(Staff.id == session.staff.id).execute()
         writer.journal("staff.language", "staff", session.staff.id, {"language": code})

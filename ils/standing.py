@@ -49,9 +49,11 @@ def reader_blocks(kinds: Mapping[str, str]) -> Callable[[BlocksOf], BlocksOf]:
     bits) with their labels, marked ``N_``. It is called once for a whole list of readers,
     so it should read them together.
     """
+
     def register(blocks: BlocksOf) -> BlocksOf:
         _BLOCKS.append(_Source(blocks, dict(kinds)))
         return blocks
+
     return register
 
 

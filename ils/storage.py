@@ -20,10 +20,14 @@ _STORAGE_MESSAGES = {
     "busy": N_("Another desk kept {path} busy for too long; nothing was changed: try again."),
     "full": N_("The disk is full while writing {path}; nothing was changed."),
     "io": N_("Writing {path} failed: the disk may be full or failing; nothing was changed."),
-    "read_only": N_("{path} is open read-only (an archived copy, or a file that cannot be written): "
-                    "searches and reports work, changes are refused."),
-    "too_old": N_("{path} was made by an older version of ils (schema {detail}) and cannot be brought forward "
-                  "read-only: copy it to a folder you may write and open the copy."),
+    "read_only": N_(
+        "{path} is open read-only (an archived copy, or a file that cannot be written): "
+        "searches and reports work, changes are refused."
+    ),
+    "too_old": N_(
+        "{path} was made by an older version of ils (schema {detail}) and cannot be brought forward "
+        "read-only: copy it to a folder you may write and open the copy."
+    ),
 }
 
 

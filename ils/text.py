@@ -22,10 +22,7 @@ import unicodedata
 from functools import lru_cache
 
 #: Scripts written without spaces (Han, kana, 々 and 〇): every character is its own token.
-HAN = (
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\u3005\u3007"
-    "\U00020000-\U0002ebef\U00030000-\U0003134f"
-)
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\u3005\u3007\U00020000-\U0002ebef\U00030000-\U0003134f"
 _IS_HAN = re.compile(rf"[{HAN}]")
 _HAN_RUN = re.compile(rf"[{HAN}]+")
 
@@ -55,6 +52,7 @@ def normal_text(text: str) -> str:
 
 
 # --- pinyin --------------------------------------------------------------------------------
+
 
 def _alnum(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
@@ -90,7 +88,7 @@ def pinyin_keys(text: str) -> tuple[str, str]:
     initials: list[str] = []
     position = 0
     for run in _HAN_RUN.finditer(normal):
-        between = _alnum(normal[position:run.start()])
+        between = _alnum(normal[position : run.start()])
         readings = _run_readings(run.group())
         full += (between, *readings)
         initials += (between, *(reading[:1] for reading in readings))
@@ -173,9 +171,26 @@ def _run_readings(run: str) -> tuple[str, ...]:
 
 #: Surnames whose surname reading differs from pypinyin's default reading of the character.
 SURNAME_READINGS: dict[str, str] = {
-    "曾": "zeng", "单": "shan", "仇": "qiu", "区": "ou", "解": "xie", "查": "zha", "朴": "piao",
-    "翟": "zhai", "盖": "ge", "乐": "yue", "缪": "miao", "覃": "qin", "召": "shao", "秘": "bi",
-    "种": "chong", "员": "yun", "谌": "chen", "尉迟": "yu chi", "单于": "chan yu", "澹台": "tan tai",
+    "曾": "zeng",
+    "单": "shan",
+    "仇": "qiu",
+    "区": "ou",
+    "解": "xie",
+    "查": "zha",
+    "朴": "piao",
+    "翟": "zhai",
+    "盖": "ge",
+    "乐": "yue",
+    "缪": "miao",
+    "覃": "qin",
+    "召": "shao",
+    "秘": "bi",
+    "种": "chong",
+    "员": "yun",
+    "谌": "chen",
+    "尉迟": "yu chi",
+    "单于": "chan yu",
+    "澹台": "tan tai",
 }
 
 
@@ -184,6 +199,6 @@ def name_keys(name: str) -> tuple[str, str]:
     for surname in sorted(SURNAME_READINGS, key=len, reverse=True):
         if name.startswith(surname) and len(name) > len(surname):
             syllables = SURNAME_READINGS[surname].split()
-            full, initials = pinyin_keys(name[len(surname):])
+            full, initials = pinyin_keys(name[len(surname) :])
             return "".join(syllables) + full, "".join(s[0] for s in syllables) + initials
     return pinyin_keys(name)

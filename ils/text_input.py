@@ -49,19 +49,29 @@ def _decoded(text: str | bytes | None, field: str) -> str:
         try:
             return text.decode("utf-8")
         except UnicodeDecodeError:
-            raise Invalid("input.not_text", "{field} holds bytes that are not text (a damaged scan or paste); "
-                          "type it again.", field=field_label(field)) from None
+            raise Invalid(
+                "input.not_text",
+                "{field} holds bytes that are not text (a damaged scan or paste); type it again.",
+                field=field_label(field),
+            ) from None
     return text or ""
 
 
 def _refuse_unstorable(text: str, field: str, multiline: bool) -> str:
     """``text`` as it is, refused if it holds what cannot be stored or shown truthfully."""
     if _SURROGATE.search(text):
-        raise Invalid("input.not_text", "{field} holds bytes that are not text (a damaged scan or paste); "
-                      "type it again.", field=field_label(field))
+        raise Invalid(
+            "input.not_text",
+            "{field} holds bytes that are not text (a damaged scan or paste); type it again.",
+            field=field_label(field),
+        )
     if refused := (_REFUSED_LINES if multiline else _REFUSED_LINE).search(text):
-        raise Invalid("input.control_character", "{field} holds a control character (U+{code}) that cannot be "
-                      "stored; type it again without it.", field=field_label(field), code=f"{ord(refused[0]):04X}")
+        raise Invalid(
+            "input.control_character",
+            "{field} holds a control character (U+{code}) that cannot be stored; type it again without it.",
+            field=field_label(field),
+            code=f"{ord(refused[0]):04X}",
+        )
     return text
 
 
@@ -98,8 +108,9 @@ def clean_input(
     if not text and required:
         raise Invalid("input.empty", "{field} cannot be empty.", field=field_label(field))
     if max_length is not None and len(text) > max_length:
-        raise Invalid("input.too_long", "{field} has at most {count} characters.", field=field_label(field),
-                      count=max_length)
+        raise Invalid(
+            "input.too_long", "{field} has at most {count} characters.", field=field_label(field), count=max_length
+        )
     return text
 
 

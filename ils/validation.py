@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from ils.errors import Invalid
-from ils.i18n import _
 from ils.text import fold
 
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,15}$")
@@ -16,7 +15,9 @@ def clean_code(code: str) -> str:
     cleaned = code.strip().upper()
     if not _CODE.match(cleaned):
         raise Invalid(
-            "validation.code_letters_digits_starting", "A code has 1 to 16 letters, digits, '-' or '_', starting with a letter or digit: {code}", code=code
+            "validation.code_letters_digits_starting",
+            "A code has 1 to 16 letters, digits, '-' or '_', starting with a letter or digit: {code}",
+            code=code,
         )
     return cleaned
 

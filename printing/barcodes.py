@@ -80,8 +80,7 @@ def draw_code128(
     module = width / (_code128_modules(value) + 2 * CODE128_QUIET_MODULES)
     if module < MIN_MODULE:
         raise ValueError(
-            f"{value!r} needs a box at least {code128_min_width(value) / mm:.1f} mm wide, "
-            f"got {width / mm:.1f} mm"
+            f"{value!r} needs a box at least {code128_min_width(value) / mm:.1f} mm wide, got {width / mm:.1f} mm"
         )
     text_band = 0.0 if text is None else line_height(font_size) + _TEXT_GAP * font_size
     bar_height = height - text_band
@@ -129,9 +128,7 @@ def draw_qr(canvas: Canvas, value: str, x: float, y: float, size: float) -> None
     widget.qr.make()
     module = size / (widget.qr.getModuleCount() + 2 * QR_QUIET_MODULES)
     if module < MIN_MODULE:
-        raise ValueError(
-            f"a {size / mm:.1f} mm square is too small for a QR code of {value!r}"
-        )
+        raise ValueError(f"a {size / mm:.1f} mm square is too small for a QR code of {value!r}")
     # A Drawing starts in Helvetica unless told otherwise, which would put an
     # unembedded font in the PDF; start it in the font the page already uses.
     drawing = Drawing(size, size, initialFontName=register_cjk_font())

@@ -169,14 +169,23 @@ def _draw_band(canvas: Canvas, card: ReaderCard) -> None:
     label_width = min(0.4 * _WIDTH, string_width(card.card_label, label_size))
     centre = bottom + _BAND_HEIGHT / 2
     draw_fitted(
-        canvas, card.card_label, page_width - _MARGIN, _centred_baseline(centre, label_size),
-        label_width, label_size, align="right",
+        canvas,
+        card.card_label,
+        page_width - _MARGIN,
+        _centred_baseline(centre, label_size),
+        label_width,
+        label_size,
+        align="right",
     )
     name_width = _WIDTH - label_width - _BAND_GAP
     name_size = fit_font_size(card.library_name, name_width, _LIBRARY_MAX_SIZE)
     draw_fitted(
-        canvas, card.library_name, _MARGIN, _centred_baseline(centre, name_size),
-        name_width, name_size,
+        canvas,
+        card.library_name,
+        _MARGIN,
+        _centred_baseline(centre, name_size),
+        name_width,
+        name_size,
     )
     canvas.restoreState()
 
@@ -196,15 +205,23 @@ def _draw_type_and_branch(canvas: Canvas, reader_type: str, branch: str, bottom:
     canvas.roundRect(_MARGIN, bottom, chip_width, height, 1 * mm, stroke=1, fill=0)
     canvas.restoreState()
     draw_fitted(
-        canvas, reader_type, _MARGIN + _CHIP_PAD_X, _centred_baseline(centre, size),
-        chip_width - 2 * _CHIP_PAD_X, size,
+        canvas,
+        reader_type,
+        _MARGIN + _CHIP_PAD_X,
+        _centred_baseline(centre, size),
+        chip_width - 2 * _CHIP_PAD_X,
+        size,
     )
     branch_x = _MARGIN + chip_width + _CHIP_GAP
     branch_width = _WIDTH - chip_width - _CHIP_GAP
     branch_size = fit_font_size(branch, branch_width, _DETAIL_SIZE)
     draw_fitted(
-        canvas, branch, branch_x, _centred_baseline(centre, branch_size),
-        branch_width, branch_size,
+        canvas,
+        branch,
+        branch_x,
+        _centred_baseline(centre, branch_size),
+        branch_width,
+        branch_size,
     )
 
 
@@ -221,8 +238,12 @@ def _draw_blind_line(canvas: Canvas, text: str, bottom: float) -> None:
     canvas.restoreState()
     size = _bold_size(text, _WIDTH - 2 * _BLIND_PAD, _BLIND_MAX_SIZE)
     _draw_bold(
-        canvas, text, _MARGIN + _WIDTH / 2, _centred_baseline(bottom + height / 2, size),
-        size, centred=True,
+        canvas,
+        text,
+        _MARGIN + _WIDTH / 2,
+        _centred_baseline(bottom + height / 2, size),
+        size,
+        centred=True,
     )
 
 
@@ -232,8 +253,14 @@ def _draw_codes(canvas: Canvas, card_number: str) -> None:
     modules = round(code128_min_width(card_number) / MIN_MODULE)
     code_width = min(_BARCODE_BOX, modules * _MAX_MODULE)
     draw_code128(
-        canvas, card_number, x + (_BARCODE_BOX - code_width) / 2, bottom, code_width,
-        _CODES_HEIGHT, text=card_number, font_size=_NUMBER_SIZE,
+        canvas,
+        card_number,
+        x + (_BARCODE_BOX - code_width) / 2,
+        bottom,
+        code_width,
+        _CODES_HEIGHT,
+        text=card_number,
+        font_size=_NUMBER_SIZE,
     )
     qr_bottom = bottom + (_CODES_HEIGHT - _QR_SIZE) / 2
     draw_qr(canvas, card_number, x + _WIDTH - _QR_SIZE, qr_bottom, _QR_SIZE)
@@ -244,9 +271,7 @@ def _bold_size(text: str, max_width: float, max_size: float) -> float:
     return fit_font_size(text, max_width - _BOLD_STROKE * max_size, max_size)
 
 
-def _draw_bold(
-    canvas: Canvas, text: str, x: float, baseline: float, size: float, *, centred: bool = False
-) -> None:
+def _draw_bold(canvas: Canvas, text: str, x: float, baseline: float, size: float, *, centred: bool = False) -> None:
     """One line in faux bold at ``size`` (see ``_bold_size``).
 
     ``x`` is the left edge, or the centre when ``centred``.

@@ -70,8 +70,7 @@ def draw_cover_barcode(canvas: Canvas, code: str, add_on: str | None, x: float, 
     text_band = digits * 1.3
     left = x + QUIET_MODULES * MODULE
     _bars(canvas, ean13_modules(code), left, y + text_band, height - text_band)
-    draw_fitted(canvas, f"{code[0]} {code[1:7]} {code[7:]}", left + 47.5 * MODULE, y + 2, 95 * MODULE, digits,
-                "center")
+    draw_fitted(canvas, f"{code[0]} {code[1:7]} {code[7:]}", left + 47.5 * MODULE, y + 2, 95 * MODULE, digits, "center")
     if add_on is not None:
         start = left + (95 + GAP_MODULES) * MODULE
         _bars(canvas, ean2_modules(add_on), start, y, height - text_band)

@@ -39,9 +39,7 @@ def register_cjk_font() -> str:
         return FONT_NAME
     with _register_lock:
         if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(
-                TTFont(FONT_NAME, str(FONT_PATH), subfontIndex=_SUBFONT_INDEX)
-            )
+            pdfmetrics.registerFont(TTFont(FONT_NAME, str(FONT_PATH), subfontIndex=_SUBFONT_INDEX))
     return FONT_NAME
 
 

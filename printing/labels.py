@@ -61,15 +61,10 @@ class BarcodeLabel:
     top_line: str | None = None
 
 
-def _positions(
-    labels: Sequence[_Label], sheet: LabelSheet, start_at: int
-) -> Iterator[tuple[int, LabelRect, _Label]]:
+def _positions(labels: Sequence[_Label], sheet: LabelSheet, start_at: int) -> Iterator[tuple[int, LabelRect, _Label]]:
     """(page index, rectangle, label) for each label, filling row-major from ``start_at``."""
     if not 1 <= start_at <= sheet.count:
-        raise ValueError(
-            f"start_at must be between 1 and {sheet.count} for sheet {sheet.name!r}, "
-            f"got {start_at}"
-        )
+        raise ValueError(f"start_at must be between 1 and {sheet.count} for sheet {sheet.name!r}, got {start_at}")
     rects = list(sheet.labels())
     for index, label in enumerate(labels, start=start_at - 1):
         page, position = divmod(index, sheet.count)
@@ -136,8 +131,13 @@ def _draw_spine_label(canvas: Canvas, rect: LabelRect, label: SpineLabel) -> Non
     if label.branch:
         branch_size = min(_BRANCH_MAX_SIZE, rect.height * 0.13)
         size = draw_fitted(
-            canvas, label.branch, centre, bottom + baseline_offset(branch_size),
-            width, branch_size, align="center",
+            canvas,
+            label.branch,
+            centre,
+            bottom + baseline_offset(branch_size),
+            width,
+            branch_size,
+            align="center",
         )
         bottom += line_height(size) + _BRANCH_GAP
 
@@ -202,7 +202,12 @@ def _draw_barcode_label(canvas: Canvas, rect: LabelRect, label: BarcodeLabel) ->
         size = fit_font_size(label.top_line, width, top_size)
         top -= line_height(size)
         draw_fitted(
-            canvas, label.top_line, centre, top + baseline_offset(size), width, size,
+            canvas,
+            label.top_line,
+            centre,
+            top + baseline_offset(size),
+            width,
+            size,
             align="center",
         )
         top -= _TOP_GAP
@@ -211,6 +216,12 @@ def _draw_barcode_label(canvas: Canvas, rect: LabelRect, label: BarcodeLabel) ->
     code_width = min(width, modules * _MAX_MODULE)
     number_size = min(_NUMBER_MAX_SIZE, rect.height * 0.15)
     draw_code128(
-        canvas, label.value, centre - code_width / 2, bottom, code_width, top - bottom,
-        text=label.text or None, font_size=number_size,
+        canvas,
+        label.value,
+        centre - code_width / 2,
+        bottom,
+        code_width,
+        top - bottom,
+        text=label.text or None,
+        font_size=number_size,
     )

@@ -86,13 +86,11 @@ class LabelSheet:
             raise ValueError(f"{self.name}: margins and gaps must not be negative")
         if self.right_margin < -_FIT_TOLERANCE:
             raise ValueError(
-                f"{self.name}: labels reach {-self.right_margin / mm:.1f} mm "
-                f"past the right edge of the page"
+                f"{self.name}: labels reach {-self.right_margin / mm:.1f} mm past the right edge of the page"
             )
         if self.bottom_margin < -_FIT_TOLERANCE:
             raise ValueError(
-                f"{self.name}: labels reach {-self.bottom_margin / mm:.1f} mm "
-                f"past the bottom edge of the page"
+                f"{self.name}: labels reach {-self.bottom_margin / mm:.1f} mm past the bottom edge of the page"
             )
 
     @property
@@ -179,6 +177,4 @@ def label_sheet(name: str) -> LabelSheet:
     try:
         return LABEL_SHEETS[name]
     except KeyError:
-        raise KeyError(
-            f"unknown label sheet {name!r}; known: {', '.join(LABEL_SHEETS)}"
-        ) from None
+        raise KeyError(f"unknown label sheet {name!r}; known: {', '.join(LABEL_SHEETS)}") from None

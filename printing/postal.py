@@ -111,8 +111,16 @@ def _postcode(canvas: Canvas, code: str, x: float, top: float) -> None:
             draw_fitted(canvas, code[n], left + _BOX / 2, top - _BOX + 1.4 * mm, _BOX, 12, align="center")
 
 
-def _party(canvas: Canvas, title: str, party: PostalAddress, phone_word: str, width: float, top: float,
-           name_size: float, text_size: float) -> float:
+def _party(
+    canvas: Canvas,
+    title: str,
+    party: PostalAddress,
+    phone_word: str,
+    width: float,
+    top: float,
+    name_size: float,
+    text_size: float,
+) -> float:
     """A party's block from ``top`` down; returns the y below it."""
     x = _MARGIN
     _postcode(canvas, party.postcode, x, top)
@@ -142,15 +150,28 @@ def _footer(canvas: Canvas, parcel: Parcel, width: float) -> None:
     """The registered-mail number and the reference barcode along the bottom."""
     bottom = _MARGIN
     code_height = 13 * mm
-    draw_code128(canvas, parcel.reference, _MARGIN, bottom, width - 2 * _MARGIN, code_height,
-                 text=f"{parcel.words.reference} {parcel.reference}", font_size=7)
+    draw_code128(
+        canvas,
+        parcel.reference,
+        _MARGIN,
+        bottom,
+        width - 2 * _MARGIN,
+        code_height,
+        text=f"{parcel.words.reference} {parcel.reference}",
+        font_size=7,
+    )
     if parcel.registered_number:
-        draw_fitted(canvas, f"{parcel.words.registered} {parcel.registered_number}", _MARGIN,
-                    bottom + code_height + 2 * mm, width - 2 * _MARGIN, 10)
+        draw_fitted(
+            canvas,
+            f"{parcel.words.registered} {parcel.registered_number}",
+            _MARGIN,
+            bottom + code_height + 2 * mm,
+            width - 2 * _MARGIN,
+            10,
+        )
 
 
-def _side(canvas: Canvas, size: PageSize, parcel: Parcel, to: PostalAddress, sender: PostalAddress,
-          note: str) -> float:
+def _side(canvas: Canvas, size: PageSize, parcel: Parcel, to: PostalAddress, sender: PostalAddress, note: str) -> float:
     width, height = size
     top = _mark(canvas, width, height, parcel.words.mark, note)
     top = _party(canvas, parcel.words.to, to, parcel.words.phone, width, top, 16, 9)
@@ -170,12 +191,16 @@ def render_parcel_label(parcel: Parcel, size: str = "a6") -> bytes:
     """The address label stuck on the parcel (or the mailbag's card)."""
     page = _check_size(size)
     free = parcel.words.free
-    return render_pdf(page, f"{parcel.words.mark} {parcel.reference}",
-                      lambda canvas: _side(canvas, page, parcel, parcel.reader, parcel.library, free))
+    return render_pdf(
+        page,
+        f"{parcel.words.mark} {parcel.reference}",
+        lambda canvas: _side(canvas, page, parcel, parcel.reader, parcel.library, free),
+    )
 
 
-def _contents(canvas: Canvas, lines: Sequence[str], title: str, instructions: str, width: float, top: float,
-              bottom: float) -> None:
+def _contents(
+    canvas: Canvas, lines: Sequence[str], title: str, instructions: str, width: float, top: float, bottom: float
+) -> None:
     """The back's list of what the parcel holds, with a box to tick each, and how to send it back."""
     size = 8
     inner = width - 2 * _MARGIN

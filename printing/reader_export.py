@@ -137,9 +137,7 @@ def _lay_out_title(pages: _Pages, title: str, subtitle: str) -> None:
     def draw(canvas: Canvas) -> None:
         below = draw_lines(canvas, title_lines, _MARGIN, top, _WIDTH, _TITLE_SIZE, "center")
         canvas.setFillGray(_GREY)
-        below = draw_lines(
-            canvas, subtitle_lines, _MARGIN, below - 1 * mm, _WIDTH, _SUBTITLE_SIZE, "center"
-        )
+        below = draw_lines(canvas, subtitle_lines, _MARGIN, below - 1 * mm, _WIDTH, _SUBTITLE_SIZE, "center")
         canvas.setFillGray(0)
         _rule(canvas, below - 2 * mm, 0.6, 0)
 
@@ -162,9 +160,7 @@ def _label_width(sections: Sequence[ExportSection]) -> float:
     return min(widest, _LABEL_SHARE * _WIDTH)
 
 
-def _lay_out_section(
-    pages: _Pages, section: ExportSection, label_width: float, continued: str
-) -> None:
+def _lay_out_section(pages: _Pages, section: ExportSection, label_width: float, continued: str) -> None:
     value_width = _WIDTH - label_width - _GUTTER
     rows = [
         list(
@@ -213,8 +209,12 @@ def _lay_out_heading(pages: _Pages, text: str) -> None:
         canvas.rect(_MARGIN, top - _HEADING_HEIGHT, _WIDTH, _HEADING_HEIGHT, stroke=0, fill=1)
         canvas.restoreState()
         draw_lines(
-            canvas, [text], _MARGIN + 1.5 * mm, top - _HEADING_PAD,
-            _WIDTH - 3 * mm, _HEADING_SIZE,
+            canvas,
+            [text],
+            _MARGIN + 1.5 * mm,
+            top - _HEADING_PAD,
+            _WIDTH - 3 * mm,
+            _HEADING_SIZE,
         )
 
     pages.add(draw)
@@ -256,8 +256,13 @@ def _draw_footer(canvas: Canvas, lines: list[str], page_number: str) -> None:
     draw_lines(canvas, lines, _MARGIN, top, _WIDTH - _PAGE_NUMBER_WIDTH, _FOOTER_SIZE)
     canvas.setFillGray(0)
     draw_lines(
-        canvas, [page_number], A4[0] - _MARGIN - _PAGE_NUMBER_WIDTH, top,
-        _PAGE_NUMBER_WIDTH, _PAGE_NUMBER_SIZE, "right",
+        canvas,
+        [page_number],
+        A4[0] - _MARGIN - _PAGE_NUMBER_WIDTH,
+        top,
+        _PAGE_NUMBER_WIDTH,
+        _PAGE_NUMBER_SIZE,
+        "right",
     )
 
 

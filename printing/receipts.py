@@ -379,8 +379,14 @@ def _barcode(value: str) -> _Strip:
 
     def draw(canvas: Canvas, top: float) -> None:
         draw_code128(
-            canvas, value, _X + (_WIDTH - width) / 2, top - _BARCODE_HEIGHT, width,
-            _BARCODE_HEIGHT, text=value, font_size=_TEXT_SIZE,
+            canvas,
+            value,
+            _X + (_WIDTH - width) / 2,
+            top - _BARCODE_HEIGHT,
+            width,
+            _BARCODE_HEIGHT,
+            text=value,
+            font_size=_TEXT_SIZE,
         )
 
     return _Strip(_BARCODE_HEIGHT, draw)

@@ -69,11 +69,11 @@ class _Pages:
             self.canvas.showPage()
         self.page += 1
         self.top = self.height - MARGIN
-        draw_fitted(self.canvas, self.doc.library_name, self.width / 2, self.top - 12, self.width - 2 * MARGIN, 15,
-                    "center")
+        draw_fitted(
+            self.canvas, self.doc.library_name, self.width / 2, self.top - 12, self.width - 2 * MARGIN, 15, "center"
+        )
         self.top -= 20
-        draw_fitted(self.canvas, self.doc.title, self.width / 2, self.top - 12, self.width - 2 * MARGIN, 13,
-                    "center")
+        draw_fitted(self.canvas, self.doc.title, self.width / 2, self.top - 12, self.width - 2 * MARGIN, 13, "center")
         self.top -= 26
 
     def _foot(self) -> None:

@@ -122,9 +122,7 @@ def _draw_test_page(canvas: Canvas, page: TestPage) -> None:
         raise ValueError("the test page details do not fit on one A4 page")
 
 
-def _draw_details(
-    canvas: Canvas, details: Sequence[tuple[str, str]], x: float, top: float, width: float
-) -> float:
+def _draw_details(canvas: Canvas, details: Sequence[tuple[str, str]], x: float, top: float, width: float) -> float:
     """(label, value) rows in two columns, labels grey, both wrapped."""
     size = 10.5
     gutter = 4 * mm
@@ -151,25 +149,39 @@ def _draw_codes(canvas: Canvas, page: TestPage, x: float, top: float, width: flo
     # Centre the barcode's height on the QR code's so the row looks level.
     code_bottom = top - (_QR_SIZE + code_height) / 2
     draw_code128(
-        canvas, page.barcode_value, x, code_bottom, code_width, code_height,
-        text=page.barcode_value, font_size=10,
+        canvas,
+        page.barcode_value,
+        x,
+        code_bottom,
+        code_width,
+        code_height,
+        text=page.barcode_value,
+        font_size=10,
     )
     # The QR caption gets a wider column than the code; both share a centre.
     qr_column = _QR_CAPTION_WIDTH
     qr_column_x = x + width - qr_column
-    draw_qr(
-        canvas, page.qr_value, qr_column_x + (qr_column - _QR_SIZE) / 2, top - _QR_SIZE, _QR_SIZE
-    )
+    draw_qr(canvas, page.qr_value, qr_column_x + (qr_column - _QR_SIZE) / 2, top - _QR_SIZE, _QR_SIZE)
 
     caption_top = top - _QR_SIZE - 1 * mm
     canvas.setFillGray(_GREY)
     left = draw_lines(
-        canvas, wrap(page.barcode_caption, code_width, caption_size),
-        x, caption_top, code_width, caption_size, "center",
+        canvas,
+        wrap(page.barcode_caption, code_width, caption_size),
+        x,
+        caption_top,
+        code_width,
+        caption_size,
+        "center",
     )
     right = draw_lines(
-        canvas, wrap(page.qr_caption, qr_column, caption_size),
-        qr_column_x, caption_top, qr_column, caption_size, "center",
+        canvas,
+        wrap(page.qr_caption, qr_column, caption_size),
+        qr_column_x,
+        caption_top,
+        qr_column,
+        caption_size,
+        "center",
     )
     canvas.setFillGray(0)
     return min(left, right)
@@ -230,9 +242,7 @@ def render_label_calibration(sheet: LabelSheet, title: str, caption: str) -> byt
     top and bottom margins when the stock has margins, otherwise inside the
     first label under its number, as much of them as fits.
     """
-    return render_pdf(
-        sheet.page_size, title, lambda canvas: _draw_calibration(canvas, sheet, title, caption)
-    )
+    return render_pdf(sheet.page_size, title, lambda canvas: _draw_calibration(canvas, sheet, title, caption))
 
 
 def _draw_calibration(canvas: Canvas, sheet: LabelSheet, title: str, caption: str) -> None:
@@ -244,14 +254,17 @@ def _draw_calibration(canvas: Canvas, sheet: LabelSheet, title: str, caption: st
     canvas.setLineWidth(line_width)
     first_number_bottom = 0.0
     for label in sheet.labels():
-        canvas.rect(
-            label.x + inset, label.y + inset, label.width - 2 * inset, label.height - 2 * inset
-        )
+        canvas.rect(label.x + inset, label.y + inset, label.width - 2 * inset, label.height - 2 * inset)
         size = min(14.0, label.height * 0.3)
         number_top = label.y + label.height / 2 + size * LEADING / 2
         bottom = draw_lines(
-            canvas, [f"{label.row + 1}-{label.column + 1}"],
-            label.x, number_top, label.width, size, "center",
+            canvas,
+            [f"{label.row + 1}-{label.column + 1}"],
+            label.x,
+            number_top,
+            label.width,
+            size,
+            "center",
         )
         if label.row == label.column == 0:
             first_number_bottom = bottom
@@ -260,15 +273,18 @@ def _draw_calibration(canvas: Canvas, sheet: LabelSheet, title: str, caption: st
     canvas.setFillGray(_GREY)
     if sheet.top_margin >= _MIN_BAND and sheet.bottom_margin >= _MIN_BAND:
         draw_block(canvas, [title], side, page_height, page_width - 2 * side, sheet.top_margin, 10)
-        draw_block(
-            canvas, [caption], side, sheet.bottom_margin, page_width - 2 * side, sheet.bottom_margin, 7
-        )
+        draw_block(canvas, [caption], side, sheet.bottom_margin, page_width - 2 * side, sheet.bottom_margin, 7)
     else:
         first = next(sheet.labels())
         pad = 2 * mm
         draw_block(
-            canvas, [title, caption], first.x + pad, first_number_bottom - pad,
-            first.width - 2 * pad, first_number_bottom - pad - (first.y + pad), 7,
+            canvas,
+            [title, caption],
+            first.x + pad,
+            first_number_bottom - pad,
+            first.width - 2 * pad,
+            first_number_bottom - pad - (first.y + pad),
+            7,
         )
     canvas.setFillGray(0)
 
@@ -310,8 +326,14 @@ def render_receipt_test(lines: Sequence[str], barcode_value: str, title: str) ->
         _rule(canvas, x, top, width, dashed=True)
         top -= _RECEIPT_GAP
         draw_code128(
-            canvas, barcode_value, x, top - _RECEIPT_BARCODE_HEIGHT, width,
-            _RECEIPT_BARCODE_HEIGHT, text=barcode_value, font_size=_RECEIPT_TEXT_SIZE,
+            canvas,
+            barcode_value,
+            x,
+            top - _RECEIPT_BARCODE_HEIGHT,
+            width,
+            _RECEIPT_BARCODE_HEIGHT,
+            text=barcode_value,
+            font_size=_RECEIPT_TEXT_SIZE,
         )
 
     return render_pdf(page_size, title, draw)

@@ -213,9 +213,7 @@ def _wrap_paragraph(paragraph: str, max_width: float, font_size: float) -> list[
         # A unit wider than a whole line: break it between characters.
         for char in unit:
             if string_width(char, font_size) > max_width:
-                raise ValueError(
-                    f"{max_width:.1f} pt is narrower than the character {char!r} at {font_size} pt"
-                )
+                raise ValueError(f"{max_width:.1f} pt is narrower than the character {char!r} at {font_size} pt")
             if string_width(line + char, font_size) <= max_width:
                 line += char
             else:

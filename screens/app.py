@@ -191,7 +191,8 @@ class IlsApp(ServiceCaller, App[None], inherit_bindings=False):
         self.notify(_("Press Ctrl+Q to quit."))
 
 
-def make_app(db_path: Path, language: str = "zh_CN", clock: Clock | None = None,
-             read_only: bool | None = None) -> IlsApp:
+def make_app(
+    db_path: Path, language: str = "zh_CN", clock: Clock | None = None, read_only: bool | None = None
+) -> IlsApp:
     """The desk application for the database at ``db_path``, in ``language``."""
     return IlsApp(Path(db_path), language, clock or SystemClock(), read_only)

@@ -109,8 +109,9 @@ class CounterPane(DeskPane):
 
     def compose(self) -> ComposeResult:
         yield Label("", id="blind-mode", markup=False)
-        yield BlindScanLine(placeholder=_("Scan a reader card, a device, a set or a parcel's card"), id="blind-scan",
-                            compact=True)
+        yield BlindScanLine(
+            placeholder=_("Scan a reader card, a device, a set or a parcel's card"), id="blind-scan", compact=True
+        )
         yield StatusLine(id="blind-status")
         yield Static("", id="blind-reader", markup=False)
         yield Digits("", id="blind-due")
@@ -133,8 +134,13 @@ class CounterPane(DeskPane):
 
     def draw(self) -> None:
         reader = self.reader
-        hint = (_("an item scanned is lent to this reader; Esc closes the reader") if reader and self.mode == LEND
-                else _("an item scanned is taken back") if self.mode == RETURN or reader is None else "")
+        hint = (
+            _("an item scanned is lent to this reader; Esc closes the reader")
+            if reader and self.mode == LEND
+            else _("an item scanned is taken back")
+            if self.mode == RETURN or reader is None
+            else ""
+        )
         mode = _("Lend") if self.mode == LEND else _("Take back")
         self.query_one("#blind-mode", Label).update(f" {mode} │ {hint}")
         self.query_one("#blind-mode", Label).set_class(self.mode == RETURN, "-return")
@@ -175,9 +181,17 @@ class CounterPane(DeskPane):
             self.status().info(then or _("{name} is open.").format(name=found.summary.name))
             self.focus_scan()
 
-        call_service(self, "blind-open", lambda: spoken(
-            session, lambda: desk.open_reader(session, card),
-            lambda r: _("Hello, {name}.").format(name=r.summary.name)), opened, self.show_error)
+        call_service(
+            self,
+            "blind-open",
+            lambda: spoken(
+                session,
+                lambda: desk.open_reader(session, card),
+                lambda r: _("Hello, {name}.").format(name=r.summary.name),
+            ),
+            opened,
+            self.show_error,
+        )
 
     def _refresh(self, words: str) -> None:
         if self.reader is not None:
@@ -194,56 +208,92 @@ class CounterPane(DeskPane):
         fields = []
         if found.kind == "device" and found.device is not None:
             kit = tuple((lending.accessory_label(a), a) for a in found.device.accessories)
-            fields.append(Field("accessories", N_("Goes out with"), "checks", value=found.device.accessories,
-                                options=kit))
+            fields.append(
+                Field("accessories", N_("Goes out with"), "checks", value=found.device.accessories, options=kit)
+            )
         if reader.proxies:
             fields.append(Field("proxy", N_("Taken by"), "select", value=SELF, options=tuple((n, v) for v, n in who)))
 
         def lend(values: dict[str, Any]) -> lending.Lent:
-            return spoken(session, lambda: lending.lend(
-                session, card, found.code,
-                accessories=values.get("accessories") if found.kind == "device" else None,
-                proxy_id=values.get("proxy") if values.get("proxy") not in (None, "", SELF) else None),
+            return spoken(
+                session,
+                lambda: lending.lend(
+                    session,
+                    card,
+                    found.code,
+                    accessories=values.get("accessories") if found.kind == "device" else None,
+                    proxy_id=values.get("proxy") if values.get("proxy") not in (None, "", SELF) else None,
+                ),
                 lambda lent: _("{title} is lent. Please bring it back by {date}.").format(
-                    title=lent.loan.title, date=spoken_date(lent.loan.due_on)))
+                    title=lent.loan.title, date=spoken_date(lent.loan.due_on)
+                ),
+            )
 
         if not fields:
             call_service(self, "blind-lend", lambda: lend({}), self._lent, self.show_error)
             return
-        self.ask(FormDialog(N_("Lend {code}"), fields, lend, submit_label=N_("Lend"), title_args={"code": found.code}),
-                 lambda pane, lent: pane._lent(lent))
+        self.ask(
+            FormDialog(N_("Lend {code}"), fields, lend, submit_label=N_("Lend"), title_args={"code": found.code}),
+            lambda pane, lent: pane._lent(lent),
+        )
 
     def _lent(self, lent: lending.Lent) -> None:
         self.due = lent.loan.due_on
-        self._refresh(_("Lent: {title} ({barcode}), due {due}.").format(
-            title=lent.loan.title, barcode=lent.loan.barcode, due=lent.loan.due_on))
+        self._refresh(
+            _("Lent: {title} ({barcode}), due {due}.").format(
+                title=lent.loan.title, barcode=lent.loan.barcode, due=lent.loan.due_on
+            )
+        )
 
     def _take_back(self, found: desk.Identified) -> None:
         session = self.session
 
         def back(values: dict[str, Any]) -> lending.GivenBack:
             volumes = [int(v) for v in values["volumes"]] if "volumes" in values else None
-            return spoken(session, lambda: lending.give_back(
-                session, found.code, accessories=values.get("accessories"), condition=values.get("condition") or None,
-                note=values.get("note"), volumes=volumes),
-                lambda b: (_("{title} is back, thank you.") if b.ended else
-                           _("Thank you. Volumes {numbers} are still out.")).format(
-                    title=b.title, numbers="、".join(str(n) for n in b.volumes_out)))
+            return spoken(
+                session,
+                lambda: lending.give_back(
+                    session,
+                    found.code,
+                    accessories=values.get("accessories"),
+                    condition=values.get("condition") or None,
+                    note=values.get("note"),
+                    volumes=volumes,
+                ),
+                lambda b: (
+                    _("{title} is back, thank you.") if b.ended else _("Thank you. Volumes {numbers} are still out.")
+                ).format(title=b.title, numbers="、".join(str(n) for n in b.volumes_out)),
+            )
 
         if found.kind == "device" and found.on_loan:
             kit = tuple((lending.accessory_label(a), a) for a in found.accessories_out)
-            fields = [Field("accessories", N_("Came back with"), "checks", value=found.accessories_out, options=kit),
-                      Field("condition", N_("Condition"), "select", value="",
-                            options=tuple((label, code) for code, label in lending.CONDITIONS.items()),
-                            translate_options=True),
-                      Field("note", N_("Note"))]
-            self.ask(FormDialog(N_("Take back {code}"), fields, back, submit_label=N_("Take back"),
-                                title_args={"code": found.code}), lambda pane, b: pane._back(b))
+            fields = [
+                Field("accessories", N_("Came back with"), "checks", value=found.accessories_out, options=kit),
+                Field(
+                    "condition",
+                    N_("Condition"),
+                    "select",
+                    value="",
+                    options=tuple((label, code) for code, label in lending.CONDITIONS.items()),
+                    translate_options=True,
+                ),
+                Field("note", N_("Note")),
+            ]
+            self.ask(
+                FormDialog(
+                    N_("Take back {code}"), fields, back, submit_label=N_("Take back"), title_args={"code": found.code}
+                ),
+                lambda pane, b: pane._back(b),
+            )
         elif found.kind == "set" and found.on_loan and found.set is not None:
             out = tuple((v.label, str(v.number)) for v in found.set.volumes if v.number in found.volumes_out)
             fields = [Field("volumes", N_("Volumes back"), "checks", value=tuple(v for _l, v in out), options=out)]
-            self.ask(FormDialog(N_("Take back {code}"), fields, back, submit_label=N_("Take back"),
-                                title_args={"code": found.code}), lambda pane, b: pane._back(b))
+            self.ask(
+                FormDialog(
+                    N_("Take back {code}"), fields, back, submit_label=N_("Take back"), title_args={"code": found.code}
+                ),
+                lambda pane, b: pane._back(b),
+            )
         else:
             call_service(self, "blind-back", lambda: back({}), self._back, self.show_error)
 
@@ -256,7 +306,8 @@ class CounterPane(DeskPane):
                 words += " " + back.returned.disposition.message
         else:
             words = _("{title}: volumes {numbers} still out; the loan stays open.").format(
-                title=back.title, numbers=", ".join(str(n) for n in back.volumes_out))
+                title=back.title, numbers=", ".join(str(n) for n in back.volumes_out)
+            )
         self._refresh(words)
 
     # --- keys (bound on the screen) ---------------------------------------------------------
@@ -272,10 +323,17 @@ class CounterPane(DeskPane):
             self.show_error(_("Open a reader and choose a loan to renew."))
             return
         session = self.session
-        call_service(self, "blind-renew", lambda: spoken(
-            session, lambda: lending.renew(session, barcode),
-            lambda loan: _("Renewed. Please bring it back by {date}.").format(date=spoken_date(loan.due_on))),
-            lambda loan: self._renewed(loan.title, loan.due_on), self.show_error)
+        call_service(
+            self,
+            "blind-renew",
+            lambda: spoken(
+                session,
+                lambda: lending.renew(session, barcode),
+                lambda loan: _("Renewed. Please bring it back by {date}.").format(date=spoken_date(loan.due_on)),
+            ),
+            lambda loan: self._renewed(loan.title, loan.due_on),
+            self.show_error,
+        )
 
     def _renewed(self, title: str, due: str) -> None:
         self.due = due
@@ -301,76 +359,144 @@ class CounterPane(DeskPane):
         if reader is None:
             return
         session, card = self.session, reader.summary.card_number
-        fields = [Field("document", N_("Document seen"), "select", value="disability_certificate",
-                        options=tuple((label, code) for code, label in eligibility.DOCUMENTS.items()),
-                        translate_options=True),
-                  Field("date", N_("Seen on"), placeholder=N_("today")),
-                  Field("certificate", N_("Certificate number"), placeholder=N_("only if the library keeps them"))]
+        fields = [
+            Field(
+                "document",
+                N_("Document seen"),
+                "select",
+                value="disability_certificate",
+                options=tuple((label, code) for code, label in eligibility.DOCUMENTS.items()),
+                translate_options=True,
+            ),
+            Field("date", N_("Seen on"), placeholder=N_("today")),
+            Field("certificate", N_("Certificate number"), placeholder=N_("only if the library keeps them")),
+        ]
 
         def verify(values: dict[str, Any]) -> eligibility.Eligibility:
-            return eligibility.verify(session, card, document=values["document"], verified_on=_date(values["date"]),
-                                      certificate_number=values["certificate"] or None)
+            return eligibility.verify(
+                session,
+                card,
+                document=values["document"],
+                verified_on=_date(values["date"]),
+                certificate_number=values["certificate"] or None,
+            )
 
-        self.ask(FormDialog(N_("Eligibility check for {name}"), fields, verify, submit_label=N_("Record"),
-                            title_args={"name": reader.summary.name}),
-                 lambda pane, _e: pane._refresh(_("The check is recorded.")))
+        self.ask(
+            FormDialog(
+                N_("Eligibility check for {name}"),
+                fields,
+                verify,
+                submit_label=N_("Record"),
+                title_args={"name": reader.summary.name},
+            ),
+            lambda pane, _e: pane._refresh(_("The check is recorded.")),
+        )
 
     def address(self) -> None:
         reader = self.need_reader()
         if reader is None:
             return
         session, card, p = self.session, reader.summary.card_number, reader.profile
-        fields = [Field("address", N_("Address"), value=" / ".join(p.address.lines()) if p.address else "",
-                        placeholder=N_("lines separated by /")),
-                  Field("postcode", N_("Postcode"), value=p.address.postcode if p.address else ""),
-                  Field("delivery", N_("Items reach them"), "select", value=p.delivery,
-                        options=tuple((label, code) for code, label in profiles.DELIVERY.items()),
-                        translate_options=True),
-                  Field("route", N_("Delivery route"), value=p.route or "")]
+        fields = [
+            Field(
+                "address",
+                N_("Address"),
+                value=" / ".join(p.address.lines()) if p.address else "",
+                placeholder=N_("lines separated by /"),
+            ),
+            Field("postcode", N_("Postcode"), value=p.address.postcode if p.address else ""),
+            Field(
+                "delivery",
+                N_("Items reach them"),
+                "select",
+                value=p.delivery,
+                options=tuple((label, code) for code, label in profiles.DELIVERY.items()),
+                translate_options=True,
+            ),
+            Field("route", N_("Delivery route"), value=p.route or ""),
+        ]
 
         def save(values: dict[str, Any]) -> profiles.Profile:
-            return profiles.set_profile(session, card, address=values["address"].replace("/", "\n"),
-                                        postcode=values["postcode"], delivery=values["delivery"], route=values["route"])
+            return profiles.set_profile(
+                session,
+                card,
+                address=values["address"].replace("/", "\n"),
+                postcode=values["postcode"],
+                delivery=values["delivery"],
+                route=values["route"],
+            )
 
-        self.ask(FormDialog(N_("Address and delivery for {name}"), fields, save, submit_label=N_("Save"),
-                            title_args={"name": reader.summary.name}),
-                 lambda pane, _p: pane._refresh(_("Saved.")))
+        self.ask(
+            FormDialog(
+                N_("Address and delivery for {name}"),
+                fields,
+                save,
+                submit_label=N_("Save"),
+                title_args={"name": reader.summary.name},
+            ),
+            lambda pane, _p: pane._refresh(_("Saved.")),
+        )
 
     def proxy(self) -> None:
         reader = self.need_reader()
         if reader is None:
             return
         session, card = self.session, reader.summary.card_number
-        fields = [Field("name", N_("Proxy's name")), Field("relation", N_("Relation"), placeholder=N_("家属, 护工 …")),
-                  Field("phone", N_("Phone"))]
-        self.ask(FormDialog(N_("A proxy for {name}, with their consent"), fields,
-                            lambda v: proxies.add_proxy(session, card, name=v["name"], relation=v["relation"],
-                                                        phone=v["phone"] or None),
-                            submit_label=N_("Record"), title_args={"name": reader.summary.name}),
-                 lambda pane, x: pane._refresh(_("{name} may borrow for the reader.").format(name=x.name)))
+        fields = [
+            Field("name", N_("Proxy's name")),
+            Field("relation", N_("Relation"), placeholder=N_("家属, 护工 …")),
+            Field("phone", N_("Phone")),
+        ]
+        self.ask(
+            FormDialog(
+                N_("A proxy for {name}, with their consent"),
+                fields,
+                lambda v: proxies.add_proxy(
+                    session, card, name=v["name"], relation=v["relation"], phone=v["phone"] or None
+                ),
+                submit_label=N_("Record"),
+                title_args={"name": reader.summary.name},
+            ),
+            lambda pane, x: pane._refresh(_("{name} may borrow for the reader.").format(name=x.name)),
+        )
 
     def request(self) -> None:
         reader = self.need_reader()
         if reader is None:
             return
-        self.ask(request_dialog(self.session, reader.summary.card_number, reader.profile.delivery),
-                 lambda pane, r: pane._refresh(_("Request queued: {wanted}.").format(
-                     wanted=r.wanted or _("the next volumes"))))
+        self.ask(
+            request_dialog(self.session, reader.summary.card_number, reader.profile.delivery),
+            lambda pane, r: pane._refresh(
+                _("Request queued: {wanted}.").format(wanted=r.wanted or _("the next volumes"))
+            ),
+        )
 
     def wait(self) -> None:
         reader = self.need_reader()
         if reader is None:
             return
         session, card = self.session, reader.summary.card_number
-        call_service(self, "blind-wait", lambda: inventory.wait_for_device(session, card),
-                     lambda hold: self._refresh(_("{name} waits for a device, number {position} in the queue.").format(
-                         name=hold.reader_name, position=hold.position or 1)), self.show_error)
+        call_service(
+            self,
+            "blind-wait",
+            lambda: inventory.wait_for_device(session, card),
+            lambda hold: self._refresh(
+                _("{name} waits for a device, number {position} in the queue.").format(
+                    name=hold.reader_name, position=hold.position or 1
+                )
+            ),
+            self.show_error,
+        )
 
     def visit(self) -> None:
         session = self.session
-        call_service(self, "blind-visit", lambda: visits.record_visits(session),
-                     lambda total: self._refresh(_("Visit recorded: {count} today.").format(count=total)),
-                     self.show_error)
+        call_service(
+            self,
+            "blind-visit",
+            lambda: visits.record_visits(session),
+            lambda total: self._refresh(_("Visit recorded: {count} today.").format(count=total)),
+            self.show_error,
+        )
 
     def toggle_speech(self) -> None:
         session = self.session
@@ -383,8 +509,13 @@ class CounterPane(DeskPane):
             speak_if(session, lambda: _("Spoken feedback is on."))
             return on
 
-        call_service(self, "blind-speech", toggle, lambda on: self._refresh(
-            _("Spoken feedback is on.") if on else _("Spoken feedback is off.")), self.show_error)
+        call_service(
+            self,
+            "blind-speech",
+            toggle,
+            lambda on: self._refresh(_("Spoken feedback is on.") if on else _("Spoken feedback is off.")),
+            self.show_error,
+        )
 
 
 class BlindScreen(TabbedDeskScreen):

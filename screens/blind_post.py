@@ -38,19 +38,37 @@ def request_dialog(session: Session, card: str | None, how: str = "post") -> For
     """A request as the reader makes it; the card is asked for when no reader is open."""
     fields = [] if card else [Field("card", N_("Card number"))]
     fields += [
-        Field("channel", N_("Came by"), "select", value="phone",
-              options=tuple((label, code) for code, label in requests.CHANNELS.items()), translate_options=True),
+        Field(
+            "channel",
+            N_("Came by"),
+            "select",
+            value="phone",
+            options=tuple((label, code) for code, label in requests.CHANNELS.items()),
+            translate_options=True,
+        ),
         Field("wanted", N_("Wanted"), placeholder=N_("titles, as the reader said them")),
         Field("next", N_("Also"), "checks", options=((N_("the next volumes"), "next"),), translate_options=True),
-        Field("how", N_("Reach them"), "select", value=how,
-              options=tuple((label, code) for code, label in profiles.DELIVERY.items()), translate_options=True),
+        Field(
+            "how",
+            N_("Reach them"),
+            "select",
+            value=how,
+            options=tuple((label, code) for code, label in profiles.DELIVERY.items()),
+            translate_options=True,
+        ),
         Field("note", N_("Note")),
     ]
 
     def take(values: dict[str, Any]) -> requests.RequestInfo:
-        return requests.take_request(session, card or values["card"], channel=values["channel"],
-                                     wanted=values["wanted"], how=values["how"], next_volumes="next" in values["next"],
-                                     note=values["note"] or None)
+        return requests.take_request(
+            session,
+            card or values["card"],
+            channel=values["channel"],
+            wanted=values["wanted"],
+            how=values["how"],
+            next_volumes="next" in values["next"],
+            note=values["note"] or None,
+        )
 
     return FormDialog(N_("A request"), fields, take, submit_label=N_("Queue it"))
 
@@ -84,9 +102,21 @@ class RequestsPane(DeskPane):
 
     def _fill(self, rows: list[requests.RequestInfo]) -> None:
         self._rows = {r.id: r for r in rows}
-        self.query_one("#requests-table", ListTable).show_rows([
-            (r.id, (r.received_at[5:16].replace("T", " "), r.reader_name or "", r.channel_label, r.how_label,
-                    clip(r.wanted or _("the next volumes"), 30))) for r in rows])
+        self.query_one("#requests-table", ListTable).show_rows(
+            [
+                (
+                    r.id,
+                    (
+                        r.received_at[5:16].replace("T", " "),
+                        r.reader_name or "",
+                        r.channel_label,
+                        r.how_label,
+                        clip(r.wanted or _("the next volumes"), 30),
+                    ),
+                )
+                for r in rows
+            ]
+        )
 
     def _selected(self) -> requests.RequestInfo | None:
         key = self.query_one("#requests-table", ListTable).selected_key
@@ -107,37 +137,72 @@ class RequestsPane(DeskPane):
         if event.button.id == "request-dispatch":
             self._dispatch(chosen)
         elif event.button.id == "request-collected":
-            call_service(self, "request", lambda: requests.hand_over(session, chosen.id),
-                         lambda _r: self._done(_("The reader collected it.")), self.show_error)
+            call_service(
+                self,
+                "request",
+                lambda: requests.hand_over(session, chosen.id),
+                lambda _r: self._done(_("The reader collected it.")),
+                self.show_error,
+            )
         elif event.button.id == "request-cancel":
-            call_service(self, "request", lambda: requests.cancel_request(session, chosen.id),
-                         lambda _r: self._done(_("Request cancelled.")), self.show_error)
+            call_service(
+                self,
+                "request",
+                lambda: requests.cancel_request(session, chosen.id),
+                lambda _r: self._done(_("Request cancelled.")),
+                self.show_error,
+            )
 
     def _dispatch(self, chosen: requests.RequestInfo) -> None:
         session = self.session
         method = chosen.how if chosen.how in dispatch.METHODS else "post"
-        fields = [Field("barcodes", N_("Items"), placeholder=N_("barcodes, separated by spaces")),
-                  Field("method", N_("Send"), "select", value=method,
-                        options=tuple((label, code) for code, label in dispatch.METHODS.items()),
-                        translate_options=True),
-                  Field("registered", N_("Registered mail no."), placeholder=N_("if it goes registered")),
-                  Field("day", N_("Delivery day"), placeholder=N_("today")),
-                  Field("route", N_("Route"), placeholder=N_("the reader's route"))]
+        fields = [
+            Field("barcodes", N_("Items"), placeholder=N_("barcodes, separated by spaces")),
+            Field(
+                "method",
+                N_("Send"),
+                "select",
+                value=method,
+                options=tuple((label, code) for code, label in dispatch.METHODS.items()),
+                translate_options=True,
+            ),
+            Field("registered", N_("Registered mail no."), placeholder=N_("if it goes registered")),
+            Field("day", N_("Delivery day"), placeholder=N_("today")),
+            Field("route", N_("Route"), placeholder=N_("the reader's route")),
+        ]
 
         def send(values: dict[str, Any]) -> tuple[DispatchInfo, tuple[Path, Path]]:
-            parcel = dispatch.dispatch(session, request_id=chosen.id, barcodes=values["barcodes"].split(),
-                                       method=values["method"], registered_number=values["registered"] or None,
-                                       deliver_on=_day(values["day"]), route=values["route"] or None)
+            parcel = dispatch.dispatch(
+                session,
+                request_id=chosen.id,
+                barcodes=values["barcodes"].split(),
+                method=values["method"],
+                registered_number=values["registered"] or None,
+                deliver_on=_day(values["day"]),
+                route=values["route"] or None,
+            )
             return parcel, print_parcel(session, parcel)
 
-        self.ask(FormDialog(N_("Dispatch to {name}"), fields, send, submit_label=N_("Dispatch"),
-                            title_args={"name": chosen.reader_name or ""}),
-                 lambda pane, done: pane._sent(*done))
+        self.ask(
+            FormDialog(
+                N_("Dispatch to {name}"),
+                fields,
+                send,
+                submit_label=N_("Dispatch"),
+                title_args={"name": chosen.reader_name or ""},
+            ),
+            lambda pane, done: pane._sent(*done),
+        )
 
     def _sent(self, parcel: DispatchInfo, paths: tuple[Path, Path]) -> None:
-        self._done(_("{method} {reference}: label and return card saved: {label}, {card}").format(
-            method=parcel.method_label, reference=printouts.parcel_reference(parcel.id), label=paths[0].name,
-            card=paths[1].name))
+        self._done(
+            _("{method} {reference}: label and return card saved: {label}, {card}").format(
+                method=parcel.method_label,
+                reference=printouts.parcel_reference(parcel.id),
+                label=paths[0].name,
+                card=paths[1].name,
+            )
+        )
         self.screen.query_one(ParcelsPane).reload()
 
     def _done(self, text: str) -> None:
@@ -153,8 +218,9 @@ class ParcelsPane(DeskPane):
         self._rows: dict[str, DispatchInfo] = {}
 
     def compose(self) -> ComposeResult:
-        yield ListTable(N_("Parcel"), N_("How"), N_("Reader"), N_("Sent"), N_("Items"), N_("Registered mail"),
-                        id="parcels-table")
+        yield ListTable(
+            N_("Parcel"), N_("How"), N_("Reader"), N_("Sent"), N_("Items"), N_("Registered mail"), id="parcels-table"
+        )
         with Grid(classes="pane-buttons"):
             yield Button(_("Came back"), id="parcel-back", compact=True)
             yield Button(_("Registered no."), id="parcel-registered", compact=True)
@@ -173,10 +239,22 @@ class ParcelsPane(DeskPane):
 
     def _fill(self, rows: list[DispatchInfo]) -> None:
         self._rows = {r.id: r for r in rows}
-        self.query_one("#parcels-table", ListTable).show_rows([
-            (r.id, (printouts.parcel_reference(r.id), r.method_label, r.reader_name or "", r.dispatched_at[5:10],
-                    str(sum(1 for i in r.items if i.back_at is None)), r.registered_number or ""))
-            for r in rows])
+        self.query_one("#parcels-table", ListTable).show_rows(
+            [
+                (
+                    r.id,
+                    (
+                        printouts.parcel_reference(r.id),
+                        r.method_label,
+                        r.reader_name or "",
+                        r.dispatched_at[5:10],
+                        str(sum(1 for i in r.items if i.back_at is None)),
+                        r.registered_number or "",
+                    ),
+                )
+                for r in rows
+            ]
+        )
 
     def _selected(self) -> DispatchInfo | None:
         key = self.query_one("#parcels-table", ListTable).selected_key
@@ -189,8 +267,13 @@ class ParcelsPane(DeskPane):
         event.stop()
         session = self.session
         if event.button.id == "parcel-rounds":
-            call_service(self, "rounds", lambda: dispatch.delivery_rounds(session, session.now().date()),
-                         self._rounds, self.show_error)
+            call_service(
+                self,
+                "rounds",
+                lambda: dispatch.delivery_rounds(session, session.now().date()),
+                self._rounds,
+                self.show_error,
+            )
             return
         chosen = self._selected()
         if chosen is None:
@@ -198,19 +281,35 @@ class ParcelsPane(DeskPane):
         if event.button.id == "parcel-back":
             self.check_parcel(chosen)
         elif event.button.id == "parcel-registered":
-            self.ask(FormDialog(N_("Registered mail for {reference}"), [Field("number", N_("Registered mail no."))],
-                                lambda v: dispatch.set_registered_number(session, chosen.id, v["number"]),
-                                title_args={"reference": printouts.parcel_reference(chosen.id)}),
-                     lambda pane, _d: pane._done(_("Saved.")))
+            self.ask(
+                FormDialog(
+                    N_("Registered mail for {reference}"),
+                    [Field("number", N_("Registered mail no."))],
+                    lambda v: dispatch.set_registered_number(session, chosen.id, v["number"]),
+                    title_args={"reference": printouts.parcel_reference(chosen.id)},
+                ),
+                lambda pane, _d: pane._done(_("Saved.")),
+            )
         elif event.button.id == "parcel-delivered":
-            self.ask(FormDialog(N_("Delivered {reference}"), [Field("by", N_("Delivered by"))],
-                                lambda v: dispatch.mark_delivered(session, chosen.id, delivered_by=v["by"]),
-                                title_args={"reference": printouts.parcel_reference(chosen.id)}),
-                     lambda pane, _d: pane._done(_("Delivery recorded.")))
+            self.ask(
+                FormDialog(
+                    N_("Delivered {reference}"),
+                    [Field("by", N_("Delivered by"))],
+                    lambda v: dispatch.mark_delivered(session, chosen.id, delivered_by=v["by"]),
+                    title_args={"reference": printouts.parcel_reference(chosen.id)},
+                ),
+                lambda pane, _d: pane._done(_("Delivery recorded.")),
+            )
         elif event.button.id == "parcel-print":
-            call_service(self, "parcel-print", lambda: print_parcel(session, chosen),
-                         lambda paths: self._done(_("Label and return card saved: {label}, {card}").format(
-                             label=paths[0].name, card=paths[1].name)), self.show_error)
+            call_service(
+                self,
+                "parcel-print",
+                lambda: print_parcel(session, chosen),
+                lambda paths: self._done(
+                    _("Label and return card saved: {label}, {card}").format(label=paths[0].name, card=paths[1].name)
+                ),
+                self.show_error,
+            )
 
     def check_parcel(self, parcel: DispatchInfo | None) -> None:
         """Tick what came back in the parcel: whole copies, and each volume of a set."""
@@ -229,8 +328,11 @@ class ParcelsPane(DeskPane):
                 except IlsError:  # not a set: ticked whole
                     volumes = ()
                 if volumes:
-                    found += [(f"{clip(item.title, 16)} {v.label}", f"{item.barcode}:{v.number}") for v in volumes
-                              if v.state == "present"]
+                    found += [
+                        (f"{clip(item.title, 16)} {v.label}", f"{item.barcode}:{v.number}")
+                        for v in volumes
+                        if v.state == "present"
+                    ]
                 else:
                     found.append((clip(item.title, 24), item.barcode))
             return tuple(found)
@@ -246,22 +348,38 @@ class ParcelsPane(DeskPane):
                         contents[code] = None
                 return dispatch.receive_parcel(session, parcel.id, contents)
 
-            self.ask(FormDialog(N_("What came back in parcel {reference}"),
-                                [Field("contents", N_("In the parcel"), "checks",
-                                       value=tuple(v for _l, v in choices), options=choices)],
-                                receive, submit_label=N_("Take back"),
-                                title_args={"reference": printouts.parcel_reference(parcel.id)}),
-                     lambda pane, back: pane._parcel_back(back))
+            self.ask(
+                FormDialog(
+                    N_("What came back in parcel {reference}"),
+                    [
+                        Field(
+                            "contents",
+                            N_("In the parcel"),
+                            "checks",
+                            value=tuple(v for _l, v in choices),
+                            options=choices,
+                        )
+                    ],
+                    receive,
+                    submit_label=N_("Take back"),
+                    title_args={"reference": printouts.parcel_reference(parcel.id)},
+                ),
+                lambda pane, back: pane._parcel_back(back),
+            )
 
         call_service(self, "parcel-options", options, ask, self.show_error)
 
     def _parcel_back(self, back: dispatch.ParcelBack) -> None:
         if back.still_out:
-            self._done(_("Parcel {reference}: still out {barcodes}.").format(
-                reference=printouts.parcel_reference(back.dispatch.id), barcodes=", ".join(back.still_out)))
+            self._done(
+                _("Parcel {reference}: still out {barcodes}.").format(
+                    reference=printouts.parcel_reference(back.dispatch.id), barcodes=", ".join(back.still_out)
+                )
+            )
         else:
-            self._done(_("Parcel {reference} is back complete.").format(
-                reference=printouts.parcel_reference(back.dispatch.id)))
+            self._done(
+                _("Parcel {reference} is back complete.").format(reference=printouts.parcel_reference(back.dispatch.id))
+            )
 
     def _rounds(self, rounds: list[dispatch.Round]) -> None:
         lines = []

@@ -16,9 +16,13 @@ def reader_text(reader: BlindReader) -> str:
     s, e, p = reader.summary, reader.eligibility, reader.profile
     lines = [f"{s.name}  {s.card_number}  {s.reader_type_name}" + (f"  ☎ {reader.phone}" if reader.phone else "")]
     if e.eligible:
-        checked = (_("checked {date}, {document}").format(date=e.verification.verified_on,
-                                                          document=e.verification.document_label)
-                   if e.verification else _("an association of blind people"))
+        checked = (
+            _("checked {date}, {document}").format(
+                date=e.verification.verified_on, document=e.verification.document_label
+            )
+            if e.verification
+            else _("an association of blind people")
+        )
         lines.append(_("Eligible: {checked}").format(checked=checked))
     else:
         lines.append(_("Not eligible yet: {missing}").format(missing=" ".join(str(m) for m in e.missing)))
@@ -28,10 +32,13 @@ def reader_text(reader: BlindReader) -> str:
     if p.contact:
         reach += " · " + _("contact {name} {phone}").format(name=p.contact.name, phone=p.contact.phone or "")
     lines.append(reach)
-    extra = [_("Proxies: {names}").format(names="、".join(f"{x.name}（{x.relation}）" for x in reader.proxies))
-             if reader.proxies else "",
-             _("{count} requests waiting").format(count=len(reader.requests)) if reader.requests else "",
-             _("{count} parcels out").format(count=len(reader.parcels)) if reader.parcels else ""]
+    extra = [
+        _("Proxies: {names}").format(names="、".join(f"{x.name}（{x.relation}）" for x in reader.proxies))
+        if reader.proxies
+        else "",
+        _("{count} requests waiting").format(count=len(reader.requests)) if reader.requests else "",
+        _("{count} parcels out").format(count=len(reader.parcels)) if reader.parcels else "",
+    ]
     if any(extra):
         lines.append(" · ".join(part for part in extra if part))
     return "\n".join(lines)
@@ -45,8 +52,11 @@ def with_it(line: LoanLine) -> str:
     if line.kind == "set" and len(line.volumes_out) == line.volumes:
         parts.append(_("{count} volumes").format(count=line.volumes))
     elif line.kind == "set":
-        parts.append(_("volumes out {numbers} of {count}").format(
-            numbers=",".join(str(n) for n in line.volumes_out), count=line.volumes))
+        parts.append(
+            _("volumes out {numbers} of {count}").format(
+                numbers=",".join(str(n) for n in line.volumes_out), count=line.volumes
+            )
+        )
     if line.proxy:
         parts.append(_("taken by {name}").format(name=line.proxy))
     if line.parcel:
@@ -55,8 +65,13 @@ def with_it(line: LoanLine) -> str:
 
 
 def loan_rows(loans: tuple[LoanLine, ...]) -> list[Row]:
-    return [(line.loan.barcode, (line.loan.barcode, clip(line.loan.title, 20), due_text(line.loan),
-                                 clip(with_it(line), 30))) for line in loans]
+    return [
+        (
+            line.loan.barcode,
+            (line.loan.barcode, clip(line.loan.title, 20), due_text(line.loan), clip(with_it(line), 30)),
+        )
+        for line in loans
+    ]
 
 
 def spoken_date(day: str) -> str:

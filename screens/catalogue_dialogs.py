@@ -47,8 +47,7 @@ class MarcEditDialog(_Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="wide") as box:
             box.border_title = _("Edit the record (Ctrl+S saves, Esc cancels)")
-            yield Label(_("One field per line: tag, indicators (# = blank), then $ and subfield code."),
-                        classes="hint")
+            yield Label(_("One field per line: tag, indicators (# = blank), then $ and subfield code."), classes="hint")
             yield TextArea(self._text, id="marc-text", soft_wrap=True, show_line_numbers=True)
             yield StatusLine(id="dialog-status")
             with Horizontal(id="dialog-buttons"):
@@ -85,8 +84,9 @@ class CallNumberDialog(_Dialog):
             box.border_title = _("Call number for {title}").format(title=self._view.summary.title)
             with Horizontal(classes="field"):
                 yield Label(_("Class (中图法)"), classes="field-label")
-                yield Input(self._view.fields.clc_class or "", id="call-class", compact=True,
-                            placeholder=_("e.g. I247.5"))
+                yield Input(
+                    self._view.fields.clc_class or "", id="call-class", compact=True, placeholder=_("e.g. I247.5")
+                )
             with Horizontal(classes="field"):
                 yield Label(_("Location"), classes="field-label")
                 yield Select([], id="call-location", prompt=_("Choose…"), compact=True)
@@ -103,8 +103,12 @@ class CallNumberDialog(_Dialog):
 
     def _fill_locations(self, found: list[locations.LocationInfo]) -> None:
         select = self.query_one("#call-location", Select)
-        select.set_options([(f"{loc.branch_name} {loc.name} · {locations.scheme_label(loc.book_number_scheme)}",
-                             loc.code) for loc in found])
+        select.set_options(
+            [
+                (f"{loc.branch_name} {loc.name} · {locations.scheme_label(loc.book_number_scheme)}", loc.code)
+                for loc in found
+            ]
+        )
         codes = {item.location_code for item in self._view.items if item.location_code}
         if len(codes) == 1:
             select.value = codes.pop()
@@ -125,9 +129,12 @@ class CallNumberDialog(_Dialog):
         location = self.query_one("#call-location", Select).value
         replace = bool(self.query("#call-replace")) and self.query_one("#call-replace", Checkbox).value
         assign = self._assign
-        call_service(self, "call-number",
-                     lambda: assign("" if location is Select.NULL else str(location), clc_class, replace),
-                     self.dismiss)
+        call_service(
+            self,
+            "call-number",
+            lambda: assign("" if location is Select.NULL else str(location), clc_class, replace),
+            self.dismiss,
+        )
 
 
 class ScanItemsDialog(_Dialog):
@@ -161,8 +168,12 @@ class ScanItemsDialog(_Dialog):
     def on_mount(self) -> None:
         self.query_one("#scan-barcode", Input).focus()
         branch = self.session.library.node.branch_code
-        call_service(self, "locations",
-                     lambda: (locations.list_locations(branch), locations.main_location(branch)), self._fill_locations)
+        call_service(
+            self,
+            "locations",
+            lambda: (locations.list_locations(branch), locations.main_location(branch)),
+            self._fill_locations,
+        )
 
     def _fill_locations(self, found: tuple[list[locations.LocationInfo], str | None]) -> None:
         places, main = found
@@ -187,8 +198,9 @@ class ScanItemsDialog(_Dialog):
         session, bib_id = self.session, self._bib_id
 
         def add() -> items.ItemInfo:
-            item = items.add_item(session, bib_id, barcode, location=None if location is Select.NULL else str(location),
-                                  price=price)
+            item = items.add_item(
+                session, bib_id, barcode, location=None if location is Select.NULL else str(location), price=price
+            )
             labels.queue_labels(session, [item.barcode])
             return item
 
@@ -197,7 +209,8 @@ class ScanItemsDialog(_Dialog):
     def _added_one(self, item: items.ItemInfo) -> None:
         self._added.append(item)
         self.query_one("#scan-added", ListTable).show_rows(
-            [(i.barcode, (i.barcode, i.branch_name, i.location_name or "", i.call_number or "")) for i in self._added])
+            [(i.barcode, (i.barcode, i.branch_name, i.location_name or "", i.call_number or "")) for i in self._added]
+        )
         self.status().info(_("Added {barcode}; its labels are queued.").format(barcode=item.barcode))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -68,8 +68,13 @@ class ImportPane(DeskPane):
         with Horizontal(id="import-bar"):
             yield Input(placeholder=_("Path of the MARC file (ISO 2709 or MARCXML)"), id="import-path", compact=True)
             yield Button(_("Browse…"), id="import-browse", compact=True)
-            yield Select([(_(label) if not value else label, value) for label, value in ENCODINGS],
-                         value="", id="import-encoding", allow_blank=False, compact=True)
+            yield Select(
+                [(_(label) if not value else label, value) for label, value in ENCODINGS],
+                value="",
+                id="import-encoding",
+                allow_blank=False,
+                compact=True,
+            )
             yield Button(_("Read"), id="import-read", variant="primary", compact=True)
         yield ProgressBar(id="import-progress", show_eta=False)
         yield Static("", id="import-summary", markup=False)
@@ -148,7 +153,9 @@ class ImportPane(DeskPane):
             except OSError as error:
                 from ils.errors import Invalid
 
-                raise Invalid("screens.file_unreadable", "Cannot read {path}: {reason}", path=path, reason=error.strerror) from None
+                raise Invalid(
+                    "screens.file_unreadable", "Cannot read {path}: {reason}", path=path, reason=error.strerror
+                ) from None
             return marc_import.stage(session, data, source_name=path.name, encoding=encoding, progress=self._report)
 
         self._working(True)
@@ -182,23 +189,53 @@ class ImportPane(DeskPane):
             records_table.show_rows([])
             return
         counts = batch.counts
-        summary.update(_("{name}: {format} {serialisation}. {total} records: {new} new, {duplicates} duplicates, "
-                         "{rejects} refused; {holdings} copies.").format(
-            name=batch.source_name, format=(batch.format or "").upper(), serialisation=batch.serialisation or "",
-            total=counts.total, new=counts.new, duplicates=counts.duplicates, rejects=counts.rejects,
-            holdings=counts.holdings))
-        records_table.show_rows([(str(r.number), (str(r.number), r.title, r.prepared.isbns[0] if r.prepared.isbns
-                                                   else "", self._duplicate_text(r), _(DECISION_LABELS[r.decision])))
-                                 for r in batch.records], select)
-        rejects_table.show_rows([(f"r{j.number}", (str(j.number), "" if j.offset is None else str(j.offset), str(j.reason)))
-                                 for j in batch.rejects])
+        summary.update(
+            _(
+                "{name}: {format} {serialisation}. {total} records: {new} new, {duplicates} duplicates, "
+                "{rejects} refused; {holdings} copies."
+            ).format(
+                name=batch.source_name,
+                format=(batch.format or "").upper(),
+                serialisation=batch.serialisation or "",
+                total=counts.total,
+                new=counts.new,
+                duplicates=counts.duplicates,
+                rejects=counts.rejects,
+                holdings=counts.holdings,
+            )
+        )
+        records_table.show_rows(
+            [
+                (
+                    str(r.number),
+                    (
+                        str(r.number),
+                        r.title,
+                        r.prepared.isbns[0] if r.prepared.isbns else "",
+                        self._duplicate_text(r),
+                        _(DECISION_LABELS[r.decision]),
+                    ),
+                )
+                for r in batch.records
+            ],
+            select,
+        )
+        rejects_table.show_rows(
+            [
+                (f"r{j.number}", (str(j.number), "" if j.offset is None else str(j.offset), str(j.reason)))
+                for j in batch.rejects
+            ]
+        )
 
     @staticmethod
     def _duplicate_text(staged: marc_import.StagedRecord) -> str:
         if staged.match is None:
             return ""
-        where = (_("record {number} of this file").format(number=staged.duplicate_in_batch)
-                 if staged.duplicate_in_batch is not None else _("the catalogue"))
+        where = (
+            _("record {number} of this file").format(number=staged.duplicate_in_batch)
+            if staged.duplicate_in_batch is not None
+            else _("the catalogue")
+        )
         return f"{_(MATCH_LABELS[staged.match])} · {where}"
 
     def action_decide(self, decision: str) -> None:
@@ -242,8 +279,9 @@ class ImportPane(DeskPane):
         session = self.session
         self._working(True)
         self.status().info(_("Rebuilding the search index…"))
-        call_service(self, "import", lambda: records.reindex(session, progress=self._report), self._reindexed,
-                     self._failed)
+        call_service(
+            self, "import", lambda: records.reindex(session, progress=self._report), self._reindexed, self._failed
+        )
 
     def _reindexed(self, count: int) -> None:
         self._working(False)
@@ -260,10 +298,12 @@ class ImportPane(DeskPane):
         self._batch = None
         self._show_batch()
         text = _("Stored: {added} new, {merged} merged, {skipped} skipped; {items} copies added.").format(
-            added=result.added, merged=result.merged, skipped=result.skipped, items=result.items_added)
+            added=result.added, merged=result.merged, skipped=result.skipped, items=result.items_added
+        )
         if result.item_problems:
             text += " " + _("Copies not added: {count}; the first: {first}").format(
-                count=len(result.item_problems), first=result.item_problems[0])
+                count=len(result.item_problems), first=result.item_problems[0]
+            )
             self.status().error(text)
         else:
             self.status().info(text)

@@ -27,11 +27,23 @@ class LabelsPane(DeskPane):
     def compose(self) -> ComposeResult:
         yield ListTable(N_("Barcode"), N_("Title"), N_("Call number"), N_("Label"), id="labels-queue")
         with Horizontal(id="labels-bar"):
-            yield Select([(_(label), kind) for kind, label in KIND_LABELS.items()], value="spine",
-                         id="labels-kind", allow_blank=False, compact=True)
-            yield Select([(name, name) for name in printouts.sheet_names()], value=labels.DEFAULT_SHEETS["spine"],
-                         id="labels-sheet", allow_blank=False, compact=True)
-            yield Input("1", id="labels-start", compact=True, type="integer", tooltip=_("First free label on the sheet"))
+            yield Select(
+                [(_(label), kind) for kind, label in KIND_LABELS.items()],
+                value="spine",
+                id="labels-kind",
+                allow_blank=False,
+                compact=True,
+            )
+            yield Select(
+                [(name, name) for name in printouts.sheet_names()],
+                value=labels.DEFAULT_SHEETS["spine"],
+                id="labels-sheet",
+                allow_blank=False,
+                compact=True,
+            )
+            yield Input(
+                "1", id="labels-start", compact=True, type="integer", tooltip=_("First free label on the sheet")
+            )
             yield Button(_("Print"), id="labels-print", variant="primary", compact=True)
             yield Button(_("Empty the queue"), id="labels-clear", compact=True)
         yield StatusLine(id="labels-status")
@@ -44,10 +56,12 @@ class LabelsPane(DeskPane):
         call_service(self, "labels", labels.queued_labels, lambda queued: self._fill(queued, message))
 
     def _fill(self, queued: list[labels.QueuedLabel], message: str | None) -> None:
-        self.query_one("#labels-queue", ListTable).show_rows([
-            (f"{q.kind}:{q.barcode}", (q.barcode, q.title, q.call_number or "", _(KIND_LABELS[q.kind])))
-            for q in queued
-        ])
+        self.query_one("#labels-queue", ListTable).show_rows(
+            [
+                (f"{q.kind}:{q.barcode}", (q.barcode, q.title, q.call_number or "", _(KIND_LABELS[q.kind])))
+                for q in queued
+            ]
+        )
         if message:
             self.status().info(message)
         elif not queued:

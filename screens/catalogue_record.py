@@ -56,8 +56,7 @@ class RecordScreen(DeskScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="record-summary", markup=False)
         yield ListTable(N_("Tag"), N_("Field"), N_("Ind."), N_("Content"), id="record-fields")
-        yield ListTable(N_("Barcode"), N_("Branch"), N_("Location"), N_("Call number"), N_("Status"),
-                        id="record-items")
+        yield ListTable(N_("Barcode"), N_("Branch"), N_("Location"), N_("Call number"), N_("Status"), id="record-items")
         yield StatusLine(id="record-status")
 
     def on_mount(self) -> None:
@@ -81,15 +80,28 @@ class RecordScreen(DeskScreen):
         if s.responsibility:
             lines[0] += f" / {s.responsibility}"
         lines.append("  ".join(p for p in (s.publisher, s.year, f"ISBN {s.isbn}" if s.isbn else None) if p))
-        lines.append(_("Call number: {call}   Copies: {count}").format(
-            call=s.call_number or _("none yet (F6)"), count=len(view.items)))
+        lines.append(
+            _("Call number: {call}   Copies: {count}").format(
+                call=s.call_number or _("none yet (F6)"), count=len(view.items)
+            )
+        )
         self.query_one("#record-summary", Static).update("\n".join(lines))
         self.query_one("#record-fields", ListTable).show_rows(field_rows(view))
-        self.query_one("#record-items", ListTable).show_rows([
-            (item.barcode, (item.barcode, item.branch_name, item.location_name or "", item.call_number or "",
-                            item.status_label))
-            for item in view.items
-        ])
+        self.query_one("#record-items", ListTable).show_rows(
+            [
+                (
+                    item.barcode,
+                    (
+                        item.barcode,
+                        item.branch_name,
+                        item.location_name or "",
+                        item.call_number or "",
+                        item.status_label,
+                    ),
+                )
+                for item in view.items
+            ]
+        )
         if message:
             self.status().info(message)
 
@@ -109,20 +121,28 @@ class RecordScreen(DeskScreen):
         dialog = CallNumberDialog(
             self.view,
             lambda location, clc_class, replace: book_numbers.assign_call_number(
-                session, bib_id, location=location or None, clc_class=clc_class or None, replace=replace),
+                session, bib_id, location=location or None, clc_class=clc_class or None, replace=replace
+            ),
         )
-        self.app.push_screen(dialog, lambda call: call is not None and self.reload(
-            _("Call number {call} given.").format(call=call)))
+        self.app.push_screen(
+            dialog, lambda call: call is not None and self.reload(_("Call number {call} given.").format(call=call))
+        )
 
     def action_add_items(self) -> None:
         if self.view is None:
             return
         branch = self.session.library.node.branch_code
         here = [item.location_code for item in self.view.items if item.branch_code == branch and item.location_code]
-        self.app.push_screen(ScanItemsDialog(self.bib_id, self.view.summary.title, here[0] if here else None),
-                             lambda added: self.reload(_("{count} copies added.").format(count=added or 0)))
+        self.app.push_screen(
+            ScanItemsDialog(self.bib_id, self.view.summary.title, here[0] if here else None),
+            lambda added: self.reload(_("{count} copies added.").format(count=added or 0)),
+        )
 
     def action_queue_labels(self) -> None:
         session, bib_id = self.session, self.bib_id
-        call_service(self, "queue-labels", lambda: labels.queue_record_labels(session, bib_id),
-                     lambda count: self.status().info(_("{count} labels queued for printing.").format(count=count)))
+        call_service(
+            self,
+            "queue-labels",
+            lambda: labels.queue_record_labels(session, bib_id),
+            lambda count: self.status().info(_("{count} labels queued for printing.").format(count=count)),
+        )

@@ -41,7 +41,7 @@ PAGE = 50
 
 
 def availability_text(hit: catalogue_search.Hit) -> str:
-    """"总馆 2/3 · 阳三分馆 0/1": on the shelf / copies, per branch."""
+    """ "总馆 2/3 · 阳三分馆 0/1": on the shelf / copies, per branch."""
     return " · ".join(f"{a.branch_name} {a.available}/{a.total}" for a in hit.availability) or _("no copies")
 
 
@@ -60,14 +60,28 @@ class SearchPane(DeskPane):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="search-bar"):
-            yield Input(placeholder=_("Title, author, pinyin (hlm), ISBN, call number or barcode"), id="search-query",
-                        compact=True)
-            yield Select([(_(label), key) for key, label in FIELD_LABELS.items()], value="any", id="search-field",
-                         allow_blank=False, compact=True)
-            yield Select([(_(label), key) for key, label in SORT_LABELS.items()], value="relevance", id="search-sort",
-                         allow_blank=False, compact=True)
-        yield ListTable(N_("Title"), N_("Author"), N_("Year"), N_("Call number"), N_("On the shelf / copies"),
-                        id="search-results")
+            yield Input(
+                placeholder=_("Title, author, pinyin (hlm), ISBN, call number or barcode"),
+                id="search-query",
+                compact=True,
+            )
+            yield Select(
+                [(_(label), key) for key, label in FIELD_LABELS.items()],
+                value="any",
+                id="search-field",
+                allow_blank=False,
+                compact=True,
+            )
+            yield Select(
+                [(_(label), key) for key, label in SORT_LABELS.items()],
+                value="relevance",
+                id="search-sort",
+                allow_blank=False,
+                compact=True,
+            )
+        yield ListTable(
+            N_("Title"), N_("Author"), N_("Year"), N_("Call number"), N_("On the shelf / copies"), id="search-results"
+        )
         yield StatusLine(id="search-status")
 
     def on_mount(self) -> None:
@@ -99,14 +113,20 @@ class SearchPane(DeskPane):
         field = str(self.query_one("#search-field", Select).value)
         sort = str(self.query_one("#search-sort", Select).value)
         offset = self._offset
-        call_service(self, "search", lambda: catalogue_search.search(text, field=field, sort=sort, limit=PAGE,
-                                                                      offset=offset), self._show)
+        call_service(
+            self,
+            "search",
+            lambda: catalogue_search.search(text, field=field, sort=sort, limit=PAGE, offset=offset),
+            self._show,
+        )
 
     def _show(self, result: SearchResult) -> None:
         self._result = result
         rows = [
-            (hit.bib_id, (hit.title, hit.responsibility or "", hit.year or "", hit.call_number or "",
-                          availability_text(hit)))
+            (
+                hit.bib_id,
+                (hit.title, hit.responsibility or "", hit.year or "", hit.call_number or "", availability_text(hit)),
+            )
             for hit in result.hits
         ]
         table = self.query_one("#search-results", ListTable)
@@ -118,7 +138,8 @@ class SearchPane(DeskPane):
         else:
             first = self._offset + 1
             text = _("Results {first}–{last}; Enter opens the record.").format(
-                first=first, last=self._offset + len(result.hits))
+                first=first, last=self._offset + len(result.hits)
+            )
             if result.more:
                 text += " " + _("F9 shows more.")
             self.status().info(text)

@@ -248,8 +248,13 @@ class CirculationScreen(DeskScreen):
         job = self._jobs.popleft()
         self._busy = True
         session, card, mode, point = self.session, self.open_card, job.mode or self.mode, self.point
-        call_service(self, "scan", lambda: scan(session, job.code, open_card=card, mode=mode, point=point),
-                     lambda outcome: self._scanned(outcome, mode, point), self._scan_failed)
+        call_service(
+            self,
+            "scan",
+            lambda: scan(session, job.code, open_card=card, mode=mode, point=point),
+            lambda outcome: self._scanned(outcome, mode, point),
+            self._scan_failed,
+        )
 
     def _scanned(self, outcome: ScanOutcome, mode: str, point: str | None) -> None:
         self._busy = False
@@ -336,14 +341,19 @@ class CirculationScreen(DeskScreen):
 
         def retry(values: dict[str, Any]) -> ScanOutcome:
             if not values["reason"].strip():
-                raise Invalid("circ.override_needs_reason",
-                              "Say why the rules are set aside: the reason is recorded with the loan.")
+                raise Invalid(
+                    "circ.override_needs_reason",
+                    "Say why the rules are set aside: the reason is recorded with the loan.",
+                )
             return scan(session, refused.code, open_card=card, mode=mode, point=point, override=values["reason"])
 
         dialog: FormDialog[ScanOutcome] = FormDialog(
             N_("Override for {code}"),
             [Field("reason", N_("Reason"), placeholder=N_("Why the rules are set aside"))],
-            retry, submit_label=N_("Override"), title_args={"code": refused.code})
+            retry,
+            submit_label=N_("Override"),
+            title_args={"code": refused.code},
+        )
         self._ask(dialog, lambda outcome: self._show(outcome, mode, point))
 
     def action_place_hold(self) -> None:
@@ -361,32 +371,46 @@ class CirculationScreen(DeskScreen):
 
         dialog: FormDialog[tuple[HoldInfo, ReaderAtDesk]] = FormDialog(
             N_("Place a hold for {name}"),
-            [Field("target", N_("Title"), placeholder=N_("Record number, ISBN or a copy's barcode")),
-             Field("pickup", N_("Pick up at"), "select", value=here, options=branches)],
-            place, submit_label=N_("Place the hold"), title_args={"name": view.reader.name})
+            [
+                Field("target", N_("Title"), placeholder=N_("Record number, ISBN or a copy's barcode")),
+                Field("pickup", N_("Pick up at"), "select", value=here, options=branches),
+            ],
+            place,
+            submit_label=N_("Place the hold"),
+            title_args={"name": view.reader.name},
+        )
         self._ask(dialog, self._hold_placed)
 
     def _hold_placed(self, answer: tuple[HoldInfo, ReaderAtDesk]) -> None:
         hold, self.view = answer
         self._draw()
         words = _("Hold placed on 《{title}》, to pick up at {branch}.").format(
-            title=hold.title, branch=hold.pickup_branch_name)
+            title=hold.title, branch=hold.pickup_branch_name
+        )
         self.status().info(words)
         self._add_log(words, "-ok")
 
     def action_tally_enquiry(self) -> None:
         """Count a question answered at the counter (检索与咨询): F11 and one key."""
-        self.app.push_screen(EnquiryDialog(), lambda tally: tally is not None and self._add_log(
-            tallied_text(tally), "-ok"))
+        self.app.push_screen(
+            EnquiryDialog(), lambda tally: tally is not None and self._add_log(tallied_text(tally), "-ok")
+        )
 
     def action_choose_place(self) -> None:
         session = self.session
-        points = tuple((f"{b.name} · {p.name} ({p.code})", p.code)
-                       for b in self.branches if b.active for p in b.service_points if p.active)
+        points = tuple(
+            (f"{b.name} · {p.name} ({p.code})", p.code)
+            for b in self.branches
+            if b.active
+            for p in b.service_points
+            if p.active
+        )
         dialog: FormDialog[Place] = FormDialog(
             N_("Where this desk works"),
             [Field("point", N_("Service point"), "select", value=self.point or "", options=points)],
-            lambda v: place_of(session, v["point"] or None), submit_label=N_("Choose"))
+            lambda v: place_of(session, v["point"] or None),
+            submit_label=N_("Choose"),
+        )
         self._ask(dialog, self._moved)
 
     def _moved(self, place: Place) -> None:
@@ -401,10 +425,16 @@ class CirculationScreen(DeskScreen):
             self.show_error(_("Nothing to print yet: lend or return something first."))
             return
         session, card, lent, returned = self.session, self.open_card, list(self.lent), list(self.returned)
-        call_service(self, "print", lambda: receipts.transaction_receipts(session, card, lent, returned),
-                     lambda paths: self._printed(paths, lent, returned))
+        call_service(
+            self,
+            "print",
+            lambda: receipts.transaction_receipts(session, card, lent, returned),
+            lambda paths: self._printed(paths, lent, returned),
+        )
 
-    def _printed(self, paths: list[Path], lent: list[receipts.Done[str]], returned: list[receipts.Done[ReturnResult]]) -> None:
+    def _printed(
+        self, paths: list[Path], lent: list[receipts.Done[str]], returned: list[receipts.Done[ReturnResult]]
+    ) -> None:
         """Forget what is printed now; whatever was done while it printed waits for the next receipt."""
         self.lent = [done for done in self.lent if done not in lent]
         self.returned = [done for done in self.returned if done not in returned]
@@ -418,8 +448,9 @@ class CirculationScreen(DeskScreen):
         """A copy to put on the hold shelf or send on gets its slip at once: it goes in the book now."""
         self._slips += 1
         session = self.session
-        call_service(self, f"slip-{self._slips}", lambda: receipts.slip_for(session, where), self._slip_printed,
-                     self.show_error)
+        call_service(
+            self, f"slip-{self._slips}", lambda: receipts.slip_for(session, where), self._slip_printed, self.show_error
+        )
 
     def _slip_printed(self, path: Path | None) -> None:
         if path is not None:

@@ -32,8 +32,11 @@ def clip(text: str, cells: int = TITLE_CELLS) -> str:
 def mode_hint(mode: str, reader_open: bool) -> str:
     """What a scanned item does now, so the desk never guesses."""
     if mode == CHECKOUT:
-        return (_("an item scanned is lent to this reader; Esc ends the transaction") if reader_open
-                else _("scan a reader card to lend; an item scanned now is returned"))
+        return (
+            _("an item scanned is lent to this reader; Esc ends the transaction")
+            if reader_open
+            else _("scan a reader card to lend; an item scanned now is returned")
+        )
     return {
         "return": _("every item scanned is returned"),
         "renew": _("every item scanned is renewed"),
@@ -66,8 +69,13 @@ def due_text(loan: LoanInfo) -> str:
 def show_loans(table: ListTable, loans: tuple[LoanInfo, ...], overdue_style: str) -> None:
     """The reader's loans, soonest due first; an overdue due date says so in words and in ``overdue_style``."""
     selected = table.selected_key
-    table.show_rows([(loan.barcode, (loan.barcode, clip(loan.title), due_text(loan),
-                                     f"{loan.renewals}/{loan.renewals_allowed}")) for loan in loans], select=selected)
+    table.show_rows(
+        [
+            (loan.barcode, (loan.barcode, clip(loan.title), due_text(loan), f"{loan.renewals}/{loan.renewals_allowed}"))
+            for loan in loans
+        ],
+        select=selected,
+    )
     for row, loan in enumerate(loans):
         if loan.overdue_days:
             table.update_cell_at(Coordinate(row, 2), Text(due_text(loan), style=overdue_style))
@@ -83,5 +91,6 @@ def hold_place(hold: HoldInfo) -> str:
 
 
 def show_holds(table: ListTable, holds: tuple[HoldInfo, ...]) -> None:
-    table.show_rows([(hold.id, (clip(hold.title), hold.state_label, hold.pickup_branch_name, hold_place(hold)))
-                     for hold in holds])
+    table.show_rows(
+        [(hold.id, (clip(hold.title), hold.state_label, hold.pickup_branch_name, hold_place(hold))) for hold in holds]
+    )

@@ -34,10 +34,12 @@ class DeskCommands(Provider):
                 name = _("Open the {desk} desk").format(desk=_(desk.label))
                 commands.append((name, desk.label, _("Go to this desk"), partial(app.open_desk, desk)))
         fixed: list[tuple[str, str, Action]] = [
-            (N_("Switch language (中文/English)"), N_("Show every screen in the other language"),
-             app.action_toggle_language),
-            (N_("High contrast on or off"), N_("Black background, white and yellow text"),
-             app.action_toggle_contrast),
+            (
+                N_("Switch language (中文/English)"),
+                N_("Show every screen in the other language"),
+                app.action_toggle_language,
+            ),
+            (N_("High contrast on or off"), N_("Black background, white and yellow text"), app.action_toggle_contrast),
             (N_("Keys"), N_("Show the keys of this screen"), app.action_help),
         ]
         if app.session is not None:

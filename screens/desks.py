@@ -26,9 +26,9 @@ from ils.permissions import Permission
 from ils.session import Session
 from screens.blind_desk import BlindScreen
 from screens.cataloguing_desk import CataloguingScreen
-from screens.periodicals_desk import PeriodicalsScreen
 from screens.circulation_desk import CirculationScreen
 from screens.events_desk import EventsScreen
+from screens.periodicals_desk import PeriodicalsScreen
 from screens.readers_desk import ReadersScreen
 from screens.system_desk import SystemScreen
 

@@ -34,20 +34,29 @@ def _options(choices: dict[str, str]) -> tuple[tuple[str, str], ...]:
 
 
 def session_fields(starts: str = "") -> list[Field]:
-    return [Field("starts", N_("Starts"), value=starts, placeholder=N_("2021-06-28 09:30")),
-            Field("ends_on", N_("Last day"), placeholder=N_("for an exhibition")),
-            Field("venue_kind", N_("Venue"), "select", value="room", options=_options(v.VENUE_KINDS),
-                  translate_options=True),
-            Field("room", N_("Room"), "select", value="hall", options=_options(v.ROOMS), translate_options=True),
-            Field("place", N_("Place"), placeholder=N_("school, village, branch code, platform")),
-            Field("capacity", N_("Capacity"), placeholder=N_("empty: no registration"))]
+    return [
+        Field("starts", N_("Starts"), value=starts, placeholder=N_("2021-06-28 09:30")),
+        Field("ends_on", N_("Last day"), placeholder=N_("for an exhibition")),
+        Field(
+            "venue_kind", N_("Venue"), "select", value="room", options=_options(v.VENUE_KINDS), translate_options=True
+        ),
+        Field("room", N_("Room"), "select", value="hall", options=_options(v.ROOMS), translate_options=True),
+        Field("place", N_("Place"), placeholder=N_("school, village, branch code, platform")),
+        Field("capacity", N_("Capacity"), placeholder=N_("empty: no registration")),
+    ]
 
 
 def add_session_from(session, programme_id: str, values: dict[str, Any]) -> programmes.SessionInfo:
     kind = values["venue_kind"] or "room"
-    return programmes.add_session(session, programme_id, starts=values["starts"], ends_on=values["ends_on"],
-                                  venue_kind=kind, venue=values["room"] if kind == "room" else values["place"],
-                                  capacity=values["capacity"] or None)
+    return programmes.add_session(
+        session,
+        programme_id,
+        starts=values["starts"],
+        ends_on=values["ends_on"],
+        venue_kind=kind,
+        venue=values["room"] if kind == "room" else values["place"],
+        capacity=values["capacity"] or None,
+    )
 
 
 class CalendarPane(DeskPane):
@@ -60,8 +69,9 @@ class CalendarPane(DeskPane):
 
     def compose(self) -> ComposeResult:
         yield Label("", id="calendar-month", markup=False)
-        yield ListTable(N_("Starts"), N_("Title"), N_("Count"), N_("Venue"), N_("Type"), N_("Until"),
-                        id="calendar-list")
+        yield ListTable(
+            N_("Starts"), N_("Title"), N_("Count"), N_("Venue"), N_("Type"), N_("Until"), id="calendar-list"
+        )
         with Grid(classes="pane-buttons"):
             yield Button(_("◀ Month"), id="calendar-previous", compact=True)
             yield Button(_("Month ▶"), id="calendar-next", compact=True)
@@ -92,11 +102,27 @@ class CalendarPane(DeskPane):
         assert self.month is not None
         self.sessions = {s.id: s for s, _n in found}
         self.query_one("#calendar-month", Label).update(
-            _("{year}-{month:02d}: {count} sessions").format(year=self.month.year, month=self.month.month,
-                                                             count=len(found)))
-        self.query_one("#calendar-list", ListTable).show_rows([
-            (s.id, (s.starts_at, ("✕ " if s.cancelled else "") + s.title, str(n), s.venue_label, s.kind_label,
-                    s.ends_on or "")) for s, n in found], select)
+            _("{year}-{month:02d}: {count} sessions").format(
+                year=self.month.year, month=self.month.month, count=len(found)
+            )
+        )
+        self.query_one("#calendar-list", ListTable).show_rows(
+            [
+                (
+                    s.id,
+                    (
+                        s.starts_at,
+                        ("✕ " if s.cancelled else "") + s.title,
+                        str(n),
+                        s.venue_label,
+                        s.kind_label,
+                        s.ends_on or "",
+                    ),
+                )
+                for s, n in found
+            ],
+            select,
+        )
 
     def selected(self) -> programmes.SessionInfo | None:
         key = self.query_one("#calendar-list", ListTable).selected_key
@@ -113,31 +139,63 @@ class CalendarPane(DeskPane):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        actions = {"calendar-previous": lambda: self.step(-1), "calendar-next": lambda: self.step(1),
-                   "calendar-programme": self.new_programme, "calendar-count": self.head_count,
-                   "calendar-door": self.to_door, "calendar-evidence": self.add_evidence}
+        actions = {
+            "calendar-previous": lambda: self.step(-1),
+            "calendar-next": lambda: self.step(1),
+            "calendar-programme": self.new_programme,
+            "calendar-count": self.head_count,
+            "calendar-door": self.to_door,
+            "calendar-evidence": self.add_evidence,
+        }
         actions[event.button.id or ""]()
 
     def new_programme(self) -> None:
         session = self.session
-        fields = [Field("title", N_("Title")),
-                  Field("kind", N_("Type"), "select", value="lecture", options=_options(v.PROGRAMME_KINDS),
-                        translate_options=True),
-                  Field("audience", N_("Target group"), "select", value="all", options=_options(v.AUDIENCES),
-                        translate_options=True),
-                  Field("brand", N_("Brand or series"), placeholder=N_("e.g. 阅读悦好")),
-                  Field("partners", N_("Partners")),
-                  Field("reading_for_all", N_("Reading for all (全民阅读)"), "select", value="no",
-                        options=((N_("yes"), "yes"), (N_("no"), "no")), translate_options=True)]
+        fields = [
+            Field("title", N_("Title")),
+            Field(
+                "kind",
+                N_("Type"),
+                "select",
+                value="lecture",
+                options=_options(v.PROGRAMME_KINDS),
+                translate_options=True,
+            ),
+            Field(
+                "audience",
+                N_("Target group"),
+                "select",
+                value="all",
+                options=_options(v.AUDIENCES),
+                translate_options=True,
+            ),
+            Field("brand", N_("Brand or series"), placeholder=N_("e.g. 阅读悦好")),
+            Field("partners", N_("Partners")),
+            Field(
+                "reading_for_all",
+                N_("Reading for all (全民阅读)"),
+                "select",
+                value="no",
+                options=((N_("yes"), "yes"), (N_("no"), "no")),
+                translate_options=True,
+            ),
+        ]
 
         def add(values: dict[str, Any]) -> programmes.ProgrammeInfo:
-            return programmes.add_programme(session, title=values["title"], kind=values["kind"],
-                                            audience=values["audience"] or "all", brand=values["brand"],
-                                            partners=values["partners"],
-                                            reading_for_all=values["reading_for_all"] == "yes")
+            return programmes.add_programme(
+                session,
+                title=values["title"],
+                kind=values["kind"],
+                audience=values["audience"] or "all",
+                brand=values["brand"],
+                partners=values["partners"],
+                reading_for_all=values["reading_for_all"] == "yes",
+            )
 
-        self.ask(FormDialog(N_("A new programme"), fields, add, submit_label=N_("Add")),
-                 lambda pane, p: pane.new_session(p.id, p.title))
+        self.ask(
+            FormDialog(N_("A new programme"), fields, add, submit_label=N_("Add")),
+            lambda pane, p: pane.new_session(p.id, p.title),
+        )
 
     def new_session(self, programme_id: str | None = None, title: str | None = None) -> None:
         if programme_id is None:
@@ -147,10 +205,16 @@ class CalendarPane(DeskPane):
             programme_id, title = chosen.programme_id, chosen.title
         session, pid = self.session, programme_id
         start = session.now().strftime("%Y-%m-%d 09:30")
-        self.ask(FormDialog(N_("A session of {title}"), session_fields(start),
-                            lambda values: add_session_from(session, pid, values), submit_label=N_("Add"),
-                            title_args={"title": title or ""}),
-                 lambda pane, s: pane._added(s))
+        self.ask(
+            FormDialog(
+                N_("A session of {title}"),
+                session_fields(start),
+                lambda values: add_session_from(session, pid, values),
+                submit_label=N_("Add"),
+                title_args={"title": title or ""},
+            ),
+            lambda pane, s: pane._added(s),
+        )
 
     def _added(self, found: programmes.SessionInfo) -> None:
         self.month = dt.date.fromisoformat(found.starts_at[:10]).replace(day=1)
@@ -162,16 +226,29 @@ class CalendarPane(DeskPane):
         if chosen is None:
             return
         session, sid = self.session, chosen.id
-        fields = [Field("total", N_("Attendance")), Field("adults", N_("Adults")), Field("children", N_("Children")),
-                  Field("day", N_("Day"), placeholder=N_("the session's day, or today"))]
+        fields = [
+            Field("total", N_("Attendance")),
+            Field("adults", N_("Adults")),
+            Field("children", N_("Children")),
+            Field("day", N_("Day"), placeholder=N_("the session's day, or today")),
+        ]
 
         def count(values: dict[str, Any]) -> attendance.DayCount:
-            return attendance.record_count(session, sid, total=values["total"], adults=values["adults"],
-                                           children=values["children"], day=values["day"])
+            return attendance.record_count(
+                session,
+                sid,
+                total=values["total"],
+                adults=values["adults"],
+                children=values["children"],
+                day=values["day"],
+            )
 
-        self.ask(FormDialog(N_("Head count: {title}"), fields, count, submit_label=N_("Record"),
-                            title_args={"title": chosen.title}),
-                 lambda pane, d: pane._counted(d, sid))
+        self.ask(
+            FormDialog(
+                N_("Head count: {title}"), fields, count, submit_label=N_("Record"), title_args={"title": chosen.title}
+            ),
+            lambda pane, d: pane._counted(d, sid),
+        )
 
     def _counted(self, day: attendance.DayCount, session_id: str) -> None:
         self.status().info(_("{day}: {total} counted.").format(day=day.day, total=day.total))
@@ -189,22 +266,42 @@ class CalendarPane(DeskPane):
         if chosen is None:
             return
         session, pid = self.session, chosen.programme_id
-        fields = [Field("path", N_("File"), placeholder=N_("path of the photo, scan or cutting")),
-                  Field("kind", N_("Kind of evidence"), "select", value="photo", options=_options(v.EVIDENCE_KINDS),
-                        translate_options=True)]
-        self.ask(FormDialog(N_("Evidence of {title}"), fields,
-                            lambda x: evidence.attach(session, pid, x["path"], kind=x["kind"] or "photo"),
-                            submit_label=N_("Keep"), title_args={"title": chosen.title}),
-                 lambda pane, e: pane.status().info(_("Kept {name} (SHA-256 {sha}).").format(
-                     name=e.name, sha=e.sha256[:16])))
+        fields = [
+            Field("path", N_("File"), placeholder=N_("path of the photo, scan or cutting")),
+            Field(
+                "kind",
+                N_("Kind of evidence"),
+                "select",
+                value="photo",
+                options=_options(v.EVIDENCE_KINDS),
+                translate_options=True,
+            ),
+        ]
+        self.ask(
+            FormDialog(
+                N_("Evidence of {title}"),
+                fields,
+                lambda x: evidence.attach(session, pid, x["path"], kind=x["kind"] or "photo"),
+                submit_label=N_("Keep"),
+                title_args={"title": chosen.title},
+            ),
+            lambda pane, e: pane.status().info(
+                _("Kept {name} (SHA-256 {sha}).").format(name=e.name, sha=e.sha256[:16])
+            ),
+        )
 
     def to_milestones(self) -> None:
         chosen = self.selected()
         if chosen is None:
             return
         session, pid = self.session, chosen.programme_id
-        call_service(self, "offer", lambda: ledgers.offer_milestone(session, source_kind="programme", source_id=pid),
-                     lambda m: self.status().info(_("In the 大事记: {text}").format(text=m.text)), self.show_error)
+        call_service(
+            self,
+            "offer",
+            lambda: ledgers.offer_milestone(session, source_kind="programme", source_id=pid),
+            lambda m: self.status().info(_("In the 大事记: {text}").format(text=m.text)),
+            self.show_error,
+        )
 
 
 class DoorPane(DeskPane):
@@ -215,8 +312,7 @@ class DoorPane(DeskPane):
         self.current: programmes.SessionInfo | None = None
 
     def compose(self) -> ComposeResult:
-        yield Label(_("No session chosen: choose one in the calendar and press F7."), id="door-session",
-                    markup=False)
+        yield Label(_("No session chosen: choose one in the calendar and press F7."), id="door-session", markup=False)
         yield Input(placeholder=_("Scan a reader card at the door"), id="door-scan", compact=True)
         yield StatusLine(id="door-status")
         yield ListTable(N_("Name"), N_("Phone"), N_("Places"), N_("State"), id="door-list")
@@ -238,9 +334,20 @@ class DoorPane(DeskPane):
 
     def _fill(self, found: list[registration.Registered]) -> None:
         states = {"registered": N_("Registered"), "waiting": N_("Waiting"), "cancelled": N_("Cancelled")}
-        self.query_one("#door-list", ListTable).show_rows([
-            (r.id, (r.who, r.phone or "", str(r.party),
-                    v.label(states, r.state) + (f" {r.position}" if r.position else ""))) for r in found])
+        self.query_one("#door-list", ListTable).show_rows(
+            [
+                (
+                    r.id,
+                    (
+                        r.who,
+                        r.phone or "",
+                        str(r.party),
+                        v.label(states, r.state) + (f" {r.position}" if r.position else ""),
+                    ),
+                )
+                for r in found
+            ]
+        )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -251,16 +358,18 @@ class DoorPane(DeskPane):
             self.show_error(_("Choose a session in the calendar first (F7)."))
             return
         session, sid = self.session, self.current.id
-        call_service(self, "door-scan", lambda: attendance.scan_at_door(session, sid, code), self._scanned,
-                     self._refused)
+        call_service(
+            self, "door-scan", lambda: attendance.scan_at_door(session, sid, code), self._scanned, self._refused
+        )
 
     def _refused(self, text: str) -> None:
         self.show_error(text)
         self.app.bell()
 
     def _scanned(self, found: attendance.Scanned) -> None:
-        words = (_("Welcome, {name}: {count} in today.") if found.first_today else
-                 _("{name} was already counted today.")).format(name=found.name, count=found.scans_today)
+        words = (
+            _("Welcome, {name}: {count} in today.") if found.first_today else _("{name} was already counted today.")
+        ).format(name=found.name, count=found.scans_today)
         self.status().info(words)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -270,27 +379,48 @@ class DoorPane(DeskPane):
             return
         session, sid = self.session, self.current.id
         if event.button.id == "door-register":
-            fields = [Field("card", N_("Reader card"), placeholder=N_("or leave empty and give a name")),
-                      Field("name", N_("Name")), Field("phone", N_("Mobile phone")), Field("party", N_("Places"),
-                                                                                         value="1")]
-            self.ask(FormDialog(N_("Register for {title}"), fields,
-                                lambda x: registration.register(session, sid, card=x["card"] or None,
-                                                                name=x["name"] or None, phone=x["phone"] or None,
-                                                                party=x["party"] or 1),
-                                submit_label=N_("Register"), title_args={"title": self.current.title}),
-                     lambda pane, r: pane._registered(r))
+            fields = [
+                Field("card", N_("Reader card"), placeholder=N_("or leave empty and give a name")),
+                Field("name", N_("Name")),
+                Field("phone", N_("Mobile phone")),
+                Field("party", N_("Places"), value="1"),
+            ]
+            self.ask(
+                FormDialog(
+                    N_("Register for {title}"),
+                    fields,
+                    lambda x: registration.register(
+                        session,
+                        sid,
+                        card=x["card"] or None,
+                        name=x["name"] or None,
+                        phone=x["phone"] or None,
+                        party=x["party"] or 1,
+                    ),
+                    submit_label=N_("Register"),
+                    title_args={"title": self.current.title},
+                ),
+                lambda pane, r: pane._registered(r),
+            )
         else:
             key = self.query_one("#door-list", ListTable).selected_key
             if key is None:
                 self.show_error(_("Choose a registration in the list first."))
                 return
-            call_service(self, "door-cancel", lambda: registration.cancel_registration(session, key),
-                         self._given_back, self.show_error)
+            call_service(
+                self,
+                "door-cancel",
+                lambda: registration.cancel_registration(session, key),
+                self._given_back,
+                self.show_error,
+            )
 
     def _registered(self, found: registration.Registered) -> None:
-        words = (_("{who} is registered; {left} places left.") if found.state == "registered" else
-                 _("{who} waits, number {position}.")).format(who=found.who, left=found.places_left,
-                                                              position=found.position)
+        words = (
+            _("{who} is registered; {left} places left.")
+            if found.state == "registered"
+            else _("{who} waits, number {position}.")
+        ).format(who=found.who, left=found.places_left, position=found.position)
         self.status().info(words)
         self.reload()
 

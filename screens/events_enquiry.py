@@ -29,8 +29,10 @@ class EnquiryDialog(IlsModal[enquiries.EnquiryTally]):
 
     CSS_PATH: ClassVar[str] = "events_desk.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(str(n), f"tally({n})", N_("Count an enquiry of this kind"), show=False, key_display=str(n))
-          for n in range(1, len(KIND_KEYS) + 1)),
+        *(
+            Binding(str(n), f"tally({n})", N_("Count an enquiry of this kind"), show=False, key_display=str(n))
+            for n in range(1, len(KIND_KEYS) + 1)
+        ),
         Binding("p", "channel('phone')", N_("By phone"), key_display="P"),
         Binding("o", "channel('online')", N_("Online"), key_display="O"),
         Binding("i", "channel('in_person')", N_("In person"), key_display="I"),
@@ -44,8 +46,11 @@ class EnquiryDialog(IlsModal[enquiries.EnquiryTally]):
         with Vertical(id="enquiry-dialog") as box:
             box.border_title = _("Count an enquiry")
             yield Label("", id="enquiry-channel", markup=False)
-            yield Static("\n".join(f"{n}  {_(label)}" for n, label in
-                                   enumerate(v.ENQUIRY_KINDS.values(), start=1)), id="enquiry-kinds", markup=False)
+            yield Static(
+                "\n".join(f"{n}  {_(label)}" for n, label in enumerate(v.ENQUIRY_KINDS.values(), start=1)),
+                id="enquiry-kinds",
+                markup=False,
+            )
             yield Label(_("P by phone · O online · I in person · Esc closes"), id="enquiry-hint", markup=False)
             yield StatusLine(id="enquiry-status")
 
@@ -54,7 +59,8 @@ class EnquiryDialog(IlsModal[enquiries.EnquiryTally]):
 
     def _draw(self) -> None:
         self.query_one("#enquiry-channel", Label).update(
-            _("Channel: {channel}").format(channel=v.label(v.ENQUIRY_CHANNELS, self.channel)))
+            _("Channel: {channel}").format(channel=v.label(v.ENQUIRY_CHANNELS, self.channel))
+        )
 
     def action_channel(self, channel: str) -> None:
         self.channel = channel
@@ -62,8 +68,13 @@ class EnquiryDialog(IlsModal[enquiries.EnquiryTally]):
 
     def action_tally(self, number: int) -> None:
         session, channel, kind = self.session, self.channel, KIND_KEYS[number - 1]
-        call_service(self, "enquiry", lambda: enquiries.tally_enquiry(session, channel=channel, kind=kind),
-                     self.dismiss, self.query_one("#enquiry-status", StatusLine).error)
+        call_service(
+            self,
+            "enquiry",
+            lambda: enquiries.tally_enquiry(session, channel=channel, kind=kind),
+            self.dismiss,
+            self.query_one("#enquiry-status", StatusLine).error,
+        )
 
 
 def tallied_text(tally: enquiries.EnquiryTally) -> str:

@@ -19,8 +19,12 @@ from screens.dialogs import Field, FormDialog
 from screens.widgets import ListTable, StatusLine
 from screens.work import call_service
 
-ROLES = (("date", N_("Date column")), ("time", N_("Time column")), ("gate", N_("Gate column")),
-         ("entries", N_("Entries column")))
+ROLES = (
+    ("date", N_("Date column")),
+    ("time", N_("Time column")),
+    ("gate", N_("Gate column")),
+    ("entries", N_("Entries column")),
+)
 
 
 def _options(choices: dict[str, str]) -> tuple[tuple[str, str], ...]:
@@ -56,58 +60,159 @@ class CountsPane(DeskPane):
     def _fill(self, found: tuple[list[tallies.Tally], enquiries.EnquiryTally]) -> None:
         rows, asked = found
         self.query_one("#counts-today", Label).update(_("Today: {count} enquiries counted.").format(count=asked.today))
-        self.query_one("#counts-list", ListTable).show_rows([
-            (f"{t.site_kind}:{t.site_code}:{t.measure}",
-             (t.site_code if t.site_kind != "room" else v.label(v.TALLY_ROOMS, t.site_code),
-              v.label(v.MEASURES, t.measure), t.day, str(t.count))) for t in rows])
+        self.query_one("#counts-list", ListTable).show_rows(
+            [
+                (
+                    f"{t.site_kind}:{t.site_code}:{t.measure}",
+                    (
+                        t.site_code if t.site_kind != "room" else v.label(v.TALLY_ROOMS, t.site_code),
+                        v.label(v.MEASURES, t.measure),
+                        t.day,
+                        str(t.count),
+                    ),
+                )
+                for t in rows
+            ]
+        )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         session = self.session
         forms: dict[str, tuple[str, list[Field], Any]] = {
-            "counts-tally": (N_("A day's count"), [
-                Field("site_kind", N_("Site"), "select", value="branch",
-                      options=((N_("Branch"), "branch"), (N_("Service point"), "point"), (N_("Room"), "room")),
-                      translate_options=True),
-                Field("site", N_("Code"), placeholder=N_("branch or stop code; a room: e_reading …")),
-                Field("room", N_("Room"), "select", value="e_reading", options=_options(v.TALLY_ROOMS),
-                      translate_options=True),
-                Field("measure", N_("Measure"), "select", value="visits", options=_options(v.MEASURES),
-                      translate_options=True),
-                Field("count", N_("Count")), Field("day", N_("Day"), placeholder=N_("today"))],
-                lambda x: tallies.record_tally(session, site_kind=x["site_kind"] or "branch",
-                                               site=x["room"] if x["site_kind"] == "room" else x["site"] or None,
-                                               count=x["count"], day=x["day"], measure=x["measure"] or "visits")),
-            "counts-digital": (N_("A month's digital figure"), [
-                Field("month", N_("Month"), placeholder=N_("2021-06")), Field("platform", N_("Platform")),
-                Field("measure", N_("Measure"), "select", value="clicks", options=_options(v.DIGITAL_MEASURES),
-                      translate_options=True), Field("value", N_("Value"))],
-                lambda x: tallies.record_digital(session, month=x["month"], platform=x["platform"],
-                                                 measure=x["measure"], value=x["value"])),
-            "counts-reach": (N_("An online item"), [
-                Field("channel", N_("Channel"), "select", value="wechat", options=_options(v.REACH_CHANNELS),
-                      translate_options=True), Field("title", N_("Title")),
-                Field("published", N_("Published on"), placeholder=N_("today")), Field("views", N_("Views"), value="0"),
-                Field("clicks", N_("Clicks"), value="0"), Field("pushes", N_("Pushes"), value="0")],
-                lambda x: ledgers.record_reach(session, channel=x["channel"], title=x["title"],
-                                               published_on=x["published"], views=x["views"], clicks=x["clicks"],
-                                               pushes=x["pushes"])),
-            "counts-training": (N_("Training"), [
-                Field("audience", N_("Trained"), "select", value="branch_staff",
-                      options=_options(v.TRAINING_AUDIENCES), translate_options=True),
-                Field("category", N_("Category"), "select", value="business",
-                      options=_options(v.TRAINING_CATEGORIES), translate_options=True),
-                Field("branch", N_("Branch"), placeholder=N_("branch code (基层辅导)")), Field("topic", N_("Topic")),
-                Field("hours", N_("Hours")), Field("attendees", N_("Attendees")),
-                Field("day", N_("Day"), placeholder=N_("today"))],
-                lambda x: training.record_training(session, audience=x["audience"], category=x["category"],
-                                                   branch=x["branch"] or None, topic=x["topic"], hours=x["hours"],
-                                                   attendees=x["attendees"], day=x["day"])),
-            "counts-volunteers": (N_("Volunteers' service"), [
-                Field("activity", N_("Activity")), Field("people", N_("People")), Field("hours", N_("Hours each")),
-                Field("day", N_("Day"), placeholder=N_("today"))],
-                lambda x: training.record_volunteers(session, activity=x["activity"], people=x["people"],
-                                                     hours=x["hours"], day=x["day"])),
+            "counts-tally": (
+                N_("A day's count"),
+                [
+                    Field(
+                        "site_kind",
+                        N_("Site"),
+                        "select",
+                        value="branch",
+                        options=((N_("Branch"), "branch"), (N_("Service point"), "point"), (N_("Room"), "room")),
+                        translate_options=True,
+                    ),
+                    Field("site", N_("Code"), placeholder=N_("branch or stop code; a room: e_reading …")),
+                    Field(
+                        "room",
+                        N_("Room"),
+                        "select",
+                        value="e_reading",
+                        options=_options(v.TALLY_ROOMS),
+                        translate_options=True,
+                    ),
+                    Field(
+                        "measure",
+                        N_("Measure"),
+                        "select",
+                        value="visits",
+                        options=_options(v.MEASURES),
+                        translate_options=True,
+                    ),
+                    Field("count", N_("Count")),
+                    Field("day", N_("Day"), placeholder=N_("today")),
+                ],
+                lambda x: tallies.record_tally(
+                    session,
+                    site_kind=x["site_kind"] or "branch",
+                    site=x["room"] if x["site_kind"] == "room" else x["site"] or None,
+                    count=x["count"],
+                    day=x["day"],
+                    measure=x["measure"] or "visits",
+                ),
+            ),
+            "counts-digital": (
+                N_("A month's digital figure"),
+                [
+                    Field("month", N_("Month"), placeholder=N_("2021-06")),
+                    Field("platform", N_("Platform")),
+                    Field(
+                        "measure",
+                        N_("Measure"),
+                        "select",
+                        value="clicks",
+                        options=_options(v.DIGITAL_MEASURES),
+                        translate_options=True,
+                    ),
+                    Field("value", N_("Value")),
+                ],
+                lambda x: tallies.record_digital(
+                    session, month=x["month"], platform=x["platform"], measure=x["measure"], value=x["value"]
+                ),
+            ),
+            "counts-reach": (
+                N_("An online item"),
+                [
+                    Field(
+                        "channel",
+                        N_("Channel"),
+                        "select",
+                        value="wechat",
+                        options=_options(v.REACH_CHANNELS),
+                        translate_options=True,
+                    ),
+                    Field("title", N_("Title")),
+                    Field("published", N_("Published on"), placeholder=N_("today")),
+                    Field("views", N_("Views"), value="0"),
+                    Field("clicks", N_("Clicks"), value="0"),
+                    Field("pushes", N_("Pushes"), value="0"),
+                ],
+                lambda x: ledgers.record_reach(
+                    session,
+                    channel=x["channel"],
+                    title=x["title"],
+                    published_on=x["published"],
+                    views=x["views"],
+                    clicks=x["clicks"],
+                    pushes=x["pushes"],
+                ),
+            ),
+            "counts-training": (
+                N_("Training"),
+                [
+                    Field(
+                        "audience",
+                        N_("Trained"),
+                        "select",
+                        value="branch_staff",
+                        options=_options(v.TRAINING_AUDIENCES),
+                        translate_options=True,
+                    ),
+                    Field(
+                        "category",
+                        N_("Category"),
+                        "select",
+                        value="business",
+                        options=_options(v.TRAINING_CATEGORIES),
+                        translate_options=True,
+                    ),
+                    Field("branch", N_("Branch"), placeholder=N_("branch code (基层辅导)")),
+                    Field("topic", N_("Topic")),
+                    Field("hours", N_("Hours")),
+                    Field("attendees", N_("Attendees")),
+                    Field("day", N_("Day"), placeholder=N_("today")),
+                ],
+                lambda x: training.record_training(
+                    session,
+                    audience=x["audience"],
+                    category=x["category"],
+                    branch=x["branch"] or None,
+                    topic=x["topic"],
+                    hours=x["hours"],
+                    attendees=x["attendees"],
+                    day=x["day"],
+                ),
+            ),
+            "counts-volunteers": (
+                N_("Volunteers' service"),
+                [
+                    Field("activity", N_("Activity")),
+                    Field("people", N_("People")),
+                    Field("hours", N_("Hours each")),
+                    Field("day", N_("Day"), placeholder=N_("today")),
+                ],
+                lambda x: training.record_volunteers(
+                    session, activity=x["activity"], people=x["people"], hours=x["hours"], day=x["day"]
+                ),
+            ),
         }
         if event.button.id == "counts-refresh":
             self.reload()
@@ -147,8 +252,13 @@ class GatePane(DeskPane):
 
     def reload_choosing(self, code: str) -> None:
         session = self.session
-        call_service(self, "gate-sites", lambda: gates.list_sites(session), lambda found: self._sites(found, code),
-                     self.show_error)
+        call_service(
+            self,
+            "gate-sites",
+            lambda: gates.list_sites(session),
+            lambda found: self._sites(found, code),
+            self.show_error,
+        )
 
     def _sites(self, found: list[gates.SiteInfo], want: str | None = None) -> None:
         select = self.query_one("#gate-site", Select)
@@ -169,23 +279,35 @@ class GatePane(DeskPane):
         event.stop()
         session = self.session
         if event.button.id == "gate-new-site":
-            fields = [Field("code", N_("Code")), Field("name", N_("Name")),
-                      Field("branch", N_("Branch"), placeholder=N_("branch code (default: this desk's)"))]
-            self.ask(FormDialog(N_("A site with a gate counter"), fields,
-                                lambda x: gates.add_site(session, code=x["code"], name=x["name"],
-                                                         branch=x["branch"] or None), submit_label=N_("Add")),
-                     lambda pane, s: pane._site_added(s))
+            fields = [
+                Field("code", N_("Code")),
+                Field("name", N_("Name")),
+                Field("branch", N_("Branch"), placeholder=N_("branch code (default: this desk's)")),
+            ]
+            self.ask(
+                FormDialog(
+                    N_("A site with a gate counter"),
+                    fields,
+                    lambda x: gates.add_site(session, code=x["code"], name=x["name"], branch=x["branch"] or None),
+                    submit_label=N_("Add"),
+                ),
+                lambda pane, s: pane._site_added(s),
+            )
             return
         chosen = self._site_and_path()
         if chosen is None:
             return
         site, path = chosen
         if event.button.id == "gate-preview":
-            call_service(self, "gate-preview", lambda: gates.preview(session, site, Path(path)), self._previewed,
-                         self.show_error)
+            call_service(
+                self, "gate-preview", lambda: gates.preview(session, site, Path(path)), self._previewed, self.show_error
+            )
             return
-        mapping = {role: str(self.query_one(f"#gate-{role}", Select).value) for role, _label in ROLES
-                   if self.query_one(f"#gate-{role}", Select).value is not Select.NULL}
+        mapping = {
+            role: str(self.query_one(f"#gate-{role}", Select).value)
+            for role, _label in ROLES
+            if self.query_one(f"#gate-{role}", Select).value is not Select.NULL
+        }
         bar = self.query_one("#gate-progress", ProgressBar)
         bar.update(total=None, progress=0)
 
@@ -193,9 +315,13 @@ class GatePane(DeskPane):
             self.app.call_from_thread(bar.update, total=total, progress=done)
 
         self.status().info(_("Importing…"))
-        call_service(self, "gate-import",
-                     lambda: gates.import_gate_file(session, site, Path(path), mapping=mapping or None,
-                                                    progress=progress), self._imported, self.show_error)
+        call_service(
+            self,
+            "gate-import",
+            lambda: gates.import_gate_file(session, site, Path(path), mapping=mapping or None, progress=progress),
+            self._imported,
+            self.show_error,
+        )
 
     def _site_added(self, site: gates.SiteInfo) -> None:
         self.status().info(_("Site {code}: {name}").format(code=site.code, name=site.name))
@@ -209,13 +335,20 @@ class GatePane(DeskPane):
             select.set_options([(column, column) for column in seen.header if column])
             if role in seen.mapping:
                 select.value = seen.mapping[role]
-        self.status().info(_("The site's remembered columns.") if seen.remembered else
-                           _("Check which column is which, then import."))
+        self.status().info(
+            _("The site's remembered columns.") if seen.remembered else _("Check which column is which, then import.")
+        )
 
     def _imported(self, found: gates.GateImport) -> None:
-        words = [_("{rows} rows: {added} added ({entries} entries), {already} already there, {differing} "
-                   "differing.").format(rows=found.rows, added=found.added, entries=found.entries_added,
-                                        already=found.already, differing=found.differing)]
+        words = [
+            _("{rows} rows: {added} added ({entries} entries), {already} already there, {differing} differing.").format(
+                rows=found.rows,
+                added=found.added,
+                entries=found.entries_added,
+                already=found.already,
+                differing=found.differing,
+            )
+        ]
         words += [_("line {line}: {why}").format(line=line, why=why) for line, why in found.bad_lines[:3]]
         if found.gaps:
             words.append(_("Days without readings: {days}").format(days=", ".join(found.gaps[:4])))
@@ -246,16 +379,27 @@ class LedgersPane(DeskPane):
 
         def load() -> list[tuple[str, tuple[str, str, str]]]:
             year = session.now().year
-            rows = [(f"media:{m.id}", (_(LEDGER_KINDS["media"]), m.reported_on, f"{m.outlet}：{m.title}"))
-                    for m in ledgers.media_reports(session, year)]
-            rows += [(f"honour:{h.id}", (_(LEDGER_KINDS["honour"]), h.awarded_on, f"{h.body}：{h.title}"))
-                     for h in ledgers.honours(session, year)]
-            rows += [(f"milestone:{m.id}", (_(LEDGER_KINDS["milestone"]), m.day, m.text))
-                     for m in ledgers.milestones(session, year)]
+            rows = [
+                (f"media:{m.id}", (_(LEDGER_KINDS["media"]), m.reported_on, f"{m.outlet}：{m.title}"))
+                for m in ledgers.media_reports(session, year)
+            ]
+            rows += [
+                (f"honour:{h.id}", (_(LEDGER_KINDS["honour"]), h.awarded_on, f"{h.body}：{h.title}"))
+                for h in ledgers.honours(session, year)
+            ]
+            rows += [
+                (f"milestone:{m.id}", (_(LEDGER_KINDS["milestone"]), m.day, m.text))
+                for m in ledgers.milestones(session, year)
+            ]
             return sorted(rows, key=lambda r: r[1][1], reverse=True)
 
-        call_service(self, "ledgers", load, lambda rows: self.query_one("#ledgers-list", ListTable).show_rows(rows),
-                     self.show_error)
+        call_service(
+            self,
+            "ledgers",
+            load,
+            lambda rows: self.query_one("#ledgers-list", ListTable).show_rows(rows),
+            self.show_error,
+        )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -266,34 +410,69 @@ class LedgersPane(DeskPane):
             if kind != "honour":
                 self.show_error(_("Choose an honour in the list first."))
                 return
-            call_service(self, "ledgers-offer",
-                         lambda: ledgers.offer_milestone(session, source_kind="honour", source_id=row_id),
-                         lambda _m: self._recorded(), self.show_error)
+            call_service(
+                self,
+                "ledgers-offer",
+                lambda: ledgers.offer_milestone(session, source_kind="honour", source_id=row_id),
+                lambda _m: self._recorded(),
+                self.show_error,
+            )
             return
         if event.button.id == "ledgers-withdraw":
             if kind != "milestone":
                 self.show_error(_("Choose a 大事记 entry in the list first."))
                 return
-            call_service(self, "ledgers-withdraw", lambda: ledgers.withdraw_milestone(session, row_id),
-                         lambda _m: self._recorded(), self.show_error)
+            call_service(
+                self,
+                "ledgers-withdraw",
+                lambda: ledgers.withdraw_milestone(session, row_id),
+                lambda _m: self._recorded(),
+                self.show_error,
+            )
             return
         forms: dict[str, tuple[str, list[Field], Any]] = {
-            "ledgers-media": (N_("A media report"), [
-                Field("outlet", N_("Outlet")), Field("title", N_("Title")),
-                Field("day", N_("Reported on"), placeholder=N_("today")), Field("link", N_("Link or cutting"))],
-                lambda x: ledgers.add_media_report(session, outlet=x["outlet"], title=x["title"],
-                                                   reported_on=x["day"], link=x["link"] or None)),
-            "ledgers-honour": (N_("An honour"), [
-                Field("body", N_("Awarding body")), Field("title", N_("Title")),
-                Field("day", N_("Awarded on"), placeholder=N_("today")),
-                Field("recipient_kind", N_("Recipient"), "select", value="library", options=_options(v.RECIPIENTS),
-                      translate_options=True), Field("recipient", N_("Recipient's name"))],
-                lambda x: ledgers.add_honour(session, body=x["body"], title=x["title"], awarded_on=x["day"],
-                                             recipient_kind=x["recipient_kind"] or "library",
-                                             recipient=x["recipient"] or None)),
-            "ledgers-milestone": (N_("A 大事记 entry"), [
-                Field("text", N_("Text")), Field("day", N_("Date"), placeholder=N_("today"))],
-                lambda x: ledgers.add_milestone(session, text=x["text"], day=x["day"])),
+            "ledgers-media": (
+                N_("A media report"),
+                [
+                    Field("outlet", N_("Outlet")),
+                    Field("title", N_("Title")),
+                    Field("day", N_("Reported on"), placeholder=N_("today")),
+                    Field("link", N_("Link or cutting")),
+                ],
+                lambda x: ledgers.add_media_report(
+                    session, outlet=x["outlet"], title=x["title"], reported_on=x["day"], link=x["link"] or None
+                ),
+            ),
+            "ledgers-honour": (
+                N_("An honour"),
+                [
+                    Field("body", N_("Awarding body")),
+                    Field("title", N_("Title")),
+                    Field("day", N_("Awarded on"), placeholder=N_("today")),
+                    Field(
+                        "recipient_kind",
+                        N_("Recipient"),
+                        "select",
+                        value="library",
+                        options=_options(v.RECIPIENTS),
+                        translate_options=True,
+                    ),
+                    Field("recipient", N_("Recipient's name")),
+                ],
+                lambda x: ledgers.add_honour(
+                    session,
+                    body=x["body"],
+                    title=x["title"],
+                    awarded_on=x["day"],
+                    recipient_kind=x["recipient_kind"] or "library",
+                    recipient=x["recipient"] or None,
+                ),
+            ),
+            "ledgers-milestone": (
+                N_("A 大事记 entry"),
+                [Field("text", N_("Text")), Field("day", N_("Date"), placeholder=N_("today"))],
+                lambda x: ledgers.add_milestone(session, text=x["text"], day=x["day"]),
+            ),
         }
         title, fields, submit = forms[event.button.id or ""]
         self.ask(FormDialog(title, fields, submit, submit_label=N_("Record")), lambda pane, _r: pane._recorded())
@@ -331,8 +510,13 @@ class FiguresPane(DeskPane):
         if year is None:
             return
         session = self.session
-        call_service(self, "figures", lambda: figures.year_figures(session, year),
-                     lambda f: self.query_one("#figures-text", Static).update("\n".join(figures.summary_lines(f))), self.show_error)
+        call_service(
+            self,
+            "figures",
+            lambda: figures.year_figures(session, year),
+            lambda f: self.query_one("#figures-text", Static).update("\n".join(figures.summary_lines(f))),
+            self.show_error,
+        )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -348,6 +532,12 @@ class FiguresPane(DeskPane):
             return
         session = self.session
         folder = session.library.path.parent / "ledgers"
-        call_service(self, "figures-ledger", lambda: printouts.export_ledger(session, year, folder),
-                     lambda out: self.status().info(_("Wrote {path} and {count} evidence files.").format(
-                         path=out.pdf, count=out.evidence_files)), self.show_error)
+        call_service(
+            self,
+            "figures-ledger",
+            lambda: printouts.export_ledger(session, year, folder),
+            lambda out: self.status().info(
+                _("Wrote {path} and {count} evidence files.").format(path=out.pdf, count=out.evidence_files)
+            ),
+            self.show_error,
+        )

@@ -35,9 +35,7 @@ class HelpScreen(IlsModal[None]):
         left out: their descriptions are English only, and they work as anywhere.
         """
         bindings = [
-            active.binding
-            for active in self._under.active_bindings.values()
-            if isinstance(active.node, (App, Screen))
+            active.binding for active in self._under.active_bindings.values() if isinstance(active.node, (App, Screen))
         ]
         bindings += Binding.make_bindings(type(self.app).BINDINGS)
         rows: dict[str, tuple[str, str]] = {}

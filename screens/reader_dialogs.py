@@ -148,15 +148,25 @@ class ConsentsDialog(ReaderDialog[tuple[ConsentInfo, ...]]):
     def _show_notice(self, notice: NoticeInfo) -> None:
         self.query_one("#consent-notice", Static).update(
             _("Consents given now are recorded under privacy notice version {version} of {date}.").format(
-                version=notice.version, date=date_of(notice.published_at)))
+                version=notice.version, date=date_of(notice.published_at)
+            )
+        )
 
     def _fill(self, select: str | None = None) -> None:
         rows = []
         for kind in consent_rules.CONSENT_KINDS:
             latest = latest_consent(self._consents, kind)
             given = latest is not None and latest.current
-            rows.append((kind, (consent_rules.consent_label(kind), _(CONSENT_STATES[given]),
-                                consent_text(latest) if latest else "")))
+            rows.append(
+                (
+                    kind,
+                    (
+                        consent_rules.consent_label(kind),
+                        _(CONSENT_STATES[given]),
+                        consent_text(latest) if latest else "",
+                    ),
+                )
+            )
         self.query_one("#consent-kinds", ListTable).show_rows(rows, select)
 
     def on_data_table_row_selected(self, event: ListTable.RowSelected) -> None:
@@ -167,11 +177,19 @@ class ConsentsDialog(ReaderDialog[tuple[ConsentInfo, ...]]):
         latest = latest_consent(self._consents, kind)
         session, card = self.session, self._card_number
         if latest is not None and latest.current:
-            call_service(self, "consent", lambda: consent_rules.withdraw_consent(session, card, kind),
-                         lambda consents: self._changed_to(consents, kind, _("Withdrawn: {kind}.")))
+            call_service(
+                self,
+                "consent",
+                lambda: consent_rules.withdraw_consent(session, card, kind),
+                lambda consents: self._changed_to(consents, kind, _("Withdrawn: {kind}.")),
+            )
         else:
-            call_service(self, "consent", lambda: consent_rules.grant_consent(session, card, kind),
-                         lambda consents: self._changed_to(consents, kind, _("Given: {kind}.")))
+            call_service(
+                self,
+                "consent",
+                lambda: consent_rules.grant_consent(session, card, kind),
+                lambda consents: self._changed_to(consents, kind, _("Given: {kind}.")),
+            )
 
     def _changed_to(self, consents: tuple[ConsentInfo, ...], kind: str, done: str) -> None:
         self._consents = consents

@@ -43,10 +43,12 @@ class FindPane(DeskPane):
         self._listed: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=_("Scan a card, or type a name, pinyin, phone or ID number"), id="find-query",
-                    compact=True)
-        yield ListTable(N_("Card number"), N_("Full name"), N_("Reader type"), N_("Home branch"), N_("Status"),
-                        id="find-results")
+        yield Input(
+            placeholder=_("Scan a card, or type a name, pinyin, phone or ID number"), id="find-query", compact=True
+        )
+        yield ListTable(
+            N_("Card number"), N_("Full name"), N_("Reader type"), N_("Home branch"), N_("Status"), id="find-results"
+        )
         yield StatusLine(id="find-status")
 
     def on_mount(self) -> None:
@@ -95,17 +97,22 @@ class FindPane(DeskPane):
             self.show_error(_("No reader found for {text}.").format(text=result.text.strip()))
             query.select_all()
         else:
-            self.status().info(_("{count} readers found; Enter opens the one highlighted.").format(
-                count=len(result.found)))
+            self.status().info(
+                _("{count} readers found; Enter opens the one highlighted.").format(count=len(result.found))
+            )
         if result.found:
             self.query_one("#find-results", ListTable).focus()
 
     def _fill(self, found: tuple[ReaderSummary, ...]) -> None:
-        self.query_one("#find-results", ListTable).show_rows([
-            (reader.card_number, (reader.card_number, reader.name, reader.reader_type_name, reader.branch_name,
-                                  standing(reader)))
-            for reader in found
-        ])
+        self.query_one("#find-results", ListTable).show_rows(
+            [
+                (
+                    reader.card_number,
+                    (reader.card_number, reader.name, reader.reader_type_name, reader.branch_name, standing(reader)),
+                )
+                for reader in found
+            ]
+        )
 
     def on_data_table_row_selected(self, event: ListTable.RowSelected) -> None:
         event.stop()

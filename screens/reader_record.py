@@ -75,8 +75,10 @@ def fact_rows(record: ReaderRecord) -> list[tuple[str, str]]:
     rows = [
         (_("Pinyin"), record.name_pinyin),
         (_("ID document"), f"{record.id_type_label} {record.id_masked}".strip()),
-        (_("Birth date"), _("{date} (age {age})").format(date=record.birth_date, age=record.age)
-         if record.birth_date else _("none")),
+        (
+            _("Birth date"),
+            _("{date} (age {age})").format(date=record.birth_date, age=record.age) if record.birth_date else _("none"),
+        ),
         (_("Mobile phone"), record.phone_masked or _("none")),
     ]
     if record.guardian is not None:
@@ -112,8 +114,13 @@ def consent_lines(consents: tuple[ConsentInfo, ...]) -> list[str]:
 
 def block_lines(reader: ReaderSummary) -> list[str]:
     """Each reason the reader cannot borrow, with since when and what to do about it."""
-    return ["■ " + (_("{label} since {date}: {detail}") if b.since else _("{label}: {detail}")).format(
-        label=b.label, date=b.since, detail=b.detail) for b in reader.blocks]
+    return [
+        "■ "
+        + (_("{label} since {date}: {detail}") if b.since else _("{label}: {detail}")).format(
+            label=b.label, date=b.since, detail=b.detail
+        )
+        for b in reader.blocks
+    ]
 
 
 class ReaderScreen(DeskScreen):
@@ -124,8 +131,9 @@ class ReaderScreen(DeskScreen):
     AUTO_FOCUS: ClassVar[str] = "#reader-actions"
     BINDINGS: ClassVar[list[BindingType]] = list(STEP_KEYS)
 
-    def __init__(self, card_number: str, record: ReaderRecord | None = None, *, offer_print: bool = False,
-                 message: str = "") -> None:
+    def __init__(
+        self, card_number: str, record: ReaderRecord | None = None, *, offer_print: bool = False, message: str = ""
+    ) -> None:
         """``record``: one a service just returned (a registration), shown without a second journaled view;
         ``offer_print``: a new card, offered for printing at once; ``message``: what just happened."""
         super().__init__()
@@ -142,8 +150,9 @@ class ReaderScreen(DeskScreen):
                 yield Static("", id="reader-facts", markup=False)
                 yield Static("", id="reader-cards", markup=False)
                 yield Static("", id="reader-consents", markup=False)
-            yield OptionList(*(Option(f"{b.key_display:<4}{_(b.description)}", id=b.action) for b in STEP_KEYS),
-                             id="reader-actions")
+            yield OptionList(
+                *(Option(f"{b.key_display:<4}{_(b.description)}", id=b.action) for b in STEP_KEYS), id="reader-actions"
+            )
         yield StatusLine(id="reader-status")
 
     def on_mount(self) -> None:
@@ -178,8 +187,7 @@ class ReaderScreen(DeskScreen):
         blocks.update("\n".join(block_lines(s)) if s.blocked else _("No blocks: the card is in use."))
         self.query_one("#reader-facts", Static).update(aligned(fact_rows(record)))
         self.query_one("#reader-cards", Static).update("\n".join([_("Cards"), *card_lines(record)]))
-        self.query_one("#reader-consents", Static).update(
-            "\n".join([_("Consents"), *consent_lines(record.consents)]))
+        self.query_one("#reader-consents", Static).update("\n".join([_("Consents"), *consent_lines(record.consents)]))
         if message:
             self.status().info(message)
 
@@ -202,8 +210,12 @@ class ReaderScreen(DeskScreen):
         if self.record is None:
             return
         session, card = self.session, self.card_number
-        dialog = ConfirmDialog(_("Print the card"), _("Print card {card} for {name} now?").format(
-            card=card, name=self.record.summary.name), lambda: save_card(session, card), ok_label=_("Print"))
+        dialog = ConfirmDialog(
+            _("Print the card"),
+            _("Print card {card} for {name} now?").format(card=card, name=self.record.summary.name),
+            lambda: save_card(session, card),
+            ok_label=_("Print"),
+        )
         self._ask(dialog, lambda path: self._printed(path, done))
 
     def _printed(self, path: Path, done: str = "") -> None:
@@ -215,48 +227,73 @@ class ReaderScreen(DeskScreen):
         session, card, name = self.session, self.card_number, self.record.summary.name
         dialog = ConfirmDialog(
             _("Report card {card} lost").format(card=card),
-            _("Card {card} of {name} is blocked at once. Only the holder's ID number (or the guardian's) "
-              "cancels the report.").format(card=card, name=name),
-            lambda: lifecycle.report_lost(session, card), ok_label=_("Report lost"))
+            _(
+                "Card {card} of {name} is blocked at once. Only the holder's ID number (or the guardian's) "
+                "cancels the report."
+            ).format(card=card, name=name),
+            lambda: lifecycle.report_lost(session, card),
+            ok_label=_("Report lost"),
+        )
         self._ask(dialog, self._stepped(lambda r: _("Card {card} is reported lost and blocked.").format(card=card)))
 
     def action_cancel_loss(self) -> None:
         session, card = self.session, self.card_number
-        dialog = LoudForm(N_("Cancel the loss report of card {card}"), [ID_FIELD],
-                          lambda v: lifecycle.cancel_loss(session, card, v["id_number"]),
-                          submit_label=N_("Cancel the loss report"), title_args={"card": card})
-        self._ask(dialog, self._stepped(lambda r: _("The loss report is cancelled; card {card} works again.").format(
-            card=card)))
+        dialog = LoudForm(
+            N_("Cancel the loss report of card {card}"),
+            [ID_FIELD],
+            lambda v: lifecycle.cancel_loss(session, card, v["id_number"]),
+            submit_label=N_("Cancel the loss report"),
+            title_args={"card": card},
+        )
+        self._ask(
+            dialog,
+            self._stepped(lambda r: _("The loss report is cancelled; card {card} works again.").format(card=card)),
+        )
 
     def action_replace(self) -> None:
         session, card = self.session, self.card_number
-        fields = [ID_FIELD, Field("new_card", N_("New card number"),
-                                  placeholder=N_("Only for a pre-printed card; empty: a new number"))]
-        dialog = LoudForm(N_("Replace card {card}"), fields,
-                          lambda v: lifecycle.replace_card(session, card, v["id_number"],
-                                                           new_card_number=v["new_card"].strip() or None),
-                          submit_label=N_("Replace the card"), title_args={"card": card})
+        fields = [
+            ID_FIELD,
+            Field(
+                "new_card", N_("New card number"), placeholder=N_("Only for a pre-printed card; empty: a new number")
+            ),
+        ]
+        dialog = LoudForm(
+            N_("Replace card {card}"),
+            fields,
+            lambda v: lifecycle.replace_card(
+                session, card, v["id_number"], new_card_number=v["new_card"].strip() or None
+            ),
+            submit_label=N_("Replace the card"),
+            title_args={"card": card},
+        )
         self._ask(dialog, self._replaced)
 
     def _replaced(self, record: ReaderRecord) -> None:
         done = _("Card {old} is replaced by card {new}; the old card no longer works.").format(
-            old=self.card_number, new=record.summary.card_number)
+            old=self.card_number, new=record.summary.card_number
+        )
         self._show(record, done)
         self._ask_to_print(done)
 
     def action_renew(self) -> None:
         session, card = self.session, self.card_number
-        self._step(lambda: lifecycle.renew(session, card),
-                   lambda r: _("Card {card} is valid until {date}.").format(card=card, date=r.summary.expires_on))
+        self._step(
+            lambda: lifecycle.renew(session, card),
+            lambda r: _("Card {card} is valid until {date}.").format(card=card, date=r.summary.expires_on),
+        )
 
     def action_suspend(self) -> None:
         if self.record is None:
             return
         session, card = self.session, self.card_number
-        dialog = LoudForm(N_("Suspend {name}"), [Field("reason", N_("Reason"),
-                                                       placeholder=N_("What the desk will read out"))],
-                          lambda v: lifecycle.suspend(session, card, v["reason"]),
-                          submit_label=N_("Suspend"), title_args={"name": self.record.summary.name})
+        dialog = LoudForm(
+            N_("Suspend {name}"),
+            [Field("reason", N_("Reason"), placeholder=N_("What the desk will read out"))],
+            lambda v: lifecycle.suspend(session, card, v["reason"]),
+            submit_label=N_("Suspend"),
+            title_args={"name": self.record.summary.name},
+        )
         self._ask(dialog, self._stepped(lambda r: _("Suspended; the reason is shown with the blocks.")))
 
     def action_unsuspend(self) -> None:
@@ -274,10 +311,13 @@ class ReaderScreen(DeskScreen):
         options = tuple((f"{b.since} {b.detail}", b.block_id or "") for b in suspensions)
         if len(options) > 1:
             options += ((_("All suspensions"), ""),)
-        dialog = LoudForm(N_("Lift a suspension of {name}"),
-                          [Field("which", N_("Suspension"), "select", value=options[0][1], options=options)],
-                          lambda v: lifecycle.unsuspend(session, card, block_id=v["which"] or None),
-                          submit_label=N_("Lift"), title_args={"name": self.record.summary.name})
+        dialog = LoudForm(
+            N_("Lift a suspension of {name}"),
+            [Field("which", N_("Suspension"), "select", value=options[0][1], options=options)],
+            lambda v: lifecycle.unsuspend(session, card, block_id=v["which"] or None),
+            submit_label=N_("Lift"),
+            title_args={"name": self.record.summary.name},
+        )
         self._ask(dialog, self._stepped(done))
 
     def action_cancel_card(self) -> None:
@@ -286,32 +326,48 @@ class ReaderScreen(DeskScreen):
         session, card, name = self.session, self.card_number, self.record.summary.name
         dialog = ConfirmDialog(
             _("Return card {card}").format(card=card),
-            _("{name} returns card {card}: it stops working and the reader can no longer borrow. The record is "
-              "kept for disputes, then anonymised.").format(card=card, name=name),
-            lambda: lifecycle.cancel_card(session, card), ok_label=_("Return the card"))
+            _(
+                "{name} returns card {card}: it stops working and the reader can no longer borrow. The record is "
+                "kept for disputes, then anonymised."
+            ).format(card=card, name=name),
+            lambda: lifecycle.cancel_card(session, card),
+            ok_label=_("Return the card"),
+        )
         self._ask(dialog, self._stepped(lambda r: _("Card {card} is returned.").format(card=card)))
 
     def action_verify(self) -> None:
         session, card = self.session, self.card_number
-        dialog = LoudForm(N_("Verify card {card}"), [ID_FIELD],
-                          lambda v: lifecycle.verify(session, card, v["id_number"]),
-                          submit_label=N_("Verify"), title_args={"card": card})
+        dialog = LoudForm(
+            N_("Verify card {card}"),
+            [ID_FIELD],
+            lambda v: lifecycle.verify(session, card, v["id_number"]),
+            submit_label=N_("Verify"),
+            title_args={"card": card},
+        )
         self._ask(dialog, self._verified)
 
     def _verified(self, answer: Verification) -> None:
         if answer.matches:
-            self.status().info(_("The ID number belongs to {name}, the holder of card {card}.").format(
-                name=answer.name, card=answer.card_number))
+            self.status().info(
+                _("The ID number belongs to {name}, the holder of card {card}.").format(
+                    name=answer.name, card=answer.card_number
+                )
+            )
         else:
-            self.show_error(_("The ID number does NOT belong to the holder of card {card}.").format(
-                card=answer.card_number))
+            self.show_error(
+                _("The ID number does NOT belong to the holder of card {card}.").format(card=answer.card_number)
+            )
 
     def action_reveal(self) -> None:
         if self.record is None:
             return
         session, card, name = self.session, self.card_number, self.record.summary.name
-        call_service(self, "reveal", lambda: reveal_id_number(session, card),
-                     lambda number: self.app.push_screen(RevealDialog(name, card, number)))
+        call_service(
+            self,
+            "reveal",
+            lambda: reveal_id_number(session, card),
+            lambda number: self.app.push_screen(RevealDialog(name, card, number)),
+        )
 
     def action_print_card(self) -> None:
         session, card = self.session, self.card_number
@@ -319,10 +375,14 @@ class ReaderScreen(DeskScreen):
 
     def action_export(self) -> None:
         session, card = self.session, self.card_number
-        call_service(self, "print",
-                     lambda: printouts.save_pdf(session, f"reader-data-{card}", export_pdf(session, card)),
-                     lambda path: self.status().info(
-                         _("Saved the reader's own data as {path}: hand it to the reader only.").format(path=path)))
+        call_service(
+            self,
+            "print",
+            lambda: printouts.save_pdf(session, f"reader-data-{card}", export_pdf(session, card)),
+            lambda path: self.status().info(
+                _("Saved the reader's own data as {path}: hand it to the reader only.").format(path=path)
+            ),
+        )
 
     def action_consents(self) -> None:
         if self.record is None:

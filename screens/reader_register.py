@@ -96,28 +96,49 @@ class RegisterPane(DeskPane):
         choices = self._choices
         with VerticalScroll(id="register-form", can_focus=False):
             yield self._row(N_("Full name"), Input(id="reg-name", compact=True, placeholder=_("As on the document")))
-            yield self._row(N_("ID document"), Select([(id_type_label(code), code) for code in ID_TYPES],
-                                                      value=RESIDENT, allow_blank=False, id="reg-id-type",
-                                                      compact=True))
+            yield self._row(
+                N_("ID document"),
+                Select(
+                    [(id_type_label(code), code) for code in ID_TYPES],
+                    value=RESIDENT,
+                    allow_blank=False,
+                    id="reg-id-type",
+                    compact=True,
+                ),
+            )
             yield self._row(N_("ID number"), Input(id="reg-id-number", compact=True))
             yield self._check("reg-id-check")
-            yield self._row(N_("Birth date"), Input(id="reg-birth", compact=True, placeholder=_("YYYY-MM-DD")),
-                            row_id="row-birth")
+            yield self._row(
+                N_("Birth date"), Input(id="reg-birth", compact=True, placeholder=_("YYYY-MM-DD")), row_id="row-birth"
+            )
             yield self._check("reg-birth-check")
-            yield self._row(N_("Reader type"), Select(self._type_options(), id="reg-type", allow_blank=not choices,
-                                                      compact=True))
-            yield self._row(N_("Home branch"), Select(choices.branches if choices else (), id="reg-branch",
-                                                      value=choices.home if choices else Select.NULL,
-                                                      allow_blank=not choices, compact=True))
-            yield self._row(N_("Mobile phone"), Input(id="reg-phone", compact=True,
-                                                      placeholder=_("Optional, for SMS notices")))
+            yield self._row(
+                N_("Reader type"), Select(self._type_options(), id="reg-type", allow_blank=not choices, compact=True)
+            )
+            yield self._row(
+                N_("Home branch"),
+                Select(
+                    choices.branches if choices else (),
+                    id="reg-branch",
+                    value=choices.home if choices else Select.NULL,
+                    allow_blank=not choices,
+                    compact=True,
+                ),
+            )
+            yield self._row(
+                N_("Mobile phone"), Input(id="reg-phone", compact=True, placeholder=_("Optional, for SMS notices"))
+            )
             yield self._check("reg-phone-check")
-            yield self._row(N_("Guardian's card"), Input(id="reg-guardian", compact=True,
-                                                         placeholder=_("Scan or type the guardian's card")),
-                            row_id="row-guardian")
+            yield self._row(
+                N_("Guardian's card"),
+                Input(id="reg-guardian", compact=True, placeholder=_("Scan or type the guardian's card")),
+                row_id="row-guardian",
+            )
             yield self._check("reg-guardian-check")
-            yield self._row(N_("Card number"), Input(id="reg-card", compact=True,
-                                                     placeholder=_("Only for a pre-printed card; empty: a new number")))
+            yield self._row(
+                N_("Card number"),
+                Input(id="reg-card", compact=True, placeholder=_("Only for a pre-printed card; empty: a new number")),
+            )
             yield self._row(N_("Notes"), Input(id="reg-notes", compact=True, placeholder=_("Optional")))
             yield Static("", id="reg-notice", markup=False)
             yield SelectionList[str](id="reg-consents", compact=True)
@@ -163,7 +184,9 @@ class RegisterPane(DeskPane):
         if self._choices is not None:
             self.query_one("#reg-notice", Static).update(
                 _("Consents, as the reader chooses (privacy notice version {version}):").format(
-                    version=self._choices.notice.version))
+                    version=self._choices.notice.version
+                )
+            )
 
     def show_error(self, text: str) -> None:
         self.status().error(text)
@@ -230,8 +253,12 @@ class RegisterPane(DeskPane):
         """What the service says a reader of the chosen type and document, born then, must give."""
         types = {t.code: t for t in self._choices.reader_types} if self._choices else {}
         chosen = types.get(self._selected("reg-type"))
-        return requirements(id_type=self._selected("reg-id-type"), birth_date=born,
-                            blind_service=chosen is not None and chosen.blind_service, today=self._today())
+        return requirements(
+            id_type=self._selected("reg-id-type"),
+            birth_date=born,
+            blind_service=chosen is not None and chosen.blind_service,
+            today=self._today(),
+        )
 
     def _check_person(self) -> None:
         """ID number, birth date and age: show the checks, the guardian field and the consents that apply."""
@@ -240,8 +267,11 @@ class RegisterPane(DeskPane):
         needs = self._needs(born)
         self.query_one("#row-guardian").display = needs.guardian
         if born is not None and self.query_one("#reg-birth", Input).disabled:
-            self._say("reg-id-check", _("The number is valid: born {date}, age {age}.").format(
-                date=born.isoformat(), age=needs.age), "-ok")
+            self._say(
+                "reg-id-check",
+                _("The number is valid: born {date}, age {age}.").format(date=born.isoformat(), age=needs.age),
+                "-ok",
+            )
         self._guardian_hint()
         self._refresh_consents()
 
@@ -250,8 +280,11 @@ class RegisterPane(DeskPane):
         if not self.query_one("#row-guardian").display:
             self._say("reg-guardian-check", "")
         elif not self._value("reg-guardian").strip():
-            self._say("reg-guardian-check", _("Under {age}: the guardian's card is required.").format(
-                age=self._needs(self._born).child_age), "-hint")
+            self._say(
+                "reg-guardian-check",
+                _("Under {age}: the guardian's card is required.").format(age=self._needs(self._born).child_age),
+                "-hint",
+            )
 
     def _check_phone(self) -> None:
         text = self._value("reg-phone")
@@ -269,12 +302,22 @@ class RegisterPane(DeskPane):
             self._guardian_hint()
             return
         session = self.session
-        call_service(self, "guardian", lambda: scan_card(session, card), self._guardian_found,
-                     lambda text: self._say("reg-guardian-check", text))
+        call_service(
+            self,
+            "guardian",
+            lambda: scan_card(session, card),
+            self._guardian_found,
+            lambda text: self._say("reg-guardian-check", text),
+        )
 
     def _guardian_found(self, guardian: ReaderSummary) -> None:
-        self._say("reg-guardian-check", _("Guardian: {name}, {type}, {branch}.").format(
-            name=guardian.name, type=guardian.reader_type_name, branch=guardian.branch_name), "-ok")
+        self._say(
+            "reg-guardian-check",
+            _("Guardian: {name}, {type}, {branch}.").format(
+                name=guardian.name, type=guardian.reader_type_name, branch=guardian.branch_name
+            ),
+            "-ok",
+        )
 
     def _refresh_consents(self) -> None:
         """The consents the service offers a reader of this type and age."""

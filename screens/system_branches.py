@@ -111,8 +111,10 @@ class BranchesPane(DeskPane):
             lambda v: branches.add_branch(session, code=v["code"], name=v["name"], kind=v["kind"]),
             submit_label=N_("Add"),
         )
-        self.ask(dialog, lambda pane, b: pane._done(_("Added {name} ({code}).").format(name=b.name, code=b.code),
-                                                    BRANCH + b.code))
+        self.ask(
+            dialog,
+            lambda pane, b: pane._done(_("Added {name} ({code}).").format(name=b.name, code=b.code), BRANCH + b.code),
+        )
 
     def _rename(self) -> None:
         key = self._table().selected_key
@@ -179,5 +181,7 @@ class BranchesPane(DeskPane):
             submit_label=N_("Add"),
             title_args={"name": branch.name},
         )
-        self.ask(dialog, lambda pane, p: pane._done(_("Added {name} ({code}).").format(name=p.name, code=p.code),
-                                                    POINT + p.code))
+        self.ask(
+            dialog,
+            lambda pane, p: pane._done(_("Added {name} ({code}).").format(name=p.name, code=p.code), POINT + p.code),
+        )

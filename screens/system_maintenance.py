@@ -47,7 +47,9 @@ class MaintenancePane(DeskPane):
         elif event.button.id == "maint-test-page":
             self._run(lambda: printouts.save_pdf(session, "test-page", printouts.test_page(session)), self._printed)
         elif event.button.id == "maint-receipt":
-            self._run(lambda: printouts.save_pdf(session, "receipt-test", printouts.receipt_test(session)), self._printed)
+            self._run(
+                lambda: printouts.save_pdf(session, "receipt-test", printouts.receipt_test(session)), self._printed
+            )
         else:
             self._ask_sheet(session)
 
@@ -78,7 +80,9 @@ class MaintenancePane(DeskPane):
         dialog = FormDialog(
             N_("Label calibration"),
             [Field("sheet", N_("Label sheet"), "select", value=names[0], options=tuple((n, n) for n in names))],
-            lambda v: printouts.save_pdf(session, f"labels-{v['sheet']}", printouts.label_calibration(session, v["sheet"])),
+            lambda v: printouts.save_pdf(
+                session, f"labels-{v['sheet']}", printouts.label_calibration(session, v["sheet"])
+            ),
             submit_label=N_("Print"),
         )
         self.ask(dialog, MaintenancePane._printed)

@@ -165,7 +165,9 @@ class StaffPane(DeskPane):
     def _unlock(self, member: StaffSummary) -> None:
         session = self.session
         call_service(
-            self, "staff-change", lambda: staff.unlock(session, member.username),
+            self,
+            "staff-change",
+            lambda: staff.unlock(session, member.username),
             lambda m: self._done(_("Unlocked {name}."), m),
         )
 

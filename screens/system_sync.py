@@ -28,7 +28,8 @@ def summary_lines(found: SyncStatus) -> list[str]:
     lines = [
         _("Node {name} ({id}), epoch {epoch}").format(name=found.node_name, id=found.node_id, epoch=found.epoch),
         _("Last export: {export}; last import: {imported}").format(
-            export=found.last_export or _("never"), imported=found.last_import or _("never")),
+            export=found.last_export or _("never"), imported=found.last_import or _("never")
+        ),
     ]
     if found.role == "desk":
         lines.append(_("Changes not yet acknowledged by the union: {count}").format(count=found.unacknowledged))
@@ -72,8 +73,10 @@ class SyncPane(DeskPane):
     def _show(self, found: SyncStatus) -> None:
         self.query_one("#sync-info", Static).update("\n".join(summary_lines(found)))
         self._conflicts = {c.id: c for c in found.conflicts}
-        rows = [(c.id, (c.id[:8], c.kind_label, c.barcode or "", ",".join(c.branch_codes), c.found_at[:16]))
-                for c in found.conflicts]
+        rows = [
+            (c.id, (c.id[:8], c.kind_label, c.barcode or "", ",".join(c.branch_codes), c.found_at[:16]))
+            for c in found.conflicts
+        ]
         self.query_one("#sync-conflicts", ListTable).show_rows(rows)
         if found.warnings:
             self.status().error(str(found.warnings[0]))
@@ -83,13 +86,19 @@ class SyncPane(DeskPane):
         session = self.session
         if event.button.id == "sync-export":
             dialog = FormDialog(
-                N_("Export a bundle"), [Field("folder", N_("Folder"), value=str(Path.home()))],
-                lambda v: exchange.export_desk(session, Path(v["folder"].strip())), submit_label=N_("Export"))
+                N_("Export a bundle"),
+                [Field("folder", N_("Folder"), value=str(Path.home()))],
+                lambda v: exchange.export_desk(session, Path(v["folder"].strip())),
+                submit_label=N_("Export"),
+            )
             self.ask(dialog, SyncPane._exported)
         elif event.button.id == "sync-import":
-            dialog = FormDialog(N_("Import a bundle"), [Field("file", N_("Bundle file"))],
-                                lambda v: exchange.import_bundle(session, Path(v["file"].strip())),
-                                submit_label=N_("Import"))
+            dialog = FormDialog(
+                N_("Import a bundle"),
+                [Field("file", N_("Bundle file"))],
+                lambda v: exchange.import_bundle(session, Path(v["file"].strip())),
+                submit_label=N_("Import"),
+            )
             self.ask(dialog, SyncPane._imported)
         else:
             self._resolve()
@@ -104,12 +113,17 @@ class SyncPane(DeskPane):
         fields = [Field("note", N_("What was decided"))]
         if info.loans:
             options = tuple((f"{loan['branch']} {loan['loaned_at'][:16]}", loan["id"]) for loan in info.loans)
-            fields.insert(0, Field("keep", N_("Loan the copy is really with"), "select", value=options[0][1],
-                                   options=options))
+            fields.insert(
+                0, Field("keep", N_("Loan the copy is really with"), "select", value=options[0][1], options=options)
+            )
         dialog = FormDialog(
-            N_("Resolve the conflict"), fields,
-            lambda v: conflicts.resolve(session, info.id, keep=v.get("keep") if info.loans else None,
-                                        note=v.get("note", "")), submit_label=N_("Resolve"))
+            N_("Resolve the conflict"),
+            fields,
+            lambda v: conflicts.resolve(
+                session, info.id, keep=v.get("keep") if info.loans else None, note=v.get("note", "")
+            ),
+            submit_label=N_("Resolve"),
+        )
         self.ask(dialog, SyncPane._resolved)
 
     def _exported(self, report: exchange.BundleReport) -> None:
@@ -117,9 +131,13 @@ class SyncPane(DeskPane):
         self.reload()
 
     def _imported(self, report: exchange.BundleReport) -> None:
-        self.status().info(_("Applied changes {first}–{last} of epoch {epoch}.").format(
-            first=report.first, last=report.last, epoch=report.epoch) if report.state == "applied" else
-            _("Bundle {state}.").format(state=report.state))
+        self.status().info(
+            _("Applied changes {first}–{last} of epoch {epoch}.").format(
+                first=report.first, last=report.last, epoch=report.epoch
+            )
+            if report.state == "applied"
+            else _("Bundle {state}.").format(state=report.state)
+        )
         self.reload()
 
     def _resolved(self, info: conflicts.ConflictInfo) -> None:

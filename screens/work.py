@@ -55,9 +55,15 @@ def call_service(
                 node.post_message(ServiceFailed(harmless(error.render(language)), failed))
             except Exception as error:
                 log_crash(group, error)
-                node.post_message(ServiceFailed(
-                    _("Something unexpected went wrong; the desk stays open. Look again before going on: "
-                      "the details are in the log."), failed))
+                node.post_message(
+                    ServiceFailed(
+                        _(
+                            "Something unexpected went wrong; the desk stays open. Look again before going on: "
+                            "the details are in the log."
+                        ),
+                        failed,
+                    )
+                )
             else:
                 node.post_message(ServiceDone(then, result))
 
@@ -76,4 +82,3 @@ class ServiceCaller:
 
     def on_service_failed(self, message: ServiceFailed) -> None:
         (message.then or self.show_error)(message.text)
-

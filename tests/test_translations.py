@@ -10,8 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_string_is_translated_into_chinese_and_english():
-    done = subprocess.run([sys.executable, str(ROOT / "tools" / "i18n.py"), "check"], capture_output=True,
-                          text=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "i18n.py"), "check"], capture_output=True, text=True, cwd=ROOT
+    )
     assert done.returncode == 0, done.stdout
 
 

@@ -24,11 +24,25 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "ils" / "locale"
 SOURCES = ("ils", "screens", "db")
 KEYWORDS = {
-    "_": None, "N_": None, "ngettext": (1, 2),
+    "_": None,
+    "N_": None,
+    "ngettext": (1, 2),
     # Errors and messages carry (code, English template, ...): the template is the message id.
-    "message": (2,), "Message": (2,), "plural_message": (2, 3),
-    **{name: (2,) for name in ("IlsError", "NotFound", "Invalid", "Conflict", "PermissionDenied", "LoginFailed",
-                               "DatabaseProblem")},
+    "message": (2,),
+    "Message": (2,),
+    "plural_message": (2, 3),
+    **{
+        name: (2,)
+        for name in (
+            "IlsError",
+            "NotFound",
+            "Invalid",
+            "Conflict",
+            "PermissionDenied",
+            "LoginFailed",
+            "DatabaseProblem",
+        )
+    },
 }
 PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 

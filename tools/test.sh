@@ -27,7 +27,7 @@ source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/run.sh"
 
 # 1 once the whole tree has been through `ruff format` (issue 13: done once, after
 # the branches that change many files are merged, so none of them conflicts with it).
-format_check=0
+format_check=1
 
 debs=(poppler-utils zbar-tools tmux fonts-wqy-zenhei binutils espeak-ng sox)
 

@@ -6,9 +6,7 @@ the batch was sent, a large share of three million at a county library.
 
 VERSION = 6
 
-STATEMENTS = (
-    "CREATE INDEX loan_rotation_batch ON loan (rotation_batch_id) WHERE rotation_batch_id IS NOT NULL",
-)
+STATEMENTS = ("CREATE INDEX loan_rotation_batch ON loan (rotation_batch_id) WHERE rotation_batch_id IS NOT NULL",)
 
 
 def apply(execute) -> None:

@@ -53,8 +53,12 @@ def _id_map(execute) -> dict[str, str]:
 
 
 def _tables(execute) -> list[str]:
-    return [name for (name,) in execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE TABLE%' ORDER BY name")]
+    return [
+        name
+        for (name,) in execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE TABLE%' ORDER BY name"
+        )
+    ]
 
 
 def _referring_columns(execute) -> dict[str, list[str]]:
@@ -84,19 +88,24 @@ def _rebuild(execute, table: str, edits: tuple[tuple[str, str], ...], mapped: li
     (with reference ids rewritten on the way), the old table dropped, the new one renamed,
     and the old indexes and triggers made again."""
     (create,) = execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()
-    indexes = execute("SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = ?"
-                      " AND sql IS NOT NULL ORDER BY type", (table,)).fetchall()
+    indexes = execute(
+        "SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = ?"
+        " AND sql IS NOT NULL ORDER BY type",
+        (table,),
+    ).fetchall()
     for pattern, replacement in edits:
         create, count = re.subn(pattern, replacement, create, count=1)
         if count != 1:
             raise RuntimeError(f"m0010: {pattern!r} not found in the definition of {table}")
-    create, count = re.subn(r'^CREATE TABLE\s+("?)' + table + r'\1\s*\(', f"CREATE TABLE _new_{table} (", create)
+    create, count = re.subn(r'^CREATE TABLE\s+("?)' + table + r"\1\s*\(", f"CREATE TABLE _new_{table} (", create)
     if count != 1:
         raise RuntimeError(f"m0010: cannot read the definition of {table}")
     columns = [row[1] for row in execute(f"PRAGMA table_info({table})").fetchall()]
     execute(create)
-    execute(f"INSERT INTO _new_{table} ({', '.join(columns)}) SELECT {', '.join(_mapped(c, mapped) for c in columns)}"
-            f" FROM {table}")
+    execute(
+        f"INSERT INTO _new_{table} ({', '.join(columns)}) SELECT {', '.join(_mapped(c, mapped) for c in columns)}"
+        f" FROM {table}"
+    )
     execute(f"DROP TABLE {table}")
     execute(f"ALTER TABLE _new_{table} RENAME TO {table}")
     for (sql,) in indexes:
@@ -109,8 +118,12 @@ REBUILDS: dict[str, tuple[tuple[str, str], ...]] = {
     "reader": ((r"card_number TEXT " + _NOT_UNIQUE, "card_number TEXT NOT NULL"),),
     "reader_card": ((r"card_number TEXT " + _NOT_UNIQUE, "card_number TEXT NOT NULL"),),
     "number_range": ((r"kind IN \('book_number', 'barcode'\)", "kind IN ('book_number', 'barcode', 'card')"),),
-    "loan": ((r"ended_as IN \('returned', 'lost', 'written_off'\)",
-              "ended_as IN ('returned', 'lost', 'written_off', 'resolved')"),),
+    "loan": (
+        (
+            r"ended_as IN \('returned', 'lost', 'written_off'\)",
+            "ended_as IN ('returned', 'lost', 'written_off', 'resolved')",
+        ),
+    ),
 }
 
 APART = "ALTER TABLE {table} ADD COLUMN sync_apart INTEGER NOT NULL DEFAULT 0"
@@ -146,8 +159,10 @@ def apply(execute) -> None:
         _rebuild(execute, table, edits, referring.pop(table, []))
     for table, columns in referring.items():
         _rewrite(execute, table, columns)
-    execute("UPDATE setting SET value = (SELECT new FROM _idmap WHERE old = value)"
-            " WHERE key = 'node.branch_id' AND value IN (SELECT old FROM _idmap)")
+    execute(
+        "UPDATE setting SET value = (SELECT new FROM _idmap WHERE old = value)"
+        " WHERE key = 'node.branch_id' AND value IN (SELECT old FROM _idmap)"
+    )
     execute("DROP TABLE _idmap")
     for table in APART_TABLES:
         execute(APART.format(table=table))

@@ -43,76 +43,244 @@ VERSION = 11
 # table -> (primary key columns, groups of columns). Frozen copy of db.sync_spec.TABLES.
 CAPTURED: dict[str, tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]] = {
     "setting": (("key",), (("value", ("value",)),)),
-    "branch": (("id",), tuple((c, (c,)) for c in (
-        "code", "name", "kind", "sort_order", "active", "created_at", "closed_weekdays"))),
-    "service_point": (("id",), tuple((c, (c,)) for c in ("branch_id", "code", "name", "active", "created_at", "route"))),
-    "location": (("id",), tuple((c, (c,)) for c in (
-        "branch_id", "code", "name", "book_number_scheme", "floating", "loanable", "active", "created_at"))),
-    "reader_type": (("code",), tuple((c, (c,)) for c in (
-        "name", "sort_order", "validity_months", "blind_service", "active", "created_at"))),
+    "branch": (
+        ("id",),
+        tuple((c, (c,)) for c in ("code", "name", "kind", "sort_order", "active", "created_at", "closed_weekdays")),
+    ),
+    "service_point": (
+        ("id",),
+        tuple((c, (c,)) for c in ("branch_id", "code", "name", "active", "created_at", "route")),
+    ),
+    "location": (
+        ("id",),
+        tuple(
+            (c, (c,))
+            for c in ("branch_id", "code", "name", "book_number_scheme", "floating", "loanable", "active", "created_at")
+        ),
+    ),
+    "reader_type": (
+        ("code",),
+        tuple((c, (c,)) for c in ("name", "sort_order", "validity_months", "blind_service", "active", "created_at")),
+    ),
     "privacy_notice": (("version",), (("notice", ("text", "published_at", "published_by")),)),
-    "loan_rule": (("id",), tuple((c, (c,)) for c in (
-        "reader_type", "item_type", "branch_id", "loan_limit", "loan_days", "renewals", "renew_days", "holds_allowed",
-        "fine_fen_per_day", "updated_at"))),
-    "calendar_day": (("id",), (("branch_id", ("branch_id",)), ("day", ("day",)), ("what", ("open", "kind", "name")),
-                               ("created_at", ("created_at",)))),
+    "loan_rule": (
+        ("id",),
+        tuple(
+            (c, (c,))
+            for c in (
+                "reader_type",
+                "item_type",
+                "branch_id",
+                "loan_limit",
+                "loan_days",
+                "renewals",
+                "renew_days",
+                "holds_allowed",
+                "fine_fen_per_day",
+                "updated_at",
+            )
+        ),
+    ),
+    "calendar_day": (
+        ("id",),
+        (
+            ("branch_id", ("branch_id",)),
+            ("day", ("day",)),
+            ("what", ("open", "kind", "name")),
+            ("created_at", ("created_at",)),
+        ),
+    ),
     "number_range": (("id",), (("range", ("kind", "node_id", "first", "last", "created_at")),)),
-    "bib_record": (("id",), (
-        ("marc", ("format", "marc", "title", "parallel_title", "other_title", "responsibility", "edition", "publisher",
-                  "place", "year", "isbn", "clc_class", "subjects", "series", "price", "material_type", "title_sort",
-                  "dedup_key")),
-        ("call", ("call_class", "book_number")),
-        *((c, (c,)) for c in ("source", "deleted", "created_at", "updated_at")))),
+    "bib_record": (
+        ("id",),
+        (
+            (
+                "marc",
+                (
+                    "format",
+                    "marc",
+                    "title",
+                    "parallel_title",
+                    "other_title",
+                    "responsibility",
+                    "edition",
+                    "publisher",
+                    "place",
+                    "year",
+                    "isbn",
+                    "clc_class",
+                    "subjects",
+                    "series",
+                    "price",
+                    "material_type",
+                    "title_sort",
+                    "dedup_key",
+                ),
+            ),
+            ("call", ("call_class", "book_number")),
+            *((c, (c,)) for c in ("source", "deleted", "created_at", "updated_at")),
+        ),
+    ),
     "bib_isbn": (("isbn", "bib_id"), ()),
     "book_number": (("clc_class", "number"), tuple((c, (c,)) for c in ("bib_id", "node_id", "assigned_at"))),
-    "rotation_batch": (("id",), (
-        *((c, (c,)) for c in ("code", "from_branch_id", "to_branch_id", "to_service_point_id", "sent_at",
-                              "due_back_on", "note")),
-        ("returned_at", ("returned_at",)))),
-    "item": (("id",), (
-        *((c, (c,)) for c in ("bib_id", "barcode", "branch_id", "location_id")),
-        ("call", ("call_number", "shelf_key")),
-        *((c, (c,)) for c in ("item_type", "status", "price_fen", "acquired_on", "source", "note", "created_at",
-                              "updated_at", "at_branch_id", "rotation_batch_id")))),
+    "rotation_batch": (
+        ("id",),
+        (
+            *(
+                (c, (c,))
+                for c in (
+                    "code",
+                    "from_branch_id",
+                    "to_branch_id",
+                    "to_service_point_id",
+                    "sent_at",
+                    "due_back_on",
+                    "note",
+                )
+            ),
+            ("returned_at", ("returned_at",)),
+        ),
+    ),
+    "item": (
+        ("id",),
+        (
+            *((c, (c,)) for c in ("bib_id", "barcode", "branch_id", "location_id")),
+            ("call", ("call_number", "shelf_key")),
+            *(
+                (c, (c,))
+                for c in (
+                    "item_type",
+                    "status",
+                    "price_fen",
+                    "acquired_on",
+                    "source",
+                    "note",
+                    "created_at",
+                    "updated_at",
+                    "at_branch_id",
+                    "rotation_batch_id",
+                )
+            ),
+        ),
+    ),
     "rotation_item": (("id",), tuple((c, (c,)) for c in ("batch_id", "item_id", "sent_at", "returned_at"))),
-    "reader": (("id",), (
-        ("card_number", ("card_number",)),
-        ("name", ("name", "name_pinyin", "name_initials")),
-        *((c, (c,)) for c in ("id_type", "id_hash", "age_band", "reader_type", "branch_id", "expires_on", "created_at",
-                              "updated_at", "cancelled_at", "anonymised_at")))),
-    "reader_card": (("id",), (
-        *((c, (c,)) for c in ("reader_id", "card_number", "issued_at")), ("state", ("state", "lost_at", "ended_at")))),
-    "reader_block": (("id",), (
-        *((c, (c,)) for c in ("reader_id", "kind", "reason", "placed_at", "placed_by")),
-        ("lift", ("lifted_at", "lifted_by")))),
-    "reader_consent": (("id",), (
-        *((c, (c,)) for c in ("reader_id", "kind", "notice_version", "granted_at", "granted_by")),
-        ("withdrawn", ("withdrawn_at", "withdrawn_by")))),
-    "loan": (("id",), (
-        ("made", ("item_id", "reader_type", "age_band", "reader_branch_id", "item_type", "branch_id",
-                  "service_point_id", "rotation_batch_id", "rule_id", "loaned_at", "override_reason")),
-        ("reader", ("reader_id", "deidentified_at")),
-        ("due_on", ("due_on",)),
-        ("renewals", ("renewals",)),
-        ("claimed", ("claimed_returned_at",)),
-        ("end", ("ended_at", "ended_as", "end_branch_id", "end_service_point_id")))),
-    "loan_renewal": (("id",), (("made", ("loan_id", "renewed_at", "branch_id", "service_point_id", "previous_due_on",
-                                         "due_on", "override_reason")),)),
-    "hold": (("id",), (
-        ("made", ("reader_type", "bib_id", "item_id", "pickup_branch_id", "placed_at")),
-        ("reader", ("reader_id", "deidentified_at")),
-        ("state", ("state", "trapped_item_id", "trapped_at", "ready_at", "expires_on", "ended_at", "end_reason")))),
-    "transit": (("id",), (
-        ("made", ("item_id", "from_branch_id", "to_branch_id", "reason", "hold_id", "rotation_batch_id", "sent_at")),
-        ("received", ("received_at", "received_branch_id")))),
-    "charge": (("id",), (
-        ("made", ("loan_id", "item_id", "kind", "amount_fen", "created_at", "note")),
-        ("reader", ("reader_id", "deidentified_at")),
-        ("settled_at", ("settled_at",)))),
+    "reader": (
+        ("id",),
+        (
+            ("card_number", ("card_number",)),
+            ("name", ("name", "name_pinyin", "name_initials")),
+            *(
+                (c, (c,))
+                for c in (
+                    "id_type",
+                    "id_hash",
+                    "age_band",
+                    "reader_type",
+                    "branch_id",
+                    "expires_on",
+                    "created_at",
+                    "updated_at",
+                    "cancelled_at",
+                    "anonymised_at",
+                )
+            ),
+        ),
+    ),
+    "reader_card": (
+        ("id",),
+        (*((c, (c,)) for c in ("reader_id", "card_number", "issued_at")), ("state", ("state", "lost_at", "ended_at"))),
+    ),
+    "reader_block": (
+        ("id",),
+        (
+            *((c, (c,)) for c in ("reader_id", "kind", "reason", "placed_at", "placed_by")),
+            ("lift", ("lifted_at", "lifted_by")),
+        ),
+    ),
+    "reader_consent": (
+        ("id",),
+        (
+            *((c, (c,)) for c in ("reader_id", "kind", "notice_version", "granted_at", "granted_by")),
+            ("withdrawn", ("withdrawn_at", "withdrawn_by")),
+        ),
+    ),
+    "loan": (
+        ("id",),
+        (
+            (
+                "made",
+                (
+                    "item_id",
+                    "reader_type",
+                    "age_band",
+                    "reader_branch_id",
+                    "item_type",
+                    "branch_id",
+                    "service_point_id",
+                    "rotation_batch_id",
+                    "rule_id",
+                    "loaned_at",
+                    "override_reason",
+                ),
+            ),
+            ("reader", ("reader_id", "deidentified_at")),
+            ("due_on", ("due_on",)),
+            ("renewals", ("renewals",)),
+            ("claimed", ("claimed_returned_at",)),
+            ("end", ("ended_at", "ended_as", "end_branch_id", "end_service_point_id")),
+        ),
+    ),
+    "loan_renewal": (
+        ("id",),
+        (
+            (
+                "made",
+                (
+                    "loan_id",
+                    "renewed_at",
+                    "branch_id",
+                    "service_point_id",
+                    "previous_due_on",
+                    "due_on",
+                    "override_reason",
+                ),
+            ),
+        ),
+    ),
+    "hold": (
+        ("id",),
+        (
+            ("made", ("reader_type", "bib_id", "item_id", "pickup_branch_id", "placed_at")),
+            ("reader", ("reader_id", "deidentified_at")),
+            ("state", ("state", "trapped_item_id", "trapped_at", "ready_at", "expires_on", "ended_at", "end_reason")),
+        ),
+    ),
+    "transit": (
+        ("id",),
+        (
+            (
+                "made",
+                ("item_id", "from_branch_id", "to_branch_id", "reason", "hold_id", "rotation_batch_id", "sent_at"),
+            ),
+            ("received", ("received_at", "received_branch_id")),
+        ),
+    ),
+    "charge": (
+        ("id",),
+        (
+            ("made", ("loan_id", "item_id", "kind", "amount_fen", "created_at", "note")),
+            ("reader", ("reader_id", "deidentified_at")),
+            ("settled_at", ("settled_at",)),
+        ),
+    ),
     "payment": (("id",), (("made", ("charge_id", "kind", "amount_fen", "paid_at", "branch_id", "note")),)),
-    "sync_conflict": (("id",), (
-        ("found", ("kind", "tbl", "facts", "item_id", "reader_id", "branch_ids", "found_at")),
-        ("resolution", ("state", "resolution", "resolved_at", "resolved_by")))),
+    "sync_conflict": (
+        ("id",),
+        (
+            ("found", ("kind", "tbl", "facts", "item_id", "reader_id", "branch_ids", "found_at")),
+            ("resolution", ("state", "resolution", "resolved_at", "resolved_by")),
+        ),
+    ),
 }
 # Columns whose value is recomputed from the facts; a captured change to one forgets the
 # replicated value kept beside it.
@@ -229,26 +397,32 @@ _NEXT_SEQ = "(SELECT IFNULL(MAX(seq), 0) + 1 FROM sync_row)"
 _VERSION = "(SELECT stamp || '/' || node FROM sync_clock)"
 
 
-def trigger_statements(table: str, pk: tuple[str, ...], groups: tuple[tuple[str, tuple[str, ...]], ...],
-                       derived: tuple[str, ...] = ()) -> list[str]:
+def trigger_statements(
+    table: str, pk: tuple[str, ...], groups: tuple[tuple[str, tuple[str, ...]], ...], derived: tuple[str, ...] = ()
+) -> list[str]:
     """The three capture triggers of one table.
 
     A deletion keeps what the row held in its tombstone: each group's version (made explicit,
     since the row's own version becomes the deletion's) and the values (in ``base``), so a
     later merge of a concurrent change compares like with like whatever order changes come in.
     """
-    insert = (f"INSERT INTO sync_row (tbl, pk, seq, hlc, node, colvers, deleted, base)"
-              f" SELECT '{table}', {_pk('NEW', pk)}, {_NEXT_SEQ}, stamp, node, NULL, 0, NULL FROM sync_clock WHERE true"
-              f" ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, hlc = excluded.hlc, node = excluded.node,"
-              f" colvers = NULL, deleted = 0, base = NULL")
+    insert = (
+        f"INSERT INTO sync_row (tbl, pk, seq, hlc, node, colvers, deleted, base)"
+        f" SELECT '{table}', {_pk('NEW', pk)}, {_NEXT_SEQ}, stamp, node, NULL, 0, NULL FROM sync_clock WHERE true"
+        f" ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, hlc = excluded.hlc, node = excluded.node,"
+        f" colvers = NULL, deleted = 0, base = NULL"
+    )
     kept_versions = ", ".join(
         f"'{name}', COALESCE(json_extract(sync_row.colvers, '$.{name}'), sync_row.hlc || '/' || sync_row.node)"
-        for name, _columns in groups)
+        for name, _columns in groups
+    )
     kept_values = ", ".join(f"'{c}', OLD.{c}" for _name, columns in groups for c in columns)
-    delete = (f"INSERT INTO sync_row (tbl, pk, seq, hlc, node, colvers, deleted, base)"
-              f" SELECT '{table}', {_pk('OLD', pk)}, {_NEXT_SEQ}, stamp, node, NULL, 1, NULL FROM sync_clock WHERE true"
-              f" ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, hlc = excluded.hlc, node = excluded.node,"
-              f" colvers = json_object({kept_versions}), deleted = 1, base = json_object({kept_values})")
+    delete = (
+        f"INSERT INTO sync_row (tbl, pk, seq, hlc, node, colvers, deleted, base)"
+        f" SELECT '{table}', {_pk('OLD', pk)}, {_NEXT_SEQ}, stamp, node, NULL, 1, NULL FROM sync_clock WHERE true"
+        f" ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, hlc = excluded.hlc, node = excluded.node,"
+        f" colvers = json_object({kept_versions}), deleted = 1, base = json_object({kept_values})"
+    )
     statements = [
         f"""CREATE TRIGGER sync_capture_{table}_insert AFTER INSERT ON {table}
             WHEN (SELECT capture FROM sync_clock)
@@ -259,17 +433,20 @@ def trigger_statements(table: str, pk: tuple[str, ...], groups: tuple[tuple[str,
     ]
     if groups:
         stamped = ", ".join(f"'{name}', {_VERSION}" for name, _columns in groups)
-        unchanged = ", ".join(f"CASE WHEN {_changed(columns)} THEN '$.\"~\"' ELSE '$.{name}' END"
-                              for name, columns in groups)
-        base = "".join(f", base = CASE WHEN NEW.{c} IS NOT OLD.{c} THEN json_remove(base, '$.{c}') ELSE base END"
-                       for c in derived)
+        unchanged = ", ".join(
+            f"CASE WHEN {_changed(columns)} THEN '$.\"~\"' ELSE '$.{name}' END" for name, columns in groups
+        )
+        base = "".join(
+            f", base = CASE WHEN NEW.{c} IS NOT OLD.{c} THEN json_remove(base, '$.{c}') ELSE base END" for c in derived
+        )
         every = " OR ".join(f"({_changed(columns)})" for _name, columns in groups)
         statements.append(
             f"""CREATE TRIGGER sync_capture_{table}_update AFTER UPDATE ON {table}
             WHEN (SELECT capture FROM sync_clock) AND ({every})
             BEGIN UPDATE sync_row SET seq = {_NEXT_SEQ},
                 colvers = json_patch(IFNULL(colvers, '{{}}'), json_remove(json_object({stamped}), {unchanged})){base}
-                WHERE tbl = '{table}' AND pk = {_pk('NEW', pk)}; END""")
+                WHERE tbl = '{table}' AND pk = {_pk("NEW", pk)}; END"""
+        )
     return statements
 
 
@@ -288,9 +465,11 @@ def _seed(execute) -> None:
     execute("INSERT INTO sync_clock (id, last, stamp, node) VALUES (1, ?, ?, ?)", (stamp, stamp, node_id))
     seq = 0
     for table, (pk, _groups) in CAPTURED.items():
-        execute(f"INSERT INTO sync_row (tbl, pk, seq, hlc, node, deleted)"
-                f" SELECT ?, {_pk('t', pk)}, ? + ROW_NUMBER() OVER (), ?, ?, 0 FROM {table} t",
-                (table, seq, stamp, node_id))
+        execute(
+            f"INSERT INTO sync_row (tbl, pk, seq, hlc, node, deleted)"
+            f" SELECT ?, {_pk('t', pk)}, ? + ROW_NUMBER() OVER (), ?, ?, 0 FROM {table} t",
+            (table, seq, stamp, node_id),
+        )
         seq = execute("SELECT IFNULL(MAX(seq), 0) FROM sync_row").fetchone()[0]
 
 

@@ -199,34 +199,68 @@ STATEMENTS = (
 # table -> (primary key columns, groups of columns). Frozen copy of this version's tables in
 # db.sync_spec.TABLES.
 CAPTURED: dict[str, tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]] = {
-    "blind_verification": (("id",), (
-        *((c, (c,)) for c in ("reader_id", "verified_on", "verified_by", "document", "created_at")),
-        ("withdrawn", ("withdrawn_at", "withdrawn_by")))),
-    "blind_device": (("id",), tuple((c, (c,)) for c in (
-        "item_id", "serial", "model", "batch", "received_on", "accessories", "note", "created_at", "updated_at"))),
-    "blind_repair": (("id",), (
-        ("sent", ("device_id", "sent_at", "sent_by", "repairer", "fault")),
-        ("back", ("back_at", "outcome", "back_note")))),
+    "blind_verification": (
+        ("id",),
+        (
+            *((c, (c,)) for c in ("reader_id", "verified_on", "verified_by", "document", "created_at")),
+            ("withdrawn", ("withdrawn_at", "withdrawn_by")),
+        ),
+    ),
+    "blind_device": (
+        ("id",),
+        tuple(
+            (c, (c,))
+            for c in (
+                "item_id",
+                "serial",
+                "model",
+                "batch",
+                "received_on",
+                "accessories",
+                "note",
+                "created_at",
+                "updated_at",
+            )
+        ),
+    ),
+    "blind_repair": (
+        ("id",),
+        (
+            ("sent", ("device_id", "sent_at", "sent_by", "repairer", "fault")),
+            ("back", ("back_at", "outcome", "back_note")),
+        ),
+    ),
     "blind_volume": (("id",), tuple((c, (c,)) for c in ("item_id", "number", "label", "state", "created_at"))),
-    "blind_loan": (("loan_id",), (
-        ("made", ("accessories_out", "lent_at")),
-        ("back", ("returned_at", "accessories_back", "condition", "condition_note")))),
-    "blind_request": (("id",), (
-        ("reader", ("reader_id", "deidentified_at")),
-        *((c, (c,)) for c in ("channel", "wanted", "next_volumes", "how", "note", "received_at", "received_by")),
-        ("state", ("state", "closed_at")))),
-    "blind_dispatch": (("id",), (
-        ("made", ("request_id", "method", "branch_id", "dispatched_at", "dispatched_by", "deliver_on", "route")),
-        ("reader", ("reader_id", "deidentified_at")),
-        ("registered_number", ("registered_number",)),
-        ("delivered", ("delivered_at", "delivered_by")),
-        ("back_at", ("back_at",)))),
-    "blind_dispatch_item": (("id",), (
-        ("made", ("dispatch_id", "loan_id", "item_id")),
-        ("back_at", ("back_at",)))),
-    "blind_volume_return": (("id",), (
-        ("made", ("loan_id", "volume_id")),
-        ("returned", ("returned_at", "branch_id", "dispatch_id")))),
+    "blind_loan": (
+        ("loan_id",),
+        (
+            ("made", ("accessories_out", "lent_at")),
+            ("back", ("returned_at", "accessories_back", "condition", "condition_note")),
+        ),
+    ),
+    "blind_request": (
+        ("id",),
+        (
+            ("reader", ("reader_id", "deidentified_at")),
+            *((c, (c,)) for c in ("channel", "wanted", "next_volumes", "how", "note", "received_at", "received_by")),
+            ("state", ("state", "closed_at")),
+        ),
+    ),
+    "blind_dispatch": (
+        ("id",),
+        (
+            ("made", ("request_id", "method", "branch_id", "dispatched_at", "dispatched_by", "deliver_on", "route")),
+            ("reader", ("reader_id", "deidentified_at")),
+            ("registered_number", ("registered_number",)),
+            ("delivered", ("delivered_at", "delivered_by")),
+            ("back_at", ("back_at",)),
+        ),
+    ),
+    "blind_dispatch_item": (("id",), (("made", ("dispatch_id", "loan_id", "item_id")), ("back_at", ("back_at",)))),
+    "blind_volume_return": (
+        ("id",),
+        (("made", ("loan_id", "volume_id")), ("returned", ("returned_at", "branch_id", "dispatch_id"))),
+    ),
     "blind_visit": (("id",), (("made", ("day", "visits", "branch_id", "recorded_at", "recorded_by")),)),
 }
 
@@ -239,9 +273,11 @@ def apply(execute) -> None:
     for table, (pk, groups) in CAPTURED.items():
         for statement in trigger_statements(table, pk, groups):
             execute(statement)
-    execute("INSERT INTO loan_rule (id, reader_type, item_type, branch_id, loan_limit, loan_days, renewals, renew_days,"
-            " holds_allowed, fine_fen_per_day, updated_at) SELECT ?, 'blind', '*', NULL, 5, 30, 1, 15, 1, 0, ?"
-            " WHERE NOT EXISTS (SELECT 1 FROM loan_rule WHERE id = ?)", (BLIND_RULE, GENESIS_TIME, BLIND_RULE))
+    execute(
+        "INSERT INTO loan_rule (id, reader_type, item_type, branch_id, loan_limit, loan_days, renewals, renew_days,"
+        " holds_allowed, fine_fen_per_day, updated_at) SELECT ?, 'blind', '*', NULL, 5, 30, 1, 15, 1, 0, ?"
+        " WHERE NOT EXISTS (SELECT 1 FROM loan_rule WHERE id = ?)",
+        (BLIND_RULE, GENESIS_TIME, BLIND_RULE),
+    )
     # The same row on every desk under the same version: the genesis one (hlc 0, no node).
-    execute("UPDATE sync_row SET hlc = 0, node = '', colvers = NULL WHERE tbl = 'loan_rule' AND pk = ?",
-            (BLIND_RULE,))
+    execute("UPDATE sync_row SET hlc = 0, node = '', colvers = NULL WHERE tbl = 'loan_rule' AND pk = ?", (BLIND_RULE,))

@@ -247,35 +247,82 @@ def _each(*columns: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
 # table -> (primary key columns, groups of columns). Frozen copy of this version's tables in
 # db.sync_spec.TABLES.
 CAPTURED: dict[str, tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]] = {
-    "event_programme": (("id",), _each("title", "kind", "brand", "audience", "partners", "branch_id",
-                                       "reading_for_all", "note", "created_at", "updated_at", "cancelled_at")),
-    "event_session": (("id",), (*_each("programme_id", "starts_at", "ends_on"), ("venue", ("venue_kind", "venue")),
-                                *_each("branch_id", "capacity", "created_at", "updated_at", "cancelled_at"))),
-    "event_registration": (("id",), (("made", ("session_id", "party", "registered_at", "registered_by")),
-                                     ("state", ("state", "changed_at")))),
-    "event_count": (("id",), (("made", ("session_id", "day")),
-                              ("count", ("total", "adults", "children", "recorded_at", "recorded_by")))),
+    "event_programme": (
+        ("id",),
+        _each(
+            "title",
+            "kind",
+            "brand",
+            "audience",
+            "partners",
+            "branch_id",
+            "reading_for_all",
+            "note",
+            "created_at",
+            "updated_at",
+            "cancelled_at",
+        ),
+    ),
+    "event_session": (
+        ("id",),
+        (
+            *_each("programme_id", "starts_at", "ends_on"),
+            ("venue", ("venue_kind", "venue")),
+            *_each("branch_id", "capacity", "created_at", "updated_at", "cancelled_at"),
+        ),
+    ),
+    "event_registration": (
+        ("id",),
+        (("made", ("session_id", "party", "registered_at", "registered_by")), ("state", ("state", "changed_at"))),
+    ),
+    "event_count": (
+        ("id",),
+        (("made", ("session_id", "day")), ("count", ("total", "adults", "children", "recorded_at", "recorded_by"))),
+    ),
     "event_scan": (("id",), (("made", ("scanned_at", "session_id", "age_band", "day", "scanned_by")),)),
-    "event_reach": (("id",), _each("programme_id", "channel", "title", "published_on", "views", "clicks", "pushes",
-                                   "created_at", "updated_at")),
-    "event_evidence": (("id",), (("made", ("programme_id", "kind", "name", "sha256", "size", "stored", "added_at",
-                                           "added_by")),)),
-    "event_media": (("id",), _each("programme_id", "outlet", "reported_on", "title", "link", "created_at",
-                                   "updated_at")),
-    "event_honour": (("id",), _each("body", "title", "awarded_on", "recipient_kind", "recipient", "note",
-                                    "created_at", "updated_at")),
-    "event_milestone": (("id",), _each("day", "text", "source_kind", "source_id", "created_at", "updated_at",
-                                       "withdrawn_at")),
-    "event_training": (("id",), _each("audience", "category", "day", "branch_id", "topic", "minutes", "attendees",
-                                      "created_at", "updated_at")),
-    "event_volunteer": (("id",), _each("day", "activity", "people", "minutes", "programme_id", "created_at",
-                                       "updated_at")),
+    "event_reach": (
+        ("id",),
+        _each(
+            "programme_id", "channel", "title", "published_on", "views", "clicks", "pushes", "created_at", "updated_at"
+        ),
+    ),
+    "event_evidence": (
+        ("id",),
+        (("made", ("programme_id", "kind", "name", "sha256", "size", "stored", "added_at", "added_by")),),
+    ),
+    "event_media": (
+        ("id",),
+        _each("programme_id", "outlet", "reported_on", "title", "link", "created_at", "updated_at"),
+    ),
+    "event_honour": (
+        ("id",),
+        _each("body", "title", "awarded_on", "recipient_kind", "recipient", "note", "created_at", "updated_at"),
+    ),
+    "event_milestone": (
+        ("id",),
+        _each("day", "text", "source_kind", "source_id", "created_at", "updated_at", "withdrawn_at"),
+    ),
+    "event_training": (
+        ("id",),
+        _each("audience", "category", "day", "branch_id", "topic", "minutes", "attendees", "created_at", "updated_at"),
+    ),
+    "event_volunteer": (
+        ("id",),
+        _each("day", "activity", "people", "minutes", "programme_id", "created_at", "updated_at"),
+    ),
     "visit_gate_site": (("id",), _each("code", "name", "branch_id", "mapping", "created_at", "updated_at")),
     "visit_gate_count": (("id",), (("made", ("site_id", "gate", "at", "day", "entries", "imported_at")),)),
-    "visit_tally": (("id",), (("made", ("site_kind", "site_code", "branch_id", "measure", "day")),
-                              ("count", ("count", "recorded_at", "recorded_by")))),
-    "visit_digital": (("id",), (("made", ("month", "platform", "measure")),
-                                ("value", ("value", "recorded_at", "recorded_by")))),
+    "visit_tally": (
+        ("id",),
+        (
+            ("made", ("site_kind", "site_code", "branch_id", "measure", "day")),
+            ("count", ("count", "recorded_at", "recorded_by")),
+        ),
+    ),
+    "visit_digital": (
+        ("id",),
+        (("made", ("month", "platform", "measure")), ("value", ("value", "recorded_at", "recorded_by"))),
+    ),
     "visit_enquiry": (("id",), (("made", ("branch_id", "day", "at", "channel", "kind", "recorded_by")),)),
 }
 

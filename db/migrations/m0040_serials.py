@@ -125,24 +125,82 @@ STATEMENTS = (
 # table -> (primary key columns, groups of columns). Frozen copy of this version's tables in
 # db.sync_spec.TABLES.
 CAPTURED: dict[str, tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]] = {
-    "serial_title": (("id",), tuple((c, (c,)) for c in (
-        "bib_id", "title", "kind", "issn", "cn", "post_code", "publisher", "clc_class", "frequency", "pattern",
-        "lending", "created_at", "updated_at"))),
-    "serial_subscription": (("id",), (
-        *((c, (c,)) for c in ("title_id", "year", "supplier", "supplier_name", "price_issue_fen", "price_year_fen",
-                              "copies", "routing")),
-        ("numbering", ("volume", "first_number", "first_total")),
-        *((c, (c,)) for c in ("state", "note", "created_at", "updated_at")))),
-    "serial_receipt": (("id",), (
-        ("made", ("subscription_id", "number", "copy", "issue_date", "volume", "total", "location_id")),
-        ("received", ("received_at", "received_by", "branch_id", "via", "note")),
-        ("retired", ("retired_at", "bound_volume_id")))),
-    "serial_claim": (("id",), (
-        ("made", ("subscription_id", "number", "copies", "supplier", "claimed_at", "claimed_by", "branch_id")),
-        ("closed", ("closed_at", "closed_as")))),
-    "serial_volume": (("id",), tuple((c, (c,)) for c in (
-        "title_id", "item_id", "year", "run", "label", "first_date", "last_date", "issues", "missing",
-        "historical", "created_at", "created_by"))),
+    "serial_title": (
+        ("id",),
+        tuple(
+            (c, (c,))
+            for c in (
+                "bib_id",
+                "title",
+                "kind",
+                "issn",
+                "cn",
+                "post_code",
+                "publisher",
+                "clc_class",
+                "frequency",
+                "pattern",
+                "lending",
+                "created_at",
+                "updated_at",
+            )
+        ),
+    ),
+    "serial_subscription": (
+        ("id",),
+        (
+            *(
+                (c, (c,))
+                for c in (
+                    "title_id",
+                    "year",
+                    "supplier",
+                    "supplier_name",
+                    "price_issue_fen",
+                    "price_year_fen",
+                    "copies",
+                    "routing",
+                )
+            ),
+            ("numbering", ("volume", "first_number", "first_total")),
+            *((c, (c,)) for c in ("state", "note", "created_at", "updated_at")),
+        ),
+    ),
+    "serial_receipt": (
+        ("id",),
+        (
+            ("made", ("subscription_id", "number", "copy", "issue_date", "volume", "total", "location_id")),
+            ("received", ("received_at", "received_by", "branch_id", "via", "note")),
+            ("retired", ("retired_at", "bound_volume_id")),
+        ),
+    ),
+    "serial_claim": (
+        ("id",),
+        (
+            ("made", ("subscription_id", "number", "copies", "supplier", "claimed_at", "claimed_by", "branch_id")),
+            ("closed", ("closed_at", "closed_as")),
+        ),
+    ),
+    "serial_volume": (
+        ("id",),
+        tuple(
+            (c, (c,))
+            for c in (
+                "title_id",
+                "item_id",
+                "year",
+                "run",
+                "label",
+                "first_date",
+                "last_date",
+                "issues",
+                "missing",
+                "historical",
+                "created_at",
+                "created_by",
+            )
+        ),
+    ),
 }
 
 

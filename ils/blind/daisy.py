@@ -98,9 +98,20 @@ def read_ncc(data: bytes, what: str = "ncc.html") -> DaisyBook:
     disc = discs = None
     if (set_info := first("ncc:setinfo")) and (match := _SET.match(set_info)):
         disc, discs = int(match.group(1)), int(match.group(2))
-    return DaisyBook("DAISY 2.02", title, tuple(metas.get("dc:creator", ())), first("ncc:narrator"),
-                     first("dc:identifier"), first("dc:publisher"), first("dc:date"), first("dc:language"),
-                     seconds(first("ncc:totaltime")), first("ncc:multimediatype"), disc, discs)
+    return DaisyBook(
+        "DAISY 2.02",
+        title,
+        tuple(metas.get("dc:creator", ())),
+        first("ncc:narrator"),
+        first("dc:identifier"),
+        first("dc:publisher"),
+        first("dc:date"),
+        first("dc:language"),
+        seconds(first("ncc:totaltime")),
+        first("ncc:multimediatype"),
+        disc,
+        discs,
+    )
 
 
 def read_opf(data: bytes, what: str = "package.opf") -> DaisyBook:
@@ -120,10 +131,20 @@ def read_opf(data: bytes, what: str = "package.opf") -> DaisyBook:
     if not titles:
         raise Invalid("daisy.no_title", "{what} gives no title (dc:Title).", what=what)
     dates = texts("date")
-    return DaisyBook("DAISY 3", titles[0], tuple(texts("creator")), (metas.get("dtb:narrator") or [None])[0],
-                     identifier, (texts("publisher") or [None])[0], dates[0] if dates else None,
-                     (texts("language") or [None])[0], seconds((metas.get("dtb:totaltime") or [None])[0]),
-                     (metas.get("dtb:multimediatype") or [None])[0], None, None)
+    return DaisyBook(
+        "DAISY 3",
+        titles[0],
+        tuple(texts("creator")),
+        (metas.get("dtb:narrator") or [None])[0],
+        identifier,
+        (texts("publisher") or [None])[0],
+        dates[0] if dates else None,
+        (texts("language") or [None])[0],
+        seconds((metas.get("dtb:totaltime") or [None])[0]),
+        (metas.get("dtb:multimediatype") or [None])[0],
+        None,
+        None,
+    )
 
 
 def _pick(names: list[str]) -> tuple[str, str] | None:
@@ -150,8 +171,12 @@ def _from_folder(folder: Path) -> tuple[bytes, str, str]:
         raise Invalid("daisy.not_found", "{path} holds no DAISY book: no ncc.html and no .opf file.", path=str(folder))
     path = folder / chosen[0]
     if path.stat().st_size > MAX_BYTES:
-        raise Invalid("xml.too_large", "{what} is larger than {size} MB; it is not a book's metadata.",
-                      what=chosen[0], size=MAX_BYTES // (1024 * 1024))
+        raise Invalid(
+            "xml.too_large",
+            "{what} is larger than {size} MB; it is not a book's metadata.",
+            what=chosen[0],
+            size=MAX_BYTES // (1024 * 1024),
+        )
     return path.read_bytes(), chosen[0], chosen[1]
 
 
@@ -167,17 +192,26 @@ def _from_zip(path: Path) -> tuple[bytes, str, str]:
         names = [i.filename for i in infos if not i.is_dir() and len(PurePosixPath(i.filename).parts) <= 3]
         chosen = _pick(names)
         if chosen is None:
-            raise Invalid("daisy.not_found", "{path} holds no DAISY book: no ncc.html and no .opf file.",
-                          path=str(path))
+            raise Invalid(
+                "daisy.not_found", "{path} holds no DAISY book: no ncc.html and no .opf file.", path=str(path)
+            )
         info = archive.getinfo(chosen[0])
         if info.file_size > MAX_BYTES:
-            raise Invalid("xml.too_large", "{what} is larger than {size} MB; it is not a book's metadata.",
-                          what=chosen[0], size=MAX_BYTES // (1024 * 1024))
+            raise Invalid(
+                "xml.too_large",
+                "{what} is larger than {size} MB; it is not a book's metadata.",
+                what=chosen[0],
+                size=MAX_BYTES // (1024 * 1024),
+            )
         with archive.open(info) as member:
             data = member.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
-            raise Invalid("xml.too_large", "{what} is larger than {size} MB; it is not a book's metadata.",
-                          what=chosen[0], size=MAX_BYTES // (1024 * 1024))
+            raise Invalid(
+                "xml.too_large",
+                "{what} is larger than {size} MB; it is not a book's metadata.",
+                what=chosen[0],
+                size=MAX_BYTES // (1024 * 1024),
+            )
     return data, chosen[0], chosen[1]
 
 

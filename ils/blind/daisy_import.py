@@ -53,10 +53,18 @@ def _match(book: DaisyBook) -> BibRecord | None:
 def describe(book: DaisyBook, discs: int) -> Description:
     extent = f"{discs}张光盘" if discs > 1 else "1张光盘"
     year = (book.date or "")[:4] if (book.date or "")[:4].isdigit() else None
-    return Description("audiobook", book.title, creator="、".join(book.creators) or None, narrator=book.narrator,
-                       publisher=book.publisher, year=year, extent=extent,
-                       total_time=f"DAISY（约{_hours(book)}）" if book.total_seconds else "DAISY",
-                       identifier=book.identifier, format=book.format)
+    return Description(
+        "audiobook",
+        book.title,
+        creator="、".join(book.creators) or None,
+        narrator=book.narrator,
+        publisher=book.publisher,
+        year=year,
+        extent=extent,
+        total_time=f"DAISY（约{_hours(book)}）" if book.total_seconds else "DAISY",
+        identifier=book.identifier,
+        format=book.format,
+    )
 
 
 @writes
@@ -70,8 +78,12 @@ def import_daisy(session: Session, path: Path, *, barcode: str | None = None, di
         bib_id = found.id
     else:
         with session.write() as writer:
-            bib_id = add_description(writer, session, describe(book, count),
-                                     source=f"daisy:{book.identifier}" if book.identifier else "daisy")
+            bib_id = add_description(
+                writer,
+                session,
+                describe(book, count),
+                source=f"daisy:{book.identifier}" if book.identifier else "daisy",
+            )
     if barcode:
         if count > 1:
             add_set(session, bib_id, barcode=barcode, volumes=count, item_type="audiobook")

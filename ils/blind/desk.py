@@ -80,8 +80,9 @@ def _line(info: LoanInfo, names: dict[str, str]) -> LoanLine:
     entry = BlindDispatchItem.get_or_none(BlindDispatchItem.loan == info.id)
     parcel = f"{method_label(entry.dispatch.method)} · {parcel_reference(entry.dispatch_id)}" if entry else None
     out = tuple(v.number for v in volumes_out(loan)) if kind == "set" else ()
-    return LoanLine(info, kind, accessories, volumes, out, names.get(row.proxy_id) if row and row.proxy_id else None,
-                    parcel)
+    return LoanLine(
+        info, kind, accessories, volumes, out, names.get(row.proxy_id) if row and row.proxy_id else None, parcel
+    )
 
 
 def open_reader(session: Session, card_number: str) -> BlindReader:
@@ -93,14 +94,21 @@ def open_reader(session: Session, card_number: str) -> BlindReader:
     today = session.now().date()
     proxies = proxies_of(reader, keys, current_only=False)
     names = {p.id: p.name for p in proxies}
-    phone = (keys.open(reader.id, PHONE_FIELD, bytes(reader.phone_cipher))
-             if reader.phone_cipher is not None and keys is not None else None)
+    phone = (
+        keys.open(reader.id, PHONE_FIELD, bytes(reader.phone_cipher))
+        if reader.phone_cipher is not None and keys is not None
+        else None
+    )
     found = BlindReader(
-        summary=summary(reader, today, card), eligibility=eligibility_of(reader),
-        profile=profile_of(BlindProfile.get_or_none(BlindProfile.reader == reader.id), reader, keys), phone=phone,
+        summary=summary(reader, today, card),
+        eligibility=eligibility_of(reader),
+        profile=profile_of(BlindProfile.get_or_none(BlindProfile.reader == reader.id), reader, keys),
+        phone=phone,
         proxies=tuple(p for p in proxies if p.ended_at is None),
         loans=tuple(_line(info, names) for info in open_loans(reader.id, today)),
-        requests=tuple(requests_of(reader)), parcels=tuple(dispatches_of(reader)))
+        requests=tuple(requests_of(reader)),
+        parcels=tuple(dispatches_of(reader)),
+    )
     with session.write() as writer:
         writer.journal("blind.view", "reader", reader.id, {"card_number": reader.card_number})
     return found
@@ -120,8 +128,13 @@ def identify(session: Session, code: str) -> Identified:
         if device is not None:
             row = BlindLoan.get_or_none(BlindLoan.loan == loan.id) if loan else None
             out = tuple(json.loads(row.accessories_out)) if row is not None else tuple(json.loads(device.accessories))
-            return Identified("device", item.barcode, device=device_info(device, item, open_repair(device) is not None),
-                              on_loan=loan is not None, accessories_out=out if loan else ())
+            return Identified(
+                "device",
+                item.barcode,
+                device=device_info(device, item, open_repair(device) is not None),
+                on_loan=loan is not None,
+                accessories_out=out if loan else (),
+            )
         found_set = set_of(item)
         if found_set is not None:
             still = tuple(v.number for v in volumes_out(loan)) if loan else ()
@@ -136,6 +149,7 @@ def identify(session: Session, code: str) -> Identified:
     try:
         parcel = dispatch_by_reference(text)
     except NotFound:
-        raise NotFound("blind.unknown_code", "{code} is no card, copy, device or parcel known here.",
-                       code=text) from None
+        raise NotFound(
+            "blind.unknown_code", "{code} is no card, copy, device or parcel known here.", code=text
+        ) from None
     return Identified("parcel", parcel_reference(parcel.id), parcel=dispatch_info(parcel))

@@ -114,14 +114,29 @@ def get_dispatch_row(dispatch_id: str) -> BlindDispatch:
 
 def dispatch_info(row: BlindDispatch) -> DispatchInfo:
     reader = row.reader if row.reader_id else None
-    items = (BlindDispatchItem.select(BlindDispatchItem, Item.barcode, BibRecord.title)
-             .join(Item, on=(BlindDispatchItem.item == Item.id)).join(BibRecord, on=(Item.bib == BibRecord.id))
-             .where(BlindDispatchItem.dispatch == row.id).order_by(Item.barcode))
+    items = (
+        BlindDispatchItem.select(BlindDispatchItem, Item.barcode, BibRecord.title)
+        .join(Item, on=(BlindDispatchItem.item == Item.id))
+        .join(BibRecord, on=(Item.bib == BibRecord.id))
+        .where(BlindDispatchItem.dispatch == row.id)
+        .order_by(Item.barcode)
+    )
     return DispatchInfo(
-        row.id, row.request_id, reader.card_number if reader else None, display_name(reader) if reader else None,
-        row.method, method_label(row.method), row.dispatched_at, row.deliver_on, row.route, row.registered_number,
-        row.delivered_at, row.delivered_by, row.back_at,
-        tuple(ParcelItem(i.item.barcode, i.item.bib.title, i.loan_id, i.back_at) for i in items))
+        row.id,
+        row.request_id,
+        reader.card_number if reader else None,
+        display_name(reader) if reader else None,
+        row.method,
+        method_label(row.method),
+        row.dispatched_at,
+        row.deliver_on,
+        row.route,
+        row.registered_number,
+        row.delivered_at,
+        row.delivered_by,
+        row.back_at,
+        tuple(ParcelItem(i.item.barcode, i.item.bib.title, i.loan_id, i.back_at) for i in items),
+    )
 
 
 def get_dispatch(session: Session, dispatch_id: str) -> DispatchInfo:
@@ -134,8 +149,11 @@ def _registered(text: str | None) -> str | None:
     if not number:
         return None
     if len(number) > _REGISTERED or not number.isalnum():
-        raise Invalid("blind.registered_number", "A registered-mail number has up to {count} letters and digits.",
-                      count=_REGISTERED)
+        raise Invalid(
+            "blind.registered_number",
+            "A registered-mail number has up to {count} letters and digits.",
+            count=_REGISTERED,
+        )
     return number
 
 
@@ -144,9 +162,18 @@ def _clean_route(text: str | None) -> str | None:
 
 
 @writes
-def dispatch(session: Session, *, barcodes: Sequence[str], request_id: str | None = None,
-             card_number: str | None = None, method: str | None = None, deliver_on: dt.date | None = None,
-             route: str | None = None, registered_number: str | None = None, point: str | None = None) -> DispatchInfo:
+def dispatch(
+    session: Session,
+    *,
+    barcodes: Sequence[str],
+    request_id: str | None = None,
+    card_number: str | None = None,
+    method: str | None = None,
+    deliver_on: dt.date | None = None,
+    route: str | None = None,
+    registered_number: str | None = None,
+    point: str | None = None,
+) -> DispatchInfo:
     """Lend ``barcodes`` to the reader and send them by post or home delivery: against a request
     (its reader, and its method unless one is given), or to the card's reader."""
     session.require(Permission.BLIND_SERVICE)
@@ -163,8 +190,11 @@ def dispatch(session: Session, *, barcodes: Sequence[str], request_id: str | Non
         raise Invalid("blind.dispatch_for_whom", "Say which request or which reader the parcel is for.")
     how = method or (request.how if request is not None else None) or "post"
     if how not in METHODS:
-        raise Invalid("blind.dispatch_method", "Items are sent {methods}; a reader who collects them borrows at the "
-                      "desk.", methods=", ".join(METHODS))
+        raise Invalid(
+            "blind.dispatch_method",
+            "Items are sent {methods}; a reader who collects them borrows at the desk.",
+            methods=", ".join(METHODS),
+        )
     codes = list(dict.fromkeys(code_text(b) for b in barcodes if b.strip()))
     if not codes:
         raise Invalid("blind.empty_parcel", "A parcel needs at least one item.")
@@ -185,18 +215,35 @@ def dispatch(session: Session, *, barcodes: Sequence[str], request_id: str | Non
     now = session.library.now_text()
     with session.write() as writer:
         loans = [lend(session, reader.card_number, code, point=point).loan for code in codes]
-        row = BlindDispatch.create(request=request.id if request else None, reader=reader.id, method=how,
-                                   branch=here.branch_id, dispatched_at=now, dispatched_by=session.staff.id,
-                                   deliver_on=day, route=route if how == "delivery" else None,
-                                   registered_number=number)
+        row = BlindDispatch.create(
+            request=request.id if request else None,
+            reader=reader.id,
+            method=how,
+            branch=here.branch_id,
+            dispatched_at=now,
+            dispatched_by=session.staff.id,
+            deliver_on=day,
+            route=route if how == "delivery" else None,
+            registered_number=number,
+        )
         for loan in loans:
-            BlindDispatchItem.insert(id=dispatch_item_id(row.id, loan.id), dispatch=row.id, loan=loan.id,
-                                     item=loan.item_id).execute()
+            BlindDispatchItem.insert(
+                id=dispatch_item_id(row.id, loan.id), dispatch=row.id, loan=loan.id, item=loan.item_id
+            ).execute()
         if request is not None:
             close(writer, request, "dispatched", now)
-        writer.journal("blind.dispatch", "blind_dispatch", row.id, {
-            "method": how, "items": [loan.barcode for loan in loans], "registered": number is not None,
-            "deliver_on": day, "route": row.route})
+        writer.journal(
+            "blind.dispatch",
+            "blind_dispatch",
+            row.id,
+            {
+                "method": how,
+                "items": [loan.barcode for loan in loans],
+                "registered": number is not None,
+                "deliver_on": day,
+                "route": row.route,
+            },
+        )
     return dispatch_info(BlindDispatch.get_by_id(row.id))
 
 
@@ -228,14 +275,16 @@ def mark_delivered(session: Session, dispatch_id: str, *, delivered_by: str) -> 
         raise Invalid("blind.who_delivered", "Say who delivered it.")
     with session.write() as writer:
         BlindDispatch.update(delivered_at=session.library.now_text(), delivered_by=who).where(
-            BlindDispatch.id == row.id).execute()
+            BlindDispatch.id == row.id
+        ).execute()
         writer.journal("blind.delivered", "blind_dispatch", row.id, {})
     return dispatch_info(BlindDispatch.get_by_id(row.id))
 
 
 @writes
-def receive_parcel(session: Session, dispatch_id: str, contents: Mapping[str, Sequence[int] | None],
-                   *, point: str | None = None) -> ParcelBack:
+def receive_parcel(
+    session: Session, dispatch_id: str, contents: Mapping[str, Sequence[int] | None], *, point: str | None = None
+) -> ParcelBack:
     """Check a returned parcel against its dispatch: ``contents`` maps each barcode found in it to
     the volumes found (``None``: the whole item)."""
     session.require(Permission.BLIND_SERVICE)
@@ -253,19 +302,29 @@ def receive_parcel(session: Session, dispatch_id: str, contents: Mapping[str, Se
         for code, volumes in ticked.items():
             entry = items[code]
             if entry.back_at is not None:
-                raise Invalid("blind.already_back", "{barcode} came back on {date}.", barcode=code, date=entry.back_at[:10])
+                raise Invalid(
+                    "blind.already_back", "{barcode} came back on {date}.", barcode=code, date=entry.back_at[:10]
+                )
             back = give_back(session, code, volumes=volumes, point=point, dispatch_id=row.id)
             returned.append(back)
             if back.ended:
                 BlindDispatchItem.update(back_at=now).where(BlindDispatchItem.id == entry.id).execute()
-        open_items = BlindDispatchItem.select().where(BlindDispatchItem.dispatch == row.id,
-                                                      BlindDispatchItem.back_at.is_null())
+        open_items = BlindDispatchItem.select().where(
+            BlindDispatchItem.dispatch == row.id, BlindDispatchItem.back_at.is_null()
+        )
         still = tuple(sorted(i.item.barcode for i in open_items))
         if not still:
             BlindDispatch.update(back_at=now).where(BlindDispatch.id == row.id).execute()
-        writer.journal("blind.parcel_back", "blind_dispatch", row.id, {
-            "returned": [b.barcode for b in returned if b.ended], "partly": [b.barcode for b in returned if not b.ended],
-            "still_out": list(still)})
+        writer.journal(
+            "blind.parcel_back",
+            "blind_dispatch",
+            row.id,
+            {
+                "returned": [b.barcode for b in returned if b.ended],
+                "partly": [b.barcode for b in returned if not b.ended],
+                "still_out": list(still),
+            },
+        )
     return ParcelBack(dispatch_info(BlindDispatch.get_by_id(row.id)), tuple(returned), still)
 
 
@@ -287,24 +346,45 @@ def delivery_rounds(session: Session, day: dt.date, *, route: str | None = None)
     """The home deliveries of ``day``, route by route, with each reader's address and phone."""
     session.require(Permission.BLIND_SERVICE)
     keys = keys_if_any(session.library)
-    query = (BlindDispatch.select(BlindDispatch, Reader).join(Reader, JOIN.LEFT_OUTER)
-             .where(BlindDispatch.method == "delivery", BlindDispatch.deliver_on == day.isoformat()))
+    query = (
+        BlindDispatch.select(BlindDispatch, Reader)
+        .join(Reader, JOIN.LEFT_OUTER)
+        .where(BlindDispatch.method == "delivery", BlindDispatch.deliver_on == day.isoformat())
+    )
     if route:
         query = query.where(BlindDispatch.route == _clean_route(route))
     rounds: dict[str, list[Stop]] = {}
     for row in query.order_by(BlindDispatch.route, BlindDispatch.dispatched_at):
         reader = row.reader if row.reader_id else None
-        profile = profile_of(BlindProfile.get_or_none(BlindProfile.reader == reader.id), reader, keys) if reader else None
-        phone = (keys.open(reader.id, PHONE_FIELD, bytes(reader.phone_cipher))
-                 if reader is not None and reader.phone_cipher is not None and keys is not None else None)
+        profile = (
+            profile_of(BlindProfile.get_or_none(BlindProfile.reader == reader.id), reader, keys) if reader else None
+        )
+        phone = (
+            keys.open(reader.id, PHONE_FIELD, bytes(reader.phone_cipher))
+            if reader is not None and reader.phone_cipher is not None and keys is not None
+            else None
+        )
         info = dispatch_info(row)
-        rounds.setdefault(row.route or "", []).append(Stop(
-            row.id, info.card_number, info.reader_name, profile.address if profile else None, phone,
-            tuple(i.title for i in info.items), row.delivered_at, row.delivered_by))
+        rounds.setdefault(row.route or "", []).append(
+            Stop(
+                row.id,
+                info.card_number,
+                info.reader_name,
+                profile.address if profile else None,
+                phone,
+                tuple(i.title for i in info.items),
+                row.delivered_at,
+                row.delivered_by,
+            )
+        )
     if rounds:
         with session.write() as writer:
-            writer.journal("blind.delivery_list", "blind_dispatch", None, {
-                "day": day.isoformat(), "stops": sum(len(s) for s in rounds.values())})
+            writer.journal(
+                "blind.delivery_list",
+                "blind_dispatch",
+                None,
+                {"day": day.isoformat(), "stops": sum(len(s) for s in rounds.values())},
+            )
     return [Round(day.isoformat(), name, tuple(stops)) for name, stops in rounds.items()]
 
 
@@ -312,4 +392,3 @@ def loan_dispatch(loan_id: str) -> BlindDispatch | None:
     """The parcel a loan went out in, if it went by post or delivery."""
     entry = BlindDispatchItem.get_or_none(BlindDispatchItem.loan == loan_id)
     return entry.dispatch if entry is not None else None
-

@@ -60,8 +60,15 @@ def document_label(document: str) -> str:
 
 
 def _info(row: BlindVerification, staff: dict[str, str]) -> VerificationInfo:
-    return VerificationInfo(row.id, row.verified_on, staff.get(row.verified_by or "", ""), row.document,
-                            document_label(row.document), row.certificate_cipher is not None, row.withdrawn_at)
+    return VerificationInfo(
+        row.id,
+        row.verified_on,
+        staff.get(row.verified_by or "", ""),
+        row.document,
+        document_label(row.document),
+        row.certificate_cipher is not None,
+        row.withdrawn_at,
+    )
 
 
 def _staff_names() -> dict[str, str]:
@@ -69,9 +76,12 @@ def _staff_names() -> dict[str, str]:
 
 
 def current_verification(reader_id: str) -> BlindVerification | None:
-    return (BlindVerification.select().where(BlindVerification.reader == reader_id,
-                                             BlindVerification.withdrawn_at.is_null())
-            .order_by(BlindVerification.verified_on.desc(), BlindVerification.id.desc()).first())
+    return (
+        BlindVerification.select()
+        .where(BlindVerification.reader == reader_id, BlindVerification.withdrawn_at.is_null())
+        .order_by(BlindVerification.verified_on.desc(), BlindVerification.id.desc())
+        .first()
+    )
 
 
 def eligibility_of(reader: Reader) -> Eligibility:
@@ -88,8 +98,12 @@ def eligibility_of(reader: Reader) -> Eligibility:
         if not blind_type:
             missing.append(message("blind.not_blind_type", "The reader's type is not one the blind room serves."))
         if not consent:
-            missing.append(message("blind.no_disability_consent",
-                                   "The reader has not given the separate consent to record disability status."))
+            missing.append(
+                message(
+                    "blind.no_disability_consent",
+                    "The reader has not given the separate consent to record disability status.",
+                )
+            )
         if verification is None:
             missing.append(message("blind.not_verified", "Eligibility has not been checked against a document."))
     info = _info(verification, _staff_names()) if verification is not None else None
@@ -99,8 +113,12 @@ def eligibility_of(reader: Reader) -> Eligibility:
 def require_eligible(reader: Reader) -> Eligibility:
     found = eligibility_of(reader)
     if not found.eligible:
-        raise Invalid("blind.not_eligible", "{reader} cannot use the blind room's services yet: {missing}",
-                      reader=reader.name, missing=" ".join(str(m) for m in found.missing))
+        raise Invalid(
+            "blind.not_eligible",
+            "{reader} cannot use the blind room's services yet: {missing}",
+            reader=reader.name,
+            missing=" ".join(str(m) for m in found.missing),
+        )
     return found
 
 
@@ -120,36 +138,65 @@ def _certificate(text: str | None) -> str | None:
 
 
 @writes
-def verify(session: Session, card_number: str, *, document: str = "disability_certificate",
-           verified_on: dt.date | None = None, certificate_number: str | None = None) -> Eligibility:
+def verify(
+    session: Session,
+    card_number: str,
+    *,
+    document: str = "disability_certificate",
+    verified_on: dt.date | None = None,
+    certificate_number: str | None = None,
+) -> Eligibility:
     """Record that staff saw the document; a certificate number is refused unless the library keeps them."""
     session.require(Permission.BLIND_SERVICE)
     if document not in DOCUMENTS:
-        raise Invalid("blind.unknown_document", "Unknown document {document}; documents are: {documents}.",
-                      document=document, documents=", ".join(DOCUMENTS))
+        raise Invalid(
+            "blind.unknown_document",
+            "Unknown document {document}; documents are: {documents}.",
+            document=document,
+            documents=", ".join(DOCUMENTS),
+        )
     reader = reader_by_card(card_number)
     if reader.cancelled_at:
-        raise Invalid("blind.card_returned_verify", "Card {number} was returned; nothing more can be recorded for it.",
-                      number=reader.card_number)
+        raise Invalid(
+            "blind.card_returned_verify",
+            "Card {number} was returned; nothing more can be recorded for it.",
+            number=reader.card_number,
+        )
     number = _certificate(certificate_number)
     if number is not None and not blind_settings(session.library).store_certificate_number:
-        raise Invalid("blind.certificate_not_kept", "This library does not keep certificate numbers: record the "
-                      "check without the number.")
+        raise Invalid(
+            "blind.certificate_not_kept",
+            "This library does not keep certificate numbers: record the check without the number.",
+        )
     today = session.now().date()
     day = verified_on or today
     if day > today:
         raise Invalid("blind.verified_in_future", "A check cannot be dated after today.")
     now = session.library.now_text()
     with session.write() as writer:
-        row = BlindVerification.create(reader=reader.id, verified_on=day.isoformat(), verified_by=session.staff.id,
-                                       document=document, created_at=now)
+        row = BlindVerification.create(
+            reader=reader.id,
+            verified_on=day.isoformat(),
+            verified_by=session.staff.id,
+            document=document,
+            created_at=now,
+        )
         if number is not None:
             keys = ensure_keys(writer, session.library)
             BlindVerification.update(certificate_cipher=keys.seal(row.id, CERTIFICATE_FIELD, number)).where(
-                BlindVerification.id == row.id).execute()
-        writer.journal("blind.verify", "blind_verification", row.id, {
-            "reader_id": reader.id, "document": document, "verified_on": day.isoformat(),
-            "certificate_kept": number is not None})
+                BlindVerification.id == row.id
+            ).execute()
+        writer.journal(
+            "blind.verify",
+            "blind_verification",
+            row.id,
+            {
+                "reader_id": reader.id,
+                "document": document,
+                "verified_on": day.isoformat(),
+                "certificate_kept": number is not None,
+            },
+        )
     return eligibility_of(Reader.get_by_id(reader.id))
 
 
@@ -162,8 +209,9 @@ def withdraw_verification(session: Session, card_number: str) -> Eligibility:
     if row is None:
         raise NotFound("blind.no_verification", "{reader} has no eligibility check to withdraw.", reader=reader.name)
     with session.write() as writer:
-        BlindVerification.update(withdrawn_at=session.library.now_text(), withdrawn_by=session.staff.id,
-                                 certificate_cipher=None).where(BlindVerification.id == row.id).execute()
+        BlindVerification.update(
+            withdrawn_at=session.library.now_text(), withdrawn_by=session.staff.id, certificate_cipher=None
+        ).where(BlindVerification.id == row.id).execute()
         writer.journal("blind.verification_withdraw", "blind_verification", row.id, {"reader_id": reader.id})
     return eligibility_of(reader)
 
@@ -172,8 +220,11 @@ def verifications(session: Session, card_number: str) -> list[VerificationInfo]:
     session.require(Permission.BLIND_SERVICE)
     reader = reader_by_card(card_number)
     staff = _staff_names()
-    rows = BlindVerification.select().where(BlindVerification.reader == reader.id).order_by(
-        BlindVerification.verified_on, BlindVerification.id)
+    rows = (
+        BlindVerification.select()
+        .where(BlindVerification.reader == reader.id)
+        .order_by(BlindVerification.verified_on, BlindVerification.id)
+    )
     return [_info(row, staff) for row in rows]
 
 

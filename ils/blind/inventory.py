@@ -44,8 +44,12 @@ from ils.readers.readers import PHONE_FIELD
 from ils.readers.rows import display_name, reader_by_card
 from ils.session import Session, writes
 
-AGE_BANDS = ((0, 1, N_("under 1 year")), (1, 3, N_("1 to 3 years")), (3, 5, N_("3 to 5 years")),
-             (5, 100, N_("5 years or more")))
+AGE_BANDS = (
+    (0, 1, N_("under 1 year")),
+    (1, 3, N_("1 to 3 years")),
+    (3, 5, N_("3 to 5 years")),
+    (5, 100, N_("5 years or more")),
+)
 CALL_OUTCOMES: dict[str, str] = {
     "reached": N_("Reached the reader"),
     "no_answer": N_("No answer"),
@@ -134,7 +138,7 @@ def _days(since: str, today: dt.date) -> int:
 
 
 def _devices():
-    return (BlindDevice.select(BlindDevice, Item).join(Item, on=(BlindDevice.item == Item.id)))
+    return BlindDevice.select(BlindDevice, Item).join(Item, on=(BlindDevice.item == Item.id))
 
 
 def _in_repair() -> set[str]:
@@ -158,62 +162,114 @@ def inventory(session: Session) -> Inventory:
     last: dict[str, tuple[str, str | None]] = {}
     since = {d.item_id: d.created_at for d in devices}
     for item_id, ended_at, ended_as, condition in (
-            Loan.select(Loan.item, Loan.ended_at, Loan.ended_as, BlindLoan.condition)
-            .join(BlindLoan, JOIN.LEFT_OUTER, on=(BlindLoan.loan == Loan.id))
-            .where(Loan.item.in_(list(since)), Loan.ended_at.is_null(False)).order_by(Loan.ended_at, Loan.id).tuples()):
+        Loan.select(Loan.item, Loan.ended_at, Loan.ended_as, BlindLoan.condition)
+        .join(BlindLoan, JOIN.LEFT_OUTER, on=(BlindLoan.loan == Loan.id))
+        .where(Loan.item.in_(list(since)), Loan.ended_at.is_null(False))
+        .order_by(Loan.ended_at, Loan.id)
+        .tuples()
+    ):
         if ended_at >= since[item_id]:  # loans that ended before the room registered the device are not its concern
             last[item_id] = (ended_as, condition)
-    not_checked = [d.serial for d in devices if d.item.status != "on_loan"
-                   and last.get(d.item_id, ("", "checked")) == ("returned", None)]
+    not_checked = [
+        d.serial
+        for d in devices
+        if d.item.status != "on_loan" and last.get(d.item_id, ("", "checked")) == ("returned", None)
+    ]
 
     def counts(counter: Counter[str]) -> tuple[Count, ...]:
         return tuple(Count(state, device_state_label(state), counter[state]) for state in DEVICE_STATES)
 
     return Inventory(
-        total=len(devices), by_state=counts(states),
+        total=len(devices),
+        by_state=counts(states),
         by_batch=tuple((batch, counts(counter)) for batch, counter in sorted(batches.items())),
         by_age=tuple(Count(label, _(label), ages[label]) for _low, _high, label in AGE_BANDS),
-        not_checked=tuple(sorted(set(not_checked))))
+        not_checked=tuple(sorted(set(not_checked))),
+    )
 
 
 def _device_records() -> list[str]:
-    return [bib for (bib,) in Item.select(fn.DISTINCT(Item.bib)).join(
-        BlindDevice, on=(BlindDevice.item == Item.id)).tuples()]
+    return [
+        bib
+        for (bib,) in Item.select(fn.DISTINCT(Item.bib)).join(BlindDevice, on=(BlindDevice.item == Item.id)).tuples()
+    ]
 
 
 def rotation(session: Session, *, limit: int = 20) -> Rotation:
     """The 循环出借 view: who has had a device longest, who has waited longest, what sat idle longest."""
     session.require(Permission.BLIND_SERVICE)
     today = session.now().date()
-    out = (Loan.select(Loan, BlindDevice.serial, BlindDevice.model, Item.barcode, Reader.id, Reader.card_number, Reader.name,
-                       Reader.anonymised_at)
-           .join(Item, on=(Loan.item == Item.id)).join(BlindDevice, on=(BlindDevice.item == Item.id), attr="device")
-           .switch(Loan).join(Reader, JOIN.LEFT_OUTER, on=(Loan.reader == Reader.id))
-           .where(Loan.ended_at.is_null()).order_by(Loan.loaned_at).limit(limit))
+    out = (
+        Loan.select(
+            Loan,
+            BlindDevice.serial,
+            BlindDevice.model,
+            Item.barcode,
+            Reader.id,
+            Reader.card_number,
+            Reader.name,
+            Reader.anonymised_at,
+        )
+        .join(Item, on=(Loan.item == Item.id))
+        .join(BlindDevice, on=(BlindDevice.item == Item.id), attr="device")
+        .switch(Loan)
+        .join(Reader, JOIN.LEFT_OUTER, on=(Loan.reader == Reader.id))
+        .where(Loan.ended_at.is_null())
+        .order_by(Loan.loaned_at)
+        .limit(limit)
+    )
     out_longest = tuple(
-        DeviceOut(loan.id, loan.item.device.serial, loan.item.barcode, loan.item.device.model,
-                  loan.reader.card_number if loan.reader_id else None,
-                  display_name(loan.reader) if loan.reader_id else None,
-                  loan.loaned_at, loan.due_on, _days(loan.loaned_at, today), loan.renewals)
-        for loan in out)
-    waiting = (Hold.select(Hold, BibRecord.title, Reader.id, Reader.card_number, Reader.name, Reader.anonymised_at)
-               .join(BibRecord, on=(Hold.bib == BibRecord.id)).switch(Hold)
-               .join(Reader, JOIN.LEFT_OUTER, on=(Hold.reader == Reader.id))
-               .where(Hold.bib.in_(_device_records()), Hold.state == "waiting").order_by(Hold.placed_at).limit(limit))
+        DeviceOut(
+            loan.id,
+            loan.item.device.serial,
+            loan.item.barcode,
+            loan.item.device.model,
+            loan.reader.card_number if loan.reader_id else None,
+            display_name(loan.reader) if loan.reader_id else None,
+            loan.loaned_at,
+            loan.due_on,
+            _days(loan.loaned_at, today),
+            loan.renewals,
+        )
+        for loan in out
+    )
+    waiting = (
+        Hold.select(Hold, BibRecord.title, Reader.id, Reader.card_number, Reader.name, Reader.anonymised_at)
+        .join(BibRecord, on=(Hold.bib == BibRecord.id))
+        .switch(Hold)
+        .join(Reader, JOIN.LEFT_OUTER, on=(Hold.reader == Reader.id))
+        .where(Hold.bib.in_(_device_records()), Hold.state == "waiting")
+        .order_by(Hold.placed_at)
+        .limit(limit)
+    )
     waiting_longest = tuple(
-        Waiting(hold.id, hold.reader.card_number if hold.reader_id else None,
-                display_name(hold.reader) if hold.reader_id else None, hold.bib.title, hold.placed_at,
-                _days(hold.placed_at, today))
-        for hold in waiting)
+        Waiting(
+            hold.id,
+            hold.reader.card_number if hold.reader_id else None,
+            display_name(hold.reader) if hold.reader_id else None,
+            hold.bib.title,
+            hold.placed_at,
+            _days(hold.placed_at, today),
+        )
+        for hold in waiting
+    )
     last = fn.MAX(Loan.ended_at)
-    shelf = (BlindDevice.select(BlindDevice.serial, BlindDevice.model, BlindDevice.received_on, Item.barcode,
-                                last.alias("last"))
-             .join(Item, on=(BlindDevice.item == Item.id))
-             .join(Loan, JOIN.LEFT_OUTER, on=(Loan.item == Item.id))
-             .where(Item.status == "available").group_by(BlindDevice.id)
-             .order_by(fn.IFNULL(last, BlindDevice.received_on)).limit(limit).tuples())
-    idle_longest = tuple(Idle(serial, barcode, model, ended, _days(ended or received, today))
-                         for serial, model, received, barcode, ended in shelf)
+    shelf = (
+        BlindDevice.select(
+            BlindDevice.serial, BlindDevice.model, BlindDevice.received_on, Item.barcode, last.alias("last")
+        )
+        .join(Item, on=(BlindDevice.item == Item.id))
+        .join(Loan, JOIN.LEFT_OUTER, on=(Loan.item == Item.id))
+        .where(Item.status == "available")
+        .group_by(BlindDevice.id)
+        .order_by(fn.IFNULL(last, BlindDevice.received_on))
+        .limit(limit)
+        .tuples()
+    )
+    idle_longest = tuple(
+        Idle(serial, barcode, model, ended, _days(ended or received, today))
+        for serial, model, received, barcode, ended in shelf
+    )
     return Rotation(out_longest, waiting_longest, idle_longest)
 
 
@@ -223,15 +279,20 @@ def wait_for_device(session: Session, card_number: str, *, model: str | None = N
     most devices by default), so the next device of it that comes back is kept for them."""
     session.require(Permission.BLIND_SERVICE)
     require_eligible(reader_by_card(card_number))
-    counts = (BibRecord.select(BibRecord.id, BibRecord.title, fn.COUNT(Item.id).alias("n"))
-              .join(Item, on=(Item.bib == BibRecord.id)).join(BlindDevice, on=(BlindDevice.item == Item.id))
-              .group_by(BibRecord.id).order_by(fn.COUNT(Item.id).desc(), BibRecord.title))
+    counts = (
+        BibRecord.select(BibRecord.id, BibRecord.title, fn.COUNT(Item.id).alias("n"))
+        .join(Item, on=(Item.bib == BibRecord.id))
+        .join(BlindDevice, on=(BlindDevice.item == Item.id))
+        .group_by(BibRecord.id)
+        .order_by(fn.COUNT(Item.id).desc(), BibRecord.title)
+    )
     if model:
         counts = counts.where(BibRecord.title == model)
     record = counts.first()
     if record is None and model:
-        raise NotFound("blind.no_device_of_model", "The room has no listening devices of the model {model}.",
-                       model=model)
+        raise NotFound(
+            "blind.no_device_of_model", "The room has no listening devices of the model {model}.", model=model
+        )
     if record is None:
         raise NotFound("blind.no_device_model", "The room has no listening devices.")
     return place_hold(session, card_number, record.id)
@@ -244,11 +305,15 @@ def call_list(session: Session, *, days: int | None = None) -> list[CallEntry]:
     threshold = days if days is not None else blind_settings(session.library).call_after_days
     cutoff = (today - dt.timedelta(days=threshold)).isoformat()
     keys = keys_if_any(session.library)
-    rows = (Loan.select(Loan, Item.barcode, BlindDevice.serial, BlindDevice.model, Reader)
-            .join(Item, on=(Loan.item == Item.id)).join(BlindDevice, on=(BlindDevice.item == Item.id), attr="device")
-            .switch(Loan).join(Reader, JOIN.LEFT_OUTER, on=(Loan.reader == Reader.id))
-            .where(Loan.ended_at.is_null(), Loan.due_on <= cutoff, Loan.claimed_returned_at.is_null())
-            .order_by(Loan.due_on))
+    rows = (
+        Loan.select(Loan, Item.barcode, BlindDevice.serial, BlindDevice.model, Reader)
+        .join(Item, on=(Loan.item == Item.id))
+        .join(BlindDevice, on=(BlindDevice.item == Item.id), attr="device")
+        .switch(Loan)
+        .join(Reader, JOIN.LEFT_OUTER, on=(Loan.reader == Reader.id))
+        .where(Loan.ended_at.is_null(), Loan.due_on <= cutoff, Loan.claimed_returned_at.is_null())
+        .order_by(Loan.due_on)
+    )
     calls: dict[str, list[BlindCall]] = {}
     for call in BlindCall.select().order_by(BlindCall.called_at):
         calls.setdefault(call.loan_id, []).append(call)
@@ -259,14 +324,26 @@ def call_list(session: Session, *, days: int | None = None) -> list[CallEntry]:
         if reader is not None and reader.phone_cipher is not None and keys is not None:
             phone = keys.open(reader.id, PHONE_FIELD, bytes(reader.phone_cipher))
         made = calls.get(loan.id, [])
-        entries.append(CallEntry(
-            loan.id, reader.card_number if reader else None, display_name(reader) if reader else None, phone,
-            loan.item.device.serial, loan.item.device.model, loan.due_on, days_late(loan.due_on, today),
-            made[-1].called_at if made else None, made[-1].outcome if made else None, len(made)))
+        entries.append(
+            CallEntry(
+                loan.id,
+                reader.card_number if reader else None,
+                display_name(reader) if reader else None,
+                phone,
+                loan.item.device.serial,
+                loan.item.device.model,
+                loan.due_on,
+                days_late(loan.due_on, today),
+                made[-1].called_at if made else None,
+                made[-1].outcome if made else None,
+                len(made),
+            )
+        )
     if entries:
         with session.write() as writer:
-            writer.journal("blind.call_list", "loan", None, {"entries": len(entries), "phones": sum(
-                1 for e in entries if e.phone)})
+            writer.journal(
+                "blind.call_list", "loan", None, {"entries": len(entries), "phones": sum(1 for e in entries if e.phone)}
+            )
     return entries
 
 
@@ -285,15 +362,19 @@ def record_call(session: Session, loan_id: str, outcome: str, *, note: str | Non
     """What came of a call about a late device."""
     session.require(Permission.BLIND_SERVICE)
     if outcome not in CALL_OUTCOMES:
-        raise Invalid("blind.unknown_call_outcome", "The outcome of a call is one of: {outcomes}.",
-                      outcomes=", ".join(CALL_OUTCOMES))
+        raise Invalid(
+            "blind.unknown_call_outcome",
+            "The outcome of a call is one of: {outcomes}.",
+            outcomes=", ".join(CALL_OUTCOMES),
+        )
     loan = Loan.get_or_none(Loan.id == loan_id)
     if loan is None or BlindDevice.get_or_none(BlindDevice.item == loan.item_id) is None:
         raise NotFound("blind.no_device_loan", "There is no device loan {loan}.", loan=loan_id)
     text = " ".join((note or "").split())[:200] or None
     with session.write() as writer:
-        row = BlindCall.create(loan=loan.id, called_at=session.library.now_text(), called_by=session.staff.id,
-                               outcome=outcome, note=text)
+        row = BlindCall.create(
+            loan=loan.id, called_at=session.library.now_text(), called_by=session.staff.id, outcome=outcome, note=text
+        )
         writer.journal("blind.call", "blind_call", row.id, {"loan_id": loan.id, "outcome": outcome})
     return CallInfo(row.id, loan.id, row.called_at, outcome, call_outcome_label(outcome), text)
 

@@ -86,13 +86,24 @@ def _kind(item: Item) -> str:
 def volumes_out(loan: Loan) -> tuple[BlindVolume, ...]:
     """The volumes of the set still with the reader: not returned for this loan, not written off."""
     back = BlindVolumeReturn.select(BlindVolumeReturn.volume).where(BlindVolumeReturn.loan == loan.id)
-    return tuple(BlindVolume.select().where(BlindVolume.item == loan.item_id, BlindVolume.state == "present",
-                                            BlindVolume.id.not_in(back)).order_by(BlindVolume.number))
+    return tuple(
+        BlindVolume.select()
+        .where(BlindVolume.item == loan.item_id, BlindVolume.state == "present", BlindVolume.id.not_in(back))
+        .order_by(BlindVolume.number)
+    )
 
 
 @writes
-def lend(session: Session, card_number: str, code: str, *, accessories=None, proxy_id: str | None = None,
-         point: str | None = None, override: str | None = None) -> Lent:
+def lend(
+    session: Session,
+    card_number: str,
+    code: str,
+    *,
+    accessories=None,
+    proxy_id: str | None = None,
+    point: str | None = None,
+    override: str | None = None,
+) -> Lent:
     """Lend a device, a set or a copy to the card's reader (or to their proxy).
 
     ``accessories``: for a device, what goes out with it (default: its whole kit).
@@ -112,19 +123,44 @@ def lend(session: Session, card_number: str, code: str, *, accessories=None, pro
     result = loans.checkout(session, card_number, item.barcode, point=room_point(session, point), override=override)
     volumes = BlindVolume.select().where(BlindVolume.item == item.id, BlindVolume.state == "present").count()
     with session.write() as writer:
-        BlindLoan.insert(loan=result.loan.id, proxy=proxy.id if proxy else None, accessories_out=json.dumps(list(out)),
-                         lent_at=session.library.now_text()).execute()
-        writer.journal("blind.lend", "blind_loan", result.loan.id, {
-            "item_id": item.id, "barcode": item.barcode, "kind": kind, "accessories": list(out), "volumes": volumes,
-            "proxy": proxy is not None})
+        BlindLoan.insert(
+            loan=result.loan.id,
+            proxy=proxy.id if proxy else None,
+            accessories_out=json.dumps(list(out)),
+            lent_at=session.library.now_text(),
+        ).execute()
+        writer.journal(
+            "blind.lend",
+            "blind_loan",
+            result.loan.id,
+            {
+                "item_id": item.id,
+                "barcode": item.barcode,
+                "kind": kind,
+                "accessories": list(out),
+                "volumes": volumes,
+                "proxy": proxy is not None,
+            },
+        )
     return Lent(result.loan, kind, out, volumes, proxy.name if proxy else None)
 
 
-def _record_back(writer: Writer, loan: Loan, now: str, *, accessories: tuple[str, ...] | None,
-                 condition: str | None, note: str | None) -> None:
+def _record_back(
+    writer: Writer,
+    loan: Loan,
+    now: str,
+    *,
+    accessories: tuple[str, ...] | None,
+    condition: str | None,
+    note: str | None,
+) -> None:
     row = BlindLoan.get_or_none(BlindLoan.loan == loan.id)
-    values = {"returned_at": now, "accessories_back": json.dumps(list(accessories)) if accessories is not None else None,
-              "condition": condition, "condition_note": note}
+    values = {
+        "returned_at": now,
+        "accessories_back": json.dumps(list(accessories)) if accessories is not None else None,
+        "condition": condition,
+        "condition_note": note,
+    }
     if row is None:
         BlindLoan.insert(loan=loan.id, accessories_out="[]", lent_at=loan.loaned_at, **values).execute()
     else:
@@ -136,21 +172,27 @@ def _release_trap(writer: Writer, item: Item) -> None:
     hold = Hold.get_or_none(Hold.trapped_item == item.id, Hold.state.in_(("ready", "in_transit")))
     if hold is not None:
         Hold.update(state="waiting", trapped_item=None, trapped_at=None, ready_at=None, expires_on=None).where(
-            Hold.id == hold.id).execute()
+            Hold.id == hold.id
+        ).execute()
         writer.journal("hold.release", "hold", hold.id, {"item_id": item.id, "barcode": item.barcode})
 
 
-def _device_back(session: Session, item: Item, loan: Loan, *, accessories, condition: str | None, note: str | None,
-                 point: str | None) -> GivenBack:
+def _device_back(
+    session: Session, item: Item, loan: Loan, *, accessories, condition: str | None, note: str | None, point: str | None
+) -> GivenBack:
     device: BlindDevice = device_of(item)  # type: ignore[assignment]  # the caller checked
     row = BlindLoan.get_or_none(BlindLoan.loan == loan.id)
-    out = tuple(json.loads(row.accessories_out)) if row and row.accessories_out != "[]" else tuple(
-        json.loads(device.accessories))
+    out = (
+        tuple(json.loads(row.accessories_out))
+        if row and row.accessories_out != "[]"
+        else tuple(json.loads(device.accessories))
+    )
     back = out if accessories is None else check_accessories(accessories, out)
     missing = tuple(code for code in out if code not in back)
     if condition is not None and condition not in CONDITIONS:
-        raise Invalid("blind.unknown_condition", "The condition is one of: {conditions}.",
-                      conditions=", ".join(CONDITIONS))
+        raise Invalid(
+            "blind.unknown_condition", "The condition is one of: {conditions}.", conditions=", ".join(CONDITIONS)
+        )
     state = condition or ("accessory_missing" if missing else "working")
     if state == "working" and missing:
         state = "accessory_missing"
@@ -165,13 +207,18 @@ def _device_back(session: Session, item: Item, loan: Loan, *, accessories, condi
         if state == "damaged":
             _release_trap(writer, item)
             Item.update(status="damaged", updated_at=now).where(Item.id == item.id).execute()
-        writer.journal("blind.device_back", "blind_loan", loan.id, {
-            "item_id": item.id, "barcode": item.barcode, "condition": state, "missing": list(missing)})
+        writer.journal(
+            "blind.device_back",
+            "blind_loan",
+            loan.id,
+            {"item_id": item.id, "barcode": item.barcode, "condition": state, "missing": list(missing)},
+        )
     return GivenBack(item.barcode, returned.title, "device", True, state, missing, (), (), returned)
 
 
-def _set_back(session: Session, item: Item, loan: Loan, *, volumes, point: str | None,
-              dispatch_id: str | None) -> GivenBack:
+def _set_back(
+    session: Session, item: Item, loan: Loan, *, volumes, point: str | None, dispatch_id: str | None
+) -> GivenBack:
     out = volumes_out(loan)
     by_number = {v.number: v for v in out}
     if volumes is None:
@@ -180,8 +227,12 @@ def _set_back(session: Session, item: Item, loan: Loan, *, volumes, point: str |
         numbers = sorted(set(int(n) for n in volumes))
         strangers = [n for n in numbers if n not in by_number]
         if strangers:
-            raise Invalid("blind.volume_not_out", "Volume {numbers} of {barcode} is not out with this loan.",
-                          numbers=", ".join(str(n) for n in strangers), barcode=item.barcode)
+            raise Invalid(
+                "blind.volume_not_out",
+                "Volume {numbers} of {barcode} is not out with this loan.",
+                numbers=", ".join(str(n) for n in strangers),
+                barcode=item.barcode,
+            )
         if not numbers:
             raise Invalid("blind.no_volume_ticked", "Tick at least one volume that came back.")
         coming = [by_number[n] for n in numbers]
@@ -190,11 +241,26 @@ def _set_back(session: Session, item: Item, loan: Loan, *, volumes, point: str |
     now = session.library.now_text()
     with session.write() as writer:
         for volume in coming:
-            BlindVolumeReturn.insert(id=volume_return_id(loan.id, volume.id), loan=loan.id, volume=volume.id,
-                                     returned_at=now, branch=here.branch_id, dispatch=dispatch_id).execute()
+            BlindVolumeReturn.insert(
+                id=volume_return_id(loan.id, volume.id),
+                loan=loan.id,
+                volume=volume.id,
+                returned_at=now,
+                branch=here.branch_id,
+                dispatch=dispatch_id,
+            ).execute()
         still = tuple(v.number for v in out if v not in coming)
-        writer.journal("blind.volumes_back", "loan", loan.id, {
-            "item_id": item.id, "barcode": item.barcode, "volumes": [v.number for v in coming], "still_out": list(still)})
+        writer.journal(
+            "blind.volumes_back",
+            "loan",
+            loan.id,
+            {
+                "item_id": item.id,
+                "barcode": item.barcode,
+                "volumes": [v.number for v in coming],
+                "still_out": list(still),
+            },
+        )
         returned = None
         if not still:
             returned = loans.return_item(session, item.barcode, point=point)
@@ -204,8 +270,17 @@ def _set_back(session: Session, item: Item, loan: Loan, *, volumes, point: str |
 
 
 @writes
-def give_back(session: Session, code: str, *, accessories=None, condition: str | None = None, note: str | None = None,
-              volumes=None, point: str | None = None, dispatch_id: str | None = None) -> GivenBack:
+def give_back(
+    session: Session,
+    code: str,
+    *,
+    accessories=None,
+    condition: str | None = None,
+    note: str | None = None,
+    volumes=None,
+    point: str | None = None,
+    dispatch_id: str | None = None,
+) -> GivenBack:
     """Take back a device (the accessories that came back, its condition), a set (the volumes that
     came back: all still out by default) or a copy; ``dispatch_id``: it came back in that parcel."""
     session.require(Permission.BLIND_SERVICE)
@@ -227,13 +302,21 @@ def write_off_volume(session: Session, code: str, number: int, *, note: str | No
     item = item_by_code(code)
     volume = BlindVolume.get_or_none(BlindVolume.item == item.id, BlindVolume.number == number)
     if volume is None or volume.state != "present":
-        raise NotFound("blind.no_such_volume", "{barcode} has no volume {number} to write off.",
-                       barcode=item.barcode, number=number)
+        raise NotFound(
+            "blind.no_such_volume",
+            "{barcode} has no volume {number} to write off.",
+            barcode=item.barcode,
+            number=number,
+        )
     loan = Loan.get_or_none(Loan.item == item.id, Loan.ended_at.is_null())
     with session.write() as writer:
         BlindVolume.update(state="lost").where(BlindVolume.id == volume.id).execute()
-        writer.journal("blind.volume_lost", "blind_volume", volume.id, {
-            "item_id": item.id, "barcode": item.barcode, "number": number, "note": " ".join((note or "").split())})
+        writer.journal(
+            "blind.volume_lost",
+            "blind_volume",
+            volume.id,
+            {"item_id": item.id, "barcode": item.barcode, "number": number, "note": " ".join((note or "").split())},
+        )
         if loan is not None and not volumes_out(loan):
             returned = loans.return_item(session, item.barcode, point=room_point(session))
             _record_back(writer, loan, session.library.now_text(), accessories=None, condition=None, note=None)

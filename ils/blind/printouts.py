@@ -44,18 +44,28 @@ def _words() -> PostalWords:
     return PostalWords(
         mark="盲人读物",  # the words the postal rule requires, in Chinese whatever the desk's language
         free=_("Free post for the blind · 盲人读物免费寄递"),
-        to=_("Addressee"), sender=_("Sender"), phone=_("Tel."), registered=_("Registered mail"), reference=_("Parcel"),
+        to=_("Addressee"),
+        sender=_("Sender"),
+        phone=_("Tel."),
+        registered=_("Registered mail"),
+        reference=_("Parcel"),
         contents=_("In this parcel (tick what you send back):"),
-        instructions=_("To send it back: turn this card over in the mailbag's window, so the library's address "
-                       "shows, and post it. No stamp is needed."),
+        instructions=_(
+            "To send it back: turn this card over in the mailbag's window, so the library's address "
+            "shows, and post it. No stamp is needed."
+        ),
         back_title=_("Return to the library · 回寄"),
     )
 
 
 def _contents(row: BlindDispatch) -> tuple[str, ...]:
     lines = []
-    for entry in (BlindDispatchItem.select(BlindDispatchItem, Item).join(Item, on=(BlindDispatchItem.item == Item.id))
-                  .where(BlindDispatchItem.dispatch == row.id).order_by(Item.barcode)):
+    for entry in (
+        BlindDispatchItem.select(BlindDispatchItem, Item)
+        .join(Item, on=(BlindDispatchItem.item == Item.id))
+        .where(BlindDispatchItem.dispatch == row.id)
+        .order_by(Item.barcode)
+    ):
         item = entry.item
         volumes = BlindVolume.select().where(BlindVolume.item == item.id, BlindVolume.state == "present").count()
         kind = item_type_label(item.item_type)
@@ -76,17 +86,24 @@ def parcel_of(session: Session, dispatch_id: str) -> Parcel:
     profile = profile_of(BlindProfile.get_or_none(BlindProfile.reader == reader.id), reader, keys)
     if profile.address is None:
         raise Invalid("blind.no_address", "{reader} has no postal address: record it first.", reader=reader.name)
-    phone = (keys.open(reader.id, PHONE_FIELD, bytes(reader.phone_cipher))
-             if reader.phone_cipher is not None and keys is not None else None)
+    phone = (
+        keys.open(reader.id, PHONE_FIELD, bytes(reader.phone_cipher))
+        if reader.phone_cipher is not None and keys is not None
+        else None
+    )
     settings = blind_settings(session.library)
     node = session.library.node
     library_lines = tuple(line for line in settings.return_address.split("\n") if line) or (node.branch_name,)
     return Parcel(
         reader=PostalAddress(reader.name, profile.address.lines(), profile.address.postcode, phone),
-        library=PostalAddress(_("{library} blind reading room").format(library=node.library_name), library_lines,
-                              settings.return_postcode),
-        reference=parcel_reference(row.id), registered_number=row.registered_number, contents=_contents(row),
-        words=_words())
+        library=PostalAddress(
+            _("{library} blind reading room").format(library=node.library_name), library_lines, settings.return_postcode
+        ),
+        reference=parcel_reference(row.id),
+        registered_number=row.registered_number,
+        contents=_contents(row),
+        words=_words(),
+    )
 
 
 def _size(session: Session, size: str | None) -> str:

@@ -38,22 +38,36 @@ def deidentify_blind(session: Session) -> int:
     now = session.library.now_text()
     gone = Reader.select(Reader.id).where(Reader.anonymised_at.is_null(False))
     with session.write() as writer:
-        requests = (BlindRequest.update(reader=None, deidentified_at=now)
-                    .where(BlindRequest.reader.is_null(False), BlindRequest.state != "open",
-                           BlindRequest.closed_at <= cutoff).execute())
-        parcels = (BlindDispatch.update(reader=None, deidentified_at=now)
-                   .where(BlindDispatch.reader.is_null(False), BlindDispatch.back_at.is_null(False),
-                          BlindDispatch.back_at <= cutoff).execute())
+        requests = (
+            BlindRequest.update(reader=None, deidentified_at=now)
+            .where(BlindRequest.reader.is_null(False), BlindRequest.state != "open", BlindRequest.closed_at <= cutoff)
+            .execute()
+        )
+        parcels = (
+            BlindDispatch.update(reader=None, deidentified_at=now)
+            .where(
+                BlindDispatch.reader.is_null(False),
+                BlindDispatch.back_at.is_null(False),
+                BlindDispatch.back_at <= cutoff,
+            )
+            .execute()
+        )
         old_loans = Loan.select(Loan.id).where(Loan.ended_at.is_null(False), Loan.ended_at <= cutoff)
         calls = BlindCall.delete().where(BlindCall.loan.in_(old_loans)).execute()
         proxies = BlindProxy.select(BlindProxy.id).where(BlindProxy.reader.in_(gone))
         BlindLoan.update(proxy=None).where(BlindLoan.proxy.in_(proxies)).execute()
         people = BlindProxy.delete().where(BlindProxy.reader.in_(gone)).execute()
         people += BlindProfile.delete().where(BlindProfile.reader.in_(gone)).execute()
-        people += (BlindVerification.update(certificate_cipher=None)
-                   .where(BlindVerification.reader.in_(gone), BlindVerification.certificate_cipher.is_null(False))
-                   .execute())
+        people += (
+            BlindVerification.update(certificate_cipher=None)
+            .where(BlindVerification.reader.in_(gone), BlindVerification.certificate_cipher.is_null(False))
+            .execute()
+        )
         if requests or parcels or calls or people:
-            writer.journal("blind.deidentify", "blind_request", None, {
-                "before": cutoff, "requests": requests, "parcels": parcels, "calls": calls, "people": people})
+            writer.journal(
+                "blind.deidentify",
+                "blind_request",
+                None,
+                {"before": cutoff, "requests": requests, "parcels": parcels, "calls": calls, "people": people},
+            )
     return requests + parcels + calls + people

@@ -77,8 +77,11 @@ def clean_address(text: str, postcode: str | None) -> Address:
     if not cleaned:
         raise Invalid("blind.address_empty", "An address cannot be empty.")
     if len(cleaned) > MAX_ADDRESS_CHARS or any(unicodedata.category(ch) == "Cc" for ch in cleaned.replace("\n", "")):
-        raise Invalid("blind.address_too_long", "An address has at most {count} characters and no control characters.",
-                      count=MAX_ADDRESS_CHARS)
+        raise Invalid(
+            "blind.address_too_long",
+            "An address has at most {count} characters and no control characters.",
+            count=MAX_ADDRESS_CHARS,
+        )
     code = fold(postcode).strip()
     if not _POSTCODE.match(code):
         raise Invalid("blind.postcode", "A postcode has 6 digits.")
@@ -97,15 +100,21 @@ def profile_of(row: BlindProfile | None, reader: Reader, keys: ReaderKeys | None
         return Profile(reader.id, None, "post", delivery_label("post"), None, False, None)
     address = _open(keys, reader.id, ADDRESS_FIELD, row.address_cipher)
     contact = _open(keys, reader.id, CONTACT_FIELD, row.contact_cipher)
-    return Profile(reader.id, Address(**address) if address else None, row.delivery, delivery_label(row.delivery),
-                   row.route, bool(row.association), Contact(**contact) if contact else None)
+    return Profile(
+        reader.id,
+        Address(**address) if address else None,
+        row.delivery,
+        delivery_label(row.delivery),
+        row.route,
+        bool(row.association),
+        Contact(**contact) if contact else None,
+    )
 
 
 def reader_profile(session: Session, card_number: str) -> Profile:
     session.require(Permission.BLIND_SERVICE)
     reader = reader_by_card(card_number)
-    return profile_of(BlindProfile.get_or_none(BlindProfile.reader == reader.id), reader,
-                      keys_if_any(session.library))
+    return profile_of(BlindProfile.get_or_none(BlindProfile.reader == reader.id), reader, keys_if_any(session.library))
 
 
 def _ensure_row(writer: Writer, reader: Reader, now: str) -> BlindProfile:
@@ -117,15 +126,27 @@ def _ensure_row(writer: Writer, reader: Reader, now: str) -> BlindProfile:
 
 
 @writes
-def set_profile(session: Session, card_number: str, *, address: str | None = None, postcode: str | None = None,
-                delivery: str | None = None, route: str | None = None, association: bool | None = None,
-                contact_name: str | None = None, contact_phone: str | None = None) -> Profile:
+def set_profile(
+    session: Session,
+    card_number: str,
+    *,
+    address: str | None = None,
+    postcode: str | None = None,
+    delivery: str | None = None,
+    route: str | None = None,
+    association: bool | None = None,
+    contact_name: str | None = None,
+    contact_phone: str | None = None,
+) -> Profile:
     """Change what is given; ``""`` clears the address, the route or the contact."""
     session.require(Permission.BLIND_SERVICE)
     reader = reader_by_card(card_number)
     if reader.cancelled_at:
-        raise Invalid("blind.card_returned_profile", "Card {number} was returned; its details can no longer be changed.",
-                      number=reader.card_number)
+        raise Invalid(
+            "blind.card_returned_profile",
+            "Card {number} was returned; its details can no longer be changed.",
+            number=reader.card_number,
+        )
     changes: dict[str, object] = {}
     fields: list[str] = []
     if delivery is not None:
@@ -139,8 +160,10 @@ def set_profile(session: Session, card_number: str, *, address: str | None = Non
         changes["route"] = cleaned or None
     if association is not None:
         if association and reader.id_type not in ORGANISATION_TYPES:
-            raise Invalid("blind.association_is_group", "Only a group registered with its organisation code can be an "
-                          "association of blind people.")
+            raise Invalid(
+                "blind.association_is_group",
+                "Only a group registered with its organisation code can be an association of blind people.",
+            )
         changes["association"] = association
     now = session.library.now_text()
     with session.write() as writer:
@@ -148,15 +171,20 @@ def set_profile(session: Session, card_number: str, *, address: str | None = Non
         if address is not None:
             if address.strip():
                 value = clean_address(address, postcode)
-                changes["address_cipher"] = keys.seal(reader.id, ADDRESS_FIELD, json.dumps(
-                    {"text": value.text, "postcode": value.postcode}, ensure_ascii=False))
+                changes["address_cipher"] = keys.seal(
+                    reader.id,
+                    ADDRESS_FIELD,
+                    json.dumps({"text": value.text, "postcode": value.postcode}, ensure_ascii=False),
+                )
             else:
                 changes["address_cipher"] = None
             fields.append("address")
         if contact_name is not None:
             if contact_name.strip():
-                contact = {"name": clean_reader_name(contact_name),
-                           "phone": clean_phone(contact_phone) if contact_phone else None}
+                contact = {
+                    "name": clean_reader_name(contact_name),
+                    "phone": clean_phone(contact_phone) if contact_phone else None,
+                }
                 changes["contact_cipher"] = keys.seal(reader.id, CONTACT_FIELD, json.dumps(contact, ensure_ascii=False))
             else:
                 changes["contact_cipher"] = None
@@ -164,6 +192,10 @@ def set_profile(session: Session, card_number: str, *, address: str | None = Non
         _ensure_row(writer, reader, now)
         if changes:
             BlindProfile.update(**changes, updated_at=now).where(BlindProfile.reader == reader.id).execute()
-        writer.journal("blind.profile", "blind_profile", reader.id, {
-            "fields": sorted({*fields, *(k for k in changes if not k.endswith("_cipher"))})})
+        writer.journal(
+            "blind.profile",
+            "blind_profile",
+            reader.id,
+            {"fields": sorted({*fields, *(k for k in changes if not k.endswith("_cipher"))})},
+        )
     return profile_of(BlindProfile.get(BlindProfile.reader == reader.id), reader, keys)

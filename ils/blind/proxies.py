@@ -45,11 +45,16 @@ def proxies_of(reader: Reader, keys: ReaderKeys | None, *, current_only: bool = 
 
 
 def current_proxy(reader: Reader, proxy_id: str) -> BlindProxy:
-    row = BlindProxy.get_or_none(BlindProxy.id == proxy_id, BlindProxy.reader == reader.id,
-                                 BlindProxy.ended_at.is_null())
+    row = BlindProxy.get_or_none(
+        BlindProxy.id == proxy_id, BlindProxy.reader == reader.id, BlindProxy.ended_at.is_null()
+    )
     if row is None:
-        raise NotFound("blind.no_such_proxy", "{reader} has no proxy {proxy} who may borrow now.",
-                       reader=reader.name, proxy=proxy_id)
+        raise NotFound(
+            "blind.no_such_proxy",
+            "{reader} has no proxy {proxy} who may borrow now.",
+            reader=reader.name,
+            proxy=proxy_id,
+        )
     return row
 
 
@@ -59,22 +64,44 @@ def add_proxy(session: Session, card_number: str, *, name: str, relation: str, p
     session.require(Permission.BLIND_SERVICE)
     reader = reader_by_card(card_number)
     if reader.cancelled_at:
-        raise Invalid("blind.card_returned_proxy", "Card {number} was returned; nothing more can be recorded for it.",
-                      number=reader.card_number)
+        raise Invalid(
+            "blind.card_returned_proxy",
+            "Card {number} was returned; nothing more can be recorded for it.",
+            number=reader.card_number,
+        )
     cleaned = clean_reader_name(name)
     kin = " ".join(relation.split())
     if not kin or len(kin) > MAX_RELATION_CHARS:
-        raise Invalid("blind.proxy_relation", "Say how the proxy is related to the reader, in at most {count} "
-                      "characters.", count=MAX_RELATION_CHARS)
+        raise Invalid(
+            "blind.proxy_relation",
+            "Say how the proxy is related to the reader, in at most {count} characters.",
+            count=MAX_RELATION_CHARS,
+        )
     number = clean_phone(phone) if phone and phone.strip() else None
     with session.write() as writer:
         keys = ensure_keys(writer, session.library)
-        row = BlindProxy.create(reader=reader.id, name=cleaned, relation=kin, consented_at=session.library.now_text(),
-                                consented_by=session.staff.id)
+        row = BlindProxy.create(
+            reader=reader.id,
+            name=cleaned,
+            relation=kin,
+            consented_at=session.library.now_text(),
+            consented_by=session.staff.id,
+        )
         if number:
-            BlindProxy.update(phone_cipher=keys.seal(row.id, PHONE_FIELD, number)).where(BlindProxy.id == row.id).execute()
-        writer.journal("blind.proxy_add", "blind_proxy", row.id, {"reader_id": reader.id, "fields": [
-            f for f, given in (("name", True), ("relation", True), ("phone", number is not None)) if given]})
+            BlindProxy.update(phone_cipher=keys.seal(row.id, PHONE_FIELD, number)).where(
+                BlindProxy.id == row.id
+            ).execute()
+        writer.journal(
+            "blind.proxy_add",
+            "blind_proxy",
+            row.id,
+            {
+                "reader_id": reader.id,
+                "fields": [
+                    f for f, given in (("name", True), ("relation", True), ("phone", number is not None)) if given
+                ],
+            },
+        )
     return _info(BlindProxy.get_by_id(row.id), keys)
 
 
@@ -86,7 +113,8 @@ def end_proxy(session: Session, card_number: str, proxy_id: str) -> ProxyInfo:
     row = current_proxy(reader, proxy_id)
     with session.write() as writer:
         BlindProxy.update(ended_at=session.library.now_text(), ended_by=session.staff.id).where(
-            BlindProxy.id == row.id).execute()
+            BlindProxy.id == row.id
+        ).execute()
         writer.journal("blind.proxy_end", "blind_proxy", row.id, {"reader_id": reader.id})
     return _info(BlindProxy.get_by_id(row.id), keys_if_any(session.library))
 

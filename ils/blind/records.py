@@ -44,8 +44,11 @@ class Description:
 
 
 def _field(tag: str, indicators: str = "  ", **subfields: str | None) -> Field:
-    return Field(tag=tag, indicators=Indicators(*indicators),
-                 subfields=[Subfield(code, value) for code, value in subfields.items() if value])
+    return Field(
+        tag=tag,
+        indicators=Indicators(*indicators),
+        subfields=[Subfield(code, value) for code, value in subfields.items() if value],
+    )
 
 
 def build_record(description: Description, entered: str) -> Record:
@@ -56,8 +59,17 @@ def build_record(description: Description, entered: str) -> Record:
     record.add_field(_field("100", a=f"{entered}d{year:<4}    m  y0chiy50      ea"), _field("101", "0 ", a="chi"))
     if d.identifier:
         record.add_field(_field("017", "8 ", a=d.identifier, **{"2": "daisy"}))
-    record.add_field(_field("200", "1 ", a=d.title, b=GMD[d.kind], h=d.volume, f=d.creator,
-                            g=f"{d.narrator}演播" if d.narrator else None))
+    record.add_field(
+        _field(
+            "200",
+            "1 ",
+            a=d.title,
+            b=GMD[d.kind],
+            h=d.volume,
+            f=d.creator,
+            g=f"{d.narrator}演播" if d.narrator else None,
+        )
+    )
     if d.publisher or d.year:
         record.add_field(_field("210", c=d.publisher, d=d.year))
     if d.extent or d.total_time:
@@ -66,8 +78,12 @@ def build_record(description: Description, entered: str) -> Record:
         record.add_field(_field("225", "2 ", a=d.series))
     if d.format:
         record.add_field(_field("300", a=d.format))
-    subject = {"audiobook": "有声读物", "braille": "盲文读物", "large_print": "大字本读物",
-               "listening_device": "盲人读物"}[d.kind]
+    subject = {
+        "audiobook": "有声读物",
+        "braille": "盲文读物",
+        "large_print": "大字本读物",
+        "listening_device": "盲人读物",
+    }[d.kind]
     record.add_field(_field("606", "0 ", a=subject, x="播放器" if d.kind == "listening_device" else None))
     if d.creator:
         record.add_field(_field("701", " 0", a=d.creator, **{"4": "著"}))
@@ -85,10 +101,21 @@ def add_description(writer: Writer, session: Session, description: Description, 
 
 def device_record(writer: Writer, session: Session, model: str) -> str:
     """The record that a model's devices are copies of: the one whose devices already have it, or a new one."""
-    found = (BibRecord.select(BibRecord.id).join(Item, on=(Item.bib == BibRecord.id))
-             .where(BibRecord.title == model, BibRecord.deleted == False,  # noqa: E712
-                    Item.item_type == "listening_device").first())
+    found = (
+        BibRecord.select(BibRecord.id)
+        .join(Item, on=(Item.bib == BibRecord.id))
+        .where(
+            BibRecord.title == model,
+            BibRecord.deleted == False,  # noqa: E712
+            Item.item_type == "listening_device",
+        )
+        .first()
+    )
     if found is not None:
         return found.id
-    return add_description(writer, session, Description("listening_device", model, publisher="中国盲文出版社",
-                                                         extent="1台"), source="blind-room")
+    return add_description(
+        writer,
+        session,
+        Description("listening_device", model, publisher="中国盲文出版社", extent="1台"),
+        source="blind-room",
+    )

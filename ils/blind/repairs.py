@@ -47,18 +47,27 @@ def send_to_repair(session: Session, code: str, *, repairer: str, fault: str | N
     if open_repair(device) is not None:
         raise Invalid("blind.already_in_repair", "{serial} is already in repair.", serial=device.serial)
     if item.status not in ("available", "damaged", "processing"):
-        raise Invalid("blind.not_here_to_repair", "{serial} is not here to send: it is {state}.", serial=device.serial,
-                      state=device_info(device, item, False).state_label)
+        raise Invalid(
+            "blind.not_here_to_repair",
+            "{serial} is not here to send: it is {state}.",
+            serial=device.serial,
+            state=device_info(device, item, False).state_label,
+        )
     who = _text(repairer)
     if who is None:
         raise Invalid("blind.repairer_needed", "Say who repairs the device.")
     now = session.library.now_text()
     with session.write() as writer:
-        row = BlindRepair.create(device=device.id, sent_at=now, sent_by=session.staff.id, repairer=who,
-                                 fault=_text(fault))
+        row = BlindRepair.create(
+            device=device.id, sent_at=now, sent_by=session.staff.id, repairer=who, fault=_text(fault)
+        )
         Item.update(status="processing", updated_at=now).where(Item.id == item.id).execute()
-        writer.journal("blind.repair_send", "blind_repair", row.id, {
-            "device_id": device.id, "serial": device.serial, "repairer": who, "fault": row.fault})
+        writer.journal(
+            "blind.repair_send",
+            "blind_repair",
+            row.id,
+            {"device_id": device.id, "serial": device.serial, "repairer": who, "fault": row.fault},
+        )
     return _info(device)
 
 
@@ -75,10 +84,15 @@ def back_from_repair(session: Session, code: str, *, outcome: str = "repaired", 
     status = "available" if outcome == "repaired" else "withdrawn"
     with session.write() as writer:
         BlindRepair.update(back_at=now, outcome=outcome, back_note=_text(note)).where(
-            BlindRepair.id == repair.id).execute()
+            BlindRepair.id == repair.id
+        ).execute()
         Item.update(status=status, updated_at=now).where(Item.id == device.item_id).execute()
-        writer.journal("blind.repair_back", "blind_repair", repair.id, {
-            "device_id": device.id, "serial": device.serial, "outcome": outcome})
+        writer.journal(
+            "blind.repair_back",
+            "blind_repair",
+            repair.id,
+            {"device_id": device.id, "serial": device.serial, "outcome": outcome},
+        )
     return _info(device)
 
 
@@ -88,8 +102,11 @@ def retire_device(session: Session, code: str, *, note: str | None = None) -> De
     session.require(Permission.BLIND_SERVICE)
     device = find_device(code)
     if device.item.status == "on_loan" or open_repair(device) is not None:
-        raise Invalid("blind.retire_here_only", "{serial} must be back and out of repair before it is retired.",
-                      serial=device.serial)
+        raise Invalid(
+            "blind.retire_here_only",
+            "{serial} must be back and out of repair before it is retired.",
+            serial=device.serial,
+        )
     now = session.library.now_text()
     with session.write() as writer:
         Item.update(status="withdrawn", updated_at=now, note=_text(note)).where(Item.id == device.item_id).execute()

@@ -64,10 +64,22 @@ def state_label(code: str) -> str:
 
 def request_info(row: BlindRequest) -> RequestInfo:
     reader = row.reader if row.reader_id else None
-    return RequestInfo(row.id, reader.card_number if reader else None, display_name(reader) if reader else None,
-                       row.channel, channel_label(row.channel), row.wanted, bool(row.next_volumes), row.how,
-                       delivery_label(row.how), row.note, row.received_at, row.state, state_label(row.state),
-                       row.closed_at)
+    return RequestInfo(
+        row.id,
+        reader.card_number if reader else None,
+        display_name(reader) if reader else None,
+        row.channel,
+        channel_label(row.channel),
+        row.wanted,
+        bool(row.next_volumes),
+        row.how,
+        delivery_label(row.how),
+        row.note,
+        row.received_at,
+        row.state,
+        state_label(row.state),
+        row.closed_at,
+    )
 
 
 def get_request(request_id: str) -> BlindRequest:
@@ -85,8 +97,16 @@ def _text(value: str | None, limit: int) -> str:
 
 
 @writes
-def take_request(session: Session, card_number: str, *, channel: str, wanted: str = "", how: str = "post",
-                 next_volumes: bool = False, note: str | None = None) -> RequestInfo:
+def take_request(
+    session: Session,
+    card_number: str,
+    *,
+    channel: str,
+    wanted: str = "",
+    how: str = "post",
+    next_volumes: bool = False,
+    note: str | None = None,
+) -> RequestInfo:
     """Write a request into the queue, as the reader made it."""
     session.require(Permission.BLIND_SERVICE)
     if channel not in CHANNELS:
@@ -99,11 +119,19 @@ def take_request(session: Session, card_number: str, *, channel: str, wanted: st
     reader = reader_by_card(card_number)
     require_eligible(reader)
     with session.write() as writer:
-        row = BlindRequest.create(reader=reader.id, channel=channel, wanted=what, next_volumes=next_volumes, how=how,
-                                  note=_text(note, MAX_WANTED) or None, received_at=session.library.now_text(),
-                                  received_by=session.staff.id)
-        writer.journal("blind.request", "blind_request", row.id, {
-            "channel": channel, "how": how, "next_volumes": next_volumes})
+        row = BlindRequest.create(
+            reader=reader.id,
+            channel=channel,
+            wanted=what,
+            next_volumes=next_volumes,
+            how=how,
+            note=_text(note, MAX_WANTED) or None,
+            received_at=session.library.now_text(),
+            received_by=session.staff.id,
+        )
+        writer.journal(
+            "blind.request", "blind_request", row.id, {"channel": channel, "how": how, "next_volumes": next_volumes}
+        )
     return request_info(BlindRequest.get_by_id(row.id))
 
 
@@ -113,14 +141,22 @@ def request_queue(session: Session, *, state: str = "open", limit: int = 200) ->
     if state not in STATES:
         raise Invalid("blind.unknown_request_state", "A request is {states}.", states=", ".join(STATES))
     order = BlindRequest.received_at if state == "open" else BlindRequest.received_at.desc()
-    rows = (BlindRequest.select(BlindRequest, Reader).join(Reader, JOIN.LEFT_OUTER)
-            .where(BlindRequest.state == state).order_by(order).limit(limit))
+    rows = (
+        BlindRequest.select(BlindRequest, Reader)
+        .join(Reader, JOIN.LEFT_OUTER)
+        .where(BlindRequest.state == state)
+        .order_by(order)
+        .limit(limit)
+    )
     return [request_info(row) for row in rows]
 
 
 def requests_of(reader: Reader) -> list[RequestInfo]:
-    rows = BlindRequest.select().where(BlindRequest.reader == reader.id, BlindRequest.state == "open").order_by(
-        BlindRequest.received_at)
+    rows = (
+        BlindRequest.select()
+        .where(BlindRequest.reader == reader.id, BlindRequest.state == "open")
+        .order_by(BlindRequest.received_at)
+    )
     return [request_info(row) for row in rows]
 
 
@@ -166,18 +202,35 @@ def next_volumes(session: Session, request_id: str, *, limit: int = 5) -> list[S
     row = get_request(request_id)
     if row.reader_id is None:
         return []
-    last = (BibRecord.select(BibRecord.series).join(Item, on=(Item.bib == BibRecord.id))
-            .join(Loan, on=(Loan.item == Item.id))
-            .where(Loan.reader == row.reader_id, BibRecord.series.is_null(False))
-            .order_by(Loan.loaned_at.desc()).first())
+    last = (
+        BibRecord.select(BibRecord.series)
+        .join(Item, on=(Item.bib == BibRecord.id))
+        .join(Loan, on=(Loan.item == Item.id))
+        .where(Loan.reader == row.reader_id, BibRecord.series.is_null(False))
+        .order_by(Loan.loaned_at.desc())
+        .first()
+    )
     if last is None:
         return []
-    had = (BibRecord.select(BibRecord.id).join(Item, on=(Item.bib == BibRecord.id))
-           .join(Loan, on=(Loan.item == Item.id)).where(Loan.reader == row.reader_id))
+    had = (
+        BibRecord.select(BibRecord.id)
+        .join(Item, on=(Item.bib == BibRecord.id))
+        .join(Loan, on=(Loan.item == Item.id))
+        .where(Loan.reader == row.reader_id)
+    )
     found = []
-    for bib in (BibRecord.select().where(BibRecord.series == last.series, BibRecord.deleted == False,  # noqa: E712
-                                         BibRecord.id.not_in(had)).order_by(BibRecord.title_sort).limit(limit)):
-        shelf = tuple(b for (b,) in Item.select(Item.barcode).where(Item.bib == bib.id, Item.status == "available")
-                      .tuples())
+    for bib in (
+        BibRecord.select()
+        .where(
+            BibRecord.series == last.series,
+            BibRecord.deleted == False,  # noqa: E712
+            BibRecord.id.not_in(had),
+        )
+        .order_by(BibRecord.title_sort)
+        .limit(limit)
+    ):
+        shelf = tuple(
+            b for (b,) in Item.select(Item.barcode).where(Item.bib == bib.id, Item.status == "available").tuples()
+        )
         found.append(Suggestion(bib.id, bib.title, shelf))
     return found

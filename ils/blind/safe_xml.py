@@ -76,17 +76,25 @@ def _utf8(data: bytes, what: str) -> bytes:
     try:
         text = data.decode(codec)
     except (LookupError, UnicodeDecodeError) as error:
-        raise Invalid("xml.encoding", "{what} says it is in {encoding}, but is not readable as that.",
-                      what=what, encoding=declared) from error
+        raise Invalid(
+            "xml.encoding",
+            "{what} says it is in {encoding}, but is not readable as that.",
+            what=what,
+            encoding=declared,
+        ) from error
     start, end = match.span(1)
-    return (data[:start].decode("ascii") + "utf-8" + text[len(data[:end].decode(codec)):]).encode("utf-8")
+    return (data[:start].decode("ascii") + "utf-8" + text[len(data[:end].decode(codec)) :]).encode("utf-8")
 
 
 def parse(data: bytes, what: str) -> Node:
     """The tree of ``data``; ``what`` names the file in refusals ("ncc.html")."""
     if len(data) > MAX_BYTES:
-        raise UnsafeXml("xml.too_large", "{what} is larger than {size} MB; it is not a book's metadata.",
-                        what=what, size=MAX_BYTES // (1024 * 1024))
+        raise UnsafeXml(
+            "xml.too_large",
+            "{what} is larger than {size} MB; it is not a book's metadata.",
+            what=what,
+            size=MAX_BYTES // (1024 * 1024),
+        )
     data = _utf8(data, what)
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
@@ -97,19 +105,25 @@ def parse(data: bytes, what: str) -> Node:
     def refuse(code: str, template: str):
         def handler(*_args) -> None:
             raise UnsafeXml(code, template, what=what)
+
         return handler
 
     def doctype(_name, _system_id, _public_id, has_internal_subset) -> None:
         if has_internal_subset:
-            raise UnsafeXml("xml.internal_subset", "{what} declares its own DTD inside the file; ils does not read "
-                            "such files (they can hide entity bombs).", what=what)
+            raise UnsafeXml(
+                "xml.internal_subset",
+                "{what} declares its own DTD inside the file; ils does not read "
+                "such files (they can hide entity bombs).",
+                what=what,
+            )
 
     def start(name: str, attributes: dict[str, str]) -> None:
         nonlocal count
         count += 1
         if count > MAX_ELEMENTS or len(stack) > MAX_DEPTH:
-            raise UnsafeXml("xml.too_deep", "{what} has more elements or nesting than a book's metadata has.",
-                            what=what)
+            raise UnsafeXml(
+                "xml.too_deep", "{what} has more elements or nesting than a book's metadata has.", what=what
+            )
         node = Node(_local(name), {_local(k): v for k, v in attributes.items()})
         stack[-1].children.append(node)
         stack.append(node)
@@ -123,19 +137,30 @@ def parse(data: bytes, what: str) -> Node:
     def skipped(name: str, is_parameter: bool) -> None:
         point = None if is_parameter else html.entities.name2codepoint.get(name)
         if point is None:
-            raise UnsafeXml("xml.unknown_entity", "{what} uses an entity ils does not know; it is not read.",
-                            what=what)
+            raise UnsafeXml("xml.unknown_entity", "{what} uses an entity ils does not know; it is not read.", what=what)
         stack[-1].text += chr(point)
 
     parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = refuse("xml.entity_declaration", "{what} declares entities; ils refuses to read such "
-                                      "files (entity expansion can exhaust the memory of the desk).")
-    parser.UnparsedEntityDeclHandler = refuse("xml.entity_declaration", "{what} declares entities; ils refuses to "
-                                              "read such files (entity expansion can exhaust the memory of the desk).")
-    parser.NotationDeclHandler = refuse("xml.entity_declaration", "{what} declares entities; ils refuses to read "
-                                        "such files (entity expansion can exhaust the memory of the desk).")
-    parser.ExternalEntityRefHandler = refuse("xml.external_entity", "{what} refers to an outside entity; ils never "
-                                             "follows such references (they can read files or reach the network).")
+    parser.EntityDeclHandler = refuse(
+        "xml.entity_declaration",
+        "{what} declares entities; ils refuses to read such "
+        "files (entity expansion can exhaust the memory of the desk).",
+    )
+    parser.UnparsedEntityDeclHandler = refuse(
+        "xml.entity_declaration",
+        "{what} declares entities; ils refuses to "
+        "read such files (entity expansion can exhaust the memory of the desk).",
+    )
+    parser.NotationDeclHandler = refuse(
+        "xml.entity_declaration",
+        "{what} declares entities; ils refuses to read "
+        "such files (entity expansion can exhaust the memory of the desk).",
+    )
+    parser.ExternalEntityRefHandler = refuse(
+        "xml.external_entity",
+        "{what} refers to an outside entity; ils never "
+        "follows such references (they can read files or reach the network).",
+    )
     parser.SkippedEntityHandler = skipped
     parser.StartElementHandler = start
     parser.EndElementHandler = end
@@ -143,8 +168,13 @@ def parse(data: bytes, what: str) -> Node:
     try:
         parser.Parse(data, True)
     except expat.ExpatError as error:
-        raise Invalid("xml.malformed", "{what} is not well-formed XML (line {line}): {reason}.", what=what,
-                      line=error.lineno, reason=expat.ErrorString(error.code)) from error
+        raise Invalid(
+            "xml.malformed",
+            "{what} is not well-formed XML (line {line}): {reason}.",
+            what=what,
+            line=error.lineno,
+            reason=expat.ErrorString(error.code),
+        ) from error
     if not root.children:
         raise Invalid("xml.empty", "{what} holds no XML element.", what=what)
     return root.children[0]

@@ -36,11 +36,22 @@ class BlindSettings:
     speech: bool  # this desk speaks each outcome (espeak-ng); off by default
 
 
-DEFAULTS = BlindSettings(store_certificate_number=False, call_after_days=14, return_address="", return_postcode="",
-                         label_size="a6", speech=False)
-_KEYS = {"store_certificate_number": STORE_CERTIFICATE, "call_after_days": CALL_AFTER_DAYS,
-         "return_address": RETURN_ADDRESS, "return_postcode": RETURN_POSTCODE, "label_size": LABEL_SIZE,
-         "speech": SPEECH}
+DEFAULTS = BlindSettings(
+    store_certificate_number=False,
+    call_after_days=14,
+    return_address="",
+    return_postcode="",
+    label_size="a6",
+    speech=False,
+)
+_KEYS = {
+    "store_certificate_number": STORE_CERTIFICATE,
+    "call_after_days": CALL_AFTER_DAYS,
+    "return_address": RETURN_ADDRESS,
+    "return_postcode": RETURN_POSTCODE,
+    "label_size": LABEL_SIZE,
+    "speech": SPEECH,
+}
 _FLAGS = ("store_certificate_number", "speech")
 
 

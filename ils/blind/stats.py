@@ -89,40 +89,105 @@ def blind_figures(session: Session, start: dt.date, end: dt.date) -> BlindFigure
     low, high = _bounds(start, end)
     blind_types = ReaderType.select(ReaderType.code).where(ReaderType.blind_service == True)  # noqa: E712
     holding = Reader.select(Reader.id).where(
-        Reader.reader_type.in_(blind_types), Reader.created_at < high, Reader.anonymised_at.is_null(),
-        Reader.cancelled_at.is_null() | (Reader.cancelled_at >= high))
+        Reader.reader_type.in_(blind_types),
+        Reader.created_at < high,
+        Reader.anonymised_at.is_null(),
+        Reader.cancelled_at.is_null() | (Reader.cancelled_at >= high),
+    )
     registered = holding.count()
-    verified = (BlindVerification.select(fn.COUNT(fn.DISTINCT(BlindVerification.reader)))
-                .where(BlindVerification.reader.in_(holding), BlindVerification.verified_on < high,
-                       BlindVerification.withdrawn_at.is_null() | (BlindVerification.withdrawn_at >= high)).scalar())
-    new = Reader.select().where(Reader.reader_type.in_(blind_types), Reader.created_at >= low,
-                                Reader.created_at < high).count()
-    visits = BlindVisit.select(fn.COALESCE(fn.SUM(BlindVisit.visits), 0)).where(
-        BlindVisit.day >= low, BlindVisit.day < high).scalar()
-    made = dict(Loan.select(Loan.item_type, fn.COUNT(Loan.id)).where(
-        Loan.loaned_at >= low, Loan.loaned_at < high).group_by(Loan.item_type).tuples())
-    renewed = dict(LoanRenewal.select(Loan.item_type, fn.COUNT(LoanRenewal.id)).join(Loan).where(
-        LoanRenewal.renewed_at >= low, LoanRenewal.renewed_at < high).group_by(Loan.item_type).tuples())
-    media = tuple(Medium(name, sum(made.get(t, 0) for t in types), sum(renewed.get(t, 0) for t in types))
-                  for name, types in MEDIA.items())
+    verified = (
+        BlindVerification.select(fn.COUNT(fn.DISTINCT(BlindVerification.reader)))
+        .where(
+            BlindVerification.reader.in_(holding),
+            BlindVerification.verified_on < high,
+            BlindVerification.withdrawn_at.is_null() | (BlindVerification.withdrawn_at >= high),
+        )
+        .scalar()
+    )
+    new = (
+        Reader.select()
+        .where(Reader.reader_type.in_(blind_types), Reader.created_at >= low, Reader.created_at < high)
+        .count()
+    )
+    visits = (
+        BlindVisit.select(fn.COALESCE(fn.SUM(BlindVisit.visits), 0))
+        .where(BlindVisit.day >= low, BlindVisit.day < high)
+        .scalar()
+    )
+    made = dict(
+        Loan.select(Loan.item_type, fn.COUNT(Loan.id))
+        .where(Loan.loaned_at >= low, Loan.loaned_at < high)
+        .group_by(Loan.item_type)
+        .tuples()
+    )
+    renewed = dict(
+        LoanRenewal.select(Loan.item_type, fn.COUNT(LoanRenewal.id))
+        .join(Loan)
+        .where(LoanRenewal.renewed_at >= low, LoanRenewal.renewed_at < high)
+        .group_by(Loan.item_type)
+        .tuples()
+    )
+    media = tuple(
+        Medium(name, sum(made.get(t, 0) for t in types), sum(renewed.get(t, 0) for t in types))
+        for name, types in MEDIA.items()
+    )
     devices = BlindDevice.select(BlindDevice.id, BlindDevice.item).where(BlindDevice.received_on < high)
     device_items = [d.item_id for d in devices]
-    out = (Loan.select(fn.COUNT(fn.DISTINCT(Loan.item))).where(
-        Loan.item.in_(device_items), Loan.loaned_at < high, Loan.ended_at.is_null() | (Loan.ended_at >= high))
-        .scalar()) if device_items else 0
-    repairing = BlindRepair.select(fn.COUNT(fn.DISTINCT(BlindRepair.device))).where(
-        BlindRepair.device.in_([d.id for d in devices]), BlindRepair.sent_at < high,
-        BlindRepair.back_at.is_null() | (BlindRepair.back_at >= high)).scalar() if device_items else 0
-    gone = Item.select().where(Item.id.in_(device_items), Item.status.in_(("lost", "missing", "withdrawn"))).count() \
-        if device_items else 0
-    dispatched = dict(BlindDispatch.select(BlindDispatch.method, fn.COUNT(BlindDispatch.id)).where(
-        BlindDispatch.dispatched_at >= low, BlindDispatch.dispatched_at < high).group_by(BlindDispatch.method).tuples())
-    sent = BlindDispatchItem.select().join(BlindDispatch).where(
-        BlindDispatch.dispatched_at >= low, BlindDispatch.dispatched_at < high).count()
+    out = (
+        (
+            Loan.select(fn.COUNT(fn.DISTINCT(Loan.item)))
+            .where(
+                Loan.item.in_(device_items), Loan.loaned_at < high, Loan.ended_at.is_null() | (Loan.ended_at >= high)
+            )
+            .scalar()
+        )
+        if device_items
+        else 0
+    )
+    repairing = (
+        BlindRepair.select(fn.COUNT(fn.DISTINCT(BlindRepair.device)))
+        .where(
+            BlindRepair.device.in_([d.id for d in devices]),
+            BlindRepair.sent_at < high,
+            BlindRepair.back_at.is_null() | (BlindRepair.back_at >= high),
+        )
+        .scalar()
+        if device_items
+        else 0
+    )
+    gone = (
+        Item.select().where(Item.id.in_(device_items), Item.status.in_(("lost", "missing", "withdrawn"))).count()
+        if device_items
+        else 0
+    )
+    dispatched = dict(
+        BlindDispatch.select(BlindDispatch.method, fn.COUNT(BlindDispatch.id))
+        .where(BlindDispatch.dispatched_at >= low, BlindDispatch.dispatched_at < high)
+        .group_by(BlindDispatch.method)
+        .tuples()
+    )
+    sent = (
+        BlindDispatchItem.select()
+        .join(BlindDispatch)
+        .where(BlindDispatch.dispatched_at >= low, BlindDispatch.dispatched_at < high)
+        .count()
+    )
     requests = BlindRequest.select().where(BlindRequest.received_at >= low, BlindRequest.received_at < high).count()
     return BlindFigures(
-        start=start.isoformat(), end=end.isoformat(), registered_readers=registered, verified_readers=verified,
-        new_readers=new, visits=visits, loans=media, devices_total=len(device_items), devices_out=out,
-        devices_in_repair=repairing, devices_in_stock=max(0, len(device_items) - out - repairing - gone),
-        postal_dispatches=dispatched.get("post", 0), home_deliveries=dispatched.get("delivery", 0), items_sent=sent,
-        requests=requests, events=None)
+        start=start.isoformat(),
+        end=end.isoformat(),
+        registered_readers=registered,
+        verified_readers=verified,
+        new_readers=new,
+        visits=visits,
+        loans=media,
+        devices_total=len(device_items),
+        devices_out=out,
+        devices_in_repair=repairing,
+        devices_in_stock=max(0, len(device_items) - out - repairing - gone),
+        postal_dispatches=dispatched.get("post", 0),
+        home_deliveries=dispatched.get("delivery", 0),
+        items_sent=sent,
+        requests=requests,
+        events=None,
+    )

@@ -111,11 +111,18 @@ def check_accessories(codes, within: tuple[str, ...] | None = None) -> tuple[str
     chosen = set(codes)
     unknown = chosen - set(ACCESSORIES)
     if unknown:
-        raise Invalid("blind.unknown_accessory", "Unknown accessory {code}; accessories are: {codes}.",
-                      code=", ".join(sorted(unknown)), codes=", ".join(ACCESSORIES))
+        raise Invalid(
+            "blind.unknown_accessory",
+            "Unknown accessory {code}; accessories are: {codes}.",
+            code=", ".join(sorted(unknown)),
+            codes=", ".join(ACCESSORIES),
+        )
     if within is not None and chosen - set(within):
-        raise Invalid("blind.accessory_not_in_kit", "{names} did not go out with the device.",
-                      names=", ".join(accessory_label(c) for c in sorted(chosen - set(within))))
+        raise Invalid(
+            "blind.accessory_not_in_kit",
+            "{names} did not go out with the device.",
+            names=", ".join(accessory_label(c) for c in sorted(chosen - set(within))),
+        )
     return tuple(code for code in ACCESSORIES if code in chosen)
 
 
@@ -135,8 +142,19 @@ def state_of(item_status: str, in_repair: bool) -> str:
 
 def device_info(device: BlindDevice, item: Item, in_repair: bool) -> DeviceInfo:
     state = state_of(item.status, in_repair)
-    return DeviceInfo(device.id, item.id, item.barcode, device.serial, device.model, device.batch, device.received_on,
-                      tuple(json.loads(device.accessories)), state, device_state_label(state), device.note)
+    return DeviceInfo(
+        device.id,
+        item.id,
+        item.barcode,
+        device.serial,
+        device.model,
+        device.batch,
+        device.received_on,
+        tuple(json.loads(device.accessories)),
+        state,
+        device_state_label(state),
+        device.note,
+    )
 
 
 def open_repair(device: BlindDevice) -> BlindRepair | None:
@@ -175,34 +193,71 @@ def room_point(session: Session, point: str | None = None) -> str | None:
     """Where the room's loans are made: the given service point, else the branch's ``…-MR`` one (盲人阅览室)."""
     if point:
         return point
-    row = (ServicePoint.select(ServicePoint.code).where(ServicePoint.branch == session.library.node.branch_id,
-                                                        ServicePoint.code.endswith("-MR"),
-                                                        ServicePoint.active == True).first())  # noqa: E712
+    row = (
+        ServicePoint.select(ServicePoint.code)
+        .where(
+            ServicePoint.branch == session.library.node.branch_id,
+            ServicePoint.code.endswith("-MR"),
+            ServicePoint.active == True,
+        )
+        .first()
+    )  # noqa: E712
     return row.code if row is not None else None
 
 
 def room_location(branch_id: str) -> Location | None:
     """Where the room shelves its stock at a branch: the location coded ``…-MR`` (盲人阅览室)."""
-    return (Location.select().where(Location.branch == branch_id, Location.code.endswith("-MR"), Location.active == True)  # noqa: E712
-            .first())
+    return (
+        Location.select()
+        .where(Location.branch == branch_id, Location.code.endswith("-MR"), Location.active == True)  # noqa: E712
+        .first()
+    )
 
 
-def _new_copy(writer: Writer, session: Session, *, bib_id: str, barcode: str, item_type: str, price: str | None,
-              acquired_on: str, source: str | None) -> str:
+def _new_copy(
+    writer: Writer,
+    session: Session,
+    *,
+    bib_id: str,
+    barcode: str,
+    item_type: str,
+    price: str | None,
+    acquired_on: str,
+    source: str | None,
+) -> str:
     code = normalise_barcode(barcode)
     if Item.get_or_none(Item.barcode == code) is not None:
         raise Invalid("blind.barcode_taken", "The barcode {barcode} is already on another item.", barcode=code)
     branch = Branch.get_by_id(session.library.node.branch_id)
     location = room_location(branch.id)
-    return insert_item(writer, bib_id=bib_id, barcode=code, branch_id=branch.id,
-                       location_id=location.id if location else None, call_number=None, shelf_key=None,
-                       now=session.library.now_text(), item_type=item_type, price_fen=parse_price(price),
-                       acquired_on=acquired_on, source=source)
+    return insert_item(
+        writer,
+        bib_id=bib_id,
+        barcode=code,
+        branch_id=branch.id,
+        location_id=location.id if location else None,
+        call_number=None,
+        shelf_key=None,
+        now=session.library.now_text(),
+        item_type=item_type,
+        price_fen=parse_price(price),
+        acquired_on=acquired_on,
+        source=source,
+    )
 
 
 @writes
-def add_device(session: Session, *, serial: str, model: str, batch: str, received_on: dt.date | None = None,
-               accessories=tuple(ACCESSORIES), barcode: str | None = None, price: str | None = None) -> DeviceInfo:
+def add_device(
+    session: Session,
+    *,
+    serial: str,
+    model: str,
+    batch: str,
+    received_on: dt.date | None = None,
+    accessories=tuple(ACCESSORIES),
+    barcode: str | None = None,
+    price: str | None = None,
+) -> DeviceInfo:
     """Register a device as it comes from the programme: a copy of its model, ready to lend.
 
     A listening device catalogued before as a plain copy is registered by giving its barcode.
@@ -212,12 +267,15 @@ def add_device(session: Session, *, serial: str, model: str, batch: str, receive
     model = one_line(model)
     batch = one_line(batch)
     if not model or not batch or len(model) > 60 or len(batch) > 60:
-        raise Invalid("blind.model_and_batch", "A device needs its model and the programme batch it came in "
-                      "(at most 60 characters each).")
+        raise Invalid(
+            "blind.model_and_batch",
+            "A device needs its model and the programme batch it came in (at most 60 characters each).",
+        )
     kit = check_accessories(accessories)
     if BlindDevice.get_or_none(BlindDevice.id == device_id(serial)) is not None:
-        raise Invalid("blind.device_known", "A device with the serial number {serial} is already registered.",
-                      serial=serial)
+        raise Invalid(
+            "blind.device_known", "A device with the serial number {serial} is already registered.", serial=serial
+        )
     day = (received_on or session.now().date()).isoformat()
     now = session.library.now_text()
     known = Item.get_or_none(Item.barcode == normalise_barcode(barcode)) if barcode else None
@@ -227,13 +285,34 @@ def add_device(session: Session, *, serial: str, model: str, batch: str, receive
         if known is not None:
             item_id = known.id
         else:
-            item_id = _new_copy(writer, session, bib_id=device_record(writer, session, model), barcode=barcode or serial,
-                                item_type="listening_device", price=price, acquired_on=day, source=batch)
+            item_id = _new_copy(
+                writer,
+                session,
+                bib_id=device_record(writer, session, model),
+                barcode=barcode or serial,
+                item_type="listening_device",
+                price=price,
+                acquired_on=day,
+                source=batch,
+            )
         row_id = device_id(serial)
-        BlindDevice.insert(id=row_id, item=item_id, serial=serial, model=model, batch=batch, received_on=day,
-                           accessories=json.dumps(list(kit)), created_at=now, updated_at=now).execute()
-        writer.journal("blind.device_add", "blind_device", row_id, {
-            "item_id": item_id, "serial": serial, "model": model, "batch": batch, "accessories": list(kit)})
+        BlindDevice.insert(
+            id=row_id,
+            item=item_id,
+            serial=serial,
+            model=model,
+            batch=batch,
+            received_on=day,
+            accessories=json.dumps(list(kit)),
+            created_at=now,
+            updated_at=now,
+        ).execute()
+        writer.journal(
+            "blind.device_add",
+            "blind_device",
+            row_id,
+            {"item_id": item_id, "serial": serial, "model": model, "batch": batch, "accessories": list(kit)},
+        )
     device = BlindDevice.get_by_id(row_id)
     return device_info(device, device.item, False)
 
@@ -246,7 +325,8 @@ def set_accessories(session: Session, code: str, accessories) -> DeviceInfo:
     kit = check_accessories(accessories)
     with session.write() as writer:
         BlindDevice.update(accessories=json.dumps(list(kit)), updated_at=session.library.now_text()).where(
-            BlindDevice.id == device.id).execute()
+            BlindDevice.id == device.id
+        ).execute()
         writer.journal("blind.device_kit", "blind_device", device.id, {"accessories": list(kit)})
     device = BlindDevice.get_by_id(device.id)
     return device_info(device, device.item, open_repair(device) is not None)
@@ -276,8 +356,9 @@ def get_set(session: Session, barcode: str) -> SetInfo:
 
 def insert_volumes(writer: Writer, item_id: str, labels: list[str], now: str) -> None:
     for number, label in enumerate(labels, start=1):
-        BlindVolume.insert(id=volume_id(item_id, number), item=item_id, number=number, label=label,
-                           created_at=now).execute()
+        BlindVolume.insert(
+            id=volume_id(item_id, number), item=item_id, number=number, label=label, created_at=now
+        ).execute()
     writer.journal("blind.volumes", "item", item_id, {"volumes": len(labels)})
 
 
@@ -293,8 +374,16 @@ def volume_labels(volumes: int, labels: list[str] | None, item_type: str) -> lis
 
 
 @writes
-def add_set(session: Session, bib_id: str, *, barcode: str, volumes: int, item_type: str = "braille",
-            labels: list[str] | None = None, price: str | None = None) -> SetInfo:
+def add_set(
+    session: Session,
+    bib_id: str,
+    *,
+    barcode: str,
+    volumes: int,
+    item_type: str = "braille",
+    labels: list[str] | None = None,
+    price: str | None = None,
+) -> SetInfo:
     """A new copy of a record lent as one set of ``volumes`` volumes (braille volumes, discs)."""
     session.require(Permission.BLIND_SERVICE)
     if item_type not in SET_TYPES:
@@ -304,15 +393,24 @@ def add_set(session: Session, bib_id: str, *, barcode: str, volumes: int, item_t
     names = volume_labels(volumes, labels, item_type)
     now = session.library.now_text()
     with session.write() as writer:
-        item_id = _new_copy(writer, session, bib_id=bib_id, barcode=barcode, item_type=item_type, price=price,
-                            acquired_on=session.now().date().isoformat(), source="blind-room")
+        item_id = _new_copy(
+            writer,
+            session,
+            bib_id=bib_id,
+            barcode=barcode,
+            item_type=item_type,
+            price=price,
+            acquired_on=session.now().date().isoformat(),
+            source="blind-room",
+        )
         insert_volumes(writer, item_id, names, now)
     return set_of(Item.get_by_id(item_id))  # type: ignore[return-value]  # just made with its volumes
 
 
 @writes
-def add_copy(session: Session, bib_id: str, *, barcode: str, item_type: str = "audiobook",
-             price: str | None = None) -> str:
+def add_copy(
+    session: Session, bib_id: str, *, barcode: str, item_type: str = "audiobook", price: str | None = None
+) -> str:
     """A single copy of the room's stock (an MP3 card, a large-print book); its item id."""
     session.require(Permission.BLIND_SERVICE)
     if item_type not in SET_TYPES:
@@ -320,5 +418,13 @@ def add_copy(session: Session, bib_id: str, *, barcode: str, item_type: str = "a
     if BibRecord.get_or_none((BibRecord.id == bib_id) & (BibRecord.deleted == False)) is None:  # noqa: E712
         raise NotFound("blind.no_record", "There is no such catalogue record.")
     with session.write() as writer:
-        return _new_copy(writer, session, bib_id=bib_id, barcode=barcode, item_type=item_type, price=price,
-                         acquired_on=session.now().date().isoformat(), source="blind-room")
+        return _new_copy(
+            writer,
+            session,
+            bib_id=bib_id,
+            barcode=barcode,
+            item_type=item_type,
+            price=price,
+            acquired_on=session.now().date().isoformat(),
+            source="blind-room",
+        )

@@ -30,11 +30,18 @@ def record_visits(session: Session, count: int = 1, *, day: dt.date | None = Non
         raise Invalid("blind.visit_in_future", "Visits cannot be recorded for a day to come.")
     here = place_of(session, room_point(session, point))
     with session.write() as writer:
-        row = BlindVisit.create(day=on.isoformat(), visits=count, branch=here.branch_id,
-                                recorded_at=session.library.now_text(), recorded_by=session.staff.id)
+        row = BlindVisit.create(
+            day=on.isoformat(),
+            visits=count,
+            branch=here.branch_id,
+            recorded_at=session.library.now_text(),
+            recorded_by=session.staff.id,
+        )
         writer.journal("blind.visits", "blind_visit", row.id, {"day": on.isoformat(), "visits": count})
     return visits_on(on)
 
 
 def visits_on(day: dt.date) -> int:
-    return BlindVisit.select(fn.COALESCE(fn.SUM(BlindVisit.visits), 0)).where(BlindVisit.day == day.isoformat()).scalar()
+    return (
+        BlindVisit.select(fn.COALESCE(fn.SUM(BlindVisit.visits), 0)).where(BlindVisit.day == day.isoformat()).scalar()
+    )

@@ -50,8 +50,7 @@ from ils.i18n import N_
 from ils.library import Library, Writer
 from ils.permissions import Permission
 from ils.session import Session, writes
-from ils.text import pinyin_initials
-from ils.text import fold
+from ils.text import fold, pinyin_initials
 from ils.text_input import clean_input
 
 KINDS: dict[str, str] = {
@@ -101,9 +100,15 @@ class RangeInfo:
 
 # --- ranges --------------------------------------------------------------------------------
 
+
 def _check_kind(kind: str) -> str:
     if kind not in KINDS:
-        raise Invalid("catalogue.range_unknown_kind", "Unknown kind of number range {kind}; kinds are: {kinds}.", kind=kind, kinds=", ".join(KINDS))
+        raise Invalid(
+            "catalogue.range_unknown_kind",
+            "Unknown kind of number range {kind}; kinds are: {kinds}.",
+            kind=kind,
+            kinds=", ".join(KINDS),
+        )
     return kind
 
 
@@ -111,15 +116,17 @@ def insert_range(writer: Writer, *, kind: str, node_id: str, first: int, last: i
     """Insert and journal one range; the caller has checked it (shared with ``ils init``)."""
     range_id = new_id()
     NumberRange.insert(id=range_id, kind=kind, node_id=node_id, first=first, last=last, created_at=now).execute()
-    writer.journal("number_range.reserve", "number_range", range_id,
-                   {"kind": kind, "node_id": node_id, "first": first, "last": last})
+    writer.journal(
+        "number_range.reserve",
+        "number_range",
+        range_id,
+        {"kind": kind, "node_id": node_id, "first": first, "last": last},
+    )
     return range_id
 
 
 @writes
-def reserve_range(
-    session: Session, *, kind: str, first: int, last: int, node_id: str | None = None
-) -> RangeInfo:
+def reserve_range(session: Session, *, kind: str, first: int, last: int, node_id: str | None = None) -> RangeInfo:
     """Reserve ``first``–``last`` of ``kind`` for a node (this desk's node by default).
 
     Refused when it overlaps any range of the same kind, whichever node holds it: an
@@ -130,19 +137,29 @@ def reserve_range(
     _check_kind(kind)
     node = clean_input(node_id, N_("Node"), required=False) or session.library.node_id
     if first < 1 or last < first:
-        raise Invalid("catalogue.range_invalid", "A range must run from 1 or more up to a number not below its start "
-                        "(got {first}–{last}).", first=first, last=last)
+        raise Invalid(
+            "catalogue.range_invalid",
+            "A range must run from 1 or more up to a number not below its start (got {first}–{last}).",
+            first=first,
+            last=last,
+        )
     if kind == "barcode":
         _barcode_text(last, *_drawn_barcodes(session.library))
     overlapping = NumberRange.get_or_none(
         (NumberRange.kind == kind) & (NumberRange.first <= last) & (NumberRange.last >= first)
     )
     if overlapping is not None:
-        raise Invalid("catalogue.range_overlaps", "{first}–{last} overlaps the range {other_first}–{other_last} already reserved for "
-                        "node {node}.", first=first, last=last, other_first=overlapping.first, other_last=overlapping.last, node=overlapping.node_id)
+        raise Invalid(
+            "catalogue.range_overlaps",
+            "{first}–{last} overlaps the range {other_first}–{other_last} already reserved for node {node}.",
+            first=first,
+            last=last,
+            other_first=overlapping.first,
+            other_last=overlapping.last,
+            node=overlapping.node_id,
+        )
     with session.write() as writer:
-        range_id = insert_range(writer, kind=kind, node_id=node, first=first, last=last,
-                                now=session.library.now_text())
+        range_id = insert_range(writer, kind=kind, node_id=node, first=first, last=last, now=session.library.now_text())
     return _range_info(NumberRange.get_by_id(range_id), _drawn_barcodes(session.library))
 
 
@@ -159,7 +176,9 @@ def _range_info(row: NumberRange, barcode_format: tuple[str, int]) -> RangeInfo:
     if row.kind == "book_number":
         used, highest = (
             BookNumber.select(fn.COUNT(BookNumber.number), fn.MAX(BookNumber.number))
-            .where(BookNumber.number.between(row.first, row.last)).tuples().get()
+            .where(BookNumber.number.between(row.first, row.last))
+            .tuples()
+            .get()
         )
     else:
         prefix, width = barcode_format
@@ -171,11 +190,15 @@ def _range_info(row: NumberRange, barcode_format: tuple[str, int]) -> RangeInfo:
 
 def _own_ranges(session: Session, kind: str) -> list[NumberRange]:
     node_id = session.library.node_id
-    return list(NumberRange.select().where((NumberRange.kind == kind) & (NumberRange.node_id == node_id))
-                .order_by(NumberRange.first))
+    return list(
+        NumberRange.select()
+        .where((NumberRange.kind == kind) & (NumberRange.node_id == node_id))
+        .order_by(NumberRange.first)
+    )
 
 
 # --- barcodes --------------------------------------------------------------------------------
+
 
 def _drawn_barcodes(library: Library) -> tuple[str, int]:
     """(prefix, digits) of the barcodes drawn from ranges, from the settings."""
@@ -185,7 +208,12 @@ def _drawn_barcodes(library: Library) -> tuple[str, int]:
 def _barcode_text(number: int, prefix: str, width: int) -> str:
     digits = str(number)
     if len(digits) > width:
-        raise Invalid("catalogue.barcode_number_too_wide", "{number} has more than the {width} digits item barcodes have here.", number=number, width=width)
+        raise Invalid(
+            "catalogue.barcode_number_too_wide",
+            "{number} has more than the {width} digits item barcodes have here.",
+            number=number,
+            width=width,
+        )
     return normalise_barcode(prefix + digits.zfill(width))
 
 
@@ -205,7 +233,7 @@ def _barcodes_in(prefix: str, width: int, first: int, last: int):
 def _highest_barcode(prefix: str, width: int, first: int, last: int) -> int | None:
     query = _barcodes_in(prefix, width, first, last).order_by(Item.barcode.desc()).limit(1)
     row = query.first()
-    return int(row.barcode[len(prefix):]) if row else None
+    return int(row.barcode[len(prefix) :]) if row else None
 
 
 def next_barcodes(session: Session, count: int) -> list[str]:
@@ -224,8 +252,10 @@ def next_barcodes(session: Session, count: int) -> list[str]:
     prefix, width = _drawn_barcodes(session.library)
     ranges = _own_ranges(session, "barcode")
     if not ranges:
-        raise Invalid("catalogue.no_barcode_range", "No barcode range is reserved for this workstation; ask the central library "
-                        "to reserve one.")
+        raise Invalid(
+            "catalogue.no_barcode_range",
+            "No barcode range is reserved for this workstation; ask the central library to reserve one.",
+        )
     barcodes: list[str] = []
     for row in ranges:
         number = max(row.first, (_highest_barcode(prefix, width, row.first, row.last) or 0) + 1)
@@ -234,27 +264,36 @@ def next_barcodes(session: Session, count: int) -> list[str]:
             number += 1
     if len(barcodes) < count:
         spans = ", ".join(f"{r.first}–{r.last}" for r in ranges)
-        raise Invalid("catalogue.barcode_range_used_up", "The barcodes reserved for this workstation ({ranges}) have only {left} left; ask the "
-                        "central library for a new range.", ranges=spans, left=len(barcodes))
+        raise Invalid(
+            "catalogue.barcode_range_used_up",
+            "The barcodes reserved for this workstation ({ranges}) have only {left} left; ask the "
+            "central library for a new range.",
+            ranges=spans,
+            left=len(barcodes),
+        )
     return barcodes
 
 
 # --- 种次号 ledger --------------------------------------------------------------------------
+
 
 def _highest_taken(clc_class: str, ranges: list[BookNumberRange]) -> list[int]:
     """The highest ledger number in the class inside each range: all ``next_book_number``
     needs, fetched by the ledger's key instead of reading every number of a big class."""
     highest = []
     for span in ranges:
-        top = BookNumber.select(fn.MAX(BookNumber.number)).where(
-            (BookNumber.clc_class == clc_class) & BookNumber.number.between(span.start, span.end)
-        ).scalar()
+        top = (
+            BookNumber.select(fn.MAX(BookNumber.number))
+            .where((BookNumber.clc_class == clc_class) & BookNumber.number.between(span.start, span.end))
+            .scalar()
+        )
         if top is not None:
             highest.append(top)
     return highest
 
 
 # --- 著者号 ----------------------------------------------------------------------------------
+
 
 def author_mark(name: str) -> str:
     """The letters of an author number, derived from the author's name.
@@ -283,8 +322,11 @@ def _author_book_number(bib: BibRecord, call_class: str) -> str:
     names = author_names(fields)
     mark = author_mark(names[0]) if names else ""
     if not mark:
-        raise Invalid("catalogue.record_has_no_author", "The record names no author, so no author number can be made; add the author "
-                        "or give the book a running number (种次号) instead.")
+        raise Invalid(
+            "catalogue.record_has_no_author",
+            "The record names no author, so no author number can be made; add the author "
+            "or give the book a running number (种次号) instead.",
+        )
     pattern = re.compile(re.escape(mark) + r"(\d*)")
     taken = []
     query = BibRecord.select(BibRecord.book_number).where(
@@ -299,13 +341,19 @@ def _author_book_number(bib: BibRecord, call_class: str) -> str:
 
 # --- assignment ------------------------------------------------------------------------------
 
+
 def _scheme_at(location: str | None, bib_id: str) -> str:
     """The book-number scheme of the location given, else the one the locations of the
     record's copies agree on; running numbers when there is neither."""
     if location:
         return get_location(location).book_number_scheme
-    shared = list(Location.select(Location.book_number_scheme).join(Item, on=Item.location == Location.id)
-                  .where(Item.bib == bib_id).distinct().tuples())
+    shared = list(
+        Location.select(Location.book_number_scheme)
+        .join(Item, on=Item.location == Location.id)
+        .where(Item.bib == bib_id)
+        .distinct()
+        .tuples()
+    )
     return shared[0][0] if len(shared) == 1 else "sequence"
 
 
@@ -330,7 +378,11 @@ def _renumbered(item_call_number: str | None, old: str | None, new: CallNumber) 
 
 @writes
 def assign_call_number(
-    session: Session, bib_id: str, *, location: str | None = None, clc_class: str | None = None,
+    session: Session,
+    bib_id: str,
+    *,
+    location: str | None = None,
+    clc_class: str | None = None,
     replace: bool = False,
 ) -> str:
     """Give a record its call number and pass it on to the copies that have none.
@@ -346,11 +398,16 @@ def assign_call_number(
         raise NotFound("catalogue.no_such_record", "There is no such catalogue record.")
     old = record_call_number(bib)
     if old and not replace:
-        raise Invalid("catalogue.record_has_call_number", "The record already has the call number {call_number}; ask for a new one explicitly "
-                        "to replace it.", call_number=old)
+        raise Invalid(
+            "catalogue.record_has_call_number",
+            "The record already has the call number {call_number}; ask for a new one explicitly to replace it.",
+            call_number=old,
+        )
     class_text = clean_input(clc_class, N_("CLC class"), required=False, fold=True) or bib.clc_class
     if not class_text or not class_text.strip():
-        raise Invalid("catalogue.record_has_no_class", "The record has no CLC (中图法) class (690$a or 084); give the class.")
+        raise Invalid(
+            "catalogue.record_has_no_class", "The record has no CLC (中图法) class (690$a or 084); give the class."
+        )
     call_class = normalise_class(class_text)
     scheme = _scheme_at(location, bib.id)
     now = session.library.now_text()
@@ -360,15 +417,25 @@ def assign_call_number(
         else:
             ranges = [BookNumberRange(r.first, r.last) for r in _own_ranges(session, "book_number")]
             number = next_book_number(_highest_taken(call_class, ranges), ranges)
-            BookNumber.insert(clc_class=call_class, number=number, bib=bib.id, node_id=session.library.node_id,
-                              assigned_at=now).execute()
+            BookNumber.insert(
+                clc_class=call_class, number=number, bib=bib.id, node_id=session.library.node_id, assigned_at=now
+            ).execute()
             book_number = str(number)
         call_number = CallNumber(call_class, book_number)
         BibRecord.update(call_class=call_class, book_number=book_number, updated_at=now).where(
-            BibRecord.id == bib.id).execute()
-        writer.journal("record.call_number", "bib_record", bib.id, {
-            "call_class": call_class, "book_number": book_number, "scheme": scheme, "previous": old,
-        })
+            BibRecord.id == bib.id
+        ).execute()
+        writer.journal(
+            "record.call_number",
+            "bib_record",
+            bib.id,
+            {
+                "call_class": call_class,
+                "book_number": book_number,
+                "scheme": scheme,
+                "previous": old,
+            },
+        )
         for item in Item.select().where(Item.bib == bib.id):
             renumbered = _renumbered(item.call_number, old, call_number)
             if renumbered is None:

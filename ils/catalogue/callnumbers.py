@@ -62,10 +62,22 @@ _AUX_RE = re.compile(rf"([-(=\"<])({_NUM})[)\">]?")
 _BOOK_RE = re.compile(r"(?P<book>[A-Z0-9]+)(?::(?P<volume>[A-Z0-9]+))?(?:-(?P<copy>\d+))?")
 
 # Characters NFKC leaves alone but that mean an ASCII mark in a call number.
-_LOOKALIKES = str.maketrans({
-    "“": '"', "”": '"', "〈": "<", "〉": ">", "《": "<", "》": ">", "。": ".",
-    "—": "-", "–": "-", "‐": "-", "‑": "-", "−": "-",
-})
+_LOOKALIKES = str.maketrans(
+    {
+        "“": '"',
+        "”": '"',
+        "〈": "<",
+        "〉": ">",
+        "《": "<",
+        "》": ">",
+        "。": ".",
+        "—": "-",
+        "–": "-",
+        "‐": "-",
+        "‑": "-",
+        "−": "-",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -94,7 +106,7 @@ def _clean(text: str) -> str:
 
 def _dotted(digits: str) -> str:
     """Class digits with a dot after every three, as 中图法 prints them."""
-    return ".".join(digits[i:i + 3] for i in range(0, len(digits), 3))
+    return ".".join(digits[i : i + 3] for i in range(0, len(digits), 3))
 
 
 def normalise_class(text: str) -> str:
@@ -106,7 +118,11 @@ def normalise_class(text: str) -> str:
     cleaned = _clean(text)
     match = _CLASS_RE.fullmatch(cleaned)
     if not match:
-        raise Invalid("catalogue.clc_class_invalid", "\"{text}\" is not a CLC (中图法) class number, e.g. I247.5 or TP311.138.", text=text.strip())
+        raise Invalid(
+            "catalogue.clc_class_invalid",
+            '"{text}" is not a CLC (中图法) class number, e.g. I247.5 or TP311.138.',
+            text=text.strip(),
+        )
     digits = (match["digits"] or "").replace(".", "")
     aux = "".join(mark + number + _AUX_CLOSE[mark] for mark, number in _AUX_RE.findall(match["aux"]))
     return match["letters"] + _dotted(digits) + (match["suffix"] or "") + aux
@@ -116,14 +132,21 @@ def parse_call_number(text: str) -> CallNumber:
     """Read a call number as typed, scanned or imported; ``Invalid`` with a clear message."""
     cleaned = _clean(text)
     if "/" not in cleaned:
-        raise Invalid("catalogue.call_number_no_slash", "\"{text}\" is not a call number: class and book number are separated by \"/\", "
-                        "e.g. I247.5/123.", text=text.strip())
+        raise Invalid(
+            "catalogue.call_number_no_slash",
+            '"{text}" is not a call number: class and book number are separated by "/", e.g. I247.5/123.',
+            text=text.strip(),
+        )
     class_part, book_part = cleaned.split("/", 1)
     clc_class = normalise_class(class_part)
     match = _BOOK_RE.fullmatch(book_part)
     if not match:
-        raise Invalid("catalogue.call_number_bad_book_number", "\"{text}\" has no valid book number after \"/\": use letters and digits, "
-                        "\":\" before a volume and \"-\" before a copy, e.g. I247.5/123:2-1.", text=text.strip())
+        raise Invalid(
+            "catalogue.call_number_bad_book_number",
+            '"{text}" has no valid book number after "/": use letters and digits, '
+            '":" before a volume and "-" before a copy, e.g. I247.5/123:2-1.',
+            text=text.strip(),
+        )
     copy = match["copy"]
     return CallNumber(clc_class, match["book"], match["volume"], str(int(copy)) if copy else None)
 
@@ -196,6 +219,7 @@ def class_prefix_text(clc_class: str) -> str:
 
 # --- 种次号 allocation -------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class BookNumberRange:
     """A block of 种次号 (inclusive) reserved for one cataloguing node.
@@ -212,8 +236,12 @@ class BookNumberRange:
 
     def __post_init__(self) -> None:
         if self.start < 1 or self.end < self.start:
-            raise Invalid("catalogue.book_number_range_invalid", "A book-number range must run from 1 or more up to a number not below its start "
-                            "(got {start}–{end}).", start=self.start, end=self.end)
+            raise Invalid(
+                "catalogue.book_number_range_invalid",
+                "A book-number range must run from 1 or more up to a number not below its start (got {start}–{end}).",
+                start=self.start,
+                end=self.end,
+            )
 
     def __contains__(self, number: object) -> bool:
         return isinstance(number, int) and self.start <= number <= self.end
@@ -228,8 +256,10 @@ def next_book_number(taken: Iterable[int], reserved: Sequence[BookNumberRange]) 
     so an old spine label or loan record never points at a different book.
     """
     if not reserved:
-        raise Invalid("catalogue.no_book_number_range", "No book-number range is reserved for this workstation; ask the central library "
-                        "to reserve one.")
+        raise Invalid(
+            "catalogue.no_book_number_range",
+            "No book-number range is reserved for this workstation; ask the central library to reserve one.",
+        )
     ranges = sorted(reserved, key=lambda r: r.start)
     used = [n for n in taken if any(n in r for r in ranges)]
     highest = max(used, default=0)
@@ -238,5 +268,9 @@ def next_book_number(taken: Iterable[int], reserved: Sequence[BookNumberRange]) 
         if candidate <= r.end:
             return candidate
     spans = ", ".join(f"{r.start}–{r.end}" for r in ranges)
-    raise Invalid("catalogue.book_number_range_used_up", "The book numbers reserved for this workstation ({ranges}) are used up; ask the central "
-                    "library for a new range.", ranges=spans)
+    raise Invalid(
+        "catalogue.book_number_range_used_up",
+        "The book numbers reserved for this workstation ({ranges}) are used up; ask the central "
+        "library for a new range.",
+        ranges=spans,
+    )

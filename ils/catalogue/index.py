@@ -21,8 +21,7 @@ from dataclasses import dataclass
 
 from ils.catalogue.marc_fields import BibFields
 from ils.catalogue.search_text import index_tokens
-from ils.text import pinyin_keys
-from ils.text import fold
+from ils.text import fold, pinyin_keys
 
 # Only this many leading characters of a title give initials suffixes: enough for the
 # words readers remember, without letting a 60-character title flood the index.
@@ -64,8 +63,7 @@ def _pinyin_words(fields: BibFields) -> list[str]:
     title = fields.title or ""
     full, initials = pinyin_keys(title)
     words += [full, initials]
-    parts = [p for chunk in _TITLE_PARTS.split(fold(title))
-             for p in _SCRIPT_CHANGE.split(chunk) if p]
+    parts = [p for chunk in _TITLE_PARTS.split(fold(title)) for p in _SCRIPT_CHANGE.split(chunk) if p]
     if len(parts) > 1:
         for part in parts:
             words += pinyin_keys(part)

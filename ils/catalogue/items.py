@@ -95,8 +95,13 @@ def normalise_barcode(text: str, shape: CodeFormat | None = None) -> str:
     capitals; never a character taken out, so ``abc 12`` is refused, not ``ABC12``.
     ``shape``: the format, when the caller reads many barcodes (an import) and has it already.
     """
-    return read_code(text, shape or barcode_format(), BARCODE_FIELD, code="catalogue.barcode_format",
-                     template=N_("{code} is not an item barcode of this library: a barcode has {format}."))
+    return read_code(
+        text,
+        shape or barcode_format(),
+        BARCODE_FIELD,
+        code="catalogue.barcode_format",
+        template=N_("{code} is not an item barcode of this library: a barcode has {format}."),
+    )
 
 
 def parse_price(text: str | None) -> int | None:
@@ -130,11 +135,20 @@ def clean_call_number(text: str | None) -> tuple[str | None, str | None]:
 def info(row: Item) -> ItemInfo:
     location = row.location
     return ItemInfo(
-        id=row.id, bib_id=row.bib_id, barcode=row.barcode,
-        branch_code=row.branch.code, branch_name=row.branch.name,
-        location_code=location.code if location else None, location_name=location.name if location else None,
-        call_number=row.call_number, item_type=row.item_type, status=row.status, price_fen=row.price_fen,
-        acquired_on=row.acquired_on, source=row.source, note=row.note,
+        id=row.id,
+        bib_id=row.bib_id,
+        barcode=row.barcode,
+        branch_code=row.branch.code,
+        branch_name=row.branch.name,
+        location_code=location.code if location else None,
+        location_name=location.name if location else None,
+        call_number=row.call_number,
+        item_type=row.item_type,
+        status=row.status,
+        price_fen=row.price_fen,
+        acquired_on=row.acquired_on,
+        source=row.source,
+        note=row.note,
     )
 
 
@@ -149,10 +163,13 @@ def get_item(barcode: str) -> Item:
     code = reading(barcode, BARCODE_FIELD)
     found = Item._meta.database.execute_sql(
         f"SELECT {prepared.columns(Item, 'i')}, {prepared.columns(Location, 'l')} FROM item i"
-        " LEFT JOIN location l ON l.id = i.location_id WHERE i.barcode = ?", (code,)).fetchone()
+        " LEFT JOIN location l ON l.id = i.location_id WHERE i.barcode = ?",
+        (code,),
+    ).fetchone()
     if found is None:
-        raise NotFound("catalogue.no_such_barcode", "No item has the barcode {barcode}.",
-                       barcode=normalise_barcode(barcode))
+        raise NotFound(
+            "catalogue.no_such_barcode", "No item has the barcode {barcode}.", barcode=normalise_barcode(barcode)
+        )
     item = prepared.model_at(Item, found)
     if item.location_id is not None:
         item.__rel__["location"] = prepared.model_at(Location, found, prepared.width(Item))
@@ -165,15 +182,29 @@ def find_item(barcode: str) -> ItemInfo:
 
 def items_of(bib_id: str) -> list[ItemInfo]:
     query = (
-        Item.select(Item, Branch, Location).join(Branch).switch(Item).join(Location, JOIN.LEFT_OUTER)
-        .where(Item.bib == bib_id).order_by(Branch.sort_order, Branch.code, Item.barcode)
+        Item.select(Item, Branch, Location)
+        .join(Branch)
+        .switch(Item)
+        .join(Location, JOIN.LEFT_OUTER)
+        .where(Item.bib == bib_id)
+        .order_by(Branch.sort_order, Branch.code, Item.barcode)
     )
     return [info(row) for row in query]
 
 
 _ITEM_COLUMNS = (
-    "bib_id", "barcode", "branch_id", "location_id", "call_number", "shelf_key", "item_type", "status", "price_fen",
-    "acquired_on", "source", "note",
+    "bib_id",
+    "barcode",
+    "branch_id",
+    "location_id",
+    "call_number",
+    "shelf_key",
+    "item_type",
+    "status",
+    "price_fen",
+    "acquired_on",
+    "source",
+    "note",
 )
 # Built once from fixed names: an import inserts thousands of items, and peewee's query
 # building per insert cost more than the insert itself.
@@ -184,16 +215,36 @@ _INSERT_ITEM = (
 
 
 def insert_item(
-    writer: Writer, *, bib_id: str, barcode: str, branch_id: str, location_id: str | None,
-    call_number: str | None, shelf_key: str | None, now: str, item_type: str = "book",
-    status: str = "available", price_fen: int | None = None, acquired_on: str | None = None,
-    source: str | None = None, note: str | None = None,
+    writer: Writer,
+    *,
+    bib_id: str,
+    barcode: str,
+    branch_id: str,
+    location_id: str | None,
+    call_number: str | None,
+    shelf_key: str | None,
+    now: str,
+    item_type: str = "book",
+    status: str = "available",
+    price_fen: int | None = None,
+    acquired_on: str | None = None,
+    source: str | None = None,
+    note: str | None = None,
 ) -> str:
     """Insert and journal one item; the caller has validated every value."""
     values = {
-        "bib_id": bib_id, "barcode": barcode, "branch_id": branch_id, "location_id": location_id,
-        "call_number": call_number, "shelf_key": shelf_key, "item_type": item_type, "status": status,
-        "price_fen": price_fen, "acquired_on": acquired_on, "source": source, "note": note,
+        "bib_id": bib_id,
+        "barcode": barcode,
+        "branch_id": branch_id,
+        "location_id": location_id,
+        "call_number": call_number,
+        "shelf_key": shelf_key,
+        "item_type": item_type,
+        "status": status,
+        "price_fen": price_fen,
+        "acquired_on": acquired_on,
+        "source": source,
+        "note": note,
     }
     item_id = new_id()
     Item._meta.database.execute_sql(_INSERT_ITEM, (item_id, now, now, *(values[c] for c in _ITEM_COLUMNS)))
@@ -203,8 +254,9 @@ def insert_item(
 
 def _check_choice(value: str, choices: dict[str, str] | tuple[str, ...], what: str) -> str:
     if value not in choices:
-        raise Invalid("catalogue.unknown_choice", "Unknown {what}: {value}.", what=Message("input.field", what),
-                      value=value)
+        raise Invalid(
+            "catalogue.unknown_choice", "Unknown {what}: {value}.", what=Message("input.field", what), value=value
+        )
     return value
 
 
@@ -213,8 +265,12 @@ def _location_in(branch: Branch, code: str | None) -> Location | None:
         return None
     location = get_location(code)
     if location.branch_id != branch.id:
-        raise Invalid("catalogue.location_in_other_branch", "The location {location} belongs to another branch, "
-                      "not {branch}.", location=location.name, branch=branch.name)
+        raise Invalid(
+            "catalogue.location_in_other_branch",
+            "The location {location} belongs to another branch, not {branch}.",
+            location=location.name,
+            branch=branch.name,
+        )
     return location
 
 
@@ -237,8 +293,12 @@ def _typed_date(text: str | None, field: str) -> str | None:
     try:
         return dt.date.fromisoformat(cleaned).isoformat()
     except ValueError:
-        raise Invalid("input.not_a_date", "{field}: {text} is not a date; type it as YYYY-MM-DD.",
-                      field=Message("input.field", field), text=cleaned) from None
+        raise Invalid(
+            "input.not_a_date",
+            "{field}: {text} is not a date; type it as YYYY-MM-DD.",
+            field=Message("input.field", field),
+            text=cleaned,
+        ) from None
 
 
 def _typed_text(text: str | None, field: str) -> str | None:
@@ -248,9 +308,18 @@ def _typed_text(text: str | None, field: str) -> str | None:
 
 @writes
 def add_item(
-    session: Session, bib_id: str, barcode: str, *, branch: str | None = None, location: str | None = None,
-    call_number: str | None = None, item_type: str = "book", price: str | None = None,
-    acquired_on: str | None = None, source: str | None = None, note: str | None = None,
+    session: Session,
+    bib_id: str,
+    barcode: str,
+    *,
+    branch: str | None = None,
+    location: str | None = None,
+    call_number: str | None = None,
+    item_type: str = "book",
+    price: str | None = None,
+    acquired_on: str | None = None,
+    source: str | None = None,
+    note: str | None = None,
     status: str = "available",
 ) -> ItemInfo:
     """Add a copy; the branch defaults to this desk's, the call number to the record's.
@@ -276,19 +345,37 @@ def add_item(
     source_text, note_text = _typed_text(source, N_("Source")), _typed_text(note, N_("Note"))
     with session.write() as writer:
         item_id = insert_item(
-            writer, bib_id=bib.id, barcode=code, branch_id=branch_row.id,
-            location_id=location_row.id if location_row else None, call_number=printed, shelf_key=shelf,
-            now=session.library.now_text(), item_type=item_type, status=status, price_fen=price_fen,
-            acquired_on=acquired, source=source_text, note=note_text,
+            writer,
+            bib_id=bib.id,
+            barcode=code,
+            branch_id=branch_row.id,
+            location_id=location_row.id if location_row else None,
+            call_number=printed,
+            shelf_key=shelf,
+            now=session.library.now_text(),
+            item_type=item_type,
+            status=status,
+            price_fen=price_fen,
+            acquired_on=acquired,
+            source=source_text,
+            note=note_text,
         )
     return info(Item.get_by_id(item_id))
 
 
 @writes
 def change_item(
-    session: Session, barcode: str, *, branch: str | None = None, location: str | None = None,
-    call_number: str | None = None, item_type: str | None = None, status: str | None = None,
-    price: str | None = None, source: str | None = None, note: str | None = None,
+    session: Session,
+    barcode: str,
+    *,
+    branch: str | None = None,
+    location: str | None = None,
+    call_number: str | None = None,
+    item_type: str | None = None,
+    status: str | None = None,
+    price: str | None = None,
+    source: str | None = None,
+    note: str | None = None,
 ) -> ItemInfo:
     """Change what is given; ``None`` leaves a value as it is, ``""`` clears a price, source or note.
 
@@ -308,14 +395,17 @@ def change_item(
         changes["location_id"] = None
     if call_number is not None:
         changes["call_number"], changes["shelf_key"] = clean_call_number(
-            clean_input(call_number, N_("Call number"), required=False, fold=True))
+            clean_input(call_number, N_("Call number"), required=False, fold=True)
+        )
     if item_type is not None:
         changes["item_type"] = _check_choice(item_type, ITEM_TYPES, N_("item type"))
     if status is not None and status != row.status:
         if row.status not in CATALOGUING_STATUSES:
-            raise Invalid("catalogue.status_belongs_to_circulation", "The item is {status}; circulation changes "
-                          "that status, not cataloguing.", status=Message(f"item_status.{row.status}",
-                                                                         STATUSES.get(row.status, row.status)))
+            raise Invalid(
+                "catalogue.status_belongs_to_circulation",
+                "The item is {status}; circulation changes that status, not cataloguing.",
+                status=Message(f"item_status.{row.status}", STATUSES.get(row.status, row.status)),
+            )
         changes["status"] = _check_choice(status, CATALOGUING_STATUSES, N_("status"))
     if price is not None:
         changes["price_fen"] = _typed_price(price)
@@ -336,6 +426,7 @@ def change_item(
 
 # --- the library's barcode format ------------------------------------------------------------
 
+
 def barcode_format() -> CodeFormat:
     """What this library's item barcodes look like (``code_formats``); every scan is read against it."""
     return code_format(ITEM_BARCODES)
@@ -343,7 +434,11 @@ def barcode_format() -> CodeFormat:
 
 @writes
 def change_barcode_format(
-    session: Session, *, letters: bool | None = None, min_length: int | None = None, max_length: int | None = None,
+    session: Session,
+    *,
+    letters: bool | None = None,
+    min_length: int | None = None,
+    max_length: int | None = None,
     prefix: str | None = None,
 ) -> CodeFormat:
     """Set the shape of this library's item barcodes; ``None`` keeps a part as it is.
@@ -361,9 +456,14 @@ def change_barcode_format(
     ).check()
     count, example = misfits(Item.barcode, shape)
     if count:
-        raise Invalid("catalogue.barcodes_misfit_format", "{count} barcodes already on items do not have the "
-                      "format {format} (e.g. {example}); relabel them first or choose a format they fit.",
-                      count=count, format=shape.describe(), example=example)
+        raise Invalid(
+            "catalogue.barcodes_misfit_format",
+            "{count} barcodes already on items do not have the "
+            "format {format} (e.g. {example}); relabel them first or choose a format they fit.",
+            count=count,
+            format=shape.describe(),
+            example=example,
+        )
     with session.write() as writer:
         Setting.insert(key=ITEM_BARCODES, value=format_text(shape)).on_conflict_replace().execute()
         writer.journal("setting.set", "setting", ITEM_BARCODES, {"value": format_text(shape)})

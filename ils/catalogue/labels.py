@@ -61,15 +61,23 @@ class QueuedLabel:
 def _check_kinds(kinds: Sequence[str]) -> tuple[str, ...]:
     for kind in kinds:
         if kind not in KINDS:
-            raise Invalid("catalogue.label_unknown_kind", "Unknown kind of label {kind}; kinds are: {kinds}.", kind=kind, kinds=", ".join(KINDS))
+            raise Invalid(
+                "catalogue.label_unknown_kind",
+                "Unknown kind of label {kind}; kinds are: {kinds}.",
+                kind=kind,
+                kinds=", ".join(KINDS),
+            )
     if not kinds:
         raise Invalid("catalogue.label_kinds_missing", "Say which labels: spine, barcode or both.")
     return tuple(dict.fromkeys(kinds))
 
 
 def _no_call_number(barcode: str) -> Invalid:
-    return Invalid("catalogue.label_needs_call_number", "The item {barcode} has no call number yet, so it has no spine label; "
-                     "give its record a call number first.", barcode=barcode)
+    return Invalid(
+        "catalogue.label_needs_call_number",
+        "The item {barcode} has no call number yet, so it has no spine label; give its record a call number first.",
+        barcode=barcode,
+    )
 
 
 def _wanted(items: Sequence[Item], kinds: Sequence[str] | None) -> list[tuple[str, str]]:
@@ -95,8 +103,12 @@ def _queue(session: Session, items: Sequence[Item], kinds: Sequence[str] | None)
     """Queue labels for ``items``; what is already queued is left as it is."""
     wanted = _wanted(items, kinds)
     with session.write() as writer:
-        waiting = {(row.item_id, row.kind) for row in LabelQueue.select(LabelQueue.item, LabelQueue.kind)
-                   .where(LabelQueue.item.in_([item.id for item in items]))}
+        waiting = {
+            (row.item_id, row.kind)
+            for row in LabelQueue.select(LabelQueue.item, LabelQueue.kind).where(
+                LabelQueue.item.in_([item.id for item in items])
+            )
+        }
         new = [label for label in wanted if label not in waiting]
         if not new:
             return 0
@@ -105,8 +117,12 @@ def _queue(session: Session, items: Sequence[Item], kinds: Sequence[str] | None)
             [(new_id(), item_id, kind, session.staff.id, now) for item_id, kind in new],
             fields=[LabelQueue.id, LabelQueue.item, LabelQueue.kind, LabelQueue.staff_id, LabelQueue.queued_at],
         ).execute()
-        writer.journal("labels.queue", "label_queue", None,
-                       {"labels": [{"item_id": item_id, "kind": kind} for item_id, kind in new]})
+        writer.journal(
+            "labels.queue",
+            "label_queue",
+            None,
+            {"labels": [{"item_id": item_id, "kind": kind} for item_id, kind in new]},
+        )
     return len(new)
 
 
@@ -140,7 +156,12 @@ def queue_record_labels(session: Session, bib_id: str, kinds: Sequence[str] | No
 def _waiting(kinds: Sequence[str]):
     return (
         LabelQueue.select(LabelQueue, Item, BibRecord, Branch, Location)
-        .join(Item).join(BibRecord).switch(Item).join(Branch).switch(Item).join(Location, JOIN.LEFT_OUTER)
+        .join(Item)
+        .join(BibRecord)
+        .switch(Item)
+        .join(Branch)
+        .switch(Item)
+        .join(Location, JOIN.LEFT_OUTER)
         .where(LabelQueue.kind.in_(list(kinds)))
         .order_by(LabelQueue.kind.desc(), Item.shelf_key.is_null(), Item.shelf_key, Item.barcode)
     )
@@ -149,8 +170,13 @@ def _waiting(kinds: Sequence[str]):
 def _queued(row: LabelQueue) -> QueuedLabel:
     item = row.item
     return QueuedLabel(
-        id=row.id, kind=row.kind, barcode=item.barcode, call_number=item.call_number, title=item.bib.title,
-        branch_name=item.branch.name, location_name=item.location.name if item.location_id else None,
+        id=row.id,
+        kind=row.kind,
+        barcode=item.barcode,
+        call_number=item.call_number,
+        title=item.bib.title,
+        branch_name=item.branch.name,
+        location_name=item.location.name if item.location_id else None,
         queued_at=row.queued_at,
     )
 
@@ -174,6 +200,7 @@ def clear_queue(session: Session, kinds: Sequence[str] | None = None) -> int:
 
 # --- printing ---------------------------------------------------------------------------------
 
+
 def spine_lines(call_number: str) -> tuple[str, ...]:
     """A call number as the spine label stacks it: class, book number, then volume and copy.
 
@@ -184,7 +211,7 @@ def spine_lines(call_number: str) -> tuple[str, ...]:
         parsed = parse_call_number(call_number)
     except Invalid:
         return tuple(part for part in call_number.split("/") if part.strip()) or (call_number,)
-    tail = str(parsed)[len(f"{parsed.clc_class}/{parsed.book_number}"):].removeprefix(VOLUME_MARK)
+    tail = str(parsed)[len(f"{parsed.clc_class}/{parsed.book_number}") :].removeprefix(VOLUME_MARK)
     return (parsed.clc_class, parsed.book_number, *((tail,) if tail else ()))
 
 
@@ -196,7 +223,7 @@ def _foot(label: QueuedLabel) -> str:
 
 
 def _short_title(title: str) -> str:
-    return title if len(title) <= _TITLE_CHARS else title[:_TITLE_CHARS - 1] + "…"
+    return title if len(title) <= _TITLE_CHARS else title[: _TITLE_CHARS - 1] + "…"
 
 
 def _render(kind: str, labels: list[QueuedLabel], sheet: LabelSheet, start_at: int) -> bytes:
@@ -210,8 +237,11 @@ def _render(kind: str, labels: list[QueuedLabel], sheet: LabelSheet, start_at: i
     try:
         return render_barcode_labels(barcodes, sheet, start_at=start_at, title=_("Barcode labels"))
     except ValueError as error:  # a barcode too long for the stock, checked before drawing
-        raise Invalid("catalogue.label_barcode_too_long", "Some barcodes are too long for the labels of sheet {sheet}; print them on wider "
-                        "label stock.", sheet=sheet.name) from error
+        raise Invalid(
+            "catalogue.label_barcode_too_long",
+            "Some barcodes are too long for the labels of sheet {sheet}; print them on wider label stock.",
+            sheet=sheet.name,
+        ) from error
 
 
 @writes
@@ -227,21 +257,35 @@ def print_queue(session: Session, *, kind: str, sheet: str | None = None, start_
     (kind,) = _check_kinds([kind])
     stock = sheet_named(sheet or DEFAULT_SHEETS[kind])
     if not 1 <= start_at <= stock.count:
-        raise Invalid("catalogue.label_start_out_of_range", "Start at a position from 1 to {count}: sheet {sheet} has {count} labels.", count=stock.count, sheet=stock.name)
+        raise Invalid(
+            "catalogue.label_start_out_of_range",
+            "Start at a position from 1 to {count}: sheet {sheet} has {count} labels.",
+            count=stock.count,
+            sheet=stock.name,
+        )
     labels = queued_labels(kind)
     if not labels:
         raise Invalid(f"catalogue.no_labels_waiting_{kind}", _NOTHING_WAITING[kind])
     pdf = _render(kind, labels, stock, start_at)
     with session.write() as writer:
         LabelQueue.delete().where(LabelQueue.id.in_([label.id for label in labels])).execute()
-        writer.journal("labels.print", "label_queue", None, {
-            "kind": kind, "sheet": stock.name, "start_at": start_at, "barcodes": [label.barcode for label in labels],
-        })
+        writer.journal(
+            "labels.print",
+            "label_queue",
+            None,
+            {
+                "kind": kind,
+                "sheet": stock.name,
+                "start_at": start_at,
+                "barcodes": [label.barcode for label in labels],
+            },
+        )
     return pdf
 
 
-def print_queue_file(session: Session, *, kind: str, sheet: str | None = None, start_at: int = 1,
-                     out: Path | None = None) -> Path:
+def print_queue_file(
+    session: Session, *, kind: str, sheet: str | None = None, start_at: int = 1, out: Path | None = None
+) -> Path:
     """``print_queue`` kept as a PDF: at ``out``, or in the prints folder beside the database as
     ``<kind>-labels-<time>.pdf``, whichever desk or command printed it."""
     pdf = print_queue(session, kind=kind, sheet=sheet, start_at=start_at)

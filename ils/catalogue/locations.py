@@ -40,8 +40,15 @@ class LocationInfo:
 
 def _info(row: Location) -> LocationInfo:
     return LocationInfo(
-        row.id, row.code, row.name, row.branch.code, row.branch.name,
-        row.book_number_scheme, row.floating, row.loanable, row.active,
+        row.id,
+        row.code,
+        row.name,
+        row.branch.code,
+        row.branch.name,
+        row.book_number_scheme,
+        row.floating,
+        row.loanable,
+        row.active,
     )
 
 
@@ -58,11 +65,17 @@ def main_location(branch_code: str) -> str | None:
     """The branch's open, lending location with the most copies: where new copies usually go."""
     query = (
         Location.select(Location.code)
-        .join(Branch).switch(Location).join(Item, JOIN.LEFT_OUTER, on=(Item.location == Location.id))
-        .where((Branch.code == clean_input(branch_code, N_("Branch"), fold=True).upper())
-               & (Location.active == True)  # noqa: E712
-               & (Location.loanable == True))  # noqa: E712
-        .group_by(Location.id).order_by(fn.COUNT(Item.id).desc(), Location.code).limit(1)
+        .join(Branch)
+        .switch(Location)
+        .join(Item, JOIN.LEFT_OUTER, on=(Item.location == Location.id))
+        .where(
+            (Branch.code == clean_input(branch_code, N_("Branch"), fold=True).upper())
+            & (Location.active == True)  # noqa: E712
+            & (Location.loanable == True)
+        )  # noqa: E712
+        .group_by(Location.id)
+        .order_by(fn.COUNT(Item.id).desc(), Location.code)
+        .limit(1)
     )
     row = query.first()
     return row.code if row else None
@@ -78,30 +91,61 @@ def get_location(code: str) -> Location:
 def _check_scheme(scheme: str) -> str:
     if scheme not in SCHEMES:
         raise Invalid(
-            "catalogue.unknown_book_number_scheme", "Unknown book-number scheme {scheme}; choose one of: {schemes}.", scheme=scheme, schemes=", ".join(SCHEMES)
+            "catalogue.unknown_book_number_scheme",
+            "Unknown book-number scheme {scheme}; choose one of: {schemes}.",
+            scheme=scheme,
+            schemes=", ".join(SCHEMES),
         )
     return scheme
 
 
 def insert_location(
-    writer: Writer, *, branch: Branch, code: str, name: str, created_at: str,
-    book_number_scheme: str = "sequence", floating: bool = False, loanable: bool = True,
+    writer: Writer,
+    *,
+    branch: Branch,
+    code: str,
+    name: str,
+    created_at: str,
+    book_number_scheme: str = "sequence",
+    floating: bool = False,
+    loanable: bool = True,
 ) -> Location:
     row = Location.create(
-        id=reference_id("location", code), branch=branch, code=code, name=name, book_number_scheme=book_number_scheme,
-        floating=floating, loanable=loanable, created_at=created_at,
+        id=reference_id("location", code),
+        branch=branch,
+        code=code,
+        name=name,
+        book_number_scheme=book_number_scheme,
+        floating=floating,
+        loanable=loanable,
+        created_at=created_at,
     )
-    writer.journal("location.add", "location", row.id, {
-        "branch_id": branch.id, "code": code, "name": name, "book_number_scheme": book_number_scheme,
-        "floating": floating, "loanable": loanable,
-    })
+    writer.journal(
+        "location.add",
+        "location",
+        row.id,
+        {
+            "branch_id": branch.id,
+            "code": code,
+            "name": name,
+            "book_number_scheme": book_number_scheme,
+            "floating": floating,
+            "loanable": loanable,
+        },
+    )
     return row
 
 
 @writes
 def add_location(
-    session: Session, *, branch: str, code: str, name: str, book_number_scheme: str = "sequence",
-    floating: bool = False, loanable: bool = True,
+    session: Session,
+    *,
+    branch: str,
+    code: str,
+    name: str,
+    book_number_scheme: str = "sequence",
+    floating: bool = False,
+    loanable: bool = True,
 ) -> LocationInfo:
     session.require(Permission.MANAGE_LOCATIONS)
     code = clean_code(clean_input(code, N_("Code"), fold=True))
@@ -112,16 +156,28 @@ def add_location(
         raise Invalid("catalogue.location_code_taken", "The location code {code} is already in use.", code=code)
     with session.write() as writer:
         row = insert_location(
-            writer, branch=branch_row, code=code, name=name, created_at=session.library.now_text(),
-            book_number_scheme=book_number_scheme, floating=floating, loanable=loanable,
+            writer,
+            branch=branch_row,
+            code=code,
+            name=name,
+            created_at=session.library.now_text(),
+            book_number_scheme=book_number_scheme,
+            floating=floating,
+            loanable=loanable,
         )
     return _info(row)
 
 
 @writes
 def change_location(
-    session: Session, code: str, *, name: str | None = None, book_number_scheme: str | None = None,
-    floating: bool | None = None, loanable: bool | None = None, active: bool | None = None,
+    session: Session,
+    code: str,
+    *,
+    name: str | None = None,
+    book_number_scheme: str | None = None,
+    floating: bool | None = None,
+    loanable: bool | None = None,
+    active: bool | None = None,
 ) -> LocationInfo:
     """Change what is given; ``None`` leaves a setting as it is."""
     session.require(Permission.MANAGE_LOCATIONS)

@@ -84,15 +84,25 @@ def bib_ids_for_barcodes(barcodes: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(get_item(barcode).bib_id for barcode in barcodes))
 
 
-def export_records(session: Session, bib_ids: Sequence[str], *, serialisation: str = ISO2709,
-                   encoding: str = UTF8) -> bytes:
+def export_records(
+    session: Session, bib_ids: Sequence[str], *, serialisation: str = ISO2709, encoding: str = UTF8
+) -> bytes:
     """The records ``bib_ids`` with their copies, as one ISO 2709 or MARCXML file's bytes."""
     session.require(Permission.CATALOGUE)
     if serialisation not in SERIALISATIONS:
-        raise Invalid("catalogue.export_unknown_format", "Unknown export format {format}; choose one of: {choices}.", format=serialisation, choices=", ".join(SERIALISATIONS))
+        raise Invalid(
+            "catalogue.export_unknown_format",
+            "Unknown export format {format}; choose one of: {choices}.",
+            format=serialisation,
+            choices=", ".join(SERIALISATIONS),
+        )
     key = encoding.strip().lower()
     if key not in ENCODINGS:
-        raise Invalid("catalogue.export_unknown_encoding", "Records can be exported in UTF-8 or GBK, not {encoding}.", encoding=encoding)
+        raise Invalid(
+            "catalogue.export_unknown_encoding",
+            "Records can be exported in UTF-8 or GBK, not {encoding}.",
+            encoding=encoding,
+        )
     wanted = list(dict.fromkeys(bib_ids))
     if not wanted:
         raise Invalid("catalogue.export_nothing_chosen", "Choose at least one record to export.")
@@ -105,9 +115,16 @@ def export_records(session: Session, bib_ids: Sequence[str], *, serialisation: s
         parts = [_iso2709(row, record, key) for row, record in _records_with_copies(wanted)]
         data = b"".join(parts)
     with session.write() as writer:
-        writer.journal("catalogue.export", "export", None, {
-            "records": len(parts), "serialisation": serialisation, "encoding": key,
-        })
+        writer.journal(
+            "catalogue.export",
+            "export",
+            None,
+            {
+                "records": len(parts),
+                "serialisation": serialisation,
+                "encoding": key,
+            },
+        )
     return data
 
 
@@ -131,17 +148,22 @@ def write_export(data: bytes, path: Path) -> Path:
             Path(temporary).unlink(missing_ok=True)
             raise
     except OSError as error:
-        raise DatabaseProblem("catalogue.export_cannot_write", "Cannot write to {path}: check the folder's permissions.", path=path) from error
+        raise DatabaseProblem(
+            "catalogue.export_cannot_write", "Cannot write to {path}: check the folder's permissions.", path=path
+        ) from error
     return path
 
 
 def _records_with_copies(bib_ids: list[str]) -> Iterator[tuple[BibRecord, Record]]:
     """Each record as stored, with its copies added as holdings fields, in the order asked."""
     for start in range(0, len(bib_ids), _CHUNK):
-        chunk = bib_ids[start:start + _CHUNK]
-        rows = {row.id: row for row in BibRecord.select(BibRecord.id, BibRecord.format, BibRecord.marc,
-                                                        BibRecord.title)
-                .where(BibRecord.id.in_(chunk) & (BibRecord.deleted == False))}  # noqa: E712
+        chunk = bib_ids[start : start + _CHUNK]
+        rows = {
+            row.id: row
+            for row in BibRecord.select(BibRecord.id, BibRecord.format, BibRecord.marc, BibRecord.title).where(
+                BibRecord.id.in_(chunk) & (BibRecord.deleted == False)
+            )
+        }  # noqa: E712
         copies = _copies_of(chunk)
         for bib_id in chunk:
             row = rows.get(bib_id)
@@ -154,9 +176,15 @@ def _records_with_copies(bib_ids: list[str]) -> Iterator[tuple[BibRecord, Record
 
 
 def _copies_of(bib_ids: list[str]) -> dict[str, list[_Copy]]:
-    query = (Item.select(Item.bib, Item.barcode, Branch.code, Location.code, Item.call_number, Item.price_fen)
-             .join(Branch).switch(Item).join(Location, JOIN.LEFT_OUTER)
-             .where(Item.bib.in_(bib_ids)).order_by(Item.barcode).tuples())
+    query = (
+        Item.select(Item.bib, Item.barcode, Branch.code, Location.code, Item.call_number, Item.price_fen)
+        .join(Branch)
+        .switch(Item)
+        .join(Location, JOIN.LEFT_OUTER)
+        .where(Item.bib.in_(bib_ids))
+        .order_by(Item.barcode)
+        .tuples()
+    )
     copies: dict[str, list[_Copy]] = {}
     for bib_id, barcode, branch_code, location_code, call_number, price_fen in query:
         copies.setdefault(bib_id, []).append(_Copy(barcode, branch_code, location_code, call_number, price_fen))
@@ -178,11 +206,18 @@ def _field(tag: str, pairs: list[tuple[str, str | None]]) -> Field:
 
 def _cnmarc_905(copy: _Copy) -> Field:
     parsed = _parsed(copy.call_number)
-    return _field("905", [
-        ("a", copy.branch_code), ("b", copy.barcode), ("c", copy.location_code),
-        ("d", parsed.clc_class if parsed else None), ("e", parsed.book_number if parsed else None),
-        ("f", parsed.volume if parsed else None), ("s", copy.call_number),
-    ])
+    return _field(
+        "905",
+        [
+            ("a", copy.branch_code),
+            ("b", copy.barcode),
+            ("c", copy.location_code),
+            ("d", parsed.clc_class if parsed else None),
+            ("e", parsed.book_number if parsed else None),
+            ("f", parsed.volume if parsed else None),
+            ("s", copy.call_number),
+        ],
+    )
 
 
 def _marc21_852(copy: _Copy) -> Field:
@@ -192,10 +227,17 @@ def _marc21_852(copy: _Copy) -> Field:
     else:
         class_part, item_part = copy.call_number, None
     price = None if copy.price_fen is None else f"{copy.price_fen / 100:.2f}"
-    return _field("852", [
-        ("b", copy.branch_code), ("c", copy.location_code), ("h", class_part), ("i", item_part),
-        ("p", copy.barcode), ("9", price),
-    ])
+    return _field(
+        "852",
+        [
+            ("b", copy.branch_code),
+            ("c", copy.location_code),
+            ("h", class_part),
+            ("i", item_part),
+            ("p", copy.barcode),
+            ("9", price),
+        ],
+    )
 
 
 def _mark_charset(record: Record, fmt: str, leader09: str, charset_100: str) -> None:
@@ -219,8 +261,13 @@ def _iso2709(row: BibRecord, record: Record, encoding: str) -> bytes:
         _mark_charset(record, row.format, " ", _CHARSET_100[GBK])
         data = _gbk_record(row, record).as_marc()
     if len(data) > _ISO2709_LIMIT:
-        raise Invalid("catalogue.export_record_too_large", "The record {title} ({id}) is {size} bytes, more than ISO 2709 can hold; "
-                        "export it as MARCXML.", title=row.title, id=row.id, size=len(data))
+        raise Invalid(
+            "catalogue.export_record_too_large",
+            "The record {title} ({id}) is {size} bytes, more than ISO 2709 can hold; export it as MARCXML.",
+            title=row.title,
+            id=row.id,
+            size=len(data),
+        )
     return data
 
 
@@ -232,11 +279,22 @@ def _gbk_record(row: BibRecord, record: Record) -> Record:
             if field.is_control_field():
                 raw.add_field(RawField(tag=field.tag, data=field.data.encode(GBK)))
             else:
-                raw.add_field(RawField(tag=field.tag, indicators=field.indicators, subfields=[
-                    Subfield(code=s.code, value=s.value.encode(GBK)) for s in field.subfields]))
+                raw.add_field(
+                    RawField(
+                        tag=field.tag,
+                        indicators=field.indicators,
+                        subfields=[Subfield(code=s.code, value=s.value.encode(GBK)) for s in field.subfields],
+                    )
+                )
     except UnicodeEncodeError as error:
-        raise Invalid("catalogue.export_character_not_in_gbk", "The record {title} ({id}) has the character {char}, which GBK cannot hold; "
-                        "export it in UTF-8 or as MARCXML.", title=row.title, id=row.id, char=error.object[error.start:error.end]) from None
+        raise Invalid(
+            "catalogue.export_character_not_in_gbk",
+            "The record {title} ({id}) has the character {char}, which GBK cannot hold; "
+            "export it in UTF-8 or as MARCXML.",
+            title=row.title,
+            id=row.id,
+            char=error.object[error.start : error.end],
+        ) from None
     return raw
 
 

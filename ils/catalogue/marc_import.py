@@ -128,7 +128,11 @@ class Batch:
         _check_decision(decision)
         staged = self.record(number)
         if decision == MERGE and not staged.is_duplicate:
-            raise Invalid("catalogue.import_merge_without_duplicate", "Record {number} duplicates nothing, so there is nothing to merge it into.", number=number)
+            raise Invalid(
+                "catalogue.import_merge_without_duplicate",
+                "Record {number} duplicates nothing, so there is nothing to merge it into.",
+                number=number,
+            )
         staged.decision = decision
 
     def decide_all_duplicates(self, decision: str) -> None:
@@ -156,7 +160,12 @@ def decision_label(decision: str) -> str:
 
 def _check_decision(decision: str) -> None:
     if decision not in DECISIONS:
-        raise Invalid("catalogue.import_unknown_decision", "Unknown decision {decision}; choose one of: {choices}.", decision=decision, choices=", ".join(DECISIONS))
+        raise Invalid(
+            "catalogue.import_unknown_decision",
+            "Unknown decision {decision}; choose one of: {choices}.",
+            decision=decision,
+            choices=", ".join(DECISIONS),
+        )
 
 
 @contextmanager
@@ -180,14 +189,20 @@ def _collector_paused() -> Iterator[None]:
 
 def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
     for start in range(0, len(values), _CHUNK):
-        yield values[start:start + _CHUNK]
+        yield values[start : start + _CHUNK]
 
 
 # --- stage ---------------------------------------------------------------------------------
 
 
-def stage(session: Session, data: bytes, *, source_name: str, encoding: str | None = None,
-          progress: Callable[[int, int], None] | None = None) -> Batch:
+def stage(
+    session: Session,
+    data: bytes,
+    *,
+    source_name: str,
+    encoding: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Batch:
     """Read ``data`` into a batch and find its duplicates; writes nothing.
 
     A file that is not MARC at all gives a batch with no records and one reject that
@@ -199,12 +214,15 @@ def stage(session: Session, data: bytes, *, source_name: str, encoding: str | No
         return _stage(data, readable_file_name(source_name), encoding, progress)
 
 
-def _stage(data: bytes, source_name: str, encoding: str | None,
-           progress: Callable[[int, int], None] | None) -> Batch:
+def _stage(data: bytes, source_name: str, encoding: str | None, progress: Callable[[int, int], None] | None) -> Batch:
     try:
         result = read_marc(data, encoding=encoding)
     except ValueError:
-        raise Invalid("catalogue.unknown_character_set", "The character set {name} is unknown; use e.g. utf-8, gbk, gb18030 or marc-8.", name=encoding) from None
+        raise Invalid(
+            "catalogue.unknown_character_set",
+            "The character set {name} is unknown; use e.g. utf-8, gbk, gb18030 or marc-8.",
+            name=encoding,
+        ) from None
     staged: list[StagedRecord] = []
     rejects = list(result.rejects)
     total = len(result.records)
@@ -212,8 +230,9 @@ def _stage(data: bytes, source_name: str, encoding: str | None,
         try:
             prepared = prepare(parsed.record, parsed.format, parsed.fields)
         except Invalid as problem:
-            rejects.append(Reject(parsed.number, parsed.offset,
-                                  record_reason(parsed.number, parsed.offset, problem.message)))
+            rejects.append(
+                Reject(parsed.number, parsed.offset, record_reason(parsed.number, parsed.offset, problem.message))
+            )
         else:
             staged.append(StagedRecord(parsed.number, parsed.offset, prepared, parsed.encoding))
         if progress and done % PROGRESS_EVERY == 0:
@@ -259,9 +278,13 @@ def _catalogue_isbns(isbns: set[str]) -> dict[str, str]:
     """ISBN-13 → id of the oldest live record carrying it."""
     found: dict[str, str] = {}
     for chunk in _chunks(sorted(isbns)):
-        query = (BibIsbn.select(BibIsbn.isbn, BibRecord.id).join(BibRecord)
-                 .where(BibIsbn.isbn.in_(chunk) & (BibRecord.deleted == False))  # noqa: E712
-                 .order_by(BibRecord.doc).tuples())
+        query = (
+            BibIsbn.select(BibIsbn.isbn, BibRecord.id)
+            .join(BibRecord)
+            .where(BibIsbn.isbn.in_(chunk) & (BibRecord.deleted == False))  # noqa: E712
+            .order_by(BibRecord.doc)
+            .tuples()
+        )
         for isbn, bib_id in query:
             found.setdefault(isbn, bib_id)
     return found
@@ -271,9 +294,12 @@ def _catalogue_keys(keys: set[str]) -> dict[str, str]:
     """Title + edition + publisher key → id of the oldest live record with it."""
     found: dict[str, str] = {}
     for chunk in _chunks(sorted(keys)):
-        query = (BibRecord.select(BibRecord.dedup_key, BibRecord.id)
-                 .where(BibRecord.dedup_key.in_(chunk) & (BibRecord.deleted == False))  # noqa: E712
-                 .order_by(BibRecord.doc).tuples())
+        query = (
+            BibRecord.select(BibRecord.dedup_key, BibRecord.id)
+            .where(BibRecord.dedup_key.in_(chunk) & (BibRecord.deleted == False))  # noqa: E712
+            .order_by(BibRecord.doc)
+            .tuples()
+        )
         for key, bib_id in query:
             found.setdefault(key, bib_id)
     return found
@@ -347,8 +373,9 @@ class _Apply:
             self.skipped += 1
             return
         if target is None:
-            target = insert_prepared(self.writer, self.session.library, record.prepared, doc=self.doc,
-                                     source=self.batch.source_name)
+            target = insert_prepared(
+                self.writer, self.session.library, record.prepared, doc=self.doc, source=self.batch.source_name
+            )
             self.doc += 1
             self.added += 1
             columns = record.prepared.columns
@@ -374,36 +401,55 @@ class _Apply:
         material = record.prepared.columns["material_type"] or ""
         price = holding.price or record.prepared.fields.price
         insert_item(
-            self.writer, bib_id=bib_id, barcode=barcode, branch_id=branch_id,
-            location_id=self.places.location_of(holding, branch_id), call_number=call_number, shelf_key=shelf_key,
-            now=self.now, item_type="periodical" if material[1:2] == "s" else "book",
-            price_fen=parse_price(price), acquired_on=self.today,
+            self.writer,
+            bib_id=bib_id,
+            barcode=barcode,
+            branch_id=branch_id,
+            location_id=self.places.location_of(holding, branch_id),
+            call_number=call_number,
+            shelf_key=shelf_key,
+            now=self.now,
+            item_type="periodical" if material[1:2] == "s" else "book",
+            price_fen=parse_price(price),
+            acquired_on=self.today,
         )
         self.items += 1
 
     def barcode(self, number: int, holding: Holding) -> str | None:
         """The copy's barcode as stored, or None with the problem noted."""
         if not holding.barcode:
-            return self.problem(number, message("catalogue.import_copy_without_barcode",
-                                                "a copy has no barcode, so it was not added"))
+            return self.problem(
+                number, message("catalogue.import_copy_without_barcode", "a copy has no barcode, so it was not added")
+            )
         try:
             barcode = normalise_barcode(holding.barcode, self.shape)
         except Invalid as invalid:
             return self.problem(number, invalid.message)
         if barcode in self.taken:
             if self.taken[barcode]:
-                return self.problem(number, message("catalogue.import_barcode_taken",
-                                                    "the barcode {barcode} is already on another item",
-                                                    barcode=barcode))
-            return self.problem(number, message("catalogue.import_barcode_twice",
-                                                "the barcode {barcode} is given to two copies in the file",
-                                                barcode=barcode))
+                return self.problem(
+                    number,
+                    message(
+                        "catalogue.import_barcode_taken",
+                        "the barcode {barcode} is already on another item",
+                        barcode=barcode,
+                    ),
+                )
+            return self.problem(
+                number,
+                message(
+                    "catalogue.import_barcode_twice",
+                    "the barcode {barcode} is given to two copies in the file",
+                    barcode=barcode,
+                ),
+            )
         self.taken[barcode] = False
         return barcode
 
     def problem(self, number: int, problem: Message) -> None:
-        self.problems.append(message("catalogue.import_copy_left_out", "record {number}: {problem}",
-                                     number=number, problem=problem))
+        self.problems.append(
+            message("catalogue.import_copy_left_out", "record {number}: {problem}", number=number, problem=problem)
+        )
 
     def finish(self) -> ImportResult:
         # Book numbers met on import count as taken, so the 种次号 counter never hands them out again.
@@ -411,20 +457,36 @@ class _Apply:
         fields = [BookNumber.clc_class, BookNumber.number, BookNumber.bib, BookNumber.node_id, BookNumber.assigned_at]
         per_insert = _CHUNK // len(fields)
         for start in range(0, len(rows), per_insert):
-            BookNumber.insert_many(rows[start:start + per_insert], fields=fields).on_conflict_ignore().execute()
-        self.writer.journal("import.apply", "import", None, {
-            "source": self.batch.source_name, "added": self.added, "merged": self.merged,
-            "skipped": self.skipped, "items": self.items, "item_problems": len(self.problems),
-            "rejects": len(self.batch.rejects),
-        })
-        return ImportResult(self.added, self.merged, self.skipped, self.items, tuple(self.problems),
-                            tuple(self.touched))
+            BookNumber.insert_many(rows[start : start + per_insert], fields=fields).on_conflict_ignore().execute()
+        self.writer.journal(
+            "import.apply",
+            "import",
+            None,
+            {
+                "source": self.batch.source_name,
+                "added": self.added,
+                "merged": self.merged,
+                "skipped": self.skipped,
+                "items": self.items,
+                "item_problems": len(self.problems),
+                "rejects": len(self.batch.rejects),
+            },
+        )
+        return ImportResult(
+            self.added, self.merged, self.skipped, self.items, tuple(self.problems), tuple(self.touched)
+        )
 
 
 @writes
-def apply(session: Session, batch: Batch, *, branch: str | None = None, location: str | None = None,
-          progress: Callable[[int, int], None] | None = None,
-          cancelled: Callable[[], bool] | None = None) -> ImportResult:
+def apply(
+    session: Session,
+    batch: Batch,
+    *,
+    branch: str | None = None,
+    location: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportResult:
     """Store the batch as decided, in one write transaction: all of it or, on any failure, none.
 
     A copy's branch is the one its holding names when that branch exists, else ``branch``,
@@ -435,7 +497,9 @@ def apply(session: Session, batch: Batch, *, branch: str | None = None, location
     """
     session.require(Permission.CATALOGUE)
     if not batch.records:
-        raise Invalid("catalogue.import_nothing_usable", "There is nothing to import: the file has no record that can be used.")
+        raise Invalid(
+            "catalogue.import_nothing_usable", "There is nothing to import: the file has no record that can be used."
+        )
     places = _Places.load(session, branch, location)
     total = len(batch.records)
     with _collector_paused(), session.write() as writer:
@@ -458,14 +522,21 @@ def _existing_call_numbers(batch: Batch) -> dict[str, str | None]:
     targets = sorted({r.duplicate_of for r in batch.records if r.duplicate_of and r.decision != ACCEPT})
     found: dict[str, str | None] = {}
     for chunk in _chunks(targets):
-        query = (BibRecord.select(BibRecord.id, BibRecord.call_class, BibRecord.book_number)
-                 .where(BibRecord.id.in_(chunk) & (BibRecord.deleted == False)).tuples())  # noqa: E712
+        query = (
+            BibRecord.select(BibRecord.id, BibRecord.call_class, BibRecord.book_number)
+            .where(BibRecord.id.in_(chunk) & (BibRecord.deleted == False))
+            .tuples()
+        )  # noqa: E712
         for bib_id, call_class, book_number in query:
             found[bib_id] = f"{call_class}/{book_number}" if call_class and book_number else None
     for record in batch.records:
         if record.duplicate_of in targets and record.duplicate_of not in found:
-            raise Invalid("catalogue.import_target_deleted", "Record {number} duplicates a catalogue record that has been deleted since the file "
-                            "was read; read the file again.", number=record.number)
+            raise Invalid(
+                "catalogue.import_target_deleted",
+                "Record {number} duplicates a catalogue record that has been deleted since the file "
+                "was read; read the file again.",
+                number=record.number,
+            )
     return found
 
 

@@ -62,7 +62,9 @@ LEADER_NOT_NUMERIC = message("catalogue.marc_leader_not_numeric", "the leader is
 BASE_ADDRESS = message("catalogue.marc_base_address", "the leader's base address is wrong")
 DIRECTORY_DAMAGED = message("catalogue.marc_directory_damaged", "the directory is damaged")
 DIRECTORY_MISMATCH = message("catalogue.marc_directory_mismatch", "the directory does not match the field data")
-UNKNOWN_CHARSET = message("catalogue.marc_unknown_charset", "the text is in a character set that could not be recognised")
+UNKNOWN_CHARSET = message(
+    "catalogue.marc_unknown_charset", "the text is in a character set that could not be recognised"
+)
 NO_FIELDS = message("catalogue.marc_no_fields", "the record has no fields")
 STRUCTURE_DAMAGED = message("catalogue.marc_structure_damaged", "the record structure is damaged")
 XML_UNKNOWN_CHARSET = message("catalogue.marc_xml_unknown_charset", "the XML declares an unknown character set")
@@ -153,7 +155,9 @@ def _normalise_encoding(name: str) -> str:
 
 
 def _not_marc(reason: Message) -> ReadResult:
-    return ReadResult(records=(), rejects=(Reject(number=1, offset=None, reason=reason),), format=None, serialisation=None)
+    return ReadResult(
+        records=(), rejects=(Reject(number=1, offset=None, reason=reason),), format=None, serialisation=None
+    )
 
 
 def _result(records: list[ParsedRecord], rejects: list[Reject], serialisation: str) -> ReadResult:
@@ -179,12 +183,21 @@ def size_problem(record: Record) -> Message | None:
         else:
             length = len("".join([subfield.value or "" for subfield in field.subfields]))
         if length > MAX_FIELD_CHARS:
-            return message("catalogue.marc_field_too_long", "field {tag} has {count} characters; a field holds "
-                           "at most {most}", tag=field.tag, count=length, most=MAX_FIELD_CHARS)
+            return message(
+                "catalogue.marc_field_too_long",
+                "field {tag} has {count} characters; a field holds at most {most}",
+                tag=field.tag,
+                count=length,
+                most=MAX_FIELD_CHARS,
+            )
         total += length
     if total > MAX_RECORD_CHARS:
-        return message("catalogue.marc_record_too_long", "the record has {count} characters; a record holds at "
-                       "most {most}", count=total, most=MAX_RECORD_CHARS)
+        return message(
+            "catalogue.marc_record_too_long",
+            "the record has {count} characters; a record holds at most {most}",
+            count=total,
+            most=MAX_RECORD_CHARS,
+        )
     return None
 
 
@@ -273,8 +286,14 @@ def _read_iso2709(data: bytes, encoding: str | None) -> ReadResult:
             if end == -1:
                 raise _Refused(CUT_SHORT)
             if len(stripped) > MAX_RECORD_BYTES:
-                raise _Refused(message("catalogue.marc_record_too_many_bytes", "the record has {count} bytes; a "
-                                       "record holds at most {most}", count=len(stripped), most=MAX_RECORD_BYTES))
+                raise _Refused(
+                    message(
+                        "catalogue.marc_record_too_many_bytes",
+                        "the record has {count} bytes; a record holds at most {most}",
+                        count=len(stripped),
+                        most=MAX_RECORD_BYTES,
+                    )
+                )
             record, fmt, used = _decode_iso(stripped, encoding)
             parsed = _finish(number, offset, record, fmt, used)
         except _Refused as refused:
@@ -290,8 +309,13 @@ def record_reason(number: int, offset: int | None, problem: Message) -> Message:
     """Why record ``number`` (at byte ``offset`` of an ISO 2709 file) was refused."""
     if offset is None:
         return message("catalogue.marc_record_refused", "record {number}: {problem}", number=number, problem=problem)
-    return message("catalogue.marc_record_at_byte_refused", "record {number} at byte {offset}: {problem}",
-                   number=number, offset=offset, problem=problem)
+    return message(
+        "catalogue.marc_record_at_byte_refused",
+        "record {number} at byte {offset}: {problem}",
+        number=number,
+        offset=offset,
+        problem=problem,
+    )
 
 
 def _directory_tags(chunk: bytes) -> set[str]:
@@ -435,8 +459,9 @@ def _read_marcxml(data: bytes) -> ReadResult:
         root = ET.fromstring(data)
     except ET.ParseError as error:
         line = error.position[0] if error.position else 0
-        return _xml_refused(message("catalogue.marc_xml_not_well_formed", "the XML is not well-formed (line {line})",
-                                    line=line))
+        return _xml_refused(
+            message("catalogue.marc_xml_not_well_formed", "the XML is not well-formed (line {line})", line=line)
+        )
     records: list[ParsedRecord] = []
     rejects: list[Reject] = []
     number = 0

@@ -57,14 +57,20 @@ def _line_error(number: int, problem: Message) -> Invalid:
 
 def _data_field(number: int, tag: str, rest: str) -> Field:
     if len(rest) < 3 or rest[2] != "$":
-        raise _line_error(number, message("catalogue.marc_text_indicators", "a data field needs two indicators "
-                                          "(# for blank) and then $ and a subfield code"))
+        raise _line_error(
+            number,
+            message(
+                "catalogue.marc_text_indicators",
+                "a data field needs two indicators (# for blank) and then $ and a subfield code",
+            ),
+        )
     indicators = [" " if ch == _BLANK else ch for ch in rest[:2]]
     subfields = []
     for chunk in rest[3:].split("$"):
         if not chunk:
-            raise _line_error(number, message("catalogue.marc_text_subfield_code",
-                                              "a $ must be followed by a subfield code"))
+            raise _line_error(
+                number, message("catalogue.marc_text_subfield_code", "a $ must be followed by a subfield code")
+            )
         subfields.append(Subfield(chunk[0], chunk[1:].replace(DOLLAR, "$")))
     return Field(tag=tag, indicators=indicators, subfields=subfields)
 
@@ -87,8 +93,9 @@ def text_to_record(text: str) -> Record:
             leader_seen = True
             continue
         if not _TAG.match(tag):
-            raise _line_error(number, message("catalogue.marc_text_tag",
-                                              "a line starts with a three-character tag such as 200"))
+            raise _line_error(
+                number, message("catalogue.marc_text_tag", "a line starts with a three-character tag such as 200")
+            )
         if tag < "010" and tag.isdigit():
             record.add_field(Field(tag=tag, data=rest))
         else:

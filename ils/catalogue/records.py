@@ -26,8 +26,7 @@ from ils.errors import Invalid, NotFound
 from ils.library import Library, Writer
 from ils.permissions import Permission
 from ils.session import Session, writes
-from ils.text import pinyin_sort_key
-from ils.text import fold
+from ils.text import fold, pinyin_sort_key
 
 HOLDING_TAGS = {CNMARC: ("905",), MARC21: ("852", "952")}
 FORMATS = (CNMARC, MARC21)
@@ -161,8 +160,24 @@ def next_doc(library: Library) -> int:
 # names (never from input): an import stores thousands of records in one go, and building
 # each INSERT through peewee measured as long as everything else the insert does.
 _RECORD_COLUMNS = (
-    "format", "title", "parallel_title", "other_title", "responsibility", "edition", "publisher", "place", "year",
-    "isbn", "clc_class", "subjects", "series", "price", "material_type", "call_class", "book_number", "title_sort",
+    "format",
+    "title",
+    "parallel_title",
+    "other_title",
+    "responsibility",
+    "edition",
+    "publisher",
+    "place",
+    "year",
+    "isbn",
+    "clc_class",
+    "subjects",
+    "series",
+    "price",
+    "material_type",
+    "call_class",
+    "book_number",
+    "title_sort",
     "dedup_key",
 )
 _INSERT_RECORD = (
@@ -171,8 +186,7 @@ _INSERT_RECORD = (
 )
 
 
-def insert_prepared(writer: Writer, library: Library, prepared: PreparedRecord, *, doc: int,
-                    source: str | None) -> str:
+def insert_prepared(writer: Writer, library: Library, prepared: PreparedRecord, *, doc: int, source: str | None) -> str:
     """Store, index and journal one prepared record (not its holdings); returns its id.
 
     The journal row names the record (format, title, ISBN, source) but does not repeat
@@ -184,15 +198,24 @@ def insert_prepared(writer: Writer, library: Library, prepared: PreparedRecord, 
     bib_id = new_id()
     now = library.now_text()
     database = library.database
-    database.execute_sql(_INSERT_RECORD, (bib_id, doc, marc_json(prepared.record), source, now, now,
-                                          *(prepared.columns[c] for c in _RECORD_COLUMNS)))
+    database.execute_sql(
+        _INSERT_RECORD,
+        (bib_id, doc, marc_json(prepared.record), source, now, now, *(prepared.columns[c] for c in _RECORD_COLUMNS)),
+    )
     for isbn in prepared.isbns:
         database.execute_sql("INSERT INTO bib_isbn (isbn, bib_id) VALUES (?, ?)", (isbn, bib_id))
     index_insert(database, doc, prepared.search)
-    writer.journal("record.add", "bib_record", bib_id, {
-        "format": prepared.format, "title": prepared.columns["title"], "isbn": prepared.columns["isbn"],
-        "source": source,
-    })
+    writer.journal(
+        "record.add",
+        "bib_record",
+        bib_id,
+        {
+            "format": prepared.format,
+            "title": prepared.columns["title"],
+            "isbn": prepared.columns["isbn"],
+            "source": source,
+        },
+    )
     return bib_id
 
 
@@ -242,7 +265,9 @@ def delete_record(session: Session, bib_id: str) -> None:
     live_items = Item.select().where((Item.bib == row.id) & (Item.status != "withdrawn")).count()
     if live_items:
         raise Invalid(
-            "catalogue.record_has_copies", "The record still has {count} copies; withdraw or move them first.", count=live_items
+            "catalogue.record_has_copies",
+            "The record still has {count} copies; withdraw or move them first.",
+            count=live_items,
         )
     with session.write() as writer:
         BibRecord.update(deleted=True, updated_at=session.library.now_text()).where(BibRecord.id == row.id).execute()
@@ -252,8 +277,14 @@ def delete_record(session: Session, bib_id: str) -> None:
 
 def summary(row: BibRecord) -> RecordSummary:
     return RecordSummary(
-        id=row.id, title=row.title, responsibility=row.responsibility, publisher=row.publisher, year=row.year,
-        isbn=row.isbn, call_number=record_call_number(row), format=row.format,
+        id=row.id,
+        title=row.title,
+        responsibility=row.responsibility,
+        publisher=row.publisher,
+        year=row.year,
+        isbn=row.isbn,
+        call_number=record_call_number(row),
+        format=row.format,
     )
 
 
@@ -274,9 +305,13 @@ def reindex(session: Session, progress: Callable[[int, int], None] | None = None
     done = 0
     with session.write() as writer:
         database.execute_sql("DELETE FROM bib_search")
-        query = BibRecord.select(BibRecord.doc, BibRecord.marc, BibRecord.format).where(
-            BibRecord.deleted == False  # noqa: E712
-        ).tuples()
+        query = (
+            BibRecord.select(BibRecord.doc, BibRecord.marc, BibRecord.format)
+            .where(
+                BibRecord.deleted == False  # noqa: E712
+            )
+            .tuples()
+        )
         for doc, text, fmt in query.iterator():
             index_insert(database, doc, search_row(extract(record_from_json(text), fmt)))
             done += 1

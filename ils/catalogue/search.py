@@ -39,8 +39,7 @@ from ils.catalogue.items import normalise_barcode, record_call_number
 from ils.catalogue.search_text import MAX_QUERY_CHARS, match_query, normalise_isbn, query_phrases
 from ils.errors import Invalid, Message, message
 from ils.i18n import N_
-from ils.text import normal_text, pinyin_keys, pinyin_sort_key, sort_key_pinyin
-from ils.text import fold
+from ils.text import fold, normal_text, pinyin_keys, pinyin_sort_key, sort_key_pinyin
 from ils.text_input import clean_input
 
 FIELDS = ("any", "title", "author", "publisher", "subject", "isbn", "callnumber", "barcode")
@@ -172,8 +171,15 @@ class _Found:
     shelf_order: bool = False
 
 
-def search(text: str, *, field: str = "any", sort: str = "relevance", branch: str | None = None,
-           limit: int = 50, offset: int = 0) -> SearchResult:
+def search(
+    text: str,
+    *,
+    field: str = "any",
+    sort: str = "relevance",
+    branch: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> SearchResult:
     """Search the catalogue; a query that cannot be searched gets a message, not an error.
 
     ``branch`` (a branch code) keeps records with a copy there. ``Invalid`` only for text
@@ -181,21 +187,46 @@ def search(text: str, *, field: str = "any", sort: str = "relevance", branch: st
     that no search box can produce.
     """
     if field not in FIELDS:
-        raise Invalid("catalogue.search_unknown_field", "Unknown search field {field}; use one of: {fields}.", field=field, fields=", ".join(FIELDS))
+        raise Invalid(
+            "catalogue.search_unknown_field",
+            "Unknown search field {field}; use one of: {fields}.",
+            field=field,
+            fields=", ".join(FIELDS),
+        )
     if sort not in SORTS:
-        raise Invalid("catalogue.search_unknown_sort", "Unknown sort order {sort}; use one of: {sorts}.", sort=sort, sorts=", ".join(SORTS))
+        raise Invalid(
+            "catalogue.search_unknown_sort",
+            "Unknown sort order {sort}; use one of: {sorts}.",
+            sort=sort,
+            sorts=", ".join(SORTS),
+        )
     if not 1 <= limit <= MAX_LIMIT or offset < 0:
-        raise Invalid("catalogue.search_page_out_of_range", "Ask for 1 to {most} hits from an offset of 0 or more.", most=MAX_LIMIT)
+        raise Invalid(
+            "catalogue.search_page_out_of_range",
+            "Ask for 1 to {most} hits from an offset of 0 or more.",
+            most=MAX_LIMIT,
+        )
     query = clean_input(text, N_("Search text"), required=False)
     branch_id = get_branch(branch).id if branch else None
     if not query:
-        return _nothing(query, field, message(
-            "catalogue.search_empty", "Type a title, author, publisher or subject word, pinyin, an ISBN, "
-            "a call number or a barcode."))
+        return _nothing(
+            query,
+            field,
+            message(
+                "catalogue.search_empty",
+                "Type a title, author, publisher or subject word, pinyin, an ISBN, a call number or a barcode.",
+            ),
+        )
     if len(query) > MAX_QUERY_CHARS:
-        return _nothing(query, field, message(
-            "catalogue.search_too_long", "The search text is too long: type at most {count} characters.",
-            count=MAX_QUERY_CHARS))
+        return _nothing(
+            query,
+            field,
+            message(
+                "catalogue.search_too_long",
+                "The search text is too long: type at most {count} characters.",
+                count=MAX_QUERY_CHARS,
+            ),
+        )
     found = _find(query, field, branch_id, sort, offset + limit + 1)
     if isinstance(found, Message):
         return _nothing(query, field, found)
@@ -204,12 +235,15 @@ def search(text: str, *, field: str = "any", sort: str = "relevance", branch: st
     if sort != "relevance" and not (sort == "callnumber" and found.shelf_order):
         docs = _sorted(docs, sort)
         if found.capped:
-            note = message("catalogue.search_sorted_first", "Only the first {count} matches are sorted; add a "
-                           "word to narrow the search.", count=len(docs))
-    page = docs[offset:offset + limit]
+            note = message(
+                "catalogue.search_sorted_first",
+                "Only the first {count} matches are sorted; add a word to narrow the search.",
+                count=len(docs),
+            )
+    page = docs[offset : offset + limit]
     hits = _hits(page, found.barcode)
     if not hits and offset == 0:
-        note = message("catalogue.search_nothing_found", "Nothing found for \"{text}\".", text=query)
+        note = message("catalogue.search_nothing_found", 'Nothing found for "{text}".', text=query)
     return SearchResult(query, field, hits, len(docs) > offset + limit, note)
 
 
@@ -223,6 +257,7 @@ def _rows(sql: str, **params) -> list[tuple]:
 
 # --- deciding what the text is -----------------------------------------------------------
 
+
 def _find(query: str, field: str, branch_id: str | None, sort: str, page_end: int) -> _Found | Message:
     """The records for ``query`` in ``field``, or a message saying what to type instead.
 
@@ -232,19 +267,27 @@ def _find(query: str, field: str, branch_id: str | None, sort: str, page_end: in
     cap = max(CANDIDATES, page_end)
     shelf_cap = page_end if sort in ("relevance", "callnumber") else cap
     if field == "barcode":
-        return _barcode(query, branch_id) or message("catalogue.search_no_such_barcode",
-                                                     "No item has the barcode {barcode}.", barcode=query)
+        return _barcode(query, branch_id) or message(
+            "catalogue.search_no_such_barcode", "No item has the barcode {barcode}.", barcode=query
+        )
     if field == "isbn":
         isbn = _isbn(query)
         if isbn is None:
-            return message("catalogue.search_not_isbn", "\"{text}\" is not an ISBN: type the 10 or 13 digits "
-                           "printed on the book, hyphens allowed.", text=query)
+            return message(
+                "catalogue.search_not_isbn",
+                '"{text}" is not an ISBN: type the 10 or 13 digits printed on the book, hyphens allowed.',
+                text=query,
+            )
         return _Found(_docs(_BY_ISBN, isbn=isbn, branch=branch_id))
     if field == "callnumber":
         low = _shelf_prefix(query, letters_only=True)
         if low is None:
-            return message("catalogue.search_not_call_number", "\"{text}\" is not a call number: type a CLC class "
-                           "such as I247 or TP311.1, or a whole call number such as I247.5/12.", text=query)
+            return message(
+                "catalogue.search_not_call_number",
+                '"{text}" is not a call number: type a CLC class '
+                "such as I247 or TP311.1, or a whole call number such as I247.5/12.",
+                text=query,
+            )
         return _shelf(low, branch_id, shelf_cap)
     if field == "any":
         if found := _barcode(query, branch_id):
@@ -252,8 +295,11 @@ def _find(query: str, field: str, branch_id: str | None, sort: str, page_end: in
         if _ISBN_SHAPE.fullmatch(_isbn_digits(query)):
             isbn = _isbn(query)
             if isbn is None:
-                return message("catalogue.search_invalid_isbn", "\"{text}\" is not a valid ISBN: check the digits "
-                               "(the last one is a check digit).", text=query)
+                return message(
+                    "catalogue.search_invalid_isbn",
+                    '"{text}" is not a valid ISBN: check the digits (the last one is a check digit).',
+                    text=query,
+                )
             return _Found(_docs(_BY_ISBN, isbn=isbn, branch=branch_id))
         if low := _shelf_prefix(query, letters_only=False):
             return _shelf(low, branch_id, shelf_cap)
@@ -334,6 +380,7 @@ def _shelf(low: str, branch_id: str | None, cap: int) -> _Found:
 
 # --- text and pinyin -----------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _TextQuery:
     """The typed text as titles are compared with it: as a title sort key, as the sort
@@ -399,8 +446,9 @@ def _text(query: str, field: str, branch_id: str | None, cap: int) -> _Found | M
     return _Found(ranked, capped=capped)
 
 
-def _pinyin_in_column(docs: list[int], field: str, tiers: dict[int, int], phrases: Sequence[str],
-                      letters: str) -> list[int]:
+def _pinyin_in_column(
+    docs: list[int], field: str, tiers: dict[int, int], phrases: Sequence[str], letters: str
+) -> list[int]:
     """Keep the documents whose own column holds the typed words or their pinyin.
 
     The pinyin column mixes title and author keys, so a pinyin match alone does not say
@@ -424,16 +472,20 @@ def _holds(tokens: str, phrases: Sequence[str], letters: str) -> bool:
 
 # --- sorting and the page ----------------------------------------------------------------------
 
+
 def _sorted(docs: list[int], sort: str) -> list[int]:
     values = dict(_rows(_SORT_VALUES[sort], docs=json.dumps(docs)))
     if sort == "year":
+
         def key(doc: int) -> tuple:
             year = _YEAR.search(values.get(doc) or "")
             return (year is None, -int(year.group()) if year else 0, -doc)
     else:
+
         def key(doc: int) -> tuple:
             value = values.get(doc)
             return (value is None, value or "", -doc)
+
     return sorted(docs, key=key)
 
 
@@ -458,6 +510,17 @@ def _hits(page: list[int], barcode: str | None) -> tuple[Hit, ...]:
             continue
         first_copy = min(item_calls.get(doc, [(True, "", None)]), key=lambda copy: copy[:2])
         call_number = record_call_number(row) or first_copy[2]
-        hits.append(Hit(row.id, row.title, row.responsibility, row.publisher, row.year, row.isbn, call_number,
-                        tuple(availability.get(doc, ())), barcode))
+        hits.append(
+            Hit(
+                row.id,
+                row.title,
+                row.responsibility,
+                row.publisher,
+                row.year,
+                row.isbn,
+                call_number,
+                tuple(availability.get(doc, ())),
+                barcode,
+            )
+        )
     return tuple(hits)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from types import MappingProxyType
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from db.ids import reference_id
 from db.models import Branch, CalendarDay
@@ -28,9 +28,17 @@ KINDS: dict[str, str] = {
     "workday": N_("Adjusted working day (open)"),
 }
 # How the yearly list may name a kind: the codes, and the words of the State Council's notice.
-_KIND_WORDS = {"holiday": "holiday", "休": "holiday", "假": "holiday", "closed": "emergency",
-               "emergency": "emergency", "闭馆": "emergency", "workday": "workday", "班": "workday",
-               "open": "workday"}
+_KIND_WORDS = {
+    "holiday": "holiday",
+    "休": "holiday",
+    "假": "holiday",
+    "closed": "emergency",
+    "emergency": "emergency",
+    "闭馆": "emergency",
+    "workday": "workday",
+    "班": "workday",
+    "open": "workday",
+}
 MAX_ROLL_DAYS = 366  # a branch closed for longer than a year is not lending
 
 
@@ -57,7 +65,9 @@ def parse_weekdays(text: str) -> str:
         elif part in names:
             days.add(names[part])
         else:
-            raise Invalid("circ.calendar_bad_weekday", "{text} is not a weekday: use 1 (Monday) to 7 (Sunday).", text=part)
+            raise Invalid(
+                "circ.calendar_bad_weekday", "{text} is not a weekday: use 1 (Monday) to 7 (Sunday).", text=part
+            )
     if len(days) == 7:
         raise Invalid("circ.calendar_closed_every_day", "A branch closed every day of the week cannot lend.")
     return ",".join(str(d) for d in sorted(days))
@@ -91,8 +101,10 @@ def _read_calendar(branch_id: str) -> tuple[frozenset[int], MappingProxyType[str
         raise Branch.DoesNotExist(branch_id)  # callers pass a branch they have read
     days: dict[str, bool] = {}
     for day, is_open, _own in database.execute_sql(
-            "SELECT day, open, branch_id IS NOT NULL AS own FROM calendar_day WHERE branch_id IS NULL OR branch_id = ?"
-            " ORDER BY own", (branch_id,)):
+        "SELECT day, open, branch_id IS NOT NULL AS own FROM calendar_day WHERE branch_id IS NULL OR branch_id = ?"
+        " ORDER BY own",
+        (branch_id,),
+    ):
         days[day] = bool(is_open)
     return frozenset(int(d) for d in (found[0] or "").split(",") if d), MappingProxyType(days)
 
@@ -104,7 +116,9 @@ def next_open_day(branch_id: str, day: dt.date) -> dt.date:
         candidate = day + dt.timedelta(days=offset)
         if calendar.is_open(candidate):
             return candidate
-    raise Invalid("circ.calendar_no_opening_day", "The branch has no opening day in the coming year: check its calendar.")
+    raise Invalid(
+        "circ.calendar_no_opening_day", "The branch has no opening day in the coming year: check its calendar."
+    )
 
 
 def due_date(branch_id: str, start: dt.date, days: int) -> dt.date:
@@ -132,7 +146,9 @@ def _day(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise Invalid("circ.calendar_bad_date", "{text} is not a date: write it as 2026-10-01.", text=text.strip()) from None
+        raise Invalid(
+            "circ.calendar_bad_date", "{text} is not a date: write it as 2026-10-01.", text=text.strip()
+        ) from None
 
 
 @writes
@@ -145,7 +161,11 @@ def add_day(session: Session, day: str, kind: str, name: str, *, branch: str | N
 def _kind(word: str) -> str:
     kind = _KIND_WORDS.get(word.strip().lower())
     if kind is None:
-        raise Invalid("circ.calendar_unknown_kind", "Unknown kind of day {kind}; use holiday (休), workday (班) or emergency (闭馆).", kind=word.strip())
+        raise Invalid(
+            "circ.calendar_unknown_kind",
+            "Unknown kind of day {kind}; use holiday (休), workday (班) or emergency (闭馆).",
+            kind=word.strip(),
+        )
     return kind
 
 
@@ -165,12 +185,21 @@ def _add_days(session: Session, days: list[tuple[dt.date, str, str]], branch: st
                 (CalendarDay.day == day.isoformat())
                 & (CalendarDay.branch.is_null() if branch_row is None else CalendarDay.branch == branch_row.id)
             ).execute()
-            row = CalendarDay.create(id=calendar_day_id(branch_row.code if branch_row else None, day),
-                                     branch=branch_row.id if branch_row else None, day=day.isoformat(),
-                                     open=kind == "workday", kind=kind, name=label, created_at=now)
-            writer.journal("calendar_day.set", "calendar_day", row.id,
-                           {"day": row.day, "kind": kind, "name": label,
-                            "branch": branch_row.code if branch_row else None})
+            row = CalendarDay.create(
+                id=calendar_day_id(branch_row.code if branch_row else None, day),
+                branch=branch_row.id if branch_row else None,
+                day=day.isoformat(),
+                open=kind == "workday",
+                kind=kind,
+                name=label,
+                created_at=now,
+            )
+            writer.journal(
+                "calendar_day.set",
+                "calendar_day",
+                row.id,
+                {"day": row.day, "kind": kind, "name": label, "branch": branch_row.code if branch_row else None},
+            )
             entries.append(_entry(row, branch_row.code if branch_row else None))
     return entries
 
@@ -190,14 +219,20 @@ def import_days(session: Session, text: str, *, branch: str | None = None) -> li
             continue
         parts = line.split(None, 2)
         if len(parts) < 2:
-            raise Invalid("circ.calendar_bad_line", "Line {n}: write a date, a kind and a name, e.g. 2026-10-01 休 国庆节.", n=number)
+            raise Invalid(
+                "circ.calendar_bad_line",
+                "Line {n}: write a date, a kind and a name, e.g. 2026-10-01 休 国庆节.",
+                n=number,
+            )
         first, _dots, last = parts[0].partition("..")
         try:
             start, end, kind = _day(first), _day(last or first), _kind(parts[1])
         except Invalid as error:
             raise Invalid("circ.calendar_line", "Line {n}: {problem}", n=number, problem=error.message) from None
         if end < start or (end - start).days > 60:
-            raise Invalid("circ.calendar_bad_range", "Line {n}: the range must run forward and cover at most 60 days.", n=number)
+            raise Invalid(
+                "circ.calendar_bad_range", "Line {n}: the range must run forward and cover at most 60 days.", n=number
+            )
         name = parts[2] if len(parts) > 2 else ""
         days.extend((start + dt.timedelta(days=i), kind, name) for i in range((end - start).days + 1))
     if not days:
@@ -211,7 +246,8 @@ def remove_day(session: Session, day: str, *, branch: str | None = None) -> None
     branch_row = get_branch(branch) if branch else None
     row = CalendarDay.get_or_none(
         (CalendarDay.day == _day(day).isoformat())
-        & (CalendarDay.branch.is_null() if branch_row is None else CalendarDay.branch == branch_row.id))
+        & (CalendarDay.branch.is_null() if branch_row is None else CalendarDay.branch == branch_row.id)
+    )
     if row is None:
         raise NotFound("circ.calendar_day_not_found", "Nothing is recorded for {day}.", day=day.strip())
     with session.write() as writer:
@@ -230,4 +266,6 @@ def list_days(session: Session, year: int, *, branch: str | None = None) -> list
     where = CalendarDay.day.between(f"{year}-01-01", f"{year}-12-31")
     where &= CalendarDay.branch.is_null() | (CalendarDay.branch == (branch_row.id if branch_row else ""))
     codes = dict(Branch.select(Branch.id, Branch.code).tuples())
-    return [_entry(row, codes.get(row.branch_id)) for row in CalendarDay.select().where(where).order_by(CalendarDay.day)]
+    return [
+        _entry(row, codes.get(row.branch_id)) for row in CalendarDay.select().where(where).order_by(CalendarDay.day)
+    ]

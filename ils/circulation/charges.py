@@ -93,20 +93,37 @@ def charge_info(charge: Charge) -> ChargeInfo:
     paid = sum(p.amount_fen for p in payments)
     item = charge.item
     return ChargeInfo(
-        id=charge.id, kind=charge.kind, kind_label=kind_label(charge.kind), amount_fen=charge.amount_fen,
-        paid_fen=paid, owed_fen=0 if charge.settled_at else max(0, charge.amount_fen - paid),
-        created_at=charge.created_at, settled_at=charge.settled_at,
+        id=charge.id,
+        kind=charge.kind,
+        kind_label=kind_label(charge.kind),
+        amount_fen=charge.amount_fen,
+        paid_fen=paid,
+        owed_fen=0 if charge.settled_at else max(0, charge.amount_fen - paid),
+        created_at=charge.created_at,
+        settled_at=charge.settled_at,
         card_number=charge.reader.card_number if charge.reader_id else None,
-        barcode=item.barcode if item else None, title=item.bib.title if item else None, note=charge.note,
+        barcode=item.barcode if item else None,
+        title=item.bib.title if item else None,
+        note=charge.note,
         payments=payments,
     )
 
 
-def add_charge(writer: Writer, *, reader_id: str, loan_id: str | None, item_id: str | None, kind: str,
-               amount_fen: int, note: str | None, now: str) -> Charge:
+def add_charge(
+    writer: Writer,
+    *,
+    reader_id: str,
+    loan_id: str | None,
+    item_id: str | None,
+    kind: str,
+    amount_fen: int,
+    note: str | None,
+    now: str,
+) -> Charge:
     """Charge the reader inside the caller's write; the journal names the loan, not the reader."""
-    charge = Charge.create(reader=reader_id, loan=loan_id, item=item_id, kind=kind, amount_fen=amount_fen,
-                           created_at=now, note=note)
+    charge = Charge.create(
+        reader=reader_id, loan=loan_id, item=item_id, kind=kind, amount_fen=amount_fen, created_at=now, note=note
+    )
     writer.journal("charge.add", "charge", charge.id, {"kind": kind, "amount_fen": amount_fen, "loan_id": loan_id})
     return charge
 
@@ -122,8 +139,12 @@ def reader_charges(session: Session, card_number: str, *, include_settled: bool 
     """What the card's reader owes, oldest first; with ``include_settled`` what they paid too."""
     session.require(Permission.CIRCULATE)
     reader = reader_by_card(card_number)
-    query = (Charge.select(Charge, Item, BibRecord).join(Item, JOIN.LEFT_OUTER).join(BibRecord, JOIN.LEFT_OUTER)
-             .where(Charge.reader == reader.id))
+    query = (
+        Charge.select(Charge, Item, BibRecord)
+        .join(Item, JOIN.LEFT_OUTER)
+        .join(BibRecord, JOIN.LEFT_OUTER)
+        .where(Charge.reader == reader.id)
+    )
     if not include_settled:
         query = query.where(Charge.settled_at.is_null())
     return [charge_info(charge) for charge in query.order_by(Charge.created_at, Charge.id)]
@@ -133,38 +154,52 @@ def _open(charge_id: str) -> tuple[Charge, int]:
     """The charge and what is still owed on it; a settled charge takes nothing more."""
     charge = get_charge(charge_id)
     if charge.settled_at:
-        raise Invalid("circ.charge_settled", "This charge was settled on {date}; nothing more is owed on it.",
-                      date=charge.settled_at[:10])
+        raise Invalid(
+            "circ.charge_settled",
+            "This charge was settled on {date}; nothing more is owed on it.",
+            date=charge.settled_at[:10],
+        )
     return charge, charge.amount_fen - _paid_fen(charge.id)
 
 
-def _record(session: Session, charge: Charge, owed: int, kind: str, amount_fen: int, note: str | None,
-            point: str | None) -> ChargeInfo:
+def _record(
+    session: Session, charge: Charge, owed: int, kind: str, amount_fen: int, note: str | None, point: str | None
+) -> ChargeInfo:
     """One payment row against the charge, settling it when it covers what was owed."""
     here = place_of(session, point)
     now = session.library.now_text()
     settled = amount_fen >= owed
     with session.write() as writer:
-        payment = Payment.create(charge=charge.id, kind=kind, amount_fen=amount_fen, paid_at=now,
-                                 branch=here.branch_id, note=note)
+        payment = Payment.create(
+            charge=charge.id, kind=kind, amount_fen=amount_fen, paid_at=now, branch=here.branch_id, note=note
+        )
         if settled:
             Charge.update(settled_at=now).where(Charge.id == charge.id).execute()
-        writer.journal(f"charge.{kind}", "payment", payment.id, {
-            "charge_id": charge.id, "amount_fen": amount_fen, "branch": here.branch_code, "settled": settled})
+        writer.journal(
+            f"charge.{kind}",
+            "payment",
+            payment.id,
+            {"charge_id": charge.id, "amount_fen": amount_fen, "branch": here.branch_code, "settled": settled},
+        )
     return charge_info(Charge.get_by_id(charge.id))
 
 
 @writes
-def pay(session: Session, charge_id: str, amount_fen: int, *, note: str | None = None,
-        point: str | None = None) -> ChargeInfo:
+def pay(
+    session: Session, charge_id: str, amount_fen: int, *, note: str | None = None, point: str | None = None
+) -> ChargeInfo:
     """Take money against a charge: all of it or a part; never more than is owed."""
     session.require(Permission.TAKE_PAYMENTS)
     charge, owed = _open(charge_id)
     if amount_fen <= 0:
         raise Invalid("circ.payment_not_positive", "A payment must be more than ¥0.00.")
     if amount_fen > owed:
-        raise Invalid("circ.payment_too_much", "Only {owed} is owed on this charge; {amount} is too much.",
-                      owed=yuan(owed), amount=yuan(amount_fen))
+        raise Invalid(
+            "circ.payment_too_much",
+            "Only {owed} is owed on this charge; {amount} is too much.",
+            owed=yuan(owed),
+            amount=yuan(amount_fen),
+        )
     return _record(session, charge, owed, "payment", amount_fen, (note or "").strip() or None, point)
 
 
@@ -180,8 +215,9 @@ def waive(session: Session, charge_id: str, reason: str, *, point: str | None = 
 
 
 @writes
-def accept_replacement(session: Session, charge_id: str, *, note: str | None = None,
-                       point: str | None = None) -> ChargeInfo:
+def accept_replacement(
+    session: Session, charge_id: str, *, note: str | None = None, point: str | None = None
+) -> ChargeInfo:
     """The reader brought a copy (the same or a newer edition) instead of paying: the charge is settled.
 
     The replacement is recorded at the value still owed, so the charge's payments cover it;
@@ -190,6 +226,9 @@ def accept_replacement(session: Session, charge_id: str, *, note: str | None = N
     session.require(Permission.TAKE_PAYMENTS)
     charge, owed = _open(charge_id)
     if charge.kind not in REPLACEABLE:
-        raise Invalid("circ.not_replaceable", "A replacement copy settles a lost or damaged item, not {kind}.",
-                      kind=kind_label(charge.kind))
+        raise Invalid(
+            "circ.not_replaceable",
+            "A replacement copy settles a lost or damaged item, not {kind}.",
+            kind=kind_label(charge.kind),
+        )
     return _record(session, charge, owed, "replacement", owed, (note or "").strip() or None, point)

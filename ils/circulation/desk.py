@@ -56,7 +56,14 @@ NOT_DONE: dict[str, str] = {  # a refusal, said with what was not done
 }
 
 READER_OPENED, CHECKED_OUT, RETURNED, RENEWED, RECEIVED, REFUSED, UNKNOWN = (
-    "reader_opened", "checked_out", "returned", "renewed", "received", "refused", "unknown")
+    "reader_opened",
+    "checked_out",
+    "returned",
+    "renewed",
+    "received",
+    "refused",
+    "unknown",
+)
 
 
 @dataclass(frozen=True)
@@ -120,8 +127,12 @@ def reader_at_desk(session: Session, card_number: str) -> ReaderAtDesk:
     today = session.now().date()
     open_ = tuple(loans.open_loans(summary.id, today))
     return ReaderAtDesk(
-        reader=summary, loans=open_, holds=tuple(holds.active_holds(summary.id, today)),
-        owed_fen=standing_of(summary.id, today).owed_fen, past_loans=_history_count(summary.id) - len(open_))
+        reader=summary,
+        loans=open_,
+        holds=tuple(holds.active_holds(summary.id, today)),
+        owed_fen=standing_of(summary.id, today).owed_fen,
+        past_loans=_history_count(summary.id) - len(open_),
+    )
 
 
 def _card(code: str) -> ReaderCard | None:
@@ -143,16 +154,23 @@ def _item(code: str) -> Item | None:
 def reader_words(view: ReaderAtDesk) -> str:
     """What the desk reads out when a reader opens: who, what they have, what stops them."""
     r = view.reader
-    words = [_("{name} ({type}): {loans} on loan, {holds} holds.").format(
-        name=r.name, type=r.reader_type_name, loans=len(view.loans), holds=len(view.holds))]
+    words = [
+        _("{name} ({type}): {loans} on loan, {holds} holds.").format(
+            name=r.name, type=r.reader_type_name, loans=len(view.loans), holds=len(view.holds)
+        )
+    ]
     if view.ready_holds:
         words.append(_("{count} holds are waiting on the hold shelf.").format(count=view.ready_holds))
     if view.owed_fen > 0:
         words.append(_("Owes {amount}.").format(amount=yuan(view.owed_fen)))
     if r.blocked:
-        words.append(_("Cannot borrow: {reasons}").format(
-            reasons=sentences([_("{label}: {detail}").format(label=block.label, detail=block.detail)
-                               for block in r.blocks])))
+        words.append(
+            _("Cannot borrow: {reasons}").format(
+                reasons=sentences(
+                    [_("{label}: {detail}").format(label=block.label, detail=block.detail) for block in r.blocks]
+                )
+            )
+        )
     return sentences(words)
 
 
@@ -163,8 +181,9 @@ def _open_reader(session: Session, card: ReaderCard, open_card: str | None) -> S
     except IlsError as refusal:  # a lost, replaced or returned card; no right to see readers
         return ScanOutcome(REFUSED, code, str(refusal), False, _view(session, open_card), reasons=(refusal.message,))
     if open_card is not None and code == normalise_card_number(open_card):
-        return ScanOutcome(READER_OPENED, code, _("{name}'s card is already open.").format(name=view.reader.name),
-                           True, view)
+        return ScanOutcome(
+            READER_OPENED, code, _("{name}'s card is already open.").format(name=view.reader.name), True, view
+        )
     return ScanOutcome(READER_OPENED, code, reader_words(view), not view.reader.blocked, view)
 
 
@@ -181,25 +200,39 @@ def _action(mode: str, open_card: str | None) -> str:
     return RETURN if mode == CHECKOUT and open_card is None else mode
 
 
-def _item_scan(session: Session, item: Item, open_card: str | None, mode: str, point: str | None,
-               override: str | None) -> ScanOutcome:
+def _item_scan(
+    session: Session, item: Item, open_card: str | None, mode: str, point: str | None, override: str | None
+) -> ScanOutcome:
     code = item.barcode
     action = _action(mode, open_card)
     if action == RENEW:
         loan = loans.renew(session, code, point=point, override=override)
-        return ScanOutcome(RENEWED, code, _("Renewed {item}: now due {due}.").format(
-            item=_titled(loan.title, code), due=loan.due_on), True, _view(session, open_card), loan=loan)
+        return ScanOutcome(
+            RENEWED,
+            code,
+            _("Renewed {item}: now due {due}.").format(item=_titled(loan.title, code), due=loan.due_on),
+            True,
+            _view(session, open_card),
+            loan=loan,
+        )
     if action == RECEIVE:
         where = transit.receive(session, code, point=point)
-        return ScanOutcome(RECEIVED, code, _("Received {item}: {next}").format(
-            item=_titled(item.bib.title or "", code), next=where.message), True, _view(session, open_card),
-            disposition=where)
+        return ScanOutcome(
+            RECEIVED,
+            code,
+            _("Received {item}: {next}").format(item=_titled(item.bib.title or "", code), next=where.message),
+            True,
+            _view(session, open_card),
+            disposition=where,
+        )
     if action == RETURN or open_card is None:
         back = loans.return_item(session, code, point=point)
-        words = sentences([_("Returned {item}.").format(item=_titled(back.title, code)), back.disposition.message,
-                           *back.notes])
-        return ScanOutcome(RETURNED, code, words, True, _view(session, open_card), returned=back,
-                           disposition=back.disposition)
+        words = sentences(
+            [_("Returned {item}.").format(item=_titled(back.title, code)), back.disposition.message, *back.notes]
+        )
+        return ScanOutcome(
+            RETURNED, code, words, True, _view(session, open_card), returned=back, disposition=back.disposition
+        )
     lent = loans.checkout(session, open_card, code, point=point, override=override)
     words = [_("Lent {item}: due {due}.").format(item=_titled(lent.loan.title, code), due=lent.loan.due_on)]
     if lent.filled_hold:
@@ -209,8 +242,9 @@ def _item_scan(session: Session, item: Item, open_card: str | None, mode: str, p
     return ScanOutcome(CHECKED_OUT, code, sentences(words), True, _view(session, open_card), loan=lent.loan)
 
 
-def scan(session: Session, code: str, *, open_card: str | None, mode: str, point: str | None,
-         override: str | None = None) -> ScanOutcome:
+def scan(
+    session: Session, code: str, *, open_card: str | None, mode: str, point: str | None, override: str | None = None
+) -> ScanOutcome:
     """Do what the scanned ``code`` asks at this desk (see the module docstring).
 
     ``open_card`` is the reader open at the desk, ``point`` the desk's service point
@@ -229,14 +263,25 @@ def scan(session: Session, code: str, *, open_card: str | None, mode: str, point
         return _open_reader(session, card, open_card)
     item = _item(typed)
     if item is None:
-        unknown = message("circ.scan_unknown", "No reader card or item has the code {code}; it may belong to another "
-                          "library.", code=typed)
+        unknown = message(
+            "circ.scan_unknown",
+            "No reader card or item has the code {code}; it may belong to another library.",
+            code=typed,
+        )
         return ScanOutcome(UNKNOWN, typed, str(unknown), False, _view(session, open_card), reasons=(unknown,))
     try:
         return _item_scan(session, item, open_card, mode, point, override)
     except IlsError as error:  # a rule, a permission, or another desk first (Conflict): news, not a crash
         reasons = error.reasons if isinstance(error, Refused) else (error.message,)
         words = _(NOT_DONE[_action(mode, open_card)]).format(
-            code=item.barcode, reasons=sentences(str(reason) for reason in reasons))
-        return ScanOutcome(REFUSED, item.barcode, words, False, _view(session, open_card), reasons=reasons,
-                           overridable=isinstance(error, LoanRefused) and error.overridable)
+            code=item.barcode, reasons=sentences(str(reason) for reason in reasons)
+        )
+        return ScanOutcome(
+            REFUSED,
+            item.barcode,
+            words,
+            False,
+            _view(session, open_card),
+            reasons=reasons,
+            overridable=isinstance(error, LoanRefused) and error.overridable,
+        )

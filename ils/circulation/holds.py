@@ -68,19 +68,27 @@ class HoldOutcome:
 
 
 def _position(hold: Hold) -> int:
-    return Hold.select().where(Hold.bib == hold.bib_id, Hold.state == "waiting",
-                               Hold.placed_at <= hold.placed_at).count()
+    return (
+        Hold.select().where(Hold.bib == hold.bib_id, Hold.state == "waiting", Hold.placed_at <= hold.placed_at).count()
+    )
 
 
 def hold_info(hold: Hold, today: dt.date) -> HoldInfo:
     reader = hold.reader
     copy = hold.trapped_item or hold.item
     return HoldInfo(
-        id=hold.id, card_number=reader.card_number if reader else None,
-        reader_name=display_name(reader) if reader else "", bib_id=hold.bib_id, title=hold.bib.title or "",
-        barcode=copy.barcode if copy else None, pickup_branch_code=hold.pickup_branch.code,
-        pickup_branch_name=hold.pickup_branch.name, state=hold.state, state_label=_(STATES[hold.state]),
-        placed_at=hold.placed_at, position=_position(hold) if hold.state == "waiting" else None,
+        id=hold.id,
+        card_number=reader.card_number if reader else None,
+        reader_name=display_name(reader) if reader else "",
+        bib_id=hold.bib_id,
+        title=hold.bib.title or "",
+        barcode=copy.barcode if copy else None,
+        pickup_branch_code=hold.pickup_branch.code,
+        pickup_branch_name=hold.pickup_branch.name,
+        state=hold.state,
+        state_label=_(STATES[hold.state]),
+        placed_at=hold.placed_at,
+        position=_position(hold) if hold.state == "waiting" else None,
         expires_on=hold.expires_on,
         expired=hold.state == "ready" and bool(hold.expires_on) and hold.expires_on < today.isoformat(),
     )
@@ -107,8 +115,9 @@ def find_record(text: str) -> tuple[BibRecord, Item | None]:
 
 
 @writes
-def place_hold(session: Session, card_number: str, target: str, *, pickup: str | None = None,
-               copy_only: bool = False) -> HoldInfo:
+def place_hold(
+    session: Session, card_number: str, target: str, *, pickup: str | None = None, copy_only: bool = False
+) -> HoldInfo:
     """Queue the reader for the title (or, with ``copy_only`` and a barcode, for that copy)."""
     session.require(Permission.CIRCULATE)
     reader_summary = scan_card(session, card_number)
@@ -125,28 +134,43 @@ def place_hold(session: Session, card_number: str, target: str, *, pickup: str |
     if active.where(Hold.bib == bib.id).exists():
         raise Invalid("circ.hold_already_waiting", "{name} is already waiting for this title.", name=reader.name)
     if active.count() >= settings.hold_limit:
-        raise Invalid("circ.hold_limit_reached", "{name} already has {count} holds, the most allowed.", name=reader.name,
-                      count=settings.hold_limit)
+        raise Invalid(
+            "circ.hold_limit_reached",
+            "{name} already has {count} holds, the most allowed.",
+            name=reader.name,
+            count=settings.hold_limit,
+        )
     copies = list(Item.select().where(Item.bib == bib.id, Item.status.not_in(("withdrawn", "lost"))))
     if copy_only:
         copies = [copy]
     if not copies:
         raise Invalid("circ.hold_no_copies", "This title has no copies that could be lent.")
-    if Loan.select().join(Item).where(Loan.reader == reader.id, Loan.ended_at.is_null(),
-                                      Item.bib == bib.id).exists():
-        raise Invalid("circ.hold_title_on_loan", "{name} already has a copy of this title on loan.",
-                      name=reader.name)
+    if Loan.select().join(Item).where(Loan.reader == reader.id, Loan.ended_at.is_null(), Item.bib == bib.id).exists():
+        raise Invalid("circ.hold_title_on_loan", "{name} already has a copy of this title on loan.", name=reader.name)
     book = RuleBook()
     if not any(book.rule_for(reader.reader_type_id, c.item_type, pickup_branch.id).holds_allowed for c in copies):
-        raise Invalid("circ.holds_not_allowed", "{type} readers may not place holds on this kind of item.",
-                      type=reader_summary.reader_type_name)
+        raise Invalid(
+            "circ.holds_not_allowed",
+            "{type} readers may not place holds on this kind of item.",
+            type=reader_summary.reader_type_name,
+        )
     now = session.library.now_text()
     with session.write() as writer:
-        hold = Hold.create(reader=reader.id, reader_type=reader.reader_type_id, bib=bib.id,
-                           item=copy.id if copy_only else None, pickup_branch=pickup_branch.id, state="waiting",
-                           placed_at=now)
-        writer.journal("hold.place", "hold", hold.id, {"bib_id": bib.id, "pickup": pickup_branch.code,
-                                                       "copy": copy.barcode if copy_only else None})
+        hold = Hold.create(
+            reader=reader.id,
+            reader_type=reader.reader_type_id,
+            bib=bib.id,
+            item=copy.id if copy_only else None,
+            pickup_branch=pickup_branch.id,
+            state="waiting",
+            placed_at=now,
+        )
+        writer.journal(
+            "hold.place",
+            "hold",
+            hold.id,
+            {"bib_id": bib.id, "pickup": pickup_branch.code, "copy": copy.barcode if copy_only else None},
+        )
     return hold_info(Hold.get_by_id(hold.id), session.now().date())
 
 
@@ -182,8 +206,11 @@ def expire_holds(session: Session, *, point: str | None = None) -> list[HoldOutc
     session.require(Permission.CIRCULATE)
     here = place_of(session, point)
     today = session.now().date().isoformat()
-    due = list(Hold.select().where(Hold.state == "ready", Hold.pickup_branch == here.branch_id,
-                                   Hold.expires_on < today).order_by(Hold.expires_on))
+    due = list(
+        Hold.select()
+        .where(Hold.state == "ready", Hold.pickup_branch == here.branch_id, Hold.expires_on < today)
+        .order_by(Hold.expires_on)
+    )
     return [_end(session, hold, "expired", "not collected", point) for hold in due]
 
 

@@ -17,7 +17,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-
 from db import prepared
 from db.models import BibRecord, Charge, Hold, Item, Loan, LoanRenewal, Reader, Transit
 from ils.catalogue.items import get_item, status_label
@@ -108,11 +107,21 @@ _BIB_COLUMNS = (BibRecord.id, BibRecord.title, BibRecord.responsibility)
 
 def loan_info(loan: Loan, item: Item, bib: BibRecord, today: dt.date, allowed: int) -> LoanInfo:
     return LoanInfo(
-        id=loan.id, item_id=item.id, barcode=item.barcode, title=bib.title or "", author=bib.responsibility or "",
-        call_number=item.call_number or "", item_type=loan.item_type, loaned_at=loan.loaned_at,
-        due_on=loan.due_on, renewals=loan.renewals, renewals_allowed=allowed,
+        id=loan.id,
+        item_id=item.id,
+        barcode=item.barcode,
+        title=bib.title or "",
+        author=bib.responsibility or "",
+        call_number=item.call_number or "",
+        item_type=loan.item_type,
+        loaned_at=loan.loaned_at,
+        due_on=loan.due_on,
+        renewals=loan.renewals,
+        renewals_allowed=allowed,
         overdue_days=0 if loan.ended_at else days_late(loan.due_on, today),
-        claimed_returned=loan.claimed_returned_at is not None, ended_at=loan.ended_at, ended_as=loan.ended_as,
+        claimed_returned=loan.claimed_returned_at is not None,
+        ended_at=loan.ended_at,
+        ended_as=loan.ended_as,
     )
 
 
@@ -123,7 +132,8 @@ def _renewals_allowed() -> dict[str, int]:
 def _bib_of(item: Item) -> BibRecord:
     """What a loan line shows of the copy's record: its title and author, never the MARC."""
     title, author = BibRecord._meta.database.execute_sql(
-        "SELECT title, responsibility FROM bib_record WHERE id = ?", (item.bib_id,)).fetchone()
+        "SELECT title, responsibility FROM bib_record WHERE id = ?", (item.bib_id,)
+    ).fetchone()
     return prepared.partial(BibRecord, id=item.bib_id, title=title, responsibility=author)
 
 
@@ -132,7 +142,8 @@ _HOLDS_SQL = (
     f" UNION SELECT {prepared.columns(Hold, 'h')} FROM hold h WHERE h.trapped_item_id = ?"
     " AND h.state IN ('in_transit', 'ready')"
     f" UNION SELECT {prepared.columns(Hold, 'h')} FROM hold h WHERE h.reader_id = ? AND h.state IN ('in_transit', 'ready')"
-    " AND h.bib_id = ?")
+    " AND h.bib_id = ?"
+)
 
 
 def _holds_touching(item: Item, reader_id: str) -> list[Hold]:
@@ -174,19 +185,42 @@ def _item_refusal(item: Item, reader: Reader, here: Place) -> tuple[list[Message
     if item.status == "on_loan":
         loan = Loan.get_or_none(Loan.item == item.id, Loan.ended_at.is_null())
         if loan is not None and loan.reader_id == reader.id:
-            hard.append(message("circ.copy_already_yours", "{barcode} is already on loan to this reader, due {due}.",
-                                barcode=item.barcode, due=loan.due_on))
+            hard.append(
+                message(
+                    "circ.copy_already_yours",
+                    "{barcode} is already on loan to this reader, due {due}.",
+                    barcode=item.barcode,
+                    due=loan.due_on,
+                )
+            )
         else:
-            hard.append(message("circ.copy_on_loan", "{barcode} is on loan to another reader: return it first.",
-                                barcode=item.barcode))
+            hard.append(
+                message(
+                    "circ.copy_on_loan",
+                    "{barcode} is on loan to another reader: return it first.",
+                    barcode=item.barcode,
+                )
+            )
     elif item.status in ("lost", "missing", "withdrawn", "processing", "damaged"):
-        hard.append(message("circ.copy_unavailable", "{barcode} is marked {status}: scan it in return mode to put "
-                            "it back in circulation.", barcode=item.barcode, status=status_label(item.status)))
+        hard.append(
+            message(
+                "circ.copy_unavailable",
+                "{barcode} is marked {status}: scan it in return mode to put it back in circulation.",
+                barcode=item.barcode,
+                status=status_label(item.status),
+            )
+        )
     elif item.status == "in_transit":
         transit = Transit.get_or_none(Transit.item == item.id, Transit.received_at.is_null())
         if transit is not None and transit.to_branch_id != here.branch_id:
-            hard.append(message("circ.copy_in_transit", "{barcode} is in transit to {branch}.",
-                                barcode=item.barcode, branch=transit.to_branch.name))
+            hard.append(
+                message(
+                    "circ.copy_in_transit",
+                    "{barcode} is in transit to {branch}.",
+                    barcode=item.barcode,
+                    branch=transit.to_branch.name,
+                )
+            )
     if item.location_id is not None and not item.location.loanable:
         soft.append(message("circ.not_loanable", "{barcode} is for use in the library only.", barcode=item.barcode))
     return hard, soft
@@ -201,8 +235,9 @@ def _hold_refusal(item: Item, reader: Reader, holds: list[Hold]) -> list[Message
 
 
 @writes
-def checkout(session: Session, card_number: str, barcode: str, *, point: str | None = None,
-             override: str | None = None) -> CheckoutResult:
+def checkout(
+    session: Session, card_number: str, barcode: str, *, point: str | None = None, override: str | None = None
+) -> CheckoutResult:
     """Lend the copy to the card's reader, due on the rule's day rolled to an opening day."""
     session.require(Permission.CIRCULATE)
     reason = (override or "").strip() or None
@@ -219,15 +254,30 @@ def checkout(session: Session, card_number: str, barcode: str, *, point: str | N
     book = RuleBook()
     rule = book.rule_for(reader.reader_type_id, item.item_type, here.branch_id)
     if rule.loan_limit == 0:
-        soft.append(message("circ.loan_not_allowed", "{type} readers may not borrow this kind of item.",
-                            type=reader_summary.reader_type_name))
+        soft.append(
+            message(
+                "circ.loan_not_allowed",
+                "{type} readers may not borrow this kind of item.",
+                type=reader_summary.reader_type_name,
+            )
+        )
     else:
-        types = [t for (t,) in Loan._meta.database.execute_sql(
-            "SELECT item_type FROM loan WHERE reader_id = ? AND ended_at IS NULL", (reader.id,))]
+        types = [
+            t
+            for (t,) in Loan._meta.database.execute_sql(
+                "SELECT item_type FROM loan WHERE reader_id = ? AND ended_at IS NULL", (reader.id,)
+            )
+        ]
         held = same_cell(book, rule, reader.reader_type_id, types, here.branch_id)
         if held >= rule.loan_limit:
-            soft.append(message("circ.loan_limit", "Loan limit reached: {held} of {limit} items of this kind are out.",
-                                held=held, limit=rule.loan_limit))
+            soft.append(
+                message(
+                    "circ.loan_limit",
+                    "Loan limit reached: {held} of {limit} items of this kind are out.",
+                    held=held,
+                    limit=rule.loan_limit,
+                )
+            )
     if hard or (soft and not reason):
         raise LoanRefused(hard + soft, overridable=not hard)
     due = due_date(here.branch_id, today, rule.loan_days).isoformat()
@@ -237,19 +287,41 @@ def checkout(session: Session, card_number: str, barcode: str, *, point: str | N
             arrive(writer, item, here, today, now)
             holds = _holds_touching(item, reader.id)  # its arrival may have put a hold on the shelf
         loan = Loan(
-            item=item.id, reader=reader.id, reader_type=reader.reader_type_id,
+            item=item.id,
+            reader=reader.id,
+            reader_type=reader.reader_type_id,
             age_band=age_band(dt.date.fromisoformat(reader.birth_date) if reader.birth_date else None, today),
-            reader_branch=reader.branch_id, item_type=item.item_type, branch=here.branch_id,
-            service_point=here.point_id, rotation_batch=item.rotation_batch_id, rule_id=rule.id, loaned_at=now,
-            due_on=due, override_reason=reason if soft else None)
+            reader_branch=reader.branch_id,
+            item_type=item.item_type,
+            branch=here.branch_id,
+            service_point=here.point_id,
+            rotation_batch=item.rotation_batch_id,
+            rule_id=rule.id,
+            loaned_at=now,
+            due_on=due,
+            override_reason=reason if soft else None,
+        )
         prepared.insert(loan)
-        Item._meta.database.execute_sql("UPDATE item SET status = 'on_loan', updated_at = ? WHERE id = ?",
-                                        (now, item.id))
-        writer.journal("loan.checkout", "loan", loan.id, {
-            "item_id": item.id, "barcode": item.barcode, "due_on": due, "branch": here.branch_code,
-            "point": here.point_code, "reader_type": loan.reader_type, "age_band": loan.age_band,
-            "rule": rule.id, "override": loan.override_reason,
-            "overridden": [refusal.code for refusal in soft] if reason else []})
+        Item._meta.database.execute_sql(
+            "UPDATE item SET status = 'on_loan', updated_at = ? WHERE id = ?", (now, item.id)
+        )
+        writer.journal(
+            "loan.checkout",
+            "loan",
+            loan.id,
+            {
+                "item_id": item.id,
+                "barcode": item.barcode,
+                "due_on": due,
+                "branch": here.branch_code,
+                "point": here.point_code,
+                "reader_type": loan.reader_type,
+                "age_band": loan.age_band,
+                "rule": rule.id,
+                "override": loan.override_reason,
+                "overridden": [refusal.code for refusal in soft] if reason else [],
+            },
+        )
         filled = _fill_hold(writer, item, reader, holds, now)
         if reason and not filled:
             _release_other_hold(writer, item, holds)
@@ -261,8 +333,14 @@ def checkout(session: Session, card_number: str, barcode: str, *, point: str | N
 
 def _fill_hold(writer: Writer, item: Item, reader: Reader, holds: list[Hold], now: str) -> bool:
     """The reader collects a copy kept for them, or any copy of a record they are waiting for."""
-    theirs = [h for h in holds if h.reader_id == reader.id and h.bib_id == item.bib_id
-              and h.state in ("ready", "in_transit", "waiting") and h.item_id in (None, item.id)]
+    theirs = [
+        h
+        for h in holds
+        if h.reader_id == reader.id
+        and h.bib_id == item.bib_id
+        and h.state in ("ready", "in_transit", "waiting")
+        and h.item_id in (None, item.id)
+    ]
     hold = min(theirs, key=lambda h: (h.state != "ready", h.placed_at), default=None)
     if hold is None:
         return False
@@ -279,7 +357,8 @@ def _release_other_hold(writer: Writer, item: Item, holds: list[Hold]) -> None:
     hold = next((h for h in holds if h.trapped_item_id == item.id and h.state in ("ready", "in_transit")), None)
     if hold is not None:
         Hold.update(state="waiting", trapped_item=None, trapped_at=None, ready_at=None, expires_on=None).where(
-            Hold.id == hold.id).execute()
+            Hold.id == hold.id
+        ).execute()
         writer.journal("hold.release", "hold", hold.id, {"item_id": item.id, "barcode": item.barcode})
 
 
@@ -291,8 +370,16 @@ def charge_overdue_fine(writer: Writer, loan: Loan, item: Item, today: dt.date, 
     amount = running_fine(loan, rule.fine_fen_per_day if rule else 0, item.price_fen, today)
     if amount <= 0:
         return 0
-    add_charge(writer, reader_id=loan.reader_id, loan_id=loan.id, item_id=item.id, kind="overdue", amount_fen=amount,
-               note=_("{days} days late").format(days=days_late(loan.due_on, today)), now=now)
+    add_charge(
+        writer,
+        reader_id=loan.reader_id,
+        loan_id=loan.id,
+        item_id=item.id,
+        kind="overdue",
+        amount_fen=amount,
+        note=_("{days} days late").format(days=days_late(loan.due_on, today)),
+        now=now,
+    )
     return amount
 
 
@@ -300,7 +387,9 @@ def _open_loan_of(item: Item) -> tuple[Loan | None, str | None]:
     """The copy's loan not yet back, and its reader's card number (None once de-identified)."""
     row = Loan._meta.database.execute_sql(
         f"SELECT {prepared.columns(Loan, 'l')}, r.card_number FROM loan l LEFT JOIN reader r ON r.id = l.reader_id"
-        " WHERE l.item_id = ? AND l.ended_at IS NULL", (item.id,)).fetchone()
+        " WHERE l.item_id = ? AND l.ended_at IS NULL",
+        (item.id,),
+    ).fetchone()
     if row is None:
         return None, None
     return prepared.model_at(Loan, row), row[-1]
@@ -320,11 +409,19 @@ def return_item(session: Session, barcode: str, *, point: str | None = None) -> 
     now = session.library.now_text()
     loan, card_number = _open_loan_of(item)
     if loan is None and item.status in ("withdrawn", "processing"):
-        raise Invalid("circ.copy_not_in_circulation", "{barcode} is {status}, not in circulation: give it to "
-                      "cataloguing.", barcode=item.barcode, status=status_label(item.status))
+        raise Invalid(
+            "circ.copy_not_in_circulation",
+            "{barcode} is {status}, not in circulation: give it to cataloguing.",
+            barcode=item.barcode,
+            status=status_label(item.status),
+        )
     if loan is None and item.status in ("available", "on_hold_shelf"):
-        raise Invalid("circ.not_on_loan", "{barcode} is not on loan: it is {status}.", barcode=item.barcode,
-                      status=status_label(item.status))
+        raise Invalid(
+            "circ.not_on_loan",
+            "{barcode} is not on loan: it is {status}.",
+            barcode=item.barcode,
+            status=status_label(item.status),
+        )
     late = days_late(loan.due_on, today) if loan is not None else 0
     notes: list[str] = []
     fine = 0
@@ -332,10 +429,21 @@ def return_item(session: Session, barcode: str, *, point: str | None = None) -> 
         if loan is not None:
             Loan._meta.database.execute_sql(
                 "UPDATE loan SET ended_at = ?, ended_as = 'returned', end_branch_id = ?, end_service_point_id = ?"
-                " WHERE id = ?", (now, here.branch_id, here.point_id, loan.id))
-            writer.journal("loan.return", "loan", loan.id, {
-                "item_id": item.id, "barcode": item.barcode, "branch": here.branch_code, "point": here.point_code,
-                "days_late": late})
+                " WHERE id = ?",
+                (now, here.branch_id, here.point_id, loan.id),
+            )
+            writer.journal(
+                "loan.return",
+                "loan",
+                loan.id,
+                {
+                    "item_id": item.id,
+                    "barcode": item.barcode,
+                    "branch": here.branch_code,
+                    "point": here.point_code,
+                    "days_late": late,
+                },
+            )
             fine = charge_overdue_fine(writer, loan, item, today, now)
             loan.ended_at, loan.ended_as = now, "returned"
             if late:
@@ -345,17 +453,31 @@ def return_item(session: Session, barcode: str, *, point: str | None = None) -> 
             if loan.claimed_returned_at:
                 notes.append(_("The reader had said it was returned: it has turned up."))
         elif item.status in ("lost", "missing"):
-            notes.append(_("{barcode} was marked {status}: it is back in circulation.").format(
-                barcode=item.barcode, status=status_label(item.status)))
+            notes.append(
+                _("{barcode} was marked {status}: it is back in circulation.").format(
+                    barcode=item.barcode, status=status_label(item.status)
+                )
+            )
             writer.journal("item.found", "item", item.id, {"barcode": item.barcode, "was": item.status})
-            if Charge.select().where(Charge.item == item.id, Charge.kind == "lost", Charge.settled_at.is_null()).exists():
+            if (
+                Charge.select()
+                .where(Charge.item == item.id, Charge.kind == "lost", Charge.settled_at.is_null())
+                .exists()
+            ):
                 notes.append(_("A charge for losing it is still open: waive it if the library's rules say so."))
         disposition = arrive(writer, item, here, today, now) if item.status == "in_transit" else None
         if disposition is None:
             disposition = route(writer, item, here, today, now)
     bib = _bib_of(item)
-    return ReturnResult(item.barcode, bib.title or "", loan_info(loan, item, bib, today, 0) if loan else None,
-                        card_number, fine, disposition, tuple(notes))
+    return ReturnResult(
+        item.barcode,
+        bib.title or "",
+        loan_info(loan, item, bib, today, 0) if loan else None,
+        card_number,
+        fine,
+        disposition,
+        tuple(notes),
+    )
 
 
 @writes
@@ -378,13 +500,28 @@ def renew(session: Session, barcode: str, *, point: str | None = None, override:
         (soft if block.kind in OVERRIDABLE_BLOCKS else hard).append(block_reason(block))
     rule = RuleBook().rule_for(loan.reader_type, loan.item_type, loan.branch_id)
     if loan.renewals >= rule.renewals:
-        soft.append(message("circ.no_renewals_left", "No renewals left: {used} of {allowed} used.",
-                            used=loan.renewals, allowed=rule.renewals))
+        soft.append(
+            message(
+                "circ.no_renewals_left",
+                "No renewals left: {used} of {allowed} used.",
+                used=loan.renewals,
+                allowed=rule.renewals,
+            )
+        )
     if loan.due_on < today.isoformat():
-        soft.append(message("circ.renew_overdue", "{barcode} is overdue since {due}: overdue items cannot be "
-                            "renewed.", barcode=item.barcode, due=loan.due_on))
-    waiting = Hold.select().where(Hold.bib == item.bib_id, Hold.state == "waiting",
-                                  Hold.item.is_null() | (Hold.item == item.id)).exists()
+        soft.append(
+            message(
+                "circ.renew_overdue",
+                "{barcode} is overdue since {due}: overdue items cannot be renewed.",
+                barcode=item.barcode,
+                due=loan.due_on,
+            )
+        )
+    waiting = (
+        Hold.select()
+        .where(Hold.bib == item.bib_id, Hold.state == "waiting", Hold.item.is_null() | (Hold.item == item.id))
+        .exists()
+    )
     if waiting:
         soft.append(message("circ.renew_hold_waiting", "Another reader has placed a hold on this title."))
     if hard or (soft and not reason):
@@ -393,12 +530,29 @@ def renew(session: Session, barcode: str, *, point: str | None = None, override:
     due = due_date(loan.branch_id, start, rule.renew_days).isoformat()
     now = session.library.now_text()
     with session.write() as writer:
-        row = LoanRenewal.create(loan=loan.id, renewed_at=now, branch=here.branch_id, service_point=here.point_id,
-                                 previous_due_on=loan.due_on, due_on=due, override_reason=reason if soft else None)
+        row = LoanRenewal.create(
+            loan=loan.id,
+            renewed_at=now,
+            branch=here.branch_id,
+            service_point=here.point_id,
+            previous_due_on=loan.due_on,
+            due_on=due,
+            override_reason=reason if soft else None,
+        )
         Loan.update(due_on=due, renewals=Loan.renewals + 1).where(Loan.id == loan.id).execute()
-        writer.journal("loan.renew", "loan_renewal", row.id, {
-            "loan_id": loan.id, "barcode": item.barcode, "due_on": due, "previous_due_on": loan.due_on,
-            "branch": here.branch_code, "override": row.override_reason})
+        writer.journal(
+            "loan.renew",
+            "loan_renewal",
+            row.id,
+            {
+                "loan_id": loan.id,
+                "barcode": item.barcode,
+                "due_on": due,
+                "previous_due_on": loan.due_on,
+                "branch": here.branch_code,
+                "override": row.override_reason,
+            },
+        )
     return _info_of(loan.id, today)
 
 
@@ -412,7 +566,13 @@ def loan_history(session: Session, card_number: str, *, limit: int = 20, offset:
     session.require(Permission.CIRCULATE)
     reader = reader_by_card(card_number)
     today = session.now().date()
-    query = (Loan.select(Loan, Item, *_BIB_COLUMNS).join(Item).join(BibRecord)
-             .where(Loan.reader == reader.id, Loan.ended_at.is_null(False))
-             .order_by(Loan.loaned_at.desc()).limit(limit).offset(offset))
+    query = (
+        Loan.select(Loan, Item, *_BIB_COLUMNS)
+        .join(Item)
+        .join(BibRecord)
+        .where(Loan.reader == reader.id, Loan.ended_at.is_null(False))
+        .order_by(Loan.loaned_at.desc())
+        .limit(limit)
+        .offset(offset)
+    )
     return [loan_info(loan, loan.item, loan.item.bib, today, 0) for loan in query]

@@ -64,14 +64,20 @@ def _open_loan(barcode: str) -> tuple[Item, Loan]:
 
 def _outcome(item: Item, loan: Loan, status: str, charge_ids: list[str], message: str) -> LossOutcome:
     return LossOutcome(
-        barcode=item.barcode, title=item.bib.title or "", loan_id=loan.id,
-        card_number=loan.reader.card_number if loan.reader_id else None, item_status=status,
-        charges=tuple(charge_info(Charge.get_by_id(charge_id)) for charge_id in charge_ids), message=message)
+        barcode=item.barcode,
+        title=item.bib.title or "",
+        loan_id=loan.id,
+        card_number=loan.reader.card_number if loan.reader_id else None,
+        item_status=status,
+        charges=tuple(charge_info(Charge.get_by_id(charge_id)) for charge_id in charge_ids),
+        message=message,
+    )
 
 
 def _end(loan: Loan, ended_as: str, here: Place, now: str) -> None:
-    Loan.update(ended_at=now, ended_as=ended_as, end_branch=here.branch_id,
-                end_service_point=here.point_id).where(Loan.id == loan.id).execute()
+    Loan.update(ended_at=now, ended_as=ended_as, end_branch=here.branch_id, end_service_point=here.point_id).where(
+        Loan.id == loan.id
+    ).execute()
 
 
 @writes
@@ -86,20 +92,39 @@ def mark_lost(session: Session, barcode: str, *, point: str | None = None) -> Lo
     with session.write() as writer:
         _end(loan, "lost", here, now)
         Item.update(status="lost", updated_at=now).where(Item.id == item.id).execute()
-        writer.journal("loan.lost", "loan", loan.id, {"item_id": item.id, "barcode": item.barcode,
-                                                      "branch": here.branch_code, "charge_fen": amount})
+        writer.journal(
+            "loan.lost",
+            "loan",
+            loan.id,
+            {"item_id": item.id, "barcode": item.barcode, "branch": here.branch_code, "charge_fen": amount},
+        )
         if amount > 0:
-            charged.append(add_charge(writer, reader_id=loan.reader_id, loan_id=loan.id, item_id=item.id,
-                                      kind="lost", amount_fen=amount, note=None, now=now).id)
-    message = (_("{barcode} is marked lost; the reader owes {amount} for it.").format(
-        barcode=item.barcode, amount=yuan(amount)) if amount else
-        _("{barcode} is marked lost; the library charges nothing for it.").format(barcode=item.barcode))
+            charged.append(
+                add_charge(
+                    writer,
+                    reader_id=loan.reader_id,
+                    loan_id=loan.id,
+                    item_id=item.id,
+                    kind="lost",
+                    amount_fen=amount,
+                    note=None,
+                    now=now,
+                ).id
+            )
+    message = (
+        _("{barcode} is marked lost; the reader owes {amount} for it.").format(
+            barcode=item.barcode, amount=yuan(amount)
+        )
+        if amount
+        else _("{barcode} is marked lost; the library charges nothing for it.").format(barcode=item.barcode)
+    )
     return _outcome(item, loan, "lost", charged, message)
 
 
 @writes
-def mark_damaged(session: Session, barcode: str, amount_fen: int, *, note: str | None = None,
-                 point: str | None = None) -> LossOutcome:
+def mark_damaged(
+    session: Session, barcode: str, amount_fen: int, *, note: str | None = None, point: str | None = None
+) -> LossOutcome:
     """The reader hands the copy in damaged: it is taken back here, kept out of circulation, and
     the reader owes ``amount_fen`` (0 for nothing)."""
     session.require(Permission.TAKE_PAYMENTS)
@@ -115,17 +140,39 @@ def mark_damaged(session: Session, barcode: str, amount_fen: int, *, note: str |
         _end(loan, "returned", here, now)
         at_branch = None if here.branch_id == item.branch_id else here.branch_id
         Item.update(status="damaged", at_branch=at_branch, updated_at=now).where(Item.id == item.id).execute()
-        writer.journal("loan.damaged", "loan", loan.id, {"item_id": item.id, "barcode": item.barcode,
-                                                         "branch": here.branch_code, "point": here.point_code,
-                                                         "charge_fen": amount_fen})
-        fine = charge_overdue_fine(writer, loan, item, today, now)  # as at any return; its last journal row is the charge
+        writer.journal(
+            "loan.damaged",
+            "loan",
+            loan.id,
+            {
+                "item_id": item.id,
+                "barcode": item.barcode,
+                "branch": here.branch_code,
+                "point": here.point_code,
+                "charge_fen": amount_fen,
+            },
+        )
+        fine = charge_overdue_fine(
+            writer, loan, item, today, now
+        )  # as at any return; its last journal row is the charge
         if fine:
             charged.append(writer.last.entity_id)
         if amount_fen > 0:
-            charged.append(add_charge(writer, reader_id=loan.reader_id, loan_id=loan.id, item_id=item.id,
-                                      kind="damaged", amount_fen=amount_fen, note=note, now=now).id)
+            charged.append(
+                add_charge(
+                    writer,
+                    reader_id=loan.reader_id,
+                    loan_id=loan.id,
+                    item_id=item.id,
+                    kind="damaged",
+                    amount_fen=amount_fen,
+                    note=note,
+                    now=now,
+                ).id
+            )
     message = _("{barcode} is taken back damaged: keep it aside for repair; the reader owes {amount}.").format(
-        barcode=item.barcode, amount=yuan(fine + amount_fen))
+        barcode=item.barcode, amount=yuan(fine + amount_fen)
+    )
     return _outcome(item, loan, "damaged", charged, message)
 
 
@@ -135,18 +182,32 @@ def claim_returned(session: Session, barcode: str, *, point: str | None = None) 
     session.require(Permission.TAKE_PAYMENTS)
     item, loan = _open_loan(barcode)
     if loan.claimed_returned_at:
-        raise Invalid("circ.already_claimed_returned", "The reader already said on {date} that {barcode} was "
-                      "returned.", date=loan.claimed_returned_at[:10], barcode=item.barcode)
+        raise Invalid(
+            "circ.already_claimed_returned",
+            "The reader already said on {date} that {barcode} was returned.",
+            date=loan.claimed_returned_at[:10],
+            barcode=item.barcode,
+        )
     here = place_of(session, point)
     now = session.library.now_text()
     with session.write() as writer:
         Loan.update(claimed_returned_at=now).where(Loan.id == loan.id).execute()
         Item.update(status="missing", updated_at=now).where(Item.id == item.id).execute()
-        writer.journal("loan.claim_returned", "loan", loan.id, {"item_id": item.id, "barcode": item.barcode,
-                                                                "branch": here.branch_code})
-    return _outcome(item, loan, "missing", [], _(
-        "{barcode} is marked missing while it is looked for; the loan no longer counts as overdue.").format(
-        barcode=item.barcode))
+        writer.journal(
+            "loan.claim_returned",
+            "loan",
+            loan.id,
+            {"item_id": item.id, "barcode": item.barcode, "branch": here.branch_code},
+        )
+    return _outcome(
+        item,
+        loan,
+        "missing",
+        [],
+        _("{barcode} is marked missing while it is looked for; the loan no longer counts as overdue.").format(
+            barcode=item.barcode
+        ),
+    )
 
 
 @writes
@@ -158,14 +219,27 @@ def write_off(session: Session, barcode: str, reason: str, *, point: str | None 
         raise Invalid("circ.write_off_needs_reason", "Say why the loan is written off.")
     item, loan = _open_loan(barcode)
     if not loan.claimed_returned_at:
-        raise Invalid("circ.write_off_not_claimed", "Only a copy the reader said was returned can be written off; mark {barcode} lost "
-                        "instead.", barcode=item.barcode)
+        raise Invalid(
+            "circ.write_off_not_claimed",
+            "Only a copy the reader said was returned can be written off; mark {barcode} lost instead.",
+            barcode=item.barcode,
+        )
     here = place_of(session, point)
     now = session.library.now_text()
     with session.write() as writer:
         _end(loan, "written_off", here, now)
-        writer.journal("loan.write_off", "loan", loan.id, {"item_id": item.id, "barcode": item.barcode,
-                                                           "branch": here.branch_code, "reason": reason})
-    return _outcome(item, loan, item.status, [], _(
-        "The loan of {barcode} is written off; the copy stays missing until it turns up.").format(
-        barcode=item.barcode))
+        writer.journal(
+            "loan.write_off",
+            "loan",
+            loan.id,
+            {"item_id": item.id, "barcode": item.barcode, "branch": here.branch_code, "reason": reason},
+        )
+    return _outcome(
+        item,
+        loan,
+        item.status,
+        [],
+        _("The loan of {barcode} is written off; the copy stays missing until it turns up.").format(
+            barcode=item.barcode
+        ),
+    )

@@ -77,9 +77,16 @@ def _branch_id(session: Session, branch: str | None, all_branches: bool) -> str 
 
 
 def _overdue_rows(branch_id: str | None, today: dt.date) -> list[Loan]:
-    query = (Loan.select(Loan, Item, BibRecord, Reader, Branch)
-             .join(Item).join(BibRecord).switch(Loan).join(Reader).switch(Loan).join(Branch, on=Loan.branch)
-             .where(Loan.ended_at.is_null(), Loan.claimed_returned_at.is_null(), Loan.due_on < today.isoformat()))
+    query = (
+        Loan.select(Loan, Item, BibRecord, Reader, Branch)
+        .join(Item)
+        .join(BibRecord)
+        .switch(Loan)
+        .join(Reader)
+        .switch(Loan)
+        .join(Branch, on=Loan.branch)
+        .where(Loan.ended_at.is_null(), Loan.claimed_returned_at.is_null(), Loan.due_on < today.isoformat())
+    )
     if branch_id is not None:
         query = query.where(Loan.branch == branch_id)
     return list(query.order_by(Loan.due_on, BibRecord.title_sort, Item.barcode))
@@ -94,8 +101,9 @@ def _phones(session: Session, readers: list[Reader]) -> dict[str, str]:
     return {reader.id: keys.open(reader.id, PHONE_FIELD, bytes(reader.phone_cipher)) for reader in with_phone}
 
 
-def overdue_list(session: Session, branch: str | None = None, *, all_branches: bool = False,
-                 reveal_contact: bool = False) -> list[OverdueLoan]:
+def overdue_list(
+    session: Session, branch: str | None = None, *, all_branches: bool = False, reveal_contact: bool = False
+) -> list[OverdueLoan]:
     """Open loans past their due date lent at ``branch`` (code; the desk's branch when None, every
     branch with ``all_branches``), most overdue first; phones masked unless ``reveal_contact``."""
     session.require(Permission.CIRCULATE)
@@ -106,8 +114,12 @@ def overdue_list(session: Session, branch: str | None = None, *, all_branches: b
     today = session.now().date()
     rows = _overdue_rows(branch_id, today)
     if not serving_may(Permission.BLIND_SERVICE):  # the blind room follows its readers up itself (its call list)
-        blind = {code for (code,) in ReaderType.select(ReaderType.code).where(ReaderType.blind_service == True)  # noqa: E712
-                 .tuples()}
+        blind = {
+            code
+            for (code,) in ReaderType.select(ReaderType.code)
+            .where(ReaderType.blind_service == True)  # noqa: E712
+            .tuples()
+        }
         rows = [loan for loan in rows if loan.reader_type not in blind]
     phones = _phones(session, list({loan.reader.id: loan.reader for loan in rows}.values()))
     if reveal_contact and phones:
@@ -115,12 +127,19 @@ def overdue_list(session: Session, branch: str | None = None, *, all_branches: b
             writer.journal("overdue.reveal_contact", "branch", branch_id, {"readers": len(phones)})
     return [
         OverdueLoan(
-            loan_id=loan.id, barcode=loan.item.barcode, title=loan.item.bib.title or "",
-            call_number=loan.item.call_number or "", due_on=loan.due_on, days_overdue=days_late(loan.due_on, today),
-            branch_code=loan.branch.code, branch_name=loan.branch.name, card_number=loan.reader.card_number,
+            loan_id=loan.id,
+            barcode=loan.item.barcode,
+            title=loan.item.bib.title or "",
+            call_number=loan.item.call_number or "",
+            due_on=loan.due_on,
+            days_overdue=days_late(loan.due_on, today),
+            branch_code=loan.branch.code,
+            branch_name=loan.branch.name,
+            card_number=loan.reader.card_number,
             reader_name=display_name(loan.reader),
             phone=(phones[loan.reader.id] if reveal_contact else mask_phone(phones[loan.reader.id]))
-            if loan.reader.id in phones else None,
+            if loan.reader.id in phones
+            else None,
         )
         for loan in rows
     ]
@@ -130,13 +149,15 @@ def sms_text(library_name: str, name: str, title: str, items: int, due_on: str) 
     """The notice a reader receives: the library, their name, the first title, how many, since when."""
     if items == 1:
         return _("[{library}] {name}, {title}, which you borrowed, was due on {due}: please return it soon.").format(
-            library=library_name, name=name, title=title, due=due_on)
-    return _("[{library}] {name}, {title} and the other items you borrowed, {count} in all, were due on {due}: "
-             "please return them soon.").format(library=library_name, name=name, title=title, count=items, due=due_on)
+            library=library_name, name=name, title=title, due=due_on
+        )
+    return _(
+        "[{library}] {name}, {title} and the other items you borrowed, {count} in all, were due on {due}: "
+        "please return them soon."
+    ).format(library=library_name, name=name, title=title, count=items, due=due_on)
 
 
-def sms_export(session: Session, out: Path, branch: str | None = None, *,
-               all_branches: bool = False) -> SmsExport:
+def sms_export(session: Session, out: Path, branch: str | None = None, *, all_branches: bool = False) -> SmsExport:
     """Write one SMS notice per consenting reader with overdue copies lent at ``branch`` to ``out``
     (CSV: phone, name, text); the export is journaled with counts only."""
     session.require(Permission.CIRCULATE)
@@ -146,9 +167,14 @@ def sms_export(session: Session, out: Path, branch: str | None = None, *,
     by_reader: dict[str, list[Loan]] = {}
     for loan in rows:  # earliest due first, so each reader's first loan is the one named
         by_reader.setdefault(loan.reader.id, []).append(loan)
-    consenting = {reader_id for (reader_id,) in ReaderConsent.select(ReaderConsent.reader).where(
-        ReaderConsent.kind == SMS, ReaderConsent.withdrawn_at.is_null(),
-        ReaderConsent.reader.in_(list(by_reader))).tuples()}
+    consenting = {
+        reader_id
+        for (reader_id,) in ReaderConsent.select(ReaderConsent.reader)
+        .where(
+            ReaderConsent.kind == SMS, ReaderConsent.withdrawn_at.is_null(), ReaderConsent.reader.in_(list(by_reader))
+        )
+        .tuples()
+    }
     readers = [loans[0].reader for reader_id, loans in by_reader.items() if reader_id in consenting]
     phones = _phones(session, readers)
     library_name = session.library.node.library_name
@@ -159,10 +185,16 @@ def sms_export(session: Session, out: Path, branch: str | None = None, *,
         loans = by_reader[reader.id]
         name = display_name(reader)
         first = loans[0]
-        notices.append(SmsNotice(
-            card_number=reader.card_number, name=name, phone=phones[reader.id], items=len(loans),
-            due_on=first.due_on, message=sms_text(library_name, name, first.item.bib.title or "", len(loans),
-                                                  first.due_on)))
+        notices.append(
+            SmsNotice(
+                card_number=reader.card_number,
+                name=name,
+                phone=phones[reader.id],
+                items=len(loans),
+                due_on=first.due_on,
+                message=sms_text(library_name, name, first.item.bib.title or "", len(loans), first.due_on),
+            )
+        )
     _write_csv(out, notices)
     skipped = len(by_reader) - len(notices)
     with session.write() as writer:
@@ -178,4 +210,6 @@ def _write_csv(path: Path, notices: list[SmsNotice]) -> None:
             writer.writerow((_("Mobile phone"), _("Reader name"), _("SMS text")))
             writer.writerows((notice.phone, notice.name, notice.message) for notice in notices)
     except OSError as error:
-        raise DatabaseProblem("circ.export_unwritable", "Cannot write to {path}: check the folder's permissions.", path=path) from error
+        raise DatabaseProblem(
+            "circ.export_unwritable", "Cannot write to {path}: check the folder's permissions.", path=path
+        ) from error

@@ -41,7 +41,9 @@ def place_of(session: Session, point: str | None = None) -> Place:
 def _point_place(code: str, typed: str) -> Place:
     row = Branch._meta.database.execute_sql(
         "SELECT b.id, b.code, b.name, p.id, p.code, p.name FROM service_point p JOIN branch b ON b.id = p.branch_id"
-        " WHERE p.code = ?", (code,)).fetchone()
+        " WHERE p.code = ?",
+        (code,),
+    ).fetchone()
     if row is None:
         raise NotFound("circ.service_point_not_found", "There is no service point with the code {code}.", code=typed)
     return Place(*row)

@@ -122,7 +122,12 @@ def checkout_receipt(session: Session, card_number: str, loan_ids: list[str], po
     for loan_id in loan_ids:
         loan = loans.get(loan_id)
         if loan is None or loan.reader_id != reader.id:
-            raise NotFound("circ.receipt_loan_not_found", "Card {card} has no loan {loan} to print.", card=reader.card_number, loan=loan_id)
+            raise NotFound(
+                "circ.receipt_loan_not_found",
+                "Card {card} has no loan {loan} to print.",
+                card=reader.card_number,
+                loan=loan_id,
+            )
         lines.append(ReceiptLine(title=loan.item.bib.title or "", barcode=loan.item.barcode, due_date=loan.due_on))
     pdf = render_checkout_receipt(_receipt(session, point, reader, lines), receipt_labels())
     path = save_pdf(session, "checkout-receipt", pdf)
@@ -223,12 +228,16 @@ def _by_point(done: Sequence[Done[T]]) -> dict[str | None, list[T]]:
     return grouped
 
 
-def transaction_receipts(session: Session, card_number: str | None, lent: Sequence[Done[str]],
-                         returned: Sequence[Done[ReturnResult]]) -> list[Path]:
+def transaction_receipts(
+    session: Session, card_number: str | None, lent: Sequence[Done[str]], returned: Sequence[Done[ReturnResult]]
+) -> list[Path]:
     """The receipts of a desk's transaction: a checkout receipt for the reader's loans and a return
     receipt, each one per service point where the work was done (a receipt names its place)."""
-    paths = [checkout_receipt(session, card_number, loan_ids, point)
-             for point, loan_ids in _by_point(lent).items() if card_number]
+    paths = [
+        checkout_receipt(session, card_number, loan_ids, point)
+        for point, loan_ids in _by_point(lent).items()
+        if card_number
+    ]
     paths += [return_receipt(session, results, point) for point, results in _by_point(returned).items()]
     return paths
 

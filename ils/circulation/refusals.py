@@ -56,8 +56,9 @@ def joined(reasons: Iterable[Message]) -> Reasons:
 
 def block_reason(block: Block) -> Message:
     """A block on the reader as a reason with a code: "Suspended: damaged a book"."""
-    return Message(BLOCK_CODES.get(block.kind, BLOCKED), "{label}: {detail}",
-                   {"label": block.label, "detail": block.detail})
+    return Message(
+        BLOCK_CODES.get(block.kind, BLOCKED), "{label}: {detail}", {"label": block.label, "detail": block.detail}
+    )
 
 
 class Refused(Invalid):

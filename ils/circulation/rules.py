@@ -42,10 +42,17 @@ class Rule:
 
 def _rule(row: LoanRule, codes: dict[str, str]) -> Rule:
     return Rule(
-        id=row.id, reader_type=row.reader_type, item_type=row.item_type, branch_id=row.branch_id,
-        branch_code=codes.get(row.branch_id) if row.branch_id else None, loan_limit=row.loan_limit,
-        loan_days=row.loan_days, renewals=row.renewals, renew_days=row.renew_days,
-        holds_allowed=bool(row.holds_allowed), fine_fen_per_day=row.fine_fen_per_day,
+        id=row.id,
+        reader_type=row.reader_type,
+        item_type=row.item_type,
+        branch_id=row.branch_id,
+        branch_code=codes.get(row.branch_id) if row.branch_id else None,
+        loan_limit=row.loan_limit,
+        loan_days=row.loan_days,
+        renewals=row.renewals,
+        renew_days=row.renew_days,
+        holds_allowed=bool(row.holds_allowed),
+        fine_fen_per_day=row.fine_fen_per_day,
     )
 
 
@@ -82,14 +89,18 @@ class RuleBook:
             if best is None or rank > best[0]:
                 best = (rank, rule)
         if best is None:
-            raise NotFound("circ.no_loan_rule", "No loan rule covers this reader type and item type; add a rule for */*.")
+            raise NotFound(
+                "circ.no_loan_rule", "No loan rule covers this reader type and item type; add a rule for */*."
+            )
         return best[1]
 
 
 def list_rules(session: Session) -> list[Rule]:
     session.require(Permission.CIRCULATE)
-    return sorted(RuleBook(with_codes=True).rules, key=lambda r: (r.branch_code or "", r.reader_type != ANY, r.reader_type,
-                                                    r.item_type != ANY, r.item_type))
+    return sorted(
+        RuleBook(with_codes=True).rules,
+        key=lambda r: (r.branch_code or "", r.reader_type != ANY, r.reader_type, r.item_type != ANY, r.item_type),
+    )
 
 
 def _rule_id(reader_type: str, item_type: str, branch_code: str | None) -> str:
@@ -100,30 +111,56 @@ def _check_types(reader_type: str, item_type: str) -> None:
     if reader_type != ANY and ReaderType.get_or_none(ReaderType.code == reader_type) is None:
         raise Invalid("circ.unknown_reader_type", "There is no reader type {code}.", code=reader_type)
     if item_type != ANY and item_type not in ITEM_TYPES:
-        raise Invalid("circ.unknown_item_type", "Unknown item type {type}; types are: {types}.", type=item_type, types=", ".join(ITEM_TYPES))
+        raise Invalid(
+            "circ.unknown_item_type",
+            "Unknown item type {type}; types are: {types}.",
+            type=item_type,
+            types=", ".join(ITEM_TYPES),
+        )
 
 
 def _check_numbers(values: dict[str, int | bool]) -> None:
-    bounds = {"loan_limit": (0, 1000), "loan_days": (1, 366), "renewals": (0, 20), "renew_days": (1, 366),
-              "fine_fen_per_day": (0, 10_000)}
+    bounds = {
+        "loan_limit": (0, 1000),
+        "loan_days": (1, 366),
+        "renewals": (0, 20),
+        "renew_days": (1, 366),
+        "fine_fen_per_day": (0, 10_000),
+    }
     for name, (low, high) in bounds.items():
         value = values.get(name)
         if value is not None and not low <= int(value) <= high:
-            raise Invalid("circ.rule_out_of_range", "{name} must be from {low} to {high}.", name=name, low=low, high=high)
+            raise Invalid(
+                "circ.rule_out_of_range", "{name} must be from {low} to {high}.", name=name, low=low, high=high
+            )
 
 
 @writes
 def set_rule(
-    session: Session, reader_type: str, item_type: str, *, branch: str | None = None,
-    loan_limit: int | None = None, loan_days: int | None = None, renewals: int | None = None,
-    renew_days: int | None = None, holds_allowed: bool | None = None, fine_fen_per_day: int | None = None,
+    session: Session,
+    reader_type: str,
+    item_type: str,
+    *,
+    branch: str | None = None,
+    loan_limit: int | None = None,
+    loan_days: int | None = None,
+    renewals: int | None = None,
+    renew_days: int | None = None,
+    holds_allowed: bool | None = None,
+    fine_fen_per_day: int | None = None,
 ) -> Rule:
     """Add a cell or change some of its values; a new cell starts from the values it would inherit."""
     session.require(Permission.CONFIGURE_CIRCULATION)
     _check_types(reader_type, item_type)
     branch_row = get_branch(branch) if branch else None
-    given = {"loan_limit": loan_limit, "loan_days": loan_days, "renewals": renewals, "renew_days": renew_days,
-             "holds_allowed": holds_allowed, "fine_fen_per_day": fine_fen_per_day}
+    given = {
+        "loan_limit": loan_limit,
+        "loan_days": loan_days,
+        "renewals": renewals,
+        "renew_days": renew_days,
+        "holds_allowed": holds_allowed,
+        "fine_fen_per_day": fine_fen_per_day,
+    }
     _check_numbers(given)
     rule_id = _rule_id(reader_type, item_type, branch_row.code if branch_row else None)
     existing = LoanRule.get_or_none(LoanRule.id == rule_id)
@@ -134,9 +171,14 @@ def set_rule(
     values = {name: (getattr(base, name) if value is None else value) for name, value in given.items()}
     now = session.library.now_text()
     with session.write() as writer:
-        LoanRule.insert(id=rule_id, reader_type=reader_type, item_type=item_type,
-                        branch=branch_row.id if branch_row else None, updated_at=now,
-                        **values).on_conflict_replace().execute()
+        LoanRule.insert(
+            id=rule_id,
+            reader_type=reader_type,
+            item_type=item_type,
+            branch=branch_row.id if branch_row else None,
+            updated_at=now,
+            **values,
+        ).on_conflict_replace().execute()
         writer.journal("loan_rule.set", "loan_rule", rule_id, {k: v for k, v in values.items()})
     return next(r for r in RuleBook(with_codes=True).rules if r.id == rule_id)
 
@@ -146,7 +188,9 @@ def remove_rule(session: Session, rule_id: str) -> None:
     """Remove a cell; loans then fall to the next less specific one. The */*/* cell stays."""
     session.require(Permission.CONFIGURE_CIRCULATION)
     if rule_id == DEFAULT_RULE:
-        raise Invalid("circ.default_rule_kept", "The rule for any reader and any item cannot be removed; change it instead.")
+        raise Invalid(
+            "circ.default_rule_kept", "The rule for any reader and any item cannot be removed; change it instead."
+        )
     if LoanRule.get_or_none(LoanRule.id == rule_id) is None:
         raise NotFound("circ.rule_not_found", "There is no loan rule {rule}.", rule=rule_id)
     with session.write() as writer:

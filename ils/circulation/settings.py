@@ -50,17 +50,29 @@ class CirculationSettings:
 
 
 DEFAULTS = CirculationSettings(
-    overdue_mode=BLOCK, fine_block_fen=3000, hold_limit=2, hold_shelf_days=3,
-    lost_price_percent=100, lost_default_fen=3000, receipt_printer="",
+    overdue_mode=BLOCK,
+    fine_block_fen=3000,
+    hold_limit=2,
+    hold_shelf_days=3,
+    lost_price_percent=100,
+    lost_default_fen=3000,
+    receipt_printer="",
 )
 _KEYS = {
-    "overdue_mode": OVERDUE_MODE, "fine_block_fen": FINE_BLOCK_FEN, "hold_limit": HOLD_LIMIT,
-    "hold_shelf_days": HOLD_SHELF_DAYS, "lost_price_percent": LOST_PRICE_PERCENT,
-    "lost_default_fen": LOST_DEFAULT_FEN, "receipt_printer": RECEIPT_PRINTER,
+    "overdue_mode": OVERDUE_MODE,
+    "fine_block_fen": FINE_BLOCK_FEN,
+    "hold_limit": HOLD_LIMIT,
+    "hold_shelf_days": HOLD_SHELF_DAYS,
+    "lost_price_percent": LOST_PRICE_PERCENT,
+    "lost_default_fen": LOST_DEFAULT_FEN,
+    "receipt_printer": RECEIPT_PRINTER,
 }
 _LIMITS = {
-    "fine_block_fen": (0, 1_000_000), "hold_limit": (0, 50), "hold_shelf_days": (1, 60),
-    "lost_price_percent": (0, 1000), "lost_default_fen": (0, 1_000_000),
+    "fine_block_fen": (0, 1_000_000),
+    "hold_limit": (0, 50),
+    "hold_shelf_days": (1, 60),
+    "lost_price_percent": (0, 1000),
+    "lost_default_fen": (0, 1_000_000),
 }
 
 
@@ -83,13 +95,21 @@ def _read_settings() -> CirculationSettings:
 def _checked(name: str, value: object) -> str:
     if name == "overdue_mode":
         if value not in OVERDUE_MODES:
-            raise Invalid("circ.unknown_overdue_mode", "The overdue policy is one of: {modes}.", modes=", ".join(OVERDUE_MODES))
+            raise Invalid(
+                "circ.unknown_overdue_mode", "The overdue policy is one of: {modes}.", modes=", ".join(OVERDUE_MODES)
+            )
         return str(value)
     if name == "receipt_printer":
         return str(value).strip()
     low, high = _LIMITS[name]
     if not isinstance(value, int) or not low <= value <= high:
-        raise Invalid("circ.setting_out_of_range", "{name} must be a whole number from {low} to {high}.", name=name, low=low, high=high)
+        raise Invalid(
+            "circ.setting_out_of_range",
+            "{name} must be a whole number from {low} to {high}.",
+            name=name,
+            low=low,
+            high=high,
+        )
     return str(value)
 
 
@@ -99,7 +119,9 @@ def change_circulation_settings(session: Session, **changes: object) -> Circulat
     session.require(Permission.CONFIGURE_CIRCULATION)
     unknown = set(changes) - set(_KEYS)
     if unknown:
-        raise Invalid("circ.unknown_circulation_setting", "Unknown circulation setting {name}.", name=", ".join(sorted(unknown)))
+        raise Invalid(
+            "circ.unknown_circulation_setting", "Unknown circulation setting {name}.", name=", ".join(sorted(unknown))
+        )
     checked = {_KEYS[name]: _checked(name, value) for name, value in changes.items() if value is not None}
     with session.write() as writer:
         for key, value in checked.items():

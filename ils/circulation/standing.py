@@ -56,7 +56,9 @@ def _unpaid(ids: Sequence[str]) -> dict[str, int]:
     rows = Charge._meta.database.execute_sql(
         "SELECT c.reader_id, SUM(c.amount_fen - COALESCE((SELECT SUM(p.amount_fen) FROM payment p"
         f" WHERE p.charge_id = c.id), 0)) FROM charge c WHERE c.reader_id IN ({_in(ids)}) AND c.settled_at IS NULL"
-        " GROUP BY c.reader_id", tuple(ids))
+        " GROUP BY c.reader_id",
+        tuple(ids),
+    )
     return dict(rows)
 
 
@@ -72,22 +74,44 @@ def standings(reader_ids: Sequence[str], day: dt.date) -> dict[str, Standing]:
     if not ids:
         return {}
     today = day.isoformat()
-    counts = {reader: (open_, late) for reader, open_, late in Loan._meta.database.execute_sql(
-        "SELECT reader_id, COUNT(*), COALESCE(SUM(due_on < ? AND claimed_returned_at IS NULL), 0) FROM loan"
-        f" WHERE reader_id IN ({_in(ids)}) AND ended_at IS NULL GROUP BY reader_id", (today, *ids))}
+    counts = {
+        reader: (open_, late)
+        for reader, open_, late in Loan._meta.database.execute_sql(
+            "SELECT reader_id, COUNT(*), COALESCE(SUM(due_on < ? AND claimed_returned_at IS NULL), 0) FROM loan"
+            f" WHERE reader_id IN ({_in(ids)}) AND ended_at IS NULL GROUP BY reader_id",
+            (today, *ids),
+        )
+    }
     owed = _unpaid(ids)
     late_readers = [reader for reader, (_open, late) in counts.items() if late]
     if settings.fines and late_readers:
-        late = list(Loan.select(Loan.id, Loan.reader, Loan.due_on, Loan.rule_id, Item.id, Item.price_fen).join(Item)
-                    .where(Loan.reader.in_(late_readers), Loan.ended_at.is_null(), Loan.due_on < today,
-                           Loan.claimed_returned_at.is_null()))
-        rates = dict(LoanRule.select(LoanRule.id, LoanRule.fine_fen_per_day)
-                     .where(LoanRule.id.in_({loan.rule_id for loan in late})).tuples())
+        late = list(
+            Loan.select(Loan.id, Loan.reader, Loan.due_on, Loan.rule_id, Item.id, Item.price_fen)
+            .join(Item)
+            .where(
+                Loan.reader.in_(late_readers),
+                Loan.ended_at.is_null(),
+                Loan.due_on < today,
+                Loan.claimed_returned_at.is_null(),
+            )
+        )
+        rates = dict(
+            LoanRule.select(LoanRule.id, LoanRule.fine_fen_per_day)
+            .where(LoanRule.id.in_({loan.rule_id for loan in late}))
+            .tuples()
+        )
         for loan in late:
             fine = running_fine(loan, rates.get(loan.rule_id, 0), loan.item.price_fen, day)
             owed[loan.reader_id] = owed.get(loan.reader_id, 0) + fine
-    return {reader: Standing(open_loans=counts.get(reader, (0, 0))[0], overdue_loans=counts.get(reader, (0, 0))[1],
-                             owed_fen=owed.get(reader, 0), settings=settings) for reader in ids}
+    return {
+        reader: Standing(
+            open_loans=counts.get(reader, (0, 0))[0],
+            overdue_loans=counts.get(reader, (0, 0))[1],
+            owed_fen=owed.get(reader, 0),
+            settings=settings,
+        )
+        for reader in ids
+    }
 
 
 def standing_of(reader_id: str, day: dt.date) -> Standing:
@@ -99,14 +123,39 @@ def standing_blocks(standing: Standing) -> list[tuple[str, Message]]:
     """(kind, detail) for each block circulation places: overdue items, a debt at the threshold."""
     blocks = []
     if standing.blocked_by_overdue:
-        blocks.append(("overdue", message("circ.block_overdue", "{count} items overdue: return them to borrow again.",
-                                          count=standing.overdue_loans)))
+        blocks.append(
+            (
+                "overdue",
+                message(
+                    "circ.block_overdue",
+                    "{count} items overdue: return them to borrow again.",
+                    count=standing.overdue_loans,
+                ),
+            )
+        )
     if standing.blocked_by_debt and standing.settings.fines:
-        blocks.append(("owes", message("circ.block_owes", "Owes {amount}; borrowing stops at {limit}.",
-                                       amount=yuan(standing.owed_fen), limit=yuan(standing.settings.fine_block_fen))))
+        blocks.append(
+            (
+                "owes",
+                message(
+                    "circ.block_owes",
+                    "Owes {amount}; borrowing stops at {limit}.",
+                    amount=yuan(standing.owed_fen),
+                    limit=yuan(standing.settings.fine_block_fen),
+                ),
+            )
+        )
     elif standing.blocked_by_debt:
-        blocks.append(("owes", message("circ.block_owes_charge", "Owes {amount} for a lost or damaged item: pay, "
-                                       "replace it or have it waived.", amount=yuan(standing.owed_fen))))
+        blocks.append(
+            (
+                "owes",
+                message(
+                    "circ.block_owes_charge",
+                    "Owes {amount} for a lost or damaged item: pay, replace it or have it waived.",
+                    amount=yuan(standing.owed_fen),
+                ),
+            )
+        )
     return blocks
 
 

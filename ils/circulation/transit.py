@@ -67,19 +67,40 @@ def expected_branch(item: Item) -> str:
     return item.at_branch_id or item.branch_id
 
 
-def send(writer: Writer, item: Item, here: Place, to_branch_id: str, reason: str, *,
-         hold: Hold | None = None, batch_id: str | None = None, now: str) -> Transit:
-    row = Transit.create(item=item.id, from_branch=here.branch_id, to_branch=to_branch_id, reason=reason,
-                         hold=hold.id if hold else None, rotation_batch=batch_id, sent_at=now)
+def send(
+    writer: Writer,
+    item: Item,
+    here: Place,
+    to_branch_id: str,
+    reason: str,
+    *,
+    hold: Hold | None = None,
+    batch_id: str | None = None,
+    now: str,
+) -> Transit:
+    row = Transit.create(
+        item=item.id,
+        from_branch=here.branch_id,
+        to_branch=to_branch_id,
+        reason=reason,
+        hold=hold.id if hold else None,
+        rotation_batch=batch_id,
+        sent_at=now,
+    )
     Item.update(status="in_transit", updated_at=now).where(Item.id == item.id).execute()
-    writer.journal("transit.send", "transit", row.id, {"item_id": item.id, "barcode": item.barcode,
-                                                       "from": here.branch_code, "to": to_branch_id,
-                                                       "reason": reason})
+    writer.journal(
+        "transit.send",
+        "transit",
+        row.id,
+        {"item_id": item.id, "barcode": item.barcode, "from": here.branch_code, "to": to_branch_id, "reason": reason},
+    )
     return row
 
 
-_NEXT_HOLD = (f"SELECT {prepared.columns(Hold, 'h')} FROM hold h WHERE h.bib_id = ? AND h.state = 'waiting'"
-              " AND (h.item_id IS NULL OR h.item_id = ?) ORDER BY h.placed_at LIMIT 1")
+_NEXT_HOLD = (
+    f"SELECT {prepared.columns(Hold, 'h')} FROM hold h WHERE h.bib_id = ? AND h.state = 'waiting'"
+    " AND (h.item_id IS NULL OR h.item_id = ?) ORDER BY h.placed_at LIMIT 1"
+)
 
 
 def _next_hold(item: Item) -> Hold | None:
@@ -96,8 +117,9 @@ def hold_shelf_until(branch_id: str, today: dt.date) -> str:
 
 def put_on_hold_shelf(writer: Writer, item: Item, hold: Hold, today: dt.date, now: str) -> str:
     until = hold_shelf_until(hold.pickup_branch_id, today)
-    Hold.update(state="ready", trapped_item=item.id, trapped_at=hold.trapped_at or now, ready_at=now,
-                expires_on=until).where(Hold.id == hold.id).execute()
+    Hold.update(
+        state="ready", trapped_item=item.id, trapped_at=hold.trapped_at or now, ready_at=now, expires_on=until
+    ).where(Hold.id == hold.id).execute()
     Item.update(status="on_hold_shelf", updated_at=now).where(Item.id == item.id).execute()
     writer.journal("hold.ready", "hold", hold.id, {"item_id": item.id, "barcode": item.barcode, "until": until})
     return until
@@ -115,34 +137,58 @@ def route(writer: Writer, item: Item, here: Place, today: dt.date, now: str) -> 
         Hold.update(trapped_item=item.id, trapped_at=now).where(Hold.id == hold.id).execute()
         if hold.pickup_branch_id == here.branch_id:
             until = put_on_hold_shelf(writer, item, hold, today, now)
-            return Disposition(HOLD_SHELF, _("Put it on the hold shelf, kept until {date}.").format(date=until),
-                               hold_id=hold.id, hold_expires_on=until)
+            return Disposition(
+                HOLD_SHELF,
+                _("Put it on the hold shelf, kept until {date}.").format(date=until),
+                hold_id=hold.id,
+                hold_expires_on=until,
+            )
         Hold.update(state="in_transit").where(Hold.id == hold.id).execute()
         row = send(writer, item, here, hold.pickup_branch_id, "hold", hold=hold, now=now)
         name = branch_name(hold.pickup_branch_id)
-        return Disposition(TRANSIT, _("Hold for a reader: send it to {branch}.").format(branch=name),
-                           hold.pickup_branch.code, name, row.id, hold.id)
+        return Disposition(
+            TRANSIT,
+            _("Hold for a reader: send it to {branch}.").format(branch=name),
+            hold.pickup_branch.code,
+            name,
+            row.id,
+            hold.id,
+        )
     target = expected_branch(item)
     floating = item.location_id is not None and bool(item.location.floating)
     if target != here.branch_id and floating and item.rotation_batch_id is None:
-        Item.update(status="available", at_branch=None if here.branch_id == item.branch_id else here.branch_id,
-                    updated_at=now).where(Item.id == item.id).execute()
+        Item.update(
+            status="available", at_branch=None if here.branch_id == item.branch_id else here.branch_id, updated_at=now
+        ).where(Item.id == item.id).execute()
         writer.journal("item.float", "item", item.id, {"barcode": item.barcode, "at": here.branch_code})
         return Disposition(SHELVE, _("Floating collection: shelve it here."))
     if target != here.branch_id:
         reason = "rotation" if item.rotation_batch_id is not None else "home"
         row = send(writer, item, here, target, reason, batch_id=item.rotation_batch_id, now=now)
         name = branch_name(target)
-        return Disposition(TRANSIT, _("Send it to {branch} ({reason}).").format(branch=name, reason=_(REASONS[reason])),
-                           Branch.get_by_id(target).code, name, row.id)
-    Item._meta.database.execute_sql("UPDATE item SET status = 'available', updated_at = ? WHERE id = ?",
-                                    (now, item.id))
+        return Disposition(
+            TRANSIT,
+            _("Send it to {branch} ({reason}).").format(branch=name, reason=_(REASONS[reason])),
+            Branch.get_by_id(target).code,
+            name,
+            row.id,
+        )
+    Item._meta.database.execute_sql("UPDATE item SET status = 'available', updated_at = ? WHERE id = ?", (now, item.id))
     return Disposition(SHELVE, _("Shelve it."))
 
 
 def _info(row: Transit) -> TransitInfo:
-    return TransitInfo(row.id, row.item.barcode, row.item.bib.title, row.from_branch.name, row.to_branch.name,
-                       row.reason, _(REASONS[row.reason]), row.sent_at, row.received_at)
+    return TransitInfo(
+        row.id,
+        row.item.barcode,
+        row.item.bib.title,
+        row.from_branch.name,
+        row.to_branch.name,
+        row.reason,
+        _(REASONS[row.reason]),
+        row.sent_at,
+        row.received_at,
+    )
 
 
 def arrive(writer: Writer, item: Item, here: Place, today: dt.date, now: str) -> Disposition | None:
@@ -154,17 +200,27 @@ def arrive(writer: Writer, item: Item, here: Place, today: dt.date, now: str) ->
     if transit is None:
         return None
     if transit.to_branch_id != here.branch_id:
-        return Disposition(TRANSIT, _("This copy is on its way to {branch}, not here: send it on.").format(
-            branch=transit.to_branch.name), transit.to_branch.code, transit.to_branch.name, transit.id)
+        return Disposition(
+            TRANSIT,
+            _("This copy is on its way to {branch}, not here: send it on.").format(branch=transit.to_branch.name),
+            transit.to_branch.code,
+            transit.to_branch.name,
+            transit.id,
+        )
     Transit.update(received_at=now, received_branch=here.branch_id).where(Transit.id == transit.id).execute()
-    writer.journal("transit.receive", "transit", transit.id, {"item_id": item.id, "barcode": item.barcode,
-                                                              "at": here.branch_code})
+    writer.journal(
+        "transit.receive", "transit", transit.id, {"item_id": item.id, "barcode": item.barcode, "at": here.branch_code}
+    )
     if transit.hold_id is not None:
         hold = Hold.get_by_id(transit.hold_id)
         if hold.state == "in_transit":
             until = put_on_hold_shelf(writer, item, hold, today, now)
-            return Disposition(HOLD_SHELF, _("Put it on the hold shelf, kept until {date}.").format(date=until),
-                               hold_id=hold.id, hold_expires_on=until)
+            return Disposition(
+                HOLD_SHELF,
+                _("Put it on the hold shelf, kept until {date}.").format(date=until),
+                hold_id=hold.id,
+                hold_expires_on=until,
+            )
     return route(writer, item, here, today, now)
 
 
@@ -178,8 +234,11 @@ def receive(session: Session, barcode: str, *, point: str | None = None) -> Disp
     if transit is None:
         raise Invalid("circ.not_in_transit", "{barcode} is not in transit.", barcode=item.barcode)
     if transit.to_branch_id != here.branch_id:
-        raise Invalid("circ.transit_elsewhere", "This copy is on its way to {branch}, not here: send it on.",
-                      branch=transit.to_branch.name)
+        raise Invalid(
+            "circ.transit_elsewhere",
+            "This copy is on its way to {branch}, not here: send it on.",
+            branch=transit.to_branch.name,
+        )
     with session.write() as writer:
         return arrive(writer, item, here, session.now().date(), session.library.now_text())
 
@@ -189,6 +248,11 @@ def transits(session: Session, *, branch: str | None = None, incoming: bool = Tr
     session.require(Permission.CIRCULATE)
     branch_id = get_branch(branch).id if branch else place_of(session).branch_id
     column = Transit.to_branch if incoming else Transit.from_branch
-    query = (Transit.select(Transit, Item, BibRecord).join(Item).join(BibRecord)
-             .where(Transit.received_at.is_null(), column == branch_id).order_by(Transit.sent_at))
+    query = (
+        Transit.select(Transit, Item, BibRecord)
+        .join(Item)
+        .join(BibRecord)
+        .where(Transit.received_at.is_null(), column == branch_id)
+        .order_by(Transit.sent_at)
+    )
     return [_info(row) for row in query]

@@ -56,7 +56,11 @@ def van_branch(code: str | None = None) -> Branch:
     if not vans:
         raise NotFound("circ.no_van", "The library has no mobile library van: add a branch of kind van first.")
     if len(vans) > 1:
-        raise Invalid("circ.several_vans", "The library has several vans ({codes}): say which one.", codes=", ".join(v.code for v in vans))
+        raise Invalid(
+            "circ.several_vans",
+            "The library has several vans ({codes}): say which one.",
+            codes=", ".join(v.code for v in vans),
+        )
     return vans[0]
 
 
@@ -79,8 +83,7 @@ def add_stop(session: Session, code: str, name: str, route: str, *, van: str | N
     branch = van_branch(van)
     route = clean_name(route)
     with session.write() as writer:
-        point = insert_service_point(writer, branch=branch, code=code, name=name,
-                                     created_at=session.library.now_text())
+        point = insert_service_point(writer, branch=branch, code=code, name=name, created_at=session.library.now_text())
         _set_route(writer, point, route)
     return _info(ServicePoint.get_by_id(point.id))
 
@@ -128,12 +131,19 @@ def set_stop_active(session: Session, code: str, active: bool) -> StopInfo:
     session.require(Permission.CONFIGURE_CIRCULATION)
     point = get_stop(code)
     if not active:
-        batch = RotationBatch.get_or_none(RotationBatch.to_service_point == point.id,
-                                          RotationBatch.returned_at.is_null())
+        batch = RotationBatch.get_or_none(
+            RotationBatch.to_service_point == point.id, RotationBatch.returned_at.is_null()
+        )
         if batch is not None:
-            raise Invalid("circ.stop_has_batch_out", "Rotation batch {batch} goes to {stop} and is not back yet.", batch=batch.code, stop=point.name)
+            raise Invalid(
+                "circ.stop_has_batch_out",
+                "Rotation batch {batch} goes to {stop} and is not back yet.",
+                batch=batch.code,
+                stop=point.name,
+            )
     with session.write() as writer:
         ServicePoint.update(active=active).where(ServicePoint.id == point.id).execute()
-        writer.journal("service_point.activate" if active else "service_point.deactivate", "service_point",
-                       point.id, {})
+        writer.journal(
+            "service_point.activate" if active else "service_point.deactivate", "service_point", point.id, {}
+        )
     return _info(ServicePoint.get_by_id(point.id))

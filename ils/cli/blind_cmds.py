@@ -76,12 +76,19 @@ def _refusals(call):
 
 def _reader_text(found: desk.BlindReader) -> str:
     s, e, p = found.summary, found.eligibility, found.profile
-    rows = [(_("Card number"), s.card_number), (_("Name"), s.name), (_("Reader type"), s.reader_type_name),
-            (_("Eligible"), _("yes") if e.eligible else _("no: {why}").format(why=" ".join(str(m) for m in e.missing))),
-            (_("Phone"), found.phone or ""), (_("Items reach them"), p.delivery_label), (_("Route"), p.route or "")]
+    rows = [
+        (_("Card number"), s.card_number),
+        (_("Name"), s.name),
+        (_("Reader type"), s.reader_type_name),
+        (_("Eligible"), _("yes") if e.eligible else _("no: {why}").format(why=" ".join(str(m) for m in e.missing))),
+        (_("Phone"), found.phone or ""),
+        (_("Items reach them"), p.delivery_label),
+        (_("Route"), p.route or ""),
+    ]
     if e.verification:
-        rows.append((_("Checked"), f"{e.verification.verified_on} {e.verification.document_label} "
-                                   f"{e.verification.verified_by}"))
+        rows.append(
+            (_("Checked"), f"{e.verification.verified_on} {e.verification.document_label} {e.verification.verified_by}")
+        )
     if p.address:
         rows.append((_("Address"), " ".join(p.address.lines()) + f" {p.address.postcode}"))
     if p.contact:
@@ -89,10 +96,15 @@ def _reader_text(found: desk.BlindReader) -> str:
     rows += [(_("Proxy"), f"{x.name} ({x.relation}) {x.id}") for x in found.proxies]
     lines = [table(rows, (_("Field"), _("Value")))]
     if found.loans:
-        lines.append(table([(line.loan.barcode, line.loan.title, line.loan.due_on, _loan_detail(line))
-                            for line in found.loans], (_("Barcode"), _("Title"), _("Due"), _("Detail"))))
-    lines += [_("Request {id}: {wanted} ({how})").format(id=r.id, wanted=r.wanted, how=r.how_label)
-              for r in found.requests]
+        lines.append(
+            table(
+                [(line.loan.barcode, line.loan.title, line.loan.due_on, _loan_detail(line)) for line in found.loans],
+                (_("Barcode"), _("Title"), _("Due"), _("Detail")),
+            )
+        )
+    lines += [
+        _("Request {id}: {wanted} ({how})").format(id=r.id, wanted=r.wanted, how=r.how_label) for r in found.requests
+    ]
     return "\n".join(lines)
 
 
@@ -120,14 +132,24 @@ def _eligibility_text(found: eligibility.Eligibility) -> str:
 
 @blind.command(help=N_("Record that a document proving visual impairment was seen."))
 @click.argument("card")
-@click.option("--document", type=click.Choice(sorted(eligibility.DOCUMENTS)), default="disability_certificate",
-              show_default=True, help=N_("The document seen."))
+@click.option(
+    "--document",
+    type=click.Choice(sorted(eligibility.DOCUMENTS)),
+    default="disability_certificate",
+    show_default=True,
+    help=N_("The document seen."),
+)
 @click.option("--date", "day", type=date_type, help=N_("When it was seen (default: today)."))
 @click.option("--certificate", help=N_("The certificate number, only if the library keeps them."))
 @json_option
 def verify(card, document, day, certificate, as_json) -> None:
-    found = eligibility.verify(state().session(), card, document=document, verified_on=day.date() if day else None,
-                               certificate_number=certificate)
+    found = eligibility.verify(
+        state().session(),
+        card,
+        document=document,
+        verified_on=day.date() if day else None,
+        certificate_number=certificate,
+    )
     emit(as_json, found, lambda: _eligibility_text(found))
 
 
@@ -145,19 +167,36 @@ def withdraw_check(card, as_json) -> None:
 @click.option("--postcode", help=N_("The 6-digit postcode."))
 @click.option("--delivery", type=click.Choice(sorted(profiles.DELIVERY)), help=N_("How items reach the reader."))
 @click.option("--route", help=N_("The home-delivery route."))
-@click.option("--association/--not-association", default=None, help=N_("A group that is an association of blind people."))
+@click.option(
+    "--association/--not-association", default=None, help=N_("A group that is an association of blind people.")
+)
 @click.option("--contact-name", help=N_("A group's contact person."))
 @click.option("--contact-phone", help=N_("The contact person's mobile phone."))
 @json_option
 def profile(card, address, postcode, delivery, route, association, contact_name, contact_phone, as_json) -> None:
-    found = profiles.set_profile(state().session(), card, address=address.replace("/", "\n") if address else address,
-                                 postcode=postcode, delivery=delivery, route=route, association=association,
-                                 contact_name=contact_name, contact_phone=contact_phone)
-    emit(as_json, found, lambda: _("Saved: {how}{route}.").format(
-        how=found.delivery_label, route=f", {found.route}" if found.route else ""))
+    found = profiles.set_profile(
+        state().session(),
+        card,
+        address=address.replace("/", "\n") if address else address,
+        postcode=postcode,
+        delivery=delivery,
+        route=route,
+        association=association,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+    )
+    emit(
+        as_json,
+        found,
+        lambda: _("Saved: {how}{route}.").format(
+            how=found.delivery_label, route=f", {found.route}" if found.route else ""
+        ),
+    )
 
 
-@blind.command("proxy-add", help=N_("Record a family member or carer who may borrow for the reader, with their consent."))
+@blind.command(
+    "proxy-add", help=N_("Record a family member or carer who may borrow for the reader, with their consent.")
+)
 @click.argument("card")
 @click.option("--name", required=True, help=N_("The proxy's name."))
 @click.option("--relation", required=True, help=N_("How the proxy is related to the reader."))
@@ -165,8 +204,11 @@ def profile(card, address, postcode, delivery, route, association, contact_name,
 @json_option
 def proxy_add(card, name, relation, phone, as_json) -> None:
     found = proxies.add_proxy(state().session(), card, name=name, relation=relation, phone=phone)
-    emit(as_json, found, lambda: _("Proxy {name} ({relation}): {id}").format(name=found.name, relation=found.relation,
-                                                                             id=found.id))
+    emit(
+        as_json,
+        found,
+        lambda: _("Proxy {name} ({relation}): {id}").format(name=found.name, relation=found.relation, id=found.id),
+    )
 
 
 @blind.command("proxy-end", help=N_("The reader no longer wants this proxy to borrow for them."))
@@ -182,9 +224,20 @@ def proxy_end(card, proxy, as_json) -> None:
 
 
 def _device_text(d: stock.DeviceInfo) -> str:
-    return table([(d.serial, d.barcode, d.model, d.batch, d.received_on, d.state_label,
-                   lending.accessories_text(d.accessories))],
-                 (_("Serial"), _("Barcode"), _("Model"), _("Batch"), _("Received"), _("State"), _("Kit")))
+    return table(
+        [
+            (
+                d.serial,
+                d.barcode,
+                d.model,
+                d.batch,
+                d.received_on,
+                d.state_label,
+                lending.accessories_text(d.accessories),
+            )
+        ],
+        (_("Serial"), _("Barcode"), _("Model"), _("Batch"), _("Received"), _("State"), _("Kit")),
+    )
 
 
 @blind.command("device-add", help=N_("Register a listening device from a programme batch."))
@@ -192,15 +245,24 @@ def _device_text(d: stock.DeviceInfo) -> str:
 @click.option("--model", required=True, help=N_("The device's model."))
 @click.option("--batch", required=True, help=N_("The programme batch it came in."))
 @click.option("--received", type=date_type, help=N_("When it came (default: today)."))
-@click.option("--accessories", help=N_("Its kit, comma-separated (default: all of charger, earphones, cable, manual, bag)."))
+@click.option(
+    "--accessories", help=N_("Its kit, comma-separated (default: all of charger, earphones, cable, manual, bag).")
+)
 @click.option("--barcode", help=N_("A barcode label's number (default: the serial number)."))
 @click.option("--price", help=N_("Its price."))
 @json_option
 def device_add(serial, model, batch, received, accessories, barcode, price, as_json) -> None:
     kit = _codes(accessories)
-    found = stock.add_device(state().session(), serial=serial, model=model, batch=batch,
-                             received_on=received.date() if received else None,
-                             accessories=tuple(stock.ACCESSORIES) if kit is None else kit, barcode=barcode, price=price)
+    found = stock.add_device(
+        state().session(),
+        serial=serial,
+        model=model,
+        batch=batch,
+        received_on=received.date() if received else None,
+        accessories=tuple(stock.ACCESSORIES) if kit is None else kit,
+        barcode=barcode,
+        price=price,
+    )
     emit(as_json, found, lambda: _device_text(found))
 
 
@@ -225,8 +287,14 @@ def kit(code, accessories, as_json) -> None:
 @click.argument("bib_id")
 @click.option("--barcode", required=True, help=N_("The set's barcode."))
 @click.option("--volumes", type=int, required=True, help=N_("How many volumes."))
-@click.option("--type", "item_type", type=click.Choice(stock.SET_TYPES), default="braille", show_default=True,
-              help=N_("What kind of set."))
+@click.option(
+    "--type",
+    "item_type",
+    type=click.Choice(stock.SET_TYPES),
+    default="braille",
+    show_default=True,
+    help=N_("What kind of set."),
+)
 @json_option
 def set_add(bib_id, barcode, volumes, item_type, as_json) -> None:
     found = stock.add_set(state().session(), bib_id, barcode=barcode, volumes=volumes, item_type=item_type)
@@ -257,10 +325,24 @@ def set_(code, as_json) -> None:
 @point_option
 @json_option
 def lend(card, code, accessories, proxy, override, point, as_json) -> None:
-    lent = _refusals(lambda: lending.lend(state().session(), card, code, accessories=_codes(accessories),
-                                          proxy_id=proxy, point=point, override=override))
-    emit(as_json, lent, lambda: _("{title} ({barcode}) lent, due {due}.").format(
-        title=lent.loan.title, barcode=lent.loan.barcode, due=lent.loan.due_on))
+    lent = _refusals(
+        lambda: lending.lend(
+            state().session(),
+            card,
+            code,
+            accessories=_codes(accessories),
+            proxy_id=proxy,
+            point=point,
+            override=override,
+        )
+    )
+    emit(
+        as_json,
+        lent,
+        lambda: _("{title} ({barcode}) lent, due {due}.").format(
+            title=lent.loan.title, barcode=lent.loan.barcode, due=lent.loan.due_on
+        ),
+    )
 
 
 def _back_text(back: lending.GivenBack) -> str:
@@ -268,8 +350,11 @@ def _back_text(back: lending.GivenBack) -> str:
     if back.missing_accessories:
         lines.append(_("Missing: {names}").format(names=lending.accessories_text(back.missing_accessories)))
     if back.volumes_out:
-        lines.append(_("Still out: volumes {numbers}; the loan stays open.").format(
-            numbers=", ".join(str(n) for n in back.volumes_out)))
+        lines.append(
+            _("Still out: volumes {numbers}; the loan stays open.").format(
+                numbers=", ".join(str(n) for n in back.volumes_out)
+            )
+        )
     if back.returned is not None:
         lines.append(back.returned.disposition.message)
     return "\n".join(lines)
@@ -284,8 +369,15 @@ def _back_text(back: lending.GivenBack) -> str:
 @point_option
 @json_option
 def return_(code, accessories, condition, note, volumes, point, as_json) -> None:
-    back = lending.give_back(state().session(), code, accessories=_codes(accessories), condition=condition, note=note,
-                             volumes=_numbers(volumes), point=point)
+    back = lending.give_back(
+        state().session(),
+        code,
+        accessories=_codes(accessories),
+        condition=condition,
+        note=note,
+        volumes=_numbers(volumes),
+        point=point,
+    )
     emit(as_json, back, lambda: _back_text(back))
 
 
@@ -294,8 +386,13 @@ def return_(code, accessories, condition, note, volumes, point, as_json) -> None
 @json_option
 def renew(code, as_json) -> None:
     loan = _refusals(lambda: lending.renew(state().session(), code))
-    emit(as_json, loan, lambda: _("{title} ({barcode}) renewed: due {due}.").format(
-        title=loan.title, barcode=loan.barcode, due=loan.due_on))
+    emit(
+        as_json,
+        loan,
+        lambda: _("{title} ({barcode}) renewed: due {due}.").format(
+            title=loan.title, barcode=loan.barcode, due=loan.due_on
+        ),
+    )
 
 
 @blind.command("write-off", help=N_("Write off a set's volume lost for good."))
@@ -324,8 +421,9 @@ def repair(code, repairer, fault, as_json) -> None:
 @click.option("--note", help=N_("What was done."))
 @json_option
 def repaired(code, unrepairable, note, as_json) -> None:
-    found = repairs.back_from_repair(state().session(), code, outcome="unrepairable" if unrepairable else "repaired",
-                                     note=note)
+    found = repairs.back_from_repair(
+        state().session(), code, outcome="unrepairable" if unrepairable else "repaired", note=note
+    )
     emit(as_json, found, lambda: _device_text(found))
 
 
@@ -347,10 +445,14 @@ def inventory_(as_json) -> None:
     found = inventory.inventory(state().session())
 
     def text() -> str:
-        lines = [_("{count} devices").format(count=found.total),
-                 table([(c.label, str(c.count)) for c in found.by_state], (_("State"), _("Devices")))]
-        lines += [f"{batch}: " + "、".join(f"{c.label} {c.count}" for c in counts if c.count)
-                  for batch, counts in found.by_batch]
+        lines = [
+            _("{count} devices").format(count=found.total),
+            table([(c.label, str(c.count)) for c in found.by_state], (_("State"), _("Devices"))),
+        ]
+        lines += [
+            f"{batch}: " + "、".join(f"{c.label} {c.count}" for c in counts if c.count)
+            for batch, counts in found.by_batch
+        ]
         lines.append("、".join(f"{c.label} {c.count}" for c in found.by_age))
         if found.not_checked:
             lines.append(_("Back without the accessory check: {serials}").format(serials=", ".join(found.not_checked)))
@@ -363,13 +465,29 @@ def inventory_(as_json) -> None:
 @json_option
 def rotation(as_json) -> None:
     found = inventory.rotation(state().session())
-    emit(as_json, found, lambda: "\n\n".join([
-        table([(d.serial, d.model, d.reader_name or "", str(d.days_out), d.due_on) for d in found.out_longest],
-              (_("Serial"), _("Model"), _("Reader"), _("Days out"), _("Due"))),
-        table([(w.reader_name or "", w.card_number or "", w.model, str(w.days_waiting)) for w in found.waiting_longest],
-              (_("Reader"), _("Card number"), _("Model"), _("Days waiting"))),
-        table([(i.serial, i.model, str(i.days_idle)) for i in found.idle_longest],
-              (_("Serial"), _("Model"), _("Days idle")))]))
+    emit(
+        as_json,
+        found,
+        lambda: "\n\n".join(
+            [
+                table(
+                    [(d.serial, d.model, d.reader_name or "", str(d.days_out), d.due_on) for d in found.out_longest],
+                    (_("Serial"), _("Model"), _("Reader"), _("Days out"), _("Due")),
+                ),
+                table(
+                    [
+                        (w.reader_name or "", w.card_number or "", w.model, str(w.days_waiting))
+                        for w in found.waiting_longest
+                    ],
+                    (_("Reader"), _("Card number"), _("Model"), _("Days waiting")),
+                ),
+                table(
+                    [(i.serial, i.model, str(i.days_idle)) for i in found.idle_longest],
+                    (_("Serial"), _("Model"), _("Days idle")),
+                ),
+            ]
+        ),
+    )
 
 
 @blind.command(help=N_("Put an eligible reader on the waiting list for a device."))
@@ -378,20 +496,44 @@ def rotation(as_json) -> None:
 @json_option
 def wait(card, model, as_json) -> None:
     hold = inventory.wait_for_device(state().session(), card, model=model)
-    emit(as_json, hold, lambda: _("{name} waits for {title}, number {position} in the queue.").format(
-        name=hold.reader_name, title=hold.title, position=hold.position or 1))
+    emit(
+        as_json,
+        hold,
+        lambda: _("{name} waits for {title}, number {position} in the queue.").format(
+            name=hold.reader_name, title=hold.title, position=hold.position or 1
+        ),
+    )
 
 
 @blind.command(help=N_("The call list: readers whose device is long overdue, with their phone."))
-@click.option("--days", type=click.IntRange(0, 3650), help=N_("Overdue by at least this many days (default: the setting)."))
+@click.option(
+    "--days", type=click.IntRange(0, 3650), help=N_("Overdue by at least this many days (default: the setting).")
+)
 @json_option
 def calls(days, as_json) -> None:
     rows = inventory.call_list(state().session(), days=days)
-    emit(as_json, rows, lambda: table(
-        [(r.reader_name or "", r.card_number or "", r.phone or "", r.serial, str(r.days_overdue),
-          inventory.call_outcome_label(r.last_outcome)) for r in rows],
-        (_("Reader"), _("Card number"), _("Phone"), _("Serial"), _("Days overdue"), _("Last call"))) if rows
-        else _("Nobody to call."))
+    emit(
+        as_json,
+        rows,
+        lambda: (
+            table(
+                [
+                    (
+                        r.reader_name or "",
+                        r.card_number or "",
+                        r.phone or "",
+                        r.serial,
+                        str(r.days_overdue),
+                        inventory.call_outcome_label(r.last_outcome),
+                    )
+                    for r in rows
+                ],
+                (_("Reader"), _("Card number"), _("Phone"), _("Serial"), _("Days overdue"), _("Last call")),
+            )
+            if rows
+            else _("Nobody to call.")
+        ),
+    )
 
 
 @blind.command(help=N_("Record a follow-up call about a late device."))
@@ -410,9 +552,21 @@ def call(loan, outcome, note, as_json) -> None:
 def _request_rows(rows: list[requests.RequestInfo]) -> str:
     if not rows:
         return _("No requests.")
-    return table([(r.id, r.received_at[:16], r.reader_name or "", r.channel_label, r.how_label,
-                   r.wanted or _("the next volumes"), r.state_label) for r in rows],
-                 (_("Request"), _("Received"), _("Reader"), _("By"), _("How"), _("Wanted"), _("State")))
+    return table(
+        [
+            (
+                r.id,
+                r.received_at[:16],
+                r.reader_name or "",
+                r.channel_label,
+                r.how_label,
+                r.wanted or _("the next volumes"),
+                r.state_label,
+            )
+            for r in rows
+        ],
+        (_("Request"), _("Received"), _("Reader"), _("By"), _("How"), _("Wanted"), _("State")),
+    )
 
 
 @blind.command(help=N_("Put a reader's request in the queue."))
@@ -420,19 +574,31 @@ def _request_rows(rows: list[requests.RequestInfo]) -> str:
 @click.option("--channel", type=click.Choice(sorted(requests.CHANNELS)), required=True, help=N_("How it came."))
 @click.option("--wanted", default="", help=N_("The titles asked for."))
 @click.option("--next-volumes", is_flag=True, help=N_("The reader wants the next volumes of what they read."))
-@click.option("--how", type=click.Choice(sorted(profiles.DELIVERY)), default="post", show_default=True,
-              help=N_("How the items should reach the reader."))
+@click.option(
+    "--how",
+    type=click.Choice(sorted(profiles.DELIVERY)),
+    default="post",
+    show_default=True,
+    help=N_("How the items should reach the reader."),
+)
 @click.option("--note", help=N_("A note."))
 @json_option
 def request(card, channel, wanted, next_volumes, how, note, as_json) -> None:
-    made = requests.take_request(state().session(), card, channel=channel, wanted=wanted, how=how,
-                                 next_volumes=next_volumes, note=note)
+    made = requests.take_request(
+        state().session(), card, channel=channel, wanted=wanted, how=how, next_volumes=next_volumes, note=note
+    )
     emit(as_json, made, lambda: _request_rows([made]))
 
 
 @blind.command(help=N_("The requests queue, oldest first."))
-@click.option("--state", "which", type=click.Choice(sorted(requests.STATES)), default="open", show_default=True,
-              help=N_("Which requests."))
+@click.option(
+    "--state",
+    "which",
+    type=click.Choice(sorted(requests.STATES)),
+    default="open",
+    show_default=True,
+    help=N_("Which requests."),
+)
 @json_option
 def queue(which, as_json) -> None:
     rows = requests.request_queue(state().session(), state=which)
@@ -456,9 +622,14 @@ def handed_over(request_id, as_json) -> None:
 
 
 def _dispatch_text(found: dispatch.DispatchInfo) -> str:
-    lines = [_("{method} {reference} to {name}: {count} items.").format(
-        method=found.method_label, reference=printouts.parcel_reference(found.id), name=found.reader_name or "",
-        count=len(found.items))]
+    lines = [
+        _("{method} {reference} to {name}: {count} items.").format(
+            method=found.method_label,
+            reference=printouts.parcel_reference(found.id),
+            name=found.reader_name or "",
+            count=len(found.items),
+        )
+    ]
     lines += [f"  {i.barcode} {i.title} {('✓ ' + i.back_at[:10]) if i.back_at else ''}".rstrip() for i in found.items]
     if found.registered_number:
         lines.append(_("Registered mail {number}").format(number=found.registered_number))
@@ -469,16 +640,28 @@ def _dispatch_text(found: dispatch.DispatchInfo) -> str:
 @click.argument("barcodes", nargs=-1, required=True)
 @click.option("--request", "request_id", help=N_("The request it answers."))
 @click.option("--card", help=N_("The reader, when there is no request."))
-@click.option("--method", type=click.Choice(sorted(dispatch.METHODS)), help=N_("Post or home delivery (default: as asked)."))
+@click.option(
+    "--method", type=click.Choice(sorted(dispatch.METHODS)), help=N_("Post or home delivery (default: as asked).")
+)
 @click.option("--deliver-on", type=date_type, help=N_("The day of a home delivery (default: today)."))
 @click.option("--route", help=N_("The delivery route (default: the reader's)."))
 @click.option("--registered", help=N_("The registered-mail number."))
 @point_option
 @json_option
 def dispatch_(barcodes, request_id, card, method, deliver_on, route, registered, point, as_json) -> None:
-    found = _refusals(lambda: dispatch.dispatch(
-        state().session(), barcodes=barcodes, request_id=request_id, card_number=card, method=method,
-        deliver_on=deliver_on.date() if deliver_on else None, route=route, registered_number=registered, point=point))
+    found = _refusals(
+        lambda: dispatch.dispatch(
+            state().session(),
+            barcodes=barcodes,
+            request_id=request_id,
+            card_number=card,
+            method=method,
+            deliver_on=deliver_on.date() if deliver_on else None,
+            route=route,
+            registered_number=registered,
+            point=point,
+        )
+    )
     emit(as_json, found, lambda: _dispatch_text(found))
 
 
@@ -511,8 +694,16 @@ def parcel_back(dispatch_id, contents, point, as_json) -> None:
         code, _sep, volumes = entry.partition(":")
         ticked[code] = _numbers(volumes) if volumes else None
     found = dispatch.receive_parcel(state().session(), dispatch_id, ticked, point=point)
-    emit(as_json, found, lambda: "\n".join([_dispatch_text(found.dispatch), *(
-        [_("Still out: {barcodes}").format(barcodes=", ".join(found.still_out))] if found.still_out else [])]))
+    emit(
+        as_json,
+        found,
+        lambda: "\n".join(
+            [
+                _dispatch_text(found.dispatch),
+                *([_("Still out: {barcodes}").format(barcodes=", ".join(found.still_out))] if found.still_out else []),
+            ]
+        ),
+    )
 
 
 @blind.command(help=N_("Parcels and deliveries not back yet, oldest first."))
@@ -538,7 +729,9 @@ def deliveries(day, route, as_json) -> None:
             for stop in round_.stops:
                 address = " ".join(stop.address.lines()) if stop.address else ""
                 done = f"✓ {stop.delivered_by}" if stop.delivered_at else ""
-                lines.append(f"  {stop.reader_name or ''} {stop.phone or ''} {address}  {'、'.join(stop.titles)} {done}")
+                lines.append(
+                    f"  {stop.reader_name or ''} {stop.phone or ''} {address}  {'、'.join(stop.titles)} {done}"
+                )
         return "\n".join(lines) or _("No deliveries that day.")
 
     emit(as_json, rounds, text)
@@ -579,8 +772,13 @@ def return_card(dispatch_id, size, out, as_json) -> None:
 @json_option
 def daisy(path, barcode, discs, as_json) -> None:
     found = daisy_import.import_daisy(state().session(), path, barcode=barcode, discs=discs)
-    emit(as_json, found, lambda: (_("Matched {title}: {bib}") if found.matched else _("Catalogued {title}: {bib}"))
-         .format(title=found.book.title, bib=found.bib_id))
+    emit(
+        as_json,
+        found,
+        lambda: (_("Matched {title}: {bib}") if found.matched else _("Catalogued {title}: {bib}")).format(
+            title=found.book.title, bib=found.bib_id
+        ),
+    )
 
 
 @blind.command("visits", help=N_("Record visits to the room (default: one, today)."))
@@ -606,19 +804,33 @@ def stats_(year, start, end, as_json) -> None:
     else:
         raise Invalid("blind.period_needed", "Give --year, or --from and --to.")
     found = stats.blind_figures(session, first, last)
-    names = {"device": _("Listening devices"), "audio": _("Audio"), "braille": _("Braille"),
-             "large_print": _("Large print")}
+    names = {
+        "device": _("Listening devices"),
+        "audio": _("Audio"),
+        "braille": _("Braille"),
+        "large_print": _("Large print"),
+    }
 
     def text() -> str:
-        rows = [(_("Visually impaired readers"), str(found.registered_readers)),
-                (_("Of them checked"), str(found.verified_readers)), (_("New this period"), str(found.new_readers)),
-                (_("Visits to the room"), str(found.visits))]
-        rows += [(_("Loans: {medium}").format(medium=names[m.medium]), f"{m.loans} (+{m.renewals})") for m in found.loans]
-        rows += [(_("Devices out"), str(found.devices_out)), (_("Devices in stock"), str(found.devices_in_stock)),
-                 (_("Devices in repair"), str(found.devices_in_repair)),
-                 (_("Parcels posted"), str(found.postal_dispatches)), (_("Home deliveries"), str(found.home_deliveries)),
-                 (_("Items sent"), str(found.items_sent)), (_("Requests"), str(found.requests)),
-                 (_("Events for blind readers"), _("counted by the events desk"))]
+        rows = [
+            (_("Visually impaired readers"), str(found.registered_readers)),
+            (_("Of them checked"), str(found.verified_readers)),
+            (_("New this period"), str(found.new_readers)),
+            (_("Visits to the room"), str(found.visits)),
+        ]
+        rows += [
+            (_("Loans: {medium}").format(medium=names[m.medium]), f"{m.loans} (+{m.renewals})") for m in found.loans
+        ]
+        rows += [
+            (_("Devices out"), str(found.devices_out)),
+            (_("Devices in stock"), str(found.devices_in_stock)),
+            (_("Devices in repair"), str(found.devices_in_repair)),
+            (_("Parcels posted"), str(found.postal_dispatches)),
+            (_("Home deliveries"), str(found.home_deliveries)),
+            (_("Items sent"), str(found.items_sent)),
+            (_("Requests"), str(found.requests)),
+            (_("Events for blind readers"), _("counted by the events desk")),
+        ]
         return f"{found.start} – {found.end}\n" + table(rows, (_("Figure"), _("Value")))
 
     emit(as_json, found, text)
@@ -630,13 +842,20 @@ def stats_(year, start, end, as_json) -> None:
 @click.option("--return-postcode", help=N_("Its postcode."))
 @click.option("--label-size", type=click.Choice(LABEL_SIZES), help=N_("The label stock."))
 @click.option("--speech/--no-speech", default=None, help=N_("This desk speaks each outcome (espeak-ng)."))
-@click.option("--keep-certificates/--no-certificates", default=None,
-              help=N_("Keep certificate numbers, sealed (needs the right to configure reader data)."))
+@click.option(
+    "--keep-certificates/--no-certificates",
+    default=None,
+    help=N_("Keep certificate numbers, sealed (needs the right to configure reader data)."),
+)
 @json_option
 def settings_(call_after_days, return_address, return_postcode, label_size, speech, keep_certificates, as_json) -> None:
     found = change_blind_settings(
-        state().session(), call_after_days=call_after_days,
+        state().session(),
+        call_after_days=call_after_days,
         return_address=return_address.replace("/", "\n") if return_address else return_address,
-        return_postcode=return_postcode, label_size=label_size, speech=speech,
-        store_certificate_number=keep_certificates)
+        return_postcode=return_postcode,
+        label_size=label_size,
+        speech=speech,
+        store_certificate_number=keep_certificates,
+    )
     emit(as_json, found, lambda: "\n".join(f"{k}: {v}" for k, v in vars(found).items()))

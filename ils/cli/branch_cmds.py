@@ -28,17 +28,25 @@ def branches() -> None:
 def list_(as_json: bool) -> None:
     st = state()
     rows = service.list_branches(st.session())
-    emit(as_json, rows, lambda: table(
-        [(b.code, b.name, b.kind_label, str(len(b.service_points)), _("yes") if b.active else _("no")) for b in rows],
-        (_("Code"), _("Name"), _("Kind"), _("Service points"), _("Open")),
-    ))
+    emit(
+        as_json,
+        rows,
+        lambda: table(
+            [
+                (b.code, b.name, b.kind_label, str(len(b.service_points)), _("yes") if b.active else _("no"))
+                for b in rows
+            ],
+            (_("Code"), _("Name"), _("Kind"), _("Service points"), _("Open")),
+        ),
+    )
 
 
 @branches.command(help=N_("Add a branch."))
 @click.argument("code")
 @click.argument("name")
-@click.option("--kind", type=click.Choice(sorted(service.KINDS)), default="branch", show_default=True,
-              help=N_("Kind of branch."))
+@click.option(
+    "--kind", type=click.Choice(sorted(service.KINDS)), default="branch", show_default=True, help=N_("Kind of branch.")
+)
 @json_option
 def add(code, name, kind, as_json) -> None:
     result = service.add_branch(state().session(), code=code, name=name, kind=kind)

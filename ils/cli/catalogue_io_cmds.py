@@ -42,13 +42,17 @@ def _duplicate_text(record: StagedRecord) -> str:
         what = _("record {number} of this file").format(number=record.duplicate_in_batch)
     how = _("same ISBN") if record.match == "isbn" else _("same title, edition and publisher")
     return _("record {number} 《{title}》: {how} as {what}; {decision}").format(
-        number=record.number, title=record.title, how=how, what=what, decision=decision_label(record.decision))
+        number=record.number, title=record.title, how=how, what=what, decision=decision_label(record.decision)
+    )
 
 
 def _batch_text(batch: Batch, result: ImportResult | None) -> str:
     counts = batch.counts
-    lines = [_("{source}: {total} records, {new} new, {duplicates} duplicates, {rejects} refused; "
-               "{holdings} copies.").format(source=batch.source_name, **counts.__dict__)]
+    lines = [
+        _(
+            "{source}: {total} records, {new} new, {duplicates} duplicates, {rejects} refused; {holdings} copies."
+        ).format(source=batch.source_name, **counts.__dict__)
+    ]
     if batch.rejects:
         lines.append(_("Refused:"))
         lines += [f"  {reject.reason}" for reject in batch.rejects]
@@ -59,9 +63,12 @@ def _batch_text(batch: Batch, result: ImportResult | None) -> str:
     if result is None:
         lines.append(_("Dry run: nothing was stored."))
         return "\n".join(lines)
-    lines.append(_("Stored: {added} records added, {merged} merged into existing records, {skipped} skipped; "
-                   "{items} copies added.").format(added=result.added, merged=result.merged,
-                                                   skipped=result.skipped, items=result.items_added))
+    lines.append(
+        _(
+            "Stored: {added} records added, {merged} merged into existing records, {skipped} skipped; "
+            "{items} copies added."
+        ).format(added=result.added, merged=result.merged, skipped=result.skipped, items=result.items_added)
+    )
     if result.item_problems:
         lines.append(_("Copies not added:"))
         lines += [f"  {problem}" for problem in result.item_problems]
@@ -74,15 +81,26 @@ def _batch_json(batch: Batch, result: ImportResult | None) -> dict:
         "format": batch.format,
         "serialisation": batch.serialisation,
         "counts": batch.counts,
-        "rejects": [{"number": r.number, "offset": r.offset, "code": _problem_code(r.reason), "reason": str(r.reason)}
-                    for r in batch.rejects],
+        "rejects": [
+            {"number": r.number, "offset": r.offset, "code": _problem_code(r.reason), "reason": str(r.reason)}
+            for r in batch.rejects
+        ],
         "duplicates": [
-            {"number": r.number, "title": r.title, "duplicate_of": r.duplicate_of,
-             "duplicate_in_batch": r.duplicate_in_batch, "match": r.match, "decision": r.decision}
-            for r in batch.records if r.is_duplicate
+            {
+                "number": r.number,
+                "title": r.title,
+                "duplicate_of": r.duplicate_of,
+                "duplicate_in_batch": r.duplicate_in_batch,
+                "match": r.match,
+                "decision": r.decision,
+            }
+            for r in batch.records
+            if r.is_duplicate
         ],
         "dry_run": result is None,
-        "result": None if result is None else {
+        "result": None
+        if result is None
+        else {
             **dataclasses.asdict(result),
             "item_problems": [{"code": _problem_code(p), "reason": str(p)} for p in result.item_problems],
         },
@@ -95,20 +113,40 @@ def _problem_code(reason: Message) -> str:
     return problem.code if isinstance(problem, Message) else reason.code
 
 
-@catalogue.command("import", help=N_("Read a MARC file (ISO 2709 or MARCXML; CNMARC or MARC21), report its records, "
-                                     "duplicates and refusals, and store it in one go."))
+@catalogue.command(
+    "import",
+    help=N_(
+        "Read a MARC file (ISO 2709 or MARCXML; CNMARC or MARC21), report its records, "
+        "duplicates and refusals, and store it in one go."
+    ),
+)
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help=N_("Only read and check the file; store nothing."))
-@click.option("--encoding", help=N_("The file's character set when detection gets it wrong: utf-8, gbk, gb18030 "
-                                    "or marc-8."))
-@click.option("--on-duplicate", type=click.Choice(DECISIONS), default=MERGE, show_default=True,
-              help=N_("For a record the catalogue or the file already has: merge its copies into that record, "
-                      "skip it, or accept it as a new record."))
+@click.option(
+    "--encoding", help=N_("The file's character set when detection gets it wrong: utf-8, gbk, gb18030 or marc-8.")
+)
+@click.option(
+    "--on-duplicate",
+    type=click.Choice(DECISIONS),
+    default=MERGE,
+    show_default=True,
+    help=N_(
+        "For a record the catalogue or the file already has: merge its copies into that record, "
+        "skip it, or accept it as a new record."
+    ),
+)
 @click.option("--branch", help=N_("Branch (code) for copies whose holding names no known branch."))
 @click.option("--location", help=N_("Shelving location (code) for copies whose holding names none in their branch."))
 @json_option
-def import_(path: Path, dry_run: bool, encoding: str | None, on_duplicate: str, branch: str | None,
-            location: str | None, as_json: bool) -> None:
+def import_(
+    path: Path,
+    dry_run: bool,
+    encoding: str | None,
+    on_duplicate: str,
+    branch: str | None,
+    location: str | None,
+    as_json: bool,
+) -> None:
     session = state().session()
     try:
         data = path.read_bytes()
@@ -117,7 +155,9 @@ def import_(path: Path, dry_run: bool, encoding: str | None, on_duplicate: str, 
     batch = stage(session, data, source_name=path.name, encoding=encoding)
     if not batch.records:
         reasons = "; ".join(str(reject.reason) for reject in batch.rejects)
-        raise Invalid("cli.nothing_imported", "Nothing in {path} can be imported: {reasons}", path=path.name, reasons=reasons)
+        raise Invalid(
+            "cli.nothing_imported", "Nothing in {path} can be imported: {reasons}", path=path.name, reasons=reasons
+        )
     batch.decide_all_duplicates(on_duplicate)
     result = None if dry_run else apply(session, batch, branch=branch, location=location)
     emit(as_json, _batch_json(batch, result), lambda: _batch_text(batch, result))
@@ -125,17 +165,39 @@ def import_(path: Path, dry_run: bool, encoding: str | None, on_duplicate: str, 
 
 @catalogue.command("export", help=N_("Write catalogue records with their copies (905 / 852) to a MARC file."))
 @click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
-@click.option("--format", "serialisation", type=click.Choice(SERIALISATIONS), default=ISO2709, show_default=True,
-              help=N_("ISO 2709 (what most library systems read) or MARCXML."))
-@click.option("--encoding", type=click.Choice(ENCODINGS, case_sensitive=False), default=UTF8, show_default=True,
-              help=N_("Character set of the file."))
+@click.option(
+    "--format",
+    "serialisation",
+    type=click.Choice(SERIALISATIONS),
+    default=ISO2709,
+    show_default=True,
+    help=N_("ISO 2709 (what most library systems read) or MARCXML."),
+)
+@click.option(
+    "--encoding",
+    type=click.Choice(ENCODINGS, case_sensitive=False),
+    default=UTF8,
+    show_default=True,
+    help=N_("Character set of the file."),
+)
 @click.option("--all", "everything", is_flag=True, help=N_("Export every record in the catalogue."))
 @click.option("--id", "bib_ids", multiple=True, help=N_("A record to export, by its id (repeat for more)."))
-@click.option("--barcode", "barcodes", multiple=True, help=N_("Export the record of the item with this barcode "
-                                                              "(repeat for more)."))
+@click.option(
+    "--barcode",
+    "barcodes",
+    multiple=True,
+    help=N_("Export the record of the item with this barcode (repeat for more)."),
+)
 @json_option
-def export(out: Path, serialisation: str, encoding: str, everything: bool, bib_ids: tuple[str, ...],
-           barcodes: tuple[str, ...], as_json: bool) -> None:
+def export(
+    out: Path,
+    serialisation: str,
+    encoding: str,
+    everything: bool,
+    bib_ids: tuple[str, ...],
+    barcodes: tuple[str, ...],
+    as_json: bool,
+) -> None:
     if sum(1 for chosen in (everything, bib_ids, barcodes) if chosen) != 1:
         raise Invalid("cli.export_nothing_chosen", "Say which records to export with one of --all, --id or --barcode.")
     session = state().session()
@@ -143,13 +205,20 @@ def export(out: Path, serialisation: str, encoding: str, everything: bool, bib_i
     data = export_records(session, wanted, serialisation=serialisation, encoding=encoding)
     write_export(data, out)
     count = len(dict.fromkeys(wanted))
-    emit(as_json, {"file": out, "records": count, "bytes": len(data), "format": serialisation,
-                   "encoding": encoding.lower()},
-         lambda: _("Wrote {count} records to {path} ({size} bytes).").format(count=count, path=out, size=len(data)))
+    emit(
+        as_json,
+        {"file": out, "records": count, "bytes": len(data), "format": serialisation, "encoding": encoding.lower()},
+        lambda: _("Wrote {count} records to {path} ({size} bytes).").format(count=count, path=out, size=len(data)),
+    )
 
 
-@catalogue.command("reindex", help=N_("Rebuild the search index from the stored records (after damage or an upgrade "
-                                      "that changes how text is indexed)."))
+@catalogue.command(
+    "reindex",
+    help=N_(
+        "Rebuild the search index from the stored records (after damage or an upgrade "
+        "that changes how text is indexed)."
+    ),
+)
 @json_option
 def reindex(as_json: bool) -> None:
     count = records.reindex(state().session())

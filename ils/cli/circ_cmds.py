@@ -19,11 +19,14 @@ from ils.cli.output import emit, table
 from ils.cli.state import json_option, state
 from ils.i18n import N_, _
 
-point_option = click.option("--point", help=N_("Service point or van stop code where this happens "
-                                               "(default: this desk's branch)."))
-override_option = click.option("--override", metavar="REASON",
-                               help=N_("Go ahead despite the rules, for this recorded reason "
-                                       "(needs the right to override rules)."))
+point_option = click.option(
+    "--point", help=N_("Service point or van stop code where this happens (default: this desk's branch).")
+)
+override_option = click.option(
+    "--override",
+    metavar="REASON",
+    help=N_("Go ahead despite the rules, for this recorded reason (needs the right to override rules)."),
+)
 
 
 @contextmanager
@@ -43,9 +46,17 @@ def _loan_rows(rows: list[LoanInfo]) -> str:
     if not rows:
         return _("No loans.")
     return table(
-        [(r.barcode, r.title, r.loaned_at[:10], r.ended_at[:10] if r.ended_at else r.due_on,
-          str(r.renewals) if r.ended_at else f"{r.renewals}/{r.renewals_allowed}", str(r.overdue_days or ""))
-         for r in rows],
+        [
+            (
+                r.barcode,
+                r.title,
+                r.loaned_at[:10],
+                r.ended_at[:10] if r.ended_at else r.due_on,
+                str(r.renewals) if r.ended_at else f"{r.renewals}/{r.renewals_allowed}",
+                str(r.overdue_days or ""),
+            )
+            for r in rows
+        ],
         (_("Barcode"), _("Title"), _("Lent on"), _("Due / returned"), _("Renewals"), _("Days overdue")),
     )
 
@@ -62,8 +73,11 @@ def checkout(card, barcode, point, override, as_json) -> None:
     loan, reader = result.loan, result.reader
 
     def text() -> str:
-        lines = [_("{title} ({barcode}) lent to {name} ({card}), due {due}.").format(
-            title=loan.title, barcode=loan.barcode, name=reader.name, card=reader.card_number, due=loan.due_on)]
+        lines = [
+            _("{title} ({barcode}) lent to {name} ({card}), due {due}.").format(
+                title=loan.title, barcode=loan.barcode, name=reader.name, card=reader.card_number, due=loan.due_on
+            )
+        ]
         if result.filled_hold:
             lines.append(_("The reader's hold on this title is fulfilled."))
         if result.override_reason:
@@ -79,9 +93,17 @@ def checkout(card, barcode, point, override, as_json) -> None:
 @json_option
 def return_(barcode, point, as_json) -> None:
     result = loans.return_item(state().session(), barcode, point=point)
-    emit(as_json, result, lambda: "\n".join([
-        _("Returned: {title} ({barcode}).").format(title=result.title, barcode=result.barcode),
-        *result.notes, result.disposition.message]))
+    emit(
+        as_json,
+        result,
+        lambda: "\n".join(
+            [
+                _("Returned: {title} ({barcode}).").format(title=result.title, barcode=result.barcode),
+                *result.notes,
+                result.disposition.message,
+            ]
+        ),
+    )
 
 
 @circ.command(help=N_("Renew a loan from its due date."))
@@ -92,15 +114,21 @@ def return_(barcode, point, as_json) -> None:
 def renew(barcode, point, override, as_json) -> None:
     with _reasons_on_refusal():
         loan = loans.renew(state().session(), barcode, point=point, override=override)
-    emit(as_json, loan, lambda: _("{title} ({barcode}) renewed: due {due} ({used} of {allowed} renewals).").format(
-        title=loan.title, barcode=loan.barcode, due=loan.due_on, used=loan.renewals, allowed=loan.renewals_allowed))
+    emit(
+        as_json,
+        loan,
+        lambda: _("{title} ({barcode}) renewed: due {due} ({used} of {allowed} renewals).").format(
+            title=loan.title, barcode=loan.barcode, due=loan.due_on, used=loan.renewals, allowed=loan.renewals_allowed
+        ),
+    )
 
 
 @circ.command("loans", help=N_("A reader's loans now, or with --history those returned."))
 @click.argument("card")
 @click.option("--history", is_flag=True, help=N_("Returned loans still linked to the reader, newest first."))
-@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True,
-              help=N_("How many returned loans to show."))
+@click.option(
+    "--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help=N_("How many returned loans to show.")
+)
 @json_option
 def loans_(card, history, limit, as_json) -> None:
     session = state().session()
@@ -108,22 +136,45 @@ def loans_(card, history, limit, as_json) -> None:
     emit(as_json, rows, lambda: _loan_rows(rows))
 
 
-
 def _hold_rows(rows: list[holds.HoldInfo]) -> str:
     if not rows:
         return _("No holds.")
     return table(
-        [(h.id, h.title, h.barcode or "", h.card_number or "", h.pickup_branch_name, h.state_label,
-          str(h.position or ""), h.expires_on or "") for h in rows],
-        (_("Hold"), _("Title"), _("Barcode"), _("Card number"), _("Pickup at"), _("State"), _("Queue"),
-         _("Kept until")),
+        [
+            (
+                h.id,
+                h.title,
+                h.barcode or "",
+                h.card_number or "",
+                h.pickup_branch_name,
+                h.state_label,
+                str(h.position or ""),
+                h.expires_on or "",
+            )
+            for h in rows
+        ],
+        (
+            _("Hold"),
+            _("Title"),
+            _("Barcode"),
+            _("Card number"),
+            _("Pickup at"),
+            _("State"),
+            _("Queue"),
+            _("Kept until"),
+        ),
     )
 
 
 def _hold_text(h: holds.HoldInfo) -> str:
     line = _("Hold {id}: {title} for {name} ({card}), to collect at {branch}: {state}.").format(
-        id=h.id, title=h.title, name=h.reader_name, card=h.card_number or "", branch=h.pickup_branch_name,
-        state=h.state_label)
+        id=h.id,
+        title=h.title,
+        name=h.reader_name,
+        card=h.card_number or "",
+        branch=h.pickup_branch_name,
+        state=h.state_label,
+    )
     if h.position:
         line += " " + _("Number {position} in the queue.").format(position=h.position)
     return line
@@ -165,8 +216,10 @@ def cancel_hold(hold_id, by_staff, point, as_json) -> None:
     emit(as_json, outcome, lambda: _outcome_text(outcome))
 
 
-@circ.command("hold-shelf", help=N_("What should be on a branch's hold shelf; with --expire, end the holds "
-                                    "not collected in time."))
+@circ.command(
+    "hold-shelf",
+    help=N_("What should be on a branch's hold shelf; with --expire, end the holds not collected in time."),
+)
 @click.option("--branch", help=N_("Branch code (default: this desk's)."))
 @click.option("--expire", is_flag=True, help=N_("End this desk's holds past their date and say where each copy goes."))
 @point_option
@@ -196,8 +249,18 @@ def receive(barcode, point, as_json) -> None:
 @json_option
 def transit_(branch, outgoing, as_json) -> None:
     rows = transit.transits(state().session(), branch=branch, incoming=not outgoing)
-    emit(as_json, rows, lambda: table(
-        [(t.barcode, t.title, t.from_branch, t.to_branch, t.reason_label, t.sent_at[:16].replace("T", " "))
-         for t in rows],
-        (_("Barcode"), _("Title"), _("From"), _("To"), _("Why"), _("Sent")),
-    ) if rows else _("Nothing in transit."))
+    emit(
+        as_json,
+        rows,
+        lambda: (
+            table(
+                [
+                    (t.barcode, t.title, t.from_branch, t.to_branch, t.reason_label, t.sent_at[:16].replace("T", " "))
+                    for t in rows
+                ],
+                (_("Barcode"), _("Title"), _("From"), _("To"), _("Why"), _("Sent")),
+            )
+            if rows
+            else _("Nothing in transit.")
+        ),
+    )

@@ -16,8 +16,9 @@ from ils.money import parse_yuan, yuan
 
 barcode_argument = click.argument("barcode")
 charge_argument = click.argument("charge_id")
-point_option = click.option("--point", help=N_("Service point or van stop code where this happens "
-                                               "(default: this desk's branch)."))
+point_option = click.option(
+    "--point", help=N_("Service point or van stop code where this happens (default: this desk's branch).")
+)
 branch_option = click.option("--branch", help=N_("Branch code (default: this desk's)."))
 all_option = click.option("--all", "all_branches", is_flag=True, help=N_("Every branch."))
 
@@ -25,10 +26,18 @@ all_option = click.option("--all", "all_branches", is_flag=True, help=N_("Every 
 def _overdue_text(rows: list[overdues.OverdueLoan], all_branches: bool) -> str:
     if not rows:
         return _("Nothing is overdue.")
-    headers: tuple[str, ...] = (_("Days overdue"), _("Due"), _("Barcode"), _("Title"), _("Card number"), _("Reader name"),
-               _("Mobile phone"))
-    lines: list[tuple[str, ...]] = [(str(r.days_overdue), r.due_on, r.barcode, r.title, r.card_number, r.reader_name, r.phone or "")
-             for r in rows]
+    headers: tuple[str, ...] = (
+        _("Days overdue"),
+        _("Due"),
+        _("Barcode"),
+        _("Title"),
+        _("Card number"),
+        _("Reader name"),
+        _("Mobile phone"),
+    )
+    lines: list[tuple[str, ...]] = [
+        (str(r.days_overdue), r.due_on, r.barcode, r.title, r.card_number, r.reader_name, r.phone or "") for r in rows
+    ]
     if all_branches:
         headers += (_("Branch"),)
         lines = [line + (row.branch_name,) for line, row in zip(lines, rows, strict=True)]
@@ -52,15 +61,21 @@ def overdue(branch, all_branches, reveal, as_json) -> None:
 @json_option
 def sms_export(out, branch, all_branches, as_json) -> None:
     result = overdues.sms_export(state().session(), out, branch, all_branches=all_branches)
-    emit(as_json, result, lambda: _("Wrote {count} notices to {path}; {skipped} readers have no SMS consent or no "
-                                    "phone.").format(count=len(result.notices), path=result.path,
-                                                     skipped=result.skipped))
+    emit(
+        as_json,
+        result,
+        lambda: _("Wrote {count} notices to {path}; {skipped} readers have no SMS consent or no phone.").format(
+            count=len(result.notices), path=result.path, skipped=result.skipped
+        ),
+    )
 
 
 def _loss_text(outcome: losses.LossOutcome) -> str:
     lines = [outcome.message]
-    lines += [_("Charge {id}: {kind} {amount}").format(id=c.id, kind=c.kind_label, amount=yuan(c.amount_fen))
-              for c in outcome.charges]
+    lines += [
+        _("Charge {id}: {kind} {amount}").format(id=c.id, kind=c.kind_label, amount=yuan(c.amount_fen))
+        for c in outcome.charges
+    ]
     return "\n".join(lines)
 
 
@@ -108,8 +123,19 @@ def _charges_text(rows: list[charges.ChargeInfo]) -> str:
     if not rows:
         return _("Nothing is owed.")
     return table(
-        [(c.id, c.kind_label, c.barcode or "", c.title or "", yuan(c.amount_fen), yuan(c.paid_fen),
-          yuan(c.owed_fen), c.created_at[:10]) for c in rows],
+        [
+            (
+                c.id,
+                c.kind_label,
+                c.barcode or "",
+                c.title or "",
+                yuan(c.amount_fen),
+                yuan(c.paid_fen),
+                yuan(c.owed_fen),
+                c.created_at[:10],
+            )
+            for c in rows
+        ],
         (_("Charge"), _("Kind"), _("Barcode"), _("Title"), _("Amount"), _("Paid"), _("Owed"), _("Date")),
     )
 
@@ -117,8 +143,9 @@ def _charges_text(rows: list[charges.ChargeInfo]) -> str:
 def _charge_text(charge: charges.ChargeInfo) -> str:
     if charge.settled:
         return _("Charge {id} ({kind}) is settled.").format(id=charge.id, kind=charge.kind_label)
-    return _("Charge {id} ({kind}): {owed} still owed.").format(id=charge.id, kind=charge.kind_label,
-                                                                owed=yuan(charge.owed_fen))
+    return _("Charge {id} ({kind}): {owed} still owed.").format(
+        id=charge.id, kind=charge.kind_label, owed=yuan(charge.owed_fen)
+    )
 
 
 @circ.command("charges", help=N_("List what a reader owes (with --settled, what they paid too)."))

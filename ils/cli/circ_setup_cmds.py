@@ -40,8 +40,17 @@ def rules_group() -> None:
 
 def _rules_text(rows: list[rules.Rule]) -> str:
     return table(
-        [(r.id, str(r.loan_limit), str(r.loan_days), f"{r.renewals} x {r.renew_days}",
-          _("yes") if r.holds_allowed else _("no"), yuan(r.fine_fen_per_day)) for r in rows],
+        [
+            (
+                r.id,
+                str(r.loan_limit),
+                str(r.loan_days),
+                f"{r.renewals} x {r.renew_days}",
+                _("yes") if r.holds_allowed else _("no"),
+                yuan(r.fine_fen_per_day),
+            )
+            for r in rows
+        ],
         (_("Rule"), _("Loan limit"), _("Loan days"), _("Renewals x days"), _("Holds"), _("Fine per day")),
     )
 
@@ -62,14 +71,38 @@ def rules_list(as_json) -> None:
 @click.option("--renewals", type=int, help=N_("How many renewals are allowed."))
 @click.option("--renew-days", type=int, help=N_("Days each renewal adds."))
 @click.option("--holds/--no-holds", "holds_allowed", default=None, help=N_("Whether holds may be placed."))
-@click.option("--fine", "fine_fen_per_day", callback=_amount, metavar="YUAN",
-              help=N_("Overdue fine per item per day in yuan, e.g. 0.10 (when fines are on)."))
+@click.option(
+    "--fine",
+    "fine_fen_per_day",
+    callback=_amount,
+    metavar="YUAN",
+    help=N_("Overdue fine per item per day in yuan, e.g. 0.10 (when fines are on)."),
+)
 @json_option
-def rules_set(reader_type, item_type, branch, loan_limit, loan_days, renewals, renew_days, holds_allowed,
-              fine_fen_per_day, as_json) -> None:
-    rule = rules.set_rule(state().session(), reader_type, item_type, branch=branch, loan_limit=loan_limit,
-                          loan_days=loan_days, renewals=renewals, renew_days=renew_days,
-                          holds_allowed=holds_allowed, fine_fen_per_day=fine_fen_per_day)
+def rules_set(
+    reader_type,
+    item_type,
+    branch,
+    loan_limit,
+    loan_days,
+    renewals,
+    renew_days,
+    holds_allowed,
+    fine_fen_per_day,
+    as_json,
+) -> None:
+    rule = rules.set_rule(
+        state().session(),
+        reader_type,
+        item_type,
+        branch=branch,
+        loan_limit=loan_limit,
+        loan_days=loan_days,
+        renewals=renewals,
+        renew_days=renew_days,
+        holds_allowed=holds_allowed,
+        fine_fen_per_day=fine_fen_per_day,
+    )
     emit(as_json, rule, lambda: _rules_text([rule]))
 
 
@@ -89,19 +122,29 @@ def calendar_group() -> None:
 
 
 def _days_text(rows: list[calendar.CalendarEntry]) -> str:
-    return table([(d.day, d.branch_code or _("all"), d.kind_label, d.name) for d in rows],
-                 (_("Day"), _("Branch"), _("Kind"), _("Name"))) if rows else _("No days recorded.")
+    return (
+        table(
+            [(d.day, d.branch_code or _("all"), d.kind_label, d.name) for d in rows],
+            (_("Day"), _("Branch"), _("Kind"), _("Name")),
+        )
+        if rows
+        else _("No days recorded.")
+    )
 
 
-@calendar_group.command("closed-weekdays", help=N_("A branch's weekly closing days, e.g. 1 for Monday "
-                                                   "(\"\" opens every day)."))
+@calendar_group.command(
+    "closed-weekdays", help=N_('A branch\'s weekly closing days, e.g. 1 for Monday ("" opens every day).')
+)
 @click.argument("branch")
 @click.argument("days")
 @json_option
 def closed_weekdays(branch, days, as_json) -> None:
     value = calendar.set_closed_weekdays(state().session(), branch, days)
-    emit(as_json, {"branch": branch.upper(), "closed_weekdays": value},
-         lambda: _("{branch} is closed on weekdays: {days}").format(branch=branch.upper(), days=value or _("none")))
+    emit(
+        as_json,
+        {"branch": branch.upper(), "closed_weekdays": value},
+        lambda: _("{branch} is closed on weekdays: {days}").format(branch=branch.upper(), days=value or _("none")),
+    )
 
 
 @calendar_group.command("add", help=N_("Record a day: holiday (休), workday (班) or emergency (闭馆)."))
@@ -115,8 +158,9 @@ def calendar_add(day, kind, name, branch, as_json) -> None:
     emit(as_json, entry, lambda: _days_text([entry]))
 
 
-@calendar_group.command("import", help=N_("Import the year's list: one day or range per line, "
-                                          "e.g. 2026-10-01..2026-10-07 休 国庆节."))
+@calendar_group.command(
+    "import", help=N_("Import the year's list: one day or range per line, e.g. 2026-10-01..2026-10-07 休 国庆节.")
+)
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @click.option("--branch", help=N_("Only this branch (default: every branch)."))
 @json_option
@@ -159,16 +203,29 @@ def _settings_text(s: settings.CirculationSettings) -> str:
 
 
 @circ.command("settings", help=N_("Show the circulation settings, or change those given."))
-@click.option("--overdue-mode", type=click.Choice(sorted(settings.OVERDUE_MODES)),
-              help=N_("block: no fines, overdue items stop borrowing; fines: a fine per day."))
-@click.option("--fine-block", "fine_block_fen", callback=_amount, metavar="YUAN",
-              help=N_("With fines, borrowing stops from this debt in yuan."))
+@click.option(
+    "--overdue-mode",
+    type=click.Choice(sorted(settings.OVERDUE_MODES)),
+    help=N_("block: no fines, overdue items stop borrowing; fines: a fine per day."),
+)
+@click.option(
+    "--fine-block",
+    "fine_block_fen",
+    callback=_amount,
+    metavar="YUAN",
+    help=N_("With fines, borrowing stops from this debt in yuan."),
+)
 @click.option("--hold-limit", type=int, help=N_("Holds a reader may have at once."))
 @click.option("--hold-shelf-days", type=int, help=N_("Days a copy waits on the hold shelf."))
 @click.option("--lost-price-percent", type=int, help=N_("A lost copy costs this percentage of its price."))
-@click.option("--lost-default", "lost_default_fen", callback=_amount, metavar="YUAN",
-              help=N_("What a lost copy without a price costs, in yuan."))
-@click.option("--receipt-printer", help=N_("CUPS printer for receipts (\"\" for none)."))
+@click.option(
+    "--lost-default",
+    "lost_default_fen",
+    callback=_amount,
+    metavar="YUAN",
+    help=N_("What a lost copy without a price costs, in yuan."),
+)
+@click.option("--receipt-printer", help=N_('CUPS printer for receipts ("" for none).'))
 @json_option
 def settings_(as_json, **changes) -> None:
     session = state().session()  # logs in, and opens the database, even just to show them
@@ -213,9 +270,14 @@ def stops_add(code, name, route, van_code, as_json) -> None:
 @json_option
 def stops_list(route, van_code, as_json) -> None:
     routes = van.list_stops(state().session(), route=route, van=van_code)
-    emit(as_json, routes, lambda: "\n".join(
-        line for r in routes for line in (r.name, *("  " + _stop_line(s) for s in r.stops))
-    ) or _("The van has no stops yet."))
+    emit(
+        as_json,
+        routes,
+        lambda: (
+            "\n".join(line for r in routes for line in (r.name, *("  " + _stop_line(s) for s in r.stops)))
+            or _("The van has no stops yet.")
+        ),
+    )
 
 
 @stops.command("move", help=N_("Put a stop on another route."))
@@ -261,11 +323,15 @@ def rotation_group() -> None:
 
 
 def _batch_text(b: rotation.BatchInfo) -> str:
-    lines = [f"{b.code}  {b.state_label}" + ("  " + _("late") if b.late else ""),
-             _("From {origin} to {destination}, due back {due}.").format(
-                 origin=b.from_branch_name, destination=b.destination, due=b.due_back_on),
-             _("Copies: {items}; on loan now: {on_loan}; loans made: {loans}.").format(
-                 items=b.items, on_loan=b.on_loan, loans=b.loans)]
+    lines = [
+        f"{b.code}  {b.state_label}" + ("  " + _("late") if b.late else ""),
+        _("From {origin} to {destination}, due back {due}.").format(
+            origin=b.from_branch_name, destination=b.destination, due=b.due_back_on
+        ),
+        _("Copies: {items}; on loan now: {on_loan}; loans made: {loans}.").format(
+            items=b.items, on_loan=b.on_loan, loans=b.loans
+        ),
+    ]
     if b.sent_at:
         lines.append(_("Sent: {at}").format(at=b.sent_at[:16].replace("T", " ")))
     if b.returned_at:
@@ -279,8 +345,9 @@ def _notes(notes: tuple[rotation.ItemNote, ...]) -> list[str]:
     return [str(note.note) for note in notes]
 
 
-@rotation_group.command("create", help=N_("Start a batch at this desk's branch for a branch, service point "
-                                          "or van stop (TO is its code)."))
+@rotation_group.command(
+    "create", help=N_("Start a batch at this desk's branch for a branch, service point or van stop (TO is its code).")
+)
 @click.argument("to")
 @click.option("--due", "due_back", type=date_type, required=True, help=N_("Date the batch is due back, YYYY-MM-DD."))
 @click.option("--code", help=N_("The batch's code (default: e.g. ZG-LZ2026-001)."))
@@ -295,16 +362,25 @@ def rotation_create(to, due_back, code, note, point, as_json) -> None:
 @rotation_group.command("add", help=N_("Scan copies into a batch being packed; exits 1 if any was refused."))
 @click.argument("code")
 @click.argument("barcodes", nargs=-1)
-@click.option("--file", "barcode_file", type=click.File("r", encoding="utf-8"),
-              help=N_("A file of barcodes, one per line (- for standard input)."))
+@click.option(
+    "--file",
+    "barcode_file",
+    type=click.File("r", encoding="utf-8"),
+    help=N_("A file of barcodes, one per line (- for standard input)."),
+)
 @json_option
 def rotation_add(code, barcodes, barcode_file, as_json) -> None:
     typed = [*barcodes, *(barcode_file.read().split() if barcode_file else [])]
     if not typed:
         raise click.UsageError(_("Give the barcodes, or --file with one per line."))
     result = rotation.add_items(state().session(), code, typed)
-    emit(as_json, result, lambda: _("{count} copies added to {code}; {total} in the batch.").format(
-        count=len(result.added), code=result.batch.code, total=result.batch.items))
+    emit(
+        as_json,
+        result,
+        lambda: _("{count} copies added to {code}; {total} in the batch.").format(
+            count=len(result.added), code=result.batch.code, total=result.batch.items
+        ),
+    )
     if result.refused:
         if not as_json:
             click.echo("\n".join(_notes(result.refused)), err=True)
@@ -317,16 +393,25 @@ def rotation_add(code, barcodes, barcode_file, as_json) -> None:
 def rotation_send(code, as_json) -> None:
     result = rotation.send_batch(state().session(), code)
     b = result.batch
-    said = (_("Batch {code} sent: {count} copies in transit to {destination}.") if result.in_transit
-            else _("Batch {code} sent: {count} copies now on the shelves of {destination}."))
-    emit(as_json, result, lambda: "\n".join([said.format(code=b.code, count=len(result.sent),
-                                                         destination=b.destination)]
-                                            + [_("Left behind: {why}").format(why=n) for n in _notes(
-                                                result.left_behind)]))
+    said = (
+        _("Batch {code} sent: {count} copies in transit to {destination}.")
+        if result.in_transit
+        else _("Batch {code} sent: {count} copies now on the shelves of {destination}.")
+    )
+    emit(
+        as_json,
+        result,
+        lambda: "\n".join(
+            [said.format(code=b.code, count=len(result.sent), destination=b.destination)]
+            + [_("Left behind: {why}").format(why=n) for n in _notes(result.left_behind)]
+        ),
+    )
 
 
-@rotation_group.command("return", help=N_("Bring a batch back: copies on the shelf there travel home, "
-                                          "copies on loan go home when returned."))
+@rotation_group.command(
+    "return",
+    help=N_("Bring a batch back: copies on the shelf there travel home, copies on loan go home when returned."),
+)
 @click.argument("code")
 @json_option
 def rotation_return(code, as_json) -> None:
@@ -334,11 +419,17 @@ def rotation_return(code, as_json) -> None:
     b = result.batch
     lines = [_("Batch {code} brought back.").format(code=b.code)]
     if result.sent_home:
-        lines.append(_("{count} copies in transit to {branch}: {barcodes}").format(
-            count=len(result.sent_home), branch=b.from_branch_name, barcodes=", ".join(result.sent_home)))
+        lines.append(
+            _("{count} copies in transit to {branch}: {barcodes}").format(
+                count=len(result.sent_home), branch=b.from_branch_name, barcodes=", ".join(result.sent_home)
+            )
+        )
     if result.shelved:
-        lines.append(_("{count} copies back on the shelves: {barcodes}").format(
-            count=len(result.shelved), barcodes=", ".join(result.shelved)))
+        lines.append(
+            _("{count} copies back on the shelves: {barcodes}").format(
+                count=len(result.shelved), barcodes=", ".join(result.shelved)
+            )
+        )
     emit(as_json, result, lambda: "\n".join(lines + _notes(result.elsewhere)))
 
 
@@ -346,14 +437,27 @@ def _batches_text(rows: list[rotation.BatchInfo]) -> str:
     if not rows:
         return _("No rotation batches.")
     return table(
-        [(b.code, b.state_label + (" " + _("late") if b.late else ""), b.destination, (b.sent_at or "")[:10],
-          b.due_back_on, str(b.items), str(b.on_loan), str(b.loans)) for b in rows],
+        [
+            (
+                b.code,
+                b.state_label + (" " + _("late") if b.late else ""),
+                b.destination,
+                (b.sent_at or "")[:10],
+                b.due_back_on,
+                str(b.items),
+                str(b.on_loan),
+                str(b.loans),
+            )
+            for b in rows
+        ],
         (_("Batch"), _("State"), _("To"), _("Sent"), _("Due back"), _("Copies"), _("On loan"), _("Loans")),
     )
 
 
 @rotation_group.command("list", help=N_("Rotation batches with their copies and loans."))
-@click.option("--state", "batch_state", type=click.Choice(list(rotation.STATES)), help=N_("Only batches in this state."))
+@click.option(
+    "--state", "batch_state", type=click.Choice(list(rotation.STATES)), help=N_("Only batches in this state.")
+)
 @click.option("--branch", help=N_("Only batches from or to this branch."))
 @json_option
 def rotation_list(batch_state, branch, as_json) -> None:
@@ -366,20 +470,34 @@ def rotation_list(batch_state, branch, as_json) -> None:
 @json_option
 def rotation_show(code, as_json) -> None:
     detail = rotation.batch_detail(state().session(), code)
-    emit(as_json, detail, lambda: _batch_text(detail.batch) + "\n\n" + table(
-        [(i.barcode, i.title, i.call_number, i.status_label, str(i.loans)) for i in detail.items],
-        (_("Barcode"), _("Title"), _("Call number"), _("Status"), _("Loans"))))
+    emit(
+        as_json,
+        detail,
+        lambda: (
+            _batch_text(detail.batch)
+            + "\n\n"
+            + table(
+                [(i.barcode, i.title, i.call_number, i.status_label, str(i.loans)) for i in detail.items],
+                (_("Barcode"), _("Title"), _("Call number"), _("Status"), _("Loans")),
+            )
+        ),
+    )
 
 
-@rotation_group.command("stats", help=N_("The year's rotation per receiving branch: the annual report's "
-                                         "rotated volumes (流转图书册数)."))
+@rotation_group.command(
+    "stats", help=N_("The year's rotation per receiving branch: the annual report's rotated volumes (流转图书册数).")
+)
 @click.argument("year", type=click.IntRange(1900, 2999))
 @json_option
 def rotation_stats(year, as_json) -> None:
     figures = rotation.rotation_year(state().session(), year)
-    rows = [(f.branch_code, f.branch_name, str(f.batches), str(f.volumes), str(f.returned), str(f.loans))
-            for f in figures.branches]
-    rows.append(("", _("Total"), str(figures.batches), str(figures.volumes), str(figures.returned),
-                 str(figures.loans)))
-    emit(as_json, figures, lambda: table(
-        rows, (_("Code"), _("Branch"), _("Batches"), _("Volumes sent"), _("Brought back"), _("Loans"))))
+    rows = [
+        (f.branch_code, f.branch_name, str(f.batches), str(f.volumes), str(f.returned), str(f.loans))
+        for f in figures.branches
+    ]
+    rows.append(("", _("Total"), str(figures.batches), str(figures.volumes), str(figures.returned), str(figures.loans)))
+    emit(
+        as_json,
+        figures,
+        lambda: table(rows, (_("Code"), _("Branch"), _("Batches"), _("Volumes sent"), _("Brought back"), _("Loans"))),
+    )

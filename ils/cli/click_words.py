@@ -24,25 +24,59 @@ def ngettext(singular: str, plural: str, n: int = 1) -> tuple[str, str]:
 
 WORDS = (
     # help pages
-    N_("Usage:"), N_("Options"), N_("Commands"), N_("Positional arguments"), N_("default: {default}"),
-    N_("env var: {var}"), N_("(dynamic)"), N_("deprecated"), N_("Show this message and exit."),
-    N_("Show the version and exit."), N_("%(prog)s, version %(version)s"), N_("Choice({choices})"),
+    N_("Usage:"),
+    N_("Options"),
+    N_("Commands"),
+    N_("Positional arguments"),
+    N_("default: {default}"),
+    N_("env var: {var}"),
+    N_("(dynamic)"),
+    N_("deprecated"),
+    N_("Show this message and exit."),
+    N_("Show the version and exit."),
+    N_("%(prog)s, version %(version)s"),
+    N_("Choice({choices})"),
     # errors a user can cause by typing
-    N_("Error: {message}"), N_("Aborted!"), N_("Try '{command} {option}' for help."), N_("Missing argument"),
-    N_("Missing option"), N_("Missing parameter"), N_("Missing parameter: {param_name}"), N_("Missing {param_type}"),
-    N_("Missing command."), N_("No such option {name!r}."), N_("No such command {name!r}."),
-    N_("Invalid value for {param_hint}: {message}"), N_("Invalid value: {message}"), N_("unknown error"),
-    N_("Could not open file {filename!r}: {message}"), N_("Invalid start character for option ({option})"),
-    N_("Option {name!r} does not take a value."), N_("Argument {name!r} takes {nargs} values."),
-    N_("Value must be an iterable."), N_("Choose from:\n\t{choices}"), N_("file"), N_("directory"), N_("path"),
-    N_("{value} is not in the range {range}."), N_("{value!r} is not a valid boolean. Recognized values: {states}"),
-    N_("{value!r} is not a valid {number_type}."), N_("{value!r} is not a valid UUID."),
-    N_("{name} {filename!r} is a file."), N_("{name} {filename!r} is a directory."),
-    N_("{name} {filename!r} is not readable."), N_("{name} {filename!r} is not writable."),
-    N_("{name} {filename!r} is not executable."), N_("{name} {filename!r} does not exist."),
+    N_("Error: {message}"),
+    N_("Aborted!"),
+    N_("Try '{command} {option}' for help."),
+    N_("Missing argument"),
+    N_("Missing option"),
+    N_("Missing parameter"),
+    N_("Missing parameter: {param_name}"),
+    N_("Missing {param_type}"),
+    N_("Missing command."),
+    N_("No such option {name!r}."),
+    N_("No such command {name!r}."),
+    N_("Invalid value for {param_hint}: {message}"),
+    N_("Invalid value: {message}"),
+    N_("unknown error"),
+    N_("Could not open file {filename!r}: {message}"),
+    N_("Invalid start character for option ({option})"),
+    N_("Option {name!r} does not take a value."),
+    N_("Argument {name!r} takes {nargs} values."),
+    N_("Value must be an iterable."),
+    N_("Choose from:\n\t{choices}"),
+    N_("file"),
+    N_("directory"),
+    N_("path"),
+    N_("{value} is not in the range {range}."),
+    N_("{value!r} is not a valid boolean. Recognized values: {states}"),
+    N_("{value!r} is not a valid {number_type}."),
+    N_("{value!r} is not a valid UUID."),
+    N_("{name} {filename!r} is a file."),
+    N_("{name} {filename!r} is a directory."),
+    N_("{name} {filename!r} is not readable."),
+    N_("{name} {filename!r} is not writable."),
+    N_("{name} {filename!r} is not executable."),
+    N_("{name} {filename!r} does not exist."),
     # prompts
-    N_("Repeat for confirmation"), N_("Error: The two entered values do not match."), N_("Error: invalid input"),
-    N_("Do you want to continue?"), N_("Confirm the action without prompting."), N_("Press any key to continue..."),
+    N_("Repeat for confirmation"),
+    N_("Error: The two entered values do not match."),
+    N_("Error: invalid input"),
+    N_("Do you want to continue?"),
+    N_("Confirm the action without prompting."),
+    N_("Press any key to continue..."),
 )
 PLURAL_WORDS = (
     ngettext("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"),
@@ -51,25 +85,41 @@ PLURAL_WORDS = (
     ngettext("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments."),
     ngettext("{value!r} is not {choice}.", "{value!r} is not one of {choices}."),
     ngettext("{value!r} does not match the format {format}.", "{value!r} does not match the formats {formats}."),
-    ngettext("{len_type} values are required, but {len_value} was given.",
-             "{len_type} values are required, but {len_value} were given."),
+    ngettext(
+        "{len_type} values are required, but {len_value} was given.",
+        "{len_type} values are required, but {len_value} were given.",
+    ),
 )
-NOT_SHOWN = frozenset({
-    # mistakes in declaring commands, found by the tests before a user sees them
-    "Could not determine name for option with declarations {decls!r}",
-    "No options defined but a name was passed ({name}). Did you mean to declare an argument instead? "
-    "Did you mean to pass '--{name}'?",
-    "Arguments take exactly one parameter declaration, got {length}: {decls}.",
-    "Name '{name}' defined twice",
-    "Boolean option {decl!r} cannot use the same flag for true/false.",
-    "DeprecationWarning: The command {name!r} is deprecated.{extra_message}",
-    "DeprecationWarning: The {param_type} {name!r} is deprecated.{extra_message}",
-    "Unknown color {colour!r}", "Unknown standard stream '{name}'",
-    # the external editor and its progress bars: ils uses neither
-    "{editor}: Editing failed", "{editor}: Editing failed: {e}", "d",
-})
-MODULES = ("click.core", "click.exceptions", "click.formatting", "click.parser", "click.types", "click.decorators",
-           "click.termui", "click.utils", "click._termui_impl")
+NOT_SHOWN = frozenset(
+    {
+        # mistakes in declaring commands, found by the tests before a user sees them
+        "Could not determine name for option with declarations {decls!r}",
+        "No options defined but a name was passed ({name}). Did you mean to declare an argument instead? "
+        "Did you mean to pass '--{name}'?",
+        "Arguments take exactly one parameter declaration, got {length}: {decls}.",
+        "Name '{name}' defined twice",
+        "Boolean option {decl!r} cannot use the same flag for true/false.",
+        "DeprecationWarning: The command {name!r} is deprecated.{extra_message}",
+        "DeprecationWarning: The {param_type} {name!r} is deprecated.{extra_message}",
+        "Unknown color {colour!r}",
+        "Unknown standard stream '{name}'",
+        # the external editor and its progress bars: ils uses neither
+        "{editor}: Editing failed",
+        "{editor}: Editing failed: {e}",
+        "d",
+    }
+)
+MODULES = (
+    "click.core",
+    "click.exceptions",
+    "click.formatting",
+    "click.parser",
+    "click.types",
+    "click.decorators",
+    "click.termui",
+    "click.utils",
+    "click._termui_impl",
+)
 
 
 def install() -> None:

@@ -36,8 +36,12 @@ def _choice(choices: dict[str, str]) -> click.Choice:
     return click.Choice(list(choices))
 
 
-@cli.group(help=N_("Events: programmes and sessions, registration and attendance, online reach, evidence, media "
-                   "reports, honours, the 大事记, training, volunteers and the year's figures."))
+@cli.group(
+    help=N_(
+        "Events: programmes and sessions, registration and attendance, online reach, evidence, media "
+        "reports, honours, the 大事记, training, volunteers and the year's figures."
+    )
+)
 def events() -> None:
     """Group only: each action is a subcommand."""
 
@@ -60,8 +64,16 @@ def visits() -> None:
 @click.option("--reading-for-all", is_flag=True, help=N_("Part of 全民阅读."))
 @json_option
 def add(title, kind, brand, audience, partners, branch, reading_for_all, as_json) -> None:
-    found = programmes.add_programme(state().session(), title=title, kind=kind, brand=brand, audience=audience,
-                                     partners=partners, branch=branch, reading_for_all=reading_for_all)
+    found = programmes.add_programme(
+        state().session(),
+        title=title,
+        kind=kind,
+        brand=brand,
+        audience=audience,
+        partners=partners,
+        branch=branch,
+        reading_for_all=reading_for_all,
+    )
     emit(as_json, found, lambda: _("Programme {title}: {id}").format(title=found.title, id=found.id))
 
 
@@ -70,8 +82,14 @@ def add(title, kind, brand, audience, partners, branch, reading_for_all, as_json
 @json_option
 def list_(year, as_json) -> None:
     found = programmes.list_programmes(state().session(), year)
-    emit(as_json, found, lambda: _table((_("Id"), _("Title"), _("Type"), _("Sessions")),
-                                       [(p.id, p.title, p.kind_label, str(p.sessions)) for p in found]))
+    emit(
+        as_json,
+        found,
+        lambda: _table(
+            (_("Id"), _("Title"), _("Type"), _("Sessions")),
+            [(p.id, p.title, p.kind_label, str(p.sessions)) for p in found],
+        ),
+    )
 
 
 @events.command("session", help=N_("A session of a programme: a time, or a range of days, and a venue."))
@@ -83,10 +101,22 @@ def list_(year, as_json) -> None:
 @click.option("--capacity", type=int, help=N_("Places; turns on registration with a waiting list."))
 @json_option
 def session_(programme, starts, ends_on, venue_kind, venue, capacity, as_json) -> None:
-    found = programmes.add_session(state().session(), programme, starts=starts, ends_on=ends_on,
-                                   venue_kind=venue_kind, venue=venue, capacity=capacity)
-    emit(as_json, found, lambda: _("Session {id}: {title}, {when}, {venue}").format(
-        id=found.id, title=found.title, when=found.starts_at, venue=found.venue_label))
+    found = programmes.add_session(
+        state().session(),
+        programme,
+        starts=starts,
+        ends_on=ends_on,
+        venue_kind=venue_kind,
+        venue=venue,
+        capacity=capacity,
+    )
+    emit(
+        as_json,
+        found,
+        lambda: _("Session {id}: {title}, {when}, {venue}").format(
+            id=found.id, title=found.title, when=found.starts_at, venue=found.venue_label
+        ),
+    )
 
 
 @events.command("calendar", help=N_("Sessions from one day to another."))
@@ -95,8 +125,14 @@ def session_(programme, starts, ends_on, venue_kind, venue, capacity, as_json) -
 @json_option
 def calendar(start, end, as_json) -> None:
     found = programmes.calendar(state().session(), start.date(), end.date())
-    emit(as_json, found, lambda: _table((_("Starts"), _("Until"), _("Title"), _("Venue"), _("Id")),
-                                       [(s.starts_at, s.ends_on or "", s.title, s.venue_label, s.id) for s in found]))
+    emit(
+        as_json,
+        found,
+        lambda: _table(
+            (_("Starts"), _("Until"), _("Title"), _("Venue"), _("Id")),
+            [(s.starts_at, s.ends_on or "", s.title, s.venue_label, s.id) for s in found],
+        ),
+    )
 
 
 @events.command("cancel", help=N_("Call off a programme and its sessions."))
@@ -119,9 +155,15 @@ def cancel(programme, as_json) -> None:
 @json_option
 def register_(session_id, card, name, phone, party, as_json) -> None:
     found = registration.register(state().session(), session_id, card=card, name=name, phone=phone, party=party)
-    emit(as_json, found, lambda: (_("{who} is registered; {left} places left.") if found.state == "registered" else
-                                  _("{who} waits, number {position}.")).format(
-        who=found.who, left=found.places_left, position=found.position))
+    emit(
+        as_json,
+        found,
+        lambda: (
+            _("{who} is registered; {left} places left.")
+            if found.state == "registered"
+            else _("{who} waits, number {position}.")
+        ).format(who=found.who, left=found.places_left, position=found.position),
+    )
 
 
 @events.command("unregister", help=N_("Give a place back; the first who waits moves up."))
@@ -129,8 +171,7 @@ def register_(session_id, card, name, phone, party, as_json) -> None:
 @json_option
 def unregister(registration_id, as_json) -> None:
     moved = registration.cancel_registration(state().session(), registration_id)
-    emit(as_json, moved, lambda: _("Cancelled. Moved up: {names}").format(
-        names="、".join(r.who for r in moved) or "—"))
+    emit(as_json, moved, lambda: _("Cancelled. Moved up: {names}").format(names="、".join(r.who for r in moved) or "—"))
 
 
 @events.command("scan", help=N_("A reader's card at a session's door."))
@@ -139,9 +180,13 @@ def unregister(registration_id, as_json) -> None:
 @json_option
 def scan(session_id, card, as_json) -> None:
     found = attendance.scan_at_door(state().session(), session_id, card)
-    emit(as_json, found, lambda: (_("Welcome, {name}: {count} in today.") if found.first_today else
-                                  _("{name} was already counted today.")).format(name=found.name,
-                                                                                 count=found.scans_today))
+    emit(
+        as_json,
+        found,
+        lambda: (
+            _("Welcome, {name}: {count} in today.") if found.first_today else _("{name} was already counted today.")
+        ).format(name=found.name, count=found.scans_today),
+    )
 
 
 @events.command("count", help=N_("A head count of a session, or an exhibition's count for a day."))
@@ -152,8 +197,9 @@ def scan(session_id, card, as_json) -> None:
 @click.option("--day", help=N_("The day (default: the session's, or today for an exhibition)."))
 @json_option
 def count(session_id, total, adults, children, day, as_json) -> None:
-    found = attendance.record_count(state().session(), session_id, total=total, adults=adults, children=children,
-                                    day=day)
+    found = attendance.record_count(
+        state().session(), session_id, total=total, adults=adults, children=children, day=day
+    )
     emit(as_json, found, lambda: _("{day}: {total} counted.").format(day=found.day, total=found.total))
 
 
@@ -162,9 +208,14 @@ def count(session_id, total, adults, children, day, as_json) -> None:
 @json_option
 def attendance_(session_id, as_json) -> None:
     found = attendance.attendance_of(state().session(), session_id)
-    emit(as_json, found, lambda: _table((_("Day"), _("Total"), _("Adults"), _("Children")),
-                                       [(d.day, str(d.total), str(d.adults or ""), str(d.children or ""))
-                                        for d in found]))
+    emit(
+        as_json,
+        found,
+        lambda: _table(
+            (_("Day"), _("Total"), _("Adults"), _("Children")),
+            [(d.day, str(d.total), str(d.adults or ""), str(d.children or "")) for d in found],
+        ),
+    )
 
 
 # --- reach, evidence and the ledgers ------------------------------------------------------------
@@ -180,8 +231,16 @@ def attendance_(session_id, as_json) -> None:
 @click.option("--programme", help=N_("The programme it is about."))
 @json_option
 def reach(channel, title, published, views, clicks, pushes, programme, as_json) -> None:
-    found = ledgers.record_reach(state().session(), channel=channel, title=title, published_on=published,
-                                 views=views, clicks=clicks, pushes=pushes, programme=programme)
+    found = ledgers.record_reach(
+        state().session(),
+        channel=channel,
+        title=title,
+        published_on=published,
+        views=views,
+        clicks=clicks,
+        pushes=pushes,
+        programme=programme,
+    )
     emit(as_json, found, lambda: _("Recorded: {title}.").format(title=found.title))
 
 
@@ -203,8 +262,9 @@ def evidence_(programme, path, kind, as_json) -> None:
 @click.option("--programme", help=N_("The programme it covers."))
 @json_option
 def media(outlet, title, day, link, programme, as_json) -> None:
-    found = ledgers.add_media_report(state().session(), outlet=outlet, title=title, reported_on=day, link=link,
-                                     programme=programme)
+    found = ledgers.add_media_report(
+        state().session(), outlet=outlet, title=title, reported_on=day, link=link, programme=programme
+    )
     emit(as_json, found, lambda: _("Recorded: {title}.").format(title=found.title))
 
 
@@ -216,13 +276,15 @@ def media(outlet, title, day, link, programme, as_json) -> None:
 @click.option("--recipient", help=N_("The recipient's name (not for the library)."))
 @json_option
 def honour(body, title, day, recipient_kind, recipient, as_json) -> None:
-    found = ledgers.add_honour(state().session(), body=body, title=title, awarded_on=day,
-                               recipient_kind=recipient_kind, recipient=recipient)
+    found = ledgers.add_honour(
+        state().session(), body=body, title=title, awarded_on=day, recipient_kind=recipient_kind, recipient=recipient
+    )
     emit(as_json, found, lambda: _("Recorded: {title}.").format(title=found.title))
 
 
-@events.command("milestone", help=N_("A 大事记 entry: written here, or offered from a programme, honour or rotation "
-                                     "batch."))
+@events.command(
+    "milestone", help=N_("A 大事记 entry: written here, or offered from a programme, honour or rotation batch.")
+)
 @click.argument("text", required=False)
 @click.option("--date", "day", help=N_("Its date (default: today)."))
 @click.option("--from-programme", help=N_("Offer the entry of this programme."))
@@ -231,8 +293,9 @@ def honour(body, title, day, recipient_kind, recipient, as_json) -> None:
 @json_option
 def milestone(text, day, from_programme, from_honour, from_rotation, as_json) -> None:
     session = state().session()
-    sources = [(k, s) for k, s in (("programme", from_programme), ("honour", from_honour),
-                                   ("rotation", from_rotation)) if s]
+    sources = [
+        (k, s) for k, s in (("programme", from_programme), ("honour", from_honour), ("rotation", from_rotation)) if s
+    ]
     if sources:
         found = ledgers.offer_milestone(session, source_kind=sources[0][0], source_id=sources[0][1])
     else:
@@ -258,8 +321,16 @@ def milestones(year, as_json) -> None:
 @click.option("--date", "day", help=N_("The day (default: today)."))
 @json_option
 def training_(audience, topic, hours, attendees, branch, category, day, as_json) -> None:
-    found = training.record_training(state().session(), audience=audience, topic=topic, hours=hours,
-                                     attendees=attendees, branch=branch, category=category, day=day)
+    found = training.record_training(
+        state().session(),
+        audience=audience,
+        topic=topic,
+        hours=hours,
+        attendees=attendees,
+        branch=branch,
+        category=category,
+        day=day,
+    )
     emit(as_json, found, lambda: _("Recorded: {title}.").format(title=found.topic))
 
 
@@ -286,9 +357,14 @@ def figures_(year, branch, as_window, as_json) -> None:
     session = state().session()
     if as_window:
         found = figures.window(session, year, branch=branch)
-        emit(as_json, found, lambda: _table((_("Indicator"), *map(str, found.years), _("Average")),
-                                           [(printouts.window_label(r.code), *map(str, r.values), str(r.average))
-                                            for r in found.rows]))
+        emit(
+            as_json,
+            found,
+            lambda: _table(
+                (_("Indicator"), *map(str, found.years), _("Average")),
+                [(printouts.window_label(r.code), *map(str, r.values), str(r.average)) for r in found.rows],
+            ),
+        )
         return
     f = figures.year_figures(session, year, branch=branch)
     emit(as_json, {**f.__dict__, "visits": f.visits}, lambda: "\n".join(figures.summary_lines(f)))
@@ -296,13 +372,17 @@ def figures_(year, branch, as_window, as_json) -> None:
 
 @events.command("ledger", help=N_("Write the year's ledger (台账) as a PDF, with the evidence files beside it."))
 @click.option("--year", type=int, required=True, help=N_("A calendar year."))
-@click.option("--out", "folder", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help=N_("Folder to write into."))
+@click.option(
+    "--out", "folder", required=True, type=click.Path(file_okay=False, path_type=Path), help=N_("Folder to write into.")
+)
 @json_option
 def ledger(year, folder, as_json) -> None:
     found = printouts.export_ledger(state().session(), year, folder)
-    emit(as_json, found, lambda: _("Wrote {path} and {count} evidence files.").format(
-        path=found.pdf, count=found.evidence_files))
+    emit(
+        as_json,
+        found,
+        lambda: _("Wrote {path} and {count} evidence files.").format(path=found.pdf, count=found.evidence_files),
+    )
 
 
 # --- visits -------------------------------------------------------------------------------------
@@ -331,36 +411,65 @@ def import_(site_code, path, date_column, time_column, gate_column, in_column, p
     session = state().session()
     if preview:
         seen = gates.preview(session, site_code, path)
-        emit(as_json, seen, lambda: "\n".join([seen.encoding, ", ".join(seen.header),
-                                               *(", ".join(r) for r in seen.rows),
-                                               _("Mapping: {mapping}").format(mapping=seen.mapping)]))
+        emit(
+            as_json,
+            seen,
+            lambda: "\n".join(
+                [
+                    seen.encoding,
+                    ", ".join(seen.header),
+                    *(", ".join(r) for r in seen.rows),
+                    _("Mapping: {mapping}").format(mapping=seen.mapping),
+                ]
+            ),
+        )
         return
     given = {"date": date_column, "time": time_column, "gate": gate_column, "entries": in_column}
     mapping = {k: c for k, c in given.items() if c} or None
     found = gates.import_gate_file(session, site_code, path, mapping=mapping)
     bad = [_("line {line}: {why}").format(line=line, why=why) for line, why in found.bad_lines]
-    emit(as_json, {**found.__dict__, "bad_lines": [(line, why.code, str(why)) for line, why in found.bad_lines]},
-         lambda: "\n".join([_("{rows} rows: {added} added ({entries} entries), {already} already there, "
-                              "{differing} differing.").format(rows=found.rows, added=found.added,
-                                                               entries=found.entries_added, already=found.already,
-                                                               differing=found.differing),
-                            *bad, *([_("Days without readings: {days}").format(days=", ".join(found.gaps))]
-                                    if found.gaps else [])]))
+    emit(
+        as_json,
+        {**found.__dict__, "bad_lines": [(line, why.code, str(why)) for line, why in found.bad_lines]},
+        lambda: "\n".join(
+            [
+                _(
+                    "{rows} rows: {added} added ({entries} entries), {already} already there, {differing} differing."
+                ).format(
+                    rows=found.rows,
+                    added=found.added,
+                    entries=found.entries_added,
+                    already=found.already,
+                    differing=found.differing,
+                ),
+                *bad,
+                *([_("Days without readings: {days}").format(days=", ".join(found.gaps))] if found.gaps else []),
+            ]
+        ),
+    )
 
 
 @visits.command("tally", help=N_("A day's count of visits (or e-reading sessions) at a site."))
-@click.option("--site-kind", default="branch", type=click.Choice(["branch", "point", "room"]),
-              help=N_("A branch, a service point (a van stop) or a room."))
+@click.option(
+    "--site-kind",
+    default="branch",
+    type=click.Choice(["branch", "point", "room"]),
+    help=N_("A branch, a service point (a van stop) or a room."),
+)
 @click.option("--site", help=N_("Its code (a room: e_reading, children …)."))
 @click.option("--count", "number", required=True, help=N_("The count."))
 @click.option("--measure", default="visits", type=_choice(v.MEASURES), help=N_("What is counted."))
 @click.option("--date", "day", help=N_("The day (default: today)."))
 @json_option
 def tally(site_kind, site, number, measure, day, as_json) -> None:
-    found = tallies.record_tally(state().session(), site_kind=site_kind, site=site, count=number, day=day,
-                                 measure=measure)
-    emit(as_json, found, lambda: _("{site} {day}: {count}").format(site=found.site_code, day=found.day,
-                                                                   count=found.count))
+    found = tallies.record_tally(
+        state().session(), site_kind=site_kind, site=site, count=number, day=day, measure=measure
+    )
+    emit(
+        as_json,
+        found,
+        lambda: _("{site} {day}: {count}").format(site=found.site_code, day=found.day, count=found.count),
+    )
 
 
 @visits.command("digital", help=N_("A month's figure of a digital service."))
@@ -371,8 +480,11 @@ def tally(site_kind, site, number, measure, day, as_json) -> None:
 @json_option
 def digital(month, platform, measure, value, as_json) -> None:
     found = tallies.record_digital(state().session(), month=month, platform=platform, measure=measure, value=value)
-    emit(as_json, found, lambda: _("{platform} {month}: {value}").format(platform=found.platform, month=found.month,
-                                                                         value=found.value))
+    emit(
+        as_json,
+        found,
+        lambda: _("{platform} {month}: {value}").format(platform=found.platform, month=found.month, value=found.value),
+    )
 
 
 @visits.command("enquiry", help=N_("Count one enquiry answered."))

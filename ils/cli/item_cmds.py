@@ -37,17 +37,25 @@ def _item_line(item: ItemInfo) -> str:
 
 def _item_text(item: ItemInfo, title: str) -> str:
     rows = (
-        (_("Barcode"), item.barcode), (_("Title"), title), (_("Call number"), item.call_number or ""),
-        (_("Branch"), item.branch_name), (_("Location"), item.location_name or ""),
-        (_("Status"), item.status_label), (_("Type"), item_type_label(item.item_type)),
-        (_("Price"), item.price_text), (_("Acquired"), item.acquired_on or ""), (_("Source"), item.source or ""),
-        (_("Note"), item.note or ""), (_("Record"), item.bib_id),
+        (_("Barcode"), item.barcode),
+        (_("Title"), title),
+        (_("Call number"), item.call_number or ""),
+        (_("Branch"), item.branch_name),
+        (_("Location"), item.location_name or ""),
+        (_("Status"), item.status_label),
+        (_("Type"), item_type_label(item.item_type)),
+        (_("Price"), item.price_text),
+        (_("Acquired"), item.acquired_on or ""),
+        (_("Source"), item.source or ""),
+        (_("Note"), item.note or ""),
+        (_("Record"), item.bib_id),
     )
     return "\n".join(f"{name}: {value}" for name, value in rows)
 
 
-@items.command("add", help=N_("Add a copy of a record, with the barcode on its label or a new one from this "
-                              "desk's barcode range."))
+@items.command(
+    "add", help=N_("Add a copy of a record, with the barcode on its label or a new one from this desk's barcode range.")
+)
 @click.argument("bib_id")
 @click.argument("barcode", required=False)
 @click.option("--new-barcode", is_flag=True, help=N_("Take the next barcode from this desk's barcode range."))
@@ -55,8 +63,14 @@ def _item_text(item: ItemInfo, title: str) -> str:
 @click.option("--location", help=N_("Shelving location code."))
 @click.option("--call-number", help=N_("Call number (default: the record's)."))
 @click.option("--price", help=N_("Price, e.g. 25.00."))
-@click.option("--type", "item_type", type=click.Choice(sorted(ITEM_TYPES)), default="book", show_default=True,
-              help=N_("Kind of item."))
+@click.option(
+    "--type",
+    "item_type",
+    type=click.Choice(sorted(ITEM_TYPES)),
+    default="book",
+    show_default=True,
+    help=N_("Kind of item."),
+)
 @click.option("--source", help=N_("Where the copy came from (supplier, gift)."))
 @json_option
 def add(bib_id, barcode, new_barcode, branch, location, call_number, price, item_type, source, as_json) -> None:
@@ -65,8 +79,17 @@ def add(bib_id, barcode, new_barcode, branch, location, call_number, price, item
     session = state().session()
     if new_barcode:
         (barcode,) = book_numbers.next_barcodes(session, 1)
-    result = add_item(session, bib_id, barcode, branch=branch, location=location, call_number=call_number,
-                      item_type=item_type, price=price, source=source)
+    result = add_item(
+        session,
+        bib_id,
+        barcode,
+        branch=branch,
+        location=location,
+        call_number=call_number,
+        item_type=item_type,
+        price=price,
+        source=source,
+    )
     emit(as_json, result, lambda: _item_line(result))
 
 
@@ -92,13 +115,25 @@ def show(barcode, as_json) -> None:
 @click.option("--note", help=N_("A note on the copy (empty to clear)."))
 @json_option
 def change(barcode, status, branch, location, call_number, price, item_type, source, note, as_json) -> None:
-    result = change_item(state().session(), barcode, status=status, branch=branch, location=location,
-                         call_number=call_number, price=price, item_type=item_type, source=source, note=note)
+    result = change_item(
+        state().session(),
+        barcode,
+        status=status,
+        branch=branch,
+        location=location,
+        call_number=call_number,
+        price=price,
+        item_type=item_type,
+        source=source,
+        note=note,
+    )
     emit(as_json, result, lambda: _item_line(result))
 
 
-@items.command("barcode-format", help=N_("Show or set what this library's item barcodes look like; a scan that "
-                                         "does not fit is refused."))
+@items.command(
+    "barcode-format",
+    help=N_("Show or set what this library's item barcodes look like; a scan that does not fit is refused."),
+)
 @click.option("--letters/--digits", default=None, help=N_("Capital letters, digits and '-', or digits only."))
 @click.option("--min-length", type=click.IntRange(1), help=N_("Fewest characters, prefix included."))
 @click.option("--max-length", type=click.IntRange(1), help=N_("Most characters, prefix included."))
@@ -109,16 +144,21 @@ def barcode_format(letters, min_length, max_length, prefix, as_json) -> None:
         state().library()
         result = items_service.barcode_format()
     else:
-        result = items_service.change_barcode_format(state().session(), letters=letters, min_length=min_length,
-                                                     max_length=max_length, prefix=prefix)
-    emit(as_json, {**dataclasses.asdict(result), "description": str(result.describe())},
-         lambda: _("Item barcodes: {format}").format(format=result.describe()))
+        result = items_service.change_barcode_format(
+            state().session(), letters=letters, min_length=min_length, max_length=max_length, prefix=prefix
+        )
+    emit(
+        as_json,
+        {**dataclasses.asdict(result), "description": str(result.describe())},
+        lambda: _("Item barcodes: {format}").format(format=result.describe()),
+    )
 
 
 # --- labels ---------------------------------------------------------------------------------
 
-kind_option = click.option("--kind", type=click.Choice(sorted(label_queue.KINDS)),
-                           help=N_("Only this kind of label: spine or barcode."))
+kind_option = click.option(
+    "--kind", type=click.Choice(sorted(label_queue.KINDS)), help=N_("Only this kind of label: spine or barcode.")
+)
 
 
 @labels.command("queue", help=N_("Queue spine and barcode labels for items, to print later on one sheet."))
@@ -135,8 +175,11 @@ def queue(barcodes, bib_id, kind, as_json) -> None:
     if barcodes:
         added += label_queue.queue_labels(session, barcodes, kinds)
     waiting = len(label_queue.queued_labels())
-    emit(as_json, {"queued": added, "waiting": waiting},
-         lambda: _("Queued {count} labels; {waiting} are waiting to be printed.").format(count=added, waiting=waiting))
+    emit(
+        as_json,
+        {"queued": added, "waiting": waiting},
+        lambda: _("Queued {count} labels; {waiting} are waiting to be printed.").format(count=added, waiting=waiting),
+    )
 
 
 @labels.command("list", help=N_("List the labels waiting to be printed."))
@@ -145,22 +188,50 @@ def queue(barcodes, bib_id, kind, as_json) -> None:
 def list_labels(kind, as_json) -> None:
     state().library()
     rows = label_queue.queued_labels(kind)
-    emit(as_json, rows, lambda: table(
-        [(q.kind_label, q.barcode, q.call_number or "", q.title, " ".join(p for p in (q.branch_name, q.location_name)
-                                                                           if p)) for q in rows],
-        (_("Label"), _("Barcode"), _("Call number"), _("Title"), _("Location")),
-    ))
+    emit(
+        as_json,
+        rows,
+        lambda: table(
+            [
+                (
+                    q.kind_label,
+                    q.barcode,
+                    q.call_number or "",
+                    q.title,
+                    " ".join(p for p in (q.branch_name, q.location_name) if p),
+                )
+                for q in rows
+            ],
+            (_("Label"), _("Barcode"), _("Call number"), _("Title"), _("Location")),
+        ),
+    )
 
 
 @labels.command("print", help=N_("Print the waiting labels of one kind as a PDF sheet and take them off the queue."))
-@click.option("--kind", type=click.Choice(sorted(label_queue.KINDS)), default="spine", show_default=True,
-              help=N_("Which labels to print: spine or barcode."))
-@click.option("--sheet", type=click.Choice(printouts.sheet_names()),
-              help=N_("Label sheet layout (default: the kind's usual sheet)."))
-@click.option("--start-at", type=int, default=1, show_default=True,
-              help=N_("First free label on a part-used sheet, counted row by row from the top left."))
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help=N_("PDF file to write (default: the prints folder beside the database)."))
+@click.option(
+    "--kind",
+    type=click.Choice(sorted(label_queue.KINDS)),
+    default="spine",
+    show_default=True,
+    help=N_("Which labels to print: spine or barcode."),
+)
+@click.option(
+    "--sheet",
+    type=click.Choice(printouts.sheet_names()),
+    help=N_("Label sheet layout (default: the kind's usual sheet)."),
+)
+@click.option(
+    "--start-at",
+    type=int,
+    default=1,
+    show_default=True,
+    help=N_("First free label on a part-used sheet, counted row by row from the top left."),
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=N_("PDF file to write (default: the prints folder beside the database)."),
+)
 @json_option
 def print_labels(kind, sheet, start_at, out, as_json) -> None:
     session = state().session()
@@ -180,9 +251,15 @@ def clear(kind, as_json) -> None:
 
 
 def _location_row(loc: location_service.LocationInfo) -> tuple[str, ...]:
-    return (loc.code, loc.name, loc.branch_code, location_service.scheme_label(loc.book_number_scheme),
-            _("yes") if loc.floating else _("no"), _("yes") if loc.loanable else _("no"),
-            _("yes") if loc.active else _("no"))
+    return (
+        loc.code,
+        loc.name,
+        loc.branch_code,
+        location_service.scheme_label(loc.book_number_scheme),
+        _("yes") if loc.floating else _("no"),
+        _("yes") if loc.loanable else _("no"),
+        _("yes") if loc.active else _("no"),
+    )
 
 
 def _location_text(rows: list[location_service.LocationInfo]) -> str:
@@ -190,8 +267,11 @@ def _location_text(rows: list[location_service.LocationInfo]) -> str:
     return table([_location_row(loc) for loc in rows], headers)
 
 
-scheme_option = click.option("--scheme", type=click.Choice(sorted(location_service.SCHEMES)),
-                             help=N_("How book numbers are given here: sequence (种次号) or author (著者号)."))
+scheme_option = click.option(
+    "--scheme",
+    type=click.Choice(sorted(location_service.SCHEMES)),
+    help=N_("How book numbers are given here: sequence (种次号) or author (著者号)."),
+)
 
 
 @locations.command("list", help=N_("List shelving locations."))
@@ -213,9 +293,15 @@ def list_locations(branch, include_closed, as_json) -> None:
 @click.option("--not-loanable", is_flag=True, help=N_("Items here are for reading in the room only."))
 @json_option
 def add_location(code, name, branch, scheme, floating, not_loanable, as_json) -> None:
-    result = location_service.add_location(state().session(), branch=branch, code=code, name=name,
-                                           book_number_scheme=scheme or "sequence", floating=floating,
-                                           loanable=not not_loanable)
+    result = location_service.add_location(
+        state().session(),
+        branch=branch,
+        code=code,
+        name=name,
+        book_number_scheme=scheme or "sequence",
+        floating=floating,
+        loanable=not not_loanable,
+    )
     emit(as_json, result, lambda: _location_text([result]))
 
 
@@ -228,8 +314,15 @@ def add_location(code, name, branch, scheme, floating, not_loanable, as_json) ->
 @click.option("--open/--closed", "active", default=None, help=N_("Open or close the location."))
 @json_option
 def change_location(code, name, scheme, floating, loanable, active, as_json) -> None:
-    result = location_service.change_location(state().session(), code, name=name, book_number_scheme=scheme,
-                                              floating=floating, loanable=loanable, active=active)
+    result = location_service.change_location(
+        state().session(),
+        code,
+        name=name,
+        book_number_scheme=scheme,
+        floating=floating,
+        loanable=loanable,
+        active=active,
+    )
     emit(as_json, result, lambda: _location_text([result]))
 
 
@@ -243,8 +336,9 @@ def change_location(code, name, scheme, floating, loanable, active, as_json) -> 
 @click.option("--replace", is_flag=True, help=N_("Give a new call number to a record that has one."))
 @json_option
 def callnumber(bib_id, location, clc_class, replace, as_json) -> None:
-    result = book_numbers.assign_call_number(state().session(), bib_id, location=location, clc_class=clc_class,
-                                             replace=replace)
+    result = book_numbers.assign_call_number(
+        state().session(), bib_id, location=location, clc_class=clc_class, replace=replace
+    )
     emit(as_json, {"bib_id": bib_id, "call_number": result}, lambda: result)
 
 
@@ -263,11 +357,24 @@ def list_ranges(kind, as_json) -> None:
     def node_text(node_id: str) -> str:
         return _("this desk") if node_id == library.node_id else node_id
 
-    emit(as_json, rows, lambda: table(
-        [(_(book_numbers.KINDS[r.kind]), str(r.first), str(r.last), node_text(r.node_id), str(r.used), str(r.left))
-         for r in rows],
-        (_("Kind"), _("First"), _("Last"), _("Node"), _("Used"), _("Left")),
-    ))
+    emit(
+        as_json,
+        rows,
+        lambda: table(
+            [
+                (
+                    _(book_numbers.KINDS[r.kind]),
+                    str(r.first),
+                    str(r.last),
+                    node_text(r.node_id),
+                    str(r.used),
+                    str(r.left),
+                )
+                for r in rows
+            ],
+            (_("Kind"), _("First"), _("Last"), _("Node"), _("Used"), _("Left")),
+        ),
+    )
 
 
 @ranges.command("reserve", help=N_("Reserve a block of book numbers or barcodes for a desk."))
@@ -278,5 +385,10 @@ def list_ranges(kind, as_json) -> None:
 @json_option
 def reserve(first, last, kind, node_id, as_json) -> None:
     result = book_numbers.reserve_range(state().session(), kind=kind, first=first, last=last, node_id=node_id)
-    emit(as_json, result, lambda: _("Reserved {first}–{last} ({kind}) for node {node}.").format(
-        first=result.first, last=result.last, kind=_(book_numbers.KINDS[result.kind]), node=result.node_id))
+    emit(
+        as_json,
+        result,
+        lambda: _("Reserved {first}–{last} ({kind}) for node {node}.").format(
+            first=result.first, last=result.last, kind=_(book_numbers.KINDS[result.kind]), node=result.node_id
+        ),
+    )

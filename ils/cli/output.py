@@ -111,8 +111,10 @@ def table(rows: Sequence[tuple[str, ...]], headers: tuple[str, ...]) -> str:
 
 
 def node_text(node: NodeInfo) -> str:
-    return "\n".join((
-        _("Library: {name}").format(name=node.library_name),
-        _("Branch: {name} ({code})").format(name=node.branch_name, code=node.branch_code),
-        _("Node: {name} ({id})").format(name=node.node_name, id=node.node_id),
-    ))
+    return "\n".join(
+        (
+            _("Library: {name}").format(name=node.library_name),
+            _("Branch: {name} ({code})").format(name=node.branch_name, code=node.branch_code),
+            _("Node: {name} ({id})").format(name=node.node_name, id=node.node_id),
+        )
+    )

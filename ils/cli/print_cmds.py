@@ -18,8 +18,9 @@ def _write(pdf: bytes, out: Path, as_json: bool) -> None:
     emit(as_json, {"file": out, "bytes": len(pdf)}, lambda: _("Wrote {path}.").format(path=out))
 
 
-out_option = click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-                          help=N_("PDF file to write."))
+out_option = click.option(
+    "--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help=N_("PDF file to write.")
+)
 
 
 @cli.group("print", help=N_("Printer test pages."))
@@ -35,8 +36,13 @@ def test_page(out: Path, as_json: bool) -> None:
 
 
 @print_.command(help=N_("A label-sheet calibration page."))
-@click.option("--sheet", type=click.Choice(printouts.sheet_names()), default="a4-3x8-70x37", show_default=True,
-              help=N_("Label sheet layout."))
+@click.option(
+    "--sheet",
+    type=click.Choice(printouts.sheet_names()),
+    default="a4-3x8-70x37",
+    show_default=True,
+    help=N_("Label sheet layout."),
+)
 @out_option
 @json_option
 def calibration(sheet: str, out: Path, as_json: bool) -> None:

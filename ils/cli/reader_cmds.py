@@ -49,10 +49,14 @@ def _summary_line(s: ReaderSummary) -> tuple[str, ...]:
 def _record_text(record: service.ReaderRecord) -> str:
     s = record.summary
     rows = [
-        (_("Card number"), s.card_number), (_("Name"), f"{s.name} ({record.name_pinyin})"),
+        (_("Card number"), s.card_number),
+        (_("Name"), f"{s.name} ({record.name_pinyin})"),
         (_("ID document"), f"{record.id_type_label} {record.id_masked}".strip()),
-        (_("Birth date"), record.birth_date or ""), (_("Mobile phone"), record.phone_masked or ""),
-        (_("Reader type"), s.reader_type_name), (_("Home branch"), s.branch_name), (_("Status"), s.status_label),
+        (_("Birth date"), record.birth_date or ""),
+        (_("Mobile phone"), record.phone_masked or ""),
+        (_("Reader type"), s.reader_type_name),
+        (_("Home branch"), s.branch_name),
+        (_("Status"), s.status_label),
         (_("Card valid until"), s.expires_on or _("no end date")),
     ]
     if record.guardian:
@@ -73,8 +77,9 @@ card_argument = click.argument("card")
 id_number_option = click.option(
     "--id-number", help=N_("ID number (asked for with hidden input when left out; never shown).")
 )
-out_option = click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-                          help=N_("PDF file to write."))
+out_option = click.option(
+    "--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help=N_("PDF file to write.")
+)
 
 
 @cli.group(help=N_("Readers and their cards: register, find, report lost, replace, return; consents and privacy."))
@@ -84,28 +89,62 @@ def readers() -> None:
 
 @readers.command(help=N_("Register a reader and issue a card."))
 @click.argument("name")
-@click.option("--id-type", type=click.Choice(list(ID_TYPES)), default="resident", show_default=True,
-              help=N_("Kind of ID document."))
+@click.option(
+    "--id-type",
+    type=click.Choice(list(ID_TYPES)),
+    default="resident",
+    show_default=True,
+    help=N_("Kind of ID document."),
+)
 @id_number_option
-@click.option("--type", "reader_type", default="adult", show_default=True,
-              help=N_("Reader type code (ils readers types)."))
+@click.option(
+    "--type", "reader_type", default="adult", show_default=True, help=N_("Reader type code (ils readers types).")
+)
 @click.option("--branch", help=N_("Home branch code (default: this desk's branch)."))
 @click.option("--phone", help=N_("Mobile phone for SMS notices (optional)."))
 @click.option("--guardian", help=N_("Card number of the guardian (needed under 14)."))
-@click.option("--birth-date", type=click.DateTime(["%Y-%m-%d"]),
-              help=N_("Birth date, YYYY-MM-DD (taken from a resident ID number)."))
-@click.option("--consent", "consent_kinds", multiple=True, type=click.Choice(list(consents.CONSENT_KINDS)),
-              help=N_("A consent the reader (or guardian) gives; repeat for each."))
+@click.option(
+    "--birth-date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help=N_("Birth date, YYYY-MM-DD (taken from a resident ID number)."),
+)
+@click.option(
+    "--consent",
+    "consent_kinds",
+    multiple=True,
+    type=click.Choice(list(consents.CONSENT_KINDS)),
+    help=N_("A consent the reader (or guardian) gives; repeat for each."),
+)
 @click.option("--card-number", help=N_("Number of a pre-printed card (default: a new random number)."))
 @click.option("--notes", help=N_("A note on the reader."))
 @json_option
-def add(name, id_type, id_number, reader_type, branch, phone, guardian, birth_date, consent_kinds, card_number,
-        notes, as_json) -> None:
+def add(
+    name,
+    id_type,
+    id_number,
+    reader_type,
+    branch,
+    phone,
+    guardian,
+    birth_date,
+    consent_kinds,
+    card_number,
+    notes,
+    as_json,
+) -> None:
     session = state().session()
     form = service.Registration(
-        name=name, id_type=id_type, id_number=_secret_id_number(id_number), reader_type=reader_type,
-        birth_date=birth_date.date() if birth_date else None, phone=phone, branch=branch, guardian_card=guardian,
-        notes=notes, consents=frozenset(consent_kinds), card_number=card_number,
+        name=name,
+        id_type=id_type,
+        id_number=_secret_id_number(id_number),
+        reader_type=reader_type,
+        birth_date=birth_date.date() if birth_date else None,
+        phone=phone,
+        branch=branch,
+        guardian_card=guardian,
+        notes=notes,
+        consents=frozenset(consent_kinds),
+        card_number=card_number,
     )
     _show(service.register_reader(session, form), as_json)
 
@@ -115,10 +154,18 @@ def add(name, id_type, id_number, reader_type, branch, phone, guardian, birth_da
 @json_option
 def find(text, as_json) -> None:
     rows = service.find_readers(state().session(), text)
-    emit(as_json, rows, lambda: table(
-        [_summary_line(r) for r in rows],
-        (_("Card number"), _("Name"), _("Reader type"), _("Home branch"), _("Status"), _("Blocks")),
-    ) if rows else _("No reader found."))
+    emit(
+        as_json,
+        rows,
+        lambda: (
+            table(
+                [_summary_line(r) for r in rows],
+                (_("Card number"), _("Name"), _("Reader type"), _("Home branch"), _("Status"), _("Blocks")),
+            )
+            if rows
+            else _("No reader found.")
+        ),
+    )
 
 
 @readers.command(help=N_("Show a reader's record (numbers masked); the view is recorded."))
@@ -135,9 +182,15 @@ def show(card, as_json) -> None:
 def verify(card, id_number, as_json) -> None:
     session = state().session()
     result = lifecycle.verify(session, card, _secret_id_number(id_number))
-    emit(as_json, result, lambda: (_("The ID number belongs to {name}, the holder of card {card}.") if result.matches
-                                   else _("The ID number does NOT belong to the holder of card {card}."))
-         .format(name=result.name, card=result.card_number))
+    emit(
+        as_json,
+        result,
+        lambda: (
+            _("The ID number belongs to {name}, the holder of card {card}.")
+            if result.matches
+            else _("The ID number does NOT belong to the holder of card {card}.")
+        ).format(name=result.name, card=result.card_number),
+    )
     if not result.matches:
         raise click.exceptions.Exit(1)
 
@@ -205,9 +258,14 @@ def renew(card, as_json) -> None:
 def consent(card, kind, withdraw, as_json) -> None:
     session = state().session()
     result = (consents.withdraw_consent if withdraw else consents.grant_consent)(session, card, kind)
-    emit(as_json, result, lambda: "\n".join(
-        f"{c.kind_label}: {c.granted_at[:10]}" + (f" – {c.withdrawn_at[:10]}" if c.withdrawn_at else "")
-        for c in result))
+    emit(
+        as_json,
+        result,
+        lambda: "\n".join(
+            f"{c.kind_label}: {c.granted_at[:10]}" + (f" – {c.withdrawn_at[:10]}" if c.withdrawn_at else "")
+            for c in result
+        ),
+    )
 
 
 @readers.command(help=N_("Print a reader's card as a CR80 PDF."))
@@ -252,8 +310,16 @@ def anonymise(card, as_json) -> None:
 
 def _types_text(rows: list[ReaderTypeInfo]) -> str:
     return table(
-        [(t.code, t.name, str(t.validity_months or "-"), _("yes") if t.blind_service else "",
-          _("yes") if t.active else _("no")) for t in rows],
+        [
+            (
+                t.code,
+                t.name,
+                str(t.validity_months or "-"),
+                _("yes") if t.blind_service else "",
+                _("yes") if t.active else _("no"),
+            )
+            for t in rows
+        ],
         (_("Code"), _("Name"), _("Months valid"), _("Blind reading room"), _("In use")),
     )
 
@@ -273,8 +339,9 @@ def types(as_json) -> None:
 @click.option("--blind-service", is_flag=True, help=N_("Readers of this type use the blind reading room."))
 @json_option
 def type_add(code, name, months, blind_service, as_json) -> None:
-    result = add_reader_type(state().session(), code=code, name=name, validity_months=months,
-                             blind_service=blind_service)
+    result = add_reader_type(
+        state().session(), code=code, name=name, validity_months=months, blind_service=blind_service
+    )
     emit(as_json, result, lambda: _types_text([result]))
 
 
@@ -286,13 +353,16 @@ def type_add(code, name, months, blind_service, as_json) -> None:
 @click.option("--in-use/--retired", "active", default=None, help=N_("Whether new readers may get this type."))
 @json_option
 def type_change(code, name, months, no_end_date, active, as_json) -> None:
-    result = change_reader_type(state().session(), code, name=name, validity_months=months,
-                                no_end_date=no_end_date, active=active)
+    result = change_reader_type(
+        state().session(), code, name=name, validity_months=months, no_end_date=no_end_date, active=active
+    )
     emit(as_json, result, lambda: _types_text([result]))
 
 
-@readers.command("card-format", help=N_("Show or set which card numbers this library's desks accept; a card "
-                                        "that does not fit is refused."))
+@readers.command(
+    "card-format",
+    help=N_("Show or set which card numbers this library's desks accept; a card that does not fit is refused."),
+)
 @click.option("--letters/--digits", default=None, help=N_("Capital letters, digits and '-', or digits only."))
 @click.option("--min-length", type=click.IntRange(1), help=N_("Fewest characters, prefix included."))
 @click.option("--max-length", type=click.IntRange(1), help=N_("Most characters, prefix included."))
@@ -304,10 +374,19 @@ def card_format(letters, min_length, max_length, prefix, check_digit, as_json) -
         state().library()
         result = cards.card_format()
     else:
-        result = settings.change_card_format(state().session(), letters=letters, min_length=min_length,
-                                             max_length=max_length, prefix=prefix, check_digit=check_digit)
-    emit(as_json, {**dataclasses.asdict(result), "description": str(result.describe())},
-         lambda: _("Card numbers: {format}").format(format=result.describe()))
+        result = settings.change_card_format(
+            state().session(),
+            letters=letters,
+            min_length=min_length,
+            max_length=max_length,
+            prefix=prefix,
+            check_digit=check_digit,
+        )
+    emit(
+        as_json,
+        {**dataclasses.asdict(result), "description": str(result.describe())},
+        lambda: _("Card numbers: {format}").format(format=result.describe()),
+    )
 
 
 @readers.command("settings", help=N_("Show or change the card number prefix and the retention periods."))
@@ -319,11 +398,20 @@ def settings_(card_prefix, loan_history_days, anonymise_after_days, as_json) -> 
     if card_prefix is None and loan_history_days is None and anonymise_after_days is None:
         result = settings.reader_settings(state().library())
     else:
-        result = settings.change_reader_settings(state().session(), card_prefix=card_prefix,
-                                                 loan_history_days=loan_history_days,
-                                                 anonymise_after_days=anonymise_after_days)
-    emit(as_json, result, lambda: "\n".join((
-        _("Card number prefix: {prefix}").format(prefix=result.card_prefix or "-"),
-        _("Loan history linked for {days} days after return").format(days=result.loan_history_days),
-        _("Returned cards anonymised after {days} days").format(days=result.anonymise_after_days),
-    )))
+        result = settings.change_reader_settings(
+            state().session(),
+            card_prefix=card_prefix,
+            loan_history_days=loan_history_days,
+            anonymise_after_days=anonymise_after_days,
+        )
+    emit(
+        as_json,
+        result,
+        lambda: "\n".join(
+            (
+                _("Card number prefix: {prefix}").format(prefix=result.card_prefix or "-"),
+                _("Loan history linked for {days} days after return").format(days=result.loan_history_days),
+                _("Returned cards anonymised after {days} days").format(days=result.anonymise_after_days),
+            )
+        ),
+    )

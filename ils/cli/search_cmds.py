@@ -18,11 +18,15 @@ def _availability_text(hit: Hit) -> str:
 def _result_text(result: SearchResult) -> str:
     lines = []
     if result.hits:
-        lines.append(table(
-            [(h.title, h.responsibility or "", h.year or "", h.call_number or "", _availability_text(h))
-             for h in result.hits],
-            (_("Title"), _("Responsibility"), _("Year"), _("Call number"), _("On the shelf / copies")),
-        ))
+        lines.append(
+            table(
+                [
+                    (h.title, h.responsibility or "", h.year or "", h.call_number or "", _availability_text(h))
+                    for h in result.hits
+                ],
+                (_("Title"), _("Responsibility"), _("Year"), _("Call number"), _("On the shelf / copies")),
+            )
+        )
     if result.message:
         lines.append(str(result.message))
     if result.more:
@@ -30,16 +34,32 @@ def _result_text(result: SearchResult) -> str:
     return "\n".join(lines)
 
 
-@catalogue.command("search", help=N_("Search the catalogue by title, author, publisher or subject word, pinyin "
-                                     "(hongloumeng, hlm), ISBN, call number or item barcode."))
+@catalogue.command(
+    "search",
+    help=N_(
+        "Search the catalogue by title, author, publisher or subject word, pinyin "
+        "(hongloumeng, hlm), ISBN, call number or item barcode."
+    ),
+)
 @click.argument("text")
-@click.option("--field", type=click.Choice(FIELDS), default="any", show_default=True,
-              help=N_("Where to look; \"any\" decides from the text."))
-@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
-              help=N_("Order of the hits: relevance, title (pinyin), year (newest first) or call number."))
+@click.option(
+    "--field",
+    type=click.Choice(FIELDS),
+    default="any",
+    show_default=True,
+    help=N_('Where to look; "any" decides from the text.'),
+)
+@click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    default="relevance",
+    show_default=True,
+    help=N_("Order of the hits: relevance, title (pinyin), year (newest first) or call number."),
+)
 @click.option("--branch", help=N_("Only records with a copy in this branch (code)."))
-@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=20, show_default=True,
-              help=N_("How many hits to show."))
+@click.option(
+    "--limit", type=click.IntRange(1, MAX_LIMIT), default=20, show_default=True, help=N_("How many hits to show.")
+)
 @json_option
 def search_(text, field, sort, branch, limit, as_json) -> None:
     state().session()  # any staff member may search, but only a logged-in one

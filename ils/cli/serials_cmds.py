@@ -18,8 +18,9 @@ from ils.serials import binding, checkin, claims, figures, printouts, subscripti
 from ils.serials.patterns import FREQUENCIES
 
 date_type = click.DateTime(formats=["%Y-%m-%d"])
-out_option = click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-                          help=N_("File to write."))
+out_option = click.option(
+    "--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help=N_("File to write.")
+)
 
 
 def _write(data: bytes, out: Path, as_json: bool) -> None:
@@ -33,8 +34,9 @@ def _numbers(text: str | None, what: str) -> tuple[int, ...]:
     try:
         return tuple(int(p) for p in text.replace("，", ",").split(",") if p.strip())
     except ValueError:
-        raise Invalid("serials.bad_number_list", "{what}: write numbers separated by commas, e.g. 1,16.",
-                      what=what) from None
+        raise Invalid(
+            "serials.bad_number_list", "{what}: write numbers separated by commas, e.g. 1,16.", what=what
+        ) from None
 
 
 def _day(value):
@@ -50,8 +52,10 @@ def serials() -> None:
 
 
 def _title_text(t: titles.TitleInfo) -> str:
-    return table([(t.title, t.kind_label, " ".join(t.codes), t.pattern_text, t.lending_label)],
-                 (_("Title"), _("Kind"), _("Numbers"), _("Comes out"), _("Lending")))
+    return table(
+        [(t.title, t.kind_label, " ".join(t.codes), t.pattern_text, t.lending_label)],
+        (_("Title"), _("Kind"), _("Numbers"), _("Comes out"), _("Lending")),
+    )
 
 
 @serials.command("title-add", help=N_("Enter a newspaper or magazine; its CNMARC record is made if none exists."))
@@ -63,18 +67,38 @@ def _title_text(t: titles.TitleInfo) -> str:
 @click.option("--post-code", help=N_("The China Post distribution code (邮发代号), e.g. 42-15."))
 @click.option("--publisher", help=N_("The publisher."))
 @click.option("--class", "clc", help=N_("The Chinese Library Classification class (default: from the CN number)."))
-@click.option("--weekdays", help=N_("Publishing weekdays, Monday = 0, comma-separated (daily: default all; weekly: one)."))
+@click.option(
+    "--weekdays", help=N_("Publishing weekdays, Monday = 0, comma-separated (daily: default all; weekly: one).")
+)
 @click.option("--days", help=N_("Days of the month it comes out, comma-separated."))
 @click.option("--months", help=N_("Months it comes out (bimonthly, quarterly), comma-separated."))
 @click.option("--pause", type=int, default=0, help=N_("Days without an edition from 春节 (daily and weekly papers)."))
-@click.option("--lending", type=click.Choice(sorted(titles.LENDING)), default="back_issues", show_default=True,
-              help=N_("Which issues lend."))
+@click.option(
+    "--lending",
+    type=click.Choice(sorted(titles.LENDING)),
+    default="back_issues",
+    show_default=True,
+    help=N_("Which issues lend."),
+)
 @json_option
-def title_add(title, kind, frequency, issn, cn, post_code, publisher, clc, weekdays, days, months, pause, lending,
-              as_json) -> None:
-    form = titles.TitleForm(title, kind, frequency, issn, cn, post_code, publisher, clc,
-                            _numbers(weekdays, "weekdays"), _numbers(days, "days"), _numbers(months, "months"),
-                            pause, lending)
+def title_add(
+    title, kind, frequency, issn, cn, post_code, publisher, clc, weekdays, days, months, pause, lending, as_json
+) -> None:
+    form = titles.TitleForm(
+        title,
+        kind,
+        frequency,
+        issn,
+        cn,
+        post_code,
+        publisher,
+        clc,
+        _numbers(weekdays, "weekdays"),
+        _numbers(days, "days"),
+        _numbers(months, "months"),
+        pause,
+        lending,
+    )
     found = titles.add_title(state().session(), form)
     emit(as_json, found, lambda: _title_text(found))
 
@@ -84,23 +108,45 @@ def title_add(title, kind, frequency, issn, cn, post_code, publisher, clc, weekd
 def titles_(as_json) -> None:
     state().session()
     found = titles.list_titles()
-    emit(as_json, found, lambda: table([(t.title, t.kind_label, " ".join(t.codes), t.pattern_text) for t in found],
-                                       (_("Title"), _("Kind"), _("Numbers"), _("Comes out"))))
+    emit(
+        as_json,
+        found,
+        lambda: table(
+            [(t.title, t.kind_label, " ".join(t.codes), t.pattern_text) for t in found],
+            (_("Title"), _("Kind"), _("Numbers"), _("Comes out")),
+        ),
+    )
 
 
 def _subscription_text(rows: list[subscriptions.SubscriptionInfo]) -> str:
-    return table([(s.title, str(s.year), s.supplier_text, str(s.copies),
-                   "、".join(f"{d.name}×{d.copies}" for d in s.routing), str(s.issues_expected), yuan(s.total_fen),
-                   s.state_label) for s in rows],
-                 (_("Title"), _("Year"), _("Supplier"), _("Copies"), _("Routing"), _("Issues"), _("Amount"),
-                  _("State")))
+    return table(
+        [
+            (
+                s.title,
+                str(s.year),
+                s.supplier_text,
+                str(s.copies),
+                "、".join(f"{d.name}×{d.copies}" for d in s.routing),
+                str(s.issues_expected),
+                yuan(s.total_fen),
+                s.state_label,
+            )
+            for s in rows
+        ],
+        (_("Title"), _("Year"), _("Supplier"), _("Copies"), _("Routing"), _("Issues"), _("Amount"), _("State")),
+    )
 
 
 @serials.command(help=N_("Take a title for a year (an addition to the year's list)."))
 @click.argument("title")
 @click.argument("year", type=int)
-@click.option("--supplier", type=click.Choice(list(subscriptions.SUPPLIERS)), default="post", show_default=True,
-              help=N_("Who supplies it."))
+@click.option(
+    "--supplier",
+    type=click.Choice(list(subscriptions.SUPPLIERS)),
+    default="post",
+    show_default=True,
+    help=N_("Who supplies it."),
+)
 @click.option("--supplier-name", help=N_("The agent's or giver's name."))
 @click.option("--price-issue", help=N_("Price per issue, in yuan."))
 @click.option("--price-year", help=N_("Price per copy for the year, in yuan."))
@@ -109,12 +155,22 @@ def _subscription_text(rows: list[subscriptions.SubscriptionInfo]) -> str:
 @click.option("--volume", type=int, help=N_("The year's volume (卷)."))
 @click.option("--first-total", type=int, help=N_("The running number (总第N期) of the year's first issue."))
 @json_option
-def subscribe(title, year, supplier, supplier_name, price_issue, price_year, copies, routing, volume, first_total,
-              as_json) -> None:
-    found = subscriptions.subscribe(state().session(), title, year, supplier=supplier, supplier_name=supplier_name,
-                                    price_issue=price_issue, price_year=price_year, copies=copies,
-                                    routing=subscriptions.parse_routing(routing), volume=volume,
-                                    first_total=first_total)
+def subscribe(
+    title, year, supplier, supplier_name, price_issue, price_year, copies, routing, volume, first_total, as_json
+) -> None:
+    found = subscriptions.subscribe(
+        state().session(),
+        title,
+        year,
+        supplier=supplier,
+        supplier_name=supplier_name,
+        price_issue=price_issue,
+        price_year=price_year,
+        copies=copies,
+        routing=subscriptions.parse_routing(routing),
+        volume=volume,
+        first_total=first_total,
+    )
     emit(as_json, found, lambda: _subscription_text([found]))
 
 
@@ -150,8 +206,16 @@ def cancel(title, year, reinstate, as_json) -> None:
 @json_option
 def change(title, year, supplier, supplier_name, price_issue, price_year, copies, routing, as_json) -> None:
     found = subscriptions.change_subscription(
-        state().session(), title, year, supplier=supplier, supplier_name=supplier_name, price_issue=price_issue,
-        price_year=price_year, copies=copies, routing=subscriptions.parse_routing(routing) if routing else None)
+        state().session(),
+        title,
+        year,
+        supplier=supplier,
+        supplier_name=supplier_name,
+        price_issue=price_issue,
+        price_year=price_year,
+        copies=copies,
+        routing=subscriptions.parse_routing(routing) if routing else None,
+    )
     emit(as_json, found, lambda: _subscription_text([found]))
 
 
@@ -161,8 +225,13 @@ def change(title, year, supplier, supplier_name, price_issue, price_year, copies
 @json_option
 def renew(from_year, to_year, as_json) -> None:
     found = subscriptions.renew_year(state().session(), from_year, to_year)
-    emit(as_json, found, lambda: _("Renewed for {year}: {copied} titles copied, {already} already on the list.")
-         .format(year=found.year, copied=found.copied, already=found.already))
+    emit(
+        as_json,
+        found,
+        lambda: _("Renewed for {year}: {copied} titles copied, {already} already on the list.").format(
+            year=found.year, copied=found.copied, already=found.already
+        ),
+    )
 
 
 @serials.command(help=N_("The year's order list with totals per supplier, as PDF and/or XLSX."))
@@ -177,10 +246,15 @@ def order(year, pdf_out, xlsx_out, as_json) -> None:
         files.write_pdf(printouts.order_list(session, year), pdf_out)
     if xlsx_out:
         files.write_pdf(printouts.order_list_xlsx(session, year), xlsx_out)
-    emit(as_json, found, lambda: table([(t.label, str(t.titles), str(t.copies), yuan(t.total_fen))
-                                        for t in found.suppliers] + [(_("Total"), str(len(found.lines)), "",
-                                                                      yuan(found.total_fen))],
-                                       (_("Supplier"), _("Titles"), _("Copies"), _("Amount"))))
+    emit(
+        as_json,
+        found,
+        lambda: table(
+            [(t.label, str(t.titles), str(t.copies), yuan(t.total_fen)) for t in found.suppliers]
+            + [(_("Total"), str(len(found.lines)), "", yuan(found.total_fen))],
+            (_("Supplier"), _("Titles"), _("Copies"), _("Amount")),
+        ),
+    )
 
 
 # --- check-in ---------------------------------------------------------------------------------
@@ -188,7 +262,8 @@ def order(year, pdf_out, xlsx_out, as_json) -> None:
 
 def _checked_text(c: checkin.CheckedIn) -> str:
     words = _("{title} {issue}: copy {copy} of {copies}. {routing}").format(
-        title=c.title, issue=c.issue_label, copy=c.copy, copies=c.copies, routing=c.routing_text)
+        title=c.title, issue=c.issue_label, copy=c.copy, copies=c.copies, routing=c.routing_text
+    )
     if c.unexpected:
         words += " " + _("(not expected: accepted with a note)")
     if c.claims_answered:
@@ -196,8 +271,13 @@ def _checked_text(c: checkin.CheckedIn) -> str:
     return words
 
 
-@serials.command("check-in", help=N_("Check in one copy per code scanned: a cover barcode (977…, with its add-on) "
-                                     "or an ISSN, CN number or post code and an issue number."))
+@serials.command(
+    "check-in",
+    help=N_(
+        "Check in one copy per code scanned: a cover barcode (977…, with its add-on) "
+        "or an ISSN, CN number or post code and an issue number."
+    ),
+)
 @click.argument("codes", nargs=-1, required=True)
 @click.option("--date", "day", type=date_type, help=N_("The day it arrived (default: today)."))
 @json_option
@@ -216,9 +296,14 @@ def papers(day, missing, as_json) -> None:
     found = checkin.check_in_day(state().session(), _day(day), missing=names)
 
     def text() -> str:
-        lines = [f"{line.title} {line.issue_label} ×{line.copies}: {'；'.join(line.routing)}" for line in found.received]
-        lines.append(_("All arrived.") if not found.missing else _("Not arrived: {titles}").format(
-            titles="、".join(line.title for line in found.missing)))
+        lines = [
+            f"{line.title} {line.issue_label} ×{line.copies}: {'；'.join(line.routing)}" for line in found.received
+        ]
+        lines.append(
+            _("All arrived.")
+            if not found.missing
+            else _("Not arrived: {titles}").format(titles="、".join(line.title for line in found.missing))
+        )
         return "\n".join(lines)
 
     emit(as_json, found, text)
@@ -229,8 +314,13 @@ def papers(day, missing, as_json) -> None:
 @json_option
 def today(day, as_json) -> None:
     found = checkin.expected_on(state().session(), _day(day))
-    emit(as_json, found, lambda: table([(t.title, t.issue_label, f"{t.received}/{t.copies}") for t in found],
-                                       (_("Title"), _("Issue"), _("In"))))
+    emit(
+        as_json,
+        found,
+        lambda: table(
+            [(t.title, t.issue_label, f"{t.received}/{t.copies}") for t in found], (_("Title"), _("Issue"), _("In"))
+        ),
+    )
 
 
 # --- claims -----------------------------------------------------------------------------------
@@ -241,16 +331,32 @@ def today(day, as_json) -> None:
 @json_option
 def late(day, as_json) -> None:
     found = claims.late_issues(state().session(), _day(day))
-    emit(as_json, found, lambda: table([(x.title, x.issue_label, x.date, str(x.days_late), str(x.missing),
-                                         x.supplier_text, x.last_claimed or "") for x in found],
-                                       (_("Title"), _("Issue"), _("Date"), _("Days late"), _("Copies missing"),
-                                        _("Supplier"), _("Claimed"))))
+    emit(
+        as_json,
+        found,
+        lambda: table(
+            [
+                (
+                    x.title,
+                    x.issue_label,
+                    x.date,
+                    str(x.days_late),
+                    str(x.missing),
+                    x.supplier_text,
+                    x.last_claimed or "",
+                )
+                for x in found
+            ],
+            (_("Title"), _("Issue"), _("Date"), _("Days late"), _("Copies missing"), _("Supplier"), _("Claimed")),
+        ),
+    )
 
 
 def _claims_text(found: list[claims.ClaimInfo]) -> str:
-    return table([(c.title, c.issue_label, str(c.copies), c.supplier_text, c.claimed_at[:10], c.state, c.id)
-                  for c in found],
-                 (_("Title"), _("Issue"), _("Copies"), _("Supplier"), _("Claimed"), _("State"), "id"))
+    return table(
+        [(c.title, c.issue_label, str(c.copies), c.supplier_text, c.claimed_at[:10], c.state, c.id) for c in found],
+        (_("Title"), _("Issue"), _("Copies"), _("Supplier"), _("Claimed"), _("State"), "id"),
+    )
 
 
 @serials.command(help=N_("Claim a missing issue, or with --late every late issue not claimed recently."))
@@ -311,19 +417,29 @@ def routing_slips(day, out, as_json) -> None:
 @json_option
 def check_run(title, year, run, as_json) -> None:
     found = binding.check_run(state().session(), title, year, run)
-    emit(as_json, found, lambda: _("{title} {run}: {present} of {expected} issues here; missing: {missing}").format(
-        title=found.title, run=found.label, present=len(found.present), expected=found.expected,
-        missing="、".join(str(n) for n in found.missing) or _("none")))
+    emit(
+        as_json,
+        found,
+        lambda: _("{title} {run}: {present} of {expected} issues here; missing: {missing}").format(
+            title=found.title,
+            run=found.label,
+            present=len(found.present),
+            expected=found.expected,
+            missing="、".join(str(n) for n in found.missing) or _("none"),
+        ),
+    )
 
 
 def _volume_text(v: binding.VolumeInfo) -> str:
-    return table([(v.title, v.label, v.barcode, v.call_number or "", str(v.issues),
-                   "、".join(str(n) for n in v.missing))],
-                 (_("Title"), _("Run"), _("Barcode"), _("Call number"), _("Issues"), _("Missing issues")))
+    return table(
+        [(v.title, v.label, v.barcode, v.call_number or "", str(v.issues), "、".join(str(n) for n in v.missing))],
+        (_("Title"), _("Run"), _("Barcode"), _("Call number"), _("Issues"), _("Missing issues")),
+    )
 
 
-@serials.command(help=N_("Bind a run into a volume: a new copy with a barcode and call number; its spine label is "
-                         "queued."))
+@serials.command(
+    help=N_("Bind a run into a volume: a new copy with a barcode and call number; its spine label is queued.")
+)
 @click.argument("title")
 @click.argument("year", type=int)
 @click.argument("run")
@@ -332,8 +448,9 @@ def _volume_text(v: binding.VolumeInfo) -> str:
 @click.option("--accept-missing", is_flag=True, help=N_("Bind even though issues are missing (they are noted)."))
 @json_option
 def bind(title, year, run, barcode, call_number, accept_missing, as_json) -> None:
-    found = binding.bind(state().session(), title, year, run, barcode=barcode, call_number=call_number,
-                         accept_missing=accept_missing)
+    found = binding.bind(
+        state().session(), title, year, run, barcode=barcode, call_number=call_number, accept_missing=accept_missing
+    )
     emit(as_json, found, lambda: _volume_text(found))
 
 
@@ -380,12 +497,25 @@ def cover_barcodes(year, out, as_json) -> None:
 @json_option
 def figures_(year, as_json) -> None:
     found = figures.figures(state().session(), year)
-    emit(as_json, found, lambda: table([
-        (_("Titles subscribed"), str(found.titles)), (_("Newspapers"), str(found.newspapers)),
-        (_("Magazines"), str(found.magazines)), (_("Issues expected"), str(found.issues_expected)),
-        (_("Issues received"), str(found.issues_received)), (_("Copies received"), str(found.copies_received)),
-        (_("Issues missing"), str(found.issues_missing)), (_("Claims"), str(found.claims)),
-        (_("Claims open"), str(found.claims_open)), (_("Volumes bound"), str(found.volumes_bound)),
-        (_("Bound volumes held"), str(found.volumes_held)),
-        *((label, yuan(fen)) for label, fen in found.spending_fen.items()),
-        (_("Spending"), yuan(found.spending_total_fen))], (_("Figure"), _("Value"))))
+    emit(
+        as_json,
+        found,
+        lambda: table(
+            [
+                (_("Titles subscribed"), str(found.titles)),
+                (_("Newspapers"), str(found.newspapers)),
+                (_("Magazines"), str(found.magazines)),
+                (_("Issues expected"), str(found.issues_expected)),
+                (_("Issues received"), str(found.issues_received)),
+                (_("Copies received"), str(found.copies_received)),
+                (_("Issues missing"), str(found.issues_missing)),
+                (_("Claims"), str(found.claims)),
+                (_("Claims open"), str(found.claims_open)),
+                (_("Volumes bound"), str(found.volumes_bound)),
+                (_("Bound volumes held"), str(found.volumes_held)),
+                *((label, yuan(fen)) for label, fen in found.spending_fen.items()),
+                (_("Spending"), yuan(found.spending_total_fen)),
+            ],
+            (_("Figure"), _("Value")),
+        ),
+    )

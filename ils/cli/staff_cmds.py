@@ -15,7 +15,9 @@ def _summary_text(s: service.StaffSummary) -> str:
     flags = [] if s.active else [_("deactivated")]
     if s.locked:
         flags.append(_("locked"))
-    return f"{s.username}  {s.display_name}  {'、'.join(s.role_labels)}  {s.branch_code or ''}  {' '.join(flags)}".rstrip()
+    return (
+        f"{s.username}  {s.display_name}  {'、'.join(s.role_labels)}  {s.branch_code or ''}  {' '.join(flags)}".rstrip()
+    )
 
 
 @cli.group(help=N_("Staff accounts, roles and passwords."))
@@ -27,26 +29,46 @@ def staff() -> None:
 @json_option
 def list_(as_json: bool) -> None:
     rows = service.list_staff(state().session())
-    emit(as_json, rows, lambda: table(
-        [(s.username, s.display_name, "、".join(s.role_labels), s.branch_code or "",
-          _("yes") if s.active else _("no"), _("yes") if s.locked else "") for s in rows],
-        (_("User"), _("Name"), _("Roles"), _("Branch"), _("Active"), _("Locked")),
-    ))
+    emit(
+        as_json,
+        rows,
+        lambda: table(
+            [
+                (
+                    s.username,
+                    s.display_name,
+                    "、".join(s.role_labels),
+                    s.branch_code or "",
+                    _("yes") if s.active else _("no"),
+                    _("yes") if s.locked else "",
+                )
+                for s in rows
+            ],
+            (_("User"), _("Name"), _("Roles"), _("Branch"), _("Active"), _("Locked")),
+        ),
+    )
 
 
 @staff.command(help=N_("Add a staff account."))
 @click.argument("username")
 @click.option("--name", "display_name", default="", help=N_("Display name."))
-@click.option("--roles", required=True, help=N_("Comma-separated roles: admin, circulation, cataloguing, blind_room, events, statistics."))
+@click.option(
+    "--roles",
+    required=True,
+    help=N_("Comma-separated roles: admin, circulation, cataloguing, blind_room, events, statistics."),
+)
 @click.option("--branch", help=N_("Home branch code."))
 @click.option("--password", help=N_("Initial password (asked for when left out)."))
 @json_option
 def add(username, display_name, roles, branch, password, as_json) -> None:
     session = state().session()
     if password is None:
-        password = click.prompt(_("Password for {name}").format(name=username), hide_input=True, confirmation_prompt=True)
-    result = service.add_staff(session, username=username, display_name=display_name, password=password,
-                               roles=roles, branch=branch)
+        password = click.prompt(
+            _("Password for {name}").format(name=username), hide_input=True, confirmation_prompt=True
+        )
+    result = service.add_staff(
+        session, username=username, display_name=display_name, password=password, roles=roles, branch=branch
+    )
     emit(as_json, result, lambda: _summary_text(result))
 
 
@@ -66,7 +88,9 @@ def roles(username, roles, as_json) -> None:
 def password(username, password, as_json) -> None:
     session = state().session()
     if password is None:
-        password = click.prompt(_("Password for {name}").format(name=username), hide_input=True, confirmation_prompt=True)
+        password = click.prompt(
+            _("Password for {name}").format(name=username), hide_input=True, confirmation_prompt=True
+        )
     result = service.reset_password(session, username, password)
     emit(as_json, result, lambda: _summary_text(result))
 

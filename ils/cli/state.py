@@ -48,7 +48,9 @@ class CliState:
         password = os.environ.get("ILS_PASSWORD")
         if password is None:
             if not sys.stdin or not sys.stdin.isatty():
-                raise LoginFailed("cli.password_set_ils_password", "No password: set ILS_PASSWORD or run the command in a terminal.")
+                raise LoginFailed(
+                    "cli.password_set_ils_password", "No password: set ILS_PASSWORD or run the command in a terminal."
+                )
             password = click.prompt(_("Password for {name}").format(name=self.staff), hide_input=True)
         return log_in(self.library(), self.staff, password)
 
@@ -70,5 +72,10 @@ def _remember_json(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     return value
 
 
-json_option = click.option("--json", "as_json", is_flag=True, callback=_remember_json,
-                           help=N_("Print the result as JSON (a refusal as {\"error\": ...} on standard error)."))
+json_option = click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    callback=_remember_json,
+    help=N_('Print the result as JSON (a refusal as {"error": ...} on standard error).'),
+)

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
+from ils import identity
 from ils.cli.branch_cmds import node
 from ils.cli.group import cli
 from ils.cli.output import emit, table
 from ils.cli.state import json_option, state
 from ils.i18n import N_, _
-from ils import identity
 from ils.sync import conflicts, exchange, peers, statehash, status
 from ils.sync.exchange import BundleReport
 
@@ -21,13 +21,18 @@ def report_text(report: BundleReport) -> str:
     counts = ", ".join(f"{t} {n}" for t, n in sorted(report.counts.items())) or _("no rows")
     lines = {
         "exported": _("Wrote {path}: changes {first}–{last} of epoch {epoch} ({counts}).").format(
-            path=report.path, first=report.first, last=report.last, epoch=report.epoch, counts=counts),
+            path=report.path, first=report.first, last=report.last, epoch=report.epoch, counts=counts
+        ),
         "applied": _("Applied changes {first}–{last} of epoch {epoch} from {origin} ({counts}).").format(
-            first=report.first, last=report.last, epoch=report.epoch, origin=report.origin[:8], counts=counts),
-        "replayed": _("Already applied: changes {first}–{last} of epoch {epoch} from {origin}; nothing changed.").format(
-            first=report.first, last=report.last, epoch=report.epoch, origin=report.origin[:8]),
-        "quarantined": _("Held in quarantine: its clock is ahead of this desk's. `status` lists it; it is applied "
-                         "when the clock catches up, or when staff release it.").format(),
+            first=report.first, last=report.last, epoch=report.epoch, origin=report.origin[:8], counts=counts
+        ),
+        "replayed": _(
+            "Already applied: changes {first}–{last} of epoch {epoch} from {origin}; nothing changed."
+        ).format(first=report.first, last=report.last, epoch=report.epoch, origin=report.origin[:8]),
+        "quarantined": _(
+            "Held in quarantine: its clock is ahead of this desk's. `status` lists it; it is applied "
+            "when the clock catches up, or when staff release it."
+        ).format(),
         "dropped": _("Dropped the quarantined bundle from {origin}.").format(origin=report.origin[:8]),
     }
     text = [lines.get(report.state, report.state)]
@@ -44,26 +49,46 @@ def report_text(report: BundleReport) -> str:
 
 def status_text(found: status.SyncStatus) -> str:
     lines = [
-        _("Node {name} ({id}), epoch {epoch}, {role}").format(name=found.node_name, id=found.node_id,
-                                                              epoch=found.epoch, role=found.role),
+        _("Node {name} ({id}), epoch {epoch}, {role}").format(
+            name=found.node_name, id=found.node_id, epoch=found.epoch, role=found.role
+        ),
         _("This node's key: {fingerprint}").format(fingerprint=found.fingerprint),
     ]
     if found.role == identity.DESK:
         lines.append(_("Union key trusted: {fingerprint}").format(fingerprint=found.union_fingerprint or _("none")))
-        lines.append(_("Last export: {export}; last import: {imported}").format(
-            export=found.last_export or _("never"), imported=found.last_import or _("never")))
+        lines.append(
+            _("Last export: {export}; last import: {imported}").format(
+                export=found.last_export or _("never"), imported=found.last_import or _("never")
+            )
+        )
         lines.append(_("Changes not yet acknowledged by the union: {count}").format(count=found.unacknowledged))
         if found.gaps:
             lines.append(_("Missing union changes: {gaps}").format(gaps=", ".join(f"{a}–{b}" for a, b in found.gaps)))
     if found.peers:
-        lines.append(table(
-            [(p.branch_code or "", p.name, p.node_id[:8], str(p.epoch), str(p.applied_to),
-              ", ".join(f"{a}–{b}" for a, b in p.gaps) or "-", p.last_in or "-", _("revoked") if p.revoked else "")
-             for p in found.peers],
-            (_("Branch"), _("Desk"), _("Node"), _("Epoch"), _("Applied to"), _("Gaps"), _("Last bundle"), "")))
+        lines.append(
+            table(
+                [
+                    (
+                        p.branch_code or "",
+                        p.name,
+                        p.node_id[:8],
+                        str(p.epoch),
+                        str(p.applied_to),
+                        ", ".join(f"{a}–{b}" for a, b in p.gaps) or "-",
+                        p.last_in or "-",
+                        _("revoked") if p.revoked else "",
+                    )
+                    for p in found.peers
+                ],
+                (_("Branch"), _("Desk"), _("Node"), _("Epoch"), _("Applied to"), _("Gaps"), _("Last bundle"), ""),
+            )
+        )
     for bundle in found.quarantined:
-        lines.append(_("Quarantined: {id} from {origin}, stamped {stamp}").format(
-            id=bundle.bundle_id[:12], origin=bundle.origin[:8], stamp=bundle.stamp_wall))
+        lines.append(
+            _("Quarantined: {id} from {origin}, stamped {stamp}").format(
+                id=bundle.bundle_id[:12], origin=bundle.origin[:8], stamp=bundle.stamp_wall
+            )
+        )
     if found.tampered:
         lines.append(_("Bundles refused as tampered: {count}").format(count=found.tampered))
     if found.pending:
@@ -76,19 +101,38 @@ def status_text(found: status.SyncStatus) -> str:
 def conflicts_text(rows: list[conflicts.ConflictInfo]) -> str:
     if not rows:
         return _("No conflicts.")
-    return table([(c.id[:8], c.kind_label, c.barcode or "", ",".join(c.branch_codes), c.found_at[:16],
-                   _("open") if c.state == "open" else _("resolved")) for c in rows],
-                 (_("Conflict"), _("Kind"), _("Barcode"), _("Branches"), _("When"), _("State")))
+    return table(
+        [
+            (
+                c.id[:8],
+                c.kind_label,
+                c.barcode or "",
+                ",".join(c.branch_codes),
+                c.found_at[:16],
+                _("open") if c.state == "open" else _("resolved"),
+            )
+            for c in rows
+        ],
+        (_("Conflict"), _("Kind"), _("Barcode"), _("Branches"), _("When"), _("State")),
+    )
 
 
 def conflict_text(info: conflicts.ConflictInfo) -> str:
-    lines = [f"{info.id}  {info.kind_label}", _("Copy: {barcode} {title}").format(
-        barcode=info.barcode or "-", title=info.title or "")]
-    lines += [_("Loan {id} at {branch}, {loaned} – {ended}").format(
-        id=loan["id"][:8], branch=loan["branch"], loaned=loan["loaned_at"],
-        ended=loan["ended_at"] or _("open")) for loan in info.loans]
-    lines.append(_("State: {state}").format(state=_("open") if info.state == "open" else
-                                            _("resolved ({how})").format(how=info.resolution)))
+    lines = [
+        f"{info.id}  {info.kind_label}",
+        _("Copy: {barcode} {title}").format(barcode=info.barcode or "-", title=info.title or ""),
+    ]
+    lines += [
+        _("Loan {id} at {branch}, {loaned} – {ended}").format(
+            id=loan["id"][:8], branch=loan["branch"], loaned=loan["loaned_at"], ended=loan["ended_at"] or _("open")
+        )
+        for loan in info.loans
+    ]
+    lines.append(
+        _("State: {state}").format(
+            state=_("open") if info.state == "open" else _("resolved ({how})").format(how=info.resolution)
+        )
+    )
     return "\n".join(lines)
 
 
@@ -139,14 +183,23 @@ def sync_group() -> None:
 @json_option
 def enrol(out: Path, union_key: str, as_json: bool) -> None:
     path, fingerprint = peers.enrol(state().session(), out, union_key)
-    emit(as_json, {"path": path, "fingerprint": fingerprint}, lambda: _(
-        "Wrote {path}. This desk's key fingerprint is {fingerprint}: check that the union shows the same one.").format(
-        path=path, fingerprint=fingerprint))
+    emit(
+        as_json,
+        {"path": path, "fingerprint": fingerprint},
+        lambda: _(
+            "Wrote {path}. This desk's key fingerprint is {fingerprint}: check that the union shows the same one."
+        ).format(path=path, fingerprint=fingerprint),
+    )
 
 
 @sync_group.command("export", help=N_("Write one bundle of every change the union has not acknowledged."))
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help=N_("Folder to write the bundle to (a USB stick, a shared folder)."))
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help=N_("Folder to write the bundle to (a USB stick, a shared folder)."),
+)
 @json_option
 def export_(out: Path, as_json: bool) -> None:
     report = exchange.export_desk(state().session(), out)
@@ -190,7 +243,9 @@ def release(bundle: str, drop: bool, as_json: bool) -> None:
     do_release(bundle, drop, as_json)
 
 
-@sync_group.command("state-hash", help=N_("One hash per replicated table: equal wherever the same changes were applied."))
+@sync_group.command(
+    "state-hash", help=N_("One hash per replicated table: equal wherever the same changes were applied.")
+)
 @json_option
 def state_hash(as_json: bool) -> None:
     do_state_hash(as_json)
@@ -200,5 +255,8 @@ def state_hash(as_json: bool) -> None:
 @json_option
 def adopt(as_json: bool) -> None:
     found = identity.adopt_identity(state().session())
-    emit(as_json, found, lambda: _("This desk is node {node} again, in epoch {epoch}.").format(
-        node=found.node_id, epoch=found.epoch))
+    emit(
+        as_json,
+        found,
+        lambda: _("This desk is node {node} again, in epoch {epoch}.").format(node=found.node_id, epoch=found.epoch),
+    )

@@ -22,16 +22,22 @@ from ils.permissions import Permission
 
 @cli.command(help=N_("Create a new library database with its branches and the first administrator."))
 @click.option("--library-name", default="醴陵市图书馆", show_default=True, help=N_("The library's name."))
-@click.option("--branch", "branch_code", default="ZG", show_default=True, help=N_("Code of the branch this desk serves."))
+@click.option(
+    "--branch", "branch_code", default="ZG", show_default=True, help=N_("Code of the branch this desk serves.")
+)
 @click.option("--node-name", default="", help=N_("A name for this desk, e.g. 总馆-流通台1."))
-@click.option("--admin", "admin_username", default="admin", show_default=True, help=N_("User name of the first administrator."))
+@click.option(
+    "--admin", "admin_username", default="admin", show_default=True, help=N_("User name of the first administrator.")
+)
 @click.option("--admin-name", default="", help=N_("Display name of the first administrator."))
 @click.option("--admin-password", help=N_("Password of the first administrator (asked for when left out)."))
 @json_option
 def init(library_name, branch_code, node_name, admin_username, admin_name, admin_password, as_json) -> None:
     st = state()
     if is_initialised(st.path):
-        raise DatabaseProblem("cli.library_database_already_exists", "A library database already exists at {path}.", path=st.path)
+        raise DatabaseProblem(
+            "cli.library_database_already_exists", "A library database already exists at {path}.", path=st.path
+        )
     if admin_password is None:
         admin_password = click.prompt(
             _("Password for {name}").format(name=admin_username), hide_input=True, confirmation_prompt=True
@@ -47,8 +53,11 @@ def init(library_name, branch_code, node_name, admin_username, admin_name, admin
     )
     node = library.node
     library.close()
-    emit(as_json, {"db": st.path, **node.__dict__},
-         lambda: _("Created {path}").format(path=st.path) + "\n" + node_text(node))
+    emit(
+        as_json,
+        {"db": st.path, **node.__dict__},
+        lambda: _("Created {path}").format(path=st.path) + "\n" + node_text(node),
+    )
 
 
 @cli.command(help=N_("Create a demo library with realistic Chinese data (demo passwords in the user guide)."))
@@ -57,13 +66,23 @@ def init(library_name, branch_code, node_name, admin_username, admin_name, admin
 def demo(seed: int, as_json: bool) -> None:
     st = state()
     if is_initialised(st.path):
-        raise DatabaseProblem("cli.library_database_already_exists", "A library database already exists at {path}.", path=st.path)
+        raise DatabaseProblem(
+            "cli.library_database_already_exists", "A library database already exists at {path}.", path=st.path
+        )
     library = build_demo(st.path, seed=seed)
     node = library.node
     library.close()
-    emit(as_json, {"db": st.path, "admin": ADMIN, "password": DEMO_PASSWORD, **node.__dict__},
-         lambda: _("Created the demo library at {path}; log in as {user} with the password {password}.").format(
-             path=st.path, user=ADMIN, password=DEMO_PASSWORD) + "\n" + node_text(node))
+    emit(
+        as_json,
+        {"db": st.path, "admin": ADMIN, "password": DEMO_PASSWORD, **node.__dict__},
+        lambda: (
+            _("Created the demo library at {path}; log in as {user} with the password {password}.").format(
+                path=st.path, user=ADMIN, password=DEMO_PASSWORD
+            )
+            + "\n"
+            + node_text(node)
+        ),
+    )
 
 
 def _passphrase(confirm: bool) -> str:
@@ -72,15 +91,22 @@ def _passphrase(confirm: bool) -> str:
     if passphrase is not None:
         return passphrase
     if not sys.stdin or not sys.stdin.isatty():
-        raise Invalid("cli.passphrase_needed", "No passphrase: set ILS_BACKUP_PASSPHRASE or run the command in a terminal.")
+        raise Invalid(
+            "cli.passphrase_needed", "No passphrase: set ILS_BACKUP_PASSPHRASE or run the command in a terminal."
+        )
     return click.prompt(_("Passphrase for the reader key file"), hide_input=True, confirmation_prompt=confirm)
 
 
 @cli.command(help=N_("Back up the database while desks keep working (SQLite online backup)."))
 @click.argument("out", required=False, type=click.Path(path_type=Path))
-@click.option("--with-keys", is_flag=True,
-              help=N_("Also seal the reader key file with a passphrase beside the backup (FILE.keys.sealed); "
-                      "the passphrase comes from ILS_BACKUP_PASSPHRASE or is asked for."))
+@click.option(
+    "--with-keys",
+    is_flag=True,
+    help=N_(
+        "Also seal the reader key file with a passphrase beside the backup (FILE.keys.sealed); "
+        "the passphrase comes from ILS_BACKUP_PASSPHRASE or is asked for."
+    ),
+)
 @json_option
 def backup(out: Path | None, with_keys: bool, as_json: bool) -> None:
     session = state().session()
@@ -95,19 +121,35 @@ def backup(out: Path | None, with_keys: bool, as_json: bool) -> None:
         return "\n".join(lines)
 
     warning = result.warning
-    emit(as_json, {**result.__dict__, "keys_included": result.sealed_keys is not None,
-                   "warning": {"code": warning.code, "message": warning.render()} if warning else None}, text)
+    emit(
+        as_json,
+        {
+            **result.__dict__,
+            "keys_included": result.sealed_keys is not None,
+            "warning": {"code": warning.code, "message": warning.render()} if warning else None,
+        },
+        text,
+    )
     if warning is not None:
         click.echo(warning.render(), err=True)
 
 
 @cli.command(help=N_("Replace the database with a backup, after checking the backup's integrity."))
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--keys", "keys", type=click.Path(dir_okay=False, path_type=Path),
-              help=N_("The sealed reader key file to put back (default: FILE.keys.sealed, when it is there); "
-                      "the passphrase comes from ILS_BACKUP_PASSPHRASE or is asked for."))
-@click.option("--without-keys", is_flag=True, help=N_("Leave the reader key file as it is, even if a sealed one is "
-                                                       "beside the backup."))
+@click.option(
+    "--keys",
+    "keys",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=N_(
+        "The sealed reader key file to put back (default: FILE.keys.sealed, when it is there); "
+        "the passphrase comes from ILS_BACKUP_PASSPHRASE or is asked for."
+    ),
+)
+@click.option(
+    "--without-keys",
+    is_flag=True,
+    help=N_("Leave the reader key file as it is, even if a sealed one is beside the backup."),
+)
 @json_option
 def restore(file: Path, keys: Path | None, without_keys: bool, as_json: bool) -> None:
     st = state()
@@ -140,13 +182,22 @@ def restore(file: Path, keys: Path | None, without_keys: bool, as_json: bool) ->
 
     emit(as_json, {"db": st.path, "restored_from": file, **result.__dict__}, text)
     if result.key_file_missing is not None:
-        click.echo(_("WARNING: this library's reader key file is not at {path}: no ID or phone number can be read or "
-                     "looked up until it is put back (ils restore --keys FILE.keys.sealed, or a copy of the key "
-                     "file).").format(path=result.key_file_missing), err=True)
+        click.echo(
+            _(
+                "WARNING: this library's reader key file is not at {path}: no ID or phone number can be read or "
+                "looked up until it is put back (ils restore --keys FILE.keys.sealed, or a copy of the key "
+                "file)."
+            ).format(path=result.key_file_missing),
+            err=True,
+        )
 
 
-@cli.command(help=N_("Check the database: integrity, foreign keys, and journal against tables. With FILE (a backup), "
-                     "check that file read-only, without logging in; nothing in it changes."))
+@cli.command(
+    help=N_(
+        "Check the database: integrity, foreign keys, and journal against tables. With FILE (a backup), "
+        "check that file read-only, without logging in; nothing in it changes."
+    )
+)
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @json_option
 def check(file: Path | None, as_json: bool) -> None:

@@ -22,25 +22,43 @@ def union_group() -> None:
     """Group only: each union action is a subcommand."""
 
 
-@union_group.command("init", help=N_("Create the union catalogue's database (with the library's branches and an administrator)."))
-@click.option("--admin", "admin_username", default="admin", show_default=True, help=N_("User name of the first administrator."))
+@union_group.command(
+    "init", help=N_("Create the union catalogue's database (with the library's branches and an administrator).")
+)
+@click.option(
+    "--admin", "admin_username", default="admin", show_default=True, help=N_("User name of the first administrator.")
+)
 @click.option("--admin-name", default="", help=N_("Display name of the first administrator."))
 @click.option("--admin-password", help=N_("Password of the first administrator (asked for when left out)."))
 @click.option("--library-name", default=None, help=N_("The library's name."))
 @json_option
-def init(admin_username: str, admin_name: str, admin_password: str | None, library_name: str | None,
-         as_json: bool) -> None:
+def init(
+    admin_username: str, admin_name: str, admin_password: str | None, library_name: str | None, as_json: bool
+) -> None:
     st = state()
     if is_initialised(st.path):
-        raise DatabaseProblem("cli.library_database_already_exists", "A library database already exists at {path}.",
-                              path=st.path)
+        raise DatabaseProblem(
+            "cli.library_database_already_exists", "A library database already exists at {path}.", path=st.path
+        )
     if admin_password is None:
-        admin_password = click.prompt(_("Password for {name}").format(name=admin_username), hide_input=True,
-                                      confirmation_prompt=True)
-    made = init_union(st.path, admin_username=admin_username, admin_password=admin_password,
-                      admin_display_name=admin_name, library_name=library_name)
-    emit(as_json, made, lambda: _("Created the union catalogue at {path}. Its key fingerprint is {fingerprint}: "
-                                  "give it to every desk that enrols.").format(path=made.db, fingerprint=made.fingerprint))
+        admin_password = click.prompt(
+            _("Password for {name}").format(name=admin_username), hide_input=True, confirmation_prompt=True
+        )
+    made = init_union(
+        st.path,
+        admin_username=admin_username,
+        admin_password=admin_password,
+        admin_display_name=admin_name,
+        library_name=library_name,
+    )
+    emit(
+        as_json,
+        made,
+        lambda: _(
+            "Created the union catalogue at {path}. Its key fingerprint is {fingerprint}: "
+            "give it to every desk that enrols."
+        ).format(path=made.db, fingerprint=made.fingerprint),
+    )
 
 
 @union_group.command(help=N_("Trust a desk's key from its enrolment request."))
@@ -48,9 +66,14 @@ def init(admin_username: str, admin_name: str, admin_password: str | None, libra
 @json_option
 def trust(file: Path, as_json: bool) -> None:
     found = peers.trust(state().session(), file)
-    emit(as_json, found, lambda: _("Trusted {name} ({branch}, node {node}); its key fingerprint is {fingerprint}: "
-                                   "check that the desk shows the same one.").format(
-        name=found.name, branch=found.branch_code, node=found.node_id, fingerprint=found.fingerprint))
+    emit(
+        as_json,
+        found,
+        lambda: _(
+            "Trusted {name} ({branch}, node {node}); its key fingerprint is {fingerprint}: "
+            "check that the desk shows the same one."
+        ).format(name=found.name, branch=found.branch_code, node=found.node_id, fingerprint=found.fingerprint),
+    )
 
 
 @union_group.command(help=N_("Stop trusting a desk's key: its bundles are refused from now on."))
@@ -70,8 +93,13 @@ def import_(file: Path, as_json: bool) -> None:
 
 @union_group.command("export", help=N_("Write one desk's bundle: everything it has not yet got."))
 @click.option("--node", "node", required=True, help=N_("The desk: its node id, name or branch code."))
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help=N_("Folder to write the bundle to."))
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help=N_("Folder to write the bundle to."),
+)
 @json_option
 def export_(node: str, out: Path, as_json: bool) -> None:
     report = exchange.export_union(state().session(), node, out)
@@ -108,7 +136,9 @@ def release(bundle: str, drop: bool, as_json: bool) -> None:
     do_release(bundle, drop, as_json)
 
 
-@union_group.command("state-hash", help=N_("One hash per replicated table: equal wherever the same changes were applied."))
+@union_group.command(
+    "state-hash", help=N_("One hash per replicated table: equal wherever the same changes were applied.")
+)
 @json_option
 def state_hash(as_json: bool) -> None:
     do_state_hash(as_json)

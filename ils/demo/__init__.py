@@ -31,11 +31,26 @@ ADMIN = "admin"
 # The report names five of the 26 branches and mentions the towns 枫林 and 茶山;
 # the rest are towns and communities of Liling, as a plausible demo network.
 OTHER_BRANCHES = (
-    ("FL", "枫林镇分馆"), ("CS", "茶山镇分馆"), ("JS", "嘉树乡分馆"), ("SF", "泗汾镇分馆"),
-    ("GZ", "官庄镇分馆"), ("MY", "明月镇分馆"), ("JC", "均楚镇分馆"), ("CW", "船湾镇分馆"),
-    ("ST", "石亭镇分馆"), ("WX", "王仙镇分馆"), ("SJW", "孙家湾镇分馆"), ("SHT", "沈潭镇分馆"),
-    ("DF", "东富镇分馆"), ("LT", "李畋镇分馆"), ("SFG", "神福港镇分馆"), ("FLI", "富里镇分馆"),
-    ("JTZ", "枧头洲镇分馆"), ("HTZ", "黄獭嘴镇分馆"), ("XS", "西山街道分馆"), ("LLM", "来龙门街道分馆"),
+    ("FL", "枫林镇分馆"),
+    ("CS", "茶山镇分馆"),
+    ("JS", "嘉树乡分馆"),
+    ("SF", "泗汾镇分馆"),
+    ("GZ", "官庄镇分馆"),
+    ("MY", "明月镇分馆"),
+    ("JC", "均楚镇分馆"),
+    ("CW", "船湾镇分馆"),
+    ("ST", "石亭镇分馆"),
+    ("WX", "王仙镇分馆"),
+    ("SJW", "孙家湾镇分馆"),
+    ("SHT", "沈潭镇分馆"),
+    ("DF", "东富镇分馆"),
+    ("LT", "李畋镇分馆"),
+    ("SFG", "神福港镇分馆"),
+    ("FLI", "富里镇分馆"),
+    ("JTZ", "枧头洲镇分馆"),
+    ("HTZ", "黄獭嘴镇分馆"),
+    ("XS", "西山街道分馆"),
+    ("LLM", "来龙门街道分馆"),
     ("XYS", "仙岳山街道分馆"),
 )
 
@@ -72,7 +87,16 @@ def _barcode_range(session: Session, rng: random.Random) -> None:
     reserve_range(session, kind="barcode", first=highest + 1, last=highest + 100_000)
 
 
-STEPS: list[Step] = [_branches_and_staff, add_catalogue, _barcode_range, add_readers, add_circulation, add_blind_room, add_events, add_serials]
+STEPS: list[Step] = [
+    _branches_and_staff,
+    add_catalogue,
+    _barcode_range,
+    add_readers,
+    add_circulation,
+    add_blind_room,
+    add_events,
+    add_serials,
+]
 
 
 def build_demo(path: Path, *, seed: int = 2021, clock: Clock | None = None) -> Library:

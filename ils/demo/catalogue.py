@@ -59,7 +59,7 @@ _BATCH = 1000
 # --- people ------------------------------------------------------------------------------
 
 # The commonest surnames, weighted by census frequency (per 10,000 people, rounded).
-_SURNAMES = tuple(zip(*[iter(wordlists.words("surnames.txt"))] * 2))
+_SURNAMES = tuple(zip(*[iter(wordlists.words("surnames.txt"))] * 2, strict=False))
 SURNAMES = tuple(name for name, _ in _SURNAMES)
 _SURNAME_WEIGHTS = tuple(accumulate(int(weight) for _, weight in _SURNAMES))
 _NAMES = wordlists.sections("names.txt")
@@ -109,7 +109,7 @@ def isbn13(prefix: str, number: int) -> str:
     """978-7-prefix-number-check, hyphenated as printed; the number fills the nine digits after 978-7."""
     body = f"9787{prefix}{number:0{8 - len(prefix)}d}"
     check = (10 - sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body)) % 10) % 10
-    return f"978-7-{prefix}-{body[4 + len(prefix):]}-{check}"
+    return f"978-7-{prefix}-{body[4 + len(prefix) :]}-{check}"
 
 
 # --- title vocabulary ----------------------------------------------------------------------
@@ -135,17 +135,36 @@ class _Subject:
     country: str = ""  # a translated work's country: (美), (日) ...
 
 
-def _s(clc: str, weight: str, collection: str, headings: str, patterns: str, words: str, publishers: str,
-       pages: str = "", country: str = "") -> _Subject:
+def _s(
+    clc: str,
+    weight: str,
+    collection: str,
+    headings: str,
+    patterns: str,
+    words: str,
+    publishers: str,
+    pages: str = "",
+    country: str = "",
+) -> _Subject:
     low, high = (pages or "180-420").split("-")
-    return _Subject(clc, int(weight), collection, tuple(headings.split()), patterns, tuple(words.split()),
-                    tuple(publishers.split()), (int(low), int(high)), country)
+    return _Subject(
+        clc,
+        int(weight),
+        collection,
+        tuple(headings.split()),
+        patterns,
+        tuple(words.split()),
+        tuple(publishers.split()),
+        (int(low), int(high)),
+        country,
+    )
 
 
 SUBJECTS: tuple[_Subject, ...] = tuple(_s(*row) for row in wordlists.table("subjects.txt", 9))
 
 # 古籍室: (title, responsibility, class, facsimile publishers); editions vary, the works do not.
 CLASSICS = tuple(list(row) for row in wordlists.table("classics.txt", 4))
+
 
 @dataclass(frozen=True)
 class _Famous:
@@ -162,10 +181,32 @@ class _Famous:
     heading: str = "长篇小说$y中国$z当代"
 
 
-def _f(title: str, responsibility: str, people: str, prefix: str, year: str, clc: str, pages: str, price: str,
-       volumes: str, collection: str, heading: str) -> _Famous:
-    return _Famous(title, responsibility, people, prefix, int(year), clc, int(pages), price, int(volumes or 1),
-                   collection or GENERAL, heading or "长篇小说$y中国$z当代")
+def _f(
+    title: str,
+    responsibility: str,
+    people: str,
+    prefix: str,
+    year: str,
+    clc: str,
+    pages: str,
+    price: str,
+    volumes: str,
+    collection: str,
+    heading: str,
+) -> _Famous:
+    return _Famous(
+        title,
+        responsibility,
+        people,
+        prefix,
+        int(year),
+        clc,
+        int(pages),
+        price,
+        int(volumes or 1),
+        collection or GENERAL,
+        heading or "长篇小说$y中国$z当代",
+    )
 
 
 FAMOUS = tuple(_f(*row) for row in wordlists.table("famous.txt", 11))
@@ -184,6 +225,7 @@ _AUTHORED = {"novel", "short", "essay", "poem", "kids", "bio"}  # written by one
 
 
 # --- the generator ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Title:
@@ -256,8 +298,9 @@ class CatalogueGenerator:
             responsibility = f"({subject.country}){shown}著 ; {translator}译"
             people += [("701", surname, "著"), ("702", translator, "译")]
         elif subject.collection == LOCAL and rng.random() < 0.3:
-            body = rng.choice(("醴陵市政协文史学习委员会", "醴陵市地方志编纂委员会", "醴陵市文化旅游广电体育局",
-                               "醴陵市陶瓷行业协会"))
+            body = rng.choice(
+                ("醴陵市政协文史学习委员会", "醴陵市地方志编纂委员会", "醴陵市文化旅游广电体育局", "醴陵市陶瓷行业协会")
+            )
             responsibility = f"{body}编"
             people.append(("711", body, "编"))
         elif subject.patterns in _AUTHORED:
@@ -276,10 +319,15 @@ class CatalogueGenerator:
         if subject.collection in (LOCAL, CERAMICS):
             copies = min(copies, 2)
         record = self._record(
-            title=title, responsibility=responsibility, people=people,
-            prefix=rng.choice(subject.publishers), year=year, clc=subject.clc,
-            pages=rng.randint(low, high) * volumes, volumes=volumes,
-            headings=subject.headings[:1 + (rng.random() < 0.3)],
+            title=title,
+            responsibility=responsibility,
+            people=people,
+            prefix=rng.choice(subject.publishers),
+            year=year,
+            clc=subject.clc,
+            pages=rng.randint(low, high) * volumes,
+            volumes=volumes,
+            headings=subject.headings[: 1 + (rng.random() < 0.3)],
             series=_SERIES.get(subject.clc) if rng.random() < 0.15 else None,
             edition=rng.choice(_EDITIONS) if rng.random() < 0.08 else None,
             audience="c  " if subject.collection == CHILDREN else "m  ",
@@ -297,10 +345,20 @@ class CatalogueGenerator:
             country = re.match(r"\(([^)]*)\)|", famous.responsibility)[1] or "英"
         year = min(famous.year, self.latest_year)
         record = self._record(
-            title=famous.title, responsibility=famous.responsibility, people=people, prefix=famous.prefix,
-            year=year, clc=famous.clc, pages=famous.pages, price=famous.price,
-            volumes=famous.volumes, headings=(famous.heading,), series=None, edition=None,
-            audience="c  " if famous.collection == CHILDREN else "m  ", original_language=country,
+            title=famous.title,
+            responsibility=famous.responsibility,
+            people=people,
+            prefix=famous.prefix,
+            year=year,
+            clc=famous.clc,
+            pages=famous.pages,
+            price=famous.price,
+            volumes=famous.volumes,
+            headings=(famous.heading,),
+            series=None,
+            edition=None,
+            audience="c  " if famous.collection == CHILDREN else "m  ",
+            original_language=country,
         )
         return Title(record, famous.clc, famous.collection, year, famous.volumes, self.rng.randint(3, 6))
 
@@ -311,10 +369,19 @@ class CatalogueGenerator:
         year = rng.randint(1982, min(2016, self.latest_year))
         people = [("701", _bare_name(responsibility), "著")] if responsibility else []
         record = self._record(
-            title=title, responsibility=responsibility, people=people,
-            prefix=rng.choice(publishers.split()), year=year, clc=clc,
-            pages=rng.randint(200, 400) * volumes, volumes=volumes, headings=("古籍$y中国",), series=None,
-            edition=rng.choice(("影印本", "线装本", "点校本")), audience="k  ", original_language="",
+            title=title,
+            responsibility=responsibility,
+            people=people,
+            prefix=rng.choice(publishers.split()),
+            year=year,
+            clc=clc,
+            pages=rng.randint(200, 400) * volumes,
+            volumes=volumes,
+            headings=("古籍$y中国",),
+            series=None,
+            edition=rng.choice(("影印本", "线装本", "点校本")),
+            audience="k  ",
+            original_language="",
         )
         return Title(record, clc, ANCIENT, year, volumes, 1)
 
@@ -371,7 +438,7 @@ class CatalogueGenerator:
         capacity = 10 ** (8 - len(prefix))
         used = self._isbn_used.get(prefix, 0)
         if used >= capacity:
-            return self._isbn(next(p for p in _BIG_PUBLISHERS if self._isbn_used.get(p, 0) < 10 ** 6))
+            return self._isbn(next(p for p in _BIG_PUBLISHERS if self._isbn_used.get(p, 0) < 10**6))
         start = self._isbn_start.setdefault(prefix, self.rng.randrange(capacity))
         self._isbn_used[prefix] = used + 1
         digits = f"{(start + used * _ISBN_STRIDE) % capacity:0{8 - len(prefix)}d}"
@@ -391,9 +458,24 @@ class CatalogueGenerator:
         self.number += 1
         return record
 
-    def _record(self, *, title: str, responsibility: str, people: list[tuple[str, str, str]], prefix: str,
-                year: int, clc: str, pages: int, volumes: int, headings: tuple[str, ...], series: str | None,
-                edition: str | None, audience: str, original_language: str, price: str | None = None) -> Record:
+    def _record(
+        self,
+        *,
+        title: str,
+        responsibility: str,
+        people: list[tuple[str, str, str]],
+        prefix: str,
+        year: int,
+        clc: str,
+        pages: int,
+        volumes: int,
+        headings: tuple[str, ...],
+        series: str | None,
+        edition: str | None,
+        audience: str,
+        original_language: str,
+        price: str | None = None,
+    ) -> Record:
         rng = self.rng
         record = self._base(leader_type="a", year=year, audience=audience, original_language=original_language)
         prefix, isbn = self._isbn(prefix)
@@ -435,8 +517,11 @@ def _title_field(title: str, responsibility: str) -> Field:
 def _heading(text: str) -> Field:
     """606 0# from "长篇小说$y中国$z当代"."""
     main, *subdivisions = text.split("$")
-    return Field(tag="606", indicators=Indicators("0", " "),
-                 subfields=[Subfield("a", main), *(Subfield(part[0], part[1:]) for part in subdivisions)])
+    return Field(
+        tag="606",
+        indicators=Indicators("0", " "),
+        subfields=[Subfield("a", main), *(Subfield(part[0], part[1:]) for part in subdivisions)],
+    )
 
 
 def _field(tag: str, indicators: str = "  ", **subfields: str) -> Field:
@@ -465,6 +550,7 @@ def generate_records(rng: random.Random, count: int, *, latest_year: int = 2025)
 
 
 # --- copies ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Copy:
@@ -507,8 +593,15 @@ class Shelver:
     """Gives each title its call number (a running 种次号 per class), its copies' barcodes
     (one fixed-width number after another) and their places, acquisition dates and statuses."""
 
-    def __init__(self, rng: random.Random, shelves: Shelves, *, today: dt.date, first_barcode: int = 1,
-                 barcode_width: int = BARCODE_WIDTH) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        shelves: Shelves,
+        *,
+        today: dt.date,
+        first_barcode: int = 1,
+        barcode_width: int = BARCODE_WIDTH,
+    ) -> None:
         self.rng = rng
         self.today = today
         self.barcode = first_barcode
@@ -529,12 +622,20 @@ class Shelver:
             branch, location, _weight = rng.choices(places, cum_weights=weights)[0]
             source = rng.choices(sources, source_weights)[0]
             for volume in range(1, title.volumes + 1):
-                made.append(Copy(
-                    barcode=f"{self.barcode:0{self.width}d}", branch=branch, location=location,
-                    call_class=title.clc_class, book_number=number, volume=volume if title.volumes > 1 else None,
-                    item_type=title.item_type, status=self._status(acquired), acquired_on=acquired.isoformat(),
-                    source=source,
-                ))
+                made.append(
+                    Copy(
+                        barcode=f"{self.barcode:0{self.width}d}",
+                        branch=branch,
+                        location=location,
+                        call_class=title.clc_class,
+                        book_number=number,
+                        volume=volume if title.volumes > 1 else None,
+                        item_type=title.item_type,
+                        status=self._status(acquired),
+                        acquired_on=acquired.isoformat(),
+                        source=source,
+                    )
+                )
                 self.barcode += 1
         return made
 
@@ -623,8 +724,12 @@ def add_catalogue(session: Session, rng: random.Random, *, count: int = DEMO_TIT
         _store(session, prepared, branch_ids, location_ids)
 
 
-def _store(session: Session, prepared: list[tuple[records.PreparedRecord, int, list[Copy]]],
-           branch_ids: dict[str, str], location_ids: dict[str, str]) -> None:
+def _store(
+    session: Session,
+    prepared: list[tuple[records.PreparedRecord, int, list[Copy]]],
+    branch_ids: dict[str, str],
+    location_ids: dict[str, str],
+) -> None:
     library = session.library
     now = library.now_text()
     with session.write() as writer:
@@ -640,13 +745,20 @@ def _store(session: Session, prepared: list[tuple[records.PreparedRecord, int, l
             for copy in copies:
                 call_number, shelf_key = items.clean_call_number(copy.call_number)
                 items.insert_item(
-                    writer, bib_id=bib_id, barcode=copy.barcode, branch_id=branch_ids[copy.branch],
-                    location_id=location_ids[copy.location] if copy.location else None, call_number=call_number,
+                    writer,
+                    bib_id=bib_id,
+                    barcode=copy.barcode,
+                    branch_id=branch_ids[copy.branch],
+                    location_id=location_ids[copy.location] if copy.location else None,
+                    call_number=call_number,
                     shelf_key=shelf_key,
-                    now=now, item_type=copy.item_type, status=copy.status,
-                    price_fen=None if price is None else price // volumes, acquired_on=copy.acquired_on,
+                    now=now,
+                    item_type=copy.item_type,
+                    status=copy.status,
+                    price_fen=None if price is None else price // volumes,
+                    acquired_on=copy.acquired_on,
                     source=copy.source,
                 )
         fields = [BookNumber.clc_class, BookNumber.number, BookNumber.bib, BookNumber.node_id, BookNumber.assigned_at]
         for start in range(0, len(ledger), 100):
-            BookNumber.insert_many(ledger[start:start + 100], fields=fields).execute()
+            BookNumber.insert_many(ledger[start : start + 100], fields=fields).execute()

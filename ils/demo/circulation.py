@@ -65,10 +65,27 @@ ROTATED_PER_YEAR = 9_500  # the 2021 annual report: 截至年底共流转图书9
 ROTATION_BATCH = 250  # copies in one batch of the past year's rotation
 
 # Lunar New Year's Day (正月初一): the Spring Festival dip, and the winter holidays around it.
-SPRING_FESTIVAL = {year: dt.date(year, month, day) for year, month, day in (
-    (2015, 2, 19), (2016, 2, 8), (2017, 1, 28), (2018, 2, 16), (2019, 2, 5), (2020, 1, 25), (2021, 2, 12),
-    (2022, 2, 1), (2023, 1, 22), (2024, 2, 10), (2025, 1, 29), (2026, 2, 17), (2027, 2, 6), (2028, 1, 26),
-    (2029, 2, 13), (2030, 2, 3))}
+SPRING_FESTIVAL = {
+    year: dt.date(year, month, day)
+    for year, month, day in (
+        (2015, 2, 19),
+        (2016, 2, 8),
+        (2017, 1, 28),
+        (2018, 2, 16),
+        (2019, 2, 5),
+        (2020, 1, 25),
+        (2021, 2, 12),
+        (2022, 2, 1),
+        (2023, 1, 22),
+        (2024, 2, 10),
+        (2025, 1, 29),
+        (2026, 2, 17),
+        (2027, 2, 6),
+        (2028, 1, 26),
+        (2029, 2, 13),
+        (2030, 2, 3),
+    )
+}
 WEEKDAY_SHARE = (0.85, 0.9, 0.9, 0.9, 1.0, 1.45, 1.4)  # Monday to Sunday: families come at weekends
 # Loans per opening hour, 9:00 to 19:00: after school on weekdays, all day at weekends.
 _HOURS = range(9, 20)
@@ -162,12 +179,26 @@ class _Readers:
     """Readers with how often each borrows: a long tail, a few very keen ones, groups most of all."""
 
     def __init__(self, rng: random.Random, today: dt.date) -> None:
-        blind = {code for (code,) in ReaderType.select(ReaderType.code)
-                 .where(ReaderType.blind_service == True).tuples()}  # noqa: E712
-        query = (Reader.select(Reader.id, Reader.card_number, Reader.reader_type, Reader.branch, Reader.birth_date,
-                               Reader.created_at, Reader.cancelled_at, Reader.expires_on, ReaderCard.state)
-                 .join(ReaderCard, on=ReaderCard.card_number == Reader.card_number)
-                 .where(Reader.anonymised_at.is_null()).order_by(Reader.created_at).tuples())
+        blind = {
+            code for (code,) in ReaderType.select(ReaderType.code).where(ReaderType.blind_service == True).tuples()
+        }  # noqa: E712
+        query = (
+            Reader.select(
+                Reader.id,
+                Reader.card_number,
+                Reader.reader_type,
+                Reader.branch,
+                Reader.birth_date,
+                Reader.created_at,
+                Reader.cancelled_at,
+                Reader.expires_on,
+                ReaderCard.state,
+            )
+            .join(ReaderCard, on=ReaderCard.card_number == Reader.card_number)
+            .where(Reader.anonymised_at.is_null())
+            .order_by(Reader.created_at)
+            .tuples()
+        )
         day = today.isoformat()
         self.all: list[_Reader] = []
         weights: list[float] = []
@@ -175,12 +206,23 @@ class _Readers:
         for reader_id, card, kind, branch, born, created, cancelled, expires, state in query:
             active = state == "active" and cancelled is None and (expires is None or expires >= day)
             by_branch.setdefault(branch, []).append(len(self.all))
-            self.all.append(_Reader(reader_id, card, kind, branch, _ordinal(born) if born else None,
-                                    _ordinal(created), active, kind in blind))
+            self.all.append(
+                _Reader(
+                    reader_id,
+                    card,
+                    kind,
+                    branch,
+                    _ordinal(born) if born else None,
+                    _ordinal(created),
+                    active,
+                    kind in blind,
+                )
+            )
             weights.append(rng.lognormvariate(0, 1) * READER_HABIT.get(kind, 1.0))
         self.everyone = _Pool(self.all, weights)
-        self.by_branch = {branch: _Pool((self.all[n] for n in ns), (weights[n] for n in ns))
-                          for branch, ns in by_branch.items()}
+        self.by_branch = {
+            branch: _Pool((self.all[n] for n in ns), (weights[n] for n in ns)) for branch, ns in by_branch.items()
+        }
 
     def pick(self, rng: random.Random, branch_id: str, day: int, *, linked: bool) -> _Reader | None:
         """A reader at the branch's desk on ``day`` (mostly one of its own), born by then; for a loan
@@ -206,18 +248,31 @@ class _Points:
         self.codes: dict[str, str] = {}
         by_code: dict[str, str] = {}
         self.first: dict[str, str] = {}
-        for point_id, code, branch_id in (ServicePoint.select(ServicePoint.id, ServicePoint.code, ServicePoint.branch)
-                                          .where(ServicePoint.active == True,  # noqa: E712
-                                                 ServicePoint.route.is_null())
-                                          .order_by(ServicePoint.code).tuples()):
+        for point_id, code, branch_id in (
+            ServicePoint.select(ServicePoint.id, ServicePoint.code, ServicePoint.branch)
+            .where(
+                ServicePoint.active == True,  # noqa: E712
+                ServicePoint.route.is_null(),
+            )
+            .order_by(ServicePoint.code)
+            .tuples()
+        ):
             self.codes[point_id] = code
             by_code[code] = point_id
             self.first.setdefault(branch_id, point_id)
-        self.rooms = {location_id: by_code[code] for location_id, code in
-                      Location.select(Location.id, Location.code).tuples() if code in by_code}
-        biggest = (Location.select(Location.branch, Location.code).join(Item)
-                   .where(Location.loanable == True).group_by(Location.id)  # noqa: E712
-                   .order_by(Location.branch, fn.COUNT(Item.id)).tuples())
+        self.rooms = {
+            location_id: by_code[code]
+            for location_id, code in Location.select(Location.id, Location.code).tuples()
+            if code in by_code
+        }
+        biggest = (
+            Location.select(Location.branch, Location.code)
+            .join(Item)
+            .where(Location.loanable == True)
+            .group_by(Location.id)  # noqa: E712
+            .order_by(Location.branch, fn.COUNT(Item.id))
+            .tuples()
+        )
         self.main = {branch_id: by_code[code] for branch_id, code in biggest if code in by_code}
 
     def desk(self, branch_id: str, location_id: str | None = None) -> str | None:
@@ -244,12 +299,15 @@ class _Stock:
     """Copies that lend, grouped by branch (the blind room's audio on its own), each as popular as its title."""
 
     def __init__(self, rng: random.Random, points: _Points, first_day: int) -> None:
-        query = (Item.select(Item.id, Item.barcode, Item.bib, Item.item_type, Item.branch, Item.location,
-                             Item.acquired_on)
-                 .join(Location, JOIN.LEFT_OUTER, on=Location.id == Item.location)
-                 .where(Item.status.not_in(("processing", "withdrawn")),
-                        Location.loanable.is_null() | (Location.loanable == True))  # noqa: E712
-                 .tuples())
+        query = (
+            Item.select(Item.id, Item.barcode, Item.bib, Item.item_type, Item.branch, Item.location, Item.acquired_on)
+            .join(Location, JOIN.LEFT_OUTER, on=Location.id == Item.location)
+            .where(
+                Item.status.not_in(("processing", "withdrawn")),
+                Location.loanable.is_null() | (Location.loanable == True),
+            )  # noqa: E712
+            .tuples()
+        )
         titles: dict[str, float] = {}
         shared: dict[str, str] = {}  # one string object per branch and type, not one per copy
         weights: list[float] = []
@@ -262,8 +320,9 @@ class _Stock:
             item_type, branch_id = shared.setdefault(item_type, item_type), shared.setdefault(branch_id, branch_id)
             groups.setdefault(AUDIO if item_type in AUDIO_TYPES else branch_id, []).append(len(self.copies))
             bought = _ordinal(acquired) if acquired else first_day
-            self.copies.append(_Copy(item_id, barcode, bib_id, item_type, branch_id,
-                                     points.desk(branch_id, location_id), bought))
+            self.copies.append(
+                _Copy(item_id, barcode, bib_id, item_type, branch_id, points.desk(branch_id, location_id), bought)
+            )
             weights.append(weight)
         self.free = array("l", [0]) * len(self.copies)  # the first day each copy is back on the shelf
         self.pools = {key: _Pool(ns, (weights[n] for n in ns)) for key, ns in groups.items()}
@@ -327,9 +386,26 @@ class _Text:
 
 # --- the history ---------------------------------------------------------------------------
 
-_LOAN_COLUMNS = ("id", "item_id", "reader_id", "reader_type", "age_band", "reader_branch_id", "item_type",
-                 "branch_id", "service_point_id", "rule_id", "loaned_at", "due_on", "renewals", "ended_at",
-                 "ended_as", "end_branch_id", "end_service_point_id", "deidentified_at")
+_LOAN_COLUMNS = (
+    "id",
+    "item_id",
+    "reader_id",
+    "reader_type",
+    "age_band",
+    "reader_branch_id",
+    "item_type",
+    "branch_id",
+    "service_point_id",
+    "rule_id",
+    "loaned_at",
+    "due_on",
+    "renewals",
+    "ended_at",
+    "ended_as",
+    "end_branch_id",
+    "end_service_point_id",
+    "deidentified_at",
+)
 _RENEWAL_COLUMNS = ("id", "loan_id", "renewed_at", "branch_id", "service_point_id", "previous_due_on", "due_on")
 Entry = journal.Entry
 Made = tuple[tuple, list[tuple], list[Entry]]  # a loan row, its renewal rows, their journal rows
@@ -339,8 +415,9 @@ def _insert(table: str, columns: tuple[str, ...]) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
 
 
-def add_loan_history(session: Session, rng: random.Random, *, start: dt.date, end: dt.date,
-                     loans_per_year: float) -> int:
+def add_loan_history(
+    session: Session, rng: random.Random, *, start: dt.date, end: dt.date, loans_per_year: float
+) -> int:
     """Returned loans lent from ``start`` to ``end`` (before today), ``loans_per_year`` a year,
     in the bulk-load mode the module describes; the number of loans written."""
     session.require(Permission.CIRCULATE)
@@ -349,8 +426,9 @@ def add_loan_history(session: Session, rng: random.Random, *, start: dt.date, en
         raise ValueError("the loan history runs from start to end, and ends before today")
     first, last = start.toordinal(), end.toordinal()
     points = _Points()
-    history = _History(session, rng, _Stock(rng, points, first), _Readers(rng, now.date()), points,
-                       _DueDates(first, last), last)
+    history = _History(
+        session, rng, _Stock(rng, points, first), _Readers(rng, now.date()), points, _DueDates(first, last), last
+    )
     days = range(first, last + 1)
     total = round(loans_per_year * len(days) / 365.25)
     if not history.stock.copies or not history.readers.all or total <= 0:
@@ -368,7 +446,9 @@ def _spread(rng: random.Random, total: int, weights: list[float]) -> list[int]:
     scale = total / sum(weights)
     counts = [int(weight * scale) for weight in weights]
     rest = total - sum(counts)
-    for n in rng.choices(range(len(weights)), weights=[w * scale - c for w, c in zip(weights, counts, strict=True)], k=rest):
+    for n in rng.choices(
+        range(len(weights)), weights=[w * scale - c for w, c in zip(weights, counts, strict=True)], k=rest
+    ):
         counts[n] += 1
     return counts
 
@@ -376,8 +456,16 @@ def _spread(rng: random.Random, total: int, weights: list[float]) -> list[int]:
 class _History:
     """Makes each day's loans: who, which copy, where, and how each ended."""
 
-    def __init__(self, session: Session, rng: random.Random, stock: _Stock, readers: _Readers, points: _Points,
-                 dues: _DueDates, last: int) -> None:
+    def __init__(
+        self,
+        session: Session,
+        rng: random.Random,
+        stock: _Stock,
+        readers: _Readers,
+        points: _Points,
+        dues: _DueDates,
+        last: int,
+    ) -> None:
         self.rng, self.stock, self.readers, self.points, self.dues, self.last = rng, stock, readers, points, dues, last
         now = session.now()
         self.text = _Text(now)
@@ -429,8 +517,9 @@ class _History:
         due = dues.due(branch, day, rule.loan_days)
         renewals: list[tuple[int, int, int]] = []  # (day renewed, previous due, new due)
         if rule.renewals and rng.random() < RENEWED:
-            renewals.append((rng.randint(day + max(1, (due - day) // 2), due), due,
-                             dues.due(branch, due, rule.renew_days)))
+            renewals.append(
+                (rng.randint(day + max(1, (due - day) // 2), due), due, dues.due(branch, due, rule.renew_days))
+            )
             due = renewals[-1][2]
         if rng.random() < LATE:
             back = due + 1 + min(int(rng.expovariate(1 / 12)), 180)
@@ -455,21 +544,82 @@ class _History:
         loan_id = new_id()
         band = age_band(None if reader.born is None else _date(reader.born), _date(day))
         due_on = text.day(due)
-        loan = (loan_id, copy.id, reader_id, reader.type, band, reader.branch_id, copy.item_type, branch,
-                copy.point_id, rule.id, loaned_at, due_on, len(renewals), ended_at, "returned", end_branch,
-                end_point, cleared)
-        renewal_rows = [(new_id(), loan_id, text.at(on, self.hours.second(rng, on)), branch, copy.point_id,
-                         text.day(before), text.day(after)) for on, before, after in renewals]
+        loan = (
+            loan_id,
+            copy.id,
+            reader_id,
+            reader.type,
+            band,
+            reader.branch_id,
+            copy.item_type,
+            branch,
+            copy.point_id,
+            rule.id,
+            loaned_at,
+            due_on,
+            len(renewals),
+            ended_at,
+            "returned",
+            end_branch,
+            end_point,
+            cleared,
+        )
+        renewal_rows = [
+            (
+                new_id(),
+                loan_id,
+                text.at(on, self.hours.second(rng, on)),
+                branch,
+                copy.point_id,
+                text.day(before),
+                text.day(after),
+            )
+            for on, before, after in renewals
+        ]
         code, point = self.codes[branch], self.points.codes.get(copy.point_id)
-        entries: list[Entry] = [(LOAD_ACTION, "loan", loan_id, {
-            "item_id": copy.id, "barcode": copy.barcode, "due_on": due_on, "branch": code, "point": point,
-            "reader_type": reader.type, "age_band": band, "rule": rule.id, "override": None, "overridden": [],
-            "loaned_at": loaned_at, "returned_at": ended_at, "return_branch": self.codes[end_branch],
-            "return_point": self.points.codes.get(end_point), "days_late": max(0, back - due),
-            "renewals": len(renewal_rows)})]
-        entries += [(RENEWAL_LOAD_ACTION, "loan_renewal", row[0], {
-            "loan_id": loan_id, "barcode": copy.barcode, "renewed_at": row[2], "due_on": row[6],
-            "previous_due_on": row[5], "branch": code, "point": point, "override": None}) for row in renewal_rows]
+        entries: list[Entry] = [
+            (
+                LOAD_ACTION,
+                "loan",
+                loan_id,
+                {
+                    "item_id": copy.id,
+                    "barcode": copy.barcode,
+                    "due_on": due_on,
+                    "branch": code,
+                    "point": point,
+                    "reader_type": reader.type,
+                    "age_band": band,
+                    "rule": rule.id,
+                    "override": None,
+                    "overridden": [],
+                    "loaned_at": loaned_at,
+                    "returned_at": ended_at,
+                    "return_branch": self.codes[end_branch],
+                    "return_point": self.points.codes.get(end_point),
+                    "days_late": max(0, back - due),
+                    "renewals": len(renewal_rows),
+                },
+            )
+        ]
+        entries += [
+            (
+                RENEWAL_LOAD_ACTION,
+                "loan_renewal",
+                row[0],
+                {
+                    "loan_id": loan_id,
+                    "barcode": copy.barcode,
+                    "renewed_at": row[2],
+                    "due_on": row[6],
+                    "previous_due_on": row[5],
+                    "branch": code,
+                    "point": point,
+                    "override": None,
+                },
+            )
+            for row in renewal_rows
+        ]
         return loan, renewal_rows, entries
 
 
@@ -546,7 +696,8 @@ class _Desks:
         """A time in opening hours between the two ages (in days), before now."""
         day = self.now - dt.timedelta(days=self.rng.uniform(days_ago_to, days_ago_from))
         moment = day.replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(
-            seconds=self.hours.second(self.rng, day.date().toordinal()))
+            seconds=self.hours.second(self.rng, day.date().toordinal())
+        )
         return moment if moment < self.now else moment - dt.timedelta(days=1)
 
     def lend(self) -> None:
@@ -579,8 +730,7 @@ class _Desks:
             return False
         self.open[copy.barcode] = _OpenLoan(copy.barcode, reader.card, copy.bib_id, branch_id, point)
         if self.rng.random() < RENEWED:
-            self.at(self.session.now() + dt.timedelta(days=self.rng.uniform(18, 29)),
-                    lambda: self.renew(copy.barcode))
+            self.at(self.session.now() + dt.timedelta(days=self.rng.uniform(18, 29)), lambda: self.renew(copy.barcode))
         return True
 
     def _on_shelf(self, copy: _Copy) -> bool:
@@ -628,14 +778,15 @@ class _Desks:
         if not copies:
             return
         desk = self.points.code(central.id)
-        batch = rotation.create_batch(session, town.code, due_back=day + dt.timedelta(days=90), point=desk,
-                                      note="图书流转·送书下乡")
+        batch = rotation.create_batch(
+            session, town.code, due_back=day + dt.timedelta(days=90), point=desk, note="图书流转·送书下乡"
+        )
         rotation.add_items(session, batch.code, [copy.barcode for copy in copies.values()])
         sent = rotation.send_batch(session, batch.code)
         arrival = session.now() + dt.timedelta(days=1)
         for barcode in sent.sent:
             self.at(arrival, lambda barcode=barcode: receive(session, barcode, point=self.points.code(town.id)))
-        for copy in list(copies.values())[:ROTATION_COPIES // 4]:
+        for copy in list(copies.values())[: ROTATION_COPIES // 4]:
             self.at(self.moment(19, 0.05), lambda copy=copy: self.lend_here(copy, town.id))
 
     def last_days(self, loans: int) -> None:
@@ -653,9 +804,11 @@ class _Desks:
             returned = self.moment(3, 0.05)
             self.at(returned, lambda loan=loan, there=there: self.give_back(loan.barcode, there))
             if n < elsewhere // 4:
-                self.at(returned + dt.timedelta(hours=rng.uniform(4, 30)), lambda loan=loan: receive(
-                    self.session, loan.barcode, point=self.points.code(loan.branch_id)))
-        for n, loan in enumerate(out[elsewhere:elsewhere + ready + travelling + waiting]):
+                self.at(
+                    returned + dt.timedelta(hours=rng.uniform(4, 30)),
+                    lambda loan=loan: receive(self.session, loan.barcode, point=self.points.code(loan.branch_id)),
+                )
+        for n, loan in enumerate(out[elsewhere : elsewhere + ready + travelling + waiting]):
             placed = self.moment(6, 5.2) if n == 0 else self.moment(6, 3)
             pickup = loan.branch_id if n < ready else rng.choice([b for b in desks if b != loan.branch_id])
             self.at(placed, lambda loan=loan, pickup=pickup: self.hold(loan, pickup))
@@ -683,7 +836,8 @@ def add_current_circulation(session: Session, rng: random.Random, *, loans: int 
         open_loans=Loan.select().where(Loan.ended_at.is_null()).count(),
         overdue_loans=Loan.select().where(Loan.ended_at.is_null(), Loan.due_on < day).count(),
         open_transits=Transit.select().where(Transit.received_at.is_null()).count(),
-        holds_waiting=states.get("waiting", 0), holds_in_transit=states.get("in_transit", 0),
+        holds_waiting=states.get("waiting", 0),
+        holds_in_transit=states.get("in_transit", 0),
         holds_ready=states.get("ready", 0),
         rotated_copies=Item.select().where(Item.rotation_batch.is_null(False)).count(),
     )
@@ -700,9 +854,19 @@ def add_rotation_year(session: Session, rng: random.Random, *, year: int, volume
     towns = list(Branch.select().where(Branch.kind == "branch", Branch.id != central.id, Branch.active == True))  # noqa: E712
     desks = {p.branch_id: p.code for p in ServicePoint.select().where(ServicePoint.route.is_null())}
     towns = [town for town in towns if town.id in desks]
-    shelf = [barcode for (barcode,) in Item.select(Item.barcode).join(Location).where(
-        Item.branch == central.id, Item.status == "available", Item.item_type == "book",
-        Item.rotation_batch.is_null(), Location.loanable == True).tuples()]  # noqa: E712
+    shelf = [
+        barcode
+        for (barcode,) in Item.select(Item.barcode)
+        .join(Location)
+        .where(
+            Item.branch == central.id,
+            Item.status == "available",
+            Item.item_type == "book",
+            Item.rotation_batch.is_null(),
+            Location.loanable == True,
+        )
+        .tuples()
+    ]  # noqa: E712
     if not towns or not shelf:
         return 0
     rng.shuffle(shelf)
@@ -717,8 +881,9 @@ def add_rotation_year(session: Session, rng: random.Random, *, year: int, volume
         day = dt.date(year, 1, 5) + dt.timedelta(days=round(number * 250 / batches))
         start = dt.datetime.combine(day, dt.time(9, 30), tzinfo=session.now().tzinfo)
         with _at(library, start):
-            batch = rotation.create_batch(session, town.code, due_back=day + dt.timedelta(days=90),
-                                          note="图书流转·送书下乡")
+            batch = rotation.create_batch(
+                session, town.code, due_back=day + dt.timedelta(days=90), note="图书流转·送书下乡"
+            )
             rotation.add_items(session, batch.code, copies)
             went = rotation.send_batch(session, batch.code).sent
         with _at(library, start + dt.timedelta(days=2)):
@@ -739,7 +904,12 @@ def add_rotation_year(session: Session, rng: random.Random, *, year: int, volume
 def add_circulation(session: Session, rng: random.Random) -> None:
     """The ``ils demo`` step: three years of returned loans, last year's rotation, then today's desks."""
     today = session.now().date()
-    add_loan_history(session, rng, start=today - dt.timedelta(days=365 * DEMO_YEARS),
-                     end=today - dt.timedelta(days=1), loans_per_year=DEMO_LOANS_PER_YEAR)
+    add_loan_history(
+        session,
+        rng,
+        start=today - dt.timedelta(days=365 * DEMO_YEARS),
+        end=today - dt.timedelta(days=1),
+        loans_per_year=DEMO_LOANS_PER_YEAR,
+    )
     add_rotation_year(session, rng, year=today.year - 1, volumes=DEMO_ROTATED)
     add_current_circulation(session, rng)

@@ -56,13 +56,58 @@ PROGRAMMES: tuple[tuple, ...] = (
     ("株洲市第八届“少儿故事大王”大奖赛醴陵选拔赛", "contest", "children", None, True, 10, 23, "room", "hall", 3, 0),
     ("“百年荣光 星火‘湘’传”演讲朗诵比赛选拔赛", "contest", "adults", None, True, 10, 30, "room", "hall", 2, 0),
     ("青少年阅读基地·国学亲子阅读", "story", "children", "青少年阅读基地", True, 3, 6, "room", "picture_books", 5, 14),
-    ("青少年阅读基地·心理健康课", "training", "teens", "青少年阅读基地", False, 3, 13, "room", "children_experience", 3,
-     28),
-    ("青少年阅读基地·安全自护课", "training", "children", "青少年阅读基地", False, 3, 20, "room", "children_experience",
-     3, 28),
-    ("青少年阅读基地·绘画折纸课", "training", "children", "青少年阅读基地", False, 3, 27, "room", "children_experience",
-     4, 28),
-    ("暑期青少年阅读基地夏令营", "training", "teens", "青少年阅读基地", True, 7, 5, "room", "children_experience", 4, 7),
+    (
+        "青少年阅读基地·心理健康课",
+        "training",
+        "teens",
+        "青少年阅读基地",
+        False,
+        3,
+        13,
+        "room",
+        "children_experience",
+        3,
+        28,
+    ),
+    (
+        "青少年阅读基地·安全自护课",
+        "training",
+        "children",
+        "青少年阅读基地",
+        False,
+        3,
+        20,
+        "room",
+        "children_experience",
+        3,
+        28,
+    ),
+    (
+        "青少年阅读基地·绘画折纸课",
+        "training",
+        "children",
+        "青少年阅读基地",
+        False,
+        3,
+        27,
+        "room",
+        "children_experience",
+        4,
+        28,
+    ),
+    (
+        "暑期青少年阅读基地夏令营",
+        "training",
+        "teens",
+        "青少年阅读基地",
+        True,
+        7,
+        5,
+        "room",
+        "children_experience",
+        4,
+        7,
+    ),
     ("“阅读悦好”读书分享会", "reading_club", "adults", "阅读悦好", True, 3, 20, "room", "hall", 4, 30),
     ("绘本故事会", "story", "children", "阅读悦好", True, 2, 20, "room", "picture_books", 6, 14),
     ("陶瓷文化讲座", "lecture", "adults", None, False, 4, 17, "room", "hall", 4, 45),
@@ -86,8 +131,13 @@ OUTLETS = ("人民日报电子版", "株洲日报", "醴陵电视台", "醴陵�
 HONOURS = (
     ("中共株洲市委", "株洲市先进基层党组织", (6, 28), "branch", "醴陵市图书馆党支部"),
     ("湖南省图书馆学会", "书香城市（区县级）", (9, 15), "library", None),
-    ("长沙市文化旅游广电局、株洲市文化旅游广电体育局、湘潭市文化旅游广电体育局、长株潭公共图书馆联盟",
-     "“百年荣光 星火‘湘’传”演讲朗诵比赛金奖", (11, 19), "library", None),
+    (
+        "长沙市文化旅游广电局、株洲市文化旅游广电体育局、湘潭市文化旅游广电体育局、长株潭公共图书馆联盟",
+        "“百年荣光 星火‘湘’传”演讲朗诵比赛金奖",
+        (11, 19),
+        "library",
+        None,
+    ),
     ("株洲市图书馆", "株洲市第八届“少儿故事大王”大奖赛组织奖；“阅读悦好”获“十佳阅读品牌”", (12, 10), "library", None),
 )
 
@@ -121,13 +171,19 @@ def _programmes(session: Session, rng: random.Random, year: int) -> dict[str, st
     for title, kind, audience, brand, reading, venue_kind, venue, weight, dates in plans:
         people = PARTICIPANTS_TARGET * weight / total_weight
         with _at(library, _moment(dates[0] - dt.timedelta(days=10))):
-            p = programmes.add_programme(session, title=title, kind=kind, audience=audience, brand=brand,
-                                         reading_for_all=reading)
+            p = programmes.add_programme(
+                session, title=title, kind=kind, audience=audience, brand=brand, reading_for_all=reading
+            )
         ids[title] = p.id
         for day in dates:
             with _at(library, _moment(day, 8)):
-                s = programmes.add_session(session, p.id, starts=f"{day.isoformat()} {rng.choice(('09:30', '14:30'))}",
-                                           venue_kind=venue_kind, venue=venue)
+                s = programmes.add_session(
+                    session,
+                    p.id,
+                    starts=f"{day.isoformat()} {rng.choice(('09:30', '14:30'))}",
+                    venue_kind=venue_kind,
+                    venue=venue,
+                )
             each = max(5, round(people / len(dates) * rng.uniform(0.85, 1.15)))
             young = audience in ("children", "teens")
             with _at(library, _moment(day, 17)):
@@ -145,27 +201,50 @@ def _exhibition(session: Session, rng: random.Random, year: int) -> str:
     """The 百年庆华诞 newspaper exhibition: 6/28 to the year's end, counted each open day."""
     library = session.library
     with _at(library, _moment(dt.date(year, 6, 20))):
-        p = programmes.add_programme(session, title="“百年庆华诞”七一专题党报党刊展", kind="exhibition",
-                                     partners="中共醴陵市委宣传部", reading_for_all=True,
-                                     note="展示1951年至今《湖南日报》和1956年至今《人民日报》“七一”当天报纸及《红旗》杂志。")
-        s = programmes.add_session(session, p.id, starts=f"{year}-06-28 09:00", ends_on=f"{year}-12-31",
-                                   venue="exhibition_hall")
+        p = programmes.add_programme(
+            session,
+            title="“百年庆华诞”七一专题党报党刊展",
+            kind="exhibition",
+            partners="中共醴陵市委宣传部",
+            reading_for_all=True,
+            note="展示1951年至今《湖南日报》和1956年至今《人民日报》“七一”当天报纸及《红旗》杂志。",
+        )
+        s = programmes.add_session(
+            session, p.id, starts=f"{year}-06-28 09:00", ends_on=f"{year}-12-31", venue="exhibition_hall"
+        )
     days = [d for d in _days(year) if d >= dt.date(year, 6, 28) and _open(d)]
     weights = [(3.0 if d <= dt.date(year, 7, 10) else 1.0) * (1.6 if d.weekday() >= 5 else 1.0) for d in days]
     scale = EXHIBITION_TARGET / sum(weights)
     for day, weight in zip(days, weights, strict=True):
         with _at(library, _moment(day, 18)):
             attendance.record_count(session, s.id, total=max(1, round(weight * scale * rng.uniform(0.9, 1.1))))
-    articles = ("“百年庆华诞”党报党刊展开展", "党报党刊里的百年历程", "带你云看展：1951年的《湖南日报》",
-                "旅游团走进党报党刊展", "七一党报党刊展线上展厅", "党报党刊展观展指南", "党报党刊展里的醴陵建设成就",
-                "党史学习教育：读党报", "党报党刊展累计接待观众逾两万人次", "党报党刊展年终回顾")
+    articles = (
+        "“百年庆华诞”党报党刊展开展",
+        "党报党刊里的百年历程",
+        "带你云看展：1951年的《湖南日报》",
+        "旅游团走进党报党刊展",
+        "七一党报党刊展线上展厅",
+        "党报党刊展观展指南",
+        "党报党刊展里的醴陵建设成就",
+        "党史学习教育：读党报",
+        "党报党刊展累计接待观众逾两万人次",
+        "党报党刊展年终回顾",
+    )
     share = [rng.uniform(0.6, 1.4) for _a in articles]
     for n, (title, weight) in enumerate(zip(articles, share, strict=True)):
         day = dt.date(year, 6, 28) + dt.timedelta(days=n * 17)
         clicks = round(EXHIBITION_CLICKS * weight / sum(share))
         with _at(library, _moment(day, 20)):
-            ledgers.record_reach(session, channel="wechat", title=title, published_on=day, views=round(clicks * 1.6),
-                                 clicks=clicks, pushes=1, programme=p.id)
+            ledgers.record_reach(
+                session,
+                channel="wechat",
+                title=title,
+                published_on=day,
+                views=round(clicks * 1.6),
+                clicks=clicks,
+                pushes=1,
+                programme=p.id,
+            )
     return p.id
 
 
@@ -187,8 +266,9 @@ def _gate(session: Session, rng: random.Random, year: int) -> None:
         path.write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
         with _at(library, _moment(dt.date(year, 12, 31), 21)):
             gates.add_site(session, code="MAIN", name="总馆大门", branch="ZG")
-            gates.import_gate_file(session, "MAIN", path,
-                                   mapping={"date": "日期", "time": "时间", "gate": "通道", "entries": "进馆人数"})
+            gates.import_gate_file(
+                session, "MAIN", path, mapping={"date": "日期", "time": "时间", "gate": "通道", "entries": "进馆人数"}
+            )
 
 
 def _tallies(session: Session, rng: random.Random, year: int) -> None:
@@ -200,10 +280,16 @@ def _tallies(session: Session, rng: random.Random, year: int) -> None:
             continue
         with _at(library, _moment(day, 20)):
             for code in branches:
-                tallies.record_tally(session, site_kind="branch", site=code, day=day,
-                                     count=rng.randint(20, 45) if day.weekday() < 5 else rng.randint(35, 70))
-            tallies.record_tally(session, site_kind="room", site="e_reading", measure="sessions", day=day,
-                                 count=rng.randint(10, 40))
+                tallies.record_tally(
+                    session,
+                    site_kind="branch",
+                    site=code,
+                    day=day,
+                    count=rng.randint(20, 45) if day.weekday() < 5 else rng.randint(35, 70),
+                )
+            tallies.record_tally(
+                session, site_kind="room", site="e_reading", measure="sessions", day=day, count=rng.randint(10, 40)
+            )
 
 
 def _digital(session: Session, rng: random.Random, year: int) -> None:
@@ -215,14 +301,30 @@ def _digital(session: Session, rng: random.Random, year: int) -> None:
         day = dt.date(year, m, 28)
         share = clicks[m - 1] / sum(clicks)
         with _at(library, _moment(day, 18)):
-            tallies.record_digital(session, month=f"{year}-{m:02d}", platform="超星电子书",
-                                   measure="clicks", value=round(EBOOK_CLICKS * share * 0.6))
-            tallies.record_digital(session, month=f"{year}-{m:02d}", platform="博看期刊",
-                                   measure="clicks", value=round(EBOOK_CLICKS * share * 0.4))
-            tallies.record_digital(session, month=f"{year}-{m:02d}", platform="微信公众号", measure="booklists",
-                                   value=round(BOOKLISTS * lists[m - 1] / sum(lists)))
-            tallies.record_digital(session, month=f"{year}-{m:02d}", platform="微信公众号", measure="followers",
-                                   value=8000 + m * 150)
+            tallies.record_digital(
+                session,
+                month=f"{year}-{m:02d}",
+                platform="超星电子书",
+                measure="clicks",
+                value=round(EBOOK_CLICKS * share * 0.6),
+            )
+            tallies.record_digital(
+                session,
+                month=f"{year}-{m:02d}",
+                platform="博看期刊",
+                measure="clicks",
+                value=round(EBOOK_CLICKS * share * 0.4),
+            )
+            tallies.record_digital(
+                session,
+                month=f"{year}-{m:02d}",
+                platform="微信公众号",
+                measure="booklists",
+                value=round(BOOKLISTS * lists[m - 1] / sum(lists)),
+            )
+            tallies.record_digital(
+                session, month=f"{year}-{m:02d}", platform="微信公众号", measure="followers", value=8000 + m * 150
+            )
 
 
 def _ledgers(session: Session, rng: random.Random, year: int, ids: dict[str, str], exhibition: str) -> None:
@@ -232,21 +334,41 @@ def _ledgers(session: Session, rng: random.Random, year: int, ids: dict[str, str
         title, programme = covered[n % len(covered)]
         day = dt.date(year, 2, 6) + dt.timedelta(days=n * 10)
         with _at(library, _moment(day, 19)):
-            ledgers.add_media_report(session, outlet=OUTLETS[n % len(OUTLETS)], reported_on=day,
-                                     title=f"醴陵市图书馆举办{title}", programme=programme)
+            ledgers.add_media_report(
+                session,
+                outlet=OUTLETS[n % len(OUTLETS)],
+                reported_on=day,
+                title=f"醴陵市图书馆举办{title}",
+                programme=programme,
+            )
     offered = []
     for body, title, (month, day), kind, who in HONOURS:
         with _at(library, _moment(dt.date(year, month, day), 16)):
-            offered.append(ledgers.add_honour(session, body=body, title=title, awarded_on=dt.date(year, month, day),
-                                              recipient_kind=kind, recipient=who).id)
+            offered.append(
+                ledgers.add_honour(
+                    session,
+                    body=body,
+                    title=title,
+                    awarded_on=dt.date(year, month, day),
+                    recipient_kind=kind,
+                    recipient=who,
+                ).id
+            )
     with _at(library, _moment(dt.date(year, 12, 28), 16)):
-        batch = (RotationBatch.select().where(RotationBatch.sent_at.between(f"{year}-01-01", f"{year}-12-31 99"))
-                 .order_by(RotationBatch.code).first())
+        batch = (
+            RotationBatch.select()
+            .where(RotationBatch.sent_at.between(f"{year}-01-01", f"{year}-12-31 99"))
+            .order_by(RotationBatch.code)
+            .first()
+        )
         if batch is not None:
             ledgers.offer_milestone(session, source_kind="rotation", source_id=batch.id)
-        ledgers.add_milestone(session, day=dt.date(year, 12, 20),
-                              text="全年多次到枫林、茶山等镇及多个贫困村开展图书流转、送书下乡活动，到各分馆和机关服务流通点、"
-                                   "学校等地流转图书。")
+        ledgers.add_milestone(
+            session,
+            day=dt.date(year, 12, 20),
+            text="全年多次到枫林、茶山等镇及多个贫困村开展图书流转、送书下乡活动，到各分馆和机关服务流通点、"
+            "学校等地流转图书。",
+        )
         ledgers.offer_milestone(session, source_kind="programme", source_id=exhibition)
         for honour in offered[1:3]:
             ledgers.offer_milestone(session, source_kind="honour", source_id=honour)
@@ -258,32 +380,52 @@ def _training_and_volunteers(session: Session, rng: random.Random, year: int) ->
     for n, code in enumerate(towns):
         day = dt.date(year, 3 + n % 9, 10 + n % 15)
         with _at(library, _moment(day, 15)):
-            training.record_training(session, audience="branch_staff", branch=code, day=day,
-                                     topic=rng.choice(("图书分编与上架", "通借通还操作", "流通系统使用", "阅读推广活动组织")),
-                                     hours=rng.choice((2, 2.5, 3)), attendees=rng.randint(3, 8))
-    for month, (topic, category) in zip((3, 4, 6, 9, 11, 12), (("理论及业务知识培训", "business"),
-                                                               ("消防安全知识培训", "fire_safety"),
-                                                               ("安全生产知识培训", "fire_safety"),
-                                                               ("志愿者服务培训", "volunteer"),
-                                                               ("业务技能培训", "business"),
-                                                               ("消防演练", "fire_safety")), strict=True):
+            training.record_training(
+                session,
+                audience="branch_staff",
+                branch=code,
+                day=day,
+                topic=rng.choice(("图书分编与上架", "通借通还操作", "流通系统使用", "阅读推广活动组织")),
+                hours=rng.choice((2, 2.5, 3)),
+                attendees=rng.randint(3, 8),
+            )
+    for month, (topic, category) in zip(
+        (3, 4, 6, 9, 11, 12),
+        (
+            ("理论及业务知识培训", "business"),
+            ("消防安全知识培训", "fire_safety"),
+            ("安全生产知识培训", "fire_safety"),
+            ("志愿者服务培训", "volunteer"),
+            ("业务技能培训", "business"),
+            ("消防演练", "fire_safety"),
+        ),
+        strict=True,
+    ):
         day = dt.date(year, month, 18)
         with _at(library, _moment(day, 15)):
-            training.record_training(session, audience="own_staff", category=category, topic=topic, day=day,
-                                     hours=2, attendees=7)
+            training.record_training(
+                session, audience="own_staff", category=category, topic=topic, day=day, hours=2, attendees=7
+            )
     for month in range(2, 13):
         if month in CLOSED_MONTHS:
             continue
         day = dt.date(year, month, 12)
         with _at(library, _moment(day, 17)):
-            training.record_volunteers(session, activity=rng.choice(("少儿阅览室引导", "图书整理上架", "活动现场服务")),
-                                       people=rng.randint(4, 12), hours=rng.choice((2, 3, 4)), day=day)
+            training.record_volunteers(
+                session,
+                activity=rng.choice(("少儿阅览室引导", "图书整理上架", "活动现场服务")),
+                people=rng.randint(4, 12),
+                hours=rng.choice((2, 3, 4)),
+                day=day,
+            )
 
 
 def _enquiries(session: Session, rng: random.Random, year: int) -> None:
     library = session.library
-    channels, kinds = ("in_person", "in_person", "in_person", "phone", "online"), (
-        "lookup", "lookup", "reference", "directions", "cards", "digital")
+    channels, kinds = (
+        ("in_person", "in_person", "in_person", "phone", "online"),
+        ("lookup", "lookup", "reference", "directions", "cards", "digital"),
+    )
     for day in _days(year):
         if not _open(day):
             continue

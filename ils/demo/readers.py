@@ -36,14 +36,39 @@ from ils.session import Session
 
 DEMO_READERS = 300
 # Zhuzhou's districts and counties; Liling (430281) holds most of the library's readers.
-REGIONS = (("430281", 70), ("430202", 4), ("430203", 4), ("430204", 3), ("430211", 5), ("430212", 3),
-           ("430223", 4), ("430224", 3), ("430225", 2), ("430922", 2))
+REGIONS = (
+    ("430281", 70),
+    ("430202", 4),
+    ("430203", 4),
+    ("430204", 3),
+    ("430211", 5),
+    ("430212", 3),
+    ("430223", 4),
+    ("430224", 3),
+    ("430225", 2),
+    ("430922", 2),
+)
 TYPES = (("adult", 58), ("child", 20), ("blind", 6), ("group", 4), ("temporary", 12))
 BRANCH_WEIGHTS = (("ZG", 60), ("XHMZ", 8), ("YS", 8), ("ZQ", 6), ("BTTCX", 6), ("PKHHL", 6), ("LDQC", 6))
 GROUPS = wordlists.sections("places.txt")["groups"]
 SUSPENSION_REASONS = ("损坏图书未赔偿", "多次逾期未还", "借阅证借给他人使用", "馆内违规")
-_MOBILE_PREFIXES = ("134", "135", "136", "137", "138", "139", "150", "151", "158", "159", "182", "187", "188",
-                    "176", "199")
+_MOBILE_PREFIXES = (
+    "134",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "158",
+    "159",
+    "182",
+    "187",
+    "188",
+    "176",
+    "199",
+)
 _YEARS = 3
 
 
@@ -86,28 +111,66 @@ def _form(rng: random.Random, kind: str, on: dt.date, guardian_card: str | None 
     branch = _pick(rng, BRANCH_WEIGHTS)
     sharing = {"union_sharing"} if rng.random() < 0.7 else set()
     if kind == "group":
-        return Registration(name=rng.choice(GROUPS), id_type="organisation", id_number=organisation_code(rng),
-                            reader_type="group", branch=branch, consents=frozenset(sharing))
+        return Registration(
+            name=rng.choice(GROUPS),
+            id_type="organisation",
+            id_number=organisation_code(rng),
+            reader_type="group",
+            branch=branch,
+            consents=frozenset(sharing),
+        )
     if kind == "child":
         born = _born(rng, on, 3, CHILD_AGE - 1)
-        return Registration(name=person_name(rng), id_type=rng.choice(("resident", "household")),
-                            id_number=resident_id(rng, born), reader_type="child", branch=branch,
-                            guardian_card=guardian_card, consents=frozenset({"guardian", *sharing}))
+        return Registration(
+            name=person_name(rng),
+            id_type=rng.choice(("resident", "household")),
+            id_number=resident_id(rng, born),
+            reader_type="child",
+            branch=branch,
+            guardian_card=guardian_card,
+            consents=frozenset({"guardian", *sharing}),
+        )
     phone = _phone(rng)
     consents = sharing | ({"sms"} if phone and rng.random() < 0.8 else set())
     if kind == "blind":
         born = _born(rng, on, 25, 85)
-        return Registration(name=person_name(rng), id_type="resident", id_number=resident_id(rng, born),
-                            reader_type="blind", branch="ZG", phone=phone, consents=frozenset({"disability", *consents}))
+        return Registration(
+            name=person_name(rng),
+            id_type="resident",
+            id_number=resident_id(rng, born),
+            reader_type="blind",
+            branch="ZG",
+            phone=phone,
+            consents=frozenset({"disability", *consents}),
+        )
     born = _born(rng, on, 18, 80)
     if kind == "temporary" and rng.random() < 0.3:
-        id_type, number = rng.choice((("passport", f"E{rng.randrange(10**8):08d}"),
-                                      ("hk_macao", f"H{rng.randrange(10**8):08d}"),
-                                      ("taiwan", f"{rng.randrange(10**8):08d}")))
-        return Registration(name=person_name(rng), id_type=id_type, id_number=number, reader_type=kind,
-                            birth_date=born, branch=branch, phone=phone, consents=frozenset(consents))
-    return Registration(name=person_name(rng), id_type="resident", id_number=resident_id(rng, born),
-                        reader_type=kind, branch=branch, phone=phone, consents=frozenset(consents))
+        id_type, number = rng.choice(
+            (
+                ("passport", f"E{rng.randrange(10**8):08d}"),
+                ("hk_macao", f"H{rng.randrange(10**8):08d}"),
+                ("taiwan", f"{rng.randrange(10**8):08d}"),
+            )
+        )
+        return Registration(
+            name=person_name(rng),
+            id_type=id_type,
+            id_number=number,
+            reader_type=kind,
+            birth_date=born,
+            branch=branch,
+            phone=phone,
+            consents=frozenset(consents),
+        )
+    return Registration(
+        name=person_name(rng),
+        id_type="resident",
+        id_number=resident_id(rng, born),
+        reader_type=kind,
+        branch=branch,
+        phone=phone,
+        consents=frozenset(consents),
+    )
 
 
 def add_readers(session: Session, rng: random.Random, *, count: int = DEMO_READERS) -> None:
@@ -153,8 +216,12 @@ def _lifecycle(session: Session, rng: random.Random, cards: dict[str, list[str]]
         reader = Reader.get(Reader.card_number == card)
         # The new number from the old one, so it comes out the same every build without
         # drawing on ``rng``, whose sequence the rest of the demo follows.
-        lifecycle.replace_card(session, card, keys.open(reader.id, ID_FIELD, bytes(reader.id_cipher)),
-                               new_card_number=unused_card_number(prefix, random.Random(card)))
+        lifecycle.replace_card(
+            session,
+            card,
+            keys.open(reader.id, ID_FIELD, bytes(reader.id_cipher)),
+            new_card_number=unused_card_number(prefix, random.Random(card)),
+        )
     for card in suspended:
         lifecycle.suspend(session, card, rng.choice(SUSPENSION_REASONS))
     library = session.library

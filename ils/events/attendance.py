@@ -67,15 +67,27 @@ def _session_days(row: EventSession) -> tuple[dt.date, dt.date]:
 def _check_day(row: EventSession, day: dt.date) -> None:
     first, last = _session_days(row)
     if not first <= day <= last:
-        raise Invalid("events.not_a_session_day", "The session runs from {first} to {last}, not on {day}.",
-                      first=first.isoformat(), last=last.isoformat(), day=day.isoformat())
+        raise Invalid(
+            "events.not_a_session_day",
+            "The session runs from {first} to {last}, not on {day}.",
+            first=first.isoformat(),
+            last=last.isoformat(),
+            day=day.isoformat(),
+        )
     if row.cancelled_at is not None:
         raise Invalid("events.session_cancelled", "This session was already called off.")
 
 
 @writes
-def record_count(session: Session, session_id: str, *, total: int | str | None = None, adults: int | str | None = None,
-                 children: int | str | None = None, day: dt.date | str | None = None) -> DayCount:
+def record_count(
+    session: Session,
+    session_id: str,
+    *,
+    total: int | str | None = None,
+    adults: int | str | None = None,
+    children: int | str | None = None,
+    day: dt.date | str | None = None,
+) -> DayCount:
     """The head count of a session on ``day`` (the session's day; for an exhibition, today by default).
 
     Give ``total``, or ``adults`` and ``children`` (then the total is their sum), or all three
@@ -91,8 +103,13 @@ def record_count(session: Session, session_id: str, *, total: int | str | None =
     whole = count_of(total, N_("Attendance"), required=grown is None or young is None)
     if grown is not None and young is not None:
         if whole is not None and whole != grown + young:
-            raise Invalid("events.split_disagrees", "Adults ({adults}) and children ({children}) do not add up to "
-                          "{total}.", adults=grown, children=young, total=whole)
+            raise Invalid(
+                "events.split_disagrees",
+                "Adults ({adults}) and children ({children}) do not add up to {total}.",
+                adults=grown,
+                children=young,
+                total=whole,
+            )
         whole = grown + young
     elif whole is not None and (grown or 0) + (young or 0) > whole:
         raise Invalid("events.split_too_large", "Adults and children cannot be more than {total}.", total=whole)
@@ -120,30 +137,45 @@ def scan_at_door(session: Session, session_id: str, card_number: str) -> Scanned
     reader, summary = presented_reader(session, card_number)
     dead = [b for b in summary.blocks if b.kind in DEAD]
     if summary.status != "active" or dead:
-        raise Invalid("events.card_not_valid", "Card {number} is not valid: {reason}.", number=summary.card_number,
-                      reason=dead[0].label if dead else summary.status_label)
+        raise Invalid(
+            "events.card_not_valid",
+            "Card {number} is not valid: {reason}.",
+            number=summary.card_number,
+            reason=dead[0].label if dead else summary.status_label,
+        )
     key = scan_id(session, row.id, reader.id, today)
     first = EventScan.get_or_none(EventScan.id == key) is None
     if first:
         with session.write() as writer:
-            EventScan.create(id=key, session=row.id, reader=reader.id, age_band=reader.age_band, day=today.isoformat(),
-                             scanned_at=session.library.now_text(), scanned_by=session.staff.id)
+            EventScan.create(
+                id=key,
+                session=row.id,
+                reader=reader.id,
+                age_band=reader.age_band,
+                day=today.isoformat(),
+                scanned_at=session.library.now_text(),
+                scanned_by=session.staff.id,
+            )
             writer.journal("events.scan", "event_scan", key, {"day": today.isoformat()})
     scans = EventScan.select().where((EventScan.session == row.id) & (EventScan.day == today.isoformat())).count()
     return Scanned(summary.name, today.isoformat(), first, scans)
 
 
-def day_counts(session_ids: list[str] | None = None, first: dt.date | None = None,
-               last: dt.date | None = None) -> dict[tuple[str, str], DayCount]:
+def day_counts(
+    session_ids: list[str] | None = None, first: dt.date | None = None, last: dt.date | None = None
+) -> dict[tuple[str, str], DayCount]:
     """(session, day) → the day's attendance: the head count where there is one, else the scans.
 
     Reads only; the services and the figures that call it check permissions.
     """
     found: dict[tuple[str, str], DayCount] = {}
     counts = EventCount.select()
-    scans = EventScan.select(EventScan.session, EventScan.day, fn.COUNT(EventScan.id).alias("n"),
-                             fn.SUM(EventScan.age_band.in_(CHILD_BANDS)).alias("young")).group_by(
-        EventScan.session, EventScan.day)
+    scans = EventScan.select(
+        EventScan.session,
+        EventScan.day,
+        fn.COUNT(EventScan.id).alias("n"),
+        fn.SUM(EventScan.age_band.in_(CHILD_BANDS)).alias("young"),
+    ).group_by(EventScan.session, EventScan.day)
     for query, model in ((counts, EventCount), (scans, EventScan)):
         if session_ids is not None:
             query = query.where(model.session.in_(session_ids))

@@ -26,11 +26,15 @@ class EnquiryTally:
 
 
 def _today(session: Session, branch_id: str, day: dt.date) -> EnquiryTally:
-    counts = dict(Enquiry.select(Enquiry.channel, fn.COUNT(Enquiry.id))
-                  .where((Enquiry.branch == branch_id) & (Enquiry.day == day.isoformat()))
-                  .group_by(Enquiry.channel).tuples())
-    return EnquiryTally(day.isoformat(), sum(counts.values()),
-                        tuple((c, counts[c]) for c in v.ENQUIRY_CHANNELS if c in counts))
+    counts = dict(
+        Enquiry.select(Enquiry.channel, fn.COUNT(Enquiry.id))
+        .where((Enquiry.branch == branch_id) & (Enquiry.day == day.isoformat()))
+        .group_by(Enquiry.channel)
+        .tuples()
+    )
+    return EnquiryTally(
+        day.isoformat(), sum(counts.values()), tuple((c, counts[c]) for c in v.ENQUIRY_CHANNELS if c in counts)
+    )
 
 
 @writes
@@ -42,8 +46,14 @@ def tally_enquiry(session: Session, *, channel: str = "in_person", kind: str = "
     now = session.now()
     branch_id = session.library.node.branch_id
     with session.write() as writer:
-        row = Enquiry.create(branch=branch_id, day=now.date().isoformat(), at=session.library.now_text(),
-                             channel=how, kind=what, recorded_by=session.staff.id)
+        row = Enquiry.create(
+            branch=branch_id,
+            day=now.date().isoformat(),
+            at=session.library.now_text(),
+            channel=how,
+            kind=what,
+            recorded_by=session.staff.id,
+        )
         writer.journal("visits.enquiry", "visit_enquiry", row.id, {"channel": how, "kind": what})
     return _today(session, branch_id, now.date())
 

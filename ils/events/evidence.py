@@ -68,8 +68,12 @@ def attach(session: Session, programme_id: str, path: Path | str, *, kind: str =
     if not source.is_file():
         raise NotFound("events.evidence_not_found", "There is no file {path}.", path=source)
     if source.stat().st_size > MAX_FILE_BYTES:
-        raise Invalid("events.evidence_too_large", "{path} is larger than {size} MB.", path=source,
-                      size=MAX_FILE_BYTES // 1024 // 1024)
+        raise Invalid(
+            "events.evidence_too_large",
+            "{path} is larger than {size} MB.",
+            path=source,
+            size=MAX_FILE_BYTES // 1024 // 1024,
+        )
     try:
         sha, size = _hash(source)
     except OSError as error:
@@ -80,9 +84,17 @@ def attach(session: Session, programme_id: str, path: Path | str, *, kind: str =
         raise Invalid("events.evidence_exists", "This file is already evidence of {title}.", title=programme.title)
     target = folder(session.library) / stored
     with session.write() as writer:
-        row = EventEvidence.create(id=key, programme=programme.id, kind=what, name=readable_file_name(source.name)[:200],
-                                   sha256=sha, size=size, stored=stored, added_at=session.library.now_text(),
-                                   added_by=session.staff.id)
+        row = EventEvidence.create(
+            id=key,
+            programme=programme.id,
+            kind=what,
+            name=readable_file_name(source.name)[:200],
+            sha256=sha,
+            size=size,
+            stored=stored,
+            added_at=session.library.now_text(),
+            added_by=session.staff.id,
+        )
         writer.journal("events.evidence", "event_evidence", key, {"sha256": sha, "size": size})
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -95,8 +107,10 @@ def attach(session: Session, programme_id: str, path: Path | str, *, kind: str =
 def evidence_of(session: Session, programme_id: str) -> list[Evidence]:
     session.require(Permission.RECORD_EVENTS)
     programme = get_programme(programme_id)
-    return [_evidence(session.library, r) for r in
-            EventEvidence.select().where(EventEvidence.programme == programme.id).order_by(EventEvidence.added_at)]
+    return [
+        _evidence(session.library, r)
+        for r in EventEvidence.select().where(EventEvidence.programme == programme.id).order_by(EventEvidence.added_at)
+    ]
 
 
 def check_files(library: Library) -> list[Message]:
@@ -105,17 +119,28 @@ def check_files(library: Library) -> list[Message]:
     A row that came from another desk in a bundle has no file here; it is not a problem.
     """
     problems: list[Message] = []
-    local = {pk for (pk,) in library.database.execute_sql(
-        "SELECT pk FROM sync_row WHERE tbl = 'event_evidence' AND node IN (?, '')", (library.node_id,))}
+    local = {
+        pk
+        for (pk,) in library.database.execute_sql(
+            "SELECT pk FROM sync_row WHERE tbl = 'event_evidence' AND node IN (?, '')", (library.node_id,)
+        )
+    }
     for row in EventEvidence.select().where(EventEvidence.id.in_(local)):
         path = folder(library) / row.stored
         try:
             sha, _size = _hash(path)
         except OSError:
-            problems.append(message("events.evidence_missing", "Evidence file {name} is missing: {path}",
-                                    name=row.name, path=path))
+            problems.append(
+                message("events.evidence_missing", "Evidence file {name} is missing: {path}", name=row.name, path=path)
+            )
             continue
         if sha != row.sha256:
-            problems.append(message("events.evidence_changed", "Evidence file {name} was changed on disk: {path}",
-                                    name=row.name, path=path))
+            problems.append(
+                message(
+                    "events.evidence_changed",
+                    "Evidence file {name} was changed on disk: {path}",
+                    name=row.name,
+                    path=path,
+                )
+            )
     return problems

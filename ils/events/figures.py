@@ -121,8 +121,11 @@ def figures(session: Session, first: dt.date, last: dt.date, *, branch: str | No
     branch_id = branch_of(session, branch).id if branch else None
 
     # Programmes, sessions and attendance.
-    sessions = EventSession.select(EventSession, EventProgramme).join(EventProgramme).where(
-        EventSession.cancelled_at.is_null())
+    sessions = (
+        EventSession.select(EventSession, EventProgramme)
+        .join(EventProgramme)
+        .where(EventSession.cancelled_at.is_null())
+    )
     if branch_id:
         sessions = sessions.where(EventSession.branch == branch_id)
     rows = list(sessions)
@@ -156,17 +159,24 @@ def figures(session: Session, first: dt.date, last: dt.date, *, branch: str | No
             reading = (reading[0] + n, reading[1] + people)
 
     # Online reach.
-    reach = EventReach.select(fn.COUNT(EventReach.id), fn.COALESCE(fn.SUM(EventReach.views), 0),
-                              fn.COALESCE(fn.SUM(EventReach.clicks), 0), fn.COALESCE(fn.SUM(EventReach.pushes), 0)
-                              ).where(_between(EventReach.published_on, first, last))
+    reach = EventReach.select(
+        fn.COUNT(EventReach.id),
+        fn.COALESCE(fn.SUM(EventReach.views), 0),
+        fn.COALESCE(fn.SUM(EventReach.clicks), 0),
+        fn.COALESCE(fn.SUM(EventReach.pushes), 0),
+    ).where(_between(EventReach.published_on, first, last))
     items, views, clicks, pushes = reach.tuples().first() or (0, 0, 0, 0)
 
     # Visits: gate counters and tallies.
     by_site: dict[str, tuple[int, int]] = {}
     site_labels: dict[str, str] = {}
     by_month: dict[str, tuple[int, int]] = {}
-    gate = (GateCount.select(GateSite.code, GateSite.name, GateCount.day, fn.SUM(GateCount.entries))
-            .join(GateSite).where(_between(GateCount.day, first, last)).group_by(GateSite.code, GateCount.day))
+    gate = (
+        GateCount.select(GateSite.code, GateSite.name, GateCount.day, fn.SUM(GateCount.entries))
+        .join(GateSite)
+        .where(_between(GateCount.day, first, last))
+        .group_by(GateSite.code, GateCount.day)
+    )
     if branch_id:
         gate = gate.where(GateSite.branch == branch_id)
     gate_visits = 0
@@ -183,8 +193,7 @@ def figures(session: Session, first: dt.date, last: dt.date, *, branch: str | No
     names = {b.id: b for b in Branch.select()}
     for t in tallies:
         if t.site_kind == "room":
-            _add(rooms, t.site_code, t.count if t.measure == "sessions" else 0,
-                 t.count if t.measure == "visits" else 0)
+            _add(rooms, t.site_code, t.count if t.measure == "sessions" else 0, t.count if t.measure == "visits" else 0)
             continue
         tallied += t.count
         site = f"{t.site_kind}:{t.site_code}"
@@ -201,10 +210,11 @@ def figures(session: Session, first: dt.date, last: dt.date, *, branch: str | No
     # A month's figure adds up, except followers: a level, so the period's is its last month's.
     digital: dict[str, tuple[int, int]] = {}
     latest: dict[tuple[str, str], tuple[str, int]] = {}
-    for month, platform, measure, value in (DigitalUse.select(DigitalUse.month, DigitalUse.platform,
-                                                              DigitalUse.measure, DigitalUse.value)
-                                            .where(DigitalUse.month.between(first.isoformat()[:7],
-                                                                            last.isoformat()[:7])).tuples()):
+    for month, platform, measure, value in (
+        DigitalUse.select(DigitalUse.month, DigitalUse.platform, DigitalUse.measure, DigitalUse.value)
+        .where(DigitalUse.month.between(first.isoformat()[:7], last.isoformat()[:7]))
+        .tuples()
+    ):
         if measure in v.LEVEL_MEASURES:
             if (platform, measure) not in latest or latest[(platform, measure)][0] < month:
                 latest[(platform, measure)] = (month, value)
@@ -235,23 +245,40 @@ def figures(session: Session, first: dt.date, last: dt.date, *, branch: str | No
         training[t.audience] = (n + 1, people + t.attendees, minutes + t.minutes)
     branch_staff = training.get("branch_staff", (0, 0, 0))
     own_staff = training.get("own_staff", (0, 0, 0))
-    people, minutes = EventVolunteer.select(fn.COALESCE(fn.SUM(EventVolunteer.people), 0),
-                                            fn.COALESCE(fn.SUM(EventVolunteer.people * EventVolunteer.minutes), 0)
-                                            ).where(_between(EventVolunteer.day, first, last)).tuples().first()
+    people, minutes = (
+        EventVolunteer.select(
+            fn.COALESCE(fn.SUM(EventVolunteer.people), 0),
+            fn.COALESCE(fn.SUM(EventVolunteer.people * EventVolunteer.minutes), 0),
+        )
+        .where(_between(EventVolunteer.day, first, last))
+        .tuples()
+        .first()
+    )
 
     site_names = {code: label for code, label in site_labels.items()}
-    month_names = {f"{first.year + (first.month - 1 + n) // 12}-{(first.month - 1 + n) % 12 + 1:02d}": ""
-                   for n in range((last.year - first.year) * 12 + last.month - first.month + 1)}
+    month_names = {
+        f"{first.year + (first.month - 1 + n) // 12}-{(first.month - 1 + n) % 12 + 1:02d}": ""
+        for n in range((last.year - first.year) * 12 + last.month - first.month + 1)
+    }
     return Figures(
-        first=first.isoformat(), last=last.isoformat(), branch=branch,
-        programmes=len(programmes), sessions=started, attendance=sum(people_of.values()),
-        adults=adults, children=children,
+        first=first.isoformat(),
+        last=last.isoformat(),
+        branch=branch,
+        programmes=len(programmes),
+        sessions=started,
+        attendance=sum(people_of.values()),
+        adults=adults,
+        children=children,
         by_kind=_lines(by_kind, v.PROGRAMME_KINDS),
         national_return=_lines(by_return, v.RETURN_LABELS, every=True),
         by_audience=_lines(by_audience, v.AUDIENCES),
         reading_for_all=Line("reading_for_all", "", *reading),
-        online_items=items, online_views=views, online_clicks=clicks, online_pushes=pushes,
-        gate_visits=gate_visits, tallied_visits=tallied,
+        online_items=items,
+        online_views=views,
+        online_clicks=clicks,
+        online_pushes=pushes,
+        gate_visits=gate_visits,
+        tallied_visits=tallied,
         visits_by_site=tuple(Line(c, site_names[c], *by_site[c]) for c in sorted(by_site)),
         visits_by_month=tuple(Line(m, m, *by_month.get(m, (0, 0))) for m in month_names),
         rooms=_lines(rooms, v.FIGURE_ROOMS),
@@ -263,7 +290,8 @@ def figures(session: Session, first: dt.date, last: dt.date, *, branch: str | No
         branch_training_hours=round(branch_staff[2] / 60, 1),
         staff_training=Line("own_staff", "", own_staff[0], own_staff[1]),
         staff_training_hours=round(own_staff[2] / 60, 1),
-        volunteer_people=people, volunteer_hours=round(minutes / 60, 1),
+        volunteer_people=people,
+        volunteer_hours=round(minutes / 60, 1),
         media_reports=EventMedia.select().where(_between(EventMedia.reported_on, first, last)).count(),
         honours=EventHonour.select().where(_between(EventHonour.awarded_on, first, last)).count(),
     )
@@ -275,20 +303,31 @@ def summary_lines(f: Figures) -> list[str]:
     return [
         _("{first} to {last}").format(first=f.first, last=f.last),
         _("Programmes {programmes}, sessions {sessions}, participants {people}").format(
-            programmes=f.programmes, sessions=f.sessions, people=f.attendance),
-        *("  " + _("{label}: {sessions} sessions, {people} participants").format(
-            label=line.label, sessions=line.count, people=line.people) for line in f.national_return),
-        _("Visits {visits} (gate {gate}, tallies {tallied})").format(visits=f.visits, gate=f.gate_visits,
-                                                                     tallied=f.tallied_visits),
+            programmes=f.programmes, sessions=f.sessions, people=f.attendance
+        ),
+        *(
+            "  "
+            + _("{label}: {sessions} sessions, {people} participants").format(
+                label=line.label, sessions=line.count, people=line.people
+            )
+            for line in f.national_return
+        ),
+        _("Visits {visits} (gate {gate}, tallies {tallied})").format(
+            visits=f.visits, gate=f.gate_visits, tallied=f.tallied_visits
+        ),
         _("Online: {items} items, {views} views, {clicks} clicks").format(
-            items=f.online_items, views=f.online_views, clicks=f.online_clicks),
+            items=f.online_items, views=f.online_views, clicks=f.online_clicks
+        ),
         _("E-resource clicks {clicks}, booklists pushed {booklists}").format(
-            clicks=digital.get("clicks", 0), booklists=digital.get("booklists", 0)),
+            clicks=digital.get("clicks", 0), booklists=digital.get("booklists", 0)
+        ),
         _("Enquiries {count}").format(count=f.enquiries),
         _("Training for branch staff: {count} sessions, {hours} hours").format(
-            count=f.branch_training.count, hours=f.branch_training_hours),
-        _("Volunteers: {people} person-times, {hours} hours").format(people=f.volunteer_people,
-                                                                    hours=f.volunteer_hours),
+            count=f.branch_training.count, hours=f.branch_training_hours
+        ),
+        _("Volunteers: {people} person-times, {hours} hours").format(
+            people=f.volunteer_people, hours=f.volunteer_hours
+        ),
         _("Media reports {media}, honours {honours}").format(media=f.media_reports, honours=f.honours),
     ]
 
@@ -313,8 +352,17 @@ class Window:
 
 
 #: The indicators of the window, in the order the evaluation lists them.
-WINDOW_INDICATORS = ("programmes", "sessions", "attendance", "visits", "online_clicks", "enquiries",
-                     "branch_training", "volunteer_hours", "media_reports")
+WINDOW_INDICATORS = (
+    "programmes",
+    "sessions",
+    "attendance",
+    "visits",
+    "online_clicks",
+    "enquiries",
+    "branch_training",
+    "volunteer_hours",
+    "media_reports",
+)
 
 
 def _indicator(f: Figures, code: str) -> int:

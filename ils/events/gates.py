@@ -102,8 +102,14 @@ def add_site(session: Session, *, code: str, name: str, branch: str | None = Non
     place = branch_of(session, branch)
     now = session.library.now_text()
     with session.write() as writer:
-        row = GateSite.create(id=reference_id("gate_site", code), code=code, name=text_of(name, N_("Name")),
-                              branch=place.id, created_at=now, updated_at=now)
+        row = GateSite.create(
+            id=reference_id("gate_site", code),
+            code=code,
+            name=text_of(name, N_("Name")),
+            branch=place.id,
+            created_at=now,
+            updated_at=now,
+        )
         writer.journal("visits.gate_site_add", "visit_gate_site", row.id, {"code": code})
     return _site_info(row)
 
@@ -128,8 +134,12 @@ def _read(path: Path) -> tuple[list[list[str]], str]:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise Invalid("events.gate_file_too_large", "{path} is larger than {size} MB.", path=path,
-                          size=MAX_FILE_BYTES // 1024 // 1024)
+            raise Invalid(
+                "events.gate_file_too_large",
+                "{path} is larger than {size} MB.",
+                path=path,
+                size=MAX_FILE_BYTES // 1024 // 1024,
+            )
         data = path.read_bytes()
     except OSError as error:
         raise NotFound("events.gate_file_unreadable", "Cannot read {path}.", path=path) from error
@@ -160,16 +170,24 @@ def preview(session: Session, site: str, path: Path | str, *, lines: int = 5) ->
     rows, encoding = _read(Path(path))
     remembered = json.loads(row.mapping) if row.mapping else None
     mapping = remembered if remembered and set(remembered.values()) <= set(rows[0]) else guess_mapping(rows[0])
-    return Preview(encoding, tuple(rows[0]), tuple(tuple(r) for r in rows[1:1 + lines]), mapping,
-                   remembered is not None and mapping == remembered)
+    return Preview(
+        encoding,
+        tuple(rows[0]),
+        tuple(tuple(r) for r in rows[1 : 1 + lines]),
+        mapping,
+        remembered is not None and mapping == remembered,
+    )
 
 
 def _check_mapping(mapping: dict[str, str], header: list[str]) -> dict[str, str]:
     clean = {role: column for role, column in mapping.items() if role in ROLES and column}
     for role in ("date", "entries"):
         if role not in clean:
-            raise Invalid("events.gate_mapping_incomplete", "Say which column holds the {role}.",
-                          role=message(f"events.gate_role.{role}", {"date": N_("date"), "entries": N_("entries")}[role]))
+            raise Invalid(
+                "events.gate_mapping_incomplete",
+                "Say which column holds the {role}.",
+                role=message(f"events.gate_role.{role}", {"date": N_("date"), "entries": N_("entries")}[role]),
+            )
     missing = [c for c in clean.values() if c not in header]
     if missing:
         raise Invalid("events.gate_column_missing", "The file has no column {name}.", name=", ".join(missing))
@@ -195,6 +213,7 @@ def _moment(date_text: str, time_text: str) -> dt.datetime:
 
 def _reading(cells: list[str], columns: dict[str, int], today: dt.date) -> tuple[dt.datetime, str, int]:
     """One row as (time, gate, entries); ``Invalid`` says what is wrong with it."""
+
     def cell(role: str) -> str:
         index = columns.get(role)
         return cells[index] if index is not None and index < len(cells) else ""
@@ -202,8 +221,11 @@ def _reading(cells: list[str], columns: dict[str, int], today: dt.date) -> tuple
     try:
         at = _moment(cell("date"), cell("time"))
     except (ValueError, IndexError):
-        raise Invalid("events.gate_bad_date", "the date or time {text} cannot be read",
-                      text=f"{cell('date')} {cell('time')}".strip()) from None
+        raise Invalid(
+            "events.gate_bad_date",
+            "the date or time {text} cannot be read",
+            text=f"{cell('date')} {cell('time')}".strip(),
+        ) from None
     if at.date() > today:
         raise Invalid("events.gate_future", "{day} has not come yet", day=at.date().isoformat())
     text = cell("entries").replace(",", "")
@@ -232,8 +254,12 @@ def _ranges(days: list[dt.date]) -> tuple[str, ...]:
 
 def gaps(site_id: str) -> tuple[str, ...]:
     """Days with no reading between the site's first and last day."""
-    days = sorted({dt.date.fromisoformat(d) for (d,) in GateCount.select(GateCount.day).where(
-        GateCount.site == site_id).distinct().tuples()})
+    days = sorted(
+        {
+            dt.date.fromisoformat(d)
+            for (d,) in GateCount.select(GateCount.day).where(GateCount.site == site_id).distinct().tuples()
+        }
+    )
     if not days:
         return ()
     have = set(days)
@@ -242,8 +268,14 @@ def gaps(site_id: str) -> tuple[str, ...]:
 
 
 @writes
-def import_gate_file(session: Session, site: str, path: Path | str, *, mapping: dict[str, str] | None = None,
-                     progress: Callable[[int, int], None] | None = None) -> GateImport:
+def import_gate_file(
+    session: Session,
+    site: str,
+    path: Path | str,
+    *,
+    mapping: dict[str, str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> GateImport:
     """Import a gate counter's CSV file for ``site``; ``mapping`` (role → column) is remembered.
 
     Without a mapping the site's remembered one is used; a first import needs one.
@@ -255,8 +287,11 @@ def import_gate_file(session: Session, site: str, path: Path | str, *, mapping: 
     header = rows[0]
     if mapping is None:
         if not row.mapping:
-            raise Invalid("events.gate_mapping_needed", "The first file of {site} needs its columns named "
-                          "(date, time, gate, entries).", site=row.name)
+            raise Invalid(
+                "events.gate_mapping_needed",
+                "The first file of {site} needs its columns named (date, time, gate, entries).",
+                site=row.name,
+            )
         mapping = json.loads(row.mapping)
     mapping = _check_mapping(mapping, header)
     columns = {role: header.index(column) for role, column in mapping.items()}
@@ -274,8 +309,12 @@ def import_gate_file(session: Session, site: str, path: Path | str, *, mapping: 
             continue
         key = reading_id(row.id, gate, at)
         if key in readings:
-            bad.append((number, message("events.gate_repeated", "the same gate and time as line {line}",
-                                        line=readings[key][0])))
+            bad.append(
+                (
+                    number,
+                    message("events.gate_repeated", "the same gate and time as line {line}", line=readings[key][0]),
+                )
+            )
             continue
         readings[key] = (number, at, gate, entries)
         if progress and number % 500 == 0:
@@ -283,7 +322,7 @@ def import_gate_file(session: Session, site: str, path: Path | str, *, mapping: 
     known = {}
     keys = list(readings)
     for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
+        chunk = keys[start : start + 500]
         known.update(dict(GateCount.select(GateCount.id, GateCount.entries).where(GateCount.id.in_(chunk)).tuples()))
     new = [(k, r) for k, r in readings.items() if k not in known]
     differing = sum(1 for k, r in readings.items() if k in known and known[k] != r[3])
@@ -291,18 +330,41 @@ def import_gate_file(session: Session, site: str, path: Path | str, *, mapping: 
     with session.write() as writer:
         if mapping != (json.loads(row.mapping) if row.mapping else None):
             GateSite.update(mapping=json.dumps(mapping, ensure_ascii=False), updated_at=now).where(
-                GateSite.id == row.id).execute()
+                GateSite.id == row.id
+            ).execute()
         for start in range(0, len(new), 500):
-            GateCount.insert_many([{"id": k, "site": row.id, "gate": gate, "at": at.isoformat(timespec="minutes"),
-                                    "day": at.date().isoformat(), "entries": entries, "imported_at": now}
-                                   for k, (_n, at, gate, entries) in new[start:start + 500]]).execute()
+            GateCount.insert_many(
+                [
+                    {
+                        "id": k,
+                        "site": row.id,
+                        "gate": gate,
+                        "at": at.isoformat(timespec="minutes"),
+                        "day": at.date().isoformat(),
+                        "entries": entries,
+                        "imported_at": now,
+                    }
+                    for k, (_n, at, gate, entries) in new[start : start + 500]
+                ]
+            ).execute()
             if progress:
                 progress(len(body) + 1 - len(new) + start, len(body) + 1)
-        writer.journal("visits.gate_import", "visit_gate_site", row.id,
-                       {"rows": len(body), "added": len(new), "bad": len(bad)})
+        writer.journal(
+            "visits.gate_import", "visit_gate_site", row.id, {"rows": len(body), "added": len(new), "bad": len(bad)}
+        )
     if progress:
         progress(len(body) + 1, len(body) + 1)
     days = sorted({r[1].date().isoformat() for r in readings.values()})
-    return GateImport(row.code, len(body), len(new), len(readings) - len(new) - differing, differing,
-                      sum(r[3] for _k, r in new), tuple(bad), gaps(row.id), days[0] if days else None,
-                      days[-1] if days else None, tuple(days))
+    return GateImport(
+        row.code,
+        len(body),
+        len(new),
+        len(readings) - len(new) - differing,
+        differing,
+        sum(r[3] for _k, r in new),
+        tuple(bad),
+        gaps(row.id),
+        days[0] if days else None,
+        days[-1] if days else None,
+        tuple(days),
+    )

@@ -16,8 +16,7 @@ from ils.text_input import clean_input, field_label
 MAX_COUNT = 10_000_000
 
 
-def day_of(value: dt.date | str | None, session: Session, field: str = N_("Date"), *,
-           future: bool = False) -> dt.date:
+def day_of(value: dt.date | str | None, session: Session, field: str = N_("Date"), *, future: bool = False) -> dt.date:
     """A calendar day: a date, text ``2021-06-28``, or today when empty. Days to come are refused
     unless ``future`` (a session being planned)."""
     today = session.now().date()
@@ -32,8 +31,12 @@ def day_of(value: dt.date | str | None, session: Session, field: str = N_("Date"
         except ValueError:
             raise Invalid("events.bad_date", "{field}: type a date as 2021-06-28.", field=field_label(field)) from None
     if not future and value > today:
-        raise Invalid("events.date_in_future", "{field}: {date} has not come yet.", field=field_label(field),
-                      date=value.isoformat())
+        raise Invalid(
+            "events.date_in_future",
+            "{field}: {date} has not come yet.",
+            field=field_label(field),
+            date=value.isoformat(),
+        )
     return value
 
 
@@ -47,8 +50,9 @@ def moment_of(value: dt.datetime | str, field: str = N_("Starts")) -> dt.datetim
             return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(9, 0))
         return dt.datetime.fromisoformat(text).replace(tzinfo=None, second=0, microsecond=0)
     except ValueError:
-        raise Invalid("events.bad_moment", "{field}: type a date and time as 2021-06-28 09:30.",
-                      field=field_label(field)) from None
+        raise Invalid(
+            "events.bad_moment", "{field}: type a date and time as 2021-06-28 09:30.", field=field_label(field)
+        ) from None
 
 
 def count_of(value: int | str | None, field: str, *, minimum: int = 0, required: bool = True) -> int | None:
@@ -62,8 +66,13 @@ def count_of(value: int | str | None, field: str, *, minimum: int = 0, required:
     except ValueError:
         raise Invalid("events.not_a_number", "{field} must be a whole number.", field=field_label(field)) from None
     if not minimum <= number <= MAX_COUNT:
-        raise Invalid("events.count_out_of_range", "{field} must be from {low} to {high}.", field=field_label(field),
-                      low=minimum, high=MAX_COUNT)
+        raise Invalid(
+            "events.count_out_of_range",
+            "{field} must be from {low} to {high}.",
+            field=field_label(field),
+            low=minimum,
+            high=MAX_COUNT,
+        )
     return number
 
 
@@ -72,8 +81,9 @@ def minutes_of(hours: float | str, field: str = N_("Hours")) -> int:
     try:
         value = float(clean_input(str(hours), field, fold=True))
     except ValueError:
-        raise Invalid("events.bad_hours", "{field}: type hours as a number, e.g. 1.5.", field=field_label(field)) \
-            from None
+        raise Invalid(
+            "events.bad_hours", "{field}: type hours as a number, e.g. 1.5.", field=field_label(field)
+        ) from None
     minutes = round(value * 60)
     if not 15 <= minutes <= 24 * 60:
         raise Invalid("events.hours_out_of_range", "{field} must be from 0.25 to 24.", field=field_label(field))

@@ -79,15 +79,29 @@ def _programme_id(programme: str | None) -> str | None:
 
 
 @writes
-def record_reach(session: Session, *, channel: str, title: str, published_on: dt.date | str | None = None,
-                 views: int | str = 0, clicks: int | str = 0, pushes: int | str = 0,
-                 programme: str | None = None, reach_id: str | None = None) -> Reach:
+def record_reach(
+    session: Session,
+    *,
+    channel: str,
+    title: str,
+    published_on: dt.date | str | None = None,
+    views: int | str = 0,
+    clicks: int | str = 0,
+    pushes: int | str = 0,
+    programme: str | None = None,
+    reach_id: str | None = None,
+) -> Reach:
     """An online item and its figures; with ``reach_id`` the item's figures are brought up to date."""
     session.require(Permission.RECORD_EVENTS)
-    values = {"channel": v.choice(channel, v.REACH_CHANNELS, N_("Channel")), "title": text_of(title, N_("Title")),
-              "published_on": day_of(published_on, session, N_("Published on")).isoformat(),
-              "views": count_of(views, N_("Views")), "clicks": count_of(clicks, N_("Clicks")),
-              "pushes": count_of(pushes, N_("Pushes")), "programme": _programme_id(programme)}
+    values = {
+        "channel": v.choice(channel, v.REACH_CHANNELS, N_("Channel")),
+        "title": text_of(title, N_("Title")),
+        "published_on": day_of(published_on, session, N_("Published on")).isoformat(),
+        "views": count_of(views, N_("Views")),
+        "clicks": count_of(clicks, N_("Clicks")),
+        "pushes": count_of(pushes, N_("Pushes")),
+        "programme": _programme_id(programme),
+    }
     now = session.library.now_text()
     with session.write() as writer:
         if reach_id:
@@ -102,32 +116,57 @@ def record_reach(session: Session, *, channel: str, title: str, published_on: dt
 
 
 @writes
-def add_media_report(session: Session, *, outlet: str, title: str, reported_on: dt.date | str | None = None,
-                     link: str | None = None, programme: str | None = None) -> MediaReport:
+def add_media_report(
+    session: Session,
+    *,
+    outlet: str,
+    title: str,
+    reported_on: dt.date | str | None = None,
+    link: str | None = None,
+    programme: str | None = None,
+) -> MediaReport:
     session.require(Permission.RECORD_EVENTS)
     now = session.library.now_text()
     with session.write() as writer:
-        row = EventMedia.create(outlet=text_of(outlet, N_("Outlet"), max_length=60), title=text_of(title, N_("Title")),
-                                reported_on=day_of(reported_on, session, N_("Reported on")).isoformat(),
-                                link=text_of(link, N_("Link or cutting"), required=False, max_length=500),
-                                programme=_programme_id(programme), created_at=now, updated_at=now)
+        row = EventMedia.create(
+            outlet=text_of(outlet, N_("Outlet"), max_length=60),
+            title=text_of(title, N_("Title")),
+            reported_on=day_of(reported_on, session, N_("Reported on")).isoformat(),
+            link=text_of(link, N_("Link or cutting"), required=False, max_length=500),
+            programme=_programme_id(programme),
+            created_at=now,
+            updated_at=now,
+        )
         writer.journal("events.media", "event_media", row.id, {})
     return MediaReport(row.id, row.outlet, row.reported_on, row.title, row.link, row.programme_id)
 
 
 @writes
-def add_honour(session: Session, *, body: str, title: str, awarded_on: dt.date | str | None = None,
-               recipient_kind: str = "library", recipient: str | None = None, note: str | None = None) -> Honour:
+def add_honour(
+    session: Session,
+    *,
+    body: str,
+    title: str,
+    awarded_on: dt.date | str | None = None,
+    recipient_kind: str = "library",
+    recipient: str | None = None,
+    note: str | None = None,
+) -> Honour:
     session.require(Permission.RECORD_EVENTS)
     kind = v.choice(recipient_kind, v.RECIPIENTS, N_("Recipient"))
     who = text_of(recipient, N_("Recipient's name"), required=kind != "library", max_length=60)
     now = session.library.now_text()
     with session.write() as writer:
-        row = EventHonour.create(body=text_of(body, N_("Awarding body")), title=text_of(title, N_("Title")),
-                                 awarded_on=day_of(awarded_on, session, N_("Awarded on")).isoformat(),
-                                 recipient_kind=kind, recipient=who,
-                                 note=text_of(note, N_("Note"), required=False, max_length=1000),
-                                 created_at=now, updated_at=now)
+        row = EventHonour.create(
+            body=text_of(body, N_("Awarding body")),
+            title=text_of(title, N_("Title")),
+            awarded_on=day_of(awarded_on, session, N_("Awarded on")).isoformat(),
+            recipient_kind=kind,
+            recipient=who,
+            note=text_of(note, N_("Note"), required=False, max_length=1000),
+            created_at=now,
+            updated_at=now,
+        )
         writer.journal("events.honour", "event_honour", row.id, {"kind": kind})
     return Honour(row.id, row.body, row.title, row.awarded_on, row.recipient_kind, row.recipient)
 
@@ -142,9 +181,13 @@ def add_milestone(session: Session, *, text: str, day: dt.date | str | None = No
     session.require(Permission.RECORD_EVENTS)
     now = session.library.now_text()
     with session.write() as writer:
-        row = EventMilestone.create(day=day_of(day, session).isoformat(),
-                                    text=text_of(text, N_("Text"), max_length=2000), source_kind="staff",
-                                    created_at=now, updated_at=now)
+        row = EventMilestone.create(
+            day=day_of(day, session).isoformat(),
+            text=text_of(text, N_("Text"), max_length=2000),
+            source_kind="staff",
+            created_at=now,
+            updated_at=now,
+        )
         writer.journal("events.milestone", "event_milestone", row.id, {"source": "staff"})
     return _milestone(row)
 
@@ -163,10 +206,14 @@ def _offer_text_now(kind: str, source_id: str) -> tuple[str, str]:
         if not sessions:
             raise Invalid("events.programme_has_no_sessions", "{title} has no session yet.", title=programme.title)
         people = sum(c.total for c in day_counts([s.id for s in sessions]).values())
-        clicks = EventReach.select(fn.COALESCE(fn.SUM(EventReach.clicks), 0)).where(
-            EventReach.programme == programme.id).scalar()
+        clicks = (
+            EventReach.select(fn.COALESCE(fn.SUM(EventReach.clicks), 0))
+            .where(EventReach.programme == programme.id)
+            .scalar()
+        )
         text = _("{title}: {sessions} sessions, {people} participants.").format(
-            title=programme.title, sessions=len(sessions), people=people)
+            title=programme.title, sessions=len(sessions), people=people
+        )
         if clicks:
             text += _(" Online: {clicks} clicks.").format(clicks=clicks)
         return min(s.starts_at for s in sessions)[:10], text
@@ -186,8 +233,11 @@ def _offer_text_now(kind: str, source_id: str) -> tuple[str, str]:
 def offer_milestone(session: Session, *, source_kind: str, source_id: str) -> Milestone:
     """The 大事记 entry a programme, an honour or a rotation batch offers; offered once per source."""
     session.require(Permission.RECORD_EVENTS)
-    kind = v.choice(source_kind, {"programme": N_("Programme"), "honour": N_("Honour"),
-                                  "rotation": N_("Rotation batch")}, N_("Source"))
+    kind = v.choice(
+        source_kind,
+        {"programme": N_("Programme"), "honour": N_("Honour"), "rotation": N_("Rotation batch")},
+        N_("Source"),
+    )
     key = str(uuid.uuid5(ILS_NAMESPACE, f"event_milestone:{kind}:{source_id}"))
     existing = EventMilestone.get_or_none(EventMilestone.id == key)
     if existing is not None and existing.withdrawn_at is None:
@@ -196,11 +246,13 @@ def offer_milestone(session: Session, *, source_kind: str, source_id: str) -> Mi
     now = session.library.now_text()
     with session.write() as writer:
         if existing is None:
-            EventMilestone.create(id=key, day=day, text=text, source_kind=kind, source_id=source_id, created_at=now,
-                                  updated_at=now)
+            EventMilestone.create(
+                id=key, day=day, text=text, source_kind=kind, source_id=source_id, created_at=now, updated_at=now
+            )
         else:
             EventMilestone.update(withdrawn_at=None, text=text, updated_at=now).where(
-                EventMilestone.id == key).execute()
+                EventMilestone.id == key
+            ).execute()
         writer.journal("events.milestone", "event_milestone", key, {"source": kind})
     return _milestone(EventMilestone.get_by_id(key))
 
@@ -225,22 +277,32 @@ def year_bounds(year: int) -> tuple[str, str]:
 def media_reports(session: Session, year: int) -> list[MediaReport]:
     session.require(Permission.RECORD_EVENTS)
     first, last = year_bounds(year)
-    return [MediaReport(r.id, r.outlet, r.reported_on, r.title, r.link, r.programme_id) for r in EventMedia.select()
-            .where(EventMedia.reported_on.between(first, last)).order_by(EventMedia.reported_on)]
+    return [
+        MediaReport(r.id, r.outlet, r.reported_on, r.title, r.link, r.programme_id)
+        for r in EventMedia.select().where(EventMedia.reported_on.between(first, last)).order_by(EventMedia.reported_on)
+    ]
 
 
 def honours(session: Session, year: int) -> list[Honour]:
     session.require(Permission.RECORD_EVENTS)
     first, last = year_bounds(year)
-    return [Honour(r.id, r.body, r.title, r.awarded_on, r.recipient_kind, r.recipient) for r in EventHonour.select()
-            .where(EventHonour.awarded_on.between(first, last)).order_by(EventHonour.awarded_on)]
+    return [
+        Honour(r.id, r.body, r.title, r.awarded_on, r.recipient_kind, r.recipient)
+        for r in EventHonour.select()
+        .where(EventHonour.awarded_on.between(first, last))
+        .order_by(EventHonour.awarded_on)
+    ]
 
 
 def milestones(session: Session, year: int) -> list[Milestone]:
     session.require(Permission.RECORD_EVENTS)
     first, last = year_bounds(year)
-    return [_milestone(r) for r in EventMilestone.select().where(
-        EventMilestone.day.between(first, last) & EventMilestone.withdrawn_at.is_null()).order_by(EventMilestone.day)]
+    return [
+        _milestone(r)
+        for r in EventMilestone.select()
+        .where(EventMilestone.day.between(first, last) & EventMilestone.withdrawn_at.is_null())
+        .order_by(EventMilestone.day)
+    ]
 
 
 def programme_title(programme_id: str | None) -> str:

@@ -60,19 +60,46 @@ class SessionInfo:
 
 def programme_info(row: EventProgramme) -> ProgrammeInfo:
     branch = Branch.get_by_id(row.branch_id)
-    return ProgrammeInfo(row.id, row.title, row.kind, v.label(v.PROGRAMME_KINDS, row.kind), row.brand, row.audience,
-                         v.label(v.AUDIENCES, row.audience), row.partners, branch.code, branch.name,
-                         bool(row.reading_for_all), row.note, row.cancelled_at is not None,
-                         EventSession.select().where(EventSession.programme == row.id).count())
+    return ProgrammeInfo(
+        row.id,
+        row.title,
+        row.kind,
+        v.label(v.PROGRAMME_KINDS, row.kind),
+        row.brand,
+        row.audience,
+        v.label(v.AUDIENCES, row.audience),
+        row.partners,
+        branch.code,
+        branch.name,
+        bool(row.reading_for_all),
+        row.note,
+        row.cancelled_at is not None,
+        EventSession.select().where(EventSession.programme == row.id).count(),
+    )
 
 
 def session_info(row: EventSession, programme: EventProgramme | None = None) -> SessionInfo:
     programme = programme or EventProgramme.get_by_id(row.programme_id)
-    venue = v.label(v.ROOMS, row.venue) if row.venue_kind == "room" else (
-        v.label(v.VENUE_KINDS, "online") if row.venue_kind == "online" and not row.venue else row.venue)
-    return SessionInfo(row.id, programme.id, programme.title, programme.kind, v.label(v.PROGRAMME_KINDS, programme.kind),
-                       row.starts_at, row.ends_on, row.venue_kind, row.venue, venue,
-                       Branch.get_by_id(row.branch_id).code, row.capacity, row.cancelled_at is not None)
+    venue = (
+        v.label(v.ROOMS, row.venue)
+        if row.venue_kind == "room"
+        else (v.label(v.VENUE_KINDS, "online") if row.venue_kind == "online" and not row.venue else row.venue)
+    )
+    return SessionInfo(
+        row.id,
+        programme.id,
+        programme.title,
+        programme.kind,
+        v.label(v.PROGRAMME_KINDS, programme.kind),
+        row.starts_at,
+        row.ends_on,
+        row.venue_kind,
+        row.venue,
+        venue,
+        Branch.get_by_id(row.branch_id).code,
+        row.capacity,
+        row.cancelled_at is not None,
+    )
 
 
 def get_programme(programme_id: str) -> EventProgramme:
@@ -89,8 +116,18 @@ def get_session(session_id: str) -> EventSession:
     return row
 
 
-def _programme_values(session: Session, *, title: Any, kind: Any, brand: Any, audience: Any, partners: Any,
-                      branch: Any, reading_for_all: Any, note: Any) -> dict[str, Any]:
+def _programme_values(
+    session: Session,
+    *,
+    title: Any,
+    kind: Any,
+    brand: Any,
+    audience: Any,
+    partners: Any,
+    branch: Any,
+    reading_for_all: Any,
+    note: Any,
+) -> dict[str, Any]:
     return {
         "title": text_of(title, N_("Title")),
         "kind": v.choice(kind, v.PROGRAMME_KINDS, N_("Type")),
@@ -104,13 +141,31 @@ def _programme_values(session: Session, *, title: Any, kind: Any, brand: Any, au
 
 
 @writes
-def add_programme(session: Session, *, title: str, kind: str, brand: str | None = None, audience: str = "all",
-                  partners: str | None = None, branch: str | None = None, reading_for_all: bool = False,
-                  note: str | None = None) -> ProgrammeInfo:
+def add_programme(
+    session: Session,
+    *,
+    title: str,
+    kind: str,
+    brand: str | None = None,
+    audience: str = "all",
+    partners: str | None = None,
+    branch: str | None = None,
+    reading_for_all: bool = False,
+    note: str | None = None,
+) -> ProgrammeInfo:
     """A new programme, organised by ``branch`` (this desk's by default)."""
     session.require(Permission.RECORD_EVENTS)
-    values = _programme_values(session, title=title, kind=kind, brand=brand, audience=audience, partners=partners,
-                               branch=branch, reading_for_all=reading_for_all, note=note)
+    values = _programme_values(
+        session,
+        title=title,
+        kind=kind,
+        brand=brand,
+        audience=audience,
+        partners=partners,
+        branch=branch,
+        reading_for_all=reading_for_all,
+        note=note,
+    )
     now = session.library.now_text()
     with session.write() as writer:
         row = EventProgramme.create(**values, created_at=now, updated_at=now)
@@ -123,9 +178,16 @@ def change_programme(session: Session, programme_id: str, **changes: Any) -> Pro
     """Change some of a programme's fields (the others keep their values)."""
     session.require(Permission.RECORD_EVENTS)
     row = get_programme(programme_id)
-    current = {"title": row.title, "kind": row.kind, "brand": row.brand, "audience": row.audience,
-               "partners": row.partners, "branch": Branch.get_by_id(row.branch_id).code,
-               "reading_for_all": row.reading_for_all, "note": row.note}
+    current = {
+        "title": row.title,
+        "kind": row.kind,
+        "brand": row.brand,
+        "audience": row.audience,
+        "partners": row.partners,
+        "branch": Branch.get_by_id(row.branch_id).code,
+        "reading_for_all": row.reading_for_all,
+        "note": row.note,
+    }
     unknown = set(changes) - set(current)
     if unknown:
         raise Invalid("events.unknown_field", "A programme has no field {name}.", name=", ".join(sorted(unknown)))
@@ -135,7 +197,8 @@ def change_programme(session: Session, programme_id: str, **changes: Any) -> Pro
         return programme_info(row)
     with session.write() as writer:
         EventProgramme.update(**changed, updated_at=session.library.now_text()).where(
-            EventProgramme.id == row.id).execute()
+            EventProgramme.id == row.id
+        ).execute()
         writer.journal("events.programme_change", "event_programme", row.id, {"fields": sorted(changed)})
     return programme_info(EventProgramme.get_by_id(row.id))
 
@@ -151,15 +214,24 @@ def cancel_programme(session: Session, programme_id: str) -> ProgrammeInfo:
     with session.write() as writer:
         EventProgramme.update(cancelled_at=now, updated_at=now).where(EventProgramme.id == row.id).execute()
         EventSession.update(cancelled_at=now, updated_at=now).where(
-            (EventSession.programme == row.id) & EventSession.cancelled_at.is_null()).execute()
+            (EventSession.programme == row.id) & EventSession.cancelled_at.is_null()
+        ).execute()
         writer.journal("events.programme_cancel", "event_programme", row.id, {})
     return programme_info(EventProgramme.get_by_id(row.id))
 
 
 @writes
-def add_session(session: Session, programme_id: str, *, starts: dt.datetime | str, ends_on: dt.date | str | None = None,
-                venue_kind: str = "room", venue: str | None = None, branch: str | None = None,
-                capacity: int | str | None = None) -> SessionInfo:
+def add_session(
+    session: Session,
+    programme_id: str,
+    *,
+    starts: dt.datetime | str,
+    ends_on: dt.date | str | None = None,
+    venue_kind: str = "room",
+    venue: str | None = None,
+    branch: str | None = None,
+    capacity: int | str | None = None,
+) -> SessionInfo:
     """A session of a programme: a time, or (``ends_on``) a range of days, and a venue.
 
     ``venue``: a room's code for ``room``; a place's name for ``outside``; the platform for
@@ -188,9 +260,17 @@ def add_session(session: Session, programme_id: str, *, starts: dt.datetime | st
     seats = count_of(capacity, N_("Capacity"), minimum=1, required=False)
     now = session.library.now_text()
     with session.write() as writer:
-        row = EventSession.create(programme=programme.id, starts_at=start.isoformat(sep=" ", timespec="minutes"),
-                                  ends_on=last.isoformat() if last else None, venue_kind=kind, venue=where,
-                                  branch=place.id, capacity=seats, created_at=now, updated_at=now)
+        row = EventSession.create(
+            programme=programme.id,
+            starts_at=start.isoformat(sep=" ", timespec="minutes"),
+            ends_on=last.isoformat() if last else None,
+            venue_kind=kind,
+            venue=where,
+            branch=place.id,
+            capacity=seats,
+            created_at=now,
+            updated_at=now,
+        )
         writer.journal("events.session_add", "event_session", row.id, {"programme": programme.id})
     return session_info(row, programme)
 
@@ -213,24 +293,27 @@ def list_programmes(session: Session, year: int | None = None) -> list[Programme
     session.require(Permission.RECORD_EVENTS)
     query = EventProgramme.select().order_by(EventProgramme.created_at.desc())
     if year is not None:
-        query = query.where(EventProgramme.id.in_(
-            EventSession.select(EventSession.programme).where(_in_year(year))))
+        query = query.where(EventProgramme.id.in_(EventSession.select(EventSession.programme).where(_in_year(year))))
     return [programme_info(row) for row in query]
 
 
 def _in_year(year: int):
     first, last = f"{year}-01-01", f"{year}-12-31 99"
-    return (EventSession.starts_at <= last) & (
-        (EventSession.starts_at >= first) | (EventSession.ends_on >= first))
+    return (EventSession.starts_at <= last) & ((EventSession.starts_at >= first) | (EventSession.ends_on >= first))
 
 
 def calendar(session: Session, first: dt.date, last: dt.date) -> list[SessionInfo]:
     """Sessions that take place on a day from ``first`` to ``last``, in time order."""
     session.require(Permission.RECORD_EVENTS)
-    query = (EventSession.select(EventSession, EventProgramme).join(EventProgramme)
-             .where((EventSession.starts_at <= f"{last.isoformat()} 99")
-                    & ((EventSession.starts_at >= first.isoformat()) | (EventSession.ends_on >= first.isoformat())))
-             .order_by(EventSession.starts_at))
+    query = (
+        EventSession.select(EventSession, EventProgramme)
+        .join(EventProgramme)
+        .where(
+            (EventSession.starts_at <= f"{last.isoformat()} 99")
+            & ((EventSession.starts_at >= first.isoformat()) | (EventSession.ends_on >= first.isoformat()))
+        )
+        .order_by(EventSession.starts_at)
+    )
     return [session_info(row, row.programme) for row in query]
 
 

@@ -38,27 +38,50 @@ class Registered:
 
 
 def _taken(session_id: str) -> int:
-    return EventRegistration.select(fn.COALESCE(fn.SUM(EventRegistration.party), 0)).where(
-        (EventRegistration.session == session_id) & (EventRegistration.state == "registered")).scalar()
+    return (
+        EventRegistration.select(fn.COALESCE(fn.SUM(EventRegistration.party), 0))
+        .where((EventRegistration.session == session_id) & (EventRegistration.state == "registered"))
+        .scalar()
+    )
 
 
 def _position(row: EventRegistration) -> int | None:
     if row.state != "waiting":
         return None
-    return EventRegistration.select().where(
-        (EventRegistration.session == row.session_id) & (EventRegistration.state == "waiting")
-        & (EventRegistration.registered_at <= row.registered_at)).count()
+    return (
+        EventRegistration.select()
+        .where(
+            (EventRegistration.session == row.session_id)
+            & (EventRegistration.state == "waiting")
+            & (EventRegistration.registered_at <= row.registered_at)
+        )
+        .count()
+    )
 
 
 def _info(row: EventRegistration, capacity: int, phone: str | None = None) -> Registered:
     who = row.reader.name if row.reader_id else row.name or ""
-    return Registered(row.id, who, mask_phone(phone) if phone else None, row.party, row.state, _position(row),
-                      max(capacity - _taken(row.session_id), 0))
+    return Registered(
+        row.id,
+        who,
+        mask_phone(phone) if phone else None,
+        row.party,
+        row.state,
+        _position(row),
+        max(capacity - _taken(row.session_id), 0),
+    )
 
 
 @writes
-def register(session: Session, session_id: str, *, card: str | None = None, name: str | None = None,
-             phone: str | None = None, party: int | str = 1) -> Registered:
+def register(
+    session: Session,
+    session_id: str,
+    *,
+    card: str | None = None,
+    name: str | None = None,
+    phone: str | None = None,
+    party: int | str = 1,
+) -> Registered:
     """Book ``party`` places for a reader (``card``) or a non-reader (``name`` and ``phone``)."""
     session.require(Permission.RECORD_EVENTS)
     row = get_session(session_id)
@@ -73,8 +96,15 @@ def register(session: Session, session_id: str, *, card: str | None = None, name
     reader = None
     if card:
         reader, _summary = presented_reader(session, card)
-        if EventRegistration.select().where((EventRegistration.session == row.id) & (
-                EventRegistration.reader == reader.id) & (EventRegistration.state != "cancelled")).exists():
+        if (
+            EventRegistration.select()
+            .where(
+                (EventRegistration.session == row.id)
+                & (EventRegistration.reader == reader.id)
+                & (EventRegistration.state != "cancelled")
+            )
+            .exists()
+        ):
             raise Invalid("events.already_registered", "{name} is already registered.", name=reader.name)
         who, number = reader.name, None
     else:
@@ -87,10 +117,18 @@ def register(session: Session, session_id: str, *, card: str | None = None, name
     key = new_id()
     with session.write() as writer:
         sealed = ensure_keys(writer, session.library).seal(key, "event_phone", number) if number else None
-        created = EventRegistration.create(id=key, session=row.id, reader=reader.id if reader else None,
-                                           name=None if reader else who, phone_cipher=sealed, party=people,
-                                           registered_at=now, registered_by=session.staff.id, state=state,
-                                           changed_at=now)
+        created = EventRegistration.create(
+            id=key,
+            session=row.id,
+            reader=reader.id if reader else None,
+            name=None if reader else who,
+            phone_cipher=sealed,
+            party=people,
+            registered_at=now,
+            registered_by=session.staff.id,
+            state=state,
+            changed_at=now,
+        )
         writer.journal("events.register", "event_registration", key, {"state": state, "party": people})
     return _info(created, row.capacity, number)
 
@@ -110,13 +148,17 @@ def cancel_registration(session: Session, registration_id: str) -> list[Register
     with session.write() as writer:
         EventRegistration.update(state="cancelled", changed_at=now).where(EventRegistration.id == row.id).execute()
         writer.journal("events.unregister", "event_registration", row.id, {})
-        waiting = EventRegistration.select().where((EventRegistration.session == row.session_id) & (
-            EventRegistration.state == "waiting")).order_by(EventRegistration.registered_at, EventRegistration.id)
+        waiting = (
+            EventRegistration.select()
+            .where((EventRegistration.session == row.session_id) & (EventRegistration.state == "waiting"))
+            .order_by(EventRegistration.registered_at, EventRegistration.id)
+        )
         for other in waiting:
             if _taken(row.session_id) + other.party > capacity:
                 continue
             EventRegistration.update(state="registered", changed_at=now).where(
-                EventRegistration.id == other.id).execute()
+                EventRegistration.id == other.id
+            ).execute()
             writer.journal("events.promote", "event_registration", other.id, {})
             promoted.append(other.id)
     return [_info(EventRegistration.get_by_id(k), capacity) for k in promoted]
@@ -126,6 +168,9 @@ def registrations(session: Session, session_id: str) -> list[Registered]:
     """Who registered and who waits, in order."""
     session.require(Permission.RECORD_EVENTS)
     row = get_session(session_id)
-    query = EventRegistration.select().where(EventRegistration.session == row.id).order_by(
-        EventRegistration.registered_at, EventRegistration.id)
+    query = (
+        EventRegistration.select()
+        .where(EventRegistration.session == row.id)
+        .order_by(EventRegistration.registered_at, EventRegistration.id)
+    )
     return [_info(r, row.capacity or 0) for r in query]

@@ -48,21 +48,26 @@ def _site(session: Session, kind: str, code: str | None) -> tuple[str, str]:
     if kind == "point":
         point = ServicePoint.get_or_none(ServicePoint.code == (code or "").strip().upper())
         if point is None:
-            raise NotFound("circ.service_point_not_found", "There is no service point with the code {code}.",
-                           code=code)
+            raise NotFound("circ.service_point_not_found", "There is no service point with the code {code}.", code=code)
         return point.code, point.branch_id
     room = v.choice(code, v.TALLY_ROOMS, N_("Room"))
     return room, branch_of(session, None).id
 
 
 @writes
-def record_tally(session: Session, *, site_kind: str, site: str | None, count: int | str,
-                 day: dt.date | str | None = None, measure: str = "visits") -> Tally:
+def record_tally(
+    session: Session,
+    *,
+    site_kind: str,
+    site: str | None,
+    count: int | str,
+    day: dt.date | str | None = None,
+    measure: str = "visits",
+) -> Tally:
     """A day's count: ``site_kind`` ``branch`` (a branch code), ``point`` (a van stop or other
     service point's code) or ``room`` (a room's code); ``measure`` visits or sessions."""
     session.require(Permission.RECORD_EVENTS)
-    kind = v.choice(site_kind, {"branch": N_("Branch"), "point": N_("Service point"), "room": N_("Room")},
-                    N_("Site"))
+    kind = v.choice(site_kind, {"branch": N_("Branch"), "point": N_("Service point"), "room": N_("Room")}, N_("Site"))
     what = v.choice(measure, v.MEASURES, N_("Measure"))
     if what == "sessions" and kind != "room":
         raise Invalid("events.sessions_rooms_only", "Sessions are counted for rooms (the e-reading room).")
@@ -74,11 +79,21 @@ def record_tally(session: Session, *, site_kind: str, site: str | None, count: i
     before = VisitTally.get_or_none(VisitTally.id == key)
     with session.write() as writer:
         if before is None:
-            VisitTally.create(id=key, site_kind=kind, site_code=code, branch=branch_id, measure=what,
-                              day=on.isoformat(), count=number, recorded_at=now, recorded_by=session.staff.id)
+            VisitTally.create(
+                id=key,
+                site_kind=kind,
+                site_code=code,
+                branch=branch_id,
+                measure=what,
+                day=on.isoformat(),
+                count=number,
+                recorded_at=now,
+                recorded_by=session.staff.id,
+            )
         else:
             VisitTally.update(count=number, recorded_at=now, recorded_by=session.staff.id).where(
-                VisitTally.id == key).execute()
+                VisitTally.id == key
+            ).execute()
         writer.journal("visits.tally", "visit_tally", key, {"day": on.isoformat(), "count": number})
     assert number is not None
     return Tally(kind, code, what, on.isoformat(), number, before is not None)
@@ -107,11 +122,19 @@ def record_digital(session: Session, *, month: str, platform: str, measure: str,
     before = DigitalUse.get_or_none(DigitalUse.id == key)
     with session.write() as writer:
         if before is None:
-            DigitalUse.create(id=key, month=which, platform=name, measure=what, value=number, recorded_at=now,
-                              recorded_by=session.staff.id)
+            DigitalUse.create(
+                id=key,
+                month=which,
+                platform=name,
+                measure=what,
+                value=number,
+                recorded_at=now,
+                recorded_by=session.staff.id,
+            )
         else:
             DigitalUse.update(value=number, recorded_at=now, recorded_by=session.staff.id).where(
-                DigitalUse.id == key).execute()
+                DigitalUse.id == key
+            ).execute()
         writer.journal("visits.digital", "visit_digital", key, {"month": which, "measure": what, "value": number})
     assert name is not None and number is not None
     return Digital(which, name, what, number, before is not None)
@@ -119,9 +142,12 @@ def record_digital(session: Session, *, month: str, platform: str, measure: str,
 
 def tallies_on(session: Session, day: dt.date) -> list[Tally]:
     session.require(Permission.RECORD_EVENTS)
-    return [Tally(t.site_kind, t.site_code, t.measure, t.day, t.count, False)
-            for t in VisitTally.select().where(VisitTally.day == day.isoformat()).order_by(
-                VisitTally.site_kind, VisitTally.site_code)]
+    return [
+        Tally(t.site_kind, t.site_code, t.measure, t.day, t.count, False)
+        for t in VisitTally.select()
+        .where(VisitTally.day == day.isoformat())
+        .order_by(VisitTally.site_kind, VisitTally.site_code)
+    ]
 
 
 def branch_code(branch_id: str) -> str:

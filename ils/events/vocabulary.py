@@ -26,7 +26,9 @@ PROGRAMME_KINDS: dict[str, str] = {
 #: The national return's three columns; other types count under "other activities".
 RETURN_KIND: dict[str, str] = {"lecture": "lecture", "exhibition": "exhibition", "training": "training"}
 RETURN_LABELS: dict[str, str] = {
-    "lecture": N_("Lectures"), "exhibition": N_("Exhibitions"), "training": N_("Training"),
+    "lecture": N_("Lectures"),
+    "exhibition": N_("Exhibitions"),
+    "training": N_("Training"),
     "other": N_("Other activities"),
 }
 
@@ -132,8 +134,12 @@ def choice(value: str | None, choices: dict[str, str], field: str) -> str:
     for code, label in choices.items():
         if text in (label, _(label)):
             return code
-    raise Invalid("events.unknown_choice", "{field} must be one of: {choices}.", field=field_label(field),
-                  choices=", ".join(choices))
+    raise Invalid(
+        "events.unknown_choice",
+        "{field} must be one of: {choices}.",
+        field=field_label(field),
+        choices=", ".join(choices),
+    )
 
 
 def label(choices: dict[str, str], code: str) -> str:

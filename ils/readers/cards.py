@@ -66,9 +66,13 @@ def normalise_card_number(text: str) -> str:
 def check_card_number(text: str) -> str:
     """A card number that has this library's card format and, if the format says so, a valid check digit."""
     shape = card_format()
-    number = read_code(text, shape, CARD_FIELD, code="readers.card_number_format",
-                       template=N_("{code} is not a reader card number of this library: a card number has "
-                                   "{format}."))
+    number = read_code(
+        text,
+        shape,
+        CARD_FIELD,
+        code="readers.card_number_format",
+        template=N_("{code} is not a reader card number of this library: a card number has {format}."),
+    )
     if shape.check_digit and not luhn.is_valid(number):
         raise Invalid("readers.card_check_digit", "The card number {number} has a wrong check digit.", number=number)
     return number

@@ -68,7 +68,8 @@ class ConsentInfo:
 def consent_text(consent: ConsentInfo) -> str:
     """When and under which notice a consent was given, by whom for a child, and whether it was withdrawn."""
     text = _("given {date} under notice version {version}").format(
-        date=date_of(consent.granted_at), version=consent.notice_version)
+        date=date_of(consent.granted_at), version=consent.notice_version
+    )
     if consent.guardian_card:
         text += _(", by the guardian (card {card})").format(card=consent.guardian_card)
     if consent.withdrawn_at:
@@ -88,7 +89,12 @@ def consent_kind(kind: str) -> Message:
 def check_kinds(kinds) -> frozenset[str]:
     unknown = sorted(set(kinds) - set(CONSENT_KINDS))
     if unknown:
-        raise Invalid("readers.unknown_consent_kind", "Unknown consent {kind}; kinds are: {kinds}.", kind=", ".join(unknown), kinds=", ".join(CONSENT_KINDS))
+        raise Invalid(
+            "readers.unknown_consent_kind",
+            "Unknown consent {kind}; kinds are: {kinds}.",
+            kind=", ".join(unknown),
+            kinds=", ".join(CONSENT_KINDS),
+        )
     return frozenset(kinds)
 
 
@@ -104,8 +110,9 @@ def publish_notice(session: Session, text: str) -> NoticeInfo:
     text = clean_input(text, N_("Privacy notice"), multiline=True, max_length=MAX_NOTICE_CHARS)
     version = (PrivacyNotice.select(fn.MAX(PrivacyNotice.version)).scalar() or 0) + 1
     with session.write() as writer:
-        PrivacyNotice.create(version=version, text=text, published_at=session.library.now_text(),
-                             published_by=session.staff.id)
+        PrivacyNotice.create(
+            version=version, text=text, published_at=session.library.now_text(), published_by=session.staff.id
+        )
         writer.journal("privacy_notice.publish", "privacy_notice", str(version), {"version": version})
     return current_notice()
 
@@ -123,13 +130,24 @@ def insert_consent(writer: Writer, session: Session, reader: Reader, kind: str, 
     if kind == SMS and reader.phone_hash is None:
         raise Invalid("readers.sms_needs_phone", "SMS notices need a mobile phone number.")
     if kind == GUARDIAN and reader.guardian_id is None:
-        raise Invalid("readers.guardian_consent_without_guardian", "A guardian's consent needs the guardian's card: register the guardian first.")
+        raise Invalid(
+            "readers.guardian_consent_without_guardian",
+            "A guardian's consent needs the guardian's card: register the guardian first.",
+        )
     row = ReaderConsent.create(
-        reader=reader, kind=kind, notice_version=notice_version, guardian=reader.guardian_id,
-        granted_at=session.library.now_text(), granted_by=session.staff.id,
+        reader=reader,
+        kind=kind,
+        notice_version=notice_version,
+        guardian=reader.guardian_id,
+        granted_at=session.library.now_text(),
+        granted_by=session.staff.id,
     )
-    writer.journal("reader_consent.grant", "reader_consent", row.id,
-                   {"reader_id": reader.id, "kind": kind, "notice_version": notice_version})
+    writer.journal(
+        "reader_consent.grant",
+        "reader_consent",
+        row.id,
+        {"reader_id": reader.id, "kind": kind, "notice_version": notice_version},
+    )
     return row
 
 
@@ -142,11 +160,24 @@ def grant_consent(session: Session, card_number: str, kind: str) -> tuple[Consen
         session.require(Permission.BLIND_SERVICE)
     reader = reader_by_card(card_number)
     if reader.cancelled_at:
-        raise Invalid("readers.card_returned_no_consents", "Card {number} was returned; nothing more can be recorded for it.", number=reader.card_number)
+        raise Invalid(
+            "readers.card_returned_no_consents",
+            "Card {number} was returned; nothing more can be recorded for it.",
+            number=reader.card_number,
+        )
     if active_consent(reader, kind) is not None:
-        raise Invalid("readers.consent_already_given", "{reader} has already given this consent: {kind}.", reader=reader.name, kind=consent_kind(kind))
+        raise Invalid(
+            "readers.consent_already_given",
+            "{reader} has already given this consent: {kind}.",
+            reader=reader.name,
+            kind=consent_kind(kind),
+        )
     if is_child(reader, session.now().date()) and kind != GUARDIAN and active_consent(reader, GUARDIAN) is None:
-        raise Invalid("readers.child_guardian_consent_first", "{reader} is under 14: record the guardian's consent first.", reader=reader.name)
+        raise Invalid(
+            "readers.child_guardian_consent_first",
+            "{reader} is under 14: record the guardian's consent first.",
+            reader=reader.name,
+        )
     with session.write() as writer:
         insert_consent(writer, session, reader, kind, current_notice().version)
     return consents_of(reader)
@@ -162,14 +193,29 @@ def withdraw_consent(session: Session, card_number: str, kind: str) -> tuple[Con
     reader = reader_by_card(card_number)
     row = active_consent(reader, kind)
     if row is None:
-        raise Invalid("readers.consent_not_given", "{reader} has not given this consent: {kind}.", reader=reader.name, kind=consent_kind(kind))
+        raise Invalid(
+            "readers.consent_not_given",
+            "{reader} has not given this consent: {kind}.",
+            reader=reader.name,
+            kind=consent_kind(kind),
+        )
     if kind == DISABILITY and reader.reader_type.blind_service:
-        raise Invalid("readers.consent_needed_by_reader_type", "{reader} is a {type} reader: change the reader type first, then withdraw.", reader=reader.name, type=reader.reader_type.name)
+        raise Invalid(
+            "readers.consent_needed_by_reader_type",
+            "{reader} is a {type} reader: change the reader type first, then withdraw.",
+            reader=reader.name,
+            type=reader.reader_type.name,
+        )
     if kind == GUARDIAN and not reader.cancelled_at and is_child(reader, session.now().date()):
-        raise Invalid("readers.child_guardian_consent_withdrawn", "{reader} is under 14: without the guardian's consent the card must be returned.", reader=reader.name)
+        raise Invalid(
+            "readers.child_guardian_consent_withdrawn",
+            "{reader} is under 14: without the guardian's consent the card must be returned.",
+            reader=reader.name,
+        )
     with session.write() as writer:
         ReaderConsent.update(withdrawn_at=session.library.now_text(), withdrawn_by=session.staff.id).where(
-            ReaderConsent.id == row.id).execute()
+            ReaderConsent.id == row.id
+        ).execute()
         writer.journal("reader_consent.withdraw", "reader_consent", row.id, {"reader_id": reader.id, "kind": kind})
     return consents_of(reader)
 
@@ -189,9 +235,13 @@ def consents_of(reader: Reader) -> tuple[ConsentInfo, ...]:
     staff = {s.id: s.display_name for s in Staff.select(Staff.id, Staff.display_name)}
     return tuple(
         ConsentInfo(
-            kind=row.kind, kind_label=consent_label(row.kind), notice_version=row.notice_version_id,
-            granted_at=row.granted_at, granted_by=staff.get(row.granted_by, ""),
-            guardian_card=row.guardian.card_number if row.guardian_id else None, withdrawn_at=row.withdrawn_at,
+            kind=row.kind,
+            kind_label=consent_label(row.kind),
+            notice_version=row.notice_version_id,
+            granted_at=row.granted_at,
+            granted_by=staff.get(row.granted_by, ""),
+            guardian_card=row.guardian.card_number if row.guardian_id else None,
+            withdrawn_at=row.withdrawn_at,
         )
         for row in rows
     )

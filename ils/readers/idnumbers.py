@@ -94,7 +94,10 @@ def check_id_number(id_type: str, text: str, today: dt.date) -> IdNumber:
     """The cleaned and checked number, or ``Invalid`` saying what is wrong (never echoing it)."""
     if id_type not in ID_TYPES:
         raise Invalid(
-            "readers.unknown_id_type", "Unknown ID type {type}; types are: {types}.", type=id_type, types=", ".join(ID_TYPES)
+            "readers.unknown_id_type",
+            "Unknown ID type {type}; types are: {types}.",
+            type=id_type,
+            types=", ".join(ID_TYPES),
         )
     number = normalise(text)
     if id_type in (RESIDENT, HOUSEHOLD):
@@ -103,7 +106,10 @@ def check_id_number(id_type: str, text: str, today: dt.date) -> IdNumber:
         return IdNumber(id_type, number, _foreign_birth_date(number, today))
     if id_type == ORGANISATION:
         if not uscc.is_valid(number):
-            raise Invalid("readers.organisation_code_invalid", "This is not a valid unified social credit code: check its 18 characters.")
+            raise Invalid(
+                "readers.organisation_code_invalid",
+                "This is not a valid unified social credit code: check its 18 characters.",
+            )
         return IdNumber(id_type, number, None)
     if not _PATTERNS[id_type].match(number):
         raise Invalid(f"readers.id_format_{id_type}", _FORMAT_MESSAGES[id_type])
@@ -121,15 +127,24 @@ _FORMAT_MESSAGES = {
 def _citizen_birth_date(number: str, today: dt.date) -> dt.date:
     """Length, province, check digit and birth date of an 18-character citizen number."""
     if len(number) == 15 and number.isdigit():
-        raise Invalid("readers.id_number_first_generation", "This is a 15-digit first-generation ID number, no longer valid; ask for the 18-digit one.")
+        raise Invalid(
+            "readers.id_number_first_generation",
+            "This is a 15-digit first-generation ID number, no longer valid; ask for the 18-digit one.",
+        )
     if len(number) != 18:
-        raise Invalid("readers.id_number_length", "A resident ID number has 18 characters; this one has {count}.", count=len(number))
+        raise Invalid(
+            "readers.id_number_length",
+            "A resident ID number has 18 characters; this one has {count}.",
+            count=len(number),
+        )
     if not _CITIZEN.match(number):
         raise Invalid("readers.id_number_characters", "A resident ID number is 17 digits and a final digit or X.")
     if number[:2] not in _PROVINCES:
         raise Invalid("readers.id_number_province", "The first two digits of this ID number are not a province code.")
     if ric.calc_check_digit(number) != number[-1]:
-        raise Invalid("readers.id_number_check_digit", "This ID number has a wrong check digit: a digit was mistyped or swapped.")
+        raise Invalid(
+            "readers.id_number_check_digit", "This ID number has a wrong check digit: a digit was mistyped or swapped."
+        )
     return _birth_date(number, today)
 
 
@@ -138,9 +153,14 @@ def _foreign_birth_date(number: str, today: dt.date) -> dt.date | None:
     if _FOREIGN_OLD.match(number):
         return None
     if not (_CITIZEN.match(number) and number.startswith("9")):
-        raise Invalid("readers.permanent_residence_format", "A permanent residence ID number is 18 characters starting with 9, or 3 letters and 12 digits.")
+        raise Invalid(
+            "readers.permanent_residence_format",
+            "A permanent residence ID number is 18 characters starting with 9, or 3 letters and 12 digits.",
+        )
     if ric.calc_check_digit(number) != number[-1]:
-        raise Invalid("readers.id_number_check_digit", "This ID number has a wrong check digit: a digit was mistyped or swapped.")
+        raise Invalid(
+            "readers.id_number_check_digit", "This ID number has a wrong check digit: a digit was mistyped or swapped."
+        )
     return _birth_date(number, today)
 
 
@@ -148,9 +168,15 @@ def _birth_date(number: str, today: dt.date) -> dt.date:
     try:
         born = ric.get_birth_date(number)
     except ValidationError as error:
-        raise Invalid("readers.id_number_birth_date_unreal", "The birth date in this ID number is not a real date.") from error
+        raise Invalid(
+            "readers.id_number_birth_date_unreal", "The birth date in this ID number is not a real date."
+        ) from error
     if born > today or born.year < 1900:
-        raise Invalid("readers.id_number_birth_date_impossible", "The birth date in this ID number is impossible: {date}.", date=born.isoformat())
+        raise Invalid(
+            "readers.id_number_birth_date_impossible",
+            "The birth date in this ID number is impossible: {date}.",
+            date=born.isoformat(),
+        )
     return born
 
 

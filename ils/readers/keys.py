@@ -66,13 +66,16 @@ class ReaderKeys:
 
     def open(self, reader_id: str, field: str, blob: bytes) -> str:
         if blob[:1] != _CIPHER_VERSION:
-            raise DatabaseProblem("readers.stored_number_unreadable", "A reader's stored number is in a format this version cannot read.")
+            raise DatabaseProblem(
+                "readers.stored_number_unreadable", "A reader's stored number is in a format this version cannot read."
+            )
         nonce, sealed = blob[1 : 1 + _NONCE_BYTES], blob[1 + _NONCE_BYTES :]
         try:
             return AESGCM(self.sealing).decrypt(nonce, sealed, _associated(reader_id, field)).decode()
         except InvalidTag as error:
             raise DatabaseProblem(
-                "readers.stored_number_wrong_key", "A reader's stored number does not open with this key file: the key or the data was changed."
+                "readers.stored_number_wrong_key",
+                "A reader's stored number does not open with this key file: the key or the data was changed.",
             ) from error
 
     def digest(self, namespace: str, value: str) -> str:
@@ -86,15 +89,20 @@ def _associated(reader_id: str, field: str) -> bytes:
 
 def _write_new(path: Path) -> ReaderKeys:
     keys = ReaderKeys(secrets.token_bytes(32), secrets.token_bytes(32))
-    content = json.dumps({
-        "format": _FORMAT,
-        "aes_256_gcm": base64.b64encode(keys.sealing).decode(),
-        "hmac_sha256": base64.b64encode(keys.hashing).decode(),
-    }, indent=2)
+    content = json.dumps(
+        {
+            "format": _FORMAT,
+            "aes_256_gcm": base64.b64encode(keys.sealing).decode(),
+            "hmac_sha256": base64.b64encode(keys.hashing).decode(),
+        },
+        indent=2,
+    )
     try:
         handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as error:
-        raise DatabaseProblem("readers.key_file_cannot_write", "Cannot write to {path}: check the folder's permissions.", path=path) from error
+        raise DatabaseProblem(
+            "readers.key_file_cannot_write", "Cannot write to {path}: check the folder's permissions.", path=path
+        ) from error
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(content)
     return keys
@@ -108,11 +116,15 @@ def _read(path: Path) -> ReaderKeys:
         keys = ReaderKeys(base64.b64decode(content["aes_256_gcm"]), base64.b64decode(content["hmac_sha256"]))
     except FileNotFoundError as error:
         raise DatabaseProblem(
-            "readers.key_file_missing", "The reader key file {path} is missing: without it no ID number can be checked or shown. "
-              "Copy it back from where this desk's key file is kept.", path=path
+            "readers.key_file_missing",
+            "The reader key file {path} is missing: without it no ID number can be checked or shown. "
+            "Copy it back from where this desk's key file is kept.",
+            path=path,
         ) from error
     except (OSError, ValueError, KeyError) as error:
-        raise DatabaseProblem("readers.key_file_damaged", "The reader key file {path} is damaged.", path=path) from error
+        raise DatabaseProblem(
+            "readers.key_file_damaged", "The reader key file {path} is damaged.", path=path
+        ) from error
     if len(keys.sealing) != 32 or len(keys.hashing) != 32:
         raise DatabaseProblem("readers.key_file_damaged", "The reader key file {path} is damaged.", path=path)
     return keys
@@ -128,7 +140,11 @@ def load_keys(library: Library) -> ReaderKeys:
         )
     keys = _read(path)
     if keys.fingerprint != recorded:
-        raise DatabaseProblem("readers.key_file_of_other_library", "The reader key file {path} belongs to another library database.", path=path)
+        raise DatabaseProblem(
+            "readers.key_file_of_other_library",
+            "The reader key file {path} belongs to another library database.",
+            path=path,
+        )
     return keys
 
 

@@ -54,9 +54,20 @@ def _current(card_number: str) -> tuple[ReaderCard, Reader]:
     card = card_of(card_number)
     reader = card.reader
     if card.state == "replaced":
-        raise Invalid("readers.card_replaced", "Card {number} was replaced on {date}; the reader's card is now {current}.", number=card.card_number, date=date_of(card.ended_at), current=reader.card_number)
+        raise Invalid(
+            "readers.card_replaced",
+            "Card {number} was replaced on {date}; the reader's card is now {current}.",
+            number=card.card_number,
+            date=date_of(card.ended_at),
+            current=reader.card_number,
+        )
     if card.state == "cancelled" or reader.cancelled_at:
-        raise Invalid("readers.card_returned", "Card {number} was returned on {date}; it is no longer valid.", number=card.card_number, date=date_of(card.ended_at or reader.cancelled_at))
+        raise Invalid(
+            "readers.card_returned",
+            "Card {number} was returned on {date}; it is no longer valid.",
+            number=card.card_number,
+            date=date_of(card.ended_at or reader.cancelled_at),
+        )
     return card, reader
 
 
@@ -73,7 +84,10 @@ def _confirm_identity(session: Session, reader: Reader, id_number: str) -> None:
         return
     if reader.guardian_id is not None and _matches(keys, reader.guardian, id_number, today):
         return
-    raise Invalid("readers.id_number_not_holders", "This ID number is not the card holder's (nor the guardian's): nothing was changed.")
+    raise Invalid(
+        "readers.id_number_not_holders",
+        "This ID number is not the card holder's (nor the guardian's): nothing was changed.",
+    )
 
 
 @writes
@@ -82,8 +96,9 @@ def verify(session: Session, card_number: str, id_number: str) -> Verification:
     session.require(Permission.VIEW_READERS)
     card = card_of(card_number)
     reader = card.reader
-    matches = reader.id_hash is not None and _matches(load_keys(session.library), reader, id_number,
-                                                      session.now().date())
+    matches = reader.id_hash is not None and _matches(
+        load_keys(session.library), reader, id_number, session.now().date()
+    )
     with session.write() as writer:
         writer.journal("reader.verify", "reader", reader.id, {"card_number": card.card_number, "matches": matches})
     return Verification(card.card_number, reader.name, matches)
@@ -95,11 +110,17 @@ def report_lost(session: Session, card_number: str) -> ReaderRecord:
     session.require(Permission.MANAGE_CARDS)
     card, reader = _current(card_number)
     if card.state == "lost":
-        raise Invalid("readers.card_already_reported_lost", "Card {number} was already reported lost on {date}.", number=card.card_number, date=date_of(card.lost_at))
+        raise Invalid(
+            "readers.card_already_reported_lost",
+            "Card {number} was already reported lost on {date}.",
+            number=card.card_number,
+            date=date_of(card.lost_at),
+        )
     with session.write() as writer:
         ReaderCard.update(state="lost", lost_at=session.library.now_text()).where(ReaderCard.id == card.id).execute()
-        writer.journal("reader_card.lost", "reader_card", card.id,
-                       {"reader_id": reader.id, "card_number": card.card_number})
+        writer.journal(
+            "reader_card.lost", "reader_card", card.id, {"reader_id": reader.id, "card_number": card.card_number}
+        )
     return reader_record(session, reader)
 
 
@@ -113,8 +134,9 @@ def cancel_loss(session: Session, card_number: str, id_number: str) -> ReaderRec
     _confirm_identity(session, reader, id_number)
     with session.write() as writer:
         ReaderCard.update(state="active", lost_at=None).where(ReaderCard.id == card.id).execute()
-        writer.journal("reader_card.found", "reader_card", card.id,
-                       {"reader_id": reader.id, "card_number": card.card_number})
+        writer.journal(
+            "reader_card.found", "reader_card", card.id, {"reader_id": reader.id, "card_number": card.card_number}
+        )
     return reader_record(session, reader)
 
 
@@ -133,8 +155,12 @@ def replace_card(
         number = unused_card_number(reader_settings(session.library).card_prefix)
     with session.write() as writer:
         ReaderCard.update(state="replaced", ended_at=now).where(ReaderCard.id == card.id).execute()
-        writer.journal("reader_card.replace", "reader_card", card.id,
-                       {"reader_id": reader.id, "card_number": card.card_number, "new_card_number": number})
+        writer.journal(
+            "reader_card.replace",
+            "reader_card",
+            card.id,
+            {"reader_id": reader.id, "card_number": card.card_number, "new_card_number": number},
+        )
         issue_card_row(writer, reader, number, now)
         Reader.update(card_number=number, updated_at=now).where(Reader.id == reader.id).execute()
     return reader_record(session, reader)
@@ -147,15 +173,21 @@ def renew(session: Session, card_number: str) -> ReaderRecord:
     _card, reader = _current(card_number)
     months = reader.reader_type.validity_months
     if not months:
-        raise Invalid("readers.card_never_expires", "{type} cards do not expire; there is nothing to renew.", type=reader.reader_type.name)
+        raise Invalid(
+            "readers.card_never_expires",
+            "{type} cards do not expire; there is nothing to renew.",
+            type=reader.reader_type.name,
+        )
     today = session.now().date()
     start = max(today, dt.date.fromisoformat(reader.expires_on)) if reader.expires_on else today
     expires_on = expiry_after(months, start)
     with session.write() as writer:
         Reader.update(expires_on=expires_on, updated_at=session.library.now_text()).where(
-            Reader.id == reader.id).execute()
-        writer.journal("reader.renew", "reader", reader.id,
-                       {"card_number": reader.card_number, "expires_on": expires_on})
+            Reader.id == reader.id
+        ).execute()
+        writer.journal(
+            "reader.renew", "reader", reader.id, {"card_number": reader.card_number, "expires_on": expires_on}
+        )
     return reader_record(session, reader)
 
 
@@ -170,8 +202,13 @@ def suspend(session: Session, card_number: str, reason: str) -> ReaderRecord:
     _card, reader = _current(card_number)
     reason = clean_input(reason, N_("Reason for the suspension"), max_length=MAX_REASON_CHARS)
     with session.write() as writer:
-        block = ReaderBlock.create(reader=reader, kind=SUSPENDED, reason=reason,
-                                   placed_at=session.library.now_text(), placed_by=session.staff.id)
+        block = ReaderBlock.create(
+            reader=reader,
+            kind=SUSPENDED,
+            reason=reason,
+            placed_at=session.library.now_text(),
+            placed_by=session.staff.id,
+        )
         writer.journal("reader_block.place", "reader_block", block.id, {"reader_id": reader.id, "kind": SUSPENDED})
     return reader_record(session, reader)
 
@@ -206,15 +243,26 @@ def cancel_card(session: Session, card_number: str) -> ReaderRecord:
     card, reader = _current(card_number)
     owed = obligations_of(reader.id, session.now().date())
     if owed:
-        raise Invalid("readers.cancel_obligations_open", "{reader} cannot return the card yet: {what}.", reader=reader.name, what="; ".join(str(o) for o in owed))
+        raise Invalid(
+            "readers.cancel_obligations_open",
+            "{reader} cannot return the card yet: {what}.",
+            reader=reader.name,
+            what="; ".join(str(o) for o in owed),
+        )
     wards = list(Reader.select().where(Reader.guardian == reader.id, Reader.cancelled_at.is_null()))
     if wards:
-        raise Invalid("readers.cancel_guardian_of_wards", "{reader} is the guardian of {names}: give them another guardian first.", reader=reader.name, names="、".join(w.name for w in wards))
+        raise Invalid(
+            "readers.cancel_guardian_of_wards",
+            "{reader} is the guardian of {names}: give them another guardian first.",
+            reader=reader.name,
+            names="、".join(w.name for w in wards),
+        )
     now = session.library.now_text()
     with session.write() as writer:
         ReaderCard.update(state="cancelled", ended_at=now).where(ReaderCard.id == card.id).execute()
-        writer.journal("reader_card.cancel", "reader_card", card.id,
-                       {"reader_id": reader.id, "card_number": card.card_number})
+        writer.journal(
+            "reader_card.cancel", "reader_card", card.id, {"reader_id": reader.id, "card_number": card.card_number}
+        )
         Reader.update(cancelled_at=now, updated_at=now).where(Reader.id == reader.id).execute()
         writer.journal("reader.cancel", "reader", reader.id, {"card_number": card.card_number})
     return reader_record(session, reader)

@@ -23,20 +23,27 @@ def card_pdf(session: Session, card_number: str) -> bytes:
     card = card_of(card_number)
     reader = card.reader
     if card.state != "active":
-        raise Invalid("readers.card_print_not_in_use", "Card {number} is not in use ({state} on {date}); print the "
-                      "reader's current card.", number=card.card_number, state=card_state(card.state),
-                      date=date_of(card.lost_at or card.ended_at))
+        raise Invalid(
+            "readers.card_print_not_in_use",
+            "Card {number} is not in use ({state} on {date}); print the reader's current card.",
+            number=card.card_number,
+            state=card_state(card.state),
+            date=date_of(card.lost_at or card.ended_at),
+        )
     reader_type = reader.reader_type
-    pdf = render_reader_card(ReaderCard(
-        library_name=session.library.node.library_name,
-        reader_name=reader.name,
-        card_number=card.card_number,
-        reader_type=reader_type.name,
-        branch_name=reader.branch.name,
-        blind_line=_("Blind reading room · audiobook and listening-device loans") if reader_type.blind_service
-        else None,
-        card_label=_("Reader card"),
-    ))
+    pdf = render_reader_card(
+        ReaderCard(
+            library_name=session.library.node.library_name,
+            reader_name=reader.name,
+            card_number=card.card_number,
+            reader_type=reader_type.name,
+            branch_name=reader.branch.name,
+            blind_line=_("Blind reading room · audiobook and listening-device loans")
+            if reader_type.blind_service
+            else None,
+            card_label=_("Reader card"),
+        )
+    )
     with session.write() as writer:
         writer.journal("reader.card_print", "reader", reader.id, {"card_number": card.card_number})
     return pdf

@@ -81,11 +81,18 @@ class JobResult:
 def _details(record, reader: Reader) -> ExportPart:
     s = record.summary
     rows = [
-        (_("Name"), s.name), (_("Pinyin"), record.name_pinyin), (_("ID document"), record.id_type_label),
-        (_("ID number"), record.id_masked), (_("Birth date"), record.birth_date or ""),
-        (_("Mobile phone"), record.phone_masked or _("none")), (_("Reader type"), s.reader_type_name),
-        (_("Home branch"), s.branch_name), (_("Card number"), s.card_number), (_("Status"), s.status_label),
-        (_("Card valid until"), s.expires_on or _("no end date")), (_("Registered on"), date_of(record.created_at)),
+        (_("Name"), s.name),
+        (_("Pinyin"), record.name_pinyin),
+        (_("ID document"), record.id_type_label),
+        (_("ID number"), record.id_masked),
+        (_("Birth date"), record.birth_date or ""),
+        (_("Mobile phone"), record.phone_masked or _("none")),
+        (_("Reader type"), s.reader_type_name),
+        (_("Home branch"), s.branch_name),
+        (_("Card number"), s.card_number),
+        (_("Status"), s.status_label),
+        (_("Card valid until"), s.expires_on or _("no end date")),
+        (_("Registered on"), date_of(record.created_at)),
     ]
     if record.guardian:
         rows.append((_("Guardian"), f"{record.guardian.name} ({record.guardian.card_number})"))
@@ -127,8 +134,13 @@ def _blocks(reader: Reader) -> ExportPart:
 def _loans(reader: Reader) -> ExportPart:
     """The loans still linked to the reader: open ones, and returned ones inside the retention period."""
     rows = []
-    query = (Loan.select(Loan, Item.barcode, BibRecord.title).join(Item).join(BibRecord)
-             .where(Loan.reader == reader.id).order_by(Loan.loaned_at.desc()))
+    query = (
+        Loan.select(Loan, Item.barcode, BibRecord.title)
+        .join(Item)
+        .join(BibRecord)
+        .where(Loan.reader == reader.id)
+        .order_by(Loan.loaned_at.desc())
+    )
     for loan in query:
         if loan.ended_at:
             when = _("{start} to {end}").format(start=date_of(loan.loaned_at), end=date_of(loan.ended_at))
@@ -140,8 +152,7 @@ def _loans(reader: Reader) -> ExportPart:
 
 def _uses(reader: Reader) -> ExportPart:
     """Who did what with the reader's data, from the journal: every view, print and export."""
-    ids = [reader.id, *(c.id for c in reader.cards), *(c.id for c in reader.consents),
-           *(b.id for b in reader.blocks)]
+    ids = [reader.id, *(c.id for c in reader.cards), *(c.id for c in reader.consents), *(b.id for b in reader.blocks)]
     staff = {s.id: s.display_name for s in Staff.select(Staff.id, Staff.display_name)}
     rows = []
     for entry in Journal.select().where(Journal.entity_id.in_(ids)).order_by(Journal.rowid):
@@ -149,29 +160,43 @@ def _uses(reader: Reader) -> ExportPart:
         kind = json.loads(entry.data).get("kind")
         if entry.entity_type == "reader_consent" and kind:
             what += f": {consent_label(kind)}"
-        rows.append((entry.wall_time[:16].replace("T", " "), " · ".join(p for p in (what, staff.get(entry.staff_id))
-                                                                         if p)))
+        rows.append(
+            (entry.wall_time[:16].replace("T", " "), " · ".join(p for p in (what, staff.get(entry.staff_id)) if p))
+        )
     return ExportPart(_("Use of your data"), tuple(rows))
 
 
 def _keeping(session: Session, reader: Reader) -> ExportPart:
     settings = reader_settings(session.library)
     shared = _("yes") if shareable(reader.id) else _("no: your data stays in this library")
-    return ExportPart(_("How your data is kept"), (
-        (_("ID and phone numbers"), _("encrypted; shown only masked")),
-        (_("Loan history"), _("linked to you until {days} days after return, then kept only as statistics")
-         .format(days=settings.loan_history_days)),
-        (_("After the card is returned"), _("anonymised after {days} days").format(
-            days=settings.anonymise_after_days)),
-        (_("Shared with the union catalogue"), shared),
-    ))
+    return ExportPart(
+        _("How your data is kept"),
+        (
+            (_("ID and phone numbers"), _("encrypted; shown only masked")),
+            (
+                _("Loan history"),
+                _("linked to you until {days} days after return, then kept only as statistics").format(
+                    days=settings.loan_history_days
+                ),
+            ),
+            (
+                _("After the card is returned"),
+                _("anonymised after {days} days").format(days=settings.anonymise_after_days),
+            ),
+            (_("Shared with the union catalogue"), shared),
+        ),
+    )
 
 
 def _with_personal_data(card_number: str) -> Reader:
     """The card's reader, refused if anonymised: nothing personal is left to export or remove."""
     reader = reader_by_card(card_number)
     if reader.anonymised_at:
-        raise Invalid("readers.reader_anonymised", "Card {number} belonged to a reader who was anonymised: no personal data is left.", number=reader.card_number)
+        raise Invalid(
+            "readers.reader_anonymised",
+            "Card {number} belonged to a reader who was anonymised: no personal data is left.",
+            number=reader.card_number,
+        )
     return reader
 
 
@@ -186,11 +211,18 @@ def export_reader_data(session: Session, card_number: str) -> ReaderExport:
         card_number=reader.card_number,
         title=_("Your personal data held by the library"),
         subtitle=" · ".join((reader.name, reader.card_number, node.library_name, session.now().strftime("%Y-%m-%d"))),
-        sections=(_details(record, reader), _cards(record), _consents(reader), _blocks(reader), _loans(reader),
-                  _uses(reader),
-                  _keeping(session, reader)),
+        sections=(
+            _details(record, reader),
+            _cards(record),
+            _consents(reader),
+            _blocks(reader),
+            _loans(reader),
+            _uses(reader),
+            _keeping(session, reader),
+        ),
         footer=_("Printed by {staff} at {place}. Privacy notice version {version}.").format(
-            staff=session.staff.display_name, place=node.branch_name, version=current_notice().version),
+            staff=session.staff.display_name, place=node.branch_name, version=current_notice().version
+        ),
     )
     with session.write() as writer:
         writer.journal("reader.export", "reader", reader.id, {"card_number": reader.card_number})
@@ -202,11 +234,24 @@ def export_reader_data(session: Session, card_number: str) -> ReaderExport:
 
 def _anonymise(writer: Writer, reader: Reader, now: str) -> None:
     """Empty every personal value; keep type, branch, dates, card numbers and the age band."""
-    band = age_band(dt.date.fromisoformat(reader.birth_date) if reader.birth_date else None,
-                    dt.date.fromisoformat(reader.cancelled_at[:10]))
+    band = age_band(
+        dt.date.fromisoformat(reader.birth_date) if reader.birth_date else None,
+        dt.date.fromisoformat(reader.cancelled_at[:10]),
+    )
     Reader.update(
-        name="", name_pinyin="", name_initials="", id_cipher=None, id_hash=None, birth_date=None, age_band=band,
-        phone_cipher=None, phone_hash=None, guardian=None, notes=None, anonymised_at=now, updated_at=now,
+        name="",
+        name_pinyin="",
+        name_initials="",
+        id_cipher=None,
+        id_hash=None,
+        birth_date=None,
+        age_band=band,
+        phone_cipher=None,
+        phone_hash=None,
+        guardian=None,
+        notes=None,
+        anonymised_at=now,
+        updated_at=now,
     ).where(Reader.id == reader.id).execute()
     ReaderBlock.update(reason="").where(ReaderBlock.reader == reader.id).execute()
     ReaderConsent.update(guardian=None).where(ReaderConsent.reader == reader.id).execute()
@@ -225,16 +270,25 @@ def deidentify_history(session: Session) -> int:
     cutoff = (session.now() - dt.timedelta(days=days)).isoformat(timespec="seconds")
     now = session.library.now_text()
     with session.write() as writer:
-        loans = (Loan.update(reader=None, deidentified_at=now)
-                 .where(Loan.reader.is_null(False), Loan.ended_at.is_null(False), Loan.ended_at <= cutoff).execute())
-        holds = (Hold.update(reader=None, deidentified_at=now)
-                 .where(Hold.reader.is_null(False), Hold.ended_at.is_null(False), Hold.ended_at <= cutoff).execute())
-        charges = (Charge.update(reader=None, deidentified_at=now)
-                   .where(Charge.reader.is_null(False), Charge.settled_at.is_null(False),
-                          Charge.settled_at <= cutoff).execute())
+        loans = (
+            Loan.update(reader=None, deidentified_at=now)
+            .where(Loan.reader.is_null(False), Loan.ended_at.is_null(False), Loan.ended_at <= cutoff)
+            .execute()
+        )
+        holds = (
+            Hold.update(reader=None, deidentified_at=now)
+            .where(Hold.reader.is_null(False), Hold.ended_at.is_null(False), Hold.ended_at <= cutoff)
+            .execute()
+        )
+        charges = (
+            Charge.update(reader=None, deidentified_at=now)
+            .where(Charge.reader.is_null(False), Charge.settled_at.is_null(False), Charge.settled_at <= cutoff)
+            .execute()
+        )
         if loans or holds or charges:
-            writer.journal("loan.deidentify", "loan", None,
-                           {"before": cutoff, "loans": loans, "holds": holds, "charges": charges})
+            writer.journal(
+                "loan.deidentify", "loan", None, {"before": cutoff, "loans": loans, "holds": holds, "charges": charges}
+            )
     return loans + holds + charges
 
 
@@ -245,8 +299,9 @@ def anonymise_due(session: Session) -> int:
     session.require(Permission.RUN_PRIVACY_JOBS)
     days = reader_settings(session.library).anonymise_after_days
     cutoff = (session.now() - dt.timedelta(days=days)).isoformat(timespec="seconds")
-    due = Reader.select().where(Reader.cancelled_at.is_null(False), Reader.cancelled_at <= cutoff,
-                                Reader.anonymised_at.is_null())
+    due = Reader.select().where(
+        Reader.cancelled_at.is_null(False), Reader.cancelled_at <= cutoff, Reader.anonymised_at.is_null()
+    )
     today = session.now().date()
     settled = [reader for reader in due if not obligations_of(reader.id, today)]
     if settled:
@@ -263,10 +318,20 @@ def anonymise_reader(session: Session, card_number: str) -> ReaderSummary:
     session.require(Permission.RUN_PRIVACY_JOBS)
     reader = _with_personal_data(card_number)
     if not reader.cancelled_at:
-        raise Invalid("readers.anonymise_card_in_use", "{reader} still holds card {number}: the card must be returned first.", reader=reader.name, number=reader.card_number)
+        raise Invalid(
+            "readers.anonymise_card_in_use",
+            "{reader} still holds card {number}: the card must be returned first.",
+            reader=reader.name,
+            number=reader.card_number,
+        )
     owed = obligations_of(reader.id, session.now().date())
     if owed:
-        raise Invalid("readers.anonymise_obligations_open", "{reader} cannot be anonymised yet: {what}.", reader=reader.name, what="; ".join(str(o) for o in owed))
+        raise Invalid(
+            "readers.anonymise_obligations_open",
+            "{reader} cannot be anonymised yet: {what}.",
+            reader=reader.name,
+            what="; ".join(str(o) for o in owed),
+        )
     with session.write() as writer:
         _anonymise(writer, reader, session.library.now_text())
     return summary(Reader.get_by_id(reader.id), session.now().date())

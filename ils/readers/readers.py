@@ -138,7 +138,9 @@ def _birth_date(number: IdNumber, given: dt.date | None, today: dt.date) -> dt.d
     """The birth date the ID number carries; a different one typed beside it is a typing error."""
     if number.birth_date is not None:
         if given is not None and given != number.birth_date:
-            raise Invalid("readers.birth_date_typed_differs", "The birth date typed differs from the one in the ID number.")
+            raise Invalid(
+                "readers.birth_date_typed_differs", "The birth date typed differs from the one in the ID number."
+            )
         return number.birth_date
     if given is None and birth_date_asked(number.id_type):
         raise Invalid("readers.birth_date_needed", "This document carries no birth date: type the reader's birth date.")
@@ -167,8 +169,12 @@ def _guardian(card_number: str, today: dt.date) -> Reader:
     card = card_of(card_number)
     guardian = card.reader
     if card.state != "active" or guardian.cancelled_at:
-        raise Invalid("readers.guardian_card_not_in_use", "The guardian's card {number} is not in use: {state}.",
-                      number=card.card_number, state=card_state("cancelled" if guardian.cancelled_at else card.state))
+        raise Invalid(
+            "readers.guardian_card_not_in_use",
+            "The guardian's card {number} is not in use: {state}.",
+            number=card.card_number,
+            state=card_state("cancelled" if guardian.cancelled_at else card.state),
+        )
     if guardian.birth_date and age_on(dt.date.fromisoformat(guardian.birth_date), today) < ADULT_AGE:
         raise Invalid("readers.guardian_too_young", "A guardian must be at least {age} years old.", age=ADULT_AGE)
     return guardian
@@ -185,8 +191,13 @@ def _duplicate_check(id_hash: str, reader_id: str | None = None) -> None:
         query = query.where(Reader.id != reader_id)
     other = query.first()
     if other is not None:
-        raise Invalid("readers.one_card_per_person", "This person already has card {number} ({name}, registered on {date}); "
-                        "one card per person.", number=other.card_number, name=other.name, date=date_of(other.created_at))
+        raise Invalid(
+            "readers.one_card_per_person",
+            "This person already has card {number} ({name}, registered on {date}); one card per person.",
+            number=other.card_number,
+            name=other.name,
+            date=date_of(other.created_at),
+        )
 
 
 def unused_card_number(prefix: str, rng: random.Random | None = None) -> str:
@@ -227,13 +238,18 @@ def insert_reader(
     notes = clean_notes(form.notes)
     reader_type = get_reader_type(form.reader_type)
     if not reader_type.active:
-        raise Invalid("readers.reader_type_retired", "The reader type {name} is no longer used for new readers.", name=reader_type.name)
+        raise Invalid(
+            "readers.reader_type_retired",
+            "The reader type {name} is no longer used for new readers.",
+            name=reader_type.name,
+        )
     number = check_id_number(form.id_type, form.id_number, today)
     birth_date = _birth_date(number, form.birth_date, today)
     kinds = check_kinds(form.consents)
     guardian = _guardian(form.guardian_card, today) if form.guardian_card else None
-    needs = requirements(id_type=number.id_type, birth_date=birth_date, blind_service=reader_type.blind_service,
-                         today=today)
+    needs = requirements(
+        id_type=number.id_type, birth_date=birth_date, blind_service=reader_type.blind_service, today=today
+    )
     refuse_missing_guardian(birth_date, today, guardian is not None)
     if reader_type.blind_service or consent_rules.DISABILITY in kinds:
         session.require(Permission.BLIND_SERVICE)  # only the blind reading room learns who is visually impaired
@@ -249,20 +265,46 @@ def insert_reader(
     reader_id = new_id()
     full, initials = name_keys(name)
     reader = Reader.create(
-        id=reader_id, card_number=card_number, name=name, name_pinyin=full, name_initials=initials,
-        id_type=number.id_type, id_cipher=keys.seal(reader_id, ID_FIELD, number.number), id_hash=id_hash,
+        id=reader_id,
+        card_number=card_number,
+        name=name,
+        name_pinyin=full,
+        name_initials=initials,
+        id_type=number.id_type,
+        id_cipher=keys.seal(reader_id, ID_FIELD, number.number),
+        id_hash=id_hash,
         birth_date=birth_date.isoformat() if birth_date else None,
         phone_cipher=keys.seal(reader_id, PHONE_FIELD, phone) if phone else None,
         phone_hash=keys.digest(PHONE_FIELD, phone) if phone else None,
-        reader_type=reader_type.code, branch=branch, guardian=guardian, notes=notes,
-        expires_on=expiry_after(reader_type.validity_months, today), created_at=now, updated_at=now,
+        reader_type=reader_type.code,
+        branch=branch,
+        guardian=guardian,
+        notes=notes,
+        expires_on=expiry_after(reader_type.validity_months, today),
+        created_at=now,
+        updated_at=now,
     )
-    given = [f for f, present in (("phone", phone is not None), ("guardian", guardian is not None),
-                                  ("notes", reader.notes is not None)) if present]
-    writer.journal("reader.register", "reader", reader_id, {
-        "card_number": card_number, "reader_type": reader_type.code, "branch_id": branch.id,
-        "id_type": number.id_type, "fields": given,
-    })
+    given = [
+        f
+        for f, present in (
+            ("phone", phone is not None),
+            ("guardian", guardian is not None),
+            ("notes", reader.notes is not None),
+        )
+        if present
+    ]
+    writer.journal(
+        "reader.register",
+        "reader",
+        reader_id,
+        {
+            "card_number": card_number,
+            "reader_type": reader_type.code,
+            "branch_id": branch.id,
+            "id_type": number.id_type,
+            "fields": given,
+        },
+    )
     issue_card_row(writer, reader, card_number, now)
     notice = current_notice().version
     for kind in sorted(kinds, key=lambda k: k != consent_rules.GUARDIAN):  # the guardian's first
@@ -365,12 +407,27 @@ def presented_reader(session: Session, card_number: str) -> tuple[Reader, Reader
     card = card_of(card_number)
     reader = card.reader
     if card.state == "lost":
-        raise Invalid("readers.card_lost", "Card {number} was reported lost on {date}: check the holder's ID before cancelling "
-                        "the loss report.", number=card.card_number, date=date_of(card.lost_at))
+        raise Invalid(
+            "readers.card_lost",
+            "Card {number} was reported lost on {date}: check the holder's ID before cancelling the loss report.",
+            number=card.card_number,
+            date=date_of(card.lost_at),
+        )
     if card.state == "replaced":
-        raise Invalid("readers.card_replaced", "Card {number} was replaced on {date}; the reader's card is now {current}.", number=card.card_number, date=date_of(card.ended_at), current=reader.card_number)
+        raise Invalid(
+            "readers.card_replaced",
+            "Card {number} was replaced on {date}; the reader's card is now {current}.",
+            number=card.card_number,
+            date=date_of(card.ended_at),
+            current=reader.card_number,
+        )
     if card.state == "cancelled":
-        raise Invalid("readers.card_returned", "Card {number} was returned on {date}; it is no longer valid.", number=card.card_number, date=date_of(card.ended_at))
+        raise Invalid(
+            "readers.card_returned",
+            "Card {number} was returned on {date}; it is no longer valid.",
+            number=card.card_number,
+            date=date_of(card.ended_at),
+        )
     return reader, summary(reader, session.now().date(), card)
 
 
@@ -430,15 +487,19 @@ def reveal_id_number(session: Session, card_number: str) -> str:
     session.require(Permission.REVEAL_ID_NUMBERS)
     reader = reader_by_card(card_number)
     if reader.id_cipher is None:
-        raise NotFound("readers.id_number_gone", "Card {number} has no ID number any more: the reader was anonymised.", number=reader.card_number)
+        raise NotFound(
+            "readers.id_number_gone",
+            "Card {number} has no ID number any more: the reader was anonymised.",
+            number=reader.card_number,
+        )
     number = load_keys(session.library).open(reader.id, ID_FIELD, bytes(reader.id_cipher))
     with session.write() as writer:
-        writer.journal("reader.reveal", "reader", reader.id, {"card_number": reader.card_number,
-                                                              "fields": [ID_FIELD]})
+        writer.journal("reader.reveal", "reader", reader.id, {"card_number": reader.card_number, "fields": [ID_FIELD]})
     return number
 
 
 # --- changing -----------------------------------------------------------------------------
+
 
 @writes
 def change_reader(
@@ -463,7 +524,11 @@ def change_reader(
     session.require(Permission.REGISTER_READERS)
     reader = reader_by_card(card_number)
     if reader.cancelled_at:
-        raise Invalid("readers.card_returned_no_changes", "Card {number} was returned; its details can no longer be changed.", number=reader.card_number)
+        raise Invalid(
+            "readers.card_returned_no_changes",
+            "Card {number} was returned; its details can no longer be changed.",
+            number=reader.card_number,
+        )
     today = session.now().date()
     changes: dict[str, object] = {}
     if name is not None:
@@ -474,12 +539,20 @@ def change_reader(
         if new_type.blind_service:
             session.require(Permission.BLIND_SERVICE)
         if not new_type.active:
-            raise Invalid("readers.reader_type_retired", "The reader type {name} is no longer used for new readers.", name=new_type.name)
+            raise Invalid(
+                "readers.reader_type_retired",
+                "The reader type {name} is no longer used for new readers.",
+                name=new_type.name,
+            )
         # Only the disability consent can be newly required here; a child's guardian consented at registration.
-        given = frozenset({consent_rules.DISABILITY}) if consent_rules.active_consent(
-            reader, consent_rules.DISABILITY) is not None else frozenset()
-        refuse_missing_consents(requirements(id_type=reader.id_type, birth_date=None, blind_service=True,
-                                             today=today), given, new_type.name)
+        given = (
+            frozenset({consent_rules.DISABILITY})
+            if consent_rules.active_consent(reader, consent_rules.DISABILITY) is not None
+            else frozenset()
+        )
+        refuse_missing_consents(
+            requirements(id_type=reader.id_type, birth_date=None, blind_service=True, today=today), given, new_type.name
+        )
         changes["reader_type"] = new_type.code
     if branch is not None:
         changes["branch"] = get_branch(branch)
@@ -494,12 +567,15 @@ def change_reader(
             id_hash = keys.digest(number.namespace, number.number)
             _duplicate_check(id_hash, reader.id)
             born = _birth_date(number, birth_date, today)
-            changes.update(id_type=number.id_type, id_cipher=keys.seal(reader.id, ID_FIELD, number.number),
-                           id_hash=id_hash, birth_date=born.isoformat() if born else None)
+            changes.update(
+                id_type=number.id_type,
+                id_cipher=keys.seal(reader.id, ID_FIELD, number.number),
+                id_hash=id_hash,
+                birth_date=born.isoformat() if born else None,
+            )
         elif birth_date is not None:
             if reader.id_cipher is not None:
-                stored = check_id_number(reader.id_type, keys.open(reader.id, ID_FIELD, bytes(reader.id_cipher)),
-                                         today)
+                stored = check_id_number(reader.id_type, keys.open(reader.id, ID_FIELD, bytes(reader.id_cipher)), today)
                 born = _birth_date(stored, birth_date, today)
             else:
                 born = birth_date
@@ -520,7 +596,18 @@ def change_reader(
             return reader_record(session, reader)
         changes["updated_at"] = session.library.now_text()
         Reader.update(**changes).where(Reader.id == reader.id).execute()
-        fields = sorted({"id_number" if k in ("id_cipher", "id_hash") else "phone" if k.startswith("phone")
-                         else "name" if k.startswith("name") else k for k in changes} - {"updated_at"})
+        fields = sorted(
+            {
+                "id_number"
+                if k in ("id_cipher", "id_hash")
+                else "phone"
+                if k.startswith("phone")
+                else "name"
+                if k.startswith("name")
+                else k
+                for k in changes
+            }
+            - {"updated_at"}
+        )
         writer.journal("reader.change", "reader", reader.id, {"card_number": reader.card_number, "fields": fields})
     return reader_record(session, reader)

@@ -63,15 +63,22 @@ def requirements(*, id_type: str, birth_date: dt.date | None, blind_service: boo
 def refuse_missing_guardian(birth_date: dt.date | None, today: dt.date, has_guardian: bool) -> None:
     """``Invalid`` when a child would be left without a guardian."""
     if is_child(birth_date, today) and not has_guardian:
-        raise Invalid("readers.child_needs_guardian", "A reader under {age} registers with a guardian: give the "
-                      "guardian's card number.", age=CHILD_AGE)
+        raise Invalid(
+            "readers.child_needs_guardian",
+            "A reader under {age} registers with a guardian: give the guardian's card number.",
+            age=CHILD_AGE,
+        )
 
 
 def refuse_missing_consents(needs: Requirements, given: frozenset[str], type_name: str) -> None:
     """``Invalid`` naming the first required consent not given: the guardian's, then disability's."""
     if GUARDIAN in needs.required_consents and GUARDIAN not in given:
-        raise Invalid("readers.child_needs_guardian_consent", "A reader under {age} needs the guardian's consent.",
-                      age=CHILD_AGE)
+        raise Invalid(
+            "readers.child_needs_guardian_consent", "A reader under {age} needs the guardian's consent.", age=CHILD_AGE
+        )
     if DISABILITY in needs.required_consents and DISABILITY not in given:
-        raise Invalid("readers.disability_consent_needed", "A {type} reader needs the reader's separate consent to "
-                      "record disability status.", type=type_name)
+        raise Invalid(
+            "readers.disability_consent_needed",
+            "A {type} reader needs the reader's separate consent to record disability status.",
+            type=type_name,
+        )

@@ -17,7 +17,8 @@ from ils.permissions import Permission
 from ils.readers.ages import CHILD_AGE, age_on
 from ils.readers.cards import check_card_number, normalise_card_number
 from ils.session import serving_may
-from ils.standing import block_kinds, blocks_of as contributed_blocks
+from ils.standing import block_kinds
+from ils.standing import blocks_of as contributed_blocks
 
 CARD_STATES: dict[str, str] = {
     "active": N_("In use"),
@@ -115,21 +116,25 @@ def card_of(number: str) -> ReaderCard:
     cleaned = normalise_card_number(number)
     found = ReaderCard._meta.database.execute_sql(_CARD_SQL, (cleaned,)).fetchone()
     if found is None:
-        raise NotFound("readers.no_such_card", "No reader card has the number {number}.",
-                       number=check_card_number(number))
+        raise NotFound(
+            "readers.no_such_card", "No reader card has the number {number}.", number=check_card_number(number)
+        )
     card = prepared.model_at(ReaderCard, found)
     reader = card.__rel__["reader"] = prepared.model_at(Reader, found, _CARD_WIDTH)
     reader.__rel__["reader_type"] = prepared.model_at(ReaderType, found, _CARD_WIDTH + prepared.width(Reader))
     reader.__rel__["branch"] = prepared.model_at(
-        Branch, found, _CARD_WIDTH + prepared.width(Reader) + prepared.width(ReaderType))
+        Branch, found, _CARD_WIDTH + prepared.width(Reader) + prepared.width(ReaderType)
+    )
     return card
 
 
 # In plain SQL: peewee's building of this four-table select cost more than the rest of a checkout.
-_CARD_SQL = (f"SELECT {prepared.columns(ReaderCard, 'c')}, {prepared.columns(Reader, 'r')},"
-             f" {prepared.columns(ReaderType, 't')}, {prepared.columns(Branch, 'b')} FROM reader_card c"
-             " JOIN reader r ON r.id = c.reader_id JOIN reader_type t ON t.code = r.reader_type"
-             " JOIN branch b ON b.id = r.branch_id WHERE c.card_number = ?")
+_CARD_SQL = (
+    f"SELECT {prepared.columns(ReaderCard, 'c')}, {prepared.columns(Reader, 'r')},"
+    f" {prepared.columns(ReaderType, 't')}, {prepared.columns(Branch, 'b')} FROM reader_card c"
+    " JOIN reader r ON r.id = c.reader_id JOIN reader_type t ON t.code = r.reader_type"
+    " JOIN branch b ON b.id = r.branch_id WHERE c.card_number = ?"
+)
 _CARD_WIDTH = prepared.width(ReaderCard)
 
 
@@ -151,22 +156,44 @@ def display_name(reader: Reader) -> str:
     return reader.name if not reader.anonymised_at else _("(anonymised)")
 
 
-def _blocks(reader: Reader, card: ReaderCard, staff_blocks: list[ReaderBlock],
-            contributed: list[tuple[str, Message]], today: dt.date) -> tuple[Block, ...]:
+def _blocks(
+    reader: Reader,
+    card: ReaderCard,
+    staff_blocks: list[ReaderBlock],
+    contributed: list[tuple[str, Message]],
+    today: dt.date,
+) -> tuple[Block, ...]:
     """The blocks in the order the desk should read them, from what was read for the reader."""
     if reader.cancelled_at:
-        return (Block("cancelled", block_label("cancelled"), date_of(reader.cancelled_at),
-                      message("readers.block_cancelled", "The reader returned the card; register again to borrow.")),)
+        return (
+            Block(
+                "cancelled",
+                block_label("cancelled"),
+                date_of(reader.cancelled_at),
+                message("readers.block_cancelled", "The reader returned the card; register again to borrow."),
+            ),
+        )
     blocks = []
     if card.state == "lost":
-        blocks.append(Block("lost", block_label("lost"), date_of(card.lost_at),
-                            message("readers.block_lost", "Cancel the loss report when the card is found, "
-                                    "or replace the card.")))
+        blocks.append(
+            Block(
+                "lost",
+                block_label("lost"),
+                date_of(card.lost_at),
+                message("readers.block_lost", "Cancel the loss report when the card is found, or replace the card."),
+            )
+        )
     for row in sorted(staff_blocks, key=lambda b: b.placed_at):
         blocks.append(Block(row.kind, block_label(row.kind), date_of(row.placed_at), row.reason, row.id))
     if reader.expires_on and reader.expires_on < today.isoformat():
-        blocks.append(Block("expired", block_label("expired"), reader.expires_on,
-                            message("readers.block_expired", "Renew the card.")))
+        blocks.append(
+            Block(
+                "expired",
+                block_label("expired"),
+                reader.expires_on,
+                message("readers.block_expired", "Renew the card."),
+            )
+        )
     blocks.extend(Block(kind, block_label(kind), None, detail) for kind, detail in contributed)
     return tuple(blocks)
 
@@ -199,8 +226,9 @@ def shown_type(reader: Reader, reader_type: ReaderType, today: dt.date) -> tuple
     return code, row.name if row is not None else _("Reader")
 
 
-def _summary(reader: Reader, reader_type: ReaderType, branch: Branch, blocks: tuple[Block, ...],
-             today: dt.date) -> ReaderSummary:
+def _summary(
+    reader: Reader, reader_type: ReaderType, branch: Branch, blocks: tuple[Block, ...], today: dt.date
+) -> ReaderSummary:
     status = status_of(reader)
     type_code, type_name = shown_type(reader, reader_type, today)
     return ReaderSummary(
@@ -228,8 +256,10 @@ def summaries(readers: list[Reader], today: dt.date) -> list[ReaderSummary]:
     if not readers:
         return []
     ids = [reader.id for reader in readers]
-    cards = {c.card_number: c for c in ReaderCard.select().where(
-        ReaderCard.card_number.in_([reader.card_number for reader in readers]))}
+    cards = {
+        c.card_number: c
+        for c in ReaderCard.select().where(ReaderCard.card_number.in_([reader.card_number for reader in readers]))
+    }
     staff_blocks: dict[str, list[ReaderBlock]] = {}
     for row in ReaderBlock.select().where(ReaderBlock.reader.in_(ids), ReaderBlock.lifted_at.is_null()):
         staff_blocks.setdefault(row.reader_id, []).append(row)
@@ -237,9 +267,19 @@ def summaries(readers: list[Reader], today: dt.date) -> list[ReaderSummary]:
     branches = {b.id: b for b in Branch.select()}
     contributed = contributed_blocks([reader.id for reader in readers if not reader.cancelled_at], today)
     return [
-        _summary(reader, types[reader.reader_type_id], branches[reader.branch_id],
-                 _blocks(reader, cards[reader.card_number], staff_blocks.get(reader.id, []),
-                         contributed.get(reader.id, []), today), today)
+        _summary(
+            reader,
+            types[reader.reader_type_id],
+            branches[reader.branch_id],
+            _blocks(
+                reader,
+                cards[reader.card_number],
+                staff_blocks.get(reader.id, []),
+                contributed.get(reader.id, []),
+                today,
+            ),
+            today,
+        )
         for reader in readers
     ]
 

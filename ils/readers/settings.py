@@ -80,15 +80,24 @@ def _fitting_prefix(prefix: str, shape: CodeFormat) -> str:
     """Refuse a prefix whose new card numbers (prefix, random digits, check digit) the format would refuse."""
     example = prefix + "0" * (RANDOM_DIGITS + 1)
     if not shape.fits(example):
-        raise Invalid("readers.card_prefix_misfits_format", "New cards with the prefix {prefix} would not have "
-                      "the library's card format ({format}).", prefix=prefix or "-", format=shape.describe())
+        raise Invalid(
+            "readers.card_prefix_misfits_format",
+            "New cards with the prefix {prefix} would not have the library's card format ({format}).",
+            prefix=prefix or "-",
+            format=shape.describe(),
+        )
     return prefix
 
 
 @writes
 def change_card_format(
-    session: Session, *, letters: bool | None = None, min_length: int | None = None, max_length: int | None = None,
-    prefix: str | None = None, check_digit: bool | None = None,
+    session: Session,
+    *,
+    letters: bool | None = None,
+    min_length: int | None = None,
+    max_length: int | None = None,
+    prefix: str | None = None,
+    check_digit: bool | None = None,
 ) -> CodeFormat:
     """Set which card numbers the desk accepts (pre-printed cards of another shape, say); ``None``
     keeps a part as it is.
@@ -106,9 +115,13 @@ def change_card_format(
     ).check()
     count, example = misfits(ReaderCard.card_number, shape)
     if count:
-        raise Invalid("readers.cards_misfit_format", "{count} cards already issued do not have the format "
-                      "{format} (e.g. {example}); choose a format they fit.", count=count,
-                      format=shape.describe(), example=example)
+        raise Invalid(
+            "readers.cards_misfit_format",
+            "{count} cards already issued do not have the format {format} (e.g. {example}); choose a format they fit.",
+            count=count,
+            format=shape.describe(),
+            example=example,
+        )
     _fitting_prefix(reader_settings(session.library).card_prefix, shape)
     with session.write() as writer:
         Setting.insert(key=CARD_NUMBERS, value=format_text(shape)).on_conflict_replace().execute()

@@ -46,13 +46,19 @@ def get_reader_type(code: str) -> ReaderType:
     row = ReaderType.get_or_none(ReaderType.code == clean_input(code, N_("Reader type"), fold=True).lower())
     if row is None:
         codes = ", ".join(t.code for t in list_reader_types())
-        raise NotFound("readers.unknown_reader_type", "Unknown reader type {code}; types are: {codes}.", code=code, codes=codes)
+        raise NotFound(
+            "readers.unknown_reader_type", "Unknown reader type {code}; types are: {codes}.", code=code, codes=codes
+        )
     return row
 
 
 def _validity(months: int | None) -> int | None:
     if months is not None and not 1 <= months <= MAX_VALIDITY_MONTHS:
-        raise Invalid("readers.card_validity_out_of_range", "A card lasts 1 to {max} months, or has no end date.", max=MAX_VALIDITY_MONTHS)
+        raise Invalid(
+            "readers.card_validity_out_of_range",
+            "A card lasts 1 to {max} months, or has no end date.",
+            max=MAX_VALIDITY_MONTHS,
+        )
     return months
 
 
@@ -69,10 +75,20 @@ def add_reader_type(
     name = clean_input(name, N_("Name"), max_length=MAX_NAME_CHARS)
     order = (ReaderType.select(fn.MAX(ReaderType.sort_order)).scalar() or 0) + 1
     with session.write() as writer:
-        row = ReaderType.create(code=code, name=name, sort_order=order, validity_months=_validity(validity_months),
-                                blind_service=blind_service, created_at=session.library.now_text())
-        writer.journal("reader_type.add", "reader_type", code,
-                       {"name": name, "validity_months": validity_months, "blind_service": blind_service})
+        row = ReaderType.create(
+            code=code,
+            name=name,
+            sort_order=order,
+            validity_months=_validity(validity_months),
+            blind_service=blind_service,
+            created_at=session.library.now_text(),
+        )
+        writer.journal(
+            "reader_type.add",
+            "reader_type",
+            code,
+            {"name": name, "validity_months": validity_months, "blind_service": blind_service},
+        )
     return _info(row)
 
 

@@ -70,8 +70,10 @@ class Run:
         if not self.months:
             return None, None
         last = self.months[-1]
-        return (dt.date(self.year, self.months[0], 1).isoformat(),
-                dt.date(self.year, last, calendar.monthrange(self.year, last)[1]).isoformat())
+        return (
+            dt.date(self.year, self.months[0], 1).isoformat(),
+            dt.date(self.year, last, calendar.monthrange(self.year, last)[1]).isoformat(),
+        )
 
 
 def parse_run(year: int, text: str) -> Run:
@@ -136,8 +138,11 @@ def _subscription(title: SerialTitle, year: int) -> SerialSubscription:
 def _loose(sub: SerialSubscription) -> dict[int, list[SerialReceipt]]:
     """Received copies not yet bound, by issue number, lowest copy first."""
     found: dict[int, list[SerialReceipt]] = {}
-    for row in (SerialReceipt.select().where(SerialReceipt.subscription == sub.id, SerialReceipt.retired_at.is_null())
-                .order_by(SerialReceipt.number, SerialReceipt.copy)):
+    for row in (
+        SerialReceipt.select()
+        .where(SerialReceipt.subscription == sub.id, SerialReceipt.retired_at.is_null())
+        .order_by(SerialReceipt.number, SerialReceipt.copy)
+    ):
         found.setdefault(row.number, []).append(row)
     return found
 
@@ -148,8 +153,9 @@ def _check(title: SerialTitle, sub: SerialSubscription, run: Run) -> tuple[RunCh
     if run.numbers or title.frequency == "irregular":
         extra = [n for n in loose if run.numbers and run.holds(Issue(sub.year, n, dt.date(sub.year, 1, 1)))]
         known = {i.number for i in issues}
-        issues += [Issue(sub.year, n, dt.date(sub.year, 1, 1), sub.volume, expected=False) for n in extra
-                   if n not in known]
+        issues += [
+            Issue(sub.year, n, dt.date(sub.year, 1, 1), sub.volume, expected=False) for n in extra if n not in known
+        ]
     present = tuple(sorted(i.number for i in issues if loose.get(i.number)))
     missing = tuple(sorted(i.number for i in issues if not loose.get(i.number)))
     return RunCheck(title.title, sub.year, run.code, run.label(), len(issues), present, missing), issues
@@ -172,32 +178,78 @@ def default_call_number(title: SerialTitle, run: Run) -> str | None:
     return None
 
 
-def _new_volume(session: Session, writer, title: SerialTitle, run: Run, *, barcode: str, call_number: str | None,
-                location_id: str | None, issues: int, missing: tuple[int, ...], historical: bool,
-                dates: tuple[str | None, str | None], spine: bool) -> str:
+def _new_volume(
+    session: Session,
+    writer,
+    title: SerialTitle,
+    run: Run,
+    *,
+    barcode: str,
+    call_number: str | None,
+    location_id: str | None,
+    issues: int,
+    missing: tuple[int, ...],
+    historical: bool,
+    dates: tuple[str | None, str | None],
+    spine: bool,
+) -> str:
     code = normalise_barcode(barcode)
     if Item.get_or_none(Item.barcode == code) is not None:
         raise Invalid("serials.barcode_taken", "The barcode {barcode} is already on another item.", barcode=code)
     printed, shelf = clean_call_number(call_number or default_call_number(title, run))
     if not printed:
-        raise Invalid("serials.call_number_needed", "{title} has no CN number or call number to shelve its volumes "
-                      "by; type the volume's call number.", title=title.title)
+        raise Invalid(
+            "serials.call_number_needed",
+            "{title} has no CN number or call number to shelve its volumes by; type the volume's call number.",
+            title=title.title,
+        )
     with use_language("zh_CN"):
         label = run.label()
     note = f"{title.title} {label}" + (f"（缺{'、'.join(str(n) for n in missing)}期）" if missing else "")
-    item_id = insert_item(writer, bib_id=title.bib_id, barcode=code, branch_id=session.library.node.branch_id,
-                          location_id=location_id, call_number=printed, shelf_key=shelf,
-                          now=session.library.now_text(), item_type="periodical",
-                          acquired_on=session.now().date().isoformat(),
-                          source="合订" if not historical else "过刊回溯", note=note[:200])
+    item_id = insert_item(
+        writer,
+        bib_id=title.bib_id,
+        barcode=code,
+        branch_id=session.library.node.branch_id,
+        location_id=location_id,
+        call_number=printed,
+        shelf_key=shelf,
+        now=session.library.now_text(),
+        item_type="periodical",
+        acquired_on=session.now().date().isoformat(),
+        source="合订" if not historical else "过刊回溯",
+        note=note[:200],
+    )
     volume_id = new_id()
-    SerialVolume.insert(id=volume_id, title=title.id, item=item_id, year=run.year, run=run.code, label=label,
-                        first_date=dates[0], last_date=dates[1], issues=issues, missing=json.dumps(list(missing)),
-                        historical=historical, created_at=session.library.now_text(),
-                        created_by=session.staff.id).execute()
-    writer.journal("serials.bind", "serial_volume", volume_id, {
-        "title_id": title.id, "item_id": item_id, "year": run.year, "run": run.code, "issues": issues,
-        "missing": list(missing), "historical": historical})
+    SerialVolume.insert(
+        id=volume_id,
+        title=title.id,
+        item=item_id,
+        year=run.year,
+        run=run.code,
+        label=label,
+        first_date=dates[0],
+        last_date=dates[1],
+        issues=issues,
+        missing=json.dumps(list(missing)),
+        historical=historical,
+        created_at=session.library.now_text(),
+        created_by=session.staff.id,
+    ).execute()
+    writer.journal(
+        "serials.bind",
+        "serial_volume",
+        volume_id,
+        {
+            "title_id": title.id,
+            "item_id": item_id,
+            "year": run.year,
+            "run": run.code,
+            "issues": issues,
+            "missing": list(missing),
+            "historical": historical,
+        },
+    )
     if spine and session.may(Permission.PRINT_LABELS):
         queue_labels(session, [code], ["spine"])
     return volume_id
@@ -207,20 +259,34 @@ def _binding_place(session: Session, title: SerialTitle) -> str | None:
     """Where a volume is shelved: the room here that the title's latest subscription sends copies to,
     else this branch's periodicals room (``…-BK``), else its first location."""
     here = desk_locations(session)
-    latest = (SerialSubscription.select().where(SerialSubscription.title == title.id)
-              .order_by(SerialSubscription.year.desc()).first())
+    latest = (
+        SerialSubscription.select()
+        .where(SerialSubscription.title == title.id)
+        .order_by(SerialSubscription.year.desc())
+        .first()
+    )
     routed = next((loc for _copy, loc in slots(latest) if loc in here), None) if latest else None
     if routed:
         return routed
     branch = session.library.node.branch_id
-    room = (Location.select().where(Location.branch == branch, Location.code.endswith("-BK")).first()
-            or Location.select().where(Location.branch == branch).order_by(Location.code).first())
+    room = (
+        Location.select().where(Location.branch == branch, Location.code.endswith("-BK")).first()
+        or Location.select().where(Location.branch == branch).order_by(Location.code).first()
+    )
     return room.id if room else None
 
 
 @writes
-def bind(session: Session, title: str, year: int, run: str, *, barcode: str, call_number: str | None = None,
-         accept_missing: bool = False) -> VolumeInfo:
+def bind(
+    session: Session,
+    title: str,
+    year: int,
+    run: str,
+    *,
+    barcode: str,
+    call_number: str | None = None,
+    accept_missing: bool = False,
+) -> VolumeInfo:
     """Bind a run of loose issues into one volume; a run with gaps only when ``accept_missing``."""
     session.require(Permission.SERIALS)
     row = find_title(title)
@@ -228,59 +294,117 @@ def bind(session: Session, title: str, year: int, run: str, *, barcode: str, cal
     chosen = parse_run(year, run)
     check, issues = _check(row, sub, chosen)
     if not check.present:
-        raise Invalid("serials.run_empty", "No loose issue of {title} {run} is here to bind.", title=row.title,
-                      run=check.label)
+        raise Invalid(
+            "serials.run_empty", "No loose issue of {title} {run} is here to bind.", title=row.title, run=check.label
+        )
     if check.missing and not accept_missing:
-        raise Invalid("serials.run_incomplete", "{title} {run} is missing issues {numbers}; bind it anyway only if "
-                      "they will not come.", title=row.title, run=check.label,
-                      numbers="、".join(str(n) for n in check.missing))
+        raise Invalid(
+            "serials.run_incomplete",
+            "{title} {run} is missing issues {numbers}; bind it anyway only if they will not come.",
+            title=row.title,
+            run=check.label,
+            numbers="、".join(str(n) for n in check.missing),
+        )
     loose = _loose(sub)
     present_issues = [i for i in issues if i.number in check.present]
-    dates = (min(i.date for i in present_issues).isoformat(), max(i.date for i in present_issues).isoformat()) \
-        if present_issues and not chosen.numbers else chosen.dates()
+    dates = (
+        (min(i.date for i in present_issues).isoformat(), max(i.date for i in present_issues).isoformat())
+        if present_issues and not chosen.numbers
+        else chosen.dates()
+    )
     with session.write() as writer:
-        volume_id = _new_volume(session, writer, row, chosen, barcode=barcode, call_number=call_number,
-                                location_id=_binding_place(session, row), issues=len(check.present),
-                                missing=check.missing, historical=False, dates=dates, spine=True)
+        volume_id = _new_volume(
+            session,
+            writer,
+            row,
+            chosen,
+            barcode=barcode,
+            call_number=call_number,
+            location_id=_binding_place(session, row),
+            issues=len(check.present),
+            missing=check.missing,
+            historical=False,
+            dates=dates,
+            spine=True,
+        )
         now = session.library.now_text()
         for number in check.present:
             SerialReceipt.update(retired_at=now, bound_volume_id=volume_id).where(
-                SerialReceipt.id == loose[number][0].id).execute()
+                SerialReceipt.id == loose[number][0].id
+            ).execute()
     return volume_info(SerialVolume.get_by_id(volume_id))
 
 
 @writes
-def add_bound_volume(session: Session, title: str, year: int, run: str, *, barcode: str,
-                     call_number: str | None = None, spine: bool = True) -> VolumeInfo:
+def add_bound_volume(
+    session: Session,
+    title: str,
+    year: int,
+    run: str,
+    *,
+    barcode: str,
+    call_number: str | None = None,
+    spine: bool = True,
+) -> VolumeInfo:
     """Enter a volume bound long ago (a historical run) directly, without its issues."""
     session.require(Permission.SERIALS)
     row = find_title(title)
     chosen = parse_run(year, run)
     with session.write() as writer:
-        volume_id = _new_volume(session, writer, row, chosen, barcode=barcode, call_number=call_number,
-                                location_id=_binding_place(session, row), issues=0, missing=(), historical=True,
-                                dates=chosen.dates(),
-                                spine=spine)
+        volume_id = _new_volume(
+            session,
+            writer,
+            row,
+            chosen,
+            barcode=barcode,
+            call_number=call_number,
+            location_id=_binding_place(session, row),
+            issues=0,
+            missing=(),
+            historical=True,
+            dates=chosen.dates(),
+            spine=spine,
+        )
     return volume_info(SerialVolume.get_by_id(volume_id))
 
 
 def volume_info(row: SerialVolume) -> VolumeInfo:
     item = row.item
-    return VolumeInfo(row.id, row.title.title, row.year, row.run, parse_run(row.year, row.run).label(), item.barcode,
-                      item.call_number, row.issues, tuple(json.loads(row.missing)), bool(row.historical),
-                      row.first_date, row.last_date)
+    return VolumeInfo(
+        row.id,
+        row.title.title,
+        row.year,
+        row.run,
+        parse_run(row.year, row.run).label(),
+        item.barcode,
+        item.call_number,
+        row.issues,
+        tuple(json.loads(row.missing)),
+        bool(row.historical),
+        row.first_date,
+        row.last_date,
+    )
 
 
 def volumes_of(title: str) -> list[VolumeInfo]:
     row = find_title(title)
-    return [volume_info(v) for v in SerialVolume.select().where(SerialVolume.title == row.id)
-            .order_by(SerialVolume.year, SerialVolume.first_date, SerialVolume.run)]
+    return [
+        volume_info(v)
+        for v in SerialVolume.select()
+        .where(SerialVolume.title == row.id)
+        .order_by(SerialVolume.year, SerialVolume.first_date, SerialVolume.run)
+    ]
 
 
 def bound_between(first: dt.date, last: dt.date) -> list[VolumeInfo]:
     """Volumes bound (not historical) in a period: the binding list."""
-    rows = (SerialVolume.select().where(SerialVolume.historical == False,  # noqa: E712
-                                        SerialVolume.created_at >= first.isoformat(),
-                                        SerialVolume.created_at < (last + dt.timedelta(days=1)).isoformat())
-            .order_by(SerialVolume.created_at))
+    rows = (
+        SerialVolume.select()
+        .where(
+            SerialVolume.historical == False,  # noqa: E712
+            SerialVolume.created_at >= first.isoformat(),
+            SerialVolume.created_at < (last + dt.timedelta(days=1)).isoformat(),
+        )
+        .order_by(SerialVolume.created_at)
+    )
     return [volume_info(v) for v in rows]

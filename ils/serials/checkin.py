@@ -71,8 +71,12 @@ def _rows(sql: str, *params) -> list[tuple]:
 
 
 def received_copies(subscription_id: str, number: int) -> set[int]:
-    return {r[0] for r in _rows("SELECT copy FROM serial_receipt WHERE subscription_id = ? AND number = ?",
-                                subscription_id, number)}
+    return {
+        r[0]
+        for r in _rows(
+            "SELECT copy FROM serial_receipt WHERE subscription_id = ? AND number = ?", subscription_id, number
+        )
+    }
 
 
 def desk_locations(session: Session) -> set[str]:
@@ -94,10 +98,15 @@ def _free_slot(session: Session, sub: SerialSubscription, number: int) -> tuple[
 
 
 def _subscriptions(title: SerialTitle, year: int) -> list[SerialSubscription]:
-    return list(SerialSubscription.select().where(SerialSubscription.title == title.id,
-                                                  SerialSubscription.year.in_([year, year - 1]),
-                                                  SerialSubscription.state == "active")
-                .order_by(SerialSubscription.year.desc()))
+    return list(
+        SerialSubscription.select()
+        .where(
+            SerialSubscription.title == title.id,
+            SerialSubscription.year.in_([year, year - 1]),
+            SerialSubscription.state == "active",
+        )
+        .order_by(SerialSubscription.year.desc())
+    )
 
 
 def _full(sub: SerialSubscription, number: int) -> bool:
@@ -108,14 +117,19 @@ def _full(sub: SerialSubscription, number: int) -> bool:
 def _which_issue(title: SerialTitle, number: int | None, today: dt.date) -> tuple[SerialSubscription, Issue, bool]:
     subs = _subscriptions(title, today.year)
     if not subs:
-        raise NotFound("serials.no_subscription", "{title} has no subscription for {year}.", title=title.title,
-                       year=today.year)
+        raise NotFound(
+            "serials.no_subscription", "{title} has no subscription for {year}.", title=title.title, year=today.year
+        )
     early = dt.timedelta(days=EARLY_DAYS[title.frequency])
     if number is not None:
         # The most recent issue with this number that is out by now: in January, No. 12 is
         # last December's; the same number a year older is never taken for a copy too many.
-        dated = [(sub, issue) for sub in subs for issue in expected_issues(sub, title)
-                 if issue.number == number and issue.date <= today + early]
+        dated = [
+            (sub, issue)
+            for sub in subs
+            for issue in expected_issues(sub, title)
+            if issue.number == number and issue.date <= today + early
+        ]
         if dated:
             sub, issue = max(dated, key=lambda pair: pair[1].date)
             if _full(sub, number):
@@ -128,10 +142,14 @@ def _which_issue(title: SerialTitle, number: int | None, today: dt.date) -> tupl
     sub = next((s for s in subs if s.year == today.year), subs[0])
     issues = expected_issues(sub, title)
     if not issues:
-        raise Invalid("serials.say_the_issue", "{title} has no predicted issues: scan the add-on or type the issue "
-                      "number.", title=title.title)
-    numbers = [row.number for row in SerialReceipt.select(SerialReceipt.number).where(
-        SerialReceipt.subscription == sub.id)]
+        raise Invalid(
+            "serials.say_the_issue",
+            "{title} has no predicted issues: scan the add-on or type the issue number.",
+            title=title.title,
+        )
+    numbers = [
+        row.number for row in SerialReceipt.select(SerialReceipt.number).where(SerialReceipt.subscription == sub.id)
+    ]
     latest = max(numbers, default=None)
     if latest is not None and not _full(sub, latest):
         found = next((i for i in issues if i.number == latest), None)
@@ -140,38 +158,84 @@ def _which_issue(title: SerialTitle, number: int | None, today: dt.date) -> tupl
     upcoming = [i for i in issues if latest is None or i.number > latest]
     if not upcoming or upcoming[0].date > today + early:
         when = upcoming[0].date.isoformat() if upcoming else None
-        raise Invalid("serials.next_not_due", "Every copy of the latest issue of {title} is in; the next is due on "
-                      "{date}. Scan the add-on or type the issue number for another issue.", title=title.title,
-                      date=when or "—")
+        raise Invalid(
+            "serials.next_not_due",
+            "Every copy of the latest issue of {title} is in; the next is due on "
+            "{date}. Scan the add-on or type the issue number for another issue.",
+            title=title.title,
+            date=when or "—",
+        )
     return sub, upcoming[0], False
 
 
 def _all_in(title: SerialTitle, sub: SerialSubscription, issue: Issue) -> Invalid:
-    return Invalid("serials.already_checked_in", "All {copies} copies of {title} {issue} are already checked in.",
-                   copies=sub.copies, title=title.title, issue=issue.label(title.kind))
+    return Invalid(
+        "serials.already_checked_in",
+        "All {copies} copies of {title} {issue} are already checked in.",
+        copies=sub.copies,
+        title=title.title,
+        issue=issue.label(title.kind),
+    )
 
 
-_INSERT_RECEIPT = ("INSERT INTO serial_receipt (id, subscription_id, number, copy, issue_date, volume, total, location_id,"
-                   " received_at, received_by, branch_id, via, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_INSERT_RECEIPT = (
+    "INSERT INTO serial_receipt (id, subscription_id, number, copy, issue_date, volume, total, location_id,"
+    " received_at, received_by, branch_id, via, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
-def record_receipt(writer: Writer, session: Session, sub: SerialSubscription, issue: Issue, slot: tuple[int, str | None],
-                   *, via: str, note: str | None = None) -> tuple[str, int]:
+def record_receipt(
+    writer: Writer,
+    session: Session,
+    sub: SerialSubscription,
+    issue: Issue,
+    slot: tuple[int, str | None],
+    *,
+    via: str,
+    note: str | None = None,
+) -> tuple[str, int]:
     """Insert one copy's receipt; close the claims it answers. Returns (receipt id, claims closed)."""
     copy, location_id = slot
     rid = receipt_id(sub.id, issue.number, copy)
     now = session.library.now_text()
-    SerialReceipt._meta.database.execute_sql(_INSERT_RECEIPT, (
-        rid, sub.id, issue.number, copy, issue.date.isoformat(), issue.volume, issue.total, location_id, now,
-        session.staff.id, session.library.node.branch_id, via, note))
-    writer.journal("serials.check_in", "serial_receipt", rid, {
-        "subscription_id": sub.id, "number": issue.number, "copy": copy, "location_id": location_id, "via": via,
-        "unexpected": not issue.expected})
+    SerialReceipt._meta.database.execute_sql(
+        _INSERT_RECEIPT,
+        (
+            rid,
+            sub.id,
+            issue.number,
+            copy,
+            issue.date.isoformat(),
+            issue.volume,
+            issue.total,
+            location_id,
+            now,
+            session.staff.id,
+            session.library.node.branch_id,
+            via,
+            note,
+        ),
+    )
+    writer.journal(
+        "serials.check_in",
+        "serial_receipt",
+        rid,
+        {
+            "subscription_id": sub.id,
+            "number": issue.number,
+            "copy": copy,
+            "location_id": location_id,
+            "via": via,
+            "unexpected": not issue.expected,
+        },
+    )
     closed = 0
     if _full(sub, issue.number):
         closed = SerialReceipt._meta.database.execute_sql(
             "UPDATE serial_claim SET closed_at = ?, closed_as = 'received' WHERE subscription_id = ? AND number = ?"
-            " AND closed_at IS NULL", (now, sub.id, issue.number)).rowcount
+            " AND closed_at IS NULL",
+            (now, sub.id, issue.number),
+        ).rowcount
     return rid, closed
 
 
@@ -190,8 +254,9 @@ def check_in_scan(session: Session, code: str, *, day: dt.date | None = None) ->
     scan = read_scan(code)
     title = title_of_scan(scan)
     if title is None:
-        raise NotFound("serials.unknown_periodical", "{code} is not a periodical this library takes.",
-                       code=code.strip())
+        raise NotFound(
+            "serials.unknown_periodical", "{code} is not a periodical this library takes.", code=code.strip()
+        )
     return _check_in(session, title, scan.number, day or session.now().date(), via="scan")
 
 
@@ -210,12 +275,26 @@ def _check_in(session: Session, title: SerialTitle, number: int | None, today: d
     if slot is None:
         raise _all_in(title, sub, issue)
     with session.write() as writer:
-        rid, closed = record_receipt(writer, session, sub, issue, slot, via=via,
-                                     note="unexpected" if unexpected else None)
+        rid, closed = record_receipt(
+            writer, session, sub, issue, slot, via=via, note="unexpected" if unexpected else None
+        )
     place = _place(slot[1])
-    return CheckedIn(rid, title.title, title.kind, sub.year, issue.number, issue.label(title.kind), slot[0],
-                     sub.copies, len(received_copies(sub.id, issue.number)), place, routing_text(place),
-                     _(LENDING[title.lending]), unexpected, closed)
+    return CheckedIn(
+        rid,
+        title.title,
+        title.kind,
+        sub.year,
+        issue.number,
+        issue.label(title.kind),
+        slot[0],
+        sub.copies,
+        len(received_copies(sub.id, issue.number)),
+        place,
+        routing_text(place),
+        _(LENDING[title.lending]),
+        unexpected,
+        closed,
+    )
 
 
 @dataclass(frozen=True)
@@ -235,9 +314,14 @@ class DayCheckIn:
 
 
 def _papers_on(day: dt.date) -> list[tuple[SerialSubscription, Issue]]:
-    subs = (SerialSubscription.select(SerialSubscription, SerialTitle).join(SerialTitle)
-            .where(SerialSubscription.year == day.year, SerialSubscription.state == "active",
-                   SerialTitle.kind == "newspaper").order_by(SerialTitle.title))
+    subs = (
+        SerialSubscription.select(SerialSubscription, SerialTitle)
+        .join(SerialTitle)
+        .where(
+            SerialSubscription.year == day.year, SerialSubscription.state == "active", SerialTitle.kind == "newspaper"
+        )
+        .order_by(SerialTitle.title)
+    )
     found = []
     for sub in subs:
         issue = next((i for i in expected_issues(sub) if i.date == day), None)
@@ -289,9 +373,12 @@ def expected_on(session: Session, day: dt.date | None = None) -> list[TodayLine]
     """The issues dated ``day`` and how many of this desk's copies of each are in."""
     session.require(Permission.SERIALS)
     day = day or session.now().date()
-    subs = (SerialSubscription.select(SerialSubscription, SerialTitle).join(SerialTitle)
-            .where(SerialSubscription.year == day.year, SerialSubscription.state == "active")
-            .order_by(SerialTitle.kind.desc(), SerialTitle.title))
+    subs = (
+        SerialSubscription.select(SerialSubscription, SerialTitle)
+        .join(SerialTitle)
+        .where(SerialSubscription.year == day.year, SerialSubscription.state == "active")
+        .order_by(SerialTitle.kind.desc(), SerialTitle.title)
+    )
     lines = []
     for sub in subs:
         issue = next((i for i in expected_issues(sub) if i.date == day), None)
@@ -299,8 +386,15 @@ def expected_on(session: Session, day: dt.date | None = None) -> list[TodayLine]
             continue
         mine = own_slots(session, sub)
         taken = received_copies(sub.id, issue.number)
-        lines.append(TodayLine(sub.title.title, sub.title.kind, issue.label(sub.title.kind), len(mine),
-                               sum(1 for s in mine if s[0] in taken)))
+        lines.append(
+            TodayLine(
+                sub.title.title,
+                sub.title.kind,
+                issue.label(sub.title.kind),
+                len(mine),
+                sum(1 for s in mine if s[0] in taken),
+            )
+        )
     return lines
 
 
@@ -318,15 +412,23 @@ def received_on(session: Session, day: dt.date | None = None) -> list[ReceivedLi
     """What this desk's branch checked in on ``day``, newest first."""
     session.require(Permission.SERIALS)
     day = day or session.now().date()
-    rows = (SerialReceipt.select(SerialReceipt, SerialSubscription, SerialTitle)
-            .join(SerialSubscription).join(SerialTitle)
-            .where(SerialReceipt.received_at.startswith(day.isoformat()),
-                   SerialReceipt.branch == session.library.node.branch_id)
-            .order_by(SerialReceipt.received_at.desc(), SerialTitle.title))
+    rows = (
+        SerialReceipt.select(SerialReceipt, SerialSubscription, SerialTitle)
+        .join(SerialSubscription)
+        .join(SerialTitle)
+        .where(
+            SerialReceipt.received_at.startswith(day.isoformat()),
+            SerialReceipt.branch == session.library.node.branch_id,
+        )
+        .order_by(SerialReceipt.received_at.desc(), SerialTitle.title)
+    )
     out = []
     for row in rows:
         title = row.subscription.title
         issue = Issue(row.subscription.year, row.number, dt.date.fromisoformat(row.issue_date), row.volume, row.total)
-        out.append(ReceivedLine(title.title, issue.label(title.kind), row.copy, _place(row.location_id),
-                                row.received_at, row.note))
+        out.append(
+            ReceivedLine(
+                title.title, issue.label(title.kind), row.copy, _place(row.location_id), row.received_at, row.note
+            )
+        )
     return out

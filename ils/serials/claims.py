@@ -74,15 +74,15 @@ def _supplier_text(sub: SerialSubscription) -> str:
 def _counts(sub_id: str) -> dict[int, set[int]]:
     got: dict[int, set[int]] = {}
     for row in SerialReceipt.select(SerialReceipt.number, SerialReceipt.copy).where(
-            SerialReceipt.subscription == sub_id):
+        SerialReceipt.subscription == sub_id
+    ):
         got.setdefault(row.number, set()).add(row.copy)
     return got
 
 
 def _last_claims(sub_id: str) -> dict[int, str]:
     last: dict[int, str] = {}
-    for row in SerialClaim.select(SerialClaim.number, SerialClaim.claimed_at).where(
-            SerialClaim.subscription == sub_id):
+    for row in SerialClaim.select(SerialClaim.number, SerialClaim.claimed_at).where(SerialClaim.subscription == sub_id):
         last[row.number] = max(last.get(row.number, ""), row.claimed_at)
     return last
 
@@ -91,9 +91,12 @@ def late_issues(session: Session, today: dt.date | None = None, *, supplier: str
     """Every expected issue with copies for this desk still missing after its frequency's days of grace."""
     session.require(Permission.SERIALS)
     today = today or session.now().date()
-    subs = (SerialSubscription.select(SerialSubscription, SerialTitle).join(SerialTitle)
-            .where(SerialSubscription.year.in_([today.year, today.year - 1]), SerialSubscription.state == "active")
-            .order_by(SerialTitle.title, SerialSubscription.year))
+    subs = (
+        SerialSubscription.select(SerialSubscription, SerialTitle)
+        .join(SerialTitle)
+        .where(SerialSubscription.year.in_([today.year, today.year - 1]), SerialSubscription.state == "active")
+        .order_by(SerialTitle.title, SerialSubscription.year)
+    )
     if supplier:
         subs = subs.where(SerialSubscription.supplier == supplier)
     late = []
@@ -109,9 +112,22 @@ def late_issues(session: Session, today: dt.date | None = None, *, supplier: str
         for issue in issues:
             missing = sum(1 for copy in mine if copy not in got.get(issue.number, set()))
             if missing:
-                late.append(LateIssue(sub.id, title.title, title.kind, sub.year, issue.number,
-                                      issue.label(title.kind), issue.date.isoformat(), (today - issue.date).days,
-                                      missing, sub.supplier, _supplier_text(sub), claimed.get(issue.number)))
+                late.append(
+                    LateIssue(
+                        sub.id,
+                        title.title,
+                        title.kind,
+                        sub.year,
+                        issue.number,
+                        issue.label(title.kind),
+                        issue.date.isoformat(),
+                        (today - issue.date).days,
+                        missing,
+                        sub.supplier,
+                        _supplier_text(sub),
+                        claimed.get(issue.number),
+                    )
+                )
     return late
 
 
@@ -129,8 +145,13 @@ def claim(session: Session, title: str, year: int, number: int, *, copies: int |
         raise NotFound("serials.not_subscribed", "{title} is not on the list for {year}.", title=row.title, year=year)
     issue = _issue(sub, number)
     if issue is None:
-        raise Invalid("serials.no_such_issue", "{title} has no issue {number} in {year}.", title=row.title,
-                      number=number, year=year)
+        raise Invalid(
+            "serials.no_such_issue",
+            "{title} has no issue {number} in {year}.",
+            title=row.title,
+            number=number,
+            year=year,
+        )
     return _claim(session, sub, issue, copies)
 
 
@@ -138,22 +159,41 @@ def _claim(session: Session, sub: SerialSubscription, issue: Issue, copies: int 
     title = sub.title
     missing = sub.copies - len(received_copies(sub.id, issue.number))
     if missing <= 0:
-        raise Invalid("serials.claim_received", "{title} {issue} has come; there is nothing to claim.",
-                      title=title.title, issue=issue.label(title.kind))
+        raise Invalid(
+            "serials.claim_received",
+            "{title} {issue} has come; there is nothing to claim.",
+            title=title.title,
+            issue=issue.label(title.kind),
+        )
     count = copies if copies is not None else min(missing, len(own_slots(session, sub)) or missing)
     if not 1 <= count <= missing:
         raise Invalid("serials.claim_copies", "Claim 1 to {missing} copies.", missing=missing)
     today = session.now().date()
     cid = claim_id(sub.id, issue.number, today)
     if SerialClaim.get_or_none(SerialClaim.id == cid) is not None:
-        raise Invalid("serials.claimed_today", "{title} {issue} was already claimed today.", title=title.title,
-                      issue=issue.label(title.kind))
+        raise Invalid(
+            "serials.claimed_today",
+            "{title} {issue} was already claimed today.",
+            title=title.title,
+            issue=issue.label(title.kind),
+        )
     with session.write() as writer:
-        SerialClaim.insert(id=cid, subscription=sub.id, number=issue.number, copies=count, supplier=sub.supplier,
-                           claimed_at=session.library.now_text(), claimed_by=session.staff.id,
-                           branch=session.library.node.branch_id).execute()
-        writer.journal("serials.claim", "serial_claim", cid,
-                       {"subscription_id": sub.id, "number": issue.number, "copies": count, "supplier": sub.supplier})
+        SerialClaim.insert(
+            id=cid,
+            subscription=sub.id,
+            number=issue.number,
+            copies=count,
+            supplier=sub.supplier,
+            claimed_at=session.library.now_text(),
+            claimed_by=session.staff.id,
+            branch=session.library.node.branch_id,
+        ).execute()
+        writer.journal(
+            "serials.claim",
+            "serial_claim",
+            cid,
+            {"subscription_id": sub.id, "number": issue.number, "copies": count, "supplier": sub.supplier},
+        )
     return claim_info(SerialClaim.get_by_id(cid))
 
 
@@ -189,15 +229,30 @@ def claim_info(row: SerialClaim) -> ClaimInfo:
     title = sub.title
     issue = _issue(sub, row.number)
     label = issue.label(title.kind) if issue else _("{year} No. {number}").format(year=sub.year, number=row.number)
-    return ClaimInfo(row.id, title.title, sub.year, row.number, label, issue.date.isoformat() if issue else None,
-                     row.copies, row.supplier, _supplier_text(sub), row.claimed_at, claim_state(row))
+    return ClaimInfo(
+        row.id,
+        title.title,
+        sub.year,
+        row.number,
+        label,
+        issue.date.isoformat() if issue else None,
+        row.copies,
+        row.supplier,
+        _supplier_text(sub),
+        row.claimed_at,
+        claim_state(row),
+    )
 
 
 def list_claims(session: Session, *, state: str | None = "open", supplier: str | None = None) -> list[ClaimInfo]:
     """Claims, the open ones by default (an issue received since answers its claim)."""
     session.require(Permission.SERIALS)
-    query = (SerialClaim.select(SerialClaim, SerialSubscription, SerialTitle).join(SerialSubscription)
-             .join(SerialTitle).order_by(SerialClaim.supplier, SerialTitle.title, SerialClaim.number))
+    query = (
+        SerialClaim.select(SerialClaim, SerialSubscription, SerialTitle)
+        .join(SerialSubscription)
+        .join(SerialTitle)
+        .order_by(SerialClaim.supplier, SerialTitle.title, SerialClaim.number)
+    )
     if supplier:
         query = query.where(SerialClaim.supplier == supplier)
     found = [claim_info(row) for row in query]
@@ -215,6 +270,7 @@ def cancel_claim(session: Session, claim: str) -> ClaimInfo:
         raise Invalid("serials.claim_closed", "This claim is already closed.")
     with session.write() as writer:
         SerialClaim.update(closed_at=session.library.now_text(), closed_as="cancelled").where(
-            SerialClaim.id == row.id).execute()
+            SerialClaim.id == row.id
+        ).execute()
         writer.journal("serials.claim_cancel", "serial_claim", row.id, {})
     return claim_info(SerialClaim.get_by_id(row.id))

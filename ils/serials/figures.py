@@ -40,8 +40,11 @@ def figures(session: Session, year: int, *, today: dt.date | None = None) -> Ser
     if not session.may(Permission.VIEW_STATISTICS):
         session.require(Permission.SERIALS)
     today = today or session.now().date()
-    subs = list(SerialSubscription.select(SerialSubscription, SerialTitle).join(SerialTitle)
-                .where(SerialSubscription.year == year, SerialSubscription.state == "active"))
+    subs = list(
+        SerialSubscription.select(SerialSubscription, SerialTitle)
+        .join(SerialTitle)
+        .where(SerialSubscription.year == year, SerialSubscription.state == "active")
+    )
     kinds = [s.title.kind for s in subs]
     expected = received = copies = missing = 0
     spending: dict[str, int] = {}
@@ -57,13 +60,41 @@ def figures(session: Session, year: int, *, today: dt.date | None = None) -> Ser
         missing += sum(1 for i in past if i.number not in got)
         label = _(SUPPLIERS[sub.supplier])
         spending[label] = spending.get(label, 0) + year_price(sub, len(issues)) * sub.copies
-    claims = list(SerialClaim.select(SerialClaim, SerialSubscription).join(SerialSubscription)
-                  .where(SerialSubscription.year == year))
-    open_claims = sum(1 for c in claims if not c.closed_at and
-                      SerialReceipt.select().where(SerialReceipt.subscription == c.subscription_id,
-                                                   SerialReceipt.number == c.number).count() < c.subscription.copies)
-    bound = SerialVolume.select().where(SerialVolume.historical == False,  # noqa: E712
-                                        SerialVolume.created_at.startswith(str(year))).count()
+    claims = list(
+        SerialClaim.select(SerialClaim, SerialSubscription)
+        .join(SerialSubscription)
+        .where(SerialSubscription.year == year)
+    )
+    open_claims = sum(
+        1
+        for c in claims
+        if not c.closed_at
+        and SerialReceipt.select()
+        .where(SerialReceipt.subscription == c.subscription_id, SerialReceipt.number == c.number)
+        .count()
+        < c.subscription.copies
+    )
+    bound = (
+        SerialVolume.select()
+        .where(
+            SerialVolume.historical == False,  # noqa: E712
+            SerialVolume.created_at.startswith(str(year)),
+        )
+        .count()
+    )
     held = SerialVolume.select().where(SerialVolume.created_at < f"{year + 1}").count()
-    return SerialFigures(year, len(subs), kinds.count("newspaper"), kinds.count("magazine"), expected, received,
-                         copies, missing, len(claims), open_claims, bound, held, spending)
+    return SerialFigures(
+        year,
+        len(subs),
+        kinds.count("newspaper"),
+        kinds.count("magazine"),
+        expected,
+        received,
+        copies,
+        missing,
+        len(claims),
+        open_claims,
+        bound,
+        held,
+        spending,
+    )

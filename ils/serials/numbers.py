@@ -26,12 +26,37 @@ from ils.errors import Invalid
 
 #: Provinces, autonomous regions and municipalities of the mainland (GB/T 2260 two-digit codes).
 PROVINCES: dict[str, str] = {
-    "11": "北京", "12": "天津", "13": "河北", "14": "山西", "15": "内蒙古",
-    "21": "辽宁", "22": "吉林", "23": "黑龙江",
-    "31": "上海", "32": "江苏", "33": "浙江", "34": "安徽", "35": "福建", "36": "江西", "37": "山东",
-    "41": "河南", "42": "湖北", "43": "湖南", "44": "广东", "45": "广西", "46": "海南",
-    "50": "重庆", "51": "四川", "52": "贵州", "53": "云南", "54": "西藏",
-    "61": "陕西", "62": "甘肃", "63": "青海", "64": "宁夏", "65": "新疆",
+    "11": "北京",
+    "12": "天津",
+    "13": "河北",
+    "14": "山西",
+    "15": "内蒙古",
+    "21": "辽宁",
+    "22": "吉林",
+    "23": "黑龙江",
+    "31": "上海",
+    "32": "江苏",
+    "33": "浙江",
+    "34": "安徽",
+    "35": "福建",
+    "36": "江西",
+    "37": "山东",
+    "41": "河南",
+    "42": "湖北",
+    "43": "湖南",
+    "44": "广东",
+    "45": "广西",
+    "46": "海南",
+    "50": "重庆",
+    "51": "四川",
+    "52": "贵州",
+    "53": "云南",
+    "54": "西藏",
+    "61": "陕西",
+    "62": "甘肃",
+    "63": "青海",
+    "64": "宁夏",
+    "65": "新疆",
 }
 #: The 22 main classes of 中图法 (no L, M, W, Y) and the second letters of class T.
 CLC_MAIN_CLASSES = "ABCDEFGHIJKNOPQRSTUVXZ"
@@ -54,8 +79,11 @@ def clean_issn(text: str | None) -> str | None:
     try:
         return issn.format(issn.validate(raw))
     except Exception:  # stdnum's ValidationError family: wrong length, digit or check digit
-        raise Invalid("serials.bad_issn", "{text} is not an ISSN: eight digits (the last may be X) with a correct "
-                      "check digit, e.g. 1005-1805.", text=(text or "").strip()) from None
+        raise Invalid(
+            "serials.bad_issn",
+            "{text} is not an ISSN: eight digits (the last may be X) with a correct check digit, e.g. 1005-1805.",
+            text=(text or "").strip(),
+        ) from None
 
 
 def clean_cn(text: str | None) -> str | None:
@@ -72,9 +100,15 @@ def clean_cn(text: str | None) -> str | None:
         raise Invalid("serials.cn_region", "{text}: {region} is not a province's code.", text=shown, region=region)
     if klass:
         letters = klass.rstrip("0123456789")
-        if letters[0] not in CLC_MAIN_CLASSES or (len(letters) == 2 and (letters[0] != "T" or letters[1] not in _T_SECOND)):
-            raise Invalid("serials.cn_class", "{text}: {klass} is not a main class of the Chinese Library "
-                          "Classification.", text=shown, klass=klass)
+        if letters[0] not in CLC_MAIN_CLASSES or (
+            len(letters) == 2 and (letters[0] != "T" or letters[1] not in _T_SECOND)
+        ):
+            raise Invalid(
+                "serials.cn_class",
+                "{text}: {klass} is not a main class of the Chinese Library Classification.",
+                text=shown,
+                klass=klass,
+            )
     if serial == "0000":
         raise Invalid("serials.bad_cn", "{text} is not a CN serial number: it is written CN 43-1234/G.", text=shown)
     return f"CN {region}-{serial}" + (f"/{klass}" if klass else "")
@@ -94,8 +128,11 @@ def clean_post_code(text: str | None) -> str | None:
         return None
     match = _POST_CODE.match(raw)
     if match is None or int(match.group(2)) == 0:
-        raise Invalid("serials.bad_post_code", "{text} is not a China Post distribution code (邮发代号), e.g. 42-15.",
-                      text=(text or "").strip())
+        raise Invalid(
+            "serials.bad_post_code",
+            "{text} is not a China Post distribution code (邮发代号), e.g. 42-15.",
+            text=(text or "").strip(),
+        )
     return f"{int(match.group(1))}-{int(match.group(2))}"
 
 
@@ -125,16 +162,20 @@ def read_scan(text: str) -> Scan:
     if _DIGITS.match(compact) and compact.startswith("977") and len(compact) in (13, 15):
         code, add_on = compact[:13], compact[13:]
         if not ean.is_valid(code):
-            raise Invalid("serials.bad_ean", "{code} is not a valid EAN-13 barcode (its check digit is wrong).",
-                          code=code)
+            raise Invalid(
+                "serials.bad_ean", "{code} is not a valid EAN-13 barcode (its check digit is wrong).", code=code
+            )
         number = int(add_on) if add_on else None
         if number == 0:
             raise Invalid("serials.bad_add_on", "The add-on {add_on} is not an issue number.", add_on=add_on)
         body = code[3:10]
         return Scan(issn=issn.format(body + issn.calc_check_digit(body)), number=number)
     if _DIGITS.match(compact) and len(compact) >= 12:
-        raise Invalid("serials.not_a_serial_barcode", "{code} is not a periodical's cover barcode (those begin "
-                      "with 977).", code=compact)
+        raise Invalid(
+            "serials.not_a_serial_barcode",
+            "{code} is not a periodical's cover barcode (those begin with 977).",
+            code=compact,
+        )
     number = None
     head = folded
     if len(parts) > 1 and _DIGITS.match(parts[-1]) and parts[:-1] != ["CN"] and parts[:-1] != ["ISSN"]:

@@ -82,8 +82,10 @@ def subscription_id(title_id: str, year: int) -> str:
     return str(uuid.uuid5(ILS_NAMESPACE, f"serial_subscription:{title_id}:{year}"))
 
 
-_PLACES = ("SELECT l.id, l.code, l.name, l.branch_id, b.name FROM location l JOIN branch b ON b.id = l.branch_id"
-           " WHERE l.id IN (SELECT value FROM json_each(?))")
+_PLACES = (
+    "SELECT l.id, l.code, l.name, l.branch_id, b.name FROM location l JOIN branch b ON b.id = l.branch_id"
+    " WHERE l.id IN (SELECT value FROM json_each(?))"
+)
 
 
 def routing_of(row: SerialSubscription) -> tuple[Destination, ...]:
@@ -91,8 +93,9 @@ def routing_of(row: SerialSubscription) -> tuple[Destination, ...]:
     pairs = json.loads(row.routing or "[]")
     cursor = SerialSubscription._meta.database.execute_sql(_PLACES, (json.dumps([p[0] for p in pairs]),))
     places = {r[0]: r for r in cursor.fetchall()}
-    return tuple(Destination(*places[location_id], int(copies)) for location_id, copies in pairs
-                 if location_id in places)
+    return tuple(
+        Destination(*places[location_id], int(copies)) for location_id, copies in pairs if location_id in places
+    )
 
 
 def slots(row: SerialSubscription) -> list[tuple[int, str | None]]:
@@ -103,13 +106,18 @@ def slots(row: SerialSubscription) -> list[tuple[int, str | None]]:
             out.append((len(out) + 1, dest.location_id))
     while len(out) < row.copies:
         out.append((len(out) + 1, None))
-    return out[:row.copies]
+    return out[: row.copies]
 
 
 def expected_issues(row: SerialSubscription, title: SerialTitle | None = None) -> tuple[Issue, ...]:
     """The year's predicted issues; ``title``: the subscription's title when the caller has it read."""
-    return predict(pattern_of(title or row.title), row.year, volume=row.volume, first_number=row.first_number,
-                   first_total=row.first_total)
+    return predict(
+        pattern_of(title or row.title),
+        row.year,
+        volume=row.volume,
+        first_number=row.first_number,
+        first_total=row.first_total,
+    )
 
 
 def year_price(row: SerialSubscription, issues: int) -> int:
@@ -123,10 +131,27 @@ def info(row: SerialSubscription) -> SubscriptionInfo:
     title = row.title
     issues = len(expected_issues(row))
     return SubscriptionInfo(
-        row.id, title.id, title.title, title.kind, row.year, row.supplier, _(SUPPLIERS[row.supplier]),
-        row.supplier_name, row.price_issue_fen, row.price_year_fen, row.copies, routing_of(row), row.volume,
-        row.first_number, row.first_total, row.state, _(STATES[row.state]), issues,
-        year_price(row, issues) * row.copies if row.state == "active" else 0, row.note)
+        row.id,
+        title.id,
+        title.title,
+        title.kind,
+        row.year,
+        row.supplier,
+        _(SUPPLIERS[row.supplier]),
+        row.supplier_name,
+        row.price_issue_fen,
+        row.price_year_fen,
+        row.copies,
+        routing_of(row),
+        row.volume,
+        row.first_number,
+        row.first_total,
+        row.state,
+        _(STATES[row.state]),
+        issues,
+        year_price(row, issues) * row.copies if row.state == "active" else 0,
+        row.note,
+    )
 
 
 def _year(year: int) -> int:
@@ -144,8 +169,10 @@ def _routing(session: Session, routing: Sequence[tuple[str, int]], copies: int) 
     desk's periodicals room (a location coded ``…-BK``), else to the branch's first location."""
     if not routing:
         branch_id = session.library.node.branch_id
-        room = (Location.select().where(Location.branch == branch_id, Location.code.endswith("-BK")).first()
-                or Location.select().where(Location.branch == branch_id).order_by(Location.code).first())
+        room = (
+            Location.select().where(Location.branch == branch_id, Location.code.endswith("-BK")).first()
+            or Location.select().where(Location.branch == branch_id).order_by(Location.code).first()
+        )
         return json.dumps([[room.id, copies]] if room else [])
     pairs: dict[str, int] = {}
     for code, count in routing:
@@ -154,8 +181,12 @@ def _routing(session: Session, routing: Sequence[tuple[str, int]], copies: int) 
             raise Invalid("serials.routing_copies", "Each destination gets one copy or more.")
         pairs[location.id] = pairs.get(location.id, 0) + int(count)
     if sum(pairs.values()) != copies:
-        raise Invalid("serials.routing_total", "The destinations get {routed} copies, but {copies} are subscribed.",
-                      routed=sum(pairs.values()), copies=copies)
+        raise Invalid(
+            "serials.routing_total",
+            "The destinations get {routed} copies, but {copies} are subscribed.",
+            routed=sum(pairs.values()),
+            copies=copies,
+        )
     return json.dumps([[k, v] for k, v in pairs.items()])
 
 
@@ -170,8 +201,9 @@ def parse_routing(text: str | None) -> list[tuple[str, int]]:
         try:
             pairs.append((code.strip(), int(count) if count.strip() else 1))
         except ValueError:
-            raise Invalid("serials.bad_routing", "Write destinations as location codes with copies, e.g. "
-                          "ZG-BK:2, YS:1.") from None
+            raise Invalid(
+                "serials.bad_routing", "Write destinations as location codes with copies, e.g. ZG-BK:2, YS:1."
+            ) from None
     return pairs
 
 
@@ -183,16 +215,33 @@ def _copies(copies: int) -> int:
 
 def _supplier(supplier: str) -> str:
     if supplier not in SUPPLIERS:
-        raise Invalid("serials.unknown_supplier", "Unknown {what} {value}; choose one of: {choices}.",
-                      what=Message("input.field", N_("supplier")), value=supplier, choices=", ".join(SUPPLIERS))
+        raise Invalid(
+            "serials.unknown_supplier",
+            "Unknown {what} {value}; choose one of: {choices}.",
+            what=Message("input.field", N_("supplier")),
+            value=supplier,
+            choices=", ".join(SUPPLIERS),
+        )
     return supplier
 
 
 @writes
-def subscribe(session: Session, title: str, year: int, *, supplier: str = "post", supplier_name: str | None = None,
-              price_issue: str | None = None, price_year: str | None = None, copies: int = 1,
-              routing: Sequence[tuple[str, int]] = (), volume: int | None = None, first_number: int = 1,
-              first_total: int | None = None, note: str | None = None) -> SubscriptionInfo:
+def subscribe(
+    session: Session,
+    title: str,
+    year: int,
+    *,
+    supplier: str = "post",
+    supplier_name: str | None = None,
+    price_issue: str | None = None,
+    price_year: str | None = None,
+    copies: int = 1,
+    routing: Sequence[tuple[str, int]] = (),
+    volume: int | None = None,
+    first_number: int = 1,
+    first_total: int | None = None,
+    note: str | None = None,
+) -> SubscriptionInfo:
     """Take a title for a year (an addition to the list)."""
     session.require(Permission.SERIALS)
     row = find_title(title)
@@ -200,21 +249,35 @@ def subscribe(session: Session, title: str, year: int, *, supplier: str = "post"
     copies = _copies(copies)
     sid = subscription_id(row.id, year)
     if SerialSubscription.get_or_none(SerialSubscription.id == sid) is not None:
-        raise Invalid("serials.already_subscribed", "{title} is already on the list for {year}.", title=row.title,
-                      year=year)
+        raise Invalid(
+            "serials.already_subscribed", "{title} is already on the list for {year}.", title=row.title, year=year
+        )
     if first_number < 1 or (first_total is not None and first_total < 1) or (volume is not None and volume < 1):
         raise Invalid("serials.bad_numbering", "Volume, first issue and running total are numbers from 1.")
     values = dict(
-        id=sid, title=row.id, year=year, supplier=_supplier(supplier),
+        id=sid,
+        title=row.id,
+        year=year,
+        supplier=_supplier(supplier),
         supplier_name=clean_input(supplier_name, N_("Supplier"), required=False, max_length=60) or None,
-        price_issue_fen=_price(price_issue, N_("Price per issue")), price_year_fen=_price(price_year, N_("Price per year")),
-        copies=copies, routing=_routing(session, routing, copies), volume=volume, first_number=first_number,
-        first_total=first_total, note=clean_input(note, N_("Note"), required=False, max_length=200) or None)
+        price_issue_fen=_price(price_issue, N_("Price per issue")),
+        price_year_fen=_price(price_year, N_("Price per year")),
+        copies=copies,
+        routing=_routing(session, routing, copies),
+        volume=volume,
+        first_number=first_number,
+        first_total=first_total,
+        note=clean_input(note, N_("Note"), required=False, max_length=200) or None,
+    )
     now = session.library.now_text()
     with session.write() as writer:
         SerialSubscription.insert(**values, state="active", created_at=now, updated_at=now).execute()
-        writer.journal("serials.subscribe", "serial_subscription", sid, {
-            k: v for k, v in values.items() if k not in ("id", "note")} | {"title": row.id})
+        writer.journal(
+            "serials.subscribe",
+            "serial_subscription",
+            sid,
+            {k: v for k, v in values.items() if k not in ("id", "note")} | {"title": row.id},
+        )
     return info(SerialSubscription.get_by_id(sid))
 
 
@@ -227,10 +290,18 @@ def find_subscription(title: str, year: int) -> SerialSubscription:
 
 
 @writes
-def change_subscription(session: Session, title: str, year: int, *, supplier: str | None = None,
-                        supplier_name: str | None = None, price_issue: str | None = None,
-                        price_year: str | None = None, copies: int | None = None,
-                        routing: Sequence[tuple[str, int]] | None = None) -> SubscriptionInfo:
+def change_subscription(
+    session: Session,
+    title: str,
+    year: int,
+    *,
+    supplier: str | None = None,
+    supplier_name: str | None = None,
+    price_issue: str | None = None,
+    price_year: str | None = None,
+    copies: int | None = None,
+    routing: Sequence[tuple[str, int]] | None = None,
+) -> SubscriptionInfo:
     """Change what a subscription costs, how many copies come and where they go."""
     session.require(Permission.SERIALS)
     sub = find_subscription(title, year)
@@ -253,7 +324,8 @@ def change_subscription(session: Session, title: str, year: int, *, supplier: st
         return info(sub)
     with session.write() as writer:
         SerialSubscription.update(**changes, updated_at=session.library.now_text()).where(
-            SerialSubscription.id == sub.id).execute()
+            SerialSubscription.id == sub.id
+        ).execute()
         writer.journal("serials.subscription_change", "serial_subscription", sub.id, changes)
     return info(SerialSubscription.get_by_id(sub.id))
 
@@ -266,7 +338,8 @@ def cancel(session: Session, title: str, year: int, *, reinstate: bool = False) 
     state = "active" if reinstate else "cancelled"
     with session.write() as writer:
         SerialSubscription.update(state=state, updated_at=session.library.now_text()).where(
-            SerialSubscription.id == sub.id).execute()
+            SerialSubscription.id == sub.id
+        ).execute()
         writer.journal("serials.subscription_state", "serial_subscription", sub.id, {"state": state})
     return info(SerialSubscription.get_by_id(sub.id))
 
@@ -288,8 +361,11 @@ def renew_year(session: Session, from_year: int, to_year: int | None = None) -> 
     to_year = _year(to_year if to_year is not None else from_year + 1)
     if to_year <= from_year:
         raise Invalid("serials.renew_forward", "Renew from one year to a later one.")
-    rows = list(SerialSubscription.select(SerialSubscription, SerialTitle).join(SerialTitle)
-                .where(SerialSubscription.year == from_year, SerialSubscription.state == "active"))
+    rows = list(
+        SerialSubscription.select(SerialSubscription, SerialTitle)
+        .join(SerialTitle)
+        .where(SerialSubscription.year == from_year, SerialSubscription.state == "active")
+    )
     if not rows:
         raise Invalid("serials.nothing_to_renew", "No subscriptions are active in {year}.", year=from_year)
     copied = already = 0
@@ -304,20 +380,40 @@ def renew_year(session: Session, from_year: int, to_year: int | None = None) -> 
             total = (issues[-1].total + 1) if issues and issues[-1].total else None
             step = to_year - from_year
             SerialSubscription.insert(
-                id=sid, title=row.title_id, year=to_year, supplier=row.supplier, supplier_name=row.supplier_name,
-                price_issue_fen=row.price_issue_fen, price_year_fen=row.price_year_fen, copies=row.copies,
-                routing=row.routing, volume=row.volume + step if row.volume else None, first_number=1,
-                first_total=total if step == 1 else None, state="active", note=None, created_at=now,
-                updated_at=now).execute()
+                id=sid,
+                title=row.title_id,
+                year=to_year,
+                supplier=row.supplier,
+                supplier_name=row.supplier_name,
+                price_issue_fen=row.price_issue_fen,
+                price_year_fen=row.price_year_fen,
+                copies=row.copies,
+                routing=row.routing,
+                volume=row.volume + step if row.volume else None,
+                first_number=1,
+                first_total=total if step == 1 else None,
+                state="active",
+                note=None,
+                created_at=now,
+                updated_at=now,
+            ).execute()
             copied += 1
-        writer.journal("serials.renew", "serial_subscription", None,
-                       {"from_year": from_year, "to_year": to_year, "copied": copied, "already": already})
+        writer.journal(
+            "serials.renew",
+            "serial_subscription",
+            None,
+            {"from_year": from_year, "to_year": to_year, "copied": copied, "already": already},
+        )
     return Renewal(to_year, copied, already)
 
 
 def list_subscriptions(year: int, *, kind: str | None = None, state: str | None = None) -> list[SubscriptionInfo]:
-    query = (SerialSubscription.select(SerialSubscription, SerialTitle).join(SerialTitle)
-             .where(SerialSubscription.year == year).order_by(SerialTitle.kind.desc(), SerialTitle.title))
+    query = (
+        SerialSubscription.select(SerialSubscription, SerialTitle)
+        .join(SerialTitle)
+        .where(SerialSubscription.year == year)
+        .order_by(SerialTitle.kind.desc(), SerialTitle.title)
+    )
     if kind:
         query = query.where(SerialTitle.kind == kind)
     if state:
@@ -347,8 +443,9 @@ def order_list(year: int) -> OrderList:
     """The year's order (征订单): active subscriptions by supplier with their totals, and what was cancelled."""
     every = list_subscriptions(_year(year))
     active = [s for s in every if s.state == "active"]
-    active.sort(key=lambda s: (list(SUPPLIERS).index(s.supplier), s.supplier_name or "", s.kind != "newspaper",
-                               s.title))
+    active.sort(
+        key=lambda s: (list(SUPPLIERS).index(s.supplier), s.supplier_name or "", s.kind != "newspaper", s.title)
+    )
     totals: dict[tuple[str, str], list[int]] = {}
     for s in active:
         entry = totals.setdefault((s.supplier, s.supplier_text), [0, 0, 0])
@@ -356,5 +453,10 @@ def order_list(year: int) -> OrderList:
         entry[1] += s.copies
         entry[2] += s.total_fen
     suppliers = tuple(SupplierTotal(k[0], k[1], *v) for k, v in totals.items())
-    return OrderList(year, tuple(active), suppliers, tuple(s for s in every if s.state == "cancelled"),
-                     sum(s.total_fen for s in active))
+    return OrderList(
+        year,
+        tuple(active),
+        suppliers,
+        tuple(s for s in every if s.state == "cancelled"),
+        sum(s.total_fen for s in active),
+    )

@@ -34,8 +34,15 @@ LENDING: dict[str, str] = {
 }
 # CNMARC 110 $a/1 frequency codes (UNIMARC): a daily, c weekly, e semi-monthly (fortnightly), f monthly,
 # g bimonthly, h quarterly, u unknown / irregular.
-_FREQUENCY_CODE = {"daily": "a", "weekly": "c", "semimonthly": "e", "monthly": "f", "bimonthly": "g",
-                   "quarterly": "h", "irregular": "u"}
+_FREQUENCY_CODE = {
+    "daily": "a",
+    "weekly": "c",
+    "semimonthly": "e",
+    "monthly": "f",
+    "bimonthly": "g",
+    "quarterly": "h",
+    "irregular": "u",
+}
 MAX_TITLE_CHARS = 100
 
 
@@ -90,22 +97,44 @@ def pattern_of(row: SerialTitle) -> Pattern:
 def info(row: SerialTitle) -> TitleInfo:
     pattern = pattern_of(row)
     codes = tuple(c for c in (row.issn, row.cn, row.post_code) if c)
-    return TitleInfo(row.id, row.bib_id, row.title, row.kind, _(KINDS[row.kind]), row.issn, row.cn, row.post_code,
-                     row.publisher, row.clc_class, row.frequency, row.pattern, pattern.describe(), row.lending,
-                     _(LENDING[row.lending]), codes)
+    return TitleInfo(
+        row.id,
+        row.bib_id,
+        row.title,
+        row.kind,
+        _(KINDS[row.kind]),
+        row.issn,
+        row.cn,
+        row.post_code,
+        row.publisher,
+        row.clc_class,
+        row.frequency,
+        row.pattern,
+        pattern.describe(),
+        row.lending,
+        _(LENDING[row.lending]),
+        codes,
+    )
 
 
 def _choice(value: str, choices: dict[str, str], code: str, what: str) -> str:
     if value not in choices:
-        raise Invalid(code, "Unknown {what} {value}; choose one of: {choices}.", what=Message("input.field", what),
-                      value=value,
-                      choices=", ".join(choices))
+        raise Invalid(
+            code,
+            "Unknown {what} {value}; choose one of: {choices}.",
+            what=Message("input.field", what),
+            value=value,
+            choices=", ".join(choices),
+        )
     return value
 
 
 def _field(tag: str, indicators: str = "  ", **subfields: str | None) -> Field:
-    return Field(tag=tag, indicators=Indicators(*indicators),
-                 subfields=[Subfield(code, value) for code, value in subfields.items() if value])
+    return Field(
+        tag=tag,
+        indicators=Indicators(*indicators),
+        subfields=[Subfield(code, value) for code, value in subfields.items() if value],
+    )
 
 
 def build_record(form: TitleForm, pattern: Pattern, clc: str, entered: str) -> Record:
@@ -131,9 +160,16 @@ def build_record(form: TitleForm, pattern: Pattern, clc: str, entered: str) -> R
 def _existing_record(title: str) -> str | None:
     """A serial record of this title not yet linked to a subscribed title."""
     linked = SerialTitle.select(SerialTitle.bib)
-    row = (BibRecord.select(BibRecord.id).where(BibRecord.title == title, BibRecord.material_type == "as",
-                                                BibRecord.deleted == False, BibRecord.id.not_in(linked))  # noqa: E712
-           .first())
+    row = (
+        BibRecord.select(BibRecord.id)
+        .where(
+            BibRecord.title == title,
+            BibRecord.material_type == "as",
+            BibRecord.deleted == False,
+            BibRecord.id.not_in(linked),
+        )  # noqa: E712
+        .first()
+    )
     return row.id if row else None
 
 
@@ -148,8 +184,7 @@ def add_title(session: Session, form: TitleForm) -> TitleInfo:
     cn = numbers.clean_cn(form.cn)
     post_code = numbers.clean_post_code(form.post_code)
     publisher = clean_input(form.publisher, N_("Publisher"), required=False, max_length=MAX_TITLE_CHARS) or None
-    pattern = make_pattern(form.frequency, weekdays=form.weekdays, days=form.days, months=form.months,
-                           pause=form.pause)
+    pattern = make_pattern(form.frequency, weekdays=form.weekdays, days=form.days, months=form.months, pause=form.pause)
     clc = clean_input(form.clc_class, N_("Class"), required=False, fold=True).upper() or numbers.cn_class(cn) or "Z"
     if clc[0] not in numbers.CLC_MAIN_CLASSES or not clc.isalnum():
         raise Invalid("serials.bad_class", "{klass} is not a class of the Chinese Library Classification.", klass=clc)
@@ -165,30 +200,69 @@ def add_title(session: Session, form: TitleForm) -> TitleInfo:
         if bib_id is None:
             clean = TitleForm(name, kind, pattern.frequency, issn, cn, post_code, publisher)
             record = build_record(clean, pattern, clc, session.now().strftime("%Y%m%d"))
-            bib_id = insert_prepared(writer, session.library, prepare(record, CNMARC),
-                                     doc=next_doc(session.library), source="serials")
-        SerialTitle.insert(id=row_id, bib=bib_id, title=name, kind=kind, issn=issn, cn=cn, post_code=post_code,
-                           publisher=publisher, clc_class=clc, frequency=pattern.frequency, pattern=pattern.to_json(),
-                           lending=lending, created_at=now, updated_at=now).execute()
-        writer.journal("serials.title_add", "serial_title", row_id, {
-            "bib_id": bib_id, "kind": kind, "issn": issn, "cn": cn, "post_code": post_code,
-            "frequency": pattern.frequency, "pattern": pattern.to_json()})
+            bib_id = insert_prepared(
+                writer, session.library, prepare(record, CNMARC), doc=next_doc(session.library), source="serials"
+            )
+        SerialTitle.insert(
+            id=row_id,
+            bib=bib_id,
+            title=name,
+            kind=kind,
+            issn=issn,
+            cn=cn,
+            post_code=post_code,
+            publisher=publisher,
+            clc_class=clc,
+            frequency=pattern.frequency,
+            pattern=pattern.to_json(),
+            lending=lending,
+            created_at=now,
+            updated_at=now,
+        ).execute()
+        writer.journal(
+            "serials.title_add",
+            "serial_title",
+            row_id,
+            {
+                "bib_id": bib_id,
+                "kind": kind,
+                "issn": issn,
+                "cn": cn,
+                "post_code": post_code,
+                "frequency": pattern.frequency,
+                "pattern": pattern.to_json(),
+            },
+        )
     return info(SerialTitle.get_by_id(row_id))
 
 
 @writes
-def change_pattern(session: Session, code: str, frequency: str, *, weekdays=(), days=(), months=(),
-                   pause: int = 0, lending: str | None = None) -> TitleInfo:
+def change_pattern(
+    session: Session,
+    code: str,
+    frequency: str,
+    *,
+    weekdays=(),
+    days=(),
+    months=(),
+    pause: int = 0,
+    lending: str | None = None,
+) -> TitleInfo:
     """Correct when a title comes out (a paper that drops its Sunday edition), or whether it lends."""
     session.require(Permission.SERIALS)
     row = find_title(code)
     pattern = make_pattern(frequency, weekdays=weekdays, days=days, months=months, pause=pause)
     lend = _choice(lending, LENDING, "serials.unknown_lending", N_("lending policy")) if lending else row.lending
     with session.write() as writer:
-        SerialTitle.update(frequency=pattern.frequency, pattern=pattern.to_json(), lending=lend,
-                           updated_at=session.library.now_text()).where(SerialTitle.id == row.id).execute()
-        writer.journal("serials.title_pattern", "serial_title", row.id,
-                       {"frequency": pattern.frequency, "pattern": pattern.to_json(), "lending": lend})
+        SerialTitle.update(
+            frequency=pattern.frequency, pattern=pattern.to_json(), lending=lend, updated_at=session.library.now_text()
+        ).where(SerialTitle.id == row.id).execute()
+        writer.journal(
+            "serials.title_pattern",
+            "serial_title",
+            row.id,
+            {"frequency": pattern.frequency, "pattern": pattern.to_json(), "lending": lend},
+        )
     return info(SerialTitle.get_by_id(row.id))
 
 

@@ -29,11 +29,15 @@ def loans_per_branch_month(session: Session, year: int, *, with_renewals: bool =
     """One row per branch that lent anything in ``year``, in the branches' order."""
     session.require(Permission.VIEW_STATISTICS)
     start, end = f"{year:04d}-01-01", f"{year + 1:04d}-01-01"
-    queries = ["SELECT branch_id, CAST(substr(loaned_at, 6, 2) AS INTEGER), COUNT(*) FROM loan"
-               " WHERE loaned_at >= ? AND loaned_at < ? GROUP BY 1, 2"]
+    queries = [
+        "SELECT branch_id, CAST(substr(loaned_at, 6, 2) AS INTEGER), COUNT(*) FROM loan"
+        " WHERE loaned_at >= ? AND loaned_at < ? GROUP BY 1, 2"
+    ]
     if with_renewals:
-        queries.append("SELECT branch_id, CAST(substr(renewed_at, 6, 2) AS INTEGER), COUNT(*) FROM loan_renewal"
-                       " WHERE renewed_at >= ? AND renewed_at < ? GROUP BY 1, 2")
+        queries.append(
+            "SELECT branch_id, CAST(substr(renewed_at, 6, 2) AS INTEGER), COUNT(*) FROM loan_renewal"
+            " WHERE renewed_at >= ? AND renewed_at < ? GROUP BY 1, 2"
+        )
     counts: dict[str, list[int]] = {}
     for sql in queries:
         for branch_id, month, count in Loan._meta.database.execute_sql(sql, (start, end)):

@@ -28,8 +28,12 @@ from ils.catalogue.records import record_from_json
 from ils.sync import conflicts, derived, privacy, rows
 from ils.sync.merge import RowState, Seen, format_version, merge_row, parse_version
 
-_ITEM_COLUMNS = {"loan": ("item_id",), "transit": ("item_id",), "hold": ("item_id", "trapped_item_id"),
-                 "rotation_item": ("item_id",)}
+_ITEM_COLUMNS = {
+    "loan": ("item_id",),
+    "transit": ("item_id",),
+    "hold": ("item_id", "trapped_item_id"),
+    "rotation_item": ("item_id",),
+}
 
 
 @dataclass
@@ -50,9 +54,12 @@ class Applied:
 
 def encode_state(state: RowState) -> list[Any]:
     """A row state as a bundle line carries it: versions as ``hlc/node`` text."""
-    return [format_version(state.version), 1 if state.deleted else 0,
-            {g: format_version(v) for g, v in state.colvers.items()} or None,
-            {g: list(v) for g, v in state.values.items()}]
+    return [
+        format_version(state.version),
+        1 if state.deleted else 0,
+        {g: format_version(v) for g, v in state.colvers.items()} or None,
+        {g: list(v) for g, v in state.values.items()},
+    ]
 
 
 _SIZES = {t.name: {g.name: len(g.columns) for g in t.groups} for t in TABLES}
@@ -84,8 +91,9 @@ def _flat(table: Table, state: RowState, before: RowState | None, pk: str) -> di
 
 def _item_positions(table: Table) -> tuple[tuple[str, int], ...]:
     """Where a table's references to a copy sit: (group, index in the group)."""
-    return tuple((g.name, g.columns.index(c)) for g in table.groups for c in _ITEM_COLUMNS.get(table.name, ())
-                 if c in g.columns)
+    return tuple(
+        (g.name, g.columns.index(c)) for g in table.groups for c in _ITEM_COLUMNS.get(table.name, ()) if c in g.columns
+    )
 
 
 _ITEM_AT = {t.name: _item_positions(t) for t in TABLES}
@@ -122,7 +130,7 @@ class Applier:
 
     def apply(self, table: Table, incoming: list[tuple[str, RowState]]) -> None:
         for start in range(0, len(incoming), rows.CHUNK):
-            chunk = incoming[start:start + rows.CHUNK]
+            chunk = incoming[start : start + rows.CHUNK]
             local = rows.load(self.database, table, [pk for pk, _state in chunk])
             writes: list[rows.Write] = []
             for pk, remote in chunk:
@@ -149,8 +157,11 @@ class Applier:
             return None
         base = None
         if table.derived and local is not None and not merged.deleted:
-            changed = any(merged.values.get(g.name) != local.values.get(g.name)
-                          for g in table.groups if set(g.columns) & set(table.derived))
+            changed = any(
+                merged.values.get(g.name) != local.values.get(g.name)
+                for g in table.groups
+                if set(g.columns) & set(table.derived)
+            )
             base = None if changed else rows.current_base(self.database, table, pk)
         return rows.Write(pk, local, merged, self._next(), base)
 
@@ -194,7 +205,8 @@ class Applier:
         self.database.execute_sql(
             "INSERT INTO sync_pending (tbl, pk, payload, origin, since) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (tbl, pk) DO UPDATE SET payload = excluded.payload, origin = excluded.origin",
-            (table.name, pk, json.dumps(encode_state(remote)), self.origin, self.now))
+            (table.name, pk, json.dumps(encode_state(remote)), self.origin, self.now),
+        )
         self._waiting.add((table.name, pk))
         self.result.pending += 1
 
@@ -222,27 +234,36 @@ class Applier:
         forgotten = 0
         node = dialect.clock(self.database)[2]
         for reader_id in sorted(set(readers)):
-            row = self.database.execute_sql("SELECT id_cipher IS NOT NULL FROM reader WHERE id = ?",
-                                            (reader_id,)).fetchone()
+            row = self.database.execute_sql(
+                "SELECT id_cipher IS NOT NULL FROM reader WHERE id = ?", (reader_id,)
+            ).fetchone()
             if row is None or row[0]:
                 continue  # unknown here, or registered here: this desk keeps its own readers
             for table in privacy.READER_ROWS:
-                ids = [r for (r,) in self.database.execute_sql(f"SELECT id FROM {table} WHERE reader_id = ?",
-                                                              (reader_id,))]
+                ids = [
+                    r for (r,) in self.database.execute_sql(f"SELECT id FROM {table} WHERE reader_id = ?", (reader_id,))
+                ]
                 self.database.execute_sql(f"DELETE FROM {table} WHERE reader_id = ?", (reader_id,))
                 dialect.forget_versions(self.database, table, ids)
             for table in privacy.LINKED:
                 self.database.execute_sql(
                     f"UPDATE {table} SET reader_id = NULL WHERE reader_id = ? AND id NOT IN"
-                    " (SELECT pk FROM sync_row WHERE tbl = ? AND node = ?)", (reader_id, table, node))
-            in_use = any(self.database.execute_sql(f"SELECT 1 FROM {t} WHERE reader_id = ? LIMIT 1",
-                                                   (reader_id,)).fetchone() for t in privacy.LINKED)
+                    " (SELECT pk FROM sync_row WHERE tbl = ? AND node = ?)",
+                    (reader_id, table, node),
+                )
+            in_use = any(
+                self.database.execute_sql(f"SELECT 1 FROM {t} WHERE reader_id = ? LIMIT 1", (reader_id,)).fetchone()
+                for t in privacy.LINKED
+            )
             if not in_use:
                 self.database.execute_sql("UPDATE reader SET guardian_id = NULL WHERE guardian_id = ?", (reader_id,))
                 self.database.execute_sql("DELETE FROM reader WHERE id = ?", (reader_id,))
             if self.renumber:  # the union passes the forget on to every desk
-                self.database.execute_sql("UPDATE sync_row SET deleted = ?, seq = ?, colvers = NULL, base = NULL"
-                                          " WHERE tbl = 'reader' AND pk = ?", (rows.FORGOTTEN, self._next(), reader_id))
+                self.database.execute_sql(
+                    "UPDATE sync_row SET deleted = ?, seq = ?, colvers = NULL, base = NULL"
+                    " WHERE tbl = 'reader' AND pk = ?",
+                    (rows.FORGOTTEN, self._next(), reader_id),
+                )
             else:
                 dialect.forget_versions(self.database, "reader", [reader_id])
             forgotten += 1
@@ -263,10 +284,10 @@ def reindex(database: Database, bib_ids: Iterable[str]) -> None:
     """Keep this desk's full-text index in step with the records merged in."""
     ids = sorted(set(bib_ids))
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         for doc, text, fmt, deleted in database.execute_sql(
-                f"SELECT doc, marc, format, deleted FROM bib_record WHERE id IN {dialect.LISTED}",
-                (dialect.listed(chunk),)).fetchall():
+            f"SELECT doc, marc, format, deleted FROM bib_record WHERE id IN {dialect.LISTED}", (dialect.listed(chunk),)
+        ).fetchall():
             index_delete(database, doc)
             if not deleted:
                 index_insert(database, doc, search_row(extract(record_from_json(text), fmt)))

@@ -64,7 +64,7 @@ _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 def fingerprint(public_key: bytes) -> str:
     """What people compare by eye: the first 128 bits of SHA-256 of the key, in groups of four."""
     digest = hashlib.sha256(b"ils node key\x00" + public_key).hexdigest()[:32]
-    return "-".join(digest[i:i + 4] for i in range(0, 32, 4))
+    return "-".join(digest[i : i + 4] for i in range(0, 32, 4))
 
 
 def allowed_member(name: str) -> bool:
@@ -93,8 +93,9 @@ def _signed_part(public_key: bytes, archive: bytes) -> bytes:
 def write(manifest: dict[str, Any], members: dict[str, bytes], key: Ed25519PrivateKey) -> bytes:
     """The bundle's bytes: the manifest (with every member's size and SHA-256 added) and the
     members, zipped and signed."""
-    listed = {name: {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-              for name, data in sorted(members.items())}
+    listed = {
+        name: {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()} for name, data in sorted(members.items())
+    }
     manifest = {**manifest, "members": listed}
     body = {MANIFEST: json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode(), **members}
     archive = _zip(body)
@@ -122,15 +123,20 @@ def open_envelope(data: bytes) -> Envelope:
     if len(data) < _HEAD or not data.startswith(MAGIC):
         raise Invalid("sync.not_a_bundle", "This file is not an ils sync bundle.")
     if data[len(MAGIC)] != FORMAT:
-        raise Invalid("sync.bundle_format", "This bundle was made in format {format}, which this version cannot read.",
-                      format=data[len(MAGIC)])
-    public_key = data[len(MAGIC) + 1:len(MAGIC) + 33]
-    signature = data[len(MAGIC) + 33:_HEAD]
+        raise Invalid(
+            "sync.bundle_format",
+            "This bundle was made in format {format}, which this version cannot read.",
+            format=data[len(MAGIC)],
+        )
+    public_key = data[len(MAGIC) + 1 : len(MAGIC) + 33]
+    signature = data[len(MAGIC) + 33 : _HEAD]
     archive = data[_HEAD:]
     try:
         Ed25519PublicKey.from_public_bytes(public_key).verify(signature, _signed_part(public_key, archive))
     except (InvalidSignature, ValueError):
-        raise Invalid("sync.bad_signature", "The bundle's signature does not match its content: it was damaged or changed.") from None
+        raise Invalid(
+            "sync.bad_signature", "The bundle's signature does not match its content: it was damaged or changed."
+        ) from None
     return Envelope(public_key, archive)
 
 
@@ -142,8 +148,12 @@ def _entries(archive: bytes) -> list[zipfile.ZipInfo]:
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
         raise Invalid("sync.bad_archive", "The bundle's archive is damaged.") from None
     if len(infos) > MAX_MEMBERS:
-        raise Invalid("sync.too_many_members", "The bundle holds {count} members; at most {limit} are allowed.",
-                      count=len(infos), limit=MAX_MEMBERS)
+        raise Invalid(
+            "sync.too_many_members",
+            "The bundle holds {count} members; at most {limit} are allowed.",
+            count=len(infos),
+            limit=MAX_MEMBERS,
+        )
     names: set[str] = set()
     total = 0
     for info in infos:
@@ -159,7 +169,9 @@ def _entries(archive: bytes) -> list[zipfile.ZipInfo]:
         if info.flag_bits & 0x1:
             raise Invalid("sync.encrypted_member", "{name} in the bundle is encrypted.", name=name)
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise Invalid("sync.compression", "{name} in the bundle is compressed in a way bundles never are.", name=name)
+            raise Invalid(
+                "sync.compression", "{name} in the bundle is compressed in a way bundles never are.", name=name
+            )
         if info.file_size > MAX_MEMBER or (name == MANIFEST and info.file_size > MAX_MANIFEST):
             raise Invalid("sync.member_too_large", "{name} in the bundle is too large.", name=name)
         total += info.file_size
@@ -172,21 +184,23 @@ def _entries(archive: bytes) -> list[zipfile.ZipInfo]:
         if end > start_next:
             raise Invalid("sync.overlapping_members", "Members of the bundle overlap ({name}): a zip bomb.", name=name)
     if spans and spans[-1][1] > directory_start:
-        raise Invalid("sync.overlapping_members", "Members of the bundle overlap ({name}): a zip bomb.", name=spans[-1][2])
+        raise Invalid(
+            "sync.overlapping_members", "Members of the bundle overlap ({name}): a zip bomb.", name=spans[-1][2]
+        )
     return infos
 
 
 def _span(archive: bytes, info: zipfile.ZipInfo) -> tuple[int, int, str]:
     """Where an entry's local header and data lie, checked against the directory."""
     offset = info.header_offset
-    header = archive[offset:offset + _LOCAL_HEADER.size]
+    header = archive[offset : offset + _LOCAL_HEADER.size]
     if len(header) < _LOCAL_HEADER.size:
         raise Invalid("sync.bad_archive", "The bundle's archive is damaged.")
     fields = _LOCAL_HEADER.unpack(header)
     if fields[0] != _LOCAL_SIGNATURE:
         raise Invalid("sync.bad_archive", "The bundle's archive is damaged.")
     name_length, extra_length = fields[9], fields[10]
-    name = archive[offset + _LOCAL_HEADER.size:offset + _LOCAL_HEADER.size + name_length]
+    name = archive[offset + _LOCAL_HEADER.size : offset + _LOCAL_HEADER.size + name_length]
     if name.decode("utf-8", "replace") != info.filename and name.decode("cp437", "replace") != info.filename:
         raise Invalid("sync.bad_archive", "The bundle's archive is damaged.")
     start = offset + _LOCAL_HEADER.size + name_length + extra_length
@@ -198,11 +212,11 @@ def _span(archive: bytes, info: zipfile.ZipInfo) -> tuple[int, int, str]:
 
 def _inflate(archive: bytes, info: zipfile.ZipInfo, limit: int) -> bytes:
     offset = info.header_offset
-    fields = _LOCAL_HEADER.unpack(archive[offset:offset + _LOCAL_HEADER.size])
+    fields = _LOCAL_HEADER.unpack(archive[offset : offset + _LOCAL_HEADER.size])
     start = offset + _LOCAL_HEADER.size + fields[9] + fields[10]
-    raw = archive[start:start + info.compress_size]
+    raw = archive[start : start + info.compress_size]
     if info.compress_type == zipfile.ZIP_STORED:
-        return raw[:limit + 1]
+        return raw[: limit + 1]
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     try:
         return inflater.decompress(raw, limit + 1)
@@ -245,9 +259,13 @@ def read_members(envelope: Envelope) -> Contents:
         if info is None:
             raise Invalid("sync.missing_member", "The bundle has no {name}.", name=name)
         if info.file_size != size:
-            raise Invalid("sync.member_changed", "{name} in the bundle is not the one its manifest describes.", name=name)
+            raise Invalid(
+                "sync.member_changed", "{name} in the bundle is not the one its manifest describes.", name=name
+            )
         data = _inflate(envelope.archive, info, size)
         if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
-            raise Invalid("sync.member_changed", "{name} in the bundle is not the one its manifest describes.", name=name)
+            raise Invalid(
+                "sync.member_changed", "{name} in the bundle is not the one its manifest describes.", name=name
+            )
         members[name] = data
     return Contents(envelope.public_key, manifest, members)

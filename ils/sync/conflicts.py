@@ -51,7 +51,9 @@ KINDS = {
     "loan_ended_twice": message("sync.kind.loan_ended_twice", "One loan ended at two desks"),
     "acted_on_ended_loan": message("sync.kind.acted_on_ended_loan", "A loan renewed after it was returned elsewhere"),
     "hold_filled_twice": message("sync.kind.hold_filled_twice", "One hold filled with two copies"),
-    "blocked_reader_checkout": message("sync.kind.blocked_reader_checkout", "A loan to a reader blocked at another desk"),
+    "blocked_reader_checkout": message(
+        "sync.kind.blocked_reader_checkout", "A loan to a reader blocked at another desk"
+    ),
     "duplicate_barcode": message("sync.kind.duplicate_barcode", "One barcode on two copies"),
     "duplicate_card": message("sync.kind.duplicate_card", "One card number for two readers"),
     "duplicate_reader": message("sync.kind.duplicate_reader", "One person registered at two desks"),
@@ -63,24 +65,40 @@ KINDS = {
 # needs the rows apart). The unique indexes of m0010 are these rules plus ``sync_apart``.
 UNIQUE_RULES: dict[str, tuple[tuple[tuple[str, ...], str, str | None], ...]] = {
     "item": ((("barcode",), "1", "duplicate_barcode"),),
-    "reader": ((("card_number",), "1", "duplicate_card"),
-               (("id_hash",), "cancelled_at IS NULL AND id_hash IS NOT NULL", "duplicate_reader")),
+    "reader": (
+        (("card_number",), "1", "duplicate_card"),
+        (("id_hash",), "cancelled_at IS NULL AND id_hash IS NOT NULL", "duplicate_reader"),
+    ),
     "reader_card": ((("card_number",), "1", "duplicate_card"),),
     "loan": ((("item_id",), "ended_at IS NULL", None),),
     "hold": ((("trapped_item_id",), "state IN ('in_transit', 'ready')", "copy_trapped_twice"),),
     "transit": ((("item_id",), "received_at IS NULL", "copy_sent_twice"),),
     "reader_consent": ((("reader_id", "kind"), "withdrawn_at IS NULL", None),),
 }
-_CREATED = {"item": "created_at", "reader": "created_at", "reader_card": "issued_at", "hold": "placed_at",
-            "transit": "sent_at"}
+_CREATED = {
+    "item": "created_at",
+    "reader": "created_at",
+    "reader_card": "issued_at",
+    "hold": "placed_at",
+    "transit": "sent_at",
+}
 
 
 def conflict_id(kind: str, facts: Iterable[str]) -> str:
     return str(uuid.uuid5(ILS_NAMESPACE, f"conflict:{kind}:{','.join(sorted(facts))}"))
 
 
-def _file(database: Database, kind: str, table: str, facts: Iterable[str], *, item_id: str | None,
-          reader_id: str | None, branch_ids: Iterable[str | None], found_at: str) -> str | None:
+def _file(
+    database: Database,
+    kind: str,
+    table: str,
+    facts: Iterable[str],
+    *,
+    item_id: str | None,
+    reader_id: str | None,
+    branch_ids: Iterable[str | None],
+    found_at: str,
+) -> str | None:
     """Record a conflict once; a row settled or deleted before stays as it is."""
     facts = sorted(set(facts))
     row_id = conflict_id(kind, facts)
@@ -90,8 +108,17 @@ def _file(database: Database, kind: str, table: str, facts: Iterable[str], *, it
     database.execute_sql(
         "INSERT INTO sync_conflict (id, kind, tbl, facts, item_id, reader_id, branch_ids, found_at, state)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open')",
-        (row_id, kind, table, json.dumps(facts), item_id, reader_id,
-         ",".join(sorted({b for b in branch_ids if b})), found_at))
+        (
+            row_id,
+            kind,
+            table,
+            json.dumps(facts),
+            item_id,
+            reader_id,
+            ",".join(sorted({b for b in branch_ids if b})),
+            found_at,
+        ),
+    )
     if not dialect.clock(database)[3]:
         dialect.capture(database, "sync_conflict", row_id, created=True)
     return row_id
@@ -99,14 +126,20 @@ def _file(database: Database, kind: str, table: str, facts: Iterable[str], *, it
 
 def _withdraw(database: Database, row_id: str) -> None:
     table = BY_NAME["sync_conflict"]
-    row = database.execute_sql(f"SELECT {', '.join(table.columns)} FROM sync_conflict WHERE id = ? AND state = 'open'",
-                               (row_id,)).fetchone()
+    row = database.execute_sql(
+        f"SELECT {', '.join(table.columns)} FROM sync_conflict WHERE id = ? AND state = 'open'", (row_id,)
+    ).fetchone()
     if row is None:
         return
     database.execute_sql("DELETE FROM sync_conflict WHERE id = ?", (row_id,))
     if not dialect.clock(database)[3]:
-        dialect.capture(database, "sync_conflict", row_id, [g.name for g in table.groups],
-                        deleted=dict(zip(table.columns, row, strict=True)))
+        dialect.capture(
+            database,
+            "sync_conflict",
+            row_id,
+            [g.name for g in table.groups],
+            deleted=dict(zip(table.columns, row, strict=True)),
+        )
 
 
 # --- holding rows apart ------------------------------------------------------------------------
@@ -119,42 +152,65 @@ def hold_apart(database: Database, table: str, pk: str, values: dict[str, Any]) 
     for columns, condition, kind in UNIQUE_RULES.get(table, ()):
         names = list(values)
         applies = database.execute_sql(
-            f"SELECT ({condition}) FROM (SELECT {', '.join('? AS ' + n for n in names)})",
-            [values[n] for n in names]).fetchone()[0]
+            f"SELECT ({condition}) FROM (SELECT {', '.join('? AS ' + n for n in names)})", [values[n] for n in names]
+        ).fetchone()[0]
         if not applies or any(values.get(c) is None for c in columns):
             continue
         match = " AND ".join(f"{c} = ?" for c in columns)
-        others = [r for (r,) in database.execute_sql(
-            f"SELECT id FROM {table} WHERE {match} AND ({condition}) AND id != ?",
-            [*(values[c] for c in columns), pk])]
+        others = [
+            r
+            for (r,) in database.execute_sql(
+                f"SELECT id FROM {table} WHERE {match} AND ({condition}) AND id != ?",
+                [*(values[c] for c in columns), pk],
+            )
+        ]
         if not others:
             continue
-        database.execute_sql(f"UPDATE {table} SET sync_apart = rowid WHERE id IN {dialect.LISTED} AND sync_apart = 0",
-                             (dialect.listed(others),))
+        database.execute_sql(
+            f"UPDATE {table} SET sync_apart = rowid WHERE id IN {dialect.LISTED} AND sync_apart = 0",
+            (dialect.listed(others),),
+        )
         moved += others
         if kind is not None:
             created = _CREATED.get(table)
             times = [values.get(created)] if created else []
             if created:
-                times += [t for (t,) in database.execute_sql(
-                    f"SELECT {created} FROM {table} WHERE id IN {dialect.LISTED}", (dialect.listed(others),))]
+                times += [
+                    t
+                    for (t,) in database.execute_sql(
+                        f"SELECT {created} FROM {table} WHERE id IN {dialect.LISTED}", (dialect.listed(others),)
+                    )
+                ]
             item = values.get("item_id") or values.get("trapped_item_id") or (pk if table == "item" else None)
-            _file(database, kind, table, [pk, *others], item_id=item, reader_id=None,
-                  branch_ids=[values.get("branch_id"), values.get("pickup_branch_id"), values.get("to_branch_id")],
-                  found_at=max((t for t in times if t), default=""))
+            _file(
+                database,
+                kind,
+                table,
+                [pk, *others],
+                item_id=item,
+                reader_id=None,
+                branch_ids=[values.get("branch_id"), values.get("pickup_branch_id"), values.get("to_branch_id")],
+                found_at=max((t for t in times if t), default=""),
+            )
     return moved
 
 
 def settle_loans(database: Database, item_ids: Iterable[str]) -> None:
     """Loans held apart come back together once at most one of them is open."""
-    apart = {i for (i,) in database.execute_sql(
-        f"SELECT DISTINCT item_id FROM loan WHERE sync_apart != 0 AND item_id IN {dialect.LISTED}",
-        (dialect.listed(set(item_ids)),))}
+    apart = {
+        i
+        for (i,) in database.execute_sql(
+            f"SELECT DISTINCT item_id FROM loan WHERE sync_apart != 0 AND item_id IN {dialect.LISTED}",
+            (dialect.listed(set(item_ids)),),
+        )
+    }
     for item_id in sorted(apart):
-        database.execute_sql("UPDATE loan SET sync_apart = 0 WHERE item_id = ? AND sync_apart != 0"
-                             " AND ended_at IS NOT NULL", (item_id,))
-        open_loans = database.execute_sql("SELECT COUNT(*) FROM loan WHERE item_id = ? AND ended_at IS NULL",
-                                          (item_id,)).fetchone()[0]
+        database.execute_sql(
+            "UPDATE loan SET sync_apart = 0 WHERE item_id = ? AND sync_apart != 0 AND ended_at IS NOT NULL", (item_id,)
+        )
+        open_loans = database.execute_sql(
+            "SELECT COUNT(*) FROM loan WHERE item_id = ? AND ended_at IS NULL", (item_id,)
+        ).fetchone()[0]
         if open_loans <= 1:
             database.execute_sql("UPDATE loan SET sync_apart = 0 WHERE item_id = ? AND sync_apart != 0", (item_id,))
 
@@ -172,30 +228,44 @@ def _overlap(a: tuple[str, str, str | None], b: tuple[str, str, str | None]) -> 
 def lent_twice(database: Database, item_ids: Iterable[str]) -> None:
     items = sorted(set(item_ids))
     for start in range(0, len(items), 500):
-        chunk = dialect.listed(items[start:start + 500])
+        chunk = dialect.listed(items[start : start + 500])
         by_item: dict[str, list[tuple[str, str, str | None, str]]] = {}
-        for loan in database.execute_sql(f"SELECT item_id, id, loaned_at, ended_at, branch_id FROM loan"
-                                         f" WHERE item_id IN {dialect.LISTED} ORDER BY loaned_at, id", (chunk,)):
+        for loan in database.execute_sql(
+            f"SELECT item_id, id, loaned_at, ended_at, branch_id FROM loan"
+            f" WHERE item_id IN {dialect.LISTED} ORDER BY loaned_at, id",
+            (chunk,),
+        ):
             by_item.setdefault(loan[0], []).append(loan[1:])
         recorded: dict[str, list[tuple[str, str]]] = {}
         for item_id, row_id, facts in database.execute_sql(
-                f"SELECT item_id, id, facts FROM sync_conflict WHERE kind = 'copy_lent_twice' AND state = 'open'"
-                f" AND item_id IN {dialect.LISTED}", (chunk,)):
+            f"SELECT item_id, id, facts FROM sync_conflict WHERE kind = 'copy_lent_twice' AND state = 'open'"
+            f" AND item_id IN {dialect.LISTED}",
+            (chunk,),
+        ):
             recorded.setdefault(item_id, []).append((row_id, facts))
         for item_id, loans in by_item.items():
             _lent_twice(database, item_id, loans, recorded.get(item_id, []))
 
 
-def _lent_twice(database: Database, item_id: str, loans: list[tuple[str, str, str | None, str]],
-                recorded: list[tuple[str, str]]) -> None:
+def _lent_twice(
+    database: Database, item_id: str, loans: list[tuple[str, str, str | None, str]], recorded: list[tuple[str, str]]
+) -> None:
     wanted: set[str] = set()
     if len(loans) > 1:
         for i, first in enumerate(loans):
-            for second in loans[i + 1:]:
+            for second in loans[i + 1 :]:
                 if _overlap(first[:3], second[:3]):
                     wanted.add(conflict_id("copy_lent_twice", (first[0], second[0])))
-                    _file(database, "copy_lent_twice", "loan", (first[0], second[0]), item_id=item_id,
-                          reader_id=None, branch_ids=(first[3], second[3]), found_at=max(first[1], second[1]))
+                    _file(
+                        database,
+                        "copy_lent_twice",
+                        "loan",
+                        (first[0], second[0]),
+                        item_id=item_id,
+                        reader_id=None,
+                        branch_ids=(first[3], second[3]),
+                        found_at=max(first[1], second[1]),
+                    )
     # Withdrawn only when both loans are here and do not overlap: a loan still on its way (or waiting
     # for its reader) proves nothing, and since a loan's time only ever shrinks (its end comes, or
     # comes earlier), a withdrawn conflict can never become true again.
@@ -209,10 +279,19 @@ def renewed_after_return(database: Database, loan_ids: Iterable[str]) -> None:
     rows = database.execute_sql(
         "SELECT r.id, l.id, l.item_id, r.branch_id, l.branch_id, r.renewed_at FROM loan_renewal r JOIN loan l"
         f" ON l.id = r.loan_id WHERE l.id IN {dialect.LISTED} AND l.ended_at IS NOT NULL AND r.renewed_at > l.ended_at",
-        (dialect.listed(set(loan_ids)),))
+        (dialect.listed(set(loan_ids)),),
+    )
     for renewal, _loan, item, renewed_at_branch, loan_branch, renewed_at in rows.fetchall():
-        _file(database, "acted_on_ended_loan", "loan_renewal", (renewal,), item_id=item, reader_id=None,
-              branch_ids=(renewed_at_branch, loan_branch), found_at=renewed_at)
+        _file(
+            database,
+            "acted_on_ended_loan",
+            "loan_renewal",
+            (renewal,),
+            item_id=item,
+            reader_id=None,
+            branch_ids=(renewed_at_branch, loan_branch),
+            found_at=renewed_at,
+        )
 
 
 def blocked_checkouts(database: Database, loan_ids: Iterable[str], reader_ids: Iterable[str]) -> None:
@@ -220,27 +299,54 @@ def blocked_checkouts(database: Database, loan_ids: Iterable[str], reader_ids: I
         "SELECT l.id, b.id, l.item_id, l.reader_id, l.branch_id, l.loaned_at FROM loan l JOIN reader_block b"
         " ON b.reader_id = l.reader_id AND b.placed_at <= l.loaned_at AND (b.lifted_at IS NULL OR b.lifted_at > l.loaned_at)"
         f" WHERE l.override_reason IS NULL AND (l.id IN {dialect.LISTED} OR l.reader_id IN {dialect.LISTED})",
-        (dialect.listed(set(loan_ids)), dialect.listed(set(reader_ids))))
+        (dialect.listed(set(loan_ids)), dialect.listed(set(reader_ids))),
+    )
     for loan, block, item, reader, branch, loaned_at in rows.fetchall():
-        _file(database, "blocked_reader_checkout", "loan", (loan, block), item_id=item, reader_id=reader,
-              branch_ids=(branch,), found_at=loaned_at)
+        _file(
+            database,
+            "blocked_reader_checkout",
+            "loan",
+            (loan, block),
+            item_id=item,
+            reader_id=reader,
+            branch_ids=(branch,),
+            found_at=loaned_at,
+        )
 
 
 def witnessed(database: Database, seen: Iterable[Seen]) -> None:
     """Contradictions the merge saw between two states of one row."""
     for found in seen:
         if found.table == "loan":
-            row = database.execute_sql("SELECT item_id, branch_id, loaned_at FROM loan WHERE id = ?",
-                                       (found.pk,)).fetchone()
+            row = database.execute_sql(
+                "SELECT item_id, branch_id, loaned_at FROM loan WHERE id = ?", (found.pk,)
+            ).fetchone()
             if row:
-                _file(database, found.kind, "loan", (found.pk,), item_id=row[0], reader_id=None, branch_ids=(row[1],),
-                      found_at=row[2])
+                _file(
+                    database,
+                    found.kind,
+                    "loan",
+                    (found.pk,),
+                    item_id=row[0],
+                    reader_id=None,
+                    branch_ids=(row[1],),
+                    found_at=row[2],
+                )
         elif found.table == "hold":
-            row = database.execute_sql("SELECT item_id, pickup_branch_id, placed_at FROM hold WHERE id = ?",
-                                       (found.pk,)).fetchone()
+            row = database.execute_sql(
+                "SELECT item_id, pickup_branch_id, placed_at FROM hold WHERE id = ?", (found.pk,)
+            ).fetchone()
             if row:
-                _file(database, found.kind, "hold", (found.pk,), item_id=row[0], reader_id=None, branch_ids=(row[1],),
-                      found_at=row[2])
+                _file(
+                    database,
+                    found.kind,
+                    "hold",
+                    (found.pk,),
+                    item_id=row[0],
+                    reader_id=None,
+                    branch_ids=(row[1],),
+                    found_at=row[2],
+                )
 
 
 def after_merge(database: Database, touched: dict[str, set[str]], items: set[str], seen: list[Seen]) -> None:
@@ -248,24 +354,50 @@ def after_merge(database: Database, touched: dict[str, set[str]], items: set[str
     loans = set(touched.get("loan", ()))
     renewals = touched.get("loan_renewal")
     if renewals:
-        loans |= {r for (r,) in database.execute_sql(
-            f"SELECT loan_id FROM loan_renewal WHERE id IN {dialect.LISTED}", (dialect.listed(renewals),))}
-    loan_items = {i for (i,) in database.execute_sql(
-        f"SELECT item_id FROM loan WHERE id IN {dialect.LISTED}", (dialect.listed(loans),))} if loans else set()
+        loans |= {
+            r
+            for (r,) in database.execute_sql(
+                f"SELECT loan_id FROM loan_renewal WHERE id IN {dialect.LISTED}", (dialect.listed(renewals),)
+            )
+        }
+    loan_items = (
+        {
+            i
+            for (i,) in database.execute_sql(
+                f"SELECT item_id FROM loan WHERE id IN {dialect.LISTED}", (dialect.listed(loans),)
+            )
+        }
+        if loans
+        else set()
+    )
     lent_twice(database, loan_items | (items & set(touched.get("item", ()))))
     if loans:
         renewed_after_return(database, loans)
-    blocked = {r for (r,) in database.execute_sql(
-        f"SELECT reader_id FROM reader_block WHERE id IN {dialect.LISTED}",
-        (dialect.listed(touched.get("reader_block", ())),))} if touched.get("reader_block") else set()
+    blocked = (
+        {
+            r
+            for (r,) in database.execute_sql(
+                f"SELECT reader_id FROM reader_block WHERE id IN {dialect.LISTED}",
+                (dialect.listed(touched.get("reader_block", ())),),
+            )
+        }
+        if touched.get("reader_block")
+        else set()
+    )
     if loans or blocked:
         blocked_checkouts(database, loans, blocked)
     witnessed(database, seen)
     resolved = touched.get("sync_conflict")
     if resolved:
-        settled = {i for (i,) in database.execute_sql(
-            f"SELECT item_id FROM sync_conflict WHERE id IN {dialect.LISTED} AND state = 'resolved'"
-            " AND kind = 'copy_lent_twice'", (dialect.listed(resolved),)) if i}
+        settled = {
+            i
+            for (i,) in database.execute_sql(
+                f"SELECT item_id FROM sync_conflict WHERE id IN {dialect.LISTED} AND state = 'resolved'"
+                " AND kind = 'copy_lent_twice'",
+                (dialect.listed(resolved),),
+            )
+            if i
+        }
         settle_loans(database, settled)
     settle_loans(database, loan_items)
 
@@ -292,11 +424,24 @@ class ConflictInfo:
 
 def _info(database: Database, row: tuple[Any, ...]) -> ConflictInfo:
     row_id, kind, _tbl, facts, item_id, _reader, branch_ids, found_at, state, resolution, resolved_at = row
-    item = database.execute_sql("SELECT i.barcode, b.title FROM item i JOIN bib_record b ON b.id = i.bib_id"
-                                " WHERE i.id = ?", (item_id,)).fetchone() if item_id else None
+    item = (
+        database.execute_sql(
+            "SELECT i.barcode, b.title FROM item i JOIN bib_record b ON b.id = i.bib_id WHERE i.id = ?", (item_id,)
+        ).fetchone()
+        if item_id
+        else None
+    )
     ids = [b for b in branch_ids.split(",") if b]
-    codes = tuple(c for (c,) in database.execute_sql(
-        f"SELECT code FROM branch WHERE id IN {dialect.LISTED} ORDER BY code", (dialect.listed(ids),))) if ids else ()
+    codes = (
+        tuple(
+            c
+            for (c,) in database.execute_sql(
+                f"SELECT code FROM branch WHERE id IN {dialect.LISTED} ORDER BY code", (dialect.listed(ids),)
+            )
+        )
+        if ids
+        else ()
+    )
     loans: tuple[dict[str, Any], ...] = ()
     if kind in ("copy_lent_twice", "loan_ended_twice"):
         loans = tuple(
@@ -304,10 +449,26 @@ def _info(database: Database, row: tuple[Any, ...]) -> ConflictInfo:
             for r in database.execute_sql(
                 "SELECT l.id, b.code, l.loaned_at, l.ended_at, l.ended_as, r.card_number FROM loan l"
                 " JOIN branch b ON b.id = l.branch_id LEFT JOIN reader r ON r.id = l.reader_id"
-                f" WHERE l.id IN {dialect.LISTED} ORDER BY l.loaned_at, l.id", (facts,)))
+                f" WHERE l.id IN {dialect.LISTED} ORDER BY l.loaned_at, l.id",
+                (facts,),
+            )
+        )
     label = KINDS[kind].render() if kind in KINDS else kind
-    return ConflictInfo(row_id, kind, label, tuple(json.loads(facts)), item_id, item[0] if item else None,
-                        item[1] if item else None, codes, found_at, state, resolution, resolved_at, loans)
+    return ConflictInfo(
+        row_id,
+        kind,
+        label,
+        tuple(json.loads(facts)),
+        item_id,
+        item[0] if item else None,
+        item[1] if item else None,
+        codes,
+        found_at,
+        state,
+        resolution,
+        resolved_at,
+        loans,
+    )
 
 
 _COLUMNS = "id, kind, tbl, facts, item_id, reader_id, branch_ids, found_at, state, resolution, resolved_at"
@@ -328,8 +489,9 @@ def list_conflicts(database: Database, *, open_only: bool = True, branch_id: str
 
 
 def get_conflict(database: Database, conflict: str) -> ConflictInfo:
-    rows = database.execute_sql(f"SELECT {_COLUMNS} FROM sync_conflict WHERE id = ? OR id LIKE ?",
-                                (conflict, f"{conflict}%")).fetchall()
+    rows = database.execute_sql(
+        f"SELECT {_COLUMNS} FROM sync_conflict WHERE id = ? OR id LIKE ?", (conflict, f"{conflict}%")
+    ).fetchall()
     if len(rows) != 1:
         raise NotFound("sync.no_such_conflict", "There is no conflict {id}.", id=conflict)
     return _info(database, rows[0])
@@ -343,8 +505,11 @@ def resolve(session: Session, conflict: str, *, keep: str | None = None, note: s
     database = session.library.database
     info = get_conflict(database, conflict)
     if info.state != "open":
-        raise Invalid("sync.conflict_already_resolved", "This conflict was already resolved on {date}.",
-                      date=(info.resolved_at or "")[:10])
+        raise Invalid(
+            "sync.conflict_already_resolved",
+            "This conflict was already resolved on {date}.",
+            date=(info.resolved_at or "")[:10],
+        )
     now = session.library.now_text()
     here = session.library.node
     with session.write() as writer:
@@ -353,13 +518,17 @@ def resolve(session: Session, conflict: str, *, keep: str | None = None, note: s
             for loan in info.loans:
                 if loan["id"] != kept and loan["ended_at"] is None:
                     Loan.update(ended_at=now, ended_as="resolved", end_branch=here.branch_id).where(
-                        Loan.id == loan["id"]).execute()
+                        Loan.id == loan["id"]
+                    ).execute()
                     writer.journal("loan.resolve", "loan", loan["id"], {"conflict": info.id, "kept": kept})
             settle_loans(database, [info.item_id] if info.item_id else [])
             derived.recompute_items(database, [info.item_id] if info.item_id else [])
         text = note.strip() or (f"kept {keep}" if keep else "acknowledged")
-        database.execute_sql("UPDATE sync_conflict SET state = 'resolved', resolution = ?, resolved_at = ?,"
-                             " resolved_by = ? WHERE id = ?", (text, now, session.staff.username, info.id))
+        database.execute_sql(
+            "UPDATE sync_conflict SET state = 'resolved', resolution = ?, resolved_at = ?,"
+            " resolved_by = ? WHERE id = ?",
+            (text, now, session.staff.username, info.id),
+        )
         writer.journal("sync.resolve", "sync_conflict", info.id, {"kind": info.kind, "resolution": text})
     return get_conflict(database, info.id)
 
@@ -367,9 +536,15 @@ def resolve(session: Session, conflict: str, *, keep: str | None = None, note: s
 def _kept_loan(info: ConflictInfo, keep: str | None) -> str:
     if not keep:
         raise Invalid("sync.say_which_loan", "Say which loan the copy is really with: --keep LOAN or the branch code.")
-    chosen = [loan["id"] for loan in info.loans if loan["id"] == keep or loan["id"].startswith(keep)
-              or loan["branch"] == keep.strip().upper()]
+    chosen = [
+        loan["id"]
+        for loan in info.loans
+        if loan["id"] == keep or loan["id"].startswith(keep) or loan["branch"] == keep.strip().upper()
+    ]
     if len(chosen) != 1:
-        raise Invalid("sync.no_such_loan_in_conflict", "{keep} names none, or more than one, of the loans in this conflict.",
-                      keep=keep)
+        raise Invalid(
+            "sync.no_such_loan_in_conflict",
+            "{keep} names none, or more than one, of the loans in this conflict.",
+            keep=keep,
+        )
     return chosen[0]

@@ -47,7 +47,7 @@ def recompute_items(database: Database, item_ids: Iterable[str]) -> int:
     ids = sorted(set(item_ids))
     changed = 0
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         for item_id, shown, base, lent, travelling, kept in database.execute_sql(_FACTS, (dialect.listed(chunk),)):
             replicated = json.loads(base).get("status", shown) if base else shown
             status = item_status(replicated, bool(lent), bool(travelling), bool(kept))
@@ -68,7 +68,11 @@ def items_touched(database: Database, touched: dict[str, set[str]]) -> set[str]:
         if not ids:
             continue
         for column in columns:
-            items |= {i for (i,) in database.execute_sql(
-                f"SELECT {column} FROM {table} WHERE id IN {dialect.LISTED} AND {column} IS NOT NULL",
-                (dialect.listed(ids),))}
+            items |= {
+                i
+                for (i,) in database.execute_sql(
+                    f"SELECT {column} FROM {table} WHERE id IN {dialect.LISTED} AND {column} IS NOT NULL",
+                    (dialect.listed(ids),),
+                )
+            }
     return items

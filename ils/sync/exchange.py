@@ -33,11 +33,11 @@ from db import dialect_sqlite as dialect
 from db.journal import hlc_wall_ms
 from db.migrations import LATEST_VERSION
 from db.sync_spec import BY_NAME, TABLES
+from ils import identity
 from ils.errors import Conflict, Invalid, NotFound
 from ils.library import Library
 from ils.permissions import Permission
 from ils.session import Session
-from ils import identity
 from ils.sync import archive, peers, privacy, rows
 from ils.sync.apply import Applied, Applier, decode_state, encode_state
 from ils.sync.keys import signing_key
@@ -84,8 +84,12 @@ def _horizon(library: Library) -> int:
 
 
 def _ranges(database: Database, origin: str, epoch: int) -> list[tuple[int, int]]:
-    return [(a, b) for a, b in database.execute_sql(
-        "SELECT first, last FROM sync_range WHERE origin = ? AND epoch = ? ORDER BY first, last", (origin, epoch))]
+    return [
+        (a, b)
+        for a, b in database.execute_sql(
+            "SELECT first, last FROM sync_range WHERE origin = ? AND epoch = ? ORDER BY first, last", (origin, epoch)
+        )
+    ]
 
 
 def covered(database: Database, origin: str, epoch: int) -> tuple[int, tuple[tuple[int, int], ...]]:
@@ -109,9 +113,13 @@ def covered(database: Database, origin: str, epoch: int) -> tuple[int, tuple[tup
 def _ever_shared(database: Database, readers: set[str]) -> set[str]:
     if not readers:
         return set()
-    return {r for (r,) in database.execute_sql(
-        f"SELECT DISTINCT reader_id FROM reader_consent WHERE kind = ? AND reader_id IN {dialect.LISTED}",
-        (privacy.UNION_SHARING, dialect.listed(readers)))}
+    return {
+        r
+        for (r,) in database.execute_sql(
+            f"SELECT DISTINCT reader_id FROM reader_consent WHERE kind = ? AND reader_id IN {dialect.LISTED}",
+            (privacy.UNION_SHARING, dialect.listed(readers)),
+        )
+    }
 
 
 def collect(database: Database, first: int, last: int) -> tuple[dict[str, bytes], dict[str, int], int]:
@@ -120,12 +128,23 @@ def collect(database: Database, first: int, last: int) -> tuple[dict[str, bytes]
     by_table: dict[str, list[str]] = defaultdict(list)
     for name, pk in dialect.changed_between(database, first, last):
         by_table[name].append(pk)
-    passed_on = {pk for (pk,) in database.execute_sql(
-        f"SELECT pk FROM sync_row WHERE tbl = 'reader' AND deleted = ? AND pk IN {dialect.LISTED}",
-        (rows.FORGOTTEN, dialect.listed(by_table.get("reader", ()))))} if by_table.get("reader") else set()
+    passed_on = (
+        {
+            pk
+            for (pk,) in database.execute_sql(
+                f"SELECT pk FROM sync_row WHERE tbl = 'reader' AND deleted = ? AND pk IN {dialect.LISTED}",
+                (rows.FORGOTTEN, dialect.listed(by_table.get("reader", ()))),
+            )
+        }
+        if by_table.get("reader")
+        else set()
+    )
     consents = rows.load(database, BY_NAME["reader_consent"], by_table.get("reader_consent", []))
-    starting = {s.values["reader_id"][0] for s in consents.values() if not s.deleted
-                and s.values["kind"][0] == privacy.UNION_SHARING and s.values["withdrawn"][0] is None}
+    starting = {
+        s.values["reader_id"][0]
+        for s in consents.values()
+        if not s.deleted and s.values["kind"][0] == privacy.UNION_SHARING and s.values["withdrawn"][0] is None
+    }
     for name, keys in privacy.linked_rows(database, privacy.shareable(database, starting)).items():
         by_table[name] += keys
     members: dict[str, bytes] = {}
@@ -137,8 +156,11 @@ def collect(database: Database, first: int, last: int) -> tuple[dict[str, bytes]
             continue
         states, gone = privacy.project(database, table.name, rows.load(database, table, keys))
         forget |= gone
-        lines = [json.dumps([pk, *encode_state(states[pk])], ensure_ascii=False, separators=(",", ":"))
-                 for pk in keys if pk in states]
+        lines = [
+            json.dumps([pk, *encode_state(states[pk])], ensure_ascii=False, separators=(",", ":"))
+            for pk in keys
+            if pk in states
+        ]
         if lines:
             members[f"rows/{table.name}.jsonl"] = "\n".join(lines).encode()
             counts[table.name] = len(lines)
@@ -150,8 +172,10 @@ def collect(database: Database, first: int, last: int) -> tuple[dict[str, bytes]
 
 def _range(database: Database, recipient: str, epoch: int, first: int, last: int) -> tuple[int, int]:
     """``(first, last]``, or the empty ``(last, last]`` when exactly that range went to this recipient before."""
-    sent = database.execute_sql("SELECT 1 FROM sync_bundle WHERE direction = 'out' AND recipient = ? AND epoch = ?"
-                                " AND first = ? AND last = ?", (recipient, epoch, first, last)).fetchone()
+    sent = database.execute_sql(
+        "SELECT 1 FROM sync_bundle WHERE direction = 'out' AND recipient = ? AND epoch = ? AND first = ? AND last = ?",
+        (recipient, epoch, first, last),
+    ).fetchone()
     return (last, last) if sent else (first, last)
 
 
@@ -172,30 +196,62 @@ def _save(library: Library, out_dir: Path, name: str, data: bytes) -> Path:
     return out_dir / name
 
 
-def _manifest(library: Library, *, recipient: str, epoch: int, epoch_start: int, first: int, last: int,
-              counts: dict[str, int], extra: dict[str, Any]) -> dict[str, Any]:
+def _manifest(
+    library: Library,
+    *,
+    recipient: str,
+    epoch: int,
+    epoch_start: int,
+    first: int,
+    last: int,
+    counts: dict[str, int],
+    extra: dict[str, Any],
+) -> dict[str, Any]:
     ident = identity.identity(library)
     node = library.node
     stamp = dialect.clock(library.database)[0]
     return {
-        "format": FORMAT, "schema": LATEST_VERSION,
+        "format": FORMAT,
+        "schema": LATEST_VERSION,
         "sender": {"node": node.node_id, "role": ident.role, "name": node.node_name, "branch": node.branch_code},
-        "recipient": recipient, "origin": node.node_id, "epoch": epoch, "epoch_start": epoch_start,
-        "first": first, "last": last, "counts": counts,
-        "created": {"hlc": stamp, "wall": library.now().isoformat(timespec="seconds")}, **extra,
+        "recipient": recipient,
+        "origin": node.node_id,
+        "epoch": epoch,
+        "epoch_start": epoch_start,
+        "first": first,
+        "last": last,
+        "counts": counts,
+        "created": {"hlc": stamp, "wall": library.now().isoformat(timespec="seconds")},
+        **extra,
     }
 
 
-def _export(session: Session, out_dir: Path, *, recipient: str, start: int, name_prefix: str,
-            extra: dict[str, Any], peer_id: str | None) -> BundleReport:
+def _export(
+    session: Session,
+    out_dir: Path,
+    *,
+    recipient: str,
+    start: int,
+    name_prefix: str,
+    extra: dict[str, Any],
+    peer_id: str | None,
+) -> BundleReport:
     library = session.library
     database = library.database
     ident = identity.identity(library)
     last = dialect.max_seq(database)
     first, last = _range(database, recipient, ident.epoch, start, last)
     members, counts, forgotten = collect(database, first, last) if last > first else ({}, {}, 0)
-    manifest = _manifest(library, recipient=recipient, epoch=ident.epoch, epoch_start=ident.epoch_start,
-                         first=first, last=last, counts=counts, extra=extra)
+    manifest = _manifest(
+        library,
+        recipient=recipient,
+        epoch=ident.epoch,
+        epoch_start=ident.epoch_start,
+        first=first,
+        last=last,
+        counts=counts,
+        extra=extra,
+    )
     data = archive.write(manifest, members, signing_key(library))
     bundle_id = hashlib.sha256(data).hexdigest()
     name = f"{name_prefix}-{library.node_id[:8]}-e{ident.epoch}-{first}-{last}{SUFFIX}"
@@ -205,23 +261,40 @@ def _export(session: Session, out_dir: Path, *, recipient: str, start: int, name
         database.execute_sql(
             "INSERT INTO sync_bundle (id, direction, origin, recipient, epoch, first, last, state, counts, file, at)"
             " VALUES (?, 'out', ?, ?, ?, ?, ?, 'exported', ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-            (bundle_id, library.node_id, recipient, ident.epoch, first, last, json.dumps(counts), str(path), now))
+            (bundle_id, library.node_id, recipient, ident.epoch, first, last, json.dumps(counts), str(path), now),
+        )
         if ident.role == identity.DESK:
             identity.set_setting(identity.LAST_EXPORT, str(max(last, identity.last_exported(library))))
         if peer_id:
             database.execute_sql("UPDATE sync_peer SET last_out = ? WHERE node_id = ?", (now, peer_id))
-        writer.journal("sync.export", "sync_bundle", bundle_id, {"recipient": recipient, "epoch": ident.epoch,
-                                                                 "first": first, "last": last, "counts": counts})
+        writer.journal(
+            "sync.export",
+            "sync_bundle",
+            bundle_id,
+            {"recipient": recipient, "epoch": ident.epoch, "first": first, "last": last, "counts": counts},
+        )
     if ident.role == identity.DESK:
         identity.write_marker(library, sent=last)
-    return BundleReport("exported", bundle_id, str(path), library.node_id, recipient, ident.epoch, first, last,
-                        counts, len(data), forgotten)
+    return BundleReport(
+        "exported",
+        bundle_id,
+        str(path),
+        library.node_id,
+        recipient,
+        ident.epoch,
+        first,
+        last,
+        counts,
+        len(data),
+        forgotten,
+    )
 
 
 def _union_peer(library: Library) -> tuple[str, str, int, int, int] | None:
     """(node id, fingerprint, acked epoch, acked seq, epoch) of the union, once its first bundle came."""
     row = library.database.execute_sql(
-        "SELECT node_id, fingerprint, acked_epoch, acked_seq, epoch FROM sync_peer WHERE role = 'union'").fetchone()
+        "SELECT node_id, fingerprint, acked_epoch, acked_seq, epoch FROM sync_peer WHERE role = 'union'"
+    ).fetchone()
     return row
 
 
@@ -239,7 +312,9 @@ def export_desk(session: Session, out_dir: Path) -> BundleReport:
     library = session.library
     ident = identity.identity(library)
     if ident.role != identity.DESK:
-        raise Invalid("sync.union_exports_per_desk", "The union writes one bundle per desk: use `ils union export --node`.")
+        raise Invalid(
+            "sync.union_exports_per_desk", "The union writes one bundle per desk: use `ils union export --node`."
+        )
     expected = library.setting(peers.UNION_FINGERPRINT)
     if expected is None:
         raise Invalid("sync.not_enrolled", "This desk is not enrolled with a union: run `ils sync enrol` first.")
@@ -247,8 +322,15 @@ def export_desk(session: Session, out_dir: Path) -> BundleReport:
     recipient = union[0] if union else expected
     acked = union[3] if union and union[2] == ident.epoch else 0
     start = max(acked, ident.epoch_start)
-    return _export(session, out_dir, recipient=recipient, start=start, name_prefix=library.node.branch_code,
-                   extra={"has": has_of_union(library)}, peer_id=union[0] if union else None)
+    return _export(
+        session,
+        out_dir,
+        recipient=recipient,
+        start=start,
+        name_prefix=library.node.branch_code,
+        extra={"has": has_of_union(library)},
+        peer_id=union[0] if union else None,
+    )
 
 
 def export_union(session: Session, node: str, out_dir: Path) -> BundleReport:
@@ -262,12 +344,19 @@ def export_union(session: Session, node: str, out_dir: Path) -> BundleReport:
     if desk.revoked_at:
         raise Invalid("sync.revoked_node", "The trust of {node} was revoked; it gets no more bundles.", node=desk.name)
     has_epoch, has_seq = library.database.execute_sql(
-        "SELECT acked_epoch, has_seq FROM sync_peer WHERE node_id = ?", (desk.node_id,)).fetchone()
+        "SELECT acked_epoch, has_seq FROM sync_peer WHERE node_id = ?", (desk.node_id,)
+    ).fetchone()
     start = has_seq if has_epoch == ident.epoch else ident.epoch_start
     contiguous, _holes = covered(library.database, desk.node_id, desk.epoch)
-    return _export(session, out_dir, recipient=desk.node_id, start=max(start, ident.epoch_start),
-                   name_prefix=f"union-to-{desk.branch_code or desk.node_id[:8]}",
-                   extra={"acks": {"epoch": desk.epoch, "seq": contiguous}}, peer_id=desk.node_id)
+    return _export(
+        session,
+        out_dir,
+        recipient=desk.node_id,
+        start=max(start, ident.epoch_start),
+        name_prefix=f"union-to-{desk.branch_code or desk.node_id[:8]}",
+        extra={"acks": {"epoch": desk.epoch, "seq": contiguous}},
+        peer_id=desk.node_id,
+    )
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -332,7 +421,7 @@ def _parse(contents: archive.Contents) -> tuple[dict[str, list[tuple[str, RowSta
     for name, data in contents.members.items():
         if name == archive.FORGET:
             continue
-        table = BY_NAME[name[len("rows/"):-len(".jsonl")]]
+        table = BY_NAME[name[len("rows/") : -len(".jsonl")]]
         states: list[tuple[str, RowState]] = []
         try:
             lines = json.loads(b"[" + data.replace(b"\n", b",") + b"]")  # one parse for the whole member
@@ -368,11 +457,15 @@ def _check_manifest(library: Library, manifest: dict[str, Any], signer_role: str
     except (KeyError, TypeError, ValueError):
         raise Invalid("sync.bad_manifest", "The bundle's manifest cannot be read.") from None
     if fmt != FORMAT:
-        raise Invalid("sync.bundle_format", "This bundle was made in format {format}, which this version cannot read.",
-                      format=fmt)
+        raise Invalid(
+            "sync.bundle_format", "This bundle was made in format {format}, which this version cannot read.", format=fmt
+        )
     if schema > LATEST_VERSION:
-        raise Invalid("sync.bundle_too_new", "This bundle was made by a newer ils (schema {schema}); install the newer "
-                      "version to read it.", schema=schema)
+        raise Invalid(
+            "sync.bundle_too_new",
+            "This bundle was made by a newer ils (schema {schema}); install the newer version to read it.",
+            schema=schema,
+        )
     mine = {library.node_id}
     expected = library.setting(peers.UNION_FINGERPRINT)
     if identity.identity(library).role == identity.UNION:
@@ -382,13 +475,20 @@ def _check_manifest(library: Library, manifest: dict[str, Any], signer_role: str
     elif expected:
         mine.add(expected)
     if recipient not in mine:
-        raise Invalid("sync.wrong_recipient", "This bundle is addressed to {recipient}, not to this database.",
-                      recipient=recipient)
+        raise Invalid(
+            "sync.wrong_recipient",
+            "This bundle is addressed to {recipient}, not to this database.",
+            recipient=recipient,
+        )
     if not isinstance(sender, dict) or sender.get("role") != signer_role or origin != sender.get("node"):
         raise Invalid("sync.bad_manifest", "The bundle's manifest cannot be read.")
     if signer and origin != signer:
-        raise Invalid("sync.signer_not_sender", "The bundle says it comes from {origin} but is signed by {signer}'s key.",
-                      origin=origin, signer=signer)
+        raise Invalid(
+            "sync.signer_not_sender",
+            "The bundle says it comes from {origin} but is signed by {signer}'s key.",
+            origin=origin,
+            signer=signer,
+        )
     if first < 0 or last < first or epoch < 1:
         raise Invalid("sync.bad_manifest", "The bundle's manifest cannot be read.")
 
@@ -406,8 +506,9 @@ def verify(library: Library, data: bytes) -> Incoming:
     contents = archive.read_members(envelope)
     _check_manifest(library, contents.manifest, signer_role, signer)
     members_hash = hashlib.sha256(json.dumps(contents.manifest["members"], sort_keys=True).encode()).hexdigest()
-    return Incoming(data, hashlib.sha256(data).hexdigest(), contents.manifest, envelope.public_key, members_hash,
-                    contents)
+    return Incoming(
+        data, hashlib.sha256(data).hexdigest(), contents.manifest, envelope.public_key, members_hash, contents
+    )
 
 
 def _read_file(path: Path) -> bytes:
@@ -433,8 +534,10 @@ def import_bundle(session: Session, path: Path) -> BundleReport:
 
 
 def _applied_before(database: Database, incoming: Incoming) -> str | None:
-    row = database.execute_sql("SELECT members FROM sync_range WHERE origin = ? AND epoch = ? AND first = ? AND last = ?",
-                               (incoming.origin, incoming.epoch, incoming.first, incoming.last)).fetchone()
+    row = database.execute_sql(
+        "SELECT members FROM sync_range WHERE origin = ? AND epoch = ? AND first = ? AND last = ?",
+        (incoming.origin, incoming.epoch, incoming.first, incoming.last),
+    ).fetchone()
     return row[0] if row else None
 
 
@@ -444,9 +547,14 @@ def receive(session: Session, incoming: Incoming, *, restamp: bool = False) -> B
     previous = _applied_before(database, incoming)
     if previous is not None and previous != incoming.members_hash:
         _record_tampering(session, incoming)
-        raise Conflict("sync.tampered", "A bundle for the same changes ({first}–{last}, epoch {epoch}) was applied "
-                       "before with different content: this one is refused and recorded.",
-                       first=incoming.first, last=incoming.last, epoch=incoming.epoch)
+        raise Conflict(
+            "sync.tampered",
+            "A bundle for the same changes ({first}–{last}, epoch {epoch}) was applied "
+            "before with different content: this one is refused and recorded.",
+            first=incoming.first,
+            last=incoming.last,
+            epoch=incoming.epoch,
+        )
     if previous is not None or incoming.first == incoming.last:
         _acknowledge(session, incoming)
         return _report(library, "replayed" if previous is not None else "applied", incoming, Applied())
@@ -456,12 +564,26 @@ def receive(session: Session, incoming: Incoming, *, restamp: bool = False) -> B
     return _apply(session, incoming, restamp=restamp)
 
 
-def _report(library: Library, state: str, incoming: Incoming, applied: Applied, forgotten: int = 0,
-            conflicts: int = 0) -> BundleReport:
+def _report(
+    library: Library, state: str, incoming: Incoming, applied: Applied, forgotten: int = 0, conflicts: int = 0
+) -> BundleReport:
     _contiguous, holes = covered(library.database, incoming.origin, incoming.epoch)
-    return BundleReport(state, incoming.bundle_id, None, incoming.origin, incoming.manifest["recipient"],
-                        incoming.epoch, incoming.first, incoming.last, dict(applied.counts), len(incoming.data),
-                        forgotten, applied.pending, conflicts, holes)
+    return BundleReport(
+        state,
+        incoming.bundle_id,
+        None,
+        incoming.origin,
+        incoming.manifest["recipient"],
+        incoming.epoch,
+        incoming.first,
+        incoming.last,
+        dict(applied.counts),
+        len(incoming.data),
+        forgotten,
+        applied.pending,
+        conflicts,
+        holes,
+    )
 
 
 def _acknowledge(session: Session, incoming: Incoming) -> None:
@@ -471,8 +593,9 @@ def _acknowledge(session: Session, incoming: Incoming) -> None:
     ident = identity.identity(library)
     manifest = incoming.manifest
     if ident.role == identity.UNION:
-        row = database.execute_sql("SELECT epoch, acked_epoch, has_seq FROM sync_peer WHERE node_id = ?",
-                                   (incoming.origin,)).fetchone()
+        row = database.execute_sql(
+            "SELECT epoch, acked_epoch, has_seq FROM sync_peer WHERE node_id = ?", (incoming.origin,)
+        ).fetchone()
         has = manifest.get("has") or {}
         epoch, has_epoch, has_seq = row
         new_epoch = max(epoch, incoming.epoch)
@@ -484,8 +607,10 @@ def _acknowledge(session: Session, incoming: Incoming) -> None:
             new_has, new_has_epoch = has_seq, has_epoch
         if (new_epoch, new_has_epoch, new_has) != (epoch, has_epoch, has_seq):
             with session.write() as writer:
-                database.execute_sql("UPDATE sync_peer SET epoch = ?, acked_epoch = ?, has_seq = ? WHERE node_id = ?",
-                                     (new_epoch, new_has_epoch, new_has, incoming.origin))
+                database.execute_sql(
+                    "UPDATE sync_peer SET epoch = ?, acked_epoch = ?, has_seq = ? WHERE node_id = ?",
+                    (new_epoch, new_has_epoch, new_has, incoming.origin),
+                )
                 writer.journal("sync.acknowledged", "node", incoming.origin, {"epoch": new_epoch, "has": new_has})
         return
     acks = manifest.get("acks") or {}
@@ -495,8 +620,10 @@ def _acknowledge(session: Session, incoming: Incoming) -> None:
     seq = int(acks.get("seq", 0))
     if union[2] != ident.epoch or seq > union[3]:
         with session.write() as writer:
-            database.execute_sql("UPDATE sync_peer SET acked_epoch = ?, acked_seq = ? WHERE node_id = ?",
-                                 (ident.epoch, seq if union[2] != ident.epoch else max(seq, union[3]), union[0]))
+            database.execute_sql(
+                "UPDATE sync_peer SET acked_epoch = ?, acked_seq = ? WHERE node_id = ?",
+                (ident.epoch, seq if union[2] != ident.epoch else max(seq, union[3]), union[0]),
+            )
             writer.journal("sync.acknowledged", "node", union[0], {"epoch": ident.epoch, "acked": seq})
 
 
@@ -506,11 +633,23 @@ def _record_tampering(session: Session, incoming: Incoming) -> None:
         library.database.execute_sql(
             "INSERT INTO sync_bundle (id, direction, origin, recipient, epoch, first, last, state, reason, at)"
             " VALUES (?, 'in', ?, ?, ?, ?, ?, 'tampered', ?, ?) ON CONFLICT (id) DO NOTHING",
-            (incoming.bundle_id, incoming.origin, incoming.manifest["recipient"], incoming.epoch, incoming.first,
-             incoming.last, "same range, different content", library.now_text()))
-        writer.journal("sync.tampered", "sync_bundle", incoming.bundle_id,
-                       {"origin": incoming.origin, "epoch": incoming.epoch, "first": incoming.first,
-                        "last": incoming.last})
+            (
+                incoming.bundle_id,
+                incoming.origin,
+                incoming.manifest["recipient"],
+                incoming.epoch,
+                incoming.first,
+                incoming.last,
+                "same range, different content",
+                library.now_text(),
+            ),
+        )
+        writer.journal(
+            "sync.tampered",
+            "sync_bundle",
+            incoming.bundle_id,
+            {"origin": incoming.origin, "epoch": incoming.epoch, "first": incoming.first, "last": incoming.last},
+        )
 
 
 def _quarantine(session: Session, incoming: Incoming) -> BundleReport:
@@ -519,10 +658,23 @@ def _quarantine(session: Session, incoming: Incoming) -> BundleReport:
         library.database.execute_sql(
             "INSERT INTO sync_inbox (bundle_id, origin, epoch, first, last, max_hlc, reason, received_at, archive)"
             " VALUES (?, ?, ?, ?, ?, ?, 'clock_ahead', ?, ?) ON CONFLICT (bundle_id) DO NOTHING",
-            (incoming.bundle_id, incoming.origin, incoming.epoch, incoming.first, incoming.last, incoming.highest,
-             library.now_text(), incoming.data))
-        writer.journal("sync.quarantine", "sync_bundle", incoming.bundle_id, {
-            "origin": incoming.origin, "stamp_wall": _wall_text(incoming.highest)})
+            (
+                incoming.bundle_id,
+                incoming.origin,
+                incoming.epoch,
+                incoming.first,
+                incoming.last,
+                incoming.highest,
+                library.now_text(),
+                incoming.data,
+            ),
+        )
+        writer.journal(
+            "sync.quarantine",
+            "sync_bundle",
+            incoming.bundle_id,
+            {"origin": incoming.origin, "stamp_wall": _wall_text(incoming.highest)},
+        )
     return _report(library, "quarantined", incoming, Applied())
 
 
@@ -532,11 +684,17 @@ def _wall_text(hlc: int) -> str:
 
 def _restamped(incoming: Incoming, horizon: int, stamp: int, node: str) -> dict[str, list[tuple[str, RowState]]]:
     """A released quarantined bundle: its future stamps become this desk's own, now."""
+
     def fix(version: tuple[int, str]) -> tuple[int, str]:
         return (stamp, node) if version[0] > horizon else version
 
-    return {table: [(pk, RowState(fix(s.version), s.deleted, {g: fix(v) for g, v in s.colvers.items()}, s.values))
-                    for pk, s in states] for table, states in incoming.rows.items()}
+    return {
+        table: [
+            (pk, RowState(fix(s.version), s.deleted, {g: fix(v) for g, v in s.colvers.items()}, s.values))
+            for pk, s in states
+        ]
+        for table, states in incoming.rows.items()
+    }
 
 
 def _apply(session: Session, incoming: Incoming, *, restamp: bool) -> BundleReport:
@@ -546,8 +704,9 @@ def _apply(session: Session, incoming: Incoming, *, restamp: bool) -> BundleRepo
     now = library.now_text()
     with session.write() as writer:
         if role == identity.DESK and _union_peer(library) is None:
-            peers.remember_union(library, incoming.origin, incoming.public_key,
-                                 str(incoming.manifest["sender"].get("name", "")))
+            peers.remember_union(
+                library, incoming.origin, incoming.public_key, str(incoming.manifest["sender"].get("name", ""))
+            )
         rows_in = incoming.rows
         if restamp:
             rows_in = _restamped(incoming, _horizon(library), writer.stamp, library.node_id)
@@ -567,20 +726,42 @@ def _apply(session: Session, incoming: Incoming, *, restamp: bool) -> BundleRepo
         database.execute_sql(
             "INSERT INTO sync_range (origin, epoch, first, last, bundle_id, members) VALUES (?, ?, ?, ?, ?, ?)"
             " ON CONFLICT DO NOTHING",
-            (incoming.origin, incoming.epoch, incoming.first, incoming.last, incoming.bundle_id, incoming.members_hash))
+            (incoming.origin, incoming.epoch, incoming.first, incoming.last, incoming.bundle_id, incoming.members_hash),
+        )
         database.execute_sql(
             "INSERT INTO sync_bundle (id, direction, origin, recipient, epoch, first, last, state, counts, at)"
             " VALUES (?, 'in', ?, ?, ?, ?, ?, 'applied', ?, ?) ON CONFLICT (id) DO UPDATE SET state = 'applied',"
             " counts = excluded.counts, at = excluded.at",
-            (incoming.bundle_id, incoming.origin, incoming.manifest["recipient"], incoming.epoch, incoming.first,
-             incoming.last, json.dumps(applied.counts), now))
+            (
+                incoming.bundle_id,
+                incoming.origin,
+                incoming.manifest["recipient"],
+                incoming.epoch,
+                incoming.first,
+                incoming.last,
+                json.dumps(applied.counts),
+                now,
+            ),
+        )
         database.execute_sql("UPDATE sync_peer SET last_in = ? WHERE node_id = ?", (now, incoming.origin))
         database.execute_sql("DELETE FROM sync_inbox WHERE bundle_id = ?", (incoming.bundle_id,))
         if role == identity.DESK:
             identity.set_setting(identity.UNION_SEEN, str(incoming.highest))
-        writer.journal("sync.import", "sync_bundle", incoming.bundle_id, {
-            "origin": incoming.origin, "epoch": incoming.epoch, "first": incoming.first, "last": incoming.last,
-            "counts": applied.counts, "pending": applied.pending, "conflicts": found, "forgotten": forgotten})
+        writer.journal(
+            "sync.import",
+            "sync_bundle",
+            incoming.bundle_id,
+            {
+                "origin": incoming.origin,
+                "epoch": incoming.epoch,
+                "first": incoming.first,
+                "last": incoming.last,
+                "counts": applied.counts,
+                "pending": applied.pending,
+                "conflicts": found,
+                "forgotten": forgotten,
+            },
+        )
         _acknowledge(session, incoming)
     kept = identity.sync_folder(library.path) / "received"
     kept.mkdir(parents=True, exist_ok=True)
@@ -593,7 +774,8 @@ def _catch_up(session: Session) -> list[BundleReport]:
     library = session.library
     horizon = _horizon(library)
     waiting = library.database.execute_sql(
-        "SELECT archive FROM sync_inbox WHERE max_hlc <= ? ORDER BY received_at", (horizon,)).fetchall()
+        "SELECT archive FROM sync_inbox WHERE max_hlc <= ? ORDER BY received_at", (horizon,)
+    ).fetchall()
     return [receive(session, verify(library, bytes(data))) for (data,) in waiting]
 
 
@@ -602,7 +784,8 @@ def release(session: Session, bundle: str, *, drop: bool = False) -> BundleRepor
     session.require(Permission.RESOLVE_CONFLICTS)
     library = session.library
     rows_found = library.database.execute_sql(
-        "SELECT bundle_id, archive FROM sync_inbox WHERE bundle_id LIKE ?", (f"{bundle.strip()}%",)).fetchall()
+        "SELECT bundle_id, archive FROM sync_inbox WHERE bundle_id LIKE ?", (f"{bundle.strip()}%",)
+    ).fetchall()
     if len(rows_found) != 1 or not bundle.strip():
         raise NotFound("sync.no_such_quarantined", "No single bundle in quarantine starts with {id}.", id=bundle)
     bundle_id, data = rows_found[0]
@@ -614,7 +797,16 @@ def release(session: Session, bundle: str, *, drop: bool = False) -> BundleRepor
         library.database.execute_sql(
             "INSERT INTO sync_bundle (id, direction, origin, recipient, epoch, first, last, state, reason, at)"
             " VALUES (?, 'in', ?, ?, ?, ?, ?, 'dropped', 'dropped by staff', ?) ON CONFLICT (id) DO UPDATE SET"
-            " state = 'dropped'", (bundle_id, incoming.origin, incoming.manifest["recipient"], incoming.epoch,
-                                   incoming.first, incoming.last, library.now_text()))
+            " state = 'dropped'",
+            (
+                bundle_id,
+                incoming.origin,
+                incoming.manifest["recipient"],
+                incoming.epoch,
+                incoming.first,
+                incoming.last,
+                library.now_text(),
+            ),
+        )
         writer.journal("sync.drop", "sync_bundle", bundle_id, {"origin": incoming.origin})
     return _report(library, "dropped", incoming, Applied())

@@ -40,8 +40,9 @@ def _write(path: Path, node_id: str) -> Ed25519PrivateKey:
             out.write(content)
         os.replace(temporary, path)
     except OSError as error:
-        raise DatabaseProblem("sync.key_unwritable", "Cannot write to {path}: check the folder's permissions.",
-                              path=path) from error
+        raise DatabaseProblem(
+            "sync.key_unwritable", "Cannot write to {path}: check the folder's permissions.", path=path
+        ) from error
     return key
 
 

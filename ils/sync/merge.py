@@ -154,9 +154,14 @@ def merge_row(table: Table, pk: str, local: RowState | None, remote: RowState) -
     values: dict[str, tuple[Any, ...]] = {}
     versions: dict[str, Version] = {}
     for group in table.groups:
-        ours = (tuple(local.values[group.name]), local.group_version(group.name)) if group.name in local.values else None
-        theirs = ((tuple(remote.values[group.name]), remote.group_version(group.name))
-                  if group.name in remote.values else None)
+        ours = (
+            (tuple(local.values[group.name]), local.group_version(group.name)) if group.name in local.values else None
+        )
+        theirs = (
+            (tuple(remote.values[group.name]), remote.group_version(group.name))
+            if group.name in remote.values
+            else None
+        )
         if ours is None or theirs is None:
             if (only := ours or theirs) is not None:
                 values[group.name], versions[group.name] = only

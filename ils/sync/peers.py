@@ -24,11 +24,11 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from db.models import Setting
+from ils import identity
 from ils.errors import Invalid, NotFound
 from ils.library import Library
 from ils.permissions import Permission
 from ils.session import Session, writes
-from ils import identity
 from ils.sync.archive import fingerprint
 from ils.sync.keys import public_bytes, signing_key
 
@@ -53,8 +53,10 @@ class PeerInfo:
     last_out: str | None
 
 
-_COLUMNS = ("node_id, role, name, branch_code, fingerprint, trusted_at, revoked_at, epoch, has_seq, acked_seq,"
-            " last_in, last_out")
+_COLUMNS = (
+    "node_id, role, name, branch_code, fingerprint, trusted_at, revoked_at, epoch, has_seq, acked_seq,"
+    " last_in, last_out"
+)
 
 
 def peers(library: Library) -> list[PeerInfo]:
@@ -70,9 +72,17 @@ def peer(library: Library, node_id: str) -> PeerInfo | None:
 def find_peer(library: Library, text: str) -> PeerInfo:
     """A trusted node by its id (or the start of it), its desk name or its branch code."""
     wanted = text.strip()
-    found = [p for p in peers(library) if p.role == identity.DESK and (
-        p.node_id == wanted or (len(wanted) >= 6 and p.node_id.startswith(wanted)) or p.name == wanted
-        or (p.branch_code or "").upper() == wanted.upper())]
+    found = [
+        p
+        for p in peers(library)
+        if p.role == identity.DESK
+        and (
+            p.node_id == wanted
+            or (len(wanted) >= 6 and p.node_id.startswith(wanted))
+            or p.name == wanted
+            or (p.branch_code or "").upper() == wanted.upper()
+        )
+    ]
     if len(found) != 1:
         raise NotFound("sync.no_such_node", "No single enrolled desk is called {name}.", name=wanted)
     return found[0]
@@ -82,13 +92,14 @@ def clean_fingerprint(text: str) -> str:
     value = text.strip().lower().replace(" ", "")
     if value.replace("-", "") and len(value.replace("-", "")) == 32 and set(value) <= _FINGERPRINT_CHARS:
         digits = value.replace("-", "")
-        return "-".join(digits[i:i + 4] for i in range(0, 32, 4))
+        return "-".join(digits[i : i + 4] for i in range(0, 32, 4))
     raise Invalid("sync.bad_fingerprint", "{text} is not a key fingerprint (32 hexadecimal digits).", text=text)
 
 
 def _canonical(request: dict[str, Any]) -> bytes:
-    return json.dumps({k: v for k, v in request.items() if k != "signature"}, sort_keys=True,
-                      ensure_ascii=False).encode()
+    return json.dumps(
+        {k: v for k, v in request.items() if k != "signature"}, sort_keys=True, ensure_ascii=False
+    ).encode()
 
 
 @writes
@@ -102,8 +113,12 @@ def enrol(session: Session, out: Path, union_fingerprint: str) -> tuple[Path, st
     key = signing_key(library)
     node = library.node
     request = {
-        "format": _FORMAT, "node_id": node.node_id, "name": node.node_name, "branch": node.branch_code,
-        "public_key": base64.b64encode(public_bytes(key)).decode(), "created": library.now_text(),
+        "format": _FORMAT,
+        "node_id": node.node_id,
+        "name": node.node_name,
+        "branch": node.branch_code,
+        "public_key": base64.b64encode(public_bytes(key)).decode(),
+        "created": library.now_text(),
     }
     request["signature"] = base64.b64encode(key.sign(_canonical(request))).decode()
     out = Path(out)
@@ -140,16 +155,26 @@ def trust(session: Session, path: Path) -> PeerInfo:
     key_text = base64.b64encode(request["key"]).decode()
     existing = peer(library, request["node_id"])
     if existing is not None and existing.revoked_at is None and existing.fingerprint != fingerprint(request["key"]):
-        raise Invalid("sync.node_has_other_key", "Node {node} is already enrolled with another key; revoke it first.",
-                      node=request["node_id"])
+        raise Invalid(
+            "sync.node_has_other_key",
+            "Node {node} is already enrolled with another key; revoke it first.",
+            node=request["node_id"],
+        )
     with session.write() as writer:
         library.database.execute_sql(
             "INSERT INTO sync_peer (node_id, role, name, branch_code, public_key, fingerprint, trusted_at)"
             " VALUES (?, 'desk', ?, ?, ?, ?, ?) ON CONFLICT (node_id) DO UPDATE SET name = excluded.name,"
             " branch_code = excluded.branch_code, public_key = excluded.public_key,"
             " fingerprint = excluded.fingerprint, trusted_at = excluded.trusted_at, revoked_at = NULL",
-            (request["node_id"], str(request.get("name", "")), request.get("branch"), key_text,
-             fingerprint(request["key"]), library.now_text()))
+            (
+                request["node_id"],
+                str(request.get("name", "")),
+                request.get("branch"),
+                key_text,
+                fingerprint(request["key"]),
+                library.now_text(),
+            ),
+        )
         writer.journal("sync.trust", "node", request["node_id"], {"fingerprint": fingerprint(request["key"])})
     return peer(library, request["node_id"])  # type: ignore[return-value]
 
@@ -160,23 +185,32 @@ def revoke(session: Session, node: str) -> PeerInfo:
     library = session.library
     found = find_peer(library, node)
     with session.write() as writer:
-        library.database.execute_sql("UPDATE sync_peer SET revoked_at = ? WHERE node_id = ?",
-                                     (library.now_text(), found.node_id))
+        library.database.execute_sql(
+            "UPDATE sync_peer SET revoked_at = ? WHERE node_id = ?", (library.now_text(), found.node_id)
+        )
         writer.journal("sync.revoke", "node", found.node_id, {"fingerprint": found.fingerprint})
     return peer(library, found.node_id)  # type: ignore[return-value]
 
 
 def trusted_desk(library: Library, public_key: bytes) -> PeerInfo:
     """At the union: the enrolled, not revoked, desk whose key signed a bundle."""
-    row = library.database.execute_sql("SELECT node_id FROM sync_peer WHERE public_key = ? AND role = 'desk'",
-                                       (base64.b64encode(public_key).decode(),)).fetchone()
+    row = library.database.execute_sql(
+        "SELECT node_id FROM sync_peer WHERE public_key = ? AND role = 'desk'", (base64.b64encode(public_key).decode(),)
+    ).fetchone()
     found = peer(library, row[0]) if row else None
     if found is None:
-        raise Invalid("sync.unknown_key", "The bundle is signed by a key this database does not trust ({fingerprint}).",
-                      fingerprint=fingerprint(public_key))
+        raise Invalid(
+            "sync.unknown_key",
+            "The bundle is signed by a key this database does not trust ({fingerprint}).",
+            fingerprint=fingerprint(public_key),
+        )
     if found.revoked_at is not None:
-        raise Invalid("sync.revoked_key", "The bundle is signed by the key of {node}, whose trust was revoked on {date}.",
-                      node=found.name or found.node_id, date=found.revoked_at[:10])
+        raise Invalid(
+            "sync.revoked_key",
+            "The bundle is signed by the key of {node}, whose trust was revoked on {date}.",
+            node=found.name or found.node_id,
+            date=found.revoked_at[:10],
+        )
     return found
 
 
@@ -186,8 +220,11 @@ def trusted_union(library: Library, public_key: bytes) -> PeerInfo | None:
     if expected is None:
         raise Invalid("sync.not_enrolled", "This desk is not enrolled with a union: run `ils sync enrol` first.")
     if fingerprint(public_key) != expected:
-        raise Invalid("sync.unknown_key", "The bundle is signed by a key this database does not trust ({fingerprint}).",
-                      fingerprint=fingerprint(public_key))
+        raise Invalid(
+            "sync.unknown_key",
+            "The bundle is signed by a key this database does not trust ({fingerprint}).",
+            fingerprint=fingerprint(public_key),
+        )
     row = library.database.execute_sql("SELECT node_id FROM sync_peer WHERE role = 'union'").fetchone()
     return peer(library, row[0]) if row else None
 
@@ -197,4 +234,5 @@ def remember_union(library: Library, node_id: str, public_key: bytes, name: str)
     library.database.execute_sql(
         "INSERT INTO sync_peer (node_id, role, name, public_key, fingerprint, trusted_at) VALUES (?, 'union', ?, ?, ?, ?)"
         " ON CONFLICT (node_id) DO NOTHING",
-        (node_id, name, base64.b64encode(public_key).decode(), fingerprint(public_key), library.now_text()))
+        (node_id, name, base64.b64encode(public_key).decode(), fingerprint(public_key), library.now_text()),
+    )

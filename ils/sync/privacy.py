@@ -38,16 +38,21 @@ def shareable(database: Database, reader_ids: Iterable[str | None]) -> set[str]:
     if not ids:
         return set()
     rows = database.execute_sql(
-        "SELECT r.id FROM reader r WHERE r.anonymised_at IS NULL AND r.id IN " + dialect.LISTED +
-        " AND EXISTS (SELECT 1 FROM reader_consent c WHERE c.reader_id = r.id AND c.kind = ?"
-        " AND c.withdrawn_at IS NULL)", (dialect.listed(ids), UNION_SHARING))
+        "SELECT r.id FROM reader r WHERE r.anonymised_at IS NULL AND r.id IN "
+        + dialect.LISTED
+        + " AND EXISTS (SELECT 1 FROM reader_consent c WHERE c.reader_id = r.id AND c.kind = ?"
+        " AND c.withdrawn_at IS NULL)",
+        (dialect.listed(ids), UNION_SHARING),
+    )
     return {r for (r,) in rows}
 
 
 def all_shareable(database: Database) -> set[str]:
     rows = database.execute_sql(
         "SELECT r.id FROM reader r WHERE r.anonymised_at IS NULL AND EXISTS (SELECT 1 FROM reader_consent c"
-        " WHERE c.reader_id = r.id AND c.kind = ? AND c.withdrawn_at IS NULL)", (UNION_SHARING,))
+        " WHERE c.reader_id = r.id AND c.kind = ? AND c.withdrawn_at IS NULL)",
+        (UNION_SHARING,),
+    )
     return {r for (r,) in rows}
 
 
@@ -57,8 +62,9 @@ def _reader_of(table: str, state: RowState) -> str | None:
     return values[0] if values else None
 
 
-def project(database: Database, table: str, states: dict[str, RowState],
-            sharing: set[str] | None = None) -> tuple[dict[str, RowState], set[str]]:
+def project(
+    database: Database, table: str, states: dict[str, RowState], sharing: set[str] | None = None
+) -> tuple[dict[str, RowState], set[str]]:
     """The rows of ``table`` as they may leave this desk, and the readers others must forget.
 
     ``sharing``: the readers known to share (computed here from the rows when not given).
@@ -79,8 +85,9 @@ def project(database: Database, table: str, states: dict[str, RowState],
         reader = pk if table == "reader" else _reader_of(table, state)
         if table in LINKED:
             if reader is not None and reader not in sharing:
-                state = RowState(state.version, False, dict(state.colvers),
-                                 {g: v for g, v in state.values.items() if g != "reader"})
+                state = RowState(
+                    state.version, False, dict(state.colvers), {g: v for g, v in state.values.items() if g != "reader"}
+                )
             kept[pk] = state
         elif reader in sharing:
             kept[pk] = state
@@ -95,6 +102,10 @@ def linked_rows(database: Database, reader_ids: set[str]) -> dict[str, list[str]
         return {}
     found: dict[str, list[str]] = {"reader": sorted(reader_ids)}
     for table in (*READER_ROWS, *LINKED):
-        found[table] = [pk for (pk,) in database.execute_sql(
-            f"SELECT id FROM {table} WHERE reader_id IN {dialect.LISTED} ORDER BY id", (dialect.listed(reader_ids),))]
+        found[table] = [
+            pk
+            for (pk,) in database.execute_sql(
+                f"SELECT id FROM {table} WHERE reader_id IN {dialect.LISTED} ORDER BY id", (dialect.listed(reader_ids),)
+            )
+        ]
     return found

@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 
 from ils.i18n import N_
+from ils.identity import sync_folder
 from ils.readers.settings import reader_settings
 from ils.retention import retention_job
 from ils.session import Session
-from ils.identity import sync_folder
 
 
 @retention_job("expire_sync_bundles", N_("Sync bundles kept past the loan-history period, deleted"))
@@ -38,6 +38,7 @@ def expire_bundles(session: Session) -> int:
         with session.write() as writer:
             database.execute_sql("DELETE FROM sync_inbox WHERE received_at < ?", (before,))
             database.execute_sql("DELETE FROM sync_pending WHERE since < ?", (before,))
-            writer.journal("sync.expire", "sync_bundle", None, {"before": before, "quarantined": held,
-                                                                "waiting": waiting})
+            writer.journal(
+                "sync.expire", "sync_bundle", None, {"before": before, "quarantined": held, "waiting": waiting}
+            )
     return removed + held + waiting

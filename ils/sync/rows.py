@@ -32,24 +32,26 @@ _LOCAL_ON_INSERT = {"bib_record": {"doc": "(SELECT IFNULL(MAX(doc), 0) + 1 FROM 
 
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def split_values(table: Table, row: Sequence[Any]) -> dict[str, tuple[Any, ...]]:
     values: dict[str, tuple[Any, ...]] = {}
     at = 0
     for group in table.groups:
-        values[group.name] = tuple(row[at:at + len(group.columns)])
+        values[group.name] = tuple(row[at : at + len(group.columns)])
         at += len(group.columns)
     return values
 
 
-def _state(table: Table, hlc: int, node: str, colvers: str | None, deleted: int, base: str | None,
-           row: Sequence[Any] | None) -> RowState:
+def _state(
+    table: Table, hlc: int, node: str, colvers: str | None, deleted: int, base: str | None, row: Sequence[Any] | None
+) -> RowState:
     if deleted:
         kept = json.loads(base) if base else {}
-        values = {g.name: tuple(kept.get(c) for c in g.columns) for g in table.groups
-                  if all(c in kept for c in g.columns)}
+        values = {
+            g.name: tuple(kept.get(c) for c in g.columns) for g in table.groups if all(c in kept for c in g.columns)
+        }
         parsed = {g: parse_version(v) for g, v in json.loads(colvers).items()} if colvers else {}
         return RowState((hlc, node), True, parsed, values)
     values = split_values(table, row) if row is not None else {}
@@ -57,8 +59,9 @@ def _state(table: Table, hlc: int, node: str, colvers: str | None, deleted: int,
         replicated = json.loads(base)
         for group in table.groups:
             if any(c in replicated for c in group.columns):
-                values[group.name] = tuple(replicated.get(c, v) for c, v in zip(group.columns, values[group.name],
-                                                                                 strict=True))
+                values[group.name] = tuple(
+                    replicated.get(c, v) for c, v in zip(group.columns, values[group.name], strict=True)
+                )
     parsed = {g: parse_version(v) for g, v in json.loads(colvers).items()} if colvers else {}
     return RowState((hlc, node), bool(deleted), parsed, values)
 
@@ -135,10 +138,22 @@ def _insert(name: str, present: tuple[str, ...]) -> str:
 def _versions_row(table: Table, write: Write) -> tuple[Any, ...]:
     after, base = write.after, write.base
     if after.deleted:  # a tombstone keeps the row's values
-        base = {c: v for g in table.groups if g.name in after.values
-                for c, v in zip(g.columns, after.values[g.name], strict=True)}
-    return dialect.versions_row(table.name, write.pk, seq=write.seq, hlc=after.version[0], node=after.version[1],
-                                colvers=_versions(after), deleted=after.deleted, base=base)
+        base = {
+            c: v
+            for g in table.groups
+            if g.name in after.values
+            for c, v in zip(g.columns, after.values[g.name], strict=True)
+        }
+    return dialect.versions_row(
+        table.name,
+        write.pk,
+        seq=write.seq,
+        hlc=after.version[0],
+        node=after.version[1],
+        colvers=_versions(after),
+        deleted=after.deleted,
+        base=base,
+    )
 
 
 def store(database: Database, table: Table, writes: Sequence[Write]) -> None:

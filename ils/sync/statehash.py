@@ -23,8 +23,10 @@ from ils.sync import privacy
 def _table_hash(database: Database, table: Table, sharing: set[str]) -> str:
     digest = hashlib.sha256()
     key = dialect.pk_expression(table.pk)
-    select = (f"SELECT {', '.join([key, *(f't.{c}' for c in table.columns)])} FROM {table.name} t"
-              f" ORDER BY {', '.join('t.' + c for c in table.pk)}")
+    select = (
+        f"SELECT {', '.join([key, *(f't.{c}' for c in table.columns)])} FROM {table.name} t"
+        f" ORDER BY {', '.join('t.' + c for c in table.pk)}"
+    )
     reader_at = table.columns.index("reader_id") if "reader_id" in table.columns else None
     for row in database.execute_sql(select):
         pk, values = row[0], list(row[1:])

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 from db import dialect_sqlite as dialect
 from db.journal import hlc_wall_ms
+from ils import identity
 from ils.errors import Message, message
 from ils.library import Library
 from ils.permissions import Permission
 from ils.session import Session
-from ils import identity
 from ils.sync import conflicts, exchange, peers
 from ils.sync.keys import node_fingerprint
 
@@ -84,13 +84,21 @@ def clock_warning(library: Library) -> Message | None:
             continue
         seen = dt.datetime.fromtimestamp(hlc_wall_ms(stamp) / 1000, now.tzinfo)
         if seen - now > drift:
-            return message("sync.clock_behind", "This computer's clock ({now}) is behind the time this database has "
-                           "already seen ({seen}): check the date and time.", now=now.isoformat(timespec="minutes"),
-                           seen=seen.isoformat(timespec="minutes"))
+            return message(
+                "sync.clock_behind",
+                "This computer's clock ({now}) is behind the time this database has "
+                "already seen ({seen}): check the date and time.",
+                now=now.isoformat(timespec="minutes"),
+                seen=seen.isoformat(timespec="minutes"),
+            )
         if far_ahead and now - seen > far_ahead:
-            return message("sync.clock_ahead", "This computer's clock ({now}) is more than a year ahead of the last "
-                           "time seen from the union ({seen}): check the date and time.",
-                           now=now.isoformat(timespec="minutes"), seen=seen.isoformat(timespec="minutes"))
+            return message(
+                "sync.clock_ahead",
+                "This computer's clock ({now}) is more than a year ahead of the last "
+                "time seen from the union ({seen}): check the date and time.",
+                now=now.isoformat(timespec="minutes"),
+                seen=seen.isoformat(timespec="minutes"),
+            )
     return None
 
 
@@ -98,18 +106,25 @@ def warnings(library: Library) -> tuple[Message, ...]:
     found: list[Message] = []
     ident = identity.identity(library)
     if ident.copied_from:
-        found.append(message("sync.copied_database", "This database was copied from desk {previous}: it is now a new "
-                             "desk ({node}) with no number ranges of its own. If it was moved, not copied, run "
-                             "`ils node adopt` to take the old identity back.", previous=ident.copied_from,
-                             node=ident.node_id))
+        found.append(
+            message(
+                "sync.copied_database",
+                "This database was copied from desk {previous}: it is now a new "
+                "desk ({node}) with no number ranges of its own. If it was moved, not copied, run "
+                "`ils node adopt` to take the old identity back.",
+                previous=ident.copied_from,
+                node=ident.node_id,
+            )
+        )
     if (warning := clock_warning(library)) is not None:
         found.append(warning)
     return tuple(found)
 
 
 def _last(library: Library, direction: str) -> str | None:
-    row = library.database.execute_sql("SELECT MAX(at) FROM sync_bundle WHERE direction = ? AND state IN"
-                                       " ('exported', 'applied')", (direction,)).fetchone()
+    row = library.database.execute_sql(
+        "SELECT MAX(at) FROM sync_bundle WHERE direction = ? AND state IN ('exported', 'applied')", (direction,)
+    ).fetchone()
     return row[0] if row else None
 
 
@@ -129,26 +144,53 @@ def sync_status(session: Session) -> SyncStatus:
             union_node = peer.node_id
             gaps = holes
             continue
-        peer_rows.append(PeerStatus(peer.node_id, peer.name, peer.branch_code, peer.fingerprint,
-                                    peer.revoked_at is not None, peer.epoch, applied, holes, peer.has_seq,
-                                    peer.last_in, peer.last_out))
+        peer_rows.append(
+            PeerStatus(
+                peer.node_id,
+                peer.name,
+                peer.branch_code,
+                peer.fingerprint,
+                peer.revoked_at is not None,
+                peer.epoch,
+                applied,
+                holes,
+                peer.has_seq,
+                peer.last_in,
+                peer.last_out,
+            )
+        )
     if ident.role == identity.DESK:
         union = database.execute_sql("SELECT acked_epoch, acked_seq FROM sync_peer WHERE role = 'union'").fetchone()
         acked = union[1] if union and union[0] == ident.epoch else 0
-        unacknowledged = database.execute_sql("SELECT COUNT(*) FROM sync_row WHERE seq > ?",
-                                              (max(acked, ident.epoch_start),)).fetchone()[0]
+        unacknowledged = database.execute_sql(
+            "SELECT COUNT(*) FROM sync_row WHERE seq > ?", (max(acked, ident.epoch_start),)
+        ).fetchone()[0]
     quarantined = tuple(
         QuarantinedBundle(row[0], row[1], row[2], row[3], exchange._wall_text(row[4]), row[5])
-        for row in database.execute_sql("SELECT bundle_id, origin, first, last, max_hlc, received_at FROM sync_inbox"
-                                        " ORDER BY received_at"))
+        for row in database.execute_sql(
+            "SELECT bundle_id, origin, first, last, max_hlc, received_at FROM sync_inbox ORDER BY received_at"
+        )
+    )
     tampered = database.execute_sql("SELECT COUNT(*) FROM sync_bundle WHERE state = 'tampered'").fetchone()[0]
     pending = database.execute_sql("SELECT COUNT(*) FROM sync_pending").fetchone()[0]
     branch = None if ident.role == identity.UNION else node.branch_id
     return SyncStatus(
-        role=ident.role, node_id=node.node_id, node_name=node.node_name, epoch=ident.epoch,
-        fingerprint=node_fingerprint(library), union_fingerprint=library.setting(peers.UNION_FINGERPRINT),
-        union_node=union_node, last_export=_last(library, "out"), last_import=_last(library, "in"),
-        changes=dialect.max_seq(database), unacknowledged=unacknowledged, gaps=gaps, peers=tuple(peer_rows),
-        quarantined=quarantined, tampered=tampered, pending=pending,
-        conflicts=tuple(conflicts.list_conflicts(database, branch_id=branch)), warnings=warnings(library),
+        role=ident.role,
+        node_id=node.node_id,
+        node_name=node.node_name,
+        epoch=ident.epoch,
+        fingerprint=node_fingerprint(library),
+        union_fingerprint=library.setting(peers.UNION_FINGERPRINT),
+        union_node=union_node,
+        last_export=_last(library, "out"),
+        last_import=_last(library, "in"),
+        changes=dialect.max_seq(database),
+        unacknowledged=unacknowledged,
+        gaps=gaps,
+        peers=tuple(peer_rows),
+        quarantined=quarantined,
+        tampered=tampered,
+        pending=pending,
+        conflicts=tuple(conflicts.list_conflicts(database, branch_id=branch)),
+        warnings=warnings(library),
     )

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ils.initialise import initialise
 from ils import identity
+from ils.initialise import initialise
 from ils.sync.keys import node_fingerprint
 
 
@@ -26,12 +26,25 @@ class UnionCreated:
     fingerprint: str
 
 
-def init_union(path: Path, *, admin_username: str, admin_password: str, admin_display_name: str = "",
-               library_name: str | None = None, node_name: str = "") -> UnionCreated:
+def init_union(
+    path: Path,
+    *,
+    admin_username: str,
+    admin_password: str,
+    admin_display_name: str = "",
+    library_name: str | None = None,
+    node_name: str = "",
+) -> UnionCreated:
     kwargs: dict[str, Any] = {"library_name": library_name} if library_name else {}
-    library = initialise(path, admin_username=admin_username, admin_password=admin_password,
-                         admin_display_name=admin_display_name, node_name=node_name or "县域联合目录",
-                         role=identity.UNION, **kwargs)
+    library = initialise(
+        path,
+        admin_username=admin_username,
+        admin_password=admin_password,
+        admin_display_name=admin_display_name,
+        node_name=node_name or "县域联合目录",
+        role=identity.UNION,
+        **kwargs,
+    )
     try:
         return UnionCreated(str(path), library.node_id, node_fingerprint(library))
     finally:

@@ -31,15 +31,28 @@ class Room:
 def room(library, admin) -> Room:
     add_staff(admin, username="room", display_name="赵敏", password="room-pass-1", roles="blind_room", branch="ZG")
     session = log_in(library, "room", "room-pass-1")
-    reader = register(session, "刘明", citizen("19700101", order="333"), reader_type="blind", phone="13912345678",
-                      consents=frozenset({"disability"})).summary.card_number
-    other = register(session, "陈静", citizen("19650505", order="444"), reader_type="blind",
-                     consents=frozenset({"disability", "union_sharing"})).summary.card_number
+    reader = register(
+        session,
+        "刘明",
+        citizen("19700101", order="333"),
+        reader_type="blind",
+        phone="13912345678",
+        consents=frozenset({"disability"}),
+    ).summary.card_number
+    other = register(
+        session,
+        "陈静",
+        citizen("19650505", order="444"),
+        reader_type="blind",
+        consents=frozenset({"disability", "union_sharing"}),
+    ).summary.card_number
     sighted = register(session, "王芳", citizen("19850312")).summary.card_number
     verify(session, reader)
     verify(session, other, document="other")
-    devices = tuple(add_device(session, serial=f"TSJ2017A{n:04d}", model="智能听书机", batch="2017年第一批").serial
-                    for n in range(1, 4))
+    devices = tuple(
+        add_device(session, serial=f"TSJ2017A{n:04d}", model="智能听书机", batch="2017年第一批").serial
+        for n in range(1, 4)
+    )
     with session.write() as writer:
         bib = add_description(writer, session, Description("braille", "平凡的世界", creator="路遥"))
         daisy = add_description(writer, session, Description("audiobook", "活着", creator="余华", narrator="关山"))

@@ -6,12 +6,21 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-XHTML_DOCTYPE = ('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN"'
-                 ' "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">')
+XHTML_DOCTYPE = (
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN"'
+    ' "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">'
+)
 
 
-def ncc(title="平凡的世界", creator="路遥", narrator="李野墨", identifier="CBP-DAISY-2019-0042",
-        total="26:41:07", set_info="1 of 3", encoding="utf-8") -> bytes:
+def ncc(
+    title="平凡的世界",
+    creator="路遥",
+    narrator="李野墨",
+    identifier="CBP-DAISY-2019-0042",
+    total="26:41:07",
+    set_info="1 of 3",
+    encoding="utf-8",
+) -> bytes:
     """A DAISY 2.02 navigation control centre, as CDs from 中国盲文出版社 carry them."""
     text = f"""<?xml version="1.0" encoding="{encoding}"?>
 {XHTML_DOCTYPE}
@@ -40,8 +49,7 @@ def ncc(title="平凡的世界", creator="路遥", narrator="李野墨", identif
     return text.encode(encoding)
 
 
-def opf(title="活着", creator="余华", narrator="关山", identifier="ISBN 978-7-5063-6543-7",
-        total="08:15:30") -> bytes:
+def opf(title="活着", creator="余华", narrator="关山", identifier="ISBN 978-7-5063-6543-7", total="08:15:30") -> bytes:
     """A DAISY 3 (Z39.86-2005) package file."""
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE package PUBLIC "+//ISBN 0-9673008-1-9//DTD OEB 1.2 Package//EN" "http://openebook.org/dtds/oeb-1.2/oebpkg12.dtd">

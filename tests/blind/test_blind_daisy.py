@@ -27,20 +27,24 @@ def test_a_gbk_encoded_book_is_read_as_it_says(tmp_path):
 
 
 def test_a_daisy_3_package_in_a_zip(tmp_path):
-    book = daisy.read_book(books.zipped(tmp_path, "huozhe.zip", {"huozhe/book.opf": books.opf(),
-                                                                 "huozhe/book.ncx": b"<ncx/>"}))
+    book = daisy.read_book(
+        books.zipped(tmp_path, "huozhe.zip", {"huozhe/book.opf": books.opf(), "huozhe/book.ncx": b"<ncx/>"})
+    )
     assert (book.format, book.title, book.creators, book.narrator) == ("DAISY 3", "活着", ("余华",), "关山")
     assert book.identifier == "CN-ZGMW-6543-7"  # the one the package's unique-identifier names
     assert book.total_seconds == 8 * 3600 + 15 * 60 + 30 and book.publisher == "作家出版社"
 
 
-@pytest.mark.parametrize(("data", "code"), [
-    (books.BILLION_LAUGHS, "xml.internal_subset"),
-    (books.EXTERNAL_ENTITY, "xml.internal_subset"),
-    (books.PARAMETER_ENTITY, "xml.internal_subset"),
-    (books.EXTERNAL_DTD_ENTITY, "xml.unknown_entity"),
-    (books.MALFORMED, "xml.malformed"),
-])
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (books.BILLION_LAUGHS, "xml.internal_subset"),
+        (books.EXTERNAL_ENTITY, "xml.internal_subset"),
+        (books.PARAMETER_ENTITY, "xml.internal_subset"),
+        (books.EXTERNAL_DTD_ENTITY, "xml.unknown_entity"),
+        (books.MALFORMED, "xml.malformed"),
+    ],
+)
 def test_hostile_and_broken_xml_is_refused_before_anything_is_expanded(data, code):
     with pytest.raises(Invalid) as refused:
         parse(data, "ncc.html")
@@ -76,9 +80,15 @@ def test_import_makes_the_record_then_matches_it(room, tmp_path):
     first = daisy_import.import_daisy(room.session, path, barcode="DA0100")
     assert not first.matched and first.discs == 3
     record = BibRecord.get_by_id(first.bib_id)
-    assert record.title == "平凡的世界" and record.material_type == "im" and record.source == "daisy:CBP-DAISY-2019-0042"
+    assert (
+        record.title == "平凡的世界" and record.material_type == "im" and record.source == "daisy:CBP-DAISY-2019-0042"
+    )
     marc = record_from_json(record.marc)
-    assert marc["200"]["g"] == "李野墨演播" and "26小时41分" in marc["215"]["c"] and marc["017"]["a"] == "CBP-DAISY-2019-0042"
+    assert (
+        marc["200"]["g"] == "李野墨演播"
+        and "26小时41分" in marc["215"]["c"]
+        and marc["017"]["a"] == "CBP-DAISY-2019-0042"
+    )
     assert [v.label for v in stock.get_set(room.session, "DA0100").volumes] == ["光盘1", "光盘2", "光盘3"]
     again = daisy_import.import_daisy(room.session, path, barcode="DA0101", discs=1)
     assert again.matched and again.bib_id == first.bib_id
@@ -86,6 +96,16 @@ def test_import_makes_the_record_then_matches_it(room, tmp_path):
     # The room already has 活着 by 余华 on DAISY discs: the package matches it by title and author.
     three = daisy_import.import_daisy(room.session, books.zipped(tmp_path, "b.zip", {"book.opf": books.opf()}))
     assert three.matched and three.bib_id == Item.get(Item.barcode == room.audio).bib_id
-    new = daisy_import.import_daisy(room.session, books.zipped(tmp_path, "c.zip", {"x/book.opf": books.opf(
-        title="三体", creator="刘慈欣", narrator="张震", identifier="ISBN 978-7-5366-9293-0")}))
+    new = daisy_import.import_daisy(
+        room.session,
+        books.zipped(
+            tmp_path,
+            "c.zip",
+            {
+                "x/book.opf": books.opf(
+                    title="三体", creator="刘慈欣", narrator="张震", identifier="ISBN 978-7-5366-9293-0"
+                )
+            },
+        ),
+    )
     assert not new.matched and BibRecord.get_by_id(new.bib_id).responsibility == "刘慈欣 ; 张震演播"

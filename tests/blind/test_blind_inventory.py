@@ -47,12 +47,14 @@ def test_rotation_out_longest_waiting_longest_idle_longest(room, clock):
     assert [d.serial for d in view.out_longest] == [room.devices[0], room.devices[1]]
     assert view.out_longest[0].days_out == 10 and view.out_longest[0].reader_name == "刘明"
     assert [d.serial for d in view.idle_longest] == [room.devices[2]]
-    third = register(room.session, "张伟", citizen("19600606", order="555"), reader_type="blind",
-                     consents=frozenset({"disability"})).summary.card_number
+    third = register(
+        room.session, "张伟", citizen("19600606", order="555"), reader_type="blind", consents=frozenset({"disability"})
+    ).summary.card_number
     eligibility.verify(room.session, third)
     lending.lend(room.session, third, room.devices[2])
-    fourth = register(room.session, "黄丽", citizen("19580808", order="666"), reader_type="blind",
-                      consents=frozenset({"disability"})).summary.card_number
+    fourth = register(
+        room.session, "黄丽", citizen("19580808", order="666"), reader_type="blind", consents=frozenset({"disability"})
+    ).summary.card_number
     eligibility.verify(room.session, fourth)
     waiting = inventory.wait_for_device(room.session, fourth)
     assert waiting.state == "waiting"
@@ -88,9 +90,17 @@ def test_the_figures_of_a_day_at_the_room(room, clock):
     assert (figures.registered_readers, figures.verified_readers, figures.new_readers) == (2, 2, 2)
     assert figures.visits == 3 and figures.events is None
     assert {m.medium: (m.loans, m.renewals) for m in figures.loans} == {
-        "device": (1, 0), "audio": (1, 1), "braille": (1, 0), "large_print": (0, 0)}
+        "device": (1, 0),
+        "audio": (1, 1),
+        "braille": (1, 0),
+        "large_print": (0, 0),
+    }
     assert (figures.devices_total, figures.devices_out, figures.devices_in_repair, figures.devices_in_stock) == (
-        3, 1, 1, 1)
+        3,
+        1,
+        1,
+        1,
+    )
     before = stats.blind_figures(room.session, day - dt.timedelta(days=30), day - dt.timedelta(days=1))
     assert before.devices_out == 0 and before.registered_readers == 0 and before.visits == 0
 
@@ -98,6 +108,7 @@ def test_the_figures_of_a_day_at_the_room(room, clock):
 def test_statistics_staff_see_the_figures_and_nothing_else(room, library, admin):
     from ils.errors import PermissionDenied
     from ils.staff import add_staff, log_in
+
     add_staff(admin, username="numbers", display_name="统计员", password="numbers-pass-1", roles="statistics")
     numbers = log_in(library, "numbers", "numbers-pass-1")
     day = room.session.now().date()
@@ -106,8 +117,10 @@ def test_statistics_staff_see_the_figures_and_nothing_else(room, library, admin)
         inventory.call_list(numbers)
 
 
-@pytest.mark.skipif(shutil.which("espeak-ng") is None or shutil.which("soxi") is None,
-                    reason="espeak-ng and sox are not installed (tools/test.sh installs them)")
+@pytest.mark.skipif(
+    shutil.which("espeak-ng") is None or shutil.which("soxi") is None,
+    reason="espeak-ng and sox are not installed (tools/test.sh installs them)",
+)
 def test_an_outcome_is_spoken_in_chinese_to_a_wav_file(tmp_path, room):
     wav = tmp_path / "due.wav"
     process = speech.speak("借出智能听书机，请在五月三十一日前归还。", wav=wav, wait=True)

@@ -15,8 +15,11 @@ from ils.errors import Invalid
 def test_eligibility_needs_the_type_the_consent_and_a_check(room):
     unchecked = eligibility.eligibility(room.session, room.sighted)
     assert not unchecked.eligible
-    assert {m.code for m in unchecked.missing} == {"blind.not_blind_type", "blind.no_disability_consent",
-                                                    "blind.not_verified"}
+    assert {m.code for m in unchecked.missing} == {
+        "blind.not_blind_type",
+        "blind.no_disability_consent",
+        "blind.not_verified",
+    }
     checked = eligibility.eligibility(room.session, room.reader)
     assert checked.eligible and checked.verification.document == "disability_certificate"
     assert checked.verification.verified_by == "赵敏" and not checked.verification.certificate_kept
@@ -92,6 +95,7 @@ def test_a_certificate_number_is_kept_only_when_the_library_says_so_and_then_sea
     from db.models import BlindVerification
     from ils.blind.settings import change_blind_settings
     from ils.errors import PermissionDenied
+
     number = "43028119700101333311"
     with pytest.raises(PermissionDenied):  # keeping them is a privacy decision, not the room's
         change_blind_settings(room.session, store_certificate_number=True)
@@ -109,6 +113,7 @@ def test_a_certificate_number_is_kept_only_when_the_library_says_so_and_then_sea
 
 def test_a_proxy_borrows_for_the_reader_and_the_loan_says_so(room):
     from ils.blind import desk, proxies
+
     helper = proxies.add_proxy(room.session, room.reader, name="刘小红", relation="女儿", phone="13700001111")
     lent = lending.lend(room.session, room.reader, room.braille, proxy_id=helper.id)
     assert lent.proxy == "刘小红" and BlindLoan.get_by_id(lent.loan.id).proxy_id == helper.id

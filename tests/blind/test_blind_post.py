@@ -28,8 +28,9 @@ def test_a_request_posted_returned_with_a_volume_missing_then_complete(addressed
     room = addressed
     asked = requests.take_request(room.session, room.reader, channel="phone", wanted="平凡的世界（盲文版）", how="post")
     assert [r.id for r in requests.request_queue(room.session)] == [asked.id]
-    sent = dispatch.dispatch(room.session, request_id=asked.id, barcodes=[room.braille, room.audio],
-                             registered_number="xa 1234 5678 9cn")
+    sent = dispatch.dispatch(
+        room.session, request_id=asked.id, barcodes=[room.braille, room.audio], registered_number="xa 1234 5678 9cn"
+    )
     assert sent.method == "post" and sent.registered_number == "XA123456789CN"
     assert {i.barcode for i in sent.items} == {room.braille, room.audio}
     assert BlindRequest.get_by_id(asked.id).state == "dispatched" and requests.request_queue(room.session) == []
@@ -51,7 +52,8 @@ def test_a_request_posted_returned_with_a_volume_missing_then_complete(addressed
     assert [b.ended for b in part.returned] == [True, False]
     loans = {line.loan.barcode: line for line in desk.open_reader(room.session, room.reader).loans}
     assert loans[room.braille].volumes_out == (4,) and loans[room.braille].parcel.endswith(
-        printouts.parcel_reference(sent.id))
+        printouts.parcel_reference(sent.id)
+    )
     done = dispatch.receive_parcel(room.session, sent.id, {room.braille: [4]})
     assert done.still_out == () and done.dispatch.back_at is not None
     assert Loan.select().where(Loan.ended_at.is_null()).count() == 0
@@ -84,8 +86,7 @@ def test_a_refused_item_stops_the_whole_parcel(addressed):
 def test_home_deliveries_by_day_and_route_and_who_delivered(addressed, clock):
     room = addressed
     asked = requests.take_request(room.session, room.reader, channel="wechat", wanted="红楼梦", how="delivery")
-    trip = dispatch.dispatch(room.session, request_id=asked.id, barcodes=[room.audio],
-                             deliver_on=dt.date(2026, 3, 4))
+    trip = dispatch.dispatch(room.session, request_id=asked.id, barcodes=[room.audio], deliver_on=dt.date(2026, 3, 4))
     assert trip.method == "delivery" and trip.route == "城东线" and trip.registered_number is None
     [round_] = dispatch.delivery_rounds(room.session, dt.date(2026, 3, 4))
     assert round_.route == "城东线" and round_.stops[0].reader_name == "刘明"
@@ -102,10 +103,21 @@ def test_a_group_of_blind_people_borrows_through_its_contact(room):
 
     from ils.demo.readers import organisation_code
     from tests.services.reader_samples import register
-    group = register(room.session, "醴陵市盲人协会", organisation_code(random.Random(1)), id_type="organisation",
-                     reader_type="group").summary.card_number
-    profiles.set_profile(room.session, group, association=True, contact_name="周建国", contact_phone="13800001111",
-                         address="醴陵市残联大楼三楼", postcode="412200", delivery="delivery", route="城西线")
+
+    group = register(
+        room.session, "醴陵市盲人协会", organisation_code(random.Random(1)), id_type="organisation", reader_type="group"
+    ).summary.card_number
+    profiles.set_profile(
+        room.session,
+        group,
+        association=True,
+        contact_name="周建国",
+        contact_phone="13800001111",
+        address="醴陵市残联大楼三楼",
+        postcode="412200",
+        delivery="delivery",
+        route="城西线",
+    )
     found = desk.open_reader(room.session, group)
     assert found.eligibility.eligible and found.profile.contact.name == "周建国"
     for serial in room.devices:

@@ -31,8 +31,12 @@ def addressed(room):
 
 def test_a_clerk_sees_an_adult_reader_with_no_disability_consent(addressed, clerk):
     room = addressed
-    for summary in (scan_card(clerk, room.reader), find_readers(clerk, "刘明")[0], view_reader(clerk, room.reader).summary,
-                    reader_at_desk(clerk, room.reader).reader):
+    for summary in (
+        scan_card(clerk, room.reader),
+        find_readers(clerk, "刘明")[0],
+        view_reader(clerk, room.reader).summary,
+        reader_at_desk(clerk, room.reader).reader,
+    ):
         assert (summary.reader_type, summary.reader_type_name) == ("adult", "成人")
     assert [c.kind for c in view_reader(clerk, room.reader).consents] == []
     assert view_reader(room.session, room.reader).summary.reader_type_name == "视障"
@@ -44,14 +48,19 @@ def test_a_clerk_sees_an_adult_reader_with_no_disability_consent(addressed, cler
 
 def test_a_clerk_cannot_reach_the_rooms_services_nor_make_anyone_visually_impaired(addressed, clerk):
     room = addressed
-    for call in (lambda: desk.open_reader(clerk, room.reader), lambda: profiles.reader_profile(clerk, room.reader),
-                 lambda: inventory.call_list(clerk), lambda: dispatch.delivery_rounds(clerk, clerk.now().date()),
-                 lambda: lending.lend(clerk, room.reader, room.devices[0])):
+    for call in (
+        lambda: desk.open_reader(clerk, room.reader),
+        lambda: profiles.reader_profile(clerk, room.reader),
+        lambda: inventory.call_list(clerk),
+        lambda: dispatch.delivery_rounds(clerk, clerk.now().date()),
+        lambda: lending.lend(clerk, room.reader, room.devices[0]),
+    ):
         with pytest.raises(PermissionDenied):
             call()
     with pytest.raises(PermissionDenied):
-        register(clerk, "赵敏", citizen("19800808", order="777"), reader_type="blind",
-                 consents=frozenset({"disability"}))
+        register(
+            clerk, "赵敏", citizen("19800808", order="777"), reader_type="blind", consents=frozenset({"disability"})
+        )
     with pytest.raises(PermissionDenied):
         grant_consent(clerk, room.sighted, "disability")
 
@@ -60,8 +69,10 @@ def test_no_receipt_or_slip_says_the_reader_is_visually_impaired(addressed, cler
     room = addressed
     device = lending.lend(room.session, room.reader, room.devices[0])
     book = lending.lend(room.session, room.reader, room.braille)
-    paths = [receipts.checkout_receipt(room.session, room.reader, [device.loan.id, book.loan.id]),
-             receipts.checkout_receipt(clerk, room.reader, [device.loan.id])]
+    paths = [
+        receipts.checkout_receipt(room.session, room.reader, [device.loan.id, book.loan.id]),
+        receipts.checkout_receipt(clerk, room.reader, [device.loan.id]),
+    ]
     back = lending.give_back(room.session, room.braille)
     paths.append(receipts.return_receipt(room.session, [back.returned]))
     for path in paths:
@@ -74,8 +85,14 @@ def test_no_receipt_or_slip_says_the_reader_is_visually_impaired(addressed, cler
 def _cli(db, user: str, password: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ILS_STAFF": user, "ILS_PASSWORD": password, "ILS_DB": str(db)}
     env.pop("ILS_LANG", None)
-    return subprocess.run([sys.executable, "-m", "ils", "--lang", "zh_CN", *args], capture_output=True, text=True,
-                          env=env, input="", timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "ils", "--lang", "zh_CN", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input="",
+        timeout=120,
+    )
 
 
 def test_the_command_line_and_json_keep_it_from_a_clerk(addressed, clerk, library):
@@ -101,6 +118,7 @@ def test_the_command_line_and_json_keep_it_from_a_clerk(addressed, clerk, librar
 
 def test_the_front_desks_overdue_list_leaves_the_rooms_readers_to_its_call_list(addressed, clerk, clock):
     from ils.circulation.overdues import overdue_list
+
     room = addressed
     lending.lend(room.session, room.reader, room.devices[0])
     adult = register(clerk, "周敏", citizen("19880808", order="888")).summary.card_number

@@ -13,8 +13,18 @@ from tests.sync.conftest import network, templates  # noqa: F401  (shared fixtur
 from tests.sync.network import Network
 
 ADDRESS = "湖南省株洲市醴陵市瓷城大道128号"
-TABLES = ("blind_verification", "blind_device", "blind_repair", "blind_volume", "blind_loan", "blind_request",
-          "blind_dispatch", "blind_dispatch_item", "blind_volume_return", "blind_visit")
+TABLES = (
+    "blind_verification",
+    "blind_device",
+    "blind_repair",
+    "blind_volume",
+    "blind_loan",
+    "blind_request",
+    "blind_dispatch",
+    "blind_dispatch_item",
+    "blind_volume_return",
+    "blind_visit",
+)
 
 
 def _texts(network: Network) -> list[bytes]:
@@ -26,8 +36,13 @@ def _texts(network: Network) -> list[bytes]:
 
 
 def _blind(node, name: str, number: str, *, share: bool) -> str:
-    form = Registration(name=name, id_type="resident", id_number=number, reader_type="blind",
-                        consents=frozenset({"disability", *({"union_sharing"} if share else ())}))
+    form = Registration(
+        name=name,
+        id_type="resident",
+        id_number=number,
+        reader_type="blind",
+        consents=frozenset({"disability", *({"union_sharing"} if share else ())}),
+    )
     return register_reader(node.session(), form).summary.card_number
 
 
@@ -64,8 +79,9 @@ def test_the_room_replicates_and_who_is_visually_impaired_leaves_only_with_the_c
         assert node.database.execute_sql("SELECT reader_id FROM blind_dispatch").fetchone()[0] is None
         assert node.database.execute_sql("SELECT COUNT(*) FROM blind_profile").fetchone()[0] == 0
         assert node.database.execute_sql("SELECT COUNT(*) FROM blind_proxy").fetchone()[0] == 0
-        assert node.database.execute_sql("SELECT proxy_id FROM blind_loan WHERE accessories_out != '[]'").fetchone() == (
-            None,)
+        assert node.database.execute_sql(
+            "SELECT proxy_id FROM blind_loan WHERE accessories_out != '[]'"
+        ).fetchone() == (None,)
     a.bind()
     private_id = a.database.execute_sql("SELECT id FROM reader WHERE card_number = ?", (private,)).fetchone()[0]
     for secret in (ADDRESS, "412200", "刘小红", "13700001111", private, private_id, "刘明"):

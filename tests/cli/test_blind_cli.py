@@ -20,8 +20,14 @@ BLIND_ID = citizen("19700101", order="333")
 def ils(db, *args: str, stdin: str = ""):
     env = {**os.environ, "ILS_STAFF": "admin", "ILS_PASSWORD": PASSWORD, "ILS_DB": str(db)}
     env.pop("ILS_LANG", None)
-    done = subprocess.run([sys.executable, "-m", "ils", "--lang", "en", *args], capture_output=True, text=True,
-                          env=env, input=stdin, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "ils", "--lang", "en", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=stdin,
+        timeout=120,
+    )
     assert BLIND_ID not in done.stdout + done.stderr
     return done
 
@@ -39,25 +45,55 @@ def db(tmp_path_factory):
 
 
 def test_a_device_and_a_parcel_through_the_command_line(db, tmp_path):
-    card = js(ils(db, "readers", "add", "刘明", "--type", "blind", "--consent", "disability", "--json",
-                  stdin=BLIND_ID + "\n"))["summary"]["card_number"]
+    card = js(
+        ils(db, "readers", "add", "刘明", "--type", "blind", "--consent", "disability", "--json", stdin=BLIND_ID + "\n")
+    )["summary"]["card_number"]
     assert js(ils(db, "blind", "verify", card, "--json"))["eligible"]
-    js(ils(db, "blind", "profile", card, "--address", "湖南省株洲市醴陵市/瓷城大道128号", "--postcode", "412200", "--json"))
-    device = js(ils(db, "blind", "device-add", "--serial", "ZNTSJ1700001", "--model", "智能听书机", "--batch",
-                    "2017年第一批", "--json"))
+    js(
+        ils(
+            db,
+            "blind",
+            "profile",
+            card,
+            "--address",
+            "湖南省株洲市醴陵市/瓷城大道128号",
+            "--postcode",
+            "412200",
+            "--json",
+        )
+    )
+    device = js(
+        ils(
+            db,
+            "blind",
+            "device-add",
+            "--serial",
+            "ZNTSJ1700001",
+            "--model",
+            "智能听书机",
+            "--batch",
+            "2017年第一批",
+            "--json",
+        )
+    )
     assert device["state"] == "in_stock" and device["accessories"] == ["charger", "earphones", "cable", "manual", "bag"]
     lent = js(ils(db, "blind", "lend", card, "ZNTSJ1700001", "--json"))
     assert lent["kind"] == "device" and lent["loan"]["item_type"] == "listening_device"
     back = js(ils(db, "blind", "return", "ZNTSJ1700001", "--accessories", "earphones,cable,manual,bag", "--json"))
     assert back["missing_accessories"] == ["charger"] and back["condition"] == "accessory_missing"
     assert js(ils(db, "blind", "device", "ZNTSJ1700001", "--json"))["accessories"] == [
-        "earphones", "cable", "manual", "bag"]
+        "earphones",
+        "cable",
+        "manual",
+        "bag",
+    ]
     book = books.folder(tmp_path, "pingfan", {"ncc.html": books.ncc()})
     daisy = js(ils(db, "blind", "daisy", str(book), "--barcode", "BR0001", "--json"))
     assert not daisy["matched"] and daisy["discs"] == 3 and daisy["book"]["narrator"] == "李野墨"
     asked = js(ils(db, "blind", "request", card, "--channel", "phone", "--wanted", "平凡的世界", "--json"))
-    parcel = js(ils(db, "blind", "dispatch", "BR0001", "--request", asked["id"], "--registered", "XA123456789CN",
-                    "--json"))
+    parcel = js(
+        ils(db, "blind", "dispatch", "BR0001", "--request", asked["id"], "--registered", "XA123456789CN", "--json")
+    )
     label = js(ils(db, "blind", "label", parcel["id"], "--out", str(tmp_path / "label.pdf"), "--json"))
     text = subprocess.run(["pdftotext", label["path"], "-"], capture_output=True, text=True).stdout
     assert "盲人读物" in text and "瓷城大道128号" in text

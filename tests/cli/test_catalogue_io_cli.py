@@ -67,19 +67,32 @@ def test_import_json_for_scripts(db, supplier_file):
     report = json.loads(done.stdout)
     assert report["counts"] == {"total": 10, "new": 9, "duplicates": 1, "rejects": 0, "holdings": 10}
     assert report["format"] == "cnmarc" and report["serialisation"] == "iso2709" and report["dry_run"] is False
-    assert report["duplicates"] == [{"number": 5, "title": "'97中国发展报告", "duplicate_of": None,
-                                     "duplicate_in_batch": 4, "match": "isbn", "decision": "merge"}]
+    assert report["duplicates"] == [
+        {
+            "number": 5,
+            "title": "'97中国发展报告",
+            "duplicate_of": None,
+            "duplicate_in_batch": 4,
+            "match": "isbn",
+            "decision": "merge",
+        }
+    ]
     assert report["result"]["added"] == 9 and report["result"]["items_added"] == 10
     assert len(report["result"]["bib_ids"]) == 9
 
 
 def test_rejects_are_listed_with_number_and_byte_offset(db):
-    done = ils("--db", str(db), "--lang", "en", "catalogue", "import", str(corpus_file("pymarc/bad_records.mrc")),
-               "--json")
+    done = ils(
+        "--db", str(db), "--lang", "en", "catalogue", "import", str(corpus_file("pymarc/bad_records.mrc")), "--json"
+    )
     assert done.returncode == 0, done.stderr
     rejects = json.loads(done.stdout)["rejects"]
-    assert rejects[0] == {"number": 2, "offset": 127, "code": "catalogue.marc_base_address",
-                          "reason": "record 2 at byte 127: the leader's base address is wrong"}
+    assert rejects[0] == {
+        "number": 2,
+        "offset": 127,
+        "code": "catalogue.marc_base_address",
+        "reason": "record 2 at byte 127: the leader's base address is wrong",
+    }
 
 
 def test_a_file_that_is_not_marc_exits_1_with_a_clear_message(db, tmp_path):
@@ -90,8 +103,9 @@ def test_a_file_that_is_not_marc_exits_1_with_a_clear_message(db, tmp_path):
     assert "订单.xlsx" in done.stderr and "不是 MARC" in done.stderr and "Traceback" not in done.stderr
     english = ils("--db", str(db), "--lang", "en", "catalogue", "import", str(path))
     assert english.returncode == 1
-    assert english.stderr.strip() == ("Nothing in 订单.xlsx can be imported: "
-                                      "this file is not MARC (neither ISO 2709 nor MARCXML)")
+    assert english.stderr.strip() == (
+        "Nothing in 订单.xlsx can be imported: this file is not MARC (neither ISO 2709 nor MARCXML)"
+    )
     assert _count(db, "bib_record") == 0
 
 
@@ -108,18 +122,36 @@ def test_the_encoding_override_reads_a_file_that_lies(db, tmp_path):
 def test_a_circulation_clerk_may_not_import(db, supplier_file):
     added = ils("--db", str(db), "staff", "add", "clerk", "--roles", "circulation", "--password", "clerk-pass-1")
     assert added.returncode == 0, added.stderr
-    done = ils("--db", str(db), "--lang", "en", "catalogue", "import", str(supplier_file),
-               env={"ILS_STAFF": "clerk", "ILS_PASSWORD": "clerk-pass-1"})
+    done = ils(
+        "--db",
+        str(db),
+        "--lang",
+        "en",
+        "catalogue",
+        "import",
+        str(supplier_file),
+        env={"ILS_STAFF": "clerk", "ILS_PASSWORD": "clerk-pass-1"},
+    )
     assert done.returncode == 1 and "may not import, edit and export catalogue records" in done.stderr
 
 
-@pytest.mark.parametrize(("serialisation", "encoding"), [("iso2709", "utf-8"), ("iso2709", "gbk"),
-                                                         ("marcxml", "gbk")])
+@pytest.mark.parametrize(("serialisation", "encoding"), [("iso2709", "utf-8"), ("iso2709", "gbk"), ("marcxml", "gbk")])
 def test_export_then_import_elsewhere_gives_the_same_catalogue(tmp_path, db, supplier_file, serialisation, encoding):
     assert ils("--db", str(db), "catalogue", "import", str(supplier_file)).returncode == 0
     out = tmp_path / "exports" / f"catalogue.{serialisation}"
-    done = ils("--db", str(db), "catalogue", "export", str(out), "--all", "--format", serialisation,
-               "--encoding", encoding, "--json")
+    done = ils(
+        "--db",
+        str(db),
+        "catalogue",
+        "export",
+        str(out),
+        "--all",
+        "--format",
+        serialisation,
+        "--encoding",
+        encoding,
+        "--json",
+    )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert (report["records"], report["bytes"], report["encoding"]) == (9, out.stat().st_size, encoding)
@@ -138,8 +170,9 @@ def test_export_then_import_elsewhere_gives_the_same_catalogue(tmp_path, db, sup
 def test_export_chooses_records_by_barcode_or_id(tmp_path, db, supplier_file):
     assert ils("--db", str(db), "catalogue", "import", str(supplier_file)).returncode == 0
     out = tmp_path / "two.mrc"
-    done = ils("--db", str(db), "--lang", "en", "catalogue", "export", str(out), "--barcode", "CLI000",
-               "--barcode", "cli001")
+    done = ils(
+        "--db", str(db), "--lang", "en", "catalogue", "export", str(out), "--barcode", "CLI000", "--barcode", "cli001"
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"Wrote 2 records to {out} ({out.stat().st_size} bytes)."
     with sqlite3.connect(db) as connection:

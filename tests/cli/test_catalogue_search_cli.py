@@ -25,8 +25,18 @@ def demo_db(tmp_path_factory) -> Path:
     library = open_library(path)
     try:
         session = log_in(library, "cat", "demo1234")
-        bib = add_record(session, cnmarc("红楼梦", responsibility="(清)曹雪芹, 高鹗著", publisher="人民文学出版社",
-                                         year="1982", isbn="7-02-000220-X", clc="I242.4"), "cnmarc")
+        bib = add_record(
+            session,
+            cnmarc(
+                "红楼梦",
+                responsibility="(清)曹雪芹, 高鹗著",
+                publisher="人民文学出版社",
+                year="1982",
+                isbn="7-02-000220-X",
+                clc="I242.4",
+            ),
+            "cnmarc",
+        )
         add_item(session, bib, "SCLI0001", branch="ZG", call_number="I242.4/77")
         add_item(session, bib, "SCLI0002", branch="XHMZ", call_number="I242.4/77-2")
     finally:
@@ -46,7 +56,9 @@ def test_json_lists_the_hits_with_availability(demo_db):
     mine = [h for h in result["hits"] if h["isbn"] == "9787020002207"]
     assert mine and mine[0]["title"] == "红楼梦" and mine[0]["call_number"] == "I242.4/77"
     assert {a["branch_code"]: (a["available"], a["total"]) for a in mine[0]["availability"]} == {
-        "ZG": (1, 1), "XHMZ": (1, 1)}
+        "ZG": (1, 1),
+        "XHMZ": (1, 1),
+    }
 
 
 def test_text_lists_title_and_call_number_and_pinyin_works(demo_db):

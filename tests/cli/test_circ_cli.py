@@ -24,8 +24,14 @@ def van_figure(stats: dict) -> dict:
 def ils(db, *args, staff="circ", stdin=""):
     env = {**os.environ, "ILS_STAFF": staff, "ILS_PASSWORD": "demo1234", "ILS_DB": str(db)}
     env.pop("ILS_LANG", None)
-    return subprocess.run([sys.executable, "-m", "ils", "--lang", "en", *args], capture_output=True, text=True,
-                          env=env, input=stdin, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "ils", "--lang", "en", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=stdin,
+        timeout=120,
+    )
 
 
 def ok(db, *args, staff="circ"):
@@ -52,7 +58,8 @@ def shelf_copies(db) -> list[str]:
                WHERE branch.code = 'ZG' AND item.status = 'available' AND location.loanable = 1
                  AND item.item_type = 'book' AND item.at_branch_id IS NULL AND item.rotation_batch_id IS NULL
                  AND NOT EXISTS (SELECT 1 FROM hold WHERE hold.bib_id = item.bib_id)
-               ORDER BY item.barcode LIMIT 12""").fetchall()
+               ORDER BY item.barcode LIMIT 12"""
+        ).fetchall()
     assert len(rows) == 12
     return [barcode for (barcode,) in rows]
 
@@ -71,8 +78,10 @@ def test_checkout_renew_return_and_the_readers_loans(db, card, shelf_copies):
     assert ok(db, "circ", "renew", barcode, "--json")["renewals"] == 1
     again = ils(db, "circ", "renew", barcode)
     assert again.returncode == 1
-    assert again.stderr.splitlines() == ["No renewals left: 1 of 1 used.",
-                                         "Staff allowed to override the rules may add --override REASON."]
+    assert again.stderr.splitlines() == [
+        "No renewals left: 1 of 1 used.",
+        "Staff allowed to override the rules may add --override REASON.",
+    ]
     overriding = ils(db, "circ", "renew", barcode, "--override", "exam week")
     assert overriding.returncode == 1 and "may not override a loan rule" in overriding.stderr
     assert "renewed" in ok(db, "circ", "renew", barcode, "--override", "exam week", staff="admin")
@@ -132,16 +141,33 @@ def test_a_rotation_batch_goes_to_a_van_stop_is_lent_there_and_comes_back(db, ca
     back = ok(db, "circ", "rotation", "return", code, "--json")
     assert back["batch"]["state"] == "back" and sorted(n["barcode"] for n in back["elsewhere"]) == copies
     after = ok(db, "circ", "rotation", "stats", year, "--json")
-    assert (after["volumes"] - before["volumes"], van_figure(after)["volumes"] - van_figure(before)["volumes"],
-            van_figure(after)["loans"] - van_figure(before)["loans"]) == (3, 3, 1)
+    assert (
+        after["volumes"] - before["volumes"],
+        van_figure(after)["volumes"] - van_figure(before)["volumes"],
+        van_figure(after)["loans"] - van_figure(before)["loans"],
+    ) == (3, 3, 1)
     assert "Volumes sent" in ok(db, "circ", "rotation", "stats", year)
     refused = ils(db, "circ", "rotation", "return", code)
     assert refused.returncode == 1 and f"Batch {code} was already brought back" in refused.stderr
 
 
 def test_rules_calendar_and_settings_are_set_by_an_administrator_only(db, tmp_path):
-    rule = ok(db, "circ", "rules", "set", "adult", "book", "--branch", "XHMZ", "--limit", "8", "--fine", "0.2",
-              "--json", staff="admin")
+    rule = ok(
+        db,
+        "circ",
+        "rules",
+        "set",
+        "adult",
+        "book",
+        "--branch",
+        "XHMZ",
+        "--limit",
+        "8",
+        "--fine",
+        "0.2",
+        "--json",
+        staff="admin",
+    )
     assert (rule["id"], rule["loan_limit"], rule["fine_fen_per_day"]) == ("adult/book/XHMZ", 8, 20)
     assert "adult/book/XHMZ" in ok(db, "circ", "rules", "list")
     bad = ils(db, "circ", "rules", "set", "adult", "book", "--fine", "lots", staff="admin")
@@ -153,8 +179,7 @@ def test_rules_calendar_and_settings_are_set_by_an_administrator_only(db, tmp_pa
     ok(db, "circ", "calendar", "add", "2031-05-01", "休", "劳动节", "--branch", "XHMZ", staff="admin")
     listed = ok(db, "circ", "calendar", "list", "2031", "--branch", "XHMZ", "--json")
     assert [d["day"] for d in listed][:2] == ["2031-05-01", "2031-09-28"]
-    assert ok(db, "circ", "calendar", "closed-weekdays", "XHMZ", "1", "--json",
-              staff="admin")["closed_weekdays"] == "1"
+    assert ok(db, "circ", "calendar", "closed-weekdays", "XHMZ", "1", "--json", staff="admin")["closed_weekdays"] == "1"
 
     assert ok(db, "circ", "settings", "--hold-limit", "3", "--json", staff="admin")["hold_limit"] == 3
     assert "Holds per reader: 3" in ok(db, "circ", "settings")

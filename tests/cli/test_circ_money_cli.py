@@ -27,8 +27,14 @@ CLERK_PASSWORD = "clerk-pass-1"
 def ils(db, *args, staff="admin", password=ADMIN_PASSWORD):
     env = {**os.environ, "ILS_STAFF": staff, "ILS_PASSWORD": password, "ILS_DB": str(db)}
     env.pop("ILS_LANG", None)
-    done = subprocess.run([sys.executable, "-m", "ils", "--lang", "en", *args], capture_output=True, text=True,
-                          env=env, input="", timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "ils", "--lang", "en", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input="",
+        timeout=120,
+    )
     assert "13812345678" not in done.stderr
     return done
 
@@ -37,16 +43,27 @@ def ils(db, *args, staff="admin", password=ADMIN_PASSWORD):
 def desk(tmp_path_factory):
     """Loans made in January 2020 at the central library, all long overdue by the real clock."""
     path = tmp_path_factory.mktemp("circ-money") / "lib.sqlite"
-    library = initialise(path, admin_username="admin", admin_password=ADMIN_PASSWORD,
-                         clock=FixedClock(dt.datetime(2020, 1, 2, 9, 0, tzinfo=TZ)))
+    library = initialise(
+        path,
+        admin_username="admin",
+        admin_password=ADMIN_PASSWORD,
+        clock=FixedClock(dt.datetime(2020, 1, 2, 9, 0, tzinfo=TZ)),
+    )
     admin = log_in(library, "admin", ADMIN_PASSWORD)
     add_staff(admin, username="clerk", display_name="李芳", password=CLERK_PASSWORD, roles="circulation", branch="ZG")
-    for barcode, title, price in (("T0001", "三体", "CNY23.00"), ("T0003", "呐喊", None), ("T0004", "红楼梦", None),
-                                  ("T0005", "活着", None), ("T0006", "围城", None), ("T0007", "边城", None),
-                                  ("T0008", "平凡的世界", None)):
+    for barcode, title, price in (
+        ("T0001", "三体", "CNY23.00"),
+        ("T0003", "呐喊", None),
+        ("T0004", "红楼梦", None),
+        ("T0005", "活着", None),
+        ("T0006", "围城", None),
+        ("T0007", "边城", None),
+        ("T0008", "平凡的世界", None),
+    ):
         add_item(admin, new_record(admin, title, clc="I247.5"), barcode, location="ZG-WJ", price=price)
-    texted = register(admin, "赵敏", citizen("19880808", order="444"), phone="13812345678",
-                      consents=frozenset({"sms"})).summary.card_number
+    texted = register(
+        admin, "赵敏", citizen("19880808", order="444"), phone="13812345678", consents=frozenset({"sms"})
+    ).summary.card_number
     phoned = register(admin, "钱多", citizen("19770707", order="555"), phone="13900001111").summary.card_number
     for barcode in ("T0001", "T0003"):
         loans.checkout(admin, texted, barcode)

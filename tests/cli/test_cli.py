@@ -16,8 +16,9 @@ from ils.__main__ import main
 def ils(*args, env=None, stdin=None):
     full_env = {**os.environ, "ILS_PASSWORD": "demo1234", "ILS_STAFF": "admin", **(env or {})}
     full_env.pop("ILS_LANG", None) if "ILS_LANG" not in (env or {}) else None
-    return subprocess.run([sys.executable, "-m", "ils", *args], capture_output=True, text=True, env=full_env,
-                          input=stdin, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "ils", *args], capture_output=True, text=True, env=full_env, input=stdin, timeout=120
+    )
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +69,14 @@ def test_wrong_password_exits_non_zero_with_a_message(demo_db):
 
 def test_no_password_and_no_terminal_is_a_clear_refusal(demo_db):
     env = {k: v for k, v in os.environ.items() if k != "ILS_PASSWORD"}
-    done = subprocess.run([sys.executable, "-m", "ils", "--db", str(demo_db), "--staff", "admin", "check"],
-                          capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "ils", "--db", str(demo_db), "--staff", "admin", "check"],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
     assert done.returncode == 1 and "ILS_PASSWORD" in done.stderr
 
 
@@ -78,11 +85,24 @@ def test_staff_and_branches_round_trip_with_json(demo_db):
     assert done.returncode == 0, done.stderr
     listed = json.loads(ils("--db", str(demo_db), "branches", "list", "--json").stdout)
     assert "测试分馆" in [b["name"] for b in listed]
-    added = ils("--db", str(demo_db), "staff", "add", "wang", "--name", "王芳", "--roles", "circulation",
-                "--password", "password1", "--json")
+    added = ils(
+        "--db",
+        str(demo_db),
+        "staff",
+        "add",
+        "wang",
+        "--name",
+        "王芳",
+        "--roles",
+        "circulation",
+        "--password",
+        "password1",
+        "--json",
+    )
     assert json.loads(added.stdout)["roles"] == ["circulation"]
-    as_clerk = ils("--db", str(demo_db), "branches", "add", "TEST2", "x", env={"ILS_STAFF": "wang",
-                                                                             "ILS_PASSWORD": "password1"})
+    as_clerk = ils(
+        "--db", str(demo_db), "branches", "add", "TEST2", "x", env={"ILS_STAFF": "wang", "ILS_PASSWORD": "password1"}
+    )
     assert as_clerk.returncode == 1 and "无权" in as_clerk.stderr
 
 
@@ -184,13 +204,21 @@ def test_a_crash_exits_70_with_one_sentence_and_the_traceback_in_the_log(demo_db
 def test_an_argument_that_is_not_utf8_is_refused_with_a_code(demo_db):
     env = {**os.environ, "ILS_PASSWORD": "demo1234", "ILS_STAFF": "admin"}
     env.pop("ILS_LANG", None)
-    done = subprocess.run([sys.executable, "-m", "ils", "--db", str(demo_db), "readers", "find", b"\xff\xfe"],
-                          capture_output=True, env=env, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "ils", "--db", str(demo_db), "readers", "find", b"\xff\xfe"],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
     assert done.returncode == 1
     stderr = done.stderr.decode("utf-8")  # the refusal itself is valid UTF-8
     assert "UTF-8" in stderr and "\\xff\\xfe" in stderr and "Traceback" not in stderr
-    as_json = subprocess.run([sys.executable, "-m", "ils", "--db", str(demo_db), "readers", "find", b"\xff", "--json"],
-                             capture_output=True, env=env, timeout=120)
+    as_json = subprocess.run(
+        [sys.executable, "-m", "ils", "--db", str(demo_db), "readers", "find", b"\xff", "--json"],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
     assert json.loads(as_json.stderr)["error"]["code"] == "cli.argument_not_utf8"
 
 
@@ -255,8 +283,14 @@ def test_a_file_that_cannot_be_written_is_opened_read_only_by_itself(archive):
 def test_checking_a_backup_needs_no_log_in_and_changes_nothing(archive):
     before = _files(archive.parent)
     env = {k: v for k, v in os.environ.items() if k not in ("ILS_PASSWORD", "ILS_STAFF")}
-    done = subprocess.run([sys.executable, "-m", "ils", "check", str(archive), "--json"], capture_output=True,
-                          text=True, env=env, stdin=subprocess.DEVNULL, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "ils", "check", str(archive), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["ok"] is True
     assert _files(archive.parent) == before

@@ -48,8 +48,9 @@ def ok_json(db: Path, *args: str, env: dict[str, str] | None = None):
 
 def test_items_add_show_and_change(demo_db):
     bib = new_record(demo_db, "三体", author="刘慈欣")
-    added = ok_json(demo_db, "items", "add", bib, "cli0001", "--location", "ZG-WJ", "--price", "CNY23.00",
-                    "--source", "馆配商")
+    added = ok_json(
+        demo_db, "items", "add", bib, "cli0001", "--location", "ZG-WJ", "--price", "CNY23.00", "--source", "馆配商"
+    )
     assert (added["barcode"], added["location_name"], added["price_fen"]) == ("CLI0001", "图书外借部", 2300)
     shown = ok_json(demo_db, "items", "show", "CLI0001")
     assert shown["title"] == "三体" and shown["status"] == "available" and shown["call_number"] is None
@@ -71,14 +72,34 @@ def test_new_barcodes_come_from_a_reserved_range(demo_db):
     assert refused.returncode == 1 and "No barcode range is reserved" in refused.stderr
     not_allowed = run(demo_db, "catalogue", "ranges", "reserve", "--kind", "barcode", "9876500000", "9876500099")
     assert not_allowed.returncode == 1 and "may not reserve book-number and barcode ranges" in not_allowed.stderr
-    reserved = ok_json(demo_db, "catalogue", "ranges", "reserve", "--kind", "barcode", "9876500000", "9876500099",
-                       env={"ILS_STAFF": "admin"})
+    reserved = ok_json(
+        demo_db,
+        "catalogue",
+        "ranges",
+        "reserve",
+        "--kind",
+        "barcode",
+        "9876500000",
+        "9876500099",
+        env={"ILS_STAFF": "admin"},
+    )
     assert (reserved["first"], reserved["last"]) == (9876500000, 9876500099)
     first = ok_json(demo_db, "items", "add", bib, "--new-barcode")
     second = ok_json(demo_db, "items", "add", bib, "--new-barcode")
     assert (first["barcode"], second["barcode"]) == ("9876500000", "9876500001")
-    overlap = run(demo_db, "catalogue", "ranges", "reserve", "--kind", "barcode", "9876500050", "9876500200",
-                  "--node", "branch-7", env={"ILS_STAFF": "admin"})
+    overlap = run(
+        demo_db,
+        "catalogue",
+        "ranges",
+        "reserve",
+        "--kind",
+        "barcode",
+        "9876500050",
+        "9876500200",
+        "--node",
+        "branch-7",
+        env={"ILS_STAFF": "admin"},
+    )
     assert overlap.returncode == 1 and "overlaps the range 9876500000–9876500099" in overlap.stderr
     listed = {(r["kind"], r["first"]): r for r in ok_json(demo_db, "catalogue", "ranges", "list")}
     assert (listed["barcode", 9876500000]["used"], listed["barcode", 9876500000]["left"]) == (2, 98)
@@ -134,8 +155,9 @@ def test_call_numbers_and_labels_from_queue_to_printed_sheet(demo_db, tmp_path):
 def test_locations_list_add_and_change(demo_db):
     central = ok_json(demo_db, "locations", "list", "--branch", "ZG")
     assert {loc["code"]: loc["book_number_scheme"] for loc in central}["ZG-GJ"] == "author"
-    added = ok_json(demo_db, "locations", "add", "ZG-TS", "特藏室", "--branch", "ZG", "--scheme", "author",
-                    "--not-loanable")
+    added = ok_json(
+        demo_db, "locations", "add", "ZG-TS", "特藏室", "--branch", "ZG", "--scheme", "author", "--not-loanable"
+    )
     assert (added["book_number_scheme"], added["loanable"], added["floating"]) == ("author", False, False)
     changed = ok_json(demo_db, "locations", "change", "ZG-TS", "--floating", "--closed", "--name", "特藏书库")
     assert (changed["name"], changed["floating"], changed["active"]) == ("特藏书库", True, False)
@@ -147,8 +169,13 @@ def test_locations_list_add_and_change(demo_db):
 
 def test_a_circulation_clerk_may_not_catalogue_or_print_labels(demo_db):
     bib = new_record(demo_db, "借阅台")
-    for args in (("items", "add", bib, "CIRC01"), ("labels", "queue", "CLI0001"), ("labels", "clear"),
-                 ("catalogue", "callnumber", bib), ("locations", "add", "ZG-X", "x", "--branch", "ZG")):
+    for args in (
+        ("items", "add", bib, "CIRC01"),
+        ("labels", "queue", "CLI0001"),
+        ("labels", "clear"),
+        ("catalogue", "callnumber", bib),
+        ("locations", "add", "ZG-X", "x", "--branch", "ZG"),
+    ):
         done = run(demo_db, *args, env=AS_CLERK)
         assert done.returncode == 1 and "may not" in done.stderr, args
     chinese = ils("--db", str(demo_db), "labels", "clear", env=AS_CLERK)

@@ -17,8 +17,14 @@ PASSWORD = "password1"
 def ils(db, *args, stdin=None):
     env = {**os.environ, "ILS_STAFF": "admin", "ILS_PASSWORD": PASSWORD, "ILS_DB": str(db)}
     env.pop("ILS_LANG", None)
-    done = subprocess.run([sys.executable, "-m", "ils", "--lang", "en", *args], capture_output=True, text=True,
-                          env=env, input=stdin if stdin is not None else "", timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "ils", "--lang", "en", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=stdin if stdin is not None else "",
+        timeout=120,
+    )
     for number in (ADULT, GUARDIAN, CHILD):
         assert number not in done.stdout + done.stderr and number.lower() not in done.stdout + done.stderr
     return done
@@ -34,8 +40,20 @@ def db(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def adult(db) -> str:
-    done = ils(db, "readers", "add", "曾丽", "--phone", "13812345678", "--consent", "sms", "--consent",
-               "union_sharing", "--json", stdin=ADULT.lower() + "\n")
+    done = ils(
+        db,
+        "readers",
+        "add",
+        "曾丽",
+        "--phone",
+        "13812345678",
+        "--consent",
+        "sms",
+        "--consent",
+        "union_sharing",
+        "--json",
+        stdin=ADULT.lower() + "\n",
+    )
     assert done.returncode == 0, done.stderr
     record = json.loads(done.stdout)
     assert record["id_masked"] == "430281********" + ADULT[-4:] and record["phone_masked"] == "138****5678"
@@ -47,8 +65,19 @@ def test_a_child_registers_with_a_guardian_and_the_guardians_consent(db):
     card = guardian["summary"]["card_number"]
     refused = ils(db, "readers", "add", "李小明", "--type", "child", stdin=CHILD + "\n")
     assert refused.returncode == 1 and "registers with a guardian" in refused.stderr
-    done = ils(db, "readers", "add", "李小明", "--type", "child", "--guardian", card, "--consent", "guardian",
-               stdin=CHILD + "\n")
+    done = ils(
+        db,
+        "readers",
+        "add",
+        "李小明",
+        "--type",
+        "child",
+        "--guardian",
+        card,
+        "--consent",
+        "guardian",
+        stdin=CHILD + "\n",
+    )
     assert done.returncode == 0, done.stderr
     assert "李小明" in done.stdout and f"Guardian: 李强 ({card})" in done.stdout
 
@@ -74,8 +103,9 @@ def test_find_and_show(db, adult):
 
 
 def test_lost_found_replaced_and_the_old_card_is_dead(db):
-    card = json.loads(ils(db, "readers", "add", "王芳", "--id-number", citizen("19900101", order="111"),
-                          "--json").stdout)["summary"]["card_number"]
+    card = json.loads(
+        ils(db, "readers", "add", "王芳", "--id-number", citizen("19900101", order="111"), "--json").stdout
+    )["summary"]["card_number"]
     lost = ils(db, "readers", "lost", card)
     assert lost.returncode == 0 and "Card reported lost" in lost.stdout
     again = ils(db, "readers", "lost", card)
@@ -83,7 +113,9 @@ def test_lost_found_replaced_and_the_old_card_is_dead(db):
     wrong = ils(db, "readers", "unlost", card, stdin=GUARDIAN + "\n")
     assert wrong.returncode == 1 and "not the card holder's" in wrong.stderr
     assert ils(db, "readers", "unlost", card, stdin=citizen("19900101", order="111") + "\n").returncode == 0
-    replaced = json.loads(ils(db, "readers", "replace", card, "--json", stdin=citizen("19900101", order="111") + "\n").stdout)
+    replaced = json.loads(
+        ils(db, "readers", "replace", card, "--json", stdin=citizen("19900101", order="111") + "\n").stdout
+    )
     new = replaced["summary"]["card_number"]
     assert new != card
     dead = ils(db, "readers", "lost", card)
@@ -129,14 +161,19 @@ def test_card_and_export_pdfs(db, adult, tmp_path):
 
 
 def test_return_anonymise_and_the_privacy_jobs(db):
-    card = json.loads(ils(db, "readers", "add", "赵敏", "--id-number", citizen("19700101", order="222"),
-                          "--json").stdout)["summary"]["card_number"]
+    card = json.loads(
+        ils(db, "readers", "add", "赵敏", "--id-number", citizen("19700101", order="222"), "--json").stdout
+    )["summary"]["card_number"]
     assert "Card returned" in ils(db, "readers", "cancel", card).stdout
     done = ils(db, "readers", "anonymise", card)
     assert done.returncode == 0 and "anonymised" in done.stdout
     jobs = json.loads(ils(db, "readers", "deidentify", "--json").stdout)
-    assert [j["job"] for j in jobs] == ["deidentify_loan_history", "anonymise_returned_cards", "expire_sync_bundles",
-                                        "deidentify_blind_room"]
+    assert [j["job"] for j in jobs] == [
+        "deidentify_loan_history",
+        "anonymise_returned_cards",
+        "expire_sync_bundles",
+        "deidentify_blind_room",
+    ]
     assert ils(db, "check").returncode == 0
 
 

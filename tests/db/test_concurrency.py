@@ -43,7 +43,10 @@ def test_two_processes_write_at_once_without_locking_errors(tmp_path):
     assert problems == []
     assert all(desk.exitcode == 0 for desk in desks)
     raw = sqlite3.connect(path)
-    assert raw.execute("SELECT COUNT(*) FROM service_point WHERE code LIKE 'A-%' OR code LIKE 'B-%'").fetchone()[0] == 2 * WRITES
+    assert (
+        raw.execute("SELECT COUNT(*) FROM service_point WHERE code LIKE 'A-%' OR code LIKE 'B-%'").fetchone()[0]
+        == 2 * WRITES
+    )
     # one node, one sequence: the two processes never handed out the same number
     seqs = [row[0] for row in raw.execute("SELECT seq FROM journal ORDER BY seq")]
     assert seqs == list(range(1, len(seqs) + 1))

@@ -71,9 +71,26 @@ def test_journal_refuses_update_and_delete(database):
 
 
 def test_models_match_the_migrated_schema(database):
-    for model in (Setting, Branch, ServicePoint, Staff, Journal, Location, BibRecord, BibIsbn, Item,
-                  NumberRange, BookNumber, LabelQueue, ReaderType, PrivacyNotice, Reader, ReaderCard, ReaderBlock,
-                  ReaderConsent):
+    for model in (
+        Setting,
+        Branch,
+        ServicePoint,
+        Staff,
+        Journal,
+        Location,
+        BibRecord,
+        BibIsbn,
+        Item,
+        NumberRange,
+        BookNumber,
+        LabelQueue,
+        ReaderType,
+        PrivacyNotice,
+        Reader,
+        ReaderCard,
+        ReaderBlock,
+        ReaderConsent,
+    ):
         table = model._meta.table_name
         columns = {row[1] for row in database.execute_sql(f"PRAGMA table_info({table})")}
         fields = {field.column_name for field in model._meta.sorted_fields}

@@ -15,8 +15,17 @@ def _append(db, node, moment):
     """One write transaction, as ``Library.write`` makes it: a stamp from the clock row, one journal row."""
     with db.atomic():
         stamp = dialect_sqlite.take_stamp(db, int(moment.timestamp() * 1000), node)
-        entry = journal.append(db, node_id=node, now=moment, staff_id=None, action="t", entity_type="t",
-                               entity_id=None, data={"at": moment.isoformat()}, hlc=stamp)
+        entry = journal.append(
+            db,
+            node_id=node,
+            now=moment,
+            staff_id=None,
+            action="t",
+            entity_type="t",
+            entity_id=None,
+            data={"at": moment.isoformat()},
+            hlc=stamp,
+        )
         dialect_sqlite.finish_stamp(db, entry.hlc)
         return entry
 
@@ -59,8 +68,17 @@ def test_entries_decode_chinese_values(tmp_path):
     db = connect(path)
     migrate(db, path)
     with db.atomic():
-        journal.append(db, node_id="A", now=dt.datetime(2026, 1, 1, tzinfo=TZ), staff_id="s", action="branch.add",
-                       entity_type="branch", entity_id="b", data={"name": "阳三分馆"}, hlc=1)
+        journal.append(
+            db,
+            node_id="A",
+            now=dt.datetime(2026, 1, 1, tzinfo=TZ),
+            staff_id="s",
+            action="branch.add",
+            entity_type="branch",
+            entity_id="b",
+            data={"name": "阳三分馆"},
+            hlc=1,
+        )
     (entry,) = journal.entries(db)
     assert entry.data == {"name": "阳三分馆"} and entry.action == "branch.add"
     raw = db.execute_sql("SELECT data FROM journal").fetchone()[0]

@@ -18,8 +18,14 @@ PASSWORD = "admin-pass-1"
 def ils(db, *args: str, staff: str = "admin", password: str = PASSWORD):
     env = {**os.environ, "ILS_STAFF": staff, "ILS_PASSWORD": password, "ILS_DB": str(db)}
     env.pop("ILS_LANG", None)
-    return subprocess.run([sys.executable, "-m", "ils", "--lang", "en", *args], capture_output=True, text=True,
-                          env=env, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "ils", "--lang", "en", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
 
 
 def js(done):
@@ -46,16 +52,44 @@ def test_the_events_desk_on_the_command_line(db, tmp_path):
     s = js(ev("events", "session", lecture["id"], "--starts", f"{day1} 09:30", "--venue", "hall", "--json"))
     js(ev("events", "count", s["id"], "--total", "120", "--json"))
     show = js(ev("events", "add", "百年庆华诞党报党刊展", "--kind", "exhibition", "--json"))
-    hall = js(ev("events", "session", show["id"], "--starts", day1, "--ends-on", f"{year}-12-31",
-                 "--venue", "exhibition_hall", "--json"))
+    hall = js(
+        ev(
+            "events",
+            "session",
+            show["id"],
+            "--starts",
+            day1,
+            "--ends-on",
+            f"{year}-12-31",
+            "--venue",
+            "exhibition_hall",
+            "--json",
+        )
+    )
     js(ev("events", "count", hall["id"], "--total", "300", "--day", day1, "--json"))
     js(ev("events", "count", hall["id"], "--adults", "200", "--children", "150", "--day", day2, "--json"))
     js(ev("visits", "site", "MAIN", "总馆大门", "--json"))
     gate = tmp_path / "gate.csv"
-    gate.write_bytes(f"日期,时间,通道,进馆人数,出馆人数\r\n{day1},09:00,1,500,10\r\n{day2},09:00,1,450,9\r\n"
-                     .encode("gbk"))
-    first = js(ev("visits", "import", "MAIN", str(gate), "--date-column", "日期", "--time-column", "时间",
-                  "--gate-column", "通道", "--in-column", "进馆人数", "--json"))
+    gate.write_bytes(
+        f"日期,时间,通道,进馆人数,出馆人数\r\n{day1},09:00,1,500,10\r\n{day2},09:00,1,450,9\r\n".encode("gbk")
+    )
+    first = js(
+        ev(
+            "visits",
+            "import",
+            "MAIN",
+            str(gate),
+            "--date-column",
+            "日期",
+            "--time-column",
+            "时间",
+            "--gate-column",
+            "通道",
+            "--in-column",
+            "进馆人数",
+            "--json",
+        )
+    )
     assert (first["added"], first["entries_added"]) == (2, 950)
     assert js(ev("visits", "import", "MAIN", str(gate), "--json"))["already"] == 2
     for channel in ("in_person", "phone", "in_person"):

@@ -25,8 +25,9 @@ def test_the_ledger_lists_what_was_recorded(events, tmp_path):
     out = printouts.export_ledger(events, 2026, tmp_path / "out")
     assert out.evidence_files == 1 and out.missing == 0
     assert (tmp_path / "out" / "evidence").is_dir()
-    text = subprocess.run(["pdftotext", "-layout", str(out.pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(out.pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     for expected in ("2026", "猜灯谜活动", "260", "醴陵发布", "全年开展阅读推广活动"):
         assert expected in text, expected
     if shutil.which("pdftoppm"):

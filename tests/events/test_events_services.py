@@ -27,10 +27,10 @@ TODAY = dt.date(2026, 3, 2)
 
 
 def _lecture(events, **session):
-    p = programmes.add_programme(events, title="陶瓷文化讲座", kind="lecture", brand="阅读悦好", audience="adults",
-                                 reading_for_all=True)
-    s = programmes.add_session(events, p.id, starts=session.pop("starts", "2026-03-02 09:30"), venue="hall",
-                               **session)
+    p = programmes.add_programme(
+        events, title="陶瓷文化讲座", kind="lecture", brand="阅读悦好", audience="adults", reading_for_all=True
+    )
+    s = programmes.add_session(events, p.id, starts=session.pop("starts", "2026-03-02 09:30"), venue="hall", **session)
     return p, s
 
 
@@ -52,10 +52,12 @@ def test_bad_input_is_refused_with_a_code_and_nothing_is_written(events):
         programmes.add_programme(events, title="讲座", kind="party")
     assert refused.value.code == "events.unknown_choice"
     p, _s = _lecture(events)
-    for kwargs, code in (({"starts": "yesterday"}, "events.bad_moment"),
-                         ({"starts": "2026-03-02", "venue": "kitchen"}, "events.unknown_choice"),
-                         ({"starts": "2026-03-02", "ends_on": "2026-02-01"}, "events.bad_range"),
-                         ({"starts": "2026-03-02", "capacity": "-3"}, "events.count_out_of_range")):
+    for kwargs, code in (
+        ({"starts": "yesterday"}, "events.bad_moment"),
+        ({"starts": "2026-03-02", "venue": "kitchen"}, "events.unknown_choice"),
+        ({"starts": "2026-03-02", "ends_on": "2026-02-01"}, "events.bad_range"),
+        ({"starts": "2026-03-02", "capacity": "-3"}, "events.count_out_of_range"),
+    ):
         with pytest.raises(Invalid) as refused:
             programmes.add_session(events, p.id, **{"venue": "hall", **kwargs})
         assert refused.value.code == code
@@ -110,7 +112,8 @@ def test_the_door_counts_each_card_once_and_refuses_a_dead_card(events, admin):
     # A head count, once typed, stands for the day.
     attendance.record_count(events, s.id, total=85, adults=60, children=25)
     assert [(d.total, d.adults, d.children, d.counted) for d in attendance.attendance_of(events, s.id)] == [
-        (85, 60, 25, "head")]
+        (85, 60, 25, "head")
+    ]
 
 
 def test_a_head_count_is_checked_and_a_second_count_corrects_it(events):
@@ -163,8 +166,7 @@ def test_tallies_enquiries_and_ledgers_reach_the_years_figures(events, clerk):
     ledgers.add_media_report(events, outlet="株洲日报", title="醴陵图书馆举办陶瓷文化讲座", reported_on="2026-03-02")
     honour = ledgers.add_honour(events, body="湖南省图书馆学会", title="书香城市（区县级）", awarded_on="2026-01-15")
     ledgers.record_reach(events, channel="wechat", title="讲座回顾", views=3000, clicks=1200, pushes=1)
-    training.record_training(events, audience="branch_staff", branch="ZG", topic="图书分编", hours="2.5",
-                             attendees=12)
+    training.record_training(events, audience="branch_staff", branch="ZG", topic="图书分编", hours="2.5", attendees=12)
     training.record_volunteers(events, activity="少儿阅览室引导", people=4, hours=3)
     entry = ledgers.offer_milestone(events, source_kind="honour", source_id=honour.id)
     assert "书香城市" in entry.text and "授予" in entry.text  # the 大事记 is written in Chinese

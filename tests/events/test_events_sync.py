@@ -19,9 +19,25 @@ from tests.services.reader_samples import citizen
 from tests.sync.conftest import network, templates  # noqa: F401  (shared fixtures)
 from tests.sync.network import Network, reader
 
-TABLES = ("event_programme", "event_session", "event_registration", "event_count", "event_scan", "event_reach",
-          "event_evidence", "event_media", "event_honour", "event_milestone", "event_training", "event_volunteer",
-          "visit_gate_site", "visit_gate_count", "visit_tally", "visit_digital", "visit_enquiry")
+TABLES = (
+    "event_programme",
+    "event_session",
+    "event_registration",
+    "event_count",
+    "event_scan",
+    "event_reach",
+    "event_evidence",
+    "event_media",
+    "event_honour",
+    "event_milestone",
+    "event_training",
+    "event_volunteer",
+    "visit_gate_site",
+    "visit_gate_count",
+    "visit_tally",
+    "visit_digital",
+    "visit_enquiry",
+)
 
 
 def _texts(network: Network) -> list[bytes]:
@@ -73,8 +89,10 @@ def test_two_desks_and_the_union_converge_on_events_and_visits(network: Network,
         assert _count(node, "SELECT COUNT(*) FROM event_scan") == 1
         assert _count(node, "SELECT COUNT(*) FROM event_registration") == 1
     for node in (network.union, b):
-        assert _count(node, "SELECT COUNT(*) FROM event_registration WHERE name IS NOT NULL"
-                            " OR phone_cipher IS NOT NULL") == 0
+        assert (
+            _count(node, "SELECT COUNT(*) FROM event_registration WHERE name IS NOT NULL OR phone_cipher IS NOT NULL")
+            == 0
+        )
         assert _count(node, "SELECT COUNT(*) FROM event_scan WHERE reader_id IS NOT NULL") == 0
     for secret in ("李小龙", "13812345678", card):
         assert not any(secret.encode() in text for text in _texts(network)), secret

@@ -12,18 +12,22 @@ from ils.errors import Invalid
 from ils.events import evidence, figures, gates, programmes
 
 # Vendor A: GBK, Chinese header, date and hour apart, in and out.
-VENDOR_A = ("日期,时间,通道,进馆人数,出馆人数\r\n"
-            "2026-02-27,09:00,1号门,120,20\r\n"
-            "2026-02-27,10:00,1号门,95,60\r\n"
-            "2026-02-27,10:00,2号门,40,41\r\n"
-            "2026-02-28,09:00,1号门,130,10\r\n"
-            "2026/3/1,09:00,1号门,88,7\r\n")
+VENDOR_A = (
+    "日期,时间,通道,进馆人数,出馆人数\r\n"
+    "2026-02-27,09:00,1号门,120,20\r\n"
+    "2026-02-27,10:00,1号门,95,60\r\n"
+    "2026-02-27,10:00,2号门,40,41\r\n"
+    "2026-02-28,09:00,1号门,130,10\r\n"
+    "2026/3/1,09:00,1号门,88,7\r\n"
+)
 # Vendor B: UTF-8 with a BOM, English header, one timestamp column, no gate column, a bad row.
-VENDOR_B = ("Timestamp,In,Out\n"
-            "2026-02-25 08:00,300,290\n"
-            "2026-02-25 12:00,abc,1\n"
-            "2026-02-26 08:00,310,300\n"
-            "2026-02-26 12:00,-4,0\n")
+VENDOR_B = (
+    "Timestamp,In,Out\n"
+    "2026-02-25 08:00,300,290\n"
+    "2026-02-25 12:00,abc,1\n"
+    "2026-02-26 08:00,310,300\n"
+    "2026-02-26 12:00,-4,0\n"
+)
 
 
 @pytest.fixture
@@ -58,8 +62,10 @@ def test_two_vendors_files_import_once_and_the_mapping_is_remembered(events, fil
     b_seen = gates.preview(events, "YS", b)
     assert b_seen.encoding == "utf-8-sig" and b_seen.mapping == {"entries": "In"}
     report = gates.import_gate_file(events, "YS", b, mapping={"date": "Timestamp", "entries": "In"})
-    assert [(line, m.code) for line, m in report.bad_lines] == [(3, "events.gate_bad_count"),
-                                                                (5, "events.gate_impossible")]
+    assert [(line, m.code) for line, m in report.bad_lines] == [
+        (3, "events.gate_bad_count"),
+        (5, "events.gate_impossible"),
+    ]
     assert (report.added, report.entries_added) == (2, 610)
     assert GateCount.select().count() == 7
     f = figures.figures(events, __import__("datetime").date(2026, 2, 1), __import__("datetime").date(2026, 3, 2))

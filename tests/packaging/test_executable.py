@@ -54,9 +54,24 @@ def executable(tmp_path_factory: pytest.TempPathFactory) -> Path:
             env = {**os.environ, "PYINSTALLER_CONFIG_DIR": str(out / "config")}
             started = time.monotonic()
             result = subprocess.run(
-                [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-                 "--distpath", str(out / "dist"), "--workpath", str(out / "work"), str(ROOT / "build.spec")],
-                cwd=ROOT, env=env, capture_output=True, text=True, timeout=BUILD_TIMEOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "PyInstaller",
+                    "--noconfirm",
+                    "--log-level",
+                    "WARN",
+                    "--distpath",
+                    str(out / "dist"),
+                    "--workpath",
+                    str(out / "work"),
+                    str(ROOT / "build.spec"),
+                ],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=BUILD_TIMEOUT,
             )
             assert result.returncode == 0, f"PyInstaller failed:\n{result.stdout[-4000:]}\n{result.stderr[-8000:]}"
             done.write_text(f"{time.monotonic() - started:.1f} s\n")
@@ -71,14 +86,24 @@ def run_env(tmp_path: Path) -> dict[str, str]:
     home = tmp_path / "home"
     home.mkdir()
     # Unpacking goes to TMPDIR: keep it (and any leftover) inside the test's folder.
-    env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"), XDG_CONFIG_HOME=str(home / "config"),
-               TMPDIR=str(tmp_path))
+    env.update(
+        HOME=str(home), XDG_DATA_HOME=str(home / "data"), XDG_CONFIG_HOME=str(home / "config"), TMPDIR=str(tmp_path)
+    )
     return env
 
 
-def _run(exe: Path, *args: str | Path, env: dict[str, str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(exe), *map(str, args)], env=env, cwd=cwd, capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, timeout=RUN_TIMEOUT)
+def _run(
+    exe: Path, *args: str | Path, env: dict[str, str], cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(exe), *map(str, args)],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=RUN_TIMEOUT,
+    )
 
 
 def _ok(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
@@ -129,8 +154,9 @@ def test_print_test_page_embeds_the_font(
     rows = fonts.splitlines()[2:]
     assert rows, fonts
     assert any("WenQuanYiMicroHei" in row and row.split()[-5] == "yes" for row in rows), fonts
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "打印机测试页" in text, text
 
 
@@ -145,19 +171,26 @@ def test_desk_application_shows_the_log_in_screen(
     tmux = ["tmux", "-L", socket, "-f", str(conf)]
     command = shlex.join(["env", f"ILS_DB={demo_db}", f"TMPDIR={tmp_path}", str(executable)])
     env = {**run_env, "ILS_DB": str(demo_db)}
-    subprocess.run([*tmux, "new-session", "-d", "-x", "100", "-y", "30", "-s", "ils", command],
-                   env=env, check=True, timeout=30)
+    subprocess.run(
+        [*tmux, "new-session", "-d", "-x", "100", "-y", "30", "-s", "ils", command], env=env, check=True, timeout=30
+    )
     screen = ""
     try:
         deadline = time.monotonic() + TUI_TIMEOUT
         while time.monotonic() < deadline:
-            captured = subprocess.run([*tmux, "capture-pane", "-p", "-t", "ils"], env=env,
-                                      capture_output=True, text=True, timeout=30)
+            captured = subprocess.run(
+                [*tmux, "capture-pane", "-p", "-t", "ils"], env=env, capture_output=True, text=True, timeout=30
+            )
             screen = captured.stdout
             if "登录" in screen:
                 break
-            dead = subprocess.run([*tmux, "display-message", "-p", "-t", "ils", "#{pane_dead}"], env=env,
-                                  capture_output=True, text=True, timeout=30).stdout.strip()
+            dead = subprocess.run(
+                [*tmux, "display-message", "-p", "-t", "ils", "#{pane_dead}"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=30,
+            ).stdout.strip()
             if dead == "1":
                 pytest.fail(f"the program exited before showing the log-in screen:\n{screen}")
             time.sleep(0.5)

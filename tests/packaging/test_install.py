@@ -48,8 +48,9 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 TOP_LEVEL = ("ils", "db", "screens", "printing")
 
-_NOT_SOURCE = shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__",
-                                     ".pytest_cache", "*.pyc")
+_NOT_SOURCE = shutil.ignore_patterns(
+    ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache", "*.pyc"
+)
 _INSTALL_ONLY = {"INSTALLER", "REQUESTED", "RECORD", "direct_url.json"}
 _SUPPORTED_TAGS = {str(tag) for tag in sys_tags()}
 
@@ -66,9 +67,23 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(ROOT, source, ignore=_NOT_SOURCE)
     out = work / "out"
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check", "-q",
-         "--progress-bar", "off", "-w", str(out), str(source)],
-        capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--disable-pip-version-check",
+            "-q",
+            "--progress-bar",
+            "off",
+            "-w",
+            str(out),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, f"pip wheel failed:\n{result.stdout}\n{result.stderr}"
     wheels = list(out.glob("ils-*.whl"))
@@ -110,8 +125,13 @@ def test_wheel_has_every_file_of_the_source_folders(names: set[str]) -> None:
     )
     missing = [name for name in source if name not in names]
     assert not missing, missing
-    assert {"ils/circulation/loans.py", "db/migrations/m0001_initial.py", "ils/locale/zh_CN.po",
-            "printing/fonts/wqy-microhei.ttc", "screens/widgets/table.py"} <= names
+    assert {
+        "ils/circulation/loans.py",
+        "db/migrations/m0001_initial.py",
+        "ils/locale/zh_CN.po",
+        "printing/fonts/wqy-microhei.ttc",
+        "screens/widgets/table.py",
+    } <= names
 
 
 def test_wheel_holds_only_the_project_packages(names: set[str]) -> None:
@@ -201,9 +221,23 @@ def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert made.returncode == 0, made.stderr
     python = env_dir / "bin" / "python"
     installed = subprocess.run(
-        [str(python), "-m", "pip", "install", "--no-index", "--find-links", str(house), "--no-cache-dir",
-         "--disable-pip-version-check", "-q", str(wheel)],
-        capture_output=True, text=True, timeout=600, cwd=work,
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--no-index",
+            "--find-links",
+            str(house),
+            "--no-cache-dir",
+            "--disable-pip-version-check",
+            "-q",
+            str(wheel),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=work,
     )
     assert installed.returncode == 0, f"{installed.stdout}\n{installed.stderr}"
     return env_dir
@@ -215,15 +249,26 @@ def run_installed(venv: Path, tmp_path: Path):
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     assert not outside.is_relative_to(ROOT)
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("ILS_", "PYTHON", "VIRTUAL_ENV")) and k != "PYTEST_XDIST_WORKER"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("ILS_", "PYTHON", "VIRTUAL_ENV")) and k != "PYTEST_XDIST_WORKER"
+    }
     env.update(HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"), XDG_STATE_HOME=str(tmp_path / "state"))
 
-    def run(*args: str | Path, module: bool = True, extra: dict[str, str] | None = None,
-            ok: bool = True) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str | Path, module: bool = True, extra: dict[str, str] | None = None, ok: bool = True
+    ) -> subprocess.CompletedProcess[str]:
         command = [str(venv / "bin" / "python"), "-I", *(["-m", "ils"] if module else []), *map(str, args)]
-        done = subprocess.run(command, env={**env, **(extra or {})}, cwd=outside, capture_output=True, text=True,
-                              stdin=subprocess.DEVNULL, timeout=300)
+        done = subprocess.run(
+            command,
+            env={**env, **(extra or {})},
+            cwd=outside,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=300,
+        )
         if ok:
             assert done.returncode == 0, f"{args}: exit {done.returncode}\n{done.stdout}\n{done.stderr}"
         return done

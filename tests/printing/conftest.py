@@ -103,10 +103,7 @@ class PdfTools:
     def page_sizes(self, pdf: bytes) -> list[tuple[float, float]]:
         """Each page's (width, height) in points, as ``pdfinfo`` reports it."""
         out = _run("pdfinfo", "-f", "1", "-l", "1000", self.save(pdf)).stdout
-        return [
-            (float(w), float(h))
-            for w, h in re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", out, re.M)
-        ]
+        return [(float(w), float(h)) for w, h in re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", out, re.M)]
 
     def render(self, pdf: bytes, dpi: int = RENDER_DPI) -> list[Path]:
         """The pages as PNGs, rasterised as a printer driver would."""
@@ -126,9 +123,7 @@ class PdfTools:
         """Every barcode and QR value zbar reads from the rendered pages."""
         values: list[str] = []
         for png in self.render(pdf, dpi):
-            result = subprocess.run(
-                ["zbarimg", "--raw", "-q", str(png)], capture_output=True, text=True
-            )
+            result = subprocess.run(["zbarimg", "--raw", "-q", str(png)], capture_output=True, text=True)
             # zbarimg exits 4 when it finds nothing: that is an empty answer, not an error.
             assert result.returncode in (0, 4), result.stderr
             values.extend(line for line in result.stdout.splitlines() if line)

@@ -103,7 +103,8 @@ def test_code128_keeps_quiet_zones_and_text_clear_of_the_bars(pdf_tools) -> None
     # The human-readable line sits under the bars, inside the box, centred.
     (word,) = [w for w in pdf_tools.words(pdf) if w.text == value]
     bar_rows = [
-        row for row in range(top, bottom)
+        row
+        for row in range(top, bottom)
         if sum(_dark(pixels[col, row]) for col in range(left, right)) > 0.25 * (right - left)
     ]
     assert word.y_min * scale > max(bar_rows)

@@ -41,8 +41,11 @@ def adult(**changes: object) -> ReaderCard:
 
 def blind_reader(**changes: object) -> ReaderCard:
     card = adult(
-        reader_name="李四光明", card_number="LL0087654321", reader_type="视障",
-        branch_name="白兔潭镇汆溪分馆", blind_line=BLIND_LINE,
+        reader_name="李四光明",
+        card_number="LL0087654321",
+        reader_type="视障",
+        branch_name="白兔潭镇汆溪分馆",
+        blind_line=BLIND_LINE,
     )
     return replace(card, **changes)
 
@@ -112,8 +115,13 @@ def test_card_shows_every_line_it_was_given(pdf_tools: PdfTools) -> None:
     card = blind_reader()
     text = _squash(pdf_tools.text(render_reader_card(card)))
     for string in (
-        card.library_name, card.card_label, card.reader_name, card.reader_type,
-        card.branch_name, card.card_number, card.blind_line,
+        card.library_name,
+        card.card_label,
+        card.reader_name,
+        card.reader_type,
+        card.branch_name,
+        card.card_number,
+        card.blind_line,
     ):
         assert _squash(string) in text
 
@@ -126,9 +134,7 @@ def test_card_shows_every_line_it_was_given(pdf_tools: PdfTools) -> None:
         "LL001234567X",  # a check character that is a letter
     ],
 )
-def test_code128_and_qr_both_scan_to_the_card_number(
-    pdf_tools: PdfTools, card_number: str
-) -> None:
+def test_code128_and_qr_both_scan_to_the_card_number(pdf_tools: PdfTools, card_number: str) -> None:
     pdf = render_reader_card(adult(card_number=card_number))
     assert symbols(pdf_tools, pdf) == [(1, "CODE-128", card_number), (1, "QR-Code", card_number)]
 
@@ -162,8 +168,10 @@ def test_blind_line_is_large_and_high_contrast_only_when_given(pdf_tools: PdfToo
     image = Image.open(pdf_tools.render(blind_pdf)[0]).convert("RGB")
     scale = image.width / CR80[0]
     box = (
-        round(min(w.x_min for w in blind) * scale), round(blind[0].y_min * scale),
-        round(max(w.x_max for w in blind) * scale), round(blind[0].y_max * scale),
+        round(min(w.x_min for w in blind) * scale),
+        round(blind[0].y_min * scale),
+        round(max(w.x_max for w in blind) * scale),
+        round(blind[0].y_max * scale),
     )
     colours = image.crop(box).getcolors(maxcolors=1 << 16)
     assert colours is not None
@@ -187,9 +195,7 @@ def test_blind_line_is_large_and_high_contrast_only_when_given(pdf_tools: PdfToo
         ("MUHAMMAD ABDULLAH BIN IBRAHIM AL-RASHID", LONG_LIBRARY),
     ],
 )
-def test_names_of_any_length_fit_on_the_card_whole(
-    pdf_tools: PdfTools, name: str, library: str
-) -> None:
+def test_names_of_any_length_fit_on_the_card_whole(pdf_tools: PdfTools, name: str, library: str) -> None:
     card = blind_reader(reader_name=name, library_name=library)
     pdf = render_reader_card(card)
     words = pdf_tools.words(pdf)
@@ -252,4 +258,3 @@ def test_a_card_number_a_scanner_cannot_type_is_refused() -> None:
 def test_no_cards_is_an_error() -> None:
     with pytest.raises(ValueError, match="no reader cards"):
         render_reader_cards([])
-

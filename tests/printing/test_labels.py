@@ -46,14 +46,11 @@ def barcode_labels(count: int) -> list[BarcodeLabel]:
     return labels
 
 
-def placements(
-    sheet: LabelSheet, count: int, start_at: int
-) -> list[tuple[int, LabelRect]]:
+def placements(sheet: LabelSheet, count: int, start_at: int) -> list[tuple[int, LabelRect]]:
     """(1-based page, rectangle) expected for each of ``count`` labels."""
     rects = list(sheet.labels())
     return [
-        (index // sheet.count + 1, rects[index % sheet.count])
-        for index in range(start_at - 1, start_at - 1 + count)
+        (index // sheet.count + 1, rects[index % sheet.count]) for index in range(start_at - 1, start_at - 1 + count)
     ]
 
 
@@ -68,17 +65,12 @@ def _in_rect(word: Word, rect: LabelRect, page_height: float) -> bool:
     )
 
 
-def words_by_label(
-    words: list[Word], sheet: LabelSheet, placed: list[tuple[int, LabelRect]]
-) -> list[list[Word]]:
+def words_by_label(words: list[Word], sheet: LabelSheet, placed: list[tuple[int, LabelRect]]) -> list[list[Word]]:
     """Each placed label's words, top to bottom; every word must fall in one label."""
     grouped: list[list[Word]] = [[] for _ in placed]
     page_height = sheet.page_size[1]
     for word in words:
-        homes = [
-            i for i, (page, rect) in enumerate(placed)
-            if page == word.page and _in_rect(word, rect, page_height)
-        ]
+        homes = [i for i, (page, rect) in enumerate(placed) if page == word.page and _in_rect(word, rect, page_height)]
         assert len(homes) == 1, f"{word} is not inside exactly one label: {homes}"
         grouped[homes[0]].append(word)
     return [sorted(group, key=lambda w: (round(w.y_min), w.x_min)) for group in grouped]
@@ -116,9 +108,7 @@ def assert_ink_only_on_labels(
 
 
 @pytest.mark.parametrize("sheet_name", SHEET_NAMES)
-def test_spine_labels_fill_from_start_at_and_spill_onto_a_second_page(
-    pdf_tools: PdfTools, sheet_name: str
-) -> None:
+def test_spine_labels_fill_from_start_at_and_spill_onto_a_second_page(pdf_tools: PdfTools, sheet_name: str) -> None:
     sheet = label_sheet(sheet_name)
     start_at = 5
     count = sheet.count - start_at + 1 + 4
@@ -187,12 +177,8 @@ def test_spine_label_lines_are_frozen_and_checked() -> None:
 # --- barcode labels ---------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("sheet_name", "start_at"), [("a4-5x13-38.1x21.2", 60), ("a4-3x8-70x37", 20)]
-)
-def test_barcode_labels_all_scan_and_stay_on_their_labels(
-    pdf_tools: PdfTools, sheet_name: str, start_at: int
-) -> None:
+@pytest.mark.parametrize(("sheet_name", "start_at"), [("a4-5x13-38.1x21.2", 60), ("a4-3x8-70x37", 20)])
+def test_barcode_labels_all_scan_and_stay_on_their_labels(pdf_tools: PdfTools, sheet_name: str, start_at: int) -> None:
     sheet = label_sheet(sheet_name)
     count = sheet.count - start_at + 1 + 7
     labels = barcode_labels(count)
@@ -227,9 +213,7 @@ def test_barcode_too_wide_for_the_label_is_refused() -> None:
     sheet = label_sheet("a4-5x13-38.1x21.2")
     value = "LIBRARY-ITEM-ABCDEF"
     with pytest.raises(ValueError, match=r"needs .* mm .* minimum module width"):
-        render_barcode_labels(
-            [BarcodeLabel("0012345678", "0012345678"), BarcodeLabel(value, value)], sheet
-        )
+        render_barcode_labels([BarcodeLabel("0012345678", "0012345678"), BarcodeLabel(value, value)], sheet)
     # The same value fits the wider stock.
     assert render_barcode_labels([BarcodeLabel(value, value)], label_sheet("a4-3x8-70x37"))
 

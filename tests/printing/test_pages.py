@@ -28,9 +28,7 @@ def test_page_sizes_in_millimetres() -> None:
 
 
 def test_receipt_page_is_as_long_as_its_content() -> None:
-    assert receipt_page_size(100 * mm) == pytest.approx(
-        (80 * mm, 100 * mm + 2 * RECEIPT_END_MARGIN)
-    )
+    assert receipt_page_size(100 * mm) == pytest.approx((80 * mm, 100 * mm + 2 * RECEIPT_END_MARGIN))
     assert receipt_page_size(0)[1] == pytest.approx(2 * RECEIPT_END_MARGIN)
     with pytest.raises(ValueError):
         receipt_page_size(-1)
@@ -38,8 +36,14 @@ def test_receipt_page_is_as_long_as_its_content() -> None:
 
 def _sheet(**changes: float) -> LabelSheet:
     values = dict(
-        name="test", page_size=A4, columns=3, rows=8,
-        label_width=70 * mm, label_height=37 * mm, left_margin=0, top_margin=0.5 * mm,
+        name="test",
+        page_size=A4,
+        columns=3,
+        rows=8,
+        label_width=70 * mm,
+        label_height=37 * mm,
+        left_margin=0,
+        top_margin=0.5 * mm,
     )
     values.update(changes)
     return LabelSheet(**values)
@@ -79,7 +83,12 @@ def test_labels_run_row_by_row_from_the_top_left() -> None:
     labels = list(sheet.labels())
     assert len(labels) == sheet.count == 65
     assert [(label.row, label.column) for label in labels[:6]] == [
-        (0, 0), (0, 1), (0, 2), (0, 3), (0, 4), (1, 0),
+        (0, 0),
+        (0, 1),
+        (0, 2),
+        (0, 3),
+        (0, 4),
+        (1, 0),
     ]
     first, last = labels[0], labels[-1]
     # First label: 4.75 mm from the left edge, 10.7 mm from the top edge.

@@ -16,10 +16,7 @@ from .conftest import PdfTools, Word
 
 TITLE = "读者个人信息副本"
 SUBTITLE = "读者：张三 · 证号 LL0012345678 · 导出时间 2025-11-25 10:30"
-FOOTER = (
-    "本文件依据《个人信息保护法》第四十五条应读者本人请求导出 · "
-    "导出时间 2025-11-25 10:30 · 醴陵市图书馆"
-)
+FOOTER = "本文件依据《个人信息保护法》第四十五条应读者本人请求导出 · 导出时间 2025-11-25 10:30 · 醴陵市图书馆"
 MARGIN = 18 * mm
 TOLERANCE = 0.5
 NOTE = (
@@ -121,10 +118,7 @@ def test_long_value_wraps_inside_the_value_column(pdf_tools: PdfTools) -> None:
     # The note is the last row: everything from its label to the footer is the note.
     words = pdf_tools.words(render_reader_export(TITLE, SUBTITLE, [DETAILS], FOOTER))
     label = next(word for word in words if word.text == "备注")
-    note = [
-        w for w in words
-        if w.y_min >= label.y_min - TOLERANCE and not _in_footer(w) and w is not label
-    ]
+    note = [w for w in words if w.y_min >= label.y_min - TOLERANCE and not _in_footer(w) and w is not label]
     assert len({round(word.y_min) for word in note}) >= 3
     # Every wrapped line starts in the value column, right of the labels.
     assert min(word.x_min for word in note) > label.x_max + 3 * mm
@@ -166,8 +160,11 @@ def test_three_hundred_rows_flow_over_pages_with_headings_footer_and_page_number
 
 def test_continuation_word_is_the_callers(pdf_tools: PdfTools) -> None:
     pdf = render_reader_export(
-        "Your data", "Reader: Zhang San", [history(120, "Loan history")],
-        "Exported at your request", continued=" (continued)",
+        "Your data",
+        "Reader: Zhang San",
+        [history(120, "Loan history")],
+        "Exported at your request",
+        continued=" (continued)",
     )
     text = pdf_tools.text(pdf)
     assert int(pdf_tools.info(pdf)["Pages"]) >= 2

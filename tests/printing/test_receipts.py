@@ -171,8 +171,16 @@ def test_checkout_receipt_shows_the_reader_masked_and_every_title_with_its_due_d
     assert pdf_tools.info(pdf)["Title"] == "借书凭条"
     text = _squash(pdf_tools.text(pdf))
     for string in (
-        "醴陵市图书馆", "白兔潭镇汆溪分馆·一楼借阅处", "借书凭条", "读者证号", MASKED_CARD, "张*",
-        "共3册", "打印时间2025-11-25 10:30", "经办人李老师", "续借电话0731-23456789",
+        "醴陵市图书馆",
+        "白兔潭镇汆溪分馆·一楼借阅处",
+        "借书凭条",
+        "读者证号",
+        MASKED_CARD,
+        "张*",
+        "共3册",
+        "打印时间2025-11-25 10:30",
+        "经办人李老师",
+        "续借电话0731-23456789",
         "已续借1次",
     ):
         assert _squash(string) in text
@@ -250,8 +258,16 @@ def test_transit_slip_names_the_destination_large_and_its_barcode_scans(pdf_tool
     assert pdf_tools.info(pdf)["Title"] == "在途单"
     assert pdf_tools.decode(pdf) == [slip.barcode]
     text = _squash(pdf_tools.text(pdf))
-    for string in ("在途单", "送往", slip.to_branch, slip.barcode, slip.title, "发出馆总馆",
-                   "原因" + slip.reason, "打印时间" + _squash(slip.printed_at)):
+    for string in (
+        "在途单",
+        "送往",
+        slip.to_branch,
+        slip.barcode,
+        slip.title,
+        "发出馆总馆",
+        "原因" + slip.reason,
+        "打印时间" + _squash(slip.printed_at),
+    ):
         assert _squash(string) in text
     # Read from arm's length at the sorting table: twice the height of the rest.
     assert _height(words, slip.to_branch) > 2 * _height(words, slip.from_branch)
@@ -266,8 +282,15 @@ def test_hold_slip_shows_whose_item_it_is_and_until_when_and_its_barcode_scans(
     assert pdf_tools.info(pdf)["Title"] == "预约单"
     assert pdf_tools.decode(pdf) == [slip.barcode]
     text = _squash(pdf_tools.text(pdf))
-    for string in ("预约单", slip.name_key, MASKED_CARD, "取书馆总馆", "保留至2025-11-28",
-                   slip.title, "打印时间" + _squash(slip.printed_at)):
+    for string in (
+        "预约单",
+        slip.name_key,
+        MASKED_CARD,
+        "取书馆总馆",
+        "保留至2025-11-28",
+        slip.title,
+        "打印时间" + _squash(slip.printed_at),
+    ):
         assert _squash(string) in text
     # The hold shelf is sorted by the name key: it is the largest thing on the slip.
     assert _height(words, slip.name_key) > 2 * _height(words, "总馆")

@@ -76,8 +76,15 @@ def test_test_page_shows_every_text_it_was_given(pdf_tools) -> None:
     page = sample_page()
     text = _squash(pdf_tools.text(testpage.render_test_page(page)))
     expected = [
-        page.title, page.library_name, page.branch_name, page.node_name, page.printed_at,
-        page.barcode_caption, page.qr_caption, page.ruler_caption, page.barcode_value,
+        page.title,
+        page.library_name,
+        page.branch_name,
+        page.node_name,
+        page.printed_at,
+        page.barcode_caption,
+        page.qr_caption,
+        page.ruler_caption,
+        page.barcode_value,
     ]
     expected += [part for pair in DETAILS for part in pair]
     for string in expected:
@@ -87,9 +94,7 @@ def test_test_page_shows_every_text_it_was_given(pdf_tools) -> None:
 
 def test_test_page_codes_scan(pdf_tools) -> None:
     pdf = testpage.render_test_page(sample_page())
-    assert Counter(pdf_tools.decode(pdf)) == Counter(
-        ["ILS-0001234", "https://opac.example.cn/item/ILS-0001234"]
-    )
+    assert Counter(pdf_tools.decode(pdf)) == Counter(["ILS-0001234", "https://opac.example.cn/item/ILS-0001234"])
 
 
 def test_test_page_text_stays_in_the_margins_without_overlap(pdf_tools) -> None:
@@ -149,9 +154,7 @@ def test_calibration_numbers_every_label_inside_its_outline(pdf_tools, sheet: La
     numbers = [word for word in words if re.fullmatch(r"\d+-\d+", word.text)]
     assert len(numbers) == sheet.count
     assert {word.text for word in numbers} == {
-        f"{row}-{column}"
-        for row in range(1, sheet.rows + 1)
-        for column in range(1, sheet.columns + 1)
+        f"{row}-{column}" for row in range(1, sheet.rows + 1) for column in range(1, sheet.columns + 1)
     }
     page_height = sheet.page_size[1]
     by_text = {word.text: word for word in numbers}

@@ -115,9 +115,7 @@ def test_fitted_string_is_printed_whole_inside_its_width(pdf_tools) -> None:
     tolerance = 0.5
     assert words[name].x_min == pytest.approx(left, abs=tolerance)
     assert words[name].x_max == pytest.approx(left + width, abs=tolerance)
-    assert (words["居中"].x_min + words["居中"].x_max) / 2 == pytest.approx(
-        left + width / 2, abs=tolerance
-    )
+    assert (words["居中"].x_min + words["居中"].x_max) / 2 == pytest.approx(left + width / 2, abs=tolerance)
     assert words["右对齐"].x_max == pytest.approx(left + width, abs=tolerance)
 
 
@@ -134,9 +132,7 @@ def test_lines_run_down_the_page_without_touching(pdf_tools) -> None:
 
 def test_block_keeps_inside_its_box_and_marks_the_cut(pdf_tools) -> None:
     x, top, width, height = 30 * mm, 200 * mm, 30 * mm, 10 * mm
-    pdf = render_pdf(
-        A4, "block", lambda canvas: draw_block(canvas, ["标签校准页", NOTICE], x, top, width, height, 7)
-    )
+    pdf = render_pdf(A4, "block", lambda canvas: draw_block(canvas, ["标签校准页", NOTICE], x, top, width, height, 7))
     words = pdf_tools.words(pdf)
     assert words[0].text == "标签校准页"
     assert words[-1].text.endswith("…")

@@ -25,8 +25,13 @@ def test_desks_racing_for_one_copy_are_served_one_after_the_other(tmp_path, proc
     assert figures.wrong_winners == 0
     assert figures.attempts == procs * rounds * 4
     assert sum(figures.done.values()) + sum(figures.refused.values()) == figures.attempts
-    losers = {"circ.copy_on_loan", "circ.not_on_loan", "circ.no_renewals_left", "circ.copy_already_yours",
-              "storage.conflict"}
+    losers = {
+        "circ.copy_on_loan",
+        "circ.not_on_loan",
+        "circ.no_renewals_left",
+        "circ.copy_already_yours",
+        "storage.conflict",
+    }
     assert set(figures.refused) <= losers, figures.refused
     assert (figures.double_returns, figures.double_fines, figures.status_disagreements) == (0, 0, 0)
     assert figures.check_ok, figures.check_problems

@@ -9,8 +9,14 @@ from ils.serials.numbers import clean_cn, clean_issn, clean_post_code, cn_class,
 
 # Real CN numbers printed on the titles: 人民日报, 湖南日报 (newspapers carry no class), 求是 (D), 读者 (Z),
 # 中国陶瓷 (TQ, with its second letter).
-REAL_CN = {"CN11-0065": "CN 11-0065", "cn 43-0001": "CN 43-0001", "CN 11-1000/D": "CN 11-1000/D",
-           "CN62-1118/Z": "CN 62-1118/Z", "ＣＮ３６－１０９０／ＴＱ": "CN 36-1090/TQ", "43-1234/G2": "CN 43-1234/G2"}
+REAL_CN = {
+    "CN11-0065": "CN 11-0065",
+    "cn 43-0001": "CN 43-0001",
+    "CN 11-1000/D": "CN 11-1000/D",
+    "CN62-1118/Z": "CN 62-1118/Z",
+    "ＣＮ３６－１０９０／ＴＱ": "CN 36-1090/TQ",
+    "43-1234/G2": "CN 43-1234/G2",
+}
 
 
 @pytest.mark.parametrize(("typed", "clean"), REAL_CN.items())
@@ -18,14 +24,17 @@ def test_real_cn_numbers_are_read_and_written_one_way(typed, clean):
     assert clean_cn(typed) == clean
 
 
-@pytest.mark.parametrize(("typed", "code"), [
-    ("CN 99-1234/G", "serials.cn_region"),  # no province 99
-    ("CN 43-1234/L", "serials.cn_class"),  # L is not a class of 中图法
-    ("CN 43-1234/TA", "serials.cn_class"),  # T's second letters do not include A
-    ("CN 43-123/G", "serials.bad_cn"),
-    ("CN 43-0000", "serials.bad_cn"),
-    ("ISSN 1005-1805", "serials.bad_cn"),
-])
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("CN 99-1234/G", "serials.cn_region"),  # no province 99
+        ("CN 43-1234/L", "serials.cn_class"),  # L is not a class of 中图法
+        ("CN 43-1234/TA", "serials.cn_class"),  # T's second letters do not include A
+        ("CN 43-123/G", "serials.bad_cn"),
+        ("CN 43-0000", "serials.bad_cn"),
+        ("ISSN 1005-1805", "serials.bad_cn"),
+    ],
+)
 def test_wrong_cn_numbers_are_refused_with_a_code(typed, code):
     with pytest.raises(Invalid) as refused:
         clean_cn(typed)
@@ -52,9 +61,12 @@ def test_a_cover_scan_names_the_issn_and_with_its_add_on_the_issue():
     assert read_scan(code).number is None
     assert read_scan("CN 43-0001 5").cn == "CN 43-0001" and read_scan("CN 43-0001 5").number == 5
     assert read_scan("41-1").post_code == "41-1"
-    for bad, why in ((code[:-1] + str((int(code[-1]) + 1) % 10), "serials.bad_ean"),
-                     ("9787302123456", "serials.not_a_serial_barcode"), (code + "00", "serials.bad_add_on"),
-                     ("", "serials.empty_scan")):
+    for bad, why in (
+        (code[:-1] + str((int(code[-1]) + 1) % 10), "serials.bad_ean"),
+        ("9787302123456", "serials.not_a_serial_barcode"),
+        (code + "00", "serials.bad_add_on"),
+        ("", "serials.empty_scan"),
+    ):
         with pytest.raises(Invalid) as refused:
             read_scan(bad)
         assert refused.value.code == why

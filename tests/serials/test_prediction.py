@@ -28,8 +28,15 @@ def test_a_daily_without_sunday_pauses_three_days_over_the_spring_festival():
 
 def test_every_frequency_over_2026():
     counts = {f: len(predict(make_pattern(f), 2026)) for f in FREQUENCIES}
-    assert counts == {"daily": 365, "weekly": 52, "semimonthly": 24, "monthly": 12, "bimonthly": 6, "quarterly": 4,
-                      "irregular": 0}
+    assert counts == {
+        "daily": 365,
+        "weekly": 52,
+        "semimonthly": 24,
+        "monthly": 12,
+        "bimonthly": 6,
+        "quarterly": 4,
+        "irregular": 0,
+    }
     assert [i.date.month for i in predict(make_pattern("quarterly"), 2026)] == [1, 4, 7, 10]
     assert [i.date.month for i in predict(make_pattern("bimonthly"), 2026)] == [1, 3, 5, 7, 9, 11]
     assert [i.date.day for i in predict(make_pattern("semimonthly"), 2026)][:2] == [1, 16]
@@ -50,14 +57,17 @@ def test_a_monthly_on_the_31st_comes_on_the_last_day_of_short_months():
     assert dt.date(2026, 2, 28) in dates and dt.date(2026, 4, 30) in dates and len(dates) == 12
 
 
-@pytest.mark.parametrize(("frequency", "options", "code"), [
-    ("hourly", {}, "serials.unknown_frequency"),
-    ("weekly", {"weekdays": (1, 2)}, "serials.weekly_one_day"),
-    ("semimonthly", {"days": (1,)}, "serials.semimonthly_two_days"),
-    ("monthly", {"pause": 3}, "serials.pause"),
-    ("daily", {"weekdays": (7,)}, "serials.pattern_range"),
-    ("quarterly", {"months": (1, 2)}, "serials.months_count"),
-])
+@pytest.mark.parametrize(
+    ("frequency", "options", "code"),
+    [
+        ("hourly", {}, "serials.unknown_frequency"),
+        ("weekly", {"weekdays": (1, 2)}, "serials.weekly_one_day"),
+        ("semimonthly", {"days": (1,)}, "serials.semimonthly_two_days"),
+        ("monthly", {"pause": 3}, "serials.pause"),
+        ("daily", {"weekdays": (7,)}, "serials.pattern_range"),
+        ("quarterly", {"months": (1, 2)}, "serials.months_count"),
+    ],
+)
 def test_impossible_patterns_are_refused_with_a_code(frequency, options, code):
     with pytest.raises(Invalid) as refused:
         make_pattern(frequency, **options)
@@ -71,20 +81,33 @@ def test_a_pause_in_a_year_whose_spring_festival_is_unknown_is_refused():
 
 
 patterns = st.one_of(
-    st.builds(lambda wd, pause: make_pattern("daily", weekdays=wd, pause=pause),
-              st.sets(st.integers(0, 6), min_size=1).map(tuple), st.integers(0, 15)),
-    st.builds(lambda wd, pause: make_pattern("weekly", weekdays=(wd,), pause=pause), st.integers(0, 6),
-              st.integers(0, 15)),
-    st.builds(lambda days: make_pattern("semimonthly", days=days),
-              st.sets(st.integers(1, 31), min_size=2, max_size=2).map(tuple)),
-    st.builds(lambda day, f: make_pattern(f, days=(day,)), st.integers(1, 31),
-              st.sampled_from(("monthly", "bimonthly", "quarterly"))),
+    st.builds(
+        lambda wd, pause: make_pattern("daily", weekdays=wd, pause=pause),
+        st.sets(st.integers(0, 6), min_size=1).map(tuple),
+        st.integers(0, 15),
+    ),
+    st.builds(
+        lambda wd, pause: make_pattern("weekly", weekdays=(wd,), pause=pause), st.integers(0, 6), st.integers(0, 15)
+    ),
+    st.builds(
+        lambda days: make_pattern("semimonthly", days=days),
+        st.sets(st.integers(1, 31), min_size=2, max_size=2).map(tuple),
+    ),
+    st.builds(
+        lambda day, f: make_pattern(f, days=(day,)),
+        st.integers(1, 31),
+        st.sampled_from(("monthly", "bimonthly", "quarterly")),
+    ),
 )
 
 
 @settings(max_examples=150, deadline=None)
-@given(pattern=patterns, year=st.sampled_from(sorted(SPRING_FESTIVAL)), first=st.integers(1, 50),
-       total=st.one_of(st.none(), st.integers(1, 90000)))
+@given(
+    pattern=patterns,
+    year=st.sampled_from(sorted(SPRING_FESTIVAL)),
+    first=st.integers(1, 50),
+    total=st.one_of(st.none(), st.integers(1, 90000)),
+)
 def test_predictions_never_repeat_an_issue_and_totals_increase(pattern, year, first, total):
     issues = predict(pattern, year, first_number=first, first_total=total)
     numbers = [i.number for i in issues]

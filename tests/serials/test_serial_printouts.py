@@ -16,8 +16,10 @@ from ils.catalogue.labels import print_queue
 from ils.serials import binding, checkin, claims, printouts, subscriptions
 from tests.serials.conftest import READER_ISSN, STORY_ISSN, ean
 
-needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext") or not shutil.which("pdftoppm"),
-                                   reason="poppler-utils (pdftotext, pdftoppm) is not installed")
+needs_poppler = pytest.mark.skipif(
+    not shutil.which("pdftotext") or not shutil.which("pdftoppm"),
+    reason="poppler-utils (pdftotext, pdftoppm) is not installed",
+)
 
 
 def _text(pdf: bytes, tmp_path, name: str) -> str:
@@ -25,8 +27,7 @@ def _text(pdf: bytes, tmp_path, name: str) -> str:
     path.write_bytes(pdf)
     subprocess.run(["pdftoppm", "-r", "100", "-png", "-singlefile", str(path), str(tmp_path / name)], check=True)
     assert (tmp_path / f"{name}.png").stat().st_size > 1000
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
 
 
 @needs_poppler
@@ -74,10 +75,13 @@ def test_the_order_list_opens_as_a_spreadsheet(room):
 def test_cover_barcodes_decode_to_the_issn_and_the_issue(room, tmp_path):
     pdf = printouts.cover_barcodes(room.session, 2026)
     (tmp_path / "covers.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", "200", "-png", "-singlefile", str(tmp_path / "covers.pdf"),
-                    str(tmp_path / "covers")], check=True)
-    found = subprocess.run(["zbarimg", "-q", "--nodbus", "-Sean2.enable", str(tmp_path / "covers.png")],
-                           capture_output=True, text=True).stdout.split()
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-png", "-singlefile", str(tmp_path / "covers.pdf"), str(tmp_path / "covers")],
+        check=True,
+    )
+    found = subprocess.run(
+        ["zbarimg", "-q", "--nodbus", "-Sean2.enable", str(tmp_path / "covers.png")], capture_output=True, text=True
+    ).stdout.split()
     # 2026-03-02: 读者 (semi-monthly) has No. 5 due, 故事会 (monthly) No. 3.
     assert f"EAN-13:{ean(READER_ISSN)}" in found and f"EAN-13:{ean(STORY_ISSN)}" in found
     assert {"EAN-2:05", "EAN-2:03"} <= set(found)

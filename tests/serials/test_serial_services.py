@@ -25,7 +25,11 @@ def _counts() -> tuple[int, int, int]:
 def test_a_scan_with_its_add_on_checks_in_that_issue_and_says_where_it_goes(room, english):
     first = checkin.check_in_scan(room.session, ean(READER_ISSN, 4))
     assert (first.number, first.copy, first.destination, first.routing_text) == (
-        4, 1, "报刊期刊阅览室", "Send 1 to 报刊期刊阅览室")
+        4,
+        1,
+        "报刊期刊阅览室",
+        "Send 1 to 报刊期刊阅览室",
+    )
     assert first.issue_label == "2026 No. 4 (total 804)"
     second = checkin.check_in_scan(room.session, ean(READER_ISSN, 4))
     assert (second.copy, second.destination, second.received) == (2, "少儿阅览室", 2)

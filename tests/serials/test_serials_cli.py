@@ -20,8 +20,9 @@ ISSN = "1005-1805"
 def ils(db, *args: str, lang: str = "en"):
     env = {**os.environ, "ILS_STAFF": "admin", "ILS_PASSWORD": PASSWORD, "ILS_DB": str(db)}
     env.pop("ILS_LANG", None)
-    return subprocess.run([sys.executable, "-m", "ils", "--lang", lang, *args], capture_output=True, text=True,
-                          env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "ils", "--lang", lang, *args], capture_output=True, text=True, env=env, timeout=120
+    )
 
 
 def js(done):
@@ -37,11 +38,45 @@ def db(tmp_path_factory):
 
 
 def test_a_year_of_a_magazine_through_the_command_line(db, tmp_path):
-    title = js(ils(db, "serials", "title-add", "--title", "读者", "--kind", "magazine", "--frequency", "semimonthly",
-                   "--issn", ISSN, "--cn", "CN 62-1118/Z", "--post-code", "54-17", "--json"))
+    title = js(
+        ils(
+            db,
+            "serials",
+            "title-add",
+            "--title",
+            "读者",
+            "--kind",
+            "magazine",
+            "--frequency",
+            "semimonthly",
+            "--issn",
+            ISSN,
+            "--cn",
+            "CN 62-1118/Z",
+            "--post-code",
+            "54-17",
+            "--json",
+        )
+    )
     assert title["cn"] == "CN 62-1118/Z" and title["clc_class"] == "Z"
-    sub = js(ils(db, "serials", "subscribe", "读者", "2026", "--price-issue", "6", "--copies", "2",
-                 "--routing", "ZG-BK:1,ZG-SE:1", "--first-total", "801", "--json"))
+    sub = js(
+        ils(
+            db,
+            "serials",
+            "subscribe",
+            "读者",
+            "2026",
+            "--price-issue",
+            "6",
+            "--copies",
+            "2",
+            "--routing",
+            "ZG-BK:1,ZG-SE:1",
+            "--first-total",
+            "801",
+            "--json",
+        )
+    )
     assert [d["code"] for d in sub["routing"]] == ["ZG-BK", "ZG-SE"] and sub["total_fen"] == 28800
     code = issn_ean(ISSN)
     got = js(ils(db, "serials", "check-in", code + "04", code + "04", "--date", "2026-02-20", "--json"))
@@ -59,8 +94,9 @@ def test_a_year_of_a_magazine_through_the_command_line(db, tmp_path):
     assert claimed[0]["state"] == "open"
     run = js(ils(db, "serials", "check-run", "读者", "2026", "m2", "--json"))
     assert run["present"] == [4] and run["missing"] == [3]
-    volume = js(ils(db, "serials", "bind", "读者", "2026", "m2", "--barcode", "QK00000001", "--accept-missing",
-                    "--json"))
+    volume = js(
+        ils(db, "serials", "bind", "读者", "2026", "m2", "--barcode", "QK00000001", "--accept-missing", "--json")
+    )
     assert volume["call_number"] == "Z/621118:2026M2" and volume["missing"] == [3]
     figures = js(ils(db, "serials", "figures", "2026", "--json"))
     assert figures["magazines"] == 1 and figures["copies_received"] == 2 and figures["volumes_bound"] == 1

@@ -23,8 +23,15 @@ class Shelf:
 @pytest.fixture
 def shelf(admin) -> Shelf:
     bibs = {}
-    for title, clc in (("三体", "I247.5"), ("呐喊", "I246.7"), ("红楼梦", "I242.4"), ("活着", "I247.57"),
-                       ("平凡的世界", "I247.5"), ("围城", "I246.5"), ("边城", "I246.5")):
+    for title, clc in (
+        ("三体", "I247.5"),
+        ("呐喊", "I246.7"),
+        ("红楼梦", "I242.4"),
+        ("活着", "I247.57"),
+        ("平凡的世界", "I247.5"),
+        ("围城", "I246.5"),
+        ("边城", "I246.5"),
+    ):
         bibs[title] = new_record(admin, title, clc=clc)
     add_item(admin, bibs["三体"], "T0001", location="ZG-WJ", price="CNY23.00")
     add_item(admin, bibs["三体"], "T0002", branch="XHMZ", location="XHMZ")
@@ -38,6 +45,7 @@ def shelf(admin) -> Shelf:
     add_item(admin, bibs["边城"], "D0001", location="ZG-MR", item_type="listening_device")
     adult = register(admin, "王芳", ADULT).summary.card_number
     other = register(admin, "张伟", citizen("19900101", order="222")).summary.card_number
-    blind = register(admin, "刘明", citizen("19700101", order="333"), reader_type="blind",
-                     consents=frozenset({"disability"})).summary.card_number
+    blind = register(
+        admin, "刘明", citizen("19700101", order="333"), reader_type="blind", consents=frozenset({"disability"})
+    ).summary.card_number
     return Shelf(bibs, adult, other, blind)

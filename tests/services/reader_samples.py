@@ -30,6 +30,5 @@ def with_x(born: str = "19800101", region: str = "430281") -> str:
 
 def register(session, name="王芳", number=None, **options):
     """Register an adult (or whatever ``options`` say) with sensible defaults; returns the record."""
-    form = Registration(name=name, id_type=options.pop("id_type", "resident"), id_number=number or citizen(),
-                        **options)
+    form = Registration(name=name, id_type=options.pop("id_type", "resident"), id_number=number or citizen(), **options)
     return register_reader(session, form)

@@ -27,8 +27,9 @@ from .conftest import ADMIN_PASSWORD
 pytestmark = pytest.mark.usefixtures("english")
 
 
-def cnmarc_record(title: str, *, clc: str | None = "I247.5", author: str | None = None,
-                  responsibility: str | None = None) -> Record:
+def cnmarc_record(
+    title: str, *, clc: str | None = "I247.5", author: str | None = None, responsibility: str | None = None
+) -> Record:
     """A small CNMARC record as a supplier sends it: title, responsibility, 中图法 class, author."""
     record = Record(force_utf8=True)
     title_subfields = [Subfield("a", title)]
@@ -50,8 +51,13 @@ def imported_numbers(session, clc_class: str, *numbers: int, bib_id: str | None 
     """Numbers in the ledger as an import leaves them for the call numbers of a supplier's 905."""
     with session.write() as writer:
         for number in numbers:
-            BookNumber.insert(clc_class=clc_class, number=number, bib=bib_id, node_id="supplier-file",
-                              assigned_at="2026-03-01T09:00:00+08:00").execute()
+            BookNumber.insert(
+                clc_class=clc_class,
+                number=number,
+                bib=bib_id,
+                node_id="supplier-file",
+                assigned_at="2026-03-01T09:00:00+08:00",
+            ).execute()
         writer.journal("test.import", "book_number", None, {"class": clc_class, "numbers": list(numbers)})
 
 
@@ -67,14 +73,19 @@ def cataloguer(library, admin):
 
 # --- ranges --------------------------------------------------------------------------------
 
+
 def test_init_gives_the_central_desk_its_first_book_numbers_and_a_branch_desk_none(library, tmp_path):
     (central,) = list_ranges(library)
     assert (central.kind, central.node_id, central.first, central.last) == (
-        "book_number", library.node_id, *CENTRAL_BOOK_NUMBERS)
+        "book_number",
+        library.node_id,
+        *CENTRAL_BOOK_NUMBERS,
+    )
     assert "number_range.reserve" in _actions(library)
     library.close()
-    branch = initialise(tmp_path / "branch.sqlite", admin_username="admin", admin_password=ADMIN_PASSWORD,
-                        branch_code="XHMZ")
+    branch = initialise(
+        tmp_path / "branch.sqlite", admin_username="admin", admin_password=ADMIN_PASSWORD, branch_code="XHMZ"
+    )
     try:
         assert list_ranges(library) == []
     finally:
@@ -85,15 +96,18 @@ def test_two_offline_nodes_with_their_own_ranges_never_give_the_same_number(tmp_
     """The central library and a branch catalogue the same class on separate databases."""
     given: dict[str, list[str]] = {}
     for name, branch_code in (("central", "ZG"), ("branch", "XHMZ")):
-        lib = initialise(tmp_path / f"{name}.sqlite", admin_username="admin", admin_password=ADMIN_PASSWORD,
-                         branch_code=branch_code, clock=clock)
+        lib = initialise(
+            tmp_path / f"{name}.sqlite",
+            admin_username="admin",
+            admin_password=ADMIN_PASSWORD,
+            branch_code=branch_code,
+            clock=clock,
+        )
         try:
             session = log_in(lib, "admin", ADMIN_PASSWORD)
             if branch_code != "ZG":  # the block the central library set aside for this branch
                 reserve_range(session, kind="book_number", first=5000, last=5099)
-            given[name] = [
-                assign_call_number(session, new_record(session, f"小说{i}", clc="I247.5")) for i in range(4)
-            ]
+            given[name] = [assign_call_number(session, new_record(session, f"小说{i}", clc="I247.5")) for i in range(4)]
         finally:
             lib.close()
     assert given["central"] == ["I247.5/1", "I247.5/2", "I247.5/3", "I247.5/4"]
@@ -112,7 +126,10 @@ def test_overlapping_ranges_are_refused_whichever_node_holds_them(library, admin
     with refused("catalogue.range_invalid"):
         reserve_range(admin, kind="barcode", first=9, last=8)
     assert [(r.kind, r.first, r.last) for r in list_ranges(library)] == [
-        ("barcode", 1, 5000), ("book_number", 1, 4999), ("book_number", 5000, 5099)]
+        ("barcode", 1, 5000),
+        ("book_number", 1, 4999),
+        ("book_number", 5000, 5099),
+    ]
     assert _actions(library).count("number_range.reserve") == 3  # init's, and two here
 
 
@@ -123,6 +140,7 @@ def test_ranges_need_the_permission_to_reserve_numbers(cataloguer, clerk):
 
 
 # --- 种次号 ---------------------------------------------------------------------------------
+
 
 def test_call_number_is_written_to_the_record_the_ledger_and_copies_without_one(library, cataloguer):
     bib = new_record(cataloguer, "呐喊", clc="ｉ２４６．７")  # typed full-width: normalised
@@ -154,8 +172,9 @@ def test_used_up_and_missing_ranges_are_clear_refusals(library, admin, catalogue
     # Another class still has room in the same block.
     assert assign_call_number(cataloguer, new_record(cataloguer, "诗", clc="I227")) == "I227/1"
     library.close()
-    branch = initialise(tmp_path / "branch.sqlite", admin_username="admin", admin_password=ADMIN_PASSWORD,
-                        branch_code="YS")
+    branch = initialise(
+        tmp_path / "branch.sqlite", admin_username="admin", admin_password=ADMIN_PASSWORD, branch_code="YS"
+    )
     try:
         session = log_in(branch, "admin", ADMIN_PASSWORD)
         with refused("catalogue.no_book_number_range"):
@@ -206,10 +225,22 @@ def test_copies_shelve_in_shelf_order_not_text_order(admin, cataloguer):
 
 # --- 著者号 ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("name", "mark"), [
-    ("鲁迅", "LX"), ("曹雪芹", "CXQ"), ("(清)曹雪芹", "CXQ"), ("［英］狄更斯", "DGS"), ("马克·吐温", "MKTW"),
-    ("Smith, John", "SMI"), ("John Smith", "SMI"), ("Li", "LI"), ("O'Brien, Flann", "OBR"), ("", ""),
-])
+
+@pytest.mark.parametrize(
+    ("name", "mark"),
+    [
+        ("鲁迅", "LX"),
+        ("曹雪芹", "CXQ"),
+        ("(清)曹雪芹", "CXQ"),
+        ("［英］狄更斯", "DGS"),
+        ("马克·吐温", "MKTW"),
+        ("Smith, John", "SMI"),
+        ("John Smith", "SMI"),
+        ("Li", "LI"),
+        ("O'Brien, Flann", "OBR"),
+        ("", ""),
+    ],
+)
 def test_author_mark(name, mark):
     assert author_mark(name) == mark
 
@@ -245,6 +276,7 @@ def test_no_author_is_a_clear_refusal_for_an_author_number(cataloguer):
 
 
 # --- barcodes --------------------------------------------------------------------------------
+
 
 def test_new_barcodes_come_from_this_desks_range_after_the_highest_used(library, admin, cataloguer):
     with refused("catalogue.no_barcode_range"):

@@ -8,7 +8,8 @@ import sqlite3
 import threading
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ils import caches
 from ils.circulation import calendar, loans
@@ -68,11 +69,10 @@ def test_a_rule_changed_at_this_desk_is_seen_at_once(admin, clerk, shelf):
 
 
 def test_a_rolled_back_rule_change_is_forgotten(admin, clerk, shelf):
-    with pytest.raises(RuntimeError):
-        with admin.write():
-            set_rule(admin, "*", "*", loan_days=3)
-            assert RuleBook().rule_for("adult", "book", admin.library.node.branch_id).loan_days == 3
-            raise RuntimeError("the desk gives up")
+    with pytest.raises(RuntimeError), admin.write():
+        set_rule(admin, "*", "*", loan_days=3)
+        assert RuleBook().rule_for("adult", "book", admin.library.node.branch_id).loan_days == 3
+        raise RuntimeError("the desk gives up")
     assert RuleBook().rule_for("adult", "book", admin.library.node.branch_id).loan_days == 30
     assert loans.checkout(clerk, shelf.adult, "T0001").loan.due_on == "2026-04-01"
 
@@ -80,8 +80,10 @@ def test_a_rolled_back_rule_change_is_forgotten(admin, clerk, shelf):
 def test_a_holiday_added_at_another_desk_moves_the_next_due_date(admin, clerk, shelf, library):
     loans.checkout(clerk, shelf.adult, "T0001")
     other = _other_desk(library)
-    other.execute("INSERT INTO calendar_day (id, branch_id, day, open, kind, name, created_at)"
-                  " VALUES ('x', NULL, '2026-04-01', 0, 'holiday', '测试', '2026-03-02T09:00:00')")
+    other.execute(
+        "INSERT INTO calendar_day (id, branch_id, day, open, kind, name, created_at)"
+        " VALUES ('x', NULL, '2026-04-01', 0, 'holiday', '测试', '2026-03-02T09:00:00')"
+    )
     other.close()
     assert loans.checkout(clerk, shelf.adult, "T0003").loan.due_on == "2026-04-02"
 
@@ -121,8 +123,11 @@ def test_the_days_circulation_keeps_the_store(admin, clerk, shelf):
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(st.sampled_from(["here", "elsewhere", "rolled back"]), st.integers(1, 90)),
-                min_size=1, max_size=6))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["here", "elsewhere", "rolled back"]), st.integers(1, 90)), min_size=1, max_size=6
+    )
+)
 def test_the_cached_rule_is_always_the_stored_rule(admin, changes):
     branch = admin.library.node.branch_id
     for where, days in changes:
@@ -130,15 +135,18 @@ def test_the_cached_rule_is_always_the_stored_rule(admin, changes):
             set_rule(admin, "adult", "book", loan_days=days)
         elif where == "elsewhere":
             other = _other_desk(admin.library)
-            other.execute("INSERT OR REPLACE INTO loan_rule (id, reader_type, item_type, branch_id, loan_limit,"
-                          " loan_days, renewals, renew_days, holds_allowed, fine_fen_per_day, updated_at)"
-                          " VALUES ('adult/book/*', 'adult', 'book', NULL, 5, ?, 1, 30, 1, 0, '2026-03-02')",
-                          (days,))
+            other.execute(
+                "INSERT OR REPLACE INTO loan_rule (id, reader_type, item_type, branch_id, loan_limit,"
+                " loan_days, renewals, renew_days, holds_allowed, fine_fen_per_day, updated_at)"
+                " VALUES ('adult/book/*', 'adult', 'book', NULL, 5, ?, 1, 30, 1, 0, '2026-03-02')",
+                (days,),
+            )
             other.close()
         else:
             with pytest.raises(RuntimeError), admin.write():
                 set_rule(admin, "adult", "book", loan_days=days)
                 raise RuntimeError("given up")
         stored = admin.library.database.execute_sql(
-            "SELECT loan_days FROM loan_rule WHERE id = 'adult/book/*'").fetchone()
+            "SELECT loan_days FROM loan_rule WHERE id = 'adult/book/*'"
+        ).fetchone()
         assert RuleBook().rule_for("adult", "book", branch).loan_days == (stored[0] if stored else 30)

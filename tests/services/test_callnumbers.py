@@ -21,24 +21,27 @@ from tests.codes import refused
 pytestmark = pytest.mark.usefixtures("english")
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("I247.5/123", CallNumber("I247.5", "123")),
-    ("I247.5/123:2", CallNumber("I247.5", "123", volume="2")),
-    ("I247.5/123-2", CallNumber("I247.5", "123", copy="2")),
-    ("I247.5/123:2-3", CallNumber("I247.5", "123", volume="2", copy="3")),
-    ("Ｉ２４７．５／１２３：２－３", CallNumber("I247.5", "123", volume="2", copy="3")),
-    (" i247.5 / 123 ", CallNumber("I247.5", "123")),
-    ("TP311138/5", CallNumber("TP311.138", "5")),
-    ("TQ174.6/12", CallNumber("TQ174.6", "12")),
-    ("K928.9（264）/7", CallNumber("K928.9(264)", "7")),
-    ("D922.1—49/3", CallNumber("D922.1-49", "3")),
-    ("K28“214”/1", CallNumber('K28"214"', "1")),
-    ("K092〈4〉/1", CallNumber("K092<4>", "1")),
-    ("K29=6/2", CallNumber("K29=6", "2")),
-    ("TP312C++/4", CallNumber("TP312C++", "4")),
-    ("I207.22/L567", CallNumber("I207.22", "L567")),
-    ("Z228/1-07", CallNumber("Z228", "1", copy="7")),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("I247.5/123", CallNumber("I247.5", "123")),
+        ("I247.5/123:2", CallNumber("I247.5", "123", volume="2")),
+        ("I247.5/123-2", CallNumber("I247.5", "123", copy="2")),
+        ("I247.5/123:2-3", CallNumber("I247.5", "123", volume="2", copy="3")),
+        ("Ｉ２４７．５／１２３：２－３", CallNumber("I247.5", "123", volume="2", copy="3")),
+        (" i247.5 / 123 ", CallNumber("I247.5", "123")),
+        ("TP311138/5", CallNumber("TP311.138", "5")),
+        ("TQ174.6/12", CallNumber("TQ174.6", "12")),
+        ("K928.9（264）/7", CallNumber("K928.9(264)", "7")),
+        ("D922.1—49/3", CallNumber("D922.1-49", "3")),
+        ("K28“214”/1", CallNumber('K28"214"', "1")),
+        ("K092〈4〉/1", CallNumber("K092<4>", "1")),
+        ("K29=6/2", CallNumber("K29=6", "2")),
+        ("TP312C++/4", CallNumber("TP312C++", "4")),
+        ("I207.22/L567", CallNumber("I207.22", "L567")),
+        ("Z228/1-07", CallNumber("Z228", "1", copy="7")),
+    ],
+)
 def test_parse_normalises_what_cataloguers_type(typed, expected):
     parsed = parse_call_number(typed)
     assert parsed == expected
@@ -129,13 +132,15 @@ def test_key_text_sorts_like_sqlite_binary():
     assert got == [str(c) for c in sorted(map(parse_call_number, texts), key=shelf_key)]
     # a class and its subdivisions share a prefix
     prefix = class_prefix_text("I247.5")
-    under = [row[0] for row in db.execute("SELECT call FROM c WHERE k >= ? AND k < ? ORDER BY k",
-                                          (prefix, prefix + "~"))]
+    under = [
+        row[0] for row in db.execute("SELECT call FROM c WHERE k >= ? AND k < ? ORDER BY k", (prefix, prefix + "~"))
+    ]
     assert under == ["I247.5/9", "I247.5/10", "I247.5/123", "I247.5-49/1", "I247.57/1"]
 
 
 def _random_call_number(rng: random.Random) -> str:
     """A call number built from the parts that make shelf order tricky."""
+
     def digits(low: int, high: int) -> str:
         return "".join(rng.choice("0123456789") for _ in range(rng.randint(low, high)))
 
@@ -165,6 +170,7 @@ def test_key_text_sorts_exactly_like_key():
 
 
 # --- 种次号 ranges -----------------------------------------------------------------------
+
 
 def test_next_book_number_follows_highest_in_own_ranges():
     ranges = [BookNumberRange(7000, 7002), BookNumberRange(9000, 9099)]

@@ -30,10 +30,19 @@ from tests.services.reader_samples import ADULT, register
 from tests.services.test_records import cnmarc
 
 READS_ONLY = {
-    "catalogue.book_numbers.next_barcodes", "catalogue.marc_import.stage", "readers.readers.find_readers",
-    "readers.readers.look_up", "readers.readers.scan_card", "readers.readers.presented_reader",
-    "readers.readers.reader_record", "staff.list_staff", "branches.list_branches", "printouts.test_page",
-    "printouts.label_calibration", "printouts.receipt_test", "printouts.save_pdf",
+    "catalogue.book_numbers.next_barcodes",
+    "catalogue.marc_import.stage",
+    "readers.readers.find_readers",
+    "readers.readers.look_up",
+    "readers.readers.scan_card",
+    "readers.readers.presented_reader",
+    "readers.readers.reader_record",
+    "staff.list_staff",
+    "branches.list_branches",
+    "printouts.test_page",
+    "printouts.label_calibration",
+    "printouts.receipt_test",
+    "printouts.save_pdf",
 }
 """Services that change nothing in the database."""
 
@@ -56,13 +65,22 @@ account again inside its write, so failures typed at two desks at once all count
 
 
 def _services():
-    packages = [importlib.import_module(found.name) for package in (ils.catalogue, ils.readers)
-                for found in pkgutil.iter_modules(package.__path__, package.__name__ + ".")]
-    for module in [*packages, *(importlib.import_module(f"ils.{name}")
-                                for name in ("staff", "branches", "node", "printouts"))]:
+    packages = [
+        importlib.import_module(found.name)
+        for package in (ils.catalogue, ils.readers)
+        for found in pkgutil.iter_modules(package.__path__, package.__name__ + ".")
+    ]
+    for module in [
+        *packages,
+        *(importlib.import_module(f"ils.{name}") for name in ("staff", "branches", "node", "printouts")),
+    ]:
         for name, function in vars(module).items():
-            if (inspect.isfunction(function) and not name.startswith("_") and function.__module__ == module.__name__
-                    and next(iter(inspect.signature(function).parameters), None) == "session"):
+            if (
+                inspect.isfunction(function)
+                and not name.startswith("_")
+                and function.__module__ == module.__name__
+                and next(iter(inspect.signature(function).parameters), None) == "session"
+            ):
                 yield f"{module.__name__.removeprefix('ils.')}.{name}", function
 
 
@@ -70,10 +88,19 @@ def test_every_service_that_decides_and_writes_reads_inside_its_write():
     unwrapped = {name for name, function in _services() if not getattr(function, "__ils_writes__", False)}
     assert unwrapped == READS_ONLY | set(DECIDES_NOTHING)
     wrapped = {name for name, function in _services() if getattr(function, "__ils_writes__", False)}
-    assert {"readers.readers.register_reader", "readers.lifecycle.report_lost", "readers.lifecycle.replace_card",
-            "readers.consents.grant_consent", "catalogue.items.add_item", "catalogue.marc_import.apply",
-            "catalogue.book_numbers.assign_call_number", "catalogue.labels.print_queue", "staff.set_roles",
-            "branches.add_branch", "node.move_node"} <= wrapped
+    assert {
+        "readers.readers.register_reader",
+        "readers.lifecycle.report_lost",
+        "readers.lifecycle.replace_card",
+        "readers.consents.grant_consent",
+        "catalogue.items.add_item",
+        "catalogue.marc_import.apply",
+        "catalogue.book_numbers.assign_call_number",
+        "catalogue.labels.print_queue",
+        "staff.set_roles",
+        "branches.add_branch",
+        "node.move_node",
+    } <= wrapped
 
 
 @pytest.fixture
@@ -101,8 +128,10 @@ REFUSED: list[tuple[str, Callable[[Session, dict], object]]] = [
 
 @pytest.mark.parametrize(("name", "call"), REFUSED, ids=[name for name, _call in REFUSED])
 def test_a_refused_permission_inside_a_write_is_journaled_and_nothing_else_is_kept(admin, nobody, name, call):
-    world = {"card": register(admin, "王芳", ADULT).summary.card_number,
-             "bib": records.add_record(admin, cnmarc("红楼梦"), "cnmarc")}
+    world = {
+        "card": register(admin, "王芳", ADULT).summary.card_number,
+        "bib": records.add_record(admin, cnmarc("红楼梦"), "cnmarc"),
+    }
     items.add_item(admin, world["bib"], "T0001")
     before = Journal.select().count()
     state = (Reader.select().count(), Item.select().count(), Staff.get(Staff.username == "admin").roles)

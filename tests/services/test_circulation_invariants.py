@@ -57,14 +57,19 @@ def test_a_copy_whose_status_disagrees_with_its_loan_transit_or_hold_is_named(ad
     loans.return_item(clerk, "T0005")
     _raw(library, "UPDATE item SET status = 'available' WHERE barcode = 'T0005'")
     _raw(library, "UPDATE item SET status = 'on_hold_shelf' WHERE barcode = 'T0006'")
-    assert _codes(library) == ["circ.status_open_loan", "circ.status_on_loan_without_loan",
-                               "circ.status_in_transit_without_transit", "circ.status_ready_hold",
-                               "circ.status_on_hold_shelf_without_hold"]
+    assert _codes(library) == [
+        "circ.status_open_loan",
+        "circ.status_on_loan_without_loan",
+        "circ.status_in_transit_without_transit",
+        "circ.status_ready_hold",
+        "circ.status_on_hold_shelf_without_hold",
+    ]
     first = circulation_problems(library.database)[0]
     assert first.params["barcode"] == "T0001"
     report = check(admin)
-    assert not report.ok and "Copy T0001 is On the shelf but has a loan that is not over." in report.lines(), \
+    assert not report.ok and "Copy T0001 is On the shelf but has a loan that is not over." in report.lines(), (
         report.lines()
+    )
 
 
 def test_a_copy_in_transit_without_its_status_and_a_hold_on_its_way_without_a_transit(clerk, shelf, library):
@@ -89,8 +94,16 @@ def test_a_loan_ended_twice_and_a_double_fine_are_named_and_can_no_longer_be_mad
         Loan.update(ended_at="2026-04-12T09:00:00+08:00").where(Loan.id == loan.id).execute()
     # a second fine, through the write path: a refusal
     with pytest.raises(Conflict) as second_fine, library.write(admin.staff.id) as writer:
-        add_charge(writer, reader_id=loan.reader_id, loan_id=loan.id, item_id=item.id, kind="overdue",
-                   amount_fen=100, note=None, now=library.now_text())
+        add_charge(
+            writer,
+            reader_id=loan.reader_id,
+            loan_id=loan.id,
+            item_id=item.id,
+            kind="overdue",
+            amount_fen=100,
+            note=None,
+            now=library.now_text(),
+        )
     assert second_fine.value.code == "storage.conflict"
     assert _codes(library) == []
 
@@ -98,8 +111,16 @@ def test_a_loan_ended_twice_and_a_double_fine_are_named_and_can_no_longer_be_mad
     _raw(library, "DROP TRIGGER charge_once_per_loan")
     with library.write(admin.staff.id) as writer:
         writer.journal("loan.return", "loan", loan.id, {"item_id": item.id, "barcode": item.barcode})
-        add_charge(writer, reader_id=loan.reader_id, loan_id=loan.id, item_id=item.id, kind="overdue",
-                   amount_fen=100, note=None, now=library.now_text())
+        add_charge(
+            writer,
+            reader_id=loan.reader_id,
+            loan_id=loan.id,
+            item_id=item.id,
+            kind="overdue",
+            amount_fen=100,
+            note=None,
+            now=library.now_text(),
+        )
     problems = circulation_problems(library.database)
     assert [p.code for p in problems] == ["circ.loan_ended_twice", "circ.fine_charged_twice"]
     assert problems[0].params == {"loan": loan.id, "barcode": "T0001", "count": 2}
@@ -111,7 +132,8 @@ def test_a_problem_that_fills_the_library_is_named_a_few_times_and_counted(libra
     _raw(library, "UPDATE item SET status = 'on_loan' WHERE barcode IN ('T0001', 'T0003', 'T0004', 'T0005')")
     problems = circulation_problems(library.database)
     assert [p.code for p in problems] == ["circ.status_on_loan_without_loan"] * 2 + [
-        "circ.status_on_loan_without_loan_more"]
+        "circ.status_on_loan_without_loan_more"
+    ]
     assert problems[-1].params["count"] == 2
 
 
@@ -128,8 +150,11 @@ def test_a_file_with_a_double_fine_from_before_the_guards_still_opens_and_says_s
     database.execute_sql("PRAGMA user_version = 6")
     database.execute_sql("PRAGMA foreign_keys = OFF")  # the loan and reader rows do not matter here
     for charge in ("c1", "c2"):
-        database.execute_sql("INSERT INTO charge (id, loan_id, kind, amount_fen, created_at)"
-                             " VALUES (?, 'L1', 'overdue', 100, '2026-01-01')", (charge,))
+        database.execute_sql(
+            "INSERT INTO charge (id, loan_id, kind, amount_fen, created_at)"
+            " VALUES (?, 'L1', 'overdue', 100, '2026-01-01')",
+            (charge,),
+        )
     # m0007 itself, which must not fail on it; later versions check foreign keys the
     # made-up rows here do not have.
     (guards,) = [script for script in MIGRATIONS if script.VERSION == 7]
@@ -137,6 +162,8 @@ def test_a_file_with_a_double_fine_from_before_the_guards_still_opens_and_says_s
     database.execute_sql("PRAGMA user_version = 7")
     assert [p.code for p in circulation_problems(database)] == ["circ.fine_charged_twice"]
     with pytest.raises(IntegrityError):
-        database.execute_sql("INSERT INTO charge (id, loan_id, kind, amount_fen, created_at)"
-                             " VALUES ('c3', 'L1', 'overdue', 100, '2026-01-01')")
+        database.execute_sql(
+            "INSERT INTO charge (id, loan_id, kind, amount_fen, created_at)"
+            " VALUES ('c3', 'L1', 'overdue', 100, '2026-01-01')"
+        )
     database.close()

@@ -22,9 +22,21 @@ from ils.errors import PermissionDenied
 from tests.services.circ_samples import shelf  # noqa: F401
 
 READS_ONLY = {
-    "calendar.list_days", "charges.reader_charges", "holds.hold_shelf", "holds.reader_holds", "holds.title_queue",
-    "loans.reader_loans", "loans.loan_history", "places.place_of", "rotation.list_batches", "rotation.batch_detail",
-    "rotation.rotation_year", "rules.list_rules", "transit.transits", "van.list_stops", "desk.reader_at_desk",
+    "calendar.list_days",
+    "charges.reader_charges",
+    "holds.hold_shelf",
+    "holds.reader_holds",
+    "holds.title_queue",
+    "loans.reader_loans",
+    "loans.loan_history",
+    "places.place_of",
+    "rotation.list_batches",
+    "rotation.batch_detail",
+    "rotation.rotation_year",
+    "rules.list_rules",
+    "transit.transits",
+    "van.list_stops",
+    "desk.reader_at_desk",
     "stats.loans.loans_per_branch_month",
 }
 """Services that change nothing."""
@@ -46,18 +58,30 @@ def _services():
         for found in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
             module = importlib.import_module(found.name)
             for name, function in vars(module).items():
-                if (inspect.isfunction(function) and not name.startswith("_") and function.__module__ == module.__name__
-                        and next(iter(inspect.signature(function).parameters), None) == "session"):
+                if (
+                    inspect.isfunction(function)
+                    and not name.startswith("_")
+                    and function.__module__ == module.__name__
+                    and next(iter(inspect.signature(function).parameters), None) == "session"
+                ):
                     yield found.name.removeprefix("ils.circulation.").removeprefix("ils."), name, function
 
 
 def test_every_service_that_decides_and_writes_reads_inside_its_write():
-    unwrapped = {f"{module}.{name}" for module, name, function in _services()
-                 if not getattr(function, "__ils_writes__", False)}
+    unwrapped = {
+        f"{module}.{name}" for module, name, function in _services() if not getattr(function, "__ils_writes__", False)
+    }
     assert unwrapped == READS_ONLY | set(DECIDES_NOTHING)
-    assert {"loans.checkout", "loans.return_item", "loans.renew", "holds.place_hold", "charges.pay",
-            "transit.receive", "rotation.send_batch", "losses.mark_lost"} <= {
-        f"{module}.{name}" for module, name, function in _services() if getattr(function, "__ils_writes__", False)}
+    assert {
+        "loans.checkout",
+        "loans.return_item",
+        "loans.renew",
+        "holds.place_hold",
+        "charges.pay",
+        "transit.receive",
+        "rotation.send_batch",
+        "losses.mark_lost",
+    } <= {f"{module}.{name}" for module, name, function in _services() if getattr(function, "__ils_writes__", False)}
 
 
 def test_a_refused_permission_inside_a_write_is_journaled_and_nothing_else_is_kept(clerk, admin, shelf):

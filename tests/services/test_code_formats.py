@@ -24,8 +24,13 @@ def bib(admin) -> str:
 
 
 def test_the_default_format_takes_every_barcode_the_library_has_used(admin, bib):
-    for typed, stored in (("T0001", "T0001"), ("0000001145", "0000001145"), ("ILS-0001234", "ILS-0001234"),
-                          ("Ｔ０００２\r\n", "T0002"), ("t0003", "T0003")):
+    for typed, stored in (
+        ("T0001", "T0001"),
+        ("0000001145", "0000001145"),
+        ("ILS-0001234", "ILS-0001234"),
+        ("Ｔ０００２\r\n", "T0002"),
+        ("t0003", "T0003"),
+    ):
         assert items.add_item(admin, bib, typed).barcode == stored
 
 
@@ -92,6 +97,7 @@ def test_only_staff_who_reserve_numbers_set_the_format_and_a_refusal_is_journale
 
 
 # --- card numbers ----------------------------------------------------------------------------
+
 
 def test_card_numbers_are_read_against_the_library_card_format(admin):
     card = register(admin, "王芳", ADULT).summary.card_number

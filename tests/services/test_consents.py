@@ -22,7 +22,9 @@ def test_the_first_notice_comes_with_the_library(library):
 def test_registration_records_each_consent_with_time_staff_and_notice_version(clerk):
     record = register(clerk, "王芳", ADULT, phone="13812345678", consents=frozenset({"union_sharing", "sms"}))
     assert {(c.kind, c.notice_version, c.granted_by, c.granted_at) for c in record.consents} == {
-        ("union_sharing", 1, "李芳", "2026-03-02T09:00:00+08:00"), ("sms", 1, "李芳", "2026-03-02T09:00:00+08:00")}
+        ("union_sharing", 1, "李芳", "2026-03-02T09:00:00+08:00"),
+        ("sms", 1, "李芳", "2026-03-02T09:00:00+08:00"),
+    }
 
 
 def test_a_new_notice_version_applies_to_consents_given_from_then_on(admin):
@@ -80,8 +82,9 @@ def test_disability_status_stays_while_the_reader_is_a_blind_reader(library, adm
 
 def test_a_childs_consents_are_the_guardians(clerk):
     guardian = register(clerk, "李强", GUARDIAN).summary.card_number
-    child = register(clerk, "李小明", CHILD, reader_type="child", guardian_card=guardian,
-                     consents=frozenset({"guardian"})).summary.card_number
+    child = register(
+        clerk, "李小明", CHILD, reader_type="child", guardian_card=guardian, consents=frozenset({"guardian"})
+    ).summary.card_number
     given = consents.grant_consent(clerk, child, "union_sharing")
     assert {c.guardian_card for c in given} == {guardian}
     with refused("readers.child_guardian_consent_withdrawn"):

@@ -49,8 +49,12 @@ def demo(tmp_path_factory):
 
 def _found(library, text: str) -> list[str]:
     """Titles the full-text index gives for ``text`` (Chinese words or pinyin)."""
-    docs = [doc for (doc,) in library.database.execute_sql(
-        "SELECT rowid FROM bib_search WHERE bib_search MATCH ?", (match_query(text, prefix_last=True),))]
+    docs = [
+        doc
+        for (doc,) in library.database.execute_sql(
+            "SELECT rowid FROM bib_search WHERE bib_search MATCH ?", (match_query(text, prefix_last=True),)
+        )
+    ]
     return [title for (title,) in BibRecord.select(BibRecord.title).where(BibRecord.doc.in_(docs)).tuples()]
 
 
@@ -96,14 +100,27 @@ def test_every_copy_stands_in_a_location_of_its_own_branch_and_every_branch_has_
 
 def _classes_in(room: str) -> Counter:
     """The main classes (T with its second letter) of the copies in a room; devices have none."""
-    query = (Item.select(BibRecord.clc_class).join(BibRecord).switch(Item).join(Location)
-             .where(Location.code == room).tuples())
+    query = (
+        Item.select(BibRecord.clc_class)
+        .join(BibRecord)
+        .switch(Item)
+        .join(Location)
+        .where(Location.code == room)
+        .tuples()
+    )
     return Counter(clc[:2] if clc.startswith("T") else clc[0] for (clc,) in query if clc)
 
 
 def _titles_in(room: str) -> list[str]:
-    return [title for (title,) in BibRecord.select(BibRecord.title).join(Item).join(Location)
-            .where(Location.code == room).distinct().tuples()]
+    return [
+        title
+        for (title,) in BibRecord.select(BibRecord.title)
+        .join(Item)
+        .join(Location)
+        .where(Location.code == room)
+        .distinct()
+        .tuples()
+    ]
 
 
 def test_the_central_rooms_hold_what_their_names_say(demo):
@@ -118,8 +135,9 @@ def test_the_central_rooms_hold_what_their_names_say(demo):
 
 
 def test_the_blind_reading_room_lends_audiobooks_and_listening_devices(demo):
-    kinds = Counter(kind for (kind,) in Item.select(Item.item_type).join(Location)
-                    .where(Location.code == "ZG-MR").tuples())
+    kinds = Counter(
+        kind for (kind,) in Item.select(Item.item_type).join(Location).where(Location.code == "ZG-MR").tuples()
+    )
     assert kinds["audiobook"] >= 10
     # Every listening device in the room is registered with its serial, the programme's two batches.
     devices = Item.select().join(BibRecord).where(Item.item_type == "listening_device", BibRecord.title == "智能听书机")
@@ -164,8 +182,12 @@ def test_records_round_trip_through_the_record_view(demo):
 def test_call_numbers_parse_sort_on_the_shelf_and_are_shared_by_the_copies_of_a_title(demo):
     numbered = Item.select(Item, BibRecord).join(BibRecord).where(Item.call_number.is_null(False))
     catalogue = BibRecord.select(BibRecord.id).where(BibRecord.doc <= DEMO_TITLES)  # the blind room's come after
-    assert numbered.count() == Item.select().where(Item.item_type != "listening_device", Item.bib.in_(catalogue),
-                                              Item.source != "blind-room").count()
+    assert (
+        numbered.count()
+        == Item.select()
+        .where(Item.item_type != "listening_device", Item.bib.in_(catalogue), Item.source != "blind-room")
+        .count()
+    )
     for item in numbered:
         parsed = parse_call_number(item.call_number)
         assert item.shelf_key == shelf_key_text(parsed)

@@ -12,11 +12,11 @@ import statistics
 import pytest
 
 from db.models import Hold, Item, Journal, Loan, LoanRenewal, Reader, RotationBatch, Transit
-from ils.demo.blind import BATCHES
 from ils.circulation import holds, transit
 from ils.circulation.loans import open_loans
 from ils.clock import FixedClock
 from ils.demo import ADMIN, DEMO_PASSWORD, build_demo
+from ils.demo.blind import BATCHES
 from ils.demo.circulation import (
     DEMO_LOANS_PER_YEAR,
     DEMO_OPEN_LOANS,
@@ -50,14 +50,24 @@ def _cutoff() -> str:
 
 def test_the_demo_has_three_years_of_returned_loans_and_loans_out_today(demo):
     room = ("blind-room", *(batch for batch, _day, _count, _prefix in BATCHES))  # the room's stock and its year
-    loaded = (Loan.select().join(Item).where(Loan.ended_at.is_null(False), Loan.ended_as == "returned",
-                                            Item.source.is_null() | Item.source.not_in(room)).count())
+    loaded = (
+        Loan.select()
+        .join(Item)
+        .where(
+            Loan.ended_at.is_null(False), Loan.ended_as == "returned", Item.source.is_null() | Item.source.not_in(room)
+        )
+        .count()
+    )
     expected = DEMO_LOANS_PER_YEAR * DEMO_YEARS
     assert 0.98 * expected <= loaded <= 1.05 * expected
     first = Loan.select(Loan.loaned_at).order_by(Loan.loaned_at).scalar()
     assert first[:10] <= (TODAY.date() - dt.timedelta(days=365 * DEMO_YEARS - 10)).isoformat()
-    out = (Loan.select().join(Item).where(Loan.ended_at.is_null(), Item.source.is_null() | Item.source.not_in(room))
-           .count())
+    out = (
+        Loan.select()
+        .join(Item)
+        .where(Loan.ended_at.is_null(), Item.source.is_null() | Item.source.not_in(room))
+        .count()
+    )
     assert 0.8 * DEMO_OPEN_LOANS <= out <= 1.1 * DEMO_OPEN_LOANS
     assert LoanRenewal.select().count() > 0.08 * loaded
     assert Loan.select().where(Loan.ended_at.is_null(False), Loan.ended_at > Loan.due_on + "T23:59:59").count() > 0
@@ -134,8 +144,9 @@ def test_a_linked_loan_keeps_its_readers_type_and_branch(demo):
 
 
 def test_each_loaded_loan_has_one_journal_row_that_never_names_the_reader(demo):
-    loaded = Loan.select(Loan.id).where(Loan.id.not_in(
-        Journal.select(Journal.entity_id).where(Journal.action == "loan.checkout")))
+    loaded = Loan.select(Loan.id).where(
+        Loan.id.not_in(Journal.select(Journal.entity_id).where(Journal.action == "loan.checkout"))
+    )
     rows = Journal.select().where(Journal.action == LOAD_ACTION)
     assert rows.count() == loaded.count()
     assert {row.entity_id for row in rows} == {loan.id for loan in loaded}
@@ -146,14 +157,17 @@ def test_each_loaded_loan_has_one_journal_row_that_never_names_the_reader(demo):
     cards = {reader.card_number for reader in Reader.select(Reader.card_number)}
     assert not any(card in row.data for row in rows.limit(500) for card in cards)
     renewals = Journal.select().where(Journal.action == RENEWAL_LOAD_ACTION)
-    assert renewals.count() == LoanRenewal.select().count() - Journal.select().where(
-        Journal.action == "loan.renew").count()
+    assert (
+        renewals.count()
+        == LoanRenewal.select().count() - Journal.select().where(Journal.action == "loan.renew").count()
+    )
 
 
 def test_a_copy_is_lent_to_one_reader_at_a_time_and_only_once_bought(demo):
     overlapping = demo.library.database.execute_sql(
         "SELECT COUNT(*) FROM loan a JOIN loan b ON a.item_id = b.item_id AND a.id < b.id"
-        " AND a.loaned_at < COALESCE(b.ended_at, '9999') AND b.loaned_at < COALESCE(a.ended_at, '9999')").fetchone()[0]
+        " AND a.loaned_at < COALESCE(b.ended_at, '9999') AND b.loaned_at < COALESCE(a.ended_at, '9999')"
+    ).fetchone()[0]
     assert overlapping == 0
     early = Loan.select().join(Item).where(Loan.loaned_at < Item.acquired_on).count()
     assert early == 0
@@ -196,8 +210,13 @@ def test_a_history_ends_before_today(admin):
 def test_a_small_library_gets_its_history_and_desk_too(admin, shelf, clock):
     clock.advance(days=120)  # the shelf's copies and readers came four months ago
     today = clock.now().date()
-    written = add_loan_history(admin, random.Random(1), start=today - dt.timedelta(days=110),
-                               end=today - dt.timedelta(days=1), loans_per_year=60)
+    written = add_loan_history(
+        admin,
+        random.Random(1),
+        start=today - dt.timedelta(days=110),
+        end=today - dt.timedelta(days=1),
+        loans_per_year=60,
+    )
     assert written == 18  # 110 days of 60 a year
     assert Journal.select().where(Journal.action == LOAD_ACTION).count() == 18
     cutoff = (clock.now() - RETENTION).isoformat(timespec="seconds")

@@ -151,8 +151,11 @@ def give_history(session, card: str, count: int) -> None:
     """``count`` returned loans for the reader: one real loan and return, then copies of it."""
     at_desk(session, "T0008", open_card=card)
     at_desk(session, "T0008", point="XHMZ-JH")
-    past = Loan.get(Loan.item == Item.get(Item.barcode == "T0008").id, Loan.ended_at.is_null(False),
-                    Loan.reader == reader_by_card(card).id)
+    past = Loan.get(
+        Loan.item == Item.get(Item.barcode == "T0008").id,
+        Loan.ended_at.is_null(False),
+        Loan.reader == reader_by_card(card).id,
+    )
     row = {field: getattr(past, field.name) for field in Loan._meta.sorted_fields if field.name != "id"}
     with session.write() as writer:
         Loan.insert_many([row] * (count - 1)).execute()

@@ -34,9 +34,11 @@ def contributed(monkeypatch):
 
 def test_every_contributor_registers_something():
     domains.load()
-    registered = ({source.blocks.__module__ for source in standing._BLOCKS}
-                  | {function.__module__ for function in standing._OBLIGATIONS}
-                  | {job.run.__module__ for job in retention._JOBS})
+    registered = (
+        {source.blocks.__module__ for source in standing._BLOCKS}
+        | {function.__module__ for function in standing._OBLIGATIONS}
+        | {job.run.__module__ for job in retention._JOBS}
+    )
     for name in domains.CONTRIBUTORS:
         importlib.import_module(name)
         assert name in registered, name
@@ -65,8 +67,12 @@ def test_circulations_blocks_and_retention_jobs_come_in_the_registered_order():
     kinds = standing.block_kinds()
     assert {"overdue", "owes"} <= set(kinds)
     codes = [job.code for job in retention.retention_jobs()]
-    assert codes == ["deidentify_loan_history", "anonymise_returned_cards", "expire_sync_bundles",
-                     "deidentify_blind_room"]
+    assert codes == [
+        "deidentify_loan_history",
+        "anonymise_returned_cards",
+        "expire_sync_bundles",
+        "deidentify_blind_room",
+    ]
 
 
 def test_retention_runs_the_registered_jobs(admin):
@@ -87,14 +93,20 @@ def test_what_a_child_an_adult_a_blind_reader_and_an_organisation_must_give():
     assert not group.birth_date_asked and not group.guardian and group.age is None
     # The day before the 14th birthday a child, on it not.
     assert requirements(id_type="resident", birth_date=dt.date(2012, 3, 3), blind_service=False, today=TODAY).guardian
-    assert not requirements(id_type="resident", birth_date=dt.date(2012, 3, 2), blind_service=False,
-                            today=TODAY).guardian
+    assert not requirements(
+        id_type="resident", birth_date=dt.date(2012, 3, 2), blind_service=False, today=TODAY
+    ).guardian
 
 
 def test_the_service_refuses_what_the_form_is_told_is_required(admin):
     guardian = register(admin, "李建国", citizen("19800520", order="456"))
-    form = Registration(name="李小明", id_type="resident", id_number=CHILD,
-                        guardian_card=guardian.summary.card_number, consents=frozenset({SMS}))
+    form = Registration(
+        name="李小明",
+        id_type="resident",
+        id_number=CHILD,
+        guardian_card=guardian.summary.card_number,
+        consents=frozenset({SMS}),
+    )
     with pytest.raises(Invalid) as refused:
         register_reader(admin, form)
     assert refused.value.code == "readers.child_needs_guardian_consent"

@@ -47,24 +47,30 @@ def test_swapped_neighbouring_digits_are_caught():
         check_id_number("resident", swapped, TODAY)
 
 
-@pytest.mark.parametrize(("born", "code"), [
-    ("19850230", "readers.id_number_birth_date_unreal"),
-    ("20270101", "readers.id_number_birth_date_impossible"),
-    ("18991231", "readers.id_number_birth_date_impossible"),
-])
+@pytest.mark.parametrize(
+    ("born", "code"),
+    [
+        ("19850230", "readers.id_number_birth_date_unreal"),
+        ("20270101", "readers.id_number_birth_date_impossible"),
+        ("18991231", "readers.id_number_birth_date_impossible"),
+    ],
+)
 def test_impossible_birth_dates_are_refused(born, code):
     with refused(code):
         check_id_number("resident", citizen(born), TODAY)
 
 
-@pytest.mark.parametrize(("typed", "code"), [
-    ("430281850312123", "readers.id_number_first_generation"),
-    ("43028119850312", "readers.id_number_length"),
-    ("4302811985031212A3", "readers.id_number_characters"),
-    ("", "input.empty"),
-    ("4302811985\udcff", "input.not_text"),
-    ("430281\x001985031212", "input.control_character"),
-])
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("430281850312123", "readers.id_number_first_generation"),
+        ("43028119850312", "readers.id_number_length"),
+        ("4302811985031212A3", "readers.id_number_characters"),
+        ("", "input.empty"),
+        ("4302811985\udcff", "input.not_text"),
+        ("430281\x001985031212", "input.control_character"),
+    ],
+)
 def test_malformed_resident_numbers_say_what_is_wrong(typed, code):
     with refused(code) as caught:
         check_id_number("resident", typed, TODAY)
@@ -86,12 +92,15 @@ def test_hong_kong_macao_and_taiwan_residence_permits_are_citizen_numbers():
     assert check_id_number("resident", citizen(region="810000"), TODAY).birth_date == dt.date(1985, 3, 12)
 
 
-@pytest.mark.parametrize(("id_type", "good", "bad"), [
-    ("passport", "e 1234 5678", "E1"),
-    ("hk_macao", "H12345678", "X12345678"),
-    ("taiwan", "12345678", "1234567"),
-    ("other", "JG 12345", "!"),
-])
+@pytest.mark.parametrize(
+    ("id_type", "good", "bad"),
+    [
+        ("passport", "e 1234 5678", "E1"),
+        ("hk_macao", "H12345678", "X12345678"),
+        ("taiwan", "12345678", "1234567"),
+        ("other", "JG 12345", "!"),
+    ],
+)
 def test_other_documents_are_checked_for_their_shape(id_type, good, bad):
     assert check_id_number(id_type, good, TODAY).birth_date is None
     with pytest.raises(Invalid):

@@ -56,8 +56,12 @@ def test_queue_add_list_and_clear(library, admin, shelf):
     assert queue_labels(admin, ["L0001", "L0001"], kinds=["spine"]) == 0  # already waiting: ignored
     waiting = queued_labels()
     assert [(q.kind, q.barcode) for q in waiting] == [
-        ("spine", "L0003"), ("spine", "L0001"), ("spine", "L0002"),  # shelf order: I246.7 < I247.5/1 < /1:2-1
-        ("barcode", "L0003"), ("barcode", "L0001"), ("barcode", "L0002"),
+        ("spine", "L0003"),
+        ("spine", "L0001"),
+        ("spine", "L0002"),  # shelf order: I246.7 < I247.5/1 < /1:2-1
+        ("barcode", "L0003"),
+        ("barcode", "L0001"),
+        ("barcode", "L0002"),
     ]
     assert waiting[0].title == "呐喊" and waiting[0].branch_name == "星海明筑分馆"
     assert clear_queue(admin, ["barcode"]) == 3
@@ -165,12 +169,15 @@ def test_labels_that_cannot_be_printed_stay_queued(admin, shelf):
     assert [q.barcode for q in queued_labels()] == ["L0004"]
 
 
-@pytest.mark.parametrize(("call_number", "lines"), [
-    ("I247.5/123", ("I247.5", "123")),
-    ("I247.5/123:2-1", ("I247.5", "123", "2-1")),
-    ("I247.5/123-3", ("I247.5", "123", "-3")),
-    ("K928.9(264)/LX2", ("K928.9(264)", "LX2")),
-    ("本地/甲12", ("本地", "甲12")),
-])
+@pytest.mark.parametrize(
+    ("call_number", "lines"),
+    [
+        ("I247.5/123", ("I247.5", "123")),
+        ("I247.5/123:2-1", ("I247.5", "123", "2-1")),
+        ("I247.5/123-3", ("I247.5", "123", "-3")),
+        ("K928.9(264)/LX2", ("K928.9(264)", "LX2")),
+        ("本地/甲12", ("本地", "甲12")),
+    ],
+)
 def test_spine_lines(call_number, lines):
     assert spine_lines(call_number) == lines

@@ -13,8 +13,8 @@ import pytest
 from db import journal
 from db.models import Branch, Setting
 from ils import branches, node
-from ils.demo import build_demo
 from ils.clock import FixedClock
+from ils.demo import build_demo
 from ils.errors import DatabaseProblem, Invalid
 from ils.initialise import initialise
 from ils.library import open_library
@@ -24,13 +24,23 @@ from tests.services.conftest import TZ
 
 def test_init_presets_the_library_from_the_annual_report(library):
     names = [b.name for b in branches.list_branches(None)]
-    for name in ("总馆", "星海明筑分馆", "阳三分馆", "左权分馆", "白兔潭镇汆溪分馆", "浦口镇荷花垅分馆",
-                 "流动汽车图书屋", "24小时自助借还室"):
+    for name in (
+        "总馆",
+        "星海明筑分馆",
+        "阳三分馆",
+        "左权分馆",
+        "白兔潭镇汆溪分馆",
+        "浦口镇荷花垅分馆",
+        "流动汽车图书屋",
+        "24小时自助借还室",
+    ):
         assert name in names
     assert library.node.library_name == "醴陵市图书馆"
     assert library.node.branch_code == "ZG"
     central = next(b for b in branches.list_branches(None) if b.code == "ZG")
-    assert {"少儿阅览室", "地方文献室", "古籍室", "陶瓷资料室", "盲人阅览室"} <= {p.name for p in central.service_points}
+    assert {"少儿阅览室", "地方文献室", "古籍室", "陶瓷资料室", "盲人阅览室"} <= {
+        p.name for p in central.service_points
+    }
 
 
 def test_every_row_made_by_init_is_journaled(library):
@@ -107,7 +117,10 @@ def test_node_names_show_in_the_header_data(admin, library):
     node.move_node(admin, "LDQC")
     node.set_node_name(admin, "流动车-笔记本")
     assert (library.node.library_name, library.node.branch_name, library.node.node_name) == (
-        "醴陵市图书馆（测试）", "流动汽车图书屋", "流动车-笔记本")
+        "醴陵市图书馆（测试）",
+        "流动汽车图书屋",
+        "流动车-笔记本",
+    )
 
 
 def test_a_write_without_a_journal_row_is_rolled_back(library):
@@ -142,16 +155,23 @@ def table_hashes(path: pathlib.Path) -> dict[str, str]:
             return _UUID.sub(lambda match: names.setdefault(match.group(), f"#{len(names)}"), value)
         return value.hex() if isinstance(value, bytes) else value
 
-    tables = sorted(raw.execute("SELECT name, sql LIKE '%WITHOUT ROWID%' FROM sqlite_master"
-                                " WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"), key=lambda t: (t[1], t[0]))
+    tables = sorted(
+        raw.execute(
+            "SELECT name, sql LIKE '%WITHOUT ROWID%' FROM sqlite_master"
+            " WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ),
+        key=lambda t: (t[1], t[0]),
+    )
     hashes = {}
     for table, without_rowid in tables:
         columns = [row[1] for row in raw.execute(f'PRAGMA table_info("{table}")')]
         kept = [c for c in columns if not c.endswith(_RANDOM_COLUMNS)]
         selected = ", ".join(f'"{column}"' for column in kept)
-        rows = [[canonical(value) for value in row] for row in raw.execute(
-            f'SELECT {selected} FROM "{table}"' + ("" if without_rowid else " ORDER BY rowid"))
-                if not _random_setting(table, dict(zip(kept, row)))]
+        rows = [
+            [canonical(value) for value in row]
+            for row in raw.execute(f'SELECT {selected} FROM "{table}"' + ("" if without_rowid else " ORDER BY rowid"))
+            if not _random_setting(table, dict(zip(kept, row, strict=False)))
+        ]
         lines = [repr(row) for row in rows]
         hashes[table] = hashlib.sha256("\n".join(sorted(lines) if without_rowid else lines).encode()).hexdigest()
     raw.close()
@@ -160,6 +180,7 @@ def table_hashes(path: pathlib.Path) -> dict[str, str]:
 
 def test_demo_is_deterministic(tmp_path):
     """The same seed on the same clock builds the same library: every table, row by row."""
+
     def build(path):
         build_demo(path, seed=7, clock=FixedClock(dt.datetime(2026, 3, 2, 9, 30, tzinfo=TZ))).close()
         return table_hashes(path)

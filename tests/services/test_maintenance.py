@@ -77,9 +77,7 @@ def test_full_disk_during_a_write_loses_nothing(admin, library):
     notices = "SELECT COUNT(*) FROM privacy_notice"
     before = library.database.execute_sql(notices).fetchone()[0]
     big_notice = "很长的隐私告知。" * 2000  # needs more room in the WAL than the disk has left
-    done = _on_a_full_disk(
-        library.path, f"consents.publish_notice(session, {big_notice!r})", wal_size + 4096
-    )
+    done = _on_a_full_disk(library.path, f"consents.publish_notice(session, {big_notice!r})", wal_size + 4096)
     assert done.returncode == 3, done.stderr
     assert "磁盘" in done.stdout
     assert library.database.execute_sql(notices).fetchone()[0] == before
@@ -90,7 +88,7 @@ def test_restore_refuses_a_corrupt_file_and_keeps_the_database(admin, library, t
     good = maintenance.backup(admin, tmp_path / "good.sqlite").path
     corrupt = tmp_path / "corrupt.sqlite"
     data = bytearray(good.read_bytes())
-    data[4096 * 2: 4096 * 2 + 2000] = b"\xff" * 2000  # smash a page in the middle
+    data[4096 * 2 : 4096 * 2 + 2000] = b"\xff" * 2000  # smash a page in the middle
     corrupt.write_bytes(bytes(data))
     before = library.path.read_bytes()
     with pytest.raises(DatabaseProblem, match="完整性检查|不是 ils 数据库"):
@@ -131,7 +129,9 @@ def test_restore_brings_back_the_backup_and_keeps_a_safety_copy(admin, library, 
 def test_check_finds_rows_written_behind_the_journal(admin, library):
     assert maintenance.check(admin).ok
     raw = sqlite3.connect(library.path)
-    raw.execute("INSERT INTO branch (id, code, name, kind, created_at) VALUES ('x', 'ROGUE', '野分馆', 'branch', 'now')")
+    raw.execute(
+        "INSERT INTO branch (id, code, name, kind, created_at) VALUES ('x', 'ROGUE', '野分馆', 'branch', 'now')"
+    )
     raw.commit()
     raw.close()
     report = maintenance.check(admin)
@@ -226,8 +226,9 @@ def test_a_sealed_key_file_of_another_library_is_refused(keyed, library, tmp_pat
     from ils.initialise import initialise
 
     mine = maintenance.backup(keyed, tmp_path / "mine.sqlite", passphrase=PASSPHRASE)
-    other_library = initialise(tmp_path / "o" / "other.sqlite", admin_username="admin",
-                               admin_password=ADMIN_PASSWORD, clock=clock)
+    other_library = initialise(
+        tmp_path / "o" / "other.sqlite", admin_username="admin", admin_password=ADMIN_PASSWORD, clock=clock
+    )
     other_admin = log_in(other_library, "admin", ADMIN_PASSWORD)
     other = maintenance.backup(other_admin, tmp_path / "o" / "b.sqlite", passphrase=PASSPHRASE)
     other_library.close()
@@ -277,7 +278,9 @@ def test_checking_a_backup_file_changes_nothing_in_it_or_beside_it(admin, tmp_pa
 def test_checking_a_damaged_backup_file_reports_it(admin, tmp_path):
     path = maintenance.backup(admin, tmp_path / "b.sqlite").path
     raw = sqlite3.connect(path)
-    raw.execute("INSERT INTO branch (id, code, name, kind, created_at) VALUES ('x', 'ROGUE', '野分馆', 'branch', 'now')")
+    raw.execute(
+        "INSERT INTO branch (id, code, name, kind, created_at) VALUES ('x', 'ROGUE', '野分馆', 'branch', 'now')"
+    )
     raw.commit()
     raw.close()
     report = maintenance.check_file(path)

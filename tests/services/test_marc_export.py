@@ -79,8 +79,16 @@ def snapshot(*, with_call_numbers: bool = True) -> list[tuple]:
                 subfields = [(c, v[:26] + v[30:] if c == "a" else v) for c, v in subfields]
             fields.append((field.tag, field.indicator1, field.indicator2, subfields))
         isbns = sorted(i.isbn for i in BibIsbn.select().where(BibIsbn.bib == row.id))
-        copies = sorted((c.barcode, c.branch_code, c.location_code, c.price_fen if row.format == "marc21" else None,
-                         c.call_number if with_call_numbers else None) for c in items.items_of(row.id))
+        copies = sorted(
+            (
+                c.barcode,
+                c.branch_code,
+                c.location_code,
+                c.price_fen if row.format == "marc21" else None,
+                c.call_number if with_call_numbers else None,
+            )
+            for c in items.items_of(row.id)
+        )
         rows.append((row.title, row.format, leader[5:12] + leader[17:], isbns, fields, copies))
     return rows
 
@@ -91,8 +99,9 @@ def other_library(tmp_path, clock) -> Iterator[Session]:
     holder: list[Library] = []
 
     def open_other() -> Session:
-        library = initialise(tmp_path / "other.sqlite", admin_username="admin", admin_password=ADMIN_PASSWORD,
-                             clock=clock)
+        library = initialise(
+            tmp_path / "other.sqlite", admin_username="admin", admin_password=ADMIN_PASSWORD, clock=clock
+        )
         holder.append(library)
         return log_in(library, "admin", ADMIN_PASSWORD)
 
@@ -149,7 +158,13 @@ def test_copies_are_written_back_as_905_and_852(admin):
     ]
     (copy,) = m21.get_fields("852")
     assert [(s.code, s.value) for s in copy.subfields] == [
-        ("b", "ZG"), ("c", "ZG-SE"), ("h", "I247.57"), ("i", "12:3-2"), ("p", "M21CN"), ("9", "39.50")]
+        ("b", "ZG"),
+        ("c", "ZG-SE"),
+        ("h", "I247.57"),
+        ("i", "12:3-2"),
+        ("p", "M21CN"),
+        ("9", "39.50"),
+    ]
 
 
 def _raw_records(data: bytes) -> list[bytes]:
@@ -232,7 +247,9 @@ def test_choosing_records_by_barcode_and_all_live_records(admin):
     apply(admin, stage(admin, delivery_bytes("cnmarc"), source_name="x.iso"))
     first = items.find_item("430200001").bib_id
     assert bib_ids_for_barcodes(["430200001", "430200002", " 430200011 "]) == [
-        first, items.find_item("430200011").bib_id]
+        first,
+        items.find_item("430200011").bib_id,
+    ]
     with refused("catalogue.no_such_barcode", NotFound):
         bib_ids_for_barcodes(["NOPE"])
     for copy in items.items_of(first):

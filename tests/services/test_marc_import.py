@@ -22,8 +22,15 @@ from tests.services.test_marc_read import EXPECTED_COUNTS
 pytestmark = pytest.mark.usefixtures("english")
 
 
-def book(title: str, *, isbn: str | None = None, edition: str | None = None, publisher: str = "人民文学出版社",
-         holdings: tuple[dict[str, str], ...] = (), price: str = "CNY25.00") -> Record:
+def book(
+    title: str,
+    *,
+    isbn: str | None = None,
+    edition: str | None = None,
+    publisher: str = "人民文学出版社",
+    holdings: tuple[dict[str, str], ...] = (),
+    price: str = "CNY25.00",
+) -> Record:
     """A Chinese supplier's CNMARC record; each holding is a 905's subfields."""
     record = Record(leader=Leader("00000nam0 2200000   450 "), force_utf8=True)
     record.add_field(Field(tag="001", data=f"T{abs(hash(title)) % 10**8}"))
@@ -152,8 +159,9 @@ def test_a_malformed_record_in_the_middle_is_refused_and_the_rest_import(admin):
     (reject,) = batch.rejects
     assert (reject.number, reject.offset) == (2, len(parts[0]))
     assert reject.reason.params["problem"].code == "catalogue.marc_directory_mismatch"
-    assert reject.reason.render("en") == (f"record 2 at byte {len(parts[0])}: "
-                                          "the directory does not match the field data")
+    assert reject.reason.render("en") == (
+        f"record 2 at byte {len(parts[0])}: the directory does not match the field data"
+    )
     result = apply(admin, batch)
     assert result.added + result.merged == 3
     assert DP2_TITLES[1] not in stored_titles()
@@ -164,8 +172,7 @@ def test_a_malformed_record_in_the_middle_is_refused_and_the_rest_import(admin):
 
 def test_isbn_10_in_the_catalogue_and_isbn_13_in_the_file_are_the_same_book(admin):
     existing = records.add_record(admin, book("活着", isbn="7-02-000220-X"), "cnmarc")
-    batch = stage(admin, iso(book("活着（精装）", isbn="978-7-02-000220-7"), book("许三观卖血记")),
-                  source_name="x.iso")
+    batch = stage(admin, iso(book("活着（精装）", isbn="978-7-02-000220-7"), book("许三观卖血记")), source_name="x.iso")
     first, second = batch.records
     assert (first.duplicate_of, first.match, first.decision) == (existing, "isbn", "merge")
     assert (second.duplicate_of, second.duplicate_in_batch, second.decision) == (None, None, "accept")
@@ -174,11 +181,15 @@ def test_isbn_10_in_the_catalogue_and_isbn_13_in_the_file_are_the_same_book(admi
 
 def test_title_edition_and_publisher_match_when_the_isbn_is_missing(admin):
     existing = records.add_record(admin, book("平凡的世界", edition="第2版", publisher="北京十月文艺出版社"), "cnmarc")
-    batch = stage(admin, iso(
-        book("平凡的世界。", edition="第 2 版", publisher="北京十月文艺出版社"),  # punctuation and spaces differ
-        book("平凡的世界", edition="第3版", publisher="北京十月文艺出版社"),  # another edition
-        book("平凡的世界", edition="第3版", publisher="北京十月文艺出版社"),  # the same again in the file
-    ), source_name="x.iso")
+    batch = stage(
+        admin,
+        iso(
+            book("平凡的世界。", edition="第 2 版", publisher="北京十月文艺出版社"),  # punctuation and spaces differ
+            book("平凡的世界", edition="第3版", publisher="北京十月文艺出版社"),  # another edition
+            book("平凡的世界", edition="第3版", publisher="北京十月文艺出版社"),  # the same again in the file
+        ),
+        source_name="x.iso",
+    )
     same, other_edition, again = batch.records
     assert (same.duplicate_of, same.match) == (existing, "title")
     assert not other_edition.is_duplicate
@@ -194,11 +205,15 @@ def test_a_withdrawn_record_is_no_duplicate(admin):
 
 def test_decisions_accept_merge_and_skip(admin):
     existing = records.add_record(admin, book("活着", isbn="7-02-000220-X"), "cnmarc")
-    batch = stage(admin, iso(
-        book("活着", isbn="7-02-000220-X", holdings=({"a": "ZG", "b": "M1"},)),
-        book("活着", isbn="7-02-000220-X", holdings=({"a": "ZG", "b": "A1"},)),
-        book("活着", isbn="7-02-000220-X", holdings=({"a": "ZG", "b": "S1"},)),
-    ), source_name="x.iso")
+    batch = stage(
+        admin,
+        iso(
+            book("活着", isbn="7-02-000220-X", holdings=({"a": "ZG", "b": "M1"},)),
+            book("活着", isbn="7-02-000220-X", holdings=({"a": "ZG", "b": "A1"},)),
+            book("活着", isbn="7-02-000220-X", holdings=({"a": "ZG", "b": "S1"},)),
+        ),
+        source_name="x.iso",
+    )
     assert [r.decision for r in batch.records] == ["merge", "merge", "merge"]
     batch.decide(2, "accept")
     batch.decide(3, "skip")
@@ -224,20 +239,28 @@ def test_decide_refuses_what_makes_no_sense(admin):
 
 
 def test_merging_into_an_earlier_record_of_the_file(admin):
-    batch = stage(admin, iso(
-        book("活着", holdings=({"a": "ZG", "b": "E1"},)),
-        book("活着", holdings=({"a": "ZG", "b": "E2"},)),
-    ), source_name="x.iso")
+    batch = stage(
+        admin,
+        iso(
+            book("活着", holdings=({"a": "ZG", "b": "E1"},)),
+            book("活着", holdings=({"a": "ZG", "b": "E2"},)),
+        ),
+        source_name="x.iso",
+    )
     result = apply(admin, batch)
     assert (result.added, result.merged) == (1, 1)
     assert items.find_item("E1").bib_id == items.find_item("E2").bib_id
 
 
 def test_a_merge_into_a_skipped_record_stores_it_so_its_copies_arrive(admin):
-    batch = stage(admin, iso(
-        book("活着", holdings=({"a": "ZG", "b": "K1"},)),
-        book("活着", holdings=({"a": "ZG", "b": "K2"},)),
-    ), source_name="x.iso")
+    batch = stage(
+        admin,
+        iso(
+            book("活着", holdings=({"a": "ZG", "b": "K1"},)),
+            book("活着", holdings=({"a": "ZG", "b": "K2"},)),
+        ),
+        source_name="x.iso",
+    )
     batch.decide(1, "skip")
     result = apply(admin, batch)
     assert (result.added, result.merged, result.skipped) == (1, 0, 1)
@@ -248,11 +271,33 @@ def test_a_merge_into_a_skipped_record_stores_it_so_its_copies_arrive(admin):
 
 
 def test_copies_from_905_with_their_branch_location_call_number_and_price(admin):
-    batch = stage(admin, iso(book("活着", isbn="7-02-000220-X", price="CNY25.00", holdings=(
-        {"a": "XHMZ", "b": "43020001", "c": "XHMZ", "d": "I247.5", "e": "12"},  # branch and location by code
-        {"a": "ZG", "b": "４３０２０００２", "c": "古籍室", "s": "I247.5/12:2"},  # location by name, full-width
-        {"a": "NOWHERE", "b": "43020003", "c": "NOWHERE"},  # unknown branch and room: the defaults
-    ))), source_name="x.iso")
+    batch = stage(
+        admin,
+        iso(
+            book(
+                "活着",
+                isbn="7-02-000220-X",
+                price="CNY25.00",
+                holdings=(
+                    {
+                        "a": "XHMZ",
+                        "b": "43020001",
+                        "c": "XHMZ",
+                        "d": "I247.5",
+                        "e": "12",
+                    },  # branch and location by code
+                    {
+                        "a": "ZG",
+                        "b": "４３０２０００２",
+                        "c": "古籍室",
+                        "s": "I247.5/12:2",
+                    },  # location by name, full-width
+                    {"a": "NOWHERE", "b": "43020003", "c": "NOWHERE"},  # unknown branch and room: the defaults
+                ),
+            )
+        ),
+        source_name="x.iso",
+    )
     result = apply(admin, batch, branch="YS", location="YS")
     assert (result.items_added, result.item_problems) == (3, ())
     first, second, third = (items.find_item(b) for b in ("43020001", "43020002", "43020003"))
@@ -272,16 +317,26 @@ def test_copies_default_to_this_desks_branch(admin):
 
 
 def test_a_location_argument_of_another_branch_is_not_used(admin):
-    apply(admin, stage(admin, iso(book("活着", holdings=({"a": "ZG", "b": "L1"},))), source_name="x.iso"),
-          location="YS")
+    apply(
+        admin, stage(admin, iso(book("活着", holdings=({"a": "ZG", "b": "L1"},))), source_name="x.iso"), location="YS"
+    )
     assert items.find_item("L1").location_code is None
 
 
 def test_copies_from_koha_952_and_standard_852(admin):
-    batch = stage(admin, iso(marc21_book("活着", holdings=(
-        plain_field("952", a="ZG", c="ZG-SE", o="I247.57/34", p="k-952", g="39.50"),
-        plain_field("852", b="YS", c="YS", h="I247.57/35", p="S852", **{"9": "CNY 20.00"}),
-    ))), source_name="x.iso")
+    batch = stage(
+        admin,
+        iso(
+            marc21_book(
+                "活着",
+                holdings=(
+                    plain_field("952", a="ZG", c="ZG-SE", o="I247.57/34", p="k-952", g="39.50"),
+                    plain_field("852", b="YS", c="YS", h="I247.57/35", p="S852", **{"9": "CNY 20.00"}),
+                ),
+            )
+        ),
+        source_name="x.iso",
+    )
     result = apply(admin, batch)
     assert (result.items_added, result.item_problems) == (2, ())
     koha, standard = items.find_item("K-952"), items.find_item("S852")
@@ -293,10 +348,14 @@ def test_copies_from_koha_952_and_standard_852(admin):
 def test_copies_that_cannot_be_added_are_reported_and_the_record_is_still_stored(admin):
     existing = records.add_record(admin, book("许三观卖血记"), "cnmarc")
     items.add_item(admin, existing, "TAKEN1")
-    batch = stage(admin, iso(
-        book("活着", holdings=({"a": "ZG", "b": "GOOD1"}, {"a": "ZG", "c": "ZG-WJ"}, {"a": "ZG", "b": "条码?"})),
-        book("兄弟", holdings=({"a": "ZG", "b": "taken1"}, {"a": "ZG", "b": "GOOD1"})),
-    ), source_name="x.iso")
+    batch = stage(
+        admin,
+        iso(
+            book("活着", holdings=({"a": "ZG", "b": "GOOD1"}, {"a": "ZG", "c": "ZG-WJ"}, {"a": "ZG", "b": "条码?"})),
+            book("兄弟", holdings=({"a": "ZG", "b": "taken1"}, {"a": "ZG", "b": "GOOD1"})),
+        ),
+        source_name="x.iso",
+    )
     result = apply(admin, batch)
     assert (result.added, result.items_added) == (2, 1)
     assert [(p.params["number"], p.params["problem"].code) for p in result.item_problems] == [
@@ -320,8 +379,9 @@ def _journal_size(library) -> int:
 
 
 def test_a_failure_late_in_the_batch_stores_nothing(admin, library, monkeypatch):
-    batch = stage(admin, iso(*[book(f"书{n}", holdings=({"a": "ZG", "b": f"F{n}"},)) for n in range(5)]),
-                  source_name="x.iso")
+    batch = stage(
+        admin, iso(*[book(f"书{n}", holdings=({"a": "ZG", "b": f"F{n}"},)) for n in range(5)]), source_name="x.iso"
+    )
     real_insert = marc_import.insert_prepared
     calls = []
 
@@ -349,8 +409,7 @@ def test_progress_and_cancelling_rolls_everything_back(admin, library):
     before = _journal_size(library)
     seen = []
     with refused("catalogue.import_cancelled"):
-        apply(admin, batch, progress=lambda done, total: seen.append((done, total)),
-              cancelled=lambda: len(seen) >= 1)
+        apply(admin, batch, progress=lambda done, total: seen.append((done, total)), cancelled=lambda: len(seen) >= 1)
     assert seen == [(200, 450)]
     assert (BibRecord.select().count(), Item.select().count()) == (0, 0)
     assert _journal_size(library) == before
@@ -380,8 +439,15 @@ def test_the_import_is_journaled_record_by_record_and_as_a_whole(admin, library)
     assert [e.action for e in entries] == ["record.add", "item.add", "record.add", "import.apply"]
     summary = entries[-1]
     assert (summary.entity_type, summary.entity_id) == ("import", None)
-    assert summary.data == {"source": "供货.iso", "added": 2, "merged": 0, "skipped": 0, "items": 1,
-                            "item_problems": 0, "rejects": 0}
+    assert summary.data == {
+        "source": "供货.iso",
+        "added": 2,
+        "merged": 0,
+        "skipped": 0,
+        "items": 1,
+        "item_problems": 0,
+        "rejects": 0,
+    }
     assert entries[0].entity_id == result.bib_ids[0]
 
 
@@ -396,8 +462,9 @@ def test_a_circulation_clerk_may_not_import(admin, clerk):
 
 def test_counts_for_the_review(admin):
     records.add_record(admin, book("活着", isbn="7-02-000220-X"), "cnmarc")
-    data = iso(book("活着", isbn="7-02-000220-X", holdings=({"b": "C1"}, {"b": "C2"})),
-               book("兄弟", holdings=({"b": "C3"},)))
+    data = iso(
+        book("活着", isbn="7-02-000220-X", holdings=({"b": "C1"}, {"b": "C2"})), book("兄弟", holdings=({"b": "C3"},))
+    )
     batch = stage(admin, data + b"00042nam  2200025   450 \x1e\x1d", source_name="x.iso")
     assert isinstance(batch, Batch)
     counts = batch.counts

@@ -23,15 +23,19 @@ HUGE_TITLE = "长" * 5_000_000
 
 
 def _xml(*titles: str) -> bytes:
-    fields = "".join(f'<datafield tag="245" ind1="1" ind2="0"><subfield code="a">{t}</subfield></datafield>'
-                     for t in titles)
-    return (f'<collection xmlns="http://www.loc.gov/MARC21/slim"><record><leader>00000nam a2200000   4500</leader>'
-            f"{fields}</record></collection>").encode()
+    fields = "".join(
+        f'<datafield tag="245" ind1="1" ind2="0"><subfield code="a">{t}</subfield></datafield>' for t in titles
+    )
+    return (
+        f'<collection xmlns="http://www.loc.gov/MARC21/slim"><record><leader>00000nam a2200000   4500</leader>'
+        f"{fields}</record></collection>"
+    ).encode()
 
 
 @pytest.fixture
 def no_pinyin(monkeypatch):
     """Fail the test if anything costly is done with a record: pinyin and indexing come last."""
+
     def refuse(*_args, **_kwargs):
         raise AssertionError("a record too large to catalogue reached pinyin or the index")
 
@@ -46,8 +50,11 @@ def _problem(reject) -> str:
 def test_a_five_million_character_title_is_refused_before_pinyin(admin, no_pinyin):
     batch = stage(admin, _xml(HUGE_TITLE), source_name="huge.xml")
     assert batch.records == [] and [_problem(r) for r in batch.rejects] == ["catalogue.marc_field_too_long"]
-    assert batch.rejects[0].reason.params["problem"].params == {"tag": "245", "count": 5_000_000,
-                                                                 "most": MAX_FIELD_CHARS}
+    assert batch.rejects[0].reason.params["problem"].params == {
+        "tag": "245",
+        "count": 5_000_000,
+        "most": MAX_FIELD_CHARS,
+    }
     assert "5000000" in batch.rejects[0].reason.render("en")
 
 
@@ -88,11 +95,14 @@ def heard():
     LOGGER.setLevel(level)
 
 
-@pytest.mark.parametrize(("name", "said"), [
-    ("missing_indicators.mrc", "missing indicators"),
-    ("bad_subfield_code.mrc", "non-ASCII subfield code"),
-    ("marc8_cut_multibyte.mrc", "exceeds length of marc8 string"),
-])
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("missing_indicators.mrc", "missing indicators"),
+        ("bad_subfield_code.mrc", "non-ASCII subfield code"),
+        ("marc8_cut_multibyte.mrc", "exceeds length of marc8 string"),
+    ],
+)
 def test_what_pymarc_says_goes_to_the_log_never_to_the_terminal(capfd, heard, name, said):
     with warnings.catch_warnings(record=True) as leaked:
         warnings.simplefilter("always")
@@ -100,6 +110,7 @@ def test_what_pymarc_says_goes_to_the_log_never_to_the_terminal(capfd, heard, na
     assert len(result.records) == 1 and result.rejects == ()
     assert capfd.readouterr() == ("", "")
     assert leaked == []
-    assert [line for line in heard if said in line] and all(line.startswith("MARC record 1 at byte 0: pymarc: ")
-                                                             for line in heard)
+    assert [line for line in heard if said in line] and all(
+        line.startswith("MARC record 1 at byte 0: pymarc: ") for line in heard
+    )
     assert logging.getLogger("pymarc").handlers == [] and logging.getLogger("pymarc").propagate

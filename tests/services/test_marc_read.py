@@ -46,8 +46,10 @@ def test_reasons_are_in_the_desks_language():
     assert result.rejects and all(str(r.reason).startswith(f"第 {r.number} 条记录") for r in result.rejects)
     assert all(r.reason.render("en").startswith(f"record {r.number}") for r in result.rejects)
 
+
 ALL_FILES = sorted(p for p in MARC_DIR.rglob("*") if p.is_file() and p.name != "SOURCES.md") or [
-    pytest.param(MARC_DIR, marks=pytest.mark.skip(reason=CORPUS_MISSING))]
+    pytest.param(MARC_DIR, marks=pytest.mark.skip(reason=CORPUS_MISSING))
+]
 
 # (records read, records refused); counts from SOURCES.md where pymarc reads them.
 EXPECTED_COUNTS = {
@@ -100,8 +102,9 @@ def test_every_real_file_reads_or_is_refused_clearly(path: Path):
         assert isinstance(parsed.record, Record)
         assert parsed.format in {"cnmarc", "marc21"}
         assert parsed.fields.title
-        assert all(isinstance(s.value, str) for f in parsed.record.fields if not f.is_control_field()
-                   for s in f.subfields)
+        assert all(
+            isinstance(s.value, str) for f in parsed.record.fields if not f.is_control_field() for s in f.subfields
+        )
 
 
 @pytest.mark.parametrize(("name", "expected"), sorted(EXPECTED_COUNTS.items()))
@@ -236,7 +239,9 @@ def test_a_cut_record_in_a_gbk_file_does_not_stop_the_file(tmp_path, dp2):
     result = read_marc(data)
     assert [p.number for p in result.records] == [1, 3]
     assert [(r.number, r.offset) for r in result.rejects] == [
-        (2, len(parts[0])), (4, len(parts[0]) + len(broken) + len(parts[2]))]
+        (2, len(parts[0])),
+        (4, len(parts[0]) + len(broken) + len(parts[2])),
+    ]
     assert problem(result.rejects[-1]) == "catalogue.marc_cut_short"
 
 
@@ -248,14 +253,17 @@ def test_unknown_encoding_override_is_refused():
 # --- not MARC at all ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("data", "code"), [
-    (b"", "catalogue.marc_empty_file"),
-    (b"\n\n  ", "catalogue.marc_empty_file"),
-    ("这是一个文本文件，不是MARC。\n".encode(), "catalogue.marc_not_marc"),
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "catalogue.marc_not_marc"),
-    (b"<html><body>not found</body></html>", "catalogue.marc_xml_no_records"),
-    (b"<collection><record><leader>", "catalogue.marc_xml_not_well_formed"),
-])
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b"", "catalogue.marc_empty_file"),
+        (b"\n\n  ", "catalogue.marc_empty_file"),
+        ("这是一个文本文件，不是MARC。\n".encode(), "catalogue.marc_not_marc"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "catalogue.marc_not_marc"),
+        (b"<html><body>not found</body></html>", "catalogue.marc_xml_no_records"),
+        (b"<collection><record><leader>", "catalogue.marc_xml_not_well_formed"),
+    ],
+)
 def test_files_that_are_not_marc_give_one_clear_reject(tmp_path, data, code):
     path = tmp_path / "upload.dat"
     path.write_bytes(data)

@@ -45,10 +45,16 @@ def test_the_attacks_amounts_are_refused_with_their_code(typed, code):
 
 def test_amounts_a_cashier_types_are_read_exactly():
     assert [parse_yuan(text) for text in ("12", "12.5", "12.50", "¥12.50", "12.50元", "０.１０", " 3 ")] == [
-        1200, 1250, 1250, 1250, 1250, 10, 300]
+        1200,
+        1250,
+        1250,
+        1250,
+        1250,
+        10,
+        300,
+    ]
     assert parse_yuan("-99.5", refund=True) == -9950
-    for typed, code in (("", "money.empty"), ("1.005", "money.too_many_decimals"),
-                        ("1000000.01", "money.too_large")):
+    for typed, code in (("", "money.empty"), ("1.005", "money.too_many_decimals"), ("1000000.01", "money.too_large")):
         with pytest.raises(Invalid) as refused:
             parse_yuan(typed)
         assert refused.value.code == code
@@ -97,8 +103,13 @@ def _stored(path) -> tuple[int, int, int, str | None, tuple]:
     try:
         rules = tuple(LoanRule.select(LoanRule.id, LoanRule.fine_fen_per_day).order_by(LoanRule.id).tuples())
         setting = Setting.get_or_none(Setting.key == FINE_BLOCK_FEN)
-        return (Journal.select().count(), Payment.select().count(), library.database.execute_sql(
-            "SELECT COUNT(*) FROM charge").fetchone()[0], setting.value if setting else None, rules)
+        return (
+            Journal.select().count(),
+            Payment.select().count(),
+            library.database.execute_sql("SELECT COUNT(*) FROM charge").fetchone()[0],
+            setting.value if setting else None,
+            rules,
+        )
     finally:
         library.close()
 
@@ -107,9 +118,12 @@ def test_the_command_line_stores_nothing_for_an_amount_that_could_lie(cli_desk, 
     path, charge = cli_desk
     before = _stored(path)
     for typed in ATTACK:
-        for command in (["circ", "pay", charge, "--amount", typed], ["circ", "damaged", "T0002", "--amount", typed],
-                        ["circ", "settings", "--fine-block", typed],
-                        ["circ", "rules", "set", "*", "*", "--fine", typed]):
+        for command in (
+            ["circ", "pay", charge, "--amount", typed],
+            ["circ", "damaged", "T0002", "--amount", typed],
+            ["circ", "settings", "--fine-block", typed],
+            ["circ", "rules", "set", "*", "*", "--fine", typed],
+        ):
             assert main(["--lang", "en", *command]) == 1, (command, capsys.readouterr())
             said = capsys.readouterr().err
             assert typed in said or "negative" in said, said

@@ -22,8 +22,9 @@ pytestmark = pytest.mark.usefixtures("english")
 def late(admin, clerk, shelf, clock):
     """Four readers with copies out past their due date: one asked for SMS, one gave a phone only,
     one no phone, one borrowed at the XHMZ branch."""
-    texted = register(admin, "赵敏", citizen("19880808", order="444"), phone="13812345678",
-                      consents=frozenset({"sms"})).summary.card_number
+    texted = register(
+        admin, "赵敏", citizen("19880808", order="444"), phone="13812345678", consents=frozenset({"sms"})
+    ).summary.card_number
     phoned = register(admin, "钱多", citizen("19770707", order="555"), phone="13900001111").summary.card_number
     loans.checkout(clerk, texted, "T0001")  # 三体, due 2026-04-01
     clock.set(dt.datetime(2026, 3, 5, 9, 0, tzinfo=TZ))
@@ -71,7 +72,8 @@ def test_sms_notices_only_for_readers_who_consented(admin, clerk, shelf, late, t
         overdues.sms_export(clerk, out)
     export = overdues.sms_export(admin, out)
     assert [(n.card_number, n.phone, n.items, n.due_on) for n in export.notices] == [
-        (texted, "13812345678", 2, "2026-04-01")]
+        (texted, "13812345678", 2, "2026-04-01")
+    ]
     assert export.skipped == 2  # a phone without consent, and no phone at all
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
@@ -86,6 +88,8 @@ def test_sms_notices_only_for_readers_who_consented(admin, clerk, shelf, late, t
 
 def test_one_item_or_several_read_naturally():
     assert overdues.sms_text("醴陵市图书馆", "王芳", "三体", 1, "2026-04-01") == (
-        "[醴陵市图书馆] 王芳, 三体, which you borrowed, was due on 2026-04-01: please return it soon.")
+        "[醴陵市图书馆] 王芳, 三体, which you borrowed, was due on 2026-04-01: please return it soon."
+    )
     assert "三体 and the other items you borrowed, 3 in all" in overdues.sms_text(
-        "醴陵市图书馆", "王芳", "三体", 3, "2026-04-01")
+        "醴陵市图书馆", "王芳", "三体", 3, "2026-04-01"
+    )

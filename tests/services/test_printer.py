@@ -80,4 +80,3 @@ def test_a_print_server_that_does_not_answer_is_given_up_on(
     fake_lp(bin_dir, "exec /bin/sleep 30")
     with pytest.raises(Invalid, match="did not answer"):
         send_to_printer(receipt, "Receipt_80mm")
-

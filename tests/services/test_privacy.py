@@ -33,8 +33,7 @@ def test_age_bands_keep_what_statistics_need():
 
 def test_retention_settings_have_defaults_and_are_checked(admin, clerk):
     assert settings.reader_settings(admin.library) == settings.ReaderSettings("430281", 90, 365)
-    changed = settings.change_reader_settings(admin, card_prefix="0281", loan_history_days=60,
-                                              anonymise_after_days=180)
+    changed = settings.change_reader_settings(admin, card_prefix="0281", loan_history_days=60, anonymise_after_days=180)
     assert changed == settings.ReaderSettings("0281", 60, 180)
     assert register(admin, "王芳", ADULT).summary.card_number.startswith("0281")
     with refused("readers.retention_out_of_range"):
@@ -46,8 +45,9 @@ def test_retention_settings_have_defaults_and_are_checked(admin, clerk):
 
 
 def test_the_export_holds_everything_about_the_reader_masked_and_is_journaled(admin, clerk):
-    card = register(admin, "王芳", ADULT, phone="13812345678",
-                    consents=frozenset({"union_sharing", "sms"})).summary.card_number
+    card = register(
+        admin, "王芳", ADULT, phone="13812345678", consents=frozenset({"union_sharing", "sms"})
+    ).summary.card_number
     lifecycle.suspend(admin, card, "馆内违规")
     view_reader(clerk, card)
     with refused("staff.not_permitted", PermissionDenied):
@@ -57,8 +57,15 @@ def test_the_export_holds_everything_about_the_reader_masked_and_is_journaled(ad
     assert "王芳" in text and "430281********" + ADULT[-4:] in text and "138****5678" in text
     assert ADULT not in text and "13812345678" not in text
     headings = [part.heading for part in export.sections]
-    assert headings == ["Personal details", "Cards", "Consents", "Suspensions", "Loans", "Use of your data",
-                        "How your data is kept"]
+    assert headings == [
+        "Personal details",
+        "Cards",
+        "Consents",
+        "Suspensions",
+        "Loans",
+        "Use of your data",
+        "How your data is kept",
+    ]
     uses = [value for _time, value in export.sections[5].rows]
     assert "Record viewed by staff · 李芳" in uses
     assert any("Consent given: SMS notices" in use for use in uses)
@@ -69,16 +76,26 @@ def test_the_export_holds_everything_about_the_reader_masked_and_is_journaled(ad
 
 def test_the_export_and_the_card_print_as_pdf(admin, tmp_path):
     guardian = register(admin, "李强", GUARDIAN).summary.card_number
-    child = register(admin, "李小明", CHILD, reader_type="blind", guardian_card=guardian,
-                     consents=frozenset({"guardian", "disability"})).summary.card_number
+    child = register(
+        admin,
+        "李小明",
+        CHILD,
+        reader_type="blind",
+        guardian_card=guardian,
+        consents=frozenset({"guardian", "disability"}),
+    ).summary.card_number
     (tmp_path / "export.pdf").write_bytes(export_pdf(admin, child))
     (tmp_path / "card.pdf").write_bytes(card_pdf(admin, child))
     export = subprocess.run(["pdftotext", str(tmp_path / "export.pdf"), "-"], capture_output=True, text=True).stdout
     assert "李小明" in export and "430281********" + CHILD[-4:] in export and CHILD not in export
     card = subprocess.run(["pdftotext", str(tmp_path / "card.pdf"), "-"], capture_output=True, text=True).stdout
     assert "李小明" in card and child in card and "视障" in card and "Blind reading room" in card
-    actions = [r[0] for r in admin.library.database.execute_sql(
-        "SELECT action FROM journal WHERE action IN ('reader.export', 'reader.card_print')")]
+    actions = [
+        r[0]
+        for r in admin.library.database.execute_sql(
+            "SELECT action FROM journal WHERE action IN ('reader.export', 'reader.card_print')"
+        )
+    ]
     assert actions == ["reader.export", "reader.card_print"]
 
 
@@ -95,17 +112,33 @@ def test_returned_cards_are_anonymised_after_the_retention_period_once(admin, cl
     lifecycle.suspend(admin, old.card_number, "损坏图书未赔偿")
     lifecycle.cancel_card(admin, old.card_number)
     clock.advance(days=300)
-    recent = register(admin, "李小明", CHILD, reader_type="child", guardian_card=guardian.card_number,
-                      consents=frozenset({"guardian"})).summary
+    recent = register(
+        admin,
+        "李小明",
+        CHILD,
+        reader_type="child",
+        guardian_card=guardian.card_number,
+        consents=frozenset({"guardian"}),
+    ).summary
     lifecycle.cancel_card(admin, recent.card_number)
     clock.advance(days=66)
     assert privacy.anonymise_due(admin) == 1
     assert privacy.anonymise_due(admin) == 0  # idempotent
     row = Reader.get_by_id(old.id)
     assert (row.name, row.id_cipher, row.id_hash, row.birth_date, row.phone_cipher, row.notes) == (
-        "", None, None, None, None, None)
+        "",
+        None,
+        None,
+        None,
+        None,
+        None,
+    )
     assert (row.age_band, row.reader_type_id, row.branch.code, row.anonymised_at[:10]) == (
-        "35-59", "adult", "ZG", "2027-03-03")
+        "35-59",
+        "adult",
+        "ZG",
+        "2027-03-03",
+    )
     assert ReaderBlock.get(ReaderBlock.reader == old.id).reason == ""
     assert find_readers(admin, "王芳") == [] and find_readers(admin, ADULT) == []
     with refused("readers.card_returned"):
@@ -117,8 +150,14 @@ def test_returned_cards_are_anonymised_after_the_retention_period_once(admin, cl
 
 def test_a_reader_may_ask_to_be_anonymised_at_once_after_returning_the_card(admin):
     guardian = register(admin, "李强", GUARDIAN).summary
-    child = register(admin, "李小明", CHILD, reader_type="child", guardian_card=guardian.card_number,
-                     consents=frozenset({"guardian"})).summary
+    child = register(
+        admin,
+        "李小明",
+        CHILD,
+        reader_type="child",
+        guardian_card=guardian.card_number,
+        consents=frozenset({"guardian"}),
+    ).summary
     with refused("readers.anonymise_card_in_use"):
         privacy.anonymise_reader(admin, child.card_number)
     lifecycle.cancel_card(admin, child.card_number)
@@ -138,8 +177,12 @@ def test_the_retention_jobs_run_together_and_need_the_permission(admin, clerk, c
         privacy.run_retention_jobs(clerk)
     clock.advance(days=366)
     results = privacy.run_retention_jobs(admin)
-    assert [(r.job, r.count) for r in results] == [("deidentify_loan_history", 0), ("anonymise_returned_cards", 1),
-                                                       ("expire_sync_bundles", 0), ("deidentify_blind_room", 0)]
+    assert [(r.job, r.count) for r in results] == [
+        ("deidentify_loan_history", 0),
+        ("anonymise_returned_cards", 1),
+        ("expire_sync_bundles", 0),
+        ("deidentify_blind_room", 0),
+    ]
     assert [r.count for r in privacy.run_retention_jobs(admin)] == [0, 0, 0, 0]
 
 
@@ -157,7 +200,7 @@ def _on_disk(files, wanted: set[str], lengths: tuple[int, ...]) -> set[str]:
         for run in re.findall(rb"[0-9Xx]{11,}", path.read_bytes()):
             text = run.decode()
             for length in lengths:
-                found |= {text[i:i + length] for i in range(len(text) - length + 1)} & wanted
+                found |= {text[i : i + length] for i in range(len(text) - length + 1)} & wanted
     return found
 
 
@@ -176,8 +219,14 @@ def test_no_raw_id_or_phone_number_sits_anywhere_on_disk(admin, tmp_path):
             numbers.append(number)
             phones.append(phone)
             typed = number.lower() if i % 3 == 0 else _full_width(number) if i % 3 == 1 else number
-            insert_reader(writer, session, keys, Registration(
-                name=f"读者{i}", id_type="resident", id_number=typed, phone=phone, consents=frozenset({"sms"})))
+            insert_reader(
+                writer,
+                session,
+                keys,
+                Registration(
+                    name=f"读者{i}", id_type="resident", id_number=typed, phone=phone, consents=frozenset({"sms"})
+                ),
+            )
     cards = [r.card_number for r in Reader.select().order_by(Reader.created_at).limit(5)]
     lifecycle.report_lost(session, cards[0])
     lifecycle.replace_card(session, cards[0], numbers[0])

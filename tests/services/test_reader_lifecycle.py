@@ -53,8 +53,9 @@ def test_cancelling_the_loss_report_needs_the_holders_id(clerk, card):
 
 def test_a_guardian_acts_for_a_child(admin):
     guardian = register(admin, "李强", GUARDIAN).summary.card_number
-    child = register(admin, "李小明", CHILD, reader_type="child", guardian_card=guardian,
-                     consents=frozenset({"guardian"})).summary.card_number
+    child = register(
+        admin, "李小明", CHILD, reader_type="child", guardian_card=guardian, consents=frozenset({"guardian"})
+    ).summary.card_number
     lifecycle.report_lost(admin, child)
     assert lifecycle.replace_card(admin, child, GUARDIAN).summary.name == "李小明"
 
@@ -107,7 +108,9 @@ def test_suspensions_stack_with_their_reasons_and_lift_together(clerk, card):
     lifecycle.suspend(clerk, card, "损坏图书未赔偿")
     record = lifecycle.suspend(clerk, card, "借阅证借给他人使用")
     assert [(b.kind, b.detail) for b in record.summary.blocks] == [
-        ("suspended", "损坏图书未赔偿"), ("suspended", "借阅证借给他人使用")]
+        ("suspended", "损坏图书未赔偿"),
+        ("suspended", "借阅证借给他人使用"),
+    ]
     assert "损坏图书" not in " ".join(r.data for r in Journal.select())
     assert lifecycle.unsuspend(clerk, card).summary.blocks == ()
     with refused("readers.not_suspended"):
@@ -159,8 +162,9 @@ def test_card_steps_need_the_permission(admin, library, card):
 
 def test_every_reader_row_is_journaled(admin, clock):
     guardian = register(admin, "李强", GUARDIAN, consents=frozenset({"union_sharing"})).summary.card_number
-    child = register(admin, "李小明", CHILD, reader_type="child", guardian_card=guardian,
-                     consents=frozenset({"guardian"})).summary.card_number
+    child = register(
+        admin, "李小明", CHILD, reader_type="child", guardian_card=guardian, consents=frozenset({"guardian"})
+    ).summary.card_number
     lifecycle.report_lost(admin, child)
     lifecycle.replace_card(admin, child, GUARDIAN)
     lifecycle.suspend(admin, guardian, "馆内违规")

@@ -93,8 +93,13 @@ def test_two_desks_registering_one_person_at_once_give_one_card_and_a_clear_refu
 def test_wrong_passwords_typed_at_eight_desks_at_once_all_count(tmp_path):
     path = tmp_path / "lib.sqlite"
     library = initialise(path, admin_username="admin", admin_password=PASSWORD)
-    add_staff(log_in(library, "admin", PASSWORD), username="clerk", display_name="李芳", password="clerk-pass-1",
-              roles="circulation")
+    add_staff(
+        log_in(library, "admin", PASSWORD),
+        username="clerk",
+        display_name="李芳",
+        password="clerk-pass-1",
+        roles="circulation",
+    )
     library.close()
     outcomes = _race(_wrong_password, path, 8)
     assert outcomes.count("staff.wrong_credentials") == MAX_FAILED_LOGINS - 1
@@ -103,7 +108,9 @@ def test_wrong_passwords_typed_at_eight_desks_at_once_all_count(tmp_path):
     library = open_library(path)
     clerk = Staff.get(Staff.username == "clerk")
     assert clerk.failed_logins == MAX_FAILED_LOGINS and clerk.locked_until is not None
-    counted = [json.loads(row.data)["failed_logins"] for row in Journal.select().where(
-        Journal.action == "staff.login_failed", Journal.entity_id == clerk.id)]
+    counted = [
+        json.loads(row.data)["failed_logins"]
+        for row in Journal.select().where(Journal.action == "staff.login_failed", Journal.entity_id == clerk.id)
+    ]
     assert sorted(counted) == list(range(1, MAX_FAILED_LOGINS + 1))
     library.close()

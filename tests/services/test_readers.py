@@ -66,8 +66,14 @@ def test_a_child_under_14_needs_a_guardian_and_the_guardians_consent(admin):
     with refused("readers.child_needs_guardian_consent"):
         register(admin, "李小明", CHILD, reader_type="child", guardian_card=guardian)
     assert Reader.select().count() == 1
-    child = register(admin, "李小明", CHILD, reader_type="child", guardian_card=guardian,
-                     consents=frozenset({"guardian", "union_sharing"}))
+    child = register(
+        admin,
+        "李小明",
+        CHILD,
+        reader_type="child",
+        guardian_card=guardian,
+        consents=frozenset({"guardian", "union_sharing"}),
+    )
     assert child.guardian.card_number == guardian and child.age == 7
     assert {c.kind: c.guardian_card for c in child.consents} == {"guardian": guardian, "union_sharing": guardian}
     assert [w.name for w in view_reader(admin, guardian).wards] == ["李小明"]
@@ -90,25 +96,28 @@ def test_a_blind_reader_needs_the_separate_disability_consent(admin):
     assert record.summary.reader_type_name == "视障"
 
 
-@pytest.mark.parametrize(("options", "code"), [
-    ({"phone": "1234"}, "readers.phone_invalid"),
-    ({"consents": frozenset({"sms"})}, "readers.sms_needs_phone"),
-    ({"consents": frozenset({"newsletter"})}, "readers.unknown_consent_kind"),
-    ({"reader_type": "vip"}, "readers.unknown_reader_type"),
-    ({"branch": "NOPE"}, "branches.no_such_branch"),
-    ({"birth_date": dt.date(1985, 3, 13)}, "readers.birth_date_typed_differs"),
-    ({"card_number": "4302811234567890"}, "readers.card_check_digit"),
-    ({"card_number": "4302 8112 3456 7890"}, "readers.card_number_format"),
-    ({"name": "  "}, "input.empty"),
-    ({"name": "王\udcff芳"}, "input.not_text"),
-    ({"name": "王芳\x1b[31m"}, "input.control_character"),
-    ({"name": "王\u202e芳"}, "input.control_character"),
-    ({"name": "王" * 51}, "input.too_long"),
-    ({"notes": "\udcff"}, "input.not_text"),
-    ({"phone": "138\udcff"}, "input.not_text"),
-    ({"number": "\udcff"}, "input.not_text"),
-    ({"guardian_card": "\udcff"}, "input.not_text"),
-])
+@pytest.mark.parametrize(
+    ("options", "code"),
+    [
+        ({"phone": "1234"}, "readers.phone_invalid"),
+        ({"consents": frozenset({"sms"})}, "readers.sms_needs_phone"),
+        ({"consents": frozenset({"newsletter"})}, "readers.unknown_consent_kind"),
+        ({"reader_type": "vip"}, "readers.unknown_reader_type"),
+        ({"branch": "NOPE"}, "branches.no_such_branch"),
+        ({"birth_date": dt.date(1985, 3, 13)}, "readers.birth_date_typed_differs"),
+        ({"card_number": "4302811234567890"}, "readers.card_check_digit"),
+        ({"card_number": "4302 8112 3456 7890"}, "readers.card_number_format"),
+        ({"name": "  "}, "input.empty"),
+        ({"name": "王\udcff芳"}, "input.not_text"),
+        ({"name": "王芳\x1b[31m"}, "input.control_character"),
+        ({"name": "王\u202e芳"}, "input.control_character"),
+        ({"name": "王" * 51}, "input.too_long"),
+        ({"notes": "\udcff"}, "input.not_text"),
+        ({"phone": "138\udcff"}, "input.not_text"),
+        ({"number": "\udcff"}, "input.not_text"),
+        ({"guardian_card": "\udcff"}, "input.not_text"),
+    ],
+)
 def test_bad_input_is_refused_with_the_reason_and_nothing_is_written(admin, options, code):
     journal_rows = Journal.select().count()
     with refused(code):
@@ -120,8 +129,9 @@ def test_bad_input_is_refused_with_the_reason_and_nothing_is_written(admin, opti
 def test_a_passport_holder_types_the_birth_date(admin):
     with refused("readers.birth_date_needed"):
         register(admin, "John Smith", "E12345678", id_type="passport", reader_type="temporary")
-    record = register(admin, "John Smith", "E12345678", id_type="passport", reader_type="temporary",
-                      birth_date=dt.date(1990, 5, 1))
+    record = register(
+        admin, "John Smith", "E12345678", id_type="passport", reader_type="temporary", birth_date=dt.date(1990, 5, 1)
+    )
     assert record.id_masked == "E1*****78" and record.summary.expires_on == "2026-09-02"
     assert record.name_pinyin == "johnsmith"
 
@@ -248,8 +258,9 @@ def test_a_key_file_of_another_library_is_refused(admin, tmp_path, clock):
     from ils.initialise import initialise
 
     card = register(admin, "王芳", ADULT).summary.card_number
-    other = initialise(tmp_path / "other" / "lib.sqlite", admin_username="admin", admin_password="admin-pass-1",
-                       clock=clock)
+    other = initialise(
+        tmp_path / "other" / "lib.sqlite", admin_username="admin", admin_password="admin-pass-1", clock=clock
+    )
     other.close()
     database_proxy.initialize(admin.library.database)  # opening a library binds the models to it
     key_path(admin.library.path).write_bytes(key_path(tmp_path / "other" / "lib.sqlite").read_bytes())
@@ -263,8 +274,13 @@ def test_a_new_desk_adopts_the_key_file_copied_from_the_central_desk(admin, tmp_
     central = key_path(admin.library.path).read_bytes()
     (tmp_path / "branch").mkdir()
     key_path(tmp_path / "branch" / "lib.sqlite").write_bytes(central)
-    branch = initialise(tmp_path / "branch" / "lib.sqlite", admin_username="admin", admin_password="admin-pass-1",
-                        branch_code="YS", clock=clock)
+    branch = initialise(
+        tmp_path / "branch" / "lib.sqlite",
+        admin_username="admin",
+        admin_password="admin-pass-1",
+        branch_code="YS",
+        clock=clock,
+    )
     assert key_path(branch.path).read_bytes() == central
     branch.close()
 

@@ -24,8 +24,9 @@ pytestmark = pytest.mark.usefixtures("english")
 
 
 def text_of(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def prints(action: str = "receipt.print") -> list[Journal]:

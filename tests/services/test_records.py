@@ -22,15 +22,29 @@ def cnmarc(title: str, *, author: str = "曹雪芹", isbn: str | None = "7-02-00
     record = Record(force_utf8=True, leader=Leader("00000nam  2200000   450 "))
     record.add_field(Field(tag="001", data="T0001"))
     if isbn:
-        record.add_field(Field(tag="010", indicators=[" ", " "], subfields=[Subfield("a", isbn), Subfield("d", "CNY59.70")]))
-    record.add_field(Field(tag="200", indicators=["1", " "], subfields=[Subfield("a", title), Subfield("f", f"{author}著")]))
-    record.add_field(Field(tag="210", indicators=[" ", " "],
-                           subfields=[Subfield("a", "北京"), Subfield("c", "人民文学出版社"), Subfield("d", "1996")]))
+        record.add_field(
+            Field(tag="010", indicators=[" ", " "], subfields=[Subfield("a", isbn), Subfield("d", "CNY59.70")])
+        )
+    record.add_field(
+        Field(tag="200", indicators=["1", " "], subfields=[Subfield("a", title), Subfield("f", f"{author}著")])
+    )
+    record.add_field(
+        Field(
+            tag="210",
+            indicators=[" ", " "],
+            subfields=[Subfield("a", "北京"), Subfield("c", "人民文学出版社"), Subfield("d", "1996")],
+        )
+    )
     record.add_field(Field(tag="690", indicators=[" ", " "], subfields=[Subfield("a", "I242.4"), Subfield("v", "5")]))
     record.add_field(Field(tag="701", indicators=[" ", "0"], subfields=[Subfield("a", author)]))
     for barcode, call in holdings:
-        record.add_field(Field(tag="905", indicators=[" ", " "],
-                               subfields=[Subfield("a", "ZG"), Subfield("b", barcode), Subfield("s", call)]))
+        record.add_field(
+            Field(
+                tag="905",
+                indicators=[" ", " "],
+                subfields=[Subfield("a", "ZG"), Subfield("b", barcode), Subfield("s", call)],
+            )
+        )
     return record
 
 
@@ -100,7 +114,9 @@ def test_editing_a_record_reindexes_it(admin, library):
     summary = records.replace_record(admin, bib_id, edited)
     assert summary.title == "石头记"
     doc = BibRecord.get_by_id(bib_id).doc
-    assert library.database.execute_sql("SELECT title FROM bib_search WHERE rowid = ?", (doc,)).fetchone() == ("石 头 记",)
+    assert library.database.execute_sql("SELECT title FROM bib_search WHERE rowid = ?", (doc,)).fetchone() == (
+        "石 头 记",
+    )
     assert journal.entries(library.database, limit=10_000)[-1].action == "record.edit"
 
 

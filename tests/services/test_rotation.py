@@ -105,8 +105,9 @@ def test_each_refused_barcode_is_named_with_its_reason(admin, clerk, shelf):
     packed(clerk, "YS", ["T0006"])
     change_item(admin, "T0007", status="missing")
     batch = rotation.create_batch(clerk, "XHMZ", due_back=DUE_BACK)
-    result = rotation.add_items(clerk, batch.code, ["ZZ999", "T0005", "T0006", "T0002", "T0007", "T0001",
-                                                    "t0001", "bad barcode!"])
+    result = rotation.add_items(
+        clerk, batch.code, ["ZZ999", "T0005", "T0006", "T0002", "T0007", "T0001", "t0001", "bad barcode!"]
+    )
     assert result.added == ("T0001",)
     refused = [(n.barcode, n.note.code) for n in result.refused]
     assert refused[1:-1] == [
@@ -116,8 +117,8 @@ def test_each_refused_barcode_is_named_with_its_reason(admin, clerk, shelf):
         ("T0007", "circ.batch_copy_not_on_shelf"),
         ("T0001", "circ.batch_copy_already_in"),
     ]
-    assert [barcode for barcode, _code in refused[::len(refused) - 1]] == ["ZZ999", "bad barcode!"]
-    assert all(code.startswith("catalogue.") for _barcode, code in refused[::len(refused) - 1])
+    assert [barcode for barcode, _code in refused[:: len(refused) - 1]] == ["ZZ999", "bad barcode!"]
+    assert all(code.startswith("catalogue.") for _barcode, code in refused[:: len(refused) - 1])
     assert result.refused[2].note.params["batch"] == "ZG-LZ2026-001"
     assert str(result.refused[3].note) == "T0002 is at 星海明筑分馆, not at 总馆: it can only be sent from where it is."
 
@@ -127,7 +128,8 @@ def test_a_copy_lent_after_packing_is_left_behind_when_the_batch_goes(clerk, she
     loans.checkout(clerk, shelf.adult, "T0003")
     sent = rotation.send_batch(clerk, batch.code)
     assert sent.sent == ("T0001",) and [(n.barcode, n.note.code) for n in sent.left_behind] == [
-        ("T0003", "circ.batch_copy_on_loan")]
+        ("T0003", "circ.batch_copy_on_loan")
+    ]
     assert sent.batch.items == 1 and item("T0003").rotation_batch is None
     with pytest.raises(Invalid) as refused:
         rotation.add_items(clerk, batch.code, ["T0004"])
@@ -146,8 +148,10 @@ def test_a_batch_with_nothing_left_to_send_names_every_copy_and_why(clerk, shelf
     assert refused.value.code == "circ.rotation_nothing_to_send"
     assert refused.value.codes == ("circ.batch_copy_on_loan", "circ.batch_copy_on_loan")
     assert [reason.params["barcode"] for reason in refused.value.reasons] == ["T0001", "T0003"]
-    assert str(refused.value) == (f"Nothing in batch {batch.code} can be sent: T0001 is on loan: add it once it is "
-                                  "back. T0003 is on loan: add it once it is back.")
+    assert str(refused.value) == (
+        f"Nothing in batch {batch.code} can be sent: T0001 is on loan: add it once it is "
+        "back. T0003 is on loan: add it once it is back."
+    )
     assert RotationItem.select().count() == 2  # nothing was left behind: the refusal changed nothing
 
 
@@ -210,10 +214,16 @@ def test_the_yearly_figure_counts_copies_sent_per_receiving_branch(admin, clerk,
     year = rotation.rotation_year(clerk, 2026)
     assert (year.batches, year.volumes, year.returned, year.loans) == (2, 4, 3, 1)
     assert [(f.branch_code, f.batches, f.volumes, f.returned, f.loans) for f in year.branches] == [
-        ("XHMZ", 1, 3, 3, 1), ("YS", 1, 1, 0, 0)]
+        ("XHMZ", 1, 3, 3, 1),
+        ("YS", 1, 1, 0, 0),
+    ]
     assert rotation.rotation_year(clerk, 2025).volumes == 2
     assert [b.code for b in rotation.list_batches(clerk)] == [
-        "ZG-LZ2026-003", "ZG-LZ2026-002", "ZG-LZ2025-001", "ZG-LZ2026-001"]
+        "ZG-LZ2026-003",
+        "ZG-LZ2026-002",
+        "ZG-LZ2025-001",
+        "ZG-LZ2026-001",
+    ]
     assert [b.code for b in rotation.list_batches(clerk, branch="YS")] == ["ZG-LZ2026-002"]
 
 

@@ -9,17 +9,26 @@ from ils.catalogue import search as search_module
 from ils.catalogue.items import add_item, change_item
 from ils.catalogue.records import add_record, delete_record
 from ils.catalogue.search import FIELDS, SORTS, Availability, search
-from ils.text import pinyin_keys, pinyin_sort_key, sort_key_pinyin
 from ils.errors import NotFound
+from ils.text import pinyin_keys, pinyin_sort_key, sort_key_pinyin
 from tests.codes import refused
 from tests.services.marc_samples import dp2_records, plain_field
 
 pytestmark = pytest.mark.usefixtures("english")
 
 
-def cnmarc(title: str, *, responsibility: str | None = None, publisher: str | None = None, year: str | None = None,
-           isbn: str | None = None, clc: str | None = None, subjects: tuple[str, ...] = (),
-           authors: tuple[str, ...] = (), parallel: str | None = None) -> Record:
+def cnmarc(
+    title: str,
+    *,
+    responsibility: str | None = None,
+    publisher: str | None = None,
+    year: str | None = None,
+    isbn: str | None = None,
+    clc: str | None = None,
+    subjects: tuple[str, ...] = (),
+    authors: tuple[str, ...] = (),
+    parallel: str | None = None,
+) -> Record:
     record = Record(force_utf8=True, leader="00000nam0 2200000   450 ")
     if isbn:
         record.add_field(plain_field("010", a=isbn))
@@ -37,23 +46,46 @@ def cnmarc(title: str, *, responsibility: str | None = None, publisher: str | No
 
 
 BOOKS = {
-    "红楼梦": dict(responsibility="(清)曹雪芹, 高鹗著", publisher="人民文学出版社", year="1982", isbn="7-02-000220-X",
-                clc="I242.4", authors=("曹雪芹", "高鹗"), parallel="A dream of red mansions"),
+    "红楼梦": dict(
+        responsibility="(清)曹雪芹, 高鹗著",
+        publisher="人民文学出版社",
+        year="1982",
+        isbn="7-02-000220-X",
+        clc="I242.4",
+        authors=("曹雪芹", "高鹗"),
+        parallel="A dream of red mansions",
+    ),
     "红楼梦研究": dict(responsibility="俞平伯著", publisher="上海古籍出版社", year="1988", clc="I207.411"),
     "论红楼梦的人物": dict(responsibility="王昆仑著", publisher="生活·读书·新知三联书店", year="1983", clc="I207.411"),
-    "曹雪芹传": dict(responsibility="周汝昌著", publisher="百花文艺出版社", year="1998", subjects=("红楼梦",),
-                 clc="K825.6"),
-    "三体": dict(responsibility="刘慈欣著", publisher="重庆出版社", year="2008", isbn="978-7-5366-9293-0",
-               clc="I247.55", authors=("刘慈欣",)),
-    "醴陵瓷业史": dict(responsibility="醴陵市政协编", publisher="湖南人民出版社", year="2012", subjects=("陶瓷工业",),
-                  clc="F426.71"),
+    "曹雪芹传": dict(
+        responsibility="周汝昌著", publisher="百花文艺出版社", year="1998", subjects=("红楼梦",), clc="K825.6"
+    ),
+    "三体": dict(
+        responsibility="刘慈欣著",
+        publisher="重庆出版社",
+        year="2008",
+        isbn="978-7-5366-9293-0",
+        clc="I247.55",
+        authors=("刘慈欣",),
+    ),
+    "醴陵瓷业史": dict(
+        responsibility="醴陵市政协编", publisher="湖南人民出版社", year="2012", subjects=("陶瓷工业",), clc="F426.71"
+    ),
     "鲁迅全集": dict(responsibility="鲁迅著", publisher="人民文学出版社", year="2005", clc="I210.1", authors=("鲁迅",)),
     "朝花夕拾": dict(responsibility="鲁迅著", publisher="人民文学出版社", year="1979", clc="I210.4", authors=("鲁迅",)),
-    "活着": dict(responsibility="余华著", publisher="作家出版社", year="2012", isbn="7-5063-3946-3", clc="I247.57",
-               authors=("余华",)),
+    "活着": dict(
+        responsibility="余华著",
+        publisher="作家出版社",
+        year="2012",
+        isbn="7-5063-3946-3",
+        clc="I247.57",
+        authors=("余华",),
+    ),
     "Python编程": dict(responsibility="Eric Matthes著", publisher="人民邮电出版社", year="2016", clc="TP311.561"),
     "边城": dict(responsibility="沈从文著", publisher="北岳文艺出版社", year="2002", clc="I246.5", authors=("沈从文",)),
-    "中国陶瓷": dict(responsibility="冯先铭主编", publisher="上海古籍出版社", year="2001", subjects=("陶瓷",), clc="K876.3"),
+    "中国陶瓷": dict(
+        responsibility="冯先铭主编", publisher="上海古籍出版社", year="2001", subjects=("陶瓷",), clc="K876.3"
+    ),
 }
 
 
@@ -84,19 +116,23 @@ def titles(text: str, **options) -> list[str]:
 
 # --- Chinese words -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("三体", {"三体"}),
-    ("瓷业", {"醴陵瓷业史"}),
-    ("鲁迅", {"鲁迅全集", "朝花夕拾"}),
-    ("瓷", {"醴陵瓷业史", "中国陶瓷"}),
-    ("活着", {"活着"}),
-    ("曹雪芹", {"红楼梦", "曹雪芹传"}),
-    ("红楼梦 曹雪芹", {"红楼梦", "曹雪芹传"}),  # the second has 红楼梦 as its subject
-    ("红楼梦 高鹗", {"红楼梦"}),
-    ("人民文学出版社", {"红楼梦", "鲁迅全集", "朝花夕拾"}),
-    ("陶瓷", {"醴陵瓷业史", "中国陶瓷"}),
-    ("《边城》", {"边城"}),
-])
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("三体", {"三体"}),
+        ("瓷业", {"醴陵瓷业史"}),
+        ("鲁迅", {"鲁迅全集", "朝花夕拾"}),
+        ("瓷", {"醴陵瓷业史", "中国陶瓷"}),
+        ("活着", {"活着"}),
+        ("曹雪芹", {"红楼梦", "曹雪芹传"}),
+        ("红楼梦 曹雪芹", {"红楼梦", "曹雪芹传"}),  # the second has 红楼梦 as its subject
+        ("红楼梦 高鹗", {"红楼梦"}),
+        ("人民文学出版社", {"红楼梦", "鲁迅全集", "朝花夕拾"}),
+        ("陶瓷", {"醴陵瓷业史", "中国陶瓷"}),
+        ("《边城》", {"边城"}),
+    ],
+)
 def test_one_two_and_three_character_words_find_their_books(books, text, expected):
     assert set(titles(text)) == expected
 
@@ -124,6 +160,7 @@ def test_a_field_restricts_the_search_to_that_column(books):
 
 
 # --- pinyin and Latin words ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("typed", ["hongloumeng", "hlm", "HLM", "hong lou meng", "ＨＬＭ", "Hong Lou Meng"])
 def test_pinyin_full_and_initials_find_the_title_first(books, typed):
@@ -169,10 +206,19 @@ def test_pinyin_in_the_title_field_does_not_match_authors(books):
 
 # --- ISBN, call number, barcode --------------------------------------------------------------------
 
-@pytest.mark.parametrize("typed", [
-    "7-5063-3946-3", "9787506339469", "978-7-5063-3946-9", "7506339463", "７５０６３３９４６３", "ISBN 7-5063-3946-3",
-    "7 5063 3946 3",
-])
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "7-5063-3946-3",
+        "9787506339469",
+        "978-7-5063-3946-9",
+        "7506339463",
+        "７５０６３３９４６３",
+        "ISBN 7-5063-3946-3",
+        "7 5063 3946 3",
+    ],
+)
 def test_an_isbn_in_any_form_finds_the_book(books, typed):
     assert titles(typed) == ["活着"]
     assert titles(typed, field="isbn") == ["活着"]
@@ -237,11 +283,16 @@ def test_an_unknown_barcode_in_the_barcode_field_gets_a_message(books):
 
 # --- what a hit shows ------------------------------------------------------------------------------
 
+
 def test_a_hit_shows_the_record_and_its_availability_per_branch(books):
     hit = search("红楼梦").hits[0]
     assert hit.bib_id == books["红楼梦"]
     assert (hit.responsibility, hit.publisher, hit.year, hit.isbn) == (
-        "(清)曹雪芹, 高鹗著", "人民文学出版社", "1982", "9787020002207")
+        "(清)曹雪芹, 高鹗著",
+        "人民文学出版社",
+        "1982",
+        "9787020002207",
+    )
     assert hit.call_number == "I242.4/1"
     assert hit.availability == (
         Availability("ZG", "总馆", 2, 3),
@@ -272,10 +323,20 @@ def test_branch_keeps_records_with_a_copy_there(books):
 
 # --- sort orders and pages -------------------------------------------------------------------------
 
+
 def test_sort_by_title_is_pinyin_order(books):
     assert titles("出版社", sort="title") == [
-        "Python编程", "边城", "曹雪芹传", "朝花夕拾", "红楼梦", "红楼梦研究", "活着", "醴陵瓷业史", "鲁迅全集",
-        "三体", "中国陶瓷",
+        "Python编程",
+        "边城",
+        "曹雪芹传",
+        "朝花夕拾",
+        "红楼梦",
+        "红楼梦研究",
+        "活着",
+        "醴陵瓷业史",
+        "鲁迅全集",
+        "三体",
+        "中国陶瓷",
     ]
 
 
@@ -298,6 +359,7 @@ def test_pages_follow_each_other(books):
 
 # --- records that must not appear, queries that must not break -----------------------------------
 
+
 def test_deleted_records_never_appear(books, admin):
     gone = add_record(admin, cnmarc("红楼梦新证", responsibility="周汝昌著", isbn="978-7-5366-9293-0"), "cnmarc")
     add_item(admin, gone, "GONE01", call_number="I207.411/9", status="withdrawn")
@@ -310,11 +372,36 @@ def test_deleted_records_never_appear(books, admin):
     assert titles("I207.411/9") == []
 
 
-@pytest.mark.parametrize("hostile", [
-    '"', '红楼梦"', '"红楼梦" OR "三体"', "红楼梦*", "*", "NEAR(红 楼)", "title:三体", "pinyin:hlm", "-三体", "(红楼梦",
-    "红楼梦)", "红楼梦 AND", "OR", "NOT 三体", "^三体", "三体 + 红楼梦", "{title}: 瓷", "'; DROP TABLE bib_record; --",
-    "hlm*", "h*", "title : hlm", "a OR b", "\\", "%", "_",
-])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        '"',
+        '红楼梦"',
+        '"红楼梦" OR "三体"',
+        "红楼梦*",
+        "*",
+        "NEAR(红 楼)",
+        "title:三体",
+        "pinyin:hlm",
+        "-三体",
+        "(红楼梦",
+        "红楼梦)",
+        "红楼梦 AND",
+        "OR",
+        "NOT 三体",
+        "^三体",
+        "三体 + 红楼梦",
+        "{title}: 瓷",
+        "'; DROP TABLE bib_record; --",
+        "hlm*",
+        "h*",
+        "title : hlm",
+        "a OR b",
+        "\\",
+        "%",
+        "_",
+    ],
+)
 def test_fts_syntax_is_searched_as_words_never_obeyed(books, hostile):
     result = search(hostile)
     assert {hit.title for hit in result.hits} <= set(BOOKS)
@@ -329,13 +416,16 @@ def test_operators_and_marks_are_plain_words_or_dropped(books):
     assert titles("(红楼梦")[0] == "红楼梦"
 
 
-@pytest.mark.parametrize(("typed", "code"), [
-    ("", "catalogue.search_empty"),
-    ("   ", "catalogue.search_empty"),
-    ("！？。，", "catalogue.search_no_words"),
-    ('"*()-:', "catalogue.search_no_words"),
-    ("瓷" * 201, "catalogue.search_too_long"),
-])
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("", "catalogue.search_empty"),
+        ("   ", "catalogue.search_empty"),
+        ("！？。，", "catalogue.search_no_words"),
+        ('"*()-:', "catalogue.search_no_words"),
+        ("瓷" * 201, "catalogue.search_too_long"),
+    ],
+)
 def test_empty_or_absurd_queries_get_a_message(books, typed, code):
     result = search(typed)
     assert result.hits == () and not result.more
@@ -369,6 +459,7 @@ def test_unknown_field_sort_or_page_size_is_refused():
 
 # --- a common word in a large catalogue ---------------------------------------------------------
 
+
 def test_when_candidates_are_capped_the_exact_title_still_comes_first(books, admin, monkeypatch):
     for n in range(6):
         add_record(admin, cnmarc(f"红楼梦人物论{n}", responsibility="某某著"), "cnmarc")
@@ -380,6 +471,7 @@ def test_when_candidates_are_capped_the_exact_title_still_comes_first(books, adm
 
 
 # --- real records ------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def dp2(admin) -> list[str]:
@@ -403,8 +495,20 @@ def test_real_chinese_records_found_in_chinese_pinyin_isbn_and_class(dp2):
     assert search("社会分析", field="subject").hits[0].title == "’92中国发展报告"
 
 
-@pytest.mark.parametrize("title", ["红楼梦", "Java编程思想", "三体2", "《平凡的世界》", "C++ Primer（第5版）", "绿野仙踪",
-                                   "重庆", "𠀾字", "’92中国发展报告"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "红楼梦",
+        "Java编程思想",
+        "三体2",
+        "《平凡的世界》",
+        "C++ Primer（第5版）",
+        "绿野仙踪",
+        "重庆",
+        "𠀾字",
+        "’92中国发展报告",
+    ],
+)
 def test_a_titles_pinyin_read_back_from_its_sort_key_is_its_pinyin(title):
     """Ranking reads pinyin from the stored sort key instead of running pypinyin per hit."""
     assert sort_key_pinyin(pinyin_sort_key(title)) == pinyin_keys(title)

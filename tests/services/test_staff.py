@@ -34,6 +34,7 @@ def test_messages_follow_the_language():
     set_language("en")
     try:
         from ils.initialise import initialise  # noqa: F401  (message comes from the service)
+
         with refused("staff.password_too_short"):
             staff._validate_password("short")
     finally:
@@ -68,7 +69,11 @@ def test_refused_actions_are_journaled(library, clerk):
     with refused("staff.not_permitted", PermissionDenied):
         branches.add_branch(clerk, code="FL", name="枫林镇分馆")
     entry = journal.entries(library.database, limit=10_000)[-1]
-    assert (entry.action, entry.staff_id, entry.data) == ("staff.refused", clerk.staff.id, {"permission": "manage_branches"})
+    assert (entry.action, entry.staff_id, entry.data) == (
+        "staff.refused",
+        clerk.staff.id,
+        {"permission": "manage_branches"},
+    )
     assert "FL" not in [b.code for b in branches.list_branches(clerk)]
 
 

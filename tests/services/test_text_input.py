@@ -9,20 +9,23 @@ from ils.text_input import clean_input, readable_file_name, verbatim_input
 from tests.codes import refused
 
 
-@pytest.mark.parametrize(("typed", "code"), [
-    ("\udcff", "input.not_text"),  # what Python makes of the byte 0xFF in a command line argument
-    ("王\ud800芳", "input.not_text"),
-    (b"\xff\xfe", "input.not_text"),  # bytes that are not UTF-8
-    ("a\x00b", "input.control_character"),
-    ("红楼梦\x1b]0;pwned\x07", "input.control_character"),  # a terminal title sequence
-    ("a\nb", "input.control_character"),  # a line break inside a one-line field
-    ("abc\u202edcb", "input.control_character"),  # right-to-left override: shows one thing, holds another
-    ("王\u200b芳", "input.control_character"),  # zero-width space: looks like 王芳, is not
-    ("\x85", "input.control_character"),
-    ("", "input.empty"),
-    ("  \t ", "input.empty"),
-    (None, "input.empty"),
-])
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("\udcff", "input.not_text"),  # what Python makes of the byte 0xFF in a command line argument
+        ("王\ud800芳", "input.not_text"),
+        (b"\xff\xfe", "input.not_text"),  # bytes that are not UTF-8
+        ("a\x00b", "input.control_character"),
+        ("红楼梦\x1b]0;pwned\x07", "input.control_character"),  # a terminal title sequence
+        ("a\nb", "input.control_character"),  # a line break inside a one-line field
+        ("abc\u202edcb", "input.control_character"),  # right-to-left override: shows one thing, holds another
+        ("王\u200b芳", "input.control_character"),  # zero-width space: looks like 王芳, is not
+        ("\x85", "input.control_character"),
+        ("", "input.empty"),
+        ("  \t ", "input.empty"),
+        (None, "input.empty"),
+    ],
+)
 def test_what_cannot_be_stored_or_shown_truthfully_is_refused(typed, code):
     with refused(code) as caught:
         clean_input(typed, N_("Name"))

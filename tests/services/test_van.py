@@ -25,7 +25,9 @@ def stops(admin):
 def test_the_stop_list_is_grouped_per_route_without_the_vans_own_desk(admin, stops):
     routes = van.list_stops(admin)
     assert [(r.name, [s.code for s in r.stops]) for r in routes] == [
-        ("东线", ["LDQC-CS1", "LDQC-CS2"]), ("西线", ["LDQC-XS1"])]
+        ("东线", ["LDQC-CS1", "LDQC-CS2"]),
+        ("西线", ["LDQC-XS1"]),
+    ]
     assert routes[0].stops[0].name == "茶山镇小学" and routes[0].stops[0].van_code == "LDQC"
     assert [r.name for r in van.list_stops(admin, route="西线")] == ["西线"]
     with pytest.raises(NotFound) as refused:

@@ -30,10 +30,16 @@ import os  # noqa: E402
 
 from hypothesis import HealthCheck, settings  # noqa: E402
 
-settings.register_profile("default", max_examples=12, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-                                                 HealthCheck.data_too_large])
-settings.register_profile("thorough", max_examples=60, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-                                                 HealthCheck.data_too_large])
+settings.register_profile(
+    "default",
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "thorough",
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+)
 settings.load_profile(os.environ.get("ILS_HYPOTHESIS_PROFILE", "default"))

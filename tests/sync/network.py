@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from db.models import database_proxy
+from ils import identity
 from ils.clock import FixedClock
 from ils.initialise import initialise
 from ils.library import Library, open_library
@@ -22,7 +23,6 @@ from ils.node import move_node
 from ils.readers.keys import key_path
 from ils.session import Session
 from ils.staff import log_in
-from ils import identity
 from ils.sync import exchange, peers
 from ils.sync.keys import key_file, node_fingerprint
 from ils.sync.statehash import state_hash
@@ -35,8 +35,7 @@ START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=TZ)
 def make_template(folder: Path, role: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{role}.sqlite"
-    library = initialise(path, admin_username="admin", admin_password=PASSWORD, role=role,
-                         clock=FixedClock(START))
+    library = initialise(path, admin_username="admin", admin_password=PASSWORD, role=role, clock=FixedClock(START))
     library.close()
     return path
 
@@ -166,6 +165,11 @@ def reader(node: Node, name: str, number: str, *, share: bool = True, phone: str
     """A reader registered at ``node`` (sharing with the union unless told); returns the card number."""
     from ils.readers.readers import Registration, register_reader
 
-    form = Registration(name=name, id_type="resident", id_number=number, phone=phone,
-                        consents=frozenset({"union_sharing"}) if share else frozenset())
+    form = Registration(
+        name=name,
+        id_type="resident",
+        id_number=number,
+        phone=phone,
+        consents=frozenset({"union_sharing"}) if share else frozenset(),
+    )
     return register_reader(node.session(), form).summary.card_number

@@ -23,8 +23,9 @@ PASSWORD = "admin-pass-1"
 
 def ils(db: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "ILS_PASSWORD": PASSWORD, "ILS_STAFF": "admin", "ILS_LANG": "en"}
-    return subprocess.run([sys.executable, "-m", "ils", "--db", str(db), *args], capture_output=True, text=True,
-                          env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "ils", "--db", str(db), *args], capture_output=True, text=True, env=env, timeout=120
+    )
 
 
 def ok(db: Path, *args: str) -> dict | list:
@@ -35,8 +36,12 @@ def ok(db: Path, *args: str) -> dict | list:
 
 def test_two_desks_and_a_union_exchange_bundles_through_the_command_line(tmp_path):
     sample = corpus_file("dp2/sample_cnmarcxml.xml")
-    union, desk_a, desk_b, van = (tmp_path / "u" / "union.sqlite", tmp_path / "a" / "desk.sqlite",
-                                  tmp_path / "b" / "desk.sqlite", tmp_path / "van")
+    union, desk_a, desk_b, van = (
+        tmp_path / "u" / "union.sqlite",
+        tmp_path / "a" / "desk.sqlite",
+        tmp_path / "b" / "desk.sqlite",
+        tmp_path / "van",
+    )
     for folder in (union.parent, desk_a.parent, desk_b.parent, van):
         folder.mkdir()
     fingerprint = ok(union, "union", "init", "--admin-password", PASSWORD)["fingerprint"]
@@ -66,12 +71,30 @@ def test_two_desks_and_a_union_exchange_bundles_through_the_command_line(tmp_pat
     at_union = {hit["bib_id"] for hit in ok(union, "catalogue", "search", "中国发展报告", "--limit", "50")["hits"]}
     assert bib in at_union
     for desk in (desk_a, desk_b):
-        assert {hit["bib_id"] for hit in ok(desk, "catalogue", "search", "中国发展报告", "--limit", "50")["hits"]} == at_union
+        assert {
+            hit["bib_id"] for hit in ok(desk, "catalogue", "search", "中国发展报告", "--limit", "50")["hits"]
+        } == at_union
 
-    reader_a = ok(desk_a, "readers", "add", "王小明", "--id-number", citizen("19900101", order="123"),
-                  "--consent", "union_sharing")["summary"]["card_number"]
-    reader_b = ok(desk_b, "readers", "add", "李小红", "--id-number", citizen("19850505", order="002"),
-                  "--consent", "union_sharing")["summary"]["card_number"]
+    reader_a = ok(
+        desk_a,
+        "readers",
+        "add",
+        "王小明",
+        "--id-number",
+        citizen("19900101", order="123"),
+        "--consent",
+        "union_sharing",
+    )["summary"]["card_number"]
+    reader_b = ok(
+        desk_b,
+        "readers",
+        "add",
+        "李小红",
+        "--id-number",
+        citizen("19850505", order="002"),
+        "--consent",
+        "union_sharing",
+    )["summary"]["card_number"]
 
     # A loan at A blocks the copy at B once A -> union -> B.
     ok(desk_a, "circ", "checkout", reader_a, "9000000001")

@@ -16,9 +16,13 @@ from tests.sync.network import catalogue, reader
 
 
 def _tables(database) -> set[str]:
-    return {name for (name,) in database.execute_sql(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        " AND name NOT LIKE 'bib_search_%'")}
+    return {
+        name
+        for (name,) in database.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " AND name NOT LIKE 'bib_search_%'"
+        )
+    }
 
 
 def test_every_table_is_replicated_or_declared_desk_local(network):
@@ -46,12 +50,14 @@ def test_the_frozen_triggers_are_the_spec():
     live = {t.name: (t.pk, tuple(g.columns for g in t.groups)) for t in TABLES}
     assert frozen == live
     assert {name: [g for g, _c in groups] for name, (_pk, groups) in captured.items()} == {
-        t.name: [g.name for g in t.groups] for t in TABLES}
+        t.name: [g.name for g in t.groups] for t in TABLES
+    }
 
 
 def _row(database, table: str, pk: str):
-    return database.execute_sql("SELECT seq, hlc, node, colvers, deleted FROM sync_row WHERE tbl = ? AND pk = ?",
-                                (table, pk)).fetchone()
+    return database.execute_sql(
+        "SELECT seq, hlc, node, colvers, deleted FROM sync_row WHERE tbl = ? AND pk = ?", (table, pk)
+    ).fetchone()
 
 
 def test_inserts_updates_and_deletes_are_captured_with_the_transaction_stamp(network):

@@ -30,9 +30,11 @@ def test_stamps_increase_strictly_when_the_wall_clock_jumps_an_hour_either_way(n
     for number, jump in enumerate(jumps):
         a.clock.advance(seconds=jump)
         rename_branch(session, "YS", f"阳三分馆{number}")
-        versions.append(a.database.execute_sql(
-            "SELECT colvers FROM sync_row WHERE tbl = 'branch' AND pk = (SELECT id FROM branch WHERE code = 'YS')"
-        ).fetchone()[0])
+        versions.append(
+            a.database.execute_sql(
+                "SELECT colvers FROM sync_row WHERE tbl = 'branch' AND pk = (SELECT id FROM branch WHERE code = 'YS')"
+            ).fetchone()[0]
+        )
     stamps = _stamps(a)
     assert all(x < y for x, y in zip(stamps, stamps[1:], strict=False))
     captured = [int(__import__("json").loads(v)["name"].split("/")[0]) for v in versions]
@@ -75,7 +77,10 @@ def test_a_quarantined_bundle_is_applied_once_the_clock_catches_up(network: Netw
     network.union.clock.advance(hours=2)
     network.deliver(network.union, network.export("b"))  # any later import applies what the clock now allows
     network.union.bind()
-    assert network.union.database.execute_sql("SELECT name FROM branch WHERE code = 'YS'").fetchone()[0] == "阳三分馆（晚）"
+    assert (
+        network.union.database.execute_sql("SELECT name FROM branch WHERE code = 'YS'").fetchone()[0]
+        == "阳三分馆（晚）"
+    )
 
 
 def test_a_desk_a_year_ahead_of_the_union_is_told(network: Network):

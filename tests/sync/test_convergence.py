@@ -19,7 +19,7 @@ from pathlib import Path
 from hypothesis import Phase, event, given, settings
 from hypothesis import strategies as st
 
-from ils import maintenance
+from ils import identity, maintenance
 from ils.catalogue.items import add_item, change_item
 from ils.circulation.holds import place_hold
 from ils.circulation.loans import checkout, renew, return_item
@@ -28,15 +28,20 @@ from ils.errors import IlsError
 from ils.library import open_library
 from ils.readers.keys import key_path
 from ils.readers.lifecycle import suspend, unsuspend
-from ils import identity
 from ils.sync import archive, exchange
 from tests.services.reader_samples import citizen
 from tests.sync.network import Network, Node, build, catalogue, reader
 
 DESKS = {"a": "ZG", "b": "YS", "c": "XHMZ", "d": "ZQ"}
 ORDERS = 50 if os.environ.get("ILS_HYPOTHESIS_PROFILE") == "thorough" else 3
-ACTIONS = ("checkout",) * 8 + ("return",) * 4 + ("renew", "renew", "lost", "hold", "block", "lift", "add_copy", "edit") + (
-    "sync",) * 4 + ("deliver",) * 6 + ("tick", "tick")
+ACTIONS = (
+    ("checkout",) * 8
+    + ("return",) * 4
+    + ("renew", "renew", "lost", "hold", "block", "lift", "add_copy", "edit")
+    + ("sync",) * 4
+    + ("deliver",) * 6
+    + ("tick", "tick")
+)
 
 operation = st.tuples(st.sampled_from(ACTIONS), st.sampled_from(sorted(DESKS)), st.integers(0, 10_000))
 
@@ -75,9 +80,14 @@ def _node(network: Network, name: str) -> Node:
 
 
 def _setup(network: Network, log: Log) -> list[str]:
-    bibs = [catalogue(network.union, title, *((f"{code}{n}", branch) for code, branch in
-                                               (("A", "ZG"), ("B", "YS"), ("C", "XHMZ"), ("D", "ZQ"))))
-            for n, title in enumerate(("三体", "呐喊", "红楼梦"))]
+    bibs = [
+        catalogue(
+            network.union,
+            title,
+            *((f"{code}{n}", branch) for code, branch in (("A", "ZG"), ("B", "YS"), ("C", "XHMZ"), ("D", "ZQ"))),
+        )
+        for n, title in enumerate(("三体", "呐喊", "红楼梦"))
+    ]
     for number, name in enumerate(sorted(DESKS)):
         log.cards.append(reader(network.desks[name], f"读者{name}", citizen("19850312", order=f"{number + 100:03d}")))
     network.round()
@@ -101,8 +111,10 @@ def _run(network: Network, op: tuple[str, str, int], bibs: list[str], van: Van, 
         checkout(session, card, barcode)
     elif action in ("return", "lost"):
         desk.bind()
-        loan = desk.database.execute_sql("SELECT l.id FROM loan l JOIN item i ON i.id = l.item_id"
-                                         " WHERE i.barcode = ? AND l.ended_at IS NULL", (barcode,)).fetchone()
+        loan = desk.database.execute_sql(
+            "SELECT l.id FROM loan l JOIN item i ON i.id = l.item_id WHERE i.barcode = ? AND l.ended_at IS NULL",
+            (barcode,),
+        ).fetchone()
         (return_item if action == "return" else mark_lost)(session, barcode)
         if loan:
             log.ends.setdefault(loan[0], set()).add(name)
@@ -145,8 +157,10 @@ def _conflicts(node: Node) -> set[tuple[str, tuple[str, ...]]]:
     node.bind()
     import json
 
-    return {(kind, tuple(json.loads(facts))) for kind, facts in node.database.execute_sql(
-        "SELECT kind, facts FROM sync_conflict")}
+    return {
+        (kind, tuple(json.loads(facts)))
+        for kind, facts in node.database.execute_sql("SELECT kind, facts FROM sync_conflict")
+    }
 
 
 def _rows(node: Node) -> set[tuple]:
@@ -163,18 +177,22 @@ def _model(node: Node, log: Log) -> set[tuple[str, tuple[str, ...]]]:
     expected: set[tuple[str, tuple[str, ...]]] = set()
     loans = query("SELECT id, item_id, loaned_at, ended_at FROM loan ORDER BY id").fetchall()
     for i, (one, item, start, end) in enumerate(loans):
-        for other, item2, start2, end2 in loans[i + 1:]:
+        for other, item2, start2, end2 in loans[i + 1 :]:
             if item == item2 and (end2 is None or start < end2) and (end is None or start2 < end):
                 expected.add(("copy_lent_twice", tuple(sorted((one, other)))))
     for loan, desks in log.ends.items():
         if len(desks) > 1:
             expected.add(("loan_ended_twice", (loan,)))
-    for (renewal,) in query("SELECT r.id FROM loan_renewal r JOIN loan l ON l.id = r.loan_id"
-                            " WHERE l.ended_at IS NOT NULL AND r.renewed_at > l.ended_at"):
+    for (renewal,) in query(
+        "SELECT r.id FROM loan_renewal r JOIN loan l ON l.id = r.loan_id"
+        " WHERE l.ended_at IS NOT NULL AND r.renewed_at > l.ended_at"
+    ):
         expected.add(("acted_on_ended_loan", (renewal,)))
-    for loan, block in query("SELECT l.id, b.id FROM loan l JOIN reader_block b ON b.reader_id = l.reader_id"
-                             " WHERE l.override_reason IS NULL AND b.placed_at <= l.loaned_at"
-                             " AND (b.lifted_at IS NULL OR b.lifted_at > l.loaned_at)"):
+    for loan, block in query(
+        "SELECT l.id, b.id FROM loan l JOIN reader_block b ON b.reader_id = l.reader_id"
+        " WHERE l.override_reason IS NULL AND b.placed_at <= l.loaned_at"
+        " AND (b.lifted_at IS NULL OR b.lifted_at > l.loaned_at)"
+    ):
         expected.add(("blocked_reader_checkout", tuple(sorted((loan, block)))))
     return expected
 
@@ -231,8 +249,9 @@ def test_desks_and_the_union_converge_whatever_the_van_does(tmp_path_factory, te
         rng = random.Random(seed)
         bundles = sorted(set(van.to_union), key=_canonical)
         for order in range(ORDERS):
-            reference = _fresh_union(backup, folder / f"reference-{order}", network.union.clock,
-                                     network.union.library.node_id)
+            reference = _fresh_union(
+                backup, folder / f"reference-{order}", network.union.clock, network.union.library.node_id
+            )
             try:
                 delivered = list(bundles) if order == 0 else [b for b in bundles for _ in range(rng.randint(1, 3))]
                 if order:
@@ -243,17 +262,25 @@ def test_desks_and_the_union_converge_whatever_the_van_does(tmp_path_factory, te
                     extra = _conflicts(reference) - found
                     missing = found - _conflicts(reference)
                     loans = {loan for _kind, facts in extra | missing for loan in facts}
+
                     def show(node):
                         node.bind()
                         return node.database.execute_sql(
                             f"SELECT id, item_id, loaned_at, ended_at, ended_as FROM loan WHERE id IN ({','.join('?' * len(loans))})",
-                            list(loans)).fetchall()
+                            list(loans),
+                        ).fetchall()
+
                     from ils.sync.conflicts import conflict_id
+
                     ids = [conflict_id(k, f) for k, f in extra | missing]
                     reference.bind()
                     versions = reference.database.execute_sql(
-                        f"SELECT * FROM sync_row WHERE tbl = 'sync_conflict' AND pk IN ({','.join('?' * len(ids))})", ids).fetchall()
-                    raise AssertionError((order, "extra", extra, "missing", missing, versions, show(reference), show(network.union)))
+                        f"SELECT * FROM sync_row WHERE tbl = 'sync_conflict' AND pk IN ({','.join('?' * len(ids))})",
+                        ids,
+                    ).fetchall()
+                    raise AssertionError(
+                        (order, "extra", extra, "missing", missing, versions, show(reference), show(network.union))
+                    )
             finally:
                 reference.close()
     finally:

@@ -16,8 +16,7 @@ from tests.sync.network import Network, catalogue, reader
 
 def _same_everywhere(network: Network) -> None:
     hashes = [node.hashes() for node in (network.union, *network.desks.values())]
-    assert all(h == hashes[0] for h in hashes), [
-        {t for t in h if h[t] != hashes[0][t]} for h in hashes]
+    assert all(h == hashes[0] for h in hashes), [{t for t in h if h[t] != hashes[0][t]} for h in hashes]
 
 
 def _open_conflicts(node, kind: str) -> list[conflicts.ConflictInfo]:
@@ -61,7 +60,9 @@ def test_the_same_copy_lent_offline_at_two_desks_is_one_conflict_with_both_loans
     for node in (network.union, a, b):
         node.bind()
         assert conflicts.get_conflict(node.database, found.id).state == "resolved"
-        assert node.database.execute_sql("SELECT ended_as FROM loan WHERE id = ?", (loan_b,)).fetchone()[0] == "resolved"
+        assert (
+            node.database.execute_sql("SELECT ended_as FROM loan WHERE id = ?", (loan_b,)).fetchone()[0] == "resolved"
+        )
         assert node.database.execute_sql("SELECT status FROM item WHERE barcode = 'T0001'").fetchone()[0] == "on_loan"
     return_item(b.session(), "T0001")  # the copy comes back at B: the kept loan ends, the copy is free again
     network.round()
@@ -129,8 +130,7 @@ def test_one_barcode_on_two_copies_keeps_both_and_is_a_conflict(network: Network
     _same_everywhere(network)
 
 
-def test_bundles_in_any_order_with_gaps_reported_then_filled_and_replays_changing_nothing(network: Network,
-                                                                                          tmp_path):
+def test_bundles_in_any_order_with_gaps_reported_then_filled_and_replays_changing_nothing(network: Network, tmp_path):
     from ils import maintenance
     from ils.library import open_library
 

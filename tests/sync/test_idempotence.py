@@ -31,10 +31,16 @@ def test_one_bundle_imported_a_hundred_times_applies_once(network: Network):
         assert network.deliver(network.union, bundle).state == "replayed"
     assert network.union.hashes() == after_once
     database = network.union.database
-    assert database.execute_sql("SELECT COUNT(*) FROM sync_range WHERE bundle_id = ?",
-                                (first.bundle_id,)).fetchone()[0] == 1
-    assert database.execute_sql("SELECT COUNT(*) FROM journal WHERE action = 'sync.import' AND entity_id = ?",
-                                (first.bundle_id,)).fetchone()[0] == 1
+    assert (
+        database.execute_sql("SELECT COUNT(*) FROM sync_range WHERE bundle_id = ?", (first.bundle_id,)).fetchone()[0]
+        == 1
+    )
+    assert (
+        database.execute_sql(
+            "SELECT COUNT(*) FROM journal WHERE action = 'sync.import' AND entity_id = ?", (first.bundle_id,)
+        ).fetchone()[0]
+        == 1
+    )
 
 
 class Killed(Exception):
@@ -52,8 +58,9 @@ def _restore(node, saved) -> None:
 
 
 @pytest.mark.parametrize("share", [0.0, 0.1, 0.5, 0.9, 0.99])
-def test_an_import_killed_half_way_then_run_again_gives_the_uninterrupted_state(network: Network, tmp_path, share,
-                                                                                  monkeypatch):
+def test_an_import_killed_half_way_then_run_again_gives_the_uninterrupted_state(
+    network: Network, tmp_path, share, monkeypatch
+):
     from ils import maintenance
 
     bundle = _busy_bundle(network)

@@ -8,13 +8,12 @@ from db.connection import connect
 from db.ids import reference_id
 from db.migrations import MIGRATIONS, _apply, migrate, schema_version
 from db.models import database_proxy
-from ils import maintenance
+from ils import identity, maintenance
 from ils.branches import add_branch
 from ils.clock import FixedClock
 from ils.initialise import initialise
 from ils.library import open_library
 from ils.readers.keys import key_path
-from ils import identity
 from ils.sync import archive
 from ils.sync.keys import key_file
 from tests.sync.network import PASSWORD, Network, catalogue
@@ -64,8 +63,12 @@ def test_a_restored_desk_never_reuses_a_change_name_it_has_sent(network: Network
     network.deliver(network.union, again)  # no tampering: a new name for every change
     network.round()
     network.union.bind()
-    assert network.union.database.execute_sql(
-        "SELECT COUNT(*) FROM item WHERE barcode IN ('T0001', 'T0002')").fetchone()[0] == 2
+    assert (
+        network.union.database.execute_sql("SELECT COUNT(*) FROM item WHERE barcode IN ('T0001', 'T0002')").fetchone()[
+            0
+        ]
+        == 2
+    )
     assert first <= last
 
 
@@ -116,15 +119,23 @@ def test_an_existing_database_gets_reference_ids_and_keeps_every_reference(tmp_p
     assert schema_version(database) == 6
     execute = database.execute_sql
     execute("INSERT INTO branch (id, code, name, kind, created_at) VALUES ('b-1', 'ZG', '总馆', 'central', 't')")
-    execute("INSERT INTO service_point (id, branch_id, code, name, created_at) VALUES ('p-1', 'b-1', 'ZG-WJ', '外借', 't')")
+    execute(
+        "INSERT INTO service_point (id, branch_id, code, name, created_at) VALUES ('p-1', 'b-1', 'ZG-WJ', '外借', 't')"
+    )
     execute("INSERT INTO location (id, branch_id, code, name, created_at) VALUES ('l-1', 'b-1', 'ZG-WJ', '外借', 't')")
     execute("INSERT INTO setting (key, value) VALUES ('node.branch_id', 'b-1'), ('node.id', 'n-1')")
-    execute("INSERT INTO bib_record (id, doc, format, marc, title, title_sort, created_at, updated_at)"
-            " VALUES ('r-1', 1, 'cnmarc', '{}', '三体', 'santi', 't', 't')")
-    execute("INSERT INTO item (id, bib_id, barcode, branch_id, location_id, created_at, updated_at)"
-            " VALUES ('i-1', 'r-1', 'T0001', 'b-1', 'l-1', 't', 't')")
-    execute("INSERT INTO calendar_day (id, branch_id, day, open, kind, name, created_at)"
-            " VALUES ('c-1', 'b-1', '2026-10-01', 0, 'holiday', '国庆节', 't')")
+    execute(
+        "INSERT INTO bib_record (id, doc, format, marc, title, title_sort, created_at, updated_at)"
+        " VALUES ('r-1', 1, 'cnmarc', '{}', '三体', 'santi', 't', 't')"
+    )
+    execute(
+        "INSERT INTO item (id, bib_id, barcode, branch_id, location_id, created_at, updated_at)"
+        " VALUES ('i-1', 'r-1', 'T0001', 'b-1', 'l-1', 't', 't')"
+    )
+    execute(
+        "INSERT INTO calendar_day (id, branch_id, day, open, kind, name, created_at)"
+        " VALUES ('c-1', 'b-1', '2026-10-01', 0, 'holiday', '国庆节', 't')"
+    )
     migrate(database, path)
     branch = reference_id("branch", "ZG")
     assert execute("SELECT branch_id, location_id FROM item").fetchone() == (branch, reference_id("location", "ZG-WJ"))

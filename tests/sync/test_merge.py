@@ -23,20 +23,31 @@ OPTIONS = {
         "due_on": [("2026-03-31",), ("2026-04-15",), ("2026-04-30",)],
         "renewals": [(0,), (1,), (2,)],
         "claimed": [(t,) for t in _TIMES],
-        "end": [(None, None, None, None), *((t, how, b, None) for t in _TIMES[1:] for how in ("returned", "lost")
-                                            for b in ("b1", "b2"))],
+        "end": [
+            (None, None, None, None),
+            *((t, how, b, None) for t in _TIMES[1:] for how in ("returned", "lost") for b in ("b1", "b2")),
+        ],
     },
     "hold": {
         "made": [("adult", "bib", None, "b1", "2026-03-01T09:00:00")],
         "reader": [("r1", None), (None, "2026-04-01T00:00:00")],
-        "state": [("waiting", None, None, None, None, None, None), ("ready", "c1", _TIMES[1], _TIMES[1], None, None, None),
-                  ("ready", "c2", _TIMES[2], _TIMES[2], None, None, None),
-                  *((end, copy, None, None, None, t, None) for end in ("fulfilled", "cancelled", "expired")
-                    for copy in (None, "c1") for t in _TIMES[1:])],
+        "state": [
+            ("waiting", None, None, None, None, None, None),
+            ("ready", "c1", _TIMES[1], _TIMES[1], None, None, None),
+            ("ready", "c2", _TIMES[2], _TIMES[2], None, None, None),
+            *(
+                (end, copy, None, None, None, t, None)
+                for end in ("fulfilled", "cancelled", "expired")
+                for copy in (None, "c1")
+                for t in _TIMES[1:]
+            ),
+        ],
     },
     "calendar_day": {
-        "branch_id": [("b1",), (None,)], "day": [("2026-10-01",)],
-        "what": [(0, "holiday", "国庆节"), (1, "workday", "调休")], "created_at": [(t,) for t in _TIMES[1:]],
+        "branch_id": [("b1",), (None,)],
+        "day": [("2026-10-01",)],
+        "what": [(0, "holiday", "国庆节"), (1, "workday", "调休")],
+        "created_at": [(t,) for t in _TIMES[1:]],
     },
 }
 # Facts are never deleted (only tables whose groups all merge by last writer wins are).
@@ -66,11 +77,20 @@ def _join(table: str, a: RowState, b: RowState) -> RowState:
 
 def _key(state: RowState):
     versions = {g: state.group_version(g) for g in state.values}
-    return state.deleted, state.version if state.deleted else None, sorted(state.values.items()), sorted(versions.items())
+    return (
+        state.deleted,
+        state.version if state.deleted else None,
+        sorted(state.values.items()),
+        sorted(versions.items()),
+    )
 
 
 @settings(max_examples=400)
-@given(st.sampled_from(["loan", "hold", "calendar_day"]).flatmap(lambda t: st.tuples(st.just(t), states(t), states(t), states(t))))
+@given(
+    st.sampled_from(["loan", "hold", "calendar_day"]).flatmap(
+        lambda t: st.tuples(st.just(t), states(t), states(t), states(t))
+    )
+)
 def test_merging_is_commutative_associative_and_idempotent(case):
     table, a, b, c = case
     assert _key(_join(table, a, b)) == _key(_join(table, b, a))
@@ -82,8 +102,9 @@ def test_an_ended_loan_stays_ended_at_its_earliest_end():
     table = BY_NAME["loan"]
     base = {g.name: (None,) * len(g.columns) for g in table.groups}
     open_ = RowState((1, "a"), False, {}, {**base, "end": (None, None, None, None)})
-    returned = RowState((1, "a"), False, {"end": (3, "a")},
-                        {**base, "end": ("2026-03-02T10:00:00", "returned", "b1", None)})
+    returned = RowState(
+        (1, "a"), False, {"end": (3, "a")}, {**base, "end": ("2026-03-02T10:00:00", "returned", "b1", None)}
+    )
     lost = RowState((1, "a"), False, {"end": (9, "b")}, {**base, "end": ("2026-03-03T10:00:00", "lost", "b2", None)})
     merged, seen = merge_row(table, "l1", returned, lost)
     assert merged.values["end"][1] == "returned" and [s.kind for s in seen] == ["loan_ended_twice"]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from ils import identity
 from ils.circulation.loans import checkout, return_item
 from ils.readers.consents import withdraw_consent
 from ils.readers.privacy import run_retention_jobs
-from ils import identity
 from ils.sync import archive, privacy
 from tests.services.reader_samples import citizen
 from tests.sync.network import Network, catalogue, reader
@@ -49,10 +49,14 @@ def test_no_id_number_no_phone_and_no_reader_without_the_consent_leaves_a_desk(n
         node.bind()
         database = node.database
         assert database.execute_sql("SELECT COUNT(*) FROM reader").fetchone()[0] == 1
-        assert database.execute_sql("SELECT card_number, id_cipher, phone_cipher, birth_date FROM reader").fetchone() == (
-            sharing, None, None, None)
-        linked = dict(database.execute_sql("SELECT i.barcode, l.reader_id IS NOT NULL FROM loan l JOIN item i"
-                                           " ON i.id = l.item_id").fetchall())
+        assert database.execute_sql(
+            "SELECT card_number, id_cipher, phone_cipher, birth_date FROM reader"
+        ).fetchone() == (sharing, None, None, None)
+        linked = dict(
+            database.execute_sql(
+                "SELECT i.barcode, l.reader_id IS NOT NULL FROM loan l JOIN item i ON i.id = l.item_id"
+            ).fetchall()
+        )
         assert linked == {"T0001": 1, "T0002": 0}  # both loans travel, only one with its reader
 
 
@@ -62,7 +66,9 @@ def test_de_identification_at_a_desk_cuts_the_link_everywhere(network: Network):
     for barcode in ("T0001", "T0002"):
         return_item(a.session(), barcode)
     network.round()
-    kept_before = {p for node in (network.union, a, b) for p in identity.sync_folder(node.library.path).rglob("*.ilsync")}
+    kept_before = {
+        p for node in (network.union, a, b) for p in identity.sync_folder(node.library.path).rglob("*.ilsync")
+    }
     assert kept_before
     network.advance(days=100)
     run_retention_jobs(a.session())
@@ -74,12 +80,19 @@ def test_de_identification_at_a_desk_cuts_the_link_everywhere(network: Network):
         assert database.execute_sql("SELECT COUNT(*) FROM loan WHERE reader_id IS NOT NULL").fetchone()[0] == 0
         reader_id = database.execute_sql("SELECT id FROM reader WHERE card_number = ?", (sharing,)).fetchone()
         if reader_id:
-            assert database.execute_sql("SELECT COUNT(*) FROM journal WHERE data LIKE ?",
-                                        (f"%{reader_id[0]}%",)).fetchone()[0] == 0 or node is a
+            assert (
+                database.execute_sql(
+                    "SELECT COUNT(*) FROM journal WHERE data LIKE ?", (f"%{reader_id[0]}%",)
+                ).fetchone()[0]
+                == 0
+                or node is a
+            )
     for node in (network.union, b):
         run_retention_jobs(node.session())
     run_retention_jobs(a.session())
-    kept_after = {p for node in (network.union, a, b) for p in identity.sync_folder(node.library.path).rglob("*.ilsync")}
+    kept_after = {
+        p for node in (network.union, a, b) for p in identity.sync_folder(node.library.path).rglob("*.ilsync")
+    }
     assert not kept_before & kept_after  # bundles kept after use expire with the loan history
     reader_ids = {r for node in (network.union, a, b) for (r,) in node.database.execute_sql("SELECT id FROM reader")}
     for path in kept_after:  # and none of those written since links a returned loan to its reader
@@ -95,8 +108,12 @@ def test_a_reader_who_withdraws_the_consent_is_forgotten_by_the_union_and_other_
     network.round()
     for node in (network.union, b):
         node.bind()
-        assert node.database.execute_sql("SELECT COUNT(*) FROM reader_card WHERE card_number = ?",
-                                         (sharing,)).fetchone()[0] == 0
+        assert (
+            node.database.execute_sql("SELECT COUNT(*) FROM reader_card WHERE card_number = ?", (sharing,)).fetchone()[
+                0
+            ]
+            == 0
+        )
         assert node.database.execute_sql("SELECT COUNT(*) FROM loan WHERE reader_id IS NOT NULL").fetchone()[0] == 0
     a.bind()
     assert a.database.execute_sql("SELECT COUNT(*) FROM reader").fetchone()[0] == 2  # the desk keeps its readers

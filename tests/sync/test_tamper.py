@@ -32,8 +32,11 @@ def _files(node) -> dict[str, bytes]:
     """The database's bytes on disk (checkpointed first), and every file the node keeps beside it."""
     node.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     folder = node.library.path.parent
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.name.endswith("-shm")}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.endswith("-shm")
+    }
 
 
 @pytest.fixture
@@ -73,28 +76,44 @@ def tampered(data: bytes, trusted: Ed25519PrivateKey, rng: random.Random, kind: 
     manifest = {k: v for k, v in contents.manifest.items() if k != "members"}
     if kind == "bit flip":
         at = rng.randrange(len(data))
-        return data[:at] + bytes([data[at] ^ (1 << rng.randrange(8))]) + data[at + 1:]
+        return data[:at] + bytes([data[at] ^ (1 << rng.randrange(8))]) + data[at + 1 :]
     if kind == "truncation":
-        return data[:rng.randrange(len(data))]
+        return data[: rng.randrange(len(data))]
     if kind == "extra member":
         name = rng.choice(["rows/staff.jsonl", "evil.sh", "rows/loan.jsonl.bak", "../escape"])
-        stolen = archive._zip({**members, archive.MANIFEST: json.dumps({**manifest, "members": {
-            n: {"size": len(b), "sha256": hashlib.sha256(b).hexdigest()} for n, b in members.items()}}).encode(),
-            name: b"x"})
-        return _sign_archive(stolen, trusted) if rng.random() < 0.5 else data[:archive._HEAD] + stolen
+        stolen = archive._zip(
+            {
+                **members,
+                archive.MANIFEST: json.dumps(
+                    {
+                        **manifest,
+                        "members": {
+                            n: {"size": len(b), "sha256": hashlib.sha256(b).hexdigest()} for n, b in members.items()
+                        },
+                    }
+                ).encode(),
+                name: b"x",
+            }
+        )
+        return _sign_archive(stolen, trusted) if rng.random() < 0.5 else data[: archive._HEAD] + stolen
     if kind == "missing member":
         gone = rng.choice(sorted(members))
         listed = {n: {"size": len(b), "sha256": hashlib.sha256(b).hexdigest()} for n, b in members.items()}
-        body = {archive.MANIFEST: json.dumps({**manifest, "members": listed}).encode(),
-                **{n: b for n, b in members.items() if n != gone}}
+        body = {
+            archive.MANIFEST: json.dumps({**manifest, "members": listed}).encode(),
+            **{n: b for n, b in members.items() if n != gone},
+        }
         return _sign_archive(archive._zip(body), trusted)
     if kind == "renamed member":
         old = rng.choice(sorted(members))
-        new = rng.choice([n for n in ("rows/item.jsonl", "rows/reader.jsonl", "rows/loan.jsonl", "rows/Item.jsonl")
-                          if n != old])
+        new = rng.choice(
+            [n for n in ("rows/item.jsonl", "rows/reader.jsonl", "rows/loan.jsonl", "rows/Item.jsonl") if n != old]
+        )
         listed = {n: {"size": len(b), "sha256": hashlib.sha256(b).hexdigest()} for n, b in members.items()}
-        body = {archive.MANIFEST: json.dumps({**manifest, "members": listed}).encode(),
-                **{(new if n == old else n): b for n, b in members.items()}}
+        body = {
+            archive.MANIFEST: json.dumps({**manifest, "members": listed}).encode(),
+            **{(new if n == old else n): b for n, b in members.items()},
+        }
         return _sign_archive(archive._zip(body), trusted)
     if kind == "changed member":
         name = rng.choice(sorted(members))
@@ -106,23 +125,41 @@ def tampered(data: bytes, trusted: Ed25519PrivateKey, rng: random.Random, kind: 
     if kind == "wrong key":
         return _resign(data, Ed25519PrivateKey.generate())
     if kind == "wrong recipient":
-        return _resign(data, trusted, manifest={**manifest, "recipient": rng.choice(
-            ["someone-else", manifest["origin"], "0000-0000-0000-0000-0000-0000-0000-0000"])})
+        return _resign(
+            data,
+            trusted,
+            manifest={
+                **manifest,
+                "recipient": rng.choice(
+                    ["someone-else", manifest["origin"], "0000-0000-0000-0000-0000-0000-0000-0000"]
+                ),
+            },
+        )
     if kind == "replay":
         return data
     raise AssertionError(kind)
 
 
-KINDS = ("bit flip", "truncation", "extra member", "missing member", "renamed member", "changed member", "wrong key",
-         "wrong recipient", "replay")
+KINDS = (
+    "bit flip",
+    "truncation",
+    "extra member",
+    "missing member",
+    "renamed member",
+    "changed member",
+    "wrong key",
+    "wrong recipient",
+    "replay",
+)
 
 
 def test_a_thousand_tampered_bundles_are_refused_before_any_member_is_parsed(valid, monkeypatch):
     network, data = valid
     union = network.union
     union.session()
-    exchange.import_bundle(union.session(), network.outbox / next(
-        p.name for p in network.outbox.glob("*.ilsync")))  # the real bundle, applied once
+    exchange.import_bundle(
+        union.session(), network.outbox / next(p.name for p in network.outbox.glob("*.ilsync"))
+    )  # the real bundle, applied once
     key = signing_key(network.desks["a"].library)
     union.bind()
     before = _files(union)
@@ -157,10 +194,19 @@ def _info(name: str, mode: int = stat.S_IFREG | 0o644, compress: int = zipfile.Z
 
 
 def _manifest_for(members: dict[str, bytes], origin: str, recipient: str) -> bytes:
-    return json.dumps({"format": exchange.FORMAT, "schema": 11, "sender": {"node": origin, "role": "desk"},
-                       "recipient": recipient, "origin": origin, "epoch": 1, "first": 0, "last": 1,
-                       "members": {n: {"size": len(b), "sha256": hashlib.sha256(b).hexdigest()}
-                                   for n, b in members.items()}}).encode()
+    return json.dumps(
+        {
+            "format": exchange.FORMAT,
+            "schema": 11,
+            "sender": {"node": origin, "role": "desk"},
+            "recipient": recipient,
+            "origin": origin,
+            "epoch": 1,
+            "first": 0,
+            "last": 1,
+            "members": {n: {"size": len(b), "sha256": hashlib.sha256(b).hexdigest()} for n, b in members.items()},
+        }
+    ).encode()
 
 
 def _overlapped_bomb(manifest: bytes) -> bytes:
@@ -172,8 +218,10 @@ def _overlapped_bomb(manifest: bytes) -> bytes:
     tail = kernel
     offsets: list[int] = []
     for name in reversed(names):  # build inside out: each header wraps everything after it
-        header = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 0, 0, 0, 0, len(tail), len(tail),
-                             len(name), 0) + name.encode()
+        header = (
+            struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 0, 0, 0, 0, len(tail), len(tail), len(name), 0)
+            + name.encode()
+        )
         tail = header + tail
         offsets.insert(0, 0)
     sizes, at = [], 0
@@ -185,15 +233,61 @@ def _overlapped_bomb(manifest: bytes) -> bytes:
     out = io.BytesIO()
     out.write(tail)
     manifest_at = out.tell()
-    out.write(struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 0, 0, 0, 0, len(manifest), len(manifest),
-                          len(archive.MANIFEST), 0) + archive.MANIFEST.encode() + manifest)
+    out.write(
+        struct.pack(
+            "<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 0, 0, 0, 0, len(manifest), len(manifest), len(archive.MANIFEST), 0
+        )
+        + archive.MANIFEST.encode()
+        + manifest
+    )
     directory = io.BytesIO()
     for name, offset, size in zip(names, offsets, sizes, strict=True):
-        directory.write(struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 0, 0, 0, 0, size, size,
-                                    len(name), 0, 0, 0, 0, 0, offset) + name.encode())
-    directory.write(struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 0, 0, 0, 0, len(manifest),
-                                len(manifest), len(archive.MANIFEST), 0, 0, 0, 0, 0, manifest_at)
-                    + archive.MANIFEST.encode())
+        directory.write(
+            struct.pack(
+                "<4sHHHHHHIIIHHHHHII",
+                b"PK\x01\x02",
+                20,
+                20,
+                0,
+                0,
+                0,
+                0,
+                0,
+                size,
+                size,
+                len(name),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + name.encode()
+        )
+    directory.write(
+        struct.pack(
+            "<4sHHHHHHIIIHHHHHII",
+            b"PK\x01\x02",
+            20,
+            20,
+            0,
+            0,
+            0,
+            0,
+            0,
+            len(manifest),
+            len(manifest),
+            len(archive.MANIFEST),
+            0,
+            0,
+            0,
+            0,
+            0,
+            manifest_at,
+        )
+        + archive.MANIFEST.encode()
+    )
     start = out.tell()
     body = directory.getvalue()
     out.write(body)
@@ -251,7 +345,9 @@ def hostile_archives(origin: str, recipient: str) -> dict[str, bytes]:
         "unknown member": with_manifest([(_info("rows/staff.jsonl"), rows)]),
         "nested archive": with_manifest([(_info("rows/loan.jsonl.zip"), _raw_zip([(_info("x"), rows)]))]),
         "bzip2 member": with_manifest([(_info("rows/loan.jsonl", compress=zipfile.ZIP_BZIP2), rows)]),
-        "manifest lies about a size": with_manifest([(_info("rows/loan.jsonl"), rows)], {"rows/loan.jsonl": rows + b"x"}),
+        "manifest lies about a size": with_manifest(
+            [(_info("rows/loan.jsonl"), rows)], {"rows/loan.jsonl": rows + b"x"}
+        ),
         "no manifest": _raw_zip([(_info("rows/loan.jsonl"), rows)]),
         "manifest bomb": _raw_zip([(_info(archive.MANIFEST), b"{" * 3_000_000)]),
         "not a zip at all": b"PK\x05\x06" + b"\x00" * 18,

@@ -33,20 +33,42 @@ def day(demo_db: Path) -> Day:
     try:
         busy = Loan.select(Loan.reader).where(Loan.ended_at.is_null())
         addressed = BlindProfile.select(BlindProfile.reader).where(BlindProfile.address_cipher.is_null(False))
-        reader = next(r for r in Reader.select().where(Reader.reader_type == "blind", Reader.id.in_(addressed),
-                                                        Reader.id.not_in(busy), Reader.cancelled_at.is_null())
-                      .order_by(Reader.card_number)
-                      if eligibility.eligibility(session, r.card_number).eligible)
+        reader = next(
+            r
+            for r in Reader.select()
+            .where(
+                Reader.reader_type == "blind",
+                Reader.id.in_(addressed),
+                Reader.id.not_in(busy),
+                Reader.cancelled_at.is_null(),
+            )
+            .order_by(Reader.card_number)
+            if eligibility.eligibility(session, r.card_number).eligible
+        )
         device = None
         for out in inventory.rotation(session).out_longest:  # the demo lends every device it can
             lending.give_back(session, out.serial)  # the first go to the readers waiting; then one is free
-            device = (BlindDevice.select().join(Item, on=(BlindDevice.item == Item.id))
-                      .where(Item.status == "available").order_by(BlindDevice.serial).first())
+            device = (
+                BlindDevice.select()
+                .join(Item, on=(BlindDevice.item == Item.id))
+                .where(Item.status == "available")
+                .order_by(BlindDevice.serial)
+                .first()
+            )
             if device is not None:
                 break
-        braille = (Item.select().where(Item.item_type == "braille", Item.status == "available",
-                                       Item.id.in_(BlindVolume.select(BlindVolume.item))).order_by(Item.barcode).first())
+        braille = (
+            Item.select()
+            .where(
+                Item.item_type == "braille",
+                Item.status == "available",
+                Item.id.in_(BlindVolume.select(BlindVolume.item)),
+            )
+            .order_by(Item.barcode)
+            .first()
+        )
         from ils.blind.requests import take_request
+
         request = take_request(session, reader.card_number, channel="phone", wanted="活着", how="post")
         return Day(reader.card_number, reader.name, device.serial, braille.barcode, request.id)
     finally:
@@ -188,6 +210,7 @@ def test_a_clerk_sees_neither_the_room_nor_who_is_visually_impaired(demo_db, app
     async def scenario(pilot) -> None:
         await open_readers(pilot, "circ")
         from screens.desks import visible_desks
+
         seen["desks"] = [desk.key for desk in visible_desks(app.session)]
         await find(pilot, day.card)
         seen["screen"] = app.screen

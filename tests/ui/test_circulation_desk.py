@@ -41,16 +41,35 @@ def desk(demo_db: Path) -> Desk:
     library, session = admin_session(demo_db)
     try:
         busy = Loan.select(Loan.reader).where(Loan.ended_at.is_null()) | Hold.select(Hold.reader).where(
-            Hold.state.in_(holds.ACTIVE))
-        adults = (Reader.select().join(ReaderCard, on=(ReaderCard.card_number == Reader.card_number))
-                  .where(Reader.reader_type == "adult", ReaderCard.state == "active", Reader.cancelled_at.is_null(),
-                         Reader.id.not_in(busy))
-                  .order_by(Reader.card_number))
+            Hold.state.in_(holds.ACTIVE)
+        )
+        adults = (
+            Reader.select()
+            .join(ReaderCard, on=(ReaderCard.card_number == Reader.card_number))
+            .where(
+                Reader.reader_type == "adult",
+                ReaderCard.state == "active",
+                Reader.cancelled_at.is_null(),
+                Reader.id.not_in(busy),
+            )
+            .order_by(Reader.card_number)
+        )
         free = [r.card_number for r in adults if not scan_card(session, r.card_number).blocks][:2]
         wanted = Hold.select(Hold.bib).where(Hold.state.in_(holds.ACTIVE))
-        copies = (Item.select().join(Location).switch(Item).join(Branch)
-                  .where(Item.status == "available", Item.item_type == "book", Location.loanable == True,  # noqa: E712
-                         Branch.code == "ZG", Item.bib.not_in(wanted)).order_by(Item.barcode))
+        copies = (
+            Item.select()
+            .join(Location)
+            .switch(Item)
+            .join(Branch)
+            .where(
+                Item.status == "available",
+                Item.item_type == "book",
+                Location.loanable == True,  # noqa: E712
+                Branch.code == "ZG",
+                Item.bib.not_in(wanted),
+            )
+            .order_by(Item.barcode)
+        )
         books: dict[str, str] = {}
         for item in copies:
             books.setdefault(item.bib_id, item.barcode)

@@ -26,8 +26,12 @@ from tests.ui.conftest import (
 
 def _enquiries() -> list[tuple[str, str]]:
     """The enquiries counted on the test's day (the desk's clock), in the order they were counted."""
-    return list(Enquiry.select(Enquiry.channel, Enquiry.kind).where(Enquiry.day == "2026-03-02")
-                .order_by(Enquiry.at, Enquiry.id).tuples())
+    return list(
+        Enquiry.select(Enquiry.channel, Enquiry.kind)
+        .where(Enquiry.day == "2026-03-02")
+        .order_by(Enquiry.at, Enquiry.id)
+        .tuples()
+    )
 
 
 async def answer(pilot) -> None:
@@ -40,8 +44,11 @@ async def answer(pilot) -> None:
 
 def test_a_day_at_the_events_desk(demo_db: Path, app_for, tmp_path):
     gate = tmp_path / "gate.csv"
-    gate.write_bytes("日期,时间,通道,进馆人数,出馆人数\r\n2026-03-01,09:00,1号门,321,5\r\n2026-03-02,09:00,1号门,79,2\r\n"
-                     .encode("gbk"))
+    gate.write_bytes(
+        "日期,时间,通道,进馆人数,出馆人数\r\n2026-03-01,09:00,1号门,321,5\r\n2026-03-02,09:00,1号门,79,2\r\n".encode(
+            "gbk"
+        )
+    )
     seen: dict[str, str] = {}
 
     async def scenario(pilot) -> None:
