@@ -30,8 +30,8 @@ from typing import Any
 
 from peewee import IntegrityError, OperationalError, SqliteDatabase
 
+from db import derived, journal
 from db import dialect_sqlite as capture
-from db import journal
 from db.connection import is_writable
 from db.journal import Entry as JournalEntry
 from db.migrations import MigrationResult
@@ -184,6 +184,7 @@ class Library:
             with self.database.atomic():
                 connection = self.database.connection()
                 writer.stamp = capture.take_stamp(self.database, int(self.now().timestamp() * 1000), self.node_id)
+                first_seq = capture.max_seq(self.database)
                 before = connection.total_changes
                 yield writer
                 for refusal in writer.refusals:
@@ -191,6 +192,7 @@ class Library:
                 if connection.total_changes != before and writer.last is None:
                     raise RuntimeError("a service changed rows without journaling them")
                 if writer.last is not None:
+                    derived.settle_local(self.database, first_seq)
                     capture.finish_stamp(self.database, writer.last.hlc)
             committed = True
         except IntegrityError as error:

@@ -20,12 +20,13 @@ from typing import Any
 
 from peewee import Database
 
+from db import derived
 from db import dialect_sqlite as dialect
 from db.sync_spec import BY_NAME, TABLES, Table
 from ils.catalogue.index import index_delete, index_insert, search_row
 from ils.catalogue.marc_fields import extract
 from ils.catalogue.records import record_from_json
-from ils.sync import conflicts, derived, privacy, rows
+from ils.sync import conflicts, privacy, rows
 from ils.sync.merge import RowState, Seen, format_version, merge_row, parse_version
 
 _ITEM_COLUMNS = {

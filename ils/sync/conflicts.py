@@ -36,6 +36,7 @@ from typing import Any
 
 from peewee import Database
 
+from db import derived
 from db import dialect_sqlite as dialect
 from db.ids import ILS_NAMESPACE
 from db.models import Loan
@@ -43,7 +44,6 @@ from db.sync_spec import BY_NAME
 from ils.errors import Invalid, NotFound, message
 from ils.permissions import Permission
 from ils.session import Session, writes
-from ils.sync import derived
 from ils.sync.merge import Seen
 
 KINDS = {

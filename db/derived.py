@@ -60,6 +60,30 @@ def recompute_items(database: Database, item_ids: Iterable[str]) -> int:
     return changed
 
 
+def settle_local(database: Database, after_seq: int) -> None:
+    """Inside a desk's own write: bring the copies it touched in line with the facts, as a merge does.
+
+    A service decides a copy's status from the facts it sees, but a fact held apart (a loan of
+    the copy made at another desk at the same time, kept for a person to resolve) is not among
+    them: declaring the copy lost ends this desk's loan while the other is still open. Every
+    other replica derives "on loan" from the open loan; this desk must too, or their states
+    differ for good. The derived value is written without capture, as after a merge.
+    """
+    changed = database.execute_sql(
+        "SELECT tbl, pk FROM sync_row WHERE seq > ? AND tbl IN ('item', 'loan', 'transit', 'hold')", (after_seq,)
+    ).fetchall()
+    if not changed:
+        return
+    touched: dict[str, set[str]] = {}
+    for table, pk in changed:
+        touched.setdefault(table, set()).add(pk)
+    items = items_touched(database, touched)
+    if items:
+        dialect.set_capture(database, False)
+        recompute_items(database, items)
+        dialect.set_capture(database, True)
+
+
 def items_touched(database: Database, touched: dict[str, set[str]]) -> set[str]:
     """The copies whose status may have changed with the rows just merged."""
     items = set(touched.get("item", ()))
