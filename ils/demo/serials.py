@@ -26,6 +26,7 @@ import random
 
 from stdnum import issn as stdnum_issn
 
+from ils.catalogue.book_numbers import next_barcodes
 from ils.demo.readers import _at
 from ils.errors import IlsError
 from ils.serials import binding, checkin, claims, subscriptions, titles
@@ -370,12 +371,10 @@ def _check_ins(session: Session, rng: random.Random, year: int, today: dt.date) 
 
 def _volumes(session: Session, year: int, today: dt.date) -> None:
     tz = session.now().tzinfo
-    number = 0
 
     def barcode() -> str:
-        nonlocal number
-        number += 1
-        return f"QK{number:08d}"
+        """The next of the desk's barcodes: a bound volume is labelled like every other copy."""
+        return next_barcodes(session, 1)[0]
 
     for name, (_post, _cn, since) in BIG.items():
         with _at(session.library, dt.datetime(year, 1, 15, 15, tzinfo=tz)), session.write():
