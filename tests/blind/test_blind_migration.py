@@ -13,8 +13,9 @@ def test_an_older_desk_gets_the_blind_room(tmp_path, monkeypatch):
     path = tmp_path / "old.sqlite"
     database = SqliteDatabase(str(path))
     with monkeypatch.context() as patched:
-        patched.setattr(migrations, "MIGRATIONS", tuple(m for m in migrations.MIGRATIONS if m is not m0020_blind_room))
-        patched.setattr(migrations, "LATEST_VERSION", migrations.MIGRATIONS[-2].VERSION)
+        before = tuple(m for m in migrations.MIGRATIONS if m.VERSION < m0020_blind_room.VERSION)
+        patched.setattr(migrations, "MIGRATIONS", before)
+        patched.setattr(migrations, "LATEST_VERSION", before[-1].VERSION)
         migrations.migrate(database, path)
     assert database.execute_sql("SELECT COUNT(*) FROM sqlite_master WHERE name = 'blind_device'").fetchone() == (0,)
     # A desk that has worked: its own node and clock, which a capture would stamp changes with.

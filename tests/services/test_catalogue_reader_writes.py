@@ -47,6 +47,7 @@ READS_ONLY = {
 """Services that change nothing in the database."""
 
 DECIDES_NOTHING = {
+    "catalogue.labels.print_queue_file": "calls print_queue, which is wrapped, then writes the file",
     "catalogue.marc_export.export_records": "journals that records left, a record of a read, not a decision on it",
     "catalogue.records.add_record": "reads nothing before its write; the document number is read inside it",
     "catalogue.records.reindex": "reads every record inside its own write and decides nothing on them",

@@ -42,6 +42,8 @@ READS_ONLY = {
 """Services that change nothing."""
 
 DECIDES_NOTHING = {
+    "receipts.transaction_receipts": "prints what the transaction did; each receipt's own read is the printout's",
+    "receipts.slip_for": "prints the slip the return's disposition names, deciding nothing",
     "desk.scan": "hands each scan to one wrapped service, which reads and writes inside its own write",
     "overdues.overdue_list": "journals that phones were shown, a record of a read, not a decision on it",
     "overdues.sms_export": "writes a file, then journals its counts; the lock is not held while it writes",
