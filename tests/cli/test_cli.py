@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -226,8 +227,16 @@ POISON = "毒\x1b]2;PWNED\x07\x1b[6n\x9b6n\x7f\u202e名"
 
 
 def test_control_characters_from_data_are_shown_not_obeyed_in_text_and_escaped_in_json(demo_db):
-    added = ils("--db", str(demo_db), "branches", "add", "POIS", POISON)
+    # Typed, such a name is refused; it reaches a desk as data from elsewhere (a record, a
+    # bundle, an old file), which is what is written here behind the services' back.
+    refused_typed = ils("--db", str(demo_db), "branches", "add", "POIS", POISON)
+    assert refused_typed.returncode == 1 and "\x1b" not in refused_typed.stderr
+    added = ils("--db", str(demo_db), "branches", "add", "POIS", "待改名")
     assert added.returncode == 0, added.stderr
+    raw = sqlite3.connect(demo_db)
+    with raw:
+        raw.execute("UPDATE branch SET name = ? WHERE code = 'POIS'", (POISON,))
+    raw.close()
     text = ils("--db", str(demo_db), "branches", "list")
     assert text.returncode == 0
     for output in (text.stdout, added.stdout):
