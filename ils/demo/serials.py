@@ -383,7 +383,9 @@ def _volumes(session: Session, year: int, today: dt.date) -> None:
                     binding.add_bound_volume(session, name, past, run, barcode=barcode(), spine=False)
         if today >= dt.date(year, 4, 20):
             with _at(session.library, dt.datetime(year, 4, 20, 15, tzinfo=tz)):
-                binding.bind(session, name, year, "q1", barcode=barcode(), accept_missing=True)
+                binding.bind(
+                    session, name, year, "q1", barcode=barcode(), accept_missing=True, spine=False
+                )  # labelled in April
 
 
 def add_serials(session: Session, rng: random.Random) -> None:

@@ -286,8 +286,11 @@ def bind(
     barcode: str,
     call_number: str | None = None,
     accept_missing: bool = False,
+    spine: bool = True,
 ) -> VolumeInfo:
-    """Bind a run of loose issues into one volume; a run with gaps only when ``accept_missing``."""
+    """Bind a run of loose issues into one volume; a run with gaps only when ``accept_missing``.
+
+    ``spine``: queue its spine label (off for a binding entered after its labels were printed)."""
     session.require(Permission.SERIALS)
     row = find_title(title)
     sub = _subscription(row, year)
@@ -325,7 +328,7 @@ def bind(
             missing=check.missing,
             historical=False,
             dates=dates,
-            spine=True,
+            spine=spine,
         )
         now = session.library.now_text()
         for number in check.present:

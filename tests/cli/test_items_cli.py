@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -68,6 +69,12 @@ def test_items_add_show_and_change(demo_db):
 
 def test_new_barcodes_come_from_a_reserved_range(demo_db):
     bib = new_record(demo_db, "球状闪电")
+    drawn = ok_json(demo_db, "items", "add", bib, "--new-barcode")  # from the block the demo desk was given
+    assert drawn["barcode"].isdigit() and len(drawn["barcode"]) == 10
+    raw = sqlite3.connect(demo_db)
+    with raw:  # a desk whose block has not come yet
+        raw.execute("DELETE FROM number_range WHERE kind = 'barcode'")
+    raw.close()
     refused = run(demo_db, "items", "add", bib, "--new-barcode")
     assert refused.returncode == 1 and "No barcode range is reserved" in refused.stderr
     not_allowed = run(demo_db, "catalogue", "ranges", "reserve", "--kind", "barcode", "9876500000", "9876500099")
