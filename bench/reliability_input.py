@@ -193,7 +193,8 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
 
 
 def _tables_hash(db: Path) -> str:
-    """A digest of every table but the journal (which records log-ins and refusals)."""
+    """A digest of every table but the journal (which records log-ins and refusals) and the sync
+    clock (whose stamp moves with every journaled row)."""
     connection = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
     digest = hashlib.sha256()
     try:
@@ -201,7 +202,7 @@ def _tables_hash(db: Path) -> str:
             r[0]
             for r in connection.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                "AND name NOT LIKE '%fts%' AND name NOT IN ('journal') ORDER BY name"
+                "AND name NOT LIKE '%fts%' AND name NOT IN ('journal', 'sync_clock') ORDER BY name"
             )
         ]
         for table in tables:
