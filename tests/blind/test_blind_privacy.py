@@ -91,7 +91,7 @@ def _cli(db, user: str, password: str, *args: str) -> subprocess.CompletedProces
         text=True,
         env=env,
         input="",
-        timeout=120,
+        timeout=900,
     )
 
 

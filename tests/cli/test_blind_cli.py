@@ -26,7 +26,7 @@ def ils(db, *args: str, stdin: str = ""):
         text=True,
         env=env,
         input=stdin,
-        timeout=120,
+        timeout=900,
     )
     assert BLIND_ID not in done.stdout + done.stderr
     return done

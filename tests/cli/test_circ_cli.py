@@ -30,7 +30,7 @@ def ils(db, *args, staff="circ", stdin=""):
         text=True,
         env=env,
         input=stdin,
-        timeout=120,
+        timeout=900,
     )
 
 

@@ -33,7 +33,7 @@ def ils(db, *args, staff="admin", password=ADMIN_PASSWORD):
         text=True,
         env=env,
         input="",
-        timeout=120,
+        timeout=900,
     )
     assert "13812345678" not in done.stderr
     return done

@@ -18,7 +18,7 @@ def ils(*args, env=None, stdin=None):
     full_env = {**os.environ, "ILS_PASSWORD": "demo1234", "ILS_STAFF": "admin", **(env or {})}
     full_env.pop("ILS_LANG", None) if "ILS_LANG" not in (env or {}) else None
     return subprocess.run(
-        [sys.executable, "-m", "ils", *args], capture_output=True, text=True, env=full_env, input=stdin, timeout=120
+        [sys.executable, "-m", "ils", *args], capture_output=True, text=True, env=full_env, input=stdin, timeout=900
     )
 
 
@@ -209,7 +209,7 @@ def test_an_argument_that_is_not_utf8_is_refused_with_a_code(demo_db):
         [sys.executable, "-m", "ils", "--db", str(demo_db), "readers", "find", b"\xff\xfe"],
         capture_output=True,
         env=env,
-        timeout=120,
+        timeout=900,
     )
     assert done.returncode == 1
     stderr = done.stderr.decode("utf-8")  # the refusal itself is valid UTF-8
@@ -218,7 +218,7 @@ def test_an_argument_that_is_not_utf8_is_refused_with_a_code(demo_db):
         [sys.executable, "-m", "ils", "--db", str(demo_db), "readers", "find", b"\xff", "--json"],
         capture_output=True,
         env=env,
-        timeout=120,
+        timeout=900,
     )
     assert json.loads(as_json.stderr)["error"]["code"] == "cli.argument_not_utf8"
 
@@ -298,7 +298,7 @@ def test_checking_a_backup_needs_no_log_in_and_changes_nothing(archive):
         text=True,
         env=env,
         stdin=subprocess.DEVNULL,
-        timeout=120,
+        timeout=900,
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["ok"] is True

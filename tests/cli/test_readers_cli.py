@@ -23,7 +23,7 @@ def ils(db, *args, stdin=None):
         text=True,
         env=env,
         input=stdin if stdin is not None else "",
-        timeout=120,
+        timeout=900,
     )
     for number in (ADULT, GUARDIAN, CHILD):
         assert number not in done.stdout + done.stderr and number.lower() not in done.stdout + done.stderr

@@ -23,7 +23,7 @@ def ils(db, *args: str, staff: str = "admin", password: str = PASSWORD):
         capture_output=True,
         text=True,
         env=env,
-        timeout=120,
+        timeout=900,
         check=False,
     )
 

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 BUILD_TIMEOUT = 20 * 60
-RUN_TIMEOUT = 120
+RUN_TIMEOUT = 900
 #: How long the desk application may take to show its log-in screen.
 TUI_TIMEOUT = 90
 

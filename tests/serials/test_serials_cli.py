@@ -21,7 +21,7 @@ def ils(db, *args: str, lang: str = "en"):
     env = {**os.environ, "ILS_STAFF": "admin", "ILS_PASSWORD": PASSWORD, "ILS_DB": str(db)}
     env.pop("ILS_LANG", None)
     return subprocess.run(
-        [sys.executable, "-m", "ils", "--lang", lang, *args], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-m", "ils", "--lang", lang, *args], capture_output=True, text=True, env=env, timeout=900
     )
 
 

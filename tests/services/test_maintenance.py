@@ -61,7 +61,7 @@ except IlsError as error:
 
 def _on_a_full_disk(db, action, limit):
     script = FULL_DISK.format(db=str(db), action=action, limit=limit)
-    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=900)
 
 
 def test_full_disk_during_backup_leaves_nothing_behind(library, tmp_path):

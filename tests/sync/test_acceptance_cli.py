@@ -24,7 +24,7 @@ PASSWORD = "admin-pass-1"
 def ils(db: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "ILS_PASSWORD": PASSWORD, "ILS_STAFF": "admin", "ILS_LANG": "en"}
     return subprocess.run(
-        [sys.executable, "-m", "ils", "--db", str(db), *args], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-m", "ils", "--db", str(db), *args], capture_output=True, text=True, env=env, timeout=900
     )
 
 
