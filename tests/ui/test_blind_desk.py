@@ -25,6 +25,7 @@ class Day:
     device: str  # a device's serial, on the shelf
     braille: str  # a braille set on the shelf
     request: str  # the reader's request waiting in the queue
+    audio: str  # an audiobook on one carrier, on the shelf
 
 
 @pytest.fixture
@@ -67,10 +68,20 @@ def day(demo_db: Path) -> Day:
             .order_by(Item.barcode)
             .first()
         )
+        audio = (
+            Item.select()
+            .where(
+                Item.item_type == "audiobook",
+                Item.status == "available",
+                Item.id.not_in(BlindVolume.select(BlindVolume.item)),
+            )
+            .order_by(Item.barcode)
+            .first()
+        )
         from ils.blind.requests import take_request
 
         request = take_request(session, reader.card_number, channel="phone", wanted="活着", how="post")
-        return Day(reader.card_number, reader.name, device.serial, braille.barcode, request.id)
+        return Day(reader.card_number, reader.name, device.serial, braille.barcode, request.id, audio.barcode)
     finally:
         library.close()
 
@@ -134,7 +145,7 @@ def test_a_day_at_the_blind_room(demo_db, app_for, day, clock):
         app.screen.set_focus(app.screen.query_one("#request-dispatch"))
         await pilot.press("enter")
         await settle(pilot)
-        await type_text(pilot, "MRA00007")
+        await type_text(pilot, day.audio)
         await answer(pilot)
         seen["dispatched"] = app.screen.query_one("#requests-status").text
         seen["requests"] = screen_text(app)
