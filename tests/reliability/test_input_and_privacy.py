@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.reliability.conftest import assert_ok
 
 
@@ -20,10 +18,8 @@ def test_injection_strings_at_the_command_line_change_nothing_and_print_nothing_
 
 
 def test_desks_racing_for_one_copy(work, size):
-    from reliability import RACE, race
+    from reliability import race
 
-    if not RACE.exists():
-        pytest.skip("bench/race_desks.py is not on this branch yet (the circulation work adds it)")
     assert_ok(race(work, size["race_procs"], size["race_rounds"]))
 
 
