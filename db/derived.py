@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 from peewee import Database
 
-from db import dialect_sqlite as dialect
+from db import dialect
 
 CIRCULATION_STATUSES = ("on_loan", "in_transit", "on_hold_shelf")
 

@@ -30,8 +30,8 @@ from typing import Any
 
 from peewee import IntegrityError, OperationalError, SqliteDatabase
 
-from db import derived, journal
-from db import dialect_sqlite as capture
+from db import derived, journal, postgres
+from db import dialect as capture
 from db.connection import is_writable
 from db.journal import Entry as JournalEntry
 from db.migrations import MigrationResult
@@ -222,6 +222,10 @@ class Library:
 
 
 def is_initialised(path: Path) -> bool:
+    """A database file with content, or a union's locator (``db.postgres``) whose server holds one."""
+    if postgres.is_locator(path):
+        url = postgres.read_locator(path)
+        return url is not None and postgres.is_initialised(url)
     return Path(path).is_file() and Path(path).stat().st_size > 0
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from peewee import SqliteDatabase
 
+from db import postgres
 from db.connection import StorageError, classify, connect, connect_read_only
 from db.migrations import LATEST_VERSION, MigrationResult, migrate, schema_version
 from ils.errors import DatabaseProblem
@@ -62,6 +64,9 @@ def open_database(path: Path, *, read_only: bool = False) -> tuple[SqliteDatabas
     Read-only, nothing is migrated: a file of this version's schema opens, an older
     or newer one is refused with a message that says what to do.
     """
+    url = postgres.read_locator(path) if postgres.is_locator(path) else None
+    if url is not None:
+        return _open_postgres(url)
     if read_only:
         return _open_read_only(path)
     try:
@@ -77,6 +82,20 @@ def open_database(path: Path, *, read_only: bool = False) -> tuple[SqliteDatabas
         database.close()
         raise explain(classify(error, path)) from error
     return database, result
+
+
+def _open_postgres(url: str) -> tuple[Any, MigrationResult]:
+    """A union kept on PostgreSQL (``db.postgres``): connected and brought forward, or refused in words."""
+    shown = Path(postgres.shown(url))
+    try:
+        database = postgres.connect(url)
+    except Exception as error:
+        raise explain(StorageError("missing", shown, str(error))) from error
+    try:
+        return database, postgres.migrate(database)
+    except Exception as error:
+        database.close()
+        raise explain(StorageError("too_new" if "newer" in str(error) else "not_a_database", shown, str(error))) from error
 
 
 def _open_read_only(path: Path) -> tuple[SqliteDatabase, MigrationResult]:

@@ -67,6 +67,55 @@ ils_ensure_debs() {
         || ils_die "could not install ${missing[*]}; install them with: sudo apt-get install ${missing[*]}"
 }
 
+# --- A throwaway PostgreSQL server for the union's tests ------------------------
+#
+# ils_pg_start: when ILS_TEST_PG_URL is not set already, start PostgreSQL (Debian's
+# `postgresql` package, installed when missing) in a temporary folder, on 127.0.0.1
+# and a free port, with fsync off, and export ILS_TEST_PG_URL for pytest; ils_pg_stop
+# (run by a trap) stops it and removes the folder. initdb refuses root, so the server
+# runs as the `postgres` user; pytest stays as it is and connects over TCP.
+
+ILS_PG_DIR=""
+
+ils_pg_bin() {
+    local dir
+    for dir in /usr/lib/postgresql/*/bin; do
+        [[ -x $dir/initdb ]] && { printf '%s\n' "$dir"; return 0; }
+    done
+    return 1
+}
+
+ils_pg_start() {
+    [[ -n ${ILS_TEST_PG_URL:-} ]] && return 0
+    ils_pg_bin >/dev/null || ils_ensure_debs postgresql
+    local bin port owner=()
+    bin="$(ils_pg_bin)" || ils_die "PostgreSQL is not installed and could not be installed"
+    ILS_PG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/ils-pg.XXXXXX")"
+    if [[ $(id -u) -eq 0 ]]; then
+        chown postgres: "$ILS_PG_DIR"
+        owner=(runuser -u postgres --)
+    fi
+    port="$("$ILS_VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    "${owner[@]}" "$bin/initdb" -D "$ILS_PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync \
+        >"$ILS_PG_DIR/initdb.log" 2>&1 || ils_die "initdb failed: see $ILS_PG_DIR/initdb.log"
+    "${owner[@]}" "$bin/pg_ctl" -D "$ILS_PG_DIR/data" -w -l "$ILS_PG_DIR/server.log" \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $ILS_PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        start >/dev/null || ils_die "PostgreSQL did not start: see $ILS_PG_DIR/server.log"
+    trap ils_pg_stop EXIT
+    export ILS_TEST_PG_URL="postgresql://postgres@127.0.0.1:$port/postgres"
+    ils_log "PostgreSQL for the union tests at $ILS_TEST_PG_URL"
+}
+
+ils_pg_stop() {
+    [[ -n $ILS_PG_DIR && -d $ILS_PG_DIR ]] || return 0
+    local bin owner=()
+    bin="$(ils_pg_bin)" || return 0
+    [[ $(id -u) -eq 0 ]] && owner=(runuser -u postgres --)
+    "${owner[@]}" "$bin/pg_ctl" -D "$ILS_PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$ILS_PG_DIR"
+    ILS_PG_DIR=""
+}
+
 # --- Python and the virtual environment -----------------------------------------
 
 ils_python_ok() {

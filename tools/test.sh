@@ -14,7 +14,11 @@
 # 3. ruff check (lint), ruff format --check, mypy: their settings are in
 #    pyproject.toml.
 # 4. lint-imports: the layer contracts in pyproject.toml.
-# 5. pytest -n auto over tests/ (--dist loadfile), the screen snapshots in
+# 5. A throwaway PostgreSQL server (ils_pg_start in tools/run.sh: Debian's package
+#    when missing, a temporary folder, a free port, stopped at exit) whose URL
+#    pytest gets as ILS_TEST_PG_URL: the union tests run on it and on SQLite.
+#    An ILS_TEST_PG_URL already set (a developer's own server) is used instead.
+# 6. pytest -n auto over tests/ (--dist loadfile), the screen snapshots in
 #    tests/ui/__snapshots__/ included. No test collected counts as a failure.
 #
 # Works unattended (CI=true, no terminal, no standard input).
@@ -61,6 +65,8 @@ ils_log "mypy"
 
 ils_log "lint-imports"
 "$ILS_VENV/bin/lint-imports"
+
+ils_pg_start
 
 ils_log "pytest -n auto $*"
 set +e

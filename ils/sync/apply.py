@@ -20,8 +20,7 @@ from typing import Any
 
 from peewee import Database
 
-from db import derived
-from db import dialect_sqlite as dialect
+from db import derived, dialect
 from db.sync_spec import BY_NAME, TABLES, Table
 from ils.catalogue.index import index_delete, index_insert, search_row
 from ils.catalogue.marc_fields import extract
@@ -188,9 +187,9 @@ class Applier:
             with self.database.atomic():
                 rows.store(self.database, table, [write])
         except dialect.INTEGRITY_ERRORS as error:
-            text = str(error)
             values = _flat(table, write.after, write.before, write.pk)
-            if "UNIQUE" not in text or not conflicts.hold_apart(self.database, table.name, write.pk, values):
+            unique = dialect.unique_violation(error)
+            if not unique or not conflicts.hold_apart(self.database, table.name, write.pk, values):
                 self._park(table, write.pk, remote)
                 return False
             try:

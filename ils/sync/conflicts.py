@@ -36,8 +36,7 @@ from typing import Any
 
 from peewee import Database
 
-from db import derived
-from db import dialect_sqlite as dialect
+from db import derived, dialect
 from db.ids import ILS_NAMESPACE
 from db.models import Loan
 from db.sync_spec import BY_NAME
@@ -64,12 +63,12 @@ KINDS = {
 # Per table: (key columns, when the rule applies, the conflict kind or None when storage alone
 # needs the rows apart). The unique indexes of m0010 are these rules plus ``sync_apart``.
 UNIQUE_RULES: dict[str, tuple[tuple[tuple[str, ...], str, str | None], ...]] = {
-    "item": ((("barcode",), "1", "duplicate_barcode"),),
+    "item": ((("barcode",), "TRUE", "duplicate_barcode"),),
     "reader": (
-        (("card_number",), "1", "duplicate_card"),
+        (("card_number",), "TRUE", "duplicate_card"),
         (("id_hash",), "cancelled_at IS NULL AND id_hash IS NOT NULL", "duplicate_reader"),
     ),
-    "reader_card": ((("card_number",), "1", "duplicate_card"),),
+    "reader_card": ((("card_number",), "TRUE", "duplicate_card"),),
     "loan": ((("item_id",), "ended_at IS NULL", None),),
     "hold": ((("trapped_item_id",), "state IN ('in_transit', 'ready')", "copy_trapped_twice"),),
     "transit": ((("item_id",), "received_at IS NULL", "copy_sent_twice"),),
@@ -152,7 +151,8 @@ def hold_apart(database: Database, table: str, pk: str, values: dict[str, Any]) 
     for columns, condition, kind in UNIQUE_RULES.get(table, ()):
         names = list(values)
         applies = database.execute_sql(
-            f"SELECT ({condition}) FROM (SELECT {', '.join('? AS ' + n for n in names)})", [values[n] for n in names]
+            f"SELECT ({condition}) FROM (SELECT {', '.join('? AS ' + n for n in names)}) AS v",
+            [values[n] for n in names],
         ).fetchone()[0]
         if not applies or any(values.get(c) is None for c in columns):
             continue

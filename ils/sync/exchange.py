@@ -29,7 +29,7 @@ from typing import Any
 
 from peewee import Database
 
-from db import dialect_sqlite as dialect
+from db import dialect
 from db.journal import hlc_wall_ms
 from db.migrations import LATEST_VERSION
 from db.sync_spec import BY_NAME, TABLES

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 from peewee import Database
 
-from db import dialect_sqlite as dialect
+from db import dialect
 from db.sync_spec import setting_is_local
 from ils.sync.merge import RowState
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from peewee import Database
 
-from db import dialect_sqlite as dialect
+from db import dialect
 from db.sync_spec import BY_NAME, Table
 from ils.sync.merge import RowState, Version, format_version, parse_version
 

@@ -15,14 +15,14 @@ import json
 
 from peewee import Database
 
-from db import dialect_sqlite as dialect
+from db import dialect
 from db.sync_spec import TABLES, Table, setting_is_local
 from ils.sync import privacy
 
 
 def _table_hash(database: Database, table: Table, sharing: set[str]) -> str:
     digest = hashlib.sha256()
-    key = dialect.pk_expression(table.pk)
+    key = dialect.pk_expression(database, table.pk)
     select = (
         f"SELECT {', '.join([key, *(f't.{c}' for c in table.columns)])} FROM {table.name} t"
         f" ORDER BY {', '.join('t.' + c for c in table.pk)}"

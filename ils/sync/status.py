@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from db import dialect_sqlite as dialect
+from db import dialect
 from db.journal import hlc_wall_ms
 from ils import identity
 from ils.errors import Message, message

@@ -8,13 +8,25 @@ from pathlib import Path
 import pytest
 
 from ils import identity
+from tests.sync import backends
 from tests.sync.network import Network, build, make_template
 
 
+@pytest.fixture(scope="session", params=backends.BACKENDS)
+def union_backend(request) -> str:
+    """Every test that builds a network runs with the union on SQLite and on PostgreSQL."""
+    backends.require(request.param)
+    return request.param
+
+
 @pytest.fixture(scope="session")
-def templates(tmp_path_factory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("sync-templates")
-    return {role: make_template(folder / role, role) for role in (identity.DESK, identity.UNION)}
+def templates(tmp_path_factory, union_backend) -> Iterator[dict[str, Path]]:
+    folder = tmp_path_factory.mktemp(f"sync-templates-{union_backend}")
+    made = {identity.DESK: make_template(folder / "desk", identity.DESK)}
+    made[identity.UNION] = make_template(folder / "union", identity.UNION, union_backend)
+    yield made
+    if union_backend == backends.POSTGRESQL:
+        backends.drop(made[identity.UNION])
 
 
 @pytest.fixture

@@ -10,40 +10,34 @@ fresh network for every example cheaply.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from db import postgres
 from db.models import database_proxy
 from ils import identity
 from ils.clock import FixedClock
 from ils.initialise import initialise
 from ils.library import Library, open_library
 from ils.node import move_node
-from ils.readers.keys import key_path
 from ils.session import Session
 from ils.staff import log_in
 from ils.sync import exchange, peers
 from ils.sync.keys import key_file, node_fingerprint
 from ils.sync.statehash import state_hash
+from tests.sync import backends
 
 PASSWORD = "admin-pass-1"
 TZ = dt.timezone(dt.timedelta(hours=8))
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=TZ)
 
 
-def make_template(folder: Path, role: str) -> Path:
+def make_template(folder: Path, role: str, backend: str = backends.SQLITE) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{role}.sqlite"
+    path = backends.empty_union(folder) if backend == backends.POSTGRESQL else folder / f"{role}.sqlite"
     library = initialise(path, admin_username="admin", admin_password=PASSWORD, role=role, clock=FixedClock(START))
     library.close()
     return path
-
-
-def _copy(template: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    for source, destination in ((template, target), (key_path(template), key_path(target))):
-        shutil.copy(source, destination)
 
 
 @dataclass
@@ -111,12 +105,14 @@ class Network:
     def close(self) -> None:
         for node in (self.union, *self.desks.values()):
             node.close()
+        if postgres.is_locator(self.union.library.path):
+            backends.drop(self.union.library.path)
 
 
 def open_copy(template: Path, target: Path, clock: FixedClock, name: str) -> Node:
     """A copy of a template, opened: it becomes a node of its own, as a fresh ``ils init`` would be
     (the note that it was copied from the template is dropped)."""
-    _copy(template, target)
+    target = backends.copy_union(template, target)
     library = open_library(target, clock)
     with library.write(None) as writer:
         library.database.execute_sql("DELETE FROM setting WHERE key = ?", (identity.COPIED_FROM,))

@@ -20,17 +20,17 @@ import pytest
 from hypothesis import Phase, event, given, settings
 from hypothesis import strategies as st
 
-from ils import identity, maintenance
+from ils import identity
 from ils.catalogue.items import add_item, change_item
 from ils.circulation.holds import place_hold
 from ils.circulation.loans import checkout, renew, return_item
 from ils.circulation.losses import mark_lost
 from ils.errors import IlsError
 from ils.library import open_library
-from ils.readers.keys import key_path
 from ils.readers.lifecycle import suspend, unsuspend
 from ils.sync import archive, exchange
 from tests.services.reader_samples import citizen
+from tests.sync import backends
 from tests.sync.network import Network, Node, build, catalogue, reader
 
 DESKS = {"a": "ZG", "b": "YS", "c": "XHMZ", "d": "ZQ"}
@@ -200,10 +200,8 @@ def _model(node: Node, log: Log) -> set[tuple[str, tuple[str, ...]]]:
 
 def _fresh_union(backup: Path, folder: Path, clock, union_id: str) -> Node:
     """The union as it was before any desk's bundle, on a file of its own, speaking as the union."""
-    folder.mkdir(parents=True)
-    for source, target in ((backup, folder / "union.sqlite"), (key_path(backup), key_path(folder / "union.sqlite"))):
-        shutil.copy(source, target)
-    library = open_library(folder / "union.sqlite", clock)  # a copy: a new node, until it adopts the union's id
+    path = backends.copy_union(backup, folder / "union.sqlite")
+    library = open_library(path, clock)  # a copy: a new node, until it adopts the union's id
     identity.adopt(library, None)
     assert library.node_id == union_id
     return Node("reference", library, clock)
@@ -228,9 +226,7 @@ def test_desks_and_the_union_converge_whatever_the_van_does(tmp_path_factory, te
         log = Log()
         van = Van(random.Random(seed))
         bibs = _setup(network, log)
-        backup = folder / "union-before.sqlite"
-        maintenance.backup(network.union.session(), backup)
-        shutil.copy(key_path(network.union.library.path), key_path(backup))
+        backup = backends.snapshot(network.union.library, folder / "union-before.sqlite")
         serial = [0]
         for op in work:
             try:
@@ -289,5 +285,7 @@ def test_desks_and_the_union_converge_whatever_the_van_does(tmp_path_factory, te
                     )
             finally:
                 reference.close()
+                backends.drop(reference.library.path)
     finally:
         network.close()
+        backends.drop(backup)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from db import postgres
 from ils.catalogue.items import add_item
 from ils.circulation.loans import LoanRefused, checkout, renew, return_item
 from ils.circulation.losses import mark_lost
@@ -11,6 +12,7 @@ from ils.errors import Conflict
 from ils.readers.lifecycle import suspend
 from ils.sync import conflicts
 from tests.services.reader_samples import citizen
+from tests.sync import backends
 from tests.sync.network import Network, catalogue, reader
 
 
@@ -134,6 +136,7 @@ def test_bundles_in_any_order_with_gaps_reported_then_filled_and_replays_changin
     from ils import maintenance
     from ils.library import open_library
 
+    backends.sqlite_union_only(network.union.library.path, backends.BACKUP)
     a = network.desks["a"]
     catalogue(network.union, "三体", ("T0001", "ZG"))
     network.round()
@@ -197,5 +200,7 @@ def test_the_check_finds_nothing_wrong_after_rows_arrived_from_other_desks(netwo
     network.round()
     network.round()
     for node in (network.union, *network.desks.values()):
+        if postgres.is_locator(node.library.path):
+            continue  # ``ils check`` reads SQLite's own integrity checks; a server keeps its data with its own
         report = maintenance.check(node.session())
         assert report.ok, (node.name, report.lines())

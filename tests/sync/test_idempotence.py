@@ -8,6 +8,7 @@ import pytest
 from ils.circulation.loans import checkout
 from ils.sync import apply, exchange
 from tests.services.reader_samples import citizen
+from tests.sync import backends
 from tests.sync.network import Network, catalogue, reader
 
 
@@ -48,11 +49,9 @@ class Killed(Exception):
 
 
 def _restore(node, saved) -> None:
-    from ils import maintenance
     from ils.library import open_library
 
-    node.close()
-    maintenance.restore(node.library.path, saved, None)
+    backends.restore(saved, node.library)
     node.library = open_library(node.library.path, node.clock)
     node._session = None
 
@@ -61,12 +60,9 @@ def _restore(node, saved) -> None:
 def test_an_import_killed_half_way_then_run_again_gives_the_uninterrupted_state(
     network: Network, tmp_path, share, monkeypatch
 ):
-    from ils import maintenance
-
     bundle = _busy_bundle(network)
     union = network.union
-    saved = tmp_path / "before.sqlite"
-    maintenance.backup(union.session(), saved)
+    saved = backends.snapshot(union.library, tmp_path / "before.sqlite")
     before = union.hashes()
     applied = exchange.import_bundle(union.session(), bundle)
     assert applied.state == "applied"
