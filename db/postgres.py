@@ -113,3 +113,41 @@ def is_initialised(url: str) -> bool:
         return database.execute_sql("SELECT 1 FROM setting WHERE key = 'node.id'").fetchone() is not None
     finally:
         database.close()
+
+
+def tables_in_order(database) -> list[str]:
+    """The union's tables, each after the tables it refers to (the order the schema creates them)."""
+    from db.pg_migrations import MIGRATIONS
+
+    names = [s.split()[2].strip('"') for script in MIGRATIONS for s in script.TABLES if s.startswith("CREATE TABLE")]
+    return list(dict.fromkeys(names))
+
+
+def copyable_columns(database, table: str) -> list[str]:
+    """A table's columns a copy may write (not those the server numbers itself: ``GENERATED ALWAYS``)."""
+    return [
+        name
+        for name, generated in database.execute_sql(
+            "SELECT column_name, is_identity = 'YES' AND identity_generation = 'ALWAYS' FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
+            (table,),
+        )
+        if not generated
+    ]
+
+
+def continue_numbering(database, table: str) -> None:
+    """After rows were copied in with their numbers, a table's identity columns continue past them
+    (a held-apart row's number also stays clear of every ``sync_apart`` copied in)."""
+    for (column,) in database.execute_sql(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema()"
+        " AND table_name = ? AND is_identity = 'YES'",
+        (table,),
+    ).fetchall():
+        highest = f"SELECT MAX({column}) FROM {table}"
+        if column == "rowid" and "sync_apart" in copyable_columns(database, table):
+            highest = f"SELECT GREATEST(MAX(rowid), MAX(sync_apart)) FROM {table}"
+        top = database.execute_sql(highest).fetchone()[0] or 0
+        database.execute_sql(
+            f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), ?, true)", (max(int(top), 1),)
+        )

@@ -26,12 +26,12 @@ def _tables(database) -> set[str]:
 
 
 def test_every_table_is_replicated_or_declared_desk_local(network):
-    database = network.union.database
+    database = network.desks["a"].database  # the union's tables on PostgreSQL: tests/union/test_pg_schema.py
     assert _tables(database) == set(BY_NAME) | DESK_TABLES
 
 
 def test_every_column_of_a_replicated_table_is_in_a_group_or_desk_local(network):
-    database = network.union.database
+    database = network.desks["a"].database
     for table in TABLES:
         columns = {row[1] for row in database.execute_sql(f"PRAGMA table_info({table.name})")}
         declared = set(table.pk) | set(table.columns) | set(table.local)

@@ -25,14 +25,26 @@ from ils.errors import IlsError
 from ils.sync import archive, exchange
 from ils.sync.keys import signing_key
 from tests.services.reader_samples import citizen
+from db import postgres
 from tests.sync.network import Network, catalogue, reader
 
 
 def _files(node) -> dict[str, bytes]:
-    """The database's bytes on disk (checkpointed first), and every file the node keeps beside it."""
-    node.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    """The database's bytes on disk (checkpointed first), and every file the node keeps beside it.
+
+    A union on PostgreSQL has no file to compare: every row of every table stands for its bytes."""
     folder = node.library.path.parent
-    return {
+    if postgres.is_locator(node.library.path):
+        every = {}
+        for (table,) in node.database.execute_sql(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+        ).fetchall():
+            rows = node.database.execute_sql(f"SELECT * FROM {table}").fetchall()
+            every[f"table:{table}"] = repr(sorted(map(repr, rows))).encode()
+    else:
+        node.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        every = {}
+    return every | {
         str(p.relative_to(folder)): p.read_bytes()
         for p in sorted(folder.rglob("*"))
         if p.is_file() and not p.name.endswith("-shm")
