@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from db import postgres
 from ils.errors import IlsError
 from ils.sync import archive, exchange
 from ils.sync.keys import signing_key
 from tests.services.reader_samples import citizen
-from db import postgres
 from tests.sync.network import Network, catalogue, reader
 
 
