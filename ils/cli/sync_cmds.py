@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -14,6 +15,7 @@ from ils.cli.state import json_option, state
 from ils.i18n import N_, _
 from ils.sync import conflicts, exchange, peers, statehash, status
 from ils.sync.exchange import BundleReport
+from ils.sync.watch import Watcher, WatchSettings, desk_export
 
 
 def report_text(report: BundleReport) -> str:
@@ -260,3 +262,85 @@ def adopt(as_json: bool) -> None:
         found,
         lambda: _("This desk is node {node} again, in epoch {epoch}.").format(node=found.node_id, epoch=found.epoch),
     )
+
+
+def watch_options(command):
+    """The options ``ils sync watch`` and ``ils union watch`` share."""
+    for option in reversed(
+        (
+            click.option(
+                "--inbox",
+                required=True,
+                type=click.Path(file_okay=False, path_type=Path),
+                help=N_("Folder bundles arrive in (a shared folder or a USB stick's folder)."),
+            ),
+            click.option(
+                "--outbox",
+                type=click.Path(file_okay=False, path_type=Path),
+                help=N_("Folder this side's own bundles are written to."),
+            ),
+            click.option(
+                "--polling",
+                is_flag=True,
+                help=N_(
+                    "Look at the folders every moment instead of waiting for the system's notices (network shares, USB sticks)."
+                ),
+            ),
+            click.option(
+                "--settle",
+                default=2.0,
+                show_default=True,
+                help=N_("Seconds a file must stay unchanged before it is read (when polling)."),
+            ),
+            click.option(
+                "--rescan", default=30.0, show_default=True, help=N_("Seconds between full looks at the inbox.")
+            ),
+            click.option(
+                "--export-every",
+                default=60.0,
+                show_default=True,
+                help=N_("Seconds between looks for changes to write to the outbox."),
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
+def do_watch(settings: WatchSettings, export, as_json: bool) -> None:
+    """Run a watcher until SIGTERM or Ctrl-C; each bundle is reported as it is handled."""
+    import signal
+    import threading
+
+    session = state().session()
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_args: stop.set())
+
+    def told(what: str, path: Path | None) -> None:
+        if as_json:
+            click.echo(json.dumps({"event": what, "path": str(path) if path else None}, ensure_ascii=False))
+        else:
+            click.echo(f"{what}: {path}" if path else what)
+
+    watcher = Watcher(session, settings, exchange.import_bundle, export, on_event=told)
+    report = watcher.run(stop)
+    emit(
+        as_json,
+        report,
+        lambda: _("Stopped: {applied} applied, {rejected} refused, {exported} written.").format(
+            applied=len(report.applied), rejected=len(report.rejected), exported=len(report.exported)
+        ),
+    )
+
+
+@sync_group.command(
+    help=N_("Watch an inbox for the union's bundles and write this desk's to an outbox, until stopped.")
+)
+@watch_options
+@json_option
+def watch(
+    inbox: Path, outbox: Path | None, polling: bool, settle: float, rescan: float, export_every: float, as_json: bool
+) -> None:
+    settings = WatchSettings(inbox, outbox, polling, settle, rescan, export_every)
+    do_watch(settings, desk_export, as_json)

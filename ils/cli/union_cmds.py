@@ -9,12 +9,23 @@ import click
 from ils.cli.group import cli
 from ils.cli.output import emit
 from ils.cli.state import json_option, state
-from ils.cli.sync_cmds import do_conflicts, do_import, do_release, do_resolve, do_state_hash, do_status, report_text
+from ils.cli.sync_cmds import (
+    do_conflicts,
+    do_import,
+    do_release,
+    do_resolve,
+    do_state_hash,
+    do_status,
+    do_watch,
+    report_text,
+    watch_options,
+)
 from ils.errors import DatabaseProblem
 from ils.i18n import N_, _
 from ils.library import is_initialised
 from ils.sync import exchange, peers
 from ils.sync.union import init_union, locate, migrate_to
+from ils.sync.watch import UnionExport, WatchSettings
 
 
 def _use_database(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -175,3 +186,14 @@ def migrate_to_(url: str, as_json: bool) -> None:
             "From now on open it with: ils union --db {target}"
         ).format(target=moved.target, rows=sum(moved.rows.values()), hash=moved.state_hash[:16]),
     )
+
+
+@union_group.command(
+    help=N_("Watch an inbox for desks' bundles and write each desk's bundle to a folder of its own in the outbox.")
+)
+@watch_options
+@json_option
+def watch(
+    inbox: Path, outbox: Path | None, polling: bool, settle: float, rescan: float, export_every: float, as_json: bool
+) -> None:
+    do_watch(WatchSettings(inbox, outbox, polling, settle, rescan, export_every), UnionExport(), as_json)

@@ -187,7 +187,7 @@ def _save(library: Library, out_dir: Path, name: str, data: bytes) -> Path:
     kept.mkdir(parents=True, exist_ok=True)
     for folder in (kept, out_dir):
         target = folder / name
-        partial = folder / f".{name}.partial"
+        partial = folder / f"{name}.part"  # renamed when complete: a watcher ignores *.part
         with open(partial, "wb") as out:
             out.write(data)
             out.flush()
