@@ -317,11 +317,21 @@ def do_watch(settings: WatchSettings, export, as_json: bool) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_args: stop.set())
 
-    def told(what: str, path: Path | None) -> None:
+    said = {
+        "watching": N_("Watching {path}"),
+        "inbox gone": N_("{path} is gone (a drive pulled out?): waiting for it to come back"),
+        "rearmed": N_("{path} is back: watching it again"),
+        "applied": N_("Applied {path} ({detail})"),
+        "rejected": N_("Refused {path} ({detail}): moved to rejected/ with the reason"),
+        "waiting": N_("Could not apply {path} now, trying again later: {detail}"),
+        "exported": N_("Wrote {path}"),
+    }
+
+    def told(kind: str, path: Path | None, detail: str = "") -> None:
         if as_json:
-            click.echo(json.dumps({"event": what, "path": str(path) if path else None}, ensure_ascii=False))
+            click.echo(json.dumps({"event": kind, "path": str(path), "detail": detail}, ensure_ascii=False))
         else:
-            click.echo(f"{what}: {path}" if path else what)
+            click.echo(_(said[kind]).format(path=path, detail=detail))
 
     watcher = Watcher(session, settings, exchange.import_bundle, export, on_event=told)
     report = watcher.run(stop)

@@ -43,6 +43,7 @@ from ils.session import Session
 from ils.sync.exchange import SUFFIX, BundleReport
 
 PARTIAL = (".part", ".partial")
+EVENTS = ("watching", "inbox gone", "rearmed", "applied", "rejected", "waiting", "exported")
 REJECTED = "rejected"
 
 
@@ -100,13 +101,14 @@ class Watcher:
         apply: Callable[[Session, Path], BundleReport],
         export: Callable[[Session, Path], list[Path]] | None = None,
         *,
-        on_event: Callable[[str, Path | None], None] | None = None,
+        on_event: Callable[..., None] | None = None,
     ) -> None:
         self.session = session
         self.settings = settings
         self.apply = apply
         self.export = export
-        self.on_event = on_event or (lambda _what, _path: None)
+        # on_event(kind, path, detail=""): kind is one of EVENTS
+        self.on_event = on_event or (lambda *_args: None)
         self.report = WatchReport()
         self._events: queue.Queue[tuple[str, str]] = queue.Queue()
         self._seen: dict[Path, _Seen] = {}
@@ -231,7 +233,7 @@ class Watcher:
         try:
             report = self.apply(self.session, path)
         except DatabaseProblem as problem:
-            self.on_event(f"waiting: {problem}", path)  # this side's trouble: try again later
+            self.on_event("waiting", path, str(problem))  # this side's trouble: try again later
             self._seen[path] = _Seen(*(before or (0, 0)), time.monotonic(), False)
             return
         except IlsError as refusal:
@@ -247,7 +249,7 @@ class Watcher:
         kept.mkdir(parents=True, exist_ok=True)
         shutil.move(str(path), str(kept / path.name))
         self.report.applied.append(path.name)
-        self.on_event(f"applied ({report.state})", path)
+        self.on_event("applied", path, report.state)
 
     def _reject(self, path: Path, refusal: IlsError) -> None:
         folder = self.settings.inbox / REJECTED
@@ -256,7 +258,7 @@ class Watcher:
         (folder / f"{path.name}.reason.txt").write_text(f"{stamp}\n{refusal.code}\n{refusal}\n", encoding="utf-8")
         shutil.move(str(path), str(folder / path.name))
         self.report.rejected.append(path.name)
-        self.on_event(f"rejected: {refusal.code}", path)
+        self.on_event("rejected", path, refusal.code)
 
     def _export(self) -> None:
         outbox = self.settings.outbox
@@ -296,14 +298,26 @@ class Watcher:
 
 def desk_export(session: Session, outbox: Path) -> list[Path]:
     """A desk's bundle to the outbox when it has changes the union has not been sent."""
-    from db import dialect
     from ils import identity
     from ils.sync import exchange
 
     library = session.library
-    if dialect.max_seq(library.database) <= identity.last_exported(library):
+    if not _shared_changes(library.database, identity.last_exported(library)):
         return []
     return [Path(exchange.export_desk(session, outbox).path)]
+
+
+def _shared_changes(database: Any, after: int) -> int:
+    """The number of the latest change after ``after`` that leaves this database (0: none). An export
+    changes this desk's own settings (``sync.last_export_seq``), which never leave: counting them, each
+    export would call for another."""
+    from db.sync_spec import setting_is_local
+
+    latest = 0
+    for seq, table, pk in database.execute_sql("SELECT seq, tbl, pk FROM sync_row WHERE seq > ?", (after,)):
+        if seq > latest and (table != "setting" or not setting_is_local(pk)):
+            latest = seq
+    return latest
 
 
 class UnionExport:
@@ -314,14 +328,15 @@ class UnionExport:
         self._written: dict[str, int] = {}
 
     def __call__(self, session: Session, outbox: Path) -> list[Path]:
-        from db import dialect
         from ils.sync import exchange, peers
 
         library = session.library
-        top = dialect.max_seq(library.database)
         made = []
         for peer in peers.peers(library):
-            if peer.role != "desk" or peer.revoked_at or self._written.get(peer.node_id) == top:
+            if peer.role != "desk" or peer.revoked_at:
+                continue
+            top = _shared_changes(library.database, self._written.get(peer.node_id, -1))
+            if not top:
                 continue
             folder = outbox / desk_folder(peer.branch_code, peer.node_id)
             folder.mkdir(exist_ok=True)

@@ -46,7 +46,7 @@ def _watcher(network: Network, inbox: Path, polling: bool, **kwargs) -> tuple[Wa
     events: list[tuple[str, Path | None]] = []
     settings = WatchSettings(inbox, polling=polling, settle=0.6, rescan=2.0, tick=0.05, **kwargs)
 
-    def told(what, path):
+    def told(what, path, detail=""):
         events.append((what, path))
 
     return Watcher(network.union.session(), settings, exchange.import_bundle, on_event=told), events
@@ -159,8 +159,8 @@ def test_an_inbox_removed_and_made_again_is_watched_again(network, tmp_path, pol
     watching, gone, back = threading.Event(), threading.Event(), threading.Event()
     real = watcher.on_event
 
-    def told(what, path):
-        real(what, path)
+    def told(what, path, detail=""):
+        real(what, path, detail)
         if what == "watching":
             watching.set()
         if what == "inbox gone":
