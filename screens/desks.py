@@ -31,6 +31,7 @@ from screens.events_desk import EventsScreen
 from screens.periodicals_desk import PeriodicalsScreen
 from screens.readers_desk import ReadersScreen
 from screens.system_desk import SystemScreen
+from screens.union_desk import UnionScreen, is_union
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class Desk:
     """Needed to see the desk; ``None``: every staff member sees it (services still refuse)."""
     factory: Callable[[], Screen[None]]
     order: int
+    shown: Callable[[Session], bool] | None = None
+    """``None``: shown wherever the permission allows; else also only where this says (the union's desk)."""
 
 
 _DESKS: dict[str, Desk] = {}
@@ -63,7 +66,11 @@ def all_desks() -> list[Desk]:
 
 def visible_desks(session: Session) -> list[Desk]:
     """The desks this staff member may open, in home-screen order."""
-    return [desk for desk in all_desks() if desk.permission is None or session.may(desk.permission)]
+    return [
+        desk
+        for desk in all_desks()
+        if (desk.permission is None or session.may(desk.permission)) and (desk.shown is None or desk.shown(session))
+    ]
 
 
 register(Desk("circulation", N_("Circulation"), Permission.CIRCULATE, CirculationScreen, order=10))
@@ -73,3 +80,4 @@ register(Desk("blind", N_("Blind reading room"), Permission.BLIND_SERVICE, Blind
 register(Desk("events", N_("Events and visits"), Permission.RECORD_EVENTS, EventsScreen, order=50))
 register(Desk("system", N_("System"), None, SystemScreen, order=80))
 register(Desk("periodicals", N_("Periodicals"), Permission.SERIALS, PeriodicalsScreen, order=45))
+register(Desk("union", N_("Union catalogue"), Permission.SYNC, UnionScreen, order=70, shown=is_union))

@@ -28,7 +28,9 @@ from ils.errors import DatabaseProblem, Invalid
 from ils.initialise import initialise
 from ils.library import Library
 from ils.paths import default_db_path
+from ils.permissions import Permission
 from ils.readers.keys import key_path
+from ils.session import Session
 from ils.sync.keys import key_file, node_fingerprint
 from ils.sync.statehash import state_hash
 
@@ -165,3 +167,34 @@ def _copy_table(source: Any, target: Any, table: str) -> int:
     target.execute_sql(f"ALTER TABLE {table} ENABLE TRIGGER USER")
     postgres.continue_numbering(target, table)
     return count
+
+
+@dataclass(frozen=True)
+class CopyAt:
+    """One copy found union-wide: where it is and whether it can be lent ("which branch has it?")."""
+
+    barcode: str
+    title: str
+    branch_code: str
+    branch_name: str
+    location: str
+    status: str
+
+
+def where_copies(session: Session, text: str, *, limit: int = 50) -> list[CopyAt]:
+    """Copies whose barcode is ``text``, or whose record's title or ISBN contains it, at every branch
+    the union knows of, available ones first (borrow-anywhere: a reader asks which branch has it)."""
+    session.require(Permission.SYNC)
+    wanted = text.strip()
+    if not wanted:
+        raise Invalid("union.say_what_to_find", "Type a barcode, a title or an ISBN.")
+    pattern = "%" + wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    rows = session.library.database.execute_sql(
+        "SELECT i.barcode, b.title, br.code, br.name, COALESCE(l.name, ''), i.status FROM item i"
+        " JOIN bib_record b ON b.id = i.bib_id JOIN branch br ON br.id = i.branch_id"
+        " LEFT JOIN location l ON l.id = i.location_id"
+        " WHERE b.deleted = 0 AND (i.barcode = ? OR b.title LIKE ? ESCAPE '\\' OR b.isbn LIKE ? ESCAPE '\\')"
+        " ORDER BY CASE WHEN i.status = 'available' THEN 0 ELSE 1 END, br.sort_order, br.code, i.barcode LIMIT ?",
+        (wanted, pattern, pattern, limit),
+    ).fetchall()
+    return [CopyAt(*row) for row in rows]

@@ -1,0 +1,60 @@
+"""The union's desk, driven with Pilot: the enrolled desks, a conflict resolved from its two facts
+side by side (the resolution reaches the desks), and "which branch has it?"."""
+
+from __future__ import annotations
+
+from ils.circulation.loans import checkout
+from ils.library import open_library
+from ils.sync import conflicts
+from screens.app import make_app
+from screens.union_desk import UnionScreen
+from tests.services.reader_samples import citizen
+from tests.sync.network import PASSWORD, build, catalogue, reader
+from tests.ui.conftest import log_in_as, open_desk, press_button, run, screen_text, settle, type_text
+
+
+def test_the_system_librarian_resolves_a_copy_lent_twice_and_finds_copies(tmp_path, sqlite_templates):
+    network = build(tmp_path / "net", sqlite_templates, {"a": "ZG", "b": "YS"})
+    a, b = network.desks["a"], network.desks["b"]
+    catalogue(network.union, "三体", ("T0001", "ZG"), ("T0002", "YS"))
+    network.round()
+    loan_a = checkout(a.session(), reader(a, "王芳", citizen("19850312")), "T0001").loan.id
+    checkout(b.session(), reader(b, "张伟", citizen("19900101", order="222")), "T0001")
+    network.round()
+    network.round()
+    union = network.union
+    union.close()
+    app = make_app(union.library.path, language="en", clock=union.clock)
+
+    async def scenario(pilot):
+        await log_in_as(pilot, "admin", PASSWORD)
+        await open_desk(pilot, "union")
+        assert isinstance(app.screen, UnionScreen)
+        text = screen_text(app)
+        assert "ZG" in text and "YS" in text and "trusted" in text  # both desks, their keys
+        app.screen.query_one("#union-tabs").active = "tab-union-conflicts"
+        await settle(pilot)
+        sides = app.screen.query_one("#union-left").render(), app.screen.query_one("#union-right").render()
+        assert "Branch: ZG" in str(sides[0]) and "Branch: YS" in str(sides[1])  # both loans, side by side
+        await press_button(pilot, "#union-keep-left")
+        assert "Resolved" in screen_text(app)
+        app.screen.query_one("#union-tabs").active = "tab-union-copies"
+        await settle(pilot)
+        app.screen.set_focus(app.screen.query_one("#union-find"))
+        await type_text(pilot, "三体")
+        await pilot.press("enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "T0001" in text and "T0002" in text and "2 copies found" in text
+
+    run(app, scenario)
+    union.library = open_library(union.library.path, union.clock)
+    union._session = None
+    (resolved,) = conflicts.list_conflicts(union.database, open_only=False)
+    assert resolved.state == "resolved"
+    network.round()  # the resolution travels like any other change
+    for desk in (a, b):
+        desk.bind()
+        ended = dict(desk.database.execute_sql("SELECT id, ended_as FROM loan WHERE item_id = ?", (resolved.item_id,)))
+        assert ended[loan_a] is None and "resolved" in ended.values()
+    network.close()
