@@ -100,7 +100,7 @@ class _Connection:
         rows = list(rows)
         if not rows:
             return
-        with peewee.__exception_wrapper__:  # type: ignore[attr-defined]
+        with peewee.__exception_wrapper__:
             cursor = self._database.cursor()
             cursor.executemany(translate(sql), rows)
         self._database.note_changes(max(cursor.rowcount, len(rows)))

@@ -95,7 +95,9 @@ def _open_postgres(url: str) -> tuple[Any, MigrationResult]:
         return database, postgres.migrate(database)
     except Exception as error:
         database.close()
-        raise explain(StorageError("too_new" if "newer" in str(error) else "not_a_database", shown, str(error))) from error
+        raise explain(
+            StorageError("too_new" if "newer" in str(error) else "not_a_database", shown, str(error))
+        ) from error
 
 
 def _open_read_only(path: Path) -> tuple[SqliteDatabase, MigrationResult]:

@@ -82,7 +82,7 @@ def statements() -> list[str]:
         + ",\n    ".join(f'{c} TEXT COLLATE "C"' for c in ("title", "author", "publisher", "subjects", "pinyin"))
         + "\n    )"
     )
-    for t, name, table, sql in rows:
+    for t, _name, table, sql in rows:
         if t == "index" and not _SKIP.match(table):
             out.append(_column_types(re.sub(r"\s+", " ", sql.strip())))
     return out
@@ -109,6 +109,8 @@ a sibling script here with the statements that bring this schema to its version.
 
 from __future__ import annotations
 
+from typing import Any
+
 from db.pg_migrations.capture import trigger_statements
 
 VERSION = {version}
@@ -118,7 +120,7 @@ TABLES = (
 )
 
 # The replicated tables' keys, column groups and derived columns as they are at this version.
-CAPTURED = {spec}
+CAPTURED: dict[str, dict[str, Any]] = {spec}
 
 
 def apply(execute) -> None:

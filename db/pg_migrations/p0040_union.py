@@ -5,6 +5,8 @@ a sibling script here with the statements that bring this schema to its version.
 
 from __future__ import annotations
 
+from typing import Any
+
 from db.pg_migrations.capture import trigger_statements
 
 VERSION = 40
@@ -182,7 +184,7 @@ TABLES = (
 )
 
 # The replicated tables' keys, column groups and derived columns as they are at this version.
-CAPTURED = {
+CAPTURED: dict[str, dict[str, Any]] = {
     "setting": {"pk": ["key"], "groups": [["value", ["value"]]], "derived": []},
     "branch": {
         "pk": ["id"],

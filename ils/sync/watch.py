@@ -304,7 +304,8 @@ def desk_export(session: Session, outbox: Path) -> list[Path]:
     library = session.library
     if not _shared_changes(library.database, identity.last_exported(library)):
         return []
-    return [Path(exchange.export_desk(session, outbox).path)]
+    report = exchange.export_desk(session, outbox)
+    return [Path(report.path)] if report.path else []
 
 
 def _shared_changes(database: Any, after: int) -> int:
@@ -340,7 +341,8 @@ class UnionExport:
                 continue
             folder = outbox / desk_folder(peer.branch_code, peer.node_id)
             folder.mkdir(exist_ok=True)
-            made.append(Path(exchange.export_union(session, peer.node_id, folder).path))
+            report = exchange.export_union(session, peer.node_id, folder)
+            made += [Path(report.path)] if report.path else []
             self._written[peer.node_id] = top
         return made
 
