@@ -1,0 +1,248 @@
+"""The union catalogue at county scale, on SQLite and on PostgreSQL, each figure beside its floor.
+
+- **A busy day of every branch**: each branch desk lends ``--day`` copies and takes them back
+  (loans made and ended in bulk at the desk, captured by the triggers: one bundle per branch),
+  and the union imports every branch's bundle. Target: under 30 s on each engine.
+- **A first full load**: the central desk's catalogue of ``--copies`` copies (one record per ten
+  copies) in one bundle, imported by the union. Target: under 10 minutes.
+- **Floor**, beside each: the same rows inserted raw into an empty union of the same schema
+  (``sqlite3`` / psycopg ``executemany``, one transaction, capture off). Target: the union
+  imports at least a third as fast (at most 3× the floor).
+
+The union on PostgreSQL is the SQLite union moved with ``migrate-to`` (the same node, so both
+accept the same bundles). The copies are made in bulk at the desks before the timed imports.
+
+Run: ``.venv/bin/python bench/bench_union.py --pg postgresql://… [--branches 26] [--day 2000]
+[--copies 1000000]``; without ``--pg`` (or ``ILS_TEST_PG_URL``) only SQLite is measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from stats import Stopwatch, raw_connection  # noqa: E402
+
+from db.ids import new_id  # noqa: E402
+from db.models import database_proxy  # noqa: E402
+from ils import identity, presets  # noqa: E402
+from ils.clock import FixedClock  # noqa: E402
+from ils.initialise import initialise  # noqa: E402
+from ils.library import Library, open_library  # noqa: E402
+from ils.readers.keys import key_path  # noqa: E402
+from ils.staff import log_in  # noqa: E402
+from ils.sync import exchange, peers  # noqa: E402
+from ils.sync.keys import key_file, node_fingerprint  # noqa: E402
+from ils.sync.union import init_union, migrate_to  # noqa: E402
+
+PASSWORD = "bench-pass"
+TZ = dt.timezone(dt.timedelta(hours=8))
+_ITEM = (
+    "INSERT INTO item (id, bib_id, barcode, branch_id, item_type, status, created_at, updated_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_BIB = (
+    "INSERT INTO bib_record (id, doc, format, marc, title, title_sort, created_at, updated_at)"
+    ' VALUES (?, ?, \'cnmarc\', \'{"leader": "00000nam  2200000   4500", "fields": []}\', ?, ?, ?, ?)'
+)
+_LOAN = (
+    "INSERT INTO loan (id, item_id, reader_type, item_type, branch_id, rule_id, loaned_at, due_on,"
+    " ended_at, ended_as, end_branch_id) VALUES (?, ?, 'adult', 'book', ?, '*/*/*', ?, '2026-04-01', ?, ?, ?)"
+)
+
+
+def _session(library: Library):
+    database_proxy.initialize(library.database)
+    return log_in(library, "admin", PASSWORD)
+
+
+def _copies(desk: Library, count: int, prefix: str) -> list[tuple]:
+    """``count`` copies (and a record per ten) in one desk write, captured as a bulk load is."""
+    database_proxy.initialize(desk.database)
+    branch, now = desk.node.branch_id, desk.now_text()
+    bibs = [(new_id(), n + 1, f"{prefix}书{n}", f"{prefix}shu{n}", now, now) for n in range(max(count // 10, 1))]
+    items = [
+        (new_id(), bibs[n // 10][0], f"{prefix}{n:08d}", branch, "book", "available", now, now) for n in range(count)
+    ]
+    with desk.write(None) as writer:
+        connection = desk.database.connection()
+        first = desk.database.execute_sql("SELECT IFNULL(MAX(doc), 0) FROM bib_record").fetchone()[0]
+        connection.executemany(_BIB, [(b[0], first + b[1], *b[2:]) for b in bibs])
+        connection.executemany(_ITEM, items)
+        writer.journal("bench.load", "item", None, {"items": count})
+    return bibs, items
+
+
+def _day(desk: Library, items: list[tuple], loans: int) -> list[tuple]:
+    """``loans`` loans, each ended again the same day, in one desk write (the day's circulation)."""
+    database_proxy.initialize(desk.database)
+    branch, now = desk.node.branch_id, desk.now_text()
+    rows = [(new_id(), item[0], branch, now, now, "returned", branch) for item in items[:loans]]
+    with desk.write(None) as writer:
+        desk.database.connection().executemany(_LOAN, rows)
+        writer.journal("bench.day", "loan", None, {"loans": loans})
+    return rows
+
+
+def _network(folder: Path, codes: list[str], clock: FixedClock) -> tuple[Library, list[Library]]:
+    made = init_union(folder / "union.sqlite", admin_username="admin", admin_password=PASSWORD)
+    union = open_library(Path(made.db), clock)
+    desks = []
+    for code in codes:
+        (folder / code).mkdir()
+        desk = initialise(
+            folder / code / "desk.sqlite",
+            admin_username="admin",
+            admin_password=PASSWORD,
+            branch_code=code,
+            clock=clock,
+        )
+        request, _fp = peers.enrol(_session(desk), folder / f"enrol-{code}.json", node_fingerprint(union))
+        peers.trust(_session(union), request)
+        desks.append(desk)
+    return union, desks
+
+
+def _replica(template: Path, folder: Path, clock: FixedClock, pg: str | None) -> Library:
+    """A fresh copy of the empty union (same node): a SQLite file, or moved to a new server database."""
+    folder.mkdir()
+    target = folder / "union.sqlite"
+    shutil.copy(template, target)
+    for beside in (key_path, key_file):
+        if beside(template).exists():
+            shutil.copy(beside(template), beside(target))
+    library = open_library(target, clock)
+    if library.identity_change is not None:  # the copy became a node of its own: it is a move
+        identity.adopt(library, None)
+    if pg is None:
+        return library
+    import psycopg
+
+    name = f"ils_bench_{new_id().replace('-', '')[:12]}"
+    with psycopg.connect(pg, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    url = pg.rsplit("/", 1)[0] + "/" + name
+    moved = migrate_to(library, url)
+    library.close()
+    return open_library(Path(moved.locator), clock)
+
+
+def _floor(library: Library, bibs: list[tuple], items: list[tuple], loans: list[tuple], *, timed: str) -> Stopwatch:
+    """The same rows inserted raw into an empty union, capture off, one transaction each; only the
+    ``timed`` part ("loans" for a day, "copies" for a full load) is measured."""
+    steps = [(_BIB, [(b[0], b[1], *b[2:]) for b in bibs], "copies"), (_ITEM, items, "copies"), (_LOAN, loans, "loans")]
+    floor = Stopwatch()
+    if library.path.suffix == ".pg":
+        import psycopg
+
+        from db.dialect_postgres import translate
+        from db.postgres import read_locator
+
+        with psycopg.connect(read_locator(library.path), autocommit=True) as raw:
+            for sql, rows, part in steps:
+                with raw.transaction(), raw.cursor() as cursor, Stopwatch() as took:
+                    cursor.execute("UPDATE sync_clock SET capture = 0")
+                    cursor.executemany(translate(sql), rows)
+                if part == timed:
+                    floor.wall, floor.cpu = floor.wall + took.wall, floor.cpu + took.cpu
+        return floor
+    raw = raw_connection(library.path, isolation_level=None)
+    for sql, rows, part in steps:
+        with Stopwatch() as took:
+            raw.execute("BEGIN IMMEDIATE")
+            raw.execute("UPDATE sync_clock SET capture = 0")
+            raw.executemany(sql, rows)
+            raw.execute("COMMIT")
+        if part == timed:
+            floor.wall, floor.cpu = floor.wall + took.wall, floor.cpu + took.cpu
+    raw.close()
+    return floor
+
+
+def _line(name: str, rows: int, took: Stopwatch, floor: Stopwatch, target: str) -> str:
+    return (
+        f"{name}: {rows:,} rows imported in {took.wall:7.2f} s (cpu {took.cpu:6.2f} s)   floor (raw inserts)"
+        f" {floor.wall:6.2f} s (cpu {floor.cpu:6.2f} s)   {took.wall / max(floor.wall, 1e-9):5.1f}x floor"
+        f" (cpu {took.cpu / max(floor.cpu, 1e-9):4.1f}x)   target {target}, at most 3x floor"
+    )
+
+
+def run(folder: Path, branches: int, day: int, copies: int, pg: str | None) -> None:
+    clock = FixedClock(dt.datetime.now(TZ).replace(microsecond=0, hour=9))
+    codes = [b.code for b in presets.BRANCHES][: max(branches, 1)]
+    codes += [f"B{n:02d}" for n in range(branches - len(codes))]  # beyond the presets: made-up codes
+    codes = codes[:branches]
+    union, desks = _network(folder / "net", codes, clock)
+    template = union.path
+    union.close()
+    # The morning: each branch's copies (not timed); the day: its loans and returns, one bundle each.
+    stock = [_copies(desk, day, f"{code}-") for desk, code in zip(desks, codes, strict=True)]
+    morning = [Path(exchange.export_desk(_session(desk), folder).path) for desk in desks]
+    day_rows = [_day(desk, items, day) for desk, (_bibs, items) in zip(desks, stock, strict=True)]
+    day_bundles = [Path(exchange.export_desk(_session(desk), folder).path) for desk in desks]
+    central = desks[0]
+    full_bibs, full_items = _copies(central, copies, "F")
+    full = Path(exchange.export_desk(_session(central), folder).path)
+    for engine, url in (("SQLite", None), ("PostgreSQL", pg)):
+        if engine == "PostgreSQL" and not url:
+            print("PostgreSQL: not measured (no --pg and no ILS_TEST_PG_URL)")
+            continue
+        replica = _replica(template, folder / f"day-{engine}", clock, url)
+        session = _session(replica)
+        for bundle in morning:
+            exchange.import_bundle(session, bundle)
+        with Stopwatch() as took:
+            counts = [exchange.import_bundle(session, bundle) for bundle in day_bundles]
+        rows = sum(sum(c.counts.values()) for c in counts)
+        replica.close()
+        empty = _replica(template, folder / f"floor-day-{engine}", clock, url)
+        all_bibs = [b for bibs, _items in stock for b in bibs]
+        all_items = [i for _bibs, items in stock for i in items]
+        all_loans = [
+            (loan[0], loan[1], empty.node.branch_id, *loan[3:6], empty.node.branch_id)
+            for loans in day_rows
+            for loan in loans
+        ]
+        all_bibs = [(b[0], n + 1, *b[2:]) for n, b in enumerate(all_bibs)]
+        all_items = [(*i[:3], empty.node.branch_id, *i[4:]) for i in all_items]
+        floor = _floor(empty, all_bibs, all_items, all_loans, timed="loans")
+        empty.close()
+        print(
+            _line(f"{engine}: a day of {branches} branches ({day:,} loans and returns each)", rows, took, floor, "30 s")
+        )
+        replica = _replica(template, folder / f"full-{engine}", clock, url)
+        with Stopwatch() as took:
+            loaded = exchange.import_bundle(_session(replica), full)
+        replica.close()
+        empty = _replica(template, folder / f"floor-full-{engine}", clock, url)
+        floor = _floor(
+            empty, full_bibs, [(*i[:3], empty.node.branch_id, *i[4:]) for i in full_items], [], timed="copies"
+        )
+        empty.close()
+        print(
+            _line(f"{engine}: first full load ({copies:,} copies)", sum(loaded.counts.values()), took, floor, "600 s")
+        )
+    for desk in desks:
+        desk.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--branches", type=int, default=26)
+    parser.add_argument("--day", type=int, default=2_000, help="loans (each returned) per branch in the day")
+    parser.add_argument("--copies", type=int, default=1_000_000, help="copies in the first full load")
+    parser.add_argument("--pg", default=os.environ.get("ILS_TEST_PG_URL"), help="a PostgreSQL server's URL")
+    args = parser.parse_args()
+    os.environ.setdefault("ILS_UNION_HOME", tempfile.mkdtemp(prefix="ils-bench-union-home-"))
+    run(Path(tempfile.mkdtemp(prefix="ils-bench-union-")), args.branches, args.day, args.copies, args.pg)
+
+
+if __name__ == "__main__":
+    main()
