@@ -16,7 +16,7 @@ from textual.containers import Grid
 from textual.widgets import Button, Static
 
 from ils.i18n import N_, _
-from ils.sync import conflicts, exchange, status
+from ils.sync import conflicts, exchange, status, watch
 from ils.sync.status import SyncStatus
 from screens.base import DeskPane
 from screens.dialogs import Field, FormDialog
@@ -59,6 +59,7 @@ class SyncPane(DeskPane):
         yield ListTable(N_("Conflict"), N_("Kind"), N_("Barcode"), N_("Branches"), N_("When"), id="sync-conflicts")
         with Grid(classes="pane-buttons"):
             yield Button(_("Export a bundle"), id="sync-export", compact=True)
+            yield Button(_("Send to a removable drive"), id="sync-drive", compact=True)
             yield Button(_("Import a bundle"), id="sync-import", compact=True)
             yield Button(_("Resolve the conflict"), id="sync-resolve", compact=True)
         yield StatusLine(id="sync-status")
@@ -92,6 +93,8 @@ class SyncPane(DeskPane):
                 submit_label=N_("Export"),
             )
             self.ask(dialog, SyncPane._exported)
+        elif event.button.id == "sync-drive":
+            self._to_drive()
         elif event.button.id == "sync-import":
             dialog = FormDialog(
                 N_("Import a bundle"),
@@ -102,6 +105,22 @@ class SyncPane(DeskPane):
             self.ask(dialog, SyncPane._imported)
         else:
             self._resolve()
+
+    def _to_drive(self) -> None:
+        """The bundle straight to a USB stick that is plugged in (its ``ils-sync`` folder)."""
+        drives = watch.removable_drives()
+        if not drives:
+            self.status().error(_("No removable drive is plugged in (or none can be written to)."))
+            return
+        session = self.session
+        options = tuple((str(drive), str(drive)) for drive in drives)
+        dialog = FormDialog(
+            N_("Send to a removable drive"),
+            [Field("drive", N_("Drive"), "select", value=options[0][1], options=options)],
+            lambda v: watch.send_to_drive(session, Path(v["drive"])),
+            submit_label=N_("Export"),
+        )
+        self.ask(dialog, SyncPane._exported)
 
     def _resolve(self) -> None:
         key = self.query_one("#sync-conflicts", ListTable).selected_key

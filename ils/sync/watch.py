@@ -349,3 +349,43 @@ class UnionExport:
 
 def desk_folder(branch_code: str | None, node_id: str) -> str:
     return f"{branch_code or 'desk'}-{node_id[:8]}"
+
+
+DRIVE_FOLDER = "ils-sync"
+_REMOVABLE_ROOTS = ("/media/", "/run/media/", "/mnt/")
+
+
+def removable_drives() -> list[Path]:
+    """Mounted removable drives this computer can write to (a USB stick for the van): on Linux the
+    file systems mounted under /media, /run/media or /mnt; on Windows the drives Windows calls removable."""
+    if os.name == "nt":
+        import ctypes
+        import string
+
+        kernel = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        found = [
+            Path(f"{letter}:\\\\") for letter in string.ascii_uppercase if kernel.GetDriveTypeW(f"{letter}:\\\\") == 2
+        ]
+    else:
+        try:
+            lines = Path("/proc/mounts").read_text(encoding="utf-8").splitlines()
+        except OSError:
+            lines = []
+        found = [
+            Path(fields[1].replace("\\040", " "))
+            for fields in (line.split() for line in lines)
+            if len(fields) > 1 and fields[1].startswith(_REMOVABLE_ROOTS)
+        ]
+    return [path for path in found if os.access(path, os.W_OK)]
+
+
+def send_to_drive(session: Session, drive: Path) -> BundleReport:
+    """This desk's bundle written to ``drive`` (in its ``ils-sync`` folder, made if need be)."""
+    from ils.errors import NotFound
+    from ils.sync import exchange
+
+    if not Path(drive).is_dir():
+        raise NotFound("sync.no_such_folder", "There is no folder {path}.", path=drive)
+    folder = Path(drive) / DRIVE_FOLDER
+    folder.mkdir(exist_ok=True)
+    return exchange.export_desk(session, folder)

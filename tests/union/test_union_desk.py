@@ -58,3 +58,35 @@ def test_the_system_librarian_resolves_a_copy_lent_twice_and_finds_copies(tmp_pa
         ended = dict(desk.database.execute_sql("SELECT id, ended_as FROM loan WHERE item_id = ?", (resolved.item_id,)))
         assert ended[loan_a] is None and "resolved" in ended.values()
     network.close()
+
+
+def test_a_desk_sends_its_bundle_to_a_removable_drive_from_the_system_desk(tmp_path, sqlite_templates, monkeypatch):
+    from screens.dialogs import FormDialog
+    from screens.system_desk import SystemScreen
+
+    network = build(tmp_path / "net", sqlite_templates, {"a": "ZG"})
+    a = network.desks["a"]
+    catalogue(a, "呐喊", ("N0001", "ZG"))
+    a.close()
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    monkeypatch.setattr("ils.sync.watch.removable_drives", lambda: [stick])
+    app = make_app(a.library.path, language="en", clock=a.clock)
+
+    async def scenario(pilot):
+        await log_in_as(pilot, "admin", PASSWORD)
+        await open_desk(pilot, "system")
+        assert isinstance(app.screen, SystemScreen)
+        app.screen.query_one("#system-tabs").active = "tab-sync"
+        await settle(pilot)
+        await press_button(pilot, "#sync-drive")
+        assert isinstance(app.screen, FormDialog)
+        await press_button(pilot, "#dialog-ok")
+        assert isinstance(app.screen, SystemScreen)
+        assert "Wrote" in screen_text(app)
+
+    run(app, scenario)
+    (bundle,) = (stick / "ils-sync").glob("*.ilsync")
+    network.union.bind()
+    assert network.deliver(network.union, bundle).state == "applied"
+    network.close()
