@@ -38,7 +38,12 @@ def session_fields(starts: str = "") -> list[Field]:
         Field("starts", N_("Starts"), value=starts, placeholder=N_("2021-06-28 09:30")),
         Field("ends_on", N_("Last day"), placeholder=N_("for an exhibition")),
         Field(
-            "venue_kind", N_("Kind of venue"), "select", value="room", options=_options(v.VENUE_KINDS), translate_options=True
+            "venue_kind",
+            N_("Kind of venue"),
+            "select",
+            value="room",
+            options=_options(v.VENUE_KINDS),
+            translate_options=True,
         ),
         Field("room", N_("Room"), "select", value="hall", options=_options(v.ROOMS), translate_options=True),
         Field("place", N_("Place outside"), placeholder=N_("school, village, branch code, platform")),
