@@ -61,7 +61,7 @@ class NodesPane(DeskPane):
             N_("Last bundle in"),
             N_("Lag"),
             N_("Gaps"),
-            N_("Key"),
+            N_("Key state"),
             id="union-nodes",
         )
         with Grid(classes="pane-buttons"):
@@ -252,5 +252,5 @@ class UnionScreen(DeskScreen):
                 yield NodesPane(id="union-nodes-pane")
             with TabPane(_("Conflicts"), id="tab-union-conflicts"):
                 yield ConflictsPane(id="union-conflicts-pane")
-            with TabPane(_("Copies"), id="tab-union-copies"):
+            with TabPane(_("Find copies"), id="tab-union-copies"):
                 yield CopiesPane(id="union-copies-pane")
