@@ -98,10 +98,12 @@ CHECK = "`ils check` reads SQLite's own integrity checks; PostgreSQL keeps its d
 def snapshot(library, target: Path) -> Path:
     """A copy of the open union as it is now (a SQLite backup, or a server database made from it)."""
     if not postgres.is_locator(library.path):
+        from db.models import database_proxy
         from ils import maintenance
         from ils.session import Session
         from ils.staff import log_in
 
+        database_proxy.initialize(library.database)  # the models speak to this library, not the last one used
         session: Session = log_in(library, "admin", "admin-pass-1")
         maintenance.backup(session, target)
         shutil.copy(key_path(library.path), key_path(target))
