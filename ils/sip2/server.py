@@ -83,7 +83,7 @@ class Database:
         self._pool.shutdown(wait=True)
 
 
-@dataclass
+@dataclass(eq=False)
 class Connection:
     """One machine's connection: who it is once logged in, and the last answer for a resend."""
 
@@ -263,11 +263,11 @@ class Connection:
 
     async def close(self) -> None:
         if self.terminal is not None:
-            with contextlib.suppress(Exception):
+            with contextlib.suppress(Exception, asyncio.CancelledError):
                 await self.server.database.run(
                     self._journal, "sip2.session_end", {"messages": self.messages, "ended_as": self.ended_as}
                 )
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(Exception, asyncio.CancelledError):
             self.writer.close()
             await self.writer.wait_closed()
 
@@ -293,6 +293,7 @@ class Sip2Server:
         self.counts: dict[str, int] = {}
         self._failures: dict[str, list[float]] = {}
         self._connections: set[asyncio.Task[None]] = set()
+        self._open: set[Connection] = set()
         self._server: asyncio.Server | None = None
 
     def now(self) -> dt.datetime:
@@ -328,12 +329,18 @@ class Sip2Server:
             await self._server.serve_forever()
 
     async def stop(self) -> None:
+        """Stop listening, end every session (journaled as stopped), close the database."""
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
-        for task in list(self._connections):
-            task.cancel()
-        await asyncio.gather(*self._connections, return_exceptions=True)
+        for connection in list(self._open):
+            connection.ended_as = "server_stopped"
+            connection.writer.close()
+        if self._connections:
+            _done, pending = await asyncio.wait(list(self._connections), timeout=10)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
         await self.database.close()
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -343,6 +350,7 @@ class Sip2Server:
         peer = writer.get_extra_info("peername")
         address = str(peer[0]) if peer else "?"
         connection = Connection(self, reader, writer, address)
+        self._open.add(connection)
         try:
             admitted = len(self._connections) <= MAX_CONNECTIONS and await self.database.run(self._admits, address)
             if not admitted:
@@ -358,6 +366,7 @@ class Sip2Server:
             connection.ended_as = "fault"
             log_crash("SIP2 connection", error)
         finally:
+            self._open.discard(connection)
             await connection.close()
             self._connections.discard(task)
 

@@ -205,16 +205,22 @@ class Strict:
 
     def ask(self, request: pysip2.SIPMessage) -> pysip2.SIPMessage:
         self.sequence = (self.sequence + 1) % 10
-        frame = pysip2.encode_message(
-            request, sequence_number=self.sequence, checksum=True, encoding=self.encoding
-        )
+        frame = pysip2.encode_message(request, sequence_number=self.sequence, checksum=True, encoding=self.encoding)
         answer = self.raw.ask(frame).rstrip(b"\n")  # pysip2 wants CR alone
         decoded = pysip2.decode_message(answer, encoding=self.encoding)
         assert decoded.sequence_number == self.sequence
         return decoded.message
 
     def log_in(self, account: str, password: str = TERMINAL_PASSWORD) -> bool:
-        answer = self.ask(pysip2.LoginRequest(uid_algorithm="0", pwd_algorithm="0", login_user_id=account, login_password=password, location_code="ZZ24"))
+        answer = self.ask(
+            pysip2.LoginRequest(
+                uid_algorithm="0",
+                pwd_algorithm="0",
+                login_user_id=account,
+                login_password=password,
+                location_code="ZZ24",
+            )
+        )
         return answer.ok == "1"
 
     def close(self) -> None:
