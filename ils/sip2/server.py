@@ -149,8 +149,9 @@ class Connection:
                 yield frame
             if len(self.buffer) > MAX_FRAME_BYTES:
                 self.buffer.clear()
+                if not discarding:
+                    await self.resend_request()
                 discarding = True
-                await self.resend_request()
             timeout = self.server.login_seconds if self.terminal is None else float(self.terminal.idle_timeout_s)
             if self.buffer or discarding:
                 timeout = min(timeout, self.server.frame_seconds)

@@ -177,7 +177,7 @@ class Raw:
             self.sock.settimeout(0.2)
             try:
                 self.pending += self.sock.recv(1)
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 pass
             finally:
                 self.sock.settimeout(20)
