@@ -65,11 +65,6 @@ def language_of(request_code: str, terminal_language: str) -> str:
     return LANGUAGE_CODES.get(request_code, terminal_language)
 
 
-def _say(code: str, template: str, **params: object) -> str:
-    """A screen message in the terminal's language (the handler runs inside ``use_language``)."""
-    return message(code, template, **params).render()
-
-
 def _due(due_on: str) -> str:
     return sip_date(dt.date.fromisoformat(due_on))
 
@@ -119,11 +114,11 @@ def sc_status(ctx: Context, fields: Callable[[str], str]) -> Reply:
         notes.append(
             (
                 "AF",
-                _say(
+                message(
                     "sip2.offline_notice",
                     "Working offline: readers of other branches may borrow {limit} items here.",
                     limit=limit,
-                ),
+                ).render(),
             )
         )
     library = ctx.session.library
@@ -209,7 +204,7 @@ def checkout(ctx: Context, fields: Callable[[str], str], fixed: str) -> Reply:
             *base,
             ("AJ", loan.title),
             ("AH", _due(loan.due_on)),
-            ("AF", _say("sip2.lent", "Borrowed: {title}, due {due}.", title=loan.title, due=loan.due_on)),
+            ("AF", message("sip2.lent", "Borrowed: {title}, due {due}.", title=loan.title, due=loan.due_on).render()),
             ("AG", f"{loan.title} {loan.due_on}"),
         ),
     )
@@ -247,7 +242,10 @@ def _renewed(command: str, ctx: Context, fields: Callable[[str], str], card: str
             *base,
             ("AJ", loan.title),
             ("AH", _due(loan.due_on)),
-            ("AF", _say("sip2.renewed", "Renewed: {title}, now due {due}.", title=loan.title, due=loan.due_on)),
+            (
+                "AF",
+                message("sip2.renewed", "Renewed: {title}, now due {due}.", title=loan.title, due=loan.due_on).render(),
+            ),
         ),
     )
 
@@ -268,12 +266,12 @@ def renew_all(ctx: Context, fields: Callable[[str], str], fixed: str) -> Reply:
     out.append(
         (
             "AF",
-            _say(
+            message(
                 "sip2.renewed_count",
                 "Renewed {done}, not renewed {left}.",
                 done=len(done.renewed),
                 left=len(done.refused),
-            ),
+            ).render(),
         )
     )
     return Reply("66", "1" + counts + sip_date(ctx.now), out)
@@ -323,7 +321,7 @@ def end_session(ctx: Context, fields: Callable[[str], str], fixed: str) -> Reply
     return Reply(
         "36",
         "Y" + sip_date(ctx.now),
-        (("AO", fields("AO")), ("AA", fields("AA")), ("AF", _say("sip2.goodbye", "Thank you. Goodbye."))),
+        (("AO", fields("AO")), ("AA", fields("AA")), ("AF", message("sip2.goodbye", "Thank you. Goodbye.").render())),
     )
 
 
@@ -339,7 +337,11 @@ def fee_paid(ctx: Context, fields: Callable[[str], str], fixed: str) -> Reply:
     return Reply(
         "38",
         "Y" + sip_date(ctx.now),
-        (*base, ("BK", fields("BK")), ("AF", _say("sip2.paid", "Paid {amount}. Thank you.", amount=yuan(amount)))),
+        (
+            *base,
+            ("BK", fields("BK")),
+            ("AF", message("sip2.paid", "Paid {amount}. Thank you.", amount=yuan(amount)).render()),
+        ),
     )
 
 
