@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -27,8 +28,12 @@ def sip2() -> None:
 @sip2.command("serve", help=N_("Serve the self-check machines (SIP2 2.00) until stopped with Ctrl+C."))
 @click.option("--host", default="0.0.0.0", show_default=True, help=N_("Address to listen on."))
 @click.option("--port", default=6001, show_default=True, type=int, help=N_("TCP port to listen on."))
-@click.option("--tls-cert", type=click.Path(exists=True, dir_okay=False, path_type=Path), help=N_("TLS certificate (PEM)."))
-@click.option("--tls-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), help=N_("TLS private key (PEM)."))
+@click.option(
+    "--tls-cert", type=click.Path(exists=True, dir_okay=False, path_type=Path), help=N_("TLS certificate (PEM).")
+)
+@click.option(
+    "--tls-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), help=N_("TLS private key (PEM).")
+)
 def serve(host: str, port: int, tls_cert: Path | None, tls_key: Path | None) -> None:
     from ils.sip2.server import Sip2Server, tls_context
 
@@ -41,10 +46,13 @@ def serve(host: str, port: int, tls_cert: Path | None, tls_key: Path | None) -> 
     async def run() -> None:
         await server.start()
         click.echo(_("SIP2 server listening on {host}:{port}.").format(host=host, port=server.port))
+        stopping = asyncio.Event()
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
         try:
-            await asyncio.Event().wait()
+            await stopping.wait()
         finally:
             await server.stop()
+        click.echo(_("SIP2 server stopped."))
 
     try:
         asyncio.run(run())
@@ -107,12 +115,16 @@ def _password(prompt: bool) -> str:
 _SETTINGS = [
     click.option("--name", help=N_("What the machine is called (e.g. 自助借还机1).")),
     click.option("--encoding", type=click.Choice(terminals.ENCODINGS), help=N_("Encoding: utf-8 or gbk.")),
-    click.option("--terminator", type=click.Choice(list(terminals.TERMINATORS)), help=N_("Answers end with CR or CR LF.")),
+    click.option(
+        "--terminator", type=click.Choice(list(terminals.TERMINATORS)), help=N_("Answers end with CR or CR LF.")
+    ),
     click.option("--checksums/--no-checksums", "error_detection", default=None, help=N_("Error detection (AY/AZ).")),
     click.option("--delimiter", help=N_("Field delimiter (default |).")),
     click.option("--language", help=N_("Language of its screen messages: zh_CN or en.")),
     click.option("--idle-timeout", "idle_timeout_s", type=int, help=N_("Seconds of silence before it is logged out.")),
-    click.option("--allow", "allowed_addresses", help=N_("Addresses or networks it may connect from, comma-separated.")),
+    click.option(
+        "--allow", "allowed_addresses", help=N_("Addresses or networks it may connect from, comma-separated.")
+    ),
 ]
 
 
@@ -122,7 +134,9 @@ def _with_settings(command):
     return command
 
 
-@terminals_group.command("add", help=N_("A new self-service machine (password from ILS_TERMINAL_PASSWORD or a prompt)."))
+@terminals_group.command(
+    "add", help=N_("A new self-service machine (password from ILS_TERMINAL_PASSWORD or a prompt).")
+)
 @click.argument("account")
 @click.option("--point", "service_point", required=True, help=N_("Service point its loans count at (e.g. ZZ24-ZZ)."))
 @_with_settings
@@ -179,7 +193,9 @@ def offline(after_hours: int | None, loan_limit: int | None, as_json: bool) -> N
     )
 
 
-@cli.command("kiosk", help=N_("The reader-facing self-service screen (log in as a terminal; leave with a staff password)."))
+@cli.command(
+    "kiosk", help=N_("The reader-facing self-service screen (log in as a terminal; leave with a staff password).")
+)
 @click.option("--terminal", "account", required=True, help=N_("The terminal account the kiosk works as."))
 @click.option("--speech/--no-speech", default=False, help=N_("Say the prompts aloud (espeak-ng)."))
 def kiosk(account: str, speech: bool) -> None:

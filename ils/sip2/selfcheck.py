@@ -27,7 +27,7 @@ from ils.circulation.charges import ChargeInfo, pay, reader_charges
 from ils.circulation.holds import HoldInfo, active_holds
 from ils.circulation.loans import CheckoutResult, LoanInfo, ReturnResult, open_loans
 from ils.circulation.places import place_of
-from ils.circulation.refusals import BLOCK_CODES, Refused
+from ils.circulation.refusals import BLOCK_CODES, Refused, block_reason
 from ils.circulation.settings import circulation_settings
 from ils.errors import IlsError, Invalid, message
 from ils.permissions import Permission
@@ -130,8 +130,7 @@ def patron(session: Session, card: str, *, details: bool = False) -> Patron:
     codes = _block_codes(summary)
     reason = ""
     if summary.blocks:
-        block = summary.blocks[0]
-        reason = f"{block.label}: {block.detail}"
+        reason = block_reason(summary.blocks[0]).render()
     if not details:
         return Patron(
             card, True, summary.name, codes, status_bits(codes, fines=fines), reason, branch_code=summary.branch_code

@@ -87,6 +87,7 @@ def _build(path: Path, clock: FixedClock) -> tuple[dict[str, str], dict[str, lis
         "张伟": register(admin, "张伟", citizen("19700101", order="333")).summary.card_number,
         "李娜": register(admin, "李娜", citizen("19750101", order="444")).summary.card_number,
     }
+    cards["外馆读者"] = register(admin, "赵外馆", citizen("19820101", order="666"), branch="XHMZ").summary.card_number
     for index in range(20):
         cards[f"读者{index:02d}"] = register(
             admin, f"读者{index:02d}", citizen("19800101", order=f"{500 + index:03d}")
