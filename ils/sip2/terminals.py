@@ -122,6 +122,8 @@ def _checked(name: str, value: object) -> object:
             raise Invalid("sip2.delimiter_invalid", "The field delimiter is one printable sign, such as |.")
         return text
     if name == "idle_timeout_s":
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())  # typed into a form
         if not isinstance(value, int) or not MIN_IDLE_S <= value <= MAX_IDLE_S:
             raise Invalid(
                 "sip2.idle_timeout_range",
