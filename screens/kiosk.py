@@ -252,5 +252,5 @@ class KioskApp(App[None], ServiceCaller):
     async def action_quit(self) -> None:
         self.action_staff_exit()
 
-    async def action_help_quit(self) -> None:
+    def action_help_quit(self) -> None:
         self.action_staff_exit()

@@ -57,9 +57,9 @@ def _settings(terminal: Terminal | None) -> list[Field]:
 
 
 def _changes(values: Values) -> dict[str, object]:
+    """Every setting of the form but the service point (``point``), by the services' names."""
     return {
         "name": values["name"],
-        "service_point": values["point"],
         "encoding": values["encoding"],
         "terminator": values["terminator"],
         "error_detection": values["checksums"] == "yes",
@@ -150,7 +150,9 @@ class TerminalsPane(DeskPane):
                 Field("again", N_("Password again"), "password", repeat_of="password"),
                 *_settings(None),
             ],
-            lambda v: terminals.add_terminal(session, account=v["account"], password=v["password"], **_changes(v)),
+            lambda v: terminals.add_terminal(
+                session, account=v["account"], password=v["password"], service_point=v["point"], **_changes(v)
+            ),
             submit_label=N_("Add"),
         )
         self.ask(
@@ -165,7 +167,7 @@ class TerminalsPane(DeskPane):
         dialog = FormDialog(
             N_("Settings of {account}"),
             _settings(terminal),
-            lambda v: terminals.change_terminal(session, terminal.account, **_changes(v)),
+            lambda v: terminals.change_terminal(session, terminal.account, service_point=v["point"], **_changes(v)),
             submit_label=N_("Save"),
             title_args={"account": terminal.account},
         )

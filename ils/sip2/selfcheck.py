@@ -248,9 +248,10 @@ def refusal_codes(error: IlsError) -> tuple[str, ...]:
 
 
 def journal_refusal(session: Session, action: str, error: IlsError, *, card: str = "", barcode: str = "") -> None:
-    """A refusal no staff member saw, kept in the journal: what was asked, and why not."""
+    """A refusal no staff member saw, kept in the journal: what was asked, and why not. Kept even
+    when the write it happens in is rolled back by the refusal."""
     with session.write() as writer:
-        writer.journal(
+        writer.refusal(
             "sip2.refused",
             "sip2_terminal",
             session.staff.id,
@@ -258,6 +259,7 @@ def journal_refusal(session: Session, action: str, error: IlsError, *, card: str
         )
 
 
+@writes
 def lend(session: Session, card: str, barcode: str, point: str) -> CheckoutResult:
     """Lend as the desk does, after the offline policy; a refusal is journaled and raised."""
     try:
@@ -268,6 +270,7 @@ def lend(session: Session, card: str, barcode: str, point: str) -> CheckoutResul
         raise
 
 
+@writes
 def give_back(session: Session, barcode: str, point: str) -> ReturnResult:
     try:
         return circulation.return_item(session, barcode, point=point)
@@ -283,6 +286,7 @@ def _own_loan(session: Session, card: str, barcode: str) -> None:
         raise Invalid("sip2.not_your_loan", "{barcode} is not on loan on this card.", barcode=barcode.strip())
 
 
+@writes
 def renew_for(session: Session, card: str, barcode: str, point: str) -> LoanInfo:
     """Renew a loan of this card's reader (a machine never renews someone else's loan)."""
     try:
@@ -299,6 +303,7 @@ class RenewAll:
     refused: tuple[tuple[str, IlsError], ...]
 
 
+@writes
 def renew_all(session: Session, card: str, point: str) -> RenewAll:
     """Try every loan of the reader; each one renewed or refused on its own."""
     reader, _summary = presented_reader(session, card)
@@ -319,20 +324,20 @@ def block_card(session: Session, card: str, reason: str) -> None:
     suspend(session, card, text[:200])
 
 
+@writes
 def pay_fines(session: Session, card: str, amount_fen: int, point: str) -> Sequence[ChargeInfo]:
     """Take ``amount_fen`` against the reader's charges, oldest first (fines mode only)."""
     if not circulation_settings().fines:
         raise Invalid("sip2.fines_off", "This library charges no fines: pay at the desk.")
     left = amount_fen
     paid: list[ChargeInfo] = []
-    with session.write():
-        for charge in reader_charges(session, card):
-            if left <= 0:
-                break
-            part = min(left, charge.owed_fen)
-            if part > 0:
-                paid.append(pay(session, charge.id, part, note="SIP2", point=point))
-                left -= part
-        if left > 0:
-            raise Invalid("sip2.payment_too_much", "The payment is more than the reader owes.")
+    for charge in reader_charges(session, card):
+        if left <= 0:
+            break
+        part = min(left, charge.owed_fen)
+        if part > 0:
+            paid.append(pay(session, charge.id, part, note="SIP2", point=point))
+            left -= part
+    if left > 0:
+        raise Invalid("sip2.payment_too_much", "The payment is more than the reader owes.")
     return paid

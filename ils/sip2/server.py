@@ -187,6 +187,7 @@ class Connection:
         if request.sequence is not None and frame == self.last_request and self.last_reply is not None:
             await self.send(self.last_reply)  # the machine did not get our answer: no second loan
             return
+        reply: Reply | None
         if request.command == "93":
             reply = await self.log_in(request)
         elif self.session is None:
@@ -318,7 +319,7 @@ class Sip2Server:
     async def start(self) -> None:
         await self.database.start()
         self._server = await asyncio.start_server(self._accept, self.host, self.port, ssl=self.tls)
-        sockets = self._server.sockets or []
+        sockets: list = list(self._server.sockets or [])
         if sockets:
             self.port = sockets[0].getsockname()[1]
         LOGGER.info("SIP2 server listening on %s:%s", self.host, self.port)
