@@ -99,6 +99,19 @@ def _trailer(body: bytes) -> tuple[bytes, str | None, bytes | None]:
     return message, sequence, digits
 
 
+_FIRST_FIELD = re.compile(rb"AO|AP|AA|AB|CN|BV")
+
+
+def _identified_start(message: bytes, width: int) -> int:
+    """Where the identified fields begin: after the fixed part, or where they really begin when a
+    machine wrote a date in the fixed part shorter or longer than 18 (``2022-02-26``)."""
+    start = 2 + width
+    if width == 0 or _FIELD_CODE.fullmatch(message[start : start + 2]):
+        return start
+    found = _FIRST_FIELD.search(message, 2, start + 12)
+    return found.start() if found is not None else start
+
+
 def parse(frame: bytes, *, encoding: str, delimiter: str = "|", error_detection: bool = True) -> Request:
     """Read one frame (its terminator may be there or not).
 
@@ -122,11 +135,11 @@ def parse(frame: bytes, *, encoding: str, delimiter: str = "|", error_detection:
     if len(command_bytes) < 2 or not command_bytes.isdigit():
         raise FrameError("malformed")
     command = command_bytes.decode("ascii")
-    width = FIXED_WIDTHS.get(command, 0)
-    fixed = message[2 : 2 + width].decode(encoding, errors="replace")
+    start = _identified_start(message, FIXED_WIDTHS.get(command, 0))
+    fixed = message[2:start].decode(encoding, errors="replace")
     fields: dict[str, list[str]] = {}
     delim = delimiter.encode("ascii")
-    for piece in message[2 + width :].split(delim):
+    for piece in message[start:].split(delim):
         code = piece[:2]
         if not _FIELD_CODE.fullmatch(code):
             continue  # blank, or noise a sloppy machine left: skip it, keep the rest

@@ -122,3 +122,10 @@ def test_any_text_builds_a_frame_pysip2_accepts(text, encoding):
     decoded = pysip2.decode_message(frame, encoding=encoding)
     title = decoded.message.title_identifier
     assert len(title.encode(encoding)) <= 255
+
+
+def test_a_short_date_in_the_fixed_part_does_not_hide_the_fields():
+    request = parse(f"11NN{DATE}2022-02-26AOCN-110108-1-NLC|AA1234|ABS1|AC|\r".encode(), encoding="utf-8")
+    assert (request.get("AO"), request.get("AA"), request.get("AB")) == ("CN-110108-1-NLC", "1234", "S1")
+    blank = parse(f"11NN{DATE}AO|AA1234|ABS1|\r".encode(), encoding="utf-8")  # no due date at all
+    assert blank.get("AA") == "1234"

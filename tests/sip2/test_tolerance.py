@@ -63,10 +63,11 @@ def test_cr_lf_blank_dates_and_empty_fields_are_tolerated(room):
     # CR LF ending, an 18-blank due date, empty AO, AC and AD, no checksum at all.
     frame = f"11NN{DATE}{BLANK}AO|AA{card}|AB{barcode}|AC|AD|".encode() + b"\r\n"
     assert raw.ask(frame).startswith(b"121")
-    # A Chinese kiosk's ISO date in a fixed field is simply not a SIP2 date: the item still
-    # goes back, the field is ignored.
-    back = f"09N{DATE}{DATE}AP|AO|AB{barcode}|AC|".encode() + b"\r"
+    # A Chinese kiosk's ISO date where SIP2 has an 18-character one: the fields are still found.
+    back = f"09N{DATE}2022-02-26AP|AO|AB{barcode}|AC|".encode() + b"\r"
     assert raw.ask(back).startswith(b"101")
+    again = f"11NN{DATE}2022-02-26AOCN-110108-1-NLC|AA{card}|AB{barcode}|AC|".encode() + b"\r"
+    assert raw.ask(again).startswith(b"121")
 
 
 def test_bad_checksum_and_empty_frames_get_96_and_the_session_goes_on(room):
