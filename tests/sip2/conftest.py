@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 import shutil
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -109,9 +110,11 @@ def room_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[
     return path, cards, barcodes
 
 
-def _serve(path: Path, clock: FixedClock) -> tuple[Sip2Server, asyncio.AbstractEventLoop, threading.Thread]:
+def _serve(
+    path: Path, clock: FixedClock, tls: ssl.SSLContext | None = None
+) -> tuple[Sip2Server, asyncio.AbstractEventLoop, threading.Thread]:
     loop = asyncio.new_event_loop()
-    server = Sip2Server(path, host="127.0.0.1", port=0, clock=clock)
+    server = Sip2Server(path, host="127.0.0.1", port=0, clock=clock, tls=tls)
     server.wrong_password_delay = 0.01
     ready = threading.Event()
     failed: list[BaseException] = []
@@ -138,12 +141,16 @@ def _serve(path: Path, clock: FixedClock) -> tuple[Sip2Server, asyncio.AbstractE
 @pytest.fixture
 def room(tmp_path: Path, room_template) -> Iterator[Room]:
     """A fresh copy of the room for each test, its server listening on a free loopback port."""
+    yield from _room(tmp_path, room_template)
+
+
+def _room(tmp_path: Path, room_template, tls: ssl.SSLContext | None = None) -> Iterator[Room]:
     template, cards, barcodes = room_template
     path = tmp_path / "room.sqlite"
     shutil.copy(template, path)
     shutil.copy(key_path(template), key_path(path))
     clock = FixedClock(NOW)
-    server, loop, thread = _serve(path, clock)
+    server, loop, thread = _serve(path, clock, tls)
     try:
         yield Room(path, server.port, server, loop, cards, barcodes)
     finally:
