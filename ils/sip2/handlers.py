@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from db.models import BibRecord, Hold, Loan
+from db.models import BibRecord, Item
 from ils.catalogue.items import get_item
 from ils.circulation.settings import circulation_settings
 from ils.circulation.transit import HOLD_SHELF, TRANSIT
@@ -300,21 +300,27 @@ def checkin(ctx: Context, fields: Callable[[str], str], fixed: str) -> Reply:
     return Reply("10", "1YN" + flag(alert) + sip_date(ctx.now), out)
 
 
+_ITEM_SQL = (
+    "SELECT i.barcode, i.status, b.title, br.code, l.due_on,"
+    " (SELECT COUNT(*) FROM hold h WHERE h.bib_id = i.bib_id AND h.state = 'waiting')"
+    " FROM item i JOIN bib_record b ON b.id = i.bib_id JOIN branch br ON br.id = i.branch_id"
+    " LEFT JOIN loan l ON l.item_id = i.id AND l.ended_at IS NULL WHERE i.id = ?"
+)
+
+
 def item_information(ctx: Context, fields: Callable[[str], str], fixed: str) -> Reply:
+    """17/18: machines ask it often (before a checkout, at the book drop), so one statement."""
     barcode = fields("AB")
     try:
         item = get_item(barcode)
     except IlsError as error:
         return Reply("18", "010001" + sip_date(ctx.now), (("AB", barcode), ("AJ", ""), ("AF", error.render())))
-    title = _title_of(barcode)
-    waiting = Hold.select().where(Hold.bib == item.bib_id, Hold.state == "waiting").count()
-    loan = Loan.get_or_none(Loan.item == item.id, Loan.ended_at.is_null())
+    found, status, title, home, due_on, waiting = Item._meta.database.execute_sql(_ITEM_SQL, (item.id,)).fetchone()
     out = [("CF", str(waiting))]
-    if loan is not None:
-        out.append(("AH", _due(loan.due_on)))
-    out += [("AB", item.barcode), ("AJ", title), ("AQ", item.branch.code), ("AP", ctx.terminal.point_code)]
-    status = CIRCULATION_STATUS.get(item.status, "01")
-    return Reply("18", status + "02" + "01" + sip_date(ctx.now), out)
+    if due_on:
+        out.append(("AH", _due(due_on)))
+    out += [("AB", found), ("AJ", title or ""), ("AQ", home), ("AP", ctx.terminal.point_code)]
+    return Reply("18", CIRCULATION_STATUS.get(status, "01") + "02" + "01" + sip_date(ctx.now), out)
 
 
 def end_session(ctx: Context, fields: Callable[[str], str], fixed: str) -> Reply:
