@@ -93,6 +93,8 @@ def test_a_chinese_title_lent_renewed_and_returned(room, machine):
     assert lent.due_date.strip()
     assert any("三体" in line for line in lent.screen_message)
     assert _open_loans(room, barcode)[0][1] == card
+    loan_id = _open_loans(room, barcode)[0][0]
+    assert room.sql("SELECT COUNT(*) FROM sync_row WHERE tbl = 'loan' AND pk = ?", loan_id) == [(1,)]  # to the union
 
     again = machine.ask(_checkout(room.cards["张伟"], barcode))
     assert again.ok == "0" and again.screen_message  # on loan to another reader: refused, said why

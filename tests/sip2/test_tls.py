@@ -20,7 +20,7 @@ from tests.sip2.conftest import _room, checksummed, login_frame
 def _self_signed(folder: Path) -> tuple[Path, Path]:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     certificate = (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -58,12 +58,12 @@ def _read(sock: ssl.SSLSocket) -> bytes:
 def test_a_machine_logs_in_and_lends_over_tls(tls_room):
     room, cert = tls_room
     context = ssl.create_default_context(cafile=str(cert))
-    with socket.create_connection(("127.0.0.1", room.port), timeout=20) as plain:
-        with context.wrap_socket(plain, server_hostname="localhost") as sock:
-            sock.sendall(login_frame())
-            assert _read(sock).startswith(b"941")
-            sock.sendall(checksummed(b"9900802.00", 1))
-            assert _read(sock).startswith(b"98Y")
+    plain = socket.create_connection(("127.0.0.1", room.port), timeout=20)
+    with context.wrap_socket(plain, server_hostname="localhost") as sock:
+        sock.sendall(login_frame())
+        assert _read(sock).startswith(b"941")
+        sock.sendall(checksummed(b"9900802.00", 1))
+        assert _read(sock).startswith(b"98Y")
 
 
 def test_a_plain_client_on_the_tls_port_ends_only_itself(tls_room):
@@ -72,7 +72,7 @@ def test_a_plain_client_on_the_tls_port_ends_only_itself(tls_room):
         plain.sendall(login_frame())
         assert plain.recv(100) == b""  # no handshake: the server closes it
     context = ssl.create_default_context(cafile=str(cert))
-    with socket.create_connection(("127.0.0.1", room.port), timeout=20) as plain:
-        with context.wrap_socket(plain, server_hostname="localhost") as sock:
-            sock.sendall(login_frame())
-            assert _read(sock).startswith(b"941")
+    plain = socket.create_connection(("127.0.0.1", room.port), timeout=20)
+    with context.wrap_socket(plain, server_hostname="localhost") as sock:
+        sock.sendall(login_frame())
+        assert _read(sock).startswith(b"941")

@@ -4,6 +4,7 @@ connection; the other machines' sessions go on."""
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 import time
 
@@ -159,8 +160,20 @@ def test_a_frame_left_half_sent_is_dropped_after_the_frame_time(room):
     assert "half_frame" in ended[-1][0]
 
 
-def test_an_idle_machine_is_logged_out_only_after_its_timeout(room):
-    assert room.sql("SELECT MIN(idle_timeout_s) FROM sip2_terminal")[0][0] >= 480
+def test_an_idle_machine_is_logged_out_after_its_timeout(room):
+    assert room.sql("SELECT MIN(idle_timeout_s) FROM sip2_terminal")[0][0] >= 480  # longer than a 99 poll
+    raw = _logged_in(room)
+
+    def shorten() -> None:  # a second instead of 15 minutes, for this connection only
+        for connection in room.server._open:
+            connection.terminal = dataclasses.replace(connection.terminal, idle_timeout_s=1)
+
+    room.loop.call_soon_threadsafe(shorten)
+    assert raw.ask(checksummed(b"9900802.00", 1)).startswith(b"98Y")  # the next wait is the short one
+    with pytest.raises(ConnectionError):
+        raw.read()
+    ended = room.sql("SELECT data FROM journal WHERE action = 'sip2.session_end'")
+    assert '"idle"' in ended[-1][0]
 
 
 # --- the sip2 PyPI client ---------------------------------------------------------------------
