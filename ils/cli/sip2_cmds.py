@@ -101,15 +101,16 @@ def _show(terminals_: list[Terminal]) -> str:
     return table([_line(t) for t in terminals_], tuple(_(h) for h in _HEADERS))
 
 
-def _password(prompt: bool) -> str:
+def _password(*, new: bool) -> str:
+    """The terminal's password from ILS_TERMINAL_PASSWORD, else asked (twice when it is a new one)."""
     password = os.environ.get("ILS_TERMINAL_PASSWORD")
     if password is not None:
         return password
-    if not prompt or not sys.stdin or not sys.stdin.isatty():
+    if not sys.stdin or not sys.stdin.isatty():
         raise LoginFailed(
             "sip2.password_needed", "No terminal password: set ILS_TERMINAL_PASSWORD or run the command in a terminal."
         )
-    return click.prompt(_("Terminal password"), hide_input=True, confirmation_prompt=True)
+    return click.prompt(_("Terminal password"), hide_input=True, confirmation_prompt=new)
 
 
 _SETTINGS = [
@@ -143,7 +144,7 @@ def _with_settings(command):
 @json_option
 def add(account: str, service_point: str, as_json: bool, **settings) -> None:
     found = terminals.add_terminal(
-        state().session(), account=account, password=_password(True), service_point=service_point, **settings
+        state().session(), account=account, password=_password(new=True), service_point=service_point, **settings
     )
     emit(as_json, found, lambda: _("Terminal {account} added.").format(account=found.account))
 
@@ -163,7 +164,7 @@ def change(account: str, as_json: bool, **settings) -> None:
 @click.argument("account")
 @json_option
 def password(account: str, as_json: bool) -> None:
-    found = terminals.set_terminal_password(state().session(), account, _password(True))
+    found = terminals.set_terminal_password(state().session(), account, _password(new=True))
     emit(as_json, found, lambda: _("New password set for {account}.").format(account=found.account))
 
 
@@ -202,7 +203,7 @@ def kiosk(account: str, speech: bool) -> None:
     from ils.tui import run_kiosk
 
     library = state().library()
-    secret = _password(True)
+    secret = _password(new=False)
     stored = terminals.password_hash_of(account)
     matches = terminals.check_password(secret, stored)
     session = terminals.log_in_terminal(library, account, matches, "127.0.0.1", stored)

@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 
 from ils.clock import Clock, SystemClock
 from ils.errors import IlsError, LoginFailed, message
-from ils.i18n import use_language
+from ils.i18n import current_language, use_language
 from ils.library import Library, open_library
 from ils.logs import LOGGER, log_crash
 from ils.session import Session
@@ -203,8 +203,8 @@ class Connection:
 
     def _refused_before_login(self, request: Request) -> Reply | None:
         self.server.count("before_login")
-        text = message("sip2.log_in_first", "The machine must log in first.").render(handlers.LANGUAGE_CODES["019"])
-        return handlers.negative(request.command, request.get, text, self.server.now(), "zh_CN")
+        text = message("sip2.log_in_first", "The machine must log in first.").render()
+        return handlers.negative(request.command, request.get, text, self.server.now(), current_language())
 
     def _handle(self, request: Request) -> Reply | None:
         """In the database thread, in the terminal's language: one request to its handler."""
