@@ -15,7 +15,8 @@ desk hold one row for it. The kinds:
   another.
 - ``hold_filled_twice``: one hold collected, or kept on a shelf, with two different copies.
 - ``blocked_reader_checkout``: a loan, without an override, to a reader another desk had
-  blocked at that time.
+  blocked at that time; withdrawn, like a copy lent twice, when a lift that arrives later
+  shows the block had ended before the loan.
 - ``duplicate_barcode``, ``duplicate_card``, ``duplicate_reader``, ``copy_trapped_twice``,
   ``copy_sent_twice``: two rows that break a rule of one per barcode, card number, person, or
   copy. The rows that arrived second are held apart (``sync_apart``, desk-local) so both can
@@ -294,12 +295,25 @@ def renewed_after_return(database: Database, loan_ids: Iterable[str]) -> None:
         )
 
 
-def blocked_checkouts(database: Database, loan_ids: Iterable[str], reader_ids: Iterable[str]) -> None:
+# The block was in force when the copy was lent.
+_BLOCKED_AT_LOAN = "b.placed_at <= l.loaned_at AND (b.lifted_at IS NULL OR b.lifted_at > l.loaned_at)"
+
+
+def blocked_checkouts(
+    database: Database, loan_ids: Iterable[str], reader_ids: Iterable[str], arrived: Iterable[str] = ()
+) -> None:
+    """File a loan made while its reader was blocked; withdraw one that a lift arriving later disproves.
+
+    A block's lift only ever comes, or comes earlier (earliest wins), and a loan's time and override
+    never change, so a withdrawn conflict can never become true again; conflicts arriving from
+    another replica (``arrived``) are checked against the facts here in the same way.
+    """
+    loans, readers = set(loan_ids), set(reader_ids)
     rows = database.execute_sql(
         "SELECT l.id, b.id, l.item_id, l.reader_id, l.branch_id, l.loaned_at FROM loan l JOIN reader_block b"
-        " ON b.reader_id = l.reader_id AND b.placed_at <= l.loaned_at AND (b.lifted_at IS NULL OR b.lifted_at > l.loaned_at)"
+        f" ON b.reader_id = l.reader_id AND {_BLOCKED_AT_LOAN}"
         f" WHERE l.override_reason IS NULL AND (l.id IN {dialect.LISTED} OR l.reader_id IN {dialect.LISTED})",
-        (dialect.listed(set(loan_ids)), dialect.listed(set(reader_ids))),
+        (dialect.listed(loans), dialect.listed(readers)),
     )
     for loan, block, item, reader, branch, loaned_at in rows.fetchall():
         _file(
@@ -312,6 +326,33 @@ def blocked_checkouts(database: Database, loan_ids: Iterable[str], reader_ids: I
             branch_ids=(branch,),
             found_at=loaned_at,
         )
+    if loans:
+        readers |= {
+            r
+            for (r,) in database.execute_sql(
+                f"SELECT reader_id FROM loan WHERE id IN {dialect.LISTED}", (dialect.listed(loans),)
+            )
+        }
+    recorded = database.execute_sql(
+        "SELECT id, facts FROM sync_conflict WHERE kind = 'blocked_reader_checkout' AND state = 'open'"
+        f" AND (reader_id IN {dialect.LISTED} OR id IN {dialect.LISTED})",
+        (dialect.listed(readers), dialect.listed(set(arrived))),
+    ).fetchall()
+    for row_id, facts in recorded:
+        pair = dialect.listed(json.loads(facts))
+        present = database.execute_sql(
+            f"SELECT (SELECT COUNT(*) FROM loan WHERE id IN {dialect.LISTED})"
+            f" + (SELECT COUNT(*) FROM reader_block WHERE id IN {dialect.LISTED})",
+            (pair, pair),
+        ).fetchone()[0]
+        still = database.execute_sql(
+            "SELECT COUNT(*) FROM loan l JOIN reader_block b ON b.reader_id = l.reader_id"
+            f" WHERE l.id IN {dialect.LISTED} AND b.id IN {dialect.LISTED} AND l.override_reason IS NULL"
+            f" AND {_BLOCKED_AT_LOAN}",
+            (pair, pair),
+        ).fetchone()[0]
+        if present == 2 and not still:
+            _withdraw(database, row_id)
 
 
 def witnessed(database: Database, seen: Iterable[Seen]) -> None:
@@ -401,8 +442,8 @@ def after_merge(database: Database, touched: dict[str, set[str]], items: set[str
         if touched.get("reader_block")
         else set()
     )
-    if loans or blocked:
-        blocked_checkouts(database, loans, blocked)
+    if loans or blocked or arrived:
+        blocked_checkouts(database, loans, blocked, arrived or ())
     witnessed(database, seen)
     if arrived:
         settled = {
