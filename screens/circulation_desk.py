@@ -50,7 +50,7 @@ from ils.circulation.loans import ReturnResult
 from ils.circulation.places import Place, place_of
 from ils.circulation.transit import Disposition
 from ils.errors import Invalid
-from ils.i18n import N_, _
+from ils.i18n import N_, _, ngettext
 from ils.permissions import Permission
 from screens.base import DeskScreen
 from screens.circulation_view import mode_line, reader_lines, show_holds, show_loans
@@ -433,13 +433,26 @@ class CirculationScreen(DeskScreen):
         )
 
     def _printed(
-        self, paths: list[Path], lent: list[receipts.Done[str]], returned: list[receipts.Done[ReturnResult]]
+        self, printed: receipts.Printed, lent: list[receipts.Done[str]], returned: list[receipts.Done[ReturnResult]]
     ) -> None:
         """Forget what is printed now; whatever was done while it printed waits for the next receipt."""
         self.lent = [done for done in self.lent if done not in lent]
         self.returned = [done for done in self.returned if done not in returned]
         self.refresh_bindings()
-        words = _("{count} receipts saved for printing.").format(count=len(paths))
+        count = len(printed.paths)
+        if printed.printer:
+            words = ngettext(
+                "{count} receipt sent to the printer {printer}; the PDF is kept in {folder}.",
+                "{count} receipts sent to the printer {printer}; the PDFs are kept in {folder}.",
+                count,
+            )
+        else:
+            words = ngettext(
+                "{count} receipt saved in {folder}; no receipt printer is set (ils circ settings --receipt-printer).",
+                "{count} receipts saved in {folder}; no receipt printer is set (ils circ settings --receipt-printer).",
+                count,
+            )
+        words = words.format(count=count, printer=printed.printer, folder=printed.folder)
         self.status().info(words)
         self._add_log(words, "-ok")
         self._focus_scan()

@@ -43,8 +43,13 @@ class FindPane(DeskPane):
         self._listed: str | None = None
 
     def compose(self) -> ComposeResult:
+        # Not selected on focus: a key typed into the list moves the focus here with that key in the
+        # line, and a selection would let the next key replace it (F5 selects on purpose).
         yield Input(
-            placeholder=_("Scan a card, or type a name, pinyin, phone or ID number"), id="find-query", compact=True
+            placeholder=_("Scan a card, or type a name, pinyin, phone or ID number"),
+            id="find-query",
+            compact=True,
+            select_on_focus=False,
         )
         yield ListTable(
             N_("Card number"), N_("Full name"), N_("Reader type"), N_("Home branch"), N_("Status"), id="find-results"

@@ -218,7 +218,9 @@ def test_a_day_at_the_front_desk_with_only_the_keyboard(app_for, demo_db, desk, 
         # F7 prints the checkout receipt and the return receipts; the slips were printed as the copies came back.
         await pilot.press("f7")
         await settle(pilot)
-        assert status(app) == (_("{count} receipts saved for printing.").format(count=3), False)
+        folder = demo_db.parent / "prints"
+        words = "{count} receipts saved in {folder}; no receipt printer is set (ils circ settings --receipt-printer)."
+        assert status(app) == (_(words).format(count=3, folder=folder), False)
         assert rings == [1]
 
     run(app, scenario)
