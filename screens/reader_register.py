@@ -28,12 +28,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Select, SelectionList, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from ils.branches import list_branches
 from ils.errors import Invalid
 from ils.i18n import N_, _
-from ils.readers.consents import NoticeInfo, consent_label, current_notice
+from ils.readers.consents import SMS, NoticeInfo, consent_label, current_notice
 from ils.readers.idnumbers import ID_TYPES, RESIDENT, IdNumber, check_id_number, id_type_label
 from ils.readers.readers import ReaderRecord, Registration, clean_phone, register_reader, scan_card
 from ils.readers.requirements import Requirements, requirements
@@ -42,7 +42,7 @@ from ils.readers.types import ReaderTypeInfo, list_reader_types
 from ils.session import Session
 from screens.base import DeskPane
 from screens.reader_record import ReaderScreen
-from screens.widgets import StatusLine
+from screens.widgets import StatusLine, TickBox, TickBoxes
 from screens.work import call_service
 
 
@@ -141,7 +141,7 @@ class RegisterPane(DeskPane):
             )
             yield self._row(N_("Notes"), Input(id="reg-notes", compact=True, placeholder=_("Optional")))
             yield Static("", id="reg-notice", markup=False)
-            yield SelectionList[str](id="reg-consents", compact=True)
+            yield TickBoxes(id="reg-consents")
             with Horizontal(id="reg-buttons"):
                 yield Button(_("Register"), id="reg-submit", variant="primary", compact=True)
                 yield Button(_("Clear the form"), id="reg-clear", compact=True)
@@ -287,6 +287,7 @@ class RegisterPane(DeskPane):
             )
 
     def _check_phone(self) -> None:
+        """The phone as typed, and whether SMS notices, when ticked, have a number to go to."""
         text = self._value("reg-phone")
         try:
             if text.strip():
@@ -294,7 +295,14 @@ class RegisterPane(DeskPane):
         except Invalid as error:
             self._say("reg-phone-check", str(error))
         else:
-            self._say("reg-phone-check", "")
+            sms = SMS in self.query_one("#reg-consents", TickBoxes).selected
+            self._say(
+                "reg-phone-check", _("SMS notices need a mobile phone number.") if sms and not text.strip() else ""
+            )
+
+    def on_checkbox_changed(self, event: TickBox.Changed) -> None:
+        event.stop()
+        self._check_phone()
 
     def _check_guardian(self) -> None:
         card = self._value("reg-guardian")
@@ -325,11 +333,10 @@ class RegisterPane(DeskPane):
         if kinds == self._kinds:
             return
         self._kinds = kinds
-        consents = self.query_one("#reg-consents", SelectionList)
+        consents = self.query_one("#reg-consents", TickBoxes)
         ticked = set(consents.selected)
-        consents.clear_options()
-        consents.add_options([(consent_label(kind), kind, kind in ticked) for kind in kinds])
-        consents.highlighted = 0  # so Space ticks the first consent as soon as Tab reaches the list
+        consents.set_options([(consent_label(kind), kind, kind in ticked) for kind in kinds])
+        self._check_phone()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -383,7 +390,7 @@ class RegisterPane(DeskPane):
             branch=self._selected("reg-branch") or None,
             guardian_card=guardian or None,
             notes=self._value("reg-notes").strip() or None,
-            consents=frozenset(self.query_one("#reg-consents", SelectionList).selected),
+            consents=frozenset(self.query_one("#reg-consents", TickBoxes).selected),
             card_number=self._value("reg-card").strip() or None,
         )
         session = self.session
@@ -396,6 +403,13 @@ class RegisterPane(DeskPane):
         self.status().info(done)
         self.app.push_screen(ReaderScreen(record.summary.card_number, record, offer_print=True, message=done))
 
+    def filled(self) -> bool:
+        """Something typed or ticked that leaving the desk would lose (a birth date read from the ID number is not)."""
+        typed = any(
+            field.value.strip() and not field.disabled for field in self.query("#register-form Input").results(Input)
+        )
+        return typed or bool(self.query_one("#reg-consents", TickBoxes).selected)
+
     def _clear(self) -> None:
         """An empty form for the next reader; the lists keep their defaults."""
         for field in self.query("#register-form Input").results(Input):
@@ -404,6 +418,6 @@ class RegisterPane(DeskPane):
         if self._choices is not None:
             self.query_one("#reg-type", Select).value = self._type_options()[0][1]
             self.query_one("#reg-branch", Select).value = self._choices.home
-        self.query_one("#reg-consents", SelectionList).deselect_all()
+        self.query_one("#reg-consents", TickBoxes).deselect_all()
         self.status().clear()
         self.query_one("#reg-name", Input).focus()

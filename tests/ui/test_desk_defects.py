@@ -6,11 +6,15 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from screens.circulation_hold import HoldDialog
+from screens.dialogs import FormDialog
+from screens.reader_dialogs import ConfirmDialog
+from screens.reader_record import ReaderScreen
 from screens.readers_desk import ReadersScreen
 from screens.widgets import ListTable
-from tests.ui.conftest import log_in_as, open_desk, run, settle, type_text
+from tests.services.reader_samples import ADULT
+from tests.ui.conftest import log_in_as, open_desk, run, screen_text, settle, type_text
 from tests.ui.test_circulation_desk import desk, scan, title_of  # noqa: F401  (desk: a fixture)
-from tests.ui.test_readers_desk import readers  # noqa: F401  (a fixture: two registered readers)
+from tests.ui.test_readers_desk import check_line, open_register_tab, readers  # noqa: F401  (readers: a fixture)
 
 
 def test_the_first_key_typed_after_a_search_reaches_the_search_line(app_for, demo_db, readers):  # noqa: F811
@@ -57,5 +61,79 @@ def test_a_hold_is_placed_by_title_words_from_a_pick_list(app_for, demo_db, desk
         await settle(pilot)
         assert app.screen is screen
         assert [hold.title for hold in screen.view.holds] == [title]
+
+    run(app, scenario)
+
+
+def test_each_consent_box_is_a_tab_stop_and_reads_ticked_or_not(app_for, demo_db):
+    app = app_for(demo_db)
+
+    async def scenario(pilot):
+        await log_in_as(pilot, "circ")
+        await open_desk(pilot, "readers")
+        await open_register_tab(pilot)
+        app.screen.query_one("#reg-notes").focus()
+        boxes = app.screen.query_one("#reg-consents").boxes()
+        assert len(boxes) >= 2
+        text = screen_text(app)
+        assert "[✓]" not in text and text.count("[ ]") == len(boxes)  # an empty box looks empty
+        for box in boxes:
+            await pilot.press("tab")
+            assert app.focused is box
+        await pilot.press("space")  # Space on the last box ticks it
+        await settle(pilot)
+        assert boxes[-1].value and isinstance(app.screen, ReadersScreen)
+        assert "[✓]" in screen_text(app)
+        sms = next(box for box in boxes if box.name == "sms")
+        sms.value = True
+        await settle(pilot)
+        assert check_line(app, "reg-phone-check") == ("短信通知需要手机号码。", True)  # under the field, at once
+
+    run(app, scenario)
+
+
+def test_esc_on_a_filled_registration_form_asks_before_throwing_it_away(app_for, demo_db):
+    app = app_for(demo_db)
+
+    async def scenario(pilot):
+        await log_in_as(pilot, "circ")
+        await open_desk(pilot, "readers")
+        await open_register_tab(pilot)
+        await type_text(pilot, "欧阳娜娜")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")  # Esc again keeps the form
+        await settle(pilot)
+        assert isinstance(app.screen, ReadersScreen)
+        assert app.screen.query_one("#reg-name", Input).value == "欧阳娜娜"
+        await pilot.press("escape", "enter")  # asked, and told to throw it away
+        await settle(pilot)
+        assert not isinstance(app.screen, (ReadersScreen, ConfirmDialog))
+
+    run(app, scenario)
+
+
+def test_the_replace_card_dialog_checks_the_id_number_as_it_is_typed(app_for, demo_db, readers):  # noqa: F811
+    app = app_for(demo_db)
+
+    async def scenario(pilot):
+        await log_in_as(pilot, "circ")
+        await open_desk(pilot, "readers")
+        await type_text(pilot, readers["adult"])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        await type_text(pilot, "1" * 36)
+        await settle(pilot)
+        status = app.screen.query_one("#dialog-status")
+        assert status.has_class("-error") and "18" in status.text, status.text
+        await pilot.press(*["backspace"] * 36)
+        await type_text(pilot, ADULT)
+        await settle(pilot)
+        assert not app.screen.query_one("#dialog-status").has_class("-error")
 
     run(app, scenario)
