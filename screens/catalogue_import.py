@@ -45,7 +45,7 @@ class ImportPane(DeskPane):
     """Stage a file, decide about duplicates, apply."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "decide('accept')", N_("Add as new"), key_display="A"),
+        Binding("a", "decide('accept')", N_("Add new"), key_display="A"),
         Binding("m", "decide('merge')", N_("Merge"), key_display="M"),
         Binding("s", "decide('skip')", N_("Skip"), key_display="S"),
         Binding("escape", "cancel_import", N_("Cancel the import"), show=False),

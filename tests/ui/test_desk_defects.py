@@ -137,3 +137,31 @@ def test_the_replace_card_dialog_checks_the_id_number_as_it_is_typed(app_for, de
         assert not app.screen.query_one("#dialog-status").has_class("-error")
 
     run(app, scenario)
+
+
+def test_the_import_review_says_copies_without_barcodes_and_shows_each_decision_whole(app_for, demo_db, tmp_path):
+    from tests.services.marc_samples import write_file
+    from tests.services.test_marc_import import book
+    from tests.ui.test_cataloguing_desk import open_cataloguing, open_tab
+
+    long_title = "一部书名很长很长的地方文献丛书之醴陵瓷业百年史料汇编"
+    supplier = write_file(
+        tmp_path / "supplier.iso",
+        [book(long_title, holdings=({"a": "ZG"}, {"a": "ZG"})), book("兄弟", holdings=({"b": "C3"},))],
+        "utf-8",
+    )
+
+    async def scenario(pilot):
+        await open_cataloguing(pilot)
+        await open_tab(pilot, "tab-import")
+        await type_text(pilot, str(supplier))
+        await pilot.press("enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "2 册没有条码，不会添加" in text, text
+        rows = [line for line in text.splitlines() if line.split()[:2] in (["1", "新增"], ["2", "新增"])]
+        assert len(rows) == 2, text
+        assert long_title in text  # whole, on the line under the list
+
+    app = app_for(demo_db)
+    run(app, scenario)
