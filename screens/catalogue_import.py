@@ -23,7 +23,7 @@ from ils.catalogue.marc_import import Batch, ImportResult
 from ils.i18n import N_, _
 from screens.base import DeskPane
 from screens.catalogue_dialogs import FilePickerDialog
-from screens.widgets import ListTable, StatusLine
+from screens.widgets import ListTable, StatusLine, TickBox
 from screens.widgets.table import cut
 from screens.work import call_service
 
@@ -81,6 +81,9 @@ class ImportPane(DeskPane):
         yield ListTable(N_("No."), N_("Decision"), N_("Duplicate of"), N_("Title"), N_("ISBN"), id="import-records")
         yield Static("", id="import-why", markup=False)
         yield ListTable(N_("No."), N_("Byte offset"), N_("Why it was refused"), id="import-rejects")
+        yield TickBox(
+            _("Copies are being processed until shelved (Labels tab)"), True, name="processing", id="import-processing"
+        )
         with Horizontal(id="import-actions"):
             yield Button(_("Merge all duplicates"), id="import-merge-all", compact=True)
             yield Button(_("Skip all duplicates"), id="import-skip-all", compact=True)
@@ -182,7 +185,7 @@ class ImportPane(DeskPane):
         records_table = self.query_one("#import-records", ListTable)
         rejects_table = self.query_one("#import-rejects", ListTable)
         has_batch = batch is not None
-        for widget_id in ("#import-merge-all", "#import-skip-all", "#import-apply"):
+        for widget_id in ("#import-merge-all", "#import-skip-all", "#import-apply", "#import-processing"):
             self.query_one(widget_id).display = has_batch
         rejects_table.display = batch is not None and bool(batch.rejects)
         if batch is None:
@@ -286,8 +289,10 @@ class ImportPane(DeskPane):
         self._cancel.clear()
         cancelled = self._cancel.is_set
 
+        processing = self.query_one("#import-processing", TickBox).value
+
         def apply() -> ImportResult:
-            return marc_import.apply(session, batch, progress=self._report, cancelled=cancelled)
+            return marc_import.apply(session, batch, processing=processing, progress=self._report, cancelled=cancelled)
 
         self._working(True)
         self.status().info(_("Storing the batch… (Esc cancels; nothing is stored then)"))

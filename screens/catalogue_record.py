@@ -15,7 +15,7 @@ from textual.widgets import Static
 from ils.catalogue import book_numbers, labels, records
 from ils.catalogue.records import RecordView
 from ils.catalogue.tag_labels import tag_label
-from ils.i18n import N_, _
+from ils.i18n import N_, _, ngettext
 from screens.base import DeskScreen
 from screens.catalogue_dialogs import CallNumberDialog, MarcEditDialog, ScanItemsDialog
 from screens.widgets import ListTable, StatusLine
@@ -143,6 +143,20 @@ class RecordScreen(DeskScreen):
         call_service(
             self,
             "queue-labels",
-            lambda: labels.queue_record_labels(session, bib_id),
-            lambda count: self.status().info(_("{count} labels queued for printing.").format(count=count)),
+            lambda: (labels.queue_record_labels(session, bib_id), labels.record_labels_waiting(bib_id)),
+            self._queued,
         )
+
+    def _queued(self, counts: tuple[int, int]) -> None:
+        added, waiting = counts
+        if added:
+            words = ngettext("{count} label queued for printing.", "{count} labels queued for printing.", added).format(
+                count=added
+            )
+        else:
+            words = ngettext(
+                "Already queued: this record's {count} label is waiting on the Labels tab.",
+                "Already queued: this record's {count} labels are waiting on the Labels tab.",
+                waiting,
+            ).format(count=waiting)
+        self.status().info(words)

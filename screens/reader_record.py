@@ -43,7 +43,6 @@ from screens.work import call_service
 ID_FIELD = Field("id_number", N_("ID number"), placeholder=N_("From the document the reader shows"))
 
 
-
 STEP_KEYS: list[Binding] = [
     Binding("f6", "report_lost", N_("Report the card lost"), key_display="F6"),
     Binding("u", "cancel_loss", N_("Cancel the loss report"), key_display="U", show=False),

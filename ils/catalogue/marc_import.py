@@ -376,8 +376,9 @@ class _Places:
 class _Apply:
     """One ``apply`` run: the state shared by the records of the batch while it is stored."""
 
-    def __init__(self, session: Session, writer: Writer, batch: Batch, places: _Places) -> None:
+    def __init__(self, session: Session, writer: Writer, batch: Batch, places: _Places, status: str) -> None:
         self.session = session
+        self.status = status
         self.writer = writer
         self.batch = batch
         self.places = places
@@ -443,6 +444,7 @@ class _Apply:
             item_type="periodical" if material[1:2] == "s" else "book",
             price_fen=parse_price(price),
             acquired_on=self.today,
+            status=self.status,
         )
         self.items += 1
 
@@ -515,6 +517,7 @@ def apply(
     *,
     branch: str | None = None,
     location: str | None = None,
+    processing: bool = False,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> ImportResult:
@@ -522,7 +525,8 @@ def apply(
 
     A copy's branch is the one its holding names when that branch exists, else ``branch``,
     else this desk's; its location the one the holding names (code or name) in that branch,
-    else ``location`` when it is in that branch, else none. The records merged into and
+    else ``location`` when it is in that branch, else none. With ``processing`` the copies
+    are 加工中 (not lendable) until shelved (``items.shelve``). The records merged into and
     the barcodes in use are read again inside the write lock: the catalogue may have
     changed since the file was staged.
     """
@@ -534,7 +538,7 @@ def apply(
     places = _Places.load(session, branch, location)
     total = len(batch.records)
     with _collector_paused(), session.write() as writer:
-        run = _Apply(session, writer, batch, places)
+        run = _Apply(session, writer, batch, places, "processing" if processing else "available")
         for done, record in enumerate(batch.records, 1):
             run.store(record)
             if done % PROGRESS_EVERY == 0:

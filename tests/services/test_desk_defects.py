@@ -8,10 +8,11 @@ import pytest
 from pymarc import Field, Leader, Record
 
 from db.models import BibRecord
-from ils.catalogue import records
-from ils.catalogue.marc_import import stage, unbarcoded_note
+from ils.catalogue import items, records
+from ils.catalogue.marc_import import apply, stage, unbarcoded_note
 from ils.circulation import loans, receipts
 from ils.circulation.refusals import Refused
+from ils.errors import Invalid
 from ils.i18n import use_language
 from tests.services.circ_samples import shelf  # noqa: F401
 from tests.services.conftest import TZ
@@ -101,3 +102,20 @@ def test_the_review_says_before_apply_that_copies_without_barcodes_are_not_added
     batch = stage(admin, data, source_name="x.iso")
     assert batch.counts.without_barcode == 2
     assert str(unbarcoded_note(2)).startswith("2 copies have no barcode and will not be added")
+
+
+def test_a_copy_added_without_a_price_takes_the_records_and_is_processed_until_shelved(admin):
+    bib = records.add_record(admin, book("活着", isbn="7-02-000220-X", price="CNY25.00"), "cnmarc")
+    item = items.add_item(admin, bib, "T9001", status="processing")
+    assert item.price_fen == 2500 and item.status == "processing"
+    with pytest.raises(Invalid) as refused:
+        assert items.shelve(admin, "T9001").status == "available"
+        items.shelve(admin, "T9001")  # already on the shelf
+    assert refused.value.code == "catalogue.shelve_not_processing"
+    assert items.get_item("T9001").status == "available"
+
+
+def test_an_import_may_add_its_copies_as_being_processed(admin):
+    data = iso(book("兄弟", holdings=({"b": "C3"},)))
+    result = apply(admin, stage(admin, data, source_name="x.iso"), processing=True)
+    assert result.items_added == 1 and items.get_item("C3").status == "processing"
