@@ -10,7 +10,7 @@ from screens.dialogs import FormDialog
 from screens.reader_dialogs import ConfirmDialog
 from screens.reader_record import ReaderScreen
 from screens.readers_desk import ReadersScreen
-from screens.widgets import ListTable
+from screens.widgets import ListTable, StatusLine
 from tests.services.reader_samples import ADULT
 from tests.ui.conftest import log_in_as, open_desk, run, screen_text, settle, type_text
 from tests.ui.test_circulation_desk import desk, scan, title_of  # noqa: F401  (desk: a fixture)
@@ -165,3 +165,46 @@ def test_the_import_review_says_copies_without_barcodes_and_shows_each_decision_
 
     app = app_for(demo_db)
     run(app, scenario)
+
+
+def test_f8_and_the_labels_tab_count_the_labels_already_waiting_and_a_scan_shelves_a_copy(app_for, demo_db):
+    from ils.catalogue import items, labels, records
+    from screens.catalogue_record import RecordScreen
+    from tests.services.test_marc_import import book
+    from tests.ui.conftest import admin_session
+    from tests.ui.test_cataloguing_desk import open_cataloguing, open_tab
+
+    library, session = admin_session(demo_db)
+    try:
+        bib_id = records.add_record(session, book("醴陵瓷业志", isbn="978-7-02-000220-7"), "cnmarc")
+        for barcode in ("77000001", "77000002"):
+            items.add_item(session, bib_id, barcode, status="processing")
+        labels.queue_labels(session, ["77000001", "77000002"])  # what F7 does as it adds each copy
+        waiting = len(labels.queued_labels())
+    finally:
+        library.close()
+
+    async def scenario(pilot):
+        await open_cataloguing(pilot)
+        await pilot.app.push_screen(RecordScreen(bib_id))
+        await settle(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        status = pilot.app.screen.query_one(StatusLine).text
+        assert "已在队列中" in status and "2 张" in status, status
+        await pilot.press("escape")
+        await settle(pilot)
+        await open_tab(pilot, "tab-labels")
+        assert pilot.app.screen.query_one("#labels-status").text.startswith(f"有 {waiting} 张标签待打印"), waiting
+        pilot.app.screen.query_one("#labels-shelve").focus()
+        await type_text(pilot, "77000001")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#labels-status").text == "77000001 已上架，可以外借。"
+
+    run(app_for(demo_db), scenario)
+    library, _session = admin_session(demo_db)
+    try:
+        assert items.get_item("77000001").status == "available" and items.get_item("77000002").status == "processing"
+    finally:
+        library.close()
