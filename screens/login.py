@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
@@ -16,6 +17,42 @@ from ils.session import Session
 from screens.base import IlsScreen
 from screens.widgets import StatusLine
 from screens.work import call_service
+
+
+class UserNameLine(Input):
+    """The user name field, which hands keys typed after Tab or Enter on to the password field.
+
+    Textual moves the focus only once Tab has bubbled up to the screen's binding; a fast
+    typist's password has by then been queued to this field, and would join the user name
+    (``circ<Tab>demo1234<Enter>`` gave the user ``circdemo1234``). Here Tab and Enter are
+    taken in the field's own turn, and every key queued after them goes on to the password,
+    Enter logging in, until this field has the focus again.
+    """
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id)
+        self._handing_on = False
+
+    def on_focus(self) -> None:
+        self._handing_on = False
+
+    def on_key(self, event: events.Key) -> None:
+        password = self.screen.query_one("#login-password", Input)
+        if event.key in ("tab", "enter") and not self._handing_on:
+            event.stop()
+            event.prevent_default()
+            if self.value.strip():
+                self._handing_on = True
+                self.screen.set_focus(password)
+        elif self._handing_on:
+            event.stop()
+            event.prevent_default()
+            if event.key == "enter":
+                password.post_message(Input.Submitted(password, password.value))
+            elif event.key == "backspace":
+                password.value = password.value[:-1]
+            elif event.is_printable and event.character:
+                password.insert_text_at_cursor(event.character)
 
 
 class LoginScreen(IlsScreen):
@@ -39,7 +76,7 @@ class LoginScreen(IlsScreen):
         with Vertical(id="login-box") as box:
             box.border_title = _("Log in")
             yield Label(_("User name"))
-            yield Input(id="login-user")
+            yield UserNameLine(id="login-user")
             yield Label(_("Password"))
             yield Input(id="login-password", password=True)
             yield StatusLine(id="login-status")

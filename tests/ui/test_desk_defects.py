@@ -208,3 +208,25 @@ def test_f8_and_the_labels_tab_count_the_labels_already_waiting_and_a_scan_shelv
         assert items.get_item("77000001").status == "available" and items.get_item("77000002").status == "processing"
     finally:
         library.close()
+
+
+def test_a_fast_typists_name_tab_password_enter_at_log_in_reaches_both_fields(app_for, demo_db):
+    """The keys reach the user field before Tab has moved the focus, as from a real terminal."""
+    from textual import events
+
+    from ils.demo import DEMO_PASSWORD
+    from screens.home import HomeScreen
+
+    app = app_for(demo_db)
+
+    async def scenario(pilot):
+        user = app.screen.query_one("#login-user")
+        assert app.focused is user
+        typed = ["c", "i", "r", "c", "tab", *DEMO_PASSWORD, "enter"]
+        for key in typed:
+            user.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen), app.screen.query_one("#login-status").text
+        assert app.session.staff.username == "circ"
+
+    run(app, scenario)
