@@ -39,6 +39,7 @@ from screens.login import LoginScreen
 from screens.messages import LibraryReady
 from screens.startup import ErrorScreen
 from screens.theme import HIGH_CONTRAST, HIGH_CONTRAST_THEME, NORMAL_THEME
+from screens.widgets import wide_chars
 from screens.work import ServiceCaller, call_service
 
 OTHER_LANGUAGE = {"zh_CN": "en", "en": "zh_CN"}
@@ -195,4 +196,5 @@ def make_app(
     db_path: Path, language: str = "zh_CN", clock: Clock | None = None, read_only: bool | None = None
 ) -> IlsApp:
     """The desk application for the database at ``db_path``, in ``language``."""
+    wide_chars.install()
     return IlsApp(Path(db_path), language, clock or SystemClock(), read_only)
