@@ -249,3 +249,37 @@ def test_wide_characters_under_an_overlay_or_beside_a_docked_key_are_drawn_whole
         assert "命令" in text.splitlines()[-1], text
 
     run(app, scenario)
+
+
+def test_at_80_columns_the_footer_shows_f1_first_and_the_desks_keys(app_for, demo_db):
+    app = app_for(demo_db)
+
+    async def scenario(pilot):
+        await log_in_as(pilot, "circ")
+        await open_desk(pilot, "circulation")
+        footer = screen_text(app).splitlines()[-1]
+        assert footer.split()[:2] == ["F1", "按键"], footer
+        for key in ("F4", "F5", "F6", "F7", "F9", "F12", "F10"):
+            assert key in footer.split(), (key, footer)
+
+    run(app, scenario)
+
+
+def test_ctrl_pgdn_changes_tabs_on_the_system_desk_and_f1_says_so(app_for, demo_db):
+    from textual.widgets import TabbedContent
+
+    app = app_for(demo_db)
+
+    async def scenario(pilot):
+        await log_in_as(pilot, "admin")
+        await open_desk(pilot, "system")
+        tabs = app.screen.query_one(TabbedContent)
+        first = tabs.active
+        await pilot.press("ctrl+pagedown")
+        await settle(pilot)
+        assert tabs.active != first
+        await pilot.press("f1")
+        await settle(pilot)
+        assert "Ctrl+PgDn" in screen_text(app) and "下一个标签页" in screen_text(app)
+
+    run(app, scenario)
