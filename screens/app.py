@@ -49,6 +49,7 @@ class IlsApp(ServiceCaller, App[None], inherit_bindings=False):
     """One desk: a library database, the staff member logged in, the language they read."""
 
     TITLE = "ils"
+    CSS_PATH: ClassVar[str] = "app.tcss"
     COMMANDS: ClassVar = {DeskCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", N_("Keys"), key_display="F1", priority=True),

@@ -283,3 +283,44 @@ def test_ctrl_pgdn_changes_tabs_on_the_system_desk_and_f1_says_so(app_for, demo_
         assert "Ctrl+PgDn" in screen_text(app) and "下一个标签页" in screen_text(app)
 
     run(app, scenario)
+
+
+def _contrast(style) -> float:
+    """WCAG contrast ratio of the text against its background as drawn (reverse swaps them)."""
+
+    def luminance(color) -> float:
+        def channel(value: int) -> float:
+            c = value / 255
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * channel(color.r) + 0.7152 * channel(color.g) + 0.0722 * channel(color.b)
+
+    text, back = style.foreground, style.background
+    light, dark = sorted((luminance(text), luminance(back)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_a_focused_button_reads_clearly_and_unlike_the_others_in_both_themes(app_for, demo_db):
+    from textual.widgets import Button
+
+    app = app_for(demo_db)
+
+    async def scenario(pilot):
+        await log_in_as(pilot, "circ")
+        await open_desk(pilot, "circulation")
+        await pilot.press("f12")
+        await settle(pilot)
+        for theme in ("normal", "high contrast"):
+            for button in app.screen.query(Button):
+                app.screen.set_focus(None)
+                await settle(pilot)
+                resting = button.visual_style
+                app.screen.set_focus(button)
+                await settle(pilot)
+                focused = button.visual_style
+                assert focused.reverse and focused.bold, (theme, button.id)
+                assert _contrast(focused) >= 4 and _contrast(resting) >= 4, (theme, button.id)
+            await pilot.press("f3")
+            await settle(pilot)
+
+    run(app, scenario)
