@@ -48,6 +48,7 @@ class ImportPane(DeskPane):
         Binding("a", "decide('accept')", N_("Add new"), key_display="A"),
         Binding("m", "decide('merge')", N_("Merge"), key_display="M"),
         Binding("s", "decide('skip')", N_("Skip"), key_display="S"),
+        Binding("ctrl+s", "apply", N_("Apply the batch"), key_display="Ctrl+S"),
         Binding("escape", "cancel_import", N_("Cancel the import"), show=False),
     ]
 
@@ -280,6 +281,10 @@ class ImportPane(DeskPane):
         if self._batch is not None:
             self._batch.decide_all_duplicates(decision)
             self._show_batch(select=self.query_one("#import-records", ListTable).selected_key)
+
+    def action_apply(self) -> None:
+        """Ctrl+S stores the batch from wherever the focus is, as Ctrl+S registers a reader."""
+        self._apply()
 
     def _apply(self) -> None:
         batch = self._batch

@@ -25,6 +25,14 @@ class LabelsPane(DeskPane):
     """See what is queued and print it."""
 
     def compose(self) -> ComposeResult:
+        # First, so that the tab opens with the focus where copies coming back from labelling are scanned.
+        with Horizontal(id="labels-shelve-bar"):
+            yield Label(_("Shelve"), classes="field-label")
+            yield Input(
+                id="labels-shelve",
+                compact=True,
+                placeholder=_("Scan each copy as it goes on the shelf: from then on it may be lent"),
+            )
         yield ListTable(N_("Barcode"), N_("Title"), N_("Call number"), N_("Label"), id="labels-queue")
         with Horizontal(id="labels-bar"):
             yield Select(
@@ -46,13 +54,6 @@ class LabelsPane(DeskPane):
             )
             yield Button(_("Print"), id="labels-print", variant="primary", compact=True)
             yield Button(_("Empty the queue"), id="labels-clear", compact=True)
-        with Horizontal(id="labels-shelve-bar"):
-            yield Label(_("Shelve"), classes="field-label")
-            yield Input(
-                id="labels-shelve",
-                compact=True,
-                placeholder=_("Scan each copy as it goes on the shelf: from then on it may be lent"),
-            )
         yield StatusLine(id="labels-status")
 
     def on_mount(self) -> None:

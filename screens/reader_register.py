@@ -74,6 +74,10 @@ def parse_date(text: str) -> dt.date:
         raise Invalid("screens.type_birth_date_yyyy", "Type the birth date as YYYY-MM-DD, e.g. 1985-03-12.") from error
 
 
+_ENTER_STOPS = ("reg-name", "reg-id-number", "reg-birth", "reg-phone", "reg-guardian")
+"""The fields Enter goes to, in form order; card number and notes are rare, and reached with Tab."""
+
+
 class RegisterPane(DeskPane):
     """Fill in, watch the checks under the fields, then Register (Ctrl+S)."""
 
@@ -135,13 +139,13 @@ class RegisterPane(DeskPane):
                 row_id="row-guardian",
             )
             yield self._check("reg-guardian-check")
+            yield Static("", id="reg-notice", markup=False)
+            yield TickBoxes(id="reg-consents")
             yield self._row(
                 N_("Card number"),
                 Input(id="reg-card", compact=True, placeholder=_("Only for a pre-printed card; empty: a new number")),
             )
             yield self._row(N_("Notes"), Input(id="reg-notes", compact=True, placeholder=_("Optional")))
-            yield Static("", id="reg-notice", markup=False)
-            yield TickBoxes(id="reg-consents")
             with Horizontal(id="reg-buttons"):
                 yield Button(_("Register"), id="reg-submit", variant="primary", compact=True)
                 yield Button(_("Clear the form"), id="reg-clear", compact=True)
@@ -359,9 +363,20 @@ class RegisterPane(DeskPane):
             self._refresh_consents()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter moves on to the next field, as on a paper form."""
+        """Enter moves on to the next field to type in, or to the first consent: the lists keep their
+        defaults (resident ID card, adult, this branch), which Tab reaches when they must change."""
         event.stop()
-        self.screen.focus_next()
+        stops = [
+            widget
+            for widget in self.query("#register-form Input, #register-form TickBox")
+            if widget.focusable and widget.display and widget.parent is not None and widget.parent.display
+        ]
+        after = stops[stops.index(event.input) + 1 :] if event.input in stops else []
+        following = next((w for w in after if isinstance(w, TickBox) or w.id in _ENTER_STOPS), None)
+        if following is not None:
+            following.focus()
+        else:
+            self.screen.focus_next()
 
     # --- registering --------------------------------------------------------------------------
 
