@@ -135,7 +135,9 @@ class RecordScreen(DeskScreen):
         here = [item.location_code for item in self.view.items if item.branch_code == branch and item.location_code]
         self.app.push_screen(
             ScanItemsDialog(self.bib_id, self.view.summary.title, here[0] if here else None),
-            lambda added: self.reload(_("{count} copies added.").format(count=added or 0)),
+            lambda added: self.reload(
+                ngettext("{count} copy added.", "{count} copies added.", added or 0).format(count=added or 0)
+            ),
         )
 
     def action_queue_labels(self) -> None:

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
-from ils.i18n import N_, _
+from ils.i18n import N_, _, ngettext
 from ils.readers.readers import LookUp, find_readers, look_up
 from ils.readers.rows import ReaderSummary
 from screens.base import DeskPane
@@ -103,7 +103,11 @@ class FindPane(DeskPane):
             query.select_all()
         else:
             self.status().info(
-                _("{count} readers found; Enter opens the one highlighted.").format(count=len(result.found))
+                ngettext(
+                    "{count} reader found; Enter opens the record.",
+                    "{count} readers found; Enter opens the one highlighted.",
+                    len(result.found),
+                ).format(count=len(result.found))
             )
         if result.found:
             self.query_one("#find-results", ListTable).focus()

@@ -119,3 +119,13 @@ def test_an_import_may_add_its_copies_as_being_processed(admin):
     data = iso(book("兄弟", holdings=({"b": "C3"},)))
     result = apply(admin, stage(admin, data, source_name="x.iso"), processing=True)
     assert result.items_added == 1 and items.get_item("C3").status == "processing"
+
+
+def test_english_counts_take_babels_plural_forms(clerk, shelf):  # noqa: F811
+    from ils.circulation.desk import reader_at_desk, reader_words
+    from ils.circulation.holds import place_hold
+
+    loans.checkout(clerk, shelf.other, "T0003")
+    place_hold(clerk, shelf.adult, "T0003")
+    words = reader_words(reader_at_desk(clerk, shelf.adult))
+    assert "0 on loan, 1 hold." in words and "1 holds" not in words
