@@ -30,7 +30,7 @@ from ils.library import Library, NodeInfo, is_initialised, open_library
 from ils.logs import start_log
 from ils.session import Session
 from screens.base import Relocalise
-from screens.commands import DeskCommands
+from screens.commands import DeskCommands, LocalCommandPalette
 from screens.desks import Desk
 from screens.first_run import FirstRunScreen
 from screens.help import HelpScreen
@@ -187,7 +187,7 @@ class IlsApp(ServiceCaller, App[None], inherit_bindings=False):
 
     def action_command_palette(self) -> None:
         if not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
+            self.push_screen(LocalCommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
 
     def action_help_quit(self) -> None:
         self.notify(_("Press Ctrl+Q to quit."))

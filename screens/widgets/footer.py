@@ -22,7 +22,10 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey, FooterLabel
 
-from ils.i18n import _
+from ils.i18n import N_, _
+
+TEXTUAL_WORDS = (N_("Dismiss menu"),)
+"""Descriptions of Textual's own bindings that reach the footer (a Select's open list), for the catalogue."""
 
 WIDE = 120
 """Columns from which the footer has room for every key with its padding."""

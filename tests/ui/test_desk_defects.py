@@ -324,3 +324,26 @@ def test_a_focused_button_reads_clearly_and_unlike_the_others_in_both_themes(app
             await settle(pilot)
 
     run(app, scenario)
+
+
+def test_textuals_own_words_are_in_chinese_too(app_for, demo_db):
+    app = app_for(demo_db)
+
+    async def scenario(pilot):
+        await log_in_as(pilot, "cat")
+        await open_desk(pilot, "cataloguing")
+        app.screen.query_one("#search-field").focus()
+        await pilot.press("enter")  # the list of search fields drops down: its Esc is in the footer
+        await settle(pilot)
+        assert "收起列表" in screen_text(app).splitlines()[-1], screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await type_text(pilot, "zzzz")
+        await pilot.pause(1.0)
+        await settle(pilot)
+        text = screen_text(app)
+        assert "没有匹配的命令" in text and "No matches" not in text
+
+    run(app, scenario)
