@@ -9,6 +9,7 @@ chosen. Typing while the list has the focus goes back to the search line.
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import ClassVar
 
 from textual import events
@@ -35,7 +36,7 @@ Placed = tuple[HoldInfo, ReaderAtDesk]
 class HoldDialog(IlsModal[Placed]):
     """Search line, the titles found, where to pick up; answers the hold placed and the reader after."""
 
-    CSS_PATH: ClassVar[list[str]] = ["dialogs.tcss", "circulation_hold.tcss"]
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["dialogs.tcss", "circulation_hold.tcss"]
     AUTO_FOCUS: ClassVar[str] = "#hold-query"
 
     def __init__(self, card_number: str, reader_name: str, branches: tuple[tuple[str, str], ...], here: str) -> None:

@@ -75,7 +75,7 @@ def _render_partial_update(self: Compositor) -> ChopsUpdate | None:
         ]
         for line, cut_set in zip(chops, self.cuts, strict=False)
     ]
-    return ChopsUpdate(chops, spans, chop_ends)  # type: ignore[arg-type]
+    return ChopsUpdate(chops, spans, chop_ends)
 
 
 def install() -> None:
