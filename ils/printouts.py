@@ -94,13 +94,18 @@ def write_pdf(pdf: bytes, path: Path) -> Path:
     return path
 
 
+def printouts_folder(session: Session) -> Path:
+    """Where a desk's printouts are kept: ``prints/`` beside the database."""
+    return session.library.path.parent / "prints"
+
+
 def save_pdf(session: Session, name: str, pdf: bytes) -> Path:
     """Keep a desk's printout as ``prints/<name>-<time>.pdf`` beside the database.
 
     The desk's PDF viewer or print spooler picks printouts up from there; a
     second printout in the same second gets a number instead of overwriting.
     """
-    folder = session.library.path.parent / "prints"
+    folder = printouts_folder(session)
     stamp = session.now().strftime("%Y%m%d-%H%M%S")
     path = folder / f"{name}-{stamp}.pdf"
     number = 1

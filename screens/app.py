@@ -30,7 +30,7 @@ from ils.library import Library, NodeInfo, is_initialised, open_library
 from ils.logs import start_log
 from ils.session import Session
 from screens.base import Relocalise
-from screens.commands import DeskCommands
+from screens.commands import DeskCommands, LocalCommandPalette
 from screens.desks import Desk
 from screens.first_run import FirstRunScreen
 from screens.help import HelpScreen
@@ -39,6 +39,7 @@ from screens.login import LoginScreen
 from screens.messages import LibraryReady
 from screens.startup import ErrorScreen
 from screens.theme import HIGH_CONTRAST, HIGH_CONTRAST_THEME, NORMAL_THEME
+from screens.widgets import wide_chars
 from screens.work import ServiceCaller, call_service
 
 OTHER_LANGUAGE = {"zh_CN": "en", "en": "zh_CN"}
@@ -48,6 +49,7 @@ class IlsApp(ServiceCaller, App[None], inherit_bindings=False):
     """One desk: a library database, the staff member logged in, the language they read."""
 
     TITLE = "ils"
+    CSS_PATH: ClassVar[str] = "app.tcss"
     COMMANDS: ClassVar = {DeskCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", N_("Keys"), key_display="F1", priority=True),
@@ -185,7 +187,7 @@ class IlsApp(ServiceCaller, App[None], inherit_bindings=False):
 
     def action_command_palette(self) -> None:
         if not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
+            self.push_screen(LocalCommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
 
     def action_help_quit(self) -> None:
         self.notify(_("Press Ctrl+Q to quit."))
@@ -195,4 +197,5 @@ def make_app(
     db_path: Path, language: str = "zh_CN", clock: Clock | None = None, read_only: bool | None = None
 ) -> IlsApp:
     """The desk application for the database at ``db_path``, in ``language``."""
+    wide_chars.install()
     return IlsApp(Path(db_path), language, clock or SystemClock(), read_only)

@@ -127,6 +127,10 @@ class DeskScreen(IlsScreen):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", N_("Back"), key_display="Esc")]
 
 
+TABS = Binding.Group(N_("Tabs"))
+"""The tab keys share one label in the footer: "Ctrl+PgUp Ctrl+PgDn 标签页"."""
+
+
 class TabbedDeskScreen(DeskScreen):
     """A desk whose tasks are tabs: Ctrl+PgDn / Ctrl+PgUp go to the next or previous tab.
 
@@ -135,8 +139,10 @@ class TabbedDeskScreen(DeskScreen):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+pagedown", "switch_tab(1)", N_("Next tab"), key_display="Ctrl+PgDn", priority=True),
-        Binding("ctrl+pageup", "switch_tab(-1)", N_("Previous tab"), key_display="Ctrl+PgUp", priority=True),
+        Binding(
+            "ctrl+pageup", "switch_tab(-1)", N_("Previous tab"), key_display="Ctrl+PgUp", priority=True, group=TABS
+        ),
+        Binding("ctrl+pagedown", "switch_tab(1)", N_("Next tab"), key_display="Ctrl+PgDn", priority=True, group=TABS),
     ]
 
     def action_switch_tab(self, step: int) -> None:

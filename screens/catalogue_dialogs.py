@@ -17,7 +17,7 @@ from ils.catalogue.marc_text import record_to_text, text_to_record
 from ils.catalogue.records import RecordView
 from ils.i18n import N_, _
 from screens.base import IlsModal
-from screens.widgets import ListTable, StatusLine
+from screens.widgets import ListTable, StatusLine, TickBox
 from screens.work import call_service
 
 
@@ -156,7 +156,15 @@ class ScanItemsDialog(_Dialog):
                 yield Select([], id="scan-location", prompt=_("No location"), compact=True)
             with Horizontal(classes="field"):
                 yield Label(_("Price"), classes="field-label")
-                yield Input("", id="scan-price", compact=True, placeholder=_("e.g. 38.00 (optional)"))
+                yield Input(
+                    "", id="scan-price", compact=True, placeholder=_("Empty: the record's price (010 $d / 020 $c)")
+                )
+            yield TickBox(
+                _("Being processed until shelved (it cannot be lent yet)"),
+                True,
+                name="processing",
+                id="scan-processing",
+            )
             with Horizontal(classes="field"):
                 yield Label(_("Barcode"), classes="field-label")
                 yield Input("", id="scan-barcode", compact=True, placeholder=_("Scan or type, then Enter"))
@@ -195,11 +203,17 @@ class ScanItemsDialog(_Dialog):
         event.input.value = ""
         location = self.query_one("#scan-location", Select).value
         price = self.query_one("#scan-price", Input).value or None
+        status = "processing" if self.query_one("#scan-processing", TickBox).value else "available"
         session, bib_id = self.session, self._bib_id
 
         def add() -> items.ItemInfo:
             item = items.add_item(
-                session, bib_id, barcode, location=None if location is Select.NULL else str(location), price=price
+                session,
+                bib_id,
+                barcode,
+                location=None if location is Select.NULL else str(location),
+                price=price,
+                status=status,
             )
             labels.queue_labels(session, [item.barcode])
             return item

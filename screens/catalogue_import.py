@@ -23,7 +23,8 @@ from ils.catalogue.marc_import import Batch, ImportResult
 from ils.i18n import N_, _
 from screens.base import DeskPane
 from screens.catalogue_dialogs import FilePickerDialog
-from screens.widgets import ListTable, StatusLine
+from screens.widgets import ListTable, StatusLine, TickBox
+from screens.widgets.table import cut
 from screens.work import call_service
 
 ENCODINGS: tuple[tuple[str, str], ...] = (
@@ -33,21 +34,21 @@ ENCODINGS: tuple[tuple[str, str], ...] = (
     ("GB18030", "gb18030"),
     ("MARC-8", "marc-8"),
 )
-DECISION_LABELS: dict[str, str] = {
-    "accept": N_("Add as new"),
-    "merge": N_("Merge into existing"),
-    "skip": N_("Skip"),
-}
-MATCH_LABELS: dict[str, str] = {"isbn": N_("same ISBN"), "title": N_("same title, edition, publisher")}
+DECISION_LABELS: dict[str, str] = {"accept": N_("Add new"), "merge": N_("Merge"), "skip": N_("Skip")}
+"""Short, so that the decision column fits beside the title at 80 columns."""
+MATCH_LABELS: dict[str, str] = {"isbn": N_("same ISBN"), "title": N_("same title")}
+TITLE_CELLS = 30
+"""A title longer than this is cut in the list (the whole title is on the line under it)."""
 
 
 class ImportPane(DeskPane):
     """Stage a file, decide about duplicates, apply."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "decide('accept')", N_("Add as new"), key_display="A"),
+        Binding("a", "decide('accept')", N_("Add new"), key_display="A"),
         Binding("m", "decide('merge')", N_("Merge"), key_display="M"),
         Binding("s", "decide('skip')", N_("Skip"), key_display="S"),
+        Binding("ctrl+s", "apply", N_("Apply the batch"), key_display="Ctrl+S"),
         Binding("escape", "cancel_import", N_("Cancel the import"), show=False),
     ]
 
@@ -78,8 +79,12 @@ class ImportPane(DeskPane):
             yield Button(_("Read"), id="import-read", variant="primary", compact=True)
         yield ProgressBar(id="import-progress", show_eta=False)
         yield Static("", id="import-summary", markup=False)
-        yield ListTable(N_("No."), N_("Title"), N_("ISBN"), N_("Duplicate of"), N_("Decision"), id="import-records")
+        yield ListTable(N_("No."), N_("Decision"), N_("Duplicate of"), N_("Title"), N_("ISBN"), id="import-records")
+        yield Static("", id="import-why", markup=False)
         yield ListTable(N_("No."), N_("Byte offset"), N_("Why it was refused"), id="import-rejects")
+        yield TickBox(
+            _("Copies are being processed until shelved (Labels tab)"), True, name="processing", id="import-processing"
+        )
         with Horizontal(id="import-actions"):
             yield Button(_("Merge all duplicates"), id="import-merge-all", compact=True)
             yield Button(_("Skip all duplicates"), id="import-skip-all", compact=True)
@@ -181,7 +186,7 @@ class ImportPane(DeskPane):
         records_table = self.query_one("#import-records", ListTable)
         rejects_table = self.query_one("#import-rejects", ListTable)
         has_batch = batch is not None
-        for widget_id in ("#import-merge-all", "#import-skip-all", "#import-apply"):
+        for widget_id in ("#import-merge-all", "#import-skip-all", "#import-apply", "#import-processing"):
             self.query_one(widget_id).display = has_batch
         rejects_table.display = batch is not None and bool(batch.rejects)
         if batch is None:
@@ -189,37 +194,40 @@ class ImportPane(DeskPane):
             records_table.show_rows([])
             return
         counts = batch.counts
-        summary.update(
-            _(
-                "{name}: {format} {serialisation}. {total} records: {new} new, {duplicates} duplicates, "
-                "{rejects} refused; {holdings} copies."
-            ).format(
-                name=batch.source_name,
-                format=(batch.format or "").upper(),
-                serialisation=batch.serialisation or "",
-                total=counts.total,
-                new=counts.new,
-                duplicates=counts.duplicates,
-                rejects=counts.rejects,
-                holdings=counts.holdings,
-            )
+        text = _(
+            "{name}: {format} {serialisation}. {total} records: {new} new, {duplicates} duplicates, "
+            "{rejects} refused; {holdings} copies."
+        ).format(
+            name=batch.source_name,
+            format=(batch.format or "").upper(),
+            serialisation=batch.serialisation or "",
+            total=counts.total,
+            new=counts.new,
+            duplicates=counts.duplicates,
+            rejects=counts.rejects,
+            holdings=counts.holdings,
         )
+        if counts.without_barcode:
+            text += "\n" + str(marc_import.unbarcoded_note(counts.without_barcode))
+        summary.update(text)
+        summary.set_class(bool(counts.without_barcode), "-warning")
         records_table.show_rows(
             [
                 (
                     str(r.number),
                     (
                         str(r.number),
-                        r.title,
-                        r.prepared.isbns[0] if r.prepared.isbns else "",
-                        self._duplicate_text(r),
                         _(DECISION_LABELS[r.decision]),
+                        self._duplicate_text(r),
+                        cut(r.title, TITLE_CELLS),
+                        r.prepared.isbns[0] if r.prepared.isbns else "",
                     ),
                 )
                 for r in batch.records
             ],
             select,
         )
+        self._show_why()
         rejects_table.show_rows(
             [
                 (f"r{j.number}", (str(j.number), "" if j.offset is None else str(j.offset), str(j.reason)))
@@ -237,6 +245,23 @@ class ImportPane(DeskPane):
             else _("the catalogue")
         )
         return f"{_(MATCH_LABELS[staged.match])} · {where}"
+
+    def on_data_table_row_highlighted(self, event: ListTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_why()
+
+    def _show_why(self) -> None:
+        """Under the list: the highlighted record's whole title, and why it was taken for a duplicate."""
+        why = self.query_one("#import-why", Static)
+        key = self.query_one("#import-records", ListTable).selected_key
+        staged = self._batch.record(int(key)) if self._batch is not None and key is not None else None
+        if staged is None:
+            why.update("")
+            return
+        lines = [_("Record {number}: {title}").format(number=staged.number, title=staged.title)]
+        if staged.reason is not None:
+            lines.append(_("Taken for a duplicate: {reason}.").format(reason=staged.reason))
+        why.update("\n".join(lines))
 
     def action_decide(self, decision: str) -> None:
         batch = self._batch
@@ -257,6 +282,10 @@ class ImportPane(DeskPane):
             self._batch.decide_all_duplicates(decision)
             self._show_batch(select=self.query_one("#import-records", ListTable).selected_key)
 
+    def action_apply(self) -> None:
+        """Ctrl+S stores the batch from wherever the focus is, as Ctrl+S registers a reader."""
+        self._apply()
+
     def _apply(self) -> None:
         batch = self._batch
         if batch is None or self._busy:
@@ -265,8 +294,10 @@ class ImportPane(DeskPane):
         self._cancel.clear()
         cancelled = self._cancel.is_set
 
+        processing = self.query_one("#import-processing", TickBox).value
+
         def apply() -> ImportResult:
-            return marc_import.apply(session, batch, progress=self._report, cancelled=cancelled)
+            return marc_import.apply(session, batch, processing=processing, progress=self._report, cancelled=cancelled)
 
         self._working(True)
         self.status().info(_("Storing the batch… (Esc cancels; nothing is stored then)"))

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Input, Select
+from textual.widgets import Button, Input, Label, Select
 
 from ils import printouts
-from ils.catalogue import labels
-from ils.i18n import N_, _
+from ils.catalogue import items, labels
+from ils.i18n import N_, _, ngettext
 from screens.base import DeskPane
 from screens.widgets import ListTable, StatusLine
 from screens.work import call_service
@@ -25,6 +25,14 @@ class LabelsPane(DeskPane):
     """See what is queued and print it."""
 
     def compose(self) -> ComposeResult:
+        # First, so that the tab opens with the focus where copies coming back from labelling are scanned.
+        with Horizontal(id="labels-shelve-bar"):
+            yield Label(_("Shelve"), classes="field-label")
+            yield Input(
+                id="labels-shelve",
+                compact=True,
+                placeholder=_("Scan each copy as it goes on the shelf: from then on it may be lent"),
+            )
         yield ListTable(N_("Barcode"), N_("Title"), N_("Call number"), N_("Label"), id="labels-queue")
         with Horizontal(id="labels-bar"):
             yield Select(
@@ -66,6 +74,32 @@ class LabelsPane(DeskPane):
             self.status().info(message)
         elif not queued:
             self.status().info(_("No labels are waiting. Copies added at this desk queue their labels here."))
+        else:
+            self.status().info(
+                ngettext(
+                    "{count} label is waiting: choose the sheet and Print.",
+                    "{count} labels are waiting: choose the sheet and Print.",
+                    len(queued),
+                ).format(count=len(queued))
+            )
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """A copy scanned into the shelve line goes from 加工中 to 在架; the line waits for the next."""
+        if event.input.id != "labels-shelve":
+            return
+        event.stop()
+        barcode, event.input.value = event.value, ""
+        if not barcode.strip():
+            return
+        session = self.session
+        call_service(self, "shelve", lambda: items.shelve(session, barcode), self._shelved, self._refused)
+
+    def _shelved(self, item: items.ItemInfo) -> None:
+        self.status().info(_("{barcode} is on the shelf and may be lent.").format(barcode=item.barcode))
+
+    def _refused(self, text: str) -> None:
+        self.status().error(text)
+        self.app.bell()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "labels-kind":

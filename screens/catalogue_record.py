@@ -15,7 +15,7 @@ from textual.widgets import Static
 from ils.catalogue import book_numbers, labels, records
 from ils.catalogue.records import RecordView
 from ils.catalogue.tag_labels import tag_label
-from ils.i18n import N_, _
+from ils.i18n import N_, _, ngettext
 from screens.base import DeskScreen
 from screens.catalogue_dialogs import CallNumberDialog, MarcEditDialog, ScanItemsDialog
 from screens.widgets import ListTable, StatusLine
@@ -135,7 +135,9 @@ class RecordScreen(DeskScreen):
         here = [item.location_code for item in self.view.items if item.branch_code == branch and item.location_code]
         self.app.push_screen(
             ScanItemsDialog(self.bib_id, self.view.summary.title, here[0] if here else None),
-            lambda added: self.reload(_("{count} copies added.").format(count=added or 0)),
+            lambda added: self.reload(
+                ngettext("{count} copy added.", "{count} copies added.", added or 0).format(count=added or 0)
+            ),
         )
 
     def action_queue_labels(self) -> None:
@@ -143,6 +145,20 @@ class RecordScreen(DeskScreen):
         call_service(
             self,
             "queue-labels",
-            lambda: labels.queue_record_labels(session, bib_id),
-            lambda count: self.status().info(_("{count} labels queued for printing.").format(count=count)),
+            lambda: (labels.queue_record_labels(session, bib_id), labels.record_labels_waiting(bib_id)),
+            self._queued,
         )
+
+    def _queued(self, counts: tuple[int, int]) -> None:
+        added, waiting = counts
+        if added:
+            words = ngettext("{count} label queued for printing.", "{count} labels queued for printing.", added).format(
+                count=added
+            )
+        else:
+            words = ngettext(
+                "Already queued: this record's {count} label is waiting on the Labels tab.",
+                "Already queued: this record's {count} labels are waiting on the Labels tab.",
+                waiting,
+            ).format(count=waiting)
+        self.status().info(words)

@@ -42,17 +42,17 @@ from ils.circulation.desk import (
     RETURNED,
     ReaderAtDesk,
     ScanOutcome,
-    reader_at_desk,
     scan,
 )
-from ils.circulation.holds import HoldInfo, place_hold
+from ils.circulation.holds import HoldInfo
 from ils.circulation.loans import ReturnResult
 from ils.circulation.places import Place, place_of
 from ils.circulation.transit import Disposition
 from ils.errors import Invalid
-from ils.i18n import N_, _
+from ils.i18n import N_, _, ngettext
 from ils.permissions import Permission
-from screens.base import DeskScreen
+from screens.base import DeskScreen, IlsModal
+from screens.circulation_hold import HoldDialog
 from screens.circulation_view import mode_line, reader_lines, show_holds, show_loans
 from screens.dialogs import Field, FormDialog
 from screens.events_enquiry import EnquiryDialog, tallied_text
@@ -361,25 +361,9 @@ class CirculationScreen(DeskScreen):
         if view is None:
             self.show_error(_("Open a reader first: scan their card, then press F6."))
             return
-        session, card = self.session, view.card_number
         branches = tuple((b.name, b.code) for b in self.branches if b.active)
         here = self.place.branch_code if self.place else ""
-
-        def place(values: dict[str, Any]) -> tuple[HoldInfo, ReaderAtDesk]:
-            hold = place_hold(session, card, values["target"], pickup=values["pickup"] or None)
-            return hold, reader_at_desk(session, card)
-
-        dialog: FormDialog[tuple[HoldInfo, ReaderAtDesk]] = FormDialog(
-            N_("Place a hold for {name}"),
-            [
-                Field("target", N_("Title"), placeholder=N_("Record number, ISBN or a copy's barcode")),
-                Field("pickup", N_("Pick up at"), "select", value=here, options=branches),
-            ],
-            place,
-            submit_label=N_("Place the hold"),
-            title_args={"name": view.reader.name},
-        )
-        self._ask(dialog, self._hold_placed)
+        self._ask(HoldDialog(view.card_number, view.reader.name, branches, here), self._hold_placed)
 
     def _hold_placed(self, answer: tuple[HoldInfo, ReaderAtDesk]) -> None:
         hold, self.view = answer
@@ -433,13 +417,26 @@ class CirculationScreen(DeskScreen):
         )
 
     def _printed(
-        self, paths: list[Path], lent: list[receipts.Done[str]], returned: list[receipts.Done[ReturnResult]]
+        self, printed: receipts.Printed, lent: list[receipts.Done[str]], returned: list[receipts.Done[ReturnResult]]
     ) -> None:
         """Forget what is printed now; whatever was done while it printed waits for the next receipt."""
         self.lent = [done for done in self.lent if done not in lent]
         self.returned = [done for done in self.returned if done not in returned]
         self.refresh_bindings()
-        words = _("{count} receipts saved for printing.").format(count=len(paths))
+        count = len(printed.paths)
+        if printed.printer:
+            words = ngettext(
+                "{count} receipt sent to the printer {printer}; the PDF is kept in {folder}.",
+                "{count} receipts sent to the printer {printer}; the PDFs are kept in {folder}.",
+                count,
+            )
+        else:
+            words = ngettext(
+                "{count} receipt saved in {folder}; no receipt printer is set (ils circ settings --receipt-printer).",
+                "{count} receipts saved in {folder}; no receipt printer is set (ils circ settings --receipt-printer).",
+                count,
+            )
+        words = words.format(count=count, printer=printed.printer, folder=printed.folder)
         self.status().info(words)
         self._add_log(words, "-ok")
         self._focus_scan()
@@ -456,7 +453,7 @@ class CirculationScreen(DeskScreen):
         if path is not None:
             self._add_log(_("Slip saved for printing: {name}").format(name=path.name), "-send")
 
-    def _ask(self, dialog: FormDialog[T], then: Callable[[T], object]) -> None:
+    def _ask(self, dialog: IlsModal[T], then: Callable[[T], object]) -> None:
         """Show ``dialog``; ``then(answer)`` unless cancelled; the scanner's line has the focus after."""
 
         def answered(answer: T | None) -> None:

@@ -14,7 +14,7 @@ from ils.circulation.desk import CHECKOUT, MODES, ReaderAtDesk
 from ils.circulation.holds import HoldInfo
 from ils.circulation.loans import LoanInfo
 from ils.circulation.places import Place
-from ils.i18n import _
+from ils.i18n import _, ngettext
 from ils.money import yuan
 from screens.widgets import ListTable
 
@@ -56,7 +56,9 @@ def reader_lines(view: ReaderAtDesk) -> str:
     if view.overdue:
         numbers.append(_("{count} overdue").format(count=view.overdue))
     numbers.append(_("owes {amount}").format(amount=yuan(view.owed_fen)))
-    numbers.append(_("{count} loans in history").format(count=view.past_loans))
+    numbers.append(
+        ngettext("{count} loan in history", "{count} loans in history", view.past_loans).format(count=view.past_loans)
+    )
     return f"{r.name}  {r.card_number}  {r.reader_type_name} · {r.branch_name}\n" + " · ".join(numbers)
 
 

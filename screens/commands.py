@@ -11,7 +11,10 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from rich.align import Align
+from rich.text import Text
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.widgets.option_list import Option
 
 from ils.i18n import N_, _
 from screens.desks import visible_desks
@@ -58,3 +61,21 @@ class DeskCommands(Provider):
             score = max(matcher.match(name), matcher.match(english))
             if score > 0:
                 yield Hit(score, matcher.highlight(name), action, text=name, help=help_text)
+
+
+class LocalCommandPalette(CommandPalette):
+    """Textual's palette, saying "No matches found" in the desk's language (Textual has it in English only)."""
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        super()._start_no_matches_countdown(search_value)
+        if self._no_matches_timer is not None:
+            self._no_matches_timer.stop()
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, partial(self._no_matches, search_value))
+
+    def _no_matches(self, search_value: str) -> None:
+        if not search_value:  # browsing every command: an empty list needs no notice
+            self._list_visible = False
+            return
+        notice = Option(Align.center(Text(_("No matches found"), style="not bold")), disabled=True, id=self._NO_MATCHES)
+        self.query_one(CommandList).add_option(notice)
+        self._list_visible = True

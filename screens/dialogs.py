@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, SelectionList
 
+from ils.errors import Invalid
 from ils.i18n import N_, _
 from screens.base import IlsModal
 from screens.widgets import StatusLine
@@ -43,6 +44,9 @@ class Field:
     """A second entry of a password: it must equal that field, and is not passed on."""
     placeholder: str = ""
     """Message id shown in an empty text field."""
+    check: Callable[[str], object] | None = None
+    """A live check of a text field as it is typed: raises ``Invalid`` saying what is wrong (pure, no
+    database: it runs on every key), shown under the form in red until the text is right."""
 
 
 class FormDialog(IlsModal[T]):
@@ -106,6 +110,21 @@ class FormDialog(IlsModal[T]):
             elif isinstance(control, SelectionList):
                 values[field.name] = tuple(control.selected)
         return values
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Run the field's live check, as the registration form does: a wrong digit is said at once."""
+        field = next((f for f in self._fields if f"field-{f.name}" == event.input.id), None)
+        if field is None or field.check is None:
+            return
+        event.stop()
+        status = self.query_one("#dialog-status", StatusLine)
+        try:
+            if event.value.strip():
+                field.check(event.value)
+        except Invalid as error:
+            status.error(str(error))
+        else:
+            status.clear()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter moves to the next field, and submits from the last text field."""

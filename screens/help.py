@@ -50,4 +50,10 @@ class HelpScreen(IlsModal[None]):
             yield Static(_("Keys"), id="help-title")
             rows = [(str(index), row) for index, row in enumerate(self._keys())]
             yield ListTable(N_("Key"), N_("What it does"), rows=rows, id="help-keys")
-            yield Static(_("Tab moves between fields; Enter chooses; Escape goes back."), id="help-hint")
+            yield Static(
+                _(
+                    "Tab moves between fields; Enter chooses; Escape goes back. "
+                    "On every desk with tabs, Ctrl+PgDn and Ctrl+PgUp go to the next and previous tab."
+                ),
+                id="help-hint",
+            )

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
-from ils.i18n import N_, _
+from ils.i18n import N_, _, ngettext
 from ils.readers.readers import LookUp, find_readers, look_up
 from ils.readers.rows import ReaderSummary
 from screens.base import DeskPane
@@ -43,8 +43,13 @@ class FindPane(DeskPane):
         self._listed: str | None = None
 
     def compose(self) -> ComposeResult:
+        # Not selected on focus: a key typed into the list moves the focus here with that key in the
+        # line, and a selection would let the next key replace it (F5 selects on purpose).
         yield Input(
-            placeholder=_("Scan a card, or type a name, pinyin, phone or ID number"), id="find-query", compact=True
+            placeholder=_("Scan a card, or type a name, pinyin, phone or ID number"),
+            id="find-query",
+            compact=True,
+            select_on_focus=False,
         )
         yield ListTable(
             N_("Card number"), N_("Full name"), N_("Reader type"), N_("Home branch"), N_("Status"), id="find-results"
@@ -98,7 +103,11 @@ class FindPane(DeskPane):
             query.select_all()
         else:
             self.status().info(
-                _("{count} readers found; Enter opens the one highlighted.").format(count=len(result.found))
+                ngettext(
+                    "{count} reader found; Enter opens the record.",
+                    "{count} readers found; Enter opens the one highlighted.",
+                    len(result.found),
+                ).format(count=len(result.found))
             )
         if result.found:
             self.query_one("#find-results", ListTable).focus()

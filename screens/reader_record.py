@@ -28,6 +28,7 @@ from ils import printouts
 from ils.i18n import N_, _
 from ils.readers import lifecycle
 from ils.readers.consents import ConsentInfo, consent_text
+from ils.readers.idnumbers import check_id_number
 from ils.readers.lifecycle import Verification
 from ils.readers.printouts import card_pdf, export_pdf
 from ils.readers.readers import ReaderRecord, reveal_id_number, view_reader
@@ -40,6 +41,7 @@ from screens.widgets import StatusLine
 from screens.work import call_service
 
 ID_FIELD = Field("id_number", N_("ID number"), placeholder=N_("From the document the reader shows"))
+
 
 STEP_KEYS: list[Binding] = [
     Binding("f6", "report_lost", N_("Report the card lost"), key_display="F6"),
@@ -240,7 +242,7 @@ class ReaderScreen(DeskScreen):
         session, card = self.session, self.card_number
         dialog = LoudForm(
             N_("Cancel the loss report of card {card}"),
-            [ID_FIELD],
+            [self._id_field()],
             lambda v: lifecycle.cancel_loss(session, card, v["id_number"]),
             submit_label=N_("Cancel the loss report"),
             title_args={"card": card},
@@ -250,10 +252,18 @@ class ReaderScreen(DeskScreen):
             self._stepped(lambda r: _("The loss report is cancelled; card {card} works again.").format(card=card)),
         )
 
+    def _id_field(self) -> Field:
+        """The ID number field, checked as it is typed against the reader's kind of document, as on the
+        registration form: 36 digits are said to be wrong at once, not after the step is refused."""
+        if self.record is None:
+            return ID_FIELD
+        id_type, today = self.record.id_type, self.session.now().date()
+        return dataclasses.replace(ID_FIELD, check=lambda text: check_id_number(id_type, text, today))
+
     def action_replace(self) -> None:
         session, card = self.session, self.card_number
         fields = [
-            ID_FIELD,
+            self._id_field(),
             Field(
                 "new_card", N_("New card number"), placeholder=N_("Only for a pre-printed card; empty: a new number")
             ),
@@ -339,7 +349,7 @@ class ReaderScreen(DeskScreen):
         session, card = self.session, self.card_number
         dialog = LoudForm(
             N_("Verify card {card}"),
-            [ID_FIELD],
+            [self._id_field()],
             lambda v: lifecycle.verify(session, card, v["id_number"]),
             submit_label=N_("Verify"),
             title_args={"card": card},

@@ -28,12 +28,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Select, SelectionList, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from ils.branches import list_branches
 from ils.errors import Invalid
 from ils.i18n import N_, _
-from ils.readers.consents import NoticeInfo, consent_label, current_notice
+from ils.readers.consents import SMS, NoticeInfo, consent_label, current_notice
 from ils.readers.idnumbers import ID_TYPES, RESIDENT, IdNumber, check_id_number, id_type_label
 from ils.readers.readers import ReaderRecord, Registration, clean_phone, register_reader, scan_card
 from ils.readers.requirements import Requirements, requirements
@@ -42,7 +42,7 @@ from ils.readers.types import ReaderTypeInfo, list_reader_types
 from ils.session import Session
 from screens.base import DeskPane
 from screens.reader_record import ReaderScreen
-from screens.widgets import StatusLine
+from screens.widgets import StatusLine, TickBox, TickBoxes
 from screens.work import call_service
 
 
@@ -72,6 +72,10 @@ def parse_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text.strip())
     except ValueError as error:
         raise Invalid("screens.type_birth_date_yyyy", "Type the birth date as YYYY-MM-DD, e.g. 1985-03-12.") from error
+
+
+_ENTER_STOPS = ("reg-name", "reg-id-number", "reg-birth", "reg-phone", "reg-guardian")
+"""The fields Enter goes to, in form order; card number and notes are rare, and reached with Tab."""
 
 
 class RegisterPane(DeskPane):
@@ -135,13 +139,13 @@ class RegisterPane(DeskPane):
                 row_id="row-guardian",
             )
             yield self._check("reg-guardian-check")
+            yield Static("", id="reg-notice", markup=False)
+            yield TickBoxes(id="reg-consents")
             yield self._row(
                 N_("Card number"),
                 Input(id="reg-card", compact=True, placeholder=_("Only for a pre-printed card; empty: a new number")),
             )
             yield self._row(N_("Notes"), Input(id="reg-notes", compact=True, placeholder=_("Optional")))
-            yield Static("", id="reg-notice", markup=False)
-            yield SelectionList[str](id="reg-consents", compact=True)
             with Horizontal(id="reg-buttons"):
                 yield Button(_("Register"), id="reg-submit", variant="primary", compact=True)
                 yield Button(_("Clear the form"), id="reg-clear", compact=True)
@@ -287,6 +291,7 @@ class RegisterPane(DeskPane):
             )
 
     def _check_phone(self) -> None:
+        """The phone as typed, and whether SMS notices, when ticked, have a number to go to."""
         text = self._value("reg-phone")
         try:
             if text.strip():
@@ -294,7 +299,14 @@ class RegisterPane(DeskPane):
         except Invalid as error:
             self._say("reg-phone-check", str(error))
         else:
-            self._say("reg-phone-check", "")
+            sms = SMS in self.query_one("#reg-consents", TickBoxes).selected
+            self._say(
+                "reg-phone-check", _("SMS notices need a mobile phone number.") if sms and not text.strip() else ""
+            )
+
+    def on_checkbox_changed(self, event: TickBox.Changed) -> None:
+        event.stop()
+        self._check_phone()
 
     def _check_guardian(self) -> None:
         card = self._value("reg-guardian")
@@ -325,11 +337,10 @@ class RegisterPane(DeskPane):
         if kinds == self._kinds:
             return
         self._kinds = kinds
-        consents = self.query_one("#reg-consents", SelectionList)
+        consents = self.query_one("#reg-consents", TickBoxes)
         ticked = set(consents.selected)
-        consents.clear_options()
-        consents.add_options([(consent_label(kind), kind, kind in ticked) for kind in kinds])
-        consents.highlighted = 0  # so Space ticks the first consent as soon as Tab reaches the list
+        consents.set_options([(consent_label(kind), kind, kind in ticked) for kind in kinds])
+        self._check_phone()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -352,9 +363,20 @@ class RegisterPane(DeskPane):
             self._refresh_consents()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter moves on to the next field, as on a paper form."""
+        """Enter moves on to the next field to type in, or to the first consent: the lists keep their
+        defaults (resident ID card, adult, this branch), which Tab reaches when they must change."""
         event.stop()
-        self.screen.focus_next()
+        stops = [
+            widget
+            for widget in self.query("#register-form Input, #register-form TickBox")
+            if widget.focusable and widget.display and widget.parent is not None and widget.parent.display
+        ]
+        after = stops[stops.index(event.input) + 1 :] if event.input in stops else []
+        following = next((w for w in after if isinstance(w, TickBox) or w.id in _ENTER_STOPS), None)
+        if following is not None:
+            following.focus()
+        else:
+            self.screen.focus_next()
 
     # --- registering --------------------------------------------------------------------------
 
@@ -383,7 +405,7 @@ class RegisterPane(DeskPane):
             branch=self._selected("reg-branch") or None,
             guardian_card=guardian or None,
             notes=self._value("reg-notes").strip() or None,
-            consents=frozenset(self.query_one("#reg-consents", SelectionList).selected),
+            consents=frozenset(self.query_one("#reg-consents", TickBoxes).selected),
             card_number=self._value("reg-card").strip() or None,
         )
         session = self.session
@@ -396,6 +418,13 @@ class RegisterPane(DeskPane):
         self.status().info(done)
         self.app.push_screen(ReaderScreen(record.summary.card_number, record, offer_print=True, message=done))
 
+    def filled(self) -> bool:
+        """Something typed or ticked that leaving the desk would lose (a birth date read from the ID number is not)."""
+        typed = any(
+            field.value.strip() and not field.disabled for field in self.query("#register-form Input").results(Input)
+        )
+        return typed or bool(self.query_one("#reg-consents", TickBoxes).selected)
+
     def _clear(self) -> None:
         """An empty form for the next reader; the lists keep their defaults."""
         for field in self.query("#register-form Input").results(Input):
@@ -404,6 +433,6 @@ class RegisterPane(DeskPane):
         if self._choices is not None:
             self.query_one("#reg-type", Select).value = self._type_options()[0][1]
             self.query_one("#reg-branch", Select).value = self._choices.home
-        self.query_one("#reg-consents", SelectionList).deselect_all()
+        self.query_one("#reg-consents", TickBoxes).deselect_all()
         self.status().clear()
         self.query_one("#reg-name", Input).focus()

@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.widgets import TabbedContent, TabPane
 
 from ils.i18n import N_, _
 from screens.base import TabbedDeskScreen
+from screens.reader_dialogs import ConfirmDialog
 from screens.reader_find import FindPane
 from screens.reader_register import RegisterChoices, RegisterPane
 
@@ -23,6 +25,7 @@ class ReadersScreen(TabbedDeskScreen):
 
     TITLE_ID: ClassVar[str] = N_("Readers")
     CSS_PATH: ClassVar[str] = "readers_desk.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", N_("Back"), key_display="Esc")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -35,6 +38,21 @@ class ReadersScreen(TabbedDeskScreen):
                 yield FindPane(id="find-pane")
             with TabPane(_("Register"), id="tab-register"):
                 yield RegisterPane(self.register_choices, id="register-pane")
+
+    def action_leave(self) -> None:
+        """Back to the home screen; a registration form with something typed in it is not thrown
+        away by one key: the desk asks first, and Esc again keeps the form."""
+        form = self.query_one(RegisterPane)
+        if self.query_one(TabbedContent).active != "tab-register" or not form.filled():
+            self.app.pop_screen()
+            return
+        dialog = ConfirmDialog(
+            _("Leave the registration form?"),
+            _("What is typed in the form will be lost. Esc keeps the form."),
+            lambda: True,
+            ok_label=_("Throw the form away"),
+        )
+        self.app.push_screen(dialog, lambda left: left and self.app.pop_screen())
 
     def on_register_pane_choices_loaded(self, message: RegisterPane.ChoicesLoaded) -> None:
         self.register_choices = message.choices

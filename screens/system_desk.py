@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.widgets import TabbedContent, TabPane
 
 from ils.i18n import N_, _
-from screens.base import DeskScreen
+from screens.base import TabbedDeskScreen
 from screens.system_branches import BranchesPane
 from screens.system_maintenance import MaintenancePane
 from screens.system_node import ThisDeskPane
@@ -17,7 +17,7 @@ from screens.system_sync import SyncPane
 from screens.system_terminals import TerminalsPane
 
 
-class SystemScreen(DeskScreen):
+class SystemScreen(TabbedDeskScreen):
     """Setting up the library network and keeping the database safe."""
 
     TITLE_ID: ClassVar[str] = N_("System")

@@ -322,7 +322,7 @@ def add_item(
     note: str | None = None,
     status: str = "available",
 ) -> ItemInfo:
-    """Add a copy; the branch defaults to this desk's, the call number to the record's.
+    """Add a copy; the branch defaults to this desk's, the call number and price to the record's.
 
     Runs inside the write lock from its first read, so two desks adding the same
     barcode are served one after the other and the second is told the barcode is taken.
@@ -340,7 +340,8 @@ def add_item(
     _check_choice(status, CATALOGUING_STATUSES, N_("status"))
     typed_call_number = clean_input(call_number, N_("Call number"), required=False, fold=True)
     printed, shelf = clean_call_number(typed_call_number or record_call_number(bib))
-    price_fen = _typed_price(price)
+    # Not typed: the record's price (CNMARC 010 $d, MARC21 020 $c), as the import takes it.
+    price_fen = _typed_price(price) if price and price.strip() else parse_price(bib.price)
     acquired = _typed_date(acquired_on, N_("Acquired on")) or session.now().date().isoformat()
     source_text, note_text = _typed_text(source, N_("Source")), _typed_text(note, N_("Note"))
     with session.write() as writer:
@@ -361,6 +362,24 @@ def add_item(
             note=note_text,
         )
     return info(Item.get_by_id(item_id))
+
+
+@writes
+def shelve(session: Session, barcode: str) -> ItemInfo:
+    """Put a copy being processed (加工中: labelled, stamped, covered) on the shelf: from now on it may be lent."""
+    session.require(Permission.CATALOGUE)
+    item = get_item(barcode)
+    if item.status != "processing":
+        raise Invalid(
+            "catalogue.shelve_not_processing",
+            "{barcode} is not being processed: it is {status}.",
+            barcode=item.barcode,
+            status=Message(f"item_status.{item.status}", STATUSES.get(item.status, item.status)),
+        )
+    with session.write() as writer:
+        Item.update(status="available", updated_at=session.library.now_text()).where(Item.id == item.id).execute()
+        writer.journal("item.change", "item", item.id, {"status": "available"})
+    return info(Item.get_by_id(item.id))
 
 
 @writes

@@ -153,6 +153,11 @@ def queue_record_labels(session: Session, bib_id: str, kinds: Sequence[str] | No
     return _queue(session, items, kinds)
 
 
+def record_labels_waiting(bib_id: str) -> int:
+    """Labels of the record's copies in the queue now, whoever queued them (F7 queues as it adds copies)."""
+    return LabelQueue.select().join(Item).where(Item.bib == bib_id).count()
+
+
 def _waiting(kinds: Sequence[str]):
     return (
         LabelQueue.select(LabelQueue, Item, BibRecord, Branch, Location)

@@ -64,6 +64,8 @@ class BibFields:
     material_type: str | None
     edition: str | None
     holdings: tuple[Holding, ...]
+    part: str | None = None
+    """Number and name of the part (CNMARC 200 $h $i, MARC21 245 $n $p): 上册, 第1卷, Volume 2."""
 
 
 def clean(value: str | None) -> str | None:
@@ -147,6 +149,7 @@ def _cnmarc(record: Record) -> BibFields:
         material_type=_material_type(record),
         edition=_first(record, ("205",), "a"),
         holdings=tuple(_holding_905(f) for f in record.get_fields("905") if not f.is_control_field()),
+        part=_joined(title_field, "hi") if title_field else None,
     )
 
 
@@ -177,6 +180,7 @@ def _marc21(record: Record) -> BibFields:
         material_type=_material_type(record),
         edition=_first(record, ("250",), "a"),
         holdings=tuple(holdings),
+        part=_joined(title_field, "np") if title_field else None,
     )
 
 

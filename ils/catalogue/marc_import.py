@@ -2,7 +2,8 @@
 
 A cataloguer accepting a supplier's delivery wants to see what a file holds before any
 of it reaches the catalogue: how many records, which ones the catalogue already has
-(same ISBN, or same title + edition + publisher when the ISBN is missing or differs),
+(same ISBN, or same title + subtitle + part + edition + publisher when the ISBN is missing
+or differs),
 and which ones could not be read and why. ``stage`` works all of that out without
 writing; the cataloguer then chooses per duplicate (``Batch.decide``) and ``apply``
 stores the batch in one write transaction, so an import is never half done.
@@ -33,7 +34,7 @@ from ils.catalogue.marc_fields import Holding
 from ils.catalogue.marc_read import Reject, read_marc, record_reason
 from ils.catalogue.records import PreparedRecord, insert_prepared, next_doc, prepare
 from ils.code_formats import CodeFormat
-from ils.errors import Invalid, Message, message
+from ils.errors import Invalid, Message, message, plural_message
 from ils.i18n import N_, _
 from ils.library import Writer
 from ils.permissions import Permission
@@ -70,6 +71,7 @@ class StagedRecord:
     duplicate_of: str | None = None
     duplicate_in_batch: int | None = None
     match: str | None = None
+    matched_isbn: str | None = None
     decision: str = ACCEPT
 
     @property
@@ -84,6 +86,21 @@ class StagedRecord:
     def is_duplicate(self) -> bool:
         return self.duplicate_of is not None or self.duplicate_in_batch is not None
 
+    @property
+    def reason(self) -> Message | None:
+        """Why this record was taken for a duplicate, with the values that matched, for the cataloguer to judge."""
+        if self.match == BY_ISBN:
+            return message("catalogue.import_same_isbn", "same ISBN {isbn}", isbn=self.matched_isbn)
+        if self.match == BY_TITLE:
+            fields = self.prepared.fields
+            values = (fields.title, fields.other_title, fields.part, fields.edition, fields.publisher)
+            return message(
+                "catalogue.import_same_title",
+                "same title, subtitle, part, edition and publisher: {values}",
+                values=" · ".join(value for value in values if value),
+            )
+        return None
+
 
 @dataclass(frozen=True)
 class BatchCounts:
@@ -94,6 +111,19 @@ class BatchCounts:
     duplicates: int
     rejects: int
     holdings: int
+    without_barcode: int
+    """Copies the file lists without a barcode: they cannot be added, and the review must say so first."""
+
+
+def unbarcoded_note(count: int) -> Message:
+    """What the review says before Apply about copies the file gives no barcode."""
+    return plural_message(
+        "catalogue.import_copies_without_barcode",
+        "{count} copy has no barcode and will not be added: give it one in the file, or add it on the record later.",
+        "{count} copies have no barcode and will not be added: give them barcodes in the file, "
+        "or add them on the record later.",
+        count=count,
+    )
 
 
 @dataclass
@@ -115,6 +145,7 @@ class Batch:
             duplicates=duplicates,
             rejects=len(self.rejects),
             holdings=sum(len(r.holdings) for r in self.records),
+            without_barcode=sum(1 for r in self.records for h in r.holdings if not h.barcode),
         )
 
     def record(self, number: int) -> StagedRecord:
@@ -258,12 +289,12 @@ def _find_duplicates(staged: list[StagedRecord]) -> None:
     for record in staged:
         isbns = record.prepared.isbns
         key = record.prepared.columns["dedup_key"]
-        if found := next((by_isbn[i] for i in isbns if i in by_isbn), None):
-            record.duplicate_of, record.match = found, BY_ISBN
+        if isbn := next((i for i in isbns if i in by_isbn), None):
+            record.duplicate_of, record.match, record.matched_isbn = by_isbn[isbn], BY_ISBN, isbn
         elif key in by_key:
             record.duplicate_of, record.match = by_key[key], BY_TITLE
-        elif earlier := next((first_isbn[i] for i in isbns if i in first_isbn), None):
-            record.duplicate_in_batch, record.match = earlier, BY_ISBN
+        elif isbn := next((i for i in isbns if i in first_isbn), None):
+            record.duplicate_in_batch, record.match, record.matched_isbn = first_isbn[isbn], BY_ISBN, isbn
         elif key in first_key:
             record.duplicate_in_batch, record.match = first_key[key], BY_TITLE
         if record.is_duplicate:
@@ -345,8 +376,9 @@ class _Places:
 class _Apply:
     """One ``apply`` run: the state shared by the records of the batch while it is stored."""
 
-    def __init__(self, session: Session, writer: Writer, batch: Batch, places: _Places) -> None:
+    def __init__(self, session: Session, writer: Writer, batch: Batch, places: _Places, status: str) -> None:
         self.session = session
+        self.status = status
         self.writer = writer
         self.batch = batch
         self.places = places
@@ -412,6 +444,7 @@ class _Apply:
             item_type="periodical" if material[1:2] == "s" else "book",
             price_fen=parse_price(price),
             acquired_on=self.today,
+            status=self.status,
         )
         self.items += 1
 
@@ -484,6 +517,7 @@ def apply(
     *,
     branch: str | None = None,
     location: str | None = None,
+    processing: bool = False,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> ImportResult:
@@ -491,7 +525,8 @@ def apply(
 
     A copy's branch is the one its holding names when that branch exists, else ``branch``,
     else this desk's; its location the one the holding names (code or name) in that branch,
-    else ``location`` when it is in that branch, else none. The records merged into and
+    else ``location`` when it is in that branch, else none. With ``processing`` the copies
+    are 加工中 (not lendable) until shelved (``items.shelve``). The records merged into and
     the barcodes in use are read again inside the write lock: the catalogue may have
     changed since the file was staged.
     """
@@ -503,7 +538,7 @@ def apply(
     places = _Places.load(session, branch, location)
     total = len(batch.records)
     with _collector_paused(), session.write() as writer:
-        run = _Apply(session, writer, batch, places)
+        run = _Apply(session, writer, batch, places, "processing" if processing else "available")
         for done, record in enumerate(batch.records, 1):
             run.store(record)
             if done % PROGRESS_EVERY == 0:

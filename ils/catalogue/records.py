@@ -78,12 +78,20 @@ def _normal_words(text: str | None) -> str:
 
 
 def dedup_key(fields: BibFields) -> str | None:
-    """Title + edition + publisher with case, width, spaces and punctuation ignored: how a
-    cataloguer recognises the same edition when the ISBN is missing or differs."""
+    """Title + edition + publisher, and the subtitle and part when there are any, with case, width,
+    spaces and punctuation ignored: how a cataloguer recognises the same edition of the same book
+    when the ISBN is missing or differs ("Perl : programmer's reference" is not "Perl : the complete
+    reference", nor 上册 下册).
+
+    A record with neither subtitle nor part keeps the key such records were always stored under,
+    so the keys already in the catalogue still meet the new ones.
+    """
     title = _normal_words(fields.title)
     if not title:
         return None
-    return "|".join((title, _normal_words(fields.edition), _normal_words(fields.publisher)))
+    key = [title, _normal_words(fields.edition), _normal_words(fields.publisher)]
+    distinct = [_normal_words(fields.other_title), _normal_words(fields.part)]
+    return "|".join(key + distinct if any(distinct) else key)
 
 
 def marc_json(record: Record) -> str:

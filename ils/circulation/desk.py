@@ -30,7 +30,7 @@ from ils.circulation.refusals import Refused, sentences
 from ils.circulation.standing import standing_of
 from ils.circulation.transit import Disposition
 from ils.errors import IlsError, Invalid, Message, NotFound, message
-from ils.i18n import N_, _
+from ils.i18n import N_, _, ngettext
 from ils.money import yuan
 from ils.permissions import Permission
 from ils.readers.cards import check_card_number, normalise_card_number
@@ -155,12 +155,21 @@ def reader_words(view: ReaderAtDesk) -> str:
     """What the desk reads out when a reader opens: who, what they have, what stops them."""
     r = view.reader
     words = [
-        _("{name} ({type}): {loans} on loan, {holds} holds.").format(
-            name=r.name, type=r.reader_type_name, loans=len(view.loans), holds=len(view.holds)
+        _("{name} ({type}): {loans}, {holds}.").format(
+            name=r.name,
+            type=r.reader_type_name,
+            loans=_("{count} on loan").format(count=len(view.loans)),
+            holds=ngettext("{count} hold", "{count} holds", len(view.holds)).format(count=len(view.holds)),
         )
     ]
     if view.ready_holds:
-        words.append(_("{count} holds are waiting on the hold shelf.").format(count=view.ready_holds))
+        words.append(
+            ngettext(
+                "{count} hold is waiting on the hold shelf.",
+                "{count} holds are waiting on the hold shelf.",
+                view.ready_holds,
+            ).format(count=view.ready_holds)
+        )
     if view.owed_fen > 0:
         words.append(_("Owes {amount}.").format(amount=yuan(view.owed_fen)))
     if r.blocked:

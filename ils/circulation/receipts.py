@@ -15,7 +15,8 @@ and the journal row are kept, since paper is optional at the desk.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -30,7 +31,7 @@ from ils.i18n import _
 from ils.money import yuan
 from ils.permissions import Permission
 from ils.printer import send_to_printer
-from ils.printouts import save_pdf
+from ils.printouts import printouts_folder, save_pdf
 from ils.readers.rows import display_name, reader_by_card
 from ils.session import Session
 from printing.receipts import (
@@ -217,29 +218,41 @@ def _send(path: Path) -> Path:
 # --- what a transaction prints ------------------------------------------------------------
 
 T = TypeVar("T")
+K = TypeVar("K")
 Done = tuple[str | None, T]
 """Something done at a service point (its code; None: the node's branch): receipts name the place."""
 
 
-def _by_point(done: Sequence[Done[T]]) -> dict[str | None, list[T]]:
-    grouped: dict[str | None, list[T]] = {}
+def _grouped(done: Sequence[Done[T]], key: Callable[[str | None, T], K]) -> dict[K, list[T]]:
+    grouped: dict[K, list[T]] = {}
     for point, thing in done:
-        grouped.setdefault(point, []).append(thing)
+        grouped.setdefault(key(point, thing), []).append(thing)
     return grouped
+
+
+@dataclass(frozen=True)
+class Printed:
+    """What F7 made: the PDFs, the folder they are kept in, and the printer they went to (None: not sent)."""
+
+    paths: tuple[Path, ...]
+    folder: Path
+    printer: str | None
 
 
 def transaction_receipts(
     session: Session, card_number: str | None, lent: Sequence[Done[str]], returned: Sequence[Done[ReturnResult]]
-) -> list[Path]:
+) -> Printed:
     """The receipts of a desk's transaction: a checkout receipt for the reader's loans and a return
-    receipt, each one per service point where the work was done (a receipt names its place)."""
+    receipt per reader whose copies came back (a receipt goes in one reader's pocket), each one per
+    service point where the work was done (a receipt names its place)."""
     paths = [
         checkout_receipt(session, card_number, loan_ids, point)
-        for point, loan_ids in _by_point(lent).items()
+        for point, loan_ids in _grouped(lent, lambda point, _loan: point).items()
         if card_number
     ]
-    paths += [return_receipt(session, results, point) for point, results in _by_point(returned).items()]
-    return paths
+    by_reader = _grouped(returned, lambda point, result: (point, result.card_number))
+    paths += [return_receipt(session, results, point) for (point, _card), results in by_reader.items()]
+    return Printed(tuple(paths), printouts_folder(session), circulation_settings().receipt_printer or None)
 
 
 def gets_slip(where: Disposition) -> bool:

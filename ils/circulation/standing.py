@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from db.models import Charge, Item, Loan, LoanRule
 from ils.circulation.settings import CirculationSettings, circulation_settings
-from ils.errors import Message, message
+from ils.errors import Message, message, plural_message
 from ils.i18n import N_
 from ils.money import yuan
 from ils.standing import reader_blocks, reader_obligations
@@ -126,9 +126,10 @@ def standing_blocks(standing: Standing) -> list[tuple[str, Message]]:
         blocks.append(
             (
                 "overdue",
-                message(
+                plural_message(
                     "circ.block_overdue",
-                    "{count} items overdue: return them to borrow again.",
+                    "Return the overdue item to borrow again.",
+                    "Return the {count} overdue items to borrow again.",
                     count=standing.overdue_loans,
                 ),
             )

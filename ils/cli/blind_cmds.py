@@ -78,7 +78,7 @@ def _reader_text(found: desk.BlindReader) -> str:
     s, e, p = found.summary, found.eligibility, found.profile
     rows = [
         (_("Card number"), s.card_number),
-        (_("Name"), s.name),
+        (_("Full name"), s.name),
         (_("Reader type"), s.reader_type_name),
         (_("Eligible"), _("yes") if e.eligible else _("no: {why}").format(why=" ".join(str(m) for m in e.missing))),
         (_("Phone"), found.phone or ""),

@@ -26,6 +26,7 @@ from ils.catalogue.marc_import import (
     apply,
     decision_label,
     stage,
+    unbarcoded_note,
 )
 from ils.catalogue.marc_read import ISO2709
 from ils.cli.catalogue_group import catalogue
@@ -40,7 +41,7 @@ def _duplicate_text(record: StagedRecord) -> str:
         what = _("catalogue record {id}").format(id=record.duplicate_of)
     else:
         what = _("record {number} of this file").format(number=record.duplicate_in_batch)
-    how = _("same ISBN") if record.match == "isbn" else _("same title, edition and publisher")
+    how = str(record.reason)
     return _("record {number} 《{title}》: {how} as {what}; {decision}").format(
         number=record.number, title=record.title, how=how, what=what, decision=decision_label(record.decision)
     )
@@ -53,6 +54,8 @@ def _batch_text(batch: Batch, result: ImportResult | None) -> str:
             "{source}: {total} records, {new} new, {duplicates} duplicates, {rejects} refused; {holdings} copies."
         ).format(source=batch.source_name, **counts.__dict__)
     ]
+    if counts.without_barcode:
+        lines.append(str(unbarcoded_note(counts.without_barcode)))
     if batch.rejects:
         lines.append(_("Refused:"))
         lines += [f"  {reject.reason}" for reject in batch.rejects]

@@ -50,7 +50,7 @@ def _record_text(record: service.ReaderRecord) -> str:
     s = record.summary
     rows = [
         (_("Card number"), s.card_number),
-        (_("Name"), f"{s.name} ({record.name_pinyin})"),
+        (_("Full name"), f"{s.name} ({record.name_pinyin})"),
         (_("ID document"), f"{record.id_type_label} {record.id_masked}".strip()),
         (_("Birth date"), record.birth_date or ""),
         (_("Mobile phone"), record.phone_masked or ""),
@@ -160,7 +160,7 @@ def find(text, as_json) -> None:
         lambda: (
             table(
                 [_summary_line(r) for r in rows],
-                (_("Card number"), _("Name"), _("Reader type"), _("Home branch"), _("Status"), _("Blocks")),
+                (_("Card number"), _("Full name"), _("Reader type"), _("Home branch"), _("Status"), _("Blocks")),
             )
             if rows
             else _("No reader found.")

@@ -44,7 +44,7 @@ def list_(as_json: bool) -> None:
                 )
                 for s in rows
             ],
-            (_("User"), _("Name"), _("Roles"), _("Branch"), _("Active"), _("Locked")),
+            (_("User"), _("Full name"), _("Roles"), _("Branch"), _("Active"), _("Locked")),
         ),
     )
 

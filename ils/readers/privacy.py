@@ -81,7 +81,7 @@ class JobResult:
 def _details(record, reader: Reader) -> ExportPart:
     s = record.summary
     rows = [
-        (_("Name"), s.name),
+        (_("Full name"), s.name),
         (_("Pinyin"), record.name_pinyin),
         (_("ID document"), record.id_type_label),
         (_("ID number"), record.id_masked),

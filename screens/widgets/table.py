@@ -16,6 +16,19 @@ from textual.widgets import DataTable
 from ils.i18n import _
 from ils.terminal import harmless
 
+
+def cut(text: str, cells: int) -> str:
+    """``text`` in at most ``cells`` terminal cells (a wide character takes two), ending in … when cut."""
+    if cell_len(text) <= cells:
+        return text
+    kept = ""
+    for char in text:
+        if cell_len(kept + char) > cells - 1:
+            break
+        kept += char
+    return kept + "…"
+
+
 Row = tuple[str, Sequence[str]]
 """A row's key and its cells."""
 

@@ -46,7 +46,7 @@ def test_dry_run_prints_the_counts_and_stores_nothing(db, supplier_file):
     done = ils("--db", str(db), "--lang", "en", "catalogue", "import", str(supplier_file), "--dry-run")
     assert done.returncode == 0, done.stderr
     assert "供货商.iso: 10 records, 9 new, 1 duplicates, 0 refused; 10 copies." in done.stdout
-    assert "record 5 《'97中国发展报告》: same ISBN as record 4 of this file" in done.stdout
+    assert "record 5 《'97中国发展报告》: same ISBN 9787503726231 as record 4 of this file" in done.stdout
     assert "Dry run: nothing was stored." in done.stdout
     assert (_count(db, "bib_record"), _count(db, "item")) == (0, 0)
 
@@ -65,7 +65,14 @@ def test_import_json_for_scripts(db, supplier_file):
     done = ils("--db", str(db), "catalogue", "import", str(supplier_file), "--json", "--branch", "XHMZ")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
-    assert report["counts"] == {"total": 10, "new": 9, "duplicates": 1, "rejects": 0, "holdings": 10}
+    assert report["counts"] == {
+        "total": 10,
+        "new": 9,
+        "duplicates": 1,
+        "rejects": 0,
+        "holdings": 10,
+        "without_barcode": 0,
+    }
     assert report["format"] == "cnmarc" and report["serialisation"] == "iso2709" and report["dry_run"] is False
     assert report["duplicates"] == [
         {
@@ -159,7 +166,14 @@ def test_export_then_import_elsewhere_gives_the_same_catalogue(tmp_path, db, sup
     other = _new_db(tmp_path, "other.sqlite")
     again = ils("--db", str(other), "catalogue", "import", str(out), "--json")
     assert again.returncode == 0, again.stderr
-    assert json.loads(again.stdout)["counts"] == {"total": 9, "new": 9, "duplicates": 0, "rejects": 0, "holdings": 10}
+    assert json.loads(again.stdout)["counts"] == {
+        "total": 9,
+        "new": 9,
+        "duplicates": 0,
+        "rejects": 0,
+        "holdings": 10,
+        "without_barcode": 0,
+    }
     with sqlite3.connect(db) as first, sqlite3.connect(other) as second:
         query = "SELECT title, isbn, publisher FROM bib_record ORDER BY doc"
         assert first.execute(query).fetchall() == second.execute(query).fetchall()

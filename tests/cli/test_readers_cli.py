@@ -188,3 +188,9 @@ def test_types_and_settings(db):
     assert retired["active"] is False
     settings = json.loads(ils(db, "readers", "settings", "--anonymise-after-days", "180", "--json").stdout)
     assert settings == {"card_prefix": "430281", "loan_history_days": 90, "anonymise_after_days": 180}
+
+
+def test_a_persons_name_is_headed_姓名_in_lists_and_records(db, adult):
+    found = ils(db, "--lang", "zh_CN", "readers", "find", "zengli").stdout
+    shown = ils(db, "--lang", "zh_CN", "readers", "show", adult).stdout
+    assert "姓名" in found and "名称" not in found and "姓名" in shown and "名称" not in shown

@@ -131,7 +131,7 @@ def test_a_returned_copy_is_trapped_for_a_hold_and_lent_to_its_reader(clerk, she
     back = at_desk(clerk, "T0003")
     assert back.disposition.action == "hold_shelf" and "hold shelf" in back.message
     opened = at_desk(clerk, shelf.adult)
-    assert "1 holds are waiting on the hold shelf." in opened.message
+    assert "1 hold is waiting on the hold shelf." in opened.message
     lent = at_desk(clerk, "T0003", open_card=shelf.adult)
     assert "This fills the reader's hold." in lent.message and lent.reader.holds == ()
 

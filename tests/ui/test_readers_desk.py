@@ -105,8 +105,8 @@ def test_register_an_adult_after_the_live_check_catches_a_wrong_check_digit(app_
         await settle(pilot)
         assert check_line(app, "reg-phone-check") == ("", False)
         consents = app.screen.query_one("#reg-consents")
-        consents.focus()  # where Tab reaches after the notes; Space ticks, Down moves on
-        await pilot.press("space", "down", "space")
+        consents.boxes()[0].focus()  # where Tab reaches after the notes; Space ticks, Tab moves on
+        await pilot.press("space", "tab", "space")
         await settle(pilot)
         assert set(consents.selected) == {"union_sharing", "sms"}
         await press_button(pilot, "#reg-submit")
