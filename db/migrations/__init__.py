@@ -30,6 +30,7 @@ from db.migrations import (
     m0020_blind_room,
     m0030_events,
     m0040_serials,
+    m0070_statistics,
 )
 
 MIGRATIONS = (
@@ -45,6 +46,7 @@ MIGRATIONS = (
     m0020_blind_room,
     m0030_events,
     m0040_serials,
+    m0070_statistics,
 )
 LATEST_VERSION = MIGRATIONS[-1].VERSION
 
