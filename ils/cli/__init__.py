@@ -18,6 +18,7 @@ from ils.cli import (  # noqa: F401  (register commands)
     search_cmds,
     serials_cmds,
     staff_cmds,
+    stats_cmds,
     sync_cmds,
     system,
     union_cmds,

@@ -97,9 +97,10 @@ class Year:
         return row.total if row else 0
 
     def closed_months(self) -> list[int]:
-        """Months with neither a loan nor a visit: the library was closed."""
-        loans, visits = self.series("loans").months, self.series("visits").months
-        return [m + 1 for m in range(MONTHS) if loans[m] == 0 and visits[m] == 0]
+        """Months without a visit in a year that has visits: the library was closed to readers
+        (the blind room's post and the van may still have lent)."""
+        visits = self.series("visits").months
+        return [m + 1 for m in range(MONTHS) if visits[m] == 0] if any(visits) else []
 
 
 def _zh() -> bool:
