@@ -30,6 +30,7 @@ from screens.circulation_desk import CirculationScreen
 from screens.events_desk import EventsScreen
 from screens.periodicals_desk import PeriodicalsScreen
 from screens.readers_desk import ReadersScreen
+from screens.statistics_desk import StatisticsScreen
 from screens.system_desk import SystemScreen
 
 
@@ -73,3 +74,4 @@ register(Desk("blind", N_("Blind reading room"), Permission.BLIND_SERVICE, Blind
 register(Desk("events", N_("Events and visits"), Permission.RECORD_EVENTS, EventsScreen, order=50))
 register(Desk("system", N_("System"), None, SystemScreen, order=80))
 register(Desk("periodicals", N_("Periodicals"), Permission.SERIALS, PeriodicalsScreen, order=45))
+register(Desk("statistics", N_("Statistics"), Permission.VIEW_STATISTICS, StatisticsScreen, order=60))

@@ -133,7 +133,7 @@ def national_return(year, out, as_json) -> None:
         lines,
         lambda: table(
             [("  " * x.indent + x.label, x.code, x.unit, "" if x.value is None else f"{x.value:,}") for x in lines],
-            (_("Item"), _("Code"), _("Unit"), _("Figure")),
+            (_("Item"), _("Code"), _("Unit"), _("Quantity")),
         ),
     )
 

@@ -42,6 +42,19 @@ def _count_sessions(year: int, dimension: str) -> Counted:
     return Counted(months)
 
 
+def _count_programmes(year: int, dimension: str) -> Counted:
+    first: dict[str, EventSession] = {}
+    for s in _sessions(year):
+        if s.starts_at[:4] == str(year) and (
+            s.programme_id not in first or s.starts_at < first[s.programme_id].starts_at
+        ):
+            first[s.programme_id] = s
+    months: dict[str, list[int]] = {}
+    for s in first.values():
+        months.setdefault(_key(s, dimension), [0] * MONTHS)[int(s.starts_at[5:7]) - 1] += 1
+    return Counted(months)
+
+
 def _count_people(year: int, dimension: str) -> Counted:
     rows = {s.id: s for s in _sessions(year)}
     months: dict[str, list[int]] = {}
@@ -50,6 +63,21 @@ def _count_people(year: int, dimension: str) -> Counted:
             months.setdefault(_key(rows[session_id], dimension), [0] * MONTHS)[int(day[5:7]) - 1] += counted.total
     return Counted(months)
 
+
+indicator(
+    code="event_programmes",
+    family=D,
+    zh="举办活动项数",
+    en="Programmes held",
+    unit="times",
+    definition_zh="本年有场次开始的活动项目数，系列活动（多场讲座、一个展览）计一项，计入其第一场所在月份。",
+    definition_en="Programmes with a session starting in the year; a series (many lectures, one exhibition)"
+    " counts once, in the month of its first session.",
+    source="event_programme, event_session",
+    kind=FLOW,
+    dimensions=("kind", "branch"),
+    count=_count_programmes,
+)
 
 indicator(
     code="event_sessions",

@@ -187,7 +187,7 @@ def _number(n: int) -> str:
 
 
 def achievements(year: Year) -> str:
-    """The 概况's achievements paragraph, written from the year's figures."""
+    """The 概况's achievements paragraph, written from the year's figures as the seed's is."""
     closed = year.closed_months()
     parts = [
         _(
@@ -212,15 +212,17 @@ def achievements(year: Year) -> str:
         )
     )
     parts.append(
-        _("{sessions} events drew {people} participants, and {rotated} volumes were sent out on rotation.").format(
+        _("{programmes} programmes ({sessions} sessions) drew {people} participants.").format(
+            programmes=_number(year.total("event_programmes")),
             sessions=_number(year.total("event_sessions")),
             people=_number(year.total("event_attendance")),
-            rotated=_number(year.total("rotated_volumes")),
         )
     )
     exhibition = year.series("event_attendance", "kind").row("exhibition")
     if exhibition and exhibition.total:
         parts.append(_("Exhibitions received {people} visitors.").format(people=_number(exhibition.total)))
+    if rotated := year.total("rotated_volumes"):
+        parts.append(_("{rotated} volumes were sent out to the branches on rotation.").format(rotated=_number(rotated)))
     return "".join(parts) if _zh() else " ".join(parts)
 
 
@@ -263,6 +265,7 @@ REPORT_FIGURES = (
     "holdings",
     "new_items",
     "serial_titles",
+    "event_programmes",
     "event_sessions",
     "event_attendance",
     "ebook_clicks",
@@ -294,8 +297,8 @@ def report(session: Session, year: int) -> Report:
         Chart(_("Visits by month"), month_labels(), y.series("visits").months),
         Chart(
             _("Event participants by kind"),
-            tuple(_(v.RETURN_LABELS.get(r.key, r.key)) for r in by_kind.rows),
-            tuple(r.total for r in by_kind.rows),
+            tuple(_(v.RETURN_LABELS[k]) for k in v.RETURN_LABELS),
+            tuple(row.total if (row := by_kind.row(k)) else 0 for k in v.RETURN_LABELS),
         ),
     )
     return Report(
@@ -317,3 +320,40 @@ def families() -> list[tuple[str, str, list[str]]]:
     return [
         (code, label(FAMILIES, code), [c for c, ind in REGISTRY.items() if ind.family == code]) for code in FAMILIES
     ]
+
+
+@dataclass(frozen=True)
+class Monthly:
+    """One indicator for one year and one branch (or the library), as the desk shows it."""
+
+    code: str
+    name: str
+    unit: str
+    definition: str
+    kind: str
+    months: tuple[int, ...]
+    total: int
+
+
+def monthly(session: Session, code: str, year: int, branch: str | None = None) -> Monthly:
+    """``code``'s months for ``year``, for the branch whose code is ``branch`` or the library."""
+    from db.models import Branch
+    from ils.errors import Invalid
+
+    if branch:
+        found = Branch.get_or_none(Branch.code == branch)
+        if found is None:
+            raise Invalid("stats.unknown_branch", "There is no branch {code}.", code=branch)
+        counted = series(session, code, year, "branch")
+        row = counted.row(found.id)
+        months, total = (row.months, row.total) if row else ((0,) * MONTHS, 0)
+    else:
+        counted = series(session, code, year)
+        months, total = counted.months, counted.total
+    ind = REGISTRY[code]
+    return Monthly(code, ind.name, ind.unit_name, ind.definition, ind.kind, months, total)
+
+
+def indicator_choices() -> list[tuple[str, str]]:
+    """(name, code) of every indicator, in the families' order, for a chooser."""
+    return [(f"{ind.family} {ind.name}", ind.code) for ind in REGISTRY.values()]

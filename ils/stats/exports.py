@@ -50,7 +50,7 @@ def return_sheet(session: Session, year: annual.Year) -> ReturnSheet:
         name=_("National return {year}").format(year=year.year),
         title=_("Public library statistics (文化和旅游统计), {year}").format(year=year.year),
         heading=_("Reporting library: {library}    Year: {year}").format(library=library, year=year.year),
-        columns=(_("Item"), _("Code"), _("Unit"), _("Figure")),
+        columns=(_("Item"), _("Code"), _("Unit"), _("Quantity")),
         rows=tuple(ReturnRow(x.code, x.label, x.indent, x.unit, _value(x.value)) for x in lines),
         footer=_("Head of the library:            Filled in by:            Date reported:"),
     )
@@ -127,6 +127,11 @@ def _h2(n: int, text: str) -> Heading:
     return Heading(f"（{_numbered(n)}）{text}" if _zh() else f"({n}) {text}", 2)
 
 
+def _date(session: Session) -> str:
+    today = session.now().date()
+    return f"{today.year}年{today.month}月{today.day}日" if _zh() else today.isoformat()
+
+
 def report_document(session: Session, year: int) -> Document:
     data = annual.report(session, year)
     blocks: list = [_h1(1, _("{library}: overview").format(library=data.library))]
@@ -144,14 +149,13 @@ def report_document(session: Session, year: int) -> Document:
     if not data.milestones:
         blocks.append(Text(_("(none recorded)"), indent=False))
     blocks += [NewPage(), _h1(3, _("Figures of {year}").format(year=year))]
-    blocks.append(Grid((_("Indicator"), _("Figure"), _("Unit")), data.figures, (5, 2, 1.2)))
+    blocks.append(Grid((_("Indicator"), _("Quantity"), _("Unit")), data.figures, (5, 2, 1.2)))
     for chart in data.charts:
         blocks.append(Chart(chart.title, chart.labels, chart.values, across=len(chart.labels) > 12))
     blocks += [
-        NewPage(),
         _h1(4, _("National return {year}").format(year=year)),
         Grid(
-            (_("Item"), _("Code"), _("Unit"), _("Figure")),
+            (_("Item"), _("Code"), _("Unit"), _("Quantity")),
             tuple(
                 (
                     "　" * (2 * line.indent) + line.label,
@@ -168,7 +172,7 @@ def report_document(session: Session, year: int) -> Document:
     return Document(
         title=_("{library} annual report").format(library=data.library),
         subtitle=_("({year})").format(year=year),
-        date_line=session.now().date().isoformat(),
+        date_line=_date(session),
         blocks=tuple(blocks),
         footer=printed_footer(session),
         page_word=_("Page {page}"),
@@ -214,3 +218,22 @@ def write_ledgers(session: Session, year: int, folder: Path | str) -> list[Path]
     return [
         write_pdf(data, Path(folder) / f"台账-{year}-{code}-{name}.xlsx") for code, name, data in ledgers(session, year)
     ]
+
+
+#: What the statistics desk exports, each to a file in ``reports/`` beside the database.
+EXPORTS = {
+    "return_xlsx": (RETURN_FORMATS, "统计报表-{year}.xlsx"),
+    "return_pdf": (RETURN_FORMATS, "统计报表-{year}.pdf"),
+    "report_pdf": (REPORT_FORMATS, "年报-{year}.pdf"),
+    "report_xlsx": (REPORT_FORMATS, "年报-{year}.xlsx"),
+    "report_docx": (REPORT_FORMATS, "年报-{year}.docx"),
+}
+
+
+def export(session: Session, what: str, year: int) -> list[Path]:
+    """Write ``what`` (an ``EXPORTS`` key, or ``ledgers``) for ``year`` into ``reports/``."""
+    folder = session.library.path.parent / "reports"
+    if what == "ledgers":
+        return write_ledgers(session, year, folder)
+    formats, name = EXPORTS[what]
+    return [_write(formats, session, year, folder / name.format(year=year))]

@@ -67,4 +67,9 @@ def key_labels(dimension: str, keys: Iterable[str]) -> dict[str, tuple[int, str]
     if dimension == "age_band":
         order = [band for _lowest, band in reversed(AGE_BANDS)]
         return {k: (order.index(k) if k in order else 99, k) for k in wanted}
+    if dimension == "kind":
+        from ils.events.vocabulary import RETURN_LABELS
+
+        order = list(RETURN_LABELS)
+        return {k: (order.index(k), _(RETURN_LABELS[k])) if k in RETURN_LABELS else (99, k) for k in wanted}
     return {k: (0, k) for k in wanted}
