@@ -318,7 +318,8 @@ def report(session: Session, year: int) -> Report:
 def families() -> list[tuple[str, str, list[str]]]:
     """(family code, name, indicator codes) for the ledgers, in the families' order."""
     return [
-        (code, label(FAMILIES, code), [c for c, ind in REGISTRY.items() if ind.family == code]) for code in FAMILIES
+        (code, label(FAMILIES, code), [c for c, ind in REGISTRY.items() if ind.family == code])
+        for code in sorted(FAMILIES)
     ]
 
 
@@ -356,4 +357,4 @@ def monthly(session: Session, code: str, year: int, branch: str | None = None) -
 
 def indicator_choices() -> list[tuple[str, str]]:
     """(name, code) of every indicator, in the families' order, for a chooser."""
-    return [(f"{ind.family} {ind.name}", ind.code) for ind in REGISTRY.values()]
+    return [(f"{ind.family} {ind.name}", ind.code) for ind in sorted(REGISTRY.values(), key=lambda i: i.family)]
