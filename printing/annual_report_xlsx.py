@@ -88,7 +88,7 @@ def _ledger_sheet(book: Workbook, formats: dict[str, object], sheet: LedgerSheet
         ws.set_row(row, 15 * max(1, -(-display_width(text) // 110)))
         row += 1
     row += 1
-    header = [sheet.dimension, *sheet.month_names, sheet.total_word]
+    header: list[object] = [sheet.dimension, *sheet.month_names, sheet.total_word]
     ws.write_row(row, 0, header, formats["head"])
     first = row + 1
     table: list[list[object]] = [header]

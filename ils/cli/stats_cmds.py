@@ -49,7 +49,7 @@ def list_(as_json) -> None:
         as_json,
         rows,
         lambda: table(
-            [(r["code"], r["family"], r["name"], r["unit"], ", ".join(r["dimensions"])) for r in rows],
+            [(i.code, i.family, i.name, i.unit_name, ", ".join(i.dimensions)) for i in REGISTRY.values()],
             (_("Code"), _("Family"), _("Name"), _("Unit"), _("Breakdowns")),
         ),
     )

@@ -13,6 +13,7 @@ import datetime as dt
 from db.models import EventProgramme, EventSession
 from ils.events import vocabulary as v
 from ils.events.attendance import day_counts
+from ils.session import Session
 from ils.stats.indicators import FLOW, MONTHS, TOTAL, Counted, family, indicator
 
 D = family("D", "读者活动", "Activities")
@@ -34,7 +35,7 @@ def _key(s: EventSession, dimension: str) -> str:
     return TOTAL
 
 
-def _count_sessions(year: int, dimension: str) -> Counted:
+def _count_sessions(_session: Session, year: int, dimension: str) -> Counted:
     months: dict[str, list[int]] = {}
     for s in _sessions(year):
         if s.starts_at[:4] == str(year):
@@ -42,7 +43,7 @@ def _count_sessions(year: int, dimension: str) -> Counted:
     return Counted(months)
 
 
-def _count_programmes(year: int, dimension: str) -> Counted:
+def _count_programmes(_session: Session, year: int, dimension: str) -> Counted:
     first: dict[str, EventSession] = {}
     for s in _sessions(year):
         if s.starts_at[:4] == str(year) and (
@@ -55,7 +56,7 @@ def _count_programmes(year: int, dimension: str) -> Counted:
     return Counted(months)
 
 
-def _count_people(year: int, dimension: str) -> Counted:
+def _count_people(_session: Session, year: int, dimension: str) -> Counted:
     rows = {s.id: s for s in _sessions(year)}
     months: dict[str, list[int]] = {}
     if rows:

@@ -68,7 +68,7 @@ class Counted:
     year: dict[str, int] = field(default_factory=dict)
 
 
-Counter = Callable[[int, str], Counted]
+Counter = Callable[[Session, int, str], Counted]  # (session, year, dimension)
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ def flow_sql(template: str, keys: dict[str, tuple[str, str]]) -> Counter:
     """A flow counted by ``template`` — ``SELECT {key}, month, n … {joins} … GROUP BY 1, 2`` with
     ``:start`` and ``:end`` — for the dimension's key expression and joins in ``keys``."""
 
-    def count(year: int, dimension: str) -> Counted:
+    def count(session: Session, year: int, dimension: str) -> Counted:
         expression, joins = keys.get(dimension, ("''", "")) if dimension != "total" else ("''", "")
         months: dict[str, list[int]] = {}
         for key, month, n in _rows(template.format(key=expression, joins=joins), year):
@@ -168,7 +168,7 @@ def level_sql(template: str, keys: dict[str, tuple[str, str]]) -> Counter:
     """A level counted from ``template`` — ``SELECT {key}, start_bucket, end_bucket, n … GROUP BY
     1, 2, 3`` — where a row counts at the end of month m when it started by m and ended after m."""
 
-    def count(year: int, dimension: str) -> Counted:
+    def count(session: Session, year: int, dimension: str) -> Counted:
         expression, joins = keys.get(dimension, ("''", "")) if dimension != "total" else ("''", "")
         months: dict[str, list[int]] = {}
         for key, start, end, n in _rows(template.format(key=expression, joins=joins), year):
@@ -184,10 +184,10 @@ def distinct_sql(month_template: str, year_template: str, keys: dict[str, tuple[
     """A distinct count: ``month_template`` gives (key, month, n), ``year_template`` (key, n)."""
     months_of = flow_sql(month_template, keys)
 
-    def count(year: int, dimension: str) -> Counted:
+    def count(session: Session, year: int, dimension: str) -> Counted:
         expression, joins = keys.get(dimension, ("''", "")) if dimension != "total" else ("''", "")
         totals = {key or TOTAL: n for key, n in _rows(year_template.format(key=expression, joins=joins), year)}
-        return Counted(months_of(year, dimension).months, totals)
+        return Counted(months_of(session, year, dimension).months, totals)
 
     return count
 
@@ -249,7 +249,7 @@ def series(session: Session, code: str, year: int, dimension: str = "total") -> 
             indicator=ind.name,
             dimension=label(DIMENSIONS, dimension) if dimension in DIMENSIONS else dimension,
         )
-    counted = ind.count(year, dimension)
+    counted = ind.count(session, year, dimension)
     names = key_labels(dimension, list(counted.months) + list(counted.year))
     keys = sorted(set(counted.months) | set(counted.year), key=lambda k: (names.get(k, (9999, k))[0], k))
     rows = []

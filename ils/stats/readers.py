@@ -1,6 +1,6 @@
 """B. Readers (DOMAIN 1.4 items 6–8): new cards, card-holders in both definitions of 有效持证读者
 (a valid card; borrowed this year — the second is ``active_borrowers`` in circulation), and the
-visually impaired and children's card-holders."""
+children's card-holders (the visually impaired ones are the blind room's, in ``special``)."""
 
 from __future__ import annotations
 
@@ -57,24 +57,6 @@ indicator(
     kind=LEVEL,
     dimensions=tuple(READER_KEYS),
     count=level_sql(VALID_SQL.replace("{extra}", ""), READER_KEYS),
-)
-
-indicator(
-    code="blind_card_holders",
-    family=B,
-    zh="视障持证读者",
-    en="Visually impaired card-holders",
-    unit="people",
-    definition_zh="证件有效、读者类型享受视障服务的读者人数（月末数，全年为12月末）。",
-    definition_en="Card-holders with a valid card whose reader type uses the blind reading room (at the"
-    " month's end; the year's figure is December's).",
-    source="reader, reader_type (blind_service)",
-    kind=LEVEL,
-    dimensions=("branch",),
-    count=level_sql(
-        VALID_SQL.replace("{extra}", "AND r.reader_type IN (SELECT code FROM reader_type WHERE blind_service)"),
-        READER_KEYS,
-    ),
 )
 
 indicator(

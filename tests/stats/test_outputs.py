@@ -111,7 +111,7 @@ def test_the_report_pdf_prints_the_workbooks_numbers(year, tmp_path):
     text = _pdf_text(pdf, tmp_path)
     # The return as printed in the PDF, line by line, against the return's workbook.
     (sheet,) = _sheets(exports.national_return_xlsx(year, YEAR))
-    for label, code, unit, value in sheet.iter_rows(min_row=4, max_col=4, values_only=True):
+    for label, code, _unit, value in sheet.iter_rows(min_row=4, max_col=4, values_only=True):
         if not code:
             continue
         line = next(x for x in text.splitlines() if re.search(rf"{re.escape(label.strip())}\s+{code}\s", x))
