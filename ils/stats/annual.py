@@ -18,7 +18,7 @@ from ils.library import LIBRARY_NAME
 from ils.permissions import Permission
 from ils.session import Session
 from ils.stats import inputs as manual
-from ils.stats.indicators import FAMILIES, MONTHS, REGISTRY, Series, label, series
+from ils.stats.indicators import FAMILIES, MONTHS, REGISTRY, Series, label, series, sharing
 
 #: The national return's public-library items (DOMAIN 1.2), in its order: (code, Chinese label,
 #: English label, where the figure comes from, indent). A source is an indicator code, an
@@ -76,11 +76,13 @@ class Year:
         session.require(Permission.VIEW_STATISTICS)
         self.session, self.year = session, year
         self._series: dict[tuple[str, str], Series] = {}
+        self._shared: dict = {}  # what several indicators' counters read alike (``sharing``)
         self.inputs = manual.input_values(session, year)
 
     def series(self, code: str, dimension: str = "total") -> Series:
         if (code, dimension) not in self._series:
-            self._series[(code, dimension)] = series(self.session, code, self.year, dimension)
+            with sharing(self._shared):
+                self._series[(code, dimension)] = series(self.session, code, self.year, dimension)
         return self._series[(code, dimension)]
 
     def total(self, code: str) -> int:

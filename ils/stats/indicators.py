@@ -19,14 +19,18 @@ Three kinds of figure:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from db.models import Branch
 from ils.i18n import current_language
 from ils.permissions import Permission
 from ils.session import Session
 
+T = TypeVar("T")
 FLOW, LEVEL, DISTINCT = "flow", "level", "distinct"
 MONTHS = 12
 TOTAL = ""  # the key of the one row of an indicator counted without a breakdown
@@ -97,6 +101,30 @@ class Indicator:
     def unit_name(self) -> str:
         zh, en = UNITS[self.unit]
         return zh if current_language().startswith("zh") else en
+
+
+_MEMO: ContextVar[dict | None] = ContextVar("ils_stats_memo", default=None)
+
+
+@contextmanager
+def sharing(memo: dict) -> Iterator[None]:
+    """Within this block, counters that ``remember`` the same thing compute it once (a report
+    counting many indicators of one year reads the blind room's months once, not four times)."""
+    token = _MEMO.set(memo)
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def remember(key: object, load: Callable[[], T]) -> T:
+    """``load()``, or what it gave for ``key`` earlier in the current ``sharing`` block."""
+    memo = _MEMO.get()
+    if memo is None:
+        return load()
+    if key not in memo:
+        memo[key] = load()
+    return memo[key]
 
 
 REGISTRY: dict[str, Indicator] = {}

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 
 from ils.blind.stats import BlindFigures, blind_figures
 from ils.session import Session
-from ils.stats.indicators import FLOW, LEVEL, MONTHS, TOTAL, Counted, Counter, family, indicator
+from ils.stats.indicators import FLOW, LEVEL, MONTHS, TOTAL, Counted, Counter, family, indicator, remember
 
 F = family("F", "特殊服务", "Special services")
 
@@ -30,7 +31,8 @@ def _by_month(pick: Callable[[BlindFigures], dict[str, int]]) -> Counter:
     def count(session: Session, year: int, dimension: str) -> Counted:
         months: dict[str, list[int]] = {}
         for m in range(1, MONTHS + 1):
-            for key, value in pick(blind_figures(session, *_month(year, m))).items():
+            figures = remember(("blind", year, m), partial(blind_figures, session, *_month(year, m)))
+            for key, value in pick(figures).items():
                 months.setdefault(key if dimension != "total" else TOTAL, [0] * MONTHS)[m - 1] += value
         return Counted(months)
 
