@@ -27,7 +27,7 @@ LEDGER_DIMENSIONS = ("branch", "kind", "item_type")
 CHINESE_NUMBERS = "一二三四五六七八九十"
 
 
-def printed_footer(session: Session) -> str:
+def _printed_footer(session: Session) -> str:
     printed = session.now().strftime("%Y-%m-%d %H:%M")
     name = session.library.setting(LIBRARY_NAME) or ""
     return f"{name}  " + _("Printed {when} from the library system's records.").format(when=printed)
@@ -43,7 +43,7 @@ def _value(value: int | Decimal | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def return_sheet(session: Session, year: annual.Year) -> ReturnSheet:
+def _return_sheet(session: Session, year: annual.Year) -> ReturnSheet:
     lines = annual.national_return(year)
     library = session.library.setting(LIBRARY_NAME) or ""
     return ReturnSheet(
@@ -57,12 +57,12 @@ def return_sheet(session: Session, year: annual.Year) -> ReturnSheet:
 
 
 def national_return_xlsx(session: Session, year: int) -> bytes:
-    return render_return_xlsx(return_sheet(session, annual.Year(session, year)))
+    return render_return_xlsx(_return_sheet(session, annual.Year(session, year)))
 
 
 def national_return_pdf(session: Session, year: int) -> bytes:
     return render_return_pdf(
-        return_sheet(session, annual.Year(session, year)), printed_footer(session), _("Page {page}")
+        _return_sheet(session, annual.Year(session, year)), _printed_footer(session), _("Page {page}")
     )
 
 
@@ -112,7 +112,7 @@ def annual_report_xlsx(session: Session, year: int) -> bytes:
     """The report's figures as a workbook: the return, then each figure's monthly ledger sheet."""
     y = annual.Year(session, year)
     sheets = [ledger_sheet(y, code) for code in annual.REPORT_FIGURES]
-    return render_workbook(_("Annual report {year}").format(year=year), [return_sheet(session, y)], sheets)
+    return render_workbook(_("Annual report {year}").format(year=year), [_return_sheet(session, y)], sheets)
 
 
 def _numbered(n: int) -> str:
@@ -132,7 +132,7 @@ def _date(session: Session) -> str:
     return f"{today.year}年{today.month}月{today.day}日" if _zh() else today.isoformat()
 
 
-def report_document(session: Session, year: int) -> Document:
+def _report_document(session: Session, year: int) -> Document:
     data = annual.report(session, year)
     blocks: list = [_h1(1, _("{library}: overview").format(library=data.library))]
     n = 0
@@ -174,17 +174,17 @@ def report_document(session: Session, year: int) -> Document:
         subtitle=_("({year})").format(year=year),
         date_line=_date(session),
         blocks=tuple(blocks),
-        footer=printed_footer(session),
+        footer=_printed_footer(session),
         page_word=_("Page {page}"),
     )
 
 
 def annual_report_pdf(session: Session, year: int) -> bytes:
-    return render_annual_report(report_document(session, year))
+    return render_annual_report(_report_document(session, year))
 
 
 def annual_report_docx(session: Session, year: int) -> bytes:
-    return render_annual_report_docx(report_document(session, year))
+    return render_annual_report_docx(_report_document(session, year))
 
 
 REPORT_FORMATS = {".pdf": annual_report_pdf, ".xlsx": annual_report_xlsx, ".docx": annual_report_docx}
