@@ -386,7 +386,7 @@ class CounterPane(DeskPane):
                 N_("Eligibility check for {name}"),
                 fields,
                 verify,
-                submit_label=N_("Record"),
+                submit_label=N_("Save"),
                 title_args={"name": reader.summary.name},
             ),
             lambda pane, _e: pane._refresh(_("The check is recorded.")),
@@ -454,7 +454,7 @@ class CounterPane(DeskPane):
                 lambda v: proxies.add_proxy(
                     session, card, name=v["name"], relation=v["relation"], phone=v["phone"] or None
                 ),
-                submit_label=N_("Record"),
+                submit_label=N_("Save"),
                 title_args={"name": reader.summary.name},
             ),
             lambda pane, x: pane._refresh(_("{name} may borrow for the reader.").format(name=x.name)),

@@ -131,7 +131,7 @@ class DevicesPane(DeskPane):
                     lambda v: repairs.back_from_repair(
                         session, v["code"], outcome=v["outcome"], note=v["note"] or None
                     ),
-                    submit_label=N_("Record"),
+                    submit_label=N_("Save"),
                 ),
                 lambda pane, d: pane._done(_("{serial}: {state}.").format(serial=d.serial, state=d.state_label)),
             )
@@ -203,7 +203,7 @@ class CallsPane(DeskPane):
                 N_("A follow-up call"),
                 fields,
                 lambda v: inventory.record_call(session, loan, v["outcome"], note=v["note"] or None),
-                submit_label=N_("Record"),
+                submit_label=N_("Save"),
             ),
             lambda pane, made: pane._done(_("Call recorded: {outcome}.").format(outcome=made.outcome_label)),
         )

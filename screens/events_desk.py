@@ -245,7 +245,7 @@ class CalendarPane(DeskPane):
 
         self.ask(
             FormDialog(
-                N_("Head count: {title}"), fields, count, submit_label=N_("Record"), title_args={"title": chosen.title}
+                N_("Head count: {title}"), fields, count, submit_label=N_("Save"), title_args={"title": chosen.title}
             ),
             lambda pane, d: pane._counted(d, sid),
         )

@@ -218,7 +218,7 @@ class CountsPane(DeskPane):
             self.reload()
             return
         title, fields, submit = forms[event.button.id or ""]
-        self.ask(FormDialog(title, fields, submit, submit_label=N_("Record")), lambda pane, _r: pane._recorded())
+        self.ask(FormDialog(title, fields, submit, submit_label=N_("Save")), lambda pane, _r: pane._recorded())
 
     def _recorded(self) -> None:
         self.status().info(_("Recorded."))
@@ -475,7 +475,7 @@ class LedgersPane(DeskPane):
             ),
         }
         title, fields, submit = forms[event.button.id or ""]
-        self.ask(FormDialog(title, fields, submit, submit_label=N_("Record")), lambda pane, _r: pane._recorded())
+        self.ask(FormDialog(title, fields, submit, submit_label=N_("Save")), lambda pane, _r: pane._recorded())
 
     def _recorded(self) -> None:
         self.status().info(_("Recorded."))

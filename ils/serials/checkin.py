@@ -336,12 +336,22 @@ def check_in_day(session: Session, day: dt.date | None = None, *, missing: Seque
     in ``missing`` (title, ISSN, CN number or post code), which are listed as not arrived."""
     session.require(Permission.SERIALS)
     day = day or session.now().date()
+    papers = list(_papers_on(day))
     absent = {find_title(code).id for code in missing}
+    # A name typed as missing that has no issue today is a slip (a paper that does not come out
+    # on Sundays, a magazine): saying nothing would check in everything as if all had come.
+    if stray := sorted(absent - {sub.title.id for sub, _issue in papers}):
+        raise Invalid(
+            "serials.not_due_today",
+            "{title} has no issue due on {day}: nothing was checked in. Name only the papers due that day.",
+            title=SerialTitle.get_by_id(stray[0]).title,
+            day=day.isoformat(),
+        )
     received, not_come = [], []
     already = 0
     here = desk_locations(session)
     with session.write() as writer:
-        for sub, issue in _papers_on(day):
+        for sub, issue in papers:
             title = sub.title
             taken = received_copies(sub.id, issue.number)
             mine = own_slots(session, sub, here)

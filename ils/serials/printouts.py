@@ -47,29 +47,46 @@ def claim_letters(session: Session, *, supplier: str | None = None) -> bytes:
         by_supplier[c.supplier_text].append(c)
     library = session.library.node.library_name
     columns = (
-        Column(_("Title"), 0.30),
-        Column(_("Issue"), 0.30),
-        Column(_("Date"), 0.16),
-        Column(_("Copies"), 0.08, "right"),
-        Column(_("Claimed"), 0.16),
+        Column(_("Title"), 0.25),
+        Column(_("Issue"), 0.29),
+        Column(_("Date"), 0.14),
+        Column(_("Copies"), 0.07, "right"),
+        Column(_("Claimed"), 0.25),
     )
     sections = [
         Section(
             _("To: {supplier}").format(supplier=name),
             columns,
-            tuple((c.title, c.issue_label, c.issue_date or "", str(c.copies), c.claimed_at[:10]) for c in found),
+            tuple(_claim_line(asked) for asked in _per_issue(found)),
             paragraphs=(
                 _(
                     "The following issues of our subscriptions have not reached us. Please send them, or tell us "
                     "if they were not published."
                 ),
             ),
-            totals=("", "", _("Total"), str(sum(c.copies for c in found)), ""),
+            totals=("", "", _("Total"), str(sum(asked[-1].copies for asked in _per_issue(found))), ""),
             closing=(library, session.now().date().isoformat()),
         )
         for name, found in by_supplier.items()
     ]
     return _document(session, _("Claim for missing issues"), sections, "")
+
+
+def _per_issue(found: list[claims.ClaimInfo]) -> list[list[claims.ClaimInfo]]:
+    """The claims of each issue, oldest first: an issue asked for again is still one issue missing."""
+    issues: dict[tuple[str, int, int], list[claims.ClaimInfo]] = defaultdict(list)
+    for c in found:
+        issues[(c.title, c.year, c.number)].append(c)
+    return [sorted(asked, key=lambda c: c.claimed_at) for asked in issues.values()]
+
+
+def _claim_line(asked: list[claims.ClaimInfo]) -> tuple[str, ...]:
+    """One issue on the letter: the copies still missing and when it was last asked for (and how often)."""
+    last = asked[-1]
+    claimed = last.claimed_at[:10]
+    if len(asked) > 1:
+        claimed = _("{date} (claim {count})").format(date=claimed, count=len(asked))
+    return (last.title, last.issue_label, last.issue_date or "", str(last.copies), claimed)
 
 
 def routing_slips(session: Session, day: dt.date | None = None) -> bytes:

@@ -370,7 +370,24 @@ def after_merge(database: Database, touched: dict[str, set[str]], items: set[str
         if loans
         else set()
     )
-    lent_twice(database, loan_items | (items & set(touched.get("item", ()))))
+    # A copy lent twice that arrives from another replica is checked against the loans here as
+    # well: it was true where it was found, but a return that reached this replica first (and
+    # that the finder only saw later) shows it is no conflict, and it is withdrawn here too.
+    arrived = touched.get("sync_conflict")
+    reported = (
+        {
+            i
+            for (i,) in database.execute_sql(
+                f"SELECT item_id FROM sync_conflict WHERE id IN {dialect.LISTED} AND state = 'open'"
+                " AND kind = 'copy_lent_twice'",
+                (dialect.listed(arrived),),
+            )
+            if i
+        }
+        if arrived
+        else set()
+    )
+    lent_twice(database, loan_items | reported | (items & set(touched.get("item", ()))))
     if loans:
         renewed_after_return(database, loans)
     blocked = (
@@ -387,14 +404,13 @@ def after_merge(database: Database, touched: dict[str, set[str]], items: set[str
     if loans or blocked:
         blocked_checkouts(database, loans, blocked)
     witnessed(database, seen)
-    resolved = touched.get("sync_conflict")
-    if resolved:
+    if arrived:
         settled = {
             i
             for (i,) in database.execute_sql(
                 f"SELECT item_id FROM sync_conflict WHERE id IN {dialect.LISTED} AND state = 'resolved'"
                 " AND kind = 'copy_lent_twice'",
-                (dialect.listed(resolved),),
+                (dialect.listed(arrived),),
             )
             if i
         }

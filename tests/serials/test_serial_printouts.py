@@ -86,3 +86,17 @@ def test_cover_barcodes_decode_to_the_issn_and_the_issue(room, tmp_path):
     assert f"EAN-13:{ean(READER_ISSN)}" in found and f"EAN-13:{ean(STORY_ISSN)}" in found
     assert {"EAN-2:05", "EAN-2:03"} <= set(found)
     assert checkin.check_in_scan(room.session, ean(READER_ISSN) + "05").number == 5
+
+
+@needs_poppler
+def test_an_issue_claimed_twice_is_one_line_of_the_letter_with_its_claim_count(room, clock, tmp_path):
+    session = room.session
+    claims.claim(session, "故事会", 2026, 1)
+    clock.advance(days=14)
+    claims.claim(session, "故事会", 2026, 1)
+    letters = _text(printouts.claim_letters(session), tmp_path, "claims")
+    lines = [line for line in letters.splitlines() if "2026年第1期" in line]
+    assert len(lines) == 1, letters
+    assert "第 2 次" in lines[0]
+    total = next(line for line in letters.splitlines() if "合计" in line)
+    assert total.split()[-1] == "1"  # one copy missing, however often it was asked for

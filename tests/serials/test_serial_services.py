@@ -76,6 +76,14 @@ def test_todays_papers_arrive_in_bulk_except_those_named(room, english):
     assert [line.title for line in again.received] == ["南方周末"] and again.already == 1
 
 
+def test_a_paper_named_missing_on_a_day_it_does_not_come_out_checks_in_nothing(room):
+    friday = dt.date(2026, 3, 6)  # 南方周末 comes out on Thursdays
+    with pytest.raises(Invalid) as refused:
+        checkin.check_in_day(room.session, friday, missing=["南方周末"])
+    assert refused.value.code == "serials.not_due_today"
+    assert [line.title for line in checkin.check_in_day(room.session, friday).received] == ["湖南日报"]
+
+
 def test_a_claim_opens_and_the_received_issue_closes_it(room):
     session = room.session
     late = {(x.title, x.number): x for x in claims.late_issues(session, dt.date(2026, 3, 2))}

@@ -23,6 +23,7 @@ from textual.pilot import Pilot
 from ils.clock import FixedClock
 from ils.demo import DEMO_PASSWORD, build_demo
 from ils.i18n import set_language
+from ils.identity import adopt
 from ils.library import Library, open_library
 from ils.readers.keys import key_path
 from ils.session import Session
@@ -60,10 +61,18 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def demo_db(demo_template: Path, tmp_path: Path) -> Path:
-    """A copy of the demo library with its reader key file: without the key no ID number opens."""
+    """A copy of the demo library with its reader key file: without the key no ID number opens.
+
+    Opened at another path, the copy would become a new node with no number ranges of its own
+    (``ils.identity``); the demo desk is moved here instead, as ``ils node adopt`` says."""
     target = tmp_path / "lib.sqlite"
     shutil.copy(demo_template, target)
     shutil.copy(key_path(demo_template), key_path(target))
+    library = open_library(target, FixedClock(NOW))
+    try:
+        adopt(library, None)
+    finally:
+        library.close()
     return target
 
 

@@ -66,6 +66,7 @@ def test_a_day_at_the_events_desk(demo_db: Path, app_for, tmp_path):
         # Its head count.
         await pilot.press("f6")
         await settle(pilot)
+        assert "保存" in screen_text(pilot.app) and "书目记录" not in screen_text(pilot.app)  # a verb, not a record
         await type_text(pilot, "85")
         await answer(pilot)
         assert "85" in pilot.app.screen.query_one("#calendar-status").text
