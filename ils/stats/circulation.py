@@ -301,10 +301,11 @@ indicator(
     zh="有效持证读者（本年有借阅）",
     en="Active card-holders (borrowed this year)",
     unit="people",
-    definition_zh="本年至少借过一次书的读者人数，每人只计一次（ISO 2789“活跃用户”）；已去标识化、"
-    "不再关联读者的借阅无法计入，故为下限。",
+    definition_zh="本年至少借过一次书的读者人数，每人只计一次（ISO 2789“活跃用户”），按读者所属分馆分列；"
+    "已去标识化、不再关联读者的借阅无法计入，故为下限。",
     definition_en="Readers who borrowed at least once in the year, each counted once (ISO 2789 active"
-    " user); loans already cut from their reader cannot be counted, so this is a lower bound.",
+    " user), by their home branch; loans already cut from their reader cannot be counted, so this is a"
+    " lower bound.",
     source="loan (reader_id)",
     kind=DISTINCT,
     dimensions=("branch", "reader_type"),
