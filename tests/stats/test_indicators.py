@@ -120,3 +120,26 @@ def test_a_breakdown_the_data_does_not_allow_is_refused(admin, clerk):
         series(admin, "no_such_thing", 2026)
     with pytest.raises(PermissionDenied):
         series(clerk, "loans", 2026)
+
+
+def test_the_blind_rooms_figures_are_its_own_month_by_month(admin, clerk, shelf, clock):
+    from ils.blind.stats import blind_figures
+
+    loans.checkout(clerk, shelf.blind, "D0001")
+    room = blind_figures(admin, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert total(admin, "blind_loans", 2026) == sum(m.loans for m in room.loans) == 1
+    assert series(admin, "blind_loans", 2026, "kind").row("device").months[2] == 1
+    holders = series(admin, "blind_card_holders", 2026)
+    assert holders.total == room.registered_readers == 1 and holders.months[1] == 0
+
+
+def test_a_programme_counts_once_however_many_sessions(admin, clock):
+    from ils.events import attendance, programmes
+
+    p = programmes.add_programme(admin, title="国学亲子阅读", kind="lecture")
+    first = programmes.add_session(admin, p.id, starts="2026-03-02 09:30", venue="hall")
+    programmes.add_session(admin, p.id, starts="2026-03-09 09:30", venue="hall")
+    attendance.record_count(admin, first.id, total=30)
+    assert total(admin, "event_programmes", 2026) == 1
+    assert total(admin, "event_sessions", 2026) == 2
+    assert series(admin, "event_attendance", 2026, "kind").row("lecture").total == 30
