@@ -10,6 +10,7 @@ as Chinese documents do.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -74,6 +75,13 @@ class Document:
     cover: bool = True  # the title stands a third down the first page, as on a report's cover
 
 
+def _markup(text: str) -> str:
+    """``text`` for a Paragraph: escaped, and its indents and runs of spaces kept (a Paragraph
+    would collapse them, and the return's sub-items are set in by full-width spaces)."""
+    kept = escape(text).replace("\u3000", "\u00a0\u00a0\u00a0")
+    return re.sub(" {2,}", lambda run: "\u00a0" * len(run.group()), kept)
+
+
 def _styles() -> dict[str, ParagraphStyle]:
     font = register_cjk_font()
 
@@ -100,7 +108,7 @@ def _grid(grid: Grid, width: float, styles: dict[str, ParagraphStyle]) -> Table:
     widths = [width * w / sum(weights) for w in weights]
 
     def cell(text: str, column: int) -> Paragraph:
-        return Paragraph(escape(text), styles["figure" if column >= grid.numeric_from else "cell"])
+        return Paragraph(_markup(text), styles["figure" if column >= grid.numeric_from else "cell"])
 
     data = [[Paragraph(escape(c), styles["cell"]) for c in grid.columns]]
     data += [[cell(text, n) for n, text in enumerate(row)] for row in grid.rows]
@@ -124,7 +132,7 @@ def _flowables(document: Document, width: float) -> list:
     styles = _styles()
     story: list = [
         Paragraph(escape(document.title), styles["title" if document.cover else "heading"]),
-        Paragraph(escape(document.subtitle), styles["subtitle" if document.cover else "plain"]),
+        Paragraph(_markup(document.subtitle), styles["subtitle" if document.cover else "plain"]),
     ]
     if document.date_line:
         story.append(Paragraph(escape(document.date_line), styles["date"]))
@@ -132,7 +140,7 @@ def _flowables(document: Document, width: float) -> list:
         if isinstance(block, Heading):
             story.append(Paragraph(escape(block.text), styles[f"h{min(block.level, 3)}"]))
         elif isinstance(block, Text):
-            story.append(Paragraph(escape(block.text), styles["body" if block.indent else "plain"]))
+            story.append(Paragraph(_markup(block.text), styles["body" if block.indent else "plain"]))
         elif isinstance(block, Grid):
             story += [_grid(block, width, styles), Spacer(1, 3 * mm)]
         elif isinstance(block, Chart):
