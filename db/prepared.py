@@ -11,23 +11,33 @@ values converted as peewee converts them, nothing marked changed).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 from typing import Any, TypeVar
 
 from peewee import Field, Model
 
 M = TypeVar("M", bound=Model)
 
+# Kept per model class for the life of the process (models never change at run time). Plain
+# dictionaries rather than ``functools.cache``: peewee has no type information, so mypy cannot
+# tell that a model class is hashable.
+_FIELDS: dict[type, tuple[Field, ...]] = {}
+_COLUMNS: dict[tuple[type, str], str] = {}
+_INSERTS: dict[tuple[type, tuple[str, ...]], str] = {}
 
-@cache
+
 def _fields(model: type[Model]) -> tuple[Field, ...]:
-    return tuple(model._meta.sorted_fields)
+    found = _FIELDS.get(model)
+    if found is None:
+        found = _FIELDS[model] = tuple(model._meta.sorted_fields)
+    return found
 
 
-@cache
 def columns(model: type[Model], alias: str) -> str:
     """``alias.column, …`` of every column of ``model``, in the order ``model_at`` expects."""
-    return ", ".join(f"{alias}.{field.column_name}" for field in _fields(model))
+    found = _COLUMNS.get((model, alias))
+    if found is None:
+        found = _COLUMNS[(model, alias)] = ", ".join(f"{alias}.{field.column_name}" for field in _fields(model))
+    return found
 
 
 def width(model: type[Model]) -> int:
@@ -36,7 +46,7 @@ def width(model: type[Model]) -> int:
 
 def model_at(model: type[M], row: Sequence[Any], start: int = 0) -> M:
     """The ``model`` instance whose columns begin at ``row[start]`` (selected by ``columns``)."""
-    instance = model.__new__(model)
+    instance = object.__new__(model)
     instance.__data__ = {
         field.name: None if value is None else field.python_value(value)
         for field, value in zip(_fields(model), row[start:], strict=False)
@@ -48,20 +58,22 @@ def model_at(model: type[M], row: Sequence[Any], start: int = 0) -> M:
 
 def partial(model: type[M], **values: Any) -> M:
     """A ``model`` instance holding only ``values`` (by field name), for code that reads just those."""
-    instance = model.__new__(model)
+    instance = object.__new__(model)
     instance.__data__ = values
     instance._dirty = set()
     instance.__rel__ = {}
     return instance
 
 
-@cache
 def _insert_sql(model: type[Model], names: tuple[str, ...]) -> str:
-    by_name = {field.name: field for field in _fields(model)}
-    return (
-        f"INSERT INTO {model._meta.table_name} ({', '.join(by_name[n].column_name for n in names)})"
-        f" VALUES ({', '.join('?' * len(names))})"
-    )
+    found = _INSERTS.get((model, names))
+    if found is None:
+        by_name = {field.name: field for field in _fields(model)}
+        found = _INSERTS[(model, names)] = (
+            f"INSERT INTO {model._meta.table_name} ({', '.join(by_name[n].column_name for n in names)})"
+            f" VALUES ({', '.join('?' * len(names))})"
+        )
+    return found
 
 
 def insert(instance: Model) -> None:

@@ -155,9 +155,11 @@ def _run_readings(run: str) -> tuple[str, ...]:
     polyphone (重庆 chongqing, 银行 yinhang); a character without pinyin stands for itself."""
     from pypinyin import Style, lazy_pinyin  # its dictionaries take most of a second to load: only when needed
 
-    units = lazy_pinyin(run, style=Style.NORMAL, errors=lambda chars: list(chars))
+    # ``errors`` may return a list (one unit per character keeps the alignment); pypinyin's own
+    # type hints allow only a string, hence the ignores.
+    units = lazy_pinyin(run, style=Style.NORMAL, errors=lambda chars: list(chars))  # type: ignore[arg-type, return-value]
     if len(units) != len(run):  # never seen, but alignment must not go wrong
-        units = [lazy_pinyin(ch, style=Style.NORMAL, errors=lambda c: [c])[0] for ch in run]
+        units = [lazy_pinyin(ch, style=Style.NORMAL, errors=lambda c: [c])[0] for ch in run]  # type: ignore[arg-type, return-value]
     return tuple(units)
 
 

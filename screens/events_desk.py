@@ -38,10 +38,15 @@ def session_fields(starts: str = "") -> list[Field]:
         Field("starts", N_("Starts"), value=starts, placeholder=N_("2021-06-28 09:30")),
         Field("ends_on", N_("Last day"), placeholder=N_("for an exhibition")),
         Field(
-            "venue_kind", N_("Venue"), "select", value="room", options=_options(v.VENUE_KINDS), translate_options=True
+            "venue_kind",
+            N_("Kind of venue"),
+            "select",
+            value="room",
+            options=_options(v.VENUE_KINDS),
+            translate_options=True,
         ),
         Field("room", N_("Room"), "select", value="hall", options=_options(v.ROOMS), translate_options=True),
-        Field("place", N_("Place"), placeholder=N_("school, village, branch code, platform")),
+        Field("place", N_("Place outside"), placeholder=N_("school, village, branch code, platform")),
         Field("capacity", N_("Capacity"), placeholder=N_("empty: no registration")),
     ]
 
@@ -70,7 +75,7 @@ class CalendarPane(DeskPane):
     def compose(self) -> ComposeResult:
         yield Label("", id="calendar-month", markup=False)
         yield ListTable(
-            N_("Starts"), N_("Title"), N_("Count"), N_("Venue"), N_("Type"), N_("Until"), id="calendar-list"
+            N_("Starts"), N_("Title"), N_("Count"), N_("Venue"), N_("Type"), N_("Shown until"), id="calendar-list"
         )
         with Grid(classes="pane-buttons"):
             yield Button(_("◀ Month"), id="calendar-previous", compact=True)

@@ -89,7 +89,7 @@ def read_ncc(data: bytes, what: str = "ncc.html") -> DaisyBook:
     metas = _metas(root)
 
     def first(name: str) -> str | None:
-        return (metas.get(name) or [None])[0]
+        return _first(metas.get(name))
 
     titles = root.find_all("title")
     title = first("dc:title") or (_clean(titles[0].all_text()) if titles else None)
@@ -135,16 +135,20 @@ def read_opf(data: bytes, what: str = "package.opf") -> DaisyBook:
         "DAISY 3",
         titles[0],
         tuple(texts("creator")),
-        (metas.get("dtb:narrator") or [None])[0],
+        _first(metas.get("dtb:narrator")),
         identifier,
-        (texts("publisher") or [None])[0],
+        _first(texts("publisher")),
         dates[0] if dates else None,
-        (texts("language") or [None])[0],
-        seconds((metas.get("dtb:totaltime") or [None])[0]),
-        (metas.get("dtb:multimediatype") or [None])[0],
+        _first(texts("language")),
+        seconds(_first(metas.get("dtb:totaltime"))),
+        _first(metas.get("dtb:multimediatype")),
         None,
         None,
     )
+
+
+def _first(values: list[str] | None) -> str | None:
+    return values[0] if values else None
 
 
 def _pick(names: list[str]) -> tuple[str, str] | None:
@@ -160,7 +164,7 @@ def _pick(names: list[str]) -> tuple[str, str] | None:
 
 
 def _from_folder(folder: Path) -> tuple[bytes, str, str]:
-    names = []
+    names: list[str] = []
     for path in folder.rglob("*"):
         if len(names) > MAX_MEMBERS:
             break

@@ -234,12 +234,12 @@ def _item_scan(
             RETURNED, code, words, True, _view(session, open_card), returned=back, disposition=back.disposition
         )
     lent = loans.checkout(session, open_card, code, point=point, override=override)
-    words = [_("Lent {item}: due {due}.").format(item=_titled(lent.loan.title, code), due=lent.loan.due_on)]
+    said = [_("Lent {item}: due {due}.").format(item=_titled(lent.loan.title, code), due=lent.loan.due_on)]
     if lent.filled_hold:
-        words.append(_("This fills the reader's hold."))
+        said.append(_("This fills the reader's hold."))
     if lent.override_reason:
-        words.append(_("Rules overridden: {reason}").format(reason=lent.override_reason))
-    return ScanOutcome(CHECKED_OUT, code, sentences(words), True, _view(session, open_card), loan=lent.loan)
+        said.append(_("Rules overridden: {reason}").format(reason=lent.override_reason))
+    return ScanOutcome(CHECKED_OUT, code, sentences(said), True, _view(session, open_card), loan=lent.loan)
 
 
 def scan(

@@ -88,7 +88,7 @@ def mark_lost(session: Session, barcode: str, *, point: str | None = None) -> Lo
     here = place_of(session, point)
     now = session.library.now_text()
     amount = lost_charge_fen(item.price_fen)
-    charged = []
+    charged: list[str] = []
     with session.write() as writer:
         _end(loan, "lost", here, now)
         Item.update(status="lost", updated_at=now).where(Item.id == item.id).execute()
@@ -135,7 +135,7 @@ def mark_damaged(
     today = session.now().date()
     now = session.library.now_text()
     note = (note or "").strip() or None
-    charged = []
+    charged: list[str] = []
     with session.write() as writer:
         _end(loan, "returned", here, now)
         at_branch = None if here.branch_id == item.branch_id else here.branch_id
@@ -155,7 +155,7 @@ def mark_damaged(
         fine = charge_overdue_fine(
             writer, loan, item, today, now
         )  # as at any return; its last journal row is the charge
-        if fine:
+        if fine and writer.last is not None and writer.last.entity_id:
             charged.append(writer.last.entity_id)
         if amount_fen > 0:
             charged.append(

@@ -119,7 +119,7 @@ def _check_types(reader_type: str, item_type: str) -> None:
         )
 
 
-def _check_numbers(values: dict[str, int | bool]) -> None:
+def _check_numbers(values: dict[str, int | bool | None]) -> None:
     bounds = {
         "loan_limit": (0, 1000),
         "loan_days": (1, 366),

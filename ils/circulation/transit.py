@@ -240,7 +240,9 @@ def receive(session: Session, barcode: str, *, point: str | None = None) -> Disp
             branch=transit.to_branch.name,
         )
     with session.write() as writer:
-        return arrive(writer, item, here, session.now().date(), session.library.now_text())
+        arrived = arrive(writer, item, here, session.now().date(), session.library.now_text())
+    assert arrived is not None  # its open transit comes here, checked above
+    return arrived
 
 
 def transits(session: Session, *, branch: str | None = None, incoming: bool = True) -> list[TransitInfo]:

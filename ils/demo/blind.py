@@ -75,7 +75,7 @@ STREETS = wordlists.sections("places.txt")["streets"]
 WORKS = tuple(list(row) for row in wordlists.table("blind_works.txt", 2))
 _TRIES = 30
 
-Event = tuple[dt.datetime, int, Callable[[], None]]
+Event = tuple[dt.datetime, int, Callable[..., object]]
 
 
 class _Year:
@@ -88,7 +88,7 @@ class _Year:
         self.queue: list[Event] = []
         self.count = itertools.count()
 
-    def at(self, moment: dt.datetime, action: Callable[[], None]) -> None:
+    def at(self, moment: dt.datetime, action: Callable[..., object]) -> None:
         if moment < self.now:
             heapq.heappush(self.queue, (moment, next(self.count), action))
 

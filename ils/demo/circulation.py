@@ -680,11 +680,11 @@ class _Desks:
         self.hours = _Hours()
         self.branches = list(Branch.select().where(Branch.active == True))  # noqa: E712
         self.codes = {branch.id: branch.code for branch in self.branches}
-        self.events: list[tuple[dt.datetime, float, Callable[[], None]]] = []
+        self.events: list[tuple[dt.datetime, float, Callable[..., object]]] = []
         self.current = self.now - dt.timedelta(days=365)
         self.open: dict[str, _OpenLoan] = {}
 
-    def at(self, moment: dt.datetime, action: Callable[[], None]) -> None:
+    def at(self, moment: dt.datetime, action: Callable[..., object]) -> None:
         """Do ``action`` at ``moment``, never before the event now running: time only goes forward."""
         moment = max(moment, self.current)
         if moment < self.now:

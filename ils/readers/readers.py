@@ -532,8 +532,9 @@ def change_reader(
     today = session.now().date()
     changes: dict[str, object] = {}
     if name is not None:
-        changes["name"] = clean_reader_name(name)
-        changes["name_pinyin"], changes["name_initials"] = name_keys(changes["name"])
+        cleaned_name = clean_reader_name(name)
+        changes["name"] = cleaned_name
+        changes["name_pinyin"], changes["name_initials"] = name_keys(cleaned_name)
     if reader_type is not None:
         new_type = get_reader_type(reader_type)
         if new_type.blind_service:
@@ -545,13 +546,15 @@ def change_reader(
                 name=new_type.name,
             )
         # Only the disability consent can be newly required here; a child's guardian consented at registration.
-        given = (
+        consented = (
             frozenset({consent_rules.DISABILITY})
             if consent_rules.active_consent(reader, consent_rules.DISABILITY) is not None
             else frozenset()
         )
         refuse_missing_consents(
-            requirements(id_type=reader.id_type, birth_date=None, blind_service=True, today=today), given, new_type.name
+            requirements(id_type=reader.id_type, birth_date=None, blind_service=True, today=today),
+            consented,
+            new_type.name,
         )
         changes["reader_type"] = new_type.code
     if branch is not None:
@@ -586,12 +589,15 @@ def change_reader(
             changes["phone_hash"] = keys.digest(PHONE_FIELD, cleaned) if cleaned else None
         if guardian_card is not None:
             given = clean_input(guardian_card, N_("Guardian's card number"), required=False)
-            changes["guardian"] = _guardian(given, today) if given else None
-            if changes["guardian"] is not None and changes["guardian"].id == reader.id:
+            new_guardian = _guardian(given, today) if given else None
+            if new_guardian is not None and new_guardian.id == reader.id:
                 raise Invalid("readers.own_guardian", "A reader cannot be their own guardian.")
+            changes["guardian"] = new_guardian
         born_text = changes.get("birth_date", reader.birth_date)
         guardian = changes.get("guardian", reader.guardian)
-        refuse_missing_guardian(dt.date.fromisoformat(born_text) if born_text else None, today, guardian is not None)
+        refuse_missing_guardian(
+            dt.date.fromisoformat(str(born_text)) if born_text else None, today, guardian is not None
+        )
         if not changes:
             return reader_record(session, reader)
         changes["updated_at"] = session.library.now_text()

@@ -94,7 +94,8 @@ def _free_slot(session: Session, sub: SerialSubscription, number: int) -> tuple[
     free = [s for s in slots(sub) if s[0] not in taken]
     here = desk_locations(session)
     mine = [s for s in free if s[1] is None or s[1] in here]
-    return (mine or free or [None])[0]
+    chosen = mine or free
+    return chosen[0] if chosen else None
 
 
 def _subscriptions(title: SerialTitle, year: int) -> list[SerialSubscription]:

@@ -94,8 +94,13 @@ def routing_of(row: SerialSubscription) -> tuple[Destination, ...]:
     cursor = SerialSubscription._meta.database.execute_sql(_PLACES, (json.dumps([p[0] for p in pairs]),))
     places = {r[0]: r for r in cursor.fetchall()}
     return tuple(
-        Destination(*places[location_id], int(copies)) for location_id, copies in pairs if location_id in places
+        _destination(places[location_id], int(copies)) for location_id, copies in pairs if location_id in places
     )
+
+
+def _destination(place: tuple[str, str, str, str, str], copies: int) -> Destination:
+    location_id, code, name, branch_id, branch_name = place
+    return Destination(location_id, code, name, branch_id, branch_name, copies)
 
 
 def slots(row: SerialSubscription) -> list[tuple[int, str | None]]:

@@ -16,7 +16,6 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
 from hypothesis import Phase, event, given, settings
 from hypothesis import strategies as st
 
@@ -214,11 +213,6 @@ def _canonical(path: Path) -> tuple:
     return manifest["origin"], manifest["epoch"], manifest["first"], manifest["last"]
 
 
-@pytest.mark.xfail(
-    reason="known defect (issue 14 stays open): a copy declared lost at a desk that holds another desk's loan of it "
-    "apart can still end with a status other than the union's; one such case is fixed by db.derived.settle_local",
-    strict=False,
-)
 @settings(max_examples=6 if ORDERS == 3 else 25, phases=(Phase.explicit, Phase.reuse, Phase.generate))
 @given(work=st.lists(operation, min_size=30, max_size=90), seed=st.integers(0, 2**32))
 def test_desks_and_the_union_converge_whatever_the_van_does(tmp_path_factory, templates, work, seed):
