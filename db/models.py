@@ -1083,3 +1083,30 @@ class StatsText(Entity):
 
     class Meta:
         table_name = "stats_text"
+
+
+# --- self-service terminals (m0080) --------------------------------------------------------------
+
+
+class Sip2Terminal(Entity):
+    """A self-service machine of the 24-hour room: its log-in and what it speaks (m0080, desk-local)."""
+
+    account = CharField(unique=True)
+    password_hash = CharField()
+    name = CharField(default="")
+    service_point = ForeignKeyField(ServicePoint, column_name="service_point_id")
+    encoding = CharField(default="utf-8")
+    terminator = CharField(default="cr")
+    error_detection = BooleanField(default=True)
+    delimiter = CharField(default="|")
+    language = CharField(default="zh_CN")
+    idle_timeout_s = IntegerField(default=900)
+    allowed_addresses = CharField(default="127.0.0.1,::1")
+    active = BooleanField(default=True)
+    failed_logins = IntegerField(default=0)
+    locked_until = CharField(null=True)
+    created_at = CharField()
+    updated_at = CharField()
+
+    class Meta:
+        table_name = "sip2_terminal"

@@ -773,6 +773,8 @@ DESK_TABLES = frozenset(
         "blind_profile",
         "blind_proxy",
         "blind_call",
+        # The self-service machines' accounts and what they speak (m0080): they log in here.
+        "sip2_terminal",
     }
 )
 

@@ -14,6 +14,7 @@ from screens.system_maintenance import MaintenancePane
 from screens.system_node import ThisDeskPane
 from screens.system_staff import StaffPane
 from screens.system_sync import SyncPane
+from screens.system_terminals import TerminalsPane
 
 
 class SystemScreen(DeskScreen):
@@ -34,3 +35,5 @@ class SystemScreen(DeskScreen):
                 yield MaintenancePane(id="maintenance-pane")
             with TabPane(_("Sync"), id="tab-sync"):
                 yield SyncPane(id="sync-pane")
+            with TabPane(_("Self-service"), id="tab-terminals"):
+                yield TerminalsPane(id="terminals-pane")

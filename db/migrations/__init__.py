@@ -31,6 +31,7 @@ from db.migrations import (
     m0030_events,
     m0040_serials,
     m0070_statistics,
+    m0080_sip2_terminals,
 )
 
 MIGRATIONS = (
@@ -47,6 +48,7 @@ MIGRATIONS = (
     m0030_events,
     m0040_serials,
     m0070_statistics,
+    m0080_sip2_terminals,
 )
 LATEST_VERSION = MIGRATIONS[-1].VERSION
 

@@ -17,6 +17,7 @@ from ils.cli import (  # noqa: F401  (register commands)
     reader_cmds,
     search_cmds,
     serials_cmds,
+    sip2_cmds,
     staff_cmds,
     stats_cmds,
     sync_cmds,
