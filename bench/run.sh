@@ -19,6 +19,7 @@ results="$(dirname "$db")/results.txt"
   $python bench/bench_circulation.py --db "$db"
   $python bench/bench_readers.py --db "$db"
   $python bench/bench_report.py --db "$db"
+  $python bench/bench_annual.py --db "$db"
   $python bench/bench_search.py --db "$db"
   $python bench/bench_tui.py --db "$db"
   $python bench/bench_import.py

@@ -1055,6 +1055,39 @@ class SerialVolume(Entity):
         table_name = "serial_volume"
 
 
+# --- statistics (m0070) ---------------------------------------------------------------------
+
+
+class StatsInput(Entity):
+    """A figure no system records, for one year (population, building area, budget …)."""
+
+    year = IntegerField()
+    code = CharField()
+    value = CharField()
+    source = CharField()
+    entered_by = CharField(null=True)
+    entered_at = CharField()
+
+    class Meta:
+        table_name = "stats_input"
+
+
+class StatsText(Entity):
+    """A text staff write for a year's annual report: the 工作总结 or the 工作计划."""
+
+    year = IntegerField()
+    kind = CharField()
+    body = TextField()
+    written_by = CharField(null=True)
+    written_at = CharField()
+
+    class Meta:
+        table_name = "stats_text"
+
+
+# --- self-service terminals (m0080) --------------------------------------------------------------
+
+
 class Sip2Terminal(Entity):
     """A self-service machine of the 24-hour room: its log-in and what it speaks (m0080, desk-local)."""
 

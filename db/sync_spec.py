@@ -737,6 +737,17 @@ TABLES: tuple[Table, ...] = (
         "record",
         parents={"title_id": "serial_title", "item_id": "item"},
     ),
+    # Statistics (m0070): a year's manual inputs and the annual report's texts, edited records
+    # with name-based ids (year and code, year and kind); the later entry wins as a whole.
+    Table(
+        "stats_input",
+        ("id",),
+        (_one("key", "year", "code"), _one("value", "value", "source", "entered_by", "entered_at")),
+        "record",
+    ),
+    Table(
+        "stats_text", ("id",), (_one("key", "year", "kind"), _one("text", "body", "written_by", "written_at")), "record"
+    ),
 )
 
 BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

@@ -53,6 +53,7 @@ class Permission(StrEnum):
     ROTATE_STOCK = "rotate_stock"
     CONFIGURE_CIRCULATION = "configure_circulation"
     VIEW_STATISTICS = "view_statistics"
+    KEEP_STATISTICS = "keep_statistics"
     SYNC = "sync"
     RESOLVE_CONFLICTS = "resolve_conflicts"
     BLIND_SERVICE = "blind_service"
@@ -86,6 +87,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.ROTATE_STOCK: N_("send and bring back rotation batches"),
     Permission.CONFIGURE_CIRCULATION: N_("configure loan rules, the calendar, van stops and circulation settings"),
     Permission.VIEW_STATISTICS: N_("see the library's statistics"),
+    Permission.KEEP_STATISTICS: N_("enter the year's figures no system records and write the annual report's texts"),
     Permission.SYNC: N_("exchange sync bundles with the union catalogue"),
     Permission.RESOLVE_CONFLICTS: N_("resolve sync conflicts and enrol desks with the union"),
     Permission.BLIND_SERVICE: N_(
@@ -124,7 +126,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.EVENTS: frozenset(
         _EVERY_DESK | {Permission.VIEW_READERS, Permission.RECORD_EVENTS, Permission.TALLY_ENQUIRIES, Permission.SYNC}
     ),
-    Role.STATISTICS: frozenset(_EVERY_DESK | {Permission.VIEW_STATISTICS}),
+    Role.STATISTICS: frozenset(_EVERY_DESK | {Permission.VIEW_STATISTICS, Permission.KEEP_STATISTICS, Permission.SYNC}),
     # The periodicals room (报刊阅览室) checks in, claims and binds; a bound volume's spine label
     # goes through the label queue.
     Role.PERIODICALS: frozenset(_EVERY_DESK | {Permission.SERIALS, Permission.PRINT_LABELS, Permission.SYNC}),

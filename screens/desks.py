@@ -30,6 +30,7 @@ from screens.circulation_desk import CirculationScreen
 from screens.events_desk import EventsScreen
 from screens.periodicals_desk import PeriodicalsScreen
 from screens.readers_desk import ReadersScreen
+from screens.statistics_desk import StatisticsScreen
 from screens.system_desk import SystemScreen
 from screens.union_desk import UnionScreen, is_union
 
@@ -80,4 +81,5 @@ register(Desk("blind", N_("Blind reading room"), Permission.BLIND_SERVICE, Blind
 register(Desk("events", N_("Events and visits"), Permission.RECORD_EVENTS, EventsScreen, order=50))
 register(Desk("system", N_("System"), None, SystemScreen, order=80))
 register(Desk("periodicals", N_("Periodicals"), Permission.SERIALS, PeriodicalsScreen, order=45))
+register(Desk("statistics", N_("Statistics"), Permission.VIEW_STATISTICS, StatisticsScreen, order=60))
 register(Desk("union", N_("Union catalogue"), Permission.SYNC, UnionScreen, order=70, shown=is_union))

@@ -30,6 +30,7 @@ from db.migrations import (
     m0020_blind_room,
     m0030_events,
     m0040_serials,
+    m0070_statistics,
     m0080_sip2_terminals,
 )
 
@@ -46,6 +47,7 @@ MIGRATIONS = (
     m0020_blind_room,
     m0030_events,
     m0040_serials,
+    m0070_statistics,
     m0080_sip2_terminals,
 )
 LATEST_VERSION = MIGRATIONS[-1].VERSION

@@ -19,6 +19,7 @@ from ils.cli import (  # noqa: F401  (register commands)
     serials_cmds,
     sip2_cmds,
     staff_cmds,
+    stats_cmds,
     sync_cmds,
     system,
     union_cmds,

@@ -62,14 +62,25 @@ def init(library_name, branch_code, node_name, admin_username, admin_name, admin
 
 @cli.command(help=N_("Create a demo library with realistic Chinese data (demo passwords in the user guide)."))
 @click.option("--seed", default=2021, show_default=True, type=int, help=N_("Seed for the random data."))
+@click.option(
+    "--year",
+    type=int,
+    help=N_("Instead: a full year shaped like the 2021 annual report (large; takes many minutes)."),
+)
+@click.option("--scale", default=1.0, show_default=True, type=float, help=N_("With --year: 0.01 builds a hundredth."))
 @json_option
-def demo(seed: int, as_json: bool) -> None:
+def demo(seed: int, year: int | None, scale: float, as_json: bool) -> None:
     st = state()
     if is_initialised(st.path):
         raise DatabaseProblem(
             "cli.library_database_already_exists", "A library database already exists at {path}.", path=st.path
         )
-    library = build_demo(st.path, seed=seed)
+    if year is not None:
+        from ils.demo.year2021 import build_year
+
+        library = build_year(st.path, year=year, seed=seed, scale=scale, report=lambda line: click.echo(line, err=True))
+    else:
+        library = build_demo(st.path, seed=seed)
     node = library.node
     library.close()
     emit(

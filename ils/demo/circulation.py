@@ -416,10 +416,17 @@ def _insert(table: str, columns: tuple[str, ...]) -> str:
 
 
 def add_loan_history(
-    session: Session, rng: random.Random, *, start: dt.date, end: dt.date, loans_per_year: float
+    session: Session,
+    rng: random.Random,
+    *,
+    start: dt.date,
+    end: dt.date,
+    loans_per_year: float,
+    weight: Callable[[dt.date], float] = day_weight,
 ) -> int:
     """Returned loans lent from ``start`` to ``end`` (before today), ``loans_per_year`` a year,
-    in the bulk-load mode the module describes; the number of loans written."""
+    in the bulk-load mode the module describes; the number of loans written. ``weight`` gives
+    each day's share (0 for a day the library was closed)."""
     session.require(Permission.CIRCULATE)
     now = session.now()
     if end >= now.date() or start > end:
@@ -433,7 +440,7 @@ def add_loan_history(
     total = round(loans_per_year * len(days) / 365.25)
     if not history.stock.copies or not history.readers.all or total <= 0:
         return 0
-    made = history.loans(zip(days, _spread(rng, total, [day_weight(_date(day)) for day in days]), strict=True))
+    made = history.loans(zip(days, _spread(rng, total, [weight(_date(day)) for day in days]), strict=True))
     written = 0
     while batch := list(islice(made, LOAD_BATCH)):
         _store(session, batch)

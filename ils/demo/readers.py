@@ -173,12 +173,13 @@ def _form(rng: random.Random, kind: str, on: dt.date, guardian_card: str | None 
     )
 
 
-def add_readers(session: Session, rng: random.Random, *, count: int = DEMO_READERS) -> None:
-    """The ``ils demo`` step: ``count`` readers, then the lost, replaced, suspended and returned cards."""
+def add_readers(session: Session, rng: random.Random, *, count: int = DEMO_READERS, years: float = _YEARS) -> None:
+    """The ``ils demo`` step: ``count`` readers registered over the past ``years``, then the lost,
+    replaced, suspended and returned cards."""
     session.require(Permission.REGISTER_READERS)
     library = session.library
     now = session.now()
-    moments = sorted(now - dt.timedelta(days=rng.uniform(0, 365 * _YEARS)) for _ in range(count))
+    moments = sorted(now - dt.timedelta(days=rng.uniform(0, 365 * years)) for _ in range(count))
     kinds = [_pick(rng, TYPES) for _ in moments]
     adults: list[str] = []  # card numbers of possible guardians, registered before the child
     cards: dict[str, list[str]] = {kind: [] for kind, _ in TYPES}

@@ -295,7 +295,8 @@ def honours(session: Session, year: int) -> list[Honour]:
 
 
 def milestones(session: Session, year: int) -> list[Milestone]:
-    session.require(Permission.RECORD_EVENTS)
+    if not session.may(Permission.VIEW_STATISTICS):  # the annual report prints them
+        session.require(Permission.RECORD_EVENTS)
     first, last = year_bounds(year)
     return [
         _milestone(r)

@@ -38,6 +38,31 @@ READS_ONLY = {
     "van.list_stops",
     "desk.reader_at_desk",
     "stats.loans.loans_per_branch_month",
+    # The statistics count and lay out; the exports write files, never the database.
+    *(
+        f"stats.{name}"
+        for name in (
+            "annual.window",
+            "annual.report",
+            "annual.monthly",
+            "exports.national_return_xlsx",
+            "exports.national_return_pdf",
+            "exports.ledgers",
+            "exports.annual_report_xlsx",
+            "exports.annual_report_pdf",
+            "exports.annual_report_docx",
+            "exports.write_report",
+            "exports.write_return",
+            "exports.write_ledgers",
+            "exports.export",
+            "indicators.series",
+            "indicators.total",
+            "inputs.inputs",
+            "inputs.input_values",
+            "inputs.text_of",
+            "inputs.overview",
+        )
+    ),
 }
 """Services that change nothing."""
 
