@@ -95,6 +95,7 @@ class KioskApp(App[None], ServiceCaller):
         self.clock = clock
         self.state = CARD
         self.card = ""
+        self.reader_name, self.on_loan = "", 0
         self.loan_ids: list[str] = []
         self.last_activity = clock()
         self.spoken: list[str] = []  # what the kiosk said (or would have said), newest last
@@ -179,14 +180,20 @@ class KioskApp(App[None], ServiceCaller):
             )
             return
         self.state, self.card = ITEMS, found.card
-        self.query_one("#kiosk-reader", Static).update(
-            _("Reader {name}: {count} items on loan.").format(name=mask_name(found.name), count=len(found.loans))
-        )
+        self.reader_name, self.on_loan = mask_name(found.name), len(found.loans)
+        self._show_reader()
         self.query_one("#kiosk-scan", Input).placeholder = _("Item barcode")
         self._say(_("Scan a book. Press Enter on an empty line when you are done."))
 
+    def _show_reader(self) -> None:
+        self.query_one("#kiosk-reader", Static).update(
+            _("Reader {name}: {count} items on loan.").format(name=self.reader_name, count=self.on_loan)
+        )
+
     def _lent(self, result: CheckoutResult) -> None:
         self.loan_ids.append(result.loan.id)
+        self.on_loan += 1
+        self._show_reader()
         self.query_one("#kiosk-loans", DataTable).add_row(result.loan.title, result.loan.due_on)
         self._say(
             _("Scan a book. Press Enter on an empty line when you are done."),

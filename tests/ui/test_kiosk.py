@@ -76,6 +76,7 @@ def test_a_reader_borrows_two_books_and_skips_the_receipt(kiosk):
             await _scan(pilot, barcodes["红楼梦"][0])
             text = screen_text(app)
             assert "三体" in text and "红楼梦" in text and "2026-" in text
+            assert "已借 2 册" in text  # the count follows the loans made here
             await _scan(pilot, "")
             assert app.state == RECEIPT
             await _scan(pilot, "n")
