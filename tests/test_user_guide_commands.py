@@ -16,6 +16,7 @@ import click
 import pytest
 
 from ils.cli.group import cli
+from ils.cli.state import CliState
 
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "user-guide"
 FENCE = re.compile(r"^```[^\n]*\n(.*?)^```", re.S | re.M)
@@ -45,7 +46,9 @@ def guide_commands() -> list[tuple[str, str]]:
 
 def parse(command: click.Command, args: list[str], parent: click.Context | None = None) -> None:
     """Parse ``args`` as Click would before running ``command``, down to the subcommand."""
-    ctx = command.make_context(command.name or "ils", args, parent=parent, resilient_parsing=False)
+    # ``ils.__main__`` hands the root group the state its options fill in (``--db`` of the union).
+    obj = CliState() if parent is None else None
+    ctx = command.make_context(command.name or "ils", args, parent=parent, resilient_parsing=False, obj=obj)
     if isinstance(command, click.Group):
         rest = [*ctx._protected_args, *ctx.args]
         if rest:

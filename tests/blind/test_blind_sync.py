@@ -9,7 +9,7 @@ from ils.blind.records import Description, add_description
 from ils.readers.readers import Registration, register_reader
 from ils.sync import archive
 from tests.services.reader_samples import citizen
-from tests.sync.conftest import network, templates  # noqa: F401  (shared fixtures)
+from tests.sync.conftest import network, templates, union_backend  # noqa: F401  (shared fixtures)
 from tests.sync.network import Network
 
 ADDRESS = "湖南省株洲市醴陵市瓷城大道128号"

@@ -16,7 +16,7 @@ from ils.events import (
 )
 from ils.sync import archive
 from tests.services.reader_samples import citizen
-from tests.sync.conftest import network, templates  # noqa: F401  (shared fixtures)
+from tests.sync.conftest import network, templates, union_backend  # noqa: F401  (shared fixtures)
 from tests.sync.network import Network, reader
 
 TABLES = (

@@ -8,7 +8,7 @@ from __future__ import annotations
 from db.models import SerialClaim, SerialReceipt
 from ils.serials import binding, checkin, claims, subscriptions, titles
 from ils.serials.numbers import issn_ean
-from tests.sync.conftest import network, templates  # noqa: F401  (shared fixtures)
+from tests.sync.conftest import network, templates, union_backend  # noqa: F401  (shared fixtures)
 from tests.sync.network import Network
 
 TABLES = ("serial_title", "serial_subscription", "serial_receipt", "serial_claim", "serial_volume")

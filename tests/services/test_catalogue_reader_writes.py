@@ -43,6 +43,7 @@ READS_ONLY = {
     "printouts.label_calibration",
     "printouts.receipt_test",
     "printouts.save_pdf",
+    "printouts.printouts_folder",
 }
 """Services that change nothing in the database."""
 

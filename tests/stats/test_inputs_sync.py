@@ -11,7 +11,7 @@ import pytest
 from ils.errors import Invalid, PermissionDenied
 from ils.staff import add_staff, log_in
 from ils.stats import inputs
-from tests.sync.conftest import network, templates  # noqa: F401  (shared fixtures)
+from tests.sync.conftest import network, templates, union_backend  # noqa: F401  (shared fixtures)
 from tests.sync.network import Network
 
 

