@@ -15,7 +15,7 @@ TABLES = ("serial_title", "serial_subscription", "serial_receipt", "serial_claim
 ISSN = "1005-1805"
 
 
-def _count(node, table: str, where: str = "1") -> int:
+def _count(node, table: str, where: str = "1 = 1") -> int:
     node.bind()
     return node.database.execute_sql(f"SELECT COUNT(*) FROM {table} WHERE {where}").fetchone()[0]
 
