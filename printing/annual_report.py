@@ -58,7 +58,7 @@ class Chart:
 
 @dataclass(frozen=True)
 class NewPage:
-    pass
+    """A page break between the report's parts (the figures start on a page of their own)."""
 
 
 Block = Heading | Text | Grid | Chart | NewPage
