@@ -1,7 +1,8 @@
 """SQLite online backups: taken while desks keep writing, checked before trusted.
 
 A backup is written to a temporary file beside its target (``.NAME.partial``, and
-SQLite's ``.NAME.partial-journal`` while it writes), checked with
+SQLite's ``-journal``, ``-wal`` and ``-shm`` files of it while it writes: the copied
+pages say WAL until the copy is switched back to a rollback journal), checked with
 ``integrity_check`` and only then renamed into place, so a full disk or a crash
 never leaves a half-written file under the name the user asked for. A backup that
 is killed leaves its temporary files behind; the next backup into the same folder
@@ -28,7 +29,7 @@ from pathlib import Path
 from db.connection import BUSY_TIMEOUT_S, StorageError, classify, read_only_uri
 
 PARTIAL = ".partial"
-PARTIAL_JOURNAL = ".partial-journal"
+SIDECARS = ("-journal", "-wal", "-shm")  # SQLite's own files beside a database it writes
 _NO_SPACE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
@@ -86,18 +87,22 @@ def partial_path(target: Path) -> Path:
 @contextmanager
 def _claimed(partial: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``partial`` while it is written; made fresh, removed on failure."""
-    partial.unlink(missing_ok=True)
-    Path(f"{partial}-journal").unlink(missing_ok=True)
+    _unlink_with_sidecars(partial)
     handle = os.open(partial, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield
     except BaseException:
-        partial.unlink(missing_ok=True)
-        Path(f"{partial}-journal").unlink(missing_ok=True)
+        _unlink_with_sidecars(partial)
         raise
     finally:
         os.close(handle)
+
+
+def _unlink_with_sidecars(partial: Path) -> None:
+    partial.unlink(missing_ok=True)
+    for suffix in SIDECARS:
+        Path(f"{partial}{suffix}").unlink(missing_ok=True)
 
 
 def _in_use(partial: Path) -> bool:
@@ -122,10 +127,11 @@ def leftovers(folder: Path) -> list[Path]:
     for path in sorted(folder.glob(f".*{PARTIAL}")):
         if not _in_use(path):
             found.append(path)
-    for path in sorted(folder.glob(f".*{PARTIAL_JOURNAL}")):
-        owner = Path(str(path)[: -len("-journal")])
-        if not owner.exists() or owner in found:
-            found.append(path)
+    for suffix in SIDECARS:
+        for path in sorted(folder.glob(f".*{PARTIAL}{suffix}")):
+            owner = Path(str(path)[: -len(suffix)])
+            if not owner.exists() or owner in found:
+                found.append(path)
     return found
 
 

@@ -152,6 +152,18 @@ def _leave_a_killed_backup(folder: Path, name: str = "old.sqlite") -> list[Path]
     return [partial, journal]
 
 
+def test_the_wal_files_of_a_backup_killed_before_its_journal_mode_was_reset_are_removed(admin, tmp_path):
+    """Killed between the copy (its pages say WAL) and the switch back: ``-wal`` and ``-shm`` stay."""
+    folder = tmp_path / "bk"
+    folder.mkdir()
+    left = [folder / ".old.sqlite.partial-wal", folder / ".old.sqlite.partial-shm"]
+    for path in left:
+        path.write_bytes(b"")
+    result = maintenance.backup(admin, folder / "new.sqlite")
+    assert set(result.removed) == set(left)
+    assert sorted(p.name for p in folder.iterdir()) == ["new.sqlite"]
+
+
 def test_the_next_backup_removes_what_a_killed_backup_left(admin, tmp_path):
     folder = tmp_path / "bk"
     left = _leave_a_killed_backup(folder)
