@@ -119,7 +119,7 @@ def build_year(
         return max(1, round(count * scale))
 
     def earlier_readers(s: Session, r: random.Random) -> None:
-        with _at(library, dt.datetime(year, 1, 1, 8, 0, tzinfo=TZ)):
+        with _at(library, dt.datetime(year - 1, 12, 31, 18, 0, tzinfo=TZ)):  # all registered before the year
             add_readers(s, r, count=n(EARLIER_READERS), years=3)
 
     def new_readers(s: Session, r: random.Random) -> None:
