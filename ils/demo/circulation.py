@@ -910,12 +910,14 @@ def add_rotation_year(
             )
             rotation.add_items(session, batch.code, copies)
             went = rotation.send_batch(session, batch.code).sent
-        with _at(library, start + dt.timedelta(days=2)):
+        # Each sitting's scans in one transaction (the services' writes join it), as the
+        # periodicals' morning post is: a batch's 250 arrivals are not 250 commits.
+        with _at(library, start + dt.timedelta(days=2)), session.write():
             for barcode in went:
                 receive(session, barcode, point=desks[town.id])
         with _at(library, start + dt.timedelta(days=rng.randint(80, 100))):
             rotation.bring_back(session, batch.code)
-        with _at(library, start + dt.timedelta(days=102)):
+        with _at(library, start + dt.timedelta(days=102)), session.write():
             for barcode in went:
                 try:
                     receive(session, barcode)
