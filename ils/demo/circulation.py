@@ -47,6 +47,7 @@ from ils.circulation.loans import checkout, renew, return_item
 from ils.circulation.rules import Rule, RuleBook
 from ils.circulation.transit import receive
 from ils.demo.readers import _at
+from ils.demo.shares import spread
 from ils.errors import IlsError
 from ils.permissions import Permission
 from ils.readers.ages import age_band
@@ -440,24 +441,12 @@ def add_loan_history(
     total = round(loans_per_year * len(days) / 365.25)
     if not history.stock.copies or not history.readers.all or total <= 0:
         return 0
-    made = history.loans(zip(days, _spread(rng, total, [weight(_date(day)) for day in days]), strict=True))
+    made = history.loans(zip(days, spread(rng, total, [weight(_date(day)) for day in days]), strict=True))
     written = 0
     while batch := list(islice(made, LOAD_BATCH)):
         _store(session, batch)
         written += len(batch)
     return written
-
-
-def _spread(rng: random.Random, total: int, weights: list[float]) -> list[int]:
-    """``total`` loans over the days in proportion to their weights, exactly ``total`` in all."""
-    scale = total / sum(weights)
-    counts = [int(weight * scale) for weight in weights]
-    rest = total - sum(counts)
-    for n in rng.choices(
-        range(len(weights)), weights=[w * scale - c for w, c in zip(weights, counts, strict=True)], k=rest
-    ):
-        counts[n] += 1
-    return counts
 
 
 class _History:
@@ -484,16 +473,29 @@ class _History:
         self.book = RuleBook()
         self.rules: dict[tuple[str, str, str], Rule] = {}
         self.codes = dict(Branch.select(Branch.id, Branch.code).tuples())
+        self.short = 0  # loans the history could not make (see ``loans``)
 
     def loans(self, days: Iterable[tuple[int, int]]) -> Iterator[Made]:
-        """Day by day, each day's loans in the order of their time, so a copy is never out twice."""
+        """Day by day, each day's loans in the order of their time, so a copy is never out twice.
+
+        A loan that finds no reader and copy (every try refused) is owed to the next day the
+        desks are open, so the history has its total exactly unless the last day cannot pay it:
+        what is still owed then is left in ``short``."""
+        owed = 0
         for day, count in days:
+            if count == 0:
+                continue  # closed: what is owed waits for the next open day
+            count += owed
+            owed = 0
             for second in sorted(self.hours.second(self.rng, day) for _ in range(count)):
                 for _ in range(_TRIES):
                     made = self._loan(day, second)
                     if made is not None:
                         yield made
                         break
+                else:
+                    owed += 1
+        self.short = owed
 
     def _rule(self, reader_type: str, item_type: str, branch_id: str) -> Rule:
         key = (reader_type, item_type, branch_id)
@@ -545,7 +547,8 @@ class _History:
         self.stock.free[n] = back + 1
         end_branch = branch if rng.random() < RETURNED_HERE else self.stock.branches.draw(rng)
         end_point = self.points.desk(end_branch)
-        reader_id, cleared = reader.id, None
+        reader_id: str | None = reader.id
+        cleared: str | None = None
         if not linked:
             reader_id, cleared = None, min(text.at(back + self.cleared_after, 7200), self.now_text)
         loan_id = new_id()
@@ -583,7 +586,7 @@ class _History:
             )
             for on, before, after in renewals
         ]
-        code, point = self.codes[branch], self.points.codes.get(copy.point_id)
+        code, point = self.codes[branch], self.points.codes.get(copy.point_id or "")
         entries: list[Entry] = [
             (
                 LOAD_ACTION,
@@ -603,7 +606,7 @@ class _History:
                     "loaned_at": loaned_at,
                     "returned_at": ended_at,
                     "return_branch": self.codes[end_branch],
-                    "return_point": self.points.codes.get(end_point),
+                    "return_point": self.points.codes.get(end_point or ""),
                     "days_late": max(0, back - due),
                     "renewals": len(renewal_rows),
                 },
@@ -715,7 +718,11 @@ class _Desks:
             branch = stock.branches.draw(rng)
             reader = self.readers.pick(rng, branch, day, linked=True)
             n = None if reader is None else stock.for_reader(rng, reader, branch, day)
-            if n is not None and self._lend(reader, stock.copies[n], branch, stock.copies[n].point_id):
+            if (
+                reader is not None
+                and n is not None
+                and self._lend(reader, stock.copies[n], branch, stock.copies[n].point_id)
+            ):
                 return
 
     def lend_here(self, copy: _Copy, branch_id: str) -> None:
@@ -850,11 +857,19 @@ def add_current_circulation(session: Session, rng: random.Random, *, loans: int 
     )
 
 
-def add_rotation_year(session: Session, rng: random.Random, *, year: int, volumes: int) -> int:
+def add_rotation_year(
+    session: Session,
+    rng: random.Random,
+    *,
+    year: int,
+    volumes: int,
+    open_on: Callable[[dt.date], bool] = lambda _day: True,
+) -> int:
     """A past year of book rotation (图书流转) through the rotation services, as the desks did it:
     batches from the central library to the town branches through the year, each received there,
     brought back after about three months and received home. Returns the copies sent, the
-    annual report's figure (``rotation.rotation_year``).
+    annual report's figure (``rotation.rotation_year``). A batch due on a day the library was
+    closed (``open_on``) goes out on the next open day.
     """
     library = session.library
     central = Branch.get_by_id(library.node.branch_id)
@@ -886,6 +901,8 @@ def add_rotation_year(session: Session, rng: random.Random, *, year: int, volume
         copies, shelf = shelf[:size], shelf[size:] + shelf[:size]  # a copy may go out again later in the year
         town = rng.choice(towns)
         day = dt.date(year, 1, 5) + dt.timedelta(days=round(number * 250 / batches))
+        while not open_on(day):
+            day += dt.timedelta(days=1)
         start = dt.datetime.combine(day, dt.time(9, 30), tzinfo=session.now().tzinfo)
         with _at(library, start):
             batch = rotation.create_batch(
@@ -893,12 +910,14 @@ def add_rotation_year(session: Session, rng: random.Random, *, year: int, volume
             )
             rotation.add_items(session, batch.code, copies)
             went = rotation.send_batch(session, batch.code).sent
-        with _at(library, start + dt.timedelta(days=2)):
+        # Each sitting's scans in one transaction (the services' writes join it), as the
+        # periodicals' morning post is: a batch's 250 arrivals are not 250 commits.
+        with _at(library, start + dt.timedelta(days=2)), session.write():
             for barcode in went:
                 receive(session, barcode, point=desks[town.id])
         with _at(library, start + dt.timedelta(days=rng.randint(80, 100))):
             rotation.bring_back(session, batch.code)
-        with _at(library, start + dt.timedelta(days=102)):
+        with _at(library, start + dt.timedelta(days=102)), session.write():
             for barcode in went:
                 try:
                     receive(session, barcode)

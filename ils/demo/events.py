@@ -7,6 +7,10 @@ the year (the clock set to each moment), so the year's figures are counted from 
   中秋, 重阳 敬老), the 百年庆华诞 newspaper exhibition from 6/28 to the year's end with its daily
   counts (about 26,000) and its WeChat articles (about 50,000 clicks), the story-king and
   recitation contests, the youth reading base's weekend courses, about 50,000 participants;
+Each target is drawn once and split exactly (``ils.demo.shares.spread``), so the counts add up
+to it by construction: 50,000 participants with the exhibition's 26,000 among them, 400,000
+visits, 180,000 e-book clicks.
+
 - the main entrance's gate counter imported from a vendor's CSV file, two closed months, and
   the branches' daily tallies: about 400,000 visits;
 - e-book clicks (about 180,000) and 200+ booklist pushes, month by month;
@@ -24,6 +28,7 @@ from pathlib import Path
 
 from db.models import Branch, RotationBatch
 from ils.demo.readers import _at
+from ils.demo.shares import spread
 from ils.events import (
     attendance,
     enquiries,
@@ -36,9 +41,12 @@ from ils.events import (
 from ils.session import Session
 
 CLOSED_MONTHS = (1, 8)  # "因受疫情影响，全年闭馆2个月"
-GATE_TARGET = 392_000  # the main entrance; a branch's tallies bring the year past 400,000
-PARTICIPANTS_TARGET = 50_000  # programmes other than the exhibition
-EXHIBITION_TARGET = 26_000
+VISITS_TARGET = 400_000  # "共接待入馆读者40余万人次"
+BRANCH_TALLY = 8_000  # 阳三分馆's hand count; the main entrance's counter has the rest
+GATE_TARGET = VISITS_TARGET - BRANCH_TALLY
+PARTICIPANTS_TARGET = 50_000  # "主题活动30余次，参与读者5万余人", the exhibition's visitors included
+EXHIBITION_TARGET = 26_000  # "共接纳2万6千人次"
+PROGRAMME_PEOPLE = PARTICIPANTS_TARGET - EXHIBITION_TARGET
 EXHIBITION_CLICKS = 50_000
 EBOOK_CLICKS = 180_000
 BOOKLISTS = 210
@@ -166,10 +174,10 @@ def _programmes(session: Session, rng: random.Random, year: int) -> dict[str, st
             dates.append(dates[-1] + dt.timedelta(days=every))
         dates = [d for d in dates if _open(d) or venue_kind in ("online", "outside")]
         plans.append((title, kind, audience, brand, reading, venue_kind, venue, weight, dates))
-    total_weight = sum(p[7] for p in plans)
+    weights = [weight / len(dates) * rng.uniform(0.85, 1.15) for *_plan, weight, dates in plans for _day in dates]
+    heads = iter(spread(rng, PROGRAMME_PEOPLE, weights, least=5))
     ids: dict[str, str] = {}
-    for title, kind, audience, brand, reading, venue_kind, venue, weight, dates in plans:
-        people = PARTICIPANTS_TARGET * weight / total_weight
+    for title, kind, audience, brand, reading, venue_kind, venue, _weight, dates in plans:
         with _at(library, _moment(dates[0] - dt.timedelta(days=10))):
             p = programmes.add_programme(
                 session, title=title, kind=kind, audience=audience, brand=brand, reading_for_all=reading
@@ -184,7 +192,7 @@ def _programmes(session: Session, rng: random.Random, year: int) -> dict[str, st
                     venue_kind=venue_kind,
                     venue=venue,
                 )
-            each = max(5, round(people / len(dates) * rng.uniform(0.85, 1.15)))
+            each = next(heads)
             young = audience in ("children", "teens")
             with _at(library, _moment(day, 17)):
                 if audience == "all" and venue_kind != "online":
@@ -213,11 +221,13 @@ def _exhibition(session: Session, rng: random.Random, year: int) -> str:
             session, p.id, starts=f"{year}-06-28 09:00", ends_on=f"{year}-12-31", venue="exhibition_hall"
         )
     days = [d for d in _days(year) if d >= dt.date(year, 6, 28) and _open(d)]
-    weights = [(3.0 if d <= dt.date(year, 7, 10) else 1.0) * (1.6 if d.weekday() >= 5 else 1.0) for d in days]
-    scale = EXHIBITION_TARGET / sum(weights)
-    for day, weight in zip(days, weights, strict=True):
+    weights = [
+        (3.0 if d <= dt.date(year, 7, 10) else 1.0) * (1.6 if d.weekday() >= 5 else 1.0) * rng.uniform(0.9, 1.1)
+        for d in days
+    ]
+    for day, count in zip(days, spread(rng, EXHIBITION_TARGET, weights, least=1), strict=True):
         with _at(library, _moment(day, 18)):
-            attendance.record_count(session, s.id, total=max(1, round(weight * scale * rng.uniform(0.9, 1.1))))
+            attendance.record_count(session, s.id, total=count)
     articles = (
         "“百年庆华诞”党报党刊展开展",
         "党报党刊里的百年历程",
@@ -230,10 +240,9 @@ def _exhibition(session: Session, rng: random.Random, year: int) -> str:
         "党报党刊展累计接待观众逾两万人次",
         "党报党刊展年终回顾",
     )
-    share = [rng.uniform(0.6, 1.4) for _a in articles]
-    for n, (title, weight) in enumerate(zip(articles, share, strict=True)):
+    share = spread(rng, EXHIBITION_CLICKS, [rng.uniform(0.6, 1.4) for _a in articles])
+    for n, (title, clicks) in enumerate(zip(articles, share, strict=True)):
         day = dt.date(year, 6, 28) + dt.timedelta(days=n * 17)
-        clicks = round(EXHIBITION_CLICKS * weight / sum(share))
         with _at(library, _moment(day, 20)):
             ledgers.record_reach(
                 session,
@@ -253,13 +262,13 @@ def _gate(session: Session, rng: random.Random, year: int) -> None:
     open_days = [d for d in _days(year) if _open(d)]
     weights = [(1.7 if d.weekday() >= 5 else 1.0) * (1.3 if d.month in (7, 10) else 1.0) for d in open_days]
     shapes = {hour: 1.4 if hour in (10, 15, 16) else 0.7 if hour in (9, 20) else 1.0 for hour in range(9, 21)}
-    scale = GATE_TARGET / sum(weights) / 2 / sum(shapes.values())  # two gates, their hours
+    cells = [(day, gate, hour) for day in open_days for gate in ("1号门", "2号门") for hour in range(9, 21)]
+    shares = [
+        weight * shapes[hour] * rng.uniform(0.8, 1.2) for weight in weights for _gate in (1, 2) for hour in shapes
+    ]
     lines = ["日期,时间,通道,进馆人数,出馆人数"]
-    for day, weight in zip(open_days, weights, strict=True):
-        for gate in ("1号门", "2号门"):
-            for hour in range(9, 21):
-                entries = round(weight * scale * shapes[hour] * rng.uniform(0.8, 1.2))
-                lines.append(f"{day.isoformat()},{hour:02d}:00,{gate},{entries},{max(0, entries - rng.randint(0, 5))}")
+    for (day, gate, hour), entries in zip(cells, spread(rng, GATE_TARGET, shares), strict=True):
+        lines.append(f"{day.isoformat()},{hour:02d}:00,{gate},{entries},{max(0, entries - rng.randint(0, 5))}")
     library = session.library
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"gate-{year}.csv"
@@ -275,18 +284,12 @@ def _tallies(session: Session, rng: random.Random, year: int) -> None:
     """Daily visits at a branch without a counter (阳三分馆), the e-reading room's sessions."""
     library = session.library
     branches = [b.code for b in Branch.select().where(Branch.code == "YS")]
-    for day in _days(year):
-        if not _open(day) or day.weekday() == 0:
-            continue
+    days = [day for day in _days(year) if _open(day) and day.weekday() != 0]
+    counts = spread(rng, BRANCH_TALLY, [rng.uniform(0.7, 1.3) * (1.0 if d.weekday() < 5 else 1.6) for d in days])
+    for day, count in zip(days, counts, strict=True):
         with _at(library, _moment(day, 20)):
             for code in branches:
-                tallies.record_tally(
-                    session,
-                    site_kind="branch",
-                    site=code,
-                    day=day,
-                    count=rng.randint(20, 45) if day.weekday() < 5 else rng.randint(35, 70),
-                )
+                tallies.record_tally(session, site_kind="branch", site=code, day=day, count=count)
             tallies.record_tally(
                 session, site_kind="room", site="e_reading", measure="sessions", day=day, count=rng.randint(10, 40)
             )
@@ -295,32 +298,32 @@ def _tallies(session: Session, rng: random.Random, year: int) -> None:
 def _digital(session: Session, rng: random.Random, year: int) -> None:
     library = session.library
     months = range(1, 13)
-    clicks = [rng.uniform(0.7, 1.3) * (1.5 if m in CLOSED_MONTHS else 1.0) for m in months]
-    lists = [rng.uniform(0.6, 1.4) for _m in months]
+    clicks = spread(rng, EBOOK_CLICKS, [rng.uniform(0.7, 1.3) * (1.5 if m in CLOSED_MONTHS else 1.0) for m in months])
+    lists = spread(rng, BOOKLISTS, [rng.uniform(0.6, 1.4) for _m in months])
     for m in months:
         day = dt.date(year, m, 28)
-        share = clicks[m - 1] / sum(clicks)
+        superstar = round(clicks[m - 1] * 0.6)
         with _at(library, _moment(day, 18)):
             tallies.record_digital(
                 session,
                 month=f"{year}-{m:02d}",
                 platform="超星电子书",
                 measure="clicks",
-                value=round(EBOOK_CLICKS * share * 0.6),
+                value=superstar,
             )
             tallies.record_digital(
                 session,
                 month=f"{year}-{m:02d}",
                 platform="博看期刊",
                 measure="clicks",
-                value=round(EBOOK_CLICKS * share * 0.4),
+                value=clicks[m - 1] - superstar,
             )
             tallies.record_digital(
                 session,
                 month=f"{year}-{m:02d}",
                 platform="微信公众号",
                 measure="booklists",
-                value=round(BOOKLISTS * lists[m - 1] / sum(lists)),
+                value=lists[m - 1],
             )
             tallies.record_digital(
                 session, month=f"{year}-{m:02d}", platform="微信公众号", measure="followers", value=8000 + m * 150
@@ -342,14 +345,14 @@ def _ledgers(session: Session, rng: random.Random, year: int, ids: dict[str, str
                 programme=programme,
             )
     offered = []
-    for body, title, (month, day), kind, who in HONOURS:
-        with _at(library, _moment(dt.date(year, month, day), 16)):
+    for body, title, (month, mday), kind, who in HONOURS:
+        with _at(library, _moment(dt.date(year, month, mday), 16)):
             offered.append(
                 ledgers.add_honour(
                     session,
                     body=body,
                     title=title,
-                    awarded_on=dt.date(year, month, day),
+                    awarded_on=dt.date(year, month, mday),
                     recipient_kind=kind,
                     recipient=who,
                 ).id

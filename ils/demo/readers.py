@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from stdnum.cn import ric, uscc
@@ -173,13 +173,25 @@ def _form(rng: random.Random, kind: str, on: dt.date, guardian_card: str | None 
     )
 
 
-def add_readers(session: Session, rng: random.Random, *, count: int = DEMO_READERS, years: float = _YEARS) -> None:
-    """The ``ils demo`` step: ``count`` readers registered over the past ``years``, then the lost,
-    replaced, suspended and returned cards."""
+def add_readers(
+    session: Session,
+    rng: random.Random,
+    *,
+    count: int = DEMO_READERS,
+    years: float = _YEARS,
+    open_on: Callable[[dt.date], bool] = lambda _day: True,
+) -> None:
+    """The ``ils demo`` step: ``count`` readers registered over the past ``years`` on days the
+    desks were open (``open_on``), then the lost, replaced, suspended and returned cards."""
     session.require(Permission.REGISTER_READERS)
     library = session.library
     now = session.now()
-    moments = sorted(now - dt.timedelta(days=rng.uniform(0, 365 * years)) for _ in range(count))
+    moments: list[dt.datetime] = []
+    while len(moments) < count:
+        moment = now - dt.timedelta(days=rng.uniform(0, 365 * years))
+        if open_on(moment.date()):
+            moments.append(moment)
+    moments.sort()
     kinds = [_pick(rng, TYPES) for _ in moments]
     adults: list[str] = []  # card numbers of possible guardians, registered before the child
     cards: dict[str, list[str]] = {kind: [] for kind, _ in TYPES}
@@ -228,11 +240,11 @@ def _lifecycle(session: Session, rng: random.Random, cards: dict[str, list[str]]
     library = session.library
     for days_ago in (500, 420, 30, 12, 5, 1):
         moment = session.now() - dt.timedelta(days=days_ago)
-        card = next((c for c in rest if Reader.get(Reader.card_number == c).created_at < moment.isoformat()), None)
-        if card is not None:
-            rest.remove(card)
+        leaving = next((c for c in rest if Reader.get(Reader.card_number == c).created_at < moment.isoformat()), None)
+        if leaving is not None:
+            rest.remove(leaving)
             with _at(library, moment):
-                lifecycle.cancel_card(session, card)
+                lifecycle.cancel_card(session, leaving)
     today = session.now().date().isoformat()
     for card in cards["group"]:
         if Reader.get(Reader.card_number == card).expires_on < today:

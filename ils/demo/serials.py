@@ -231,7 +231,7 @@ def _issn(rng: random.Random) -> str:
 
 
 def _titles(session: Session, rng: random.Random) -> None:
-    serial = {}
+    serial: dict[str, int] = {}
     for name, frequency, region, weekday in PAPERS:
         serial[region] = serial.get(region, 0) + 1
         post, cn, _since = BIG.get(
@@ -315,8 +315,8 @@ def _check_ins(session: Session, rng: random.Random, year: int, today: dt.date) 
     day = dt.date(year, 1, 1)
     while day < today:
         with _at(session.library, dt.datetime.combine(day, dt.time(8, 30), tz)):
-            late = day in absent_days and any(line.title == "株洲晚报" for line in checkin.expected_on(session, day))
-            checkin.check_in_day(session, day, missing=["株洲晚报"] if late else [])
+            missed = day in absent_days and any(line.title == "株洲晚报" for line in checkin.expected_on(session, day))
+            checkin.check_in_day(session, day, missing=["株洲晚报"] if missed else [])
         day += dt.timedelta(days=1)
     magazines = [s for s in subscriptions.list_subscriptions(year, kind="magazine") if s.state == "active"]
     # A few issues of the last two months never come (and are claimed below).

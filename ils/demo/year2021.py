@@ -17,19 +17,19 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
 from ils import staff
 from ils.clock import FixedClock
-from ils.demo import ADMIN, DEMO_PASSWORD, _barcode_range, _branches_and_staff
+from ils.demo import ADMIN, DEMO_PASSWORD, Progress, Step, _barcode_range, _branches_and_staff, no_progress, run_steps
 from ils.demo.blind import add_blind_room
 from ils.demo.catalogue import add_catalogue, person_name
 from ils.demo.circulation import add_current_circulation, add_loan_history, add_rotation_year, day_weight
 from ils.demo.events import CLOSED_MONTHS, add_events
 from ils.demo.readers import _at, add_readers
 from ils.demo.serials import add_serials
+from ils.i18n import N_
 from ils.initialise import initialise
 from ils.library import Library
 from ils.session import Session
@@ -75,9 +75,13 @@ def _report_texts(rng: random.Random) -> dict[str, str]:
     return made
 
 
+def _open(day: dt.date) -> bool:
+    return day.month not in CLOSED_MONTHS
+
+
 def _open_days(day: dt.date) -> float:
     """The desks' weight on ``day``, none in the months the library was closed."""
-    return 0.0 if day.month in CLOSED_MONTHS else day_weight(day)
+    return day_weight(day) if _open(day) else 0.0
 
 
 def _inputs_and_texts(session: Session, rng: random.Random, year: int) -> None:
@@ -96,11 +100,10 @@ def build_year(
     year: int = 2021,
     seed: int = 2021,
     scale: float = 1.0,
-    report: Callable[[str], object] = lambda _line: None,
+    progress: Progress = no_progress,
 ) -> Library:
-    """Create at ``path`` (which must not exist) a library with ``year`` shaped like 2021's."""
-    import time
-
+    """Create at ``path`` (which must not exist) a library with ``year`` shaped like 2021's,
+    telling ``progress`` each step."""
     rng = random.Random(seed)
     library = initialise(
         path,
@@ -116,12 +119,12 @@ def build_year(
         return max(1, round(count * scale))
 
     def earlier_readers(s: Session, r: random.Random) -> None:
-        with _at(library, dt.datetime(year, 1, 1, 8, 0, tzinfo=TZ)):
+        with _at(library, dt.datetime(year - 1, 12, 31, 18, 0, tzinfo=TZ)):  # all registered before the year
             add_readers(s, r, count=n(EARLIER_READERS), years=3)
 
     def new_readers(s: Session, r: random.Random) -> None:
         with _at(library, dt.datetime(year + 1, 1, 1, 0, 0, tzinfo=TZ)):
-            add_readers(s, r, count=n(NEW_CARDS), years=1)
+            add_readers(s, r, count=n(NEW_CARDS), years=1, open_on=_open)
 
     def loans(s: Session, r: random.Random) -> None:
         add_loan_history(
@@ -133,22 +136,19 @@ def build_year(
             weight=_open_days,
         )
 
-    steps: list[tuple[str, Callable[[Session, random.Random], object]]] = [
-        ("branches and staff", _branches_and_staff),
-        ("catalogue", lambda s, r: add_catalogue(s, r, count=n(TITLES))),
-        ("barcode range", _barcode_range),
-        ("earlier readers", earlier_readers),
-        ("new readers", new_readers),
-        ("loans", loans),
-        ("rotation", lambda s, r: add_rotation_year(s, r, year=year, volumes=n(ROTATED))),
-        ("today's desk", lambda s, r: add_current_circulation(s, r)),
-        ("blind room", add_blind_room),
-        ("events and visits", add_events),
-        ("periodicals", add_serials),
-        ("inputs and texts", lambda s, r: _inputs_and_texts(s, r, year)),
+    steps: list[tuple[str, Step]] = [
+        (N_("Branches and staff"), _branches_and_staff),
+        (N_("Catalogue"), lambda s, r: add_catalogue(s, r, count=n(TITLES))),
+        (N_("Barcode range"), _barcode_range),
+        (N_("Readers of earlier years"), earlier_readers),
+        (N_("New readers of the year"), new_readers),
+        (N_("Loans and returns"), loans),
+        (N_("Book rotation"), lambda s, r: add_rotation_year(s, r, year=year, volumes=n(ROTATED), open_on=_open)),
+        (N_("Today's desks"), lambda s, r: add_current_circulation(s, r)),
+        (N_("Blind reading room"), add_blind_room),
+        (N_("Events and visits"), add_events),
+        (N_("Periodicals"), add_serials),
+        (N_("Manual inputs and texts"), lambda s, r: _inputs_and_texts(s, r, year)),
     ]
-    for name, step in steps:
-        started = time.perf_counter()
-        step(session, rng)
-        report(f"{name:<20} {time.perf_counter() - started:8.1f} s")
+    run_steps(session, rng, steps, progress)
     return library

@@ -82,7 +82,7 @@ indicator(
         f" WHERE {_IN_YEAR} GROUP BY 1, 2, 3 UNION ALL"
         f" SELECT r.branch_id, r.service_point_id, {month_of('r.renewed_at')}, COUNT(*) FROM loan_renewal r"
         " WHERE r.renewed_at >= :start AND r.renewed_at < :end GROUP BY 1, 2, 3"
-        ") {joins} GROUP BY 1, 2",
+        ") u {joins} GROUP BY 1, 2",
         _BOTH_KEYS,
     ),
 )
@@ -290,7 +290,7 @@ indicator(
         " JOIN visit_gate_site s ON s.id = g.site_id WHERE g.day >= :start AND g.day < :end GROUP BY 1, 2"
         f" UNION ALL SELECT t.branch_id, {month_of('t.day')}, SUM(t.count) FROM visit_tally t"
         " WHERE t.day >= :start AND t.day < :end AND t.site_kind != 'room' GROUP BY 1, 2"
-        ") {joins} GROUP BY 1, 2",
+        ") u {joins} GROUP BY 1, 2",
         _VISIT_KEYS,
     ),
 )

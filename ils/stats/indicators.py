@@ -19,6 +19,7 @@ Three kinds of figure:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -170,12 +171,15 @@ def month_of(column: str) -> str:
     return f"CAST(substr({column}, 6, 2) AS INTEGER)"
 
 
-def _params(year: int) -> dict[str, str]:
-    return {"start": f"{year:04d}-01-01", "end": f"{year + 1:04d}-01-01"}
+_NAMED = re.compile(r":(start|end)\b")
 
 
 def _rows(sql: str, year: int) -> Iterable[tuple]:
-    return Branch._meta.database.execute_sql(sql, _params(year))
+    """The rows of ``sql`` for ``year``: ``:start`` and ``:end`` become positional parameters,
+    the one spelling both engines take (the union may keep its rows on PostgreSQL)."""
+    bounds = {"start": f"{year:04d}-01-01", "end": f"{year + 1:04d}-01-01"}
+    names = _NAMED.findall(sql)
+    return Branch._meta.database.execute_sql(_NAMED.sub("?", sql), [bounds[name] for name in names])
 
 
 def flow_sql(template: str, keys: dict[str, tuple[str, str]]) -> Counter:

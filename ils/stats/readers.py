@@ -33,12 +33,14 @@ indicator(
     ),
 )
 
-# A card stops counting at the first of: its cancellation, the day after it expired.
-_VALID_END = (
-    f"min({bucket('r.cancelled_at')}, "
-    f"(CASE WHEN r.expires_on IS NULL THEN 13 WHEN r.expires_on < :start THEN 0"
-    f" WHEN r.expires_on >= :end THEN 13 ELSE CAST(substr(r.expires_on, 6, 2) AS INTEGER) END))"
+# A card stops counting at the first of: its cancellation, the day after it expired (a CASE, not
+# SQLite's two-argument min(), so the union on PostgreSQL counts it alike).
+_EXPIRED = (
+    "(CASE WHEN r.expires_on IS NULL THEN 13 WHEN r.expires_on < :start THEN 0"
+    " WHEN r.expires_on >= :end THEN 13 ELSE CAST(substr(r.expires_on, 6, 2) AS INTEGER) END)"
 )
+_CANCELLED = bucket("r.cancelled_at")
+_VALID_END = f"(CASE WHEN {_CANCELLED} < {_EXPIRED} THEN {_CANCELLED} ELSE {_EXPIRED} END)"
 VALID_SQL = (
     f"SELECT {{key}}, {bucket('r.created_at')} AS s, {_VALID_END} AS e, COUNT(*) FROM reader r {{joins}}"
     " WHERE r.created_at < :end {extra} GROUP BY 1, 2, 3"

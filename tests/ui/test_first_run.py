@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.widgets import ProgressBar
+
 from ils.library import open_library
 from screens.dialogs import FormDialog
 from screens.first_run import FirstRunScreen
@@ -87,3 +89,18 @@ def test_the_demo_library_then_the_demo_log_in(tmp_path, app_for):
 
     run(app, scenario)
     assert db_path.is_file()
+
+
+def test_creating_the_demo_shows_its_steps_on_a_progress_bar(tmp_path, app_for):
+    app = app_for(tmp_path / "lib.sqlite")
+
+    async def scenario(pilot):
+        screen = app.screen
+        assert not screen.query_one("#first-run-progress").display
+        screen.post_message(FirstRunScreen.Progress(4, 8, "Loans and returns"))
+        await settle(pilot)
+        bar = screen.query_one("#first-run-progress", ProgressBar)
+        assert (bar.total, bar.progress) == (8, 4)
+        assert "正在创建演示图书馆：借还记录…" in screen_text(app)
+
+    run(app, scenario)
