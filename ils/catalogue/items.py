@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Protocol
 
 import peewee
 from peewee import JOIN
@@ -297,7 +298,17 @@ def _location_in(branch: Branch, code: str | None) -> Location | None:
     return location
 
 
-def record_call_number(bib: BibRecord) -> str | None:
+class CallParts(Protocol):
+    """What a record's call number is made of: a stored record, or a search's row of one."""
+
+    @property
+    def call_class(self) -> str | None: ...
+
+    @property
+    def book_number(self) -> str | None: ...
+
+
+def record_call_number(bib: CallParts) -> str | None:
     if bib.call_class and bib.book_number:
         return f"{bib.call_class}/{bib.book_number}"
     return None

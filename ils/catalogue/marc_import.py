@@ -458,31 +458,30 @@ class _Apply:
     def barcode(self, number: int, holding: Holding) -> str | None:
         """The copy's barcode as stored, or None with the problem noted."""
         if not holding.barcode:
-            return self.problem(
+            self.problem(
                 number, message("catalogue.import_copy_without_barcode", "a copy has no barcode, so it was not added")
             )
+            return None
         try:
             barcode = normalise_barcode(holding.barcode, self.shape)
         except Invalid as invalid:
-            return self.problem(number, invalid.message)
+            self.problem(number, invalid.message)
+            return None
         if barcode in self.taken:
             if self.taken[barcode]:
-                return self.problem(
-                    number,
-                    message(
-                        "catalogue.import_barcode_taken",
-                        "the barcode {barcode} is already on another item",
-                        barcode=barcode,
-                    ),
+                taken = message(
+                    "catalogue.import_barcode_taken",
+                    "the barcode {barcode} is already on another item",
+                    barcode=barcode,
                 )
-            return self.problem(
-                number,
-                message(
+            else:
+                taken = message(
                     "catalogue.import_barcode_twice",
                     "the barcode {barcode} is given to two copies in the file",
                     barcode=barcode,
-                ),
-            )
+                )
+            self.problem(number, taken)
+            return None
         self.taken[barcode] = False
         return barcode
 
