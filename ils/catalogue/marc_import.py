@@ -29,6 +29,7 @@ import peewee
 
 from db.models import BibIsbn, BibRecord, Branch, Item, Location
 from ils.branches import get_branch
+from ils.catalogue.index import rows_held
 from ils.catalogue.items import barcode_format, insert_items, normalise_barcode, parse_price, read_call_number
 from ils.catalogue.locations import get_location
 from ils.catalogue.marc_fields import Holding
@@ -544,13 +545,14 @@ def apply(
     total = len(batch.records)
     with _collector_paused(), session.write() as writer:
         run = _Apply(session, writer, batch, places, "processing" if processing else "available")
-        for done, record in enumerate(batch.records, 1):
-            run.store(record)
-            if done % PROGRESS_EVERY == 0:
-                if cancelled and cancelled():
-                    raise Invalid("catalogue.import_cancelled", "Import cancelled; nothing was stored.")
-                if progress:
-                    progress(done, total)
+        with rows_held(session.library.database):  # the records' index rows, inserted together
+            for done, record in enumerate(batch.records, 1):
+                run.store(record)
+                if done % PROGRESS_EVERY == 0:
+                    if cancelled and cancelled():
+                        raise Invalid("catalogue.import_cancelled", "Import cancelled; nothing was stored.")
+                    if progress:
+                        progress(done, total)
         result = run.finish()
     if progress:
         progress(total, total)
