@@ -54,8 +54,12 @@ def normal_text(text: str) -> str:
 # --- pinyin --------------------------------------------------------------------------------
 
 
+# Python's ``\w`` is exactly ``str.isalnum`` plus the underscore.
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def _alnum(text: str) -> str:
-    return "".join(ch for ch in text if ch.isalnum())
+    return _NOT_ALNUM.sub("", text)
 
 
 def pinyin_full(text: str) -> str:
@@ -76,11 +80,12 @@ def pinyin_initials(text: str) -> str:
     return pinyin_keys(text)[1]
 
 
+@lru_cache(maxsize=1 << 16)
 def pinyin_keys(text: str) -> tuple[str, str]:
     """``(pinyin_full(text), pinyin_initials(text))`` in one pass.
 
     The first letter of a toneless syllable is its initial (zh → z), so the initials
-    need no second pass. Runs of Han characters are read through a cache: an import
+    need no second pass. Kept in a cache, and so are runs of Han characters: an import
     indexes thousands of titles whose names, publishers and words repeat.
     """
     normal = normal_text(text)

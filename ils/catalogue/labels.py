@@ -233,10 +233,11 @@ def _short_title(title: str) -> str:
 
 def _render(kind: str, labels: list[QueuedLabel], sheet: LabelSheet, start_at: int) -> bytes:
     if kind == "spine":
+        spines = []
         for label in labels:
             if not label.call_number:  # cleared since it was queued
                 raise _no_call_number(label.barcode)
-        spines = [SpineLabel(spine_lines(label.call_number), _foot(label)) for label in labels]
+            spines.append(SpineLabel(spine_lines(label.call_number), _foot(label)))
         return render_spine_labels(spines, sheet, start_at=start_at, title=_("Spine labels"))
     barcodes = [BarcodeLabel(label.barcode, label.barcode, _short_title(label.title)) for label in labels]
     try:

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from peewee import JOIN
-from pymarc import Field, Leader, RawField, Record, Subfield
+from pymarc import Field, Indicators, Leader, RawField, Record, Subfield
 from pymarc.marcxml import record_to_xml_node
 
 from db.models import BibRecord, Branch, Item, Location
@@ -201,7 +201,7 @@ def _parsed(call_number: str | None) -> CallNumber | None:
 
 
 def _field(tag: str, pairs: list[tuple[str, str | None]]) -> Field:
-    return Field(tag=tag, indicators=[" ", " "], subfields=[Subfield(c, v) for c, v in pairs if v])
+    return Field(tag=tag, indicators=Indicators(" ", " "), subfields=[Subfield(c, v) for c, v in pairs if v])
 
 
 def _cnmarc_905(copy: _Copy) -> Field:
@@ -222,6 +222,8 @@ def _cnmarc_905(copy: _Copy) -> Field:
 
 def _marc21_852(copy: _Copy) -> Field:
     parsed = _parsed(copy.call_number)
+    class_part: str | None
+    item_part: str | None
     if parsed:
         class_part, item_part = parsed.clc_class, str(parsed).split("/", 1)[1]
     else:
@@ -277,13 +279,17 @@ def _gbk_record(row: BibRecord, record: Record) -> Record:
     try:
         for field in record.fields:
             if field.is_control_field():
-                raw.add_field(RawField(tag=field.tag, data=field.data.encode(GBK)))
+                # A RawField holds bytes, which pymarc writes as they are; its hints say str.
+                raw.add_field(RawField(tag=field.tag, data=(field.data or "").encode(GBK)))  # type: ignore[arg-type]
             else:
                 raw.add_field(
                     RawField(
                         tag=field.tag,
                         indicators=field.indicators,
-                        subfields=[Subfield(code=s.code, value=s.value.encode(GBK)) for s in field.subfields],
+                        subfields=[
+                            Subfield(code=s.code, value=s.value.encode(GBK))  # type: ignore[arg-type]  # bytes, as above
+                            for s in field.subfields
+                        ],
                     )
                 )
     except UnicodeEncodeError as error:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pymarc import Record
+from pymarc import Field, Record
 
 from ils.catalogue.callnumbers import normalise_class
 from ils.errors import Invalid
@@ -80,35 +80,46 @@ def clean(value: str | None) -> str | None:
     return text or None
 
 
-def _first(record: Record, tags: tuple[str, ...], code: str) -> str | None:
+class _DataFields:
+    """A record's data fields by tag, gathered in one pass: extraction asks for a dozen tags,
+    and ``Record.get_fields`` walks every field of the record for each."""
+
+    def __init__(self, record: Record) -> None:
+        self.fields = [field for field in record.fields if not field.control_field]
+        self.by_tag: dict[str, list[Field]] = {}
+        for field in self.fields:
+            self.by_tag.setdefault(field.tag, []).append(field)
+
+    def get_fields(self, *tags: str) -> list[Field]:
+        """The data fields with any of ``tags``, in the record's order."""
+        if len(tags) == 1:
+            return self.by_tag.get(tags[0], [])
+        return [field for field in self.fields if field.tag in tags]
+
+
+def _first(record: _DataFields, tags: tuple[str, ...], code: str) -> str | None:
     for field in record.get_fields(*tags):
-        if field.is_control_field():
-            continue
         for value in field.get_subfields(code):
             if cleaned := clean(value):
                 return cleaned
     return None
 
 
-def _all(record: Record, tags: tuple[str, ...], code: str) -> tuple[str, ...]:
+def _all(record: _DataFields, tags: tuple[str, ...], code: str) -> tuple[str, ...]:
     values: list[str] = []
     for field in record.get_fields(*tags):
-        if field.is_control_field():
-            continue
         for value in field.get_subfields(code):
             if (cleaned := clean(value)) and cleaned not in values:
                 values.append(cleaned)
     return tuple(values)
 
 
-def _names(record: Record, tags: tuple[str, ...], codes: str) -> tuple[str, ...]:
+def _names(record: _DataFields, tags: tuple[str, ...], codes: str) -> tuple[str, ...]:
     """Name access points, main entry first. CNMARC splits some names into $a (entry
     element) and $b (the rest); Chinese names are written together (曹 + 雪芹 → 曹雪芹),
     Western ones with a comma (Smith, John)."""
     names: list[str] = []
     for field in record.get_fields(*tags):
-        if field.is_control_field():
-            continue
         parts = [c for v in field.get_subfields(*codes) if (c := clean(v))]
         if not parts:
             continue
@@ -126,59 +137,60 @@ def _joined(field, codes: str) -> str | None:
 
 def extract(record: Record, fmt: str) -> BibFields:
     """Read the catalogue facts out of ``record`` laid out as ``fmt`` ('cnmarc' or 'marc21')."""
-    return _cnmarc(record) if fmt == CNMARC else _marc21(record)
+    fields = _DataFields(record)
+    return _cnmarc(fields, record) if fmt == CNMARC else _marc21(fields, record)
 
 
-def _cnmarc(record: Record) -> BibFields:
-    title_field = next((f for f in record.get_fields("200") if not f.is_control_field()), None)
+def _cnmarc(fields: _DataFields, record: Record) -> BibFields:
+    title_field = next(iter(fields.get_fields("200")), None)
     responsibility = _joined(title_field, "fg") if title_field else None
     return BibFields(
-        title=_first(record, ("200",), "a"),
-        parallel_title=_first(record, ("200",), "d"),
-        other_title=_first(record, ("200",), "e"),
+        title=_first(fields, ("200",), "a"),
+        parallel_title=_first(fields, ("200",), "d"),
+        other_title=_first(fields, ("200",), "e"),
         responsibility=responsibility,
-        authors=_names(record, ("700", "701", "702", "710", "711", "712"), "ab"),
-        publisher=_first(record, ("210",), "c"),
-        place=_first(record, ("210",), "a"),
-        year=_first(record, ("210",), "d"),
-        isbns=_all(record, ("010",), "a"),
-        clc_class=_first(record, ("690",), "a"),
-        subjects=_all(record, ("606",), "a"),
-        series=_first(record, ("225",), "a"),
-        price=_first(record, ("010",), "d"),
+        authors=_names(fields, ("700", "701", "702", "710", "711", "712"), "ab"),
+        publisher=_first(fields, ("210",), "c"),
+        place=_first(fields, ("210",), "a"),
+        year=_first(fields, ("210",), "d"),
+        isbns=_all(fields, ("010",), "a"),
+        clc_class=_first(fields, ("690",), "a"),
+        subjects=_all(fields, ("606",), "a"),
+        series=_first(fields, ("225",), "a"),
+        price=_first(fields, ("010",), "d"),
         material_type=_material_type(record),
-        edition=_first(record, ("205",), "a"),
-        holdings=tuple(_holding_905(f) for f in record.get_fields("905") if not f.is_control_field()),
+        edition=_first(fields, ("205",), "a"),
+        holdings=tuple(_holding_905(f) for f in fields.get_fields("905")),
         part=_joined(title_field, "hi") if title_field else None,
     )
 
 
-def _marc21(record: Record) -> BibFields:
-    title_field = next((f for f in record.get_fields("245") if not f.is_control_field()), None)
+def _marc21(fields: _DataFields, record: Record) -> BibFields:
+    title_field = next(iter(fields.get_fields("245")), None)
     publication = ("260", "264")
     clc = None
-    for field in record.get_fields("084"):
-        if not field.is_control_field() and (field.get("2") or "").strip().lower() == "clc":
+    for field in fields.get_fields("084"):
+        if (field.get("2") or "").strip().lower() == "clc":
             clc = clean(field.get("a"))
             break
-    holdings = [_holding_952(f) for f in record.get_fields("952") if not f.is_control_field()]
-    holdings += [_holding_852(f) for f in record.get_fields("852") if not f.is_control_field()]
+    holdings = [_holding_952(f) for f in fields.get_fields("952")]
+    holdings += [_holding_852(f) for f in fields.get_fields("852")]
     return BibFields(
-        title=_first(record, ("245",), "a"),
+        title=_first(fields, ("245",), "a"),
         parallel_title=None,
-        other_title=_first(record, ("245",), "b"),
+        other_title=_first(fields, ("245",), "b"),
         responsibility=clean(title_field.get("c")) if title_field else None,
-        authors=_names(record, ("100", "110", "111", "700", "710", "711"), "a"),
-        publisher=_first(record, publication, "b"),
-        place=_first(record, publication, "a"),
-        year=_first(record, publication, "c"),
-        isbns=_all(record, ("020",), "a"),
+        authors=_names(fields, ("100", "110", "111", "700", "710", "711"), "a"),
+        publisher=_first(fields, publication, "b"),
+        place=_first(fields, publication, "a"),
+        year=_first(fields, publication, "c"),
+        isbns=_all(fields, ("020",), "a"),
         clc_class=clc,
-        subjects=_all(record, ("650",), "a"),
-        series=_first(record, ("490",), "a"),
-        price=_first(record, ("020",), "c"),
+        subjects=_all(fields, ("650",), "a"),
+        series=_first(fields, ("490",), "a"),
+        price=_first(fields, ("020",), "c"),
         material_type=_material_type(record),
-        edition=_first(record, ("250",), "a"),
+        edition=_first(fields, ("250",), "a"),
         holdings=tuple(holdings),
         part=_joined(title_field, "np") if title_field else None,
     )

@@ -25,10 +25,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from db.models import BibIsbn, BibRecord, BookNumber, Branch, Item, Location
+import peewee
+
+from db.models import BibIsbn, BibRecord, Branch, Item, Location
 from ils.branches import get_branch
-from ils.catalogue.callnumbers import parse_call_number
-from ils.catalogue.items import barcode_format, clean_call_number, insert_item, normalise_barcode, parse_price
+from ils.catalogue.index import rows_held
+from ils.catalogue.items import barcode_format, insert_items, normalise_barcode, parse_price, read_call_number
 from ils.catalogue.locations import get_location
 from ils.catalogue.marc_fields import Holding
 from ils.catalogue.marc_read import Reject, read_marc, record_reason
@@ -58,6 +60,11 @@ BY_TITLE = "title"
 PROGRESS_EVERY = 200
 # Values per ``IN (...)`` query: well under SQLite's host-parameter limit.
 _CHUNK = 500
+# The 种次号 an import meets, kept (``BookNumber``) unless a number is in the ledger already.
+_LEDGER_INSERT = (
+    "INSERT INTO book_number (clc_class, number, bib_id, node_id, assigned_at) VALUES (?, ?, ?, ?, ?)"
+    " ON CONFLICT DO NOTHING"
+)
 
 
 @dataclass
@@ -417,65 +424,65 @@ class _Apply:
             self.merged += 1
         self.home[record.number] = target
         self.touched[target] = None
-        for holding in record.holdings:
-            self.add_copy(record, holding, target)
+        # Journaled after their record, as one statement: a delivery has thousands of copies.
+        copies = [copy for holding in record.holdings if (copy := self.copy(record, holding, target))]
+        if copies:
+            insert_items(self.writer, copies, now=self.now)
+            self.items += len(copies)
 
-    def add_copy(self, record: StagedRecord, holding: Holding, bib_id: str) -> None:
-        call_number, shelf_key = clean_call_number(holding.call_number or self.call_of.get(bib_id))
-        if shelf_key is not None:
-            parsed = parse_call_number(call_number)
-            if parsed.book_number.isdigit():
-                self.ledger.setdefault((parsed.clc_class, int(parsed.book_number)), bib_id)
+    def copy(self, record: StagedRecord, holding: Holding, bib_id: str) -> dict[str, object] | None:
+        """The values ``items.insert_items`` stores for ``holding``, or None when it cannot be added."""
+        call_number, shelf_key, parsed = read_call_number(holding.call_number or self.call_of.get(bib_id))
+        if parsed is not None and parsed.book_number.isdigit():
+            self.ledger.setdefault((parsed.clc_class, int(parsed.book_number)), bib_id)
         barcode = self.barcode(record.number, holding)
         if barcode is None:
-            return
+            return None
         branch_id = self.places.branch_of(holding)
         material = record.prepared.columns["material_type"] or ""
         price = holding.price or record.prepared.fields.price
-        insert_item(
-            self.writer,
-            bib_id=bib_id,
-            barcode=barcode,
-            branch_id=branch_id,
-            location_id=self.places.location_of(holding, branch_id),
-            call_number=call_number,
-            shelf_key=shelf_key,
-            now=self.now,
-            item_type="periodical" if material[1:2] == "s" else "book",
-            price_fen=parse_price(price),
-            acquired_on=self.today,
-            status=self.status,
-        )
-        self.items += 1
+        return {
+            "bib_id": bib_id,
+            "barcode": barcode,
+            "branch_id": branch_id,
+            "location_id": self.places.location_of(holding, branch_id),
+            "call_number": call_number,
+            "shelf_key": shelf_key,
+            "item_type": "periodical" if material[1:2] == "s" else "book",
+            "status": self.status,
+            "price_fen": parse_price(price),
+            "acquired_on": self.today,
+            "source": None,
+            "note": None,
+        }
 
     def barcode(self, number: int, holding: Holding) -> str | None:
         """The copy's barcode as stored, or None with the problem noted."""
         if not holding.barcode:
-            return self.problem(
+            self.problem(
                 number, message("catalogue.import_copy_without_barcode", "a copy has no barcode, so it was not added")
             )
+            return None
         try:
             barcode = normalise_barcode(holding.barcode, self.shape)
         except Invalid as invalid:
-            return self.problem(number, invalid.message)
+            self.problem(number, invalid.message)
+            return None
         if barcode in self.taken:
             if self.taken[barcode]:
-                return self.problem(
-                    number,
-                    message(
-                        "catalogue.import_barcode_taken",
-                        "the barcode {barcode} is already on another item",
-                        barcode=barcode,
-                    ),
+                taken = message(
+                    "catalogue.import_barcode_taken",
+                    "the barcode {barcode} is already on another item",
+                    barcode=barcode,
                 )
-            return self.problem(
-                number,
-                message(
+            else:
+                taken = message(
                     "catalogue.import_barcode_twice",
                     "the barcode {barcode} is given to two copies in the file",
                     barcode=barcode,
-                ),
-            )
+                )
+            self.problem(number, taken)
+            return None
         self.taken[barcode] = False
         return barcode
 
@@ -486,11 +493,10 @@ class _Apply:
 
     def finish(self) -> ImportResult:
         # Book numbers met on import count as taken, so the 种次号 counter never hands them out again.
-        rows = [(c, n, bib_id, self.session.library.node_id, self.now) for (c, n), bib_id in self.ledger.items()]
-        fields = [BookNumber.clc_class, BookNumber.number, BookNumber.bib, BookNumber.node_id, BookNumber.assigned_at]
-        per_insert = _CHUNK // len(fields)
-        for start in range(0, len(rows), per_insert):
-            BookNumber.insert_many(rows[start : start + per_insert], fields=fields).on_conflict_ignore().execute()
+        node_id = self.session.library.node_id
+        rows = [(c, n, bib_id, node_id, self.now) for (c, n), bib_id in self.ledger.items()]
+        with peewee.__exception_wrapper__:
+            self.session.library.database.connection().executemany(_LEDGER_INSERT, rows)
         self.writer.journal(
             "import.apply",
             "import",
@@ -539,13 +545,14 @@ def apply(
     total = len(batch.records)
     with _collector_paused(), session.write() as writer:
         run = _Apply(session, writer, batch, places, "processing" if processing else "available")
-        for done, record in enumerate(batch.records, 1):
-            run.store(record)
-            if done % PROGRESS_EVERY == 0:
-                if cancelled and cancelled():
-                    raise Invalid("catalogue.import_cancelled", "Import cancelled; nothing was stored.")
-                if progress:
-                    progress(done, total)
+        with rows_held(session.library.database):  # the records' index rows, inserted together
+            for done, record in enumerate(batch.records, 1):
+                run.store(record)
+                if done % PROGRESS_EVERY == 0:
+                    if cancelled and cancelled():
+                        raise Invalid("catalogue.import_cancelled", "Import cancelled; nothing was stored.")
+                    if progress:
+                        progress(done, total)
         result = run.finish()
     if progress:
         progress(total, total)

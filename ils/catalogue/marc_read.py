@@ -50,6 +50,8 @@ _FIELD_END_BYTE = _END_OF_FIELD[0]
 MAX_FIELD_CHARS = 9_999
 MAX_RECORD_CHARS = 99_999
 MAX_RECORD_BYTES = 4 * MAX_RECORD_CHARS
+# Character sets in which no character is shorter than a byte (MARC-8's escapes are not).
+_BYTE_BOUNDED = frozenset({UTF8, GB18030})
 # A directory entry: any three tag bytes, four digits of length, five of start.
 _DIRECTORY = re.compile(rb"(?:.{3}[0-9]{9})*", re.DOTALL)
 _DIRECTORY_ENTRY = re.compile(rb"(.{3})([0-9]{4})([0-9]{5})", re.DOTALL)
@@ -295,7 +297,10 @@ def _read_iso2709(data: bytes, encoding: str | None) -> ReadResult:
                     )
                 )
             record, fmt, used = _decode_iso(stripped, encoding)
-            parsed = _finish(number, offset, record, fmt, used)
+            # A character takes at least one byte in these, and the directory holds every field to
+            # 9,999 bytes: a record this short is within both limits without counting.
+            measured = used in _BYTE_BOUNDED and len(stripped) <= MAX_RECORD_CHARS
+            parsed = _finish(number, offset, record, fmt, used, measured=measured)
         except _Refused as refused:
             rejects.append(Reject(number, offset, record_reason(number, offset, refused.problem)))
             continue
@@ -529,13 +534,17 @@ def _tag(element: ET.Element) -> str:
 # --- both -----------------------------------------------------------------
 
 
-def _finish(number: int, offset: int | None, record: Record, fmt: str, charset: str) -> ParsedRecord:
-    """Mark the record Unicode, tidy CNMARC's '#' blanks in 100$a, extract, refuse title-less records.
+def _finish(
+    number: int, offset: int | None, record: Record, fmt: str, charset: str, *, measured: bool = False
+) -> ParsedRecord:
+    """Check the size, mark the record Unicode, tidy CNMARC's '#' blanks in 100$a, extract,
+    refuse title-less records.
 
-    Leader/09 becomes 'a' whatever the source claimed: the record now holds Unicode,
-    so writing it back out (as pymarc does, in UTF-8) must not claim MARC-8 or GBK.
+    ``measured``: the record's bytes already show it within the size limits. Leader/09
+    becomes 'a' whatever the source claimed: the record now holds Unicode, so writing it
+    back out (as pymarc does, in UTF-8) must not claim MARC-8 or GBK.
     """
-    if problem := size_problem(record):
+    if not measured and (problem := size_problem(record)):
         raise _Refused(problem)
     leader = str(record.leader)
     record.leader = Leader(leader[:9] + "a" + leader[10:])

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from pymarc import Field, Leader, Record, Subfield
+from pymarc import Field, Indicators, Leader, Record, Subfield
 
 from ils.errors import Invalid, Message, message
 from ils.i18n import N_
@@ -44,7 +44,8 @@ def record_to_text(record: Record) -> str:
         if field.is_control_field():
             lines.append(f"{field.tag} {field.data}")
             continue
-        indicators = "".join(_indicator(i) for i in field.indicators)
+        # A data field always has indicators (pymarc gives it blanks); only a control field has None.
+        indicators = "".join(_indicator(i) for i in field.indicators or Indicators(" ", " "))
         subfields = "".join(f"${s.code}{_escape(s.value)}" for s in field.subfields)
         lines.append(f"{field.tag} {indicators}{subfields}")
     return "\n".join(lines)
@@ -64,7 +65,7 @@ def _data_field(number: int, tag: str, rest: str) -> Field:
                 "a data field needs two indicators (# for blank) and then $ and a subfield code",
             ),
         )
-    indicators = [" " if ch == _BLANK else ch for ch in rest[:2]]
+    indicators = Indicators(*(" " if ch == _BLANK else ch for ch in rest[:2]))
     subfields = []
     for chunk in rest[3:].split("$"):
         if not chunk:

@@ -45,7 +45,7 @@ class PreparedRecord:
     format: str
     fields: BibFields
     isbns: tuple[str, ...]
-    columns: dict[str, object]
+    columns: dict[str, str | None]
     search: SearchRow
 
     @property
@@ -115,7 +115,7 @@ def prepare(record: Record, fmt: str, fields: BibFields | None = None) -> Prepar
     fields = fields or extract(record, fmt)
     if not fields.title:
         raise Invalid("catalogue.record_needs_title", "A record needs a title.")
-    bare = Record(leader=record.leader, force_utf8=True)
+    bare = Record(leader=str(record.leader), force_utf8=True)
     bare.add_field(*[f for f in record.fields if f.tag not in HOLDING_TAGS[fmt]])
     isbns: list[str] = []
     for text in fields.isbns:

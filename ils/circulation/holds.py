@@ -125,9 +125,12 @@ def place_hold(
     if reasons:
         raise Refused("circ.hold_refused", N_("No hold placed: {reasons}"), reasons)
     reader = Reader.get_by_id(reader_summary.id)
-    bib, copy = find_record(target)
-    if copy_only and copy is None:
-        raise Invalid("circ.hold_copy_needs_barcode", "A hold on one copy needs that copy's barcode.")
+    bib, found = find_record(target)
+    copy: Item | None = None  # the copy held, for a hold on one copy
+    if copy_only:
+        if found is None:
+            raise Invalid("circ.hold_copy_needs_barcode", "A hold on one copy needs that copy's barcode.")
+        copy = found
     pickup_branch = get_branch(pickup) if pickup else Branch.get_by_id(place_of(session).branch_id)
     settings = circulation_settings()
     active = Hold.select().where(Hold.reader == reader.id, Hold.state.in_(ACTIVE))
@@ -140,9 +143,10 @@ def place_hold(
             name=reader.name,
             count=settings.hold_limit,
         )
-    copies = list(Item.select().where(Item.bib == bib.id, Item.status.not_in(("withdrawn", "lost"))))
-    if copy_only:
+    if copy is not None:
         copies = [copy]
+    else:
+        copies = list(Item.select().where(Item.bib == bib.id, Item.status.not_in(("withdrawn", "lost"))))
     if not copies:
         raise Invalid("circ.hold_no_copies", "This title has no copies that could be lent.")
     if Loan.select().join(Item).where(Loan.reader == reader.id, Loan.ended_at.is_null(), Item.bib == bib.id).exists():
@@ -160,7 +164,7 @@ def place_hold(
             reader=reader.id,
             reader_type=reader.reader_type_id,
             bib=bib.id,
-            item=copy.id if copy_only else None,
+            item=copy.id if copy is not None else None,
             pickup_branch=pickup_branch.id,
             state="waiting",
             placed_at=now,
@@ -169,7 +173,7 @@ def place_hold(
             "hold.place",
             "hold",
             hold.id,
-            {"bib_id": bib.id, "pickup": pickup_branch.code, "copy": copy.barcode if copy_only else None},
+            {"bib_id": bib.id, "pickup": pickup_branch.code, "copy": copy.barcode if copy is not None else None},
         )
     return hold_info(Hold.get_by_id(hold.id), session.now().date())
 

@@ -138,7 +138,8 @@ def checkout_receipt(session: Session, card_number: str, loan_ids: list[str], po
 
 def _return_note(result: ReturnResult) -> str:
     words = [_("Returned") if result.loan else _("Checked in")]
-    late = days_late(result.loan.due_on, dt.date.fromisoformat(result.loan.ended_at[:10])) if result.loan else 0
+    loan = result.loan
+    late = days_late(loan.due_on, dt.date.fromisoformat(loan.ended_at[:10])) if loan and loan.ended_at else 0
     if late:
         words.append(_("{days} days late").format(days=late))
     if result.fine_fen:
@@ -156,7 +157,8 @@ def return_receipt(session: Session, results: list[ReturnResult], point: str | N
     if not results:
         raise Invalid("circ.receipt_no_returns", "A receipt needs at least one returned item.")
     cards = {result.card_number for result in results}
-    reader = reader_by_card(cards.pop()) if len(cards) == 1 and None not in cards else None
+    card = cards.pop() if len(cards) == 1 else None
+    reader = reader_by_card(card) if card is not None else None
     lines = [ReceiptLine(title=result.title, barcode=result.barcode, note=_return_note(result)) for result in results]
     pdf = render_return_receipt(_receipt(session, point, reader, lines), receipt_labels())
     path = save_pdf(session, "return-receipt", pdf)

@@ -14,6 +14,7 @@ from db.models import BibRecord, BookNumber, Item
 from ils.catalogue import items, marc_import, records
 from ils.catalogue.marc_import import Batch, apply, stage
 from ils.catalogue.marc_read import read_marc
+from ils.catalogue.search import search
 from ils.errors import NotFound, PermissionDenied
 from tests.codes import refused
 from tests.services.marc_samples import MARC_DIR, dp2_records, plain_field, record_bytes, require_corpus
@@ -411,12 +412,19 @@ def test_progress_and_cancelling_rolls_everything_back(admin, library):
     with refused("catalogue.import_cancelled"):
         apply(admin, batch, progress=lambda done, total: seen.append((done, total)), cancelled=lambda: len(seen) >= 1)
     assert seen == [(200, 450)]
-    assert (BibRecord.select().count(), Item.select().count()) == (0, 0)
+    assert (BibRecord.select().count(), Item.select().count(), _index_size(library)) == (0, 0, 0)
     assert _journal_size(library) == before
     seen.clear()
     result = apply(admin, batch, progress=lambda done, total: seen.append((done, total)))
     assert seen == [(200, 450), (400, 450), (450, 450)]
     assert (result.added, result.items_added) == (450, 450)
+    # The index rows, held back while the records were stored, went in with them.
+    assert _index_size(library) == 450
+    assert [hit.title for hit in search("第449本书").hits] == ["第449本书"]
+
+
+def _index_size(library) -> int:
+    return library.database.execute_sql("SELECT COUNT(*) FROM bib_search").fetchone()[0]
 
 
 def test_staging_reports_progress_and_writes_nothing(admin, library):
