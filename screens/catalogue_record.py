@@ -81,8 +81,8 @@ class RecordScreen(DeskScreen):
             lines[0] += f" / {s.responsibility}"
         lines.append("  ".join(p for p in (s.publisher, s.year, f"ISBN {s.isbn}" if s.isbn else None) if p))
         lines.append(
-            _("Call number: {call}   Copies: {count}").format(
-                call=s.call_number or _("none yet (F6)"), count=len(view.items)
+            _("Record no. {number}   Call number: {call}   Copies: {count}").format(
+                number=s.label, call=s.call_number or _("none yet (F6)"), count=len(view.items)
             )
         )
         self.query_one("#record-summary", Static).update("\n".join(lines))

@@ -30,6 +30,7 @@ FIELD_LABELS: dict[str, str] = {
     "isbn": N_("ISBN"),
     "callnumber": N_("Call number"),
     "barcode": N_("Barcode"),
+    "number": N_("Record no."),
 }
 SORT_LABELS: dict[str, str] = {
     "relevance": N_("Best match"),
@@ -80,7 +81,13 @@ class SearchPane(DeskPane):
                 compact=True,
             )
         yield ListTable(
-            N_("Title"), N_("Author"), N_("Year"), N_("Call number"), N_("On the shelf / copies"), id="search-results"
+            N_("Record no."),
+            N_("Title"),
+            N_("Author"),
+            N_("Year"),
+            N_("Call number"),
+            N_("On the shelf / copies"),
+            id="search-results",
         )
         yield StatusLine(id="search-status")
 
@@ -125,7 +132,14 @@ class SearchPane(DeskPane):
         rows = [
             (
                 hit.bib_id,
-                (hit.title, hit.responsibility or "", hit.year or "", hit.call_number or "", availability_text(hit)),
+                (
+                    str(hit.number or ""),
+                    hit.title,
+                    hit.responsibility or "",
+                    hit.year or "",
+                    hit.call_number or "",
+                    availability_text(hit),
+                ),
             )
             for hit in result.hits
         ]

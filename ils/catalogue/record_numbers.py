@@ -14,6 +14,8 @@ records that existed before.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from db.models import BibRecord
 from ils.errors import NotFound
 from ils.library import Library
@@ -57,3 +59,10 @@ def find_record_id(text: str) -> str:
             )
         return row.id
     return given
+
+
+def record_labels(bib_ids: Iterable[str]) -> dict[str, str]:
+    """How people name each of these records (``record_label``), in one query."""
+    wanted = list(dict.fromkeys(bib_ids))
+    found = dict(BibRecord.select(BibRecord.id, BibRecord.number).where(BibRecord.id.in_(wanted)).tuples())
+    return {bib_id: record_label(found.get(bib_id), bib_id) for bib_id in wanted}

@@ -29,6 +29,7 @@ from ils.blind import (
     visits,
 )
 from ils.blind.settings import LABEL_SIZES, change_blind_settings
+from ils.catalogue.record_numbers import find_record_id, record_labels
 from ils.circulation.loans import LoanRefused
 from ils.cli.group import cli
 from ils.cli.output import emit, table
@@ -284,7 +285,7 @@ def kit(code, accessories, as_json) -> None:
 
 
 @blind.command("set-add", help=N_("Add a set lent as one copy (braille volumes, DAISY discs) to a record."))
-@click.argument("bib_id")
+@click.argument("record")
 @click.option("--barcode", required=True, help=N_("The set's barcode."))
 @click.option("--volumes", type=int, required=True, help=N_("How many volumes."))
 @click.option(
@@ -296,8 +297,9 @@ def kit(code, accessories, as_json) -> None:
     help=N_("What kind of set."),
 )
 @json_option
-def set_add(bib_id, barcode, volumes, item_type, as_json) -> None:
-    found = stock.add_set(state().session(), bib_id, barcode=barcode, volumes=volumes, item_type=item_type)
+def set_add(record, barcode, volumes, item_type, as_json) -> None:
+    session = state().session()
+    found = stock.add_set(session, find_record_id(record), barcode=barcode, volumes=volumes, item_type=item_type)
     emit(as_json, found, lambda: _set_text(found))
 
 
@@ -776,7 +778,7 @@ def daisy(path, barcode, discs, as_json) -> None:
         as_json,
         found,
         lambda: (_("Matched {title}: {bib}") if found.matched else _("Catalogued {title}: {bib}")).format(
-            title=found.book.title, bib=found.bib_id
+            title=found.book.title, bib=record_labels([found.bib_id])[found.bib_id]
         ),
     )
 

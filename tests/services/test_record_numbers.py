@@ -72,3 +72,10 @@ def test_records_catalogued_before_the_numbers_get_them_in_the_order_they_came(t
         assert all("number" in json.loads(colvers) for (colvers,) in versions)  # the numbers travel by sync
     finally:
         library.close()
+
+
+def test_a_hold_takes_the_record_number_where_it_took_the_id(admin):
+    from ils.circulation.holds import find_record
+
+    bib = new_record(admin, "白鹿原")
+    assert find_record("1000")[0].id == bib
