@@ -19,6 +19,7 @@ from ils.i18n import N_, _
 from screens.base import DeskPane
 from screens.catalogue_record import RecordScreen
 from screens.widgets import ListTable, StatusLine
+from screens.widgets.table import cut
 from screens.work import call_service
 
 FIELD_LABELS: dict[str, str] = {
@@ -39,6 +40,9 @@ SORT_LABELS: dict[str, str] = {
     "callnumber": N_("Shelf order"),
 }
 PAGE = 50
+#: Cells kept of a hit's title and author, so the number, call number and copies fit in 80
+#: columns; the record shows them whole.
+TITLE_CELLS, AUTHOR_CELLS = 22, 14
 
 
 def availability_text(hit: catalogue_search.Hit) -> str:
@@ -134,8 +138,8 @@ class SearchPane(DeskPane):
                 hit.bib_id,
                 (
                     str(hit.number or ""),
-                    hit.title,
-                    hit.responsibility or "",
+                    cut(hit.title, TITLE_CELLS),
+                    cut(hit.responsibility or "", AUTHOR_CELLS),
                     hit.year or "",
                     hit.call_number or "",
                     availability_text(hit),
