@@ -23,7 +23,7 @@ from textual.widgets import Button, Input, Label, Static, TabbedContent, TabPane
 from ils import printouts as files
 from ils.catalogue import labels
 from ils.errors import Invalid
-from ils.i18n import N_, _
+from ils.i18n import N_, _, ngettext
 from ils.money import yuan
 from ils.serials import binding, checkin, claims, printouts, subscriptions
 from screens.base import DeskPane, TabbedDeskScreen
@@ -179,7 +179,11 @@ class TodayPane(DeskPane):
         )
         waiting = sum(1 for r in rows if r.received < r.copies)
         self.status().info(
-            _("{count} issues due today, {waiting} not all in.").format(count=len(rows), waiting=waiting)
+            ngettext(
+                "{count} issue due today, {waiting} not all in.",
+                "{count} issues due today, {waiting} not all in.",
+                len(rows),
+            ).format(count=len(rows), waiting=waiting)
         )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -248,7 +252,9 @@ class ClaimsPane(DeskPane):
                 self,
                 "claim",
                 lambda: claims.claim_late(session),
-                lambda made: self._done(_("{count} claims recorded.").format(count=len(made))),
+                lambda made: self._done(
+                    ngettext("{count} claim recorded.", "{count} claims recorded.", len(made)).format(count=len(made))
+                ),
                 self.show_error,
             )
         elif event.button.id == "claim-letters":
@@ -445,8 +451,11 @@ class SubscriptionsPane(DeskPane):
             [(s.title_id, (s.title, s.supplier_text, str(s.copies), yuan(s.total_fen), s.state_label)) for s in rows]
         )
         total = sum(s.total_fen for s in rows)
+        active = sum(1 for s in rows if s.state == "active")
         self.status().info(
-            _("{count} titles, {amount}.").format(count=sum(1 for s in rows if s.state == "active"), amount=yuan(total))
+            ngettext("{count} title, {amount}.", "{count} titles, {amount}.", active).format(
+                count=active, amount=yuan(total)
+            )
         )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -35,7 +35,7 @@ from ils.cli.group import cli
 from ils.cli.output import emit, table
 from ils.cli.state import json_option, state
 from ils.errors import Invalid
-from ils.i18n import N_, _
+from ils.i18n import N_, _, ngettext
 
 point_option = click.option("--point", help=N_("Service point where this happens (default: the blind room's)."))
 date_type = click.DateTime(formats=["%Y-%m-%d"])
@@ -448,7 +448,7 @@ def inventory_(as_json) -> None:
 
     def text() -> str:
         lines = [
-            _("{count} devices").format(count=found.total),
+            ngettext("{count} device", "{count} devices", found.total).format(count=found.total),
             table([(c.label, str(c.count)) for c in found.by_state], (_("State"), _("Devices"))),
         ]
         lines += [
@@ -625,7 +625,11 @@ def handed_over(request_id, as_json) -> None:
 
 def _dispatch_text(found: dispatch.DispatchInfo) -> str:
     lines = [
-        _("{method} {reference} to {name}: {count} items.").format(
+        ngettext(
+            "{method} {reference} to {name}: {count} item.",
+            "{method} {reference} to {name}: {count} items.",
+            len(found.items),
+        ).format(
             method=found.method_label,
             reference=printouts.parcel_reference(found.id),
             name=found.reader_name or "",
@@ -789,7 +793,11 @@ def daisy(path, barcode, discs, as_json) -> None:
 @json_option
 def visits_(count, day, as_json) -> None:
     total = visits.record_visits(state().session(), count, day=day.date() if day else None)
-    emit(as_json, {"visits": total}, lambda: _("{count} visits that day.").format(count=total))
+    emit(
+        as_json,
+        {"visits": total},
+        lambda: ngettext("{count} visit that day.", "{count} visits that day.", total).format(count=total),
+    )
 
 
 @blind.command("stats", help=N_("The room's figures for a year or a period."))

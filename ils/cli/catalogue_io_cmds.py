@@ -34,7 +34,7 @@ from ils.cli.catalogue_group import catalogue
 from ils.cli.output import emit
 from ils.cli.state import json_option, state
 from ils.errors import Invalid, Message
-from ils.i18n import N_, _
+from ils.i18n import N_, _, ngettext
 
 
 def _duplicate_text(record: StagedRecord, labels: dict[str, str]) -> str:
@@ -219,7 +219,9 @@ def export(
     emit(
         as_json,
         {"file": out, "records": count, "bytes": len(data), "format": serialisation, "encoding": encoding.lower()},
-        lambda: _("Wrote {count} records to {path} ({size} bytes).").format(count=count, path=out, size=len(data)),
+        lambda: ngettext(
+            "Wrote {count} record to {path} ({size} bytes).", "Wrote {count} records to {path} ({size} bytes).", count
+        ).format(count=count, path=out, size=len(data)),
     )
 
 
@@ -233,4 +235,8 @@ def export(
 @json_option
 def reindex(as_json: bool) -> None:
     count = records.reindex(state().session())
-    emit(as_json, {"records": count}, lambda: _("Indexed {count} records.").format(count=count))
+    emit(
+        as_json,
+        {"records": count},
+        lambda: ngettext("Indexed {count} record.", "Indexed {count} records.", count).format(count=count),
+    )

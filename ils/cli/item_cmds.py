@@ -26,7 +26,7 @@ from ils.catalogue.records import view_record
 from ils.cli.catalogue_group import catalogue, items, labels, locations
 from ils.cli.output import emit, table
 from ils.cli.state import json_option, state
-from ils.i18n import N_, _
+from ils.i18n import N_, _, ngettext
 
 # --- items ----------------------------------------------------------------------------------
 
@@ -183,7 +183,11 @@ def queue(barcodes, record, kind, as_json) -> None:
     emit(
         as_json,
         {"queued": added, "waiting": waiting},
-        lambda: _("Queued {count} labels; {waiting} are waiting to be printed.").format(count=added, waiting=waiting),
+        lambda: ngettext(
+            "Queued {count} label; {waiting} are waiting to be printed.",
+            "Queued {count} labels; {waiting} are waiting to be printed.",
+            added,
+        ).format(count=added, waiting=waiting),
     )
 
 
@@ -249,7 +253,13 @@ def print_labels(kind, sheet, start_at, out, as_json) -> None:
 @json_option
 def clear(kind, as_json) -> None:
     dropped = label_queue.clear_queue(state().session(), [kind] if kind else None)
-    emit(as_json, {"dropped": dropped}, lambda: _("Took {count} labels off the queue.").format(count=dropped))
+    emit(
+        as_json,
+        {"dropped": dropped},
+        lambda: ngettext("Took {count} label off the queue.", "Took {count} labels off the queue.", dropped).format(
+            count=dropped
+        ),
+    )
 
 
 # --- locations ------------------------------------------------------------------------------
