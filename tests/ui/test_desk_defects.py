@@ -346,3 +346,27 @@ def test_textuals_own_words_are_in_chinese_too(app_for, demo_db):
         assert "没有匹配的命令" in text and "No matches" not in text
 
     run(app, scenario)
+
+
+def test_a_fast_typists_keys_after_tab_in_a_form_dialog_land_in_the_next_field(app_for, demo_db):
+    """Issue 18: only the log-in screen took Tab as the key arrived; in a form dialog the characters
+    typed right after Tab landed in the field before it."""
+    from textual import events
+
+    from ils.i18n import N_
+    from screens.dialogs import Field
+
+    app = app_for(demo_db)
+
+    async def scenario(pilot):
+        await log_in_as(pilot, "admin")
+        app.push_screen(FormDialog(N_("Rename"), [Field("first", N_("Name")), Field("second", N_("Code"))], dict))
+        await settle(pilot)
+        assert app.focused is app.screen.query_one("#field-first")
+        for key in ["a", "b", "tab", "c", "d", "tab", "tab", "tab", "f"]:  # on round: OK, Cancel, first
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settle(pilot)
+        assert app.screen.query_one("#field-first", Input).value in ("abf", "f")
+        assert app.screen.query_one("#field-second", Input).value == "cd"
+
+    run(app, scenario)
