@@ -370,3 +370,41 @@ def test_a_fast_typists_keys_after_tab_in_a_form_dialog_land_in_the_next_field(a
         assert app.screen.query_one("#field-second", Input).value == "cd"
 
     run(app, scenario)
+
+
+def test_keys_typed_while_the_desk_starts_reach_the_log_in_fields(app_for, demo_db, monkeypatch):
+    """Issue 18: keys typed before the log-in screen existed were lost. The database is held open
+    until the whole log-in has been typed, so every key arrives before any field exists."""
+    import asyncio
+    import threading
+
+    from textual import events
+
+    from ils.demo import DEMO_PASSWORD
+    from screens import app as app_module
+    from screens.home import HomeScreen
+    from tests.ui.conftest import SIZE
+
+    typed = threading.Event()
+    real_open = app_module.open_library
+
+    def held_open(*args, **kwargs):
+        typed.wait(timeout=30)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(app_module, "open_library", held_open)
+    app = app_for(demo_db)
+
+    async def main() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert not app.query("#login-user")  # no field yet
+            for key in ["c", "i", "r", "c", "tab", *DEMO_PASSWORD, "enter"]:
+                app.post_message(events.Key(key, key if len(key) == 1 else None))
+            await pilot.pause()
+            typed.set()
+            await settle(pilot)
+            assert isinstance(app.screen, HomeScreen)
+            assert app.session is not None and app.session.staff.username == "circ"
+
+    asyncio.run(main())
