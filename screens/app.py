@@ -47,7 +47,8 @@ OTHER_LANGUAGE = {"zh_CN": "en", "en": "zh_CN"}
 
 
 #: Besides printable characters, the keys held while the desk starts: those a log-in is typed with.
-_EARLY_KEYS = frozenset({"tab", "shift+tab", "enter", "backspace"})
+#: Enter typed before the terminal is switched to raw mode arrives as a line feed (ctrl+j).
+_EARLY_KEYS = frozenset({"tab", "shift+tab", "enter", "backspace", "ctrl+j"})
 
 
 class IlsApp(ServiceCaller, App[None], inherit_bindings=False):
@@ -134,7 +135,8 @@ class IlsApp(ServiceCaller, App[None], inherit_bindings=False):
         """Give the held keys to the log-in screen, in order, as if typed now."""
         keys, self._early_keys = self._early_keys or [], None
         for key in keys:
-            self.post_message(events.Key(key.key, key.character))
+            name = "enter" if key.key == "ctrl+j" else key.key
+            self.post_message(events.Key(name, "\r" if name == "enter" else key.character))
 
     def _refuse_early_keys(self) -> None:
         """No log-in field to take the held keys (first run, a database that will not open): say so."""
