@@ -291,6 +291,9 @@ class ClaimsPane(DeskPane):
 class BindingPane(DeskPane):
     """Check a run, bind it into a volume, print the spine labels; the volumes bound this year."""
 
+    _last_checked: binding.RunCheck | None = None
+    """The run last checked and not yet bound: the Bind dialog starts from it."""
+
     def compose(self) -> ComposeResult:
         yield ListTable(
             N_("Title"), N_("Run"), N_("Barcode"), N_("Call number"), N_("Missing issues"), id="binding-table"
@@ -325,11 +328,13 @@ class BindingPane(DeskPane):
         )
 
     def _run_fields(self, *extra: Field) -> list[Field]:
-        year = str(self.session.now().year)
+        """The run to check or bind: the one last checked here, so Bind follows Check without retyping."""
+        last = self._last_checked
+        title, year, run = (last.title, str(last.year), last.run) if last else ("", str(self.session.now().year), "q1")
         return [
-            Field("title", N_("Title")),
+            Field("title", N_("Title"), value=title),
             Field("year", N_("Year"), value=year),
-            Field("run", N_("Run"), value="q1", placeholder=N_("q1–q4, h1, h2, m1–m12, year, n5-8")),
+            Field("run", N_("Run"), value=run, placeholder=N_("q1–q4, h1, h2, m1–m12, year, n5-8")),
             *extra,
         ]
 
@@ -397,6 +402,7 @@ class BindingPane(DeskPane):
             )
 
     def _checked(self, found: binding.RunCheck) -> None:
+        self._last_checked = found
         self.status().info(
             _("{title} {run}: {present} of {expected} issues here; missing: {missing}").format(
                 title=found.title,
@@ -408,6 +414,7 @@ class BindingPane(DeskPane):
         )
 
     def _bound(self, made: binding.VolumeInfo) -> None:
+        self._last_checked = None
         self.status().info(
             _("Bound: {title} {run}, {barcode}, {call}; its spine label is queued.").format(
                 title=made.title, run=made.label, barcode=made.barcode, call=made.call_number or ""
