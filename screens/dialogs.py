@@ -98,7 +98,8 @@ class FormDialog(IlsModal[T]):
         control_id = f"field-{field.name}"
         options = [(_(label) if field.translate_options else label, value) for label, value in field.options]
         if field.kind == "select":
-            return Select(options, id=control_id, prompt=_("Choose…"), value=field.value or Select.NULL, compact=True)
+            value = field.value if isinstance(field.value, str) and field.value else Select.NULL
+            return Select(options, id=control_id, prompt=_("Choose…"), value=value, compact=True)
         if field.kind == "checks":
             chosen = set(field.value)
             return SelectionList[str](*((label, value, value in chosen) for label, value in options), id=control_id)
