@@ -124,6 +124,7 @@ class BibRecord(Entity):
     """A bibliographic record: the MARC record kept whole, and the facts indexed from it."""
 
     doc = IntegerField(unique=True)
+    number = IntegerField(null=True, unique=True)
     format = CharField()
     marc = TextField()
     title = CharField()

@@ -147,6 +147,7 @@ TABLES: tuple[Table, ...] = (
                 "dedup_key",
             ),
             _one("call", "call_class", "book_number"),
+            _one("number", "number", merge=EARLIEST),
             *_each("source", "deleted", "created_at", "updated_at"),
         ),
         "record",

@@ -42,7 +42,10 @@ class ReaderCard:
     bars (printable ASCII, e.g. "LL0012345678").  ``blind_line`` is the
     blind reading room line, such as "盲人阅览室 · 有声读物与听书机外借",
     for visually impaired readers and None for everyone else.
-    ``card_label`` names the card, e.g. "读者证".
+    ``card_label`` names the card, e.g. "读者证".  ``expiry_line`` says until
+    when the card is valid ("有效期至 2029-03-01") for reader types whose cards
+    expire, and is None for cards that do not: a reader shows it at another
+    branch, and the clerk sees at a glance a card that needs renewing.
     """
 
     library_name: str
@@ -52,6 +55,7 @@ class ReaderCard:
     branch_name: str
     blind_line: str | None
     card_label: str
+    expiry_line: str | None = None
 
 
 #: Kept clear all round: ID-1 cards have 3.18 mm corner radii and card
@@ -147,7 +151,7 @@ def _draw_card(canvas: Canvas, card: ReaderCard) -> None:
     top -= blocks[0]
     _draw_bold(canvas, card.reader_name, _MARGIN, top + baseline_offset(name_size), name_size)
     top -= _GAP + blocks[1]
-    _draw_type_and_branch(canvas, card.reader_type, card.branch_name, top)
+    _draw_type_and_branch(canvas, card.reader_type, card.branch_name, card.expiry_line, top)
     if card.blind_line:
         top -= _GAP + blocks[2]
         _draw_blind_line(canvas, card.blind_line, top)
@@ -194,8 +198,12 @@ def _chip_height() -> float:
     return line_height(_DETAIL_SIZE) + 2 * _CHIP_PAD_Y
 
 
-def _draw_type_and_branch(canvas: Canvas, reader_type: str, branch: str, bottom: float) -> None:
-    """The reader type in an outlined tag, the home branch beside it."""
+def _draw_type_and_branch(canvas: Canvas, reader_type: str, branch: str, expiry: str | None, bottom: float) -> None:
+    """The reader type in an outlined tag, the home branch beside it, the expiry at the right.
+
+    The expiry keeps its size (it is what a clerk checks) and the branch name shrinks to
+    the room left between the tag and it.
+    """
     height = _chip_height()
     centre = bottom + height / 2
     size = fit_font_size(reader_type, 0.4 * _WIDTH - 2 * _CHIP_PAD_X, _DETAIL_SIZE)
@@ -214,6 +222,19 @@ def _draw_type_and_branch(canvas: Canvas, reader_type: str, branch: str, bottom:
     )
     branch_x = _MARGIN + chip_width + _CHIP_GAP
     branch_width = _WIDTH - chip_width - _CHIP_GAP
+    if expiry:
+        expiry_size = fit_font_size(expiry, 0.45 * _WIDTH, _DETAIL_SIZE)
+        expiry_width = min(0.45 * _WIDTH, string_width(expiry, expiry_size))
+        draw_fitted(
+            canvas,
+            expiry,
+            _MARGIN + _WIDTH,
+            _centred_baseline(centre, expiry_size),
+            expiry_width,
+            expiry_size,
+            align="right",
+        )
+        branch_width -= expiry_width + _CHIP_GAP
     branch_size = fit_font_size(branch, branch_width, _DETAIL_SIZE)
     draw_fitted(
         canvas,

@@ -17,6 +17,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
@@ -25,7 +26,7 @@ from textual.screen import Screen
 
 from ils import staff
 from ils.clock import Clock, SystemClock
-from ils.i18n import N_, _, current_language, set_language
+from ils.i18n import N_, _, current_language, ngettext, set_language
 from ils.library import Library, NodeInfo, is_initialised, open_library
 from ils.logs import start_log
 from ils.session import Session
@@ -43,6 +44,11 @@ from screens.widgets import wide_chars
 from screens.work import ServiceCaller, call_service
 
 OTHER_LANGUAGE = {"zh_CN": "en", "en": "zh_CN"}
+
+
+#: Besides printable characters, the keys held while the desk starts: those a log-in is typed with.
+#: Enter typed before the terminal is switched to raw mode arrives as a line feed (ctrl+j).
+_EARLY_KEYS = frozenset({"tab", "shift+tab", "enter", "backspace", "ctrl+j"})
 
 
 class IlsApp(ServiceCaller, App[None], inherit_bindings=False):
@@ -76,6 +82,8 @@ class IlsApp(ServiceCaller, App[None], inherit_bindings=False):
         set_language(language)
         self.register_theme(HIGH_CONTRAST)
         self.theme = NORMAL_THEME
+        self._early_keys: list[events.Key] | None = []
+        """Keys typed while the database opens, before any field exists; ``None`` once a screen took them."""
 
     def on_mount(self) -> None:
         with suppress(OSError):  # a folder that cannot hold a log must not stop the desk
@@ -96,16 +104,53 @@ class IlsApp(ServiceCaller, App[None], inherit_bindings=False):
     def _opened(self, ready: LibraryReady | None) -> None:
         if ready is None:
             self._show_base(FirstRunScreen())
+            self._refuse_early_keys()
         else:
             self.post_message(ready)
 
     def _open_failed(self, text: str) -> None:
         self._show_base(ErrorScreen(text))
+        self._refuse_early_keys()
 
     def on_library_ready(self, message: LibraryReady) -> None:
         self.library = message.library
         self.node = message.node
         self._show_base(LoginScreen(demo_created=message.demo))
+        self.call_after_refresh(self._replay_early_keys)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Hold the keys typed before the log-in screen exists (a clerk types the user name while
+        the desk starts): the screen shown before it has no field, and they were lost."""
+        if (
+            self._early_keys is not None
+            and isinstance(event, events.Key)
+            and not event.is_forwarded
+            and (event.is_printable or event.key in _EARLY_KEYS)
+        ):
+            self._early_keys.append(event)
+            return
+        await super().on_event(event)
+
+    def _replay_early_keys(self) -> None:
+        """Give the held keys to the log-in screen, in order, as if typed now."""
+        keys, self._early_keys = self._early_keys or [], None
+        for key in keys:
+            name = "enter" if key.key == "ctrl+j" else key.key
+            self.post_message(events.Key(name, "\r" if name == "enter" else key.character))
+
+    def _refuse_early_keys(self) -> None:
+        """No log-in field to take the held keys (first run, a database that will not open): say so."""
+        keys, self._early_keys = self._early_keys or [], None
+        if keys:
+            self.bell()
+            self.notify(
+                ngettext(
+                    "{count} key typed while the desk was starting was not used: type it again.",
+                    "{count} keys typed while the desk was starting were not used: type them again.",
+                    len(keys),
+                ).format(count=len(keys)),
+                severity="warning",
+            )
 
     def refresh_node(self) -> None:
         """Re-read this desk's library, branch and name after a change, for the header."""
@@ -186,7 +231,7 @@ class IlsApp(ServiceCaller, App[None], inherit_bindings=False):
             self.push_screen(HelpScreen(self.screen))
 
     def action_command_palette(self) -> None:
-        if not CommandPalette.is_open(self):
+        if not isinstance(self.screen, CommandPalette):
             self.push_screen(LocalCommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
 
     def action_help_quit(self) -> None:

@@ -148,7 +148,7 @@ class TabbedDeskScreen(DeskScreen):
     def action_switch_tab(self, step: int) -> None:
         """Move to the next or previous tab and into it, without reaching for the row of tabs."""
         tabs = self.query_one(TabbedContent)
-        panes = [pane.id for pane in tabs.query(TabPane)]
+        panes = [pane.id for pane in tabs.query(TabPane) if pane.id]
         # Let go of the focus first: a focused field that the switch hides would otherwise be
         # moved by Textual to some other field, sometimes after ours has been focused.
         self.set_focus(None)

@@ -12,7 +12,7 @@ from textual.containers import Grid
 from textual.widgets import Button, Static
 
 from ils.blind import inventory, repairs, stats, stock
-from ils.i18n import N_, _
+from ils.i18n import N_, _, ngettext
 from screens.base import DeskPane
 from screens.dialogs import Field, FormDialog
 from screens.widgets import ListTable, StatusLine
@@ -50,7 +50,11 @@ class DevicesPane(DeskPane):
         states = "  ".join(f"{c.label} {c.count}" for c in counts.by_state if c.count)
         waiting = "、".join(f"{w.reader_name}({w.days_waiting})" for w in rotation.waiting_longest[:4])
         idle = "、".join(f"{i.serial}({i.days_idle})" for i in rotation.idle_longest[:3])
-        lines = [_("{count} devices: {states}").format(count=counts.total, states=states)]
+        lines = [
+            ngettext("{count} device: {states}", "{count} devices: {states}", counts.total).format(
+                count=counts.total, states=states
+            )
+        ]
         if waiting:
             lines.append(_("Waiting longest (days): {names}").format(names=waiting))
         if idle:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from ils.blind.desk import BlindReader, LoanLine
 from ils.blind.lending import accessories_text
-from ils.i18n import _
+from ils.i18n import _, ngettext
 from screens.circulation_view import clip, due_text
 from screens.widgets.table import Row
 
@@ -36,8 +36,14 @@ def reader_text(reader: BlindReader) -> str:
         _("Proxies: {names}").format(names="、".join(f"{x.name}（{x.relation}）" for x in reader.proxies))
         if reader.proxies
         else "",
-        _("{count} requests waiting").format(count=len(reader.requests)) if reader.requests else "",
-        _("{count} parcels out").format(count=len(reader.parcels)) if reader.parcels else "",
+        ngettext("{count} request waiting", "{count} requests waiting", len(reader.requests)).format(
+            count=len(reader.requests)
+        )
+        if reader.requests
+        else "",
+        ngettext("{count} parcel out", "{count} parcels out", len(reader.parcels)).format(count=len(reader.parcels))
+        if reader.parcels
+        else "",
     ]
     if any(extra):
         lines.append(" · ".join(part for part in extra if part))
@@ -50,7 +56,7 @@ def with_it(line: LoanLine) -> str:
         return accessories_text(line.accessories)
     parts = []
     if line.kind == "set" and len(line.volumes_out) == line.volumes:
-        parts.append(_("{count} volumes").format(count=line.volumes))
+        parts.append(ngettext("{count} volume", "{count} volumes", line.volumes).format(count=line.volumes))
     elif line.kind == "set":
         parts.append(
             _("volumes out {numbers} of {count}").format(

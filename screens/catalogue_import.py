@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, ProgressBar, Select, Static
 
 from ils.catalogue import marc_import, records
 from ils.catalogue.marc_import import Batch, ImportResult
+from ils.catalogue.record_numbers import record_labels
 from ils.i18n import N_, _
 from screens.base import DeskPane
 from screens.catalogue_dialogs import FilePickerDialog
@@ -62,6 +63,7 @@ class ImportPane(DeskPane):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._batch: Batch | None = None
+        self._labels: dict[str, str] = {}  # record id -> the number people read, for the duplicates
         self._cancel = threading.Event()
         self._busy = False
 
@@ -152,7 +154,7 @@ class ImportPane(DeskPane):
         encoding = str(self.query_one("#import-encoding", Select).value) or None
         session = self.session
 
-        def stage() -> Batch:
+        def stage() -> tuple[Batch, dict[str, str]]:
             try:
                 data = path.read_bytes()
             except OSError as error:
@@ -161,7 +163,8 @@ class ImportPane(DeskPane):
                 raise Invalid(
                     "screens.file_unreadable", "Cannot read {path}: {reason}", path=path, reason=error.strerror
                 ) from None
-            return marc_import.stage(session, data, source_name=path.name, encoding=encoding, progress=self._report)
+            batch = marc_import.stage(session, data, source_name=path.name, encoding=encoding, progress=self._report)
+            return batch, record_labels(r.duplicate_of for r in batch.records if r.duplicate_of)
 
         self._working(True)
         self.status().info(_("Reading {name}…").format(name=path.name))
@@ -172,8 +175,9 @@ class ImportPane(DeskPane):
         self.show_error(text)
         self.app.bell()
 
-    def _staged(self, batch: Batch) -> None:
+    def _staged(self, staged: tuple[Batch, dict[str, str]]) -> None:
         self._working(False)
+        batch, self._labels = staged
         self._batch = batch
         self._show_batch()
         self.status().info(_("Nothing is stored yet: check the duplicates, then Apply the batch."))
@@ -235,14 +239,13 @@ class ImportPane(DeskPane):
             ]
         )
 
-    @staticmethod
-    def _duplicate_text(staged: marc_import.StagedRecord) -> str:
+    def _duplicate_text(self, staged: marc_import.StagedRecord) -> str:
         if staged.match is None:
             return ""
         where = (
             _("record {number} of this file").format(number=staged.duplicate_in_batch)
             if staged.duplicate_in_batch is not None
-            else _("the catalogue")
+            else _("catalogue record {id}").format(id=self._labels.get(staged.duplicate_of or "", staged.duplicate_of))
         )
         return f"{_(MATCH_LABELS[staged.match])} · {where}"
 

@@ -28,9 +28,9 @@ def field_rows(view: RecordView) -> list[tuple[str, tuple[str, str, str, str]]]:
     rows = [("LDR", ("LDR", _("Leader"), "", str(view.record.leader)))]
     for index, field in enumerate(view.record.fields):
         if field.is_control_field():
-            rows.append((f"f{index}", (field.tag, tag_label(fmt, field.tag), "", field.data)))
+            rows.append((f"f{index}", (field.tag, tag_label(fmt, field.tag), "", field.data or "")))
             continue
-        indicators = "".join(i if i.strip() else "#" for i in field.indicators)
+        indicators = "".join(i if i.strip() else "#" for i in field.indicators or ())
         content = " ".join(f"${s.code}{s.value}" for s in field.subfields)
         rows.append((f"f{index}", (field.tag, tag_label(fmt, field.tag), indicators, content)))
     return rows
@@ -81,8 +81,8 @@ class RecordScreen(DeskScreen):
             lines[0] += f" / {s.responsibility}"
         lines.append("  ".join(p for p in (s.publisher, s.year, f"ISBN {s.isbn}" if s.isbn else None) if p))
         lines.append(
-            _("Call number: {call}   Copies: {count}").format(
-                call=s.call_number or _("none yet (F6)"), count=len(view.items)
+            _("Record no. {number}   Call number: {call}   Copies: {count}").format(
+                number=s.label, call=s.call_number or _("none yet (F6)"), count=len(view.items)
             )
         )
         self.query_one("#record-summary", Static).update("\n".join(lines))
@@ -109,9 +109,13 @@ class RecordScreen(DeskScreen):
         if self.view is None:
             return
         session, bib_id = self.session, self.bib_id
+
+        def saved(summary: object) -> None:
+            if summary is not None:
+                self.reload(_("Saved."))
+
         self.app.push_screen(
-            MarcEditDialog(self.view.record, lambda record: records.replace_record(session, bib_id, record)),
-            lambda saved: saved is not None and self.reload(_("Saved.")),
+            MarcEditDialog(self.view.record, lambda record: records.replace_record(session, bib_id, record)), saved
         )
 
     def action_call_number(self) -> None:
@@ -124,9 +128,12 @@ class RecordScreen(DeskScreen):
                 session, bib_id, location=location or None, clc_class=clc_class or None, replace=replace
             ),
         )
-        self.app.push_screen(
-            dialog, lambda call: call is not None and self.reload(_("Call number {call} given.").format(call=call))
-        )
+
+        def given(call: str | None) -> None:
+            if call is not None:
+                self.reload(_("Call number {call} given.").format(call=call))
+
+        self.app.push_screen(dialog, given)
 
     def action_add_items(self) -> None:
         if self.view is None:

@@ -19,6 +19,7 @@ from ils.i18n import N_, _
 from screens.base import DeskPane
 from screens.catalogue_record import RecordScreen
 from screens.widgets import ListTable, StatusLine
+from screens.widgets.table import cut
 from screens.work import call_service
 
 FIELD_LABELS: dict[str, str] = {
@@ -30,6 +31,7 @@ FIELD_LABELS: dict[str, str] = {
     "isbn": N_("ISBN"),
     "callnumber": N_("Call number"),
     "barcode": N_("Barcode"),
+    "number": N_("Record no."),
 }
 SORT_LABELS: dict[str, str] = {
     "relevance": N_("Best match"),
@@ -38,6 +40,9 @@ SORT_LABELS: dict[str, str] = {
     "callnumber": N_("Shelf order"),
 }
 PAGE = 50
+#: Cells kept of a hit's title and author, so the number, call number and copies fit in 80
+#: columns; the record shows them whole.
+TITLE_CELLS, AUTHOR_CELLS = 22, 14
 
 
 def availability_text(hit: catalogue_search.Hit) -> str:
@@ -80,7 +85,13 @@ class SearchPane(DeskPane):
                 compact=True,
             )
         yield ListTable(
-            N_("Title"), N_("Author"), N_("Year"), N_("Call number"), N_("On the shelf / copies"), id="search-results"
+            N_("Record no."),
+            N_("Title"),
+            N_("Author"),
+            N_("Year"),
+            N_("Call number"),
+            N_("On the shelf / copies"),
+            id="search-results",
         )
         yield StatusLine(id="search-status")
 
@@ -125,7 +136,14 @@ class SearchPane(DeskPane):
         rows = [
             (
                 hit.bib_id,
-                (hit.title, hit.responsibility or "", hit.year or "", hit.call_number or "", availability_text(hit)),
+                (
+                    str(hit.number or ""),
+                    cut(hit.title, TITLE_CELLS),
+                    cut(hit.responsibility or "", AUTHOR_CELLS),
+                    hit.year or "",
+                    hit.call_number or "",
+                    availability_text(hit),
+                ),
             )
             for hit in result.hits
         ]

@@ -49,6 +49,7 @@ from ils.circulation.loans import ReturnResult
 from ils.circulation.places import Place, place_of
 from ils.circulation.transit import Disposition
 from ils.errors import Invalid
+from ils.events.enquiries import EnquiryTally
 from ils.i18n import N_, _, ngettext
 from ils.permissions import Permission
 from screens.base import DeskScreen, IlsModal
@@ -376,9 +377,12 @@ class CirculationScreen(DeskScreen):
 
     def action_tally_enquiry(self) -> None:
         """Count a question answered at the counter (检索与咨询): F11 and one key."""
-        self.app.push_screen(
-            EnquiryDialog(), lambda tally: tally is not None and self._add_log(tallied_text(tally), "-ok")
-        )
+
+        def tallied(tally: EnquiryTally | None) -> None:
+            if tally is not None:
+                self._add_log(tallied_text(tally), "-ok")
+
+        self.app.push_screen(EnquiryDialog(), tallied)
 
     def action_choose_place(self) -> None:
         session = self.session

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, TypeVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, SelectionList
 
@@ -56,6 +57,13 @@ class FormDialog(IlsModal[T]):
     # Focus the first field as soon as the form is composed, not after it mounts:
     # keys typed while the dialog opens then land in the form instead of nowhere.
     AUTO_FOCUS: ClassVar[str] = ".field Input, .field Select, .field SelectionList"
+    # Priority, as on the log-in screen: the app moves the focus as Tab arrives, before it hands
+    # the next key to a field. Left to the field, a fast typist's next characters were queued to
+    # the field Tab was leaving.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "app.focus_next", N_("Next field"), show=False, key_display="Tab", priority=True),
+        Binding("shift+tab", "app.focus_previous", N_("Previous field"), show=False, priority=True),
+    ]
 
     def __init__(
         self,
@@ -90,7 +98,8 @@ class FormDialog(IlsModal[T]):
         control_id = f"field-{field.name}"
         options = [(_(label) if field.translate_options else label, value) for label, value in field.options]
         if field.kind == "select":
-            return Select(options, id=control_id, prompt=_("Choose…"), value=field.value or Select.NULL, compact=True)
+            value = field.value if isinstance(field.value, str) and field.value else Select.NULL
+            return Select(options, id=control_id, prompt=_("Choose…"), value=value, compact=True)
         if field.kind == "checks":
             chosen = set(field.value)
             return SelectionList[str](*((label, value, value in chosen) for label, value in options), id=control_id)

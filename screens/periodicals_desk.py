@@ -23,7 +23,7 @@ from textual.widgets import Button, Input, Label, Static, TabbedContent, TabPane
 from ils import printouts as files
 from ils.catalogue import labels
 from ils.errors import Invalid
-from ils.i18n import N_, _
+from ils.i18n import N_, _, ngettext
 from ils.money import yuan
 from ils.serials import binding, checkin, claims, printouts, subscriptions
 from screens.base import DeskPane, TabbedDeskScreen
@@ -179,7 +179,11 @@ class TodayPane(DeskPane):
         )
         waiting = sum(1 for r in rows if r.received < r.copies)
         self.status().info(
-            _("{count} issues due today, {waiting} not all in.").format(count=len(rows), waiting=waiting)
+            ngettext(
+                "{count} issue due today, {waiting} not all in.",
+                "{count} issues due today, {waiting} not all in.",
+                len(rows),
+            ).format(count=len(rows), waiting=waiting)
         )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -248,7 +252,9 @@ class ClaimsPane(DeskPane):
                 self,
                 "claim",
                 lambda: claims.claim_late(session),
-                lambda made: self._done(_("{count} claims recorded.").format(count=len(made))),
+                lambda made: self._done(
+                    ngettext("{count} claim recorded.", "{count} claims recorded.", len(made)).format(count=len(made))
+                ),
                 self.show_error,
             )
         elif event.button.id == "claim-letters":
@@ -285,6 +291,9 @@ class ClaimsPane(DeskPane):
 class BindingPane(DeskPane):
     """Check a run, bind it into a volume, print the spine labels; the volumes bound this year."""
 
+    _last_checked: binding.RunCheck | None = None
+    """The run last checked and not yet bound: the Bind dialog starts from it."""
+
     def compose(self) -> ComposeResult:
         yield ListTable(
             N_("Title"), N_("Run"), N_("Barcode"), N_("Call number"), N_("Missing issues"), id="binding-table"
@@ -319,11 +328,13 @@ class BindingPane(DeskPane):
         )
 
     def _run_fields(self, *extra: Field) -> list[Field]:
-        year = str(self.session.now().year)
+        """The run to check or bind: the one last checked here, so Bind follows Check without retyping."""
+        last = self._last_checked
+        title, year, run = (last.title, str(last.year), last.run) if last else ("", str(self.session.now().year), "q1")
         return [
-            Field("title", N_("Title")),
+            Field("title", N_("Title"), value=title),
             Field("year", N_("Year"), value=year),
-            Field("run", N_("Run"), value="q1", placeholder=N_("q1–q4, h1, h2, m1–m12, year, n5-8")),
+            Field("run", N_("Run"), value=run, placeholder=N_("q1–q4, h1, h2, m1–m12, year, n5-8")),
             *extra,
         ]
 
@@ -391,6 +402,7 @@ class BindingPane(DeskPane):
             )
 
     def _checked(self, found: binding.RunCheck) -> None:
+        self._last_checked = found
         self.status().info(
             _("{title} {run}: {present} of {expected} issues here; missing: {missing}").format(
                 title=found.title,
@@ -402,6 +414,7 @@ class BindingPane(DeskPane):
         )
 
     def _bound(self, made: binding.VolumeInfo) -> None:
+        self._last_checked = None
         self.status().info(
             _("Bound: {title} {run}, {barcode}, {call}; its spine label is queued.").format(
                 title=made.title, run=made.label, barcode=made.barcode, call=made.call_number or ""
@@ -445,8 +458,11 @@ class SubscriptionsPane(DeskPane):
             [(s.title_id, (s.title, s.supplier_text, str(s.copies), yuan(s.total_fen), s.state_label)) for s in rows]
         )
         total = sum(s.total_fen for s in rows)
+        active = sum(1 for s in rows if s.state == "active")
         self.status().info(
-            _("{count} titles, {amount}.").format(count=sum(1 for s in rows if s.state == "active"), amount=yuan(total))
+            ngettext("{count} title, {amount}.", "{count} titles, {amount}.", active).format(
+                count=active, amount=yuan(total)
+            )
         )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

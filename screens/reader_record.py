@@ -197,7 +197,12 @@ class ReaderScreen(DeskScreen):
 
     def _ask(self, dialog: IlsModal[Any], then: Callable[[Any], object]) -> None:
         """Show ``dialog``; ``then(answer)`` unless it was cancelled."""
-        self.app.push_screen(dialog, lambda answer: answer is not None and then(answer))
+
+        def answered(answer: Any) -> None:
+            if answer is not None:
+                then(answer)
+
+        self.app.push_screen(dialog, answered)
 
     def _stepped(self, done: Callable[[ReaderRecord], str]) -> Callable[[ReaderRecord], None]:
         """Show the record a step returned, with ``done(record)`` saying what happened."""

@@ -30,6 +30,7 @@ from db.migrations import (
     m0020_blind_room,
     m0030_events,
     m0040_serials,
+    m0081_record_numbers,
     m0070_statistics,
     m0080_sip2_terminals,
 )
@@ -49,6 +50,7 @@ MIGRATIONS = (
     m0040_serials,
     m0070_statistics,
     m0080_sip2_terminals,
+    m0081_record_numbers,
 )
 LATEST_VERSION = MIGRATIONS[-1].VERSION
 

@@ -21,6 +21,7 @@ from ils.catalogue.index import SearchRow, index_delete, index_insert, search_ro
 from ils.catalogue.items import ItemInfo, items_of, record_call_number
 from ils.catalogue.marc_fields import CNMARC, MARC21, BibFields, Holding, extract
 from ils.catalogue.marc_read import size_problem
+from ils.catalogue.record_numbers import next_record_number, record_label
 from ils.catalogue.search_text import normalise_isbn
 from ils.errors import Invalid, NotFound
 from ils.library import Library, Writer
@@ -56,6 +57,7 @@ class PreparedRecord:
 @dataclass(frozen=True)
 class RecordSummary:
     id: str
+    number: int | None
     title: str
     responsibility: str | None
     publisher: str | None
@@ -63,6 +65,11 @@ class RecordSummary:
     isbn: str | None
     call_number: str | None
     format: str
+
+    @property
+    def label(self) -> str:
+        """How people name it: its record number (its id while it has none)."""
+        return record_label(self.number, self.id)
 
 
 @dataclass(frozen=True)
@@ -189,8 +196,8 @@ _RECORD_COLUMNS = (
     "dedup_key",
 )
 _INSERT_RECORD = (
-    f"INSERT INTO bib_record (id, doc, marc, source, created_at, updated_at, {', '.join(_RECORD_COLUMNS)})"
-    f" VALUES ({', '.join('?' * (6 + len(_RECORD_COLUMNS)))})"
+    f"INSERT INTO bib_record (id, doc, number, marc, source, created_at, updated_at, {', '.join(_RECORD_COLUMNS)})"
+    f" VALUES ({', '.join('?' * (7 + len(_RECORD_COLUMNS)))})"
 )
 
 
@@ -206,9 +213,19 @@ def insert_prepared(writer: Writer, library: Library, prepared: PreparedRecord, 
     bib_id = new_id()
     now = library.now_text()
     database = library.database
+    number = next_record_number(library)
     database.execute_sql(
         _INSERT_RECORD,
-        (bib_id, doc, marc_json(prepared.record), source, now, now, *(prepared.columns[c] for c in _RECORD_COLUMNS)),
+        (
+            bib_id,
+            doc,
+            number,
+            marc_json(prepared.record),
+            source,
+            now,
+            now,
+            *(prepared.columns[c] for c in _RECORD_COLUMNS),
+        ),
     )
     for isbn in prepared.isbns:
         database.execute_sql("INSERT INTO bib_isbn (isbn, bib_id) VALUES (?, ?)", (isbn, bib_id))
@@ -219,6 +236,7 @@ def insert_prepared(writer: Writer, library: Library, prepared: PreparedRecord, 
         bib_id,
         {
             "format": prepared.format,
+            "number": number,
             "title": prepared.columns["title"],
             "isbn": prepared.columns["isbn"],
             "source": source,
@@ -286,6 +304,7 @@ def delete_record(session: Session, bib_id: str) -> None:
 def summary(row: BibRecord) -> RecordSummary:
     return RecordSummary(
         id=row.id,
+        number=row.number,
         title=row.title,
         responsibility=row.responsibility,
         publisher=row.publisher,

@@ -42,7 +42,7 @@ from ils.i18n import N_
 from ils.text import fold, normal_text, pinyin_keys, pinyin_sort_key, sort_key_pinyin
 from ils.text_input import clean_input
 
-FIELDS = ("any", "title", "author", "publisher", "subject", "isbn", "callnumber", "barcode")
+FIELDS = ("any", "title", "author", "publisher", "subject", "isbn", "callnumber", "barcode", "number")
 SORTS = ("relevance", "title", "year", "callnumber")
 MAX_LIMIT = 500
 
@@ -83,6 +83,7 @@ _BY_BARCODE = (
     "SELECT b.doc FROM item i JOIN bib_record b ON b.id = i.bib_id"
     " WHERE i.barcode = :barcode AND b.deleted = 0 AND " + _IN_BRANCH
 )
+_BY_NUMBER = "SELECT b.doc FROM bib_record b WHERE b.number = :number AND b.deleted = 0 AND " + _IN_BRANCH
 _BY_ISBN = (
     "SELECT b.doc FROM bib_isbn n JOIN bib_record b ON b.id = n.bib_id"
     " WHERE n.isbn = :isbn AND b.deleted = 0 AND " + _IN_BRANCH + " ORDER BY b.doc DESC"
@@ -102,8 +103,8 @@ _SORT_VALUES = {
     ),
 }
 _PAGE = (
-    "SELECT b.doc, b.id, b.title, b.responsibility, b.publisher, b.year, b.isbn, b.call_class, b.book_number"
-    " FROM json_each(:docs) d JOIN bib_record b ON b.doc = d.value WHERE b.deleted = 0"
+    "SELECT b.doc, b.id, b.number, b.title, b.responsibility, b.publisher, b.year, b.isbn, b.call_class,"
+    " b.book_number FROM json_each(:docs) d JOIN bib_record b ON b.doc = d.value WHERE b.deleted = 0"
 )
 _AVAILABILITY = (
     "SELECT b.doc, r.code, r.name, SUM(i.status = 'available'), COUNT(*), MIN(i.shelf_key), i.call_number"
@@ -134,6 +135,7 @@ class Hit:
     call_number: str | None
     availability: tuple[Availability, ...]
     matched_barcode: str | None = None
+    number: int | None = None  # the record number people type (``record_numbers``)
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,7 @@ class _PageRow(NamedTuple):
 
     doc: int
     id: str
+    number: int | None
     title: str
     responsibility: str | None
     publisher: str | None
@@ -270,6 +273,15 @@ def _find(query: str, field: str, branch_id: str | None, sort: str, page_end: in
         return _barcode(query, branch_id) or message(
             "catalogue.search_no_such_barcode", "No item has the barcode {barcode}.", barcode=query
         )
+    if field == "number":
+        digits = query.strip()
+        if not digits.isdigit():
+            return message(
+                "catalogue.search_not_record_number",
+                '"{text}" is not a record number: type its digits, such as 1024.',
+                text=query,
+            )
+        return _Found(_docs(_BY_NUMBER, number=int(digits), branch=branch_id))
     if field == "isbn":
         isbn = _isbn(query)
         if isbn is None:
@@ -521,6 +533,7 @@ def _hits(page: list[int], barcode: str | None) -> tuple[Hit, ...]:
                 call_number,
                 tuple(availability.get(doc, ())),
                 barcode,
+                row.number,
             )
         )
     return tuple(hits)

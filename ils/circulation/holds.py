@@ -95,7 +95,7 @@ def hold_info(hold: Hold, today: dt.date) -> HoldInfo:
 
 
 def find_record(text: str) -> tuple[BibRecord, Item | None]:
-    """A record by its id, an ISBN, or the barcode of one of its copies (which copy is returned too)."""
+    """A record by its id, an ISBN, the barcode of one of its copies (which copy is returned too) or its number."""
     typed = (text or "").strip()
     bib = BibRecord.get_or_none(BibRecord.id == typed, BibRecord.deleted == False)  # noqa: E712
     if bib is not None:
@@ -111,6 +111,10 @@ def find_record(text: str) -> tuple[BibRecord, Item | None]:
         item = None
     if item is not None:
         return item.bib, item
+    if typed.isdigit():  # a record number (记录号), tried last: a barcode or an ISBN may be digits too
+        bib = BibRecord.get_or_none(BibRecord.number == int(typed), BibRecord.deleted == False)  # noqa: E712
+        if bib is not None:
+            return bib, None
     raise NotFound("circ.record_not_found", "No record or copy matches {text}.", text=typed)
 
 

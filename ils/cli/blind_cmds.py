@@ -29,12 +29,13 @@ from ils.blind import (
     visits,
 )
 from ils.blind.settings import LABEL_SIZES, change_blind_settings
+from ils.catalogue.record_numbers import find_record_id, record_labels
 from ils.circulation.loans import LoanRefused
 from ils.cli.group import cli
 from ils.cli.output import emit, table
 from ils.cli.state import json_option, state
 from ils.errors import Invalid
-from ils.i18n import N_, _
+from ils.i18n import N_, _, ngettext
 
 point_option = click.option("--point", help=N_("Service point where this happens (default: the blind room's)."))
 date_type = click.DateTime(formats=["%Y-%m-%d"])
@@ -284,7 +285,7 @@ def kit(code, accessories, as_json) -> None:
 
 
 @blind.command("set-add", help=N_("Add a set lent as one copy (braille volumes, DAISY discs) to a record."))
-@click.argument("bib_id")
+@click.argument("record")
 @click.option("--barcode", required=True, help=N_("The set's barcode."))
 @click.option("--volumes", type=int, required=True, help=N_("How many volumes."))
 @click.option(
@@ -296,8 +297,9 @@ def kit(code, accessories, as_json) -> None:
     help=N_("What kind of set."),
 )
 @json_option
-def set_add(bib_id, barcode, volumes, item_type, as_json) -> None:
-    found = stock.add_set(state().session(), bib_id, barcode=barcode, volumes=volumes, item_type=item_type)
+def set_add(record, barcode, volumes, item_type, as_json) -> None:
+    session = state().session()
+    found = stock.add_set(session, find_record_id(record), barcode=barcode, volumes=volumes, item_type=item_type)
     emit(as_json, found, lambda: _set_text(found))
 
 
@@ -446,7 +448,7 @@ def inventory_(as_json) -> None:
 
     def text() -> str:
         lines = [
-            _("{count} devices").format(count=found.total),
+            ngettext("{count} device", "{count} devices", found.total).format(count=found.total),
             table([(c.label, str(c.count)) for c in found.by_state], (_("State"), _("Devices"))),
         ]
         lines += [
@@ -623,7 +625,11 @@ def handed_over(request_id, as_json) -> None:
 
 def _dispatch_text(found: dispatch.DispatchInfo) -> str:
     lines = [
-        _("{method} {reference} to {name}: {count} items.").format(
+        ngettext(
+            "{method} {reference} to {name}: {count} item.",
+            "{method} {reference} to {name}: {count} items.",
+            len(found.items),
+        ).format(
             method=found.method_label,
             reference=printouts.parcel_reference(found.id),
             name=found.reader_name or "",
@@ -776,7 +782,7 @@ def daisy(path, barcode, discs, as_json) -> None:
         as_json,
         found,
         lambda: (_("Matched {title}: {bib}") if found.matched else _("Catalogued {title}: {bib}")).format(
-            title=found.book.title, bib=found.bib_id
+            title=found.book.title, bib=record_labels([found.bib_id])[found.bib_id]
         ),
     )
 
@@ -787,7 +793,11 @@ def daisy(path, barcode, discs, as_json) -> None:
 @json_option
 def visits_(count, day, as_json) -> None:
     total = visits.record_visits(state().session(), count, day=day.date() if day else None)
-    emit(as_json, {"visits": total}, lambda: _("{count} visits that day.").format(count=total))
+    emit(
+        as_json,
+        {"visits": total},
+        lambda: ngettext("{count} visit that day.", "{count} visits that day.", total).format(count=total),
+    )
 
 
 @blind.command("stats", help=N_("The room's figures for a year or a period."))

@@ -29,16 +29,17 @@ from ils.catalogue.marc_import import (
     unbarcoded_note,
 )
 from ils.catalogue.marc_read import ISO2709
+from ils.catalogue.record_numbers import find_record_id, record_labels
 from ils.cli.catalogue_group import catalogue
 from ils.cli.output import emit
 from ils.cli.state import json_option, state
 from ils.errors import Invalid, Message
-from ils.i18n import N_, _
+from ils.i18n import N_, _, ngettext
 
 
-def _duplicate_text(record: StagedRecord) -> str:
+def _duplicate_text(record: StagedRecord, labels: dict[str, str]) -> str:
     if record.duplicate_of:
-        what = _("catalogue record {id}").format(id=record.duplicate_of)
+        what = _("catalogue record {id}").format(id=labels.get(record.duplicate_of, record.duplicate_of))
     else:
         what = _("record {number} of this file").format(number=record.duplicate_in_batch)
     how = str(record.reason)
@@ -62,7 +63,8 @@ def _batch_text(batch: Batch, result: ImportResult | None) -> str:
     duplicates = [r for r in batch.records if r.is_duplicate]
     if duplicates:
         lines.append(_("Duplicates:"))
-        lines += [f"  {_duplicate_text(r)}" for r in duplicates]
+        labels = record_labels(r.duplicate_of for r in duplicates if r.duplicate_of)
+        lines += [f"  {_duplicate_text(r, labels)}" for r in duplicates]
     if result is None:
         lines.append(_("Dry run: nothing was stored."))
         return "\n".join(lines)
@@ -184,7 +186,7 @@ def import_(
     help=N_("Character set of the file."),
 )
 @click.option("--all", "everything", is_flag=True, help=N_("Export every record in the catalogue."))
-@click.option("--id", "bib_ids", multiple=True, help=N_("A record to export, by its id (repeat for more)."))
+@click.option("--id", "bib_ids", multiple=True, help=N_("A record to export, by its number or id (repeat for more)."))
 @click.option(
     "--barcode",
     "barcodes",
@@ -204,14 +206,22 @@ def export(
     if sum(1 for chosen in (everything, bib_ids, barcodes) if chosen) != 1:
         raise Invalid("cli.export_nothing_chosen", "Say which records to export with one of --all, --id or --barcode.")
     session = state().session()
-    wanted = all_bib_ids() if everything else list(bib_ids) if bib_ids else bib_ids_for_barcodes(barcodes)
+    wanted = (
+        all_bib_ids()
+        if everything
+        else [find_record_id(b) for b in bib_ids]
+        if bib_ids
+        else bib_ids_for_barcodes(barcodes)
+    )
     data = export_records(session, wanted, serialisation=serialisation, encoding=encoding)
     write_export(data, out)
     count = len(dict.fromkeys(wanted))
     emit(
         as_json,
         {"file": out, "records": count, "bytes": len(data), "format": serialisation, "encoding": encoding.lower()},
-        lambda: _("Wrote {count} records to {path} ({size} bytes).").format(count=count, path=out, size=len(data)),
+        lambda: ngettext(
+            "Wrote {count} record to {path} ({size} bytes).", "Wrote {count} records to {path} ({size} bytes).", count
+        ).format(count=count, path=out, size=len(data)),
     )
 
 
@@ -225,4 +235,8 @@ def export(
 @json_option
 def reindex(as_json: bool) -> None:
     count = records.reindex(state().session())
-    emit(as_json, {"records": count}, lambda: _("Indexed {count} records.").format(count=count))
+    emit(
+        as_json,
+        {"records": count},
+        lambda: ngettext("Indexed {count} record.", "Indexed {count} records.", count).format(count=count),
+    )

@@ -187,7 +187,7 @@ def _outcome_text(outcome: holds.HoldOutcome) -> str:
     return "\n".join(lines)
 
 
-@circ.command(help=N_("Place a hold (预约) on a title (record id, ISBN or a copy's barcode)."))
+@circ.command(help=N_("Place a hold (预约) on a title (record number or id, ISBN or a copy's barcode)."))
 @click.argument("card")
 @click.argument("record")
 @click.option("--pickup", metavar="BRANCH", help=N_("Branch code where the reader collects (default: this desk's)."))

@@ -9,7 +9,7 @@ from ils.circulation import calendar, rotation, rules, settings, van
 from ils.cli.circ_group import circ
 from ils.cli.output import emit, table
 from ils.cli.state import json_option, state
-from ils.i18n import N_, _
+from ils.i18n import N_, _, ngettext
 from ils.money import parse_yuan, yuan
 
 AMOUNT_FIELDS = {
@@ -377,9 +377,11 @@ def rotation_add(code, barcodes, barcode_file, as_json) -> None:
     emit(
         as_json,
         result,
-        lambda: _("{count} copies added to {code}; {total} in the batch.").format(
-            count=len(result.added), code=result.batch.code, total=result.batch.items
-        ),
+        lambda: ngettext(
+            "{count} copy added to {code}; {total} in the batch.",
+            "{count} copies added to {code}; {total} in the batch.",
+            len(result.added),
+        ).format(count=len(result.added), code=result.batch.code, total=result.batch.items),
     )
     if result.refused:
         if not as_json:
@@ -394,9 +396,17 @@ def rotation_send(code, as_json) -> None:
     result = rotation.send_batch(state().session(), code)
     b = result.batch
     said = (
-        _("Batch {code} sent: {count} copies in transit to {destination}.")
+        ngettext(
+            "Batch {code} sent: {count} copy in transit to {destination}.",
+            "Batch {code} sent: {count} copies in transit to {destination}.",
+            len(result.sent),
+        )
         if result.in_transit
-        else _("Batch {code} sent: {count} copies now on the shelves of {destination}.")
+        else ngettext(
+            "Batch {code} sent: {count} copy now on the shelves of {destination}.",
+            "Batch {code} sent: {count} copies now on the shelves of {destination}.",
+            len(result.sent),
+        )
     )
     emit(
         as_json,
@@ -420,9 +430,11 @@ def rotation_return(code, as_json) -> None:
     lines = [_("Batch {code} brought back.").format(code=b.code)]
     if result.sent_home:
         lines.append(
-            _("{count} copies in transit to {branch}: {barcodes}").format(
-                count=len(result.sent_home), branch=b.from_branch_name, barcodes=", ".join(result.sent_home)
-            )
+            ngettext(
+                "{count} copy in transit to {branch}: {barcodes}",
+                "{count} copies in transit to {branch}: {barcodes}",
+                len(result.sent_home),
+            ).format(count=len(result.sent_home), branch=b.from_branch_name, barcodes=", ".join(result.sent_home))
         )
     if result.shelved:
         lines.append(

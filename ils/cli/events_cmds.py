@@ -25,7 +25,7 @@ from ils.events import (
     training,
 )
 from ils.events import vocabulary as v
-from ils.i18n import N_, _
+from ils.i18n import N_, _, ngettext
 
 
 def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
@@ -493,4 +493,8 @@ def digital(month, platform, measure, value, as_json) -> None:
 @json_option
 def enquiry(channel, kind, as_json) -> None:
     found = enquiries.tally_enquiry(state().session(), channel=channel, kind=kind)
-    emit(as_json, found, lambda: _("{count} enquiries today.").format(count=found.today))
+    emit(
+        as_json,
+        found,
+        lambda: ngettext("{count} enquiry today.", "{count} enquiries today.", found.today).format(count=found.today),
+    )

@@ -21,11 +21,12 @@ from ils.catalogue.items import (
     find_item,
     item_type_label,
 )
+from ils.catalogue.record_numbers import find_record_id
 from ils.catalogue.records import view_record
 from ils.cli.catalogue_group import catalogue, items, labels, locations
 from ils.cli.output import emit, table
 from ils.cli.state import json_option, state
-from ils.i18n import N_, _
+from ils.i18n import N_, _, ngettext
 
 # --- items ----------------------------------------------------------------------------------
 
@@ -35,7 +36,7 @@ def _item_line(item: ItemInfo) -> str:
     return "  ".join((item.barcode, item.call_number or "-", place, item.status_label))
 
 
-def _item_text(item: ItemInfo, title: str) -> str:
+def _item_text(item: ItemInfo, title: str, record: str) -> str:
     rows = (
         (_("Barcode"), item.barcode),
         (_("Title"), title),
@@ -48,7 +49,7 @@ def _item_text(item: ItemInfo, title: str) -> str:
         (_("Acquired"), item.acquired_on or ""),
         (_("Source"), item.source or ""),
         (_("Note"), item.note or ""),
-        (_("Record"), item.bib_id),
+        (_("Record"), record),
     )
     return "\n".join(f"{name}: {value}" for name, value in rows)
 
@@ -56,7 +57,7 @@ def _item_text(item: ItemInfo, title: str) -> str:
 @items.command(
     "add", help=N_("Add a copy of a record, with the barcode on its label or a new one from this desk's barcode range.")
 )
-@click.argument("bib_id")
+@click.argument("record")
 @click.argument("barcode", required=False)
 @click.option("--new-barcode", is_flag=True, help=N_("Take the next barcode from this desk's barcode range."))
 @click.option("--branch", help=N_("Owning branch code (default: this desk's branch)."))
@@ -73,7 +74,7 @@ def _item_text(item: ItemInfo, title: str) -> str:
 )
 @click.option("--source", help=N_("Where the copy came from (supplier, gift)."))
 @json_option
-def add(bib_id, barcode, new_barcode, branch, location, call_number, price, item_type, source, as_json) -> None:
+def add(record, barcode, new_barcode, branch, location, call_number, price, item_type, source, as_json) -> None:
     if bool(barcode) == new_barcode:
         raise click.UsageError(_("Give the item's BARCODE or --new-barcode, one of the two."))
     session = state().session()
@@ -81,7 +82,7 @@ def add(bib_id, barcode, new_barcode, branch, location, call_number, price, item
         (barcode,) = book_numbers.next_barcodes(session, 1)
     result = add_item(
         session,
-        bib_id,
+        find_record_id(record),
         barcode,
         branch=branch,
         location=location,
@@ -99,8 +100,12 @@ def add(bib_id, barcode, new_barcode, branch, location, call_number, price, item
 def show(barcode, as_json) -> None:
     state().library()
     item = find_item(barcode)
-    title = view_record(item.bib_id).summary.title
-    emit(as_json, {**dataclasses.asdict(item), "title": title}, lambda: _item_text(item, title))
+    summary = view_record(item.bib_id).summary
+    emit(
+        as_json,
+        {**dataclasses.asdict(item), "title": summary.title, "record_number": summary.number},
+        lambda: _item_text(item, summary.title, summary.label),
+    )
 
 
 @items.command("change", help=N_("Change an item: status, place, call number, price or note."))
@@ -163,22 +168,26 @@ kind_option = click.option(
 
 @labels.command("queue", help=N_("Queue spine and barcode labels for items, to print later on one sheet."))
 @click.argument("barcodes", nargs=-1)
-@click.option("--record", "bib_id", help=N_("Queue the labels of every copy of this record."))
+@click.option("--record", help=N_("Queue the labels of every copy of this record (its number or id)."))
 @kind_option
 @json_option
-def queue(barcodes, bib_id, kind, as_json) -> None:
-    if not barcodes and not bib_id:
+def queue(barcodes, record, kind, as_json) -> None:
+    if not barcodes and not record:
         raise click.UsageError(_("Give item barcodes or --record."))
     session = state().session()
     kinds = (kind,) if kind else None
-    added = label_queue.queue_record_labels(session, bib_id, kinds) if bib_id else 0
+    added = label_queue.queue_record_labels(session, find_record_id(record), kinds) if record else 0
     if barcodes:
         added += label_queue.queue_labels(session, barcodes, kinds)
     waiting = len(label_queue.queued_labels())
     emit(
         as_json,
         {"queued": added, "waiting": waiting},
-        lambda: _("Queued {count} labels; {waiting} are waiting to be printed.").format(count=added, waiting=waiting),
+        lambda: ngettext(
+            "Queued {count} label; {waiting} are waiting to be printed.",
+            "Queued {count} labels; {waiting} are waiting to be printed.",
+            added,
+        ).format(count=added, waiting=waiting),
     )
 
 
@@ -244,7 +253,13 @@ def print_labels(kind, sheet, start_at, out, as_json) -> None:
 @json_option
 def clear(kind, as_json) -> None:
     dropped = label_queue.clear_queue(state().session(), [kind] if kind else None)
-    emit(as_json, {"dropped": dropped}, lambda: _("Took {count} labels off the queue.").format(count=dropped))
+    emit(
+        as_json,
+        {"dropped": dropped},
+        lambda: ngettext("Took {count} label off the queue.", "Took {count} labels off the queue.", dropped).format(
+            count=dropped
+        ),
+    )
 
 
 # --- locations ------------------------------------------------------------------------------
@@ -330,15 +345,15 @@ def change_location(code, name, scheme, floating, loanable, active, as_json) -> 
 
 
 @catalogue.command("callnumber", help=N_("Give a record its call number: its class and the next book number."))
-@click.argument("bib_id")
+@click.argument("record")
 @click.option("--location", help=N_("Shelving location whose book-number scheme to use (default: the copies')."))
 @click.option("--class", "clc_class", help=N_("CLC (中图法) class, if not the record's own."))
 @click.option("--replace", is_flag=True, help=N_("Give a new call number to a record that has one."))
 @json_option
-def callnumber(bib_id, location, clc_class, replace, as_json) -> None:
-    result = book_numbers.assign_call_number(
-        state().session(), bib_id, location=location, clc_class=clc_class, replace=replace
-    )
+def callnumber(record, location, clc_class, replace, as_json) -> None:
+    session = state().session()
+    bib_id = find_record_id(record)
+    result = book_numbers.assign_call_number(session, bib_id, location=location, clc_class=clc_class, replace=replace)
     emit(as_json, {"bib_id": bib_id, "call_number": result}, lambda: result)
 
 

@@ -17,7 +17,7 @@ from ils import printouts as print_files
 from ils.cli.group import cli
 from ils.cli.output import emit, table
 from ils.cli.state import json_option, state
-from ils.i18n import N_, _
+from ils.i18n import N_, _, ngettext
 from ils.readers import cards, consents, lifecycle, privacy, settings
 from ils.readers import printouts as reader_printouts
 from ils.readers import readers as service
@@ -305,7 +305,11 @@ def anonymise(card, as_json) -> None:
         emit(as_json, result, lambda: _("Card {card}: the reader is anonymised.").format(card=result.card_number))
     else:
         count = privacy.anonymise_due(session)
-        emit(as_json, {"anonymised": count}, lambda: _("Anonymised {count} readers.").format(count=count))
+        emit(
+            as_json,
+            {"anonymised": count},
+            lambda: ngettext("Anonymised {count} reader.", "Anonymised {count} readers.", count).format(count=count),
+        )
 
 
 def _types_text(rows: list[ReaderTypeInfo]) -> str:

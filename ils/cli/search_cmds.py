@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ils.catalogue.record_numbers import record_label
 from ils.catalogue.search import FIELDS, MAX_LIMIT, SORTS, Hit, SearchResult, search
 from ils.cli.catalogue_group import catalogue
 from ils.cli.output import emit, table
@@ -21,10 +22,24 @@ def _result_text(result: SearchResult) -> str:
         lines.append(
             table(
                 [
-                    (h.title, h.responsibility or "", h.year or "", h.call_number or "", _availability_text(h))
+                    (
+                        record_label(h.number, h.bib_id),
+                        h.title,
+                        h.responsibility or "",
+                        h.year or "",
+                        h.call_number or "",
+                        _availability_text(h),
+                    )
                     for h in result.hits
                 ],
-                (_("Title"), _("Responsibility"), _("Year"), _("Call number"), _("On the shelf / copies")),
+                (
+                    _("Record no."),
+                    _("Title"),
+                    _("Responsibility"),
+                    _("Year"),
+                    _("Call number"),
+                    _("On the shelf / copies"),
+                ),
             )
         )
     if result.message:

@@ -12,7 +12,7 @@ from ils.cli.branch_cmds import node
 from ils.cli.group import cli
 from ils.cli.output import emit, table
 from ils.cli.state import json_option, state
-from ils.i18n import N_, _
+from ils.i18n import N_, _, ngettext
 from ils.sync import conflicts, exchange, peers, statehash, status
 from ils.sync.exchange import BundleReport
 from ils.sync.watch import Watcher, WatchSettings, desk_export
@@ -39,9 +39,19 @@ def report_text(report: BundleReport) -> str:
     }
     text = [lines.get(report.state, report.state)]
     if report.conflicts:
-        text.append(_("{count} new conflicts: see `conflicts`.").format(count=report.conflicts))
+        text.append(
+            ngettext(
+                "{count} new conflict: see `conflicts`.", "{count} new conflicts: see `conflicts`.", report.conflicts
+            ).format(count=report.conflicts)
+        )
     if report.pending:
-        text.append(_("{count} rows wait for a bundle not yet here.").format(count=report.pending))
+        text.append(
+            ngettext(
+                "{count} row waits for a bundle not yet here.",
+                "{count} rows wait for a bundle not yet here.",
+                report.pending,
+            ).format(count=report.pending)
+        )
     if report.gaps:
         text.append(_("Missing changes: {gaps}.").format(gaps=", ".join(f"{a}–{b}" for a, b in report.gaps)))
     if report.forgotten:

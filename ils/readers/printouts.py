@@ -42,6 +42,7 @@ def card_pdf(session: Session, card_number: str) -> bytes:
             if reader_type.blind_service
             else None,
             card_label=_("Reader card"),
+            expiry_line=_("Valid until {date}").format(date=date_of(reader.expires_on)) if reader.expires_on else None,
         )
     )
     with session.write() as writer:

@@ -219,3 +219,23 @@ def test_reindex_rebuilds_a_damaged_search_index(db, supplier_file):
     assert done.returncode == 0 and "Indexed 9 records." in done.stdout
     found = json.loads(ils("--db", str(db), "catalogue", "search", "发展报告", "--json").stdout)
     assert found["hits"] == before["hits"]
+
+
+def test_records_are_named_and_typed_by_their_short_number(tmp_path, db, supplier_file):
+    """Issue 18: records were named by UUID in messages and had to be typed by UUID."""
+    assert ils("--db", str(db), "catalogue", "import", str(supplier_file)).returncode == 0
+    again = ils("--db", str(db), "--lang", "en", "catalogue", "import", str(supplier_file), "--dry-run")
+    assert "as catalogue record 1000; add its copies" in again.stdout
+    found = ils("--db", str(db), "--lang", "en", "catalogue", "search", "9787503726231")
+    assert "Record no." in found.stdout and "1003  " in found.stdout
+    by_number = ils("--db", str(db), "--lang", "en", "catalogue", "search", "1003", "--field", "number", "--json")
+    assert [hit["number"] for hit in json.loads(by_number.stdout)["hits"]] == [1003]
+    added = ils("--db", str(db), "items", "add", "1003", "CLI900", "--json")
+    assert added.returncode == 0, added.stderr
+    shown = ils("--db", str(db), "--lang", "en", "items", "show", "CLI900")
+    assert "Record: 1003" in shown.stdout
+    out = tmp_path / "one.mrc"
+    exported = ils("--db", str(db), "--lang", "en", "catalogue", "export", str(out), "--id", "1003", "--json")
+    assert exported.returncode == 0 and json.loads(exported.stdout)["records"] == 1
+    unknown = ils("--db", str(db), "--lang", "en", "items", "add", "99", "CLI901")
+    assert unknown.returncode == 1 and "There is no catalogue record number 99." in unknown.stderr

@@ -258,3 +258,16 @@ def test_a_card_number_a_scanner_cannot_type_is_refused() -> None:
 def test_no_cards_is_an_error() -> None:
     with pytest.raises(ValueError, match="no reader cards"):
         render_reader_cards([])
+
+
+@pytest.mark.parametrize("branch", ["总馆", "白兔潭镇汆溪分馆流动汽车图书屋服务点"])
+def test_an_expiring_card_shows_its_expiry_beside_the_branch_and_still_scans(pdf_tools: PdfTools, branch: str) -> None:
+    card = blind_reader(branch_name=branch, expiry_line="有效期至 2029-03-01")
+    pdf = render_reader_card(card)
+    words = pdf_tools.words(pdf)
+    assert "有效期至2029-03-01" in _squash(pdf_tools.text(pdf))
+    assert_text_inside_the_card(words)
+    expiry = _words_of(words, "有效期至 2029-03-01")
+    assert expiry and min(w.y_max - w.y_min for w in expiry) > 2.5  # as large as the branch line: readable
+    assert symbols(pdf_tools, pdf) == [(1, "CODE-128", card.card_number), (1, "QR-Code", card.card_number)]
+    assert "有效期" not in pdf_tools.text(render_reader_card(adult()))

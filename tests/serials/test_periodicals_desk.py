@@ -125,3 +125,37 @@ def test_a_morning_at_the_periodicals_desk(room, library, clock):
         assert list((path.parent / "prints").glob("spine-*.pdf"))
     finally:
         lib.close()
+
+
+def test_bind_starts_from_the_run_just_checked(room, library, clock):
+    """Issue 18: after Check a run, the Bind dialog came up empty and the title and run were typed again."""
+    from textual.widgets import Input
+
+    day = dt.date(2026, 1, 1)
+    while day < dt.date(2026, 4, 1):
+        checkin.check_in_day(room.session, day)
+        day += dt.timedelta(days=1)
+    path = library.path
+    library.close()
+    app = make_app(path, language="zh_CN", clock=FixedClock(dt.datetime(2026, 4, 20, 9, 0, tzinfo=TZ)))
+
+    async def scenario(pilot) -> None:
+        await log_in_as(pilot, "bk", "bk-pass-1")
+        await open_desk(pilot, "periodicals")
+        for _tab in range(3):
+            await pilot.press("ctrl+pagedown")
+            await settle(pilot)
+        await press_button(pilot, "#bind-check")
+        await type_text(pilot, "湖南日报")
+        await pilot.press("tab", "tab")  # a field reached by Tab has its text selected: typing replaces it
+        await type_text(pilot, "m2")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "湖南日报" in await shown(pilot)
+        await press_button(pilot, "#bind-make")
+        dialog = pilot.app.screen
+        assert dialog.query_one("#field-title", Input).value == "湖南日报"
+        assert dialog.query_one("#field-run", Input).value == "m2"
+        assert dialog.query_one("#field-year", Input).value == "2026"
+
+    _run(app, scenario)

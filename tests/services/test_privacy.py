@@ -242,3 +242,22 @@ def test_no_raw_id_or_phone_number_sits_anywhere_on_disk(admin, tmp_path):
     assert _on_disk(files, set(cards), (16,)) == set(cards)  # the search does see numbers that are stored
     assert _on_disk(files, set(numbers) | {n.lower() for n in numbers} | set(phones), (18, 11)) == set()
     assert Reader.select().count() == 1000
+
+
+def test_a_card_that_expires_says_until_when_and_one_that_does_not_says_nothing(admin, tmp_path, english):
+    """Issue 18: a reader card carried no expiry date for types that expire."""
+    from ils.readers.types import add_reader_type
+
+    add_reader_type(admin, code="temp", name="临时读者", validity_months=12)
+    expiring = register(admin, "赵敏", reader_type="temp").summary
+    lasting = register(admin, "钱进", citizen("19800101", order="333")).summary
+    texts = {}
+    for summary in (expiring, lasting):
+        path = tmp_path / f"{summary.card_number}.pdf"
+        path.write_bytes(card_pdf(admin, summary.card_number))
+        texts[summary.card_number] = subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True
+        ).stdout
+    expires_on = Reader.get(Reader.card_number == expiring.card_number).expires_on
+    assert expires_on and f"Valid until {expires_on[:10]}" in texts[expiring.card_number]
+    assert "Valid until" not in texts[lasting.card_number]

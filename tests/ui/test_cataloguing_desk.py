@@ -10,7 +10,7 @@ from pathlib import Path
 from textual.widgets import TabbedContent
 
 from db.models import BibRecord, Item
-from ils.catalogue import search
+from ils.catalogue import marc_import, search
 from ils.i18n import translate
 from screens.catalogue_import import DECISION_LABELS
 from screens.catalogue_record import RecordScreen
@@ -54,7 +54,7 @@ def test_search_by_pinyin_initials_opens_the_record_with_named_fields(app_for, d
         text = screen_text(pilot.app)
         assert "红楼梦" in text and "曹雪芹" in text and "I242.4/" in text
         results = pilot.app.screen.query_one("#search-results", ListTable)
-        printed = next(i for i in range(results.row_count) if "I242.4/" in results.get_row_at(i)[3])
+        printed = next(i for i in range(results.row_count) if "I242.4/" in results.get_row_at(i)[4])
         for _ in range(printed):  # the printed edition, not the blind room's braille one
             await pilot.press("down")
         await pilot.press("enter")
@@ -119,6 +119,38 @@ def test_import_a_gbk_supplier_file_review_and_apply_then_find_it(app_for, demo_
         assert any("中国发展报告" in hit.title for hit in found.hits)
     finally:
         library.close()
+
+
+def test_records_are_shown_and_found_by_their_short_number(app_for, demo_db, tmp_path):
+    """Issue 18: the desk named records by UUID; a person reads and types the record number."""
+    supplier = write_file(tmp_path / "again.iso", dp2_records()[:2], "gbk")
+    library, session = admin_session(demo_db)
+    try:
+        marc_import.apply(session, marc_import.stage(session, supplier.read_bytes(), source_name="first.iso"))
+        first = BibRecord.get(BibRecord.source == "first.iso")
+        number = str(first.number)
+    finally:
+        library.close()
+
+    async def scenario(pilot):
+        await open_cataloguing(pilot)
+        await open_tab(pilot, "tab-import")
+        await type_text(pilot, str(supplier))
+        await pilot.press("enter")
+        await settle(pilot)
+        duplicates = pilot.app.screen.query_one("#import-records", ListTable)
+        assert f"书目记录 {number}" in duplicates.get_row_at(0)[2]
+        await open_tab(pilot, "tab-search")
+        pilot.app.screen.query_one("#search-field").value = "number"
+        await search_for(pilot, number)
+        results = pilot.app.screen.query_one("#search-results", ListTable)
+        assert results.row_count == 1 and results.get_row_at(0)[0] == number
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, RecordScreen)
+        assert f"记录号：{number}" in screen_text(pilot.app)
+
+    run(app_for(demo_db), scenario)
 
 
 def test_call_number_copies_by_scanning_and_the_printed_label_sheet(app_for, demo_db, tmp_path):

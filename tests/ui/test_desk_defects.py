@@ -346,3 +346,66 @@ def test_textuals_own_words_are_in_chinese_too(app_for, demo_db):
         assert "没有匹配的命令" in text and "No matches" not in text
 
     run(app, scenario)
+
+
+def test_a_fast_typists_keys_after_tab_in_a_form_dialog_land_in_the_next_field(app_for, demo_db):
+    """Issue 18: only the log-in screen took Tab as the key arrived; in a form dialog the characters
+    typed right after Tab landed in the field before it."""
+    from textual import events
+
+    from ils.i18n import N_
+    from screens.dialogs import Field
+
+    app = app_for(demo_db)
+
+    async def scenario(pilot):
+        await log_in_as(pilot, "admin")
+        app.push_screen(FormDialog(N_("Rename"), [Field("first", N_("Name")), Field("second", N_("Code"))], dict))
+        await settle(pilot)
+        assert app.focused is app.screen.query_one("#field-first")
+        for key in ["a", "b", "tab", "c", "d", "tab", "tab", "tab", "f"]:  # on round: OK, Cancel, first
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settle(pilot)
+        assert app.screen.query_one("#field-first", Input).value in ("abf", "f")
+        assert app.screen.query_one("#field-second", Input).value == "cd"
+
+    run(app, scenario)
+
+
+def test_keys_typed_while_the_desk_starts_reach_the_log_in_fields(app_for, demo_db, monkeypatch):
+    """Issue 18: keys typed before the log-in screen existed were lost. The database is held open
+    until the whole log-in has been typed, so every key arrives before any field exists."""
+    import asyncio
+    import threading
+
+    from textual import events
+
+    from ils.demo import DEMO_PASSWORD
+    from screens import app as app_module
+    from screens.home import HomeScreen
+    from tests.ui.conftest import SIZE
+
+    typed = threading.Event()
+    real_open = app_module.open_library
+
+    def held_open(*args, **kwargs):
+        typed.wait(timeout=30)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(app_module, "open_library", held_open)
+    app = app_for(demo_db)
+
+    async def main() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert not app.query("#login-user")  # no field yet
+            # Enter typed before the terminal is in raw mode comes as a line feed (seen in tmux).
+            for key in ["c", "i", "r", "c", "tab", *DEMO_PASSWORD, "ctrl+j"]:
+                app.post_message(events.Key(key, key if len(key) == 1 else None))
+            await pilot.pause()
+            typed.set()
+            await settle(pilot)
+            assert isinstance(app.screen, HomeScreen)
+            assert app.session is not None and app.session.staff.username == "circ"
+
+    asyncio.run(main())
