@@ -30,9 +30,9 @@ from db.migrations import (
     m0020_blind_room,
     m0030_events,
     m0040_serials,
-    m0081_record_numbers,
     m0070_statistics,
     m0080_sip2_terminals,
+    m0081_record_numbers,
 )
 
 MIGRATIONS = (
