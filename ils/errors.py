@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from ils.i18n import ngettext, translate
 
@@ -77,6 +77,13 @@ class IlsError(Exception):
     def __init__(self, code: str, template: str, /, **params: Any) -> None:
         self.message = Message(code, template, params)
         super().__init__(code)
+
+    @classmethod
+    def counted(cls, code: str, singular: str, plural: str, /, count: int, **params: Any) -> Self:
+        """The error whose English form depends on ``count`` ("1 hold", "2 holds")."""
+        error = cls(code, singular, count=count, **params)
+        error.message = plural_message(code, singular, plural, count=count, **params)
+        return error
 
     @property
     def code(self) -> str:

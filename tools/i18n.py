@@ -31,6 +31,7 @@ KEYWORDS = {
     "message": (2,),
     "Message": (2,),
     "plural_message": (2, 3),
+    "counted": (2, 3),  # IlsError.counted
     **{
         name: (2,)
         for name in (

@@ -141,8 +141,9 @@ def place_hold(
     if active.where(Hold.bib == bib.id).exists():
         raise Invalid("circ.hold_already_waiting", "{name} is already waiting for this title.", name=reader.name)
     if active.count() >= settings.hold_limit:
-        raise Invalid(
+        raise Invalid.counted(
             "circ.hold_limit_reached",
+            "{name} already has {count} hold, the most allowed.",
             "{name} already has {count} holds, the most allowed.",
             name=reader.name,
             count=settings.hold_limit,

@@ -27,7 +27,7 @@ from ils.circulation.settings import circulation_settings
 from ils.circulation.standing import days_late
 from ils.circulation.transit import HOLD_SHELF, REASONS, Disposition
 from ils.errors import Invalid, NotFound
-from ils.i18n import _
+from ils.i18n import _, ngettext
 from ils.money import yuan
 from ils.permissions import Permission
 from ils.printer import send_to_printer
@@ -65,8 +65,8 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
-def receipt_labels() -> ReceiptLabels:
-    """The fixed words of every slip in the desk's language."""
+def receipt_labels(count: int = 0) -> ReceiptLabels:
+    """The fixed words of every slip in the desk's language; ``count`` items choose the total's plural form."""
     return ReceiptLabels(
         checkout_title=_("Checkout receipt"),
         return_title=_("Return receipt"),
@@ -75,7 +75,7 @@ def receipt_labels() -> ReceiptLabels:
         card_number=_("Card"),
         reader_name=_("Reader"),
         due_date=_("Due"),
-        total=_("{count} items"),
+        total=ngettext("{count} item", "{count} items", count),
         printed_at=_("Printed"),
         staff=_("Served by"),
         to_branch=_("Send to"),
@@ -130,7 +130,7 @@ def checkout_receipt(session: Session, card_number: str, loan_ids: list[str], po
                 loan=loan_id,
             )
         lines.append(ReceiptLine(title=loan.item.bib.title or "", barcode=loan.item.barcode, due_date=loan.due_on))
-    pdf = render_checkout_receipt(_receipt(session, point, reader, lines), receipt_labels())
+    pdf = render_checkout_receipt(_receipt(session, point, reader, lines), receipt_labels(len(lines)))
     path = save_pdf(session, "checkout-receipt", pdf)
     _journal_prints(session, "checkout", "loan", list(loan_ids))
     return _send(path)
@@ -141,7 +141,7 @@ def _return_note(result: ReturnResult) -> str:
     loan = result.loan
     late = days_late(loan.due_on, dt.date.fromisoformat(loan.ended_at[:10])) if loan and loan.ended_at else 0
     if late:
-        words.append(_("{days} days late").format(days=late))
+        words.append(ngettext("{days} day late", "{days} days late", late).format(days=late))
     if result.fine_fen:
         words.append(_("overdue fine {amount}").format(amount=yuan(result.fine_fen)))
     return " · ".join(words)
@@ -160,7 +160,7 @@ def return_receipt(session: Session, results: list[ReturnResult], point: str | N
     card = cards.pop() if len(cards) == 1 else None
     reader = reader_by_card(card) if card is not None else None
     lines = [ReceiptLine(title=result.title, barcode=result.barcode, note=_return_note(result)) for result in results]
-    pdf = render_return_receipt(_receipt(session, point, reader, lines), receipt_labels())
+    pdf = render_return_receipt(_receipt(session, point, reader, lines), receipt_labels(len(lines)))
     path = save_pdf(session, "return-receipt", pdf)
     if reader is not None:
         _journal_prints(session, "return", "loan", [result.loan.id for result in results if result.loan])

@@ -172,7 +172,14 @@ def obligations(reader_id: str, day: dt.date) -> tuple[Message, ...]:
     standing = standing_of(reader_id, day)
     owed = []
     if standing.open_loans:
-        owed.append(message("circ.obligation_loans", "{count} items still on loan", count=standing.open_loans))
+        owed.append(
+            plural_message(
+                "circ.obligation_loans",
+                "{count} item still on loan",
+                "{count} items still on loan",
+                count=standing.open_loans,
+            )
+        )
     if standing.owed_fen > 0:
         owed.append(message("circ.obligation_owed", "{amount} still owed", amount=yuan(standing.owed_fen)))
     return tuple(owed)

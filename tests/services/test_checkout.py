@@ -182,7 +182,7 @@ def test_a_card_cannot_be_returned_while_loans_are_out(clerk, shelf):
     from ils.readers.lifecycle import cancel_card
 
     loans.checkout(clerk, shelf.adult, "T0001")
-    with pytest.raises(Invalid, match="cannot return the card yet: 1 items still on loan"):
+    with pytest.raises(Invalid, match="cannot return the card yet: 1 item still on loan"):
         cancel_card(clerk, shelf.adult)
 
 

@@ -87,6 +87,8 @@ def test_hold_refusals(clerk, admin, shelf):
     with pytest.raises(Invalid) as refused:
         holds.place_hold(clerk, shelf.other, "T0003")
     assert refused.value.code == "circ.hold_limit_reached"
+    assert "already has 1 hold, the most allowed." in refused.value.render("en")
+    assert "已有 1 条预约，已达上限。" in refused.value.render("zh_CN")
     loans.checkout(clerk, shelf.adult, "T0004")
     with pytest.raises(Invalid) as refused:
         holds.place_hold(clerk, shelf.adult, "T0004")

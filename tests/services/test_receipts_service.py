@@ -55,6 +55,12 @@ def test_checkout_receipt_masks_the_reader_and_lists_titles_with_due_dates(libra
     assert all(shelf.adult not in r.data and "王芳" not in r.data for r in rows)
 
 
+def test_a_receipt_of_one_copy_says_so_in_the_singular(clerk, shelf):
+    loan = loans.checkout(clerk, shelf.adult, "T0001").loan
+    text = text_of(receipts.checkout_receipt(clerk, shelf.adult, [loan.id]))
+    assert "1 item" in text and "1 items" not in text
+
+
 def test_a_loan_of_another_reader_is_not_printed_on_the_receipt(clerk, shelf):
     loan = loans.checkout(clerk, shelf.other, "T0001").loan
     with pytest.raises(NotFound):
