@@ -111,10 +111,9 @@ class ConflictSides(Vertical):
     def show(self, info: ConflictInfo | None, now: dt.datetime) -> None:
         heading = self.query_one(".conflict-heading", Static)
         left, right = self.query(".conflict-side").results(Static)
+        self.query_one(Horizontal).display = info is not None
         if info is None:
             heading.update(_("No open conflicts."))
-            left.update("")
-            right.update("")
             return
         heading.update(f"{info.kind_label}  {info.title or ''}  {info.barcode or ''}".rstrip())
         sides = list(info.sides)
@@ -127,6 +126,7 @@ class ResolveDialog(IlsModal[ConflictInfo]):
     record what was decided. The resolution is a replicated change."""
 
     CSS_PATH: ClassVar[str] = "sync_view.tcss"
+    AUTO_FOCUS: ClassVar[str] = "#resolve-note"
 
     def __init__(self, session: Session, info: ConflictInfo) -> None:
         super().__init__()
@@ -139,7 +139,7 @@ class ResolveDialog(IlsModal[ConflictInfo]):
             yield ConflictSides(id="resolve-sides")
             with Horizontal(classes="field"):
                 yield Label(_("What was decided"), classes="field-label")
-                yield Input(id="resolve-note", compact=True)
+                yield Input(id="resolve-note", placeholder=_("optional"), compact=True)
             yield StatusLine(id="resolve-status")
             with Horizontal(id="resolve-buttons"):
                 if self._info.kind == "copy_lent_twice":

@@ -125,7 +125,7 @@ class ConflictsPane(DeskPane):
         yield ConflictSides(id="union-sides")
         with Horizontal(id="union-decided"):
             yield Label(_("What was decided"), classes="field-label")
-            yield Input(id="union-note", compact=True)
+            yield Input(id="union-note", placeholder=_("optional"), compact=True)
         with Grid(classes="pane-buttons"):
             yield Button(_("Keep the left loan"), id="union-keep-left", compact=True)
             yield Button(_("Keep the right loan"), id="union-keep-right", compact=True)
