@@ -1,9 +1,11 @@
 """The union's desk (联合目录), for the county's system librarian: the desks enrolled with the
 union, the conflict queue, and where copies are across the county.
 
-- **Desks**: each enrolled desk's last bundle in and out, how long ago it was heard from, the
-  gaps in what it sent, whether its clock runs ahead of the union's, its key (trusted or
-  revoked, with the fingerprint to compare). Trust a desk from its enrolment request; revoke.
+- **Desks**: each enrolled desk's last bundle in and out, how long ago it was heard from (in
+  words), the gaps in what it sent, whether its clock runs ahead of the union's, its key
+  (trusted or revoked, with the fingerprint to compare). Trust a desk from its enrolment
+  request; revoke. Import a bundle, or a folder of them (a day of 26 branches), with a
+  progress bar while it runs.
 - **Conflicts**: the open conflicts; the chosen one's facts side by side (what each desk
   recorded: the action, branch, time, reader's card number, copy barcode, how it ended); keep
   one loan of a copy lent twice and the others end as resolved, or record what was decided.
@@ -15,18 +17,20 @@ Shown on the home screen of a union database only (``ils union init``, SQLite or
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal
-from textual.widgets import Button, Input, Label, Static, TabbedContent, TabPane
+from textual.message import Message
+from textual.widgets import Button, Input, Label, ProgressBar, Static, TabbedContent, TabPane
 
 from ils import identity
 from ils.catalogue.items import status_label
 from ils.i18n import N_, _
 from ils.session import Session
-from ils.sync import conflicts, peers, status
+from ils.sync import conflicts, exchange, peers, status
 from ils.sync.status import SyncStatus
 from ils.sync.union import CopyAt, where_copies
 from screens.base import DeskPane, DeskScreen
@@ -52,11 +56,21 @@ class NodesPane(DeskPane):
             id="union-nodes",
         )
         with Grid(classes="pane-buttons"):
+            yield Button(_("Import bundles"), id="union-import", compact=True)
             yield Button(_("Trust a desk"), id="union-trust", compact=True)
             yield Button(_("Revoke its key"), id="union-revoke", compact=True)
+        yield ProgressBar(id="union-progress", show_eta=False)
         yield StatusLine(id="union-nodes-status")
 
+    @dataclass
+    class Progress(Message):
+        """How far a long import has got (steps done, of all steps)."""
+
+        done: int
+        total: int
+
     def on_mount(self) -> None:
+        self.query_one("#union-progress").display = False
         self.reload()
 
     def reload(self) -> None:
@@ -85,6 +99,15 @@ class NodesPane(DeskPane):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         session = self.session
+        if event.button.id == "union-import":
+            where = FormDialog(
+                N_("Import bundles"),
+                [Field("where", N_("Bundle file or folder"))],
+                lambda v: Path(v["where"].strip()).expanduser(),
+                submit_label=N_("Import"),
+            )
+            self.ask(where, NodesPane._import)
+            return
         if event.button.id == "union-trust":
             dialog = FormDialog(
                 N_("Trust a desk"),
@@ -99,6 +122,55 @@ class NodesPane(DeskPane):
             self.status().error(_("Choose a desk first."))
             return
         call_service(self, "union-nodes", lambda: peers.revoke(session, key), self._revoked)
+
+    def _import(self, where: Path) -> None:
+        """Apply a bundle, or every bundle of a folder (a day of 26 branches), with a progress bar."""
+        session = self.session
+        bar = self.query_one("#union-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = True
+        for button in self.query(Button):
+            button.disabled = True
+        self.status().info(_("Importing from {path}…").format(path=where))
+        call_service(
+            self,
+            "union-import",
+            lambda: exchange.import_bundles(
+                session, where, lambda done, total: self.post_message(self.Progress(done, total))
+            ),
+            self._imported,
+            self._import_failed,
+        )
+
+    def on_nodes_pane_progress(self, message: Progress) -> None:
+        self.query_one("#union-progress", ProgressBar).update(total=message.total, progress=message.done)
+
+    def _finished(self) -> None:
+        self.query_one("#union-progress").display = False
+        for button in self.query(Button):
+            button.disabled = False
+
+    def _imported(self, found: exchange.ManyReport) -> None:
+        self._finished()
+        rows = sum(sum(r.counts.values()) for r in found.reports)
+        conflicts_found = sum(r.conflicts for r in found.reports)
+        text = _("Imported {bundles} bundles: {rows} rows, {conflicts} new conflicts.").format(
+            bundles=len(found.reports), rows=rows, conflicts=conflicts_found
+        )
+        if found.refused:
+            name, _code, reason = found.refused[0]
+            self.status().error(
+                text
+                + " "
+                + _("Refused {count}: {name}: {reason}").format(count=len(found.refused), name=name, reason=reason)
+            )
+        else:
+            self.status().info(text)
+        self.reload()
+
+    def _import_failed(self, text: str) -> None:
+        self._finished()
+        self.status().error(text)
 
     def _trusted(self, found: peers.PeerInfo) -> None:
         self.status().info(

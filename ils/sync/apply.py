@@ -14,7 +14,7 @@ row it collides with, held apart, and the conflict is filed.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,8 +113,18 @@ def _items_of(table: Table, state: RowState | None) -> set[str]:
 class Applier:
     """Merges rows into this replica; ``renumber`` at the union."""
 
-    def __init__(self, database: Database, *, renumber: bool, origin: str, now: str) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        renumber: bool,
+        origin: str,
+        now: str,
+        progress: Callable[[int], object] | None = None,
+    ) -> None:
         self.database = database
+        self.progress = progress  # told how many incoming rows are merged so far, after each batch
+        self._done = 0
         self.renumber = renumber
         self.origin = origin
         self.now = now
@@ -131,6 +141,9 @@ class Applier:
     def apply(self, table: Table, incoming: list[tuple[str, RowState]]) -> None:
         for start in range(0, len(incoming), rows.CHUNK):
             chunk = incoming[start : start + rows.CHUNK]
+            self._done += len(chunk)
+            if self.progress is not None:
+                self.progress(self._done)
             local = rows.load(self.database, table, [pk for pk, _state in chunk])
             writes: list[rows.Write] = []
             for pk, remote in chunk:

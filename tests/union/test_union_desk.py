@@ -151,3 +151,66 @@ def test_a_desk_resolves_a_conflict_from_both_facts_in_its_sync_tab(tmp_path, sq
         ended = dict(desk.database.execute_sql("SELECT id, ended_as FROM loan"))
         assert ended[loan_b] is None and sorted(ended.values(), key=str) == [None, "resolved"]
     network.close()
+
+
+def test_the_union_imports_a_folder_of_bundles_with_a_progress_bar(tmp_path, sqlite_templates):
+    from screens.dialogs import FormDialog
+
+    network = build(tmp_path / "net", sqlite_templates, {"a": "ZG", "b": "YS"})
+    catalogue(network.desks["a"], "呐喊", ("N0001", "ZG"), ("N0002", "ZG"))
+    catalogue(network.desks["b"], "彷徨", ("P0001", "YS"))
+    folder = tmp_path / "day"
+    folder.mkdir()
+    for name in ("a", "b"):
+        bundle = network.export(name)
+        bundle.rename(folder / bundle.name)
+    (folder / "broken.ilsync").write_bytes(b"not a bundle")
+    union = network.union
+    union.close()
+    app = make_app(union.library.path, language="en", clock=union.clock)
+    seen: list[tuple[int, int]] = []
+
+    async def scenario(pilot):
+        await log_in_as(pilot, "admin", PASSWORD)
+        await open_desk(pilot, "union")
+        bar = app.screen.query_one("#union-progress")
+        original = bar.update
+
+        def watched(**values):
+            if values.get("total") and "progress" in values:
+                seen.append((values["progress"], values["total"]))
+            return original(**values)
+
+        bar.update = watched
+        await press_button(pilot, "#union-import")
+        assert isinstance(app.screen, FormDialog)
+        await type_text(pilot, str(folder))
+        await press_button(pilot, "#dialog-ok")
+        await settle(pilot)
+        for _ in range(50):
+            if "Imported" in screen_text(app):
+                break
+            await pilot.pause(0.1)
+        text = screen_text(app)
+        assert "Imported 2 bundles" in text and "Refused 1: broken.ilsync" in text, text
+        assert not app.screen.query_one("#union-progress").display  # the bar goes once the import is done
+
+    run(app, scenario)
+    assert seen and seen[-1] == (3000, 3000)  # a thousand steps a bundle, the refused one included
+    assert [done for done, _total in seen] == sorted(done for done, _total in seen)
+    network.close()
+
+
+def test_an_import_reports_its_progress_row_by_row(tmp_path, sqlite_templates):
+    from ils.sync import exchange
+
+    network = build(tmp_path / "net", sqlite_templates, {"a": "ZG"})
+    for n in range(3):
+        catalogue(network.desks["a"], f"书{n}", (f"B{n:04d}", "ZG"))
+    bundle = network.export("a")
+    told: list[tuple[int, int]] = []
+    report = exchange.import_bundle(network.union.session(), bundle, lambda done, total: told.append((done, total)))
+    assert report.state == "applied"
+    total = told[-1][1]
+    assert told[-1] == (total, total) and total >= sum(report.counts.values()) > 0
+    network.close()
