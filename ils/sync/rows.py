@@ -103,12 +103,12 @@ def _statement(table: Table, write: Write) -> tuple[str, list[Any]] | None:
     keys = key_values(table, write.pk)
     where = " AND ".join(f"{c} = ?" for c in table.pk)
     before, after = write.before, write.after
-    alive_before = before is not None and not before.deleted
     if after.deleted:
-        return (f"DELETE FROM {table.name} WHERE {where}", list(keys)) if alive_before else None
+        alive = before is not None and not before.deleted
+        return (f"DELETE FROM {table.name} WHERE {where}", list(keys)) if alive else None
     columns: list[str] = []
     values: list[Any] = []
-    if not alive_before:
+    if before is None or before.deleted:
         present = tuple(g.name for g in table.groups if g.name in after.values)
         values = list(keys)
         for name in present:
