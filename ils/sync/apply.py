@@ -69,12 +69,13 @@ def decode_state(table: Table, line: list[Any]) -> RowState:
     version, deleted, colvers, values = line
     groups = _SIZES[table.name]
     parsed_values: dict[str, tuple[Any, ...]] = {}
-    for name, value in (values or {}).items():
-        # Shape only: a value of the wrong kind (a list, an object) cannot be bound, and SQLite refuses it.
-        if groups.get(name) != len(value) or not isinstance(value, list):
-            raise ValueError(f"{table.name}: group {name}")
-        parsed_values[name] = tuple(value)
-    parsed_versions = {g: parse_version(v) for g, v in (colvers or {}).items() if g in groups}
+    if values:
+        for name, value in values.items():
+            # Shape only: a value of the wrong kind (a list, an object) cannot be bound, and SQLite refuses it.
+            if type(value) is not list or groups.get(name) != len(value):
+                raise ValueError(f"{table.name}: group {name}")
+            parsed_values[name] = tuple(value)
+    parsed_versions = {g: parse_version(v) for g, v in colvers.items() if g in groups} if colvers else {}
     return RowState(parse_version(version), bool(deleted), parsed_versions, parsed_values)
 
 
