@@ -21,6 +21,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from db import dialect, postgres
 from db.backup import (
     backup_to,
     file_schema_version,
@@ -146,6 +147,13 @@ def backup(session: Session, target: Path | None = None, *, passphrase: str | No
     """
     session.require(Permission.BACKUP)
     library = session.library
+    if dialect.name(library.database) == "postgresql":
+        raise Invalid(
+            "maintenance.backup_postgresql",
+            "A union on PostgreSQL is backed up with the server's own tool: pg_dump -Fc -d URL -f FILE.dump,"
+            " and the key files beside {path} are copied with it (the user guide's union chapter has the recipe).",
+            path=library.path,
+        )
     target = Path(target) if target else default_backup_path(library)
     if target.exists() and target.is_dir():
         target = target / default_backup_path(library).name
@@ -303,6 +311,12 @@ def check_file(path: Path) -> CheckReport:
     A file of an older schema gets the integrity and foreign-key checks only.
     """
     path = Path(path)
+    if postgres.is_locator(path):
+        raise Invalid(
+            "maintenance.check_postgresql_file",
+            "{path} names a union on a PostgreSQL server: check it with ils --db {path} check (no file).",
+            path=path,
+        )
     try:
         version = file_schema_version(path)
     except StorageError as error:
@@ -339,11 +353,24 @@ def check_library(library: Library) -> CheckReport:
     Reads only: runs on a desk's library and on a backup opened read-only alike.
     """
     database = library.database
-    integrity = [row[0] for row in database.execute_sql("PRAGMA integrity_check")]
-    foreign = [
-        _("{table} row {rowid} refers to a missing {parent}").format(table=row[0], rowid=row[1], parent=row[2])
-        for row in database.execute_sql("PRAGMA foreign_key_check")
-    ]
+    notes: tuple[str, ...] = ()
+    if dialect.name(database) == "postgresql":
+        # The server keeps its pages and enforces every foreign key itself; what is checked here
+        # is what only ils knows: the journal, the sync versions and circulation.
+        integrity: list[str] = []
+        foreign: list[str] = []
+        notes = (
+            _(
+                "A union on PostgreSQL: the server enforces integrity and foreign keys itself "
+                "(its own tools, such as amcheck, check its storage); the journal and circulation are checked here."
+            ),
+        )
+    else:
+        integrity = [row[0] for row in database.execute_sql("PRAGMA integrity_check")]
+        foreign = [
+            _("{table} row {rowid} refers to a missing {parent}").format(table=row[0], rowid=row[1], parent=row[2])
+            for row in database.execute_sql("PRAGMA foreign_key_check")
+        ]
     journal_problems: list[str] = []
     counts: dict[str, int] = {}
     for table, entity_type in JOURNALED_TABLES.items():
@@ -383,4 +410,5 @@ def check_library(library: Library) -> CheckReport:
         circulation=circulation_problems(database),
         # A backup (opened read-only) has no evidence folder beside it: only a desk's own files are checked.
         files=() if library.read_only else tuple(evidence.check_files(library)),
+        notes=notes,
     )

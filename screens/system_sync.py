@@ -9,6 +9,7 @@ here as at the union (``ils.sync``), and the resolution travels like any other c
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -20,15 +21,21 @@ from ils.sync import conflicts, exchange, status, watch
 from ils.sync.status import SyncStatus
 from screens.base import DeskPane
 from screens.dialogs import Field, FormDialog
+from screens.sync_view import ResolveDialog, lag_words, local_time
 from screens.widgets import ListTable, StatusLine
 from screens.work import call_service
 
 
-def summary_lines(found: SyncStatus) -> list[str]:
+def _when(text: str | None, now: dt.datetime) -> str:
+    """A last exchange in local time with its lag in words, or "never"."""
+    return f"{local_time(text, now)} ({lag_words(text, now)})" if text else _("never")
+
+
+def summary_lines(found: SyncStatus, now: dt.datetime) -> list[str]:
     lines = [
         _("Node {name} ({id}), epoch {epoch}").format(name=found.node_name, id=found.node_id, epoch=found.epoch),
         _("Last export: {export}; last import: {imported}").format(
-            export=found.last_export or _("never"), imported=found.last_import or _("never")
+            export=_when(found.last_export, now), imported=_when(found.last_import, now)
         ),
     ]
     if found.role == "desk":
@@ -72,10 +79,11 @@ class SyncPane(DeskPane):
         call_service(self, "sync", lambda: status.sync_status(session), self._show)
 
     def _show(self, found: SyncStatus) -> None:
-        self.query_one("#sync-info", Static).update("\n".join(summary_lines(found)))
+        now = self.session.now()
+        self.query_one("#sync-info", Static).update("\n".join(summary_lines(found, now)))
         self._conflicts = {c.id: c for c in found.conflicts}
         rows = [
-            (c.id, (c.id[:8], c.kind_label, c.barcode or "", ",".join(c.branch_codes), c.found_at[:16]))
+            (c.id, (c.id[:8], c.kind_label, c.barcode or "", ",".join(c.branch_codes), local_time(c.found_at, now)))
             for c in found.conflicts
         ]
         self.query_one("#sync-conflicts", ListTable).show_rows(rows)
@@ -127,23 +135,7 @@ class SyncPane(DeskPane):
         if key is None or key not in self._conflicts:
             self.status().error(_("Choose a conflict first."))
             return
-        info = self._conflicts[key]
-        session = self.session
-        fields = [Field("note", N_("What was decided"))]
-        if info.loans:
-            options = tuple((f"{loan['branch']} {loan['loaned_at'][:16]}", loan["id"]) for loan in info.loans)
-            fields.insert(
-                0, Field("keep", N_("Loan the copy is really with"), "select", value=options[0][1], options=options)
-            )
-        dialog = FormDialog(
-            N_("Resolve the conflict"),
-            fields,
-            lambda v: conflicts.resolve(
-                session, info.id, keep=v.get("keep") if info.loans else None, note=v.get("note", "")
-            ),
-            submit_label=N_("Resolve"),
-        )
-        self.ask(dialog, SyncPane._resolved)
+        self.ask(ResolveDialog(self.session, self._conflicts[key]), SyncPane._resolved)
 
     def _exported(self, report: exchange.BundleReport) -> None:
         self.status().info(_("Wrote {path}.").format(path=report.path))

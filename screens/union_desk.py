@@ -1,11 +1,14 @@
 """The union's desk (联合目录), for the county's system librarian: the desks enrolled with the
 union, the conflict queue, and where copies are across the county.
 
-- **Desks**: each enrolled desk's last bundle in and out, how long ago it was heard from, the
-  gaps in what it sent, whether its clock runs ahead of the union's, its key (trusted or
-  revoked, with the fingerprint to compare). Trust a desk from its enrolment request; revoke.
-- **Conflicts**: the open conflicts; the chosen one's facts side by side (for a copy lent
-  twice, each loan: branch, time, reader card); keep one loan and the others end as resolved.
+- **Desks**: each enrolled desk's last bundle in and out, how long ago it was heard from (in
+  words), the gaps in what it sent, whether its clock runs ahead of the union's, its key
+  (trusted or revoked, with the fingerprint to compare). Trust a desk from its enrolment
+  request; revoke. Import a bundle, or a folder of them (a day of 26 branches), with a
+  progress bar while it runs.
+- **Conflicts**: the open conflicts; the chosen one's facts side by side (what each desk
+  recorded: the action, branch, time, reader's card number, copy barcode, how it ended); keep
+  one loan of a copy lent twice and the others end as resolved, or record what was decided.
   The resolution is a replicated change: it reaches every desk with the next bundles.
 - **Copies**: "which branch has it?" — a barcode, title or ISBN, union-wide, available first.
 
@@ -14,40 +17,28 @@ Shown on the home screen of a union database only (``ils union init``, SQLite or
 
 from __future__ import annotations
 
-import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal
-from textual.widgets import Button, Input, Static, TabbedContent, TabPane
+from textual.message import Message
+from textual.widgets import Button, Input, Label, ProgressBar, Static, TabbedContent, TabPane
 
 from ils import identity
 from ils.catalogue.items import status_label
 from ils.i18n import N_, _
 from ils.session import Session
-from ils.sync import conflicts, peers, status
+from ils.sync import conflicts, exchange, peers, status
 from ils.sync.status import SyncStatus
 from ils.sync.union import CopyAt, where_copies
 from screens.base import DeskPane, DeskScreen
 from screens.dialogs import Field, FormDialog
+from screens.sync_view import ConflictSides, keepable, lag_words, local_time
 from screens.system_sync import summary_lines
 from screens.widgets import ListTable, StatusLine
 from screens.work import call_service
-
-
-def _ago(moment: str | None, now: dt.datetime) -> str:
-    """How long since ``moment``, in whole hours or days (the lag of a desk never heard from: —)."""
-    if not moment:
-        return "—"
-    try:
-        then = dt.datetime.fromisoformat(moment)
-    except ValueError:
-        return moment
-    if then.tzinfo is None:
-        then = then.replace(tzinfo=now.tzinfo)
-    hours = max(int((now - then).total_seconds() // 3600), 0)
-    return _("{n} h").format(n=hours) if hours < 48 else _("{n} d").format(n=hours // 24)
 
 
 class NodesPane(DeskPane):
@@ -65,11 +56,21 @@ class NodesPane(DeskPane):
             id="union-nodes",
         )
         with Grid(classes="pane-buttons"):
+            yield Button(_("Import bundles"), id="union-import", compact=True)
             yield Button(_("Trust a desk"), id="union-trust", compact=True)
             yield Button(_("Revoke its key"), id="union-revoke", compact=True)
+        yield ProgressBar(id="union-progress", show_eta=False)
         yield StatusLine(id="union-nodes-status")
 
+    @dataclass
+    class Progress(Message):
+        """How far a long import has got (steps done, of all steps)."""
+
+        done: int
+        total: int
+
     def on_mount(self) -> None:
+        self.query_one("#union-progress").display = False
         self.reload()
 
     def reload(self) -> None:
@@ -77,7 +78,7 @@ class NodesPane(DeskPane):
         call_service(self, "union-nodes", lambda: status.sync_status(session), self._show)
 
     def _show(self, found: SyncStatus) -> None:
-        self.query_one("#union-info", Static).update("\n".join(summary_lines(found)))
+        self.query_one("#union-info", Static).update("\n".join(summary_lines(found, self.session.now())))
         now = self.session.now()
         rows = [
             (
@@ -85,8 +86,8 @@ class NodesPane(DeskPane):
                 (
                     peer.name,
                     peer.branch_code or "",
-                    (peer.last_in or _("never"))[:16],
-                    _ago(peer.last_in, now),
+                    local_time(peer.last_in, now, never=_("never")),
+                    lag_words(peer.last_in, now),
                     ", ".join(f"{a}–{b}" for a, b in peer.gaps) or _("none"),
                     (_("revoked") if peer.revoked else _("trusted")) + f" {peer.fingerprint[:9]}",
                 ),
@@ -98,6 +99,15 @@ class NodesPane(DeskPane):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         session = self.session
+        if event.button.id == "union-import":
+            where = FormDialog(
+                N_("Import bundles"),
+                [Field("where", N_("Bundle file or folder"))],
+                lambda v: Path(v["where"].strip()).expanduser(),
+                submit_label=N_("Import"),
+            )
+            self.ask(where, NodesPane._import)
+            return
         if event.button.id == "union-trust":
             dialog = FormDialog(
                 N_("Trust a desk"),
@@ -113,6 +123,55 @@ class NodesPane(DeskPane):
             return
         call_service(self, "union-nodes", lambda: peers.revoke(session, key), self._revoked)
 
+    def _import(self, where: Path) -> None:
+        """Apply a bundle, or every bundle of a folder (a day of 26 branches), with a progress bar."""
+        session = self.session
+        bar = self.query_one("#union-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = True
+        for button in self.query(Button):
+            button.disabled = True
+        self.status().info(_("Importing from {path}…").format(path=where))
+        call_service(
+            self,
+            "union-import",
+            lambda: exchange.import_bundles(
+                session, where, lambda done, total: self.post_message(self.Progress(done, total))
+            ),
+            self._imported,
+            self._import_failed,
+        )
+
+    def on_nodes_pane_progress(self, message: Progress) -> None:
+        self.query_one("#union-progress", ProgressBar).update(total=message.total, progress=message.done)
+
+    def _finished(self) -> None:
+        self.query_one("#union-progress").display = False
+        for button in self.query(Button):
+            button.disabled = False
+
+    def _imported(self, found: exchange.ManyReport) -> None:
+        self._finished()
+        rows = sum(sum(r.counts.values()) for r in found.reports)
+        conflicts_found = sum(r.conflicts for r in found.reports)
+        text = _("Imported {bundles} bundles: {rows} rows, {conflicts} new conflicts.").format(
+            bundles=len(found.reports), rows=rows, conflicts=conflicts_found
+        )
+        if found.refused:
+            name, _code, reason = found.refused[0]
+            self.status().error(
+                text
+                + " "
+                + _("Refused {count}: {name}: {reason}").format(count=len(found.refused), name=name, reason=reason)
+            )
+        else:
+            self.status().info(text)
+        self.reload()
+
+    def _import_failed(self, text: str) -> None:
+        self._finished()
+        self.status().error(text)
+
     def _trusted(self, found: peers.PeerInfo) -> None:
         self.status().info(
             _("Trusted {name}; its key fingerprint is {fingerprint}: check that the desk shows the same one.").format(
@@ -126,16 +185,6 @@ class NodesPane(DeskPane):
         self.reload()
 
 
-def _fact(loan: dict) -> str:
-    lines = [
-        _("Branch: {code}").format(code=loan["branch"]),
-        _("Lent: {when}").format(when=(loan["loaned_at"] or "")[:16]),
-        _("Reader card: {card}").format(card=loan.get("card") or _("not shared")),
-        _("Ended: {when}").format(when=(loan["ended_at"] or _("open"))[:16]),
-    ]
-    return "\n".join(lines)
-
-
 class ConflictsPane(DeskPane):
     """The conflict queue, the chosen conflict's facts side by side, and its resolution."""
 
@@ -145,9 +194,10 @@ class ConflictsPane(DeskPane):
 
     def compose(self) -> ComposeResult:
         yield ListTable(N_("Conflict"), N_("Kind"), N_("Barcode"), N_("Branches"), N_("When"), id="union-conflicts")
-        with Horizontal(id="union-sides"):
-            yield Static("", id="union-left", classes="union-side", markup=False)
-            yield Static("", id="union-right", classes="union-side", markup=False)
+        yield ConflictSides(id="union-sides")
+        with Horizontal(id="union-decided"):
+            yield Label(_("What was decided"), classes="field-label")
+            yield Input(id="union-note", placeholder=_("optional"), compact=True)
         with Grid(classes="pane-buttons"):
             yield Button(_("Keep the left loan"), id="union-keep-left", compact=True)
             yield Button(_("Keep the right loan"), id="union-keep-right", compact=True)
@@ -164,8 +214,10 @@ class ConflictsPane(DeskPane):
     def _show(self, state: SyncStatus) -> None:
         found = state.conflicts
         self._conflicts = {c.id: c for c in found}
+        now = self.session.now()
         rows = [
-            (c.id, (c.id[:8], c.kind_label, c.barcode or "", ",".join(c.branch_codes), c.found_at[:16])) for c in found
+            (c.id, (c.id[:8], c.kind_label, c.barcode or "", ",".join(c.branch_codes), local_time(c.found_at, now)))
+            for c in found
         ]
         self.query_one("#union-conflicts", ListTable).show_rows(rows)
         self._sides()
@@ -175,14 +227,7 @@ class ConflictsPane(DeskPane):
         return self._conflicts.get(key) if key else None
 
     def _sides(self) -> None:
-        info = self._chosen()
-        loans = list(info.loans) if info else []
-        left = _fact(loans[0]) if loans else (info.kind_label if info else _("No open conflicts."))
-        right = _fact(loans[1]) if len(loans) > 1 else ""
-        if info and info.title:
-            left = f"{info.title}  {info.barcode or ''}\n{left}"
-        self.query_one("#union-left", Static).update(left)
-        self.query_one("#union-right", Static).update(right)
+        self.query_one(ConflictSides).show(self._chosen(), self.session.now())
 
     def on_data_table_row_highlighted(self, _event) -> None:
         self._sides()
@@ -193,22 +238,21 @@ class ConflictsPane(DeskPane):
         if info is None:
             self.status().error(_("Choose a conflict first."))
             return
-        loans = list(info.loans)
         keep: str | None = None
         if event.button.id in ("union-keep-left", "union-keep-right"):
-            side = 0 if event.button.id == "union-keep-left" else 1
-            if len(loans) <= side:
+            keep = keepable(info, 0 if event.button.id == "union-keep-left" else 1)
+            if keep is None:
                 self.status().error(_("This conflict has no loan on that side."))
                 return
-            keep = loans[side]["id"]
         session = self.session
-        note = _("kept the loan at {branch}").format(branch=loans[side]["branch"]) if keep else ""
+        note = self.query_one("#union-note", Input).value
         call_service(
             self, "union-conflicts", lambda: conflicts.resolve(session, info.id, keep=keep, note=note), self._resolved
         )
 
     def _resolved(self, info: conflicts.ConflictInfo) -> None:
         self.status().info(_("Resolved: {kind}. The desks get it with their next bundle.").format(kind=info.kind_label))
+        self.query_one("#union-note", Input).value = ""
         self.reload()
 
 

@@ -106,7 +106,7 @@ def _copies(database: Database) -> Iterator[Message]:
 def _loans_ended_twice(database: Database) -> Iterator[Message]:
     marks = ", ".join("?" * len(LOAN_ENDINGS))
     rows = database.execute_sql(
-        "SELECT j.entity_id, COUNT(*), COALESCE(i.barcode, '') FROM journal j"
+        "SELECT j.entity_id, COUNT(*), MAX(COALESCE(i.barcode, '')) FROM journal j"
         " LEFT JOIN loan l ON l.id = j.entity_id LEFT JOIN item i ON i.id = l.item_id"
         f" WHERE j.entity_type = 'loan' AND j.action IN ({marks})"
         " GROUP BY j.entity_id HAVING COUNT(*) > 1",
@@ -130,7 +130,7 @@ def _loans_ended_twice(database: Database) -> Iterator[Message]:
 
 def _double_fines(database: Database) -> Iterator[Message]:
     rows = database.execute_sql(
-        "SELECT c.loan_id, COUNT(*), COALESCE(i.barcode, '') FROM charge c"
+        "SELECT c.loan_id, COUNT(*), MAX(COALESCE(i.barcode, '')) FROM charge c"
         " LEFT JOIN loan l ON l.id = c.loan_id LEFT JOIN item i ON i.id = l.item_id"
         " WHERE c.kind = 'overdue' AND c.loan_id IS NOT NULL GROUP BY c.loan_id HAVING COUNT(*) > 1"
     )

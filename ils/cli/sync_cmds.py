@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -148,8 +149,29 @@ def conflict_text(info: conflicts.ConflictInfo) -> str:
     return "\n".join(lines)
 
 
+def progress_line() -> exchange.Progress | None:
+    """A long import's progress on one line of a terminal's standard error (none when piped).
+
+    Written to the interpreter's own standard error: its carriage return is the one control
+    character it means (the wrapped stream would show it), and the line holds only numbers."""
+    stream = sys.__stderr__
+    if stream is None or not stream.isatty():
+        return None
+    shown = [-1]
+
+    def show(done: int, total: int) -> None:
+        percent = 100 * done // total if total else 100
+        if percent != shown[0]:
+            shown[0] = percent
+            line = _("Applying rows: {done} of {total} ({percent}%)").format(done=done, total=total, percent=percent)
+            stream.write("\r" + line + ("\n" if done >= total else ""))
+            stream.flush()
+
+    return show
+
+
 def do_import(file: Path, as_json: bool) -> None:
-    report = exchange.import_bundle(state().session(), file)
+    report = exchange.import_bundle(state().session(), file, None if as_json else progress_line())
     emit(as_json, report, lambda: report_text(report))
 
 

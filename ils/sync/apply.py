@@ -14,7 +14,7 @@ row it collides with, held apart, and the conflict is filed.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,12 +69,13 @@ def decode_state(table: Table, line: list[Any]) -> RowState:
     version, deleted, colvers, values = line
     groups = _SIZES[table.name]
     parsed_values: dict[str, tuple[Any, ...]] = {}
-    for name, value in (values or {}).items():
-        # Shape only: a value of the wrong kind (a list, an object) cannot be bound, and SQLite refuses it.
-        if groups.get(name) != len(value) or not isinstance(value, list):
-            raise ValueError(f"{table.name}: group {name}")
-        parsed_values[name] = tuple(value)
-    parsed_versions = {g: parse_version(v) for g, v in (colvers or {}).items() if g in groups}
+    if values:
+        for name, value in values.items():
+            # Shape only: a value of the wrong kind (a list, an object) cannot be bound, and SQLite refuses it.
+            if type(value) is not list or groups.get(name) != len(value):
+                raise ValueError(f"{table.name}: group {name}")
+            parsed_values[name] = tuple(value)
+    parsed_versions = {g: parse_version(v) for g, v in colvers.items() if g in groups} if colvers else {}
     return RowState(parse_version(version), bool(deleted), parsed_versions, parsed_values)
 
 
@@ -113,8 +114,18 @@ def _items_of(table: Table, state: RowState | None) -> set[str]:
 class Applier:
     """Merges rows into this replica; ``renumber`` at the union."""
 
-    def __init__(self, database: Database, *, renumber: bool, origin: str, now: str) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        renumber: bool,
+        origin: str,
+        now: str,
+        progress: Callable[[int], object] | None = None,
+    ) -> None:
         self.database = database
+        self.progress = progress  # told how many incoming rows are merged so far, after each batch
+        self._done = 0
         self.renumber = renumber
         self.origin = origin
         self.now = now
@@ -131,6 +142,9 @@ class Applier:
     def apply(self, table: Table, incoming: list[tuple[str, RowState]]) -> None:
         for start in range(0, len(incoming), rows.CHUNK):
             chunk = incoming[start : start + rows.CHUNK]
+            self._done += len(chunk)
+            if self.progress is not None:
+                self.progress(self._done)
             local = rows.load(self.database, table, [pk for pk, _state in chunk])
             writes: list[rows.Write] = []
             for pk, remote in chunk:

@@ -41,7 +41,7 @@ from db import derived, dialect
 from db.ids import ILS_NAMESPACE
 from db.models import Loan
 from db.sync_spec import BY_NAME
-from ils.errors import Invalid, NotFound, message
+from ils.errors import Invalid, Message, NotFound, message
 from ils.permissions import Permission
 from ils.session import Session, writes
 from ils.sync.merge import Seen
@@ -477,6 +477,114 @@ class ConflictInfo:
     resolution: str | None
     resolved_at: str | None
     loans: tuple[dict[str, Any], ...]  # for a copy lent twice: each loan's id, branch, time, reader's card if shared
+    sides: tuple[Fact, ...] = ()  # what each desk recorded, one fact a side
+
+
+# --- what each desk recorded --------------------------------------------------------------------
+
+_ACTIONS = {
+    "loan": message("sync.fact.lent", "Lent"),
+    "loan_renewal": message("sync.fact.renewed", "Renewed"),
+    "reader_block": message("sync.fact.blocked", "Blocked the reader"),
+    "hold": message("sync.fact.hold", "Hold placed"),
+    "item": message("sync.fact.copy_added", "Copy added"),
+    "reader": message("sync.fact.registered", "Reader registered"),
+    "reader_card": message("sync.fact.card_issued", "Card issued"),
+    "transit": message("sync.fact.sent", "Copy sent on"),
+}
+_ENDS = {
+    "returned": message("sync.fact.end.returned", "returned"),
+    "lost": message("sync.fact.end.lost", "reported lost"),
+    "written_off": message("sync.fact.end.written_off", "written off"),
+    "resolved": message("sync.fact.end.resolved", "ended by a conflict's resolution"),
+    "lifted": message("sync.fact.end.lifted", "lifted"),
+    "received": message("sync.fact.end.received", "received"),
+    "cancelled": message("sync.fact.end.cancelled", "cancelled"),
+    "expired": message("sync.fact.end.expired", "expired"),
+    "fulfilled": message("sync.fact.end.fulfilled", "collected"),
+    "withdrawn": message("sync.fact.end.withdrawn", "withdrawn"),
+    "lost_card": message("sync.fact.end.lost_card", "card lost"),
+}
+
+# Per table: one row per fact, (id, card number, barcode, time, branch code, end time, how it ended,
+# branch code of the end). The reader's card number only (never an ID number), and only when the
+# reader shares with the union: an unshared reader is not in a union's reader table at all.
+_FACT_SQL = {
+    "loan": "SELECT l.id, r.card_number, i.barcode, l.loaned_at, b.code, l.ended_at, l.ended_as, e.code FROM loan l"
+    " LEFT JOIN reader r ON r.id = l.reader_id LEFT JOIN item i ON i.id = l.item_id"
+    " LEFT JOIN branch b ON b.id = l.branch_id LEFT JOIN branch e ON e.id = l.end_branch_id",
+    "loan_renewal": "SELECT n.id, r.card_number, i.barcode, n.renewed_at, b.code, NULL, NULL, NULL FROM loan_renewal n"
+    " JOIN loan l ON l.id = n.loan_id LEFT JOIN reader r ON r.id = l.reader_id LEFT JOIN item i ON i.id = l.item_id"
+    " LEFT JOIN branch b ON b.id = n.branch_id",
+    "reader_block": "SELECT k.id, r.card_number, NULL, k.placed_at, b.code, k.lifted_at,"
+    " CASE WHEN k.lifted_at IS NULL THEN NULL ELSE 'lifted' END, NULL FROM reader_block k"
+    " LEFT JOIN reader r ON r.id = k.reader_id LEFT JOIN branch b ON b.id = r.branch_id",
+    "hold": "SELECT h.id, r.card_number, COALESCE(t.barcode, i.barcode), h.placed_at, b.code, h.ended_at,"
+    " CASE WHEN h.ended_at IS NULL THEN NULL ELSE h.state END, NULL FROM hold h"
+    " LEFT JOIN reader r ON r.id = h.reader_id LEFT JOIN item i ON i.id = h.item_id"
+    " LEFT JOIN item t ON t.id = h.trapped_item_id LEFT JOIN branch b ON b.id = h.pickup_branch_id",
+    "item": "SELECT i.id, NULL, i.barcode, i.created_at, b.code, NULL, NULL, NULL FROM item i"
+    " LEFT JOIN branch b ON b.id = i.branch_id",
+    "reader": "SELECT r.id, r.card_number, NULL, r.created_at, b.code, r.cancelled_at, NULL, NULL FROM reader r"
+    " LEFT JOIN branch b ON b.id = r.branch_id",
+    "reader_card": "SELECT c.id, c.card_number, NULL, c.issued_at, b.code, COALESCE(c.lost_at, c.ended_at),"
+    " CASE WHEN c.lost_at IS NOT NULL THEN 'lost_card' END, NULL FROM reader_card c"
+    " LEFT JOIN reader r ON r.id = c.reader_id LEFT JOIN branch b ON b.id = r.branch_id",
+    "transit": "SELECT t.id, NULL, i.barcode, t.sent_at, b.code, t.received_at,"
+    " CASE WHEN t.received_at IS NULL THEN NULL ELSE 'received' END, e.code FROM transit t"
+    " LEFT JOIN item i ON i.id = t.item_id LEFT JOIN branch b ON b.id = t.from_branch_id"
+    " LEFT JOIN branch e ON e.id = t.received_branch_id",
+}
+_FACT_KEY = {"loan": "l", "loan_renewal": "n", "reader_block": "k", "hold": "h", "item": "i", "reader": "r"}
+_FACT_KEY |= {"reader_card": "c", "transit": "t"}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One side of a conflict: what one desk recorded, in the words a librarian checks it by.
+
+    ``card`` is the reader's card number when the reader shares with the union (None: not
+    shared, or no reader); ``at`` and ``ended_at`` are the stored ISO times; ``branch`` and
+    ``end_branch`` branch codes. ``ended`` says how the fact ended (None while it stands).
+    """
+
+    id: str
+    table: str
+    action: Message
+    card: str | None
+    barcode: str | None
+    at: str | None
+    branch: str | None
+    ended: Message | None
+    ended_at: str | None
+    end_branch: str | None
+
+
+def _facts(database: Database, kind: str, table: str, facts: list[str]) -> tuple[Fact, ...]:
+    """The conflict's facts, oldest first; a renewal after a return is shown beside the loan it renewed."""
+    wanted: list[tuple[str, list[str]]] = [(table, facts)]
+    if kind == "acted_on_ended_loan":
+        loans = [
+            r
+            for (r,) in database.execute_sql(
+                f"SELECT DISTINCT loan_id FROM loan_renewal WHERE id IN {dialect.LISTED}", (dialect.listed(facts),)
+            )
+        ]
+        wanted.append(("loan", loans))
+    elif kind == "blocked_reader_checkout":
+        wanted = [("loan", facts), ("reader_block", facts)]
+    found: list[Fact] = []
+    for name, ids in wanted:
+        if name not in _FACT_SQL or not ids:
+            continue
+        for row_id, card, barcode, at, branch, ended_at, ended_as, end_branch in database.execute_sql(
+            f"{_FACT_SQL[name]} WHERE {_FACT_KEY[name]}.id IN {dialect.LISTED}", (dialect.listed(ids),)
+        ):
+            end = _ENDS.get(ended_as) if ended_as else None
+            if end is None and ended_as:
+                end = message("sync.fact.end.other", "ended ({how})", how=ended_as)
+            found.append(Fact(row_id, name, _ACTIONS[name], card, barcode, at, branch, end, ended_at, end_branch))
+    return tuple(sorted(found, key=lambda f: (f.at or "", f.id)))
 
 
 def _info(database: Database, row: tuple[Any, ...]) -> ConflictInfo:
@@ -525,6 +633,7 @@ def _info(database: Database, row: tuple[Any, ...]) -> ConflictInfo:
         resolution,
         resolved_at,
         loans,
+        _facts(database, kind, _tbl, json.loads(facts)),
     )
 
 

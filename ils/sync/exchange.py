@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ from db.journal import hlc_wall_ms
 from db.migrations import LATEST_VERSION
 from db.sync_spec import BY_NAME, TABLES
 from ils import identity
-from ils.errors import Conflict, Invalid, NotFound
+from ils.errors import Conflict, IlsError, Invalid, NotFound
 from ils.library import Library
 from ils.permissions import Permission
 from ils.session import Session
@@ -523,14 +524,50 @@ def _read_file(path: Path) -> bytes:
         raise Invalid("sync.not_a_bundle", "This file is not an ils sync bundle.") from None
 
 
-def import_bundle(session: Session, path: Path) -> BundleReport:
+#: Told (rows merged so far, rows in the bundle) as a long import goes on.
+Progress = Callable[[int, int], object]
+
+
+def import_bundle(session: Session, path: Path, progress: Progress | None = None) -> BundleReport:
     """``ils sync import`` and ``ils union import``: check, then apply once, in one transaction."""
     session.require(Permission.SYNC)
     library = session.library
     incoming = verify(library, _read_file(path))
-    report = receive(session, incoming)
+    report = receive(session, incoming, progress=progress)
     _catch_up(session)
     return report
+
+
+@dataclass(frozen=True)
+class ManyReport:
+    """What importing a folder of bundles did: each applied (or replayed, quarantined) bundle, and
+    each file refused with its code and reason (one refused file stops none of the others)."""
+
+    reports: tuple[BundleReport, ...]
+    refused: tuple[tuple[str, str, str], ...]  # (file name, code, reason)
+
+
+def import_bundles(session: Session, where: Path, progress: Progress | None = None) -> ManyReport:
+    """A bundle file, or every bundle in a folder (oldest file first), each checked and applied in
+    its own transaction. ``progress`` counts a thousand steps a bundle, its rows spread over them."""
+    session.require(Permission.SYNC)
+    files = sorted(where.glob(f"*{SUFFIX}"), key=lambda p: (p.stat().st_mtime, p.name)) if where.is_dir() else [where]
+    total = 1000 * len(files)
+    reports: list[BundleReport] = []
+    refused: list[tuple[str, str, str]] = []
+    for n, path in enumerate(files):
+
+        def step(done: int, rows: int, n: int = n) -> None:
+            if progress is not None:
+                progress(1000 * n + (1000 * done // rows if rows else 0), total)
+
+        try:
+            reports.append(import_bundle(session, path, step))
+        except IlsError as refusal:
+            refused.append((path.name, refusal.code, str(refusal)))
+        if progress is not None:
+            progress(1000 * (n + 1), total)
+    return ManyReport(tuple(reports), tuple(refused))
 
 
 def _applied_before(database: Database, incoming: Incoming) -> str | None:
@@ -541,7 +578,9 @@ def _applied_before(database: Database, incoming: Incoming) -> str | None:
     return row[0] if row else None
 
 
-def receive(session: Session, incoming: Incoming, *, restamp: bool = False) -> BundleReport:
+def receive(
+    session: Session, incoming: Incoming, *, restamp: bool = False, progress: Progress | None = None
+) -> BundleReport:
     library = session.library
     database = library.database
     previous = _applied_before(database, incoming)
@@ -561,7 +600,7 @@ def receive(session: Session, incoming: Incoming, *, restamp: bool = False) -> B
     incoming.parse()
     if not restamp and incoming.highest > _horizon(library):
         return _quarantine(session, incoming)
-    return _apply(session, incoming, restamp=restamp)
+    return _apply(session, incoming, restamp=restamp, progress=progress)
 
 
 def _report(
@@ -697,7 +736,7 @@ def _restamped(incoming: Incoming, horizon: int, stamp: int, node: str) -> dict[
     }
 
 
-def _apply(session: Session, incoming: Incoming, *, restamp: bool) -> BundleReport:
+def _apply(session: Session, incoming: Incoming, *, restamp: bool, progress: Progress | None = None) -> BundleReport:
     library = session.library
     database = library.database
     role = identity.identity(library).role
@@ -711,7 +750,14 @@ def _apply(session: Session, incoming: Incoming, *, restamp: bool) -> BundleRepo
         if restamp:
             rows_in = _restamped(incoming, _horizon(library), writer.stamp, library.node_id)
         dialect.set_capture(database, False)
-        applier = Applier(database, renumber=role == identity.UNION or restamp, origin=incoming.origin, now=now)
+        total = sum(len(found) for found in rows_in.values())
+        applier = Applier(
+            database,
+            renumber=role == identity.UNION or restamp,
+            origin=incoming.origin,
+            now=now,
+            progress=(lambda done: progress(done, total)) if progress else None,
+        )
         try:
             for table in TABLES:
                 applier.apply(table, rows_in.get(table.name, []))

@@ -101,19 +101,20 @@ class Write:
 def _statement(table: Table, write: Write) -> tuple[str, list[Any]] | None:
     """The one statement that makes the table's row what ``write.after`` says (None: nothing to do)."""
     keys = key_values(table, write.pk)
-    where = " AND ".join(f"{c} = ?" for c in table.pk)
     before, after = write.before, write.after
-    alive_before = before is not None and not before.deleted
-    if after.deleted:
-        return (f"DELETE FROM {table.name} WHERE {where}", list(keys)) if alive_before else None
-    columns: list[str] = []
-    values: list[Any] = []
-    if not alive_before:
+    if before is None or before.deleted:
+        if after.deleted:
+            return None
         present = tuple(g.name for g in table.groups if g.name in after.values)
         values = list(keys)
         for name in present:
             values += after.values[name]
         return _insert(table.name, present), values
+    where = " AND ".join(f"{c} = ?" for c in table.pk)
+    if after.deleted:
+        return f"DELETE FROM {table.name} WHERE {where}", list(keys)
+    columns: list[str] = []
+    values = []
     for group in table.groups:
         if group.name in after.values and after.values[group.name] != before.values.get(group.name):
             columns += group.columns

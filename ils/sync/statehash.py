@@ -27,16 +27,22 @@ def _table_hash(database: Database, table: Table, sharing: set[str]) -> str:
         f"SELECT {', '.join([key, *(f't.{c}' for c in table.columns)])} FROM {table.name} t"
         f" ORDER BY {', '.join('t.' + c for c in table.pk)}"
     )
-    reader_at = table.columns.index("reader_id") if "reader_id" in table.columns else None
+    linked = "reader_id" in table.columns
+    reader_at = table.columns.index("reader_id") if linked else 0
     for row in database.execute_sql(select):
         pk, values = row[0], list(row[1:])
         if table.name == "setting" and setting_is_local(pk):
             continue
         if table.name == "reader" and pk not in sharing:
             continue
-        if table.name in privacy.READER_ROWS and values[reader_at] not in sharing:
+        if linked and table.name in privacy.READER_ROWS and values[reader_at] not in sharing:
             continue
-        if table.name in privacy.LINKED and values[reader_at] is not None and values[reader_at] not in sharing:
+        if (
+            linked
+            and table.name in privacy.LINKED
+            and values[reader_at] is not None
+            and values[reader_at] not in sharing
+        ):
             values[reader_at] = None
         digest.update(json.dumps([pk, values], ensure_ascii=False, separators=(",", ":")).encode())
         digest.update(b"\n")

@@ -19,7 +19,9 @@ the worst of them:
   was. SIGTERM stops the loop between bundles.
 - **Processed** bundles move to this database's ``received`` folder (which the retention job
   ``expire_sync_bundles`` empties on the privacy schedule); **refused** ones to ``rejected/``
-  in the inbox, with ``NAME.reason.txt`` beside them saying why. A bundle that could not be
+  in the inbox, with ``NAME.reason.txt`` beside them saying why; they expire on the same privacy
+  schedule (the watcher clears them at start and at every rescan, and ``expire_sync_bundles``
+  clears the inboxes a watcher has used). A bundle that could not be
   applied for a reason of this side (the database busy or down) stays where it is and is
   tried again.
 """
@@ -41,10 +43,10 @@ from ils.errors import DatabaseProblem, IlsError
 from ils.identity import sync_folder
 from ils.session import Session
 from ils.sync.exchange import SUFFIX, BundleReport
+from ils.sync.retention import REASON, REJECTED, cutoff, expire_rejected, remember_inbox
 
 PARTIAL = (".part", ".partial")
 EVENTS = ("watching", "inbox gone", "rearmed", "applied", "rejected", "waiting", "exported")
-REJECTED = "rejected"
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,7 @@ class Watcher:
             names = sorted(os.listdir(self.settings.inbox))
         except OSError:
             return
+        expire_rejected(self.settings.inbox, cutoff(self.session))  # refused bundles go on the privacy schedule
         for name in names:
             if is_bundle_name(name):
                 self._note(self.settings.inbox / name, closed=False)
@@ -255,7 +258,7 @@ class Watcher:
         folder = self.settings.inbox / REJECTED
         folder.mkdir(exist_ok=True)
         stamp = dt.datetime.now().isoformat(timespec="seconds")
-        (folder / f"{path.name}.reason.txt").write_text(f"{stamp}\n{refusal.code}\n{refusal}\n", encoding="utf-8")
+        (folder / f"{path.name}{REASON}").write_text(f"{stamp}\n{refusal.code}\n{refusal}\n", encoding="utf-8")
         shutil.move(str(path), str(folder / path.name))
         self.report.rejected.append(path.name)
         self.on_event("rejected", path, refusal.code)
@@ -270,6 +273,7 @@ class Watcher:
 
     def run(self, stop: threading.Event, *, until: Callable[[WatchReport], bool] | None = None) -> WatchReport:
         """Watch until ``stop`` is set (SIGTERM sets it) or ``until(report)`` is true; stops between bundles."""
+        remember_inbox(self.session, self.settings.inbox)
         self._arm()
         next_rescan = time.monotonic() + self.settings.rescan
         next_export = time.monotonic()

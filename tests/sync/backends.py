@@ -92,7 +92,6 @@ def sqlite_union_only(path: Path, why: str) -> None:
 
 
 BACKUP = "a PostgreSQL union is backed up and restored with pg_dump / pg_restore (docs/user-guide/union.md)"
-CHECK = "`ils check` reads SQLite's own integrity checks; PostgreSQL keeps its data with its own"
 
 
 def snapshot(library, target: Path) -> Path:

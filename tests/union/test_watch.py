@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import signal
@@ -200,3 +201,26 @@ def test_a_refused_bundle_goes_to_rejected_with_its_reason(network, tmp_path):
     reason = (inbox / "rejected" / f"{bundle.name}.reason.txt").read_text(encoding="utf-8").splitlines()
     assert reason[1].startswith("sync.")
     assert (inbox / "rejected" / bundle.name).read_bytes() == bytes(broken)
+
+
+def test_refused_bundles_expire_on_the_privacy_schedule_with_their_reasons(network, tmp_path):
+    from ils.readers.settings import reader_settings
+    from ils.sync.retention import expire_bundles
+
+    old, new = _bundles(network, 2)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for bundle in (old, new):
+        (inbox / bundle.name).write_bytes(b"not a bundle" + bundle.read_bytes())
+    watcher, _events = _watcher(network, inbox, False)
+    watcher.run(threading.Event(), until=lambda r: len(r.rejected) == 2)
+    rejected = inbox / "rejected"
+    assert len(list(rejected.iterdir())) == 4  # two bundles, two reasons
+    session = network.union.session()
+    days = reader_settings(session.library).loan_history_days
+    past = (session.now() - dt.timedelta(days=days + 1)).timestamp()
+    for path in (rejected / old.name, rejected / f"{old.name}.reason.txt"):
+        os.utime(path, (past, past))
+    assert expire_bundles(session) == 1  # the retention job finds the inbox the watcher used
+    assert sorted(p.name for p in rejected.iterdir()) == [new.name, f"{new.name}.reason.txt"]
+    assert expire_bundles(session) == 0  # the same day again changes nothing
