@@ -191,7 +191,12 @@ def full_disk(base: Path, work: Path, rounds: int, seed: int = 4) -> Outcome:
                 elif done.returncode == 0:
                     succeeded += 1
                 else:
-                    codes[refusal_code(done) or "(no code)"] += 1
+                    code = refusal_code(done)
+                    codes[code or "(no code)"] += 1
+                    if code is None:
+                        outcome.example(
+                            f"{' '.join(args[:2])}: exit {done.returncode} without a code: {done.stderr[-300:]!r}"
+                        )
             if filler is not None:
                 filler.unlink()
             found = problems(db)

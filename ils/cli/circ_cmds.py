@@ -15,7 +15,7 @@ import click
 from ils.circulation import holds, loans, transit
 from ils.circulation.loans import LoanInfo, LoanRefused
 from ils.cli.circ_group import circ
-from ils.cli.output import emit, table
+from ils.cli.output import emit, refusal_json, table
 from ils.cli.state import json_option, state
 from ils.i18n import N_, _
 
@@ -30,11 +30,15 @@ override_option = click.option(
 
 
 @contextmanager
-def _reasons_on_refusal() -> Iterator[None]:
-    """A refused loan or renewal: every reason on its own line, then exit 1."""
+def _reasons_on_refusal(as_json: bool) -> Iterator[None]:
+    """A refused loan or renewal: every reason on its own line (with ``--json``, each with its code), then exit 1."""
     try:
         yield
     except LoanRefused as refused:
+        if as_json:
+            reasons = [{"code": reason.code, "message": reason.render()} for reason in refused.reasons]
+            click.echo(refusal_json(refused, reasons=reasons, overridable=refused.overridable), err=True)
+            raise click.exceptions.Exit(1) from None
         for reason in refused.reasons:
             click.echo(str(reason), err=True)
         if refused.overridable:
@@ -68,7 +72,7 @@ def _loan_rows(rows: list[LoanInfo]) -> str:
 @override_option
 @json_option
 def checkout(card, barcode, point, override, as_json) -> None:
-    with _reasons_on_refusal():
+    with _reasons_on_refusal(as_json):
         result = loans.checkout(state().session(), card, barcode, point=point, override=override)
     loan, reader = result.loan, result.reader
 
@@ -112,7 +116,7 @@ def return_(barcode, point, as_json) -> None:
 @override_option
 @json_option
 def renew(barcode, point, override, as_json) -> None:
-    with _reasons_on_refusal():
+    with _reasons_on_refusal(as_json):
         loan = loans.renew(state().session(), barcode, point=point, override=override)
     emit(
         as_json,

@@ -51,13 +51,13 @@ def emit(as_json: bool, data: Any, text: Callable[[], str]) -> None:
         click.echo(text())
 
 
-def refusal_json(error: IlsError) -> str:
-    """A refusal for ``--json``: ``{"error": {"code", "message"}}``, printed on standard error.
+def refusal_json(error: IlsError, **details: Any) -> str:
+    """A refusal for ``--json``: ``{"error": {"code", "message", **details}}``, printed on standard error.
 
     Standard output carries results only, so ``x=$(ils ... --json)`` never holds an
     error; the exit code (1) says that there was one, standard error says which.
     """
-    return to_json({"error": {"code": error.code, "message": error.render()}})
+    return to_json({"error": {"code": error.code, "message": error.render(), **details}})
 
 
 class HarmlessStream:

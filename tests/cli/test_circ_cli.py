@@ -82,6 +82,11 @@ def test_checkout_renew_return_and_the_readers_loans(db, card, shelf_copies):
         "No renewals left: 1 of 1 used.",
         "Staff allowed to override the rules may add --override REASON.",
     ]
+    as_json = ils(db, "circ", "renew", barcode, "--json")
+    assert as_json.returncode == 1 and as_json.stdout == ""
+    error = json.loads(as_json.stderr)["error"]
+    assert error["code"] == "circ.loan_refused" and error["overridable"] is True
+    assert [reason["code"] for reason in error["reasons"]] == ["circ.no_renewals_left"]
     overriding = ils(db, "circ", "renew", barcode, "--override", "exam week")
     assert overriding.returncode == 1 and "may not override a loan rule" in overriding.stderr
     assert "renewed" in ok(db, "circ", "renew", barcode, "--override", "exam week", staff="admin")
