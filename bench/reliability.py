@@ -167,7 +167,19 @@ def run(size_name: str, work: Path, only: list[str] | None = None) -> list[Outco
             flush=True,
         )
         outcomes.append(outcome)
+        write_report(work, size_name, outcomes)  # after each scenario: a run stopped later keeps these figures
     return outcomes
+
+
+def write_report(work: Path, size_name: str, outcomes: list[Outcome]) -> str:
+    """The figures so far as Markdown, written to ``WORK/results.md``; returns the text."""
+    report = [f"Run: {machine()}, size {size_name}.", "", table(outcomes)]
+    for outcome in outcomes:
+        if outcome.examples:
+            report += ["", f"{outcome.scenario}, examples:", *(f"- {e}" for e in outcome.examples)]
+    text = "\n".join(report)
+    (work / "results.md").write_text(text + "\n", encoding="utf-8")
+    return text
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -182,13 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", choices=list(scenarios(SIZES["ci"])), help="run only these scenarios")
     args = parser.parse_args(argv)
     outcomes = run(args.size, args.work, args.only)
-    report = [f"Run: {machine()}, size {args.size}.", "", table(outcomes)]
-    for outcome in outcomes:
-        if outcome.examples:
-            report += ["", f"{outcome.scenario}, examples:", *(f"- {e}" for e in outcome.examples)]
-    text = "\n".join(report)
-    print(text)
-    (args.work / "results.md").write_text(text + "\n", encoding="utf-8")
+    print(write_report(args.work, args.size, outcomes))
     return 0 if all(o.ok or o.skipped for o in outcomes) else 1
 
 
