@@ -776,6 +776,9 @@ DESK_TABLES = frozenset(
         "blind_call",
         # The self-service machines' accounts and what they speak (m0080): they log in here.
         "sip2_terminal",
+        # The annual figures kept once counted (m0082): each desk counts its own rows.
+        "stats_cache",
+        "stats_cache_epoch",
     }
 )
 

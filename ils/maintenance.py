@@ -43,6 +43,7 @@ from ils.permissions import Permission
 from ils.readers.keys import KEY_FINGERPRINT, key_path, load_keys
 from ils.sealed_keys import check_passphrase, read_sealed, seal, sealed_path
 from ils.session import Session
+from ils.stats import cache as stats_cache
 from ils.storage import explain
 
 # Tables whose every row must have been created through a journaled service call.
@@ -112,13 +113,16 @@ class CheckReport:
     counts: dict[str, int] = field(default_factory=dict)
     circulation: tuple[Message, ...] = ()  # copies, loans and charges that disagree, each with its code
     files: tuple[Message, ...] = ()  # evidence files missing or changed on disk (ils.events.evidence)
+    statistics: tuple[Message, ...] = ()  # kept annual figures their rows no longer give (ils.stats.cache)
     removed: tuple[str, ...] = ()
     """Leftovers of killed backups removed from the backup folder (not a problem any more)."""
     notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return not (self.integrity or self.foreign_keys or self.journal or self.circulation or self.files)
+        return not (
+            self.integrity or self.foreign_keys or self.journal or self.circulation or self.files or self.statistics
+        )
 
     def lines(self) -> list[str]:
         """The report as the desk and the command line show it: counts, then problems, then what was tidied."""
@@ -129,6 +133,7 @@ class CheckReport:
             *self.journal,
             *map(str, self.circulation),
             *map(str, self.files),
+            *map(str, self.statistics),
         ]
         removed = [_("Removed a leftover of an interrupted backup: {path}").format(path=path) for path in self.removed]
         return counts + list(self.notes) + (problems or [_("No problems found.")]) + removed
@@ -301,7 +306,13 @@ def check(session: Session) -> CheckReport:
     session.require(Permission.CHECK_DATABASE)
     library = session.library
     removed = () if library.read_only else tuple(str(p) for p in remove_leftovers(backup_folder(library.path)))
-    return dataclasses.replace(check_library(library), removed=removed)
+    report = check_library(library)
+    if report.statistics and not library.read_only:
+        stats_cache.forget(  # counted again from the rows when next asked for
+            library.database,
+            [(m.params["indicator"], m.params["dimension"], m.params["year"]) for m in report.statistics],
+        )
+    return dataclasses.replace(report, removed=removed)
 
 
 def check_file(path: Path) -> CheckReport:
@@ -410,5 +421,16 @@ def check_library(library: Library) -> CheckReport:
         circulation=circulation_problems(database),
         # A backup (opened read-only) has no evidence folder beside it: only a desk's own files are checked.
         files=() if library.read_only else tuple(evidence.check_files(library)),
+        statistics=tuple(
+            message(
+                "maintenance.stale_figures",
+                "The kept figures of {indicator} by {dimension} for {year} disagree with the rows they were "
+                "counted from; they are forgotten and counted again.",
+                indicator=code,
+                dimension=dimension,
+                year=year,
+            )
+            for code, dimension, year in stats_cache.stale(database)
+        ),
         notes=notes,
     )

@@ -33,6 +33,7 @@ from db.migrations import (
     m0070_statistics,
     m0080_sip2_terminals,
     m0081_record_numbers,
+    m0082_stats_cache,
 )
 
 MIGRATIONS = (
@@ -51,6 +52,7 @@ MIGRATIONS = (
     m0070_statistics,
     m0080_sip2_terminals,
     m0081_record_numbers,
+    m0082_stats_cache,
 )
 LATEST_VERSION = MIGRATIONS[-1].VERSION
 

@@ -182,46 +182,54 @@ def _rows(sql: str, year: int) -> Iterable[tuple]:
     return Branch._meta.database.execute_sql(_NAMED.sub("?", sql), [bounds[name] for name in names])
 
 
-def flow_sql(template: str, keys: dict[str, tuple[str, str]]) -> Counter:
+class SqlCounter:
+    """An indicator counted by SQL alone: what it reads is in its text, so its figures can be kept
+    (``ils.stats.cache``) and checked against the rows they came from without a session."""
+
+    def __init__(self, kind: str, template: str, keys: dict[str, tuple[str, str]], year_template: str = "") -> None:
+        self.kind, self.template, self.keys, self.year_template = kind, template, keys, year_template
+
+    def _key(self, dimension: str) -> tuple[str, str]:
+        return self.keys.get(dimension, ("''", "")) if dimension != "total" else ("''", "")
+
+    def sql(self, dimension: str) -> str:
+        """Every statement counting ``dimension`` (the month's and, for a distinct count, the year's)."""
+        expression, joins = self._key(dimension)
+        return "\n".join(t.format(key=expression, joins=joins) for t in (self.template, self.year_template) if t)
+
+    def __call__(self, session: Session | None, year: int, dimension: str) -> Counted:
+        expression, joins = self._key(dimension)
+        months: dict[str, list[int]] = {}
+        for row in _rows(self.template.format(key=expression, joins=joins), year):
+            if self.kind == LEVEL:
+                key, start, end, n = row
+                counts = months.setdefault(key or TOTAL, [0] * MONTHS)
+                for m in range(max(start, 1), min(end, MONTHS + 1)):
+                    counts[m - 1] += n
+            else:
+                key, month, n = row
+                months.setdefault(key or TOTAL, [0] * MONTHS)[month - 1] += n or 0
+        if not self.year_template:
+            return Counted(months)
+        totals = {key or TOTAL: n for key, n in _rows(self.year_template.format(key=expression, joins=joins), year)}
+        return Counted(months, totals)
+
+
+def flow_sql(template: str, keys: dict[str, tuple[str, str]]) -> SqlCounter:
     """A flow counted by ``template`` — ``SELECT {key}, month, n … {joins} … GROUP BY 1, 2`` with
     ``:start`` and ``:end`` — for the dimension's key expression and joins in ``keys``."""
-
-    def count(session: Session, year: int, dimension: str) -> Counted:
-        expression, joins = keys.get(dimension, ("''", "")) if dimension != "total" else ("''", "")
-        months: dict[str, list[int]] = {}
-        for key, month, n in _rows(template.format(key=expression, joins=joins), year):
-            months.setdefault(key or TOTAL, [0] * MONTHS)[month - 1] += n or 0
-        return Counted(months)
-
-    return count
+    return SqlCounter(FLOW, template, keys)
 
 
-def level_sql(template: str, keys: dict[str, tuple[str, str]]) -> Counter:
+def level_sql(template: str, keys: dict[str, tuple[str, str]]) -> SqlCounter:
     """A level counted from ``template`` — ``SELECT {key}, start_bucket, end_bucket, n … GROUP BY
     1, 2, 3`` — where a row counts at the end of month m when it started by m and ended after m."""
-
-    def count(session: Session, year: int, dimension: str) -> Counted:
-        expression, joins = keys.get(dimension, ("''", "")) if dimension != "total" else ("''", "")
-        months: dict[str, list[int]] = {}
-        for key, start, end, n in _rows(template.format(key=expression, joins=joins), year):
-            row = months.setdefault(key or TOTAL, [0] * MONTHS)
-            for m in range(max(start, 1), min(end, MONTHS + 1)):
-                row[m - 1] += n
-        return Counted(months)
-
-    return count
+    return SqlCounter(LEVEL, template, keys)
 
 
-def distinct_sql(month_template: str, year_template: str, keys: dict[str, tuple[str, str]]) -> Counter:
+def distinct_sql(month_template: str, year_template: str, keys: dict[str, tuple[str, str]]) -> SqlCounter:
     """A distinct count: ``month_template`` gives (key, month, n), ``year_template`` (key, n)."""
-    months_of = flow_sql(month_template, keys)
-
-    def count(session: Session, year: int, dimension: str) -> Counted:
-        expression, joins = keys.get(dimension, ("''", "")) if dimension != "total" else ("''", "")
-        totals = {key or TOTAL: n for key, n in _rows(year_template.format(key=expression, joins=joins), year)}
-        return Counted(months_of(session, year, dimension).months, totals)
-
-    return count
+    return SqlCounter(DISTINCT, month_template, keys, year_template)
 
 
 # --- series -----------------------------------------------------------------------------------
@@ -268,6 +276,7 @@ def _total(kind: str, months: list[int], year_figure: int | None) -> int:
 def series(session: Session, code: str, year: int, dimension: str = "total") -> Series:
     """The figures of indicator ``code`` for ``year``, by month and by ``dimension``."""
     from ils.errors import Invalid
+    from ils.stats import cache
     from ils.stats.labels import key_labels
 
     session.require(Permission.VIEW_STATISTICS)
@@ -281,7 +290,7 @@ def series(session: Session, code: str, year: int, dimension: str = "total") -> 
             indicator=ind.name,
             dimension=label(DIMENSIONS, dimension) if dimension in DIMENSIONS else dimension,
         )
-    counted = ind.count(session, year, dimension)
+    counted = cache.counted(session, ind, year, dimension)
     names = key_labels(dimension, list(counted.months) + list(counted.year))
     keys = sorted(set(counted.months) | set(counted.year), key=lambda k: (names.get(k, (9999, k))[0], k))
     rows = []
