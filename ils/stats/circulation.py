@@ -8,7 +8,7 @@ cut from its reader by the privacy job still counts in every breakdown.
 
 from __future__ import annotations
 
-from ils.stats.indicators import DISTINCT, FLOW, distinct_sql, family, flow_sql, indicator, month_of
+from ils.stats.indicators import DISTINCT, FLOW, SumCounter, distinct_sql, family, flow_sql, indicator, month_of
 
 C = family("C", "流通服务", "Circulation")
 
@@ -63,7 +63,6 @@ indicator(
     count=flow_sql(RENEWALS_SQL, RENEWAL_KEYS),
 )
 
-_BOTH_KEYS = {"branch": ("branch_id", ""), "service_point": ("service_point_id", "")}
 indicator(
     code="loans_with_renewals",
     family=C,
@@ -75,16 +74,8 @@ indicator(
     " month and branch where it was made.",
     source="loan, loan_renewal",
     kind=FLOW,
-    dimensions=tuple(_BOTH_KEYS),
-    count=flow_sql(
-        "SELECT {key}, m, SUM(n) FROM ("
-        f"SELECT l.branch_id, l.service_point_id, {month_of('l.loaned_at')} AS m, COUNT(*) AS n FROM loan l"
-        f" WHERE {_IN_YEAR} GROUP BY 1, 2, 3 UNION ALL"
-        f" SELECT r.branch_id, r.service_point_id, {month_of('r.renewed_at')}, COUNT(*) FROM loan_renewal r"
-        " WHERE r.renewed_at >= :start AND r.renewed_at < :end GROUP BY 1, 2, 3"
-        ") u {joins} GROUP BY 1, 2",
-        _BOTH_KEYS,
-    ),
+    dimensions=tuple(RENEWAL_KEYS),
+    count=SumCounter("loans", "renewals"),
 )
 
 # A borrower is the reader when the loan still names them; a de-identified loan is known only

@@ -215,6 +215,25 @@ class SqlCounter:
         return Counted(months, totals)
 
 
+class SumCounter:
+    """An indicator that is the sum of others by month and key (loans with renewals = loans +
+    renewals): read from their figures, kept or counted, rather than counting the rows again."""
+
+    def __init__(self, *codes: str) -> None:
+        self.codes = codes
+
+    def __call__(self, session: Session, year: int, dimension: str) -> Counted:
+        from ils.stats import cache
+
+        months: dict[str, list[int]] = {}
+        for code in self.codes:
+            for key, values in cache.counted(session, REGISTRY[code], year, dimension).months.items():
+                row = months.setdefault(key, [0] * MONTHS)
+                for m, n in enumerate(values):
+                    row[m] += n
+        return Counted(months)
+
+
 def flow_sql(template: str, keys: dict[str, tuple[str, str]]) -> SqlCounter:
     """A flow counted by ``template`` — ``SELECT {key}, month, n … {joins} … GROUP BY 1, 2`` with
     ``:start`` and ``:end`` — for the dimension's key expression and joins in ``keys``."""
