@@ -7,21 +7,24 @@ then on, and export writes them back. Everything else in the record is kept as i
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import peewee
 from pymarc import Record, parse_json_to_array
 
 from db.ids import new_id
 from db.models import BibIsbn, BibRecord, Item
 from ils.catalogue.callnumbers import parse_call_number
-from ils.catalogue.index import SearchRow, index_delete, index_insert, search_row
+from ils.catalogue.index import SearchRow, index_delete, index_insert, index_insert_many, search_row
 from ils.catalogue.items import ItemInfo, items_of, record_call_number
 from ils.catalogue.marc_fields import CNMARC, MARC21, BibFields, Holding, extract
 from ils.catalogue.marc_read import size_problem
-from ils.catalogue.record_numbers import next_record_number, record_label
+from ils.catalogue.record_numbers import next_record_numbers, record_label
 from ils.catalogue.search_text import normalise_isbn
 from ils.errors import Invalid, NotFound
 from ils.library import Library, Writer
@@ -202,47 +205,65 @@ _INSERT_RECORD = (
 
 
 def insert_prepared(writer: Writer, library: Library, prepared: PreparedRecord, *, doc: int, source: str | None) -> str:
-    """Store, index and journal one prepared record (not its holdings); returns its id.
+    """Store, index and journal one prepared record (not its holdings); returns its id."""
+    bib_id = new_id()
+    ((action, entity_type, _id, data),) = insert_records(library, [(bib_id, prepared)], first_doc=doc, source=source)
+    writer.journal(action, entity_type, bib_id, data)
+    return bib_id
 
-    The journal row names the record (format, title, ISBN, source) but does not repeat
+
+def insert_records(
+    library: Library,
+    records: Sequence[tuple[str, PreparedRecord]],
+    *,
+    first_doc: int,
+    source: str | None,
+    index: bool = True,
+) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """Store prepared records (not their holdings) under the ids given, numbered in order and with
+    the document numbers ``first_doc``, ``first_doc + 1``…; their journal rows, in order (action,
+    entity type, id, data), which the caller journals (``Writer.journal_many``).
+
+    One statement per table for all of them: an import stores a chunk of records at once and
+    journals each before its copies, so it takes the rows to journal rather than have them
+    journaled here. ``index=False``: the caller inserts their index rows itself
+    (``index.index_insert_many``; an import does so once, after all its records).
+
+    A journal row names the record (format, number, title, ISBN, source) but does not repeat
     its MARC: the row in ``bib_record`` holds it, and a sync bundle carries the records
     its events touch. Copying every imported record into the journal would double the
     database and the import time. An edit does journal the whole new record (edits are
     few, and the audit trail should show what was changed).
     """
-    bib_id = new_id()
     now = library.now_text()
-    database = library.database
-    number = next_record_number(library)
-    database.execute_sql(
-        _INSERT_RECORD,
-        (
-            bib_id,
-            doc,
-            number,
-            marc_json(prepared.record),
-            source,
-            now,
-            now,
-            *(prepared.columns[c] for c in _RECORD_COLUMNS),
-        ),
-    )
-    for isbn in prepared.isbns:
-        database.execute_sql("INSERT INTO bib_isbn (isbn, bib_id) VALUES (?, ?)", (isbn, bib_id))
-    index_insert(database, doc, prepared.search)
-    writer.journal(
-        "record.add",
-        "bib_record",
-        bib_id,
-        {
+    numbers = next_record_numbers(library, len(records))
+    rows = []
+    isbns: list[tuple[str, str]] = []
+    entries = []
+    for (bib_id, prepared), doc, number in zip(records, itertools.count(first_doc), numbers):
+        columns = prepared.columns
+        rows.append(
+            (bib_id, doc, number, marc_json(prepared.record), source, now, now, *map(columns.get, _RECORD_COLUMNS))
+        )
+        isbns.extend((isbn, bib_id) for isbn in prepared.isbns)
+        data = {
             "format": prepared.format,
             "number": number,
-            "title": prepared.columns["title"],
-            "isbn": prepared.columns["isbn"],
+            "title": columns["title"],
+            "isbn": columns["isbn"],
             "source": source,
-        },
-    )
-    return bib_id
+        }
+        entries.append(("record.add", "bib_record", bib_id, data))
+    connection = library.database.connection()
+    with peewee.__exception_wrapper__:  # a refused row is peewee's IntegrityError, as for every other write
+        connection.executemany(_INSERT_RECORD, rows)
+        connection.executemany("INSERT INTO bib_isbn (isbn, bib_id) VALUES (?, ?)", isbns)
+    if index:
+        index_insert_many(
+            library.database,
+            [(doc, prepared.search) for (_id, prepared), doc in zip(records, itertools.count(first_doc))],
+        )
+    return entries
 
 
 def add_record(session: Session, record: Record, fmt: str, *, source: str | None = None) -> str:
