@@ -398,8 +398,7 @@ class _Apply:
         self.doc = next_doc(session.library)
         self.home: dict[int, str | None] = {}  # record number → the stored record holding its data
         self.call_of: dict[str, str | None] = _existing_call_numbers(batch)
-        self.shape = barcode_format()
-        self.taken = _barcodes_in_use(batch, self.shape)
+        self.read, self.taken = _read_barcodes(batch, barcode_format())
         self.problems: list[Message] = []
         self.ledger: dict[tuple[str, int], str] = {}
         self.touched: dict[str, None] = {}
@@ -484,10 +483,9 @@ class _Apply:
                 number, message("catalogue.import_copy_without_barcode", "a copy has no barcode, so it was not added")
             )
             return None
-        try:
-            barcode = normalise_barcode(holding.barcode, self.shape)
-        except Invalid as invalid:
-            self.problem(number, invalid.message)
+        barcode = self.read[holding.barcode]
+        if isinstance(barcode, Message):
+            self.problem(number, barcode)
             return None
         if barcode in self.taken:
             if self.taken[barcode]:
@@ -604,19 +602,21 @@ def _existing_call_numbers(batch: Batch) -> dict[str, str | None]:
     return found
 
 
-def _barcodes_in_use(batch: Batch, shape: CodeFormat) -> dict[str, bool]:
-    """Barcodes of the batch already on items (value True); the run adds its own as False."""
-    wanted: set[str] = set()
+def _read_barcodes(batch: Batch, shape: CodeFormat) -> tuple[dict[str, str | Message], dict[str, bool]]:
+    """Each barcode the batch's copies give, read once: as stored, or why it is refused; and
+    those already on items (value True; the run adds its own as False)."""
+    read: dict[str, str | Message] = {}
     for holding in _holdings_to_store(batch.records):
-        try:
-            wanted.add(normalise_barcode(holding.barcode or "", shape))
-        except Invalid:
-            continue
+        if holding.barcode and holding.barcode not in read:
+            try:
+                read[holding.barcode] = normalise_barcode(holding.barcode, shape)
+            except Invalid as invalid:
+                read[holding.barcode] = invalid.message
     taken: dict[str, bool] = {}
-    for chunk in _chunks(sorted(wanted)):
+    for chunk in _chunks(sorted({barcode for barcode in read.values() if isinstance(barcode, str)})):
         for (barcode,) in Item.select(Item.barcode).where(Item.barcode.in_(chunk)).tuples():
             taken[barcode] = True
-    return taken
+    return read, taken
 
 
 def _holdings_to_store(records: Iterable[StagedRecord]) -> Iterator[Holding]:
