@@ -43,10 +43,13 @@ class PreparedRecord:
     """A record ready to store: holdings taken out, columns and index row worked out.
 
     Computed without touching the database, so an import can prepare a whole file
-    before its single write transaction begins.
+    before its single write transaction begins. The record is kept as the text stored
+    (``marc``, MARC-in-JSON), not as pymarc's objects: a staged file of 10,000 records held
+    them by the million, and the garbage collector went through them all again after
+    staging (45 µs a record, a fifth of parsing it).
     """
 
-    record: Record
+    marc: str
     format: str
     fields: BibFields
     isbns: tuple[str, ...]
@@ -175,7 +178,7 @@ def prepare(record: Record, fmt: str, fields: BibFields | None = None) -> Prepar
         "title_sort": pinyin_sort_key(fields.title),
         "dedup_key": dedup_key(fields),
     }
-    return PreparedRecord(bare, fmt, fields, tuple(isbns), columns, search_row(fields))
+    return PreparedRecord(marc_json(bare), fmt, fields, tuple(isbns), columns, search_row(fields))
 
 
 def _call_parts(fields: BibFields) -> tuple[str | None, str | None]:
@@ -264,9 +267,7 @@ def insert_records(
     entries = []
     for (bib_id, prepared), doc, number in zip(records, itertools.count(first_doc), numbers):
         columns = prepared.columns
-        rows.append(
-            (bib_id, doc, number, marc_json(prepared.record), source, now, now, *map(columns.get, _RECORD_COLUMNS))
-        )
+        rows.append((bib_id, doc, number, prepared.marc, source, now, now, *map(columns.get, _RECORD_COLUMNS)))
         isbns.extend((isbn, bib_id) for isbn in prepared.isbns)
         data = {
             "format": prepared.format,
@@ -312,7 +313,7 @@ def replace_record(session: Session, bib_id: str, record: Record) -> RecordSumma
     columns = dict(prepared.columns)
     if not columns["call_class"]:  # call numbers given at the desk live on the record, not in 905
         columns["call_class"], columns["book_number"] = row.call_class, row.book_number
-    text = marc_json(prepared.record)
+    text = prepared.marc
     with session.write() as writer:
         BibRecord.update(marc=text, updated_at=session.library.now_text(), **columns).where(
             BibRecord.id == row.id

