@@ -17,9 +17,7 @@ title from the first letters a reader types:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,48 +97,25 @@ def search_row(fields: BibFields) -> SearchRow:
 
 
 _INSERT = "INSERT INTO bib_search (rowid, title, author, publisher, subjects, pinyin) VALUES (?, ?, ?, ?, ?, ?)"
-# The rows ``index_insert`` holds back inside ``rows_held``, or None outside it.
-_held: ContextVar[list[tuple[int, str, str, str, str, str]] | None] = ContextVar("held_index_rows", default=None)
-
-
-@contextmanager
-def rows_held(database: Any) -> Iterator[None]:
-    """Hold back the index rows written inside, and insert them together when it ends.
-
-    For a bulk store (an import's thousands of records) inside its write. FTS5 keeps the rows
-    of a transaction in memory until a statement savepoint, which every insert with a trigger
-    or a foreign key opens: a record's index row stored between its record and its copies was
-    written out as a segment of its own, to be merged again, and the copy's insert paid for it
-    (measured: a copy's insert 125 µs instead of 45 µs, the whole record 80 µs more). If the
-    block fails, nothing is inserted: its write is rolled back anyway.
-    """
-    held: list[tuple[int, str, str, str, str, str]] = []
-    token = _held.set(held)
-    try:
-        yield
-        _insert_held(database, held)
-    finally:
-        _held.reset(token)
-
-
-def _insert_held(database: Any, held: list[tuple[int, str, str, str, str, str]]) -> None:
-    if held:
-        with peewee.__exception_wrapper__:  # a refusal is peewee's IntegrityError, as everywhere else
-            database.connection().executemany(_INSERT, held)
-        held.clear()
 
 
 def index_insert(database: Any, doc: int, row: SearchRow) -> None:
-    values = (doc, row.title, row.author, row.publisher, row.subjects, row.pinyin)
-    held = _held.get()
-    if held is not None:
-        held.append(values)
-        return
-    database.execute_sql(_INSERT, values)
+    database.execute_sql(_INSERT, (doc, row.title, row.author, row.publisher, row.subjects, row.pinyin))
+
+
+def index_insert_many(database: Any, rows: Iterable[tuple[int, SearchRow]]) -> None:
+    """The index rows of a bulk store (an import's thousands of records), in one statement after them.
+
+    FTS5 keeps the rows of a transaction in memory until a statement savepoint, which every insert
+    with a trigger or a foreign key opens: a record's index row stored between its record and its
+    copies was written out as a segment of its own, to be merged again, and the copy's insert paid
+    for it (measured: a copy's insert 125 µs instead of 45 µs, the whole record 80 µs more).
+    """
+    values = [(doc, r.title, r.author, r.publisher, r.subjects, r.pinyin) for doc, r in rows]
+    if values:
+        with peewee.__exception_wrapper__:  # a refusal is peewee's IntegrityError, as everywhere else
+            database.connection().executemany(_INSERT, values)
 
 
 def index_delete(database: Any, doc: int) -> None:
-    held = _held.get()
-    if held is not None:  # a row held back must be in the index before it can be deleted
-        _insert_held(database, held)
     database.execute_sql("DELETE FROM bib_search WHERE rowid = ?", (doc,))

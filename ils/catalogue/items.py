@@ -256,24 +256,25 @@ def insert_item(
         "source": source,
         "note": note,
     }
-    return insert_items(writer, [values], now=now)[0]
+    ((action, entity_type, item_id, data),) = store_items([values], now=now)
+    writer.journal(action, entity_type, item_id, data)
+    return item_id
 
 
-def insert_items(writer: Writer, items: Sequence[dict[str, object]], *, now: str) -> list[str]:
-    """Insert and journal items (each ``insert_item``'s values, by name) in one statement; their ids.
+def store_items(items: Sequence[dict[str, object]], *, now: str) -> list[tuple[str, str, str, dict[str, object]]]:
+    """Insert items (each ``insert_item``'s values, by name) in one statement; their journal rows,
+    in order (action, entity type, id, data), which the caller journals (``Writer.journal_many``).
 
-    An import stores thousands of copies in one write: one statement and one journal append
-    for a batch of them cost a fraction of a statement and a journal row each.
+    An import stores thousands of copies in one write: one statement and one journal append for a
+    chunk of them cost a fraction of a statement and a journal row each. It journals each record
+    before its copies, so it takes the rows to journal rather than have them journaled here.
     """
-    ids = [new_id() for _item in items]
-    database = Item._meta.database
+    entries = [("item.add", "item", new_id(), values) for values in items]
     with peewee.__exception_wrapper__:  # a refused row is peewee's IntegrityError, as for every other write
-        database.connection().executemany(
-            _INSERT_ITEM,
-            [(item_id, now, now, *(v[c] for c in _ITEM_COLUMNS)) for item_id, v in zip(ids, items, strict=True)],
+        Item._meta.database.connection().executemany(
+            _INSERT_ITEM, [(item_id, now, now, *(v[c] for c in _ITEM_COLUMNS)) for _a, _t, item_id, v in entries]
         )
-    writer.journal_many([("item.add", "item", item_id, values) for item_id, values in zip(ids, items, strict=True)])
-    return ids
+    return entries
 
 
 def _check_choice(value: str, choices: dict[str, str] | tuple[str, ...], what: str) -> str:

@@ -21,20 +21,23 @@ out and reported; its record is still stored.
 from __future__ import annotations
 
 import gc
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import peewee
 
+from db.ids import new_id
+from db.journal import Entry as JournalEntry
 from db.models import BibIsbn, BibRecord, Branch, Item, Location
 from ils.branches import get_branch
-from ils.catalogue.index import rows_held
-from ils.catalogue.items import barcode_format, insert_items, normalise_barcode, parse_price, read_call_number
+from ils.catalogue.index import SearchRow, index_insert_many
+from ils.catalogue.items import barcode_format, normalise_barcode, parse_price, read_call_number, store_items
 from ils.catalogue.locations import get_location
 from ils.catalogue.marc_fields import Holding
 from ils.catalogue.marc_read import Reject, read_marc, record_reason
-from ils.catalogue.records import PreparedRecord, insert_prepared, next_doc, prepare
+from ils.catalogue.records import PreparedRecord, insert_records, next_doc, prepare
 from ils.code_formats import CodeFormat
 from ils.errors import Invalid, Message, message, plural_message
 from ils.i18n import N_, _
@@ -56,7 +59,8 @@ DECISION_LABELS: dict[str, str] = {
 BY_ISBN = "isbn"
 BY_TITLE = "title"
 
-# Progress is reported, and cancellation checked, once per this many records.
+# Records are stored in chunks of this many; after each whole chunk progress is reported and
+# cancellation checked.
 PROGRESS_EVERY = 200
 # Values per ``IN (...)`` query: well under SQLite's host-parameter limit.
 _CHUNK = 500
@@ -394,44 +398,60 @@ class _Apply:
         self.doc = next_doc(session.library)
         self.home: dict[int, str | None] = {}  # record number → the stored record holding its data
         self.call_of: dict[str, str | None] = _existing_call_numbers(batch)
-        self.shape = barcode_format()
-        self.taken = _barcodes_in_use(batch, self.shape)
+        self.read, self.taken = _read_barcodes(batch, barcode_format())
         self.problems: list[Message] = []
         self.ledger: dict[tuple[str, int], str] = {}
         self.touched: dict[str, None] = {}
+        self.searches: list[tuple[int, SearchRow]] = []  # the new records' index rows, inserted after them all
         self.added = self.merged = self.skipped = self.items = 0
 
-    def store(self, record: StagedRecord) -> None:
-        target = None
-        if record.decision != ACCEPT:
-            target = record.duplicate_of
-            if target is None and record.duplicate_in_batch is not None:
-                target = self.home.get(record.duplicate_in_batch)
-        if record.decision == SKIP:
+    def store(self, chunk: Sequence[StagedRecord]) -> None:
+        """Store a chunk of the batch: its new records, then their copies and the copies merged
+        into others, each kind in one statement, and the journal rows in file order (a record,
+        then its copies)."""
+        new: list[tuple[str, PreparedRecord]] = []
+        copies: list[dict[str, object]] = []
+        order: list[tuple[bool, int]] = []  # per record stored: whether it is new, and its copies
+        for record in chunk:
+            target = None
+            if record.decision != ACCEPT:
+                target = record.duplicate_of
+                if target is None and record.duplicate_in_batch is not None:
+                    target = self.home.get(record.duplicate_in_batch)
+            if record.decision == SKIP:
+                self.home[record.number] = target
+                self.skipped += 1
+                continue
+            added = target is None
+            if target is None:
+                target = new_id()
+                new.append((target, record.prepared))
+                self.added += 1
+                columns = record.prepared.columns
+                call_class, book_number = columns["call_class"], columns["book_number"]
+                self.call_of[target] = f"{call_class}/{book_number}" if call_class and book_number else None
+            else:
+                self.merged += 1
             self.home[record.number] = target
-            self.skipped += 1
-            return
-        if target is None:
-            target = insert_prepared(
-                self.writer, self.session.library, record.prepared, doc=self.doc, source=self.batch.source_name
-            )
-            self.doc += 1
-            self.added += 1
-            columns = record.prepared.columns
-            call_class, book_number = columns["call_class"], columns["book_number"]
-            self.call_of[target] = f"{call_class}/{book_number}" if call_class and book_number else None
-        else:
-            self.merged += 1
-        self.home[record.number] = target
-        self.touched[target] = None
-        # Journaled after their record, as one statement: a delivery has thousands of copies.
-        copies = [copy for holding in record.holdings if (copy := self.copy(record, holding, target))]
-        if copies:
-            insert_items(self.writer, copies, now=self.now)
-            self.items += len(copies)
+            self.touched[target] = None
+            before = len(copies)
+            copies.extend(copy for holding in record.holdings if (copy := self.copy(record, holding, target)))
+            order.append((added, len(copies) - before))
+        library = self.session.library
+        records = iter(insert_records(library, new, first_doc=self.doc, source=self.batch.source_name, index=False))
+        self.searches.extend((doc, prepared.search) for doc, (_id, prepared) in enumerate(new, self.doc))
+        self.doc += len(new)
+        items = iter(store_items(copies, now=self.now))
+        self.items += len(copies)
+        entries: list[JournalEntry] = []
+        for added, count in order:
+            if added:
+                entries.append(next(records))
+            entries.extend(itertools.islice(items, count))
+        self.writer.journal_many(entries)
 
     def copy(self, record: StagedRecord, holding: Holding, bib_id: str) -> dict[str, object] | None:
-        """The values ``items.insert_items`` stores for ``holding``, or None when it cannot be added."""
+        """The values ``items.store_items`` stores for ``holding``, or None when it cannot be added."""
         call_number, shelf_key, parsed = read_call_number(holding.call_number or self.call_of.get(bib_id))
         if parsed is not None and parsed.book_number.isdigit():
             self.ledger.setdefault((parsed.clc_class, int(parsed.book_number)), bib_id)
@@ -463,10 +483,9 @@ class _Apply:
                 number, message("catalogue.import_copy_without_barcode", "a copy has no barcode, so it was not added")
             )
             return None
-        try:
-            barcode = normalise_barcode(holding.barcode, self.shape)
-        except Invalid as invalid:
-            self.problem(number, invalid.message)
+        barcode = self.read[holding.barcode]
+        if isinstance(barcode, Message):
+            self.problem(number, barcode)
             return None
         if barcode in self.taken:
             if self.taken[barcode]:
@@ -492,6 +511,7 @@ class _Apply:
         )
 
     def finish(self) -> ImportResult:
+        index_insert_many(self.session.library.database, self.searches)
         # Book numbers met on import count as taken, so the 种次号 counter never hands them out again.
         node_id = self.session.library.node_id
         rows = [(c, n, bib_id, node_id, self.now) for (c, n), bib_id in self.ledger.items()]
@@ -545,14 +565,14 @@ def apply(
     total = len(batch.records)
     with _collector_paused(), session.write() as writer:
         run = _Apply(session, writer, batch, places, "processing" if processing else "available")
-        with rows_held(session.library.database):  # the records' index rows, inserted together
-            for done, record in enumerate(batch.records, 1):
-                run.store(record)
-                if done % PROGRESS_EVERY == 0:
-                    if cancelled and cancelled():
-                        raise Invalid("catalogue.import_cancelled", "Import cancelled; nothing was stored.")
-                    if progress:
-                        progress(done, total)
+        for start in range(0, total, PROGRESS_EVERY):
+            run.store(batch.records[start : start + PROGRESS_EVERY])
+            done = start + PROGRESS_EVERY
+            if done <= total:
+                if cancelled and cancelled():
+                    raise Invalid("catalogue.import_cancelled", "Import cancelled; nothing was stored.")
+                if progress:
+                    progress(done, total)
         result = run.finish()
     if progress:
         progress(total, total)
@@ -582,19 +602,21 @@ def _existing_call_numbers(batch: Batch) -> dict[str, str | None]:
     return found
 
 
-def _barcodes_in_use(batch: Batch, shape: CodeFormat) -> dict[str, bool]:
-    """Barcodes of the batch already on items (value True); the run adds its own as False."""
-    wanted: set[str] = set()
+def _read_barcodes(batch: Batch, shape: CodeFormat) -> tuple[dict[str, str | Message], dict[str, bool]]:
+    """Each barcode the batch's copies give, read once: as stored, or why it is refused; and
+    those already on items (value True; the run adds its own as False)."""
+    read: dict[str, str | Message] = {}
     for holding in _holdings_to_store(batch.records):
-        try:
-            wanted.add(normalise_barcode(holding.barcode or "", shape))
-        except Invalid:
-            continue
+        if holding.barcode and holding.barcode not in read:
+            try:
+                read[holding.barcode] = normalise_barcode(holding.barcode, shape)
+            except Invalid as invalid:
+                read[holding.barcode] = invalid.message
     taken: dict[str, bool] = {}
-    for chunk in _chunks(sorted(wanted)):
+    for chunk in _chunks(sorted({barcode for barcode in read.values() if isinstance(barcode, str)})):
         for (barcode,) in Item.select(Item.barcode).where(Item.barcode.in_(chunk)).tuples():
             taken[barcode] = True
-    return taken
+    return read, taken
 
 
 def _holdings_to_store(records: Iterable[StagedRecord]) -> Iterator[Holding]:

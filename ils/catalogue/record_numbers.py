@@ -31,16 +31,25 @@ _BLOCKS = (
 
 
 def next_record_number(library: Library) -> int | None:
-    """The next free number in this node's blocks, or None where it holds none.
+    """The next free number in this node's blocks, or None where it holds none (``next_record_numbers``)."""
+    return next_record_numbers(library, 1)[0]
 
-    Call inside the write that stores the record: the unique index stops two writers that
-    race for one number, and a gap left below the highest number is never refilled.
+
+def next_record_numbers(library: Library, count: int) -> list[int | None]:
+    """The next ``count`` free numbers in this node's blocks, in order; None for each record past the last.
+
+    The numbers ``next_record_number`` would give ``count`` records stored one after the other, read
+    in one look-up (an import numbers a chunk of records at once). Call inside the write that stores
+    the records: the unique index stops two writers that race for one number, and a gap left below
+    the highest number of a block is never refilled.
     """
+    numbers: list[int | None] = []
     for low, high, highest in library.database.execute_sql(_BLOCKS, (*_SCALE, *_SCALE, library.node_id)):
-        candidate = low if highest is None else highest + 1
-        if candidate <= high:
-            return candidate
-    return None
+        start = low if highest is None else highest + 1
+        numbers.extend(range(start, min(high + 1, start + count - len(numbers))))
+        if len(numbers) == count:
+            return numbers
+    return numbers + [None] * (count - len(numbers))
 
 
 def record_label(number: int | None, bib_id: str) -> str:

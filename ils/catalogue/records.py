@@ -7,21 +7,25 @@ then on, and export writes them back. Everything else in the record is kept as i
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring
+from typing import Any, cast
 
+import peewee
 from pymarc import Record, parse_json_to_array
 
 from db.ids import new_id
 from db.models import BibIsbn, BibRecord, Item
 from ils.catalogue.callnumbers import parse_call_number
-from ils.catalogue.index import SearchRow, index_delete, index_insert, search_row
+from ils.catalogue.index import SearchRow, index_delete, index_insert, index_insert_many, search_row
 from ils.catalogue.items import ItemInfo, items_of, record_call_number
 from ils.catalogue.marc_fields import CNMARC, MARC21, BibFields, Holding, extract
 from ils.catalogue.marc_read import size_problem
-from ils.catalogue.record_numbers import next_record_number, record_label
+from ils.catalogue.record_numbers import next_record_numbers, record_label
 from ils.catalogue.search_text import normalise_isbn
 from ils.errors import Invalid, NotFound
 from ils.library import Library, Writer
@@ -39,10 +43,13 @@ class PreparedRecord:
     """A record ready to store: holdings taken out, columns and index row worked out.
 
     Computed without touching the database, so an import can prepare a whole file
-    before its single write transaction begins.
+    before its single write transaction begins. The record is kept as the text stored
+    (``marc``, MARC-in-JSON), not as pymarc's objects: a staged file of 10,000 records held
+    them by the million, and the garbage collector went through them all again after
+    staging (45 µs a record, a fifth of parsing it).
     """
 
-    record: Record
+    marc: str
     format: str
     fields: BibFields
     isbns: tuple[str, ...]
@@ -102,7 +109,28 @@ def dedup_key(fields: BibFields) -> str | None:
 
 
 def marc_json(record: Record) -> str:
-    return record.as_json(ensure_ascii=False)
+    """The record in MARC-in-JSON: the very text ``record.as_json(ensure_ascii=False)`` gives.
+
+    Written out directly, each string escaped by the ``json`` module's own escaper: an import
+    stores thousands of records, and pymarc's way (a dictionary per field and per subfield, then
+    ``json.dumps``) cost more than half as much as parsing the record (136 µs a record, 49 µs this
+    way). A value that is not text (None in a record built by hand) goes pymarc's way.
+    """
+    try:
+        fields = [
+            f"{{{_quoted(f.tag)}: {_quoted(f.data)}}}"
+            if f.control_field
+            else f'{{{_quoted(f.tag)}: {{"ind1": {_quoted(f.indicator1)}, "ind2": {_quoted(f.indicator2)},'
+            f' "subfields": [{", ".join([f"{{{_quoted(s.code)}: {_quoted(s.value)}}}" for s in f.subfields])}]}}}}'
+            for f in record.fields
+        ]
+    except TypeError:
+        return record.as_json(ensure_ascii=False)
+    return f'{{"leader": {_quoted(str(record.leader))}, "fields": [{", ".join(fields)}]}}'
+
+
+# ``json``'s string escaper for ``ensure_ascii=False``; a value that is not text raises TypeError.
+_quoted = cast(Callable[[object], str], encode_basestring)
 
 
 def record_from_json(text: str) -> Record:
@@ -150,7 +178,7 @@ def prepare(record: Record, fmt: str, fields: BibFields | None = None) -> Prepar
         "title_sort": pinyin_sort_key(fields.title),
         "dedup_key": dedup_key(fields),
     }
-    return PreparedRecord(bare, fmt, fields, tuple(isbns), columns, search_row(fields))
+    return PreparedRecord(marc_json(bare), fmt, fields, tuple(isbns), columns, search_row(fields))
 
 
 def _call_parts(fields: BibFields) -> tuple[str | None, str | None]:
@@ -202,47 +230,63 @@ _INSERT_RECORD = (
 
 
 def insert_prepared(writer: Writer, library: Library, prepared: PreparedRecord, *, doc: int, source: str | None) -> str:
-    """Store, index and journal one prepared record (not its holdings); returns its id.
+    """Store, index and journal one prepared record (not its holdings); returns its id."""
+    bib_id = new_id()
+    ((action, entity_type, _id, data),) = insert_records(library, [(bib_id, prepared)], first_doc=doc, source=source)
+    writer.journal(action, entity_type, bib_id, data)
+    return bib_id
 
-    The journal row names the record (format, title, ISBN, source) but does not repeat
+
+def insert_records(
+    library: Library,
+    records: Sequence[tuple[str, PreparedRecord]],
+    *,
+    first_doc: int,
+    source: str | None,
+    index: bool = True,
+) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """Store prepared records (not their holdings) under the ids given, numbered in order and with
+    the document numbers ``first_doc``, ``first_doc + 1``…; their journal rows, in order (action,
+    entity type, id, data), which the caller journals (``Writer.journal_many``).
+
+    One statement per table for all of them: an import stores a chunk of records at once and
+    journals each before its copies, so it takes the rows to journal rather than have them
+    journaled here. ``index=False``: the caller inserts their index rows itself
+    (``index.index_insert_many``; an import does so once, after all its records).
+
+    A journal row names the record (format, number, title, ISBN, source) but does not repeat
     its MARC: the row in ``bib_record`` holds it, and a sync bundle carries the records
     its events touch. Copying every imported record into the journal would double the
     database and the import time. An edit does journal the whole new record (edits are
     few, and the audit trail should show what was changed).
     """
-    bib_id = new_id()
     now = library.now_text()
-    database = library.database
-    number = next_record_number(library)
-    database.execute_sql(
-        _INSERT_RECORD,
-        (
-            bib_id,
-            doc,
-            number,
-            marc_json(prepared.record),
-            source,
-            now,
-            now,
-            *(prepared.columns[c] for c in _RECORD_COLUMNS),
-        ),
-    )
-    for isbn in prepared.isbns:
-        database.execute_sql("INSERT INTO bib_isbn (isbn, bib_id) VALUES (?, ?)", (isbn, bib_id))
-    index_insert(database, doc, prepared.search)
-    writer.journal(
-        "record.add",
-        "bib_record",
-        bib_id,
-        {
+    numbers = next_record_numbers(library, len(records))
+    rows = []
+    isbns: list[tuple[str, str]] = []
+    entries = []
+    for (bib_id, prepared), doc, number in zip(records, itertools.count(first_doc), numbers):
+        columns = prepared.columns
+        rows.append((bib_id, doc, number, prepared.marc, source, now, now, *map(columns.get, _RECORD_COLUMNS)))
+        isbns.extend((isbn, bib_id) for isbn in prepared.isbns)
+        data = {
             "format": prepared.format,
             "number": number,
-            "title": prepared.columns["title"],
-            "isbn": prepared.columns["isbn"],
+            "title": columns["title"],
+            "isbn": columns["isbn"],
             "source": source,
-        },
-    )
-    return bib_id
+        }
+        entries.append(("record.add", "bib_record", bib_id, data))
+    connection = library.database.connection()
+    with peewee.__exception_wrapper__:  # a refused row is peewee's IntegrityError, as for every other write
+        connection.executemany(_INSERT_RECORD, rows)
+        connection.executemany("INSERT INTO bib_isbn (isbn, bib_id) VALUES (?, ?)", isbns)
+    if index:
+        index_insert_many(
+            library.database,
+            [(doc, prepared.search) for (_id, prepared), doc in zip(records, itertools.count(first_doc))],
+        )
+    return entries
 
 
 def add_record(session: Session, record: Record, fmt: str, *, source: str | None = None) -> str:
@@ -269,7 +313,7 @@ def replace_record(session: Session, bib_id: str, record: Record) -> RecordSumma
     columns = dict(prepared.columns)
     if not columns["call_class"]:  # call numbers given at the desk live on the record, not in 905
         columns["call_class"], columns["book_number"] = row.call_class, row.book_number
-    text = marc_json(prepared.record)
+    text = prepared.marc
     with session.write() as writer:
         BibRecord.update(marc=text, updated_at=session.library.now_text(), **columns).where(
             BibRecord.id == row.id

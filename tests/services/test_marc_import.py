@@ -12,6 +12,7 @@ from pymarc import Field, Leader, Record
 from db import journal
 from db.models import BibRecord, BookNumber, Item
 from ils.catalogue import items, marc_import, records
+from ils.catalogue.book_numbers import reserve_range
 from ils.catalogue.marc_import import Batch, apply, stage
 from ils.catalogue.marc_read import read_marc
 from ils.catalogue.search import search
@@ -380,19 +381,17 @@ def _journal_size(library) -> int:
 
 
 def test_a_failure_late_in_the_batch_stores_nothing(admin, library, monkeypatch):
-    batch = stage(
-        admin, iso(*[book(f"书{n}", holdings=({"a": "ZG", "b": f"F{n}"},)) for n in range(5)]), source_name="x.iso"
-    )
-    real_insert = marc_import.insert_prepared
+    batch = stage(admin, _many(450), source_name="x.iso")
+    real_insert = marc_import.insert_records
     calls = []
 
-    def failing_insert(writer, library, prepared, *, doc, source):
-        calls.append(prepared)
-        if len(calls) == 4:
+    def failing_insert(library, records, **options):
+        calls.append(records)
+        if len(calls) == 3:  # the last chunk of records
             raise OSError("disk unplugged")
-        return real_insert(writer, library, prepared, doc=doc, source=source)
+        return real_insert(library, records, **options)
 
-    monkeypatch.setattr(marc_import, "insert_prepared", failing_insert)
+    monkeypatch.setattr(marc_import, "insert_records", failing_insert)
     before = _journal_size(library)
     with pytest.raises(OSError):
         apply(admin, batch)
@@ -457,6 +456,36 @@ def test_the_import_is_journaled_record_by_record_and_as_a_whole(admin, library)
         "rejects": 0,
     }
     assert entries[0].entity_id == result.bib_ids[0]
+
+
+def test_each_record_is_journaled_before_its_copies_and_a_merge_after_its_target(admin, library):
+    before = _journal_size(library)
+    data = iso(
+        book("活着", isbn="7-02-000220-X", holdings=({"a": "ZG", "b": "J1"},)),
+        book("活着", isbn="7-02-000220-X", holdings=({"a": "ZG", "b": "J2"},)),  # merged into the first
+        book("兄弟", holdings=({"a": "ZG", "b": "J3"}, {"a": "ZG", "b": "J4"})),
+    )
+    result = apply(admin, stage(admin, data, source_name="x.iso"))
+    entries = journal.entries(library.database, after_rowid=before, limit=100)
+    assert [e.action for e in entries] == [
+        "record.add", "item.add", "item.add", "record.add", "item.add", "item.add", "import.apply"
+    ]  # fmt: skip
+    first, second = result.bib_ids
+    assert [e.entity_id for e in entries[:4:3]] == [first, second]
+    assert [e.data["barcode"] for e in entries if e.action == "item.add"] == ["J1", "J2", "J3", "J4"]
+    assert [e.data["bib_id"] for e in entries if e.action == "item.add"] == [first, first, second, second]
+    assert [e.seq for e in entries] == list(range(entries[0].seq, entries[0].seq + 7))
+
+
+def test_an_import_numbers_its_records_on_across_a_full_block(admin, library):
+    first = records.add_record(admin, book("一"), "cnmarc")
+    BibRecord.update(number=4_999_997).where(BibRecord.id == first).execute()
+    reserve_range(admin, kind="book_number", first=6000, last=6001)
+    result = apply(admin, stage(admin, _many(450), source_name="x.iso"))
+    numbers = [BibRecord.get_by_id(bib_id).number for bib_id in result.bib_ids]
+    assert numbers == [4_999_998, 4_999_999, *range(6_000_000, 6_000_448)]
+    journaled = [e.data["number"] for e in journal.entries(library.database, limit=10_000) if e.action == "record.add"]
+    assert journaled[-450:] == numbers
 
 
 def test_a_circulation_clerk_may_not_import(admin, clerk):

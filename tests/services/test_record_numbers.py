@@ -10,7 +10,7 @@ from db import migrations
 from db.migrations import m0081_record_numbers
 from db.models import BibRecord
 from ils.catalogue.book_numbers import reserve_range
-from ils.catalogue.record_numbers import find_record_id, next_record_number
+from ils.catalogue.record_numbers import find_record_id, next_record_number, next_record_numbers
 from ils.catalogue.records import view_record
 from ils.initialise import initialise
 from ils.library import open_library
@@ -33,6 +33,7 @@ def test_records_are_numbered_from_the_nodes_range_and_found_by_number(admin):
 def test_a_node_goes_on_to_its_next_block_when_one_is_full(admin):
     BibRecord.update(number=4_999_999).where(BibRecord.id == new_record(admin, "一")).execute()
     reserve_range(admin, kind="book_number", first=6000, last=6001)
+    assert next_record_numbers(admin.library, 3) == [6_000_000, 6_000_001, 6_000_002]
     assert view_record(new_record(admin, "二")).summary.number == 6_000_000
 
 
@@ -42,7 +43,7 @@ def test_a_desk_without_a_range_leaves_the_record_unnumbered_and_names_it_by_id(
     )
     try:
         session = log_in(library, "admin", ADMIN_PASSWORD)
-        assert next_record_number(library) is None
+        assert next_record_number(library) is None and next_record_numbers(library, 2) == [None, None]
         bib = new_record(session, "边城")
         summary = view_record(bib).summary
         assert summary.number is None and summary.label == bib

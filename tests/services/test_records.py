@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pymarc import Field, Leader, Record, Subfield
 
 from db import journal
 from db.models import BibRecord
 from ils.catalogue import items, locations, records
+from ils.catalogue.marc_read import read_marc_file
 from ils.catalogue.marc_text import record_to_text, text_to_record
 from ils.catalogue.tag_labels import subfield_label, tag_label
 from ils.errors import NotFound, PermissionDenied
 from ils.i18n import set_language
 from tests.codes import refused
-from tests.services.marc_samples import dp2_records
+from tests.services.marc_samples import MARC_DIR, dp2_records, require_corpus
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -180,3 +183,43 @@ def test_tags_have_readable_names_in_both_formats():
     assert tag_label("cnmarc", "999") == ""
     set_language("zh_CN")
     assert tag_label("cnmarc", "200") == "题名与责任说明"
+
+
+# --- the stored MARC-in-JSON ---------------------------------------------------------------
+
+
+def _same_json_as_pymarc(record: Record) -> None:
+    text = records.marc_json(record)
+    assert text == record.as_json(ensure_ascii=False)
+    assert records.record_from_json(text).as_marc() == record.as_marc()
+
+
+def test_the_stored_json_is_the_text_pymarc_writes_for_every_record_of_the_corpus():
+    require_corpus()
+    files = [p for p in sorted(MARC_DIR.rglob("*")) if p.suffix in {".mrc", ".dat", ".xml", ".iso", ".marc", ".bin"}]
+    stored = 0
+    for path in files:
+        for parsed in read_marc_file(path).records:
+            _same_json_as_pymarc(parsed.record)
+            assert records.record_from_json(records.prepare(parsed.record, parsed.format, parsed.fields).marc)
+            stored += 1
+    assert stored > 100
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from('a1$"\\é中'), st.text(), st.sampled_from([" ", "0", "#", '"'])), min_size=1),
+    st.text(),
+)
+def test_the_stored_json_is_the_text_pymarc_writes_for_any_text(subfields, control):
+    record = Record(force_utf8=True, leader=Leader("00000nam  2200000   450 "))
+    record.add_field(Field(tag="001", data=control))
+    record.add_field(
+        Field(tag="200", indicators=[subfields[0][2], " "], subfields=[Subfield(c, v) for c, v, _i in subfields])
+    )
+    assert records.marc_json(record) == record.as_json(ensure_ascii=False)
+
+
+def test_a_value_that_is_not_text_is_written_as_pymarc_writes_it():
+    record = cnmarc("红楼梦")
+    record.add_field(Field(tag="005", data=None))
+    assert records.marc_json(record) == record.as_json(ensure_ascii=False)
