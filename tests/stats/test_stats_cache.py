@@ -148,12 +148,14 @@ def _apply(database, change) -> None:
     branches = [r for (r,) in database.execute_sql("SELECT id FROM branch ORDER BY code")]
     execute = database.execute_sql
     if kind == "loan":
-        ended = None if b is None else _text(a + dt.timedelta(days=b), 16)
+        out = execute("SELECT COUNT(*) FROM loan WHERE ended_at IS NULL").fetchone()[0]
+        days = 1 if b is None and out else b  # the copy the rows lend is out to one reader at a time
+        ended = None if days is None else _text(a + dt.timedelta(days=days), 16)
         _raw_loan(database.connection(), _text(a), ended)
-    elif kind == "return" and loans:
+    elif kind == "return":
         execute(
-            "UPDATE loan SET ended_at = ?, ended_as = 'returned', end_branch_id = branch_id WHERE id = ?",
-            (_text(a, 17), loans[b % len(loans)]),
+            "UPDATE loan SET ended_at = ?, ended_as = 'returned', end_branch_id = branch_id WHERE ended_at IS NULL",
+            (_text(a, 17),),
         )
     elif kind == "move_loan" and loans:
         execute("UPDATE loan SET branch_id = ? WHERE id = ?", (branches[b % len(branches)], loans[a % len(loans)]))
@@ -168,7 +170,7 @@ def _apply(database, change) -> None:
             "INSERT INTO item (id, bib_id, barcode, branch_id, item_type, status, price_fen, acquired_on, source,"
             " created_at, updated_at) SELECT ?, bib_id, ?, branch_id, 'book', 'available', 1000, ?, ?, ?, ?"
             " FROM item ORDER BY barcode LIMIT 1",
-            (new_id(), new_id()[:12], a.isoformat(), "采购" if b else "捐赠", _text(a), _text(a)),
+            (new_id(), new_id()[-12:], a.isoformat(), "采购" if b else "捐赠", _text(a), _text(a)),
         )
     elif kind == "withdraw":
         execute(
