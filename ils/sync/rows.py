@@ -15,12 +15,14 @@ import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from peewee import Database
 
 from db import dialect
 from db.sync_spec import BY_NAME, Table
+from ils.sync.batch import Batch
 from ils.sync.merge import RowState, Version, format_version, parse_version
 
 CHUNK = 500
@@ -28,6 +30,9 @@ FORGOTTEN = 2  # sync_row.deleted of a reader the union forgot: not a tombstone,
 
 # Desk-local columns a new row needs a value for: its number in this desk's full-text index.
 _LOCAL_ON_INSERT = {"bib_record": {"doc": "(SELECT IFNULL(MAX(doc), 0) + 1 FROM bib_record)"}}
+
+
+_GROUPS = {t.name: tuple(g.name for g in t.groups) for t in BY_NAME.values()}
 
 
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
@@ -173,6 +178,61 @@ def store(database: Database, table: Table, writes: Sequence[Write]) -> None:
     for sql, params in shapes.items():
         connection.executemany(sql, params)
     dialect.write_versions_many(database, [_versions_row(table, write) for write in writes])
+
+
+def insert_new(database: Database, table: Table, batch: Batch, at: Sequence[int], seqs: Sequence[int | None]) -> None:
+    """Store rows ``at`` of ``batch``, which this replica holds nothing of (no row, no version), as
+    they came: the merge of nothing with a row is the row. Column-wise, with no ``RowState`` or
+    ``Write`` per row: the table's rows in one ``executemany`` per shape (almost always one, every
+    group present), then their versions in one more.
+
+    A tombstone stores only its version, keeping the values it carries as ``base`` (as ``store``
+    does). Runs inside the caller's savepoint, as ``store``.
+    """
+    name = table.name
+    groups = _GROUPS[name]
+    full = _insert(name, groups)
+    pks, versions, deleted, colvers, values = batch.pks, batch.versions, batch.deleted, batch.colvers, batch.values
+    shapes: dict[str, list[list[Any]]] = {full: []}
+    whole = shapes[full]
+    kept: list[tuple[Any, ...]] = []
+    for i, seq in zip(at, seqs, strict=True):
+        pk, row, version = pks[i], values[i], versions[i]
+        if deleted[i]:
+            base = {c: v for g in table.groups if g.name in row for c, v in zip(g.columns, row[g.name], strict=True)}
+            kept.append(_new_version(name, pk, seq, version, colvers[i], True, base))
+            continue
+        if len(row) == len(groups):
+            whole.append([pk, *chain.from_iterable(map(row.__getitem__, groups))])
+        else:
+            present = tuple(g for g in groups if g in row)
+            shapes.setdefault(_insert(name, present), []).append(
+                [pk, *chain.from_iterable(map(row.__getitem__, present))]
+            )
+        if colvers[i]:
+            kept.append(_new_version(name, pk, seq, version, colvers[i], False, None))
+        else:
+            kept.append((name, pk, seq, version[0], version[1], None, 0, None))
+    connection = dialect.connection(database)
+    for sql, params in shapes.items():
+        if params:
+            connection.executemany(sql, params)
+    dialect.write_versions_many(database, kept)
+
+
+def _new_version(
+    name: str, pk: str, seq: int | None, version: Version, colvers: dict[str, Version], deleted: bool, base: Any
+) -> tuple[Any, ...]:
+    return dialect.versions_row(
+        name,
+        pk,
+        seq=seq,
+        hlc=version[0],
+        node=version[1],
+        colvers={g: format_version(v) for g, v in colvers.items()} or None,
+        deleted=deleted,
+        base=base,
+    )
 
 
 def current_base(database: Database, table: Table, pk: str) -> dict[str, Any] | None:
