@@ -75,8 +75,12 @@ def load(database: Database, table: Table, keys: Sequence[str]) -> dict[str, Row
     """The states of the named rows this replica holds (a tombstone has no values)."""
     states: dict[str, RowState] = {}
     for chunk in _chunks(list(keys)):
-        rows = {r[0]: r[1:] for r in dialect.rows_by_pk(database, table.name, table.pk, table.columns, chunk)}
-        for pk, hlc, node, colvers, deleted, base in dialect.versions_by_pk(database, table.name, chunk):
+        versions = dialect.versions_by_pk(database, table.name, chunk)
+        if not versions:  # all new here (a day's loans): no rows to read either
+            continue
+        held = [v[0] for v in versions]
+        rows = {r[0]: r[1:] for r in dialect.rows_by_pk(database, table.name, table.pk, table.columns, held)}
+        for pk, hlc, node, colvers, deleted, base in versions:
             row = rows.get(pk)
             if deleted == FORGOTTEN or (row is None and not deleted):
                 continue  # forgotten here (a reader no longer shared): as if never seen
