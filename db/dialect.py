@@ -106,6 +106,10 @@ def write_versions_many(database: Database, rows: Any) -> None:
     of(database).write_versions_many(database, rows)
 
 
+def keep_statistics(database: Database, grown: dict[str, int]) -> None:
+    of(database).keep_statistics(database, grown)
+
+
 def pk_expression(database: Database, pk: Any, alias: str = "t") -> str:
     return of(database).pk_expression(pk, alias)
 

@@ -224,6 +224,38 @@ def write_versions_many(database: Database, rows: Sequence[tuple[Any, ...]]) -> 
     connection(database).executemany(sqlite_dialect._WRITE_VERSIONS, rows)
 
 
+#: A table is analysed again once this many rows were added since, and more than it held then.
+_GROWTH_FLOOR = 1000
+
+
+def keep_statistics(database: Database, grown: dict[str, int]) -> None:
+    """Refresh the planner's statistics of a table an import has outgrown (counts in ``grown``,
+    set back to 0 for each table analysed).
+
+    PostgreSQL plans from statistics that autovacuum refreshes only after a transaction commits.
+    An import adds hundreds of thousands of rows in one transaction; planned from the
+    statistics of a table that was nearly empty, a lookup by key (``sync_row`` of 500 copies,
+    the copies' status after the merge) walks every row of the table instead of its index, once
+    per batch. ``ANALYZE`` inside the transaction counts its own new rows; run each time a table
+    has doubled, it costs a few runs of a 30,000-row sample per table.
+    """
+    due = [t for t, n in grown.items() if n >= _GROWTH_FLOOR]
+    if not due:
+        return
+    planned = dict(
+        database.execute_sql(
+            "SELECT relname, GREATEST(reltuples, 0) FROM pg_class WHERE relname IN (SELECT value FROM json_each(?))"
+            " AND relkind = 'r' AND relnamespace = current_schema()::regnamespace",
+            (_json(due),),
+        ).fetchall()
+    )
+    outgrown = sorted(t for t in due if grown[t] > planned.get(t, 0))
+    if outgrown:
+        database.execute_sql("ANALYZE " + ", ".join(outgrown))
+        for table in outgrown:
+            grown[table] = 0
+
+
 def pk_expression(pk: Sequence[str], alias: str = "t") -> str:
     """As ``dialect_sqlite.pk_expression``: the key itself, or the compact JSON array text of a composite key."""
     if len(pk) == 1:

@@ -159,6 +159,10 @@ def write_versions_many(database: Database, rows: Sequence[tuple[Any, ...]]) -> 
     connection(database).executemany(_WRITE_VERSIONS, rows)
 
 
+def keep_statistics(database: Database, grown: dict[str, int]) -> None:
+    """SQLite plans by its indexes alone (no ``ANALYZE`` is ever run): nothing to keep."""
+
+
 def pk_expression(pk: Sequence[str], alias: str = "t") -> str:
     """The text that names a row in ``sync_row``: the key itself, or a JSON array of a composite key
     (exactly as the capture triggers write it)."""

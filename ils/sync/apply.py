@@ -104,6 +104,7 @@ class Applier:
         self.result = Applied()
         self._seq = dialect.max_seq(database)
         self.settled = (self._seq, self._seq)  # the changes (numbered so) whose copies ``finish`` settles
+        self._grown: dict[str, int] = {}  # rows added per table since the planner's statistics (PostgreSQL)
         self._docs = database.execute_sql("SELECT MAX(doc) FROM bib_record").fetchone()[0] or 0
         self._waiting = {(t, pk) for t, pk in database.execute_sql("SELECT tbl, pk FROM sync_pending")}
 
@@ -175,6 +176,9 @@ class Applier:
             return
         for write in writes:
             self._stored(table, write)
+        self._grown[table.name] = self._grown.get(table.name, 0) + len(new)
+        self._grown["sync_row"] = self._grown.get("sync_row", 0) + len(new) + len(writes)
+        dialect.keep_statistics(self.database, self._grown)
         if new:
             pks = [rows_in.pks[i] for i in new]
             self.result.counts[table.name] = self.result.counts.get(table.name, 0) + len(pks)
@@ -203,9 +207,13 @@ class Applier:
             self._stored(table, write)
 
     def _merge(self, table: Table, pk: str, local: RowState | None, remote: RowState) -> rows.Write | None:
+        self.result.highest = max(self.result.highest, remote.version[0], *(v[0] for v in remote.colvers.values()))
+        if local is not None and rows.same(local, remote):
+            return (
+                None  # held as sent (a bundle sent again before its acknowledgement came back): a join changes nothing
+            )
         merged, seen = merge_row(table, pk, local, remote)
         self.result.seen += seen
-        self.result.highest = max(self.result.highest, remote.version[0], *(v[0] for v in remote.colvers.values()))
         if local is not None and rows.same(local, merged):
             return None
         base = None

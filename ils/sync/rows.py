@@ -15,7 +15,7 @@ import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import accumulate, chain
 from typing import Any
 
 from peewee import Database
@@ -41,12 +41,16 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
 
 
 def split_values(table: Table, row: Sequence[Any]) -> dict[str, tuple[Any, ...]]:
-    values: dict[str, tuple[Any, ...]] = {}
-    at = 0
-    for group in table.groups:
-        values[group.name] = tuple(row[at : at + len(group.columns)])
-        at += len(group.columns)
-    return values
+    return {name: tuple(row[start:end]) for name, start, end in _SLICES[table.name]}
+
+
+def _slices(table: Table) -> tuple[tuple[str, int, int], ...]:
+    """Where each group's columns sit in a row of the table's replicated columns."""
+    ends = list(accumulate(len(g.columns) for g in table.groups))
+    return tuple((g.name, end - len(g.columns), end) for g, end in zip(table.groups, ends, strict=True))
+
+
+_SLICES = {t.name: _slices(t) for t in BY_NAME.values()}
 
 
 def _state(
