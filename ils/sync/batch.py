@@ -99,6 +99,8 @@ def read(table: Table, lines: Any) -> Batch:
     if type(lines) is not list:
         raise ValueError(table.name)
     sizes = _SIZES[table.name]
+    names, lengths = tuple(sizes), tuple(sizes.values())
+    lists = [list] * len(sizes)
     pks: list[str] = []
     versions: list[Version] = []
     deleted: list[bool] = []
@@ -108,13 +110,16 @@ def read(table: Table, lines: Any) -> Batch:
         if type(line) is not list or len(line) != 5 or type(line[0]) is not str:
             raise ValueError(table.name)
         pk, version, gone, groups, row = line
-        if row:
+        if not row:
+            row = {}
+        elif type(row) is not dict or not (
+            # Every group, in the spec's order, as this desk's bundles carry them: checked without a loop.
+            tuple(row) == names and tuple(map(len, row.values())) == lengths and list(map(type, row.values())) == lists
+        ):
             for name, value in row.items():
                 # Shape only: a value of the wrong kind (a list, an object) cannot be bound, and SQLite refuses it.
                 if type(value) is not list or sizes.get(name) != len(value):
                     raise ValueError(f"{table.name}: group {name}")
-        else:
-            row = {}
         pks.append(pk)
         versions.append(parse_version(version))
         deleted.append(bool(gone))
