@@ -97,13 +97,15 @@ def _network(folder: Path, codes: list[str], clock: FixedClock) -> tuple[Library
     made = init_union(folder / "union.sqlite", admin_username="admin", admin_password=PASSWORD)
     union = open_library(Path(made.db), clock)
     desks = []
-    for code in codes:
+    presets_codes = [b.code for b in presets.BRANCHES]
+    for n, code in enumerate(codes):
         (folder / code).mkdir()
         desk = initialise(
             folder / code / "desk.sqlite",
             admin_username="admin",
             admin_password=PASSWORD,
-            branch_code=code,
+            # Beyond the preset branches, a second desk (node) at a preset branch: its barcodes still its own.
+            branch_code=code if code in presets_codes else presets_codes[n % len(presets_codes)],
             clock=clock,
         )
         request, _fp = peers.enrol(_session(desk), folder / f"enrol-{code}.json", node_fingerprint(union))
@@ -233,7 +235,7 @@ class Full:
 def run(folder: Path, branches: int, day: int, copies: int, pg: str | None, parts: tuple[str, ...] = PARTS) -> None:
     clock = FixedClock(dt.datetime.now(TZ).replace(microsecond=0, hour=9))
     codes = [b.code for b in presets.BRANCHES][: max(branches, 1)]
-    codes += [f"B{n:02d}" for n in range(branches - len(codes))]  # beyond the presets: made-up codes
+    codes += [f"B{n:02d}" for n in range(branches - len(codes))]  # beyond the presets: more desks, own barcodes
     codes = codes[:branches]
     union, desks = _network(folder / "net", codes, clock)
     template = union.path
