@@ -255,7 +255,7 @@ def _export(
     )
     data = archive.write(manifest, members, signing_key(library))
     bundle_id = hashlib.sha256(data).hexdigest()
-    name = f"{name_prefix}-{library.node_id[:8]}-e{ident.epoch}-{first}-{last}{SUFFIX}"
+    name = f"{name_prefix}-{archive.node_tag(library.node_id)}-e{ident.epoch}-{first}-{last}{SUFFIX}"
     path = _save(library, out_dir, name, data)
     now = library.now_text()
     with session.write() as writer:
@@ -354,7 +354,7 @@ def export_union(session: Session, node: str, out_dir: Path) -> BundleReport:
         out_dir,
         recipient=desk.node_id,
         start=max(start, ident.epoch_start),
-        name_prefix=f"union-to-{desk.branch_code or desk.node_id[:8]}",
+        name_prefix=f"union-to-{desk.branch_code or archive.node_tag(desk.node_id)}",
         extra={"acks": {"epoch": desk.epoch, "seq": contiguous}},
         peer_id=desk.node_id,
     )
