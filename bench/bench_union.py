@@ -13,7 +13,7 @@ The union on PostgreSQL is the SQLite union moved with ``migrate-to`` (the same 
 accept the same bundles). The copies are made in bulk at the desks before the timed imports.
 
 Run: ``.venv/bin/python bench/bench_union.py --pg postgresql://… [--branches 26] [--day 2000]
-[--copies 1000000] [--only day|full]``; without ``--pg`` (or ``ILS_TEST_PG_URL``) only SQLite is measured.
+[--copies 1000000] [--only day|full] [--engine sqlite|postgresql]``; without ``--pg`` (or ``ILS_TEST_PG_URL``) only SQLite is measured.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from ils.sync.union import init_union, migrate_to  # noqa: E402
 
 PASSWORD = "bench-pass"
 PARTS = ("day", "full")
+ENGINES = ("sqlite", "postgresql")
 TZ = dt.timezone(dt.timedelta(hours=8))
 _ITEM = (
     "INSERT INTO item (id, bib_id, barcode, branch_id, item_type, status, created_at, updated_at)"
@@ -253,6 +254,8 @@ def run(folder: Path, branches: int, day: int, copies: int, pg: str | None, part
     for desk in desks:
         desk.close()
     for engine, url in (("SQLite", None), ("PostgreSQL", pg)):
+        if engine.lower() not in engines:
+            continue
         if engine == "PostgreSQL" and not url:
             print("PostgreSQL: not measured (no --pg and no ILS_TEST_PG_URL)")
             continue
@@ -269,6 +272,7 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=1_000_000, help="copies in the first full load")
     parser.add_argument("--pg", default=os.environ.get("ILS_TEST_PG_URL"), help="a PostgreSQL server's URL")
     parser.add_argument("--only", choices=PARTS, help="measure only the day or only the first full load")
+    parser.add_argument("--engine", choices=ENGINES, help="measure only on SQLite or only on PostgreSQL")
     args = parser.parse_args()
     os.environ.setdefault("ILS_UNION_HOME", tempfile.mkdtemp(prefix="ils-bench-union-home-"))
     run(
@@ -278,6 +282,7 @@ def main() -> None:
         args.copies,
         args.pg,
         (args.only,) if args.only else PARTS,
+        (args.engine,) if args.engine else ENGINES,
     )
 
 

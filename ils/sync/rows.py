@@ -28,8 +28,8 @@ from ils.sync.merge import RowState, Version, format_version, parse_version
 CHUNK = 500
 FORGOTTEN = 2  # sync_row.deleted of a reader the union forgot: not a tombstone, a "forget" to pass on
 
-# Desk-local columns a new row needs a value for: its number in this desk's full-text index.
-_LOCAL_ON_INSERT = {"bib_record": {"doc": "(SELECT IFNULL(MAX(doc), 0) + 1 FROM bib_record)"}}
+# A desk-local column a new row needs a value for: its number in this desk's full-text index, the next free one.
+_NUMBERED = {"bib_record": "doc"}
 
 
 _GROUPS = {t.name: tuple(g.name for g in t.groups) for t in BY_NAME.values()}
@@ -143,7 +143,8 @@ def _insert(name: str, present: tuple[str, ...]) -> str:
     """The INSERT of a row carrying these groups (built once per shape: an import stores thousands)."""
     table = BY_NAME[name]
     columns = list(table.pk) + [c for g in table.groups if g.name in present for c in g.columns]
-    local = _LOCAL_ON_INSERT.get(table.name, {})
+    numbered = _NUMBERED.get(table.name)
+    local = {numbered: f"(SELECT IFNULL(MAX({numbered}), 0) + 1 FROM {table.name})"} if numbered else {}
     names = ", ".join([*columns, *local])
     marks = ", ".join(["?"] * len(columns) + list(local.values()))
     return f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
@@ -191,18 +192,19 @@ def store(database: Database, table: Table, writes: Sequence[Write]) -> None:
 def insert_new(database: Database, table: Table, batch: Batch, at: Sequence[int], seqs: Sequence[int | None]) -> None:
     """Store rows ``at`` of ``batch``, which this replica holds nothing of (no row, no version), as
     they came: the merge of nothing with a row is the row. Column-wise, with no ``RowState`` or
-    ``Write`` per row: the table's rows in one ``executemany`` per shape (almost always one, every
-    group present), then their versions in one more.
+    ``Write`` per row: the table's rows in one bulk insert per shape (almost always one, every
+    group present), then their versions in one more (``dialect.insert_rows``: ``executemany`` on
+    SQLite, ``COPY`` on PostgreSQL).
 
     A tombstone stores only its version, keeping the values it carries as ``base`` (as ``store``
-    does). Runs inside the caller's savepoint, as ``store``.
+    does). A new record's number in the full-text index is the next free one, as ``store``
+    gives it. Runs inside the caller's savepoint, as ``store``.
     """
     name = table.name
     groups = _GROUPS[name]
-    full = _insert(name, groups)
     pks, versions, deleted, colvers, values = batch.pks, batch.versions, batch.deleted, batch.colvers, batch.values
-    shapes: dict[str, list[list[Any]]] = {full: []}
-    whole = shapes[full]
+    shapes: dict[tuple[str, ...], list[list[Any]]] = {groups: []}
+    whole = shapes[groups]
     kept: list[tuple[Any, ...]] = []
     for i, seq in zip(at, seqs, strict=True):
         pk, row, version = pks[i], values[i], versions[i]
@@ -214,18 +216,23 @@ def insert_new(database: Database, table: Table, batch: Batch, at: Sequence[int]
             whole.append([pk, *chain.from_iterable(map(row.__getitem__, groups))])
         else:
             present = tuple(g for g in groups if g in row)
-            shapes.setdefault(_insert(name, present), []).append(
-                [pk, *chain.from_iterable(map(row.__getitem__, present))]
-            )
+            shapes.setdefault(present, []).append([pk, *chain.from_iterable(map(row.__getitem__, present))])
         if colvers[i]:
             kept.append(_new_version(name, pk, seq, version, colvers[i], False, None))
         else:
             kept.append((name, pk, seq, version[0], version[1], None, 0, None))
-    connection = dialect.connection(database)
-    for sql, params in shapes.items():
-        if params:
-            connection.executemany(sql, params)
-    dialect.write_versions_many(database, kept)
+    numbered = _NUMBERED.get(name)
+    for present, params in shapes.items():
+        if not params:
+            continue
+        columns = [*table.pk, *(c for g in table.groups if g.name in present for c in g.columns)]
+        if numbered is not None:
+            first = database.execute_sql(f"SELECT IFNULL(MAX({numbered}), 0) FROM {name}").fetchone()[0]
+            columns.append(numbered)
+            for number, row in enumerate(params, start=first + 1):
+                row.append(number)
+        dialect.insert_rows(database, name, tuple(columns), params)
+    dialect.insert_versions(database, kept)
 
 
 def _new_version(
