@@ -233,7 +233,15 @@ class Full:
     bundle: Path
 
 
-def run(folder: Path, branches: int, day: int, copies: int, pg: str | None, parts: tuple[str, ...] = PARTS) -> None:
+def run(
+    folder: Path,
+    branches: int,
+    day: int,
+    copies: int,
+    pg: str | None,
+    parts: tuple[str, ...] = PARTS,
+    engines: tuple[str, ...] = ENGINES,
+) -> None:
     clock = FixedClock(dt.datetime.now(TZ).replace(microsecond=0, hour=9))
     codes = [b.code for b in presets.BRANCHES][: max(branches, 1)]
     codes += [f"B{n:02d}" for n in range(branches - len(codes))]  # beyond the presets: more desks, own barcodes
