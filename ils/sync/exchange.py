@@ -40,7 +40,7 @@ from ils.library import Library
 from ils.permissions import Permission
 from ils.session import Session
 from ils.sync import archive, batch, peers, privacy, rows
-from ils.sync.apply import Applied, Applier, encode_state
+from ils.sync.apply import Applied, Applier, Refused, encode_state
 from ils.sync.batch import Batch
 from ils.sync.keys import signing_key
 
@@ -736,19 +736,15 @@ def _apply(session: Session, incoming: Incoming, *, restamp: bool, progress: Pro
             rows_in = _restamped(incoming, _horizon(library), writer.stamp, library.node_id)
         dialect.set_capture(database, False)
         total = sum(len(found) for found in rows_in.values())
-        applier = Applier(
-            database,
-            renumber=role == identity.UNION or restamp,
-            origin=incoming.origin,
-            now=now,
-            progress=(lambda done: progress(done, total)) if progress else None,
-        )
+        renumber = role == identity.UNION or restamp
+        told = (lambda done: progress(done, total)) if progress else None
         try:
-            for table in TABLES:
-                if table.name in rows_in:
-                    applier.apply(rows_in[table.name])
-        except dialect.BINDING_ERRORS:
-            raise _bad(table.name) from None  # the whole write is rolled back
+            # Fast, in one savepoint: a refused row (a missing parent, a barcode twice) rolls it back
+            # and the bundle goes again with a savepoint a batch, refused rows stored one by one.
+            with database.atomic():
+                applier = _apply_rows(database, rows_in, renumber, incoming.origin, now, told, careful=False)
+        except Refused:
+            applier = _apply_rows(database, rows_in, renumber, incoming.origin, now, told, careful=True)
         forgotten = applier.forget(incoming.forget)
         before = database.execute_sql("SELECT COUNT(*) FROM sync_conflict").fetchone()[0]
         applied = applier.finish()
@@ -800,6 +796,26 @@ def _apply(session: Session, incoming: Incoming, *, restamp: bool, progress: Pro
     kept.mkdir(parents=True, exist_ok=True)
     (kept / f"{incoming.bundle_id[:16]}{SUFFIX}").write_bytes(incoming.data)
     return _report(library, "applied", incoming, applied, forgotten, found)
+
+
+def _apply_rows(
+    database: Database,
+    rows_in: dict[str, Batch],
+    renumber: bool,
+    origin: str,
+    now: str,
+    progress: Callable[[int], object] | None,
+    *,
+    careful: bool,
+) -> Applier:
+    applier = Applier(database, renumber=renumber, origin=origin, now=now, progress=progress, careful=careful)
+    for table in TABLES:
+        if table.name in rows_in:
+            try:
+                applier.apply(rows_in[table.name])
+            except dialect.BINDING_ERRORS:
+                raise _bad(table.name) from None  # the whole write is rolled back
+    return applier
 
 
 def _catch_up(session: Session) -> list[BundleReport]:

@@ -229,8 +229,8 @@ def insert_new(database: Database, table: Table, batch: Batch, at: Sequence[int]
         if numbered is not None:
             first = database.execute_sql(f"SELECT IFNULL(MAX({numbered}), 0) FROM {name}").fetchone()[0]
             columns.append(numbered)
-            for number, row in enumerate(params, start=first + 1):
-                row.append(number)
+            for number, line in enumerate(params, start=first + 1):
+                line.append(number)
         dialect.insert_rows(database, name, tuple(columns), params)
     dialect.insert_versions(database, kept)
 
