@@ -13,7 +13,7 @@ The union on PostgreSQL is the SQLite union moved with ``migrate-to`` (the same 
 accept the same bundles). The copies are made in bulk at the desks before the timed imports.
 
 Run: ``.venv/bin/python bench/bench_union.py --pg postgresql://… [--branches 26] [--day 2000]
-[--copies 1000000]``; without ``--pg`` (or ``ILS_TEST_PG_URL``) only SQLite is measured.
+[--copies 1000000] [--only day|full] [--engine sqlite|postgresql]``; without ``--pg`` (or ``ILS_TEST_PG_URL``) only SQLite is measured.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import os
 import shutil
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -43,6 +44,8 @@ from ils.sync.keys import key_file, node_fingerprint  # noqa: E402
 from ils.sync.union import init_union, migrate_to  # noqa: E402
 
 PASSWORD = "bench-pass"
+PARTS = ("day", "full")
+ENGINES = ("sqlite", "postgresql")
 TZ = dt.timezone(dt.timedelta(hours=8))
 _ITEM = (
     "INSERT INTO item (id, bib_id, barcode, branch_id, item_type, status, created_at, updated_at)"
@@ -95,13 +98,15 @@ def _network(folder: Path, codes: list[str], clock: FixedClock) -> tuple[Library
     made = init_union(folder / "union.sqlite", admin_username="admin", admin_password=PASSWORD)
     union = open_library(Path(made.db), clock)
     desks = []
-    for code in codes:
+    presets_codes = [b.code for b in presets.BRANCHES]
+    for n, code in enumerate(codes):
         (folder / code).mkdir()
         desk = initialise(
             folder / code / "desk.sqlite",
             admin_username="admin",
             admin_password=PASSWORD,
-            branch_code=code,
+            # Beyond the preset branches, a second desk (node) at a preset branch: its barcodes still its own.
+            branch_code=code if code in presets_codes else presets_codes[n % len(presets_codes)],
             clock=clock,
         )
         request, _fp = peers.enrol(_session(desk), folder / f"enrol-{code}.json", node_fingerprint(union))
@@ -174,63 +179,98 @@ def _line(name: str, rows: int, took: Stopwatch, floor: Stopwatch, target: str) 
     )
 
 
-def run(folder: Path, branches: int, day: int, copies: int, pg: str | None) -> None:
+def _import_day(folder: Path, template: Path, clock: FixedClock, engine: str, url: str | None, day: Day) -> None:
+    replica = _replica(template, folder / f"day-{engine}", clock, url)
+    session = _session(replica)
+    for bundle in day.morning:
+        exchange.import_bundle(session, bundle)
+    with Stopwatch() as took:
+        counts = [exchange.import_bundle(session, bundle) for bundle in day.bundles]
+    rows = sum(sum(c.counts.values()) for c in counts)
+    replica.close()
+    empty = _replica(template, folder / f"floor-day-{engine}", clock, url)
+    branch = empty.node.branch_id
+    all_bibs = [(b[0], n + 1, *b[2:]) for n, b in enumerate(b for bibs, _items in day.stock for b in bibs)]
+    all_items = [(*i[:3], branch, *i[4:]) for _bibs, items in day.stock for i in items]
+    all_loans = [(loan[0], loan[1], branch, *loan[3:6], branch) for loans in day.loans for loan in loans]
+    floor = _floor(empty, all_bibs, all_items, all_loans, timed="loans")
+    empty.close()
+    name = f"{engine}: a day of {day.branches} branches ({day.size:,} loans and returns each)"
+    print(_line(name, rows, took, floor, "30 s"), flush=True)
+
+
+def _import_full(folder: Path, template: Path, clock: FixedClock, engine: str, url: str | None, full: Full) -> None:
+    replica = _replica(template, folder / f"full-{engine}", clock, url)
+    with Stopwatch() as took:
+        loaded = exchange.import_bundle(_session(replica), full.bundle)
+    replica.close()
+    empty = _replica(template, folder / f"floor-full-{engine}", clock, url)
+    items = [(*i[:3], empty.node.branch_id, *i[4:]) for i in full.items]
+    floor = _floor(empty, full.bibs, items, [], timed="copies")
+    empty.close()
+    name = f"{engine}: first full load ({len(full.items):,} copies)"
+    print(_line(name, sum(loaded.counts.values()), took, floor, "600 s"), flush=True)
+
+
+@dataclass
+class Day:
+    """A day of every branch: the morning's bundles (their copies), then the day's (loans and returns)."""
+
+    branches: int
+    size: int
+    stock: list[tuple[list[tuple], list[tuple]]]
+    morning: list[Path]
+    loans: list[list[tuple]]
+    bundles: list[Path]
+
+
+@dataclass
+class Full:
+    """The central desk's whole catalogue in one bundle."""
+
+    bibs: list[tuple]
+    items: list[tuple]
+    bundle: Path
+
+
+def run(
+    folder: Path,
+    branches: int,
+    day: int,
+    copies: int,
+    pg: str | None,
+    parts: tuple[str, ...] = PARTS,
+    engines: tuple[str, ...] = ENGINES,
+) -> None:
     clock = FixedClock(dt.datetime.now(TZ).replace(microsecond=0, hour=9))
     codes = [b.code for b in presets.BRANCHES][: max(branches, 1)]
-    codes += [f"B{n:02d}" for n in range(branches - len(codes))]  # beyond the presets: made-up codes
+    codes += [f"B{n:02d}" for n in range(branches - len(codes))]  # beyond the presets: more desks, own barcodes
     codes = codes[:branches]
     union, desks = _network(folder / "net", codes, clock)
     template = union.path
     union.close()
-    # The morning: each branch's copies (not timed); the day: its loans and returns, one bundle each.
-    stock = [_copies(desk, day, f"{code}-") for desk, code in zip(desks, codes, strict=True)]
-    morning = [Path(exchange.export_desk(_session(desk), folder).path) for desk in desks]
-    day_rows = [_day(desk, items, day) for desk, (_bibs, items) in zip(desks, stock, strict=True)]
-    day_bundles = [Path(exchange.export_desk(_session(desk), folder).path) for desk in desks]
-    central = desks[0]
-    full_bibs, full_items = _copies(central, copies, "F")
-    full = Path(exchange.export_desk(_session(central), folder).path)
+    the_day = the_full = None
+    if "day" in parts:  # the morning: each branch's copies (not timed); the day: its loans and returns
+        stock = [_copies(desk, day, f"{code}-") for desk, code in zip(desks, codes, strict=True)]
+        morning = [Path(exchange.export_desk(_session(desk), folder).path) for desk in desks]
+        loans = [_day(desk, items, day) for desk, (_bibs, items) in zip(desks, stock, strict=True)]
+        bundles = [Path(exchange.export_desk(_session(desk), folder).path) for desk in desks]
+        the_day = Day(branches, day, stock, morning, loans, bundles)
+    if "full" in parts:
+        bibs, items = _copies(desks[0], copies, "F")
+        the_full = Full(bibs, items, Path(exchange.export_desk(_session(desks[0]), folder).path))
+    for desk in desks:
+        desk.close()
     for engine, url in (("SQLite", None), ("PostgreSQL", pg)):
+        if engine.lower() not in engines:
+            continue
         if engine == "PostgreSQL" and not url:
             print("PostgreSQL: not measured (no --pg and no ILS_TEST_PG_URL)")
             continue
-        replica = _replica(template, folder / f"day-{engine}", clock, url)
-        session = _session(replica)
-        for bundle in morning:
-            exchange.import_bundle(session, bundle)
-        with Stopwatch() as took:
-            counts = [exchange.import_bundle(session, bundle) for bundle in day_bundles]
-        rows = sum(sum(c.counts.values()) for c in counts)
-        replica.close()
-        empty = _replica(template, folder / f"floor-day-{engine}", clock, url)
-        all_bibs = [b for bibs, _items in stock for b in bibs]
-        all_items = [i for _bibs, items in stock for i in items]
-        all_loans = [
-            (loan[0], loan[1], empty.node.branch_id, *loan[3:6], empty.node.branch_id)
-            for loans in day_rows
-            for loan in loans
-        ]
-        all_bibs = [(b[0], n + 1, *b[2:]) for n, b in enumerate(all_bibs)]
-        all_items = [(*i[:3], empty.node.branch_id, *i[4:]) for i in all_items]
-        floor = _floor(empty, all_bibs, all_items, all_loans, timed="loans")
-        empty.close()
-        print(
-            _line(f"{engine}: a day of {branches} branches ({day:,} loans and returns each)", rows, took, floor, "30 s")
-        )
-        replica = _replica(template, folder / f"full-{engine}", clock, url)
-        with Stopwatch() as took:
-            loaded = exchange.import_bundle(_session(replica), full)
-        replica.close()
-        empty = _replica(template, folder / f"floor-full-{engine}", clock, url)
-        floor = _floor(
-            empty, full_bibs, [(*i[:3], empty.node.branch_id, *i[4:]) for i in full_items], [], timed="copies"
-        )
-        empty.close()
-        print(
-            _line(f"{engine}: first full load ({copies:,} copies)", sum(loaded.counts.values()), took, floor, "600 s")
-        )
-    for desk in desks:
-        desk.close()
+        if the_day is not None:
+            _import_day(folder, template, clock, engine, url, the_day)
+        if the_full is not None:
+            _import_full(folder, template, clock, engine, url, the_full)
 
 
 def main() -> None:
@@ -239,9 +279,19 @@ def main() -> None:
     parser.add_argument("--day", type=int, default=2_000, help="loans (each returned) per branch in the day")
     parser.add_argument("--copies", type=int, default=1_000_000, help="copies in the first full load")
     parser.add_argument("--pg", default=os.environ.get("ILS_TEST_PG_URL"), help="a PostgreSQL server's URL")
+    parser.add_argument("--only", choices=PARTS, help="measure only the day or only the first full load")
+    parser.add_argument("--engine", choices=ENGINES, help="measure only on SQLite or only on PostgreSQL")
     args = parser.parse_args()
     os.environ.setdefault("ILS_UNION_HOME", tempfile.mkdtemp(prefix="ils-bench-union-home-"))
-    run(Path(tempfile.mkdtemp(prefix="ils-bench-union-")), args.branches, args.day, args.copies, args.pg)
+    run(
+        Path(tempfile.mkdtemp(prefix="ils-bench-union-")),
+        args.branches,
+        args.day,
+        args.copies,
+        args.pg,
+        (args.only,) if args.only else PARTS,
+        (args.engine,) if args.engine else ENGINES,
+    )
 
 
 if __name__ == "__main__":

@@ -106,6 +106,18 @@ def write_versions_many(database: Database, rows: Any) -> None:
     of(database).write_versions_many(database, rows)
 
 
+def insert_rows(database: Database, table: str, columns: tuple[str, ...], rows: Any) -> None:
+    of(database).insert_rows(database, table, columns, rows)
+
+
+def insert_versions(database: Database, rows: Any) -> None:
+    of(database).insert_versions(database, rows)
+
+
+def keep_statistics(database: Database, grown: dict[str, int]) -> None:
+    of(database).keep_statistics(database, grown)
+
+
 def pk_expression(database: Database, pk: Any, alias: str = "t") -> str:
     return of(database).pk_expression(pk, alias)
 

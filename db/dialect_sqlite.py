@@ -10,6 +10,7 @@ triggers. Everything else in ``ils.sync`` is portable SQL passed through ``run``
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -157,6 +158,25 @@ def versions_row(
 def write_versions_many(database: Database, rows: Sequence[tuple[Any, ...]]) -> None:
     """Store merged rows' versions as they are (an import keeps each change's origin)."""
     connection(database).executemany(_WRITE_VERSIONS, rows)
+
+
+def insert_rows(database: Database, table: str, columns: tuple[str, ...], rows: Sequence[Sequence[Any]]) -> None:
+    """Rows new to ``table``, in one ``executemany`` (the import's rows the replica holds nothing of)."""
+    connection(database).executemany(_insert_sql(table, columns), rows)
+
+
+@functools.lru_cache(maxsize=256)
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+def insert_versions(database: Database, rows: Sequence[tuple[Any, ...]]) -> None:
+    """The versions of rows new to this replica (``versions_row`` tuples)."""
+    write_versions_many(database, rows)
+
+
+def keep_statistics(database: Database, grown: dict[str, int]) -> None:
+    """SQLite plans by its indexes alone (no ``ANALYZE`` is ever run): nothing to keep."""
 
 
 def pk_expression(pk: Sequence[str], alias: str = "t") -> str:

@@ -69,6 +69,8 @@ class Writer:
         self.last: journal.JournalEntry | None = None
         self.refusals: list[tuple[str, str, str | None, dict[str, Any]]] = []
         self.unsteady = False  # journaled a change the per-connection caches hold (``ils.caches``)
+        # Changes numbered in (first, last] whose derived state the body settled itself (an import's merge).
+        self.settled: tuple[int, int] | None = None
 
     def refusal(self, action: str, entity_type: str, entity_id: str | None, data: dict[str, Any]) -> None:
         """Journal a refusal even though the write it happens in is about to be rolled back."""
@@ -192,7 +194,7 @@ class Library:
                 if connection.total_changes != before and writer.last is None:
                     raise RuntimeError("a service changed rows without journaling them")
                 if writer.last is not None:
-                    derived.settle_local(self.database, first_seq)
+                    derived.settle_local(self.database, first_seq, writer.settled)
                     capture.finish_stamp(self.database, writer.last.hlc)
             committed = True
         except IntegrityError as error:

@@ -67,6 +67,14 @@ def fingerprint(public_key: bytes) -> str:
     return "-".join(digest[i : i + 4] for i in range(0, 32, 4))
 
 
+def node_tag(node_id: str) -> str:
+    """A node's short name in bundle, folder and request file names: the last eight hex digits of
+    its id. Node ids are time-ordered, so their first eight are the same for every desk set up
+    within the same minute: two desks of one branch then wrote bundles of the same name, and the
+    second overwrote the first in a shared folder (a van's stick)."""
+    return node_id.replace("-", "")[-8:]
+
+
 def allowed_member(name: str) -> bool:
     if name in (MANIFEST, FORGET):
         return True

@@ -39,10 +39,10 @@ from ils.errors import Conflict, IlsError, Invalid, NotFound
 from ils.library import Library
 from ils.permissions import Permission
 from ils.session import Session
-from ils.sync import archive, peers, privacy, rows
-from ils.sync.apply import Applied, Applier, decode_state, encode_state
+from ils.sync import archive, batch, peers, privacy, rows
+from ils.sync.apply import Applied, Applier, Refused, encode_state
+from ils.sync.batch import Batch
 from ils.sync.keys import signing_key
-from ils.sync.merge import RowState
 
 FORMAT = "ils-sync-1"
 MAX_DRIFT = "clock.max_drift_minutes"
@@ -255,7 +255,7 @@ def _export(
     )
     data = archive.write(manifest, members, signing_key(library))
     bundle_id = hashlib.sha256(data).hexdigest()
-    name = f"{name_prefix}-{library.node_id[:8]}-e{ident.epoch}-{first}-{last}{SUFFIX}"
+    name = f"{name_prefix}-{archive.node_tag(library.node_id)}-e{ident.epoch}-{first}-{last}{SUFFIX}"
     path = _save(library, out_dir, name, data)
     now = library.now_text()
     with session.write() as writer:
@@ -354,7 +354,7 @@ def export_union(session: Session, node: str, out_dir: Path) -> BundleReport:
         out_dir,
         recipient=desk.node_id,
         start=max(start, ident.epoch_start),
-        name_prefix=f"union-to-{desk.branch_code or desk.node_id[:8]}",
+        name_prefix=f"union-to-{desk.branch_code or archive.node_tag(desk.node_id)}",
         extra={"acks": {"epoch": desk.epoch, "seq": contiguous}},
         peer_id=desk.node_id,
     )
@@ -373,7 +373,7 @@ class Incoming:
     public_key: bytes
     members_hash: str
     contents: archive.Contents
-    _parsed: tuple[dict[str, list[tuple[str, RowState]]], list[str], int] | None = None
+    _parsed: tuple[dict[str, Batch], list[str], int] | None = None
 
     def parse(self) -> None:
         """Parse the rows: only once the bundle is known not to be a replay or a tampered one."""
@@ -381,7 +381,7 @@ class Incoming:
             self._parsed = _parse(self.contents)
 
     @property
-    def rows(self) -> dict[str, list[tuple[str, RowState]]]:
+    def rows(self) -> dict[str, Batch]:
         self.parse()
         return self._parsed[0]  # type: ignore[index]
 
@@ -416,28 +416,19 @@ def _bad(what: str) -> Invalid:
     return Invalid("sync.bad_member", "The bundle's {member} cannot be read.", member=what)
 
 
-def _parse(contents: archive.Contents) -> tuple[dict[str, list[tuple[str, RowState]]], list[str], int]:
-    parsed: dict[str, list[tuple[str, RowState]]] = {}
+def _parse(contents: archive.Contents) -> tuple[dict[str, Batch], list[str], int]:
+    parsed: dict[str, Batch] = {}
     highest = 0
     for name, data in contents.members.items():
         if name == archive.FORGET:
             continue
         table = BY_NAME[name[len("rows/") : -len(".jsonl")]]
-        states: list[tuple[str, RowState]] = []
         try:
-            lines = json.loads(b"[" + data.replace(b"\n", b",") + b"]")  # one parse for the whole member
-            if not isinstance(lines, list):
-                raise ValueError(name)
-            for line in lines:
-                if not isinstance(line, list) or len(line) != 5 or not isinstance(line[0], str):
-                    raise ValueError(name)
-                pk, *encoded = line
-                state = decode_state(table, encoded)
-                highest = max(highest, state.version[0], *(v[0] for v in state.colvers.values()))
-                states.append((pk, state))
+            rows_in = batch.read(table, json.loads(b"[" + data.replace(b"\n", b",") + b"]"))  # one parse a member
         except (ValueError, TypeError, AttributeError, UnicodeDecodeError):
             raise _bad(name) from None
-        parsed[table.name] = states
+        highest = max(highest, rows_in.highest)
+        parsed[table.name] = rows_in
     forget: list[str] = []
     if archive.FORGET in contents.members:
         try:
@@ -721,19 +712,13 @@ def _wall_text(hlc: int) -> str:
     return dt.datetime.fromtimestamp(hlc_wall_ms(hlc) / 1000, dt.UTC).isoformat(timespec="seconds")
 
 
-def _restamped(incoming: Incoming, horizon: int, stamp: int, node: str) -> dict[str, list[tuple[str, RowState]]]:
+def _restamped(incoming: Incoming, horizon: int, stamp: int, node: str) -> dict[str, Batch]:
     """A released quarantined bundle: its future stamps become this desk's own, now."""
 
     def fix(version: tuple[int, str]) -> tuple[int, str]:
         return (stamp, node) if version[0] > horizon else version
 
-    return {
-        table: [
-            (pk, RowState(fix(s.version), s.deleted, {g: fix(v) for g, v in s.colvers.items()}, s.values))
-            for pk, s in states
-        ]
-        for table, states in incoming.rows.items()
-    }
+    return {table: rows_in.restamped(fix) for table, rows_in in incoming.rows.items()}
 
 
 def _apply(session: Session, incoming: Incoming, *, restamp: bool, progress: Progress | None = None) -> BundleReport:
@@ -751,21 +736,19 @@ def _apply(session: Session, incoming: Incoming, *, restamp: bool, progress: Pro
             rows_in = _restamped(incoming, _horizon(library), writer.stamp, library.node_id)
         dialect.set_capture(database, False)
         total = sum(len(found) for found in rows_in.values())
-        applier = Applier(
-            database,
-            renumber=role == identity.UNION or restamp,
-            origin=incoming.origin,
-            now=now,
-            progress=(lambda done: progress(done, total)) if progress else None,
-        )
+        renumber = role == identity.UNION or restamp
+        told = (lambda done: progress(done, total)) if progress else None
         try:
-            for table in TABLES:
-                applier.apply(table, rows_in.get(table.name, []))
-        except dialect.BINDING_ERRORS:
-            raise _bad(table.name) from None  # the whole write is rolled back
+            # Fast, in one savepoint: a refused row (a missing parent, a barcode twice) rolls it back
+            # and the bundle goes again with a savepoint a batch, refused rows stored one by one.
+            with database.atomic():
+                applier = _apply_rows(database, rows_in, renumber, incoming.origin, now, told, careful=False)
+        except Refused:
+            applier = _apply_rows(database, rows_in, renumber, incoming.origin, now, told, careful=True)
         forgotten = applier.forget(incoming.forget)
         before = database.execute_sql("SELECT COUNT(*) FROM sync_conflict").fetchone()[0]
         applied = applier.finish()
+        writer.settled = applier.settled
         found = database.execute_sql("SELECT COUNT(*) FROM sync_conflict").fetchone()[0] - before
         dialect.set_capture(database, True)
         dialect.receive(database, min(applied.highest, _horizon(library)))
@@ -813,6 +796,26 @@ def _apply(session: Session, incoming: Incoming, *, restamp: bool, progress: Pro
     kept.mkdir(parents=True, exist_ok=True)
     (kept / f"{incoming.bundle_id[:16]}{SUFFIX}").write_bytes(incoming.data)
     return _report(library, "applied", incoming, applied, forgotten, found)
+
+
+def _apply_rows(
+    database: Database,
+    rows_in: dict[str, Batch],
+    renumber: bool,
+    origin: str,
+    now: str,
+    progress: Callable[[int], object] | None,
+    *,
+    careful: bool,
+) -> Applier:
+    applier = Applier(database, renumber=renumber, origin=origin, now=now, progress=progress, careful=careful)
+    for table in TABLES:
+        if table.name in rows_in:
+            try:
+                applier.apply(rows_in[table.name])
+            except dialect.BINDING_ERRORS:
+                raise _bad(table.name) from None  # the whole write is rolled back
+    return applier
 
 
 def _catch_up(session: Session) -> list[BundleReport]:

@@ -25,7 +25,6 @@ HOLD_ENDED = ("fulfilled", "cancelled", "expired")
 HOLD_KEPT = ("in_transit", "ready")
 
 
-@functools.lru_cache(maxsize=4096)
 @functools.lru_cache(maxsize=65536)
 def parse_version(text: str) -> Version:
     """``"hlc/node"`` as a version; cached, since the rows of one write share their version."""

@@ -29,7 +29,7 @@ from ils.errors import Invalid, NotFound
 from ils.library import Library
 from ils.permissions import Permission
 from ils.session import Session, writes
-from ils.sync.archive import fingerprint
+from ils.sync.archive import fingerprint, node_tag
 from ils.sync.keys import public_bytes, signing_key
 
 UNION_FINGERPRINT = "sync.union_fingerprint"
@@ -123,7 +123,7 @@ def enrol(session: Session, out: Path, union_fingerprint: str) -> tuple[Path, st
     request["signature"] = base64.b64encode(key.sign(_canonical(request))).decode()
     out = Path(out)
     if out.is_dir():
-        out = out / f"enrol-{node.branch_code}-{node.node_id[:8]}.json"
+        out = out / f"enrol-{node.branch_code}-{node_tag(node.node_id)}.json"
     out.write_text(json.dumps(request, ensure_ascii=False, indent=2), encoding="utf-8")
     with session.write() as writer:
         Setting.insert(key=UNION_FINGERPRINT, value=expected).on_conflict_replace().execute()

@@ -15,19 +15,24 @@ import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate, chain
 from typing import Any
 
 from peewee import Database
 
 from db import dialect
 from db.sync_spec import BY_NAME, Table
+from ils.sync.batch import Batch
 from ils.sync.merge import RowState, Version, format_version, parse_version
 
 CHUNK = 500
 FORGOTTEN = 2  # sync_row.deleted of a reader the union forgot: not a tombstone, a "forget" to pass on
 
-# Desk-local columns a new row needs a value for: its number in this desk's full-text index.
-_LOCAL_ON_INSERT = {"bib_record": {"doc": "(SELECT IFNULL(MAX(doc), 0) + 1 FROM bib_record)"}}
+# A desk-local column a new row needs a value for: its number in this desk's full-text index, the next free one.
+_NUMBERED = {"bib_record": "doc"}
+
+
+_GROUPS = {t.name: tuple(g.name for g in t.groups) for t in BY_NAME.values()}
 
 
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
@@ -36,12 +41,16 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
 
 
 def split_values(table: Table, row: Sequence[Any]) -> dict[str, tuple[Any, ...]]:
-    values: dict[str, tuple[Any, ...]] = {}
-    at = 0
-    for group in table.groups:
-        values[group.name] = tuple(row[at : at + len(group.columns)])
-        at += len(group.columns)
-    return values
+    return {name: tuple(row[start:end]) for name, start, end in _SLICES[table.name]}
+
+
+def _slices(table: Table) -> tuple[tuple[str, int, int], ...]:
+    """Where each group's columns sit in a row of the table's replicated columns."""
+    ends = list(accumulate(len(g.columns) for g in table.groups))
+    return tuple((g.name, end - len(g.columns), end) for g, end in zip(table.groups, ends, strict=True))
+
+
+_SLICES = {t.name: _slices(t) for t in BY_NAME.values()}
 
 
 def _state(
@@ -70,8 +79,12 @@ def load(database: Database, table: Table, keys: Sequence[str]) -> dict[str, Row
     """The states of the named rows this replica holds (a tombstone has no values)."""
     states: dict[str, RowState] = {}
     for chunk in _chunks(list(keys)):
-        rows = {r[0]: r[1:] for r in dialect.rows_by_pk(database, table.name, table.pk, table.columns, chunk)}
-        for pk, hlc, node, colvers, deleted, base in dialect.versions_by_pk(database, table.name, chunk):
+        versions = dialect.versions_by_pk(database, table.name, chunk)
+        if not versions:  # all new here (a day's loans): no rows to read either
+            continue
+        held = [v[0] for v in versions]
+        rows = {r[0]: r[1:] for r in dialect.rows_by_pk(database, table.name, table.pk, table.columns, held)}
+        for pk, hlc, node, colvers, deleted, base in versions:
             row = rows.get(pk)
             if deleted == FORGOTTEN or (row is None and not deleted):
                 continue  # forgotten here (a reader no longer shared): as if never seen
@@ -130,7 +143,8 @@ def _insert(name: str, present: tuple[str, ...]) -> str:
     """The INSERT of a row carrying these groups (built once per shape: an import stores thousands)."""
     table = BY_NAME[name]
     columns = list(table.pk) + [c for g in table.groups if g.name in present for c in g.columns]
-    local = _LOCAL_ON_INSERT.get(table.name, {})
+    numbered = _NUMBERED.get(table.name)
+    local = {numbered: f"(SELECT IFNULL(MAX({numbered}), 0) + 1 FROM {table.name})"} if numbered else {}
     names = ", ".join([*columns, *local])
     marks = ", ".join(["?"] * len(columns) + list(local.values()))
     return f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
@@ -173,6 +187,67 @@ def store(database: Database, table: Table, writes: Sequence[Write]) -> None:
     for sql, params in shapes.items():
         connection.executemany(sql, params)
     dialect.write_versions_many(database, [_versions_row(table, write) for write in writes])
+
+
+def insert_new(database: Database, table: Table, batch: Batch, at: Sequence[int], seqs: Sequence[int | None]) -> None:
+    """Store rows ``at`` of ``batch``, which this replica holds nothing of (no row, no version), as
+    they came: the merge of nothing with a row is the row. Column-wise, with no ``RowState`` or
+    ``Write`` per row: the table's rows in one bulk insert per shape (almost always one, every
+    group present), then their versions in one more (``dialect.insert_rows``: ``executemany`` on
+    SQLite, ``COPY`` on PostgreSQL).
+
+    A tombstone stores only its version, keeping the values it carries as ``base`` (as ``store``
+    does). A new record's number in the full-text index is the next free one, as ``store``
+    gives it. Runs inside the caller's savepoint, as ``store``.
+    """
+    name = table.name
+    groups = _GROUPS[name]
+    pks, versions, deleted, colvers, values = batch.pks, batch.versions, batch.deleted, batch.colvers, batch.values
+    shapes: dict[tuple[str, ...], list[list[Any]]] = {groups: []}
+    whole = shapes[groups]
+    kept: list[tuple[Any, ...]] = []
+    for i, seq in zip(at, seqs, strict=True):
+        pk, row, version = pks[i], values[i], versions[i]
+        if deleted[i]:
+            base = {c: v for g in table.groups if g.name in row for c, v in zip(g.columns, row[g.name], strict=True)}
+            kept.append(_new_version(name, pk, seq, version, colvers[i], True, base))
+            continue
+        if len(row) == len(groups):
+            whole.append([pk, *chain.from_iterable(map(row.__getitem__, groups))])
+        else:
+            present = tuple(g for g in groups if g in row)
+            shapes.setdefault(present, []).append([pk, *chain.from_iterable(map(row.__getitem__, present))])
+        if colvers[i]:
+            kept.append(_new_version(name, pk, seq, version, colvers[i], False, None))
+        else:
+            kept.append((name, pk, seq, version[0], version[1], None, 0, None))
+    numbered = _NUMBERED.get(name)
+    for present, params in shapes.items():
+        if not params:
+            continue
+        columns = [*table.pk, *(c for g in table.groups if g.name in present for c in g.columns)]
+        if numbered is not None:
+            first = database.execute_sql(f"SELECT IFNULL(MAX({numbered}), 0) FROM {name}").fetchone()[0]
+            columns.append(numbered)
+            for number, line in enumerate(params, start=first + 1):
+                line.append(number)
+        dialect.insert_rows(database, name, tuple(columns), params)
+    dialect.insert_versions(database, kept)
+
+
+def _new_version(
+    name: str, pk: str, seq: int | None, version: Version, colvers: dict[str, Version], deleted: bool, base: Any
+) -> tuple[Any, ...]:
+    return dialect.versions_row(
+        name,
+        pk,
+        seq=seq,
+        hlc=version[0],
+        node=version[1],
+        colvers={g: format_version(v) for g, v in colvers.items()} or None,
+        deleted=deleted,
+        base=base,
+    )
 
 
 def current_base(database: Database, table: Table, pk: str) -> dict[str, Any] | None:

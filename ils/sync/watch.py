@@ -42,6 +42,7 @@ from typing import Any
 from ils.errors import DatabaseProblem, IlsError
 from ils.identity import sync_folder
 from ils.session import Session
+from ils.sync.archive import node_tag
 from ils.sync.exchange import SUFFIX, BundleReport
 from ils.sync.retention import REASON, REJECTED, cutoff, expire_rejected, remember_inbox
 
@@ -352,7 +353,7 @@ class UnionExport:
 
 
 def desk_folder(branch_code: str | None, node_id: str) -> str:
-    return f"{branch_code or 'desk'}-{node_id[:8]}"
+    return f"{branch_code or 'desk'}-{node_tag(node_id)}"
 
 
 DRIVE_FOLDER = "ils-sync"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ils.circulation.loans import checkout
-from ils.sync import apply, exchange
+from ils.sync import exchange, rows
 from tests.services.reader_samples import citizen
 from tests.sync import backends
 from tests.sync.network import Network, catalogue, reader
@@ -71,18 +71,23 @@ def test_an_import_killed_half_way_then_run_again_gives_the_uninterrupted_state(
     _restore(union, saved)  # the same union, back to before the import
     assert union.hashes() == before
     calls = {"n": 0}
-    real = apply.Applier._stored
+    real_store, real_insert = rows.store, rows.insert_new
 
-    def dying(self, *args, **kwargs):  # called as each row is stored
-        calls["n"] += 1
-        if calls["n"] > after:
-            raise Killed
-        return real(self, *args, **kwargs)
+    def dying(real, count):
+        def write(*args):  # called with each batch of rows about to be written
+            calls["n"] += count(args)
+            if calls["n"] > after:
+                raise Killed
+            return real(*args)
 
-    monkeypatch.setattr(apply.Applier, "_stored", dying)
+        return write
+
+    monkeypatch.setattr(rows, "store", dying(real_store, lambda args: len(args[2])))
+    monkeypatch.setattr(rows, "insert_new", dying(real_insert, lambda args: len(args[3])))
     with pytest.raises(Killed):
         exchange.import_bundle(union.session(), bundle)
-    monkeypatch.setattr(apply.Applier, "_stored", real)
+    monkeypatch.setattr(rows, "store", real_store)
+    monkeypatch.setattr(rows, "insert_new", real_insert)
     assert union.hashes() == before  # nothing of the killed import stayed
     assert exchange.import_bundle(union.session(), bundle).state == "applied"
     assert union.hashes() == uninterrupted

@@ -17,7 +17,7 @@ from tests.sync.network import PASSWORD, build, catalogue
 
 _MID_IMPORT = (
     "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
-    " AND xact_start IS NOT NULL AND query LIKE 'INSERT INTO bib_record%%'"
+    " AND xact_start IS NOT NULL AND query LIKE 'COPY %%'"  # new rows go in with COPY: the import is storing them
 )
 
 
