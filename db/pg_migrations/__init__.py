@@ -11,7 +11,13 @@ that changes tables gets a sibling here (``tools/pg_schema.py`` translates the S
 
 from __future__ import annotations
 
-from db.pg_migrations import p0040_union, p0070_statistics, p0080_sip2_terminals, p0081_record_numbers, p0082_stats_cache
+from db.pg_migrations import (
+    p0040_union,
+    p0070_statistics,
+    p0080_sip2_terminals,
+    p0081_record_numbers,
+    p0082_stats_cache,
+)
 
 MIGRATIONS = (p0040_union, p0070_statistics, p0080_sip2_terminals, p0081_record_numbers, p0082_stats_cache)
 LATEST_VERSION = MIGRATIONS[-1].VERSION

@@ -7,6 +7,9 @@ bundle merged in, forgets it in the same transaction, so what is kept is always 
 say now. Counting runs outside the write lock; the figure is kept only if no covered row
 changed meanwhile (``stats_cache_epoch``), otherwise it is used once and counted again next
 time. ``stale`` recounts every kept figure for ``ils check``.
+
+Only on SQLite, where one desk writes at a time. A union on PostgreSQL counts from its rows every
+time (p0082 says why it has no triggers).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import json
 import re
 from typing import Any
 
+from db import dialect
 from ils.session import Session
 from ils.stats.indicators import REGISTRY, Counted, Indicator, SqlCounter
 
@@ -27,9 +31,9 @@ def tables_read(counter: SqlCounter, dimension: str) -> frozenset[str]:
     return frozenset(name.lower() for name in _READ.findall(counter.sql(dimension)))
 
 
-def _keepable(ind: Indicator, dimension: str) -> frozenset[str] | None:
+def _keepable(session: Session, ind: Indicator, dimension: str) -> frozenset[str] | None:
     """The tables ``ind`` reads for ``dimension``, when all are covered; None when it cannot be kept."""
-    if not isinstance(ind.count, SqlCounter):
+    if not isinstance(ind.count, SqlCounter) or dialect.name(session.library.database) != "sqlite":
         return None
     tables = tables_read(ind.count, dimension)
     return tables if tables and tables <= COVERED else None
@@ -51,7 +55,7 @@ def _execute(session: Session, sql: str, params: tuple[Any, ...] = ()) -> Any:
 def counted(session: Session, ind: Indicator, year: int, dimension: str) -> Counted:
     """``ind`` counted for ``year`` by ``dimension``: the kept figures when there are some, else
     counted now (and kept, when nothing it read changed while it was counted)."""
-    tables = _keepable(ind, dimension)
+    tables = _keepable(session, ind, dimension)
     if tables is None:
         return ind.count(session, year, dimension)
     kept = _execute(

@@ -23,7 +23,7 @@ from peewee import Database
 
 from db import derived, dialect
 from db.sync_spec import BY_NAME, TABLES, Table
-from ils.catalogue.index import index_delete, index_insert, rows_held, search_row
+from ils.catalogue.index import index_delete, index_insert, index_insert_many, search_row
 from ils.catalogue.marc_fields import extract
 from ils.catalogue.records import record_from_json
 from ils.sync import batch, conflicts, privacy, rows
@@ -387,7 +387,7 @@ def reindex(database: Database, bib_ids: Iterable[str], new_after: int) -> None:
         if new and not cleared:
             database.execute_sql("DELETE FROM bib_search WHERE rowid > ?", (new_after,))
             cleared = True
-        with rows_held(database):
-            for doc, text, fmt, deleted in new:
-                if not deleted:
-                    index_insert(database, doc, search_row(extract(record_from_json(text), fmt)))
+        index_insert_many(
+            database,
+            [(doc, search_row(extract(record_from_json(text), fmt))) for doc, text, fmt, deleted in new if not deleted],
+        )

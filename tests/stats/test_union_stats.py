@@ -50,9 +50,10 @@ def test_the_union_counts_every_branch_and_the_county_total(network: Network):
     assert lines and all(value is None or value >= 0 for value in lines.values())
 
 
-def test_the_unions_kept_figures_are_forgotten_when_a_bundle_brings_new_rows(network: Network):
-    """On either engine the union keeps a year's figures once counted (m0082 / p0082), and the
-    rows a later bundle merges in forget them: the next count includes the new loans."""
+def test_the_unions_figures_include_what_a_later_bundle_brings(network: Network, union_backend: str):
+    """A union on SQLite keeps a year's figures once counted (m0082), and the rows a later bundle
+    merges in forget them; one on PostgreSQL counts from its rows every time (p0082). Either way
+    the next count includes the new loans."""
     a = network.desks["a"]
     catalogue(a, "湘东文史", ("A0001", "ZG"), ("A0002", "ZG"))
     card = reader(a, "王芳", citizen("19850312"))
@@ -61,10 +62,10 @@ def test_the_unions_kept_figures_are_forgotten_when_a_bundle_brings_new_rows(net
     session = network.union.session()
     year = session.now().year
     assert Year(session, year).total("loans") == 1 and Year(session, year).total("holdings") == 2
-    kept = Branch._meta.database.execute_sql(f"SELECT code FROM stats_cache WHERE year = {year}").fetchall()
-    assert ("loans",) in kept and ("holdings",) in kept
+    kept = {code for (code,) in Branch._meta.database.execute_sql(f"SELECT code FROM stats_cache WHERE year = {year}")}
+    assert kept == ({"loans", "holdings"} if union_backend == "sqlite" else set())
     checkout(a.session(), card, "A0002")
     network.round()
     session = network.union.session()
     assert Year(session, year).total("loans") == 2
-    assert Year(session, year).total("holdings") == 2  # a checkout is no change of the holdings
+    assert Year(session, year).total("holdings") == 2
