@@ -72,6 +72,7 @@ def main() -> None:
     floor = measure(
         "raw sqlite3 floor (4 heaviest queries)", lambda _i: [raw.execute(q, span).fetchall() for q in FLOOR], args.runs
     )
+
     def counted_from_rows(_i: int) -> None:
         raw.execute("DELETE FROM stats_cache")
         raw.commit()
