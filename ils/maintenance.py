@@ -424,8 +424,8 @@ def check_library(library: Library) -> CheckReport:
         statistics=tuple(
             message(
                 "maintenance.stale_figures",
-                "The kept figures of {indicator} by {dimension} for {year} disagree with the rows they were "
-                "counted from; they are forgotten and counted again.",
+                "The kept figures of indicator {indicator} (breakdown: {dimension}) for {year} disagree with the "
+                "rows they were counted from; they are forgotten and will be counted again.",
                 indicator=code,
                 dimension=dimension,
                 year=year,
