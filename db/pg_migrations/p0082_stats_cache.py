@@ -4,7 +4,8 @@ and frozen here — the tables, so both engines hold the same schema, and the tw
 Without the triggers: on a server many transactions run at once, and the one epoch row every
 change would raise is a row every import would update once per row it writes (a million
 versions of one row in one transaction). So a union on PostgreSQL keeps no figures
-(``ils.stats.cache`` counts from the rows there every time); its tables stay empty.
+(``ils.stats.cache`` counts from the rows there every time); its tables stay empty, and
+``migrate-to`` leaves them behind.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ TABLES = (
         id BIGINT PRIMARY KEY NOT NULL CHECK (id = 1),
         epoch BIGINT NOT NULL
     )""",
-    "INSERT INTO stats_cache_epoch (id, epoch) VALUES (1, 0)",
     "CREATE INDEX loan_media ON loan (item_type, loaned_at)",
     "CREATE INDEX reader_type_since ON reader (reader_type, created_at)",
 )

@@ -76,6 +76,8 @@ DECIDES_NOTHING = {
     "receipts.return_receipt": "as checkout_receipt",
     "receipts.transit_slip": "as checkout_receipt",
     "receipts.hold_slip": "as checkout_receipt",
+    "stats.cache.counted": "keeps a figure it counted, in a transaction of its own, only if no row it read changed"
+    " meanwhile (stats_cache_epoch): a later change forgets it, so nothing is decided on a stale read",
 }
 """Services that write without deciding on what they read, and why they need no lock around their reads."""
 
