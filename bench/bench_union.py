@@ -1,12 +1,16 @@
 """The union catalogue at county scale, on SQLite and on PostgreSQL, each figure beside its floor.
 
 - **A busy day of every branch**: each branch desk lends ``--day`` copies and takes them back
-  (loans made and ended in bulk at the desk, captured by the triggers: one bundle per branch),
-  and the union imports every branch's bundle. Target: under 30 s on each engine.
+  (loans made and ended in bulk at the desk, captured by the triggers) and adds a copy for every
+  40 lent (a record per ten copies): one bundle per branch, and the union imports every branch's
+  bundle. The morning's copies reached the union and each desk took the union's bundle back
+  before the day (as a desk that exchanges daily has), so a day's bundle carries the day's
+  changes only. Target: under 30 s on each engine.
 - **A first full load**: the central desk's catalogue of ``--copies`` copies (one record per ten
   copies) in one bundle, imported by the union. Target: under 10 minutes.
-- **Floor**, beside each: the same rows inserted raw into an empty union of the same schema
-  (``sqlite3`` / psycopg ``executemany``, one transaction, capture off). Target: the union
+- **Floor**, beside each: the same rows, every column as the import stored them, inserted raw
+  into an empty union of the same schema (``sqlite3`` / psycopg ``executemany``, one
+  transaction, capture off). Target: the union
   imports at least a third as fast (at most 3× the floor).
 
 The union on PostgreSQL is the SQLite union moved with ``migrate-to`` (the same node, so both
@@ -70,7 +74,7 @@ def _copies(desk: Library, count: int, prefix: str) -> list[tuple]:
     """``count`` copies (and a record per ten) in one desk write, captured as a bulk load is."""
     database_proxy.initialize(desk.database)
     branch, now = desk.node.branch_id, desk.now_text()
-    bibs = [(new_id(), n + 1, f"{prefix}书{n}", f"{prefix}shu{n}", now, now) for n in range(max(count // 10, 1))]
+    bibs = [(new_id(), n + 1, f"{prefix}书{n}", f"{prefix}shu{n}", now, now) for n in range(-(-count // 10))]
     items = [
         (new_id(), bibs[n // 10][0], f"{prefix}{n:08d}", branch, "book", "available", now, now) for n in range(count)
     ]
@@ -83,7 +87,7 @@ def _copies(desk: Library, count: int, prefix: str) -> list[tuple]:
     return bibs, items
 
 
-def _day(desk: Library, items: list[tuple], loans: int) -> list[tuple]:
+def _day(desk: Library, items: list[tuple], loans: int) -> None:
     """``loans`` loans, each ended again the same day, in one desk write (the day's circulation)."""
     database_proxy.initialize(desk.database)
     branch, now = desk.node.branch_id, desk.now_text()
@@ -91,7 +95,6 @@ def _day(desk: Library, items: list[tuple], loans: int) -> list[tuple]:
     with desk.write(None) as writer:
         desk.database.connection().executemany(_LOAN, rows)
         writer.journal("bench.day", "loan", None, {"loans": loans})
-    return rows
 
 
 def _network(folder: Path, codes: list[str], clock: FixedClock) -> tuple[Library, list[Library]]:
@@ -139,10 +142,19 @@ def _replica(template: Path, folder: Path, clock: FixedClock, pg: str | None) ->
     return open_library(Path(moved.locator), clock)
 
 
-def _floor(library: Library, bibs: list[tuple], items: list[tuple], loans: list[tuple], *, timed: str) -> Stopwatch:
-    """The same rows inserted raw into an empty union, capture off, one transaction each; only the
-    ``timed`` part ("loans" for a day, "copies" for a full load) is measured."""
-    steps = [(_BIB, [(b[0], b[1], *b[2:]) for b in bibs], "copies"), (_ITEM, items, "copies"), (_LOAN, loans, "loans")]
+def _rows(library: Library, table: str, ids: set[str] | None = None) -> tuple[str, list[tuple]]:
+    """Every column of ``table``'s rows as the import stored them (``ids``: only those), and the
+    insert that puts them back: the floor inserts exactly the rows the import stored."""
+    cursor = library.database.execute_sql(f"SELECT * FROM {table}")
+    columns = [d[0] for d in cursor.description]
+    rows = [tuple(r) for r in cursor.fetchall() if ids is None or r[0] in ids]
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows
+
+
+def _floor(library: Library, before: list[tuple[str, list[tuple]]], timed: list[tuple[str, list[tuple]]]) -> Stopwatch:
+    """``before`` and then ``timed`` inserted raw into an empty union, capture off, one transaction
+    each; only ``timed`` is measured."""
+    steps = [(sql, rows, False) for sql, rows in before] + [(sql, rows, True) for sql, rows in timed]
     floor = Stopwatch()
     if library.path.suffix == ".pg":
         import psycopg
@@ -151,21 +163,21 @@ def _floor(library: Library, bibs: list[tuple], items: list[tuple], loans: list[
         from db.postgres import read_locator
 
         with psycopg.connect(read_locator(library.path), autocommit=True) as raw:
-            for sql, rows, part in steps:
+            for sql, rows, is_timed in steps:
                 with raw.transaction(), raw.cursor() as cursor, Stopwatch() as took:
                     cursor.execute("UPDATE sync_clock SET capture = 0")
                     cursor.executemany(translate(sql), rows)
-                if part == timed:
+                if is_timed:
                     floor.wall, floor.cpu = floor.wall + took.wall, floor.cpu + took.cpu
         return floor
     raw = raw_connection(library.path, isolation_level=None)
-    for sql, rows, part in steps:
+    for sql, rows, is_timed in steps:
         with Stopwatch() as took:
             raw.execute("BEGIN IMMEDIATE")
             raw.execute("UPDATE sync_clock SET capture = 0")
             raw.executemany(sql, rows)
             raw.execute("COMMIT")
-        if part == timed:
+        if is_timed:
             floor.wall, floor.cpu = floor.wall + took.wall, floor.cpu + took.cpu
     raw.close()
     return floor
@@ -179,57 +191,79 @@ def _line(name: str, rows: int, took: Stopwatch, floor: Stopwatch, target: str) 
     )
 
 
-def _import_day(folder: Path, template: Path, clock: FixedClock, engine: str, url: str | None, day: Day) -> None:
-    replica = _replica(template, folder / f"day-{engine}", clock, url)
+def _import_day(folder: Path, clock: FixedClock, engine: str, url: str | None, day: Day) -> None:
+    replica = _replica(day.template, folder / f"day-{engine}", clock, url)
     session = _session(replica)
-    for bundle in day.morning:
-        exchange.import_bundle(session, bundle)
     with Stopwatch() as took:
         counts = [exchange.import_bundle(session, bundle) for bundle in day.bundles]
     rows = sum(sum(c.counts.values()) for c in counts)
+    new_bibs = {b[0] for bibs, _items in day.accessions for b in bibs}
+    new_items = {i[0] for _bibs, items in day.accessions for i in items}
+    timed = [_rows(replica, "bib_record", new_bibs), _rows(replica, "item", new_items), _rows(replica, "loan")]
     replica.close()
-    empty = _replica(template, folder / f"floor-day-{engine}", clock, url)
+    empty = _replica(day.empty, folder / f"floor-day-{engine}", clock, url)
     branch = empty.node.branch_id
-    all_bibs = [(b[0], n + 1, *b[2:]) for n, b in enumerate(b for bibs, _items in day.stock for b in bibs)]
-    all_items = [(*i[:3], branch, *i[4:]) for _bibs, items in day.stock for i in items]
-    all_loans = [(loan[0], loan[1], branch, *loan[3:6], branch) for loans in day.loans for loan in loans]
-    floor = _floor(empty, all_bibs, all_items, all_loans, timed="loans")
+    stock_bibs = [(b[0], n + 1, *b[2:]) for n, b in enumerate(b for bibs, _items in day.stock for b in bibs)]
+    stock_items = [(*i[:3], branch, *i[4:]) for _bibs, items in day.stock for i in items]
+    floor = _floor(empty, [(_BIB, stock_bibs), (_ITEM, stock_items)], timed)
     empty.close()
-    name = f"{engine}: a day of {day.branches} branches ({day.size:,} loans and returns each)"
+    name = (
+        f"{engine}: a day of {day.branches} branches ({day.size:,} loans and returns each, {day.added:,} copies added)"
+    )
     print(_line(name, rows, took, floor, "30 s"), flush=True)
 
 
-def _import_full(folder: Path, template: Path, clock: FixedClock, engine: str, url: str | None, full: Full) -> None:
-    replica = _replica(template, folder / f"full-{engine}", clock, url)
+def _import_full(folder: Path, clock: FixedClock, engine: str, url: str | None, full: Full) -> None:
+    replica = _replica(full.template, folder / f"full-{engine}", clock, url)
     with Stopwatch() as took:
         loaded = exchange.import_bundle(_session(replica), full.bundle)
+    timed = [_rows(replica, "bib_record"), _rows(replica, "item")]
     replica.close()
-    empty = _replica(template, folder / f"floor-full-{engine}", clock, url)
-    items = [(*i[:3], empty.node.branch_id, *i[4:]) for i in full.items]
-    floor = _floor(empty, full.bibs, items, [], timed="copies")
+    empty = _replica(full.template, folder / f"floor-full-{engine}", clock, url)
+    floor = _floor(empty, [], timed)
     empty.close()
-    name = f"{engine}: first full load ({len(full.items):,} copies)"
+    name = f"{engine}: first full load ({full.items:,} copies)"
     print(_line(name, sum(loaded.counts.values()), took, floor, "600 s"), flush=True)
+
+
+def _acknowledged(folder: Path, template: Path, clock: FixedClock, desks: list[Library], morning: list[Path]) -> Path:
+    """The union after the morning's bundles, each desk having taken the union's bundle back (so the
+    day's bundles carry the day's changes only, as they do once a desk and the union exchange daily)."""
+    union = _replica(template, folder, clock, None)
+    session = _session(union)
+    for bundle in morning:
+        exchange.import_bundle(session, bundle)
+    back = folder / "back"
+    back.mkdir()
+    for desk in desks:
+        sent = exchange.export_union(_session(union), desk.node_id, back)
+        exchange.import_bundle(_session(desk), Path(sent.path))
+    path = union.path
+    union.close()
+    return path
 
 
 @dataclass
 class Day:
-    """A day of every branch: the morning's bundles (their copies), then the day's (loans and returns)."""
+    """A day of every branch: the union after the morning (each branch's copies, acknowledged), then
+    the day's bundles (loans and returns, and the copies each branch added)."""
 
     branches: int
     size: int
+    added: int
+    empty: Path
+    template: Path
     stock: list[tuple[list[tuple], list[tuple]]]
-    morning: list[Path]
-    loans: list[list[tuple]]
+    accessions: list[tuple[list[tuple], list[tuple]]]
     bundles: list[Path]
 
 
 @dataclass
 class Full:
-    """The central desk's whole catalogue in one bundle."""
+    """The central desk's whole catalogue in one bundle, for a union that has nothing yet."""
 
-    bibs: list[tuple]
-    items: list[tuple]
+    template: Path
+    items: int
     bundle: Path
 
 
@@ -250,17 +284,24 @@ def run(
     template = union.path
     union.close()
     the_day = the_full = None
-    if "day" in parts:  # the morning: each branch's copies (not timed); the day: its loans and returns
+    if "day" in parts:  # the morning: each branch's copies (not timed); the day: loans, returns, accessions
         stock = [_copies(desk, day, f"{code}-") for desk, code in zip(desks, codes, strict=True)]
         morning = [Path(exchange.export_desk(_session(desk), folder).path) for desk in desks]
-        loans = [_day(desk, items, day) for desk, (_bibs, items) in zip(desks, stock, strict=True)]
+        acknowledged = _acknowledged(folder / "morning", template, clock, desks, morning)
+        for desk, (_bibs, items) in zip(desks, stock, strict=True):
+            _day(desk, items, day)
+        added = max(day // 40, 10)  # a day's accessions: a copy added for every 40 lent
+        accessions = [_copies(desk, added, f"{code}-N") for desk, code in zip(desks, codes, strict=True)]
         bundles = [Path(exchange.export_desk(_session(desk), folder).path) for desk in desks]
-        the_day = Day(branches, day, stock, morning, loans, bundles)
-    if "full" in parts:
-        bibs, items = _copies(desks[0], copies, "F")
-        the_full = Full(bibs, items, Path(exchange.export_desk(_session(desks[0]), folder).path))
+        the_day = Day(branches, day, added, template, acknowledged, stock, accessions, bundles)
     for desk in desks:
         desk.close()
+    if "full" in parts:  # a network of its own: the central desk's catalogue, nothing of the day's
+        empty, (central,) = _network(folder / "central", codes[:1], clock)
+        _copies(central, copies, "F")
+        the_full = Full(empty.path, copies, Path(exchange.export_desk(_session(central), folder).path))
+        empty.close()
+        central.close()
     for engine, url in (("SQLite", None), ("PostgreSQL", pg)):
         if engine.lower() not in engines:
             continue
@@ -268,9 +309,9 @@ def run(
             print("PostgreSQL: not measured (no --pg and no ILS_TEST_PG_URL)")
             continue
         if the_day is not None:
-            _import_day(folder, template, clock, engine, url, the_day)
+            _import_day(folder, clock, engine, url, the_day)
         if the_full is not None:
-            _import_full(folder, template, clock, engine, url, the_full)
+            _import_full(folder, clock, engine, url, the_full)
 
 
 def main() -> None:
