@@ -30,6 +30,9 @@ from ils.sync import batch, conflicts, privacy, rows
 from ils.sync.batch import Batch
 from ils.sync.merge import RowState, Seen, format_version, merge_row
 
+CIRCULATION_STATUSES = frozenset(derived.CIRCULATION_STATUSES)
+_STATUS_AT = next((g.name, g.columns.index("status")) for g in BY_NAME["item"].groups if "status" in g.columns)
+
 
 @dataclass
 class Applied:
@@ -118,6 +121,9 @@ class Applier:
         self._grown: dict[str, int] = {}  # rows added per table since the planner's statistics (PostgreSQL)
         self._docs = database.execute_sql("SELECT MAX(doc) FROM bib_record").fetchone()[0] or 0
         self._waiting = {(t, pk) for t, pk in database.execute_sql("SELECT tbl, pk FROM sync_pending")}
+        # Copies new to this replica with a status no fact derives (not lent, in transit or on the
+        # hold shelf): as they came, unless a loan, transit or hold of them is merged too.
+        self._as_came: set[str] = set()
 
     def _next(self) -> int | None:
         if not self.renumber:
@@ -201,6 +207,9 @@ class Applier:
             self.result.counts[table.name] = self.result.counts.get(table.name, 0) + len(pks)
             self.result.touched.setdefault(table.name, set()).update(pks)
             self.result.items |= rows_in.items(new)
+            if table.name == "item":  # a new copy's status follows the facts only if one names it
+                statuses = rows_in.column(*_STATUS_AT, new)
+                self._as_came.update(pk for pk, s in zip(pks, statuses, strict=True) if s not in CIRCULATION_STATUSES)
             if self._waiting:
                 for pk in pks:
                     self._unpark(table, pk)
@@ -356,10 +365,11 @@ class Applier:
         self.retry_pending()
         self.settled = (self.settled[0], dialect.max_seq(self.database))
         touched = self.result.touched
-        derived.recompute_items(self.database, self.result.items | touched.get("item", set()))
+        derived.recompute_items(self.database, self.result.items | (touched.get("item", set()) - self._as_came))
         reindex(self.database, touched.get("bib_record", set()), self._docs)
-        conflicts.after_merge(self.database, touched, self.result.items, self.result.seen)
-        derived.recompute_items(self.database, self.result.items)
+        conflicts.after_merge(
+            self.database, touched, self.result.items, self.result.seen
+        )  # changes no fact a status reads
         return self.result
 
 

@@ -11,7 +11,7 @@ Reading a bundle, in this order and before any member is parsed:
    signature must verify over the archive bytes;
 3. the zip's central directory is read (Python's ``zipfile``, from memory) and every entry
    checked: the member count, only the names a bundle has (``manifest.json``,
-   ``forget.json``, ``rows/<table>.jsonl`` for a replicated table), no duplicates, only
+   ``forget.json``, ``rows/<table>.json`` or ``.jsonl`` for a replicated table), no duplicates, only
    regular files (no links, devices, directories), only stored or deflated, not encrypted,
    each size and the total under their caps, each compression ratio under its cap, and the
    entries' local headers where the directory says and not overlapping one another or the
@@ -48,7 +48,7 @@ FORMAT = 1
 _HEAD = len(MAGIC) + 1 + 32 + 64
 MANIFEST = "manifest.json"
 FORGET = "forget.json"
-_ROWS = re.compile(r"rows/([a-z_]+)\.jsonl")
+_ROWS = re.compile(r"rows/([a-z_]+)\.jsonl?")  # .json column-wise (format 2), .jsonl a line a row (1)
 
 MAX_FILE = 256 * 1024 * 1024
 MAX_MEMBERS = 64

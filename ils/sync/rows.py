@@ -15,14 +15,14 @@ import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain
+from itertools import accumulate, repeat
 from typing import Any
 
 from peewee import Database
 
 from db import dialect
 from db.sync_spec import BY_NAME, Table
-from ils.sync.batch import Batch
+from ils.sync.batch import Batch, pick
 from ils.sync.merge import RowState, Version, format_version, parse_version
 
 CHUNK = 500
@@ -192,47 +192,70 @@ def store(database: Database, table: Table, writes: Sequence[Write]) -> None:
 def insert_new(database: Database, table: Table, batch: Batch, at: Sequence[int], seqs: Sequence[int | None]) -> None:
     """Store rows ``at`` of ``batch``, which this replica holds nothing of (no row, no version), as
     they came: the merge of nothing with a row is the row. Column-wise, with no ``RowState`` or
-    ``Write`` per row: the table's rows in one bulk insert per shape (almost always one, every
-    group present), then their versions in one more (``dialect.insert_rows``: ``executemany`` on
-    SQLite, ``COPY`` on PostgreSQL).
+    ``Write`` per row: the rows alive with every group go in one bulk insert straight from the
+    batch's columns, and their versions in one more (``dialect.insert_rows``: ``executemany`` on
+    SQLite, ``COPY`` on PostgreSQL); a row lacking groups goes with the others of its shape.
 
     A tombstone stores only its version, keeping the values it carries as ``base`` (as ``store``
     does). A new record's number in the full-text index is the next free one, as ``store``
-    gives it. Runs inside the caller's savepoint, as ``store``.
+    gives it. Runs inside the caller's transaction, as ``store``.
     """
     name = table.name
     groups = _GROUPS[name]
-    pks, versions, deleted, colvers, values = batch.pks, batch.versions, batch.deleted, batch.colvers, batch.values
-    shapes: dict[tuple[str, ...], list[list[Any]]] = {groups: []}
-    whole = shapes[groups]
-    kept: list[tuple[Any, ...]] = []
-    for i, seq in zip(at, seqs, strict=True):
-        pk, row, version = pks[i], values[i], versions[i]
-        if deleted[i]:
-            base = {c: v for g in table.groups if g.name in row for c, v in zip(g.columns, row[g.name], strict=True)}
-            kept.append(_new_version(name, pk, seq, version, colvers[i], True, base))
-            continue
-        if len(row) == len(groups):
-            whole.append([pk, *chain.from_iterable(map(row.__getitem__, groups))])
-        else:
-            present = tuple(g for g in groups if g in row)
-            shapes.setdefault(present, []).append([pk, *chain.from_iterable(map(row.__getitem__, present))])
-        if colvers[i]:
-            kept.append(_new_version(name, pk, seq, version, colvers[i], False, None))
-        else:
-            kept.append((name, pk, seq, version[0], version[1], None, 0, None))
+    whole: Sequence[int] = at
+    shapes: dict[tuple[str, ...], list[int]] = {}
+    versions: list[tuple[Any, ...]] = []
+    if not batch.plain:
+        whole = []
+        for i, seq in zip(at, seqs, strict=True):
+            if i in batch.deleted:
+                base = {
+                    c: v for g in table.groups for c, v in zip(g.columns, batch.values(i).get(g.name, ()), strict=False)
+                }
+                versions.append(
+                    _new_version(
+                        name, batch.pks[i], seq, (batch.hlcs[i], batch.nodes[i]), batch.colvers.get(i, {}), True, base
+                    )
+                )
+                continue
+            present = tuple(g for g in groups if g in batch.groups and i not in batch.absent.get(g, ()))
+            if present == groups:
+                whole.append(i)
+            else:
+                shapes.setdefault(present, []).append(i)
     numbered = _NUMBERED.get(name)
-    for present, params in shapes.items():
-        if not params:
+    for present, rows_at in ((groups, whole), *shapes.items()):
+        if not rows_at:
             continue
         columns = [*table.pk, *(c for g in table.groups if g.name in present for c in g.columns)]
+        values: list[Sequence[Any]] = [pick(batch.pks, rows_at)]
+        values += [pick(column, rows_at) for g in present for column in batch.groups[g]]
         if numbered is not None:
             first = database.execute_sql(f"SELECT IFNULL(MAX({numbered}), 0) FROM {name}").fetchone()[0]
             columns.append(numbered)
-            for number, line in enumerate(params, start=first + 1):
-                line.append(number)
-        dialect.insert_rows(database, name, tuple(columns), params)
-    dialect.insert_versions(database, kept)
+            values.append(range(first + 1, first + 1 + len(rows_at)))
+        dialect.insert_rows(database, name, tuple(columns), list(zip(*values, strict=True)))
+    alive = [(i, seq) for i, seq in zip(at, seqs, strict=True) if i not in batch.deleted]
+    later = batch.colvers
+    if not later and len(alive) == len(at):
+        versions += zip(
+            repeat(name),
+            pick(batch.pks, at),
+            seqs,
+            pick(batch.hlcs, at),
+            pick(batch.nodes, at),
+            repeat(None),
+            repeat(0),
+            repeat(None),
+        )
+    else:
+        for i, seq in alive:
+            version = (batch.hlcs[i], batch.nodes[i])
+            if i in later:
+                versions.append(_new_version(name, batch.pks[i], seq, version, later[i], False, None))
+            else:
+                versions.append((name, batch.pks[i], seq, version[0], version[1], None, 0, None))
+    dialect.insert_versions(database, versions)
 
 
 def _new_version(

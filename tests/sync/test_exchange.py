@@ -174,7 +174,7 @@ def test_the_same_range_with_different_content_is_refused_as_tampering(network: 
     # The desk's own key signs other rows under the same range: a desk gone wrong, or its key stolen.
     contents = archive.read_members(archive.open_envelope(bundle.read_bytes()))
     members = dict(contents.members)
-    members["rows/item.jsonl"] = members["rows/item.jsonl"].replace(b"T0001", b"T0666")
+    members["rows/item.json"] = members["rows/item.json"].replace(b"T0001", b"T0666")
     manifest = {k: v for k, v in contents.manifest.items() if k != "members"}
     forged = tmp_path / "forged.ilsync"
     forged.write_bytes(archive.write(manifest, members, signing_key(a.library)))

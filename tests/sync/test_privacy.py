@@ -97,7 +97,7 @@ def test_de_identification_at_a_desk_cuts_the_link_everywhere(network: Network):
     reader_ids = {r for node in (network.union, a, b) for (r,) in node.database.execute_sql("SELECT id FROM reader")}
     for path in kept_after:  # and none of those written since links a returned loan to its reader
         members = archive.read_members(archive.open_envelope(path.read_bytes())).members
-        assert not any(r.encode() in members.get("rows/loan.jsonl", b"") for r in reader_ids)
+        assert not any(r.encode() in members.get("rows/loan.json", b"") for r in reader_ids)
 
 
 def test_a_reader_who_withdraws_the_consent_is_forgotten_by_the_union_and_other_desks(network: Network):
