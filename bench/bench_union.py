@@ -146,8 +146,10 @@ def _rows(library: Library, table: str, ids: set[str] | None = None) -> tuple[st
     """Every column of ``table``'s rows as the import stored them (``ids``: only those), and the
     insert that puts them back: the floor inserts exactly the rows the import stored."""
     cursor = library.database.execute_sql(f"SELECT * FROM {table}")
-    columns = [d[0] for d in cursor.description]
-    rows = [tuple(r) for r in cursor.fetchall() if ids is None or r[0] in ids]
+    # Not PostgreSQL's stand-in for SQLite's rowid: the server always generates it.
+    kept = [i for i, d in enumerate(cursor.description) if d[0] != "rowid"]
+    columns = [cursor.description[i][0] for i in kept]
+    rows = [tuple(r[i] for i in kept) for r in cursor.fetchall() if ids is None or r[0] in ids]
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows
 
 
