@@ -113,15 +113,30 @@ class CheckReport:
     counts: dict[str, int] = field(default_factory=dict)
     circulation: tuple[Message, ...] = ()  # copies, loans and charges that disagree, each with its code
     files: tuple[Message, ...] = ()  # evidence files missing or changed on disk (ils.events.evidence)
-    statistics: tuple[Message, ...] = ()  # kept annual figures their rows no longer give (ils.stats.cache)
+    stale_figures: tuple[stats_cache.KeptFigure, ...] = ()  # kept annual figures their rows no longer give
     removed: tuple[str, ...] = ()
     """Leftovers of killed backups removed from the backup folder (not a problem any more)."""
     notes: tuple[str, ...] = ()
 
     @property
+    def statistics(self) -> tuple[Message, ...]:
+        """What ``stale_figures`` are, for people: each by its indicator code, breakdown and year."""
+        return tuple(
+            message(
+                "maintenance.stale_figures",
+                "The kept figures of indicator {indicator} (breakdown: {dimension}) for {year} disagree with the "
+                "rows they were counted from; they are forgotten and will be counted again.",
+                indicator=figure.indicator,
+                dimension=figure.dimension,
+                year=figure.year,
+            )
+            for figure in self.stale_figures
+        )
+
+    @property
     def ok(self) -> bool:
         return not (
-            self.integrity or self.foreign_keys or self.journal or self.circulation or self.files or self.statistics
+            self.integrity or self.foreign_keys or self.journal or self.circulation or self.files or self.stale_figures
         )
 
     def lines(self) -> list[str]:
@@ -307,11 +322,8 @@ def check(session: Session) -> CheckReport:
     library = session.library
     removed = () if library.read_only else tuple(str(p) for p in remove_leftovers(backup_folder(library.path)))
     report = check_library(library)
-    if report.statistics and not library.read_only:
-        stats_cache.forget(  # counted again from the rows when next asked for
-            library.database,
-            [(m.params["indicator"], m.params["dimension"], m.params["year"]) for m in report.statistics],
-        )
+    if report.stale_figures and not library.read_only:
+        stats_cache.forget(library.database, report.stale_figures)  # counted again when next asked for
     return dataclasses.replace(report, removed=removed)
 
 
@@ -421,16 +433,6 @@ def check_library(library: Library) -> CheckReport:
         circulation=circulation_problems(database),
         # A backup (opened read-only) has no evidence folder beside it: only a desk's own files are checked.
         files=() if library.read_only else tuple(evidence.check_files(library)),
-        statistics=tuple(
-            message(
-                "maintenance.stale_figures",
-                "The kept figures of indicator {indicator} (breakdown: {dimension}) for {year} disagree with the "
-                "rows they were counted from; they are forgotten and will be counted again.",
-                indicator=code,
-                dimension=dimension,
-                year=year,
-            )
-            for code, dimension, year in stats_cache.stale(database)
-        ),
+        stale_figures=tuple(stats_cache.stale(database)),
         notes=notes,
     )

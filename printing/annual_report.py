@@ -3,8 +3,8 @@ tables and charts — flowed over as many pages as they need, every page numbere
 
 Plain values in (every text already in the reader's language, every figure already a string),
 PDF bytes out. Everything is set in the bundled Chinese font, embedded; paragraphs wrap
-between any two Chinese characters (``wordWrap="CJK"``) and open with a two-character indent,
-as Chinese documents do.
+between any two Chinese characters by the Chinese rule (no closing punctuation starts a line,
+``printing.paragraphs``) and open with a two-character indent, as Chinese documents do.
 """
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from printing.charts import bar_chart, column_chart
 from printing.fonts import register_cjk_font
 from printing.pages import A4
+from printing.paragraphs import ChineseParagraph, chinese_style
 
 MARGIN = 20 * mm
 BODY_SIZE = 10.5
@@ -83,23 +84,18 @@ def _markup(text: str) -> str:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    font = register_cjk_font()
-
-    def style(name: str, size: float, **options) -> ParagraphStyle:
-        return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * 1.6, wordWrap="CJK", **options)
-
     return {
-        "title": style("title", 22, alignment=1, spaceBefore=40 * mm, spaceAfter=6 * mm),
-        "heading": style("heading", 16, alignment=1, spaceAfter=3 * mm),
-        "subtitle": style("subtitle", 14, alignment=1, spaceAfter=4 * mm),
-        "date": style("date", 12, alignment=1, spaceAfter=12 * mm),
-        "h1": style("h1", 14, spaceBefore=5 * mm, spaceAfter=2 * mm),
-        "h2": style("h2", 12, spaceBefore=3 * mm, spaceAfter=1.5 * mm),
-        "h3": style("h3", BODY_SIZE + 0.5, spaceBefore=2 * mm, spaceAfter=1 * mm),
-        "body": style("body", BODY_SIZE, firstLineIndent=2 * BODY_SIZE, spaceAfter=1.5 * mm),
-        "plain": style("plain", BODY_SIZE, spaceAfter=1.5 * mm),
-        "cell": style("cell", 8.5),
-        "figure": style("figure", 8.5, alignment=2),
+        "title": chinese_style("title", 22, alignment=1, spaceBefore=40 * mm, spaceAfter=6 * mm),
+        "heading": chinese_style("heading", 16, alignment=1, spaceAfter=3 * mm),
+        "subtitle": chinese_style("subtitle", 14, alignment=1, spaceAfter=4 * mm),
+        "date": chinese_style("date", 12, alignment=1, spaceAfter=12 * mm),
+        "h1": chinese_style("h1", 14, spaceBefore=5 * mm, spaceAfter=2 * mm),
+        "h2": chinese_style("h2", 12, spaceBefore=3 * mm, spaceAfter=1.5 * mm),
+        "h3": chinese_style("h3", BODY_SIZE + 0.5, spaceBefore=2 * mm, spaceAfter=1 * mm),
+        "body": chinese_style("body", BODY_SIZE, firstLineIndent=2 * BODY_SIZE, spaceAfter=1.5 * mm),
+        "plain": chinese_style("plain", BODY_SIZE, spaceAfter=1.5 * mm),
+        "cell": chinese_style("cell", 8.5),
+        "figure": chinese_style("figure", 8.5, alignment=2),
     }
 
 
@@ -107,10 +103,10 @@ def _grid(grid: Grid, width: float, styles: dict[str, ParagraphStyle]) -> Table:
     weights = list(grid.weights) or [1.0] * len(grid.columns)
     widths = [width * w / sum(weights) for w in weights]
 
-    def cell(text: str, column: int) -> Paragraph:
-        return Paragraph(_markup(text), styles["figure" if column >= grid.numeric_from else "cell"])
+    def cell(text: str, column: int) -> ChineseParagraph:
+        return ChineseParagraph(_markup(text), styles["figure" if column >= grid.numeric_from else "cell"])
 
-    data = [[Paragraph(escape(c), styles["cell"]) for c in grid.columns]]
+    data = [[ChineseParagraph(escape(c), styles["cell"]) for c in grid.columns]]
     data += [[cell(text, n) for n, text in enumerate(row)] for row in grid.rows]
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(
@@ -131,16 +127,16 @@ def _grid(grid: Grid, width: float, styles: dict[str, ParagraphStyle]) -> Table:
 def _flowables(document: Document, width: float) -> list:
     styles = _styles()
     story: list = [
-        Paragraph(escape(document.title), styles["title" if document.cover else "heading"]),
-        Paragraph(_markup(document.subtitle), styles["subtitle" if document.cover else "plain"]),
+        ChineseParagraph(escape(document.title), styles["title" if document.cover else "heading"]),
+        ChineseParagraph(_markup(document.subtitle), styles["subtitle" if document.cover else "plain"]),
     ]
     if document.date_line:
-        story.append(Paragraph(escape(document.date_line), styles["date"]))
+        story.append(ChineseParagraph(escape(document.date_line), styles["date"]))
     for block in document.blocks:
         if isinstance(block, Heading):
-            story.append(Paragraph(escape(block.text), styles[f"h{min(block.level, 3)}"]))
+            story.append(ChineseParagraph(escape(block.text), styles[f"h{min(block.level, 3)}"]))
         elif isinstance(block, Text):
-            story.append(Paragraph(_markup(block.text), styles["body" if block.indent else "plain"]))
+            story.append(ChineseParagraph(_markup(block.text), styles["body" if block.indent else "plain"]))
         elif isinstance(block, Grid):
             story += [_grid(block, width, styles), Spacer(1, 3 * mm)]
         elif isinstance(block, Chart):

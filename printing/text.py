@@ -24,13 +24,14 @@ Align = Literal["left", "center", "right"]
 LEADING: Final[float] = 1.35
 
 #: Punctuation that must not begin a line (it closes or follows something).
-_NO_LINE_START: Final[frozenset[str]] = frozenset("，。、；：？！）」』》〉】〕’”…—·%,.;:?!)]}")
+NO_LINE_START: Final[frozenset[str]] = frozenset("，。、；：？！）］｝」』》〉】〕〗’”…—·％%,.;:?!)]}")
 #: Punctuation that must not end a line (it opens something).
-_NO_LINE_END: Final[frozenset[str]] = frozenset("（「『《〈【〔‘“([{")
+NO_LINE_END: Final[frozenset[str]] = frozenset("（［｛「『《〈【〔〖‘“([{")
 #: A whitespace run, a run of non-CJK characters (a Latin word or number,
-#: kept whole), or a single character (a CJK character may be broken anywhere).
+#: kept whole), or a single character (a CJK character may be broken anywhere;
+#: Chinese quotation marks, dashes and the ellipsis are punctuation of their own).
 _TOKEN: Final[re.Pattern[str]] = re.compile(
-    r"\s+|[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]+|.",
+    r"\s+|[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef‘’“”…—·]+|.",
     re.DOTALL,
 )
 
@@ -166,9 +167,12 @@ def wrap(text: str, max_width: float, font_size: float) -> list[str]:
     blocks with blank lines.  Raises ValueError if one character is wider
     than ``max_width``, since no breaking could then honour the width.
     """
+    for char in set(text) - {"\n"}:
+        if string_width(char, font_size) > max_width:
+            raise ValueError(f"{max_width:.1f} pt is narrower than the character {char!r} at {font_size} pt")
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        lines.extend(_wrap_paragraph(paragraph, max_width, font_size))
+        lines.extend(break_lines(paragraph, (max_width,), font_size))
     return lines
 
 
@@ -180,9 +184,9 @@ def _units(paragraph: str) -> list[str]:
         if token.isspace():
             units.append(opening + token if opening else token)
             opening = ""
-        elif set(token) <= _NO_LINE_END:
+        elif set(token) <= NO_LINE_END:
             opening += token
-        elif set(token) <= _NO_LINE_START and units and not units[-1].isspace():
+        elif set(token) <= NO_LINE_START and units and not units[-1].isspace():
             units[-1] += opening + token
             opening = ""
         else:
@@ -193,28 +197,35 @@ def _units(paragraph: str) -> list[str]:
     return units
 
 
-def _wrap_paragraph(paragraph: str, max_width: float, font_size: float) -> list[str]:
+def break_lines(paragraph: str, widths: Sequence[float], font_size: float) -> list[str]:
+    """One paragraph (no ``\\n``) broken by the rules of ``wrap``: line ``n`` no wider than
+    ``widths[n]``, the last width standing for every later line (a paragraph whose first line
+    is indented). Whitespace at a break is dropped. A character wider than its line gets a line
+    of its own: a document flowing text into a frame must go on (``wrap`` refuses it first).
+    """
     lines: list[str] = []
     line = ""
+
+    def width() -> float:
+        return widths[min(len(lines), len(widths) - 1)]
+
     for unit in _units(paragraph):
         if unit.isspace():
             if line:
                 line += unit
             continue
-        if string_width(line + unit, font_size) <= max_width:
+        if string_width(line + unit, font_size) <= width():
             line += unit
             continue
         if line.strip():
             lines.append(line.rstrip())
         line = ""
-        if string_width(unit, font_size) <= max_width:
+        if string_width(unit, font_size) <= width():
             line = unit.lstrip()
             continue
         # A unit wider than a whole line: break it between characters.
         for char in unit:
-            if string_width(char, font_size) > max_width:
-                raise ValueError(f"{max_width:.1f} pt is narrower than the character {char!r} at {font_size} pt")
-            if string_width(line + char, font_size) <= max_width:
+            if not line or string_width(line + char, font_size) <= width():
                 line += char
             else:
                 lines.append(line.rstrip())

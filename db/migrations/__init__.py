@@ -34,6 +34,7 @@ from db.migrations import (
     m0080_sip2_terminals,
     m0081_record_numbers,
     m0082_stats_cache,
+    m0083_stats_cache_exact,
 )
 
 MIGRATIONS = (
@@ -53,6 +54,7 @@ MIGRATIONS = (
     m0080_sip2_terminals,
     m0081_record_numbers,
     m0082_stats_cache,
+    m0083_stats_cache_exact,
 )
 LATEST_VERSION = MIGRATIONS[-1].VERSION
 

@@ -17,7 +17,15 @@ from db.pg_migrations import (
     p0080_sip2_terminals,
     p0081_record_numbers,
     p0082_stats_cache,
+    p0083_stats_cache_exact,
 )
 
-MIGRATIONS = (p0040_union, p0070_statistics, p0080_sip2_terminals, p0081_record_numbers, p0082_stats_cache)
+MIGRATIONS = (
+    p0040_union,
+    p0070_statistics,
+    p0080_sip2_terminals,
+    p0081_record_numbers,
+    p0082_stats_cache,
+    p0083_stats_cache_exact,
+)
 LATEST_VERSION = MIGRATIONS[-1].VERSION

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from db import dialect
@@ -78,38 +80,48 @@ def _epoch(session: Session) -> int:
 def _keep(
     session: Session, code: str, dimension: str, year: int, tables: frozenset[str], fresh: Counted, epoch: int
 ) -> None:
-    """Keep ``fresh`` unless a covered row changed since ``epoch`` was read. Not inside another
-    transaction (its rows may yet roll back) and never on a library opened read-only."""
+    """Keep ``fresh`` unless a covered row changed since ``epoch`` was read: one statement that
+    compares and writes, so nothing changes between the two. Not inside another transaction (its
+    rows may yet roll back) and never on a library opened read-only."""
     library = session.library
     if library.read_only or library.database.in_transaction():
         return
     with library.database.atomic():
-        if _epoch(session) != epoch:
-            return
         _execute(
             session,
-            "INSERT INTO stats_cache (code, dimension, year, tables, counted) VALUES (?, ?, ?, ?, ?)"
+            "INSERT INTO stats_cache (code, dimension, year, tables, counted)"
+            " SELECT ?, ?, ?, ?, ? FROM stats_cache_epoch WHERE id = 1 AND epoch = ?"
             " ON CONFLICT (code, dimension, year) DO UPDATE SET tables = excluded.tables, counted = excluded.counted",
-            (code, dimension, year, "," + ",".join(sorted(tables)) + ",", _encode(fresh)),
+            (code, dimension, year, "," + ",".join(sorted(tables)) + ",", _encode(fresh), epoch),
         )
 
 
-def stale(database: Any) -> list[tuple[str, str, int]]:
-    """Every kept figure that its rows no longer give, recounted: (indicator, dimension, year)."""
+@dataclass(frozen=True)
+class KeptFigure:
+    """One kept figure: an indicator's figures for one breakdown and one year."""
+
+    indicator: str
+    dimension: str
+    year: int
+
+
+def stale(database: Any) -> list[KeptFigure]:
+    """Every kept figure that its rows no longer give, recounted."""
     wrong = []
     for code, dimension, year, text in database.execute_sql(
         "SELECT code, dimension, year, counted FROM stats_cache ORDER BY year, code, dimension"
     ).fetchall():
         ind = REGISTRY.get(code)
         if ind is None or not isinstance(ind.count, SqlCounter) or ind.count(None, year, dimension) != _decode(text):
-            wrong.append((code, dimension, year))
+            wrong.append(KeptFigure(code, dimension, year))
     return wrong
 
 
-def forget(database: Any, figures: list[tuple[str, str, int]]) -> None:
-    """Forget the kept ``figures`` (indicator, dimension, year): the next report counts them again."""
+def forget(database: Any, figures: Iterable[KeptFigure]) -> None:
+    """Forget the kept ``figures``: the next report counts them again."""
     with database.atomic():
-        for code, dimension, year in figures:
+        for figure in figures:
             database.execute_sql(
-                "DELETE FROM stats_cache WHERE code = ? AND dimension = ? AND year = ?", (code, dimension, year)
+                "DELETE FROM stats_cache WHERE code = ? AND dimension = ? AND year = ?",
+                (figure.indicator, figure.dimension, figure.year),
             )

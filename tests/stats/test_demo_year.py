@@ -10,6 +10,8 @@ services."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 
 import pytest
 
@@ -19,7 +21,9 @@ from ils.demo import ADMIN, DEMO_PASSWORD
 from ils.demo.circulation import DEMO_OPEN_LOANS, LOAD_ACTION, ROTATION_COPIES
 from ils.demo.events import CLOSED_MONTHS, EXHIBITION_TARGET, PARTICIPANTS_TARGET, VISITS_TARGET
 from ils.demo.year2021 import LOANS, NEW_CARDS, ROTATED, build_year
+from ils.stats import exports
 from ils.stats.annual import Year
+from printing.text import NO_LINE_END, NO_LINE_START
 
 SCALE = 0.02
 YEAR = 2021
@@ -83,3 +87,17 @@ def test_the_figures_the_report_prints_hit_their_targets(built):
 def test_the_report_is_dated_after_the_year(built):
     year, _steps = built
     assert year.session.now().date() > dt.date(YEAR, 12, 31)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_the_report_pdf_breaks_its_lines_by_the_chinese_rule(built, tmp_path):
+    """The seed report's own paragraphs, printed: no line opens with closing punctuation (reportlab's
+    own CJK breaking started two of them with "，") and none ends with opening punctuation."""
+    year, _steps = built
+    path = tmp_path / "report.pdf"
+    path.write_bytes(exports.annual_report_pdf(year.session, YEAR))
+    printed = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    lines = [line.strip() for line in printed.splitlines() if line.strip()]
+    assert len(lines) > 300
+    assert not [line for line in lines if line[0] in NO_LINE_START]
+    assert not [line for line in lines if line[-1] in NO_LINE_END]

@@ -89,10 +89,45 @@ def test_ils_check_finds_and_forgets_a_kept_figure_that_disagrees_with_the_rows(
     assert series(admin, "loans", YEAR).total == 9  # what was kept is what is read …
     report = maintenance.check(admin)
     assert not report.ok
+    assert report.stale_figures == (cache.KeptFigure("loans", "total", YEAR),)
     assert [m.code for m in report.statistics] == ["maintenance.stale_figures"]
     assert report.statistics[0].params == {"indicator": "loans", "dimension": "total", "year": YEAR}
     assert series(admin, "loans", YEAR).total == 1  # … until the check forgets it
     assert maintenance.check(admin).ok
+
+
+def test_a_first_count_reads_the_epoch_once(admin, shelf):
+    """The epoch is read before counting; keeping compares it in the statement that writes."""
+    checkout(admin, shelf.adult, "T0001")
+    statements: list[str] = []
+    connection = Branch._meta.database.connection()
+    connection.set_trace_callback(statements.append)
+    try:
+        assert series(admin, "loans", YEAR).total == 1
+    finally:
+        connection.set_trace_callback(None)
+    assert ("loans", "total") in _kept(YEAR)
+    assert sum("stats_cache_epoch" in s for s in statements) == 2  # read once, compared once as it is kept
+    assert sum(s.startswith("SELECT epoch FROM stats_cache_epoch") for s in statements) == 1
+
+
+def test_a_change_forgets_only_figures_that_read_exactly_its_table(admin, shelf):
+    """``_`` in ``loan_renewal`` is a LIKE wildcard: m0083 matches the framed name exactly."""
+    loan = checkout(admin, shelf.adult, "T0001")
+    database = Branch._meta.database
+    with database.atomic():
+        for code, tables in (("alike", ",loanXrenewal,"), ("renewals", ",loan_renewal,")):
+            database.execute_sql(
+                "INSERT INTO stats_cache (code, dimension, year, tables, counted) VALUES (?, 'total', ?, ?, '{}')",
+                (code, YEAR, tables),
+            )
+    with database.atomic():
+        database.execute_sql(
+            "INSERT INTO loan_renewal (id, loan_id, renewed_at, branch_id, previous_due_on, due_on)"
+            " SELECT ?, id, ?, branch_id, due_on, due_on FROM loan WHERE id = ?",
+            (new_id(), _text(dt.date(YEAR, 5, 6), 11), loan.loan.id),
+        )
+    assert _kept(YEAR) == {("alike", "total")}
 
 
 # --- any sequence of changes, committed one by one, between reads -----------------------------
