@@ -36,7 +36,7 @@ from ils.catalogue.index import SearchRow, index_insert_many
 from ils.catalogue.items import barcode_format, normalise_barcode, parse_price, read_call_number, store_items
 from ils.catalogue.locations import get_location
 from ils.catalogue.marc_fields import Holding
-from ils.catalogue.marc_read import Reject, read_marc, record_reason
+from ils.catalogue.marc_read import MarcReading, Reject, file_format, record_reason
 from ils.catalogue.records import PreparedRecord, insert_records, next_doc, prepare
 from ils.code_formats import CodeFormat
 from ils.errors import Invalid, Message, message, plural_message
@@ -257,8 +257,10 @@ def stage(
 
 
 def _stage(data: bytes, source_name: str, encoding: str | None, progress: Callable[[int, int], None] | None) -> Batch:
+    """Each record is prepared as soon as it is parsed, and pymarc's objects for it dropped: a
+    staged record is held as text, a parsed one as hundreds of small objects."""
     try:
-        result = read_marc(data, encoding=encoding)
+        reading = MarcReading(data, encoding=encoding)
     except ValueError:
         raise Invalid(
             "catalogue.unknown_character_set",
@@ -266,24 +268,30 @@ def _stage(data: bytes, source_name: str, encoding: str | None, progress: Callab
             name=encoding,
         ) from None
     staged: list[StagedRecord] = []
-    rejects = list(result.rejects)
-    total = len(result.records)
-    for done, parsed in enumerate(result.records, 1):
-        try:
-            prepared = prepare(parsed.record, parsed.format, parsed.fields)
-        except Invalid as problem:
-            rejects.append(
-                Reject(parsed.number, parsed.offset, record_reason(parsed.number, parsed.offset, problem.message))
-            )
-        else:
-            staged.append(StagedRecord(parsed.number, parsed.offset, prepared, parsed.encoding))
-        if progress and done % PROGRESS_EVERY == 0:
-            progress(done, total)
+    rejects: list[Reject] = []
+    formats: set[str] = set()
+    total = reading.total
+    with reading:
+        for done, parsed in enumerate(reading, 1):
+            if isinstance(parsed, Reject):
+                rejects.append(parsed)
+            else:
+                formats.add(parsed.format)
+                try:
+                    prepared = prepare(parsed.record, parsed.format, parsed.fields)
+                except Invalid as problem:
+                    reason = record_reason(parsed.number, parsed.offset, problem.message)
+                    rejects.append(Reject(parsed.number, parsed.offset, reason))
+                else:
+                    staged.append(StagedRecord(parsed.number, parsed.offset, prepared, parsed.encoding))
+            del parsed  # pymarc's objects go now, not when the next record replaces them
+            if progress and done % PROGRESS_EVERY == 0:
+                progress(done, total)
     _find_duplicates(staged)
     if progress:
         progress(total, total)
     rejects.sort(key=lambda r: r.number)
-    return Batch(source_name, result.format, result.serialisation, staged, tuple(rejects))
+    return Batch(source_name, file_format(formats), reading.serialisation, staged, tuple(rejects))
 
 
 def _find_duplicates(staged: list[StagedRecord]) -> None:

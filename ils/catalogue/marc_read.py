@@ -7,6 +7,10 @@ with reasons a cataloguer can act on; it never stops at a bad record and
 never hands back half of one. Parsing itself is pymarc's job; this layer only
 finds where each record starts (so a refusal can name its byte offset) and
 chooses the character set per record.
+
+``MarcReading`` hands the records over one at a time, with their number counted up
+front, so an import prepares each record as it is parsed and drops pymarc's objects at
+once; ``read_marc`` keeps them all, for callers that want the whole file.
 """
 
 from __future__ import annotations
@@ -135,15 +139,86 @@ def read_marc(data: bytes, *, encoding: str | None = None) -> ReadResult:
     'marc-8' or any Python codec name); it is for files whose records detect
     wrongly, e.g. a Cyrillic UNIMARC file that happens to decode as GB18030.
     """
-    chosen = _normalise_encoding(encoding) if encoding else None
-    body = data[len(_BOM) :] if data.startswith(_BOM) else data
-    start = body.lstrip()
-    if not start:
-        return _not_marc(EMPTY_FILE)
-    if not (start[:5].isdigit() or start.startswith(b"<")):
-        return _not_marc(NOT_MARC)
-    with _pymarc_heard():
-        return _read_iso2709(data, chosen) if start[:5].isdigit() else _read_marcxml(data)
+    records: list[ParsedRecord] = []
+    rejects: list[Reject] = []
+    with MarcReading(data, encoding=encoding) as reading:
+        for item in reading:
+            if isinstance(item, Reject):
+                rejects.append(item)
+            else:
+                records.append(item)
+    return ReadResult(
+        records=tuple(records),
+        rejects=tuple(rejects),
+        format=file_format({r.format for r in records}),
+        serialisation=reading.serialisation,
+    )
+
+
+class MarcReading:
+    """A MARC file read one record at a time: ``with MarcReading(data) as reading: for item in reading``.
+
+    Each item is a ``ParsedRecord`` or a ``Reject``, in file order. ``total`` is how many
+    there will be, counted before any is parsed (the ISO 2709 record terminators, the
+    MARCXML record elements), so a caller can report progress against it. An unknown
+    ``encoding`` raises ValueError at once. Records are only read inside the ``with``,
+    which keeps what pymarc says out of the terminal (see ``_pymarc_heard``).
+    """
+
+    def __init__(self, data: bytes, *, encoding: str | None = None) -> None:
+        self._encoding = _normalise_encoding(encoding) if encoding else None
+        self._data = data
+        self._refused: Message | None = None  # why the whole file is refused, if it is
+        self._xml: tuple[str, list[ET.Element]] | None = None  # MARCXML: its charset and records
+        body = data[len(_BOM) :] if data.startswith(_BOM) else data
+        start = body.lstrip()
+        self.serialisation: str | None = None
+        if not start:
+            self._refused = EMPTY_FILE
+        elif start[:5].isdigit():
+            self.serialisation = ISO2709
+        elif start.startswith(b"<"):
+            self.serialisation = MARCXML
+            self._open_xml()
+        else:
+            self._refused = NOT_MARC
+        if self._refused is not None:
+            self.total = 1
+        elif self._xml is not None:
+            self.total = len(self._xml[1])
+        else:
+            self.total = _iso_count(data)
+        self._heard = _pymarc_heard()
+
+    def __enter__(self) -> MarcReading:
+        self._heard.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._heard.__exit__(*exc)  # type: ignore[arg-type]
+
+    def __iter__(self) -> Iterator[ParsedRecord | Reject]:
+        if self._refused is not None:
+            yield Reject(number=1, offset=None, reason=self._refused)
+        elif self._xml is not None:
+            yield from _read_marcxml(*self._xml)
+        else:
+            yield from _read_iso2709(self._data, self._encoding)
+
+    def _open_xml(self) -> None:
+        """Parse the XML whole (expat is fast), keep its record elements, or note why it is refused."""
+        found = _marcxml_records(self._data)
+        if isinstance(found, Message):
+            self._refused = found
+        else:
+            self._xml = found
+
+
+def file_format(formats: set[str]) -> str | None:
+    """What kind of file held records of ``formats``: 'cnmarc', 'marc21', 'mixed' or None (no record)."""
+    if len(formats) == 1:
+        return next(iter(formats))
+    return MIXED if formats else None
 
 
 def _normalise_encoding(name: str) -> str:
@@ -154,18 +229,6 @@ def _normalise_encoding(name: str) -> str:
         return codecs.lookup(key).name.replace("_", "-")
     except LookupError:
         raise ValueError(name) from None
-
-
-def _not_marc(reason: Message) -> ReadResult:
-    return ReadResult(
-        records=(), rejects=(Reject(number=1, offset=None, reason=reason),), format=None, serialisation=None
-    )
-
-
-def _result(records: list[ParsedRecord], rejects: list[Reject], serialisation: str) -> ReadResult:
-    formats = {r.format for r in records}
-    fmt = formats.pop() if len(formats) == 1 else (MIXED if formats else None)
-    return ReadResult(records=tuple(records), rejects=tuple(rejects), format=fmt, serialisation=serialisation)
 
 
 # --- sizes ----------------------------------------------------------------
@@ -263,14 +326,23 @@ def _log_heard(number: int, offset: int | None) -> None:
 # --- ISO 2709 -------------------------------------------------------------
 
 
-def _read_iso2709(data: bytes, encoding: str | None) -> ReadResult:
+def _iso_count(data: bytes) -> int:
+    """How many records ``_read_iso2709`` will hand over: one per record terminator, and one more
+    for a last piece without a terminator that is more than blanks."""
+    tail = data[data.rfind(_END_OF_RECORD) + 1 :]
+    return data.count(_END_OF_RECORD) + (1 if tail.lstrip(_BETWEEN_RECORDS).strip() else 0)
+
+
+# What may stand between records (CR/LF, padding, a byte-order mark) and is skipped.
+_BETWEEN_RECORDS = b"\r\n\t \x00" + _BOM
+
+
+def _read_iso2709(data: bytes, encoding: str | None) -> Iterator[ParsedRecord | Reject]:
     """Split on the record terminator to know each record's offset; pymarc parses each piece.
 
     Splitting (rather than trusting leader/00-04) also survives real exports whose
     leader counts characters instead of bytes, and CR/LF between records.
     """
-    records: list[ParsedRecord] = []
-    rejects: list[Reject] = []
     number = 0
     position = 0
     size = len(data)
@@ -278,7 +350,7 @@ def _read_iso2709(data: bytes, encoding: str | None) -> ReadResult:
         end = data.find(_END_OF_RECORD, position)
         stop = size if end == -1 else end + 1
         piece = data[position:stop]
-        stripped = piece.lstrip(b"\r\n\t \x00" + _BOM)
+        stripped = piece.lstrip(_BETWEEN_RECORDS)
         offset = position + len(piece) - len(stripped)
         position = stop
         if not stripped.strip():
@@ -302,12 +374,11 @@ def _read_iso2709(data: bytes, encoding: str | None) -> ReadResult:
             measured = used in _BYTE_BOUNDED and len(stripped) <= MAX_RECORD_CHARS
             parsed = _finish(number, offset, record, fmt, used, measured=measured)
         except _Refused as refused:
-            rejects.append(Reject(number, offset, record_reason(number, offset, refused.problem)))
+            yield Reject(number, offset, record_reason(number, offset, refused.problem))
             continue
         finally:
             _log_heard(number, offset)
-        records.append(parsed)
-    return _result(records, rejects, ISO2709)
+        yield parsed
 
 
 def record_reason(number: int, offset: int | None, problem: Message) -> Message:
@@ -443,9 +514,10 @@ def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _read_marcxml(data: bytes) -> ReadResult:
-    """Every element named 'record' holding leader/controlfield/datafield is a record.
+def _marcxml_records(data: bytes) -> tuple[str, list[ET.Element]] | Message:
+    """The file's character set and its record elements, or why the whole file is refused.
 
+    Every element named 'record' holding leader/controlfield/datafield is a record.
     That covers plain MARCXML collections, the CNMARC namespace and SRU envelopes
     (dp2), whose outer <record> wraps the MARC record.
     """
@@ -453,46 +525,39 @@ def _read_marcxml(data: bytes) -> ReadResult:
     try:
         charset = _normalise_encoding(declared.group(1).decode("ascii")) if declared else UTF8
     except ValueError:
-        return _xml_refused(XML_UNKNOWN_CHARSET)
+        return XML_UNKNOWN_CHARSET
     if charset != UTF8 and declared:
         # expat cannot read multi-byte charsets such as GBK: decode here, hand it UTF-8.
         try:
             text = data.decode(charset)
         except UnicodeDecodeError:
-            return _xml_refused(XML_WRONG_CHARSET)
+            return XML_WRONG_CHARSET
         start, end = declared.span(1)
         data = (data[:start].decode("ascii") + "UTF-8" + text[len(data[:end].decode(charset)) :]).encode()
     try:
         root = ET.fromstring(data)
     except ET.ParseError as error:
         line = error.position[0] if error.position else 0
-        return _xml_refused(
-            message("catalogue.marc_xml_not_well_formed", "the XML is not well-formed (line {line})", line=line)
-        )
-    records: list[ParsedRecord] = []
-    rejects: list[Reject] = []
-    number = 0
-    for element in root.iter():
-        if _local(element.tag) != "record" or not any(_local(c.tag) in _CONTENT_TAGS for c in element):
-            continue
-        number += 1
+        return message("catalogue.marc_xml_not_well_formed", "the XML is not well-formed (line {line})", line=line)
+    elements = [
+        element
+        for element in root.iter()
+        if _local(element.tag) == "record" and any(_local(c.tag) in _CONTENT_TAGS for c in element)
+    ]
+    return (charset, elements) if elements else XML_NO_RECORDS
+
+
+def _read_marcxml(charset: str, elements: list[ET.Element]) -> Iterator[ParsedRecord | Reject]:
+    for number, element in enumerate(elements, 1):
         try:
             record = _record_from_xml(element)
             parsed = _finish(number, None, record, _format_of({f.tag for f in record.fields}), charset)
         except _Refused as refused:
-            rejects.append(Reject(number, None, record_reason(number, None, refused.problem)))
+            yield Reject(number, None, record_reason(number, None, refused.problem))
             continue
         finally:
             _log_heard(number, None)
-        records.append(parsed)
-    if number == 0:
-        return _xml_refused(XML_NO_RECORDS)
-    return _result(records, rejects, MARCXML)
-
-
-def _xml_refused(reason: Message) -> ReadResult:
-    """The whole XML file is unusable: one reject, no records."""
-    return ReadResult(records=(), rejects=(Reject(1, None, reason),), format=None, serialisation=MARCXML)
+        yield parsed
 
 
 def _blank(value: str | None) -> str:
