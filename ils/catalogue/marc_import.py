@@ -37,7 +37,7 @@ from ils.catalogue.items import barcode_format, normalise_barcode, parse_price, 
 from ils.catalogue.locations import get_location
 from ils.catalogue.marc_fields import Holding
 from ils.catalogue.marc_read import MarcReading, Reject, file_format, record_reason
-from ils.catalogue.records import PreparedRecord, insert_records, next_doc, prepare
+from ils.catalogue.records import PreparedRecord, ReadCallNumber, insert_records, next_doc, prepare
 from ils.code_formats import CodeFormat
 from ils.errors import Invalid, Message, message, plural_message
 from ils.i18n import N_, _
@@ -443,7 +443,9 @@ class _Apply:
             self.home[record.number] = target
             self.touched[target] = None
             before = len(copies)
-            copies.extend(copy for holding in record.holdings if (copy := self.copy(record, holding, target)))
+            for holding, call in zip(record.holdings, record.prepared.calls, strict=True):
+                if copy := self.copy(record, holding, call if holding.call_number else None, target):
+                    copies.append(copy)
             order.append((added, len(copies) - before))
         library = self.session.library
         records = iter(insert_records(library, new, first_doc=self.doc, source=self.batch.source_name, index=False))
@@ -458,9 +460,14 @@ class _Apply:
             entries.extend(itertools.islice(items, count))
         self.writer.journal_many(entries)
 
-    def copy(self, record: StagedRecord, holding: Holding, bib_id: str) -> dict[str, object] | None:
-        """The values ``items.store_items`` stores for ``holding``, or None when it cannot be added."""
-        call_number, shelf_key, parsed = read_call_number(holding.call_number or self.call_of.get(bib_id))
+    def copy(
+        self, record: StagedRecord, holding: Holding, call: ReadCallNumber | None, bib_id: str
+    ) -> dict[str, object] | None:
+        """The values ``items.store_items`` stores for ``holding``, or None when it cannot be added.
+
+        ``call``: the holding's own call number as staging read it, None when it has none (then
+        the record's is used)."""
+        call_number, shelf_key, parsed = call or read_call_number(self.call_of.get(bib_id))
         if parsed is not None and parsed.book_number.isdigit():
             self.ledger.setdefault((parsed.clc_class, int(parsed.book_number)), bib_id)
         barcode = self.barcode(record.number, holding)
