@@ -25,6 +25,7 @@ import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 from pymarc import Field, Indicators, Leader, Record, Subfield
@@ -503,12 +504,16 @@ def _lean_parse(chunk: bytes, entries: list[tuple[str, int, int]], charset: str)
             if tag < "010" and tag.isdigit():
                 fields.append(Field(tag=tag, data=text))
                 continue
-            if _NON_ASCII_CODE.search(text):
+            indicators = text.partition("\x1f")[0]
+            if len(indicators) != 2 or not indicators.isascii() or _NON_ASCII_CODE.search(text):
                 return None
-            indicators, *parts = text.split("\x1f")
-            if len(indicators) != 2 or not indicators.isascii():
-                return None
-            fields.append(_data_field(tag, indicators, [_tuple(Subfield, (p[0], p[1:])) for p in parts if p]))
+            # The data field ``Field(tag, Indicators(*indicators), subfields)`` would give, without the
+            # checks its constructor makes for values typed by hand: a record has dozens.
+            field = _new_field(Field)
+            field.tag, field.data, field.control_field = tag, None, False
+            field.subfields = list(map(_tuple, repeat(Subfield), _SUBFIELDS.findall(text)))
+            field.indicators = _tuple(Indicators, indicators)
+            fields.append(field)
     except UnicodeDecodeError:
         return None
     record = Record(fields=fields, force_utf8=charset == UTF8)
@@ -520,17 +525,11 @@ def _lean_parse(chunk: bytes, entries: list[tuple[str, int, int]], charset: str)
 
 # A subfield whose code is not ASCII: pymarc repairs it, with a warning.
 _NON_ASCII_CODE = re.compile("\x1f[^\x00-\x7f]")
-# Subfields and indicators are named tuples; made as tuples, they skip a Python-level call each.
+# Each subfield's code and value; an empty one (two separators together) is skipped, as pymarc does.
+_SUBFIELDS = re.compile("\x1f([^\x1f])([^\x1f]*)")
+# Subfields and indicators are named tuples: made as tuples, they skip a Python-level call each.
 _tuple = tuple.__new__
-
-
-def _data_field(tag: str, indicators: str, subfields: list[Subfield]) -> Field:
-    """The data field ``Field(tag, Indicators(*indicators), subfields)`` gives for a three-character
-    tag, without the checks its constructor makes for values typed by hand (a record has dozens)."""
-    field = Field.__new__(Field)
-    field.tag, field.data, field.control_field, field.subfields = tag, None, False, subfields
-    field.indicators = _tuple(Indicators, indicators)
-    return field
+_new_field = object.__new__
 
 
 def _parse(chunk: bytes, charset: str) -> Record:
