@@ -316,6 +316,8 @@ def _pymarc_heard() -> Iterator[None]:
 
 def _log_heard(number: int, offset: int | None) -> None:
     """Log what pymarc said while record ``number`` was read, and forget it."""
+    if not (_hearing.lines or _hearing.warned):
+        return
     said = [*_hearing.lines, *(str(warning.message) for warning in _hearing.warned)]
     _hearing.lines.clear()
     _hearing.warned.clear()
@@ -512,7 +514,7 @@ def _lean_parse(chunk: bytes, entries: list[tuple[str, int, int]], charset: str)
             field = _new_field(Field)
             field.tag, field.data, field.control_field = tag, None, False
             field.subfields = list(map(_tuple, repeat(Subfield), _SUBFIELDS.findall(text)))
-            field.indicators = _tuple(Indicators, indicators)
+            field._indicators = _tuple(Indicators, indicators)  # what the ``indicators`` setter stores
             fields.append(field)
     except UnicodeDecodeError:
         return None
