@@ -469,7 +469,7 @@ def _decode_iso(chunk: bytes, encoding: str | None) -> tuple[Record, str, str]:
             record = _lean_parse(chunk, entries, charset) or _parse(chunk, charset)
         except UnicodeDecodeError:
             continue
-        return record, _format_of({f.tag for f in record.fields}), charset
+        return record, fmt, charset  # the record's tags are the directory's
     raise _Refused(UNKNOWN_CHARSET)
 
 
