@@ -62,6 +62,9 @@ BY_TITLE = "title"
 # Records are stored in chunks of this many; after each whole chunk progress is reported and
 # cancellation checked.
 PROGRESS_EVERY = 200
+# Page cache an import's write transaction may fill, per record: a record with a copy, its journal
+# and index rows takes about 8 KiB of pages; more is headroom.
+_CACHE_KIB_PER_RECORD = 12
 # Values per ``IN (...)`` query: well under SQLite's host-parameter limit.
 _CHUNK = 500
 # The 种次号 an import meets, kept (``BookNumber``) unless a number is in the ledger already.
@@ -227,6 +230,28 @@ def _collector_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+@contextmanager
+def _cache_for(session: Session, records: int) -> Iterator[None]:
+    """Let SQLite's page cache hold the pages a batch of ``records`` writes, while it is stored.
+
+    The batch is one transaction; once its new pages outgrow the cache (64 MB, about 8,000
+    records with their copies, journal and index rows), SQLite spills them to the WAL in the
+    middle of it and reads them back as the tables and indexes grow: a quarter of ``apply``'s
+    time on 10,000 records. The cache grows only as pages are written, and is set back after.
+    """
+    connection = session.library.database.connection()
+    (before,) = connection.execute("PRAGMA cache_size").fetchone()
+    wanted = _CACHE_KIB_PER_RECORD * records
+    if before < 0 and -before >= wanted:
+        yield
+        return
+    connection.execute(f"PRAGMA cache_size = {-int(wanted)}")
+    try:
+        yield
+    finally:
+        connection.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -578,7 +603,7 @@ def apply(
         )
     places = _Places.load(session, branch, location)
     total = len(batch.records)
-    with _collector_paused(), session.write() as writer:
+    with _collector_paused(), _cache_for(session, total), session.write() as writer:
         run = _Apply(session, writer, batch, places, "processing" if processing else "available")
         for start in range(0, total, PROGRESS_EVERY):
             run.store(batch.records[start : start + PROGRESS_EVERY])
