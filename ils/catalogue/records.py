@@ -57,7 +57,7 @@ class PreparedRecord:
     isbns: tuple[str, ...]
     columns: dict[str, str | None]
     search: SearchRow
-    calls: tuple[ReadCallNumber, ...] = ()
+    calls: tuple[ReadCallNumber, ...]
     """Each holding's call number read (``items.read_call_number``), in the holdings' order: the
     record's class comes from them, and an import stores them on the copies without reading
     them again."""
