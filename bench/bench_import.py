@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pymarc import Field, MARCReader, Record, Subfield  # noqa: E402
+from pymarc import Field, Indicators, MARCReader, Record, Subfield  # noqa: E402
 from stats import Figure, Stopwatch  # noqa: E402
 
 from ils.catalogue.marc_import import apply, stage  # noqa: E402
@@ -67,7 +67,7 @@ def copy_of(record: Record, fmt: str, number: int) -> Record:
     copy.add_field(
         Field(
             tag="905",
-            indicators=[" ", " "],
+            indicators=Indicators(" ", " "),
             subfields=[
                 Subfield("a", "ZG"),
                 Subfield("b", f"B{number:08d}"),
