@@ -36,8 +36,8 @@ from ils.catalogue.index import SearchRow, index_insert_many
 from ils.catalogue.items import barcode_format, normalise_barcode, parse_price, read_call_number, store_items
 from ils.catalogue.locations import get_location
 from ils.catalogue.marc_fields import Holding
-from ils.catalogue.marc_read import Reject, read_marc, record_reason
-from ils.catalogue.records import PreparedRecord, insert_records, next_doc, prepare
+from ils.catalogue.marc_read import MarcReading, Reject, file_format, record_reason
+from ils.catalogue.records import PreparedRecord, ReadCallNumber, insert_records, next_doc, prepare
 from ils.code_formats import CodeFormat
 from ils.errors import Invalid, Message, message, plural_message
 from ils.i18n import N_, _
@@ -62,6 +62,9 @@ BY_TITLE = "title"
 # Records are stored in chunks of this many; after each whole chunk progress is reported and
 # cancellation checked.
 PROGRESS_EVERY = 200
+# Page cache an import's write transaction may fill, per record: a record with a copy, its journal
+# and index rows takes about 8 KiB of pages; more is headroom.
+_CACHE_KIB_PER_RECORD = 12
 # Values per ``IN (...)`` query: well under SQLite's host-parameter limit.
 _CHUNK = 500
 # The 种次号 an import meets, kept (``BookNumber``) unless a number is in the ledger already.
@@ -229,6 +232,28 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
+@contextmanager
+def _cache_for(session: Session, records: int) -> Iterator[None]:
+    """Let SQLite's page cache hold the pages a batch of ``records`` writes, while it is stored.
+
+    The batch is one transaction; once its new pages outgrow the cache (64 MB, about 8,000
+    records with their copies, journal and index rows), SQLite spills them to the WAL in the
+    middle of it and reads them back as the tables and indexes grow: a quarter of ``apply``'s
+    time on 10,000 records. The cache grows only as pages are written, and is set back after.
+    """
+    connection = session.library.database.connection()
+    (before,) = connection.execute("PRAGMA cache_size").fetchone()
+    wanted = _CACHE_KIB_PER_RECORD * records
+    if before < 0 and -before >= wanted:
+        yield
+        return
+    connection.execute(f"PRAGMA cache_size = {-int(wanted)}")
+    try:
+        yield
+    finally:
+        connection.execute(f"PRAGMA cache_size = {int(before)}")
+
+
 def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
     for start in range(0, len(values), _CHUNK):
         yield values[start : start + _CHUNK]
@@ -257,8 +282,10 @@ def stage(
 
 
 def _stage(data: bytes, source_name: str, encoding: str | None, progress: Callable[[int, int], None] | None) -> Batch:
+    """Each record is prepared as soon as it is parsed, and pymarc's objects for it dropped: a
+    staged record is held as text, a parsed one as hundreds of small objects."""
     try:
-        result = read_marc(data, encoding=encoding)
+        reading = MarcReading(data, encoding=encoding)
     except ValueError:
         raise Invalid(
             "catalogue.unknown_character_set",
@@ -266,24 +293,30 @@ def _stage(data: bytes, source_name: str, encoding: str | None, progress: Callab
             name=encoding,
         ) from None
     staged: list[StagedRecord] = []
-    rejects = list(result.rejects)
-    total = len(result.records)
-    for done, parsed in enumerate(result.records, 1):
-        try:
-            prepared = prepare(parsed.record, parsed.format, parsed.fields)
-        except Invalid as problem:
-            rejects.append(
-                Reject(parsed.number, parsed.offset, record_reason(parsed.number, parsed.offset, problem.message))
-            )
-        else:
-            staged.append(StagedRecord(parsed.number, parsed.offset, prepared, parsed.encoding))
-        if progress and done % PROGRESS_EVERY == 0:
-            progress(done, total)
+    rejects: list[Reject] = []
+    formats: set[str] = set()
+    total = reading.total
+    with reading:
+        for done, parsed in enumerate(reading, 1):
+            if isinstance(parsed, Reject):
+                rejects.append(parsed)
+            else:
+                formats.add(parsed.format)
+                try:
+                    prepared = prepare(parsed.record, parsed.format, parsed.fields)
+                except Invalid as problem:
+                    reason = record_reason(parsed.number, parsed.offset, problem.message)
+                    rejects.append(Reject(parsed.number, parsed.offset, reason))
+                else:
+                    staged.append(StagedRecord(parsed.number, parsed.offset, prepared, parsed.encoding))
+            del parsed  # pymarc's objects go now, not when the next record replaces them
+            if progress and done % PROGRESS_EVERY == 0:
+                progress(done, total)
     _find_duplicates(staged)
     if progress:
         progress(total, total)
     rejects.sort(key=lambda r: r.number)
-    return Batch(source_name, result.format, result.serialisation, staged, tuple(rejects))
+    return Batch(source_name, file_format(formats), reading.serialisation, staged, tuple(rejects))
 
 
 def _find_duplicates(staged: list[StagedRecord]) -> None:
@@ -435,7 +468,9 @@ class _Apply:
             self.home[record.number] = target
             self.touched[target] = None
             before = len(copies)
-            copies.extend(copy for holding in record.holdings if (copy := self.copy(record, holding, target)))
+            for holding, call in zip(record.holdings, record.prepared.calls, strict=True):
+                if copy := self.copy(record, holding, call if holding.call_number else None, target):
+                    copies.append(copy)
             order.append((added, len(copies) - before))
         library = self.session.library
         records = iter(insert_records(library, new, first_doc=self.doc, source=self.batch.source_name, index=False))
@@ -450,9 +485,14 @@ class _Apply:
             entries.extend(itertools.islice(items, count))
         self.writer.journal_many(entries)
 
-    def copy(self, record: StagedRecord, holding: Holding, bib_id: str) -> dict[str, object] | None:
-        """The values ``items.store_items`` stores for ``holding``, or None when it cannot be added."""
-        call_number, shelf_key, parsed = read_call_number(holding.call_number or self.call_of.get(bib_id))
+    def copy(
+        self, record: StagedRecord, holding: Holding, call: ReadCallNumber | None, bib_id: str
+    ) -> dict[str, object] | None:
+        """The values ``items.store_items`` stores for ``holding``, or None when it cannot be added.
+
+        ``call``: the holding's own call number as staging read it, None when it has none (then
+        the record's is used)."""
+        call_number, shelf_key, parsed = call or read_call_number(self.call_of.get(bib_id))
         if parsed is not None and parsed.book_number.isdigit():
             self.ledger.setdefault((parsed.clc_class, int(parsed.book_number)), bib_id)
         barcode = self.barcode(record.number, holding)
@@ -563,7 +603,7 @@ def apply(
         )
     places = _Places.load(session, branch, location)
     total = len(batch.records)
-    with _collector_paused(), session.write() as writer:
+    with _collector_paused(), _cache_for(session, total), session.write() as writer:
         run = _Apply(session, writer, batch, places, "processing" if processing else "available")
         for start in range(0, total, PROGRESS_EVERY):
             run.store(batch.records[start : start + PROGRESS_EVERY])

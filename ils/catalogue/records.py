@@ -20,9 +20,9 @@ from pymarc import Record, parse_json_to_array
 
 from db.ids import new_id
 from db.models import BibIsbn, BibRecord, Item
-from ils.catalogue.callnumbers import parse_call_number
+from ils.catalogue.callnumbers import CallNumber
 from ils.catalogue.index import SearchRow, index_delete, index_insert, index_insert_many, search_row
-from ils.catalogue.items import ItemInfo, items_of, record_call_number
+from ils.catalogue.items import ItemInfo, items_of, read_call_number, record_call_number
 from ils.catalogue.marc_fields import CNMARC, MARC21, BibFields, Holding, extract
 from ils.catalogue.marc_read import size_problem
 from ils.catalogue.record_numbers import next_record_numbers, record_label
@@ -36,6 +36,8 @@ from ils.text import fold, pinyin_sort_key
 HOLDING_TAGS = {CNMARC: ("905",), MARC21: ("852", "952")}
 FORMATS = (CNMARC, MARC21)
 _DEDUP_DROP = re.compile(r"[\W_]+")
+# A call number as ``items.read_call_number`` reads it: as stored, its shelf key, its parts.
+ReadCallNumber = tuple[str | None, str | None, CallNumber | None]
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,10 @@ class PreparedRecord:
     isbns: tuple[str, ...]
     columns: dict[str, str | None]
     search: SearchRow
+    calls: tuple[ReadCallNumber, ...]
+    """Each holding's call number read (``items.read_call_number``), in the holdings' order: the
+    record's class comes from them, and an import stores them on the copies without reading
+    them again."""
 
     @property
     def holdings(self) -> tuple[Holding, ...]:
@@ -156,7 +162,8 @@ def prepare(record: Record, fmt: str, fields: BibFields | None = None) -> Prepar
     for text in fields.isbns:
         if (isbn := normalise_isbn(text)) and isbn not in isbns:
             isbns.append(isbn)
-    call_class, book_number = _call_parts(fields)
+    calls = tuple(read_call_number(holding.call_number) for holding in fields.holdings)
+    call_class, book_number = next(((c.clc_class, c.book_number) for _, _, c in calls if c), (None, None))
     columns = {
         "format": fmt,
         "title": fields.title,
@@ -178,20 +185,7 @@ def prepare(record: Record, fmt: str, fields: BibFields | None = None) -> Prepar
         "title_sort": pinyin_sort_key(fields.title),
         "dedup_key": dedup_key(fields),
     }
-    return PreparedRecord(marc_json(bare), fmt, fields, tuple(isbns), columns, search_row(fields))
-
-
-def _call_parts(fields: BibFields) -> tuple[str | None, str | None]:
-    """The record's class and book number, from the first holding that carries a call number."""
-    for holding in fields.holdings:
-        if not holding.call_number:
-            continue
-        try:
-            parsed = parse_call_number(holding.call_number)
-        except Invalid:
-            continue
-        return parsed.clc_class, parsed.book_number
-    return None, None
+    return PreparedRecord(marc_json(bare), fmt, fields, tuple(isbns), columns, search_row(fields), calls)
 
 
 def next_doc(library: Library) -> int:

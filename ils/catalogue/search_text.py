@@ -91,10 +91,36 @@ def normalise_isbn(text: str) -> str | None:
     for candidate in _ISBN_CANDIDATE.findall(cleaned):
         digits = candidate.replace("-", "").replace(" ", "")
         for length in (len(digits), 13, 10):
-            code = digits[:length]
-            if len(code) in (10, 13) and stdnum_isbn.is_valid(code):
-                return stdnum_isbn.to_isbn13(code).replace("-", "")
+            if isbn := checked_isbn13(digits[:length]):
+                return isbn
     return None
+
+
+def checked_isbn13(code: str) -> str | None:
+    """The ISBN-13 of ``code``, ten or thirteen characters without separators, when its check
+    digit is right (an ISBN-13 also starts 978 or 979); else None.
+
+    What python-stdnum's ``is_valid`` and ``to_isbn13`` say (a test holds the two together), in
+    a few µs rather than 17: an import checks every ISBN of every record.
+    """
+    if len(code) == 13:
+        if not (code.isascii() and code.isdigit()) or code[:3] not in ("978", "979"):
+            return None
+        return code if _ean_check_digit(code[:12]) == code[12] else None
+    if len(code) == 10:
+        body = code[:9]
+        if not (body.isascii() and body.isdigit()):
+            return None
+        check = sum([weight * int(digit) for weight, digit in enumerate(body, 1)]) % 11
+        if ("X" if check == 10 else str(check)) != code[9]:
+            return None
+        return f"978{body}{_ean_check_digit('978' + body)}"
+    return None
+
+
+def _ean_check_digit(body: str) -> str:
+    """The check digit of twelve digits: weights 1, 3, 1, 3… from the left."""
+    return str(-(sum(map(int, body[0::2])) + 3 * sum(map(int, body[1::2]))) % 10)
 
 
 def isbn_variants(text: str) -> tuple[str, ...]:

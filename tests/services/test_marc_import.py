@@ -422,6 +422,24 @@ def test_progress_and_cancelling_rolls_everything_back(admin, library):
     assert [hit.title for hit in search("第449本书").hits] == ["第449本书"]
 
 
+def test_apply_widens_the_page_cache_while_it_stores_and_sets_it_back(admin, library, monkeypatch):
+    """A large batch gets a page cache it fits in (so SQLite does not spill it mid-transaction);
+    afterwards, and after a cancelled apply, the connection has its own again."""
+    monkeypatch.setattr(marc_import, "_CACHE_KIB_PER_RECORD", 1_000)
+    batch = stage(admin, _many(250), source_name="x.iso")
+
+    def cache_size() -> int:
+        return library.database.execute_sql("PRAGMA cache_size").fetchone()[0]
+
+    before = cache_size()
+    during = []
+    with refused("catalogue.import_cancelled"):
+        apply(admin, batch, progress=lambda *_: during.append(cache_size()), cancelled=lambda: True)
+    assert (during, cache_size()) == ([], before)
+    apply(admin, batch, progress=lambda *_: during.append(cache_size()))
+    assert during[0] == -250_000 and cache_size() == before != -250_000
+
+
 def _index_size(library) -> int:
     return library.database.execute_sql("SELECT COUNT(*) FROM bib_search").fetchone()[0]
 

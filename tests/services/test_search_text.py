@@ -5,8 +5,12 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from stdnum import isbn as stdnum_isbn
 
 from ils.catalogue.search_text import (
+    checked_isbn13,
     index_tokens,
     isbn_variants,
     match_query,
@@ -204,3 +208,26 @@ def test_pinyin_sort_key_sorts_the_same_in_sqlite():
     db.execute("CREATE TABLE b (title TEXT, k TEXT COLLATE BINARY)")
     db.executemany("INSERT INTO b VALUES (?, ?)", [(t, pinyin_sort_key(t)) for t in titles])
     assert [row[0] for row in db.execute("SELECT title FROM b ORDER BY k")] == sorted(titles, key=pinyin_sort_key)
+
+
+_DIGITS = "0123456789"
+
+
+def _stdnum_isbn13(code: str) -> str | None:
+    return stdnum_isbn.to_isbn13(code).replace("-", "") if stdnum_isbn.is_valid(code) else None
+
+
+@given(st.text(_DIGITS + "X", min_size=10, max_size=13).filter(lambda code: len(code) in (10, 13)))
+def test_our_isbn_check_agrees_with_stdnum(code):
+    """``checked_isbn13`` is python-stdnum's check and conversion, for any string of digits and X."""
+    assert checked_isbn13(code) == _stdnum_isbn13(code)
+
+
+@given(
+    st.text(_DIGITS, min_size=9, max_size=9)
+    | st.tuples(st.sampled_from(["978", "979", "977"]), st.text(_DIGITS, min_size=9, max_size=9)).map("".join)
+)
+def test_our_isbn_check_agrees_on_every_check_digit(body):
+    """Valid numbers are one in ten at random: every check character of a body, the right one among them."""
+    for check in _DIGITS + "X":
+        assert checked_isbn13(body + check) == _stdnum_isbn13(body + check)
