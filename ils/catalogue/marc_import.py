@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import peewee
 
+from db import dialect
 from db.ids import new_id
 from db.journal import Entry as JournalEntry
 from db.models import BibIsbn, BibRecord, Branch, Item, Location
@@ -65,6 +66,7 @@ PROGRESS_EVERY = 200
 # Page cache an import's write transaction may fill, per record: a record with a copy, its journal
 # and index rows takes about 8 KiB of pages; more is headroom.
 _CACHE_KIB_PER_RECORD = 12
+_CACHE_KIB_MOST = 512 * 1024  # a desk's PC has a few gigabytes: beyond 40,000 records, spill rather than swap
 # Values per ``IN (...)`` query: well under SQLite's host-parameter limit.
 _CHUNK = 500
 # The 种次号 an import meets, kept (``BookNumber``) unless a number is in the ledger already.
@@ -243,7 +245,7 @@ def _cache_for(session: Session, records: int) -> Iterator[None]:
     """
     connection = session.library.database.connection()
     (before,) = connection.execute("PRAGMA cache_size").fetchone()
-    wanted = _CACHE_KIB_PER_RECORD * records
+    wanted = min(_CACHE_KIB_PER_RECORD * records, _CACHE_KIB_MOST)
     if before < 0 and -before >= wanted:
         yield
         return
@@ -604,6 +606,7 @@ def apply(
     places = _Places.load(session, branch, location)
     total = len(batch.records)
     with _collector_paused(), _cache_for(session, total), session.write() as writer:
+        first_change = dialect.max_seq(session.library.database)
         run = _Apply(session, writer, batch, places, "processing" if processing else "available")
         for start in range(0, total, PROGRESS_EVERY):
             run.store(batch.records[start : start + PROGRESS_EVERY])
@@ -614,6 +617,9 @@ def apply(
                 if progress:
                     progress(done, total)
         result = run.finish()
+        # Every copy stored here is new, 加工中 or available, and no loan, transit or hold names it:
+        # its status is the one it was given, and the write need not derive it again.
+        writer.settled = (first_change, dialect.max_seq(session.library.database))
     if progress:
         progress(total, total)
     return result
