@@ -278,7 +278,12 @@ def run(
     parts: tuple[str, ...] = PARTS,
     engines: tuple[str, ...] = ENGINES,
 ) -> None:
-    clock = FixedClock(dt.datetime.now(TZ).replace(microsecond=0, hour=9))
+    # Nine in the morning, the next one if today's has passed: never behind the wall clock, which
+    # stamps the union's own first rows (``init_union``), or a desk would hold the union's bundle
+    # back as coming from its future.
+    now = dt.datetime.now(TZ)
+    nine = now.replace(hour=9, minute=0, second=0, microsecond=0)
+    clock = FixedClock(nine if nine > now else nine + dt.timedelta(days=1))
     codes = [b.code for b in presets.BRANCHES][: max(branches, 1)]
     codes += [f"B{n:02d}" for n in range(branches - len(codes))]  # beyond the presets: more desks, own barcodes
     codes = codes[:branches]
