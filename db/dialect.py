@@ -9,6 +9,7 @@ extra (``pip install ils[union]``): it is imported only when such a database is 
 from __future__ import annotations
 
 import sqlite3
+from contextlib import AbstractContextManager
 from types import ModuleType
 from typing import Any
 
@@ -116,6 +117,11 @@ def insert_versions(database: Database, rows: Any) -> None:
 
 def keep_statistics(database: Database, grown: dict[str, int]) -> None:
     of(database).keep_statistics(database, grown)
+
+
+def page_cache(database: Database, kib: int) -> AbstractContextManager[None]:
+    """Let one long write keep up to ``kib`` KiB of pages in memory, for its duration."""
+    return of(database).page_cache(database, kib)
 
 
 def pk_expression(database: Database, pk: Any, alias: str = "t") -> str:

@@ -20,7 +20,8 @@ import functools
 import json
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import peewee
@@ -254,6 +255,12 @@ def insert_versions(database: Database, rows: Sequence[tuple[Any, ...]]) -> None
 
 #: A table is analysed again once this many rows were added since, and more than it held then.
 _GROWTH_FLOOR = 1000
+
+
+@contextmanager
+def page_cache(database: Database, kib: int) -> Iterator[None]:
+    """The server manages its own buffers: nothing to set for one write."""
+    yield
 
 
 def keep_statistics(database: Database, grown: dict[str, int]) -> None:

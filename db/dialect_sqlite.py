@@ -13,7 +13,8 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import peewee
@@ -173,6 +174,26 @@ def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
 def insert_versions(database: Database, rows: Sequence[tuple[Any, ...]]) -> None:
     """The versions of rows new to this replica (``versions_row`` tuples)."""
     write_versions_many(database, rows)
+
+
+@contextmanager
+def page_cache(database: Database, kib: int) -> Iterator[None]:
+    """Let SQLite's page cache hold ``kib`` KiB while one write transaction runs, then set it back.
+
+    Once a transaction's new pages outgrow the cache (64 MB), SQLite spills them to the WAL in
+    the middle of it and reads them back as the tables and indexes grow. The cache grows only
+    as pages are written.
+    """
+    connection = database.connection()
+    (before,) = connection.execute("PRAGMA cache_size").fetchone()
+    if before < 0 and -before >= kib:
+        yield
+        return
+    connection.execute(f"PRAGMA cache_size = {-int(kib)}")
+    try:
+        yield
+    finally:
+        connection.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def keep_statistics(database: Database, grown: dict[str, int]) -> None:

@@ -234,28 +234,6 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-@contextmanager
-def _cache_for(session: Session, records: int) -> Iterator[None]:
-    """Let SQLite's page cache hold the pages a batch of ``records`` writes, while it is stored.
-
-    The batch is one transaction; once its new pages outgrow the cache (64 MB, about 8,000
-    records with their copies, journal and index rows), SQLite spills them to the WAL in the
-    middle of it and reads them back as the tables and indexes grow: a quarter of ``apply``'s
-    time on 10,000 records. The cache grows only as pages are written, and is set back after.
-    """
-    connection = session.library.database.connection()
-    (before,) = connection.execute("PRAGMA cache_size").fetchone()
-    wanted = min(_CACHE_KIB_PER_RECORD * records, _CACHE_KIB_MOST)
-    if before < 0 and -before >= wanted:
-        yield
-        return
-    connection.execute(f"PRAGMA cache_size = {-int(wanted)}")
-    try:
-        yield
-    finally:
-        connection.execute(f"PRAGMA cache_size = {int(before)}")
-
-
 def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
     for start in range(0, len(values), _CHUNK):
         yield values[start : start + _CHUNK]
@@ -605,7 +583,8 @@ def apply(
         )
     places = _Places.load(session, branch, location)
     total = len(batch.records)
-    with _collector_paused(), _cache_for(session, total), session.write() as writer:
+    cache = dialect.page_cache(session.library.database, min(_CACHE_KIB_PER_RECORD * total, _CACHE_KIB_MOST))
+    with _collector_paused(), cache, session.write() as writer:
         first_change = dialect.max_seq(session.library.database)
         run = _Apply(session, writer, batch, places, "processing" if processing else "available")
         for start in range(0, total, PROGRESS_EVERY):

@@ -188,3 +188,20 @@ def test_inside_a_callers_write_a_refused_fast_pass_keeps_what_the_caller_wrote(
     assert union.library.setting("library.name") == "kept"
     assert [b for (b,) in union.database.execute_sql("SELECT barcode FROM item")] == ["T0001"]
     assert union.database.execute_sql("SELECT COUNT(*) FROM sync_pending").fetchone()[0] == 1
+
+
+def test_a_marc_file_catalogued_at_the_union_reaches_the_desks(network: Network):
+    from ils.catalogue.marc_import import apply, stage
+    from tests.services.test_book_numbers import cnmarc_record
+
+    union = network.union
+    union.bind()
+    session = union.session()
+    data = b"".join(cnmarc_record(title).as_marc() for title in ("三体", "球状闪电", "流浪地球"))
+    result = apply(session, stage(session, data, source_name="supplier.iso"))
+    assert result.added == 3
+    network.round(["a"])
+    a = network.desks["a"]
+    titles = {t for (t,) in a.database.execute_sql("SELECT title FROM bib_record")}
+    assert {"三体", "球状闪电", "流浪地球"} <= titles
+    assert union.hashes() == a.hashes()
