@@ -13,7 +13,7 @@ import datetime as dt
 import html
 import re
 import shutil
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,6 @@ from textual.pilot import Pilot
 
 from ils.clock import FixedClock
 from ils.demo import DEMO_PASSWORD, build_demo
-from ils.i18n import set_language
 from ils.identity import adopt
 from ils.library import Library, open_library
 from ils.readers.keys import key_path
@@ -33,13 +32,6 @@ from screens.app import IlsApp, make_app
 SIZE = (80, 24)
 TZ = dt.timezone(dt.timedelta(hours=8))
 Scenario = Callable[[Pilot[None]], Awaitable[None]]
-
-
-@pytest.fixture(autouse=True)
-def chinese_after_each_test() -> Iterator[None]:
-    """The language is process-wide; a test that switches it must not leak into the next."""
-    yield
-    set_language("zh_CN")
 
 
 NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=TZ)
