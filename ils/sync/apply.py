@@ -30,7 +30,6 @@ from ils.sync import batch, conflicts, privacy, rows
 from ils.sync.batch import Batch
 from ils.sync.merge import RowState, Seen, format_version, merge_row
 
-CIRCULATION_STATUSES = frozenset(derived.CIRCULATION_STATUSES)
 _STATUS_AT = next((g.name, g.columns.index("status")) for g in BY_NAME["item"].groups if "status" in g.columns)
 
 
@@ -209,7 +208,9 @@ class Applier:
             self.result.items |= rows_in.items(new)
             if table.name == "item":  # a new copy's status follows the facts only if one names it
                 statuses = rows_in.column(*_STATUS_AT, new)
-                self._as_came.update(pk for pk, s in zip(pks, statuses, strict=True) if s not in CIRCULATION_STATUSES)
+                self._as_came.update(
+                    pk for pk, s in zip(pks, statuses, strict=True) if s not in derived.CIRCULATION_STATUSES
+                )
             if self._waiting:
                 for pk in pks:
                     self._unpark(table, pk)
@@ -367,9 +368,8 @@ class Applier:
         touched = self.result.touched
         derived.recompute_items(self.database, self.result.items | (touched.get("item", set()) - self._as_came))
         reindex(self.database, touched.get("bib_record", set()), self._docs)
-        conflicts.after_merge(
-            self.database, touched, self.result.items, self.result.seen
-        )  # changes no fact a status reads
+        # The conflict checks change no fact a copy's status follows: the status needs no second pass.
+        conflicts.after_merge(self.database, touched, self.result.items, self.result.seen)
         return self.result
 
 

@@ -209,14 +209,10 @@ def insert_new(database: Database, table: Table, batch: Batch, at: Sequence[int]
         whole = []
         for i, seq in zip(at, seqs, strict=True):
             if i in batch.deleted:
-                base = {
-                    c: v for g in table.groups for c, v in zip(g.columns, batch.values(i).get(g.name, ()), strict=False)
-                }
-                versions.append(
-                    _new_version(
-                        name, batch.pks[i], seq, (batch.hlcs[i], batch.nodes[i]), batch.colvers.get(i, {}), True, base
-                    )
-                )
+                kept = batch.values(i)
+                base = {c: v for g in table.groups for c, v in zip(g.columns, kept.get(g.name, ()), strict=False)}
+                version = (batch.hlcs[i], batch.nodes[i])
+                versions.append(_new_version(name, batch.pks[i], seq, version, batch.colvers.get(i, {}), True, base))
                 continue
             present = tuple(g for g in groups if g in batch.groups and i not in batch.absent.get(g, ()))
             if present == groups:
@@ -235,9 +231,8 @@ def insert_new(database: Database, table: Table, batch: Batch, at: Sequence[int]
             columns.append(numbered)
             values.append(range(first + 1, first + 1 + len(rows_at)))
         dialect.insert_rows(database, name, tuple(columns), list(zip(*values, strict=True)))
-    alive = [(i, seq) for i, seq in zip(at, seqs, strict=True) if i not in batch.deleted]
     later = batch.colvers
-    if not later and len(alive) == len(at):
+    if batch.plain and not later:  # every row alive, none changed since made: the columns as they are
         versions += zip(
             repeat(name),
             pick(batch.pks, at),
@@ -249,7 +244,9 @@ def insert_new(database: Database, table: Table, batch: Batch, at: Sequence[int]
             repeat(None),
         )
     else:
-        for i, seq in alive:
+        for i, seq in zip(at, seqs, strict=True):
+            if i in batch.deleted:
+                continue  # its version went in above, with its values as base
             version = (batch.hlcs[i], batch.nodes[i])
             if i in later:
                 versions.append(_new_version(name, batch.pks[i], seq, version, later[i], False, None))
