@@ -46,7 +46,12 @@ def hlc_wall_ms(hlc: int) -> int:
 
 
 def encode(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
+    return _encode(data)
+
+
+# One encoder for every row: ``json.dumps`` with options builds a new one per call, and a bulk
+# load journals thousands of rows.
+_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
 
 
 def append(

@@ -88,18 +88,29 @@ def pinyin_keys(text: str) -> tuple[str, str]:
     need no second pass. Kept in a cache, and so are runs of Han characters: an import
     indexes thousands of titles whose names, publishers and words repeat.
     """
+    units = pinyin_units(text)
+    return "".join([full for full, _initial in units]), "".join([initial for _full, initial in units])
+
+
+@lru_cache(maxsize=1 << 16)
+def pinyin_units(text: str) -> tuple[tuple[str, str], ...]:
+    """``(full pinyin, initial)`` of each unit of ``text``: a Han character (红 → ``("hong", "h")``),
+    or a run of Latin letters and digits, kept whole as both (Java → ``("java", "java")``).
+
+    The units are where a reader may start typing a title's initials from its middle: at a
+    character, never inside a Latin word.
+    """
     normal = normal_text(text)
-    full: list[str] = []
-    initials: list[str] = []
+    units: list[tuple[str, str]] = []
     position = 0
     for run in _HAN_RUN.finditer(normal):
-        between = _alnum(normal[position : run.start()])
-        readings = _run_readings(run.group())
-        full += (between, *readings)
-        initials += (between, *(reading[:1] for reading in readings))
+        if between := _alnum(normal[position : run.start()]):
+            units.append((between, between))
+        units += [(reading, reading[:1]) for reading in _run_readings(run.group())]
         position = run.end()
-    rest = _alnum(normal[position:])
-    return "".join(full) + rest, "".join(initials) + rest
+    if rest := _alnum(normal[position:]):
+        units.append((rest, rest))
+    return tuple(units)
 
 
 def pinyin_sort_key(text: str) -> str:

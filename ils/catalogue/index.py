@@ -9,7 +9,8 @@ title from the first letters a reader types:
 - the same for each part of a title split at punctuation and where Chinese meets digits or
   Latin (三体:地球往事 → ``diqiuwangshi``, '94中国发展报告 → ``zhongguofazhanbaogao``);
 - the initials from every later character of the title, so ``stj`` finds 脂砚斋重评石头记
-  (initials only: full-pinyin suffixes would multiply the index for little use);
+  (initials only: full-pinyin suffixes would multiply the index for little use). A Latin
+  word or a number counts as one character here: nobody starts typing from inside one;
 - full pinyin and initials of every author name, from the name access points and the
   statement of responsibility (曹雪芹 → ``caoxueqin``, ``cxq``).
 """
@@ -25,7 +26,7 @@ import peewee
 
 from ils.catalogue.marc_fields import BibFields
 from ils.catalogue.search_text import index_tokens
-from ils.text import fold, pinyin_keys
+from ils.text import fold, pinyin_keys, pinyin_units
 
 # Only this many leading characters of a title give initials suffixes: enough for the
 # words readers remember, without letting a 60-character title flood the index.
@@ -71,9 +72,8 @@ def _pinyin_words(fields: BibFields) -> list[str]:
     if len(parts) > 1:
         for part in parts:
             words += pinyin_keys(part)
-    head = _TITLE_PARTS.sub("", title)[:_SUFFIX_CHARS]
-    head_initials = pinyin_keys(head)[1] if head != title else initials
-    words += [head_initials[i:] for i in range(1, len(head_initials) - 1)]
+    head = pinyin_units(_TITLE_PARTS.sub("", title)[:_SUFFIX_CHARS])
+    words += ["".join([initial for _full, initial in head[i:]]) for i in range(1, len(head) - 1)]
     # Both: the access points may leave out a name the title page gives (a corporate body).
     for name in dict.fromkeys(fields.authors + _responsibility_names(fields.responsibility)):
         words += pinyin_keys(name)

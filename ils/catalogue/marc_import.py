@@ -453,10 +453,27 @@ class _Apply:
                     copies.append(copy)
             order.append((added, len(copies) - before))
         library = self.session.library
-        records = iter(insert_records(library, new, first_doc=self.doc, source=self.batch.source_name, index=False))
+        database = library.database
+        dialect.set_capture(database, False)
+        stored = insert_records(library, new, first_doc=self.doc, source=self.batch.source_name, index=False)
+        stored_items = store_items(copies, now=self.now)
+        dialect.set_capture(database, True)
+        dialect.capture_created(
+            database,
+            [
+                *(("bib_record", bib_id) for bib_id, _prepared in new),
+                *(
+                    ("bib_isbn", dialect.composite_key((isbn, bib_id)))
+                    for bib_id, prepared in new
+                    for isbn in prepared.isbns
+                ),
+                *(("item", item_id) for _action, _type, item_id, _data in stored_items),
+            ],
+        )
+        records = iter(stored)
         self.searches.extend((doc, prepared.search) for doc, (_id, prepared) in enumerate(new, self.doc))
         self.doc += len(new)
-        items = iter(store_items(copies, now=self.now))
+        items = iter(stored_items)
         self.items += len(copies)
         entries: list[JournalEntry] = []
         for added, count in order:

@@ -205,3 +205,56 @@ def test_a_marc_file_catalogued_at_the_union_reaches_the_desks(network: Network)
     titles = {t for (t,) in a.database.execute_sql("SELECT title FROM bib_record")}
     assert {"三体", "球状闪电", "流浪地球"} <= titles
     assert union.hashes() == a.hashes()
+
+
+def _delivery(first: int, count: int) -> bytes:
+    """``count`` CNMARC records, each with two ISBNs and a copy (a supplier's 905 with a barcode)."""
+    from pymarc import Field, Indicators, Subfield
+
+    from tests.services.test_book_numbers import cnmarc_record
+
+    records = []
+    for number in range(first, first + count):
+        record = cnmarc_record(f"书{number}")
+        for isbn in (f"97870{number:07d}", f"97875{number:07d}"):
+            body = isbn[:12]
+            check = (10 - sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body)) % 10) % 10
+            record.add_field(Field("010", Indicators(" ", " "), [Subfield("a", body + str(check))]))
+        holding = [Subfield("b", f"C{number:08d}"), Subfield("d", "I247.5"), Subfield("e", str(number))]
+        record.add_field(Field("905", Indicators(" ", " "), holding))
+        records.append(record.as_marc())
+    return b"".join(records)
+
+
+def test_an_import_versions_its_rows_as_the_capture_triggers_would(network: Network, monkeypatch):
+    """The MARC import writes its records', ISBNs' and copies' versions in bulk with the triggers
+    off; what it writes is what the triggers write, on both engines, chunk after chunk."""
+    from db import dialect
+    from ils.catalogue import marc_import
+
+    union = network.union
+    session = union.session()
+    database = union.database
+
+    def imported(first: int) -> list[tuple]:
+        before = dialect.max_seq(database)
+        count = marc_import.PROGRESS_EVERY + 3  # two chunks
+        result = marc_import.apply(session, marc_import.stage(session, _delivery(first, count), source_name="x.iso"))
+        assert result.added == result.items_added == count
+        found = database.execute_sql(
+            "SELECT tbl, pk, seq, hlc, node, colvers, deleted, base FROM sync_row WHERE seq > ? ORDER BY seq",
+            (before,),
+        ).fetchall()
+        assert [row[2] for row in found] == list(range(before + 1, before + 1 + len(found)))
+        assert len({row[3] for row in found}) == 1  # the write's one stamp
+        for table, pk in (("bib_record", ("id",)), ("bib_isbn", ("isbn", "bib_id")), ("item", ("id",))):
+            keys = {k for (k,) in database.execute_sql(f"SELECT {dialect.pk_expression(database, pk)} FROM {table} t")}
+            assert {row[1] for row in found if row[0] == table} <= keys, table
+        return [(tbl, node, colvers, deleted, base) for tbl, _pk, _seq, _hlc, node, colvers, deleted, base in found]
+
+    bulk = imported(1)
+    monkeypatch.setattr(dialect, "capture_created", lambda _database, _rows: None)
+    monkeypatch.setattr(dialect, "set_capture", lambda _database, _on: None)
+    by_triggers = imported(1000)
+    assert bulk == by_triggers
+    assert sorted({row[0] for row in bulk}) == ["bib_isbn", "bib_record", "book_number", "item"]
