@@ -178,6 +178,26 @@ def test_pinyin_prefix_and_two_character_words(books):
     assert titles("luxun")[0] == "鲁迅全集"  # the title starts with it
 
 
+def test_initials_start_at_a_character_never_inside_a_latin_word():
+    from ils.catalogue.index import search_row
+    from ils.catalogue.marc_fields import extract
+
+    def pinyin_words(title: str) -> list[str]:
+        record = Record(force_utf8=True)
+        record.add_field(plain_field("200", a=title))
+        return search_row(extract(record, "cnmarc")).pinyin.split()
+
+    assert pinyin_words("Java编程思想")[-3:] == ["bcsx", "csx", "sx"]
+    assert pinyin_words("醴陵瓷业史")[-3:] == ["lcys", "cys", "ys"]
+    assert pinyin_words("Combined statement of receipts") == [
+        "combinedstatementofreceipts",
+        "combined",
+        "statement",
+        "of",
+        "receipts",
+    ]  # no 'ombinedstat…', no 'ecei'
+
+
 def test_one_letter_is_not_a_pinyin_prefix(books):
     assert titles("h") == []
     assert titles("b") == []

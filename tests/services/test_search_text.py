@@ -16,7 +16,7 @@ from ils.catalogue.search_text import (
     match_query,
     normalise_isbn,
 )
-from ils.text import pinyin_full, pinyin_initials, pinyin_sort_key
+from ils.text import pinyin_full, pinyin_initials, pinyin_keys, pinyin_sort_key, pinyin_units
 
 BOOKS = {
     1: "三体 刘慈欣 重庆出版社",
@@ -152,6 +152,19 @@ def test_pinyin_keys():
     assert pinyin_full("重庆") == "chongqing"  # phrase dictionary picks the reading
     assert pinyin_full("绿") == "lv"
     assert pinyin_initials("《平凡的世界》") == "pfdsj"
+
+
+def test_pinyin_units_are_characters_and_whole_latin_words():
+    assert pinyin_units("Java编程") == (("java", "java"), ("bian", "b"), ("cheng", "c"))
+    assert pinyin_units("94中国0") == (("94", "94"), ("zhong", "z"), ("guo", "g"), ("0", "0"))
+    assert pinyin_units("combined statement") == (("combinedstatement", "combinedstatement"),)
+    assert pinyin_units("《》") == ()
+
+
+@given(st.text(alphabet="红楼梦重庆三体Javaé 2:《》", max_size=12))
+def test_pinyin_keys_are_the_units_joined(text):
+    units = pinyin_units(text)
+    assert pinyin_keys(text) == ("".join(f for f, _i in units), "".join(i for _f, i in units))
 
 
 def test_pinyin_sort_orders_digits_latin_then_han_by_pinyin():
